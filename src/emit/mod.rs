@@ -1,0 +1,1 @@
+//! Writing zones: the text writer and atomic replacement of the output.

@@ -1,0 +1,1 @@
+//! Canonical order and form (RFC 4034 §6).

@@ -1,0 +1,1 @@
+//! Signing keys: BIND key files, key tags, DNSKEY RDATA, proof of possession.

@@ -1,0 +1,483 @@
+//! Domain names in uncompressed wire form.
+//!
+//! # Background
+//! A [`Name`] holds the wire form of an absolute domain name (RFC 1035 §3.1):
+//! a sequence of length-prefixed labels ending in the root label. Case is
+//! preserved as written in the zone file; equality, hashing and ordering are
+//! case-insensitive, and ordering is the canonical order of RFC 4034 §6.1.
+//!
+//! # Limitations
+//! Only absolute names exist here: relative names are completed with the
+//! origin while they are parsed.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// RFC 1035 §2.3.4: "labels 63 octets or less".
+pub const MAX_LABEL_LEN: usize = 63;
+/// RFC 1035 §2.3.4: "names 255 octets or less" (wire form, with length octets).
+pub const MAX_NAME_LEN: usize = 255;
+
+/// An absolute domain name in uncompressed wire form.
+#[derive(Clone)]
+pub struct Name(Box<[u8]>);
+
+/// Why a name could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameError {
+    /// A label is longer than 63 octets.
+    LabelTooLong { len: usize },
+    /// The name is longer than 255 octets in wire form.
+    NameTooLong { len: usize },
+    /// Two dots in a row, or a leading dot in a name other than the root.
+    EmptyLabel,
+    /// A `\` escape that is not `\X` or `\DDD` with DDD ≤ 255.
+    BadEscape,
+    /// The name is empty.
+    Empty,
+    /// Wire form is truncated or malformed (bad length octet, compression pointer).
+    BadWire,
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameError::LabelTooLong { len } => {
+                write!(f, "label of {len} octets is longer than 63 (RFC 1035 §2.3.4)")
+            }
+            NameError::NameTooLong { len } => {
+                write!(f, "name of {len} octets is longer than 255 (RFC 1035 §2.3.4)")
+            }
+            NameError::EmptyLabel => f.write_str("empty label"),
+            NameError::BadEscape => f.write_str("bad escape: expected \\X or \\DDD with DDD <= 255"),
+            NameError::Empty => f.write_str("empty name"),
+            NameError::BadWire => f.write_str("malformed name in wire form"),
+        }
+    }
+}
+
+impl std::error::Error for NameError {}
+
+impl Name {
+    /// The root name `.`.
+    pub fn root() -> Name {
+        Name(Box::new([0u8]))
+    }
+
+    /// Builds a name from wire bytes that are known to be a valid,
+    /// uncompressed, absolute name. Checks the structure.
+    pub fn from_wire_exact(wire: &[u8]) -> Result<Name, NameError> {
+        let (name, used) = Name::from_wire(wire, 0)?;
+        if used != wire.len() {
+            return Err(NameError::BadWire);
+        }
+        Ok(name)
+    }
+
+    /// Reads an uncompressed name from `buf` at `pos`; returns the name and
+    /// the position after it. Compression pointers are rejected: RFC 4034
+    /// §6.2 and RFC 3597 §4 forbid them in the RDATA we handle.
+    pub fn from_wire(buf: &[u8], pos: usize) -> Result<(Name, usize), NameError> {
+        let mut p = pos;
+        loop {
+            let len = *buf.get(p).ok_or(NameError::BadWire)? as usize;
+            if len > MAX_LABEL_LEN {
+                return Err(NameError::BadWire);
+            }
+            if p + 1 + len > buf.len() {
+                return Err(NameError::BadWire);
+            }
+            p += 1 + len;
+            if p - pos > MAX_NAME_LEN {
+                return Err(NameError::NameTooLong { len: p - pos });
+            }
+            if len == 0 {
+                break;
+            }
+        }
+        Ok((Name(buf[pos..p].into()), p))
+    }
+
+    /// Parses a name in presentation format (RFC 1035 §5.1). A name without
+    /// a final dot is relative and completed with `origin`; `@` is the origin.
+    pub fn parse(text: &[u8], origin: &Name) -> Result<Name, NameError> {
+        if text.is_empty() {
+            return Err(NameError::Empty);
+        }
+        if text == b"@" {
+            return Ok(origin.clone());
+        }
+        if text == b"." {
+            return Ok(Name::root());
+        }
+        let mut wire: Vec<u8> = Vec::with_capacity(text.len() + 2 + origin.0.len());
+        let mut label_start = 0usize;
+        wire.push(0);
+        let mut i = 0usize;
+        let mut absolute = false;
+        while i < text.len() {
+            let c = text[i];
+            if c == b'.' {
+                let len = wire.len() - label_start - 1;
+                if len == 0 {
+                    return Err(NameError::EmptyLabel);
+                }
+                if len > MAX_LABEL_LEN {
+                    return Err(NameError::LabelTooLong { len });
+                }
+                wire[label_start] = len as u8;
+                i += 1;
+                if i == text.len() {
+                    absolute = true;
+                    break;
+                }
+                label_start = wire.len();
+                wire.push(0);
+                continue;
+            }
+            if c == b'\\' {
+                let (byte, used) = unescape_one(&text[i..]).ok_or(NameError::BadEscape)?;
+                wire.push(byte);
+                i += used;
+            } else {
+                wire.push(c);
+                i += 1;
+            }
+        }
+        if !absolute {
+            let len = wire.len() - label_start - 1;
+            if len == 0 {
+                return Err(NameError::EmptyLabel);
+            }
+            if len > MAX_LABEL_LEN {
+                return Err(NameError::LabelTooLong { len });
+            }
+            wire[label_start] = len as u8;
+            wire.extend_from_slice(&origin.0);
+        } else {
+            wire.push(0);
+        }
+        if wire.len() > MAX_NAME_LEN {
+            return Err(NameError::NameTooLong { len: wire.len() });
+        }
+        Ok(Name(wire.into_boxed_slice()))
+    }
+
+    /// The wire form, case as written.
+    pub fn as_wire(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Length of the wire form in octets.
+    pub fn wire_len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True for the root name.
+    pub fn is_root(&self) -> bool {
+        self.0.len() == 1
+    }
+
+    /// Number of labels, not counting the root label (RFC 4034 §3.1.3).
+    pub fn label_count(&self) -> usize {
+        self.labels().count()
+    }
+
+    /// The labels from the leftmost, without the root label.
+    pub fn labels(&self) -> Labels<'_> {
+        Labels { wire: &self.0, pos: 0 }
+    }
+
+    /// True if the leftmost label is `*` (RFC 4592).
+    pub fn is_wildcard(&self) -> bool {
+        self.0.len() >= 2 && self.0[0] == 1 && self.0[1] == b'*'
+    }
+
+    /// The name with its leftmost label removed; `None` for the root.
+    pub fn parent(&self) -> Option<Name> {
+        if self.is_root() {
+            return None;
+        }
+        let skip = 1 + self.0[0] as usize;
+        Some(Name(self.0[skip..].into()))
+    }
+
+    /// True if `self` is `other` or below it.
+    pub fn is_subdomain_of(&self, other: &Name) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        if b.len() > a.len() {
+            return false;
+        }
+        // Walk our labels until the remaining suffix has b's length, then
+        // compare; the suffix must start on a label boundary.
+        let mut p = 0usize;
+        while a.len() - p > b.len() {
+            p += 1 + a[p] as usize;
+        }
+        a.len() - p == b.len() && a[p..].eq_ignore_ascii_case(b)
+    }
+
+    /// The name lowercased (RFC 4034 §6.2: "all uppercase US-ASCII letters in
+    /// the owner name of the RR are replaced by the corresponding lowercase").
+    pub fn to_lowercase(&self) -> Name {
+        Name(self.0.to_ascii_lowercase().into_boxed_slice())
+    }
+
+    /// Builds `label.self`.
+    pub fn prepend_label(&self, label: &[u8]) -> Result<Name, NameError> {
+        if label.is_empty() {
+            return Err(NameError::EmptyLabel);
+        }
+        if label.len() > MAX_LABEL_LEN {
+            return Err(NameError::LabelTooLong { len: label.len() });
+        }
+        let len = 1 + label.len() + self.0.len();
+        if len > MAX_NAME_LEN {
+            return Err(NameError::NameTooLong { len });
+        }
+        let mut wire = Vec::with_capacity(len);
+        wire.push(label.len() as u8);
+        wire.extend_from_slice(label);
+        wire.extend_from_slice(&self.0);
+        Ok(Name(wire.into_boxed_slice()))
+    }
+
+    /// Writes the name in presentation format, absolute (with final dot),
+    /// escaping as BIND and Knot do.
+    pub fn write_presentation(&self, out: &mut String) {
+        if self.is_root() {
+            out.push('.');
+            return;
+        }
+        for label in self.labels() {
+            write_label(label, out);
+            out.push('.');
+        }
+    }
+
+    /// Canonical order of RFC 4034 §6.1.
+    pub fn canonical_cmp(&self, other: &Name) -> Ordering {
+        canonical_cmp_wire(&self.0, &other.0)
+    }
+}
+
+/// Writes one label in presentation form: `.`, `\`, `"`, `(`, `)`, `;`, `@`,
+/// `$` are escaped with a backslash, other octets outside 0x21..=0x7e as `\DDD`.
+pub fn write_label(label: &[u8], out: &mut String) {
+    for &b in label {
+        match b {
+            b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x21..=0x7e => out.push(b as char),
+            _ => {
+                out.push('\\');
+                out.push((b'0' + b / 100) as char);
+                out.push((b'0' + (b / 10) % 10) as char);
+                out.push((b'0' + b % 10) as char);
+            }
+        }
+    }
+}
+
+/// Decodes one escape at the start of `s` (which begins with `\`):
+/// `\DDD` (decimal, ≤ 255) or `\X`. Returns the byte and the input consumed.
+pub fn unescape_one(s: &[u8]) -> Option<(u8, usize)> {
+    debug_assert_eq!(s.first(), Some(&b'\\'));
+    let c = *s.get(1)?;
+    if c.is_ascii_digit() {
+        let d2 = *s.get(2)?;
+        let d3 = *s.get(3)?;
+        if !d2.is_ascii_digit() || !d3.is_ascii_digit() {
+            return None;
+        }
+        let v = (c - b'0') as u32 * 100 + (d2 - b'0') as u32 * 10 + (d3 - b'0') as u32;
+        if v > 255 {
+            return None;
+        }
+        Some((v as u8, 4))
+    } else {
+        Some((c, 2))
+    }
+}
+
+/// Iterator over the labels of a name, leftmost first, root label excluded.
+#[derive(Debug, Clone)]
+pub struct Labels<'a> {
+    wire: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for Labels<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let len = *self.wire.get(self.pos)? as usize;
+        if len == 0 {
+            return None;
+        }
+        let label = &self.wire[self.pos + 1..self.pos + 1 + len];
+        self.pos += 1 + len;
+        Some(label)
+    }
+}
+
+/// RFC 4034 §6.1 canonical order on two wire-form names: "sorting the names
+/// by their most significant (rightmost) labels ... each label [compared] as
+/// a left-justified string of octets ... uppercase US-ASCII letters are
+/// treated as if they were lowercase".
+pub fn canonical_cmp_wire(a: &[u8], b: &[u8]) -> Ordering {
+    // Offsets of every label; a name has at most 128 labels.
+    let mut sa = [0u8; 128];
+    let mut sb = [0u8; 128];
+    let na = label_offsets(a, &mut sa);
+    let nb = label_offsets(b, &mut sb);
+    let (mut i, mut j) = (na, nb);
+    while i > 0 && j > 0 {
+        i -= 1;
+        j -= 1;
+        let pa = sa[i] as usize;
+        let pb = sb[j] as usize;
+        let la = &a[pa + 1..pa + 1 + a[pa] as usize];
+        let lb = &b[pb + 1..pb + 1 + b[pb] as usize];
+        let ord = cmp_label(la, lb);
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    na.cmp(&nb)
+}
+
+fn label_offsets(wire: &[u8], out: &mut [u8; 128]) -> usize {
+    let mut n = 0;
+    let mut p = 0usize;
+    while p < wire.len() && wire[p] != 0 && n < 128 {
+        out[n] = p as u8;
+        n += 1;
+        p += 1 + wire[p] as usize;
+    }
+    n
+}
+
+fn cmp_label(a: &[u8], b: &[u8]) -> Ordering {
+    for (x, y) in a.iter().zip(b.iter()) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        // Length octets are ≤ 63, below the ASCII letters, so a
+        // case-insensitive comparison of the whole wire form is exact.
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+impl Eq for Name {}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for b in self.0.iter() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> Ordering {
+        self.canonical_cmp(other)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::with_capacity(self.0.len() + 4);
+        self.write_presentation(&mut s);
+        f.write_str(&s)
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Name({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Name {
+        Name::parse(s.as_bytes(), &Name::root()).unwrap()
+    }
+
+    /// RFC 4034 §6.1: "The following names are sorted in canonical DNS name order."
+    #[test]
+    fn rfc4034_section_6_1_example_order() {
+        let expected = [
+            "example.",
+            "a.example.",
+            "yljkjljk.a.example.",
+            "Z.a.example.",
+            "zABC.a.EXAMPLE.",
+            "z.example.",
+            "\\001.z.example.",
+            "*.z.example.",
+            "\\200.z.example.",
+        ];
+        let mut names: Vec<Name> = expected.iter().rev().map(|s| n(s)).collect();
+        names.sort();
+        let got: Vec<String> = names.iter().map(|x| x.to_string()).collect();
+        let want: Vec<String> = expected.iter().map(|s| n(s).to_string()).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn relative_names_take_the_origin() {
+        let origin = n("example.com.");
+        assert_eq!(Name::parse(b"www", &origin).unwrap(), n("www.example.com."));
+        assert_eq!(Name::parse(b"@", &origin).unwrap(), origin);
+        assert_eq!(Name::parse(b"a\\.b", &origin).unwrap().label_count(), 3);
+    }
+
+    #[test]
+    fn rfc1035_section_2_3_4_limits() {
+        let long = "a".repeat(64);
+        assert_eq!(
+            Name::parse(long.as_bytes(), &Name::root()),
+            Err(NameError::LabelTooLong { len: 64 })
+        );
+        let many = "abcdefghi.".repeat(26);
+        assert!(matches!(
+            Name::parse(many.as_bytes(), &Name::root()),
+            Err(NameError::NameTooLong { .. })
+        ));
+        assert_eq!(Name::parse(b"a..b.", &Name::root()), Err(NameError::EmptyLabel));
+        assert_eq!(Name::parse(b"a\\25x.", &Name::root()), Err(NameError::BadEscape));
+        assert_eq!(Name::parse(b"a\\256.", &Name::root()), Err(NameError::BadEscape));
+    }
+
+    #[test]
+    fn escapes_round_trip() {
+        let name = n("a\\.b\\\\c\\000\\@.ex\\ ample.");
+        assert_eq!(name.to_string(), "a\\.b\\\\c\\000\\@.ex\\032ample.");
+        assert_eq!(n(&name.to_string()), name);
+    }
+
+    #[test]
+    fn subdomain_and_parent() {
+        assert!(n("a.b.example.").is_subdomain_of(&n("EXAMPLE.")));
+        assert!(!n("a.bexample.").is_subdomain_of(&n("example.")));
+        assert!(n("x.").is_subdomain_of(&Name::root()));
+        assert_eq!(n("a.b.").parent().unwrap(), n("b."));
+    }
+}

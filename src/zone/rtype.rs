@@ -1,0 +1,197 @@
+//! Record types and classes: numbers, mnemonics, and RFC 3597 `TYPEnnn` /
+//! `CLASSnnn` forms.
+
+use std::fmt;
+
+/// A resource record type (RFC 1035 §3.2.2 and later registrations).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Rtype(pub u16);
+
+macro_rules! rtypes {
+    ($($name:ident = $num:expr, $text:expr;)*) => {
+        impl Rtype {
+            $(pub const $name: Rtype = Rtype($num);)*
+            /// Every type with a mnemonic, for tables and tests.
+            pub const KNOWN: &'static [Rtype] = &[$(Rtype::$name),*];
+
+            /// The mnemonic, if the type has one we know.
+            pub fn mnemonic(self) -> Option<&'static str> {
+                match self.0 {
+                    $($num => Some($text),)*
+                    _ => None,
+                }
+            }
+
+            /// Parses a mnemonic (case-insensitive) or RFC 3597 `TYPEnnn`.
+            pub fn from_text(text: &[u8]) -> Option<Rtype> {
+                $(if text.eq_ignore_ascii_case($text.as_bytes()) { return Some(Rtype::$name); })*
+                if text.len() > 4 && text[..4].eq_ignore_ascii_case(b"TYPE") {
+                    return parse_u16_decimal(&text[4..]).map(Rtype);
+                }
+                None
+            }
+        }
+    };
+}
+
+rtypes! {
+    A = 1, "A";
+    NS = 2, "NS";
+    MD = 3, "MD";
+    MF = 4, "MF";
+    CNAME = 5, "CNAME";
+    SOA = 6, "SOA";
+    MB = 7, "MB";
+    MG = 8, "MG";
+    MR = 9, "MR";
+    NULL = 10, "NULL";
+    WKS = 11, "WKS";
+    PTR = 12, "PTR";
+    HINFO = 13, "HINFO";
+    MINFO = 14, "MINFO";
+    MX = 15, "MX";
+    TXT = 16, "TXT";
+    RP = 17, "RP";
+    AFSDB = 18, "AFSDB";
+    X25 = 19, "X25";
+    ISDN = 20, "ISDN";
+    RT = 21, "RT";
+    NSAP = 22, "NSAP";
+    SIG = 24, "SIG";
+    KEY = 25, "KEY";
+    PX = 26, "PX";
+    GPOS = 27, "GPOS";
+    AAAA = 28, "AAAA";
+    LOC = 29, "LOC";
+    NXT = 30, "NXT";
+    SRV = 33, "SRV";
+    NAPTR = 35, "NAPTR";
+    KX = 36, "KX";
+    CERT = 37, "CERT";
+    A6 = 38, "A6";
+    DNAME = 39, "DNAME";
+    OPT = 41, "OPT";
+    APL = 42, "APL";
+    DS = 43, "DS";
+    SSHFP = 44, "SSHFP";
+    IPSECKEY = 45, "IPSECKEY";
+    RRSIG = 46, "RRSIG";
+    NSEC = 47, "NSEC";
+    DNSKEY = 48, "DNSKEY";
+    DHCID = 49, "DHCID";
+    NSEC3 = 50, "NSEC3";
+    NSEC3PARAM = 51, "NSEC3PARAM";
+    TLSA = 52, "TLSA";
+    SMIMEA = 53, "SMIMEA";
+    HIP = 55, "HIP";
+    CDS = 59, "CDS";
+    CDNSKEY = 60, "CDNSKEY";
+    OPENPGPKEY = 61, "OPENPGPKEY";
+    CSYNC = 62, "CSYNC";
+    ZONEMD = 63, "ZONEMD";
+    SVCB = 64, "SVCB";
+    HTTPS = 65, "HTTPS";
+    SPF = 99, "SPF";
+    NID = 104, "NID";
+    L32 = 105, "L32";
+    L64 = 106, "L64";
+    LP = 107, "LP";
+    EUI48 = 108, "EUI48";
+    EUI64 = 109, "EUI64";
+    TKEY = 249, "TKEY";
+    TSIG = 250, "TSIG";
+    IXFR = 251, "IXFR";
+    AXFR = 252, "AXFR";
+    ANY = 255, "ANY";
+    URI = 256, "URI";
+    CAA = 257, "CAA";
+}
+
+impl Rtype {
+    /// Types that may not appear in a zone file as data (RFC 6895 §3.1:
+    /// meta-types and QTYPEs).
+    pub fn is_meta(self) -> bool {
+        matches!(self.0, 41 | 128..=255)
+    }
+}
+
+impl fmt::Display for Rtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.mnemonic() {
+            Some(m) => f.write_str(m),
+            None => write!(f, "TYPE{}", self.0),
+        }
+    }
+}
+
+impl fmt::Debug for Rtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// A record class (RFC 1035 §3.2.4).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Class(pub u16);
+
+impl Class {
+    pub const IN: Class = Class(1);
+    pub const CH: Class = Class(3);
+    pub const HS: Class = Class(4);
+
+    /// Parses `IN`, `CH`, `HS` (case-insensitive) or RFC 3597 `CLASSnnn`.
+    pub fn from_text(text: &[u8]) -> Option<Class> {
+        if text.eq_ignore_ascii_case(b"IN") {
+            Some(Class::IN)
+        } else if text.eq_ignore_ascii_case(b"CH") || text.eq_ignore_ascii_case(b"CHAOS") {
+            Some(Class::CH)
+        } else if text.eq_ignore_ascii_case(b"HS") || text.eq_ignore_ascii_case(b"HESIOD") {
+            Some(Class::HS)
+        } else if text.len() > 5 && text[..5].eq_ignore_ascii_case(b"CLASS") {
+            parse_u16_decimal(&text[5..]).map(Class)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("IN"),
+            3 => f.write_str("CH"),
+            4 => f.write_str("HS"),
+            n => write!(f, "CLASS{n}"),
+        }
+    }
+}
+
+impl fmt::Debug for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Parses a decimal u16 with no sign, no leading `+`, at most 5 digits.
+pub fn parse_u16_decimal(text: &[u8]) -> Option<u16> {
+    if text.is_empty() || text.len() > 5 || !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v: u32 = text.iter().fold(0, |a, &d| a * 10 + (d - b'0') as u32);
+    u16::try_from(v).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3597_section_5_type_and_class_forms() {
+        assert_eq!(Rtype::from_text(b"TYPE65534"), Some(Rtype(65534)));
+        assert_eq!(Rtype::from_text(b"type1"), Some(Rtype::A));
+        assert_eq!(Rtype::from_text(b"TYPE65536"), None);
+        assert_eq!(Class::from_text(b"CLASS1"), Some(Class::IN));
+        assert_eq!(Rtype(65534).to_string(), "TYPE65534");
+        assert_eq!(Rtype::from_text(b"nsec3param"), Some(Rtype::NSEC3PARAM));
+    }
+}
