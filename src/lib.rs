@@ -18,6 +18,7 @@ pub mod denial;
 pub mod emit;
 pub mod load;
 pub mod order;
+pub mod run;
 pub mod sign;
 pub mod verify;
 pub mod zone;

@@ -1,6 +1,411 @@
 //! The zone model: names, types, RDATA codecs, records and RRsets, and the
 //! classification of every owner (apex, delegation, glue, occluded, ENT).
+//!
+//! # Data layout
+//! A [`Zone`] is a vector of [`Node`]s in canonical order (RFC 4034 §6.1),
+//! one per owner name, empty non-terminals included. Each node holds its
+//! RRsets sorted by type number; each RRset holds its RDATA in wire form,
+//! sorted in canonical order (RFC 4034 §6.3) and free of duplicates. The zone
+//! is kept in canonical form (RFC 4034 §6.2): owner names and the names
+//! embedded in the RDATA of the types §6.2 lists are lowercase, so signing
+//! and verification never lowercase again and equal data compares equal as
+//! octets.
+//!
+//! Classification happens once, in [`Zone::build`], and later stages only
+//! read the [`NodeFlags`] (as Knot's `adjust` pass does): no stage
+//! rediscovers zone cuts.
 
 pub mod name;
 pub mod rdata;
+pub mod record;
 pub mod rtype;
+
+use std::collections::HashSet;
+use std::fmt;
+
+use rayon::prelude::*;
+
+use crate::load::{LoadWarning, Loaded};
+use name::Name;
+use rdata::canonicalize_rdata;
+use record::SourcePos;
+use rtype::{Class, Rtype};
+
+/// Classification of an owner name. A set of flags.
+#[derive(Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct NodeFlags(u8);
+
+impl NodeFlags {
+    /// The zone apex (the origin).
+    pub const APEX: NodeFlags = NodeFlags(1);
+    /// A zone cut: NS records at a name other than the apex (RFC 1034 §4.2.1).
+    pub const DELEGATION: NodeFlags = NodeFlags(2);
+    /// Strictly below a zone cut: glue (address records) or occluded data.
+    pub const BELOW_CUT: NodeFlags = NodeFlags(4);
+    /// Strictly below a DNAME (RFC 6672 §2.3): occluded.
+    pub const BELOW_DNAME: NodeFlags = NodeFlags(8);
+    /// An empty non-terminal: a name with no records and names below it.
+    pub const ENT: NodeFlags = NodeFlags(16);
+    /// The leftmost label is `*` (RFC 4592).
+    pub const WILDCARD: NodeFlags = NodeFlags(32);
+
+    pub fn contains(self, other: NodeFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+    pub fn insert(&mut self, other: NodeFlags) {
+        self.0 |= other.0;
+    }
+    /// Data at this name is authoritative: not below a cut or a DNAME.
+    /// (At a delegation only DS and NSEC are; see [`Node::is_signed_rrset`].)
+    pub fn is_authoritative(self) -> bool {
+        self.0 & (Self::BELOW_CUT.0 | Self::BELOW_DNAME.0) == 0
+    }
+}
+
+impl fmt::Debug for NodeFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = [
+            (Self::APEX, "APEX"),
+            (Self::DELEGATION, "DELEGATION"),
+            (Self::BELOW_CUT, "BELOW_CUT"),
+            (Self::BELOW_DNAME, "BELOW_DNAME"),
+            (Self::ENT, "ENT"),
+            (Self::WILDCARD, "WILDCARD"),
+        ];
+        let set: Vec<&str> = names.iter().filter(|(v, _)| self.contains(*v)).map(|x| x.1).collect();
+        write!(f, "{}", set.join("|"))
+    }
+}
+
+/// All records of one owner, type and class (RFC 2181 §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rrset {
+    pub rtype: Rtype,
+    pub ttl: u32,
+    /// Canonical form, canonical order, no duplicates.
+    pub rdatas: Vec<Box<[u8]>>,
+    /// Where the first record of the set was read.
+    pub src: SourcePos,
+}
+
+/// One owner name and its RRsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub name: Name,
+    /// Sorted by type number.
+    pub rrsets: Vec<Rrset>,
+    pub flags: NodeFlags,
+}
+
+impl Node {
+    pub fn rrset(&self, rtype: Rtype) -> Option<&Rrset> {
+        self.rrsets.iter().find(|r| r.rtype == rtype)
+    }
+
+    /// RFC 4035 §2.2: "The zone MUST NOT contain RRSIG RRs for ... glue
+    /// address RRsets" and at a delegation point "the NS RRset ... MUST NOT
+    /// be signed"; only DS (and NSEC) RRsets are authoritative there.
+    pub fn is_signed_rrset(&self, rtype: Rtype) -> bool {
+        if !self.flags.is_authoritative() || rtype == Rtype::RRSIG {
+            return false;
+        }
+        if self.flags.contains(NodeFlags::DELEGATION) {
+            return rtype == Rtype::DS || rtype == Rtype::NSEC;
+        }
+        true
+    }
+}
+
+/// A loaded, checked, canonically ordered and classified zone.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub origin: Name,
+    pub class: Class,
+    pub nodes: Vec<Node>,
+    pub stats: BuildStats,
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// What building the zone changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildStats {
+    pub records: usize,
+    /// RFC 4034 §6.3: "duplicate RRs are not permitted"; dropped.
+    pub duplicates_dropped: usize,
+    /// RRsets whose records had different TTLs (RFC 2181 §5.2).
+    pub ttl_adjusted: usize,
+}
+
+/// A zone-level error: structural rules the records break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneError {
+    NoSoa,
+    MultipleSoa { at: Vec<String> },
+    SoaNotAtOrigin { owner: Name, at: String },
+    OutOfZone { owner: Name, origin: Name, at: String },
+    CnameAndOtherData { owner: Name, other: Rtype, at: String },
+    MultipleCname { owner: Name, at: String },
+}
+
+impl fmt::Display for ZoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ZoneError::NoSoa => f.write_str("the zone has no SOA record at its origin"),
+            ZoneError::MultipleSoa { at } => {
+                write!(f, "the zone has more than one SOA record: {}", at.join(", "))
+            }
+            ZoneError::SoaNotAtOrigin { owner, at } => {
+                write!(f, "{at}: SOA record at {owner}, which is not the origin")
+            }
+            ZoneError::OutOfZone { owner, origin, at } => {
+                write!(f, "{at}: {owner} is outside the zone {origin}")
+            }
+            ZoneError::CnameAndOtherData { owner, other, at } => write!(
+                f,
+                "{at}: {owner} has a CNAME and {other} data; RFC 2181 §10.1: \"If a CNAME RR is present at a node, no other data should be present\""
+            ),
+            ZoneError::MultipleCname { owner, at } => {
+                write!(f, "{at}: {owner} has more than one CNAME record (RFC 2181 §10.1)")
+            }
+        }
+    }
+}
+
+/// Every zone-level error found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneErrors(pub Vec<ZoneError>);
+
+impl fmt::Display for ZoneErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ZoneErrors {}
+
+/// The most zone errors reported at once.
+const MAX_ZONE_ERRORS: usize = 20;
+
+impl Zone {
+    /// Checks, canonicalises, orders and classifies loaded records.
+    pub fn build(loaded: Loaded, origin: &Name) -> Result<Zone, ZoneErrors> {
+        let Loaded { mut records, files, mut warnings } = loaded;
+        let describe = |pos: SourcePos| match files.get(pos.file as usize) {
+            Some(f) => format!("{}:{}", f.display(), pos.line),
+            None => format!("line {}", pos.line),
+        };
+        let origin = origin.to_lowercase();
+        let class = records.first().map(|r| r.class).unwrap_or(Class::IN);
+        let mut errors = Vec::new();
+        let mut soa_at = Vec::new();
+        for r in &records {
+            if !r.owner.is_subdomain_of(&origin) {
+                if errors.len() < MAX_ZONE_ERRORS {
+                    errors.push(ZoneError::OutOfZone {
+                        owner: r.owner.clone(),
+                        origin: origin.clone(),
+                        at: describe(r.src),
+                    });
+                }
+            } else if r.rtype == Rtype::SOA {
+                if r.owner != origin {
+                    errors.push(ZoneError::SoaNotAtOrigin {
+                        owner: r.owner.clone(),
+                        at: describe(r.src),
+                    });
+                }
+                soa_at.push(describe(r.src));
+            }
+        }
+        if soa_at.len() > 1 {
+            errors.push(ZoneError::MultipleSoa { at: soa_at });
+        } else if soa_at.is_empty()
+            && !errors.iter().any(|e| matches!(e, ZoneError::SoaNotAtOrigin { .. }))
+        {
+            errors.push(ZoneError::NoSoa);
+        }
+        if !errors.is_empty() {
+            errors.truncate(MAX_ZONE_ERRORS);
+            return Err(ZoneErrors(errors));
+        }
+
+        // RFC 4034 §6.2: canonical form of every record.
+        records.par_iter_mut().for_each(|r| {
+            r.owner = r.owner.to_lowercase();
+            canonicalize_rdata(r.rtype, &mut r.rdata);
+        });
+        crate::order::sort_records(&mut records);
+
+        let total = records.len();
+        let mut stats = BuildStats { records: total, ..BuildStats::default() };
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut iter = records.into_iter().peekable();
+        while let Some(first) = iter.next() {
+            let mut node =
+                Node { name: first.owner.clone(), rrsets: Vec::new(), flags: NodeFlags::default() };
+            let mut pending = Some(first);
+            while let Some(r) = pending.take() {
+                let mut set =
+                    Rrset { rtype: r.rtype, ttl: r.ttl, rdatas: vec![r.rdata], src: r.src };
+                let mut ttl_lines: Vec<(u32, SourcePos)> = vec![(r.ttl, r.src)];
+                loop {
+                    match iter.peek() {
+                        Some(n) if n.owner == node.name && n.rtype == set.rtype => {}
+                        Some(n) if n.owner == node.name => {
+                            pending = iter.next();
+                            break;
+                        }
+                        _ => break,
+                    }
+                    let Some(n) = iter.next() else { break };
+                    if !ttl_lines.iter().any(|(t, _)| *t == n.ttl) {
+                        ttl_lines.push((n.ttl, n.src));
+                    }
+                    set.ttl = set.ttl.min(n.ttl);
+                    // Sorted, so duplicates are adjacent.
+                    if set.rdatas.last().is_some_and(|l| **l == *n.rdata) {
+                        stats.duplicates_dropped += 1;
+                        continue;
+                    }
+                    set.rdatas.push(n.rdata);
+                }
+                if ttl_lines.len() > 1 {
+                    stats.ttl_adjusted += 1;
+                    let at: Vec<String> = ttl_lines
+                        .iter()
+                        .map(|(t, p)| format!("{} (TTL {t})", describe(*p)))
+                        .collect();
+                    warnings.push(LoadWarning {
+                        file: files.get(set.src.file as usize).map(|f| f.display().to_string()).unwrap_or_default(),
+                        line: set.src.line,
+                        message: format!(
+                            "{} {}: TTLs differ within the RRset ({}); using the lowest, {} (RFC 2181 §5.2)",
+                            node.name,
+                            set.rtype,
+                            at.join(", "),
+                            set.ttl
+                        ),
+                    });
+                }
+                node.rrsets.push(set);
+            }
+            nodes.push(node);
+        }
+
+        // RFC 2181 §10.1 and RFC 1034 §3.6.2: CNAME and other data.
+        for node in &nodes {
+            if let Some(c) = node.rrset(Rtype::CNAME) {
+                if c.rdatas.len() > 1 {
+                    errors.push(ZoneError::MultipleCname {
+                        owner: node.name.clone(),
+                        at: describe(c.src),
+                    });
+                }
+                // RFC 4035 §2.5 lets RRSIG and NSEC sit beside a CNAME.
+                if let Some(other) = node
+                    .rrsets
+                    .iter()
+                    .find(|r| !matches!(r.rtype, Rtype::CNAME | Rtype::RRSIG | Rtype::NSEC))
+                {
+                    errors.push(ZoneError::CnameAndOtherData {
+                        owner: node.name.clone(),
+                        other: other.rtype,
+                        at: describe(other.src),
+                    });
+                }
+            }
+            if errors.len() >= MAX_ZONE_ERRORS {
+                break;
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ZoneErrors(errors));
+        }
+
+        add_empty_non_terminals(&mut nodes, &origin);
+        classify(&mut nodes, &origin);
+        Ok(Zone { origin, class, nodes, stats, warnings })
+    }
+
+    /// The apex node. Invariant of a built zone: it exists and comes first.
+    pub fn apex(&self) -> &Node {
+        &self.nodes[0]
+    }
+
+    /// Number of records.
+    pub fn record_count(&self) -> usize {
+        self.nodes.iter().flat_map(|n| &n.rrsets).map(|r| r.rdatas.len()).sum()
+    }
+}
+
+/// Adds a node for every empty non-terminal: an ancestor of an owner name,
+/// at or below the origin, that owns no records (RFC 4592 §2.2.2).
+fn add_empty_non_terminals(nodes: &mut Vec<Node>, origin: &Name) {
+    let existing: HashSet<&Name> = nodes.iter().map(|n| &n.name).collect();
+    let mut ents: HashSet<Name> = HashSet::new();
+    for node in nodes.iter() {
+        let mut cur = node.name.parent();
+        while let Some(p) = cur {
+            if p.wire_len() < origin.wire_len() || existing.contains(&p) || ents.contains(&p) {
+                break;
+            }
+            cur = p.parent();
+            ents.insert(p);
+        }
+    }
+    if ents.is_empty() {
+        return;
+    }
+    drop(existing);
+    nodes.extend(ents.into_iter().map(|name| Node {
+        name,
+        rrsets: Vec::new(),
+        flags: NodeFlags::ENT,
+    }));
+    nodes.par_sort_by(|a, b| a.name.canonical_cmp(&b.name));
+}
+
+/// Marks apex, delegations, names below cuts and DNAMEs, and wildcards. In
+/// canonical order every name's descendants follow it contiguously, so one
+/// pass with the innermost enclosing cut suffices.
+fn classify(nodes: &mut [Node], origin: &Name) {
+    let mut cut: Option<Name> = None;
+    let mut dname: Option<Name> = None;
+    for node in nodes.iter_mut() {
+        if cut.as_ref().is_some_and(|c| !node.name.is_subdomain_of(c)) {
+            cut = None;
+        }
+        if dname.as_ref().is_some_and(|d| !node.name.is_subdomain_of(d)) {
+            dname = None;
+        }
+        if node.name.is_wildcard() {
+            node.flags.insert(NodeFlags::WILDCARD);
+        }
+        if node.name == *origin {
+            node.flags.insert(NodeFlags::APEX);
+        } else if cut.is_some() {
+            node.flags.insert(NodeFlags::BELOW_CUT);
+        } else if dname.is_some() {
+            node.flags.insert(NodeFlags::BELOW_DNAME);
+        } else if node.rrset(Rtype::NS).is_some() {
+            node.flags.insert(NodeFlags::DELEGATION);
+            cut = Some(node.name.clone());
+        }
+        if node.flags.is_authoritative()
+            && !node.flags.contains(NodeFlags::DELEGATION)
+            && dname.is_none()
+            && node.rrset(Rtype::DNAME).is_some()
+        {
+            dname = Some(node.name.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,242 @@
+//! The lexer: splits presentation-format text into logical lines of tokens.
+//!
+//! # Background
+//! RFC 1035 §5.1: "The format of these files is a sequence of entries.
+//! Entries are predominantly line-oriented, though parentheses can be used to
+//! continue a list of items across a line boundary, and text literals can
+//! contain CRLF within the text. Any combination of tabs and spaces act as a
+//! delimiter between the separate items that make up an entry. The end of
+//! any line in the master file can end with a comment. The comment starts
+//! with a ";" (semicolon)."
+//!
+//! # Usage
+//! [`Lexer::next_entry`] yields one [`Entry`] per logical line, with its
+//! tokens borrowed from the input. Blank and comment-only lines are skipped.
+//!
+//! # Limitations
+//! A quoted string may not span lines; BIND and Knot refuse that too
+//! (`\010` writes a newline inside a string).
+
+use super::token::Token;
+
+/// A lexical error, with the position where it was detected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexError {
+    pub line: u32,
+    pub col: u32,
+    /// The offending text, for the message.
+    pub token: String,
+    pub expected: &'static str,
+}
+
+/// One logical line (an entry of RFC 1035 §5.1).
+#[derive(Debug, Clone, Default)]
+pub struct Entry<'a> {
+    pub tokens: Vec<Token<'a>>,
+    /// The line began with white space: "If the owner is omitted, the entry
+    /// uses the last stated owner" (RFC 1035 §5.1, blank owner field).
+    pub blank_owner: bool,
+    /// Line of the entry's first byte.
+    pub line: u32,
+}
+
+/// Splits input into entries.
+#[derive(Debug)]
+pub struct Lexer<'a> {
+    data: &'a [u8],
+    pos: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(data: &'a [u8]) -> Lexer<'a> {
+        Lexer { data, pos: 0, line: 1, line_start: 0 }
+    }
+
+    /// Starts at `pos`, which must be the first byte of line `line`.
+    pub fn starting_at(data: &'a [u8], pos: usize, line: u32) -> Lexer<'a> {
+        Lexer { data, pos, line, line_start: pos }
+    }
+
+    /// Byte offset of the next unread byte.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn col(&self, at: usize) -> u32 {
+        (at - self.line_start + 1) as u32
+    }
+
+    /// Skips the rest of the current logical line after an error, so that
+    /// loading can go on and report further errors.
+    pub fn recover(&mut self) {
+        while self.pos < self.data.len() {
+            let c = self.data[self.pos];
+            self.pos += 1;
+            if c == b'\n' {
+                self.line += 1;
+                self.line_start = self.pos;
+                return;
+            }
+        }
+    }
+
+    /// Reads the next entry into `entry` (cleared first). Returns `Ok(false)`
+    /// at the end of the input.
+    pub fn next_entry(&mut self, entry: &mut Entry<'a>) -> Result<bool, LexError> {
+        entry.tokens.clear();
+        let data = self.data;
+        let mut depth = 0u32;
+        let mut paren_line = 0u32;
+        let mut paren_col = 0u32;
+        loop {
+            if self.pos >= data.len() {
+                if depth > 0 {
+                    return Err(LexError {
+                        line: paren_line,
+                        col: paren_col,
+                        token: "(".into(),
+                        expected: "a closing parenthesis before the end of the file",
+                    });
+                }
+                return Ok(!entry.tokens.is_empty());
+            }
+            let c = data[self.pos];
+            match c {
+                b'\n' => {
+                    self.pos += 1;
+                    self.line += 1;
+                    self.line_start = self.pos;
+                    if depth == 0 && !entry.tokens.is_empty() {
+                        return Ok(true);
+                    }
+                }
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b';' => {
+                    while self.pos < data.len() && data[self.pos] != b'\n' {
+                        self.pos += 1;
+                    }
+                }
+                b'(' => {
+                    if depth == 0 {
+                        paren_line = self.line;
+                        paren_col = self.col(self.pos);
+                    }
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b')' => {
+                    if depth == 0 {
+                        return Err(LexError {
+                            line: self.line,
+                            col: self.col(self.pos),
+                            token: ")".into(),
+                            expected: "no closing parenthesis without an opening one",
+                        });
+                    }
+                    depth -= 1;
+                    self.pos += 1;
+                }
+                b'"' => {
+                    self.start_entry(entry);
+                    let start = self.pos + 1;
+                    let col = self.col(self.pos);
+                    let mut p = start;
+                    loop {
+                        match data.get(p) {
+                            None | Some(b'\n') => {
+                                return Err(LexError {
+                                    line: self.line,
+                                    col,
+                                    token: String::from_utf8_lossy(&data[self.pos..p]).into(),
+                                    expected: "a closing quote on the same line",
+                                });
+                            }
+                            Some(b'"') => break,
+                            Some(b'\\') => p += 2,
+                            Some(_) => p += 1,
+                        }
+                    }
+                    entry.tokens.push(Token {
+                        text: &data[start..p],
+                        quoted: true,
+                        line: self.line,
+                        col,
+                    });
+                    self.pos = p + 1;
+                }
+                _ => {
+                    self.start_entry(entry);
+                    let start = self.pos;
+                    let mut p = start;
+                    while p < data.len() {
+                        match data[p] {
+                            b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"' => break,
+                            // An escaped character is never a delimiter.
+                            b'\\' => p = (p + 2).min(data.len()),
+                            _ => p += 1,
+                        }
+                    }
+                    entry.tokens.push(Token {
+                        text: &data[start..p],
+                        quoted: false,
+                        line: self.line,
+                        col: self.col(start),
+                    });
+                    self.pos = p;
+                }
+            }
+        }
+    }
+
+    /// Notes where an entry starts when its first token is seen. Only white
+    /// space can precede the first token on its line.
+    fn start_entry(&self, entry: &mut Entry<'a>) {
+        if entry.tokens.is_empty() {
+            entry.line = self.line;
+            entry.blank_owner = self.pos != self.line_start;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(src: &str) -> Vec<(bool, Vec<String>)> {
+        let mut lx = Lexer::new(src.as_bytes());
+        let mut out = Vec::new();
+        let mut e = Entry::default();
+        while lx.next_entry(&mut e).unwrap() {
+            out.push((e.blank_owner, e.tokens.iter().map(|t| t.display()).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn rfc1035_section_5_1_parentheses_comments_and_quotes() {
+        let src = "a 1 IN SOA ns host ( 1 ; serial\n 2 3\r\n 4 5 )\n; only a comment\n\n  TXT \"x;y(z\" \\; c\n";
+        let got = entries(src);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].1, ["a", "1", "IN", "SOA", "ns", "host", "1", "2", "3", "4", "5"]);
+        assert!(got[1].0, "leading white space means the owner is omitted");
+        assert_eq!(got[1].1, ["TXT", "x;y(z", "\\;", "c"]);
+    }
+
+    #[test]
+    fn missing_final_newline() {
+        assert_eq!(entries("a A 1.2.3.4").len(), 1);
+    }
+
+    #[test]
+    fn unbalanced_parentheses_are_errors() {
+        let mut e = Entry::default();
+        let err = Lexer::new(b"a SOA ( 1 2\n").next_entry(&mut e).unwrap_err();
+        assert_eq!((err.line, err.col), (1, 7));
+        let err = Lexer::new(b"a A 1 )\n").next_entry(&mut e).unwrap_err();
+        assert_eq!((err.line, err.col), (1, 7));
+        let err = Lexer::new(b"a TXT \"open\n").next_entry(&mut e).unwrap_err();
+        assert_eq!(err.expected, "a closing quote on the same line");
+    }
+}

@@ -1,0 +1,358 @@
+//! The parser: entries to records, with the directives of RFC 1035 §5.1
+//! (`$ORIGIN`, `$INCLUDE`) and RFC 2308 §4 (`$TTL`).
+//!
+//! # Background
+//! Each entry is either a directive or a record
+//! `[<owner>] [<TTL>] [<class>] <type> <RDATA>` where TTL and class may come
+//! in either order (RFC 1035 §5.1). Omitted fields are inherited:
+//! - owner: "If the owner is omitted, the entry uses the last stated owner"
+//!   (blank owner field, RFC 1035 §5.1);
+//! - TTL: the `$TTL` default (RFC 2308 §4), otherwise the last explicit TTL,
+//!   as BIND and Knot do;
+//! - class: the class of the first record (all records of a zone share it).
+//!
+//! # Errors
+//! An error skips the rest of its entry and loading continues, so up to
+//! [`LoadOptions::max_errors`] errors are reported at once, each with
+//! file, line, column, the offending token and what was expected.
+
+use std::path::{Path, PathBuf};
+
+use super::lexer::{Entry, LexError, Lexer};
+use super::source::Source;
+use super::token::Token;
+use super::ttl::parse_ttl;
+use super::{LoadError, LoadFailure, LoadOptions, LoadWarning, Loaded};
+use crate::zone::name::Name;
+use crate::zone::rdata::parse_rdata;
+use crate::zone::record::{soa_minimum, Record, SourcePos};
+use crate::zone::rtype::{Class, Rtype};
+
+/// Inherited state while reading one file.
+#[derive(Debug, Clone)]
+struct State {
+    origin: Name,
+    last_owner: Option<Name>,
+}
+
+/// State shared across `$INCLUDE`d files.
+#[derive(Debug)]
+pub(super) struct Parser<'o> {
+    opts: &'o LoadOptions,
+    pub(super) out: Loaded,
+    pub(super) errors: Vec<LoadError>,
+    default_ttl: Option<u32>,
+    last_ttl: Option<u32>,
+    class: Option<Class>,
+    /// Canonical paths of the files being read, for cycle detection.
+    include_stack: Vec<PathBuf>,
+    rdata_buf: Vec<u8>,
+}
+
+impl<'o> Parser<'o> {
+    pub(super) fn new(opts: &'o LoadOptions) -> Parser<'o> {
+        Parser {
+            opts,
+            out: Loaded::default(),
+            errors: Vec::new(),
+            default_ttl: None,
+            last_ttl: None,
+            class: None,
+            include_stack: Vec::new(),
+            rdata_buf: Vec::with_capacity(512),
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.errors.len() >= self.opts.max_errors
+    }
+
+    /// Reads a file from disk (or `-`) and parses it.
+    pub(super) fn parse_path(&mut self, path: &Path, origin: Name) -> Result<(), LoadFailure> {
+        let source = Source::open(path)
+            .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
+        if path.as_os_str() != "-" {
+            let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            self.include_stack.push(canonical);
+        } else {
+            self.include_stack.push(PathBuf::from("-"));
+        }
+        let r = self.parse_bytes(&source, path, origin);
+        self.include_stack.pop();
+        r
+    }
+
+    /// Parses one file's bytes; `path` names it in messages and anchors
+    /// relative `$INCLUDE` paths.
+    pub(super) fn parse_bytes(
+        &mut self,
+        data: &[u8],
+        path: &Path,
+        origin: Name,
+    ) -> Result<(), LoadFailure> {
+        let file = self.out.files.len() as u32;
+        self.out.files.push(path.to_path_buf());
+        let mut state = State { origin, last_owner: None };
+        let mut lexer = Lexer::new(data);
+        let mut entry = Entry::default();
+        loop {
+            if self.full() {
+                return Ok(());
+            }
+            match lexer.next_entry(&mut entry) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {}
+                Err(e) => {
+                    self.lex_error(file, e);
+                    lexer.recover();
+                    continue;
+                }
+            }
+            if let Err(e) = self.parse_entry(&entry, file, path, &mut state) {
+                match e {
+                    EntryError::Syntax(err) => self.errors.push(err),
+                    EntryError::Fatal(f) => return Err(f),
+                }
+            }
+        }
+    }
+
+    fn lex_error(&mut self, file: u32, e: LexError) {
+        let name = self.file_name(file);
+        self.errors.push(LoadError {
+            file: name,
+            line: e.line,
+            col: e.col,
+            token: e.token,
+            expected: e.expected.to_string(),
+        });
+    }
+
+    fn file_name(&self, file: u32) -> String {
+        self.out.files[file as usize].display().to_string()
+    }
+
+    fn error_at(&self, file: u32, tok: &Token<'_>, expected: impl Into<String>) -> EntryError {
+        EntryError::Syntax(LoadError {
+            file: self.file_name(file),
+            line: tok.line,
+            col: tok.col,
+            token: tok.display(),
+            expected: expected.into(),
+        })
+    }
+
+    /// An error just after the last token of the entry (something missing).
+    fn error_after(&self, file: u32, entry: &Entry<'_>, expected: impl Into<String>) -> EntryError {
+        let (line, col) = match entry.tokens.last() {
+            Some(t) => (t.line, t.col + t.text.len() as u32 + u32::from(t.quoted) * 2),
+            None => (entry.line, 1),
+        };
+        EntryError::Syntax(LoadError {
+            file: self.file_name(file),
+            line,
+            col,
+            token: "end of line".into(),
+            expected: expected.into(),
+        })
+    }
+
+    fn parse_entry(
+        &mut self,
+        entry: &Entry<'_>,
+        file: u32,
+        path: &Path,
+        state: &mut State,
+    ) -> Result<(), EntryError> {
+        let toks = &entry.tokens;
+        let first = toks[0];
+        if !entry.blank_owner && first.text.first() == Some(&b'$') && !first.quoted {
+            return self.parse_directive(entry, file, path, state);
+        }
+        let mut i = 0;
+        let owner = if entry.blank_owner {
+            match &state.last_owner {
+                Some(o) => o.clone(),
+                None => {
+                    return Err(self.error_at(
+                        file,
+                        &first,
+                        "an owner name: the first record cannot inherit one",
+                    ))
+                }
+            }
+        } else {
+            i = 1;
+            let o = Name::parse(first.text, &state.origin)
+                .map_err(|e| self.error_at(file, &first, format!("an owner name ({e})")))?;
+            state.last_owner = Some(o.clone());
+            o
+        };
+        // [<TTL>] [<class>] or [<class>] [<TTL>] (RFC 1035 §5.1).
+        let mut ttl: Option<u32> = None;
+        let mut class: Option<(Class, Token<'_>)> = None;
+        while i < toks.len() && !toks[i].quoted {
+            let t = toks[i].text;
+            if ttl.is_none() && t.first().is_some_and(u8::is_ascii_digit) {
+                ttl = Some(parse_ttl(t).ok_or_else(|| {
+                    self.error_at(file, &toks[i], "a TTL from 0 to 2147483647 (RFC 2181 §8)")
+                })?);
+            } else if class.is_none() {
+                match Class::from_text(t) {
+                    Some(c) => class = Some((c, toks[i])),
+                    None => break,
+                }
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        let type_tok = match toks.get(i) {
+            Some(t) => *t,
+            None => return Err(self.error_after(file, entry, "a record type")),
+        };
+        let rtype = match Rtype::from_text(type_tok.text) {
+            Some(t) if !type_tok.quoted => t,
+            _ => return Err(self.error_at(file, &type_tok, "a record type")),
+        };
+        if rtype.is_meta() {
+            return Err(self.error_at(file, &type_tok, "a data record type, not a meta-type"));
+        }
+        let class = match (class, self.class) {
+            (Some((c, tok)), Some(zc)) if c != zc => {
+                return Err(self.error_at(
+                    file,
+                    &tok,
+                    format!("class {zc}, the class of the zone's first record"),
+                ))
+            }
+            (Some((c, _)), _) => c,
+            (None, Some(zc)) => zc,
+            (None, None) => Class::IN,
+        };
+        self.class = Some(class);
+        let rdata_toks = &toks[i + 1..];
+        self.rdata_buf.clear();
+        if let Err(e) = parse_rdata(rtype, rdata_toks, &state.origin, &mut self.rdata_buf) {
+            return Err(match rdata_toks.get(e.token) {
+                Some(t) => self.error_at(file, t, format!("{rtype} RDATA: {}", e.expected)),
+                None => self.error_after(file, entry, format!("{rtype} RDATA: {}", e.expected)),
+            });
+        }
+        let ttl =
+            match ttl.or(self.default_ttl).or(self.last_ttl) {
+                Some(t) => t,
+                None if rtype == Rtype::SOA => {
+                    // BIND: with neither $TTL nor an explicit TTL, the SOA takes
+                    // its MINIMUM field as TTL, with a warning.
+                    let m = soa_minimum(&self.rdata_buf).unwrap_or(0);
+                    self.out.warnings.push(LoadWarning {
+                        file: self.file_name(file),
+                        line: entry.line,
+                        message: format!("no TTL given and no $TTL: the SOA uses its MINIMUM, {m}"),
+                    });
+                    m
+                }
+                None => return Err(self.error_at(
+                    file,
+                    &type_tok,
+                    "a TTL before the type, or a $TTL directive earlier in the file (RFC 2308 §4)",
+                )),
+            };
+        // The last TTL is inherited by later records without one when no
+        // $TTL is in force.
+        self.last_ttl = Some(ttl);
+        self.out.records.push(Record {
+            owner,
+            rtype,
+            class,
+            ttl,
+            rdata: self.rdata_buf.as_slice().into(),
+            src: SourcePos { file, line: entry.line },
+        });
+        Ok(())
+    }
+
+    fn parse_directive(
+        &mut self,
+        entry: &Entry<'_>,
+        file: u32,
+        path: &Path,
+        state: &mut State,
+    ) -> Result<(), EntryError> {
+        let toks = &entry.tokens;
+        let d = toks[0];
+        let arg = |n: usize, what: &str| -> Result<Token<'_>, EntryError> {
+            toks.get(n).copied().ok_or_else(|| self.error_after(file, entry, what.to_string()))
+        };
+        if d.text.eq_ignore_ascii_case(b"$ORIGIN") {
+            let t = arg(1, "a domain name after $ORIGIN")?;
+            self.no_more(file, entry, 2)?;
+            state.origin = Name::parse(t.text, &state.origin)
+                .map_err(|e| self.error_at(file, &t, format!("a domain name ({e})")))?;
+        } else if d.text.eq_ignore_ascii_case(b"$TTL") {
+            let t = arg(1, "a TTL after $TTL")?;
+            self.no_more(file, entry, 2)?;
+            self.default_ttl = Some(parse_ttl(t.text).ok_or_else(|| {
+                self.error_at(file, &t, "a TTL from 0 to 2147483647 (RFC 2181 §8)")
+            })?);
+        } else if d.text.eq_ignore_ascii_case(b"$INCLUDE") {
+            let t = arg(1, "a file name after $INCLUDE")?;
+            let origin = match toks.get(2) {
+                // RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>] ...
+                // does not change the origin of the parent file".
+                Some(o) => Name::parse(o.text, &state.origin)
+                    .map_err(|e| self.error_at(file, o, format!("a domain name ({e})")))?,
+                None => state.origin.clone(),
+            };
+            self.no_more(file, entry, 3)?;
+            let name = t.unescaped().ok_or_else(|| self.error_at(file, &t, "a file name"))?;
+            let rel = PathBuf::from(String::from_utf8_lossy(&name).into_owned());
+            let target = if rel.is_absolute() {
+                rel
+            } else {
+                path.parent().map(|p| p.join(&rel)).unwrap_or(rel)
+            };
+            if self.include_stack.len() > self.opts.max_include_depth {
+                return Err(self.error_at(
+                    file,
+                    &t,
+                    format!("at most {} nested $INCLUDE levels", self.opts.max_include_depth),
+                ));
+            }
+            let canonical = std::fs::canonicalize(&target).map_err(|e| {
+                self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
+            })?;
+            if self.include_stack.contains(&canonical) {
+                return Err(self.error_at(
+                    file,
+                    &t,
+                    "a file that is not already being read ($INCLUDE cycle)",
+                ));
+            }
+            self.parse_path(&target, origin).map_err(EntryError::Fatal)?;
+        } else if d.text.eq_ignore_ascii_case(b"$GENERATE") {
+            return Err(self.error_at(
+                file,
+                &d,
+                "a record or $ORIGIN/$TTL/$INCLUDE ($GENERATE is not supported: expand it first, e.g. with named-compilezone)",
+            ));
+        } else {
+            return Err(self.error_at(file, &d, "a directive: $ORIGIN, $TTL or $INCLUDE"));
+        }
+        Ok(())
+    }
+
+    fn no_more(&self, file: u32, entry: &Entry<'_>, n: usize) -> Result<(), EntryError> {
+        match entry.tokens.get(n) {
+            Some(t) => Err(self.error_at(file, t, "the end of the directive")),
+            None => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum EntryError {
+    Syntax(LoadError),
+    Fatal(LoadFailure),
+}
