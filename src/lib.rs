@@ -20,5 +20,6 @@ pub mod load;
 pub mod order;
 pub mod run;
 pub mod sign;
+pub mod timeline;
 pub mod verify;
 pub mod zone;

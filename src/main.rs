@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use zonesign::run::{self, Exit, FmtConfig};
+use zonesign::run::{self, Exit, FmtConfig, KeygenConfig, SignConfig, VerifyConfig};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -31,6 +31,109 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Sign a zone, verify the written file, and only then replace the output.
+    Sign(SignArgs),
+    /// Verify a signed zone from any signer: signatures, chains, TTLs.
+    Verify {
+        /// The signed zone file.
+        zone: PathBuf,
+        #[arg(long, short = 'o')]
+        origin: String,
+        /// The time to check validity at: YYYYMMDDHHmmSS, epoch seconds, now, +1d, -1h.
+        #[arg(long)]
+        at: Option<String>,
+        /// DS or DNSKEY records of the zone (a parent's DS, a trust anchor file).
+        #[arg(long)]
+        trust_anchor: Option<PathBuf>,
+        /// Write the findings and counts as JSON.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Generate a key pair in BIND's file format (K<zone>+<alg>+<tag>.key/.private).
+    Keygen {
+        /// The zone the key is for.
+        origin: String,
+        /// 8 RSASHA256, 10 RSASHA512, 13 ECDSAP256SHA256, 14 ECDSAP384SHA384, 15 ED25519.
+        #[arg(long, short = 'a', default_value = "13")]
+        algorithm: String,
+        /// A key-signing key (flags 257, SEP).
+        #[arg(long, conflicts_with = "zsk")]
+        ksk: bool,
+        /// A zone-signing key (flags 256); the default.
+        #[arg(long)]
+        zsk: bool,
+        /// RSA modulus size (2048, 3072, 4096).
+        #[arg(long)]
+        bits: Option<usize>,
+        #[arg(long, default_value = ".")]
+        key_dir: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct SignArgs {
+    /// The zone file (`-` for standard input).
+    zone: PathBuf,
+    #[arg(long, short = 'o')]
+    origin: String,
+    /// The signed zone; replaced only after the written file passed verification.
+    #[arg(long)]
+    output: PathBuf,
+    /// Directory with the zone's BIND key files (K<zone>+<alg>+<tag>.key/.private).
+    #[arg(long)]
+    key_dir: Option<PathBuf>,
+    /// A key file (.key or .private); repeatable.
+    #[arg(long = "key")]
+    keys: Vec<PathBuf>,
+    /// Every key signs every RRset (combined signing keys).
+    #[arg(long)]
+    csk: bool,
+    /// NSEC3 (RFC 5155) instead of NSEC.
+    #[arg(long)]
+    nsec3: bool,
+    /// NSEC3 extra iterations (RFC 9276: 0).
+    #[arg(long, default_value_t = 0)]
+    iterations: u16,
+    /// NSEC3 salt in hex, `-` for none (RFC 9276: none).
+    #[arg(long, default_value = "-")]
+    salt: String,
+    /// NSEC3 Opt-Out: insecure delegations are left out of the chain.
+    #[arg(long)]
+    opt_out: bool,
+    /// Signature inception: YYYYMMDDHHmmSS, epoch seconds, or relative (-1h). Default now - 1h.
+    #[arg(long, allow_hyphen_values = true)]
+    inception: Option<String>,
+    /// Signature expiration: YYYYMMDDHHmmSS, epoch seconds, or relative (+14d). Default now + 14d.
+    #[arg(long, allow_hyphen_values = true)]
+    expiration: Option<String>,
+    /// Spread expirations over this duration before the expiration, per RRset, deterministically.
+    #[arg(long)]
+    jitter: Option<String>,
+    /// TTL of the DNSKEY RRset (default: the input's DNSKEY TTL, else the SOA TTL).
+    #[arg(long)]
+    dnskey_ttl: Option<u32>,
+    /// Publish CDS and CDNSKEY records for the KSKs (RFC 7344).
+    #[arg(long)]
+    cds: bool,
+    /// Write the DS records for the parent to this file.
+    #[arg(long)]
+    ds: Option<PathBuf>,
+    /// Write a JSON report of the run (counts, keys, findings, timeline).
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// DANGEROUS, for benchmarks only: do not verify the written zone before replacing the output.
+    #[arg(long)]
+    dangerous_skip_verify: bool,
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 fn main() -> ExitCode {
@@ -44,6 +147,36 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),
+        Command::Sign(a) => run::sign(&SignConfig {
+            zone: a.zone,
+            origin: a.origin,
+            output: a.output,
+            key_dir: a.key_dir,
+            keys: a.keys,
+            csk: a.csk,
+            nsec3: a.nsec3,
+            iterations: a.iterations,
+            salt: a.salt,
+            opt_out: a.opt_out,
+            inception: a.inception,
+            expiration: a.expiration,
+            jitter: a.jitter,
+            dnskey_ttl: a.dnskey_ttl,
+            cds: a.cds,
+            ds: a.ds,
+            report: a.report,
+            threads: a.threads,
+            dangerous_skip_verify: a.dangerous_skip_verify,
+            quiet: a.quiet,
+        }),
+        Command::Verify { zone, origin, at, trust_anchor, report, threads, quiet } => {
+            run::verify(&VerifyConfig { zone, origin, at, trust_anchor, report, threads, quiet })
+        }
+        Command::Keygen { origin, algorithm, ksk, zsk: _, bits, key_dir } => {
+            run::keygen(&KeygenConfig { origin, algorithm, ksk, bits, key_dir }).map(|p| {
+                println!("{}", p.display());
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

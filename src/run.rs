@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::emit::atomic::AtomicOutput;
+use crate::sign::keys::KeyError;
+use crate::sign::SignError;
 use crate::emit::write_zone;
 use crate::load::{load_file, LoadFailure, LoadOptions};
 use crate::zone::name::Name;
@@ -35,6 +37,10 @@ pub enum Failure {
     Load(LoadFailure),
     Zone(ZoneErrors),
     Io { path: PathBuf, source: std::io::Error },
+    Key(KeyError),
+    Sign(SignError),
+    /// The written zone did not pass verification; the report says why.
+    Verification { errors: usize, findings: Vec<String> },
 }
 
 impl Failure {
@@ -43,6 +49,9 @@ impl Failure {
             Failure::Usage(_) => Exit::Usage,
             Failure::Load(LoadFailure::Io { .. }) | Failure::Io { .. } => Exit::Io,
             Failure::Load(LoadFailure::Syntax(_)) | Failure::Zone(_) => Exit::BadInput,
+            Failure::Key(_) => Exit::KeyProblem,
+            Failure::Sign(SignError::Denial(_)) => Exit::BadInput,
+            Failure::Sign(_) | Failure::Verification { .. } => Exit::VerificationFailed,
         }
     }
 
@@ -66,6 +75,12 @@ impl Failure {
                 plural(e.0.len())
             ),
             Failure::Io { path, source } => format!("cannot write {}: {source}", path.display()),
+            Failure::Key(e) => format!("key problem, nothing was signed: {e}"),
+            Failure::Sign(e) => format!("signing failed, nothing was written: {e}"),
+            Failure::Verification { errors, .. } => format!(
+                "verification failed with {errors} error{}; the output was not replaced",
+                plural(*errors)
+            ),
         }
     }
 
@@ -77,6 +92,7 @@ impl Failure {
                 _ => String::new(),
             },
             Failure::Zone(e) => e.to_string(),
+            Failure::Verification { findings, .. } => findings.join("\n"),
             _ => String::new(),
         }
     }
@@ -140,7 +156,433 @@ pub fn fmt(cfg: &FmtConfig) -> Result<(), Failure> {
             let io = |e| Failure::Io { path: path.clone(), source: e };
             let out = AtomicOutput::create(path).map_err(io)?;
             write_zone(&zone, out.file()).map_err(io)?;
-            out.commit().map_err(io)
+            out.commit_unverified().map_err(io)
         }
     }
+}
+
+/// `zonesign sign`.
+#[derive(Debug, Clone)]
+pub struct SignConfig {
+    pub zone: PathBuf,
+    pub origin: String,
+    pub output: PathBuf,
+    pub key_dir: Option<PathBuf>,
+    pub keys: Vec<PathBuf>,
+    pub csk: bool,
+    pub nsec3: bool,
+    pub iterations: u16,
+    pub salt: String,
+    pub opt_out: bool,
+    pub inception: Option<String>,
+    pub expiration: Option<String>,
+    pub jitter: Option<String>,
+    pub dnskey_ttl: Option<u32>,
+    pub cds: bool,
+    pub ds: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+    pub threads: Option<usize>,
+    pub dangerous_skip_verify: bool,
+    pub quiet: bool,
+}
+
+/// The JSON report of a signing run.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct SignReport {
+    pub zone: String,
+    pub serial: Option<u32>,
+    pub input_sha256: Option<String>,
+    pub output_sha256: Option<String>,
+    pub outcome: String,
+    pub records_in: usize,
+    pub records_out: usize,
+    pub duplicates_dropped: usize,
+    pub rrsets_signed: usize,
+    pub keys: Vec<KeyReport>,
+    pub denial: Option<crate::sign::PrepareStats>,
+    pub verification: Option<crate::verify::Report>,
+    pub verification_skipped: bool,
+    pub threads: usize,
+    pub timeline: Vec<crate::timeline::Stage>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct KeyReport {
+    pub key_tag: u16,
+    pub algorithm: u8,
+    pub role: crate::sign::KeyRole,
+    pub source: String,
+    pub signatures: usize,
+}
+
+fn sha256_file(path: &Path) -> Option<String> {
+    let src = crate::load::source::Source::open(path).ok()?;
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &src);
+    Some(data_encoding::HEXLOWER.encode(d.as_ref()))
+}
+
+fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
+    let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
+    let out = AtomicOutput::create(path).map_err(io)?;
+    serde_json::to_writer_pretty(out.file(), report)
+        .map_err(|e| io(std::io::Error::other(e)))?;
+    out.commit_unverified().map_err(io)
+}
+
+/// Builds the rayon pool for a run: named, sized by `--threads`.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n.max(1))
+        .thread_name(|i| format!("zonesign-{i}"))
+        .build()
+        .map_err(|e| Failure::Usage(format!("cannot start {n} threads: {e}")))
+}
+
+/// `zonesign sign`: load, prove keys, sign, write, verify the written file,
+/// and only then replace the output. Writes the report in every case when
+/// `--report` is given.
+pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
+    let pool = thread_pool(cfg.threads)?;
+    let mut report = SignReport { threads: pool.current_num_threads(), ..SignReport::default() };
+    let mut timeline = crate::timeline::Timeline::default();
+    let result = pool.install(|| sign_inner(cfg, &mut report, &mut timeline));
+    report.timeline = timeline.stages.clone();
+    report.outcome = match &result {
+        Ok(()) => "signed".into(),
+        Err(f) => f.headline(),
+    };
+    if let Some(path) = &cfg.report {
+        write_report(path, &report)?;
+    }
+    if result.is_ok() && !cfg.quiet {
+        eprintln!("{}", sign_summary(&report, &timeline));
+    }
+    result
+}
+
+fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> String {
+    let mut s = format!(
+        "zonesign: signed {} (serial {}): {} records in, {} out, {} RRsets signed, {} threads\n",
+        report.zone,
+        report.serial.map(|s| s.to_string()).unwrap_or_else(|| "?".into()),
+        report.records_in,
+        report.records_out,
+        report.rrsets_signed,
+        report.threads
+    );
+    for k in &report.keys {
+        s.push_str(&format!(
+            "  key {:>5} alg {:>2} {}: {} signatures ({})\n",
+            k.key_tag, k.algorithm, k.role, k.signatures, k.source
+        ));
+    }
+    if let Some(v) = &report.verification {
+        s.push_str(&format!(
+            "  verified: {} signatures over {} RRsets, {} NSEC, {} NSEC3, {} warnings\n",
+            v.counts.signatures_verified,
+            v.counts.rrsets_checked,
+            v.counts.nsec,
+            v.counts.nsec3,
+            v.findings.len()
+        ));
+    } else if report.verification_skipped {
+        s.push_str("  VERIFICATION SKIPPED (--dangerous-skip-verify): this output is unchecked\n");
+    }
+    s.push_str(&timeline.summary());
+    s
+}
+
+fn sign_inner(
+    cfg: &SignConfig,
+    report: &mut SignReport,
+    timeline: &mut crate::timeline::Timeline,
+) -> Result<(), Failure> {
+    use crate::denial::nsec3::{Nsec3Params, OptOut};
+    use crate::sign::validity::{now, parse_duration, parse_time};
+    use crate::sign::{keyset, DenialMode, SignOptions};
+
+    let origin = parse_origin(&cfg.origin)?;
+    report.zone = origin.to_string();
+    let now = now();
+    let inception = match &cfg.inception {
+        Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => now - 3600,
+    };
+    let expiration = match &cfg.expiration {
+        Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => now + 14 * 86400,
+    };
+    if expiration <= inception {
+        return Err(Failure::Usage("the expiration must come after the inception".into()));
+    }
+    let jitter = match &cfg.jitter {
+        Some(j) => parse_duration(j).ok_or_else(|| Failure::Usage(format!("bad --jitter `{j}`")))?,
+        None => 0,
+    };
+    if jitter >= expiration - inception {
+        return Err(Failure::Usage("--jitter must be shorter than the validity period".into()));
+    }
+    let denial = if cfg.nsec3 {
+        let salt = if cfg.salt == "-" || cfg.salt.is_empty() {
+            Vec::new()
+        } else {
+            data_encoding::HEXLOWER_PERMISSIVE
+                .decode(cfg.salt.as_bytes())
+                .ok()
+                .filter(|s| s.len() <= 255)
+                .ok_or_else(|| Failure::Usage(format!("bad --salt `{}`: expected hex or -", cfg.salt)))?
+        };
+        if cfg.iterations > 0 {
+            // RFC 9276 §3.1: "zone publishers MUST use a value of 0 for the
+            // iterations" ... as a SHOULD in the published text; we warn.
+            eprintln!(
+                "zonesign: warning: --iterations {} > 0; RFC 9276 §3.1 recommends 0 (validators may treat high counts as insecure)",
+                cfg.iterations
+            );
+        }
+        DenialMode::Nsec3(Nsec3Params {
+            iterations: cfg.iterations,
+            salt,
+            opt_out: if cfg.opt_out { OptOut::Enabled } else { OptOut::Disabled },
+        })
+    } else {
+        if cfg.opt_out || cfg.iterations > 0 || (cfg.salt != "-" && !cfg.salt.is_empty()) {
+            return Err(Failure::Usage("--opt-out, --iterations and --salt need --nsec3".into()));
+        }
+        DenialMode::Nsec
+    };
+
+    // Keys first: a key problem should stop the run before any work.
+    let t = timeline.start("keys");
+    let mut paths = cfg.keys.clone();
+    if let Some(dir) = &cfg.key_dir {
+        paths.extend(keyset::key_files_in(dir, &origin).map_err(Failure::Key)?);
+    }
+    paths.sort();
+    paths.dedup();
+    if paths.is_empty() {
+        return Err(Failure::Usage(
+            "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, or --key FILE".into(),
+        ));
+    }
+    let policy = if cfg.csk { keyset::RolePolicy::AllCsk } else { keyset::RolePolicy::ByFlags };
+    let keys = keyset::load_software_keys(&paths, &origin, policy).map_err(Failure::Key)?;
+    timeline.finish(t, keys.len() as u64);
+
+    let t = timeline.start("load");
+    report.input_sha256 = if cfg.zone.as_os_str() == "-" { None } else { sha256_file(&cfg.zone) };
+    let mut zone = load_zone(&cfg.zone, &origin)?;
+    report.records_in = zone.stats.records;
+    report.duplicates_dropped = zone.stats.duplicates_dropped;
+    report.serial = zone.apex().rrset(crate::zone::rtype::Rtype::SOA).and_then(|s| s.rdatas.first()).and_then(|r| crate::zone::record::soa_serial(r));
+    timeline.finish(t, zone.stats.records as u64);
+
+    let opts = SignOptions {
+        inception,
+        expiration,
+        jitter: jitter as u32,
+        denial,
+        dnskey_ttl: cfg.dnskey_ttl,
+        cds: cfg.cds,
+        hash_backend: crate::denial::hash::Backend::detect(),
+    };
+    let t = timeline.start("denial");
+    let prep = crate::sign::prepare(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
+    if prep.replaced_records > 0 && !cfg.quiet {
+        eprintln!(
+            "zonesign: notice: {} DNSSEC records (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM) in the input were replaced",
+            prep.replaced_records
+        );
+    }
+    timeline.finish(t, (prep.nsec + prep.nsec3) as u64);
+    report.denial = Some(prep);
+
+    let t = timeline.start("sign");
+    let stats = crate::sign::sign_zone(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
+    report.rrsets_signed = stats.rrsets_signed;
+    report.keys = keys
+        .iter()
+        .zip(&stats.signatures_per_key)
+        .map(|(k, &n)| KeyReport { key_tag: k.key_tag, algorithm: k.algorithm, role: k.role, source: k.source.clone(), signatures: n })
+        .collect();
+    timeline.finish(t, stats.signatures_per_key.iter().sum::<usize>() as u64);
+
+    let t = timeline.start("write");
+    let io = |e| Failure::Io { path: cfg.output.clone(), source: e };
+    let out = AtomicOutput::create(&cfg.output).map_err(io)?;
+    write_zone(&zone, out.file()).map_err(io)?;
+    out.sync().map_err(io)?;
+    report.records_out = zone.record_count();
+    timeline.finish(t, report.records_out as u64);
+    drop(zone);
+
+    if cfg.dangerous_skip_verify {
+        report.verification_skipped = true;
+        report.output_sha256 = sha256_file(out.temp_path());
+        out.commit_unverified().map_err(io)?;
+    } else {
+        // Verify the file on disk, as a resolver would see it once served.
+        let t = timeline.start("verify");
+        let written = load_zone(out.temp_path(), &origin)?;
+        let at = if now < inception { inception } else { now };
+        let vr = crate::verify::verify_zone(&written, &crate::verify::VerifyOptions { at, trust_anchors: Vec::new() });
+        timeline.finish(t, vr.counts.signatures_verified as u64);
+        let passed = vr.passed();
+        let findings: Vec<String> = vr.findings.iter().map(|f| f.to_string()).collect();
+        let errors = vr.errors();
+        report.verification = Some(vr);
+        let Some(proof) = passed else {
+            return Err(Failure::Verification { errors, findings });
+        };
+        report.output_sha256 = sha256_file(out.temp_path());
+        out.commit(&proof).map_err(io)?;
+    }
+    if let Some(ds_path) = &cfg.ds {
+        write_ds_file(ds_path, &origin, &keys)?;
+    }
+    Ok(())
+}
+
+/// Writes the DS records of the KSKs (CSKs) for the parent: digest type 2,
+/// and 4 for algorithm 14 (RFC 6605 §2), as `dnssec-dsfromkey` does.
+fn write_ds_file(path: &Path, origin: &Name, keys: &[crate::sign::ZoneKey]) -> Result<(), Failure> {
+    use crate::sign::keys::{ds_rdata, DigestType};
+    use crate::zone::rtype::{Class, Rtype};
+    let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
+    let out = AtomicOutput::create(path).map_err(io)?;
+    let mut w = crate::emit::TextWriter::new(std::io::BufWriter::new(out.file()));
+    w.set_owner(origin);
+    for k in keys.iter().filter(|k| k.role != crate::sign::KeyRole::Zsk) {
+        let mut digests = vec![DigestType::Sha256];
+        if k.algorithm == 14 {
+            digests.push(DigestType::Sha384);
+        }
+        for d in digests {
+            let ds = ds_rdata(origin, &k.dnskey, d).map_err(Failure::Key)?;
+            w.write_record(3600, Class::IN, Rtype::DS, &ds).map_err(io)?;
+        }
+    }
+    w.flush().map_err(io)?;
+    drop(w);
+    out.commit_unverified().map_err(io)
+}
+
+/// `zonesign verify`.
+#[derive(Debug, Clone)]
+pub struct VerifyConfig {
+    pub zone: PathBuf,
+    pub origin: String,
+    pub at: Option<String>,
+    pub trust_anchor: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+    pub threads: Option<usize>,
+    pub quiet: bool,
+}
+
+pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
+    use crate::sign::validity::{now, parse_time};
+    let pool = thread_pool(cfg.threads)?;
+    let origin = parse_origin(&cfg.origin)?;
+    let now = now();
+    let at = match &cfg.at {
+        Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => now,
+    };
+    let mut anchors = Vec::new();
+    if let Some(ta) = &cfg.trust_anchor {
+        let loaded = load_file(ta, &LoadOptions::new(origin.clone())).map_err(Failure::Load)?;
+        for r in loaded.records {
+            match r.rtype {
+                crate::zone::rtype::Rtype::DS => anchors.push(crate::verify::TrustAnchor::Ds(r.rdata.into())),
+                crate::zone::rtype::Rtype::DNSKEY => {
+                    anchors.push(crate::verify::TrustAnchor::Dnskey(r.rdata.into()))
+                }
+                _ => {}
+            }
+        }
+        if anchors.is_empty() {
+            return Err(Failure::Usage(format!("{} holds no DS or DNSKEY record", ta.display())));
+        }
+    }
+    let mut timeline = crate::timeline::Timeline::default();
+    let (report, records) = pool.install(|| -> Result<_, Failure> {
+        let t = timeline.start("load");
+        let zone = load_zone(&cfg.zone, &origin)?;
+        timeline.finish(t, zone.stats.records as u64);
+        let t = timeline.start("verify");
+        let report = crate::verify::verify_zone(&zone, &crate::verify::VerifyOptions { at, trust_anchors: anchors });
+        timeline.finish(t, report.counts.signatures_verified as u64);
+        Ok((report, zone.stats.records))
+    })?;
+    if let Some(path) = &cfg.report {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            zone: String,
+            records: usize,
+            passed: bool,
+            report: &'a crate::verify::Report,
+            timeline: &'a [crate::timeline::Stage],
+        }
+        let io = |e| Failure::Io { path: path.clone(), source: e };
+        let out = AtomicOutput::create(path).map_err(io)?;
+        serde_json::to_writer_pretty(
+            out.file(),
+            &Out { zone: origin.to_string(), records, passed: report.errors() == 0, report: &report, timeline: &timeline.stages },
+        )
+        .map_err(|e| io(std::io::Error::other(e)))?;
+        out.commit_unverified().map_err(io)?;
+    }
+    for f in report.findings.iter().filter(|f| f.severity == crate::verify::Severity::Warning) {
+        eprintln!("{f}");
+    }
+    if report.errors() > 0 {
+        return Err(Failure::Verification {
+            errors: report.errors(),
+            findings: report
+                .findings
+                .iter()
+                .filter(|f| f.severity == crate::verify::Severity::Error)
+                .map(|f| f.to_string())
+                .collect(),
+        });
+    }
+    if !cfg.quiet {
+        eprintln!(
+            "zonesign: {origin} verified: {} records, {} signatures over {} RRsets, {} NSEC, {} NSEC3",
+            records,
+            report.counts.signatures_verified,
+            report.counts.rrsets_checked,
+            report.counts.nsec,
+            report.counts.nsec3
+        );
+        eprint!("{}", timeline.summary());
+    }
+    Ok(())
+}
+
+/// `zonesign keygen`.
+#[derive(Debug, Clone)]
+pub struct KeygenConfig {
+    pub origin: String,
+    pub algorithm: String,
+    pub ksk: bool,
+    pub bits: Option<usize>,
+    pub key_dir: PathBuf,
+}
+
+pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
+    use crate::sign::keys::{generate, write_bind_files, Algorithm};
+    let origin = parse_origin(&cfg.origin)?;
+    let algorithm = cfg
+        .algorithm
+        .parse::<u8>()
+        .ok()
+        .and_then(|n| Algorithm::from_number(n).ok())
+        .or_else(|| Algorithm::from_mnemonic(&cfg.algorithm))
+        .ok_or_else(|| Failure::Usage(format!("unsupported algorithm `{}`: use 8, 10, 13, 14 or 15", cfg.algorithm)))?;
+    let flags = if cfg.ksk { 257 } else { 256 };
+    let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
+    let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(Failure::Key)?;
+    Ok(key_path)
 }

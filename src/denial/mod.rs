@@ -2,3 +2,5 @@
 //! (RFC 5155) chains.
 
 pub mod hash;
+pub mod nsec;
+pub mod nsec3;

@@ -50,7 +50,15 @@ impl AtomicOutput {
     }
 
     /// Renames the temporary file over the target and fsyncs the directory.
-    pub fn commit(self) -> io::Result<()> {
+    /// A zone may only be committed with the proof that the file on disk
+    /// passed full verification (the first non-negotiable: fail closed).
+    pub fn commit(self, _proof: &crate::verify::VerificationPassed) -> io::Result<()> {
+        self.commit_unverified()
+    }
+
+    /// Commits a file that is not a signed zone (reports, DS files, `fmt`
+    /// output), or a zone under `--dangerous-skip-verify`.
+    pub fn commit_unverified(self) -> io::Result<()> {
         self.temp.as_file().sync_all()?;
         let target = self.target.clone();
         self.temp.persist(&target).map_err(|e| e.error)?;

@@ -76,8 +76,9 @@ impl<W: Write> TextWriter<W> {
     }
 }
 
-/// Writes an unsigned zone (for `zonesign fmt`): SOA first, then every node
-/// in canonical order.
+/// Writes a zone: at each node the SOA first, then the other RRsets by type
+/// number, each followed by the RRSIGs that cover it; RRSIGs whose RRset is
+/// absent (only in broken input) come last, so nothing is lost.
 pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
     let mut w = TextWriter::new(io::BufWriter::with_capacity(1 << 20, out));
     for node in &zone.nodes {
@@ -85,11 +86,19 @@ pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
             continue;
         }
         w.set_owner(&node.name);
-        if let Some(soa) = node.rrset(Rtype::SOA) {
-            w.write_rrset(zone.class, soa)?;
-        }
-        for rrset in node.rrsets.iter().filter(|r| r.rtype != Rtype::SOA) {
+        let soa = node.rrset(Rtype::SOA);
+        let rest = node.rrsets.iter().filter(|r| r.rtype != Rtype::SOA && r.rtype != Rtype::RRSIG);
+        for rrset in soa.into_iter().chain(rest) {
             w.write_rrset(zone.class, rrset)?;
+            if let Some(sigs) = node.rrsigs(rrset.rtype) {
+                w.write_rrset(zone.class, sigs)?;
+            }
+        }
+        for sigs in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG) {
+            let covered = sigs.rdatas.first().and_then(|d| d.get(..2)).map(|b| Rtype(u16::from_be_bytes([b[0], b[1]])));
+            if covered.is_none_or(|t| node.rrset(t).is_none()) {
+                w.write_rrset(zone.class, sigs)?;
+            }
         }
     }
     w.flush()?;

@@ -1,3 +1,327 @@
-//! Signing: keys, RRSIG construction (RFC 4034 §3), and the backends.
+//! Signing: keys, RRSIG construction (RFC 4034 §3), and the pipeline that
+//! turns an ordered zone into a signed one.
+//!
+//! # Background
+//! RFC 4035 §2.2: "every authoritative RRset in the zone MUST be signed
+//! using each algorithm" of the zone's DNSKEY RRset (as clarified by
+//! RFC 6840 §5.11), glue and delegation NS RRsets are not signed. The
+//! DNSKEY, CDS and CDNSKEY RRsets are signed by the key-signing keys, the
+//! rest by the zone-signing keys; a combined signing key (CSK) is both.
+//!
+//! # Usage
+//! [`prepare`] strips old DNSSEC records, adds the DNSKEY RRset (and CDS /
+//! CDNSKEY), and builds the NSEC or NSEC3 chain; [`sign_zone`] then adds
+//! the RRSIGs, in parallel over owner-aligned chunks, merged in canonical
+//! order so the output is the same for any thread count.
 
 pub mod keys;
+pub mod keyset;
+pub mod rrsig;
+pub mod validity;
+
+use std::fmt;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::denial::hash::Backend;
+use crate::denial::nsec::{generate_nsecs, insert_rrset};
+use crate::denial::nsec3::{generate_nsec3s, DenialError, Nsec3Params};
+use crate::zone::record::soa_minimum;
+use crate::zone::rtype::Rtype;
+use crate::zone::{Node, Rrset, Zone};
+use rrsig::{labels_field, rrsig_rdata, signed_data, RrsigFields};
+
+/// What a key is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyRole {
+    /// Signs the DNSKEY, CDS and CDNSKEY RRsets.
+    Ksk,
+    /// Signs everything else.
+    Zsk,
+    /// Signs everything.
+    Csk,
+}
+
+impl fmt::Display for KeyRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyRole::Ksk => "KSK",
+            KeyRole::Zsk => "ZSK",
+            KeyRole::Csk => "CSK",
+        })
+    }
+}
+
+/// Something that makes DNSSEC signatures with one private key: a software
+/// key or a pool of HSM sessions that all hold the same key.
+pub trait RawSigner: Send + Sync + fmt::Debug {
+    /// Signs `signed_data` (RFC 4034 §3.1.8.1) and returns the signature in
+    /// the wire format of the key's algorithm.
+    fn sign(&self, signed_data: &[u8]) -> Result<Vec<u8>, String>;
+}
+
+/// A key that will sign the zone, proven to match its published DNSKEY.
+#[derive(Debug, Clone)]
+pub struct ZoneKey {
+    pub role: KeyRole,
+    pub algorithm: u8,
+    pub key_tag: u16,
+    /// The DNSKEY RDATA that is published in the zone.
+    pub dnskey: Box<[u8]>,
+    pub signer: Arc<dyn RawSigner>,
+    /// Where the key came from (file name, HSM pool), for messages.
+    pub source: String,
+}
+
+/// How names are denied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DenialMode {
+    Nsec,
+    Nsec3(Nsec3Params),
+}
+
+/// How to sign.
+#[derive(Debug, Clone)]
+pub struct SignOptions {
+    /// Seconds since the epoch.
+    pub inception: i64,
+    pub expiration: i64,
+    /// Expirations are spread over `expiration - jitter ..= expiration`.
+    pub jitter: u32,
+    pub denial: DenialMode,
+    pub dnskey_ttl: Option<u32>,
+    /// Publish CDS and CDNSKEY for the KSKs (RFC 7344).
+    pub cds: bool,
+    pub hash_backend: Backend,
+}
+
+/// Why signing failed.
+#[derive(Debug)]
+pub enum SignError {
+    Denial(DenialError),
+    /// A key failed to sign.
+    Signer { owner: String, rtype: Rtype, key_tag: u16, source: String, reason: String },
+    /// No key can sign this kind of RRset.
+    NoKey { what: &'static str },
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignError::Denial(e) => write!(f, "{e}"),
+            SignError::Signer { owner, rtype, key_tag, source, reason } => write!(
+                f,
+                "signing {owner} {rtype} with key {key_tag} ({source}) failed: {reason}"
+            ),
+            SignError::NoKey { what } => write!(f, "no key can sign {what}"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
+
+/// What [`prepare`] removed and added, for the notices and the report.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct PrepareStats {
+    /// DNSSEC records present in the input and replaced.
+    pub replaced_records: usize,
+    pub dnskeys: usize,
+    pub nsec: usize,
+    pub nsec3: usize,
+    pub nsec3_hash_backend: Option<&'static str>,
+}
+
+/// Types that a signer owns and regenerates.
+fn is_dnssec_type(t: Rtype) -> bool {
+    matches!(t, Rtype::DNSKEY | Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3 | Rtype::NSEC3PARAM)
+}
+
+/// Strips existing DNSSEC records, adds DNSKEY (and CDS/CDNSKEY), builds
+/// the denial chain.
+pub fn prepare(zone: &mut Zone, keys: &[ZoneKey], opts: &SignOptions) -> Result<PrepareStats, SignError> {
+    let mut stats = PrepareStats::default();
+    let soa = zone.apex().rrset(Rtype::SOA).ok_or(SignError::NoKey { what: "a zone without SOA" })?;
+    let soa_ttl = soa.ttl;
+    let soa_min = soa.rdatas.first().and_then(|r| soa_minimum(r)).unwrap_or(soa_ttl);
+    let old_dnskey_ttl = zone.apex().rrset(Rtype::DNSKEY).map(|r| r.ttl);
+    let mut removed = 0usize;
+    for node in zone.nodes.iter_mut() {
+        node.rrsets.retain(|r| {
+            let strip = is_dnssec_type(r.rtype) || (opts.cds && matches!(r.rtype, Rtype::CDS | Rtype::CDNSKEY));
+            if strip {
+                removed += r.rdatas.len();
+            }
+            !strip
+        });
+    }
+    // Nodes that held only NSEC3 records are gone entirely.
+    zone.nodes.retain(|n| !n.rrsets.is_empty() || n.flags.contains(crate::zone::NodeFlags::ENT));
+    stats.replaced_records = removed;
+
+    let apex = &mut zone.nodes[0];
+    let src = apex.rrsets.first().map(|r| r.src).unwrap_or_default();
+    let mut dnskeys: Vec<Box<[u8]>> = keys.iter().map(|k| k.dnskey.clone()).collect();
+    dnskeys.sort();
+    dnskeys.dedup();
+    stats.dnskeys = dnskeys.len();
+    let dnskey_ttl = opts.dnskey_ttl.or(old_dnskey_ttl).unwrap_or(soa_ttl);
+    insert_rrset(apex, Rrset { rtype: Rtype::DNSKEY, ttl: dnskey_ttl, rdatas: dnskeys, src });
+    if opts.cds {
+        let origin = zone.origin.clone();
+        let mut cds: Vec<Box<[u8]>> = Vec::new();
+        let mut cdnskey: Vec<Box<[u8]>> = Vec::new();
+        for k in keys.iter().filter(|k| k.role != KeyRole::Zsk) {
+            if let Ok(ds) = keys::ds_rdata(&origin, &k.dnskey, keys::DigestType::Sha256) {
+                cds.push(ds.into());
+            }
+            cdnskey.push(k.dnskey.clone());
+        }
+        cds.sort();
+        cds.dedup();
+        cdnskey.sort();
+        cdnskey.dedup();
+        let apex = &mut zone.nodes[0];
+        insert_rrset(apex, Rrset { rtype: Rtype::CDS, ttl: dnskey_ttl, rdatas: cds, src });
+        insert_rrset(apex, Rrset { rtype: Rtype::CDNSKEY, ttl: dnskey_ttl, rdatas: cdnskey, src });
+    }
+    // RFC 9077 §3.2: "the TTL of the NSEC(3) RR ... MUST be the lesser of the
+    // MINIMUM field of the SOA record and the TTL of the SOA itself".
+    let denial_ttl = soa_ttl.min(soa_min);
+    match &opts.denial {
+        DenialMode::Nsec => stats.nsec = generate_nsecs(zone, denial_ttl),
+        DenialMode::Nsec3(params) => {
+            let s = generate_nsec3s(zone, params, denial_ttl, opts.hash_backend).map_err(SignError::Denial)?;
+            stats.nsec3 = s.records;
+            stats.nsec3_hash_backend = Some(s.backend);
+        }
+    }
+    Ok(stats)
+}
+
+/// Counts per key, for the summary and the report.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SignStats {
+    pub rrsets_signed: usize,
+    /// Signatures made by each key, in the order of the keys given.
+    pub signatures_per_key: Vec<usize>,
+}
+
+/// Nodes per parallel work unit. Chunks are whole nodes: an RRset is never
+/// split, and classification was done once for the whole zone, so chunk
+/// borders carry no state.
+const CHUNK_NODES: usize = 512;
+
+/// Signs every authoritative RRset with every applicable key and inserts
+/// the RRSIGs. Output is identical for any thread count: chunks are
+/// merged in order, and signing with deterministic algorithms (RSA,
+/// Ed25519) depends only on the data.
+pub fn sign_zone(zone: &mut Zone, keys: &[ZoneKey], opts: &SignOptions) -> Result<SignStats, SignError> {
+    let ksk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk).collect();
+    let mut zsk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Ksk).collect();
+    // RFC 6840 §5.11: every algorithm signs every RRset. An algorithm with
+    // only a KSK signs the zone data with it too.
+    let mut algs: Vec<u8> = keys.iter().map(|k| k.algorithm).collect();
+    algs.sort_unstable();
+    algs.dedup();
+    for &a in &algs {
+        if !zsk.iter().any(|&i| keys[i].algorithm == a) {
+            zsk.extend(ksk.iter().copied().filter(|&i| keys[i].algorithm == a));
+        }
+    }
+    let ksk = if ksk.is_empty() { zsk.clone() } else { ksk };
+    if zsk.is_empty() {
+        return Err(SignError::NoKey { what: "the zone data" });
+    }
+    let signer = zone.origin.clone();
+    let class = zone.class;
+    let inception = validity::wire_time(opts.inception);
+
+    let results: Vec<Result<(Vec<Vec<Rrset>>, usize, Vec<usize>), SignError>> = zone
+        .nodes
+        .par_chunks(CHUNK_NODES)
+        .map(|chunk| {
+            let mut buf = Vec::with_capacity(4096);
+            let mut per_key = vec![0usize; keys.len()];
+            let mut rrsets_signed = 0usize;
+            let mut out = Vec::with_capacity(chunk.len());
+            for node in chunk {
+                let sigs = sign_node(node, keys, &ksk, &zsk, &signer, class, inception, opts, &mut buf, &mut per_key)?;
+                rrsets_signed += sigs.len();
+                out.push(sigs);
+            }
+            Ok((out, rrsets_signed, per_key))
+        })
+        .collect();
+    let mut stats = SignStats { rrsets_signed: 0, signatures_per_key: vec![0; keys.len()] };
+    let mut nodes = zone.nodes.iter_mut();
+    // The first error in chunk order is reported: deterministic.
+    for r in results {
+        let (chunk, signed, per_key) = r?;
+        stats.rrsets_signed += signed;
+        for (a, b) in stats.signatures_per_key.iter_mut().zip(per_key) {
+            *a += b;
+        }
+        for sigs in chunk {
+            // Invariant: one result per node, in node order.
+            let Some(node) = nodes.next() else { break };
+            for s in sigs {
+                insert_rrset(node, s);
+            }
+        }
+    }
+    Ok(stats)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sign_node(
+    node: &Node,
+    keys: &[ZoneKey],
+    ksk: &[usize],
+    zsk: &[usize],
+    signer: &crate::zone::name::Name,
+    class: crate::zone::rtype::Class,
+    inception: u32,
+    opts: &SignOptions,
+    buf: &mut Vec<u8>,
+    per_key: &mut [usize],
+) -> Result<Vec<Rrset>, SignError> {
+    let mut out = Vec::new();
+    let labels = labels_field(&node.name);
+    for rrset in &node.rrsets {
+        if !node.is_signed_rrset(rrset.rtype) {
+            continue;
+        }
+        let use_keys = if matches!(rrset.rtype, Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY) { ksk } else { zsk };
+        let jitter = validity::jitter_for(node.name.as_wire(), rrset.rtype.0, opts.jitter);
+        let expiration = validity::wire_time(opts.expiration - jitter as i64);
+        let mut sigs: Vec<Box<[u8]>> = Vec::with_capacity(use_keys.len());
+        for &k in use_keys {
+            let key = &keys[k];
+            let fields = RrsigFields {
+                type_covered: rrset.rtype,
+                algorithm: key.algorithm,
+                labels,
+                original_ttl: rrset.ttl,
+                expiration,
+                inception,
+                key_tag: key.key_tag,
+                signer,
+            };
+            signed_data(&fields, &node.name, class, rrset, buf);
+            let sig = key.signer.sign(buf).map_err(|reason| SignError::Signer {
+                owner: node.name.to_string(),
+                rtype: rrset.rtype,
+                key_tag: key.key_tag,
+                source: key.source.clone(),
+                reason,
+            })?;
+            per_key[k] += 1;
+            sigs.push(rrsig_rdata(&fields, &sig));
+        }
+        sigs.sort();
+        out.push(Rrset { rtype: Rtype::RRSIG, ttl: rrset.ttl, rdatas: sigs, src: rrset.src });
+    }
+    Ok(out)
+}

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::load::{LoadWarning, Loaded};
 use name::Name;
 use rdata::canonicalize_rdata;
-use record::SourcePos;
+use record::{Record, SourcePos};
 use rtype::{Class, Rtype};
 
 /// Classification of an owner name. A set of flags.
@@ -100,6 +100,15 @@ pub struct Node {
 impl Node {
     pub fn rrset(&self, rtype: Rtype) -> Option<&Rrset> {
         self.rrsets.iter().find(|r| r.rtype == rtype)
+    }
+
+    /// The RRSIGs at this node that cover `covered` (RRSIGs are grouped by
+    /// covered type, see [`Zone::build`]).
+    pub fn rrsigs(&self, covered: Rtype) -> Option<&Rrset> {
+        let want = covered.0.to_be_bytes();
+        self.rrsets
+            .iter()
+            .find(|r| r.rtype == Rtype::RRSIG && r.rdatas.first().and_then(|d| d.get(..2)) == Some(&want[..]))
     }
 
     /// RFC 4035 §2.2: "The zone MUST NOT contain RRSIG RRs for ... glue
@@ -256,7 +265,7 @@ impl Zone {
                 let mut ttl_lines: Vec<(u32, SourcePos)> = vec![(r.ttl, r.src)];
                 loop {
                     match iter.peek() {
-                        Some(n) if n.owner == node.name && n.rtype == set.rtype => {}
+                        Some(n) if n.owner == node.name && same_rrset(&set, n) => {}
                         Some(n) if n.owner == node.name => {
                             pending = iter.next();
                             break;
@@ -342,6 +351,14 @@ impl Zone {
     pub fn record_count(&self) -> usize {
         self.nodes.iter().flat_map(|n| &n.rrsets).map(|r| r.rdatas.len()).sum()
     }
+}
+
+/// Records of one owner and type form one RRset, except RRSIGs: RFC 4034
+/// §3 gives each RRSIG the TTL of the RRset it covers, so RRSIGs are grouped
+/// by the type they cover (the first two octets of their RDATA).
+fn same_rrset(set: &Rrset, r: &Record) -> bool {
+    r.rtype == set.rtype
+        && (r.rtype != Rtype::RRSIG || r.rdata.get(..2) == set.rdatas[0].get(..2))
 }
 
 /// Adds a node for every empty non-terminal: an ancestor of an owner name,

@@ -1,0 +1,267 @@
+//! NSEC3 chain generation (RFC 5155 §7.1), with Opt-Out (§6).
+//!
+//! # Background
+//! RFC 5155 §7.1: "Each owner name within the zone that owns authoritative
+//! RRSets MUST have a corresponding NSEC3 RR. Owner names that correspond
+//! to unsigned delegations MAY have a corresponding NSEC3 RR. However, if
+//! there is not a corresponding NSEC3 RR, there MUST be an Opt-Out NSEC3 RR
+//! that covers the "next closer" name to the delegation." and "Each empty
+//! non-terminal MUST have a corresponding NSEC3 RR, unless the empty
+//! non-terminal is only derived from an insecure delegation covered by an
+//! Opt-Out NSEC3 RR."
+//!
+//! # Usage
+//! [`generate_nsec3s`] hashes every name that needs an NSEC3 (in one batch,
+//! through the fastest hash backend), sorts the hashes into the chain, and
+//! adds the NSEC3 nodes and the NSEC3PARAM at the apex.
+//!
+//! # Limitations
+//! Only hash algorithm 1 (SHA-1) exists (RFC 5155 §11).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use data_encoding::BASE32HEX_NOPAD;
+use rayon::prelude::*;
+
+use super::hash::{nsec3_hash_batch, Backend};
+use super::nsec::insert_rrset;
+use crate::zone::name::Name;
+use crate::zone::rdata::bitmap::encode_type_bitmap;
+use crate::zone::rtype::Rtype;
+use crate::zone::{Node, NodeFlags, Rrset, Zone};
+
+/// Whether insecure delegations are left out of the chain (RFC 5155 §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptOut {
+    Disabled,
+    Enabled,
+}
+
+/// NSEC3 parameters (RFC 5155 §3.1, §4.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nsec3Params {
+    pub iterations: u16,
+    pub salt: Vec<u8>,
+    pub opt_out: OptOut,
+}
+
+/// Why the chain cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DenialError {
+    /// Two owner names hash to the same value (RFC 5155 §7.1).
+    HashCollision { first: Name, second: Name },
+}
+
+impl fmt::Display for DenialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DenialError::HashCollision { first, second } => write!(
+                f,
+                "NSEC3 hash collision: {first} and {second} have the same hash with these parameters; choose another salt (--salt)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DenialError {}
+
+/// The 'SHA-1' hash algorithm number (RFC 5155 §11).
+pub const SHA1: u8 = 1;
+/// RFC 5155 §3.1.2.1: "Opt-Out flag ... the least significant bit".
+pub const FLAG_OPT_OUT: u8 = 1;
+
+/// What needs an NSEC3, per RFC 5155 §7.1, given the classification.
+/// Returns, for each node index that needs one, its type list.
+pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<(usize, Vec<Rtype>)> {
+    let insecure = |n: &Node| {
+        n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none()
+    };
+    let mut needed: Vec<bool> = zone
+        .nodes
+        .iter()
+        .map(|n| {
+            n.flags.is_authoritative()
+                && !n.flags.contains(NodeFlags::ENT)
+                && !(opt_out == OptOut::Enabled && insecure(n))
+                && !is_nsec3_node(n)
+        })
+        .collect();
+    // Empty non-terminals: with opt-out, only those above a name that is in
+    // the chain; without, all authoritative ones.
+    let index: HashMap<&Name, usize> =
+        zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
+    let mut ent_needed = vec![false; zone.nodes.len()];
+    match opt_out {
+        OptOut::Disabled => {
+            for (i, n) in zone.nodes.iter().enumerate() {
+                ent_needed[i] = n.flags.contains(NodeFlags::ENT) && n.flags.is_authoritative();
+            }
+        }
+        OptOut::Enabled => {
+            for (i, n) in zone.nodes.iter().enumerate() {
+                if !needed[i] {
+                    continue;
+                }
+                let mut cur = n.name.parent();
+                while let Some(p) = cur {
+                    match index.get(&p) {
+                        Some(&j) if zone.nodes[j].flags.contains(NodeFlags::ENT) => {
+                            if ent_needed[j] {
+                                break;
+                            }
+                            ent_needed[j] = true;
+                        }
+                        _ => break,
+                    }
+                    cur = p.parent();
+                }
+            }
+        }
+    }
+    for (i, e) in ent_needed.into_iter().enumerate() {
+        needed[i] |= e;
+    }
+    needed
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b)
+        .map(|(i, _)| (i, nsec3_types(&zone.nodes[i])))
+        .collect()
+}
+
+/// A node that holds only NSEC3 records (and their RRSIGs): the owner of an
+/// NSEC3 record is a hash, not a name of the zone's data.
+pub fn is_nsec3_node(n: &Node) -> bool {
+    !n.rrsets.is_empty() && n.rrsets.iter().all(|r| matches!(r.rtype, Rtype::NSEC3 | Rtype::RRSIG))
+}
+
+/// The types an NSEC3 lists: RFC 5155 §3.2.1: "The Type Bit Maps field
+/// identifies the RRSet types that exist at the original owner name". At a
+/// delegation only NS and DS (the parent's authoritative data); RRSIG when
+/// anything there is signed; nothing for an empty non-terminal.
+pub fn nsec3_types(node: &Node) -> Vec<Rtype> {
+    if node.flags.contains(NodeFlags::ENT) {
+        return Vec::new();
+    }
+    if node.flags.contains(NodeFlags::DELEGATION) {
+        let mut t = vec![Rtype::NS];
+        if node.rrset(Rtype::DS).is_some() {
+            t.push(Rtype::DS);
+            t.push(Rtype::RRSIG);
+        }
+        return t;
+    }
+    let mut t: Vec<Rtype> =
+        node.rrsets.iter().map(|r| r.rtype).filter(|&t| t != Rtype::RRSIG).collect();
+    if !t.is_empty() {
+        t.push(Rtype::RRSIG);
+    }
+    t
+}
+
+/// The NSEC3PARAM RDATA (RFC 5155 §4.2): flags are 0 in NSEC3PARAM.
+pub fn nsec3param_rdata(params: &Nsec3Params) -> Vec<u8> {
+    let mut r = vec![SHA1, 0];
+    r.extend_from_slice(&params.iterations.to_be_bytes());
+    r.push(params.salt.len() as u8);
+    r.extend_from_slice(&params.salt);
+    r
+}
+
+/// What [`generate_nsec3s`] made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Nsec3Stats {
+    pub records: usize,
+    pub backend: &'static str,
+}
+
+/// Builds the NSEC3 chain and adds it, and the NSEC3PARAM, to the zone.
+pub fn generate_nsec3s(
+    zone: &mut Zone,
+    params: &Nsec3Params,
+    ttl: u32,
+    backend: Backend,
+) -> Result<Nsec3Stats, DenialError> {
+    // NSEC3PARAM first: RFC 5155 §7.1 lists it among the apex types.
+    let apex_src = zone.nodes[0].rrsets.first().map(|r| r.src).unwrap_or_default();
+    insert_rrset(
+        &mut zone.nodes[0],
+        Rrset { rtype: Rtype::NSEC3PARAM, ttl, rdatas: vec![nsec3param_rdata(params).into()], src: apex_src },
+    );
+    let owners = nsec3_owners(zone, params.opt_out);
+    let names: Vec<&[u8]> = owners.iter().map(|(i, _)| zone.nodes[*i].name.as_wire()).collect();
+    let mut hashes = vec![[0u8; 20]; names.len()];
+    nsec3_hash_batch(backend, &names, &params.salt, params.iterations, &mut hashes);
+    let mut order: Vec<usize> = (0..owners.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| hashes[a].cmp(&hashes[b]).then(a.cmp(&b)));
+    for w in order.windows(2) {
+        if hashes[w[0]] == hashes[w[1]] {
+            let (a, b) = (owners[w[0]].0, owners[w[1]].0);
+            return Err(DenialError::HashCollision {
+                first: zone.nodes[a].name.clone(),
+                second: zone.nodes[b].name.clone(),
+            });
+        }
+    }
+    let flags = if params.opt_out == OptOut::Enabled { FLAG_OPT_OUT } else { 0 };
+    let origin = zone.origin.clone();
+    let new_nodes: Vec<Node> = order
+        .par_iter()
+        .enumerate()
+        .map(|(k, &o)| {
+            let next = &hashes[order[(k + 1) % order.len()]];
+            let mut rdata = vec![SHA1, flags];
+            rdata.extend_from_slice(&params.iterations.to_be_bytes());
+            rdata.push(params.salt.len() as u8);
+            rdata.extend_from_slice(&params.salt);
+            rdata.push(20);
+            rdata.extend_from_slice(next);
+            rdata.extend_from_slice(&encode_type_bitmap(&owners[o].1));
+            let label = BASE32HEX_NOPAD.encode(&hashes[o]).to_ascii_lowercase();
+            // A 32-character label below a valid apex: fits unless the apex
+            // is longer than 222 octets, which the caller checks.
+            let name = origin.prepend_label(label.as_bytes()).unwrap_or_else(|_| origin.clone());
+            let src = zone.nodes[owners[o].0].rrsets.first().map(|r| r.src).unwrap_or_default();
+            Node {
+                name,
+                rrsets: vec![Rrset { rtype: Rtype::NSEC3, ttl, rdatas: vec![rdata.into()], src }],
+                flags: NodeFlags::default(),
+            }
+        })
+        .collect();
+    let count = new_nodes.len();
+    merge_nodes(zone, new_nodes);
+    Ok(Nsec3Stats { records: count, backend: backend.name() })
+}
+
+/// Merges NSEC3 nodes (sorted among themselves by hash, which is their
+/// canonical order too: same length labels, base32hex preserves order) into
+/// the zone's canonical order. A hashed name that already exists as a node
+/// gets the NSEC3 RRset added to it.
+fn merge_nodes(zone: &mut Zone, new_nodes: Vec<Node>) {
+    let old = std::mem::take(&mut zone.nodes);
+    let mut out = Vec::with_capacity(old.len() + new_nodes.len());
+    let mut a = old.into_iter().peekable();
+    let mut b = new_nodes.into_iter().peekable();
+    loop {
+        match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => match x.name.canonical_cmp(&y.name) {
+                std::cmp::Ordering::Less => out.extend(a.next()),
+                std::cmp::Ordering::Greater => out.extend(b.next()),
+                std::cmp::Ordering::Equal => {
+                    if let (Some(mut x), Some(y)) = (a.next(), b.next()) {
+                        for r in y.rrsets {
+                            insert_rrset(&mut x, r);
+                        }
+                        out.push(x);
+                    }
+                }
+            },
+            (Some(_), None) => out.extend(a.next()),
+            (None, Some(_)) => out.extend(b.next()),
+            (None, None) => break,
+        }
+    }
+    zone.nodes = out;
+}

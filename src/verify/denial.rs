@@ -1,0 +1,392 @@
+//! Verification of the NSEC or NSEC3 chain.
+//!
+//! Computes from the zone's data which names need a denial record and what
+//! its type bitmap must list, then compares with the records present. Every
+//! rule here is written again from the RFCs, not taken from `denial/`.
+
+use std::collections::HashMap;
+
+use data_encoding::BASE32HEX_NOPAD;
+use rayon::prelude::*;
+
+use super::{Finding, Report};
+use crate::zone::name::Name;
+use crate::zone::rdata::bitmap::decode_type_bitmap;
+use crate::zone::record::soa_minimum;
+use crate::zone::rtype::Rtype;
+use crate::zone::{Node, NodeFlags, Zone};
+
+pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
+    let has_nsec = zone.nodes.iter().any(|n| n.rrset(Rtype::NSEC).is_some());
+    let has_nsec3 = zone.nodes.iter().any(|n| n.rrset(Rtype::NSEC3).is_some());
+    let apex = zone.apex();
+    let soa = apex.rrset(Rtype::SOA);
+    // RFC 9077 §3.2: lesser of SOA MINIMUM and the SOA TTL.
+    let want_ttl = soa.map(|s| s.ttl.min(s.rdatas.first().and_then(|r| soa_minimum(r)).unwrap_or(s.ttl)));
+    match (has_nsec, has_nsec3) {
+        (true, true) => report.findings.push(
+            Finding::error("mixed-denial", "the zone has both NSEC and NSEC3 records").at(&zone.origin, None),
+        ),
+        (false, false) => report.findings.push(
+            Finding::error("no-denial", "the zone has neither NSEC nor NSEC3 records").at(&zone.origin, None),
+        ),
+        (true, false) => check_nsec(zone, want_ttl, report),
+        (false, true) => check_nsec3(zone, want_ttl, report),
+    }
+}
+
+/// Names of NSEC3 records: a single base32hex label of a 20-octet hash
+/// directly below the apex, with only NSEC3 (and RRSIG) RRsets.
+fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<Vec<u8>> {
+    if node.rrset(Rtype::NSEC3).is_none() {
+        return None;
+    }
+    if node.rrsets.iter().any(|r| !matches!(r.rtype, Rtype::NSEC3 | Rtype::RRSIG)) {
+        return None;
+    }
+    if node.name.parent().as_ref() != Some(&zone.origin) {
+        return None;
+    }
+    let label = node.name.labels().next()?;
+    BASE32HEX_NOPAD.decode(&label.to_ascii_uppercase()).ok()
+}
+
+fn types_of(node: &Node) -> Vec<Rtype> {
+    let mut t: Vec<Rtype> = node.rrsets.iter().map(|r| r.rtype).collect();
+    t.dedup();
+    t
+}
+
+fn format_types(t: &[Rtype]) -> String {
+    t.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+fn check_ttl(node: &Node, rtype: Rtype, want: Option<u32>, report: &mut Report) {
+    if let (Some(w), Some(set)) = (want, node.rrset(rtype)) {
+        if set.ttl != w {
+            report.findings.push(
+                Finding::warning(
+                    "denial-ttl",
+                    format!("TTL {} but RFC 9077 asks for min(SOA TTL, SOA MINIMUM) = {w}", set.ttl),
+                )
+                .at(&node.name, Some(rtype)),
+            );
+        }
+    }
+}
+
+/// RFC 4035 §2.3: "Each owner name in the zone that has authoritative data
+/// or a delegation point NS RRset MUST have an NSEC resource record."
+fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
+    let needs = |n: &Node| {
+        !n.flags.contains(NodeFlags::BELOW_CUT)
+            && !n.flags.contains(NodeFlags::BELOW_DNAME)
+            && !n.rrsets.is_empty()
+    };
+    let chain: Vec<&Node> = zone.nodes.iter().filter(|n| needs(n)).collect();
+    for n in zone.nodes.iter().filter(|n| !needs(n) && n.rrset(Rtype::NSEC).is_some()) {
+        report.findings.push(
+            Finding::error("unexpected-nsec", "NSEC at a name that is not authoritative (glue or occluded)")
+                .at(&n.name, Some(Rtype::NSEC)),
+        );
+    }
+    for (k, node) in chain.iter().enumerate() {
+        let Some(set) = node.rrset(Rtype::NSEC) else {
+            report.findings.push(
+                Finding::error("missing-nsec", "this name has authoritative data but no NSEC (RFC 4035 §2.3)")
+                    .at(&node.name, Some(Rtype::NSEC)),
+            );
+            continue;
+        };
+        report.counts.nsec += set.rdatas.len();
+        check_ttl(node, Rtype::NSEC, want_ttl, report);
+        if set.rdatas.len() > 1 {
+            report.findings.push(
+                Finding::error("multiple-nsec", "more than one NSEC record at this name").at(&node.name, Some(Rtype::NSEC)),
+            );
+        }
+        let rdata = &set.rdatas[0];
+        let Ok((next, end)) = Name::from_wire(rdata, 0) else {
+            report.findings.push(Finding::error("malformed-nsec", "NSEC RDATA does not parse").at(&node.name, Some(Rtype::NSEC)));
+            continue;
+        };
+        // RFC 4034 §4.1.1: the next owner in canonical order; the last NSEC
+        // points to the apex.
+        let expected_next = &chain[(k + 1) % chain.len()].name;
+        if next != *expected_next {
+            report.findings.push(
+                Finding::error("nsec-wrong-next", format!("next name {next}, expected {expected_next}"))
+                    .at(&node.name, Some(Rtype::NSEC)),
+            );
+        }
+        let listed = match decode_type_bitmap(&rdata[end..]) {
+            Ok(t) => t,
+            Err(_) => {
+                report.findings.push(Finding::error("malformed-nsec", "NSEC type bitmap does not parse").at(&node.name, Some(Rtype::NSEC)));
+                continue;
+            }
+        };
+        let mut expected: Vec<Rtype> = if node.flags.contains(NodeFlags::DELEGATION) {
+            // RFC 4035 §2.3: at a delegation, NS and the parent's
+            // authoritative types only.
+            types_of(node).into_iter().filter(|t| matches!(*t, Rtype::NS | Rtype::DS | Rtype::NSEC | Rtype::RRSIG)).collect()
+        } else {
+            types_of(node)
+        };
+        expected.sort();
+        expected.dedup();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort();
+        if listed_sorted != expected {
+            report.findings.push(
+                Finding::error(
+                    "nsec-wrong-bitmap",
+                    format!("bitmap lists [{}], the name has [{}]", format_types(&listed_sorted), format_types(&expected)),
+                )
+                .at(&node.name, Some(Rtype::NSEC)),
+            );
+        }
+    }
+}
+
+/// An NSEC3 record, parsed.
+struct Nsec3 {
+    owner: Name,
+    hash: Vec<u8>,
+    flags: u8,
+    params: (u8, u16, Vec<u8>),
+    next: Vec<u8>,
+    types: Vec<Rtype>,
+}
+
+fn parse_nsec3(owner: &Name, hash: Vec<u8>, rdata: &[u8]) -> Option<Nsec3> {
+    let alg = *rdata.first()?;
+    let flags = *rdata.get(1)?;
+    let iterations = u16::from_be_bytes([*rdata.get(2)?, *rdata.get(3)?]);
+    let salt_len = *rdata.get(4)? as usize;
+    let salt = rdata.get(5..5 + salt_len)?.to_vec();
+    let p = 5 + salt_len;
+    let hash_len = *rdata.get(p)? as usize;
+    let next = rdata.get(p + 1..p + 1 + hash_len)?.to_vec();
+    let types = decode_type_bitmap(rdata.get(p + 1 + hash_len..)?).ok()?;
+    Some(Nsec3 { owner: owner.clone(), hash, flags, params: (alg, iterations, salt), next, types })
+}
+
+/// RFC 5155 §5, computed with aws-lc-rs' SHA-1 (not our SIMD hashers):
+/// IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt).
+fn nsec3_hash(name: &Name, salt: &[u8], iterations: u16) -> Vec<u8> {
+    use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
+    let mut ctx = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
+    ctx.update(name.to_lowercase().as_wire());
+    ctx.update(salt);
+    let mut h = ctx.finish();
+    for _ in 0..iterations {
+        let mut ctx = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
+        ctx.update(h.as_ref());
+        ctx.update(salt);
+        h = ctx.finish();
+    }
+    h.as_ref().to_vec()
+}
+
+/// Whether a name needs an NSEC3, may have one, or must not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Required,
+    /// An insecure delegation, or an empty non-terminal derived only from
+    /// them: covered by an Opt-Out NSEC3 instead (RFC 5155 §7.1).
+    OptOutAllowed,
+}
+
+fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
+    let origin = &zone.origin;
+    // One NSEC3PARAM (RFC 5155 §4): its parameters are the chain's.
+    let param = zone.apex().rrset(Rtype::NSEC3PARAM);
+    let params = match param.map(|p| &p.rdatas[..]) {
+        Some([one]) if one.len() >= 5 && one.len() == 5 + one[4] as usize => {
+            Some((one[0], u16::from_be_bytes([one[2], one[3]]), one[5..].to_vec()))
+        }
+        Some([_]) => {
+            report.findings.push(Finding::error("malformed-nsec3param", "NSEC3PARAM RDATA does not parse").at(origin, Some(Rtype::NSEC3PARAM)));
+            None
+        }
+        Some(_) => {
+            report.findings.push(Finding::error("multiple-nsec3param", "more than one NSEC3PARAM record").at(origin, Some(Rtype::NSEC3PARAM)));
+            None
+        }
+        None => {
+            report.findings.push(Finding::error("missing-nsec3param", "NSEC3 records but no NSEC3PARAM at the apex").at(origin, Some(Rtype::NSEC3PARAM)));
+            None
+        }
+    };
+    let mut chain: Vec<Nsec3> = Vec::new();
+    for node in &zone.nodes {
+        let Some(set) = node.rrset(Rtype::NSEC3) else { continue };
+        let Some(hash) = nsec3_hash_of_owner(zone, node) else {
+            report.findings.push(
+                Finding::error("nsec3-bad-owner", "NSEC3 owner is not a base32hex hash label directly below the apex, or shares its name with other data")
+                    .at(&node.name, Some(Rtype::NSEC3)),
+            );
+            continue;
+        };
+        check_ttl(node, Rtype::NSEC3, want_ttl, report);
+        for rd in &set.rdatas {
+            match parse_nsec3(&node.name, hash.clone(), rd) {
+                Some(n) => chain.push(n),
+                None => report.findings.push(Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse").at(&node.name, Some(Rtype::NSEC3))),
+            }
+        }
+    }
+    report.counts.nsec3 = chain.len();
+    let Some(params) = params.or_else(|| chain.first().map(|c| c.params.clone())) else { return };
+    if params.0 != 1 {
+        report.findings.push(Finding::error("nsec3-unknown-hash", format!("hash algorithm {} is not SHA-1", params.0)).at(origin, Some(Rtype::NSEC3PARAM)));
+        return;
+    }
+    for c in chain.iter().filter(|c| c.params != params) {
+        report.findings.push(
+            Finding::error("nsec3-param-mismatch", "NSEC3 parameters differ from the NSEC3PARAM (RFC 5155 §7.1: one parameter set)")
+                .at(&c.owner, Some(Rtype::NSEC3)),
+        );
+    }
+    chain.sort_by(|a, b| a.hash.cmp(&b.hash));
+    for w in chain.windows(2) {
+        if w[0].hash == w[1].hash {
+            report.findings.push(Finding::error("duplicate-nsec3", "two NSEC3 records with the same owner").at(&w[1].owner, Some(Rtype::NSEC3)));
+        }
+    }
+    // The chain is closed and ordered: each next hashed owner is the
+    // following owner, the last points to the first (RFC 5155 §3.1.7).
+    for (k, c) in chain.iter().enumerate() {
+        let following = &chain[(k + 1) % chain.len()];
+        if c.next != following.hash {
+            report.findings.push(
+                Finding::error(
+                    "nsec3-wrong-next",
+                    format!(
+                        "next hashed owner {}, expected {}",
+                        BASE32HEX_NOPAD.encode(&c.next).to_ascii_lowercase(),
+                        BASE32HEX_NOPAD.encode(&following.hash).to_ascii_lowercase()
+                    ),
+                )
+                .at(&c.owner, Some(Rtype::NSEC3)),
+            );
+        }
+    }
+
+    // Which names need an NSEC3, and the bitmap each must have.
+    let insecure = |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
+    let candidates: Vec<(usize, &Node)> = zone
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| {
+            !n.flags.contains(NodeFlags::BELOW_CUT)
+                && !n.flags.contains(NodeFlags::BELOW_DNAME)
+                && nsec3_hash_of_owner(zone, n).is_none()
+        })
+        .collect();
+    let mut need: HashMap<usize, Need> = HashMap::new();
+    for (i, n) in &candidates {
+        if n.flags.contains(NodeFlags::ENT) {
+            continue;
+        }
+        need.insert(*i, if insecure(n) { Need::OptOutAllowed } else { Need::Required });
+    }
+    // Empty non-terminals: required if any name below them is required.
+    let index: HashMap<&Name, usize> = zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
+    for (i, _) in candidates.iter().filter(|(_, n)| n.flags.contains(NodeFlags::ENT)) {
+        need.entry(*i).or_insert(Need::OptOutAllowed);
+    }
+    let required: Vec<usize> = need.iter().filter(|(_, v)| **v == Need::Required).map(|(k, _)| *k).collect();
+    for i in required {
+        let mut cur = zone.nodes[i].name.parent();
+        while let Some(p) = cur {
+            match index.get(&p) {
+                Some(&j) if zone.nodes[j].flags.contains(NodeFlags::ENT) => {
+                    need.insert(j, Need::Required);
+                }
+                _ => break,
+            }
+            cur = p.parent();
+        }
+    }
+    let mut names: Vec<(usize, Need)> = need.into_iter().collect();
+    names.sort_unstable_by_key(|(i, _)| *i);
+    let (_, iterations, salt) = &params;
+    let hashed: Vec<(usize, Need, Vec<u8>)> = names
+        .par_iter()
+        .map(|&(i, need)| (i, need, nsec3_hash(&zone.nodes[i].name, salt, *iterations)))
+        .collect();
+    let by_hash: HashMap<&[u8], usize> = chain.iter().enumerate().map(|(k, c)| (c.hash.as_slice(), k)).collect();
+    let mut used = vec![false; chain.len()];
+    for (i, need, h) in &hashed {
+        let node = &zone.nodes[*i];
+        match by_hash.get(h.as_slice()) {
+            Some(&k) => {
+                used[k] = true;
+                let mut listed = chain[k].types.clone();
+                listed.sort();
+                let expected = expected_nsec3_types(node);
+                if listed != expected {
+                    report.findings.push(
+                        Finding::error(
+                            "nsec3-wrong-bitmap",
+                            format!(
+                                "NSEC3 {} lists [{}], the name has [{}]",
+                                chain[k].owner,
+                                format_types(&listed),
+                                format_types(&expected)
+                            ),
+                        )
+                        .at(&node.name, Some(Rtype::NSEC3)),
+                    );
+                }
+            }
+            None if *need == Need::Required => report.findings.push(
+                Finding::error("missing-nsec3", format!("no NSEC3 for this name (hash {})", BASE32HEX_NOPAD.encode(h).to_ascii_lowercase()))
+                    .at(&node.name, Some(Rtype::NSEC3)),
+            ),
+            None => {
+                // RFC 5155 §7.1: "there MUST be an Opt-Out NSEC3 RR that
+                // covers the 'next closer' name to the delegation". The
+                // delegation's own hash is covered by the NSEC3 just before it.
+                if chain.is_empty() {
+                    continue;
+                }
+                let pos = chain.partition_point(|c| c.hash.as_slice() < h.as_slice());
+                let cover = &chain[(pos + chain.len() - 1) % chain.len()];
+                if cover.flags & 1 == 0 {
+                    report.findings.push(
+                        Finding::error(
+                            "opt-out-not-covered",
+                            format!("no NSEC3 for this insecure name, and the covering NSEC3 {} has no Opt-Out flag", cover.owner),
+                        )
+                        .at(&node.name, Some(Rtype::NSEC3)),
+                    );
+                }
+            }
+        }
+    }
+    for (k, c) in chain.iter().enumerate() {
+        if !used[k] {
+            report.findings.push(
+                Finding::error("nsec3-without-name", "this NSEC3's hash matches no name of the zone that may have one")
+                    .at(&c.owner, Some(Rtype::NSEC3)),
+            );
+        }
+    }
+}
+
+/// RFC 5155 §3.2.1 type bitmap of the original owner: its types; at a
+/// delegation NS and DS (and RRSIG when DS is signed); none for an ENT.
+fn expected_nsec3_types(node: &Node) -> Vec<Rtype> {
+    let mut t: Vec<Rtype> = if node.flags.contains(NodeFlags::DELEGATION) {
+        types_of(node).into_iter().filter(|t| matches!(*t, Rtype::NS | Rtype::DS | Rtype::RRSIG)).collect()
+    } else {
+        types_of(node)
+    };
+    t.sort();
+    t.dedup();
+    t
+}

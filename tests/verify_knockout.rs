@@ -1,0 +1,248 @@
+//! Knock-out tests for `zonesign verify` (the Hickory DNS model): take a
+//! valid signed zone, break one thing, and assert the specific finding and
+//! exit code 1. And the other side: zones signed by dnssec-signzone,
+//! ldns-signzone and kzonesign verify with exit 0.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn zonesign() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zonesign"))
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{cmd:?} failed ({}):\n{text}", out.status);
+    text
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.zone")
+}
+
+/// Signs the example zone with a fresh KSK/ZSK pair (ECDSA P-256).
+fn signed_example(dir: &Path, nsec3: bool) -> PathBuf {
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    for role in ["--ksk", "--zsk"] {
+        run(zonesign().args(["keygen", "example.", "-a", "13", role, "--key-dir"]).arg(&keys));
+    }
+    let out = dir.join(if nsec3 { "nsec3.zone" } else { "nsec.zone" });
+    let mut cmd = zonesign();
+    cmd.arg("sign").arg(example()).args(["-o", "example.", "--quiet", "--key-dir"]).arg(&keys).arg("--output").arg(&out);
+    if nsec3 {
+        cmd.arg("--nsec3");
+    }
+    run(&mut cmd);
+    out
+}
+
+/// Runs `zonesign verify` and returns (exit code, finding kinds).
+fn verify(zone: &Path, extra: &[&str]) -> (i32, Vec<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let out: Output = zonesign()
+        .args(["verify", "-o", "example.", "--quiet", "--report"])
+        .arg(&report)
+        .arg(zone)
+        .args(extra)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let kinds = json["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["kind"].as_str().unwrap().to_string())
+        .collect();
+    (out.status.code().unwrap_or(-1), kinds, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Rewrites the zone's lines with `f` (returning None drops a line).
+fn mutate(src: &Path, dst: &Path, mut f: impl FnMut(&str) -> Option<String>) -> usize {
+    let text = std::fs::read_to_string(src).unwrap();
+    let mut changed = 0;
+    let mut out = String::new();
+    for line in text.lines() {
+        match f(line) {
+            Some(l) => {
+                if l != line {
+                    changed += 1;
+                }
+                out.push_str(&l);
+                out.push('\n');
+            }
+            None => changed += 1,
+        }
+    }
+    std::fs::write(dst, out).unwrap();
+    changed
+}
+
+fn fields(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+/// Asserts the knocked-out zone fails with exit 1 and reports `kind`.
+fn assert_finding(zone: &Path, kind: &str) {
+    let (code, kinds, stderr) = verify(zone, &[]);
+    assert_eq!(code, 1, "expected exit 1 for {kind}; stderr:\n{stderr}");
+    assert!(kinds.iter().any(|k| k == kind), "expected finding {kind}, got {kinds:?}");
+}
+
+#[test]
+fn knockouts_on_an_nsec_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = signed_example(dir.path(), false);
+    let (code, kinds, stderr) = verify(&good, &[]);
+    assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+    let bad = dir.path().join("bad.zone");
+
+    // RFC 4035 §2.2: every authoritative RRset is signed.
+    let mut dropped = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !dropped && f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"MX") {
+            dropped = true;
+            return None;
+        }
+        Some(l.to_string())
+    });
+    assert!(dropped);
+    assert_finding(&bad, "missing-signature");
+
+    // A flipped bit in a signature.
+    let mut flipped = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !flipped && f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"SOA") {
+            flipped = true;
+            let sig = f[f.len() - 1];
+            let mut b: Vec<char> = sig.chars().collect();
+            b[10] = if b[10] == 'A' { 'B' } else { 'A' };
+            let new_sig: String = b.into_iter().collect();
+            return Some(l.replacen(sig, &new_sig, 1));
+        }
+        Some(l.to_string())
+    });
+    assert_finding(&bad, "bad-signature");
+
+    // A missing NSEC record.
+    let mut dropped = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !dropped && f.get(3) == Some(&"NSEC") && f[0] != "example." {
+            dropped = true;
+            return None;
+        }
+        Some(l.to_string())
+    });
+    assert_finding(&bad, "missing-nsec");
+
+    // A broken chain: an NSEC whose next name skips a name.
+    let mut broken = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !broken && f.get(3) == Some(&"NSEC") && f[0] == "example." {
+            broken = true;
+            return Some(l.replacen(f[4], "zzz.example.", 1));
+        }
+        Some(l.to_string())
+    });
+    assert_finding(&bad, "nsec-wrong-next");
+
+    // A wrong type bitmap: an NSEC that does not list MX at the apex.
+    let mut changed = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !changed && f.get(3) == Some(&"NSEC") && f[0] == "example." && f.contains(&"MX") {
+            changed = true;
+            return Some(l.replacen(" MX", "", 1).replacen("\tMX", "", 1));
+        }
+        Some(l.to_string())
+    });
+    assert!(changed);
+    assert_finding(&bad, "nsec-wrong-bitmap");
+
+    // The DNSKEY RRset without a signature by the SEP key: drop the KSK's
+    // RRSIG over DNSKEY (the only one: the ZSK does not sign DNSKEY).
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        (!(f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"DNSKEY"))).then(|| l.to_string())
+    });
+    assert_finding(&bad, "dnskey-not-signed-by-sep");
+
+    // An expired signature: the good zone checked a year later.
+    let (code, kinds, _) = verify(&good, &["--at", "+365d"]);
+    assert_eq!(code, 1);
+    assert!(kinds.iter().any(|k| k == "expired-signature"));
+
+    // An RRSIG over glue or a delegation NS RRset (copied from the apex NS).
+    let text = std::fs::read_to_string(&good).unwrap();
+    let apex_ns_sig = text
+        .lines()
+        .find(|l| fields(l).get(3) == Some(&"RRSIG") && fields(l).get(4) == Some(&"NS"))
+        .unwrap()
+        .to_string();
+    let deleg = text
+        .lines()
+        .map(fields)
+        .find(|f| f.get(3) == Some(&"NS") && f[0] != "example.")
+        .map(|f| f[0].to_string())
+        .unwrap();
+    std::fs::write(&bad, format!("{text}{}\n", apex_ns_sig.replacen("example.", &deleg, 1))).unwrap();
+    assert_finding(&bad, "signature-on-unsigned-data");
+}
+
+#[test]
+fn knockouts_on_an_nsec3_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = signed_example(dir.path(), true);
+    let (code, kinds, stderr) = verify(&good, &[]);
+    assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+    let bad = dir.path().join("bad.zone");
+
+    // RFC 5155 §7.1: each authoritative name has an NSEC3.
+    let mut dropped = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !dropped && f.get(3) == Some(&"NSEC3") {
+            dropped = true;
+            return None;
+        }
+        Some(l.to_string())
+    });
+    assert_finding(&bad, "missing-nsec3");
+    assert_finding(&bad, "nsec3-wrong-next");
+
+    // A dropped RRSIG over an NSEC3.
+    let mut dropped = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !dropped && f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"NSEC3") {
+            dropped = true;
+            return None;
+        }
+        Some(l.to_string())
+    });
+    assert_finding(&bad, "missing-signature");
+
+    // A wrong NSEC3 bitmap: add TXT to one that lacks it.
+    let mut changed = false;
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        if !changed && f.get(3) == Some(&"NSEC3") && !f.contains(&"TXT") && f.contains(&"A") {
+            changed = true;
+            return Some(format!("{l} TXT"));
+        }
+        Some(l.to_string())
+    });
+    assert!(changed);
+    assert_finding(&bad, "nsec3-wrong-bitmap");
+
+    // The NSEC3PARAM removed.
+    mutate(&good, &bad, |l| (fields(l).get(3) != Some(&"NSEC3PARAM")).then(|| l.to_string()));
+    assert_finding(&bad, "missing-nsec3param");
+}
