@@ -8,14 +8,45 @@
 //!
 //! # Usage
 //! [`parse_rdata`] turns the RDATA tokens of one record into wire form,
-//! accepting the RFC 3597 `\# len hex` form for every type. [`format_rdata`]
-//! writes wire form as BIND and Knot print it. [`canonicalize_rdata`]
-//! lowercases embedded names for the types RFC 4034 §6.2 lists, as corrected
-//! by RFC 6840 §5.1.
+//! accepting the RFC 3597 `\# len hex` form for every type (and checking
+//! the decoded octets against the type's structure for types we know).
+//! [`format_rdata`] writes wire form as BIND 9 and Knot print it, on one
+//! line. [`canonicalize_rdata`] lowercases embedded names for the types RFC
+//! 4034 §6.2 lists, as corrected by RFC 6840 §5.1. [`embedded_names`],
+//! [`soa_serial`], [`soa_minimum`] and [`set_soa_serial`] read wire form
+//! for later stages. [`bitmap`] has the NSEC type bit maps and [`ttl`] the
+//! TTL syntax the loader shares.
+//!
+//! # Limitations
+//! Printing differs from BIND 9.18 on purpose in a few places:
+//! - base64 and hex are one unbroken token (BIND splits long ones);
+//! - RRSIG times are printed from the unsigned 32-bit value (1970 to
+//!   2106); BIND picks the date in a window around the current time, so it
+//!   prints 4102444800 as 19631125173144 in 2026;
+//! - SVCB `dohpath` and `ohttp` are printed by name (BIND 9.18 prints
+//!   `key7="..."` and `key8`).
+//!
+//! A6, NXT, NSAP, GPOS, NULL and unknown types have no text form but RFC
+//! 3597's.
+
+pub mod bitmap;
+mod fields;
+mod loc;
+mod structured;
+mod svcb;
+mod text;
+pub mod ttl;
+
+#[cfg(test)]
+mod tests;
 
 use crate::load::token::Token;
 use crate::zone::name::Name;
 use crate::zone::rtype::Rtype;
+use fields::{field_end, format_field, layout, parse_field, Field};
+use std::fmt;
+use std::ops::Range;
+use text::{err, Cursor};
 
 /// What was wrong with RDATA tokens. `token` is the index of the offending
 /// token in the slice given to [`parse_rdata`]; `tokens.len()` means one was
@@ -27,6 +58,14 @@ pub struct RdataError {
     pub expected: String,
 }
 
+impl fmt::Display for RdataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RDATA token {}: expected {}", self.token, self.expected)
+    }
+}
+
+impl std::error::Error for RdataError {}
+
 /// Wire-form RDATA that does not parse as its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedRdata {
@@ -34,16 +73,114 @@ pub struct MalformedRdata {
     pub reason: String,
 }
 
+impl fmt::Display for MalformedRdata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed {} RDATA: {}", self.rtype, self.reason)
+    }
+}
+
+impl std::error::Error for MalformedRdata {}
+
+/// RFC 1035 §3.2.1: RDLENGTH is "an unsigned 16 bit integer".
+pub const MAX_RDATA_LEN: usize = 65535;
+
+/// How a type's RDATA is coded.
+enum Codec {
+    Fields(&'static [Field]),
+    Loc,
+    Svcb,
+    Wks,
+    Apl,
+    Ipseckey,
+    Hip,
+    /// RFC 3597 form only: NULL, A6, NXT, unknown types.
+    GenericOnly,
+}
+
+fn codec(rtype: Rtype) -> Codec {
+    if let Some(fields) = layout(rtype) {
+        return Codec::Fields(fields);
+    }
+    match rtype {
+        Rtype::LOC => Codec::Loc,
+        Rtype::SVCB | Rtype::HTTPS => Codec::Svcb,
+        Rtype::WKS => Codec::Wks,
+        Rtype::APL => Codec::Apl,
+        Rtype::IPSECKEY => Codec::Ipseckey,
+        Rtype::HIP => Codec::Hip,
+        _ => Codec::GenericOnly,
+    }
+}
+
 /// Parses the RDATA tokens of one record of type `rtype` into wire form,
-/// appending to `out`. Relative names are completed with `origin`.
+/// appending to `out`. Relative names are completed with `origin`. On error
+/// `out` is left as it was.
 pub fn parse_rdata(
     rtype: Rtype,
     tokens: &[Token<'_>],
     origin: &Name,
     out: &mut Vec<u8>,
 ) -> Result<(), RdataError> {
-    let _ = (rtype, origin);
-    parse_generic(tokens, out)
+    let start = out.len();
+    let result = parse_into(rtype, tokens, origin, out, start);
+    match result {
+        Ok(()) if out.len() - start > MAX_RDATA_LEN => {
+            out.truncate(start);
+            Err(err(0, "RDATA of at most 65535 octets"))
+        }
+        Ok(()) => Ok(()),
+        Err(e) => {
+            out.truncate(start);
+            Err(e)
+        }
+    }
+}
+
+fn parse_into(
+    rtype: Rtype,
+    tokens: &[Token<'_>],
+    origin: &Name,
+    out: &mut Vec<u8>,
+    start: usize,
+) -> Result<(), RdataError> {
+    // RFC 3597 §5: "The RDATA section of a RR of unknown type is
+    // represented as a sequence of white space separated words as follows:
+    // The special token \# (a backslash immediately followed by a hash
+    // sign), which identifies the RDATA as having the generic encoding".
+    if tokens.first().is_some_and(|t| t.text == b"\\#" && !t.quoted) {
+        parse_generic(tokens, out)?;
+        // RFC 3597 §5: "An implementation MAY also choose to represent some
+        // RRs of known type using the above generic representations" -- and
+        // the octets must then be that type's RDATA.
+        if let Err(reason) = validate_rdata(rtype, &out[start..]) {
+            return Err(err(2.min(tokens.len()), &format!("{rtype} RDATA in hex ({})", reason.reason)));
+        }
+        return Ok(());
+    }
+    let mut cur = Cursor::new(tokens);
+    match codec(rtype) {
+        Codec::Fields(fields) => {
+            let mut field_tokens = Vec::with_capacity(fields.len());
+            for &field in fields {
+                field_tokens.push(cur.position());
+                parse_field(field, &mut cur, origin, out)?;
+            }
+            if let Err((field, reason)) = check_semantics(rtype, &out[start..]) {
+                let at = field_tokens.get(field).copied().unwrap_or(0);
+                return Err(err(at, &reason));
+            }
+        }
+        Codec::Loc => loc::parse(&mut cur, out)?,
+        Codec::Svcb => svcb::parse(&mut cur, origin, out)?,
+        Codec::Wks => structured::parse_wks(&mut cur, out)?,
+        Codec::Apl => structured::parse_apl(&mut cur, out)?,
+        Codec::Ipseckey => structured::parse_ipseckey(&mut cur, origin, out)?,
+        Codec::Hip => structured::parse_hip(&mut cur, origin, out)?,
+        Codec::GenericOnly => {
+            return Err(err(0, &format!("RDATA in RFC 3597 form (\\# length hex) for {rtype}")))
+        }
+    }
+    cur.finish()
 }
 
 /// RFC 3597 §5: `\# <length> <hex>...`.
@@ -73,11 +210,94 @@ fn parse_generic(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), RdataErr
     Ok(())
 }
 
-/// Writes wire-form RDATA of type `rtype` in presentation format.
-pub fn format_rdata(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), MalformedRdata> {
-    let _ = rtype;
-    format_generic(rdata, out);
+
+/// Checks wire-form RDATA against the structure of `rtype` (the same checks
+/// [`format_rdata`] makes). Unknown types always pass.
+pub fn validate_rdata(rtype: Rtype, rdata: &[u8]) -> Result<(), MalformedRdata> {
+    let mut scratch = String::new();
+    format_rdata(rtype, rdata, &mut scratch)
+}
+
+/// Checks that go beyond the layout: digest lengths. Returns the index of
+/// the offending field.
+fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
+    match rtype {
+        Rtype::DS | Rtype::CDS if rdata.len() >= 4 => {
+            // RFC 4034 §5.1.4 (SHA-1), RFC 4509 §2.2 (SHA-256), RFC 5933 §3
+            // (GOST), RFC 6605 §3 (SHA-384): the digest has the hash's size.
+            let want = match rdata[3] {
+                1 => 20,
+                2 | 3 => 32,
+                4 => 48,
+                _ => return Ok(()),
+            };
+            let got = rdata.len() - 4;
+            if got != want {
+                return Err((3, format!("a digest of {want} octets for digest type {}, not {got}", rdata[3])));
+            }
+        }
+        Rtype::ZONEMD if rdata.len() >= 6 => {
+            // RFC 8976 §2.2.3: hash algorithm 1 is SHA384, 2 is SHA512.
+            let want = match rdata[5] {
+                1 => 48,
+                2 => 64,
+                _ => return Ok(()),
+            };
+            let got = rdata.len() - 6;
+            if got != want {
+                return Err((3, format!("a digest of {want} octets for hash algorithm {}, not {got}", rdata[5])));
+            }
+        }
+        _ => {}
+    }
     Ok(())
+}
+
+/// Writes wire-form RDATA of type `rtype` in presentation format, on one
+/// line. Types without a text form are written in RFC 3597 form. On error
+/// `out` is left as it was; a writer may then fall back to
+/// [`format_generic`].
+pub fn format_rdata(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), MalformedRdata> {
+    let start = out.len();
+    let result = match codec(rtype) {
+        Codec::Fields(fields) => format_fields(rtype, fields, rdata, out),
+        Codec::Loc => loc::format(rdata, out),
+        Codec::Svcb => svcb::format(rdata, out),
+        Codec::Wks => structured::format_wks(rdata, out),
+        Codec::Apl => structured::format_apl(rdata, out),
+        Codec::Ipseckey => structured::format_ipseckey(rdata, out),
+        Codec::Hip => structured::format_hip(rdata, out),
+        Codec::GenericOnly => {
+            format_generic(rdata, out);
+            Ok(())
+        }
+    };
+    result.map_err(|reason| {
+        out.truncate(start);
+        MalformedRdata { rtype, reason }
+    })
+}
+
+fn format_fields(rtype: Rtype, fields: &[Field], rdata: &[u8], out: &mut String) -> Result<(), String> {
+    let mut pos = 0;
+    for (k, &field) in fields.iter().enumerate() {
+        let end = field_end(field, rdata, pos)?;
+        let mark = out.len();
+        if k > 0 {
+            out.push(' ');
+        }
+        let before = out.len();
+        format_field(field, &rdata[pos..end], out)?;
+        if out.len() == before {
+            // An empty rest field (no types, no subaddress): no separator.
+            out.truncate(mark);
+        }
+        pos = end;
+    }
+    if pos != rdata.len() {
+        return Err(format!("{} octets after the last field", rdata.len() - pos));
+    }
+    check_semantics(rtype, rdata).map_err(|(_, reason)| reason)
 }
 
 /// RFC 3597 §5 generic form.
@@ -90,8 +310,124 @@ pub fn format_generic(rdata: &[u8], out: &mut String) {
     }
 }
 
+
+/// RFC 4034 §6.2 item 3, as corrected by RFC 6840 §5.1: true for the types
+/// whose embedded names are lowercased in canonical form.
+///
+/// RFC 4034 §6.2: "if the type of the RR is NS, MD, MF, CNAME, SOA, MB, MG,
+/// MR, PTR, HINFO, MINFO, MX, HINFO, RP, AFSDB, RT, SIG, PX, NXT, NAPTR, KX,
+/// SRV, DNAME, A6, RRSIG, or NSEC, all uppercase US-ASCII letters in the DNS
+/// names contained within the RDATA are replaced by the corresponding
+/// lowercase US-ASCII letters". RFC 6840 §5.1: "DNS names in the RDATA
+/// section of NSEC resource records are not converted to lowercase. DNS
+/// names in the RDATA section of RRSIG resource records are converted to
+/// lowercase." HINFO holds no names, only character-strings, which are
+/// never touched.
+pub fn lowercases_names_in_canonical_form(rtype: Rtype) -> bool {
+    matches!(
+        rtype,
+        Rtype::NS
+            | Rtype::MD
+            | Rtype::MF
+            | Rtype::CNAME
+            | Rtype::SOA
+            | Rtype::MB
+            | Rtype::MG
+            | Rtype::MR
+            | Rtype::PTR
+            | Rtype::MINFO
+            | Rtype::MX
+            | Rtype::RP
+            | Rtype::AFSDB
+            | Rtype::RT
+            | Rtype::SIG
+            | Rtype::PX
+            | Rtype::NXT
+            | Rtype::NAPTR
+            | Rtype::KX
+            | Rtype::SRV
+            | Rtype::DNAME
+            | Rtype::A6
+            | Rtype::RRSIG
+    )
+}
+
 /// Lowercases the names embedded in `rdata` for the types of RFC 4034 §6.2
-/// item 3 as corrected by RFC 6840 §5.1.
+/// item 3 as corrected by RFC 6840 §5.1 (see
+/// [`lowercases_names_in_canonical_form`]). Other types, and malformed
+/// RDATA, are left alone: [`parse_rdata`] only produces well-formed RDATA.
 pub fn canonicalize_rdata(rtype: Rtype, rdata: &mut [u8]) {
-    let _ = (rtype, rdata);
+    if !lowercases_names_in_canonical_form(rtype) {
+        return;
+    }
+    if let Ok(spans) = embedded_names(rtype, rdata) {
+        for span in spans {
+            // Label length octets are at most 63, below b'A', so
+            // lowercasing the whole wire name touches only letters.
+            rdata[span].make_ascii_lowercase();
+        }
+    }
+}
+
+/// The spans of the domain names embedded in `rdata` (NS and MX targets,
+/// SOA MNAME/RNAME, RRSIG signer, NSEC next name, SVCB target, ...), in
+/// order. Each span is an uncompressed absolute name in wire form.
+pub fn embedded_names(rtype: Rtype, rdata: &[u8]) -> Result<Vec<Range<usize>>, MalformedRdata> {
+    let malformed = |reason: String| MalformedRdata { rtype, reason };
+    match codec(rtype) {
+        Codec::Fields(fields) => {
+            let mut spans = Vec::new();
+            let mut pos = 0;
+            for &field in fields {
+                let end = field_end(field, rdata, pos).map_err(malformed)?;
+                if field == Field::Name {
+                    spans.push(pos..end);
+                }
+                pos = end;
+            }
+            if pos != rdata.len() {
+                return Err(malformed("octets after the last field".into()));
+            }
+            Ok(spans)
+        }
+        Codec::Svcb => svcb::target_span(rdata)
+            .map(|s| vec![s])
+            .ok_or_else(|| malformed("bad target name".into())),
+        Codec::Ipseckey => Ok(structured::ipseckey_names(rdata)),
+        Codec::Hip => Ok(structured::hip_names(rdata)),
+        _ => Ok(match rtype {
+            Rtype::A6 => structured::a6_names(rdata),
+            Rtype::NXT => structured::nxt_names(rdata),
+            _ => Vec::new(),
+        }),
+    }
+}
+
+/// Offset of the SOA SERIAL field, after checking the RDATA is exactly
+/// MNAME, RNAME and five 32-bit fields (RFC 1035 §3.3.13).
+fn soa_serial_offset(rdata: &[u8]) -> Option<usize> {
+    let (_, p) = Name::from_wire(rdata, 0).ok()?;
+    let (_, p) = Name::from_wire(rdata, p).ok()?;
+    (rdata.len() == p + 20).then_some(p)
+}
+
+/// SOA SERIAL from wire form; `None` if the RDATA is not an SOA's.
+pub fn soa_serial(rdata: &[u8]) -> Option<u32> {
+    let p = soa_serial_offset(rdata)?;
+    Some(u32::from_be_bytes([rdata[p], rdata[p + 1], rdata[p + 2], rdata[p + 3]]))
+}
+
+/// SOA MINIMUM from wire form (RFC 2308 §4: the negative caching TTL);
+/// `None` if the RDATA is not an SOA's.
+pub fn soa_minimum(rdata: &[u8]) -> Option<u32> {
+    let p = soa_serial_offset(rdata)? + 16;
+    Some(u32::from_be_bytes([rdata[p], rdata[p + 1], rdata[p + 2], rdata[p + 3]]))
+}
+
+/// Replaces SOA SERIAL in wire form.
+pub fn set_soa_serial(rdata: &mut [u8], serial: u32) -> Result<(), MalformedRdata> {
+    let p = soa_serial_offset(rdata)
+        .ok_or_else(|| MalformedRdata { rtype: Rtype::SOA, reason: "not SOA RDATA".into() })?;
+    rdata[p..p + 4].copy_from_slice(&serial.to_be_bytes());
+    Ok(())
 }

@@ -1,0 +1,328 @@
+//! Types whose RDATA is not a fixed list of fields: WKS, APL, IPSECKEY, HIP,
+//! and the name positions of A6 and NXT.
+//!
+//! # Background
+//! - WKS (RFC 1035 §3.4.2): address, protocol, a bit map of ports.
+//! - APL (RFC 3123 §4): items `[!]afi:address/prefix`.
+//! - IPSECKEY (RFC 4025 §2): the gateway field's form depends on the
+//!   gateway type (0 none, 1 IPv4, 2 IPv6, 3 a domain name).
+//! - HIP (RFC 8005 §5): lengths first, then HIT, public key, servers.
+//!
+//! # Usage
+//! `parse_*` and `format_*`, called from `zone::rdata`.
+//!
+//! # Limitations
+//! WKS accepts protocol numbers and `tcp`/`udp`, and port numbers only (no
+//! service names); it is printed with numbers, as BIND does. A6 and NXT
+//! have no text codec (RFC 3597 form only); only their names are located,
+//! for canonical form.
+
+use super::text::{decode_tokens, err, next_decimal, parse_decimal, Cursor, BASE64, HEX_ANY_CASE};
+use super::RdataError;
+use crate::zone::name::Name;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
+
+pub(super) fn parse_wks(cur: &mut Cursor<'_, '_>, out: &mut Vec<u8>) -> Result<(), RdataError> {
+    let (i, tok) = cur.next("an IPv4 address")?;
+    let addr: Ipv4Addr = std::str::from_utf8(tok.text)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| err(i, "an IPv4 address"))?;
+    let (i, tok) = cur.next("a protocol number, tcp or udp")?;
+    let protocol = if tok.text.eq_ignore_ascii_case(b"tcp") {
+        6
+    } else if tok.text.eq_ignore_ascii_case(b"udp") {
+        17
+    } else {
+        parse_decimal(tok.text, 255).ok_or_else(|| err(i, "a protocol number, tcp or udp"))? as u8
+    };
+    let mut bits = Vec::new();
+    while cur.peek().is_some() {
+        let port = next_decimal(cur, 0xffff, "a port number")? as usize;
+        if bits.len() <= port / 8 {
+            bits.resize(port / 8 + 1, 0);
+        }
+        bits[port / 8] |= 0x80 >> (port % 8);
+    }
+    out.extend_from_slice(&addr.octets());
+    out.push(protocol);
+    out.extend_from_slice(&bits);
+    Ok(())
+}
+
+pub(super) fn format_wks(rdata: &[u8], out: &mut String) -> Result<(), String> {
+    if rdata.len() < 5 {
+        return Err("WKS RDATA shorter than 5 octets".into());
+    }
+    if rdata.len() > 5 && rdata[rdata.len() - 1] == 0 {
+        // Text cannot express trailing zero octets; refusing keeps
+        // parse(format(wire)) == wire.
+        return Err("WKS bit map ends in a zero octet".into());
+    }
+    out.push_str(&Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]).to_string());
+    out.push(' ');
+    out.push_str(&rdata[4].to_string());
+    for (k, &octet) in rdata[5..].iter().enumerate() {
+        for bit in 0..8 {
+            if octet & (0x80 >> bit) != 0 {
+                out.push(' ');
+                out.push_str(&(k * 8 + bit).to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn parse_apl(cur: &mut Cursor<'_, '_>, out: &mut Vec<u8>) -> Result<(), RdataError> {
+    let what = "an APL item [!]afi:address/prefix";
+    while cur.peek().is_some() {
+        let (i, tok) = cur.next(what)?;
+        let (negate, text) = match tok.text.strip_prefix(b"!") {
+            Some(rest) => (true, rest),
+            None => (false, tok.text),
+        };
+        let text = std::str::from_utf8(text).map_err(|_| err(i, what))?;
+        let (family, rest) = text.split_once(':').ok_or_else(|| err(i, what))?;
+        let (address, prefix) = rest.rsplit_once('/').ok_or_else(|| err(i, what))?;
+        let (family, octets, max_prefix): (u16, Vec<u8>, u64) = match family {
+            "1" => (1, address.parse::<Ipv4Addr>().map_err(|_| err(i, what))?.octets().to_vec(), 32),
+            "2" => (2, address.parse::<Ipv6Addr>().map_err(|_| err(i, what))?.octets().to_vec(), 128),
+            _ => return Err(err(i, "an APL address family 1 or 2")),
+        };
+        let prefix = parse_decimal(prefix.as_bytes(), max_prefix)
+            .ok_or_else(|| err(i, "an APL prefix length within the family's range"))?;
+        // RFC 3123 §4.1: "AFDPART ... the address ... trailing zero octets
+        // ... are not sent" (trailing zeros are dropped).
+        let len = octets.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
+        out.extend_from_slice(&family.to_be_bytes());
+        out.push(prefix as u8);
+        out.push((u8::from(negate) << 7) | len as u8);
+        out.extend_from_slice(&octets[..len]);
+    }
+    Ok(())
+}
+
+pub(super) fn format_apl(rdata: &[u8], out: &mut String) -> Result<(), String> {
+    let mut p = 0;
+    while p < rdata.len() {
+        let header = rdata.get(p..p + 4).ok_or("APL item header truncated")?;
+        let family = u16::from_be_bytes([header[0], header[1]]);
+        let prefix = header[2];
+        let negate = header[3] & 0x80 != 0;
+        let len = (header[3] & 0x7f) as usize;
+        let part = rdata.get(p + 4..p + 4 + len).ok_or("APL address truncated")?;
+        if part.last() == Some(&0) {
+            return Err("APL address with trailing zero octets (RFC 3123 §4.1)".into());
+        }
+        if p > 0 {
+            out.push(' ');
+        }
+        if negate {
+            out.push('!');
+        }
+        match family {
+            1 if len <= 4 && prefix <= 32 => {
+                let mut a = [0u8; 4];
+                a[..len].copy_from_slice(part);
+                out.push_str(&format!("1:{}/{prefix}", Ipv4Addr::from(a)));
+            }
+            2 if len <= 16 && prefix <= 128 => {
+                let mut a = [0u8; 16];
+                a[..len].copy_from_slice(part);
+                out.push_str(&format!("2:{}/{prefix}", Ipv6Addr::from(a)));
+            }
+            _ => return Err(format!("APL item with family {family}, prefix {prefix}, length {len}")),
+        }
+        p += 4 + len;
+    }
+    Ok(())
+}
+
+pub(super) fn parse_ipseckey(
+    cur: &mut Cursor<'_, '_>,
+    origin: &Name,
+    out: &mut Vec<u8>,
+) -> Result<(), RdataError> {
+    let precedence = next_decimal(cur, 255, "an 8-bit precedence")? as u8;
+    let gateway_type = next_decimal(cur, 3, "a gateway type from 0 to 3")? as u8;
+    let algorithm = next_decimal(cur, 255, "an 8-bit algorithm")? as u8;
+    out.extend_from_slice(&[precedence, gateway_type, algorithm]);
+    match gateway_type {
+        // RFC 4025 §3.1: "If no gateway is to be indicated, then the
+        // gateway type field MUST be zero, and the gateway field should be
+        // "."."
+        0 => {
+            let (i, tok) = cur.next("\".\" for no gateway")?;
+            if tok.text != b"." {
+                return Err(err(i, "\".\" for no gateway"));
+            }
+        }
+        1 => {
+            let (i, tok) = cur.next("an IPv4 gateway")?;
+            let a: Ipv4Addr = std::str::from_utf8(tok.text)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| err(i, "an IPv4 gateway"))?;
+            out.extend_from_slice(&a.octets());
+        }
+        2 => {
+            let (i, tok) = cur.next("an IPv6 gateway")?;
+            let a: Ipv6Addr = std::str::from_utf8(tok.text)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| err(i, "an IPv6 gateway"))?;
+            out.extend_from_slice(&a.octets());
+        }
+        _ => {
+            let (i, tok) = cur.next("a gateway name")?;
+            let name = Name::parse(tok.text, origin).map_err(|e| err(i, &format!("a gateway name ({e})")))?;
+            out.extend_from_slice(name.as_wire());
+        }
+    }
+    // RFC 4025 §2.6: the public key is optional (algorithm 0 has none).
+    let (start, tokens) = cur.rest();
+    if !tokens.is_empty() {
+        let key = decode_tokens(tokens, &BASE64).ok_or_else(|| err(start, "base64 data"))?;
+        out.extend_from_slice(&key);
+    }
+    Ok(())
+}
+
+/// Offset just after the gateway field.
+fn ipseckey_gateway(rdata: &[u8]) -> Result<(u8, usize), String> {
+    if rdata.len() < 3 {
+        return Err("IPSECKEY RDATA shorter than 3 octets".into());
+    }
+    let end = match rdata[1] {
+        0 => 3,
+        1 => 7,
+        2 => 19,
+        3 => Name::from_wire(rdata, 3).map_err(|e| e.to_string())?.1,
+        t => return Err(format!("IPSECKEY gateway type {t} (RFC 4025 §2.3: 0 to 3)")),
+    };
+    if end > rdata.len() {
+        return Err("IPSECKEY gateway truncated".into());
+    }
+    Ok((rdata[1], end))
+}
+
+pub(super) fn format_ipseckey(rdata: &[u8], out: &mut String) -> Result<(), String> {
+    let (gateway_type, end) = ipseckey_gateway(rdata)?;
+    out.push_str(&format!("{} {} {} ", rdata[0], rdata[1], rdata[2]));
+    let g = &rdata[3..end];
+    match gateway_type {
+        0 => out.push('.'),
+        1 => out.push_str(&Ipv4Addr::new(g[0], g[1], g[2], g[3]).to_string()),
+        2 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(g);
+            out.push_str(&Ipv6Addr::from(a).to_string());
+        }
+        _ => Name::from_wire_exact(g).map_err(|e| e.to_string())?.write_presentation(out),
+    }
+    if end < rdata.len() {
+        out.push(' ');
+        out.push_str(&BASE64.encode(&rdata[end..]));
+    }
+    Ok(())
+}
+
+pub(super) fn ipseckey_names(rdata: &[u8]) -> Vec<Range<usize>> {
+    match ipseckey_gateway(rdata) {
+        Ok((3, end)) => vec![3..end],
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn parse_hip(cur: &mut Cursor<'_, '_>, origin: &Name, out: &mut Vec<u8>) -> Result<(), RdataError> {
+    let algorithm = next_decimal(cur, 255, "an 8-bit public key algorithm")? as u8;
+    let (i, tok) = cur.next("a HIT in hex")?;
+    let hit = HEX_ANY_CASE.decode(tok.text).map_err(|_| err(i, "a HIT in hex"))?;
+    if hit.is_empty() || hit.len() > 255 {
+        return Err(err(i, "a HIT of 1 to 255 octets in hex"));
+    }
+    let (i, tok) = cur.next("a public key in base64")?;
+    let key = BASE64.decode(tok.text).map_err(|_| err(i, "a public key in base64"))?;
+    if key.is_empty() || key.len() > 65535 {
+        return Err(err(i, "a non-empty public key in base64"));
+    }
+    out.push(hit.len() as u8);
+    out.push(algorithm);
+    out.extend_from_slice(&(key.len() as u16).to_be_bytes());
+    out.extend_from_slice(&hit);
+    out.extend_from_slice(&key);
+    while cur.peek().is_some() {
+        let (i, tok) = cur.next("a rendezvous server name")?;
+        let name = Name::parse(tok.text, origin)
+            .map_err(|e| err(i, &format!("a rendezvous server name ({e})")))?;
+        out.extend_from_slice(name.as_wire());
+    }
+    Ok(())
+}
+
+/// The rendezvous server names' spans, after checking the fixed part.
+fn hip_layout(rdata: &[u8]) -> Result<Vec<Range<usize>>, String> {
+    if rdata.len() < 4 {
+        return Err("HIP RDATA shorter than 4 octets".into());
+    }
+    let hit_len = rdata[0] as usize;
+    let key_len = u16::from_be_bytes([rdata[2], rdata[3]]) as usize;
+    if hit_len == 0 || key_len == 0 {
+        return Err("HIP with an empty HIT or public key".into());
+    }
+    let mut p = 4 + hit_len + key_len;
+    if p > rdata.len() {
+        return Err("HIP HIT or public key truncated".into());
+    }
+    let mut names = Vec::new();
+    while p < rdata.len() {
+        let (_, end) = Name::from_wire(rdata, p).map_err(|e| e.to_string())?;
+        names.push(p..end);
+        p = end;
+    }
+    Ok(names)
+}
+
+pub(super) fn format_hip(rdata: &[u8], out: &mut String) -> Result<(), String> {
+    let names = hip_layout(rdata)?;
+    let hit_end = 4 + rdata[0] as usize;
+    let key_end = hit_end + u16::from_be_bytes([rdata[2], rdata[3]]) as usize;
+    out.push_str(&rdata[1].to_string());
+    out.push(' ');
+    // BIND prints the HIT in uppercase hex.
+    out.push_str(&data_encoding::HEXUPPER.encode(&rdata[4..hit_end]));
+    out.push(' ');
+    out.push_str(&BASE64.encode(&rdata[hit_end..key_end]));
+    for r in names {
+        out.push(' ');
+        Name::from_wire_exact(&rdata[r]).map_err(|e| e.to_string())?.write_presentation(out);
+    }
+    Ok(())
+}
+
+pub(super) fn hip_names(rdata: &[u8]) -> Vec<Range<usize>> {
+    hip_layout(rdata).unwrap_or_default()
+}
+
+/// RFC 2874 §3.1.1: prefix length, address suffix of (128 - prefix)/8
+/// octets rounded up, then the prefix name if the prefix length is not 0.
+pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
+    let Some(&prefix) = rdata.first() else { return Vec::new() };
+    if prefix == 0 || prefix > 128 {
+        return Vec::new();
+    }
+    let start = 1 + (128 - prefix as usize).div_ceil(8);
+    match Name::from_wire(rdata, start) {
+        Ok((_, end)) => vec![start..end],
+        Err(_) => Vec::new(),
+    }
+}
+
+/// RFC 2535 §5.2: the NXT next domain name comes first.
+pub(super) fn nxt_names(rdata: &[u8]) -> Vec<Range<usize>> {
+    match Name::from_wire(rdata, 0) {
+        Ok((_, end)) => vec![0..end],
+        Err(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,389 @@
+//! SVCB and HTTPS (RFC 9460): priority, target name and SvcParams.
+//!
+//! # Background
+//! RFC 9460 §2.2: "SvcParamKeys SHALL appear in increasing numeric order"
+//! in wire form, and §2.1: "SvcParams in presentation format MAY appear in
+//! any order, but keys MUST NOT be repeated." Values are char-strings
+//! (Appendix A); `alpn` and `mandatory` are comma-separated lists in which
+//! `\,` and `\\` escape a comma and a backslash (Appendix A.1).
+//!
+//! # Usage
+//! [`parse`] and [`format`], called from `zone::rdata`. Printing follows
+//! BIND: params in wire order, `alpn` and unknown-key values quoted, hints
+//! and `port` bare, valueless keys bare.
+//!
+//! # Limitations
+//! The lexer must hand a `key="value with spaces"` param either as one
+//! unquoted token that still contains the quotes, or as `key=` followed by
+//! a quoted token; both are accepted. Keys 0 to 8 have names; others are
+//! written `keyNNNNN` (§2.1). `key65535` is reserved (§14.3.2) and refused.
+
+use super::text::{err, parse_decimal, write_escaped, write_quoted, Cursor, BASE64};
+use super::RdataError;
+use crate::load::token::unescape;
+use crate::zone::name::Name;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+const MANDATORY: u16 = 0;
+const ALPN: u16 = 1;
+const NO_DEFAULT_ALPN: u16 = 2;
+const PORT: u16 = 3;
+const IPV4HINT: u16 = 4;
+const ECH: u16 = 5;
+const IPV6HINT: u16 = 6;
+const DOHPATH: u16 = 7;
+const OHTTP: u16 = 8;
+
+/// RFC 9460 §14.3.2 and RFC 9461 (dohpath), RFC 9540 (ohttp).
+const KEY_NAMES: &[&str] =
+    &["mandatory", "alpn", "no-default-alpn", "port", "ipv4hint", "ech", "ipv6hint", "dohpath", "ohttp"];
+
+/// A key name or `keyNNNNN` (no leading zeros, RFC 9460 §2.1).
+fn parse_key(text: &[u8]) -> Option<u16> {
+    if let Some(k) = KEY_NAMES.iter().position(|n| n.as_bytes() == text) {
+        return Some(k as u16);
+    }
+    let digits = text.strip_prefix(b"key")?;
+    if digits.len() > 1 && digits[0] == b'0' {
+        return None;
+    }
+    let v = parse_decimal(digits, 65534)?;
+    Some(v as u16)
+}
+
+fn write_key(key: u16, out: &mut String) {
+    match KEY_NAMES.get(key as usize) {
+        Some(n) => out.push_str(n),
+        None => out.push_str(&format!("key{key}")),
+    }
+}
+
+pub(super) fn parse(cur: &mut Cursor<'_, '_>, origin: &Name, out: &mut Vec<u8>) -> Result<(), RdataError> {
+    let priority = super::text::next_decimal(cur, 0xffff, "a 16-bit SvcPriority")? as u16;
+    let (i, tok) = cur.next("a target name")?;
+    let target = Name::parse(tok.text, origin).map_err(|e| err(i, &format!("a target name ({e})")))?;
+    out.extend_from_slice(&priority.to_be_bytes());
+    out.extend_from_slice(target.as_wire());
+    let mut params: Vec<(u16, Vec<u8>, usize)> = Vec::new();
+    while let Some(tok) = cur.peek() {
+        let i = cur.position();
+        cur.next("")?;
+        if tok.quoted {
+            return Err(err(i, "a SvcParam key"));
+        }
+        let (key_text, raw_value): (&[u8], Option<Vec<u8>>) =
+            match tok.text.iter().position(|&b| b == b'=') {
+                None => (tok.text, None),
+                Some(p) => {
+                    let v = &tok.text[p + 1..];
+                    let value = if v.is_empty() && cur.peek().is_some_and(|t| t.quoted) {
+                        // `key=` followed by a quoted token.
+                        let (_, q) = cur.next("")?;
+                        q.text.to_vec()
+                    } else if v.first() == Some(&b'"') {
+                        if v.len() < 2 || v[v.len() - 1] != b'"' || ends_in_escape(&v[..v.len() - 1]) {
+                            return Err(err(i, "a SvcParam value with a closing quote"));
+                        }
+                        v[1..v.len() - 1].to_vec()
+                    } else {
+                        v.to_vec()
+                    };
+                    (&tok.text[..p], Some(value))
+                }
+            };
+        let key = parse_key(key_text).ok_or_else(|| err(i, "a SvcParam key (RFC 9460 §2.1)"))?;
+        if params.iter().any(|(k, _, _)| *k == key) {
+            return Err(err(i, "a SvcParam key not used before (RFC 9460 §2.1)"));
+        }
+        let value = match raw_value {
+            None => None,
+            Some(raw) => {
+                Some(unescape(&raw).ok_or_else(|| err(i, "a SvcParam value with valid escapes"))?.into_owned())
+            }
+        };
+        let wire = encode_value(key, value.as_deref()).map_err(|what| err(i, what))?;
+        if wire.len() > 65535 {
+            return Err(err(i, "a SvcParam value of at most 65535 octets"));
+        }
+        params.push((key, wire, i));
+    }
+    params.sort_by_key(|(k, _, _)| *k);
+    let start = out.len();
+    for (key, value, _) in &params {
+        out.extend_from_slice(&key.to_be_bytes());
+        out.extend_from_slice(&(value.len() as u16).to_be_bytes());
+        out.extend_from_slice(value);
+    }
+    // The mandatory list refers to other keys: check it on the wire form.
+    if let Err(reason) = check_params(&out[start..]) {
+        let at = params.first().map_or(cur.position(), |(_, _, i)| *i);
+        return Err(err(at, &format!("SvcParams that are consistent ({reason})")));
+    }
+    Ok(())
+}
+
+/// True if `s` ends in an odd number of backslashes.
+fn ends_in_escape(s: &[u8]) -> bool {
+    s.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+/// RFC 9460 Appendix A.1 value-list: split on commas not escaped by `\`.
+fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
+    let mut items = vec![Vec::new()];
+    let mut k = 0;
+    while k < value.len() {
+        match value[k] {
+            b'\\' if k + 1 < value.len() => {
+                items.last_mut().map(|v| v.push(value[k + 1]));
+                k += 2;
+            }
+            b',' => {
+                items.push(Vec::new());
+                k += 1;
+            }
+            b => {
+                items.last_mut().map(|v| v.push(b));
+                k += 1;
+            }
+        }
+    }
+    items
+}
+
+fn encode_value(key: u16, value: Option<&[u8]>) -> Result<Vec<u8>, &'static str> {
+    let mut wire = Vec::new();
+    let need = |v: Option<&[u8]>| -> Result<Vec<u8>, &'static str> {
+        match v {
+            Some(v) if !v.is_empty() => Ok(v.to_vec()),
+            _ => Err("a non-empty SvcParam value (RFC 9460 §7)"),
+        }
+    };
+    match key {
+        MANDATORY => {
+            let v = need(value)?;
+            let mut keys = Vec::new();
+            for item in v.split(|&b| b == b',') {
+                keys.push(parse_key(item).ok_or("a list of SvcParam keys")?);
+            }
+            keys.sort_unstable();
+            for k in keys {
+                wire.extend_from_slice(&k.to_be_bytes());
+            }
+        }
+        ALPN => {
+            let v = need(value)?;
+            for id in split_value_list(&v) {
+                if id.is_empty() || id.len() > 255 {
+                    return Err("ALPN ids of 1 to 255 octets (RFC 9460 §7.1.1)");
+                }
+                wire.push(id.len() as u8);
+                wire.extend_from_slice(&id);
+            }
+        }
+        NO_DEFAULT_ALPN | OHTTP => {
+            if value.is_some_and(|v| !v.is_empty()) {
+                return Err("no value for this SvcParam key (RFC 9460 §7.1.1, RFC 9540)");
+            }
+        }
+        PORT => {
+            let v = need(value)?;
+            let port = parse_decimal(&v, 0xffff).ok_or("a port number from 0 to 65535")?;
+            wire.extend_from_slice(&(port as u16).to_be_bytes());
+        }
+        IPV4HINT => {
+            for item in need(value)?.split(|&b| b == b',') {
+                let a: Ipv4Addr = std::str::from_utf8(item)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or("a comma-separated list of IPv4 addresses")?;
+                wire.extend_from_slice(&a.octets());
+            }
+        }
+        IPV6HINT => {
+            for item in need(value)?.split(|&b| b == b',') {
+                let a: Ipv6Addr = std::str::from_utf8(item)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or("a comma-separated list of IPv6 addresses")?;
+                wire.extend_from_slice(&a.octets());
+            }
+        }
+        ECH => {
+            wire = BASE64.decode(&need(value)?).map_err(|_| "an ECHConfigList in base64")?;
+        }
+        DOHPATH => {
+            let v = need(value)?;
+            if std::str::from_utf8(&v).is_err() {
+                return Err("a dohpath in UTF-8 (RFC 9461 §5)");
+            }
+            wire = v;
+        }
+        _ => wire = value.unwrap_or_default().to_vec(),
+    }
+    Ok(wire)
+}
+
+/// Walks the SvcParams in wire form, checking order and each known value.
+fn check_params(params: &[u8]) -> Result<Vec<(u16, &[u8])>, String> {
+    let mut list = Vec::new();
+    let mut p = 0;
+    let mut previous: Option<u16> = None;
+    while p < params.len() {
+        if p + 4 > params.len() {
+            return Err("SvcParam header truncated".into());
+        }
+        let key = u16::from_be_bytes([params[p], params[p + 1]]);
+        let len = u16::from_be_bytes([params[p + 2], params[p + 3]]) as usize;
+        let value = params.get(p + 4..p + 4 + len).ok_or("SvcParam value truncated")?;
+        if previous.is_some_and(|k| key <= k) {
+            return Err(format!("key{key} out of order (RFC 9460 §2.2: strictly increasing)"));
+        }
+        if key == 65535 {
+            return Err("key65535 is reserved (RFC 9460 §14.3.2)".into());
+        }
+        check_value(key, value)?;
+        previous = Some(key);
+        list.push((key, value));
+        p += 4 + len;
+    }
+    if let Some((_, m)) = list.iter().find(|(k, _)| *k == MANDATORY) {
+        for pair in m.chunks(2) {
+            let k = u16::from_be_bytes([pair[0], pair[1]]);
+            // RFC 9460 §8: "The "mandatory" SvcParamKey MUST NOT be included
+            // in the mandatory list" and a listed key must be present.
+            if k == MANDATORY {
+                return Err("mandatory lists itself (RFC 9460 §8)".into());
+            }
+            if !list.iter().any(|(key, _)| *key == k) {
+                return Err(format!("mandatory key{k} is missing (RFC 9460 §8)"));
+            }
+        }
+    }
+    Ok(list)
+}
+
+fn check_value(key: u16, v: &[u8]) -> Result<(), String> {
+    let bad = |what: &str| Err(format!("malformed {what} value"));
+    match key {
+        MANDATORY => {
+            if v.is_empty() || v.len() % 2 != 0 {
+                return bad("mandatory");
+            }
+            // RFC 9460 §8: "the keys are represented by their numeric values
+            // in network byte order, concatenated in strictly increasing
+            // numeric order."
+            let keys: Vec<u16> = v.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            if keys.windows(2).any(|w| w[0] >= w[1]) {
+                return Err("mandatory keys not strictly increasing (RFC 9460 §8)".into());
+            }
+        }
+        ALPN => {
+            let mut p = 0;
+            if v.is_empty() {
+                return bad("alpn");
+            }
+            while p < v.len() {
+                let len = v[p] as usize;
+                if len == 0 || p + 1 + len > v.len() {
+                    return bad("alpn");
+                }
+                p += 1 + len;
+            }
+        }
+        NO_DEFAULT_ALPN | OHTTP if !v.is_empty() => return bad("valueless key's"),
+        PORT if v.len() != 2 => return bad("port"),
+        IPV4HINT if v.is_empty() || v.len() % 4 != 0 => return bad("ipv4hint"),
+        IPV6HINT if v.is_empty() || v.len() % 16 != 0 => return bad("ipv6hint"),
+        ECH if v.is_empty() => return bad("ech"),
+        DOHPATH if v.is_empty() || std::str::from_utf8(v).is_err() => return bad("dohpath"),
+        _ => {}
+    }
+    Ok(())
+}
+
+pub(super) fn format(rdata: &[u8], out: &mut String) -> Result<(), String> {
+    if rdata.len() < 3 {
+        return Err("SVCB RDATA shorter than priority and target".into());
+    }
+    let priority = u16::from_be_bytes([rdata[0], rdata[1]]);
+    let (target, end) = Name::from_wire(rdata, 2).map_err(|e| e.to_string())?;
+    let params = check_params(&rdata[end..])?;
+    out.push_str(&priority.to_string());
+    out.push(' ');
+    target.write_presentation(out);
+    for (key, value) in params {
+        out.push(' ');
+        write_key(key, out);
+        match key {
+            MANDATORY => {
+                out.push('=');
+                for (k, c) in value.chunks(2).enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    write_key(u16::from_be_bytes([c[0], c[1]]), out);
+                }
+            }
+            ALPN => {
+                // Appendix A.1 escaping inside the list, then char-string
+                // escaping: "f\oo,bar" becomes "f\\\\oo\\,bar".
+                let mut list = Vec::new();
+                let mut p = 0;
+                while p < value.len() {
+                    let len = value[p] as usize;
+                    if p > 0 {
+                        list.push(b',');
+                    }
+                    for &b in &value[p + 1..p + 1 + len] {
+                        if b == b',' || b == b'\\' {
+                            list.push(b'\\');
+                        }
+                        list.push(b);
+                    }
+                    p += 1 + len;
+                }
+                out.push('=');
+                write_quoted(&list, out);
+            }
+            NO_DEFAULT_ALPN | OHTTP => {}
+            PORT => out.push_str(&format!("={}", u16::from_be_bytes([value[0], value[1]]))),
+            IPV4HINT => {
+                out.push('=');
+                for (k, a) in value.chunks(4).enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Ipv4Addr::new(a[0], a[1], a[2], a[3]).to_string());
+                }
+            }
+            IPV6HINT => {
+                out.push('=');
+                for (k, a) in value.chunks(16).enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    let mut octets = [0u8; 16];
+                    octets.copy_from_slice(a);
+                    out.push_str(&Ipv6Addr::from(octets).to_string());
+                }
+            }
+            ECH => {
+                out.push('=');
+                out.push_str(&BASE64.encode(value));
+            }
+            _ if value.is_empty() => {}
+            _ => {
+                out.push_str("=\"");
+                write_escaped(value, out);
+                out.push('"');
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The target name's span, for [`super::embedded_names`].
+pub(super) fn target_span(rdata: &[u8]) -> Option<std::ops::Range<usize>> {
+    let (_, end) = Name::from_wire(rdata, 2).ok()?;
+    Some(2..end)
+}

@@ -1,0 +1,240 @@
+//! Pieces of the presentation format shared by the RDATA codecs: a cursor
+//! over tokens, integers, character-strings, base64, hex and RRSIG times.
+//!
+//! # Background
+//! RFC 1035 §5.1 defines the tokens; RFC 4034 §3.2 the RRSIG time forms.
+//! Integers are decimal only: no sign, no `0x`, leading zeros allowed (BIND
+//! reads `01` as 1).
+//!
+//! # Usage
+//! Internal to `zone::rdata`: each codec walks a [`Cursor`] and calls the
+//! helpers here for each field.
+//!
+//! # Limitations
+//! RRSIG times are printed from the plain unsigned 32-bit value (1970 to
+//! 2106), not in BIND's window around the current time, so output does not
+//! depend on the clock.
+
+use super::RdataError;
+use crate::load::token::Token;
+
+/// Builds an [`RdataError`].
+pub(super) fn err(token: usize, expected: &str) -> RdataError {
+    RdataError { token, expected: expected.into() }
+}
+
+/// The RDATA tokens of one record and the index of the next one.
+pub(super) struct Cursor<'t, 'a> {
+    tokens: &'t [Token<'a>],
+    pos: usize,
+}
+
+impl<'t, 'a> Cursor<'t, 'a> {
+    pub(super) fn new(tokens: &'t [Token<'a>]) -> Self {
+        Cursor { tokens, pos: 0 }
+    }
+
+    /// The next token and its index, or an error at `tokens.len()`.
+    pub(super) fn next(&mut self, expected: &str) -> Result<(usize, &'t Token<'a>), RdataError> {
+        let tok = self.tokens.get(self.pos).ok_or_else(|| err(self.pos, expected))?;
+        self.pos += 1;
+        Ok((self.pos - 1, tok))
+    }
+
+    pub(super) fn peek(&self) -> Option<&'t Token<'a>> {
+        self.tokens.get(self.pos)
+    }
+
+    pub(super) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// All remaining tokens and the index of the first.
+    pub(super) fn rest(&mut self) -> (usize, &'t [Token<'a>]) {
+        let start = self.pos;
+        self.pos = self.tokens.len();
+        (start, &self.tokens[start..])
+    }
+
+    /// Rejects trailing junk.
+    pub(super) fn finish(&self) -> Result<(), RdataError> {
+        if self.pos < self.tokens.len() {
+            return Err(err(self.pos, "the end of the RDATA"));
+        }
+        Ok(())
+    }
+}
+
+/// Decimal digits (at least one, nothing else) up to `max`.
+pub(super) fn parse_decimal(text: &[u8], max: u64) -> Option<u64> {
+    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v = text
+        .iter()
+        .try_fold(0u64, |acc, &d| acc.checked_mul(10)?.checked_add(u64::from(d - b'0')))?;
+    (v <= max).then_some(v)
+}
+
+/// Next token as a decimal integer up to `max`.
+pub(super) fn next_decimal(cur: &mut Cursor<'_, '_>, max: u64, expected: &str) -> Result<u64, RdataError> {
+    let (i, tok) = cur.next(expected)?;
+    parse_decimal(tok.text, max).ok_or_else(|| err(i, expected))
+}
+
+/// RFC 1035 §3.3: "<character-string> is a single length octet followed by
+/// that number of characters." Decodes escapes; `None` if an escape is bad
+/// or the result is longer than 255 octets.
+pub(super) fn parse_char_string(tok: &Token<'_>) -> Option<Vec<u8>> {
+    let bytes = tok.unescaped()?.into_owned();
+    (bytes.len() <= 255).then_some(bytes)
+}
+
+/// Writes octets as a quoted string the way BIND does: `"` and `\` escaped
+/// with a backslash, octets outside 0x20..=0x7e as `\DDD`.
+pub(super) fn write_quoted(bytes: &[u8], out: &mut String) {
+    out.push('"');
+    write_escaped(bytes, out);
+    out.push('"');
+}
+
+/// The inside of [`write_quoted`].
+pub(super) fn write_escaped(bytes: &[u8], out: &mut String) {
+    for &b in bytes {
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => write_ddd(b, out),
+        }
+    }
+}
+
+/// `\DDD`.
+pub(super) fn write_ddd(b: u8, out: &mut String) {
+    out.push('\\');
+    out.push((b'0' + b / 100) as char);
+    out.push((b'0' + (b / 10) % 10) as char);
+    out.push((b'0' + b % 10) as char);
+}
+
+/// Concatenates tokens (RFC 4034 §2.2: "whitespace is allowed within the
+/// Base64 text") and decodes them with `encoding`. Escapes are not decoded:
+/// no valid base64 or hex contains a backslash.
+pub(super) fn decode_tokens(
+    tokens: &[Token<'_>],
+    encoding: &data_encoding::Encoding,
+) -> Option<Vec<u8>> {
+    let mut text = Vec::with_capacity(tokens.iter().map(|t| t.text.len()).sum());
+    for t in tokens {
+        text.extend_from_slice(t.text);
+    }
+    encoding.decode(&text).ok()
+}
+
+/// Strict base64 (padding required, no stray bits).
+pub(super) const BASE64: data_encoding::Encoding = data_encoding::BASE64;
+/// Hex in either case.
+pub(super) const HEX_ANY_CASE: data_encoding::Encoding = data_encoding::HEXLOWER_PERMISSIVE;
+
+/// RFC 4034 §3.2: "The Signature Expiration Time and Inception Time field
+/// values MUST be represented either as an unsigned decimal integer
+/// indicating seconds since 1 January 1970 00:00:00 UTC, or in the form
+/// YYYYMMDDHHmmSS in UTC." Fourteen digits are a date (no 32-bit integer
+/// has that many); dates outside 1970-01-01 .. 2106-02-07T06:28:15 are
+/// rejected rather than wrapped.
+pub(super) fn parse_time(text: &[u8]) -> Option<u32> {
+    if text.len() != 14 {
+        return parse_decimal(text, u64::from(u32::MAX)).map(|v| v as u32);
+    }
+    if !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text[r].iter().fold(0i64, |a, &d| a * 10 + i64::from(d - b'0'));
+    let (year, month, day) = (num(0..4), num(4..6), num(6..8));
+    let (hour, minute, second) = (num(8..10), num(10..12), num(12..14));
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    u32::try_from(secs).ok()
+}
+
+/// Writes `YYYYMMDDHHmmSS` for seconds since the epoch.
+pub(super) fn write_time(secs: u32, out: &mut String) {
+    let days = i64::from(secs / 86_400);
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    out.push_str(&format!(
+        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    ));
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 4034 §3.3 example: inception 20030220173103; `date -u -d
+    /// 2003-02-20T17:31:03 +%s` prints 1045762263.
+    #[test]
+    fn rfc4034_section_3_2_time_forms() {
+        assert_eq!(parse_time(b"20030220173103"), Some(1_045_762_263));
+        assert_eq!(parse_time(b"1045762263"), Some(1_045_762_263));
+        let mut s = String::new();
+        write_time(1_045_762_263, &mut s);
+        assert_eq!(s, "20030220173103");
+        assert_eq!(parse_time(b"19700101000000"), Some(0));
+        assert_eq!(parse_time(b"21060207062815"), Some(u32::MAX));
+        assert_eq!(parse_time(b"21060207062816"), None);
+        assert_eq!(parse_time(b"19691231235959"), None);
+        assert_eq!(parse_time(b"20230229000000"), None);
+        assert_eq!(parse_time(b"20240229000000").is_some(), true);
+        assert_eq!(parse_time(b"4294967296"), None);
+        let mut s = String::new();
+        write_time(u32::MAX, &mut s);
+        assert_eq!(s, "21060207062815");
+    }
+}
