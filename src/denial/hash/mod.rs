@@ -1,2 +1,450 @@
 //! NSEC3 hashing (RFC 5155 §5): SHA-1 with salt and iterations, scalar and
 //! multi-buffer SIMD backends.
+//!
+//! # Background
+//! RFC 5155 §5 defines the hashed owner name as
+//!
+//! ```text
+//! IH(salt, x, 0) = H(x || salt)
+//! IH(salt, x, k) = H(IH(salt, x, k-1) || salt), k > 0
+//! hash           = IH(salt, owner name in canonical wire form, iterations)
+//! ```
+//!
+//! with H = SHA-1 (hash algorithm 1, the only one assigned). A TLD has
+//! millions of owner names, each hashed once per signing run, so this is a
+//! throughput problem: many small, independent messages.
+//!
+//! Backends, in the style of the `memchr` crate: [`scalar`] is portable,
+//! always compiled, and the oracle every other backend is tested against;
+//! the SIMD kernels are `#[target_feature]` functions chosen once at run time.
+//!
+//! - [`Backend::Scalar`]: portable SHA-1, one message at a time.
+//! - [`Backend::ShaNi`]: the x86 SHA extensions (`sha1rnds4` and friends).
+//!   A single message is latency-bound on `sha1rnds4`, so batches run
+//!   [`SHANI_STREAMS`] independent messages interleaved in one instruction
+//!   stream to fill the pipeline.
+//! - [`Backend::Avx2`]: eight messages, one per 32-bit lane of a `__m256i`,
+//!   with the message schedule transposed.
+//!
+//! Multi-message kernels need every message in a batch to have the same
+//! number of 64-octet blocks. After the first hash every message is
+//! `digest (20 octets) || salt`, the same for every name, so the iterations
+//! are perfectly parallel. The first message, `name || salt`, is not: the
+//! batch entry point buckets names by first-message block count
+//! (`name + salt + 9` padding octets, rounded up to 64) and fills the last,
+//! partial group of each bucket with dummy lanes whose results are dropped.
+//!
+//! # Usage
+//! ```
+//! use zonesign::denial::hash::{nsec3_hash, nsec3_hash_batch, Backend};
+//!
+//! let backend = Backend::detect(); // cached; ZONESIGN_NSEC3_HASH overrides
+//! let salt = [0xaa, 0xbb, 0xcc, 0xdd];
+//! // "example." in wire form, lowercased by the caller.
+//! let one = nsec3_hash(backend, b"\x07example\x00", &salt, 12);
+//! let mut out = [[0u8; 20]; 2];
+//! nsec3_hash_batch(backend, &[b"\x07example\x00", b"\x01a\x07example\x00"], &salt, 12, &mut out);
+//! assert_eq!(out[0], one);
+//! ```
+//!
+//! # Limitations
+//! - Names must already be lowercased (RFC 4034 §6.2 canonical form); this
+//!   module hashes the octets it is given.
+//! - Names and salt are at most 255 octets (RFC 1035 §2.3.4, RFC 5155 §3.1.5);
+//!   longer inputs panic.
+//! - The multi-message backends pay for dummy lanes; [`nsec3_hash`] on them
+//!   runs one real lane. Call [`nsec3_hash_batch`] with the whole chain.
+//! - TODO(avx512): a 16-lane AVX-512 kernel (`vprold` makes the rotates one
+//!   instruction, `vpternlogd` makes each round function one). The CPU this
+//!   was developed on has no AVX-512, so it is not written: it could not be
+//!   tested here.
+
+pub mod scalar;
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod shani;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+/// Length of a SHA-1 digest, and of an NSEC3 hash (RFC 5155 §3.1.7).
+pub const DIGEST_LEN: usize = 20;
+
+/// Longest accepted owner name and salt, in octets (RFC 1035 §2.3.4; the
+/// salt length field is one octet, RFC 5155 §3.2).
+pub const MAX_INPUT_LEN: usize = 255;
+
+/// Environment variable that forces a backend: `scalar`, `shani` or `avx2`.
+pub const BACKEND_ENV: &str = "ZONESIGN_NSEC3_HASH";
+
+/// How many independent messages the SHA-NI batch kernel interleaves.
+pub const SHANI_STREAMS: usize = 2;
+
+/// Number of lanes in the AVX2 kernel.
+pub const AVX2_LANES: usize = 8;
+
+/// SHA-1 appends 0x80 and a 64-bit length: at least 9 octets of padding.
+const PADDING_MIN: usize = 9;
+/// Longest first message, `name || salt`, padded: 255 + 255 + 9 = 519 → 9 blocks.
+const MAX_FIRST_BLOCKS: usize = (2 * MAX_INPUT_LEN + PADDING_MIN).div_ceil(64);
+/// Longest iteration message, `digest || salt`, padded: 20 + 255 + 9 = 284 → 5 blocks.
+const MAX_ITERATION_BLOCKS: usize = (DIGEST_LEN + MAX_INPUT_LEN + PADDING_MIN).div_ceil(64);
+
+/// An NSEC3 hash implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// Portable SHA-1; always available, the reference for the others.
+    Scalar,
+    /// x86-64 SHA extensions, [`SHANI_STREAMS`] messages interleaved in batches.
+    ShaNi,
+    /// x86-64 AVX2, eight messages per kernel call.
+    Avx2,
+}
+
+impl Backend {
+    /// Every backend, fastest first (measured on AMD Zen with SHA-NI: see
+    /// `benches/nsec3_hash.rs`); [`Backend::detect`] picks the first available.
+    pub const ALL: [Backend; 3] = [Backend::ShaNi, Backend::Avx2, Backend::Scalar];
+
+    /// The name used in logs and in [`BACKEND_ENV`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Scalar => "scalar",
+            Backend::ShaNi => "shani",
+            Backend::Avx2 => "avx2",
+        }
+    }
+
+    /// Parses a name as written in [`BACKEND_ENV`].
+    pub fn from_name(name: &str) -> Option<Backend> {
+        Backend::ALL.into_iter().find(|b| b.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Whether this CPU can run the backend.
+    pub fn is_available(&self) -> bool {
+        match self {
+            Backend::Scalar => true,
+            #[cfg(target_arch = "x86_64")]
+            Backend::ShaNi => shani::is_supported(),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 => avx2::is_supported(),
+            #[cfg(not(target_arch = "x86_64"))]
+            Backend::ShaNi | Backend::Avx2 => false,
+        }
+    }
+
+    /// The backends this CPU can run, fastest first; always ends with
+    /// [`Backend::Scalar`].
+    pub fn available() -> Vec<Backend> {
+        Backend::ALL.into_iter().filter(Backend::is_available).collect()
+    }
+
+    /// The backend to use, chosen once per process: [`BACKEND_ENV`] if it
+    /// names an available backend, otherwise the fastest available one.
+    /// [`Detection`] (from [`Backend::detection`]) says why, for the log.
+    pub fn detect() -> Backend {
+        Backend::detection().backend
+    }
+
+    /// The cached detection result, with the reason for the choice.
+    pub fn detection() -> &'static Detection {
+        static DETECTION: OnceLock<Detection> = OnceLock::new();
+        DETECTION.get_or_init(|| Detection::from_env(std::env::var(BACKEND_ENV).ok().as_deref()))
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which backend [`Backend::detect`] chose, and why; `Display` is one log line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// The chosen backend.
+    pub backend: Backend,
+    /// Why it was chosen.
+    pub source: DetectionSource,
+}
+
+/// Why a backend was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetectionSource {
+    /// The fastest backend this CPU supports; [`BACKEND_ENV`] was not set.
+    Cpu,
+    /// Forced by [`BACKEND_ENV`].
+    Env,
+    /// [`BACKEND_ENV`] was set to something unusable and was ignored; the
+    /// CPU choice applies. Every backend gives identical output, so this
+    /// costs speed, never correctness.
+    EnvIgnored {
+        /// The value of the variable.
+        value: String,
+        /// Why it was ignored.
+        reason: EnvIgnoredReason,
+    },
+}
+
+/// Why [`BACKEND_ENV`] was ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvIgnoredReason {
+    /// Not `scalar`, `shani` or `avx2`.
+    UnknownBackend,
+    /// A known backend this CPU cannot run.
+    Unavailable,
+}
+
+impl Detection {
+    fn from_env(value: Option<&str>) -> Detection {
+        let cpu = Backend::ALL.into_iter().find(Backend::is_available).unwrap_or(Backend::Scalar);
+        let Some(value) = value else {
+            return Detection { backend: cpu, source: DetectionSource::Cpu };
+        };
+        let reason = match Backend::from_name(value) {
+            Some(forced) if forced.is_available() => {
+                return Detection { backend: forced, source: DetectionSource::Env };
+            }
+            Some(_) => EnvIgnoredReason::Unavailable,
+            None => EnvIgnoredReason::UnknownBackend,
+        };
+        Detection {
+            backend: cpu,
+            source: DetectionSource::EnvIgnored { value: value.to_owned(), reason },
+        }
+    }
+}
+
+impl fmt::Display for Detection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NSEC3 hash backend {}", self.backend)?;
+        match &self.source {
+            DetectionSource::Cpu => f.write_str(" (CPU detection")?,
+            DetectionSource::Env => write!(f, " (forced by {BACKEND_ENV}")?,
+            DetectionSource::EnvIgnored { value, reason } => {
+                let why = match reason {
+                    EnvIgnoredReason::UnknownBackend => "unknown backend",
+                    EnvIgnoredReason::Unavailable => "not supported by this CPU",
+                };
+                write!(f, " (CPU detection; ignored {BACKEND_ENV}={value:?}: {why}")?
+            }
+        }
+        let names: Vec<&str> = Backend::available().iter().map(|b| b.name()).collect();
+        write!(f, "; available: {})", names.join(", "))
+    }
+}
+
+/// NSEC3 hash (RFC 5155 §5) of one owner name.
+///
+/// `name_wire_lowercase` is the owner name in canonical wire form
+/// (RFC 4034 §6.2: uncompressed, lowercased; lowercasing is the caller's
+/// job). Multi-message backends run one real lane here; prefer
+/// [`nsec3_hash_batch`].
+///
+/// # Panics
+/// If `backend` is not available on this CPU (see [`Backend::available`]),
+/// or the name or the salt is longer than [`MAX_INPUT_LEN`] octets.
+pub fn nsec3_hash(
+    backend: Backend,
+    name_wire_lowercase: &[u8],
+    salt: &[u8],
+    iterations: u16,
+) -> [u8; DIGEST_LEN] {
+    let mut out = [[0u8; DIGEST_LEN]; 1];
+    nsec3_hash_batch(backend, &[name_wire_lowercase], salt, iterations, &mut out);
+    out[0]
+}
+
+/// NSEC3 hashes (RFC 5155 §5) of many owner names with one salt and
+/// iteration count: `out[i]` receives the hash of `names[i]`.
+///
+/// Names are in canonical wire form (RFC 4034 §6.2), already lowercased.
+///
+/// # Panics
+/// If `out.len() != names.len()`, if `backend` is not available on this CPU
+/// (see [`Backend::available`]), or if a name or the salt is longer than
+/// [`MAX_INPUT_LEN`] octets.
+pub fn nsec3_hash_batch(
+    backend: Backend,
+    names: &[&[u8]],
+    salt: &[u8],
+    iterations: u16,
+    out: &mut [[u8; DIGEST_LEN]],
+) {
+    assert_eq!(names.len(), out.len(), "nsec3_hash_batch: one output slot per name");
+    assert!(salt.len() <= MAX_INPUT_LEN, "NSEC3 salt longer than {MAX_INPUT_LEN} octets");
+    if let Some(name) = names.iter().find(|n| n.len() > MAX_INPUT_LEN) {
+        panic!("owner name of {} octets is longer than {MAX_INPUT_LEN}", name.len());
+    }
+    assert!(backend.is_available(), "NSEC3 hash backend {backend} is not available on this CPU");
+    let template = IterationTemplate::new(salt);
+    match backend {
+        Backend::Scalar => {
+            for (name, slot) in names.iter().zip(out.iter_mut()) {
+                *slot = scalar_nsec3(name, salt, &template, iterations);
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Backend::ShaNi => {
+            for_each_lane_group::<SHANI_STREAMS>(names, salt, out, |group| {
+                shani::nsec3_streams(group, salt, &template, iterations)
+            });
+        }
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx2 => {
+            for_each_lane_group::<AVX2_LANES>(names, salt, out, |group| {
+                avx2::nsec3_lanes(group, salt, &template, iterations)
+            });
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        Backend::ShaNi | Backend::Avx2 => {
+            // is_available() is false for these off x86-64 and was asserted above.
+            unreachable!("SIMD backend on a non-x86-64 target")
+        }
+    }
+}
+
+/// Number of 64-octet SHA-1 blocks in `name || salt` once padded.
+fn first_message_blocks(name_len: usize, salt_len: usize) -> usize {
+    (name_len + salt_len + PADDING_MIN).div_ceil(64)
+}
+
+/// A padded first message, `name || salt || 0x80 || 0… || bit length`.
+struct FirstMessage {
+    bytes: [u8; MAX_FIRST_BLOCKS * 64],
+    blocks: usize,
+}
+
+impl FirstMessage {
+    fn new() -> FirstMessage {
+        FirstMessage { bytes: [0; MAX_FIRST_BLOCKS * 64], blocks: 0 }
+    }
+
+    /// Pads `name || salt` per FIPS 180-4 §5.1.1. Callers checked both
+    /// lengths against [`MAX_INPUT_LEN`], so everything fits.
+    fn fill(&mut self, name: &[u8], salt: &[u8]) {
+        let len = name.len() + salt.len();
+        self.blocks = first_message_blocks(name.len(), salt.len());
+        let end = self.blocks * 64;
+        self.bytes[..name.len()].copy_from_slice(name);
+        self.bytes[name.len()..len].copy_from_slice(salt);
+        self.bytes[len] = 0x80;
+        self.bytes[len + 1..end - 8].fill(0);
+        self.bytes[end - 8..end].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+    }
+
+    /// The padded message, a whole number of blocks.
+    fn padded(&self) -> &[u8] {
+        &self.bytes[..self.blocks * 64]
+    }
+}
+
+/// The iteration message `digest || salt`, padded and decoded into
+/// big-endian words; words 0..5 are where each lane puts its digest.
+/// Identical for every name, so it is built once per batch.
+#[derive(Debug)]
+struct IterationTemplate {
+    words: [u32; MAX_ITERATION_BLOCKS * 16],
+    blocks: usize,
+}
+
+impl IterationTemplate {
+    fn new(salt: &[u8]) -> IterationTemplate {
+        let len = DIGEST_LEN + salt.len();
+        let blocks = (len + PADDING_MIN).div_ceil(64);
+        let mut bytes = [0u8; MAX_ITERATION_BLOCKS * 64];
+        bytes[DIGEST_LEN..len].copy_from_slice(salt);
+        bytes[len] = 0x80;
+        let end = blocks * 64;
+        bytes[end - 8..end].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+        let mut words = [0u32; MAX_ITERATION_BLOCKS * 16];
+        for (word, b) in words.iter_mut().zip(bytes.chunks_exact(4)) {
+            *word = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        IterationTemplate { words, blocks }
+    }
+
+    /// The padded words, a whole number of 16-word blocks.
+    fn words(&self) -> &[u32] {
+        &self.words[..self.blocks * 16]
+    }
+}
+
+/// The scalar backend: RFC 5155 §5 written out, one name at a time.
+fn scalar_nsec3(
+    name: &[u8],
+    salt: &[u8],
+    template: &IterationTemplate,
+    iterations: u16,
+) -> [u8; DIGEST_LEN] {
+    let mut message = FirstMessage::new();
+    message.fill(name, salt);
+    // IH(salt, x, 0) = H(x || salt)
+    let mut state = scalar::H0;
+    for block in message.padded().chunks_exact(64) {
+        // chunks_exact(64) yields exactly 64 octets.
+        let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
+        scalar::compress(&mut state, block);
+    }
+    // IH(salt, x, k) = H(IH(salt, x, k-1) || salt)
+    let mut words = [0u32; 16];
+    for _ in 0..iterations {
+        let digest = state;
+        state = scalar::H0;
+        for (i, block) in template.words().chunks_exact(16).enumerate() {
+            words.copy_from_slice(block);
+            if i == 0 {
+                words[..5].copy_from_slice(&digest);
+            }
+            scalar::compress_words(&mut state, &words);
+        }
+    }
+    scalar::digest_bytes(&state)
+}
+
+/// Runs a `LANES`-message kernel over `names`: groups names whose first
+/// message has the same block count, `LANES` at a time, and pads the last
+/// group of each block count with dummy lanes (copies of a real name in the
+/// group) whose results are dropped.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn for_each_lane_group<const LANES: usize>(
+    names: &[&[u8]],
+    salt: &[u8],
+    out: &mut [[u8; DIGEST_LEN]],
+    mut kernel: impl FnMut(&[&[u8]; LANES]) -> [[u8; DIGEST_LEN]; LANES],
+) {
+    // Counting sort of name indices by first-message block count (1..=9).
+    let mut counts = [0usize; MAX_FIRST_BLOCKS + 2];
+    for name in names {
+        counts[first_message_blocks(name.len(), salt.len()) + 1] += 1;
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    let bucket_ends: Vec<usize> = counts[1..].to_vec();
+    let mut order = vec![0usize; names.len()];
+    for (i, name) in names.iter().enumerate() {
+        let slot = &mut counts[first_message_blocks(name.len(), salt.len())];
+        order[*slot] = i;
+        *slot += 1;
+    }
+    let mut start = 0;
+    for end in bucket_ends {
+        for group in order[start..end].chunks(LANES) {
+            let mut lanes: [&[u8]; LANES] = [names[group[0]]; LANES];
+            for (lane, &index) in lanes.iter_mut().zip(group) {
+                *lane = names[index];
+            }
+            let digests = kernel(&lanes);
+            for (&index, digest) in group.iter().zip(digests) {
+                out[index] = digest;
+            }
+        }
+        start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests;
