@@ -1,1 +1,613 @@
-//! Signing keys: BIND key files, key tags, DNSKEY RDATA, proof of possession.
+//! Signing keys: algorithms, key tags, DNSKEY and DS RDATA, BIND key files,
+//! software signing keys and proof of possession.
+//!
+//! # Background
+//! On 5 May 2026 the .de zone failed because HSMs held *different* key pairs
+//! that carried the same key tag. A key tag is a 16-bit checksum (RFC 4034
+//! Appendix B), not an identity: it says nothing about which private key
+//! will make a signature. This module therefore never trusts a tag or a file
+//! name. Before a key signs anything, [`SigningKey::prove`] checks that
+//!
+//! 1. the key's own DNSKEY RDATA equals the published DNSKEY RDATA byte for
+//!    byte (flags, protocol, algorithm and public key), and
+//! 2. a fresh random challenge signed with the private key verifies under the
+//!    *published* public key.
+//!
+//! [`check_collisions`] rejects a key set in which two different DNSKEYs
+//! share an algorithm and a key tag, naming both.
+//!
+//! # Usage
+//! ```no_run
+//! # use std::path::Path;
+//! # use zonesign::sign::keys::{SigningKey, ds_rdata, DigestType};
+//! let key = SigningKey::load(Path::new("Kexample.+013+56191.key"))?;
+//! key.prove(key.dnskey_rdata())?; // in real use: the DNSKEY from the zone
+//! let ds = ds_rdata(key.owner(), key.dnskey_rdata(), DigestType::Sha256)?;
+//! let signature = key.sign(b"signed data")?;
+//! # Ok::<(), zonesign::sign::keys::KeyError>(())
+//! ```
+//!
+//! # Layout
+//! - `mod.rs`: [`Algorithm`], [`DigestType`], [`KeyError`], [`key_tag`],
+//!   [`ds_rdata`], [`Dnskey`] (RDATA view), [`check_collisions`].
+//! - `bind.rs`: reading and writing BIND `K<zone>+<alg>+<tag>.{key,private}`.
+//! - `software.rs`: [`SigningKey`] over aws-lc-rs, [`generate`], proof of
+//!   possession.
+//! - `der.rs`: the few lines of DER reading needed to take the CRT
+//!   components of a freshly generated RSA key out of its PKCS#8 form.
+//!
+//! # Limitations
+//! - Algorithms 8, 10, 13, 14 and 15 only. Algorithm 1 (RSAMD5) keys get
+//!   the Appendix B.1 key tag but cannot be loaded or used.
+//! - RSA private keys must be 2048 to 8192 bits: aws-lc-rs refuses smaller
+//!   ones (`KeyRejected::too_small`), so the 512- and 1024-bit example keys
+//!   of RFC 5702 §6 cannot sign here. The verifier (`verify::crypto`) still
+//!   checks 1024-bit signatures.
+//! - Private key material lives in aws-lc-rs key objects and, while files are
+//!   read or written, in [`zeroize::Zeroizing`] buffers. It is never part of
+//!   an error or a `Debug` output.
+
+mod bind;
+mod der;
+mod software;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use aws_lc_rs::digest;
+
+use crate::zone::name::Name;
+
+pub use bind::{key_file_stem, parse_key_file};
+pub use software::{generate, write_bind_files, SigningKey};
+
+/// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."
+pub const FLAG_ZONE: u16 = 0x0100;
+/// RFC 4034 §2.1.1: "Bit 15 of the Flags field is the Secure Entry Point flag".
+pub const FLAG_SEP: u16 = 0x0001;
+/// Flags of a key-signing key: Zone Key and SEP (257).
+pub const FLAGS_KSK: u16 = FLAG_ZONE | FLAG_SEP;
+/// Flags of a zone-signing key: Zone Key only (256).
+pub const FLAGS_ZSK: u16 = FLAG_ZONE;
+/// RFC 4034 §2.1.2: "The Protocol Field MUST have value 3".
+pub const PROTOCOL: u8 = 3;
+
+/// The DNSSEC algorithms zonesign signs with (IANA "DNS Security Algorithm
+/// Numbers").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Algorithm {
+    /// 8, RFC 5702.
+    RsaSha256,
+    /// 10, RFC 5702.
+    RsaSha512,
+    /// 13, RFC 6605.
+    EcdsaP256Sha256,
+    /// 14, RFC 6605.
+    EcdsaP384Sha384,
+    /// 15, RFC 8080.
+    Ed25519,
+}
+
+impl Algorithm {
+    /// Every supported algorithm, in number order.
+    pub const ALL: [Algorithm; 5] = [
+        Algorithm::RsaSha256,
+        Algorithm::RsaSha512,
+        Algorithm::EcdsaP256Sha256,
+        Algorithm::EcdsaP384Sha384,
+        Algorithm::Ed25519,
+    ];
+
+    /// The algorithm number of the DNSKEY, RRSIG and DS records.
+    pub fn number(self) -> u8 {
+        match self {
+            Algorithm::RsaSha256 => 8,
+            Algorithm::RsaSha512 => 10,
+            Algorithm::EcdsaP256Sha256 => 13,
+            Algorithm::EcdsaP384Sha384 => 14,
+            Algorithm::Ed25519 => 15,
+        }
+    }
+
+    /// The algorithm for a number; `UnsupportedAlgorithm` for any other.
+    pub fn from_number(number: u8) -> Result<Algorithm, KeyError> {
+        Algorithm::ALL
+            .into_iter()
+            .find(|a| a.number() == number)
+            .ok_or(KeyError::UnsupportedAlgorithm { number })
+    }
+
+    /// The IANA mnemonic, as BIND writes it (`ECDSAP256SHA256`).
+    pub fn mnemonic(self) -> &'static str {
+        match self {
+            Algorithm::RsaSha256 => "RSASHA256",
+            Algorithm::RsaSha512 => "RSASHA512",
+            Algorithm::EcdsaP256Sha256 => "ECDSAP256SHA256",
+            Algorithm::EcdsaP384Sha384 => "ECDSAP384SHA384",
+            Algorithm::Ed25519 => "ED25519",
+        }
+    }
+
+    /// Parses a mnemonic, case-insensitively.
+    pub fn from_mnemonic(text: &str) -> Option<Algorithm> {
+        Algorithm::ALL.into_iter().find(|a| a.mnemonic().eq_ignore_ascii_case(text))
+    }
+
+    /// True for the RSA algorithms (public key in RFC 3110 form).
+    pub fn is_rsa(self) -> bool {
+        matches!(self, Algorithm::RsaSha256 | Algorithm::RsaSha512)
+    }
+}
+
+impl TryFrom<u8> for Algorithm {
+    type Error = KeyError;
+    fn try_from(number: u8) -> Result<Algorithm, KeyError> {
+        Algorithm::from_number(number)
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.number(), self.mnemonic())
+    }
+}
+
+/// DS digest types (IANA "Delegation Signer (DS) Resource Record (RR) Type
+/// Digest Algorithms").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DigestType {
+    /// 2, RFC 4509.
+    Sha256,
+    /// 4, RFC 6605 §2.
+    Sha384,
+}
+
+impl DigestType {
+    /// The number in the DS RDATA.
+    pub fn number(self) -> u8 {
+        match self {
+            DigestType::Sha256 => 2,
+            DigestType::Sha384 => 4,
+        }
+    }
+
+    /// The digest type for a number; `UnsupportedDigestType` for any other
+    /// (SHA-1, type 1, is deliberately not offered: RFC 8624 §3.3 "MUST NOT").
+    pub fn from_number(number: u8) -> Result<DigestType, KeyError> {
+        match number {
+            2 => Ok(DigestType::Sha256),
+            4 => Ok(DigestType::Sha384),
+            _ => Err(KeyError::UnsupportedDigestType { number }),
+        }
+    }
+
+    fn algorithm(self) -> &'static digest::Algorithm {
+        match self {
+            DigestType::Sha256 => &digest::SHA256,
+            DigestType::Sha384 => &digest::SHA384,
+        }
+    }
+}
+
+impl TryFrom<u8> for DigestType {
+    type Error = KeyError;
+    fn try_from(number: u8) -> Result<DigestType, KeyError> {
+        DigestType::from_number(number)
+    }
+}
+
+/// Why a key could not be read, used, or proven.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// A key file could not be opened, read or written.
+    Io { path: PathBuf, source: std::io::Error },
+    /// A key file is not in the expected syntax. `line` is 1-based; 0 when
+    /// the problem is with the file as a whole.
+    Unreadable { path: PathBuf, line: usize, reason: String },
+    /// The algorithm number is not one zonesign signs with.
+    UnsupportedAlgorithm { number: u8 },
+    /// The DS digest type is not SHA-256 (2) or SHA-384 (4).
+    UnsupportedDigestType { number: u8 },
+    /// RSA key size outside what aws-lc-rs accepts for signing (2048..=8192,
+    /// generation: 2048, 3072, 4096, 8192).
+    UnsupportedKeySize { algorithm: Algorithm, bits: usize },
+    /// The `.key` and `.private` files disagree on the algorithm.
+    AlgorithmMismatch { path: PathBuf, key_file: u8, private_file: u8 },
+    /// The private key in `.private` does not belong to the public key in
+    /// `.key`.
+    KeyPairMismatch { key_path: PathBuf, private_path: PathBuf },
+    /// The file name `K<zone>+<alg>+<tag>` disagrees with the key inside.
+    FileNameMismatch { path: PathBuf, file_algorithm: u8, file_tag: u16, algorithm: u8, tag: u16 },
+    /// The file's owner name differs from the one in its name.
+    OwnerMismatch { path: PathBuf, file_owner: String, record_owner: String },
+    /// aws-lc-rs rejected the private key (inconsistent components, wrong
+    /// curve, too small ...).
+    KeyRejected { key: String, algorithm: Algorithm, reason: &'static str },
+    /// DNSKEY RDATA is too short, has a protocol other than 3, or a public
+    /// key of the wrong shape.
+    MalformedDnskey { key: String, reason: &'static str },
+    /// The published DNSKEY has a different algorithm or public key than
+    /// the key we hold. When the tags are equal this is the .de failure.
+    PublicKeyMismatch {
+        key: String,
+        published_tag: u16,
+        actual_tag: u16,
+        published_fingerprint: String,
+        actual_fingerprint: String,
+    },
+    /// Same algorithm and public key, different flags (for example the key
+    /// is published as a ZSK but the key file says KSK): the key tag and
+    /// the RRSIGs' key tag field would not match the published record.
+    FlagsMismatch { key: String, published_flags: u16, actual_flags: u16 },
+    /// A signature over a random challenge, made with our private key, did
+    /// not verify under the published DNSKEY.
+    ChallengeFailed { key: String, tag: u16, algorithm: Algorithm, stage: ChallengeStage },
+    /// Two different DNSKEYs with the same algorithm and key tag.
+    TagCollision {
+        first: String,
+        second: String,
+        algorithm: u8,
+        tag: u16,
+        first_fingerprint: String,
+        second_fingerprint: String,
+    },
+    /// The private-key operation failed inside aws-lc-rs.
+    SigningFailed { key: String, tag: u16, algorithm: Algorithm },
+    /// The system random generator failed.
+    RandomFailed,
+    /// A key could not be generated.
+    GenerationFailed { algorithm: Algorithm },
+    /// The owner name cannot be part of a file name (it contains `/`).
+    UnsafeFileName { owner: String },
+}
+
+/// Which step of the challenge in [`SigningKey::prove`] failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChallengeStage {
+    /// The private key did not produce a signature.
+    Sign,
+    /// The published public key could not be parsed for verification.
+    ParsePublished,
+    /// The signature did not verify under the published public key.
+    Verify,
+}
+
+impl fmt::Display for ChallengeStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ChallengeStage::Sign => "signing the challenge failed",
+            ChallengeStage::ParsePublished => "the published public key could not be parsed",
+            ChallengeStage::Verify => "the signature did not verify under the published key",
+        })
+    }
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            KeyError::Unreadable { path, line: 0, reason } => {
+                write!(f, "{}: {reason}", path.display())
+            }
+            KeyError::Unreadable { path, line, reason } => {
+                write!(f, "{}:{line}: {reason}", path.display())
+            }
+            KeyError::UnsupportedAlgorithm { number } => {
+                write!(f, "unsupported DNSSEC algorithm {number} (supported: 8, 10, 13, 14, 15)")
+            }
+            KeyError::UnsupportedDigestType { number } => {
+                write!(f, "unsupported DS digest type {number} (supported: 2, 4)")
+            }
+            KeyError::UnsupportedKeySize { algorithm, bits } => {
+                write!(f, "unsupported {bits}-bit key for algorithm {algorithm}")
+            }
+            KeyError::AlgorithmMismatch { path, key_file, private_file } => write!(
+                f,
+                "{}: algorithm {private_file} in the private file, {key_file} in the key file",
+                path.display()
+            ),
+            KeyError::KeyPairMismatch { key_path, private_path } => write!(
+                f,
+                "{} does not hold the private key of the public key in {}",
+                private_path.display(),
+                key_path.display()
+            ),
+            KeyError::FileNameMismatch { path, file_algorithm, file_tag, algorithm, tag } => {
+                write!(
+                    f,
+                    "{}: file name says algorithm {file_algorithm} key tag {file_tag}, \
+                     the key is algorithm {algorithm} key tag {tag}",
+                    path.display()
+                )
+            }
+            KeyError::OwnerMismatch { path, file_owner, record_owner } => write!(
+                f,
+                "{}: file name says owner {file_owner}, the record says {record_owner}",
+                path.display()
+            ),
+            KeyError::KeyRejected { key, algorithm, reason } => {
+                write!(f, "{key}: private key rejected for algorithm {algorithm}: {reason}")
+            }
+            KeyError::MalformedDnskey { key, reason } => {
+                write!(f, "{key}: malformed DNSKEY RDATA: {reason}")
+            }
+            KeyError::PublicKeyMismatch {
+                key,
+                published_tag,
+                actual_tag,
+                published_fingerprint,
+                actual_fingerprint,
+            } => {
+                if published_tag == actual_tag {
+                    write!(
+                        f,
+                        "{key}: same key tag, different key material: published DNSKEY \
+                         tag {published_tag} has public key {published_fingerprint}, \
+                         the private key belongs to public key {actual_fingerprint}"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{key}: published DNSKEY tag {published_tag} (public key \
+                         {published_fingerprint}) is not this key, tag {actual_tag} \
+                         (public key {actual_fingerprint})"
+                    )
+                }
+            }
+            KeyError::FlagsMismatch { key, published_flags, actual_flags } => write!(
+                f,
+                "{key}: published with flags {published_flags}, the key file says {actual_flags}"
+            ),
+            KeyError::ChallengeFailed { key, tag, algorithm, stage } => write!(
+                f,
+                "{key}: proof of possession failed for key tag {tag} algorithm {algorithm}: \
+                 {stage}"
+            ),
+            KeyError::TagCollision {
+                first,
+                second,
+                algorithm,
+                tag,
+                first_fingerprint,
+                second_fingerprint,
+            } => write!(
+                f,
+                "key tag collision: {first} (public key {first_fingerprint}) and {second} \
+                 (public key {second_fingerprint}) are different DNSKEYs with algorithm \
+                 {algorithm} and key tag {tag}: same key tag, different key material"
+            ),
+            KeyError::SigningFailed { key, tag, algorithm } => {
+                write!(f, "{key}: signing failed (key tag {tag}, algorithm {algorithm})")
+            }
+            KeyError::RandomFailed => f.write_str("the system random number generator failed"),
+            KeyError::GenerationFailed { algorithm } => {
+                write!(f, "generating a key for algorithm {algorithm} failed")
+            }
+            KeyError::UnsafeFileName { owner } => {
+                write!(f, "owner name {owner} cannot be used in a key file name")
+            }
+        }
+    }
+}
+
+impl std::error::Error for KeyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            KeyError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A view of DNSKEY RDATA (RFC 4034 §2.1):
+///
+/// ```text
+/// "The RDATA for a DNSKEY RR consists of a 2 octet Flags Field, a 1 octet
+///  Protocol Field, a 1 octet Algorithm Field, and the Public Key Field."
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dnskey<'a> {
+    pub flags: u16,
+    pub protocol: u8,
+    pub algorithm: u8,
+    pub public_key: &'a [u8],
+}
+
+impl<'a> Dnskey<'a> {
+    /// Splits DNSKEY RDATA into its fields. Checks the length and the
+    /// protocol only; the public key's shape is checked by whoever uses it.
+    pub fn parse(rdata: &'a [u8], key: &str) -> Result<Dnskey<'a>, KeyError> {
+        if rdata.len() < 5 {
+            return Err(KeyError::MalformedDnskey {
+                key: key.to_owned(),
+                reason: "shorter than flags, protocol, algorithm and one octet of key",
+            });
+        }
+        if rdata[2] != PROTOCOL {
+            return Err(KeyError::MalformedDnskey {
+                key: key.to_owned(),
+                reason: "protocol field is not 3 (RFC 4034 §2.1.2)",
+            });
+        }
+        Ok(Dnskey {
+            flags: u16::from_be_bytes([rdata[0], rdata[1]]),
+            protocol: rdata[2],
+            algorithm: rdata[3],
+            public_key: &rdata[4..],
+        })
+    }
+}
+
+/// Builds DNSKEY RDATA from flags, algorithm and the public key field.
+pub fn dnskey_rdata(flags: u16, algorithm: Algorithm, public_key: &[u8]) -> Vec<u8> {
+    let mut rdata = Vec::with_capacity(4 + public_key.len());
+    rdata.extend_from_slice(&flags.to_be_bytes());
+    rdata.push(PROTOCOL);
+    rdata.push(algorithm.number());
+    rdata.extend_from_slice(public_key);
+    rdata
+}
+
+/// The RSA public key field of RFC 3110 §2:
+///
+/// ```text
+/// "The structure of the algorithm specific portion of the RDATA part of
+///  such RRs is as shown below.
+///        Field             Size
+///        -----             ----
+///        exponent length   1 or 3 octets (see text)
+///        exponent          as specified by length field
+///        modulus           remaining space
+///  For interoperability, the exponent and modulus are each limited to
+///  4096 bits in length.  The public key exponent is a variable length
+///  unsigned integer.  Its length in octets is represented as one octet
+///  if it is in the range of 1 to 255 and by a zero octet followed by a
+///  two octet unsigned length if it is longer than 255 bytes.  The public
+///  key modulus field is a multiprecision unsigned integer.  The length
+///  of the modulus can be determined from the RDLENGTH and the preceding
+///  RDATA fields including the exponent.  Leading zero octets are
+///  prohibited in the exponent and modulus."
+/// ```
+pub fn rsa_public_key_field(exponent: &[u8], modulus: &[u8]) -> Vec<u8> {
+    let exponent = strip_leading_zeros(exponent);
+    let modulus = strip_leading_zeros(modulus);
+    let mut out = Vec::with_capacity(3 + exponent.len() + modulus.len());
+    if exponent.len() <= 255 {
+        out.push(exponent.len() as u8);
+    } else {
+        out.push(0);
+        // An exponent longer than 65535 octets cannot come from aws-lc-rs
+        // (it limits e to 33 bits); truncating the length would be caught
+        // by the RDATA round trip in prove().
+        out.extend_from_slice(&(exponent.len() as u16).to_be_bytes());
+    }
+    out.extend_from_slice(exponent);
+    out.extend_from_slice(modulus);
+    out
+}
+
+/// Splits an RFC 3110 public key field into (exponent, modulus).
+pub fn parse_rsa_public_key_field(field: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&first, rest) = field.split_first()?;
+    let (len, rest) = if first == 0 {
+        let len = u16::from_be_bytes([*rest.first()?, *rest.get(1)?]) as usize;
+        (len, &rest[2..])
+    } else {
+        (first as usize, rest)
+    };
+    if len == 0 || rest.len() <= len {
+        return None;
+    }
+    let (exponent, modulus) = rest.split_at(len);
+    Some((exponent, modulus))
+}
+
+pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[first..]
+}
+
+/// The key tag of RFC 4034 Appendix B over DNSKEY RDATA.
+///
+/// ```text
+/// "The key tag algorithm is the sum of the wire format of the DNSKEY RDATA
+///  broken into 2 octet groups."
+/// "... the numerical value of the Key Tag MUST be identical to the value
+///  generated by the reference implementation for the same input."
+/// ```
+///
+/// Algorithm 1 (RSAMD5, Appendix B.1: "the key tag is defined to be the
+/// most significant 16 bits of the least significant 24 bits in the public
+/// key modulus") is computed for completeness; zonesign cannot use such keys.
+pub fn key_tag(dnskey_rdata: &[u8]) -> u16 {
+    if dnskey_rdata.len() >= 4 + 3 && dnskey_rdata[3] == 1 {
+        let n = dnskey_rdata.len();
+        return u16::from_be_bytes([dnskey_rdata[n - 3], dnskey_rdata[n - 2]]);
+    }
+    // Appendix B reference code:
+    //   for ( ac = 0, i = 0; i < keysize; ++i )
+    //           ac += (i & 1) ? key[i] : key[i] << 8;
+    //   ac += (ac >> 16) & 0xFFFF;
+    //   return ac & 0xFFFF;
+    let mut ac: u32 = 0;
+    for (i, &b) in dnskey_rdata.iter().enumerate() {
+        ac = ac.wrapping_add(if i & 1 == 1 { u32::from(b) } else { u32::from(b) << 8 });
+    }
+    ac = ac.wrapping_add((ac >> 16) & 0xFFFF);
+    (ac & 0xFFFF) as u16
+}
+
+/// DS RDATA for a DNSKEY (RFC 4034 §5.1):
+///
+/// ```text
+/// "The DS RR RDATA consists of a 2 octet Key Tag field, a 1 octet
+///  Algorithm field, a 1 octet Digest Type field, and a Digest field."
+/// ```
+///
+/// and §5.1.4: "digest = digest_algorithm( DNSKEY owner name | DNSKEY RDATA);
+/// "|" denotes concatenation ... The DNSKEY owner name is the canonical wire
+/// format of the owner name" (lowercase, RFC 4034 §6.2).
+///
+/// Confirm with `dnssec-dsfromkey -2 Kexample.+013+NNNNN.key`.
+pub fn ds_rdata(
+    owner: &Name,
+    dnskey_rdata: &[u8],
+    digest_type: DigestType,
+) -> Result<Vec<u8>, KeyError> {
+    let dnskey = Dnskey::parse(dnskey_rdata, &owner.to_string())?;
+    let mut ctx = digest::Context::new(digest_type.algorithm());
+    ctx.update(owner.to_lowercase().as_wire());
+    ctx.update(dnskey_rdata);
+    let digest = ctx.finish();
+    let mut rdata = Vec::with_capacity(4 + digest.as_ref().len());
+    rdata.extend_from_slice(&key_tag(dnskey_rdata).to_be_bytes());
+    rdata.push(dnskey.algorithm);
+    rdata.push(digest_type.number());
+    rdata.extend_from_slice(digest.as_ref());
+    Ok(rdata)
+}
+
+/// A short, stable name for a public key in error messages: the first 16
+/// hex digits of SHA-256 over the DNSKEY public key field.
+pub fn fingerprint(public_key: &[u8]) -> String {
+    let d = digest::digest(&digest::SHA256, public_key);
+    data_encoding::HEXLOWER.encode(&d.as_ref()[..8])
+}
+
+/// Rejects a key set in which two *different* DNSKEYs have the same
+/// algorithm and key tag (the .de failure of 5 May 2026). `keys` holds a
+/// display name (file name, HSM label) and the DNSKEY RDATA of each key.
+/// The same RDATA listed twice is one key, not a collision.
+///
+/// RFC 4034 Appendix B allows tags to collide: "It is possible for two
+/// distinct DNSKEY RRs to have the same owner name, the same algorithm, and
+/// the same key tag ... Implementations MUST NOT assume that the key tag
+/// uniquely identifies a DNSKEY RR." Validators cope by trying every
+/// candidate; a signer or an HSM that selects keys by tag picks the wrong
+/// one, so zonesign refuses to sign with such a set.
+pub fn check_collisions(keys: &[(&str, &[u8])]) -> Result<(), KeyError> {
+    let mut seen: Vec<(u8, u16, &str, &[u8])> = Vec::with_capacity(keys.len());
+    for &(name, rdata) in keys {
+        let dnskey = Dnskey::parse(rdata, name)?;
+        let tag = key_tag(rdata);
+        for &(alg, other_tag, other_name, other_rdata) in &seen {
+            if alg == dnskey.algorithm && other_tag == tag && other_rdata != rdata {
+                let other_public = &other_rdata[4..];
+                return Err(KeyError::TagCollision {
+                    first: other_name.to_owned(),
+                    second: name.to_owned(),
+                    algorithm: alg,
+                    tag,
+                    first_fingerprint: fingerprint(other_public),
+                    second_fingerprint: fingerprint(dnskey.public_key),
+                });
+            }
+        }
+        seen.push((dnskey.algorithm, tag, name, rdata));
+    }
+    Ok(())
+}

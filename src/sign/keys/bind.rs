@@ -1,0 +1,481 @@
+//! BIND key files: `K<zone>+<alg>+<tag>.key` (a DNSKEY record in zone-file
+//! syntax) and `K<zone>+<alg>+<tag>.private` (`Private-key-format: v1.3`).
+//!
+//! # Background
+//! `dnssec-keygen` writes the `.key` file as comment lines followed by one
+//! DNSKEY record, for example
+//!
+//! ```text
+//! ; This is a key-signing key, keyid 56191, for example.
+//! ; Created: 20261128064533 (Sat Nov 28 06:45:33 2026)
+//! example. IN DNSKEY 257 3 13 qn31MkFBKdBKCQQ8j0Y+nr1L3ZEdsDNCPEVgF0HLYOQN+DJ4UJOX4wom Vg...
+//! ```
+//!
+//! and the `.private` file as `Field: value` lines, the key material in
+//! base64. Timing fields (`Created:`, `Publish:`, `Activate:` ...) carry
+//! `YYYYMMDDHHMMSS` timestamps and are ignored when reading.
+//!
+//! # Limitations
+//! The `.key` parser is deliberately minimal: one record, owner name first,
+//! optional TTL and class `IN` in either order, then `DNSKEY`, flags,
+//! protocol, algorithm and base64 (possibly split over tokens, lines and
+//! parentheses). `$ORIGIN`/`$TTL` directives and escapes beyond what
+//! [`Name::parse`] handles are not supported. In `.private` files, fields
+//! other than the key material and 14-digit timing fields are rejected, in
+//! particular `Engine:`/`Label:` (keys held in an HSM through OpenSSL
+//! engines), which the software backend cannot use.
+
+use std::path::Path;
+
+use time::macros::format_description;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use super::{Algorithm, Dnskey, KeyError, FLAG_SEP};
+use crate::zone::name::Name;
+
+/// The parsed contents of a `.key` file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyFile {
+    /// The owner name of the DNSKEY record.
+    pub owner: Name,
+    /// The TTL, if the record had one.
+    pub ttl: Option<u32>,
+    /// The DNSKEY RDATA in wire form.
+    pub dnskey_rdata: Vec<u8>,
+}
+
+/// Reads and parses a `.key` file.
+pub fn parse_key_file(path: &Path) -> Result<KeyFile, KeyError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| KeyError::Io { path: path.to_owned(), source })?;
+    parse_key_text(&text, path)
+}
+
+fn unreadable(path: &Path, line: usize, reason: impl Into<String>) -> KeyError {
+    KeyError::Unreadable { path: path.to_owned(), line, reason: reason.into() }
+}
+
+/// Parses the text of a `.key` file; `path` is for error messages.
+pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyError> {
+    // Tokens with their 1-based line numbers. A `;` starts a comment
+    // (RFC 1035 §5.1); parentheses only group lines, so they separate
+    // tokens and are otherwise dropped.
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
+    let mut owner_omitted_on = None;
+    for (index, raw_line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        let line = raw_line.split(';').next().unwrap_or("");
+        if tokens.is_empty()
+            && line.starts_with([' ', '\t'])
+            && !line.trim().is_empty()
+            && owner_omitted_on.is_none()
+        {
+            owner_omitted_on = Some(line_no);
+        }
+        for token in line.split(|c: char| c.is_ascii_whitespace() || c == '(' || c == ')') {
+            if !token.is_empty() {
+                tokens.push((line_no, token));
+            }
+        }
+    }
+    if let Some(line) = owner_omitted_on {
+        return Err(unreadable(path, line, "the DNSKEY record must start with its owner name"));
+    }
+    let mut iter = tokens.into_iter().peekable();
+    let (owner_line, owner_text) =
+        iter.next().ok_or_else(|| unreadable(path, 0, "no DNSKEY record in the file"))?;
+    if owner_text.starts_with('$') {
+        return Err(unreadable(path, owner_line, "directives ($ORIGIN, $TTL) are not supported"));
+    }
+    let owner = Name::parse(owner_text.as_bytes(), &Name::root())
+        .map_err(|e| unreadable(path, owner_line, format!("bad owner name: {e}")))?;
+
+    // RFC 1035 §5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>" or
+    // "[<class>] [<TTL>]".
+    let mut ttl = None;
+    let mut class_seen = false;
+    let mut last_line = owner_line;
+    loop {
+        let (line, token) = iter
+            .next()
+            .ok_or_else(|| unreadable(path, last_line, "record ends before its type"))?;
+        last_line = line;
+        if token.eq_ignore_ascii_case("DNSKEY") {
+            break;
+        }
+        if ttl.is_none() && token.starts_with(|c: char| c.is_ascii_digit()) {
+            ttl = Some(
+                parse_ttl(token)
+                    .ok_or_else(|| unreadable(path, line, format!("bad TTL {token:?}")))?,
+            );
+        } else if !class_seen && token.eq_ignore_ascii_case("IN") {
+            class_seen = true;
+        } else {
+            return Err(unreadable(
+                path,
+                line,
+                format!("expected TTL, IN or DNSKEY, found {token:?}"),
+            ));
+        }
+    }
+
+    let mut number = |what: &str, max: u32| -> Result<u32, KeyError> {
+        let (line, token) = iter
+            .next()
+            .ok_or_else(|| unreadable(path, last_line, format!("record ends before the {what}")))?;
+        last_line = line;
+        token
+            .parse::<u32>()
+            .ok()
+            .filter(|&v| v <= max)
+            .ok_or_else(|| unreadable(path, line, format!("bad {what} {token:?}")))
+    };
+    // The casts are lossless: each value was checked against the maximum.
+    let flags = number("flags", u32::from(u16::MAX))? as u16;
+    let protocol = number("protocol", 255)? as u8;
+    let algorithm = number("algorithm", 255)? as u8;
+
+    let mut base64 = String::new();
+    for (_, token) in iter.by_ref() {
+        base64.push_str(token);
+    }
+    if base64.is_empty() {
+        return Err(unreadable(path, last_line, "the DNSKEY record has no public key"));
+    }
+    let public_key = data_encoding::BASE64
+        .decode(base64.as_bytes())
+        .map_err(|e| unreadable(path, last_line, format!("public key is not base64: {e}")))?;
+    let mut dnskey_rdata = Vec::with_capacity(4 + public_key.len());
+    dnskey_rdata.extend_from_slice(&flags.to_be_bytes());
+    dnskey_rdata.push(protocol);
+    dnskey_rdata.push(algorithm);
+    dnskey_rdata.extend_from_slice(&public_key);
+    Dnskey::parse(&dnskey_rdata, &path.display().to_string())?;
+    Ok(KeyFile { owner, ttl, dnskey_rdata })
+}
+
+/// A TTL as a number of seconds or in BIND's unit form (`1h30m`).
+fn parse_ttl(text: &str) -> Option<u32> {
+    if let Ok(v) = text.parse::<u32>() {
+        return Some(v);
+    }
+    let mut total: u64 = 0;
+    let mut current: Option<u64> = None;
+    for c in text.chars() {
+        if let Some(d) = c.to_digit(10) {
+            current = Some(current.unwrap_or(0).checked_mul(10)? + u64::from(d));
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return None,
+        };
+        total = total.checked_add(current.take()?.checked_mul(unit)?)?;
+    }
+    if current.is_some() {
+        return None;
+    }
+    u32::try_from(total).ok()
+}
+
+/// The key material of a `.private` file. Values are decoded base64 in
+/// buffers that are wiped when dropped.
+pub(crate) struct PrivateFile {
+    pub(crate) algorithm: u8,
+    fields: Vec<(&'static str, Zeroizing<Vec<u8>>)>,
+}
+
+impl PrivateFile {
+    /// The decoded value of a key-material field.
+    pub(crate) fn field(&self, name: &str, path: &Path) -> Result<&[u8], KeyError> {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_slice())
+            .ok_or_else(|| unreadable(path, 0, format!("the {name} field is missing")))
+    }
+}
+
+/// Key-material fields, as BIND names them.
+const MATERIAL_FIELDS: [&str; 9] = [
+    "PrivateKey",
+    "Modulus",
+    "PublicExponent",
+    "PrivateExponent",
+    "Prime1",
+    "Prime2",
+    "Exponent1",
+    "Exponent2",
+    "Coefficient",
+];
+
+/// Parses the text of a `.private` file; `path` is for error messages.
+/// The text is key material: the caller holds it in a `Zeroizing` buffer,
+/// and nothing of a value is ever put into an error.
+pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile, KeyError> {
+    let mut format_seen = false;
+    let mut algorithm = None;
+    // (field, line, base64 text); continuation lines (leading whitespace)
+    // are appended, as in the RFC examples that wrap long values.
+    let mut material: Vec<(&'static str, usize, Zeroizing<String>)> = Vec::new();
+    let mut last_was_material = false;
+    for (index, line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        if line.trim().is_empty() {
+            last_was_material = false;
+            continue;
+        }
+        if line.starts_with([' ', '\t']) && last_was_material {
+            if let Some((_, _, value)) = material.last_mut() {
+                value.push_str(line.trim());
+            }
+            continue;
+        }
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| unreadable(path, line_no, "expected \"Field: value\""))?;
+        let (name, value) = (name.trim(), value.trim());
+        last_was_material = false;
+        if name == "Private-key-format" {
+            // BIND writes v1.3 (v1.2 before 9.7); a different major
+            // version may change the meaning of the fields.
+            if value != "v1.2" && value != "v1.3" {
+                return Err(unreadable(
+                    path,
+                    line_no,
+                    format!("unsupported Private-key-format {value:?} (expected v1.2 or v1.3)"),
+                ));
+            }
+            format_seen = true;
+        } else if name == "Algorithm" {
+            let number = value.split_whitespace().next().unwrap_or("");
+            algorithm = Some(number.parse::<u8>().map_err(|_| {
+                unreadable(path, line_no, format!("bad algorithm number {number:?}"))
+            })?);
+        } else if let Some(&field) = MATERIAL_FIELDS.iter().find(|&&f| f == name) {
+            if material.iter().any(|(f, _, _)| *f == field) {
+                return Err(unreadable(path, line_no, format!("the {field} field appears twice")));
+            }
+            let mut v = Zeroizing::new(String::with_capacity(value.len()));
+            v.push_str(value);
+            material.push((field, line_no, v));
+            last_was_material = true;
+        } else if name == "Engine" || name == "Label" {
+            return Err(unreadable(
+                path,
+                line_no,
+                "the key is held by an OpenSSL engine or PKCS#11 token (Engine/Label); \
+                 the software backend cannot use it",
+            ));
+        } else if value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit()) {
+            // A timing field (Created, Publish, Activate, Inactive, Delete,
+            // SyncPublish ...): YYYYMMDDHHMMSS. Key timing is not our job.
+        } else {
+            return Err(unreadable(path, line_no, format!("unknown field {name:?}")));
+        }
+    }
+    if !format_seen {
+        return Err(unreadable(path, 1, "missing \"Private-key-format: v1.3\" line"));
+    }
+    let algorithm = algorithm.ok_or_else(|| unreadable(path, 0, "missing Algorithm field"))?;
+    let mut fields = Vec::with_capacity(material.len());
+    for (field, line, b64) in material {
+        let compact: Zeroizing<String> =
+            Zeroizing::new(b64.chars().filter(|c| !c.is_ascii_whitespace()).collect());
+        let decoded = data_encoding::BASE64
+            .decode(compact.as_bytes())
+            .map(Zeroizing::new)
+            .map_err(|_| unreadable(path, line, format!("the {field} field is not base64")))?;
+        fields.push((field, decoded));
+    }
+    Ok(PrivateFile { algorithm, fields })
+}
+
+/// The file name stem BIND uses, `K<owner>+<alg>+<tag>`, e.g.
+/// `Kexample.+013+56191`. Refuses owners whose presentation form contains
+/// `/`, which would leave the key directory.
+pub fn key_file_stem(owner: &Name, algorithm: Algorithm, tag: u16) -> Result<String, KeyError> {
+    let owner_text = owner.to_string();
+    if owner_text.contains('/') {
+        return Err(KeyError::UnsafeFileName { owner: owner_text });
+    }
+    Ok(format!("K{owner_text}+{:03}+{tag:05}", algorithm.number()))
+}
+
+/// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
+/// parts; `None` if the name does not have that shape.
+pub(crate) fn parse_file_name(file_name: &str) -> Option<(&str, u8, u16)> {
+    let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
+    let rest = stem.strip_prefix('K')?;
+    let (rest, tag) = rest.rsplit_once('+')?;
+    let (owner, alg) = rest.rsplit_once('+')?;
+    if tag.len() != 5 || alg.len() != 3 {
+        return None;
+    }
+    Some((owner, alg.parse().ok()?, tag.parse().ok()?))
+}
+
+/// BIND's timestamp form, `YYYYMMDDHHMMSS` in UTC.
+pub(crate) fn bind_timestamp(t: OffsetDateTime) -> String {
+    let format = format_description!("[year][month][day][hour][minute][second]");
+    // Formatting a UTC date of year 0..=9999 with numeric components cannot
+    // fail; fall back to the Unix epoch form BIND would also accept.
+    t.format(&format).unwrap_or_else(|_| "19700101000000".to_owned())
+}
+
+/// The `ctime(3)` form BIND puts in parentheses after a timestamp in the
+/// `.key` comments: `Sat Nov 28 06:45:33 2026`.
+fn ctime(t: OffsetDateTime) -> String {
+    let format = format_description!(
+        "[weekday repr:short] [month repr:short] [day padding:space] \
+         [hour]:[minute]:[second] [year]"
+    );
+    t.format(&format).unwrap_or_default()
+}
+
+/// Splits base64 text into groups of 56 characters separated by spaces, as
+/// `dnssec-keygen` writes the public key.
+fn split_base64(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 56);
+    for (i, c) in text.chars().enumerate() {
+        if i > 0 && i % 56 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The text of a `.key` file as BIND 9.18 writes it.
+pub(crate) fn format_key_file(
+    owner: &Name,
+    dnskey_rdata: &[u8],
+    tag: u16,
+    created: OffsetDateTime,
+) -> String {
+    // Callers pass RDATA built by dnskey_rdata(), at least 5 octets long.
+    let flags = u16::from_be_bytes([dnskey_rdata[0], dnskey_rdata[1]]);
+    let kind = if flags & FLAG_SEP != 0 { "key-signing" } else { "zone-signing" };
+    let stamp = format!("{} ({})", bind_timestamp(created), ctime(created));
+    let public = data_encoding::BASE64.encode(&dnskey_rdata[4..]);
+    let owner_text = owner.to_string();
+    let mut zone = owner_text.clone();
+    if zone.len() > 1 {
+        zone.pop(); // BIND names the zone without its final dot here.
+    }
+    format!(
+        "; This is a {kind} key, keyid {tag}, for {zone}.\n\
+         ; Created: {stamp}\n\
+         ; Publish: {stamp}\n\
+         ; Activate: {stamp}\n\
+         {owner_text} IN DNSKEY {flags} {} {} {}\n",
+        dnskey_rdata[2],
+        dnskey_rdata[3],
+        split_base64(&public)
+    )
+}
+
+/// The text of a `.private` file: `fields` are (name, value) pairs of key
+/// material, written in the given order. The result holds key material.
+pub(crate) fn format_private_file(
+    algorithm: Algorithm,
+    fields: &[(&str, &[u8])],
+    created: OffsetDateTime,
+) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(2048));
+    out.push_str("Private-key-format: v1.3\n");
+    out.push_str(&format!("Algorithm: {} ({})\n", algorithm.number(), algorithm.mnemonic()));
+    for (name, value) in fields {
+        let encoded = Zeroizing::new(data_encoding::BASE64.encode(value));
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(&encoded);
+        out.push('\n');
+    }
+    let stamp = bind_timestamp(created);
+    for timing in ["Created", "Publish", "Activate"] {
+        out.push_str(&format!("{timing}: {stamp}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc1035_section_5_1_key_file_forms() {
+        let path = Path::new("K.key");
+        let text = "; comment\n; Created: 20260101000000\n\
+                    example.com. 3600 IN DNSKEY 257 3 15 (\n  l02Woi0iS8Aa25FQkUd9RMzZ\n\
+                    HJpBoRQwAQEX1SxZJA4= ) ; trailing\n";
+        let k = parse_key_text(text, path).unwrap();
+        assert_eq!(k.ttl, Some(3600));
+        assert_eq!(k.owner.to_string(), "example.com.");
+        assert_eq!(&k.dnskey_rdata[..4], &[1, 1, 3, 15]);
+        assert_eq!(k.dnskey_rdata.len(), 4 + 32);
+
+        let k2 = parse_key_text(
+            "example.com. IN 1h DNSKEY 256 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=",
+            path,
+        )
+        .unwrap();
+        assert_eq!(k2.ttl, Some(3600));
+
+        let err = parse_key_text("example.com. IN TXT 256 3 15 AA==", path).unwrap_err();
+        assert!(matches!(err, KeyError::Unreadable { line: 1, .. }), "{err}");
+        let err = parse_key_text("example.com. DNSKEY 256 4 15 AAAA", path).unwrap_err();
+        assert!(matches!(err, KeyError::MalformedDnskey { .. }), "{err}");
+        let err = parse_key_text("; only\n", path).unwrap_err();
+        assert!(matches!(err, KeyError::Unreadable { .. }), "{err}");
+    }
+
+    #[test]
+    fn private_file_fields() {
+        let path = Path::new("K.private");
+        let text = "Private-key-format: v1.2\nAlgorithm: 15 (ED25519)\n\
+                    PrivateKey: ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\n\
+                    Created: 20260101000000\n";
+        let p = parse_private_text(text, path).unwrap();
+        assert_eq!(p.algorithm, 15);
+        assert_eq!(p.field("PrivateKey", path).unwrap().len(), 32);
+
+        for bad in [
+            "Private-key-format: v2.0\nAlgorithm: 15\n",
+            "Algorithm: 15\nPrivateKey: AA==\n",
+            "Private-key-format: v1.3\nAlgorithm: 15\nEngine: pkcs11\n",
+            "Private-key-format: v1.3\nAlgorithm: 15\nPrivateKey: !!\n",
+            "Private-key-format: v1.3\nAlgorithm: 15\nFoo: bar\n",
+        ] {
+            let err = parse_private_text(bad, path).err().expect(bad);
+            assert!(matches!(err, KeyError::Unreadable { .. }), "{err}");
+            // Nothing of the value may appear in the message.
+            assert!(!err.to_string().contains("!!"));
+        }
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(parse_file_name("Kexample.+013+56191.key"), Some(("example.", 13, 56191)));
+        assert_eq!(parse_file_name("K.+008+00001.private"), Some((".", 8, 1)));
+        assert_eq!(parse_file_name("example.key"), None);
+        let owner = Name::parse(b"a/b.example.", &Name::root()).unwrap();
+        assert!(matches!(
+            key_file_stem(&owner, Algorithm::Ed25519, 1),
+            Err(KeyError::UnsafeFileName { .. })
+        ));
+    }
+
+    #[test]
+    fn bind_ttl_units() {
+        assert_eq!(parse_ttl("1h30m"), Some(5400));
+        assert_eq!(parse_ttl("86400"), Some(86400));
+        assert_eq!(parse_ttl("1x"), None);
+        assert_eq!(parse_ttl("5h3"), None);
+    }
+}

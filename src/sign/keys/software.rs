@@ -1,0 +1,593 @@
+//! Software signing keys over aws-lc-rs: loading BIND key pairs, key
+//! generation, signing in DNSSEC wire form, and proof of possession.
+//!
+//! # Background
+//! Signature forms:
+//! - RSA (RFC 5702 §3): "The signature algorithm RSASSA-PKCS1-v1_5 ... uses
+//!   ... SHA-256 or SHA-512"; the signature is the octet string of the
+//!   modulus' length (RFC 3110 §3).
+//! - ECDSA (RFC 6605 §4): "The signature is the concatenation of r and s
+//!   ... each ... integer is encoded as an octet string of length 32 (P-256)
+//!   or 48 (P-384)": aws-lc-rs' `*_FIXED_SIGNING` algorithms.
+//! - Ed25519 (RFC 8080 §4): "The 64-octet signature of the Ed25519 ...
+//!   algorithm" as is.
+//!
+//! # Limitations
+//! RSA keys must be 2048..=8192 bits (aws-lc-rs); generation offers 2048,
+//! 3072, 4096 and 8192.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use aws_lc_rs::encoding::{AsBigEndian, AsDer, Pkcs8V1Der};
+use aws_lc_rs::rand::{self, SystemRandom};
+use aws_lc_rs::rsa::{KeyPairComponents, KeySize};
+use aws_lc_rs::signature::{
+    self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair, RsaPublicKeyComponents,
+    UnparsedPublicKey,
+};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use super::bind::{self, PrivateFile};
+use super::{
+    der, dnskey_rdata, fingerprint, key_tag, parse_rsa_public_key_field, rsa_public_key_field,
+    strip_leading_zeros, Algorithm, ChallengeStage, Dnskey, KeyError,
+};
+use crate::zone::name::Name;
+
+/// The private half, as aws-lc-rs objects (which wipe their memory on drop).
+enum PrivateKey {
+    Rsa(RsaKeyPair),
+    Ecdsa(EcdsaKeyPair),
+    Ed25519(Ed25519KeyPair),
+}
+
+/// A DNSSEC signing key held in memory (software backend).
+pub struct SigningKey {
+    /// How the key is named in messages: the file stem
+    /// `K<owner>+<alg>+<tag>`.
+    name: String,
+    owner: Name,
+    algorithm: Algorithm,
+    flags: u16,
+    key_tag: u16,
+    dnskey_rdata: Vec<u8>,
+    private: PrivateKey,
+    /// When the key was generated; `None` for keys read from files.
+    created: Option<OffsetDateTime>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    // Never the private key: only what is public anyway.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("name", &self.name)
+            .field("owner", &self.owner)
+            .field("algorithm", &self.algorithm)
+            .field("flags", &self.flags)
+            .field("key_tag", &self.key_tag)
+            .finish_non_exhaustive()
+    }
+}
+
+fn ecdsa_signing(algorithm: Algorithm) -> &'static signature::EcdsaSigningAlgorithm {
+    if algorithm == Algorithm::EcdsaP384Sha384 {
+        &signature::ECDSA_P384_SHA384_FIXED_SIGNING
+    } else {
+        &signature::ECDSA_P256_SHA256_FIXED_SIGNING
+    }
+}
+
+/// RFC 6605 §4: "the public key ... is represented as ... Q ... of 64
+/// octets (P-256) or 96 octets (P-384)": x | y without the SEC 1 `04`.
+fn ecdsa_public_len(algorithm: Algorithm) -> usize {
+    if algorithm == Algorithm::EcdsaP384Sha384 {
+        96
+    } else {
+        64
+    }
+}
+
+/// The DNSKEY public key field of a key pair.
+fn public_key_field(private: &PrivateKey) -> Vec<u8> {
+    match private {
+        PrivateKey::Rsa(pair) => {
+            let public = pair.public_key();
+            rsa_public_key_field(
+                public.exponent().big_endian_without_leading_zero(),
+                public.modulus().big_endian_without_leading_zero(),
+            )
+        }
+        // SEC 1 uncompressed form is 04 | x | y; RFC 6605 §4 drops the 04.
+        PrivateKey::Ecdsa(pair) => pair.public_key().as_ref().get(1..).unwrap_or(&[]).to_vec(),
+        // RFC 8080 §3: "An Ed25519 public key consists of a 32-octet value".
+        PrivateKey::Ed25519(pair) => pair.public_key().as_ref().to_vec(),
+    }
+}
+
+/// Where the `.private` file of a `.key` file is, and vice versa.
+fn pair_paths(path: &Path) -> (PathBuf, PathBuf) {
+    let text = path.as_os_str().to_string_lossy();
+    let stem = text
+        .strip_suffix(".key")
+        .or_else(|| text.strip_suffix(".private"))
+        .unwrap_or(&text)
+        .to_owned();
+    (PathBuf::from(format!("{stem}.key")), PathBuf::from(format!("{stem}.private")))
+}
+
+impl SigningKey {
+    /// Loads a BIND key pair from `K<zone>+<alg>+<tag>.key` and the
+    /// `.private` file next to it (either path, or the common stem, may be
+    /// given).
+    pub fn load(path: &Path) -> Result<SigningKey, KeyError> {
+        let (key_path, private_path) = pair_paths(path);
+        SigningKey::load_pair(&key_path, &private_path)
+    }
+
+    /// Loads a key pair from an explicit `.key` and `.private` file.
+    ///
+    /// Checks, in order: the DNSKEY record parses and its algorithm is
+    /// supported; the private file has the same algorithm; the private key
+    /// is accepted by aws-lc-rs; the public key derived from the private key
+    /// equals the `.key` public key; the file name's algorithm, tag and
+    /// owner (when it has the BIND shape) match the key.
+    pub fn load_pair(key_path: &Path, private_path: &Path) -> Result<SigningKey, KeyError> {
+        let key_file = bind::parse_key_file(key_path)?;
+        let published = Dnskey::parse(&key_file.dnskey_rdata, &key_path.display().to_string())?;
+        let algorithm = Algorithm::from_number(published.algorithm)?;
+
+        let bytes = Zeroizing::new(
+            std::fs::read(private_path)
+                .map_err(|source| KeyError::Io { path: private_path.to_owned(), source })?,
+        );
+        let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Unreadable {
+            path: private_path.to_owned(),
+            line: 0,
+            reason: "not UTF-8 text".to_owned(),
+        })?;
+        let private_file = bind::parse_private_text(text, private_path)?;
+        if private_file.algorithm != published.algorithm {
+            return Err(KeyError::AlgorithmMismatch {
+                path: private_path.to_owned(),
+                key_file: published.algorithm,
+                private_file: private_file.algorithm,
+            });
+        }
+
+        let name = file_stem_for_messages(key_path);
+        let mismatch = || KeyError::KeyPairMismatch {
+            key_path: key_path.to_owned(),
+            private_path: private_path.to_owned(),
+        };
+        let private =
+            private_from_file(algorithm, &private_file, published.public_key, private_path, &name)?
+                .ok_or_else(mismatch)?;
+        let rdata = dnskey_rdata(published.flags, algorithm, &public_key_field(&private));
+        if rdata != key_file.dnskey_rdata {
+            return Err(mismatch());
+        }
+        let tag = key_tag(&rdata);
+
+        if let Some(file_name) = key_path.file_name().and_then(|n| n.to_str()) {
+            if let Some((owner_text, file_algorithm, file_tag)) = bind::parse_file_name(file_name) {
+                if file_algorithm != algorithm.number() || file_tag != tag {
+                    return Err(KeyError::FileNameMismatch {
+                        path: key_path.to_owned(),
+                        file_algorithm,
+                        file_tag,
+                        algorithm: algorithm.number(),
+                        tag,
+                    });
+                }
+                let same_owner = Name::parse(owner_text.as_bytes(), &Name::root())
+                    .is_ok_and(|n| n == key_file.owner);
+                if !same_owner {
+                    return Err(KeyError::OwnerMismatch {
+                        path: key_path.to_owned(),
+                        file_owner: owner_text.to_owned(),
+                        record_owner: key_file.owner.to_string(),
+                    });
+                }
+            }
+        }
+
+        Ok(SigningKey {
+            name,
+            owner: key_file.owner,
+            algorithm,
+            flags: published.flags,
+            key_tag: tag,
+            dnskey_rdata: rdata,
+            private,
+            created: None,
+        })
+    }
+
+    /// Generates a new key. `rsa_bits` applies to algorithms 8 and 10
+    /// (default 2048; 2048, 3072, 4096 or 8192) and must be `None` for the
+    /// others, whose size the algorithm fixes.
+    pub fn generate(
+        algorithm: Algorithm,
+        owner: &Name,
+        flags: u16,
+        rsa_bits: Option<usize>,
+    ) -> Result<SigningKey, KeyError> {
+        let failed = |_| KeyError::GenerationFailed { algorithm };
+        let private = match algorithm {
+            Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
+                let size = match rsa_bits.unwrap_or(2048) {
+                    2048 => KeySize::Rsa2048,
+                    3072 => KeySize::Rsa3072,
+                    4096 => KeySize::Rsa4096,
+                    8192 => KeySize::Rsa8192,
+                    bits => return Err(KeyError::UnsupportedKeySize { algorithm, bits }),
+                };
+                PrivateKey::Rsa(RsaKeyPair::generate(size).map_err(failed)?)
+            }
+            _ if rsa_bits.is_some() => {
+                return Err(KeyError::UnsupportedKeySize {
+                    algorithm,
+                    bits: rsa_bits.unwrap_or_default(),
+                })
+            }
+            Algorithm::EcdsaP256Sha256 | Algorithm::EcdsaP384Sha384 => {
+                PrivateKey::Ecdsa(EcdsaKeyPair::generate(ecdsa_signing(algorithm)).map_err(failed)?)
+            }
+            Algorithm::Ed25519 => PrivateKey::Ed25519(Ed25519KeyPair::generate().map_err(failed)?),
+        };
+        let rdata = dnskey_rdata(flags, algorithm, &public_key_field(&private));
+        let tag = key_tag(&rdata);
+        let name = bind::key_file_stem(owner, algorithm, tag)?;
+        let now = OffsetDateTime::now_utc();
+        let created = now.replace_nanosecond(0).unwrap_or(now);
+        Ok(SigningKey {
+            name,
+            owner: owner.clone(),
+            algorithm,
+            flags,
+            key_tag: tag,
+            dnskey_rdata: rdata,
+            private,
+            created: Some(created),
+        })
+    }
+
+    /// The name used in messages: the BIND file stem `K<owner>+<alg>+<tag>`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The owner name of the DNSKEY (the zone apex).
+    pub fn owner(&self) -> &Name {
+        &self.owner
+    }
+
+    /// The DNSSEC algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The DNSKEY flags (257 KSK, 256 ZSK).
+    pub fn flags(&self) -> u16 {
+        self.flags
+    }
+
+    /// The RFC 4034 Appendix B key tag of [`SigningKey::dnskey_rdata`].
+    pub fn key_tag(&self) -> u16 {
+        self.key_tag
+    }
+
+    /// The DNSKEY RDATA derived from the private key.
+    pub fn dnskey_rdata(&self) -> &[u8] {
+        &self.dnskey_rdata
+    }
+
+    /// The DNSKEY public key field.
+    pub fn public_key(&self) -> &[u8] {
+        &self.dnskey_rdata[4..]
+    }
+
+    /// Signs `signed_data` (RFC 4034 §3.1.8.1: RRSIG RDATA without the
+    /// signature, followed by the canonical RRset) and returns the
+    /// signature field in DNSSEC wire form.
+    pub fn sign(&self, signed_data: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let failed = || KeyError::SigningFailed {
+            key: self.name.clone(),
+            tag: self.key_tag,
+            algorithm: self.algorithm,
+        };
+        match &self.private {
+            PrivateKey::Rsa(pair) => {
+                let encoding: &'static dyn signature::RsaEncoding =
+                    if self.algorithm == Algorithm::RsaSha512 {
+                        &signature::RSA_PKCS1_SHA512
+                    } else {
+                        &signature::RSA_PKCS1_SHA256
+                    };
+                let mut out = vec![0u8; pair.public_modulus_len()];
+                pair.sign(encoding, &SystemRandom::new(), signed_data, &mut out)
+                    .map_err(|_| failed())?;
+                Ok(out)
+            }
+            PrivateKey::Ecdsa(pair) => pair
+                .sign(&SystemRandom::new(), signed_data)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(|_| failed()),
+            PrivateKey::Ed25519(pair) => {
+                pair.try_sign(signed_data).map(|s| s.as_ref().to_vec()).map_err(|_| failed())
+            }
+        }
+    }
+
+    /// Proves that this key is the published DNSKEY before it signs:
+    ///
+    /// 1. the published DNSKEY RDATA must equal ours byte for byte. Flags
+    ///    are part of the comparison: they are part of the key tag, and an
+    ///    RRSIG made with the wrong tag does not point at the published key;
+    /// 2. a fresh random 32-octet challenge signed with our private key must
+    ///    verify under the *published* public key.
+    ///
+    /// Step 1 catches the .de failure of 5 May 2026 (a different key pair
+    /// behind the same key tag) with both tags and fingerprints in the
+    /// error; step 2 catches a private key that does not produce signatures
+    /// for the public key it claims (a corrupt or substituted key, and for
+    /// HSM backends a label pointing at the wrong object).
+    pub fn prove(&self, published_dnskey_rdata: &[u8]) -> Result<(), KeyError> {
+        let published = Dnskey::parse(published_dnskey_rdata, &self.name)?;
+        if published_dnskey_rdata != self.dnskey_rdata.as_slice() {
+            if published.algorithm == self.algorithm.number()
+                && published.public_key == self.public_key()
+            {
+                return Err(KeyError::FlagsMismatch {
+                    key: self.name.clone(),
+                    published_flags: published.flags,
+                    actual_flags: self.flags,
+                });
+            }
+            return Err(KeyError::PublicKeyMismatch {
+                key: self.name.clone(),
+                published_tag: key_tag(published_dnskey_rdata),
+                actual_tag: self.key_tag,
+                published_fingerprint: fingerprint(published.public_key),
+                actual_fingerprint: fingerprint(self.public_key()),
+            });
+        }
+        let challenge_failed = |stage| KeyError::ChallengeFailed {
+            key: self.name.clone(),
+            tag: self.key_tag,
+            algorithm: self.algorithm,
+            stage,
+        };
+        let mut challenge = [0u8; 32];
+        rand::fill(&mut challenge).map_err(|_| KeyError::RandomFailed)?;
+        let signature =
+            self.sign(&challenge).map_err(|_| challenge_failed(ChallengeStage::Sign))?;
+        verify_with_published(self.algorithm, published.public_key, &challenge, &signature)
+            .map_err(challenge_failed)
+    }
+
+    /// The key material as BIND `.private` fields, in BIND's order.
+    fn write_private_text(&self, created: OffsetDateTime) -> Result<Zeroizing<String>, KeyError> {
+        let failed = || KeyError::GenerationFailed { algorithm: self.algorithm };
+        match &self.private {
+            PrivateKey::Rsa(pair) => {
+                let pkcs8: Pkcs8V1Der<'static> = pair.as_der().map_err(|_| failed())?;
+                let c = der::rsa_components_from_pkcs8(pkcs8.as_ref()).ok_or_else(failed)?;
+                let fields: [(&str, &[u8]); 8] = [
+                    ("Modulus", c.modulus),
+                    ("PublicExponent", c.public_exponent),
+                    ("PrivateExponent", c.private_exponent),
+                    ("Prime1", c.prime1),
+                    ("Prime2", c.prime2),
+                    ("Exponent1", c.exponent1),
+                    ("Exponent2", c.exponent2),
+                    ("Coefficient", c.coefficient),
+                ];
+                Ok(bind::format_private_file(self.algorithm, &fields, created))
+            }
+            PrivateKey::Ecdsa(pair) => {
+                let scalar: aws_lc_rs::encoding::EcPrivateKeyBin<'static> =
+                    pair.private_key().as_be_bytes().map_err(|_| failed())?;
+                Ok(bind::format_private_file(
+                    self.algorithm,
+                    &[("PrivateKey", scalar.as_ref())],
+                    created,
+                ))
+            }
+            PrivateKey::Ed25519(pair) => {
+                let seed = pair.seed().map_err(|_| failed())?;
+                let bytes: aws_lc_rs::encoding::Curve25519SeedBin<'static> =
+                    seed.as_be_bytes().map_err(|_| failed())?;
+                Ok(bind::format_private_file(
+                    self.algorithm,
+                    &[("PrivateKey", bytes.as_ref())],
+                    created,
+                ))
+            }
+        }
+    }
+}
+
+/// Generates a key for `zonesign keygen`; see [`SigningKey::generate`].
+pub fn generate(
+    algorithm: Algorithm,
+    owner: &Name,
+    flags: u16,
+    rsa_bits: Option<usize>,
+) -> Result<SigningKey, KeyError> {
+    SigningKey::generate(algorithm, owner, flags, rsa_bits)
+}
+
+/// Writes `K<owner>+<alg>+<tag>.key` and `.private` into `dir` as
+/// `dnssec-keygen` does; the private file is created with mode 0600.
+/// Existing files are never overwritten. Returns (key path, private path).
+pub fn write_bind_files(key: &SigningKey, dir: &Path) -> Result<(PathBuf, PathBuf), KeyError> {
+    let stem = bind::key_file_stem(&key.owner, key.algorithm, key.key_tag)?;
+    let key_path = dir.join(format!("{stem}.key"));
+    let private_path = dir.join(format!("{stem}.private"));
+    let now = OffsetDateTime::now_utc();
+    let created = key.created.unwrap_or(now.replace_nanosecond(0).unwrap_or(now));
+
+    let private_text = key.write_private_text(created)?;
+    write_new_file(&private_path, private_text.as_bytes(), 0o600)?;
+    let key_text = bind::format_key_file(&key.owner, &key.dnskey_rdata, key.key_tag, created);
+    if let Err(e) = write_new_file(&key_path, key_text.as_bytes(), 0o644) {
+        // Do not leave half a key pair behind.
+        let _ = std::fs::remove_file(&private_path);
+        return Err(e);
+    }
+    Ok((key_path, private_path))
+}
+
+fn write_new_file(path: &Path, contents: &[u8], mode: u32) -> Result<(), KeyError> {
+    let io = |source| KeyError::Io { path: path.to_owned(), source };
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut file = options.open(path).map_err(io)?;
+    file.write_all(contents).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+fn file_stem_for_messages(key_path: &Path) -> String {
+    let name = key_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name.strip_suffix(".key").unwrap_or(&name).to_owned()
+}
+
+/// Builds the aws-lc-rs key pair from `.private` fields. `Ok(None)` means
+/// the private key does not belong to `published_public_key` (where the
+/// library checks that itself).
+fn private_from_file(
+    algorithm: Algorithm,
+    file: &PrivateFile,
+    published_public_key: &[u8],
+    path: &Path,
+    name: &str,
+) -> Result<Option<PrivateKey>, KeyError> {
+    let rejected = |e: aws_lc_rs::error::KeyRejected| KeyError::KeyRejected {
+        key: name.to_owned(),
+        algorithm,
+        reason: e.description_(),
+    };
+    match algorithm {
+        Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
+            let modulus = strip_leading_zeros(file.field("Modulus", path)?);
+            let bits =
+                modulus.len() * 8 - modulus.first().map_or(8, |b| b.leading_zeros() as usize);
+            if !(2048..=8192).contains(&bits) {
+                return Err(KeyError::UnsupportedKeySize { algorithm, bits });
+            }
+            let components = KeyPairComponents {
+                public_key: RsaPublicKeyComponents {
+                    n: modulus,
+                    e: strip_leading_zeros(file.field("PublicExponent", path)?),
+                },
+                d: file.field("PrivateExponent", path)?,
+                p: file.field("Prime1", path)?,
+                q: file.field("Prime2", path)?,
+                dP: file.field("Exponent1", path)?,
+                dQ: file.field("Exponent2", path)?,
+                qInv: file.field("Coefficient", path)?,
+            };
+            let pair = RsaKeyPair::from_components(&components).map_err(rejected)?;
+            Ok(Some(PrivateKey::Rsa(pair)))
+        }
+        Algorithm::EcdsaP256Sha256 | Algorithm::EcdsaP384Sha384 => {
+            let len = ecdsa_public_len(algorithm) / 2;
+            let scalar = strip_leading_zeros(file.field("PrivateKey", path)?);
+            if scalar.len() > len {
+                return Err(KeyError::KeyRejected {
+                    key: name.to_owned(),
+                    algorithm,
+                    reason: "private key longer than the curve order",
+                });
+            }
+            // aws-lc-rs wants the scalar as a fixed-length big-endian integer.
+            let mut fixed = Zeroizing::new(vec![0u8; len]);
+            fixed[len - scalar.len()..].copy_from_slice(scalar);
+            if published_public_key.len() != 2 * len {
+                return Err(KeyError::MalformedDnskey {
+                    key: name.to_owned(),
+                    reason: "ECDSA public key is not 64 (P-256) or 96 (P-384) octets",
+                });
+            }
+            let mut point = Vec::with_capacity(1 + 2 * len);
+            point.push(0x04);
+            point.extend_from_slice(published_public_key);
+            match EcdsaKeyPair::from_private_key_and_public_key(
+                ecdsa_signing(algorithm),
+                &fixed,
+                &point,
+            ) {
+                Ok(pair) => Ok(Some(PrivateKey::Ecdsa(pair))),
+                Err(e) if e.description_() == "InconsistentComponents" => Ok(None),
+                Err(e) => Err(rejected(e)),
+            }
+        }
+        Algorithm::Ed25519 => {
+            let seed = file.field("PrivateKey", path)?;
+            // RFC 8080 §3: the private key is the 32-octet seed.
+            if seed.len() != 32 {
+                return Err(KeyError::KeyRejected {
+                    key: name.to_owned(),
+                    algorithm,
+                    reason: "Ed25519 private key is not 32 octets",
+                });
+            }
+            // The derived public key is compared with the .key file by the
+            // caller, which turns a difference into KeyPairMismatch.
+            let pair = Ed25519KeyPair::from_seed_unchecked(seed).map_err(rejected)?;
+            Ok(Some(PrivateKey::Ed25519(pair)))
+        }
+    }
+}
+
+/// Verifies `signature` over `message` with a DNSKEY public key field; used
+/// by [`SigningKey::prove`] with the *published* key. Deliberately separate
+/// from `verify::crypto`, which must not share code with the signer.
+fn verify_with_published(
+    algorithm: Algorithm,
+    public_key: &[u8],
+    message: &[u8],
+    signature_bytes: &[u8],
+) -> Result<(), ChallengeStage> {
+    let verified = match algorithm {
+        Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
+            let (e, n) =
+                parse_rsa_public_key_field(public_key).ok_or(ChallengeStage::ParsePublished)?;
+            let params = if algorithm == Algorithm::RsaSha512 {
+                &signature::RSA_PKCS1_2048_8192_SHA512
+            } else {
+                &signature::RSA_PKCS1_2048_8192_SHA256
+            };
+            RsaPublicKeyComponents { n, e }.verify(params, message, signature_bytes)
+        }
+        Algorithm::EcdsaP256Sha256 | Algorithm::EcdsaP384Sha384 => {
+            if public_key.len() != ecdsa_public_len(algorithm) {
+                return Err(ChallengeStage::ParsePublished);
+            }
+            let mut point = Vec::with_capacity(1 + public_key.len());
+            point.push(0x04);
+            point.extend_from_slice(public_key);
+            let alg = if algorithm == Algorithm::EcdsaP384Sha384 {
+                &signature::ECDSA_P384_SHA384_FIXED
+            } else {
+                &signature::ECDSA_P256_SHA256_FIXED
+            };
+            UnparsedPublicKey::new(alg, &point).verify(message, signature_bytes)
+        }
+        Algorithm::Ed25519 => {
+            UnparsedPublicKey::new(&signature::ED25519, public_key).verify(message, signature_bytes)
+        }
+    };
+    verified.map_err(|_| ChallengeStage::Verify)
+}
