@@ -1,0 +1,179 @@
+//! `zonesign fmt` must not change what a zone means, judged by parsers that are not ours.
+//!
+//! For each fixture in `test-data/constructs/`, for `test-data/root.zone` and for a
+//! generated TLD-shaped zone, `zonesign fmt` writes OUT; then `named-compilezone -s full`
+//! (BIND) and `ldns-read-zone` each read INPUT and OUT, and the records they print must be
+//! the same set (lines lowercased, whitespace collapsed, sorted; blank and comment lines
+//! dropped). Neither side goes through our parser, so a bug that our parser and our
+//! writer share cannot hide.
+//!
+//! ldns is skipped, with the reason printed, where it cannot read the input:
+//! `$INCLUDE`, a relative `$ORIGIN`, or the class before the TTL.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::{command, require_tool, run, stdout_of};
+
+/// Whether ldns-read-zone can serve as the second oracle for an input.
+#[derive(Debug, Clone, Copy)]
+enum Ldns {
+    Run,
+    Skip(&'static str),
+}
+
+/// Every fixture in test-data/constructs/ and whether ldns can read it; the
+/// `every_fixture_is_listed` test keeps this in step with the directory.
+const FIXTURES: &[(&str, Ldns)] = &[
+    ("01-directives.zone", Ldns::Run),
+    ("02-include.zone", Ldns::Skip("ldns-read-zone has no $INCLUDE")),
+    ("03-ttl-class.zone", Ldns::Run),
+    ("04-syntax.zone", Ldns::Run),
+    ("05-crlf.zone", Ldns::Run),
+    ("06-no-final-newline.zone", Ldns::Run),
+    (
+        "07-bind-only.zone",
+        Ldns::Skip("ldns-read-zone reads a relative $ORIGIN as absolute and rejects class-before-TTL"),
+    ),
+];
+
+/// The records of a tool's zone text, normalised for comparison as a set.
+fn normalise(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with(';'))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        .collect()
+}
+
+/// BIND's reading of `file`. It resolves `$INCLUDE` paths against its working directory,
+/// so it runs in the file's directory (where our fixtures' include paths start).
+fn bind_records(origin: &str, file: &Path) -> BTreeSet<String> {
+    let dir = file.parent().expect("zone files live in a directory");
+    let mut cmd = command(
+        "named-compilezone",
+        // -i none: no integrity checks (which would look up NS addresses and hang without a
+        // resolver); -k ignore: names are judged by the other oracles.
+        ["-i", "none", "-k", "ignore", "-f", "text", "-F", "text", "-s", "full", "-o", "-"],
+    );
+    cmd.arg(origin).arg(file).current_dir(dir);
+    normalise(&stdout_of(&mut cmd))
+}
+
+/// ldns' reading of `file`.
+fn ldns_records(file: &Path) -> BTreeSet<String> {
+    normalise(&stdout_of(&mut command("ldns-read-zone", [file])))
+}
+
+/// Panics with the records only one side has, if the two readings differ.
+fn assert_same(oracle: &str, input: &Path, output: &Path, a: &BTreeSet<String>, b: &BTreeSet<String>) {
+    if a == b {
+        eprintln!("{oracle}: {} records agree for {}", a.len(), input.display());
+        return;
+    }
+    let only_in: Vec<_> = a.difference(b).take(20).collect();
+    let only_out: Vec<_> = b.difference(a).take(20).collect();
+    panic!(
+        "{oracle} reads {} and {} differently ({} vs {} records)\n\
+         only in the input (first 20): {only_in:#?}\nonly in the output (first 20): {only_out:#?}",
+        input.display(),
+        output.display(),
+        a.len(),
+        b.len()
+    );
+}
+
+/// Runs `zonesign fmt` on `input` and compares both oracles' readings of input and output.
+fn check_fmt(input: &Path, origin: &str, ldns: Ldns) {
+    require_tool("named-compilezone", "bind9-utils");
+    let dir = common::tempdir();
+    let output = dir.path().join("formatted.zone");
+    run(command(common::zonesign_bin(), ["fmt"])
+        .arg(input)
+        .args(["--origin", origin, "--output"])
+        .arg(&output));
+
+    eprintln!("oracle named-compilezone: {}", input.display());
+    let before = bind_records(origin, input);
+    assert!(!before.is_empty(), "named-compilezone read no records from {}", input.display());
+    assert_same("named-compilezone", input, &output, &before, &bind_records(origin, &output));
+
+    match ldns {
+        Ldns::Run => {
+            require_tool("ldns-read-zone", "ldnsutils");
+            eprintln!("oracle ldns-read-zone: {}", input.display());
+            let before = ldns_records(input);
+            assert_same("ldns-read-zone", input, &output, &before, &ldns_records(&output));
+        }
+        Ldns::Skip(reason) => eprintln!("oracle ldns-read-zone skipped for {}: {reason}", input.display()),
+    }
+}
+
+fn check_fixture(name: &str) {
+    let (_, ldns) = FIXTURES
+        .iter()
+        .find(|(fixture, _)| *fixture == name)
+        .unwrap_or_else(|| panic!("{name} is not in FIXTURES"));
+    check_fmt(&common::repo_path("test-data/constructs").join(name), "example.", *ldns);
+}
+
+#[test]
+fn every_fixture_is_listed() {
+    let dir = common::repo_path("test-data/constructs");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("readable directory entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".zone"))
+        .collect();
+    let listed: BTreeSet<String> = FIXTURES.iter().map(|(name, _)| (*name).to_owned()).collect();
+    assert_eq!(on_disk, listed, "test-data/constructs/*.zone and FIXTURES differ");
+}
+
+#[test]
+fn fmt_keeps_directives() {
+    check_fixture("01-directives.zone");
+}
+
+#[test]
+fn fmt_expands_include() {
+    check_fixture("02-include.zone");
+}
+
+#[test]
+fn fmt_keeps_ttl_and_class_rules() {
+    check_fixture("03-ttl-class.zone");
+}
+
+#[test]
+fn fmt_keeps_parentheses_comments_strings_escapes() {
+    check_fixture("04-syntax.zone");
+}
+
+#[test]
+fn fmt_reads_crlf() {
+    check_fixture("05-crlf.zone");
+}
+
+#[test]
+fn fmt_reads_missing_final_newline() {
+    check_fixture("06-no-final-newline.zone");
+}
+
+#[test]
+fn fmt_keeps_relative_origin_and_class_before_ttl() {
+    check_fixture("07-bind-only.zone");
+}
+
+#[test]
+fn fmt_keeps_root_zone() {
+    check_fmt(&common::repo_path("test-data/root.zone"), ".", Ldns::Run);
+}
+
+#[test]
+fn fmt_keeps_generated_tld_zone() {
+    let dir = common::tempdir();
+    let zone = common::generate_zone(dir.path(), "tld.", 2000, 7);
+    check_fmt(&zone, "tld.", Ldns::Run);
+}

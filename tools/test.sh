@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs every test of zonesign: installs the oracle tools if missing, builds, runs
+# `cargo test`, then a short fuzz run. Meant for a fresh Debian 12 machine as root with no
+# standard input (CI runs it through .ci/run), and for developers.
+#
+# Environment:
+#   ZONESIGN_FUZZ_SECONDS  length of the fuzz run (default 60)
+#   ZONESIGN_SKIP_FUZZ=1   skip the fuzz run (it is otherwise required, never skipped silently)
+#
+# Exit status: 0 if every step passed, 1 if any failed (every step still runs, so one
+# report shows all failures), 2 if the setup itself failed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+FUZZ_SECONDS="${ZONESIGN_FUZZ_SECONDS:-60}"
+started=$(date +%s)
+failed=()
+
+section() {
+    printf '\n==== %s (%ds) ====\n' "$1" "$(($(date +%s) - started))"
+}
+
+# step NAME COMMAND...: runs a step, records a failure instead of stopping.
+step() {
+    local name=$1
+    shift
+    section "$name"
+    local t0
+    t0=$(date +%s)
+    if "$@"; then
+        echo "---- $name: ok ($(($(date +%s) - t0))s)"
+    else
+        local rc=$?
+        echo "---- $name: FAILED with exit code $rc ($(($(date +%s) - t0))s)"
+        failed+=("$name")
+    fi
+}
+
+install_oracles() {
+    local tools=(dnssec-verify ldns-verify-zone kzonecheck softhsm2-util named-compilezone
+        ldns-read-zone kzonesign)
+    local missing=()
+    for tool in "${tools[@]}"; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "all oracle tools present: ${tools[*]}"
+        return 0
+    fi
+    echo "missing: ${missing[*]}; installing"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "not root: run  sudo apt-get install softhsm2 ldnsutils bind9-utils knot-dnssecutils" >&2
+        return 1
+    fi
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        softhsm2 ldnsutils bind9-utils knot-dnssecutils </dev/null
+    for tool in "${tools[@]}"; do
+        command -v "$tool" >/dev/null 2>&1 || { echo "still missing after install: $tool" >&2; return 1; }
+    done
+}
+
+versions() {
+    cargo --version
+    rustc --version
+    named-compilezone -v 2>&1 | head -1 || true
+    ldns-read-zone -v 2>&1 | head -1 || true
+    kzonecheck --version 2>&1 | head -1 || true
+    softhsm2-util --version 2>&1 | head -1 || true
+}
+
+fuzz() {
+    if [ "${ZONESIGN_SKIP_FUZZ:-0}" = 1 ]; then
+        echo "fuzz run SKIPPED: ZONESIGN_SKIP_FUZZ=1"
+        return 0
+    fi
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        echo "cargo-fuzz missing; installing (about 2 minutes)"
+        if ! cargo install cargo-fuzz --locked; then
+            echo "ERROR: cannot install cargo-fuzz; set ZONESIGN_SKIP_FUZZ=1 to run without fuzzing" >&2
+            return 1
+        fi
+    fi
+    cargo fuzz --version
+    # cargo-fuzz needs nightly flags (-Zsanitizer); RUSTC_BOOTSTRAP lets stable accept them.
+    # The seeds are read, never written: new inputs go to fuzz/corpus/load (ignored by git).
+    mkdir -p fuzz/corpus/load
+    RUSTC_BOOTSTRAP=1 cargo fuzz run load fuzz/corpus/load fuzz/seeds/load -- \
+        -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 </dev/null
+}
+
+section "setup"
+if ! install_oracles; then
+    echo "FAILED: could not install the oracle tools" >&2
+    exit 2
+fi
+versions
+
+step "build (cargo build --release --locked)" cargo build --release --locked --all-targets
+step "tests (cargo test --release --locked)" cargo test --release --locked --no-fail-fast
+step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz
+
+section "summary"
+echo "total time: $(($(date +%s) - started))s"
+if [ ${#failed[@]} -ne 0 ]; then
+    printf 'FAILED: %s\n' "${failed[@]}"
+    exit 1
+fi
+echo "all steps passed"
