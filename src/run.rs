@@ -6,10 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::emit::atomic::AtomicOutput;
-use crate::sign::keys::KeyError;
-use crate::sign::SignError;
 use crate::emit::write_zone;
 use crate::load::{load_file, LoadFailure, LoadOptions};
+use crate::sign::keys::KeyError;
+use crate::sign::SignError;
 use crate::zone::name::Name;
 use crate::zone::{Zone, ZoneErrors};
 
@@ -36,11 +36,17 @@ pub enum Failure {
     Usage(String),
     Load(LoadFailure),
     Zone(ZoneErrors),
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     Key(KeyError),
     Sign(SignError),
     /// The written zone did not pass verification; the report says why.
-    Verification { errors: usize, findings: Vec<String> },
+    Verification {
+        errors: usize,
+        findings: Vec<String>,
+    },
 }
 
 impl Failure {
@@ -224,14 +230,14 @@ fn sha256_file(path: &Path) -> Option<String> {
 fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
     let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
     let out = AtomicOutput::create(path).map_err(io)?;
-    serde_json::to_writer_pretty(out.file(), report)
-        .map_err(|e| io(std::io::Error::other(e)))?;
+    serde_json::to_writer_pretty(out.file(), report).map_err(|e| io(std::io::Error::other(e)))?;
     out.commit_unverified().map_err(io)
 }
 
 /// Builds the rayon pool for a run: named, sized by `--threads`.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
-    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let n = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     rayon::ThreadPoolBuilder::new()
         .num_threads(n.max(1))
         .thread_name(|i| format!("zonesign-{i}"))
@@ -317,7 +323,9 @@ fn sign_inner(
         return Err(Failure::Usage("the expiration must come after the inception".into()));
     }
     let jitter = match &cfg.jitter {
-        Some(j) => parse_duration(j).ok_or_else(|| Failure::Usage(format!("bad --jitter `{j}`")))?,
+        Some(j) => {
+            parse_duration(j).ok_or_else(|| Failure::Usage(format!("bad --jitter `{j}`")))?
+        }
         None => 0,
     };
     if jitter >= expiration - inception {
@@ -331,7 +339,9 @@ fn sign_inner(
                 .decode(cfg.salt.as_bytes())
                 .ok()
                 .filter(|s| s.len() <= 255)
-                .ok_or_else(|| Failure::Usage(format!("bad --salt `{}`: expected hex or -", cfg.salt)))?
+                .ok_or_else(|| {
+                    Failure::Usage(format!("bad --salt `{}`: expected hex or -", cfg.salt))
+                })?
         };
         if cfg.iterations > 0 {
             // RFC 9276 §3.1: "zone publishers MUST use a value of 0 for the
@@ -375,7 +385,11 @@ fn sign_inner(
     let mut zone = load_zone(&cfg.zone, &origin)?;
     report.records_in = zone.stats.records;
     report.duplicates_dropped = zone.stats.duplicates_dropped;
-    report.serial = zone.apex().rrset(crate::zone::rtype::Rtype::SOA).and_then(|s| s.rdatas.first()).and_then(|r| crate::zone::record::soa_serial(r));
+    report.serial = zone
+        .apex()
+        .rrset(crate::zone::rtype::Rtype::SOA)
+        .and_then(|s| s.rdatas.first())
+        .and_then(|r| crate::zone::record::soa_serial(r));
     timeline.finish(t, zone.stats.records as u64);
 
     let opts = SignOptions {
@@ -404,7 +418,13 @@ fn sign_inner(
     report.keys = keys
         .iter()
         .zip(&stats.signatures_per_key)
-        .map(|(k, &n)| KeyReport { key_tag: k.key_tag, algorithm: k.algorithm, role: k.role, source: k.source.clone(), signatures: n })
+        .map(|(k, &n)| KeyReport {
+            key_tag: k.key_tag,
+            algorithm: k.algorithm,
+            role: k.role,
+            source: k.source.clone(),
+            signatures: n,
+        })
         .collect();
     timeline.finish(t, stats.signatures_per_key.iter().sum::<usize>() as u64);
 
@@ -426,7 +446,10 @@ fn sign_inner(
         let t = timeline.start("verify");
         let written = load_zone(out.temp_path(), &origin)?;
         let at = if now < inception { inception } else { now };
-        let vr = crate::verify::verify_zone(&written, &crate::verify::VerifyOptions { at, trust_anchors: Vec::new() });
+        let vr = crate::verify::verify_zone(
+            &written,
+            &crate::verify::VerifyOptions { at, trust_anchors: Vec::new() },
+        );
         timeline.finish(t, vr.counts.signatures_verified as u64);
         let passed = vr.passed();
         let findings: Vec<String> = vr.findings.iter().map(|f| f.to_string()).collect();
@@ -494,7 +517,9 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         let loaded = load_file(ta, &LoadOptions::new(origin.clone())).map_err(Failure::Load)?;
         for r in loaded.records {
             match r.rtype {
-                crate::zone::rtype::Rtype::DS => anchors.push(crate::verify::TrustAnchor::Ds(r.rdata.into())),
+                crate::zone::rtype::Rtype::DS => {
+                    anchors.push(crate::verify::TrustAnchor::Ds(r.rdata.into()))
+                }
                 crate::zone::rtype::Rtype::DNSKEY => {
                     anchors.push(crate::verify::TrustAnchor::Dnskey(r.rdata.into()))
                 }
@@ -511,7 +536,10 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         let zone = load_zone(&cfg.zone, &origin)?;
         timeline.finish(t, zone.stats.records as u64);
         let t = timeline.start("verify");
-        let report = crate::verify::verify_zone(&zone, &crate::verify::VerifyOptions { at, trust_anchors: anchors });
+        let report = crate::verify::verify_zone(
+            &zone,
+            &crate::verify::VerifyOptions { at, trust_anchors: anchors },
+        );
         timeline.finish(t, report.counts.signatures_verified as u64);
         Ok((report, zone.stats.records))
     })?;
@@ -528,7 +556,13 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         let out = AtomicOutput::create(path).map_err(io)?;
         serde_json::to_writer_pretty(
             out.file(),
-            &Out { zone: origin.to_string(), records, passed: report.errors() == 0, report: &report, timeline: &timeline.stages },
+            &Out {
+                zone: origin.to_string(),
+                records,
+                passed: report.errors() == 0,
+                report: &report,
+                timeline: &timeline.stages,
+            },
         )
         .map_err(|e| io(std::io::Error::other(e)))?;
         out.commit_unverified().map_err(io)?;
@@ -580,7 +614,12 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
         .ok()
         .and_then(|n| Algorithm::from_number(n).ok())
         .or_else(|| Algorithm::from_mnemonic(&cfg.algorithm))
-        .ok_or_else(|| Failure::Usage(format!("unsupported algorithm `{}`: use 8, 10, 13, 14 or 15", cfg.algorithm)))?;
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "unsupported algorithm `{}`: use 8, 10, 13, 14 or 15",
+                cfg.algorithm
+            ))
+        })?;
     let flags = if cfg.ksk { 257 } else { 256 };
     let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
     let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(Failure::Key)?;

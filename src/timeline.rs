@@ -65,7 +65,12 @@ pub fn utc_now() -> String {
 
 impl Timeline {
     pub fn start(&self, name: &'static str) -> Running {
-        Running { name, start: Instant::now(), start_utc: utc_now(), cpu: process_cpu_seconds().unwrap_or(0.0) }
+        Running {
+            name,
+            start: Instant::now(),
+            start_utc: utc_now(),
+            cpu: process_cpu_seconds().unwrap_or(0.0),
+        }
     }
 
     pub fn finish(&mut self, r: Running, items: u64) {
@@ -84,7 +89,10 @@ impl Timeline {
 
     /// A table for the terminal.
     pub fn summary(&self) -> String {
-        let mut s = format!("{:<12} {:>9} {:>9} {:>12} {:>12}\n", "stage", "wall s", "CPU s", "items", "items/s");
+        let mut s = format!(
+            "{:<12} {:>9} {:>9} {:>12} {:>12}\n",
+            "stage", "wall s", "CPU s", "items", "items/s"
+        );
         for st in &self.stages {
             s.push_str(&format!(
                 "{:<12} {:>9.3} {:>9.2} {:>12} {:>12.0}\n",

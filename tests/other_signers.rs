@@ -7,7 +7,8 @@ use std::process::Command;
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{cmd:?} failed ({}):\n{text}", out.status);
     text
 }
@@ -18,8 +19,20 @@ fn example() -> PathBuf {
 
 /// Makes a KSK and a ZSK with `dnssec-keygen`; returns their base names.
 fn bind_keys(dir: &Path) -> (String, String) {
-    let ksk = run(Command::new("dnssec-keygen").current_dir(dir).args(["-q", "-a", "ECDSAP256SHA256", "-f", "KSK", "example."]));
-    let zsk = run(Command::new("dnssec-keygen").current_dir(dir).args(["-q", "-a", "ECDSAP256SHA256", "example."]));
+    let ksk = run(Command::new("dnssec-keygen").current_dir(dir).args([
+        "-q",
+        "-a",
+        "ECDSAP256SHA256",
+        "-f",
+        "KSK",
+        "example.",
+    ]));
+    let zsk = run(Command::new("dnssec-keygen").current_dir(dir).args([
+        "-q",
+        "-a",
+        "ECDSAP256SHA256",
+        "example.",
+    ]));
     (ksk.trim().to_string(), zsk.trim().to_string())
 }
 
@@ -43,7 +56,12 @@ fn dnssec_signzone_nsec_and_nsec3_opt_out_verify() {
     let (ksk, zsk) = bind_keys(dir.path());
     let zone = zone_with_keys(dir.path(), &[&ksk, &zsk]);
     let out = dir.path().join("bind-nsec.zone");
-    run(Command::new("dnssec-signzone").current_dir(dir.path()).args(["-q", "-O", "full", "-o", "example.", "-f"]).arg(&out).arg(&zone).args([&ksk, &zsk]));
+    run(Command::new("dnssec-signzone")
+        .current_dir(dir.path())
+        .args(["-q", "-O", "full", "-o", "example.", "-f"])
+        .arg(&out)
+        .arg(&zone)
+        .args([&ksk, &zsk]));
     zonesign_verify(&out);
     let out3 = dir.path().join("bind-nsec3.zone");
     run(Command::new("dnssec-signzone")
@@ -62,7 +80,12 @@ fn ldns_signzone_nsec_and_nsec3_verify() {
     let zone = dir.path().join("example.zone");
     std::fs::copy(example(), &zone).unwrap();
     let out = dir.path().join("ldns-nsec.zone");
-    run(Command::new("ldns-signzone").current_dir(dir.path()).arg("-f").arg(&out).arg(&zone).args([&ksk, &zsk]));
+    run(Command::new("ldns-signzone")
+        .current_dir(dir.path())
+        .arg("-f")
+        .arg(&out)
+        .arg(&zone)
+        .args([&ksk, &zsk]));
     zonesign_verify(&out);
     let out3 = dir.path().join("ldns-nsec3.zone");
     run(Command::new("ldns-signzone")
@@ -94,9 +117,18 @@ fn kzonesign_nsec3_verifies() {
     )
     .unwrap();
     for k in [&ksk, &zsk] {
-        run(Command::new("keymgr").arg("-c").arg(&conf).args(["example.", "import-bind"]).arg(d.join(format!("{k}.private"))));
+        run(Command::new("keymgr")
+            .arg("-c")
+            .arg(&conf)
+            .args(["example.", "import-bind"])
+            .arg(d.join(format!("{k}.private"))));
     }
     run(Command::new("kzonesign").arg("-c").arg(&conf).arg("-o").arg(&outdir).arg("example."));
-    let signed = std::fs::read_dir(&outdir).unwrap().flatten().next().expect("kzonesign wrote nothing").path();
+    let signed = std::fs::read_dir(&outdir)
+        .unwrap()
+        .flatten()
+        .next()
+        .expect("kzonesign wrote nothing")
+        .path();
     zonesign_verify(&signed);
 }

@@ -12,7 +12,8 @@ fn zonesign() -> Command {
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{cmd:?} failed ({}):\n{text}", out.status);
     text
 }
@@ -23,13 +24,23 @@ fn data(name: &str) -> PathBuf {
 
 fn keygen(dir: &Path, origin: &str, alg: u8, ksk: bool) {
     let role = if ksk { "--ksk" } else { "--zsk" };
-    run(zonesign().args(["keygen", origin, "--algorithm", &alg.to_string(), role, "--key-dir"]).arg(dir));
+    run(zonesign()
+        .args(["keygen", origin, "--algorithm", &alg.to_string(), role, "--key-dir"])
+        .arg(dir));
 }
 
 fn generated_zone(dir: &Path, delegations: u32) -> PathBuf {
     let out = dir.join("gen.zone");
     run(Command::new(env!("CARGO_BIN_EXE_zonesign-genzone"))
-        .args(["--origin", "tld.", "--delegations", &delegations.to_string(), "--seed", "7", "--output"])
+        .args([
+            "--origin",
+            "tld.",
+            "--delegations",
+            &delegations.to_string(),
+            "--seed",
+            "7",
+            "--output",
+        ])
         .arg(&out));
     out
 }
@@ -60,7 +71,12 @@ fn sign_and_check(zone: &Path, origin: &str, alg: u8, csk: bool, denial: Denial)
     }
     let out = dir.path().join("signed.zone");
     let mut cmd = zonesign();
-    cmd.arg("sign").arg(zone).args(["--origin", origin, "--quiet", "--key-dir"]).arg(&keys).arg("--output").arg(&out);
+    cmd.arg("sign")
+        .arg(zone)
+        .args(["--origin", origin, "--quiet", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out);
     match denial {
         Denial::Nsec => {}
         Denial::Nsec3 => {

@@ -12,7 +12,8 @@ fn zonesign() -> Command {
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{cmd:?} failed ({}):\n{text}", out.status);
     text
 }
@@ -30,7 +31,12 @@ fn signed_example(dir: &Path, nsec3: bool) -> PathBuf {
     }
     let out = dir.join(if nsec3 { "nsec3.zone" } else { "nsec.zone" });
     let mut cmd = zonesign();
-    cmd.arg("sign").arg(example()).args(["-o", "example.", "--quiet", "--key-dir"]).arg(&keys).arg("--output").arg(&out);
+    cmd.arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--quiet", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out);
     if nsec3 {
         cmd.arg("--nsec3");
     }
@@ -192,7 +198,8 @@ fn knockouts_on_an_nsec_zone() {
         .find(|f| f.get(3) == Some(&"NS") && f[0] != "example.")
         .map(|f| f[0].to_string())
         .unwrap();
-    std::fs::write(&bad, format!("{text}{}\n", apex_ns_sig.replacen("example.", &deleg, 1))).unwrap();
+    std::fs::write(&bad, format!("{text}{}\n", apex_ns_sig.replacen("example.", &deleg, 1)))
+        .unwrap();
     assert_finding(&bad, "signature-on-unsigned-data");
 }
 

@@ -24,11 +24,7 @@ pub fn has_nsec(node: &Node) -> bool {
 /// clear." Every NSEC is signed, so RRSIG is always present.
 pub fn nsec_types(node: &Node) -> Vec<Rtype> {
     let mut types: Vec<Rtype> = if node.flags.contains(NodeFlags::DELEGATION) {
-        node.rrsets
-            .iter()
-            .map(|r| r.rtype)
-            .filter(|&t| t == Rtype::NS || t == Rtype::DS)
-            .collect()
+        node.rrsets.iter().map(|r| r.rtype).filter(|&t| t == Rtype::NS || t == Rtype::DS).collect()
     } else {
         node.rrsets.iter().map(|r| r.rtype).filter(|&t| t != Rtype::RRSIG).collect()
     };

@@ -74,9 +74,8 @@ pub const FLAG_OPT_OUT: u8 = 1;
 /// What needs an NSEC3, per RFC 5155 §7.1, given the classification.
 /// Returns, for each node index that needs one, its type list.
 pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<(usize, Vec<Rtype>)> {
-    let insecure = |n: &Node| {
-        n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none()
-    };
+    let insecure =
+        |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
     let mut needed: Vec<bool> = zone
         .nodes
         .iter()
@@ -187,7 +186,12 @@ pub fn generate_nsec3s(
     let apex_src = zone.nodes[0].rrsets.first().map(|r| r.src).unwrap_or_default();
     insert_rrset(
         &mut zone.nodes[0],
-        Rrset { rtype: Rtype::NSEC3PARAM, ttl, rdatas: vec![nsec3param_rdata(params).into()], src: apex_src },
+        Rrset {
+            rtype: Rtype::NSEC3PARAM,
+            ttl,
+            rdatas: vec![nsec3param_rdata(params).into()],
+            src: apex_src,
+        },
     );
     let owners = nsec3_owners(zone, params.opt_out);
     let names: Vec<&[u8]> = owners.iter().map(|(i, _)| zone.nodes[*i].name.as_wire()).collect();

@@ -95,7 +95,11 @@ pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
             }
         }
         for sigs in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG) {
-            let covered = sigs.rdatas.first().and_then(|d| d.get(..2)).map(|b| Rtype(u16::from_be_bytes([b[0], b[1]])));
+            let covered = sigs
+                .rdatas
+                .first()
+                .and_then(|d| d.get(..2))
+                .map(|b| Rtype(u16::from_be_bytes([b[0], b[1]])));
             if covered.is_none_or(|t| node.rrset(t).is_none()) {
                 w.write_rrset(zone.class, sigs)?;
             }

@@ -34,7 +34,7 @@ pub enum RolePolicy {
 
 /// Finds the `.key` files of `origin` in `dir` (`K<origin>+<alg>+<tag>.key`).
 pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError> {
-    let mut stem = String::from("K");
+    let mut stem = String::from("k");
     if !origin.is_root() {
         stem.push_str(&origin.to_string().to_ascii_lowercase());
     } else {
@@ -43,7 +43,7 @@ pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError>
     stem.push('+');
     let entries = std::fs::read_dir(dir).map_err(|e| KeyError::Unreadable {
         path: dir.to_path_buf(),
-        line: None,
+        line: 0,
         reason: e.to_string(),
     })?;
     let mut out = Vec::new();
@@ -69,7 +69,7 @@ pub fn load_software_keys(
         if key.owner() != origin {
             return Err(KeyError::Unreadable {
                 path: p.clone(),
-                line: None,
+                line: 0,
                 reason: format!("the key belongs to {}, not to the zone {origin}", key.owner()),
             });
         }

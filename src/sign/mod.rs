@@ -102,19 +102,26 @@ pub struct SignOptions {
 pub enum SignError {
     Denial(DenialError),
     /// A key failed to sign.
-    Signer { owner: String, rtype: Rtype, key_tag: u16, source: String, reason: String },
+    Signer {
+        owner: String,
+        rtype: Rtype,
+        key_tag: u16,
+        source: String,
+        reason: String,
+    },
     /// No key can sign this kind of RRset.
-    NoKey { what: &'static str },
+    NoKey {
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for SignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SignError::Denial(e) => write!(f, "{e}"),
-            SignError::Signer { owner, rtype, key_tag, source, reason } => write!(
-                f,
-                "signing {owner} {rtype} with key {key_tag} ({source}) failed: {reason}"
-            ),
+            SignError::Signer { owner, rtype, key_tag, source, reason } => {
+                write!(f, "signing {owner} {rtype} with key {key_tag} ({source}) failed: {reason}")
+            }
             SignError::NoKey { what } => write!(f, "no key can sign {what}"),
         }
     }
@@ -140,16 +147,22 @@ fn is_dnssec_type(t: Rtype) -> bool {
 
 /// Strips existing DNSSEC records, adds DNSKEY (and CDS/CDNSKEY), builds
 /// the denial chain.
-pub fn prepare(zone: &mut Zone, keys: &[ZoneKey], opts: &SignOptions) -> Result<PrepareStats, SignError> {
+pub fn prepare(
+    zone: &mut Zone,
+    keys: &[ZoneKey],
+    opts: &SignOptions,
+) -> Result<PrepareStats, SignError> {
     let mut stats = PrepareStats::default();
-    let soa = zone.apex().rrset(Rtype::SOA).ok_or(SignError::NoKey { what: "a zone without SOA" })?;
+    let soa =
+        zone.apex().rrset(Rtype::SOA).ok_or(SignError::NoKey { what: "a zone without SOA" })?;
     let soa_ttl = soa.ttl;
     let soa_min = soa.rdatas.first().and_then(|r| soa_minimum(r)).unwrap_or(soa_ttl);
     let old_dnskey_ttl = zone.apex().rrset(Rtype::DNSKEY).map(|r| r.ttl);
     let mut removed = 0usize;
     for node in zone.nodes.iter_mut() {
         node.rrsets.retain(|r| {
-            let strip = is_dnssec_type(r.rtype) || (opts.cds && matches!(r.rtype, Rtype::CDS | Rtype::CDNSKEY));
+            let strip = is_dnssec_type(r.rtype)
+                || (opts.cds && matches!(r.rtype, Rtype::CDS | Rtype::CDNSKEY));
             if strip {
                 removed += r.rdatas.len();
             }
@@ -192,7 +205,8 @@ pub fn prepare(zone: &mut Zone, keys: &[ZoneKey], opts: &SignOptions) -> Result<
     match &opts.denial {
         DenialMode::Nsec => stats.nsec = generate_nsecs(zone, denial_ttl),
         DenialMode::Nsec3(params) => {
-            let s = generate_nsec3s(zone, params, denial_ttl, opts.hash_backend).map_err(SignError::Denial)?;
+            let s = generate_nsec3s(zone, params, denial_ttl, opts.hash_backend)
+                .map_err(SignError::Denial)?;
             stats.nsec3 = s.records;
             stats.nsec3_hash_backend = Some(s.backend);
         }
@@ -217,7 +231,11 @@ const CHUNK_NODES: usize = 512;
 /// the RRSIGs. Output is identical for any thread count: chunks are
 /// merged in order, and signing with deterministic algorithms (RSA,
 /// Ed25519) depends only on the data.
-pub fn sign_zone(zone: &mut Zone, keys: &[ZoneKey], opts: &SignOptions) -> Result<SignStats, SignError> {
+pub fn sign_zone(
+    zone: &mut Zone,
+    keys: &[ZoneKey],
+    opts: &SignOptions,
+) -> Result<SignStats, SignError> {
     let ksk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk).collect();
     let mut zsk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Ksk).collect();
     // RFC 6840 §5.11: every algorithm signs every RRset. An algorithm with
@@ -247,7 +265,18 @@ pub fn sign_zone(zone: &mut Zone, keys: &[ZoneKey], opts: &SignOptions) -> Resul
             let mut rrsets_signed = 0usize;
             let mut out = Vec::with_capacity(chunk.len());
             for node in chunk {
-                let sigs = sign_node(node, keys, &ksk, &zsk, &signer, class, inception, opts, &mut buf, &mut per_key)?;
+                let sigs = sign_node(
+                    node,
+                    keys,
+                    &ksk,
+                    &zsk,
+                    &signer,
+                    class,
+                    inception,
+                    opts,
+                    &mut buf,
+                    &mut per_key,
+                )?;
                 rrsets_signed += sigs.len();
                 out.push(sigs);
             }
@@ -293,7 +322,11 @@ fn sign_node(
         if !node.is_signed_rrset(rrset.rtype) {
             continue;
         }
-        let use_keys = if matches!(rrset.rtype, Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY) { ksk } else { zsk };
+        let use_keys = if matches!(rrset.rtype, Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY) {
+            ksk
+        } else {
+            zsk
+        };
         let jitter = validity::jitter_for(node.name.as_wire(), rrset.rtype.0, opts.jitter);
         let expiration = validity::wire_time(opts.expiration - jitter as i64);
         let mut sigs: Vec<Box<[u8]>> = Vec::with_capacity(use_keys.len());

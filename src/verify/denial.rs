@@ -22,13 +22,16 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
     let apex = zone.apex();
     let soa = apex.rrset(Rtype::SOA);
     // RFC 9077 §3.2: lesser of SOA MINIMUM and the SOA TTL.
-    let want_ttl = soa.map(|s| s.ttl.min(s.rdatas.first().and_then(|r| soa_minimum(r)).unwrap_or(s.ttl)));
+    let want_ttl =
+        soa.map(|s| s.ttl.min(s.rdatas.first().and_then(|r| soa_minimum(r)).unwrap_or(s.ttl)));
     match (has_nsec, has_nsec3) {
         (true, true) => report.findings.push(
-            Finding::error("mixed-denial", "the zone has both NSEC and NSEC3 records").at(&zone.origin, None),
+            Finding::error("mixed-denial", "the zone has both NSEC and NSEC3 records")
+                .at(&zone.origin, None),
         ),
         (false, false) => report.findings.push(
-            Finding::error("no-denial", "the zone has neither NSEC nor NSEC3 records").at(&zone.origin, None),
+            Finding::error("no-denial", "the zone has neither NSEC nor NSEC3 records")
+                .at(&zone.origin, None),
         ),
         (true, false) => check_nsec(zone, want_ttl, report),
         (false, true) => check_nsec3(zone, want_ttl, report),
@@ -67,7 +70,10 @@ fn check_ttl(node: &Node, rtype: Rtype, want: Option<u32>, report: &mut Report) 
             report.findings.push(
                 Finding::warning(
                     "denial-ttl",
-                    format!("TTL {} but RFC 9077 asks for min(SOA TTL, SOA MINIMUM) = {w}", set.ttl),
+                    format!(
+                        "TTL {} but RFC 9077 asks for min(SOA TTL, SOA MINIMUM) = {w}",
+                        set.ttl
+                    ),
                 )
                 .at(&node.name, Some(rtype)),
             );
@@ -86,15 +92,21 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     let chain: Vec<&Node> = zone.nodes.iter().filter(|n| needs(n)).collect();
     for n in zone.nodes.iter().filter(|n| !needs(n) && n.rrset(Rtype::NSEC).is_some()) {
         report.findings.push(
-            Finding::error("unexpected-nsec", "NSEC at a name that is not authoritative (glue or occluded)")
-                .at(&n.name, Some(Rtype::NSEC)),
+            Finding::error(
+                "unexpected-nsec",
+                "NSEC at a name that is not authoritative (glue or occluded)",
+            )
+            .at(&n.name, Some(Rtype::NSEC)),
         );
     }
     for (k, node) in chain.iter().enumerate() {
         let Some(set) = node.rrset(Rtype::NSEC) else {
             report.findings.push(
-                Finding::error("missing-nsec", "this name has authoritative data but no NSEC (RFC 4035 §2.3)")
-                    .at(&node.name, Some(Rtype::NSEC)),
+                Finding::error(
+                    "missing-nsec",
+                    "this name has authoritative data but no NSEC (RFC 4035 §2.3)",
+                )
+                .at(&node.name, Some(Rtype::NSEC)),
             );
             continue;
         };
@@ -102,12 +114,16 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         check_ttl(node, Rtype::NSEC, want_ttl, report);
         if set.rdatas.len() > 1 {
             report.findings.push(
-                Finding::error("multiple-nsec", "more than one NSEC record at this name").at(&node.name, Some(Rtype::NSEC)),
+                Finding::error("multiple-nsec", "more than one NSEC record at this name")
+                    .at(&node.name, Some(Rtype::NSEC)),
             );
         }
         let rdata = &set.rdatas[0];
         let Ok((next, end)) = Name::from_wire(rdata, 0) else {
-            report.findings.push(Finding::error("malformed-nsec", "NSEC RDATA does not parse").at(&node.name, Some(Rtype::NSEC)));
+            report.findings.push(
+                Finding::error("malformed-nsec", "NSEC RDATA does not parse")
+                    .at(&node.name, Some(Rtype::NSEC)),
+            );
             continue;
         };
         // RFC 4034 §4.1.1: the next owner in canonical order; the last NSEC
@@ -115,21 +131,30 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         let expected_next = &chain[(k + 1) % chain.len()].name;
         if next != *expected_next {
             report.findings.push(
-                Finding::error("nsec-wrong-next", format!("next name {next}, expected {expected_next}"))
-                    .at(&node.name, Some(Rtype::NSEC)),
+                Finding::error(
+                    "nsec-wrong-next",
+                    format!("next name {next}, expected {expected_next}"),
+                )
+                .at(&node.name, Some(Rtype::NSEC)),
             );
         }
         let listed = match decode_type_bitmap(&rdata[end..]) {
             Ok(t) => t,
             Err(_) => {
-                report.findings.push(Finding::error("malformed-nsec", "NSEC type bitmap does not parse").at(&node.name, Some(Rtype::NSEC)));
+                report.findings.push(
+                    Finding::error("malformed-nsec", "NSEC type bitmap does not parse")
+                        .at(&node.name, Some(Rtype::NSEC)),
+                );
                 continue;
             }
         };
         let mut expected: Vec<Rtype> = if node.flags.contains(NodeFlags::DELEGATION) {
             // RFC 4035 §2.3: at a delegation, NS and the parent's
             // authoritative types only.
-            types_of(node).into_iter().filter(|t| matches!(*t, Rtype::NS | Rtype::DS | Rtype::NSEC | Rtype::RRSIG)).collect()
+            types_of(node)
+                .into_iter()
+                .filter(|t| matches!(*t, Rtype::NS | Rtype::DS | Rtype::NSEC | Rtype::RRSIG))
+                .collect()
         } else {
             types_of(node)
         };
@@ -141,7 +166,11 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
             report.findings.push(
                 Finding::error(
                     "nsec-wrong-bitmap",
-                    format!("bitmap lists [{}], the name has [{}]", format_types(&listed_sorted), format_types(&expected)),
+                    format!(
+                        "bitmap lists [{}], the name has [{}]",
+                        format_types(&listed_sorted),
+                        format_types(&expected)
+                    ),
                 )
                 .at(&node.name, Some(Rtype::NSEC)),
             );
@@ -207,15 +236,24 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
             Some((one[0], u16::from_be_bytes([one[2], one[3]]), one[5..].to_vec()))
         }
         Some([_]) => {
-            report.findings.push(Finding::error("malformed-nsec3param", "NSEC3PARAM RDATA does not parse").at(origin, Some(Rtype::NSEC3PARAM)));
+            report.findings.push(
+                Finding::error("malformed-nsec3param", "NSEC3PARAM RDATA does not parse")
+                    .at(origin, Some(Rtype::NSEC3PARAM)),
+            );
             None
         }
         Some(_) => {
-            report.findings.push(Finding::error("multiple-nsec3param", "more than one NSEC3PARAM record").at(origin, Some(Rtype::NSEC3PARAM)));
+            report.findings.push(
+                Finding::error("multiple-nsec3param", "more than one NSEC3PARAM record")
+                    .at(origin, Some(Rtype::NSEC3PARAM)),
+            );
             None
         }
         None => {
-            report.findings.push(Finding::error("missing-nsec3param", "NSEC3 records but no NSEC3PARAM at the apex").at(origin, Some(Rtype::NSEC3PARAM)));
+            report.findings.push(
+                Finding::error("missing-nsec3param", "NSEC3 records but no NSEC3PARAM at the apex")
+                    .at(origin, Some(Rtype::NSEC3PARAM)),
+            );
             None
         }
     };
@@ -233,26 +271,41 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         for rd in &set.rdatas {
             match parse_nsec3(&node.name, hash.clone(), rd) {
                 Some(n) => chain.push(n),
-                None => report.findings.push(Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse").at(&node.name, Some(Rtype::NSEC3))),
+                None => report.findings.push(
+                    Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse")
+                        .at(&node.name, Some(Rtype::NSEC3)),
+                ),
             }
         }
     }
     report.counts.nsec3 = chain.len();
     let Some(params) = params.or_else(|| chain.first().map(|c| c.params.clone())) else { return };
     if params.0 != 1 {
-        report.findings.push(Finding::error("nsec3-unknown-hash", format!("hash algorithm {} is not SHA-1", params.0)).at(origin, Some(Rtype::NSEC3PARAM)));
+        report.findings.push(
+            Finding::error(
+                "nsec3-unknown-hash",
+                format!("hash algorithm {} is not SHA-1", params.0),
+            )
+            .at(origin, Some(Rtype::NSEC3PARAM)),
+        );
         return;
     }
     for c in chain.iter().filter(|c| c.params != params) {
         report.findings.push(
-            Finding::error("nsec3-param-mismatch", "NSEC3 parameters differ from the NSEC3PARAM (RFC 5155 §7.1: one parameter set)")
-                .at(&c.owner, Some(Rtype::NSEC3)),
+            Finding::error(
+                "nsec3-param-mismatch",
+                "NSEC3 parameters differ from the NSEC3PARAM (RFC 5155 §7.1: one parameter set)",
+            )
+            .at(&c.owner, Some(Rtype::NSEC3)),
         );
     }
     chain.sort_by(|a, b| a.hash.cmp(&b.hash));
     for w in chain.windows(2) {
         if w[0].hash == w[1].hash {
-            report.findings.push(Finding::error("duplicate-nsec3", "two NSEC3 records with the same owner").at(&w[1].owner, Some(Rtype::NSEC3)));
+            report.findings.push(
+                Finding::error("duplicate-nsec3", "two NSEC3 records with the same owner")
+                    .at(&w[1].owner, Some(Rtype::NSEC3)),
+            );
         }
     }
     // The chain is closed and ordered: each next hashed owner is the
@@ -275,7 +328,8 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     }
 
     // Which names need an NSEC3, and the bitmap each must have.
-    let insecure = |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
+    let insecure =
+        |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
     let candidates: Vec<(usize, &Node)> = zone
         .nodes
         .iter()
@@ -294,11 +348,13 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         need.insert(*i, if insecure(n) { Need::OptOutAllowed } else { Need::Required });
     }
     // Empty non-terminals: required if any name below them is required.
-    let index: HashMap<&Name, usize> = zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
+    let index: HashMap<&Name, usize> =
+        zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
     for (i, _) in candidates.iter().filter(|(_, n)| n.flags.contains(NodeFlags::ENT)) {
         need.entry(*i).or_insert(Need::OptOutAllowed);
     }
-    let required: Vec<usize> = need.iter().filter(|(_, v)| **v == Need::Required).map(|(k, _)| *k).collect();
+    let required: Vec<usize> =
+        need.iter().filter(|(_, v)| **v == Need::Required).map(|(k, _)| *k).collect();
     for i in required {
         let mut cur = zone.nodes[i].name.parent();
         while let Some(p) = cur {
@@ -318,7 +374,8 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         .par_iter()
         .map(|&(i, need)| (i, need, nsec3_hash(&zone.nodes[i].name, salt, *iterations)))
         .collect();
-    let by_hash: HashMap<&[u8], usize> = chain.iter().enumerate().map(|(k, c)| (c.hash.as_slice(), k)).collect();
+    let by_hash: HashMap<&[u8], usize> =
+        chain.iter().enumerate().map(|(k, c)| (c.hash.as_slice(), k)).collect();
     let mut used = vec![false; chain.len()];
     for (i, need, h) in &hashed {
         let node = &zone.nodes[*i];
@@ -344,8 +401,14 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                 }
             }
             None if *need == Need::Required => report.findings.push(
-                Finding::error("missing-nsec3", format!("no NSEC3 for this name (hash {})", BASE32HEX_NOPAD.encode(h).to_ascii_lowercase()))
-                    .at(&node.name, Some(Rtype::NSEC3)),
+                Finding::error(
+                    "missing-nsec3",
+                    format!(
+                        "no NSEC3 for this name (hash {})",
+                        BASE32HEX_NOPAD.encode(h).to_ascii_lowercase()
+                    ),
+                )
+                .at(&node.name, Some(Rtype::NSEC3)),
             ),
             None => {
                 // RFC 5155 §7.1: "there MUST be an Opt-Out NSEC3 RR that
@@ -371,8 +434,11 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     for (k, c) in chain.iter().enumerate() {
         if !used[k] {
             report.findings.push(
-                Finding::error("nsec3-without-name", "this NSEC3's hash matches no name of the zone that may have one")
-                    .at(&c.owner, Some(Rtype::NSEC3)),
+                Finding::error(
+                    "nsec3-without-name",
+                    "this NSEC3's hash matches no name of the zone that may have one",
+                )
+                .at(&c.owner, Some(Rtype::NSEC3)),
             );
         }
     }
@@ -382,7 +448,10 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
 /// delegation NS and DS (and RRSIG when DS is signed); none for an ENT.
 fn expected_nsec3_types(node: &Node) -> Vec<Rtype> {
     let mut t: Vec<Rtype> = if node.flags.contains(NodeFlags::DELEGATION) {
-        types_of(node).into_iter().filter(|t| matches!(*t, Rtype::NS | Rtype::DS | Rtype::RRSIG)).collect()
+        types_of(node)
+            .into_iter()
+            .filter(|t| matches!(*t, Rtype::NS | Rtype::DS | Rtype::RRSIG))
+            .collect()
     } else {
         types_of(node)
     };

@@ -86,7 +86,15 @@ impl fmt::Display for Finding {
 
 impl Finding {
     fn error(kind: &'static str, detail: impl Into<String>) -> Finding {
-        Finding { severity: Severity::Error, kind, owner: None, rtype: None, key_tag: None, algorithm: None, detail: detail.into() }
+        Finding {
+            severity: Severity::Error,
+            kind,
+            owner: None,
+            rtype: None,
+            key_tag: None,
+            algorithm: None,
+            detail: detail.into(),
+        }
     }
     fn warning(kind: &'static str, detail: impl Into<String>) -> Finding {
         Finding { severity: Severity::Warning, ..Finding::error(kind, detail) }
@@ -208,7 +216,8 @@ fn parse_rrsig(rdata: &[u8]) -> Option<Rrsig<'_>> {
         return None;
     }
     let u16_at = |p: usize| u16::from_be_bytes([rdata[p], rdata[p + 1]]);
-    let u32_at = |p: usize| u32::from_be_bytes([rdata[p], rdata[p + 1], rdata[p + 2], rdata[p + 3]]);
+    let u32_at =
+        |p: usize| u32::from_be_bytes([rdata[p], rdata[p + 1], rdata[p + 2], rdata[p + 3]]);
     let (signer, end) = Name::from_wire(rdata, 18).ok()?;
     Some(Rrsig {
         type_covered: Rtype(u16_at(0)),
@@ -235,13 +244,19 @@ pub fn verify_zone(zone: &Zone, opts: &VerifyOptions) -> Report {
     let origin = &zone.origin;
     let apex = zone.apex();
     let Some(dnskey_set) = apex.rrset(Rtype::DNSKEY) else {
-        report.findings.push(Finding::error("no-dnskey", "the apex has no DNSKEY RRset").at(origin, Some(Rtype::DNSKEY)));
+        report.findings.push(
+            Finding::error("no-dnskey", "the apex has no DNSKEY RRset")
+                .at(origin, Some(Rtype::DNSKEY)),
+        );
         return report;
     };
     let mut keys: Vec<PublishedKey> = Vec::new();
     for rdata in &dnskey_set.rdatas {
         if rdata.len() < 4 {
-            report.findings.push(Finding::error("malformed-dnskey", "DNSKEY RDATA shorter than 4 octets").at(origin, Some(Rtype::DNSKEY)));
+            report.findings.push(
+                Finding::error("malformed-dnskey", "DNSKEY RDATA shorter than 4 octets")
+                    .at(origin, Some(Rtype::DNSKEY)),
+            );
             continue;
         }
         let flags = u16::from_be_bytes([rdata[0], rdata[1]]);
@@ -269,7 +284,10 @@ pub fn verify_zone(zone: &Zone, opts: &VerifyOptions) -> Report {
     algorithms.sort_unstable();
     algorithms.dedup();
     if algorithms.is_empty() {
-        report.findings.push(Finding::error("no-zone-key", "the DNSKEY RRset has no usable zone key").at(origin, Some(Rtype::DNSKEY)));
+        report.findings.push(
+            Finding::error("no-zone-key", "the DNSKEY RRset has no usable zone key")
+                .at(origin, Some(Rtype::DNSKEY)),
+        );
         return report;
     }
     let mut by_tag: HashMap<(u8, u16), Vec<usize>> = HashMap::new();
@@ -278,7 +296,8 @@ pub fn verify_zone(zone: &Zone, opts: &VerifyOptions) -> Report {
             by_tag.entry((k.algorithm, k.tag)).or_default().push(i);
         }
     }
-    let ctx = Ctx { zone, keys: &keys, by_tag: &by_tag, algorithms: &algorithms, at: opts.at as u32 };
+    let ctx =
+        Ctx { zone, keys: &keys, by_tag: &by_tag, algorithms: &algorithms, at: opts.at as u32 };
 
     // Signatures, in parallel over chunks of nodes; merged in order.
     let parts: Vec<(Vec<Finding>, Counts, Vec<(u16, u8)>)> = zone
@@ -305,13 +324,22 @@ pub fn verify_zone(zone: &Zone, opts: &VerifyOptions) -> Report {
     }
 
     // The DNSKEY RRset must be signed by a SEP key, when the zone has one.
-    let sep_keys: Vec<&PublishedKey> =
-        keys.iter().filter(|k| k.flags & FLAG_SEP != 0 && k.flags & FLAG_ZONE != 0 && k.flags & FLAG_REVOKE == 0).collect();
-    let signed_by_sep = dnskey_signers.iter().any(|&(tag, alg)| sep_keys.iter().any(|k| k.tag == tag && k.algorithm == alg));
+    let sep_keys: Vec<&PublishedKey> = keys
+        .iter()
+        .filter(|k| {
+            k.flags & FLAG_SEP != 0 && k.flags & FLAG_ZONE != 0 && k.flags & FLAG_REVOKE == 0
+        })
+        .collect();
+    let signed_by_sep = dnskey_signers
+        .iter()
+        .any(|&(tag, alg)| sep_keys.iter().any(|k| k.tag == tag && k.algorithm == alg));
     if !sep_keys.is_empty() && !signed_by_sep {
         report.findings.push(
-            Finding::error("dnskey-not-signed-by-sep", "no valid RRSIG over the DNSKEY RRset from a key with the SEP flag")
-                .at(origin, Some(Rtype::DNSKEY)),
+            Finding::error(
+                "dnskey-not-signed-by-sep",
+                "no valid RRSIG over the DNSKEY RRset from a key with the SEP flag",
+            )
+            .at(origin, Some(Rtype::DNSKEY)),
         );
     }
     if !opts.trust_anchors.is_empty() {
@@ -348,8 +376,11 @@ impl Ctx<'_> {
                 .unwrap_or(Rtype(0));
             if node.rrset(covered).is_none() {
                 findings.push(
-                    Finding::error("orphan-signature", format!("RRSIG covers {covered}, which is not at this name"))
-                        .at(&node.name, Some(covered)),
+                    Finding::error(
+                        "orphan-signature",
+                        format!("RRSIG covers {covered}, which is not at this name"),
+                    )
+                    .at(&node.name, Some(covered)),
                 );
             } else if !must_be_signed(node, covered) {
                 findings.push(
@@ -369,7 +400,9 @@ impl Ctx<'_> {
             let mut valid_algs: Vec<u8> = Vec::new();
             if let Some(sigs) = node.rrsigs(rrset.rtype) {
                 for rdata in &sigs.rdatas {
-                    if let Some((tag, alg)) = self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, buf) {
+                    if let Some((tag, alg)) =
+                        self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, buf)
+                    {
                         valid_algs.push(alg);
                         if rrset.rtype == Rtype::DNSKEY {
                             dnskey_signers.push((tag, alg));
@@ -405,16 +438,24 @@ impl Ctx<'_> {
     ) -> Option<(u16, u8)> {
         let owner = &node.name;
         let Some(sig) = parse_rrsig(rdata) else {
-            findings.push(Finding::error("malformed-rrsig", "RRSIG RDATA does not parse").at(owner, Some(rrset.rtype)));
+            findings.push(
+                Finding::error("malformed-rrsig", "RRSIG RDATA does not parse")
+                    .at(owner, Some(rrset.rtype)),
+            );
             return None;
         };
         let err = |kind: &'static str, detail: String| {
-            Finding::error(kind, detail).at(owner, Some(rrset.rtype)).key(sig.key_tag, sig.algorithm)
+            Finding::error(kind, detail)
+                .at(owner, Some(rrset.rtype))
+                .key(sig.key_tag, sig.algorithm)
         };
         // RFC 4035 §5.3.1: "The RRSIG RR's Signer's Name field MUST be the
         // name of the zone that contains the RRset."
         if sig.signer != self.zone.origin {
-            findings.push(err("wrong-signer", format!("signer {} is not the zone {}", sig.signer, self.zone.origin)));
+            findings.push(err(
+                "wrong-signer",
+                format!("signer {} is not the zone {}", sig.signer, self.zone.origin),
+            ));
             return None;
         }
         // "The number of labels in the RRset owner name MUST be greater than
@@ -422,18 +463,33 @@ impl Ctx<'_> {
         let owner_labels = owner.label_count();
         let expected_labels = if owner.is_wildcard() { owner_labels - 1 } else { owner_labels };
         if sig.labels as usize != expected_labels {
-            findings.push(err("wrong-labels", format!("labels field {} for an owner with {expected_labels}", sig.labels)));
+            findings.push(err(
+                "wrong-labels",
+                format!("labels field {} for an owner with {expected_labels}", sig.labels),
+            ));
             return None;
         }
         // "The validator's notion of the current time MUST be less than or
         // equal to the time listed in the RRSIG RR's Expiration field" and
         // "greater than or equal to the time listed in the ... Inception field".
         if !serial_le(self.at, sig.expiration) {
-            findings.push(err("expired-signature", format!("expired at {}", crate::sign::validity::format_yyyymmddhhmmss(sig.expiration as i64))));
+            findings.push(err(
+                "expired-signature",
+                format!(
+                    "expired at {}",
+                    crate::sign::validity::format_yyyymmddhhmmss(sig.expiration as i64)
+                ),
+            ));
             return None;
         }
         if !serial_le(sig.inception, self.at) {
-            findings.push(err("signature-not-yet-valid", format!("valid only from {}", crate::sign::validity::format_yyyymmddhhmmss(sig.inception as i64))));
+            findings.push(err(
+                "signature-not-yet-valid",
+                format!(
+                    "valid only from {}",
+                    crate::sign::validity::format_yyyymmddhhmmss(sig.inception as i64)
+                ),
+            ));
             return None;
         }
         if sig.type_covered != rrset.rtype {
@@ -443,19 +499,35 @@ impl Ctx<'_> {
         // §3: "The TTL value of an RRSIG RR MUST match the TTL value of the
         // RRset it covers."
         if sig.original_ttl != rrset.ttl {
-            findings.push(Finding::warning(
-                "original-ttl-mismatch",
-                format!("original TTL {} but the RRset has TTL {}", sig.original_ttl, rrset.ttl),
-            ).at(owner, Some(rrset.rtype)).key(sig.key_tag, sig.algorithm));
+            findings.push(
+                Finding::warning(
+                    "original-ttl-mismatch",
+                    format!(
+                        "original TTL {} but the RRset has TTL {}",
+                        sig.original_ttl, rrset.ttl
+                    ),
+                )
+                .at(owner, Some(rrset.rtype))
+                .key(sig.key_tag, sig.algorithm),
+            );
         }
         if rrsig_ttl != rrset.ttl {
-            findings.push(Finding::warning(
-                "rrsig-ttl-mismatch",
-                format!("RRSIG TTL {rrsig_ttl} but the RRset has TTL {} (RFC 4034 §3)", rrset.ttl),
-            ).at(owner, Some(rrset.rtype)));
+            findings.push(
+                Finding::warning(
+                    "rrsig-ttl-mismatch",
+                    format!(
+                        "RRSIG TTL {rrsig_ttl} but the RRset has TTL {} (RFC 4034 §3)",
+                        rrset.ttl
+                    ),
+                )
+                .at(owner, Some(rrset.rtype)),
+            );
         }
         let Some(candidates) = self.by_tag.get(&(sig.algorithm, sig.key_tag)) else {
-            findings.push(err("unknown-key", "no zone key in the DNSKEY RRset has this algorithm and key tag".into()));
+            findings.push(err(
+                "unknown-key",
+                "no zone key in the DNSKEY RRset has this algorithm and key tag".into(),
+            ));
             return None;
         };
         // Signed data (RFC 4034 §3.1.8.1), with the Original TTL (RFC 4035 §5.3.2).
@@ -479,7 +551,10 @@ impl Ctx<'_> {
             }
         }
         counts.signatures_failed += 1;
-        findings.push(err("bad-signature", "the signature does not verify under the published DNSKEY".into()));
+        findings.push(err(
+            "bad-signature",
+            "the signature does not verify under the published DNSKEY".into(),
+        ));
         None
     }
 }
@@ -523,7 +598,10 @@ fn check_trust_anchors(
 
 /// RFC 4034 §5.1.4: "digest = digest_algorithm( DNSKEY owner name | DNSKEY RDATA)".
 fn ds_matches(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
-    if ds.len() < 4 || key_tag(dnskey) != u16::from_be_bytes([ds[0], ds[1]]) || ds[2] != dnskey.get(3).copied().unwrap_or(0) {
+    if ds.len() < 4
+        || key_tag(dnskey) != u16::from_be_bytes([ds[0], ds[1]])
+        || ds[2] != dnskey.get(3).copied().unwrap_or(0)
+    {
         return false;
     }
     let alg = match ds[3] {

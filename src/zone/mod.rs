@@ -106,9 +106,9 @@ impl Node {
     /// covered type, see [`Zone::build`]).
     pub fn rrsigs(&self, covered: Rtype) -> Option<&Rrset> {
         let want = covered.0.to_be_bytes();
-        self.rrsets
-            .iter()
-            .find(|r| r.rtype == Rtype::RRSIG && r.rdatas.first().and_then(|d| d.get(..2)) == Some(&want[..]))
+        self.rrsets.iter().find(|r| {
+            r.rtype == Rtype::RRSIG && r.rdatas.first().and_then(|d| d.get(..2)) == Some(&want[..])
+        })
     }
 
     /// RFC 4035 §2.2: "The zone MUST NOT contain RRSIG RRs for ... glue
@@ -357,8 +357,7 @@ impl Zone {
 /// §3 gives each RRSIG the TTL of the RRset it covers, so RRSIGs are grouped
 /// by the type they cover (the first two octets of their RDATA).
 fn same_rrset(set: &Rrset, r: &Record) -> bool {
-    r.rtype == set.rtype
-        && (r.rtype != Rtype::RRSIG || r.rdata.get(..2) == set.rdatas[0].get(..2))
+    r.rtype == set.rtype && (r.rtype != Rtype::RRSIG || r.rdata.get(..2) == set.rdatas[0].get(..2))
 }
 
 /// Adds a node for every empty non-terminal: an ancestor of an owner name,
