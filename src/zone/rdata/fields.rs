@@ -201,9 +201,10 @@ pub(super) fn field_end(field: Field, rdata: &[u8], pos: usize) -> Result<usize,
             if field == NextHashed && body.is_empty() {
                 return Err("empty next hashed owner name (RFC 5155 §3.1.7)".into());
             }
-            if field == CaaTag && (body.is_empty() || !body.iter().all(u8::is_ascii_alphanumeric))
-            {
-                return Err("CAA tag that is not 1 or more letters and digits (RFC 8659 §4.1)".into());
+            if field == CaaTag && (body.is_empty() || !body.iter().all(u8::is_ascii_alphanumeric)) {
+                return Err(
+                    "CAA tag that is not 1 or more letters and digits (RFC 8659 §4.1)".into()
+                );
             }
             Ok(end)
         }
@@ -245,13 +246,16 @@ pub(super) fn parse_field(
 ) -> Result<(), RdataError> {
     match field {
         U8 => out.push(next_decimal(cur, 0xff, "an 8-bit integer")? as u8),
-        U16 => out.extend_from_slice(&(next_decimal(cur, 0xffff, "a 16-bit integer")? as u16).to_be_bytes()),
+        U16 => out.extend_from_slice(
+            &(next_decimal(cur, 0xffff, "a 16-bit integer")? as u16).to_be_bytes(),
+        ),
         U32 => out.extend_from_slice(
             &(next_decimal(cur, 0xffff_ffff, "a 32-bit integer")? as u32).to_be_bytes(),
         ),
         Ttl => {
             let (i, tok) = cur.next("a TTL-style 32-bit integer")?;
-            let v = super::ttl::parse_ttl(tok.text).ok_or_else(|| err(i, "a TTL-style 32-bit integer"))?;
+            let v = super::ttl::parse_ttl(tok.text)
+                .ok_or_else(|| err(i, "a TTL-style 32-bit integer"))?;
             out.extend_from_slice(&v.to_be_bytes());
         }
         Ipv4 => {
@@ -433,7 +437,11 @@ pub(super) fn parse_field(
     Ok(())
 }
 
-fn push_char_string(i: usize, tok: &crate::load::token::Token<'_>, out: &mut Vec<u8>) -> Result<(), RdataError> {
+fn push_char_string(
+    i: usize,
+    tok: &crate::load::token::Token<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), RdataError> {
     let bytes = parse_char_string(tok)
         .ok_or_else(|| err(i, "a character-string of at most 255 octets with valid escapes"))?;
     out.push(bytes.len() as u8);
@@ -470,7 +478,8 @@ pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Resu
             out.push_str(&Ipv6Addr::from(a).to_string());
         }
         Name => {
-            let name = crate::zone::name::Name::from_wire_exact(bytes).map_err(|e| e.to_string())?;
+            let name =
+                crate::zone::name::Name::from_wire_exact(bytes).map_err(|e| e.to_string())?;
             name.write_presentation(out);
         }
         CharString => write_quoted(&bytes[1..], out),

@@ -63,7 +63,8 @@ fn parse_coordinate(
     positive: u8,
     negative: u8,
 ) -> Result<i64, RdataError> {
-    let what_deg = if max_degrees == 90 { "latitude degrees (0-90)" } else { "longitude degrees (0-180)" };
+    let what_deg =
+        if max_degrees == 90 { "latitude degrees (0-90)" } else { "longitude degrees (0-180)" };
     let what_hemi = if max_degrees == 90 { "N or S" } else { "E or W" };
     let degrees = super::text::next_decimal(cur, max_degrees, what_deg)? as i64;
     let mut minutes = 0i64;
@@ -162,8 +163,11 @@ pub(super) fn format(rdata: &[u8], out: &mut String) -> Result<(), String> {
     if rdata[0] != 0 {
         return Err(format!("LOC version {} (RFC 1876 §2: MUST be zero)", rdata[0]));
     }
-    let precision = [decode_precision(rdata[1])?, decode_precision(rdata[2])?, decode_precision(rdata[3])?];
-    let be32 = |k: usize| i64::from(u32::from_be_bytes([rdata[k], rdata[k + 1], rdata[k + 2], rdata[k + 3]]));
+    let precision =
+        [decode_precision(rdata[1])?, decode_precision(rdata[2])?, decode_precision(rdata[3])?];
+    let be32 = |k: usize| {
+        i64::from(u32::from_be_bytes([rdata[k], rdata[k + 1], rdata[k + 2], rdata[k + 3]]))
+    };
     let latitude = be32(4) - EQUATOR;
     let longitude = be32(8) - EQUATOR;
     if latitude.abs() > 90 * 3_600_000 || longitude.abs() > 180 * 3_600_000 {

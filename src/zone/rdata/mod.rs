@@ -153,7 +153,10 @@ fn parse_into(
         // RRs of known type using the above generic representations" -- and
         // the octets must then be that type's RDATA.
         if let Err(reason) = validate_rdata(rtype, &out[start..]) {
-            return Err(err(2.min(tokens.len()), &format!("{rtype} RDATA in hex ({})", reason.reason)));
+            return Err(err(
+                2.min(tokens.len()),
+                &format!("{rtype} RDATA in hex ({})", reason.reason),
+            ));
         }
         return Ok(());
     }
@@ -210,7 +213,6 @@ fn parse_generic(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), RdataErr
     Ok(())
 }
 
-
 /// Checks wire-form RDATA against the structure of `rtype` (the same checks
 /// [`format_rdata`] makes). Unknown types always pass.
 pub fn validate_rdata(rtype: Rtype, rdata: &[u8]) -> Result<(), MalformedRdata> {
@@ -233,7 +235,10 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
             };
             let got = rdata.len() - 4;
             if got != want {
-                return Err((3, format!("a digest of {want} octets for digest type {}, not {got}", rdata[3])));
+                return Err((
+                    3,
+                    format!("a digest of {want} octets for digest type {}, not {got}", rdata[3]),
+                ));
             }
         }
         Rtype::ZONEMD if rdata.len() >= 6 => {
@@ -245,7 +250,10 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
             };
             let got = rdata.len() - 6;
             if got != want {
-                return Err((3, format!("a digest of {want} octets for hash algorithm {}, not {got}", rdata[5])));
+                return Err((
+                    3,
+                    format!("a digest of {want} octets for hash algorithm {}, not {got}", rdata[5]),
+                ));
             }
         }
         _ => {}
@@ -278,7 +286,12 @@ pub fn format_rdata(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), 
     })
 }
 
-fn format_fields(rtype: Rtype, fields: &[Field], rdata: &[u8], out: &mut String) -> Result<(), String> {
+fn format_fields(
+    rtype: Rtype,
+    fields: &[Field],
+    rdata: &[u8],
+    out: &mut String,
+) -> Result<(), String> {
     let mut pos = 0;
     for (k, &field) in fields.iter().enumerate() {
         let end = field_end(field, rdata, pos)?;
@@ -309,7 +322,6 @@ pub fn format_generic(rdata: &[u8], out: &mut String) {
         out.push_str(&data_encoding::HEXUPPER.encode(rdata));
     }
 }
-
 
 /// RFC 4034 §6.2 item 3, as corrected by RFC 6840 §5.1: true for the types
 /// whose embedded names are lowercased in canonical form.

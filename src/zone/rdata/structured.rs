@@ -86,8 +86,12 @@ pub(super) fn parse_apl(cur: &mut Cursor<'_, '_>, out: &mut Vec<u8>) -> Result<(
         let (family, rest) = text.split_once(':').ok_or_else(|| err(i, what))?;
         let (address, prefix) = rest.rsplit_once('/').ok_or_else(|| err(i, what))?;
         let (family, octets, max_prefix): (u16, Vec<u8>, u64) = match family {
-            "1" => (1, address.parse::<Ipv4Addr>().map_err(|_| err(i, what))?.octets().to_vec(), 32),
-            "2" => (2, address.parse::<Ipv6Addr>().map_err(|_| err(i, what))?.octets().to_vec(), 128),
+            "1" => {
+                (1, address.parse::<Ipv4Addr>().map_err(|_| err(i, what))?.octets().to_vec(), 32)
+            }
+            "2" => {
+                (2, address.parse::<Ipv6Addr>().map_err(|_| err(i, what))?.octets().to_vec(), 128)
+            }
             _ => return Err(err(i, "an APL address family 1 or 2")),
         };
         let prefix = parse_decimal(prefix.as_bytes(), max_prefix)
@@ -132,7 +136,9 @@ pub(super) fn format_apl(rdata: &[u8], out: &mut String) -> Result<(), String> {
                 a[..len].copy_from_slice(part);
                 out.push_str(&format!("2:{}/{prefix}", Ipv6Addr::from(a)));
             }
-            _ => return Err(format!("APL item with family {family}, prefix {prefix}, length {len}")),
+            _ => {
+                return Err(format!("APL item with family {family}, prefix {prefix}, length {len}"))
+            }
         }
         p += 4 + len;
     }
@@ -176,7 +182,8 @@ pub(super) fn parse_ipseckey(
         }
         _ => {
             let (i, tok) = cur.next("a gateway name")?;
-            let name = Name::parse(tok.text, origin).map_err(|e| err(i, &format!("a gateway name ({e})")))?;
+            let name = Name::parse(tok.text, origin)
+                .map_err(|e| err(i, &format!("a gateway name ({e})")))?;
             out.extend_from_slice(name.as_wire());
         }
     }
@@ -230,12 +237,16 @@ pub(super) fn format_ipseckey(rdata: &[u8], out: &mut String) -> Result<(), Stri
 
 pub(super) fn ipseckey_names(rdata: &[u8]) -> Vec<Range<usize>> {
     match ipseckey_gateway(rdata) {
-        Ok((3, end)) => vec![3..end],
+        Ok((3, end)) => std::iter::once(3..end).collect(),
         _ => Vec::new(),
     }
 }
 
-pub(super) fn parse_hip(cur: &mut Cursor<'_, '_>, origin: &Name, out: &mut Vec<u8>) -> Result<(), RdataError> {
+pub(super) fn parse_hip(
+    cur: &mut Cursor<'_, '_>,
+    origin: &Name,
+    out: &mut Vec<u8>,
+) -> Result<(), RdataError> {
     let algorithm = next_decimal(cur, 255, "an 8-bit public key algorithm")? as u8;
     let (i, tok) = cur.next("a HIT in hex")?;
     let hit = HEX_ANY_CASE.decode(tok.text).map_err(|_| err(i, "a HIT in hex"))?;
@@ -314,7 +325,7 @@ pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
     }
     let start = 1 + (128 - prefix as usize).div_ceil(8);
     match Name::from_wire(rdata, start) {
-        Ok((_, end)) => vec![start..end],
+        Ok((_, end)) => std::iter::once(start..end).collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -322,7 +333,7 @@ pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
 /// RFC 2535 §5.2: the NXT next domain name comes first.
 pub(super) fn nxt_names(rdata: &[u8]) -> Vec<Range<usize>> {
     match Name::from_wire(rdata, 0) {
-        Ok((_, end)) => vec![0..end],
+        Ok((_, end)) => std::iter::once(0..end).collect(),
         Err(_) => Vec::new(),
     }
 }

@@ -35,8 +35,17 @@ const DOHPATH: u16 = 7;
 const OHTTP: u16 = 8;
 
 /// RFC 9460 §14.3.2 and RFC 9461 (dohpath), RFC 9540 (ohttp).
-const KEY_NAMES: &[&str] =
-    &["mandatory", "alpn", "no-default-alpn", "port", "ipv4hint", "ech", "ipv6hint", "dohpath", "ohttp"];
+const KEY_NAMES: &[&str] = &[
+    "mandatory",
+    "alpn",
+    "no-default-alpn",
+    "port",
+    "ipv4hint",
+    "ech",
+    "ipv6hint",
+    "dohpath",
+    "ohttp",
+];
 
 /// A key name or `keyNNNNN` (no leading zeros, RFC 9460 §2.1).
 fn parse_key(text: &[u8]) -> Option<u16> {
@@ -58,10 +67,15 @@ fn write_key(key: u16, out: &mut String) {
     }
 }
 
-pub(super) fn parse(cur: &mut Cursor<'_, '_>, origin: &Name, out: &mut Vec<u8>) -> Result<(), RdataError> {
+pub(super) fn parse(
+    cur: &mut Cursor<'_, '_>,
+    origin: &Name,
+    out: &mut Vec<u8>,
+) -> Result<(), RdataError> {
     let priority = super::text::next_decimal(cur, 0xffff, "a 16-bit SvcPriority")? as u16;
     let (i, tok) = cur.next("a target name")?;
-    let target = Name::parse(tok.text, origin).map_err(|e| err(i, &format!("a target name ({e})")))?;
+    let target =
+        Name::parse(tok.text, origin).map_err(|e| err(i, &format!("a target name ({e})")))?;
     out.extend_from_slice(&priority.to_be_bytes());
     out.extend_from_slice(target.as_wire());
     let mut params: Vec<(u16, Vec<u8>, usize)> = Vec::new();
@@ -71,35 +85,40 @@ pub(super) fn parse(cur: &mut Cursor<'_, '_>, origin: &Name, out: &mut Vec<u8>) 
         if tok.quoted {
             return Err(err(i, "a SvcParam key"));
         }
-        let (key_text, raw_value): (&[u8], Option<Vec<u8>>) =
-            match tok.text.iter().position(|&b| b == b'=') {
-                None => (tok.text, None),
-                Some(p) => {
-                    let v = &tok.text[p + 1..];
-                    let value = if v.is_empty() && cur.peek().is_some_and(|t| t.quoted) {
-                        // `key=` followed by a quoted token.
-                        let (_, q) = cur.next("")?;
-                        q.text.to_vec()
-                    } else if v.first() == Some(&b'"') {
-                        if v.len() < 2 || v[v.len() - 1] != b'"' || ends_in_escape(&v[..v.len() - 1]) {
-                            return Err(err(i, "a SvcParam value with a closing quote"));
-                        }
-                        v[1..v.len() - 1].to_vec()
-                    } else {
-                        v.to_vec()
-                    };
-                    (&tok.text[..p], Some(value))
-                }
-            };
+        let (key_text, raw_value): (&[u8], Option<Vec<u8>>) = match tok
+            .text
+            .iter()
+            .position(|&b| b == b'=')
+        {
+            None => (tok.text, None),
+            Some(p) => {
+                let v = &tok.text[p + 1..];
+                let value = if v.is_empty() && cur.peek().is_some_and(|t| t.quoted) {
+                    // `key=` followed by a quoted token.
+                    let (_, q) = cur.next("")?;
+                    q.text.to_vec()
+                } else if v.first() == Some(&b'"') {
+                    if v.len() < 2 || v[v.len() - 1] != b'"' || ends_in_escape(&v[..v.len() - 1]) {
+                        return Err(err(i, "a SvcParam value with a closing quote"));
+                    }
+                    v[1..v.len() - 1].to_vec()
+                } else {
+                    v.to_vec()
+                };
+                (&tok.text[..p], Some(value))
+            }
+        };
         let key = parse_key(key_text).ok_or_else(|| err(i, "a SvcParam key (RFC 9460 §2.1)"))?;
         if params.iter().any(|(k, _, _)| *k == key) {
             return Err(err(i, "a SvcParam key not used before (RFC 9460 §2.1)"));
         }
         let value = match raw_value {
             None => None,
-            Some(raw) => {
-                Some(unescape(&raw).ok_or_else(|| err(i, "a SvcParam value with valid escapes"))?.into_owned())
-            }
+            Some(raw) => Some(
+                unescape(&raw)
+                    .ok_or_else(|| err(i, "a SvcParam value with valid escapes"))?
+                    .into_owned(),
+            ),
         };
         let wire = encode_value(key, value.as_deref()).map_err(|what| err(i, what))?;
         if wire.len() > 65535 {
@@ -134,7 +153,9 @@ fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
     while k < value.len() {
         match value[k] {
             b'\\' if k + 1 < value.len() => {
-                items.last_mut().map(|v| v.push(value[k + 1]));
+                if let Some(item) = items.last_mut() {
+                    item.push(value[k + 1]);
+                }
                 k += 2;
             }
             b',' => {
@@ -142,7 +163,9 @@ fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
                 k += 1;
             }
             b => {
-                items.last_mut().map(|v| v.push(b));
+                if let Some(item) = items.last_mut() {
+                    item.push(b);
+                }
                 k += 1;
             }
         }

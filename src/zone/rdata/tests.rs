@@ -244,15 +244,60 @@ fn every_type_round_trips_and_prints_like_bind() {
     }
     // The list names every type the codecs know.
     for t in [
-        Rtype::A, Rtype::NS, Rtype::MD, Rtype::MF, Rtype::CNAME, Rtype::SOA, Rtype::MB,
-        Rtype::MG, Rtype::MR, Rtype::NULL, Rtype::WKS, Rtype::PTR, Rtype::HINFO, Rtype::MINFO,
-        Rtype::MX, Rtype::TXT, Rtype::RP, Rtype::AFSDB, Rtype::RT, Rtype::AAAA, Rtype::LOC,
-        Rtype::SRV, Rtype::NAPTR, Rtype::KX, Rtype::CERT, Rtype::DNAME, Rtype::APL,
-        Rtype::SSHFP, Rtype::IPSECKEY, Rtype::RRSIG, Rtype::NSEC, Rtype::DNSKEY, Rtype::DHCID,
-        Rtype::NSEC3, Rtype::NSEC3PARAM, Rtype::TLSA, Rtype::SMIMEA, Rtype::HIP, Rtype::CDS,
-        Rtype::CDNSKEY, Rtype::OPENPGPKEY, Rtype::CSYNC, Rtype::ZONEMD, Rtype::SVCB,
-        Rtype::HTTPS, Rtype::SPF, Rtype::URI, Rtype::CAA, Rtype::EUI48, Rtype::EUI64,
-        Rtype::L32, Rtype::L64, Rtype::LP, Rtype::NID,
+        Rtype::A,
+        Rtype::NS,
+        Rtype::MD,
+        Rtype::MF,
+        Rtype::CNAME,
+        Rtype::SOA,
+        Rtype::MB,
+        Rtype::MG,
+        Rtype::MR,
+        Rtype::NULL,
+        Rtype::WKS,
+        Rtype::PTR,
+        Rtype::HINFO,
+        Rtype::MINFO,
+        Rtype::MX,
+        Rtype::TXT,
+        Rtype::RP,
+        Rtype::AFSDB,
+        Rtype::RT,
+        Rtype::AAAA,
+        Rtype::LOC,
+        Rtype::SRV,
+        Rtype::NAPTR,
+        Rtype::KX,
+        Rtype::CERT,
+        Rtype::DNAME,
+        Rtype::APL,
+        Rtype::SSHFP,
+        Rtype::IPSECKEY,
+        Rtype::RRSIG,
+        Rtype::NSEC,
+        Rtype::DNSKEY,
+        Rtype::DHCID,
+        Rtype::NSEC3,
+        Rtype::NSEC3PARAM,
+        Rtype::TLSA,
+        Rtype::SMIMEA,
+        Rtype::HIP,
+        Rtype::CDS,
+        Rtype::CDNSKEY,
+        Rtype::OPENPGPKEY,
+        Rtype::CSYNC,
+        Rtype::ZONEMD,
+        Rtype::SVCB,
+        Rtype::HTTPS,
+        Rtype::SPF,
+        Rtype::URI,
+        Rtype::CAA,
+        Rtype::EUI48,
+        Rtype::EUI64,
+        Rtype::L32,
+        Rtype::L64,
+        Rtype::LP,
+        Rtype::NID,
     ] {
         assert!(CASES.iter().any(|c| c.0 == t) || t == Rtype::DS, "no case for {t}");
     }
@@ -263,7 +308,11 @@ fn every_type_round_trips_and_prints_like_bind() {
 /// alfa.example.com." with the RDATA octets the RFC lists.
 #[test]
 fn rfc4034_section_4_3_nsec_wire() {
-    let wire = parse(Rtype::NSEC, "host.example.com. ( A MX RRSIG NSEC TYPE1234 )".replace(['(', ')'], "").as_str()).unwrap();
+    let wire = parse(
+        Rtype::NSEC,
+        "host.example.com. ( A MX RRSIG NSEC TYPE1234 )".replace(['(', ')'], "").as_str(),
+    )
+    .unwrap();
     let mut want = b"\x04host\x07example\x03com\x00".to_vec();
     want.extend_from_slice(&[0x00, 0x06, 0x40, 0x01, 0x00, 0x00, 0x00, 0x03, 0x04, 0x1b]);
     want.extend_from_slice(&[0u8; 26]);
@@ -281,7 +330,11 @@ fn rfc4034_section_2_3_and_3_3_examples() {
     assert_eq!(&wire[..4], &[0x01, 0x00, 0x03, 0x05]);
     // 1 exponent-length octet, exponent 3, a 1024-bit modulus.
     assert_eq!(wire.len(), 4 + 1 + 1 + 128);
-    let sig = parse(Rtype::RRSIG, "A RSASHA1 3 86400 20030322173103 20030220173103 2642 example.com. AA==").unwrap();
+    let sig = parse(
+        Rtype::RRSIG,
+        "A RSASHA1 3 86400 20030322173103 20030220173103 2642 example.com. AA==",
+    )
+    .unwrap();
     assert_eq!(&sig[..8], &[0x00, 0x01, 0x05, 0x03, 0x00, 0x01, 0x51, 0x80]);
     // `date -u -d 2003-03-22T17:31:03 +%s` = 1048354263 = 0x3E7C9DD7.
     assert_eq!(&sig[8..12], &1_048_354_263u32.to_be_bytes());
@@ -326,7 +379,11 @@ fn rfc9460_appendix_d_test_vectors() {
         // Figure 4: Specifies a port.
         (Rtype::SVCB, "16 foo.example.com. port=53", format!("00 10 {foo_com} 00 03 00 02 00 35")),
         // Figure 5: A generic key and value.
-        (Rtype::SVCB, "1 foo.example.com. key667=hello", format!("00 01 {foo_com} 02 9b 00 05 68 65 6c 6c 6f")),
+        (
+            Rtype::SVCB,
+            "1 foo.example.com. key667=hello",
+            format!("00 01 {foo_com} 02 9b 00 05 68 65 6c 6c 6f"),
+        ),
         // Figure 6: A generic key and quoted value with a decimal escape.
         (
             Rtype::SVCB,
@@ -381,7 +438,10 @@ fn rfc9460_appendix_d_test_vectors() {
     }
     // Figure 10 printed as BIND and the RFC print it.
     let wire = parse(Rtype::SVCB, "16 foo.example.org. alpn=f\\\\\\092oo\\092,bar,h2").unwrap();
-    assert_eq!(format(Rtype::SVCB, &wire).unwrap(), "16 foo.example.org. alpn=\"f\\\\\\\\oo\\\\,bar,h2\"");
+    assert_eq!(
+        format(Rtype::SVCB, &wire).unwrap(),
+        "16 foo.example.org. alpn=\"f\\\\\\\\oo\\\\,bar,h2\""
+    );
 }
 
 /// RFC 9460 Appendix D.3: "This subsection contains test vectors which are
@@ -446,7 +506,10 @@ fn rfc3597_section_5_generic_form_for_known_types() {
     assert!(parse(Rtype::A, "\\# 4 C0000201 01").is_err());
     assert!(parse(Rtype::A, "\\# x").is_err());
     // Quoted "\#" is not the generic marker: a TXT string.
-    assert_eq!(format(Rtype::TXT, &parse(Rtype::TXT, "\"\\#\" 0").unwrap()).unwrap(), "\"#\" \"0\"");
+    assert_eq!(
+        format(Rtype::TXT, &parse(Rtype::TXT, "\"\\#\" 0").unwrap()).unwrap(),
+        "\"#\" \"0\""
+    );
     // Unknown types take only the generic form.
     assert_eq!(parse(Rtype(65280), "1.2.3.4").unwrap_err().token, 0);
 }
@@ -524,7 +587,11 @@ fn rfc6840_section_5_1_canonical_form_names() {
         (Rtype::SOA, "NS.X. HM.X. 1 2 3 4 5", "ns.x. hm.x. 1 2 3 4 5"),
         (Rtype::SRV, "1 2 3 SIP.X.", "1 2 3 sip.x."),
         (Rtype::NAPTR, "1 2 \"S\" \"E2U\" \"\" SIP.X.", "1 2 \"S\" \"E2U\" \"\" sip.x."),
-        (Rtype::RRSIG, "A 8 1 1 1 1 1 EXAMPLE. AA==", "A 8 1 1 19700101000001 19700101000001 1 example. AA=="),
+        (
+            Rtype::RRSIG,
+            "A 8 1 1 1 1 1 EXAMPLE. AA==",
+            "A 8 1 1 19700101000001 19700101000001 1 example. AA==",
+        ),
         (Rtype::PX, "1 A.X. B.X.", "1 a.x. b.x."),
         // Not lowercased: NSEC (RFC 6840 §5.1), HINFO strings, types the
         // list does not name.
@@ -569,12 +636,44 @@ fn embedded_names_and_soa_accessors() {
 
 /// Types checked by the property tests.
 const PROPTEST_TYPES: &[Rtype] = &[
-    Rtype::A, Rtype::NS, Rtype::SOA, Rtype::WKS, Rtype::HINFO, Rtype::MX, Rtype::TXT,
-    Rtype::AAAA, Rtype::LOC, Rtype::SRV, Rtype::NAPTR, Rtype::CERT, Rtype::APL, Rtype::DS,
-    Rtype::SSHFP, Rtype::IPSECKEY, Rtype::RRSIG, Rtype::NSEC, Rtype::DNSKEY, Rtype::NSEC3,
-    Rtype::NSEC3PARAM, Rtype::TLSA, Rtype::HIP, Rtype::CSYNC, Rtype::ZONEMD, Rtype::SVCB,
-    Rtype::HTTPS, Rtype::URI, Rtype::CAA, Rtype::EUI48, Rtype::EUI64, Rtype::L32, Rtype::L64,
-    Rtype::LP, Rtype::ISDN, Rtype::NULL, Rtype::A6, Rtype(65280),
+    Rtype::A,
+    Rtype::NS,
+    Rtype::SOA,
+    Rtype::WKS,
+    Rtype::HINFO,
+    Rtype::MX,
+    Rtype::TXT,
+    Rtype::AAAA,
+    Rtype::LOC,
+    Rtype::SRV,
+    Rtype::NAPTR,
+    Rtype::CERT,
+    Rtype::APL,
+    Rtype::DS,
+    Rtype::SSHFP,
+    Rtype::IPSECKEY,
+    Rtype::RRSIG,
+    Rtype::NSEC,
+    Rtype::DNSKEY,
+    Rtype::NSEC3,
+    Rtype::NSEC3PARAM,
+    Rtype::TLSA,
+    Rtype::HIP,
+    Rtype::CSYNC,
+    Rtype::ZONEMD,
+    Rtype::SVCB,
+    Rtype::HTTPS,
+    Rtype::URI,
+    Rtype::CAA,
+    Rtype::EUI48,
+    Rtype::EUI64,
+    Rtype::L32,
+    Rtype::L64,
+    Rtype::LP,
+    Rtype::ISDN,
+    Rtype::NULL,
+    Rtype::A6,
+    Rtype(65280),
 ];
 
 /// Wire RDATA that is often well-formed: a few fields of random values,
@@ -603,7 +702,8 @@ fn plausible_wire() -> impl Strategy<Value = Vec<u8>> {
 fn check_wire(rtype: Rtype, wire: &[u8]) -> Result<(), TestCaseError> {
     let mut text = String::new();
     if format_rdata(rtype, wire, &mut text).is_ok() {
-        let reparsed = parse(rtype, &text).map_err(|e| TestCaseError::fail(format!("{rtype} {text}: {e}")))?;
+        let reparsed =
+            parse(rtype, &text).map_err(|e| TestCaseError::fail(format!("{rtype} {text}: {e}")))?;
         prop_assert_eq!(&reparsed, wire, "{} {}", rtype, text);
         let mut canonical = wire.to_vec();
         canonicalize_rdata(rtype, &mut canonical);
@@ -718,7 +818,8 @@ fn zone_records(text: &str) -> Vec<(Option<String>, Vec<Token<'_>>)> {
                 let start = i;
                 let mut in_quotes = false;
                 while i < b.len()
-                    && (in_quotes || !matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b';' | b'(' | b')'))
+                    && (in_quotes
+                        || !matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b';' | b'(' | b')'))
                 {
                     match b[i] {
                         b'\\' => i += 1,

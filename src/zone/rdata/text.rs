@@ -77,7 +77,11 @@ pub(super) fn parse_decimal(text: &[u8], max: u64) -> Option<u64> {
 }
 
 /// Next token as a decimal integer up to `max`.
-pub(super) fn next_decimal(cur: &mut Cursor<'_, '_>, max: u64, expected: &str) -> Result<u64, RdataError> {
+pub(super) fn next_decimal(
+    cur: &mut Cursor<'_, '_>,
+    max: u64,
+    expected: &str,
+) -> Result<u64, RdataError> {
     let (i, tok) = cur.next(expected)?;
     parse_decimal(tok.text, max).ok_or_else(|| err(i, expected))
 }
@@ -152,7 +156,8 @@ pub(super) fn parse_time(text: &[u8]) -> Option<u32> {
     if !text.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| text[r].iter().fold(0i64, |a, &d| a * 10 + i64::from(d - b'0'));
+    let num =
+        |r: std::ops::Range<usize>| text[r].iter().fold(0i64, |a, &d| a * 10 + i64::from(d - b'0'));
     let (year, month, day) = (num(0..4), num(4..6), num(6..8));
     let (hour, minute, second) = (num(8..10), num(10..12), num(12..14));
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
@@ -231,7 +236,7 @@ mod tests {
         assert_eq!(parse_time(b"21060207062816"), None);
         assert_eq!(parse_time(b"19691231235959"), None);
         assert_eq!(parse_time(b"20230229000000"), None);
-        assert_eq!(parse_time(b"20240229000000").is_some(), true);
+        assert!(parse_time(b"20240229000000").is_some());
         assert_eq!(parse_time(b"4294967296"), None);
         let mut s = String::new();
         write_time(u32::MAX, &mut s);
