@@ -237,7 +237,7 @@ pub(super) fn format_ipseckey(rdata: &[u8], out: &mut String) -> Result<(), Stri
 
 pub(super) fn ipseckey_names(rdata: &[u8]) -> Vec<Range<usize>> {
     match ipseckey_gateway(rdata) {
-        Ok((3, end)) => vec![3..end],
+        Ok((3, end)) => std::iter::once(3..end).collect(),
         _ => Vec::new(),
     }
 }
@@ -325,7 +325,7 @@ pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
     }
     let start = 1 + (128 - prefix as usize).div_ceil(8);
     match Name::from_wire(rdata, start) {
-        Ok((_, end)) => vec![start..end],
+        Ok((_, end)) => std::iter::once(start..end).collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -333,7 +333,7 @@ pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
 /// RFC 2535 §5.2: the NXT next domain name comes first.
 pub(super) fn nxt_names(rdata: &[u8]) -> Vec<Range<usize>> {
     match Name::from_wire(rdata, 0) {
-        Ok((_, end)) => vec![0..end],
+        Ok((_, end)) => std::iter::once(0..end).collect(),
         Err(_) => Vec::new(),
     }
 }

@@ -153,7 +153,9 @@ fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
     while k < value.len() {
         match value[k] {
             b'\\' if k + 1 < value.len() => {
-                items.last_mut().map(|v| v.push(value[k + 1]));
+                if let Some(item) = items.last_mut() {
+                    item.push(value[k + 1]);
+                }
                 k += 2;
             }
             b',' => {
@@ -161,7 +163,9 @@ fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
                 k += 1;
             }
             b => {
-                items.last_mut().map(|v| v.push(b));
+                if let Some(item) = items.last_mut() {
+                    item.push(b);
+                }
                 k += 1;
             }
         }

@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(parse_time(b"21060207062816"), None);
         assert_eq!(parse_time(b"19691231235959"), None);
         assert_eq!(parse_time(b"20230229000000"), None);
-        assert_eq!(parse_time(b"20240229000000").is_some(), true);
+        assert!(parse_time(b"20240229000000").is_some());
         assert_eq!(parse_time(b"4294967296"), None);
         let mut s = String::new();
         write_time(u32::MAX, &mut s);
