@@ -50,7 +50,9 @@ impl fmt::Display for NameError {
                 write!(f, "name of {len} octets is longer than 255 (RFC 1035 §2.3.4)")
             }
             NameError::EmptyLabel => f.write_str("empty label"),
-            NameError::BadEscape => f.write_str("bad escape: expected \\X or \\DDD with DDD <= 255"),
+            NameError::BadEscape => {
+                f.write_str("bad escape: expected \\X or \\DDD with DDD <= 255")
+            }
             NameError::Empty => f.write_str("empty name"),
             NameError::BadWire => f.write_str("malformed name in wire form"),
         }

@@ -39,10 +39,10 @@
 //! # Limitations
 //! - Algorithms 8, 10, 13, 14 and 15 only. Algorithm 1 (RSAMD5) keys get
 //!   the Appendix B.1 key tag but cannot be loaded or used.
-//! - RSA keys must be 2048 to 4096 bits (RFC 3110 §2 caps the modulus at
-//!   4096 bits); aws-lc-rs refuses smaller private keys (`KeyRejected::too_small`), so the 512- and 1024-bit example keys
-//!   of RFC 5702 §6 cannot sign here. The verifier (`verify::crypto`) still
-//!   checks 1024-bit signatures.
+//! - RSA keys must be 2048 to 4096 bits: RFC 3110 §2 caps the modulus at
+//!   4096 bits, and aws-lc-rs refuses smaller private keys, so the 512- and
+//!   1024-bit example keys of RFC 5702 §6 cannot sign here. The verifier
+//!   (`verify::crypto`) still checks 1024-bit signatures.
 //! - Private key material lives in aws-lc-rs key objects and, while files are
 //!   read or written, in [`zeroize::Zeroizing`] buffers. It is never part of
 //!   an error or a `Debug` output.
