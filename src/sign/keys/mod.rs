@@ -61,7 +61,7 @@ use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
 
-pub use bind::{key_file_stem, parse_key_file};
+pub use bind::{key_file_stem, parse_key_file, KeyFile};
 pub use software::{generate, write_bind_files, SigningKey};
 
 /// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."
