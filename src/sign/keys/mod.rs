@@ -39,10 +39,10 @@
 //! # Limitations
 //! - Algorithms 8, 10, 13, 14 and 15 only. Algorithm 1 (RSAMD5) keys get
 //!   the Appendix B.1 key tag but cannot be loaded or used.
-//! - RSA private keys must be 2048 to 8192 bits: aws-lc-rs refuses smaller
-//!   ones (`KeyRejected::too_small`), so the 512- and 1024-bit example keys
-//!   of RFC 5702 §6 cannot sign here. The verifier (`verify::crypto`) still
-//!   checks 1024-bit signatures.
+//! - RSA keys must be 2048 to 4096 bits: RFC 3110 §2 caps the modulus at
+//!   4096 bits, and aws-lc-rs refuses smaller private keys, so the 512- and
+//!   1024-bit example keys of RFC 5702 §6 cannot sign here. The verifier
+//!   (`verify::crypto`) still checks 1024-bit signatures.
 //! - Private key material lives in aws-lc-rs key objects and, while files are
 //!   read or written, in [`zeroize::Zeroizing`] buffers. It is never part of
 //!   an error or a `Debug` output.
@@ -61,7 +61,7 @@ use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
 
-pub use bind::{key_file_stem, parse_key_file};
+pub use bind::{key_file_stem, parse_key_file, KeyFile};
 pub use software::{generate, write_bind_files, SigningKey};
 
 /// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."
@@ -212,8 +212,8 @@ pub enum KeyError {
     UnsupportedAlgorithm { number: u8 },
     /// The DS digest type is not SHA-256 (2) or SHA-384 (4).
     UnsupportedDigestType { number: u8 },
-    /// RSA key size outside what aws-lc-rs accepts for signing (2048..=8192,
-    /// generation: 2048, 3072, 4096, 8192).
+    /// RSA key size outside 2048..=4096 bits (generation: 2048, 3072, 4096),
+    /// or a size given for an algorithm whose size is fixed.
     UnsupportedKeySize { algorithm: Algorithm, bits: usize },
     /// The `.key` and `.private` files disagree on the algorithm.
     AlgorithmMismatch { path: PathBuf, key_file: u8, private_file: u8 },
@@ -596,6 +596,7 @@ pub fn check_collisions(keys: &[(&str, &[u8])]) -> Result<(), KeyError> {
         let tag = key_tag(rdata);
         for &(alg, other_tag, other_name, other_rdata) in &seen {
             if alg == dnskey.algorithm && other_tag == tag && other_rdata != rdata {
+                // Every RDATA in `seen` passed Dnskey::parse: at least 5 octets.
                 let other_public = &other_rdata[4..];
                 return Err(KeyError::TagCollision {
                     first: other_name.to_owned(),

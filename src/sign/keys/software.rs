@@ -3,18 +3,20 @@
 //!
 //! # Background
 //! Signature forms:
-//! - RSA (RFC 5702 §3): "The signature algorithm RSASSA-PKCS1-v1_5 ... uses
-//!   ... SHA-256 or SHA-512"; the signature is the octet string of the
-//!   modulus' length (RFC 3110 §3).
-//! - ECDSA (RFC 6605 §4): "The signature is the concatenation of r and s
-//!   ... each ... integer is encoded as an octet string of length 32 (P-256)
-//!   or 48 (P-384)": aws-lc-rs' `*_FIXED_SIGNING` algorithms.
-//! - Ed25519 (RFC 8080 §4): "The 64-octet signature of the Ed25519 ...
-//!   algorithm" as is.
+//! - RSA (RFC 5702 §3): "The value of the signature field in the RRSIG RR
+//!   follows the RSASSA-PKCS1-v1_5 signature scheme", with SHA-256 (8) or
+//!   SHA-512 (10); the signature is as long as the modulus.
+//! - ECDSA (RFC 6605 §4): "The two integers, each of which is formatted as
+//!   a simple octet string, are combined into a single longer octet string
+//!   for DNSSEC as the concatenation "r | s"", 32 octets each for P-256 and
+//!   48 for P-384: aws-lc-rs' `*_FIXED_SIGNING` algorithms.
+//! - Ed25519 (RFC 8080 §4): "An Ed25519 signature consists of a 64-octet
+//!   value, which is encoded into the Signature field of an RRSIG resource
+//!   record as a simple bit string."
 //!
 //! # Limitations
-//! RSA keys must be 2048..=8192 bits (aws-lc-rs); generation offers 2048,
-//! 3072, 4096 and 8192.
+//! RSA keys must be 2048 (aws-lc-rs' floor) to 4096 bits (RFC 3110 §2's
+//! ceiling); generation offers 2048, 3072 and 4096.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -80,8 +82,9 @@ fn ecdsa_signing(algorithm: Algorithm) -> &'static signature::EcdsaSigningAlgori
     }
 }
 
-/// RFC 6605 §4: "the public key ... is represented as ... Q ... of 64
-/// octets (P-256) or 96 octets (P-384)": x | y without the SEC 1 `04`.
+/// RFC 6605 §4: "In DNSSEC keys, Q is a simple bit string that represents
+/// the uncompressed form of a curve point, "x | y"": 64 octets for P-256,
+/// 96 for P-384, without the SEC 1 `04` prefix.
 fn ecdsa_public_len(algorithm: Algorithm) -> usize {
     if algorithm == Algorithm::EcdsaP384Sha384 {
         96
@@ -207,7 +210,7 @@ impl SigningKey {
     }
 
     /// Generates a new key. `rsa_bits` applies to algorithms 8 and 10
-    /// (default 2048; 2048, 3072, 4096 or 8192) and must be `None` for the
+    /// (default 2048; 2048, 3072 or 4096) and must be `None` for the
     /// others, whose size the algorithm fixes.
     pub fn generate(
         algorithm: Algorithm,
@@ -222,7 +225,6 @@ impl SigningKey {
                     2048 => KeySize::Rsa2048,
                     3072 => KeySize::Rsa3072,
                     4096 => KeySize::Rsa4096,
-                    8192 => KeySize::Rsa8192,
                     bits => return Err(KeyError::UnsupportedKeySize { algorithm, bits }),
                 };
                 PrivateKey::Rsa(RsaKeyPair::generate(size).map_err(failed)?)
@@ -287,6 +289,8 @@ impl SigningKey {
 
     /// The DNSKEY public key field.
     pub fn public_key(&self) -> &[u8] {
+        // dnskey_rdata always comes from dnskey_rdata(): 4 octets of flags,
+        // protocol and algorithm before the key.
         &self.dnskey_rdata[4..]
     }
 
@@ -481,9 +485,15 @@ fn private_from_file(
     match algorithm {
         Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
             let modulus = strip_leading_zeros(file.field("Modulus", path)?);
-            let bits =
-                modulus.len() * 8 - modulus.first().map_or(8, |b| b.leading_zeros() as usize);
-            if !(2048..=8192).contains(&bits) {
+            // Leading zeros are stripped, so the first octet is non-zero.
+            let bits = match modulus.first() {
+                Some(first) => modulus.len() * 8 - first.leading_zeros() as usize,
+                None => 0,
+            };
+            // aws-lc-rs signs with 2048..=8192 bits; RFC 3110 §2: "For
+            // interoperability, the exponent and modulus are each limited to
+            // 4096 bits in length."
+            if !(2048..=4096).contains(&bits) {
                 return Err(KeyError::UnsupportedKeySize { algorithm, bits });
             }
             let components = KeyPairComponents {
@@ -535,7 +545,8 @@ fn private_from_file(
         }
         Algorithm::Ed25519 => {
             let seed = file.field("PrivateKey", path)?;
-            // RFC 8080 §3: the private key is the 32-octet seed.
+            // RFC 8080 §3 defines the public key only; BIND, like RFC 8032
+            // §5.1.5, stores the 32-octet private key (the seed).
             if seed.len() != 32 {
                 return Err(KeyError::KeyRejected {
                     key: name.to_owned(),

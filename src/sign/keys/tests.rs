@@ -419,6 +419,8 @@ fn bind_interop_generated_keys_match_dnssec_dsfromkey() {
         let out = Command::new("dnssec-signzone")
             .args(["-q", "-S", "-o", "example.", "-K"])
             .arg(&dir)
+            .arg("-d") // the dsset- file, which would otherwise land in the cwd
+            .arg(&dir)
             .arg("-f")
             .arg(&signed)
             .arg(&zone)
