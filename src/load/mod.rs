@@ -10,7 +10,6 @@ pub mod lexer;
 mod parser;
 pub mod source;
 pub mod token;
-pub mod ttl;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

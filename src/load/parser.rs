@@ -21,11 +21,12 @@ use std::path::{Path, PathBuf};
 use super::lexer::{Entry, LexError, Lexer};
 use super::source::Source;
 use super::token::Token;
-use super::ttl::parse_ttl;
 use super::{LoadError, LoadFailure, LoadOptions, LoadWarning, Loaded};
 use crate::zone::name::Name;
 use crate::zone::rdata::parse_rdata;
-use crate::zone::record::{soa_minimum, Record, SourcePos};
+use crate::zone::rdata::ttl::{clamp_record_ttl, parse_ttl};
+use crate::zone::rdata::soa_minimum;
+use crate::zone::record::{Record, SourcePos};
 use crate::zone::rtype::{Class, Rtype};
 
 /// Inherited state while reading one file.
@@ -194,9 +195,10 @@ impl<'o> Parser<'o> {
         while i < toks.len() && !toks[i].quoted {
             let t = toks[i].text;
             if ttl.is_none() && t.first().is_some_and(u8::is_ascii_digit) {
-                ttl = Some(parse_ttl(t).ok_or_else(|| {
-                    self.error_at(file, &toks[i], "a TTL from 0 to 2147483647 (RFC 2181 §8)")
-                })?);
+                let v = parse_ttl(t).ok_or_else(|| {
+                    self.error_at(file, &toks[i], "a TTL: seconds or units such as 1h30m")
+                })?;
+                ttl = Some(self.clamp_ttl(v, file, toks[i].line));
             } else if class.is_none() {
                 match Class::from_text(t) {
                     Some(c) => class = Some((c, toks[i])),
@@ -293,9 +295,9 @@ impl<'o> Parser<'o> {
         } else if d.text.eq_ignore_ascii_case(b"$TTL") {
             let t = arg(1, "a TTL after $TTL")?;
             self.no_more(file, entry, 2)?;
-            self.default_ttl = Some(parse_ttl(t.text).ok_or_else(|| {
-                self.error_at(file, &t, "a TTL from 0 to 2147483647 (RFC 2181 §8)")
-            })?);
+            let v = parse_ttl(t.text)
+                .ok_or_else(|| self.error_at(file, &t, "a TTL: seconds or units such as 1h30m"))?;
+            self.default_ttl = Some(self.clamp_ttl(v, file, t.line));
         } else if d.text.eq_ignore_ascii_case(b"$INCLUDE") {
             let t = arg(1, "a file name after $INCLUDE")?;
             let origin = match toks.get(2) {
@@ -341,6 +343,21 @@ impl<'o> Parser<'o> {
             return Err(self.error_at(file, &d, "a directive: $ORIGIN, $TTL or $INCLUDE"));
         }
         Ok(())
+    }
+
+    /// RFC 2181 §8: "Implementations should treat a TTL value received which
+    /// has the most significant bit set as if the entire value received was
+    /// zero." BIND does the same with a warning; so do we.
+    fn clamp_ttl(&mut self, ttl: u32, file: u32, line: u32) -> u32 {
+        let clamped = clamp_record_ttl(ttl);
+        if clamped != ttl {
+            self.out.warnings.push(LoadWarning {
+                file: self.file_name(file),
+                line,
+                message: format!("TTL {ttl} is above 2147483647; using 0 (RFC 2181 §8)"),
+            });
+        }
+        clamped
     }
 
     fn no_more(&self, file: u32, entry: &Entry<'_>, n: usize) -> Result<(), EntryError> {

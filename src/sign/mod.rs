@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::denial::hash::Backend;
 use crate::denial::nsec::{generate_nsecs, insert_rrset};
 use crate::denial::nsec3::{generate_nsec3s, DenialError, Nsec3Params};
-use crate::zone::record::soa_minimum;
+use crate::zone::rdata::soa_minimum;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, Rrset, Zone};
 use rrsig::{labels_field, rrsig_rdata, signed_data, RrsigFields};

@@ -34,7 +34,7 @@ pub fn now() -> i64 {
 
 /// Parses a duration such as `14d`, `1h30m`, `2w`, `3600`.
 pub fn parse_duration(text: &str) -> Option<i64> {
-    crate::load::ttl::parse_ttl(text.as_bytes()).map(i64::from)
+    crate::zone::rdata::ttl::parse_ttl(text.as_bytes()).map(i64::from)
 }
 
 /// Parses an absolute (`YYYYMMDDHHmmSS`, or seconds since the epoch with at

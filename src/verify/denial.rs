@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::{Finding, Report};
 use crate::zone::name::Name;
 use crate::zone::rdata::bitmap::decode_type_bitmap;
-use crate::zone::record::soa_minimum;
+use crate::zone::rdata::soa_minimum;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, NodeFlags, Zone};
 
