@@ -24,8 +24,8 @@ use super::token::Token;
 use super::{LoadError, LoadFailure, LoadOptions, LoadWarning, Loaded};
 use crate::zone::name::Name;
 use crate::zone::rdata::parse_rdata;
-use crate::zone::rdata::ttl::{clamp_record_ttl, parse_ttl};
 use crate::zone::rdata::soa_minimum;
+use crate::zone::rdata::ttl::{clamp_record_ttl, parse_ttl};
 use crate::zone::record::{Record, SourcePos};
 use crate::zone::rtype::{Class, Rtype};
 

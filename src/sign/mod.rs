@@ -60,6 +60,13 @@ pub trait RawSigner: Send + Sync + fmt::Debug {
     /// Signs `signed_data` (RFC 4034 §3.1.8.1) and returns the signature in
     /// the wire format of the key's algorithm.
     fn sign(&self, signed_data: &[u8]) -> Result<Vec<u8>, String>;
+
+    /// Signs a batch, results in input order. Backends with latency (HSM
+    /// pools) override this to keep many requests in flight; the pipeline
+    /// always calls it with one owner-aligned chunk's worth of data.
+    fn sign_batch(&self, items: &[&[u8]]) -> Result<Vec<Vec<u8>>, String> {
+        items.iter().map(|d| self.sign(d)).collect()
+    }
 }
 
 /// A key that will sign the zone, proven to match its published DNSKEY.
@@ -248,51 +255,25 @@ pub fn sign_zone(
             zsk.extend(ksk.iter().copied().filter(|&i| keys[i].algorithm == a));
         }
     }
+    zsk.sort_unstable();
     let ksk = if ksk.is_empty() { zsk.clone() } else { ksk };
     if zsk.is_empty() {
         return Err(SignError::NoKey { what: "the zone data" });
     }
-    let signer = zone.origin.clone();
-    let class = zone.class;
-    let inception = validity::wire_time(opts.inception);
+    let plan = Plan { keys, ksk: &ksk, zsk: &zsk, signer: &zone.origin, class: zone.class, opts };
 
-    let results: Vec<Result<(Vec<Vec<Rrset>>, usize, Vec<usize>), SignError>> = zone
-        .nodes
-        .par_chunks(CHUNK_NODES)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(4096);
-            let mut per_key = vec![0usize; keys.len()];
-            let mut rrsets_signed = 0usize;
-            let mut out = Vec::with_capacity(chunk.len());
-            for node in chunk {
-                let sigs = sign_node(
-                    node,
-                    keys,
-                    &ksk,
-                    &zsk,
-                    &signer,
-                    class,
-                    inception,
-                    opts,
-                    &mut buf,
-                    &mut per_key,
-                )?;
-                rrsets_signed += sigs.len();
-                out.push(sigs);
-            }
-            Ok((out, rrsets_signed, per_key))
-        })
-        .collect();
+    let results: Vec<Result<ChunkOutput, SignError>> =
+        zone.nodes.par_chunks(CHUNK_NODES).map(|chunk| plan.sign_chunk(chunk)).collect();
     let mut stats = SignStats { rrsets_signed: 0, signatures_per_key: vec![0; keys.len()] };
     let mut nodes = zone.nodes.iter_mut();
     // The first error in chunk order is reported: deterministic.
     for r in results {
-        let (chunk, signed, per_key) = r?;
-        stats.rrsets_signed += signed;
-        for (a, b) in stats.signatures_per_key.iter_mut().zip(per_key) {
+        let out = r?;
+        stats.rrsets_signed += out.rrsets_signed;
+        for (a, b) in stats.signatures_per_key.iter_mut().zip(out.per_key) {
             *a += b;
         }
-        for sigs in chunk {
+        for sigs in out.per_node {
             // Invariant: one result per node, in node order.
             let Some(node) = nodes.next() else { break };
             for s in sigs {
@@ -303,58 +284,147 @@ pub fn sign_zone(
     Ok(stats)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn sign_node(
-    node: &Node,
-    keys: &[ZoneKey],
-    ksk: &[usize],
-    zsk: &[usize],
-    signer: &crate::zone::name::Name,
+/// The RRSIGs of one chunk, per node in order.
+struct ChunkOutput {
+    per_node: Vec<Vec<Rrset>>,
+    rrsets_signed: usize,
+    per_key: Vec<usize>,
+}
+
+/// One signature to make.
+struct Job {
+    node: usize,
+    rrset: usize,
+    key: usize,
+    expiration: u32,
+    data: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+struct Plan<'a> {
+    keys: &'a [ZoneKey],
+    ksk: &'a [usize],
+    zsk: &'a [usize],
+    signer: &'a crate::zone::name::Name,
     class: crate::zone::rtype::Class,
-    inception: u32,
-    opts: &SignOptions,
-    buf: &mut Vec<u8>,
-    per_key: &mut [usize],
-) -> Result<Vec<Rrset>, SignError> {
-    let mut out = Vec::new();
-    let labels = labels_field(&node.name);
-    for rrset in &node.rrsets {
-        if !node.is_signed_rrset(rrset.rtype) {
-            continue;
+    opts: &'a SignOptions,
+}
+
+impl Plan<'_> {
+    fn fields(&self, node: &Node, rrset: &Rrset, key: usize, expiration: u32) -> RrsigFields<'_> {
+        let k = &self.keys[key];
+        RrsigFields {
+            type_covered: rrset.rtype,
+            algorithm: k.algorithm,
+            labels: labels_field(&node.name),
+            original_ttl: rrset.ttl,
+            expiration,
+            inception: validity::wire_time(self.opts.inception),
+            key_tag: k.key_tag,
+            signer: self.signer,
         }
-        let use_keys = if matches!(rrset.rtype, Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY) {
-            ksk
-        } else {
-            zsk
-        };
-        let jitter = validity::jitter_for(node.name.as_wire(), rrset.rtype.0, opts.jitter);
-        let expiration = validity::wire_time(opts.expiration - jitter as i64);
-        let mut sigs: Vec<Box<[u8]>> = Vec::with_capacity(use_keys.len());
-        for &k in use_keys {
-            let key = &keys[k];
-            let fields = RrsigFields {
-                type_covered: rrset.rtype,
-                algorithm: key.algorithm,
-                labels,
-                original_ttl: rrset.ttl,
-                expiration,
-                inception,
-                key_tag: key.key_tag,
-                signer,
-            };
-            signed_data(&fields, &node.name, class, rrset, buf);
-            let sig = key.signer.sign(buf).map_err(|reason| SignError::Signer {
-                owner: node.name.to_string(),
-                rtype: rrset.rtype,
-                key_tag: key.key_tag,
-                source: key.source.clone(),
-                reason,
-            })?;
-            per_key[k] += 1;
-            sigs.push(rrsig_rdata(&fields, &sig));
-        }
-        sigs.sort();
-        out.push(Rrset { rtype: Rtype::RRSIG, ttl: rrset.ttl, rdatas: sigs, src: rrset.src });
     }
-    Ok(out)
+
+    /// Builds every signed data of the chunk, has each key sign its share in
+    /// one batch, then assembles the RRSIG RRsets in canonical order.
+    fn sign_chunk(&self, chunk: &[Node]) -> Result<ChunkOutput, SignError> {
+        let mut jobs: Vec<Job> = Vec::new();
+        for (ni, node) in chunk.iter().enumerate() {
+            for (ri, rrset) in node.rrsets.iter().enumerate() {
+                if !node.is_signed_rrset(rrset.rtype) {
+                    continue;
+                }
+                let use_keys = if matches!(rrset.rtype, Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY)
+                {
+                    self.ksk
+                } else {
+                    self.zsk
+                };
+                let jitter =
+                    validity::jitter_for(node.name.as_wire(), rrset.rtype.0, self.opts.jitter);
+                let expiration = validity::wire_time(self.opts.expiration - jitter as i64);
+                for &k in use_keys {
+                    let mut data = Vec::with_capacity(256);
+                    signed_data(
+                        &self.fields(node, rrset, k, expiration),
+                        &node.name,
+                        self.class,
+                        rrset,
+                        &mut data,
+                    );
+                    jobs.push(Job {
+                        node: ni,
+                        rrset: ri,
+                        key: k,
+                        expiration,
+                        data,
+                        signature: Vec::new(),
+                    });
+                }
+            }
+        }
+        let mut per_key = vec![0usize; self.keys.len()];
+        for (k, key) in self.keys.iter().enumerate() {
+            let idx: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].key == k).collect();
+            if idx.is_empty() {
+                continue;
+            }
+            let items: Vec<&[u8]> = idx.iter().map(|&j| jobs[j].data.as_slice()).collect();
+            let sigs = key.signer.sign_batch(&items).map_err(|reason| {
+                let first = &jobs[idx[0]];
+                let node = &chunk[first.node];
+                SignError::Signer {
+                    owner: node.name.to_string(),
+                    rtype: node.rrsets[first.rrset].rtype,
+                    key_tag: key.key_tag,
+                    source: key.source.clone(),
+                    reason,
+                }
+            })?;
+            if sigs.len() != items.len() {
+                let node = &chunk[jobs[idx[0]].node];
+                return Err(SignError::Signer {
+                    owner: node.name.to_string(),
+                    rtype: node.rrsets[jobs[idx[0]].rrset].rtype,
+                    key_tag: key.key_tag,
+                    source: key.source.clone(),
+                    reason: format!(
+                        "the backend returned {} signatures for {} requests",
+                        sigs.len(),
+                        items.len()
+                    ),
+                });
+            }
+            per_key[k] += sigs.len();
+            for (j, sig) in idx.into_iter().zip(sigs) {
+                jobs[j].signature = sig;
+            }
+        }
+        let mut per_node: Vec<Vec<Rrset>> = vec![Vec::new(); chunk.len()];
+        let mut rrsets_signed = 0;
+        let mut i = 0;
+        while i < jobs.len() {
+            let (ni, ri) = (jobs[i].node, jobs[i].rrset);
+            let node = &chunk[ni];
+            let rrset = &node.rrsets[ri];
+            let mut sigs: Vec<Box<[u8]>> = Vec::new();
+            while i < jobs.len() && jobs[i].node == ni && jobs[i].rrset == ri {
+                let j = &jobs[i];
+                sigs.push(rrsig_rdata(
+                    &self.fields(node, rrset, j.key, j.expiration),
+                    &j.signature,
+                ));
+                i += 1;
+            }
+            sigs.sort();
+            rrsets_signed += 1;
+            per_node[ni].push(Rrset {
+                rtype: Rtype::RRSIG,
+                ttl: rrset.ttl,
+                rdatas: sigs,
+                src: rrset.src,
+            });
+        }
+        Ok(ChunkOutput { per_node, rrsets_signed, per_key })
+    }
 }

@@ -22,4 +22,3 @@ pub struct Record {
     pub rdata: Box<[u8]>,
     pub src: SourcePos,
 }
-
