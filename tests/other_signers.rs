@@ -90,7 +90,7 @@ fn ldns_signzone_nsec_and_nsec3_verify() {
     let out3 = dir.path().join("ldns-nsec3.zone");
     run(Command::new("ldns-signzone")
         .current_dir(dir.path())
-        .args(["-n", "-t", "0", "-s", "-", "-f"])
+        .args(["-n", "-t", "0", "-f"])
         .arg(&out3)
         .arg(&zone)
         .args([&ksk, &zsk]));
@@ -106,6 +106,7 @@ fn kzonesign_nsec3_verifies() {
     std::fs::copy(example(), &zone).unwrap();
     let outdir = d.join("out");
     std::fs::create_dir(&outdir).unwrap();
+    std::fs::create_dir(d.join("db")).unwrap();
     let conf = d.join("knot.conf");
     std::fs::write(
         &conf,

@@ -39,7 +39,7 @@ step() {
 
 install_oracles() {
     local tools=(dnssec-verify ldns-verify-zone kzonecheck softhsm2-util named-compilezone
-        ldns-read-zone kzonesign)
+        ldns-read-zone kzonesign keymgr)
     local missing=()
     for tool in "${tools[@]}"; do
         command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -55,7 +55,7 @@ install_oracles() {
     fi
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        softhsm2 ldnsutils bind9-utils knot-dnssecutils </dev/null
+        softhsm2 ldnsutils bind9-utils knot-dnssecutils knot </dev/null
     for tool in "${tools[@]}"; do
         command -v "$tool" >/dev/null 2>&1 || { echo "still missing after install: $tool" >&2; return 1; }
     done
