@@ -31,6 +31,16 @@ impl AtomicOutput {
             .prefix(&format!(".{file_name}."))
             .suffix(".zonesign-tmp")
             .tempfile_in(&dir)?;
+        // The new file takes the old one's permissions; a new output is
+        // world-readable (0644) like the zone files a name server reads.
+        let perms = match std::fs::metadata(target) {
+            Ok(m) => m.permissions(),
+            Err(_) => {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+        };
+        temp.as_file().set_permissions(perms)?;
         Ok(AtomicOutput { temp, target: target.to_path_buf() })
     }
 
