@@ -154,7 +154,7 @@ impl<'a> Lexer<'a> {
                                 });
                             }
                             Some(b'"') => break,
-                            Some(b'\\') => p += 2,
+                            Some(b'\\') => p = (p + 2).min(data.len()),
                             Some(_) => p += 1,
                         }
                     }

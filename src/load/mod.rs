@@ -154,3 +154,6 @@ pub fn fuzz_load(data: &[u8]) {
         let _ = crate::zone::Zone::build(loaded, &opts.origin);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,204 @@
+//! Golden tests for the loader: each directive and construct, and each
+//! error class with its message, line and column.
+
+use super::*;
+use crate::zone::rtype::{Class, Rtype};
+
+fn origin() -> Name {
+    Name::parse(b"example.", &Name::root()).unwrap()
+}
+
+fn load(src: &str) -> Result<Loaded, LoadFailure> {
+    load_bytes(src.as_bytes(), Path::new("z.zone"), &LoadOptions::new(origin()))
+}
+
+/// Loads and returns `owner ttl class type` per record.
+fn summary(src: &str) -> Vec<String> {
+    let l = load(src).unwrap_or_else(|e| panic!("{e}"));
+    l.records.iter().map(|r| format!("{} {} {} {}", r.owner, r.ttl, r.class, r.rtype)).collect()
+}
+
+/// The single error a source produces, as printed.
+fn error(src: &str) -> String {
+    match load(src) {
+        Err(LoadFailure::Syntax(e)) => {
+            assert_eq!(e.len(), 1, "expected one error, got {e:?}");
+            e[0].to_string()
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn rfc1035_section_5_1_origin_owner_inheritance_and_at() {
+    let got = summary(
+        "$TTL 300\n@ SOA ns h 1 2 3 4 5\n  NS ns\nwww A 192.0.2.1\n\tAAAA 2001:db8::1\n$ORIGIN sub\nx TXT \"a\"\n$ORIGIN other.\n@ A 192.0.2.2\n",
+    );
+    assert_eq!(
+        got,
+        [
+            "example. 300 IN SOA",
+            "example. 300 IN NS",
+            "www.example. 300 IN A",
+            "www.example. 300 IN AAAA",
+            "x.sub.example. 300 IN TXT",
+            "other. 300 IN A",
+        ]
+    );
+}
+
+#[test]
+fn rfc2308_section_4_ttl_directive_and_last_explicit_ttl() {
+    // Without $TTL the last explicit TTL is inherited; $TTL then wins.
+    let got = summary("@ 100 SOA ns h 1 2 3 4 5\na A 192.0.2.1\nb 200 A 192.0.2.2\nc A 192.0.2.3\n$TTL 1h30m\nd A 192.0.2.4\ne 2w A 192.0.2.5\n");
+    assert_eq!(
+        got,
+        [
+            "example. 100 IN SOA",
+            "a.example. 100 IN A",
+            "b.example. 200 IN A",
+            "c.example. 200 IN A",
+            "d.example. 5400 IN A",
+            "e.example. 1209600 IN A",
+        ]
+    );
+}
+
+#[test]
+fn ttl_and_class_in_either_order_or_omitted() {
+    let got = summary("$TTL 60\n@ IN 10 SOA ns h 1 2 3 4 5\na 20 IN A 192.0.2.1\nb IN A 192.0.2.2\nc 30 A 192.0.2.3\nd A 192.0.2.4\n");
+    assert_eq!(
+        got,
+        [
+            "example. 10 IN SOA",
+            "a.example. 20 IN A",
+            "b.example. 60 IN A",
+            "c.example. 30 IN A",
+            "d.example. 60 IN A"
+        ]
+    );
+}
+
+#[test]
+fn soa_without_any_ttl_uses_its_minimum_with_a_warning() {
+    let l = load("@ SOA ns h 1 2 3 4 77\nwww A 192.0.2.1\n").unwrap();
+    assert_eq!(l.records[0].ttl, 77);
+    assert_eq!(l.records[1].ttl, 77);
+    assert_eq!(
+        l.warnings[0].to_string(),
+        "z.zone:1: warning: no TTL given and no $TTL: the SOA uses its MINIMUM, 77"
+    );
+}
+
+#[test]
+fn parentheses_comments_quotes_escapes_crlf_and_no_final_newline() {
+    let l = load(
+        "$TTL 1\r\n@ SOA ns h ( 1 ; serial\r\n 2 3 4 5 ) ; end\r\nt TXT \"a;b(c\" \"q\\\"x\" \\#x\r\nw\\.x\\065 A 192.0.2.1",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(l.records.len(), 3);
+    assert_eq!(l.records[2].owner.to_string(), "w\\.xA.example.");
+    let mut s = String::new();
+    crate::zone::rdata::format_rdata(Rtype::TXT, &l.records[1].rdata, &mut s).unwrap();
+    assert_eq!(s, "\"a;b(c\" \"q\\\"x\" \"#x\"");
+}
+
+#[test]
+fn rfc3597_generic_class_type_and_rdata() {
+    let l = load("$TTL 1\n@ CLASS1 SOA ns h 1 2 3 4 5\na CLASS1 TYPE65534 \\# 4 0a0b0c0d\nb TYPE1 \\# 4 c0000201\n").unwrap();
+    assert_eq!(l.records[1].rtype, Rtype(65534));
+    assert_eq!(&*l.records[1].rdata, &[10, 11, 12, 13]);
+    assert_eq!(l.records[2].rtype, Rtype::A);
+    assert_eq!(l.records[2].class, Class::IN);
+}
+
+#[test]
+fn include_is_relative_to_the_including_file_and_its_origin_does_not_leak() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("inc")).unwrap();
+    std::fs::write(
+        dir.path().join("inc/part.zone"),
+        "www A 192.0.2.9\n$ORIGIN deeper\nx A 192.0.2.8\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.zone"),
+        "$TTL 5\n@ SOA ns h 1 2 3 4 5\n$INCLUDE inc/part.zone sub.example.\nafter A 192.0.2.7\n",
+    )
+    .unwrap();
+    let l = load_file(&dir.path().join("main.zone"), &LoadOptions::new(origin()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let owners: Vec<String> = l.records.iter().map(|r| r.owner.to_string()).collect();
+    assert_eq!(owners, ["example.", "www.sub.example.", "x.deeper.sub.example.", "after.example."]);
+    assert_eq!(l.files.len(), 2);
+}
+
+#[test]
+fn include_cycle_and_missing_file_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.zone");
+    std::fs::write(&a, "$TTL 5\n@ SOA ns h 1 2 3 4 5\n$INCLUDE b.zone\n").unwrap();
+    std::fs::write(dir.path().join("b.zone"), "x A 192.0.2.1\n$INCLUDE a.zone\n").unwrap();
+    let e = load_file(&a, &LoadOptions::new(origin())).unwrap_err().to_string();
+    assert!(e.ends_with("b.zone:2:10: expected a file that is not already being read ($INCLUDE cycle), found `a.zone`"), "{e}");
+    std::fs::write(&a, "$TTL 5\n$INCLUDE nope.zone\n").unwrap();
+    let e = load_file(&a, &LoadOptions::new(origin())).unwrap_err().to_string();
+    assert!(e.contains("a.zone:2:10: expected a readable file ("), "{e}");
+}
+
+#[test]
+fn error_classes_name_file_line_column_token_and_expectation() {
+    let soa = "$TTL 1\n@ SOA ns h 1 2 3 4 5\n";
+    let cases: &[(&str, &str)] = &[
+        ("www A 192.0.2.256\n", "z.zone:3:7: expected A RDATA: an IPv4 address, found `192.0.2.256`"),
+        ("www BOGUS 1\n", "z.zone:3:5: expected a record type, found `BOGUS`"),
+        ("www A\n", "z.zone:3:6: expected A RDATA: an IPv4 address, found `end of line`"),
+        ("www 1x A 192.0.2.1\n", "z.zone:3:5: expected a TTL: seconds or units such as 1h30m, found `1x`"),
+        ("www CH A 192.0.2.1\n", "z.zone:3:5: expected class IN, the class of the zone's first record, found `CH`"),
+        (&format!("{} A 192.0.2.1\n", "a".repeat(64)), "z.zone:3:1: expected an owner name (label of 64 octets is longer than 63 (RFC 1035 §2.3.4)), found `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`"),
+        ("a..b A 192.0.2.1\n", "z.zone:3:1: expected an owner name (empty label), found `a..b`"),
+        ("www A 192.0.2.1 )\n", "z.zone:3:17: expected no closing parenthesis without an opening one, found `)`"),
+        ("www TXT \"open\n", "z.zone:3:9: expected a closing quote on the same line, found `\"open`"),
+        ("www MX ( 10\n", "z.zone:3:8: expected a closing parenthesis before the end of the file, found `(`"),
+        ("$ORIGIN\n", "z.zone:3:8: expected a domain name after $ORIGIN, found `end of line`"),
+        ("$TTL 1 2\n", "z.zone:3:8: expected the end of the directive, found `2`"),
+        ("$FOO\n", "z.zone:3:1: expected a directive: $ORIGIN, $TTL or $INCLUDE, found `$FOO`"),
+        ("www ANY \\# 0\n", "z.zone:3:5: expected a data record type, not a meta-type, found `ANY`"),
+        ("www A 192.0.2.1 extra\n", "z.zone:3:17: expected A RDATA: the end of the RDATA, found `extra`"),
+    ];
+    for (line, want) in cases {
+        assert_eq!(error(&format!("{soa}{line}")), *want, "for input line {line:?}");
+    }
+    assert_eq!(
+        error("  A 192.0.2.1\n"),
+        "z.zone:1:3: expected an owner name: the first record cannot inherit one, found `A`"
+    );
+    assert_eq!(error("www A 192.0.2.1\n"), "z.zone:1:5: expected a TTL before the type, or a $TTL directive earlier in the file (RFC 2308 §4), found `A`");
+}
+
+#[test]
+fn up_to_20_errors_are_collected_then_loading_stops() {
+    let src: String = (0..30).map(|i| format!("h{i} A 999.0.0.1\n")).collect();
+    let src = format!("$TTL 1\n@ SOA ns h 1 2 3 4 5\n{src}");
+    match load(&src) {
+        Err(LoadFailure::Syntax(e)) => {
+            assert_eq!(e.len(), 20);
+            assert_eq!(e[0].line, 3);
+            assert_eq!(e[19].line, 22);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn fuzz_entry_point_survives_junk() {
+    for junk in [
+        &b"\xff\xfe(\"\\"[..],
+        b"$INCLUDE /etc/passwd\n",
+        b"@ SOA ( ( ( \n",
+        b"\\",
+        b"a \\# 65536 00\n",
+    ] {
+        fuzz_load(junk);
+    }
+}
