@@ -38,13 +38,11 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
     }
 }
 
-/// Names of NSEC3 records: a single base32hex label of a 20-octet hash
-/// directly below the apex, with only NSEC3 (and RRSIG) RRsets.
+/// Names of NSEC3 records: a single base32hex label of a hash directly
+/// below the apex. Such a name may also own ordinary data (RFC 5155
+/// Appendix A has `2t7b4g4vsa5smi47k61mv5bv1a22bojr.example. A`).
 fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<Vec<u8>> {
     if node.rrset(Rtype::NSEC3).is_none() {
-        return None;
-    }
-    if node.rrsets.iter().any(|r| !matches!(r.rtype, Rtype::NSEC3 | Rtype::RRSIG)) {
         return None;
     }
     if node.name.parent().as_ref() != Some(&zone.origin) {
@@ -337,7 +335,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         .filter(|(_, n)| {
             !n.flags.contains(NodeFlags::BELOW_CUT)
                 && !n.flags.contains(NodeFlags::BELOW_DNAME)
-                && nsec3_hash_of_owner(zone, n).is_none()
+                && !only_nsec3(n)
         })
         .collect();
     let mut need: HashMap<usize, Need> = HashMap::new();
@@ -444,17 +442,26 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     }
 }
 
-/// RFC 5155 §3.2.1 type bitmap of the original owner: its types; at a
-/// delegation NS and DS (and RRSIG when DS is signed); none for an ENT.
+/// A node that holds nothing but NSEC3 records and their signatures: the
+/// owner of an NSEC3, not a name of the zone's data.
+fn only_nsec3(n: &Node) -> bool {
+    !n.rrsets.is_empty() && n.rrsets.iter().all(|r| matches!(r.rtype, Rtype::NSEC3 | Rtype::RRSIG))
+}
+
+/// RFC 5155 §3.2.1 type bitmap of the original owner: "The Type Bit Maps
+/// field identifies the RRSet types that exist at the original owner name";
+/// at a delegation NS and DS (RRSIG when DS is signed); none for an ENT.
+/// An NSEC3 that happens to share the owner name is not the name's data.
 fn expected_nsec3_types(node: &Node) -> Vec<Rtype> {
-    let mut t: Vec<Rtype> = if node.flags.contains(NodeFlags::DELEGATION) {
-        types_of(node)
-            .into_iter()
-            .filter(|t| matches!(*t, Rtype::NS | Rtype::DS | Rtype::RRSIG))
-            .collect()
-    } else {
-        types_of(node)
-    };
+    let delegation = node.flags.contains(NodeFlags::DELEGATION);
+    let mut t: Vec<Rtype> = types_of(node)
+        .into_iter()
+        .filter(|t| !matches!(*t, Rtype::NSEC3 | Rtype::RRSIG))
+        .filter(|t| !delegation || matches!(*t, Rtype::NS | Rtype::DS))
+        .collect();
+    if t.iter().any(|&x| !delegation || x == Rtype::DS) {
+        t.push(Rtype::RRSIG);
+    }
     t.sort();
     t.dedup();
     t
