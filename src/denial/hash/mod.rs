@@ -288,14 +288,17 @@ pub fn nsec3_hash_batch(
         }
         #[cfg(target_arch = "x86_64")]
         Backend::ShaNi => {
+            let mut messages: [FirstMessage; SHANI_STREAMS] =
+                std::array::from_fn(|_| FirstMessage::new());
             for_each_lane_group::<SHANI_STREAMS>(names, salt, out, |group| {
-                shani::nsec3_streams(group, salt, &template, iterations)
+                shani::nsec3_streams(&mut messages, group, salt, &template, iterations)
             });
         }
         #[cfg(target_arch = "x86_64")]
         Backend::Avx2 => {
+            let mut rows: Box<avx2::Rows> = Box::new([[0; AVX2_LANES]; MAX_FIRST_BLOCKS * 16]);
             for_each_lane_group::<AVX2_LANES>(names, salt, out, |group| {
-                avx2::nsec3_lanes(group, salt, &template, iterations)
+                avx2::nsec3_lanes(&mut rows, group, salt, &template, iterations)
             });
         }
         #[cfg(not(target_arch = "x86_64"))]
