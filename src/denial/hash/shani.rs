@@ -27,8 +27,8 @@
 
 use std::arch::x86_64::{
     __m128i, _mm_add_epi32, _mm_blend_epi16, _mm_extract_epi32, _mm_loadu_si128, _mm_set_epi32,
-    _mm_set_epi8, _mm_sha1msg1_epu32, _mm_sha1msg2_epu32, _mm_sha1nexte_epu32,
-    _mm_sha1rnds4_epu32, _mm_shuffle_epi8, _mm_storeu_si128, _mm_xor_si128,
+    _mm_set_epi8, _mm_sha1msg1_epu32, _mm_sha1msg2_epu32, _mm_sha1nexte_epu32, _mm_sha1rnds4_epu32,
+    _mm_shuffle_epi8, _mm_storeu_si128, _mm_xor_si128,
 };
 
 use super::{scalar, FirstMessage, IterationTemplate, DIGEST_LEN};
@@ -127,8 +127,10 @@ fn compress<const N: usize>(
                 if $i >= 4 {
                     let w = &mut w[j];
                     let partial = _mm_sha1msg1_epu32(w[$i % 4], w[($i + 1) % 4]);
-                    w[$i % 4] =
-                        _mm_sha1msg2_epu32(_mm_xor_si128(partial, w[($i + 2) % 4]), w[($i + 3) % 4]);
+                    w[$i % 4] = _mm_sha1msg2_epu32(
+                        _mm_xor_si128(partial, w[($i + 2) % 4]),
+                        w[($i + 3) % 4],
+                    );
                 }
                 let e_plus_w = _mm_sha1nexte_epu32(previous[j], w[j][$i % 4]);
                 previous[j] = abcd[j];
