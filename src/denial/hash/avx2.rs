@@ -35,21 +35,23 @@ pub(super) fn is_supported() -> bool {
 }
 
 /// Words of the first messages, transposed: `rows[t][lane]` is big-endian
-/// word `t` of lane `lane`'s padded message.
-type Rows = [[u32; AVX2_LANES]; MAX_FIRST_BLOCKS * 16];
+/// word `t` of lane `lane`'s padded message. Scratch space, allocated once
+/// per batch by the caller so that its 4.5 KiB are not zeroed for every
+/// group of eight names; rows past the current block count are stale.
+pub(super) type Rows = [[u32; AVX2_LANES]; MAX_FIRST_BLOCKS * 16];
 
 /// NSEC3 hashes of eight names whose first messages have the same block count.
 ///
 /// # Panics
 /// If the CPU lacks AVX2 or the names' first messages differ in block count.
 pub(super) fn nsec3_lanes(
+    rows: &mut Rows,
     names: &[&[u8]; AVX2_LANES],
     salt: &[u8],
     template: &IterationTemplate,
     iterations: u16,
 ) -> [[u8; DIGEST_LEN]; AVX2_LANES] {
     assert!(is_supported(), "AVX2 kernel called on a CPU without AVX2");
-    let mut rows: Rows = [[0; AVX2_LANES]; MAX_FIRST_BLOCKS * 16];
     let mut message = FirstMessage::new();
     let mut blocks = None;
     for (lane, name) in names.iter().enumerate() {
@@ -102,47 +104,62 @@ fn majority(b: __m256i, c: __m256i, d: __m256i) -> __m256i {
 #[inline]
 fn compress(state: &mut [__m256i; 5], w: &mut [__m256i; 16]) {
     let [mut a, mut b, mut c, mut d, mut e] = *state;
-    macro_rules! round {
-        ($f:ident, $k:expr, $w:expr) => {{
-            let temp = _mm256_add_epi32(
-                _mm256_add_epi32(rotate_left::<5, 27>(a), $f(b, c, d)),
-                _mm256_add_epi32(_mm256_add_epi32(e, $k), $w),
-            );
-            e = d;
-            d = c;
-            c = rotate_left::<30, 2>(b);
-            b = a;
-            a = temp;
-        }};
-    }
-    // W_t = ROTL^1(W_{t-3} ^ W_{t-8} ^ W_{t-14} ^ W_{t-16}), ring of 16.
+    let k = scalar::K.map(|k| _mm256_set1_epi32(k as i32));
+    // W_t for t < 16 is the block; after that
+    // W_t = ROTL^1(W_{t-3} ^ W_{t-8} ^ W_{t-14} ^ W_{t-16}), in a ring of 16.
+    // `t` is always a literal expression, so the branch and the indices fold.
     macro_rules! schedule {
         ($t:expr) => {{
-            let t = $t;
-            let x = _mm256_xor_si256(
-                _mm256_xor_si256(w[(t - 3) & 15], w[(t - 8) & 15]),
-                _mm256_xor_si256(w[(t - 14) & 15], w[t & 15]),
-            );
-            w[t & 15] = rotate_left::<1, 31>(x);
+            let t: usize = $t;
+            if t >= 16 {
+                let x = _mm256_xor_si256(
+                    _mm256_xor_si256(w[(t - 3) & 15], w[(t - 8) & 15]),
+                    _mm256_xor_si256(w[(t - 14) & 15], w[t & 15]),
+                );
+                w[t & 15] = rotate_left::<1, 31>(x);
+            }
             w[t & 15]
         }};
     }
-    let k = scalar::K.map(|k| _mm256_set1_epi32(k as i32));
-    for t in 0..16 {
-        round!(choose, k[0], w[t]);
+    // One round, written so that the caller rotates the names instead of
+    // moving five registers: e += ROTL^5(a) + f(b, c, d) + K + W_t;
+    // b = ROTL^30(b).
+    macro_rules! round {
+        ($a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $k:expr, $t:expr) => {{
+            let w_t = schedule!($t);
+            $e = _mm256_add_epi32(
+                _mm256_add_epi32(rotate_left::<5, 27>($a), $f($b, $c, $d)),
+                _mm256_add_epi32(_mm256_add_epi32($e, $k), w_t),
+            );
+            $b = rotate_left::<30, 2>($b);
+        }};
     }
-    for t in 16..20 {
-        round!(choose, k[0], schedule!(t));
+    // Five rounds bring the names back to where they started.
+    macro_rules! five_rounds {
+        ($f:ident, $k:expr, $t:expr) => {{
+            round!(a, b, c, d, e, $f, $k, $t);
+            round!(e, a, b, c, d, $f, $k, $t + 1);
+            round!(d, e, a, b, c, $f, $k, $t + 2);
+            round!(c, d, e, a, b, $f, $k, $t + 3);
+            round!(b, c, d, e, a, $f, $k, $t + 4);
+        }};
     }
-    for t in 20..40 {
-        round!(parity, k[1], schedule!(t));
-    }
-    for t in 40..60 {
-        round!(majority, k[2], schedule!(t));
-    }
-    for t in 60..80 {
-        round!(parity, k[3], schedule!(t));
-    }
+    five_rounds!(choose, k[0], 0);
+    five_rounds!(choose, k[0], 5);
+    five_rounds!(choose, k[0], 10);
+    five_rounds!(choose, k[0], 15);
+    five_rounds!(parity, k[1], 20);
+    five_rounds!(parity, k[1], 25);
+    five_rounds!(parity, k[1], 30);
+    five_rounds!(parity, k[1], 35);
+    five_rounds!(majority, k[2], 40);
+    five_rounds!(majority, k[2], 45);
+    five_rounds!(majority, k[2], 50);
+    five_rounds!(majority, k[2], 55);
+    five_rounds!(parity, k[3], 60);
+    five_rounds!(parity, k[3], 65);
+    five_rounds!(parity, k[3], 70);
+    five_rounds!(parity, k[3], 75);
     for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
         *s = _mm256_add_epi32(*s, v);
     }

@@ -35,37 +35,78 @@ pub fn compress(state: &mut [u32; 5], block: &[u8; 64]) {
 pub fn compress_words(state: &mut [u32; 5], block: &[u32; 16]) {
     let mut w = *block;
     let [mut a, mut b, mut c, mut d, mut e] = *state;
-    for t in 0..80 {
-        // FIPS 180-4 §6.1.2 step 1: W_t = ROTL^1(W_{t-3} ^ W_{t-8} ^ W_{t-14} ^ W_{t-16}),
-        // kept in a ring of 16 words.
-        let word = if t < 16 {
-            w[t]
-        } else {
-            let x = w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15];
-            w[t & 15] = x.rotate_left(1);
+    // FIPS 180-4 §6.1.2 step 1: W_t = ROTL^1(W_{t-3} ^ W_{t-8} ^ W_{t-14} ^ W_{t-16}),
+    // kept in a ring of 16 words. `t` is always a literal expression, so the
+    // branch and the indices fold away.
+    macro_rules! schedule {
+        ($t:expr) => {{
+            let t: usize = $t;
+            if t >= 16 {
+                let x = w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15];
+                w[t & 15] = x.rotate_left(1);
+            }
             w[t & 15]
-        };
-        // FIPS 180-4 §4.1.1: Ch, Parity, Maj, Parity.
-        let f = match t / 20 {
-            0 => d ^ (b & (c ^ d)),
-            2 => (b & c) | (d & (b | c)),
-            _ => b ^ c ^ d,
-        };
-        let temp = a
-            .rotate_left(5)
-            .wrapping_add(f)
-            .wrapping_add(e)
-            .wrapping_add(K[t / 20])
-            .wrapping_add(word);
-        e = d;
-        d = c;
-        c = b.rotate_left(30);
-        b = a;
-        a = temp;
+        }};
     }
+    // FIPS 180-4 §6.1.2 step 3, with the five-register shuffle done by
+    // renaming: e += ROTL^5(a) + f(b, c, d) + K + W_t; b = ROTL^30(b).
+    macro_rules! round {
+        ($a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $k:expr, $t:expr) => {{
+            let w_t = schedule!($t);
+            $e = $e
+                .wrapping_add($a.rotate_left(5))
+                .wrapping_add($f($b, $c, $d))
+                .wrapping_add($k)
+                .wrapping_add(w_t);
+            $b = $b.rotate_left(30);
+        }};
+    }
+    macro_rules! five_rounds {
+        ($f:ident, $k:expr, $t:expr) => {{
+            round!(a, b, c, d, e, $f, $k, $t);
+            round!(e, a, b, c, d, $f, $k, $t + 1);
+            round!(d, e, a, b, c, $f, $k, $t + 2);
+            round!(c, d, e, a, b, $f, $k, $t + 3);
+            round!(b, c, d, e, a, $f, $k, $t + 4);
+        }};
+    }
+    five_rounds!(choose, K[0], 0);
+    five_rounds!(choose, K[0], 5);
+    five_rounds!(choose, K[0], 10);
+    five_rounds!(choose, K[0], 15);
+    five_rounds!(parity, K[1], 20);
+    five_rounds!(parity, K[1], 25);
+    five_rounds!(parity, K[1], 30);
+    five_rounds!(parity, K[1], 35);
+    five_rounds!(majority, K[2], 40);
+    five_rounds!(majority, K[2], 45);
+    five_rounds!(majority, K[2], 50);
+    five_rounds!(majority, K[2], 55);
+    five_rounds!(parity, K[3], 60);
+    five_rounds!(parity, K[3], 65);
+    five_rounds!(parity, K[3], 70);
+    five_rounds!(parity, K[3], 75);
     for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
         *s = s.wrapping_add(v);
     }
+}
+
+/// FIPS 180-4 §4.1.1 Ch(b, c, d) = (b & c) ^ (!b & d), as d ^ (b & (c ^ d)).
+#[inline(always)]
+fn choose(b: u32, c: u32, d: u32) -> u32 {
+    d ^ (b & (c ^ d))
+}
+
+/// FIPS 180-4 §4.1.1 Parity(b, c, d) = b ^ c ^ d.
+#[inline(always)]
+fn parity(b: u32, c: u32, d: u32) -> u32 {
+    b ^ c ^ d
+}
+
+/// FIPS 180-4 §4.1.1 Maj(b, c, d), as (b & c) | (d & (b | c)).
+#[inline(always)]
+fn majority(b: u32, c: u32, d: u32) -> u32 {
+    (b & c) | (d & (b | c))
 }
 
 /// Serialises a SHA-1 state as the 20-octet big-endian digest.

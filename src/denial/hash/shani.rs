@@ -42,25 +42,26 @@ pub(super) fn is_supported() -> bool {
 }
 
 /// NSEC3 hashes of `N` names whose first messages have the same block count.
+/// `messages` is scratch space, allocated once per batch by the caller.
 ///
 /// # Panics
 /// If the CPU lacks the features ([`is_supported`]) or the names' first
 /// messages differ in block count.
 pub(super) fn nsec3_streams<const N: usize>(
+    messages: &mut [FirstMessage; N],
     names: &[&[u8]; N],
     salt: &[u8],
     template: &IterationTemplate,
     iterations: u16,
 ) -> [[u8; DIGEST_LEN]; N] {
     assert!(is_supported(), "SHA-NI kernel called on a CPU without SHA extensions");
-    let mut messages: [FirstMessage; N] = std::array::from_fn(|_| FirstMessage::new());
     for (message, name) in messages.iter_mut().zip(names) {
         message.fill(name, salt);
     }
     let blocks = messages[0].blocks;
     assert!(messages.iter().all(|m| m.blocks == blocks), "lanes differ in block count");
     // SAFETY: the required CPU features were checked just above.
-    unsafe { nsec3_kernel(&messages, template, iterations) }
+    unsafe { nsec3_kernel(messages, template, iterations) }
 }
 
 /// Index shuffle that reverses all 16 bytes: big-endian words, `W[4i]` in
