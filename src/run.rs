@@ -283,6 +283,9 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
             k.key_tag, k.algorithm, k.role, k.signatures, k.source
         ));
     }
+    if let Some(backend) = report.denial.as_ref().and_then(|d| d.nsec3_hash_backend) {
+        s.push_str(&format!("  NSEC3 hashing: {backend} backend ({})\n", crate::denial::hash::Backend::detection()));
+    }
     if let Some(v) = &report.verification {
         s.push_str(&format!(
             "  verified: {} signatures over {} RRsets, {} NSEC, {} NSEC3, {} warnings\n",

@@ -3,11 +3,7 @@
 # (algorithm 13) and checks the result with an independent validator.
 #
 # Usage: tools/run-example.sh [OUTPUT_DIR]   (default: a new temporary directory)
-#
-# NOTE: written for the planned CLI; `zonesign keygen` and `zonesign sign` do not exist yet:
-#   zonesign keygen --algorithm 13 --ksk ORIGIN --key-dir DIR
-#   zonesign keygen --algorithm 13 --zsk ORIGIN --key-dir DIR
-#   zonesign sign ZONE --origin ORIGIN --key-dir DIR --output OUT
+# On a fresh Debian machine as root it installs bind9-utils for the independent check.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,7 +24,10 @@ ls -l "$work/keys"
 echo "==== sign $zone"
 "$zonesign" sign "$zone" --origin "$origin" --key-dir "$work/keys" --output "$work/example.zone.signed"
 
-echo "==== independent check (dnssec-verify, if installed)"
+echo "==== independent check (dnssec-verify, BIND)"
+if ! command -v dnssec-verify >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-utils </dev/null
+fi
 if command -v dnssec-verify >/dev/null 2>&1; then
     dnssec-verify -o "$origin" "$work/example.zone.signed"
 else
