@@ -94,6 +94,7 @@ fn check_fmt(input: &Path, origin: &str, ldns: Ldns) {
         .arg(input)
         .args(["--origin", origin, "--output"])
         .arg(&output));
+    assert!(output.is_file(), "zonesign fmt exited 0 but wrote no {}", output.display());
 
     eprintln!("oracle named-compilezone: {}", input.display());
     let before = bind_records(origin, input);

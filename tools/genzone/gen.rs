@@ -377,7 +377,7 @@ pub fn write_zone(config: &Config, out: &mut impl Write) -> io::Result<Stats> {
             let second = if rng.percent(90) { provider } else { rng.below(POOL_PROVIDERS) };
             for (host, p) in [("ns1", provider), ("ns2", second)] {
                 let stem = POOL_STEMS[(p % POOL_STEMS.len() as u64) as usize];
-                let tld = pool_tlds[(p % pool_tlds.len() as u64) as usize];
+                let tld = pool_tlds[(p / 7 % pool_tlds.len() as u64) as usize];
                 writeln!(out, "{child}\tNS\t{host}.{stem}{p}.{tld}.")?;
             }
             stats.ns_records += 2;
