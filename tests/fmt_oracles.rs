@@ -35,7 +35,9 @@ const FIXTURES: &[(&str, Ldns)] = &[
     ("06-no-final-newline.zone", Ldns::Run),
     (
         "07-bind-only.zone",
-        Ldns::Skip("ldns-read-zone reads a relative $ORIGIN as absolute and rejects class-before-TTL"),
+        Ldns::Skip(
+            "ldns-read-zone reads a relative $ORIGIN as absolute and rejects class-before-TTL",
+        ),
     ),
 ];
 
@@ -68,7 +70,13 @@ fn ldns_records(file: &Path) -> BTreeSet<String> {
 }
 
 /// Panics with the records only one side has, if the two readings differ.
-fn assert_same(oracle: &str, input: &Path, output: &Path, a: &BTreeSet<String>, b: &BTreeSet<String>) {
+fn assert_same(
+    oracle: &str,
+    input: &Path,
+    output: &Path,
+    a: &BTreeSet<String>,
+    b: &BTreeSet<String>,
+) {
     if a == b {
         eprintln!("{oracle}: {} records agree for {}", a.len(), input.display());
         return;
@@ -108,7 +116,9 @@ fn check_fmt(input: &Path, origin: &str, ldns: Ldns) {
             let before = ldns_records(input);
             assert_same("ldns-read-zone", input, &output, &before, &ldns_records(&output));
         }
-        Ldns::Skip(reason) => eprintln!("oracle ldns-read-zone skipped for {}: {reason}", input.display()),
+        Ldns::Skip(reason) => {
+            eprintln!("oracle ldns-read-zone skipped for {}: {reason}", input.display())
+        }
     }
 }
 
@@ -125,7 +135,9 @@ fn every_fixture_is_listed() {
     let dir = common::repo_path("test-data/constructs");
     let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|entry| entry.expect("readable directory entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry.expect("readable directory entry").file_name().to_string_lossy().into_owned()
+        })
         .filter(|name| name.ends_with(".zone"))
         .collect();
     let listed: BTreeSet<String> = FIXTURES.iter().map(|(name, _)| (*name).to_owned()).collect();

@@ -84,7 +84,9 @@ pub struct Rng {
 impl Rng {
     pub fn new(seed: u64) -> Self {
         let mut sm = seed;
-        Rng { s: [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)] }
+        Rng {
+            s: [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)],
+        }
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -146,9 +148,8 @@ fn ldh_label(rng: &mut Rng, out: &mut Vec<u8>) {
 
 /// Lowercase Unicode code points that an IDN registry would accept, one script per label.
 fn unicode_label(rng: &mut Rng) -> Vec<u32> {
-    const LATIN_EXTRA: &[u32] = &[
-        0xE4, 0xF6, 0xFC, 0xDF, 0xE9, 0xE8, 0xE0, 0xE7, 0xF1, 0xE5, 0xF8, 0xE6, 0x142, 0x17C,
-    ];
+    const LATIN_EXTRA: &[u32] =
+        &[0xE4, 0xF6, 0xFC, 0xDF, 0xE9, 0xE8, 0xE0, 0xE7, 0xF1, 0xE5, 0xF8, 0xE6, 0x142, 0x17C];
     loop {
         let script = rng.below(3);
         let len = match script {
@@ -195,7 +196,8 @@ pub fn punycode(input: &[u32]) -> String {
         k + (BASE - TMIN + 1) * delta / (delta + SKEW)
     }
 
-    let mut output: String = input.iter().filter(|&&c| c < 0x80).map(|&c| c as u8 as char).collect();
+    let mut output: String =
+        input.iter().filter(|&&c| c < 0x80).map(|&c| c as u8 as char).collect();
     let basic = output.len() as u32;
     let mut handled = basic;
     if basic > 0 {
@@ -256,7 +258,9 @@ fn idn_label(rng: &mut Rng, out: &mut Vec<u8>) {
 /// FNV-1a, enough to remember which labels were handed out (equal labels hash equal;
 /// a collision of different labels only costs a redraw, never a duplicate).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xCBF2_9CE4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3))
+    bytes
+        .iter()
+        .fold(0xCBF2_9CE4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3))
 }
 
 fn write_ipv4(rng: &mut Rng, out: &mut impl Write) -> io::Result<()> {
@@ -316,10 +320,7 @@ pub fn write_zone(config: &Config, out: &mut impl Write) -> io::Result<Stats> {
     )?;
     writeln!(out, "$ORIGIN {origin}")?;
     writeln!(out, "$TTL 86400")?;
-    writeln!(
-        out,
-        "@\t86400\tIN\tSOA\ta.nic hostmaster.nic 2026082201 1800 900 2419200 3600"
-    )?;
+    writeln!(out, "@\t86400\tIN\tSOA\ta.nic hostmaster.nic 2026082201 1800 900 2419200 3600")?;
     stats.records += 1;
     // Apex NS with their addresses (in-zone, below the non-delegated name "nic").
     for host in ["a.nic", "b.nic", "c.nic"] {
@@ -447,7 +448,9 @@ mod tests {
             for label in owner.split('.') {
                 assert!(!label.is_empty() && label.len() <= 63, "bad label {label:?}");
                 assert!(!label.starts_with('-') && !label.ends_with('-'), "{label:?}");
-                assert!(label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+                assert!(label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
                 if !label.starts_with("xn--") && label.len() >= 4 {
                     assert_ne!(&label[2..4], "--", "reserved R-LDH label {label:?}");
                 }
