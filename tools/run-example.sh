@@ -28,6 +28,11 @@ ls -l "$work/keys"
 echo "==== sign $zone"
 "$zonesign" sign "$zone" --origin "$origin" --key-dir "$work/keys" --output "$work/example.zone.signed"
 
+if [ ! -s "$work/example.zone.signed" ]; then
+    echo "FAILED: zonesign sign wrote no $work/example.zone.signed" >&2
+    exit 1
+fi
+
 echo "==== independent check (dnssec-verify, if installed)"
 if command -v dnssec-verify >/dev/null 2>&1; then
     dnssec-verify -o "$origin" "$work/example.zone.signed"
