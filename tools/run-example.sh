@@ -24,6 +24,11 @@ ls -l "$work/keys"
 echo "==== sign $zone"
 "$zonesign" sign "$zone" --origin "$origin" --key-dir "$work/keys" --output "$work/example.zone.signed"
 
+if [ ! -s "$work/example.zone.signed" ]; then
+    echo "FAILED: zonesign sign wrote no $work/example.zone.signed" >&2
+    exit 1
+fi
+
 echo "==== independent check (dnssec-verify, BIND)"
 if ! command -v dnssec-verify >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-utils </dev/null

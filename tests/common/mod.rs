@@ -26,17 +26,14 @@ pub fn repo_path(relative: &str) -> PathBuf {
 /// A fresh scratch directory, removed when dropped (kept if `ZONESIGN_KEEP_TMP` is set,
 /// so a failing test's files can be inspected).
 pub fn tempdir() -> tempfile::TempDir {
+    let keep = std::env::var_os("ZONESIGN_KEEP_TMP").is_some();
     let dir = tempfile::Builder::new()
         .prefix("zonesign-test-")
+        .disable_cleanup(keep)
         .tempdir()
         .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
-    if std::env::var_os("ZONESIGN_KEEP_TMP").is_some() {
+    if keep {
         eprintln!("keeping {}", dir.path().display());
-        let kept = dir.into_path();
-        return tempfile::Builder::new()
-            .prefix("kept-")
-            .tempdir_in(kept)
-            .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
     }
     dir
 }

@@ -56,7 +56,7 @@ fn run(args: &Args) -> io::Result<gen::Stats> {
         Some(path) => {
             let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
             let stats = gen::write_zone(&config, &mut out)?;
-            out.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()?;
+            out.flush()?;
             stats
         }
         None => {
