@@ -284,7 +284,10 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
         ));
     }
     if let Some(backend) = report.denial.as_ref().and_then(|d| d.nsec3_hash_backend) {
-        s.push_str(&format!("  NSEC3 hashing: {backend} backend ({})\n", crate::denial::hash::Backend::detection()));
+        s.push_str(&format!(
+            "  NSEC3 hashing: {backend} backend ({})\n",
+            crate::denial::hash::Backend::detection()
+        ));
     }
     if let Some(v) = &report.verification {
         s.push_str(&format!(

@@ -108,3 +108,6 @@ pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
     w.flush()?;
     w.into_inner().into_inner().map_err(|e| e.into_error())
 }
+
+#[cfg(test)]
+mod tests;
