@@ -1,0 +1,110 @@
+//! The JSON report of `zonesign sign`, the DS file for the parent and the
+//! trust-anchor check of `zonesign verify`, CDS/CDNSKEY publication.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn zonesign() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zonesign"))
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{cmd:?}: {text}");
+    text
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.zone")
+}
+
+fn keys(dir: &Path) -> PathBuf {
+    let k = dir.join("keys");
+    std::fs::create_dir_all(&k).unwrap();
+    for role in ["--ksk", "--zsk"] {
+        run(zonesign().args(["keygen", "example.", "-a", "14", role, "--key-dir"]).arg(&k));
+    }
+    k
+}
+
+#[test]
+fn report_ds_file_trust_anchor_and_cds() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let out = dir.path().join("signed.zone");
+    let report = dir.path().join("report.json");
+    let ds = dir.path().join("dsset");
+    run(zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--cds", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report)
+        .arg("--ds")
+        .arg(&ds));
+
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["zone"], "example.");
+    assert_eq!(r["serial"], 2026082201);
+    assert_eq!(r["outcome"], "signed");
+    assert_eq!(r["input_sha256"].as_str().unwrap().len(), 64);
+    let out_sha = r["output_sha256"].as_str().unwrap();
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &std::fs::read(&out).unwrap());
+    assert_eq!(out_sha, data_encoding::HEXLOWER.encode(d.as_ref()));
+    let key_reports = r["keys"].as_array().unwrap();
+    assert_eq!(key_reports.len(), 2);
+    assert!(key_reports
+        .iter()
+        .all(|k| k["signatures"].as_u64().unwrap() > 0 && k["algorithm"] == 14));
+    assert_eq!(r["verification"]["counts"]["signatures_failed"], 0);
+    let stages: Vec<&str> =
+        r["timeline"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(stages, ["keys", "load", "denial", "sign", "write", "verify"]);
+    assert!(r["timeline"][0]["start_utc"].as_str().unwrap().ends_with('Z'));
+
+    // RFC 7344: CDS and CDNSKEY at the apex, signed by the KSK; validators accept.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.lines().any(|l| l.split_whitespace().nth(3) == Some("CDS")));
+    assert!(text.lines().any(|l| l.split_whitespace().nth(3) == Some("CDNSKEY")));
+    run(Command::new("dnssec-verify").args(["-q", "-o", "example."]).arg(&out));
+    run(Command::new("kzonecheck").args(["-d", "on", "-o", "example."]).arg(&out));
+
+    // The DS file: digest 2 and, for algorithm 14, digest 4 (RFC 6605 §2),
+    // equal to what BIND derives from the zone's DNSKEY.
+    let ds_text = std::fs::read_to_string(&ds).unwrap();
+    let digests: Vec<&str> =
+        ds_text.lines().map(|l| l.split_whitespace().nth(6).unwrap()).collect();
+    assert_eq!(digests, ["2", "4"]);
+    let bind = run(Command::new("dnssec-dsfromkey").args(["-2", "-f"]).arg(&out).arg("example."));
+    let bind_digest = bind.split_whitespace().last().unwrap().to_ascii_uppercase();
+    assert!(ds_text.to_ascii_uppercase().contains(&bind_digest), "{ds_text} vs {bind}");
+
+    // RFC 4035 §4.4: the DS as trust anchor verifies the chain.
+    run(zonesign().args(["verify", "-q", "-o", "example.", "--trust-anchor"]).arg(&ds).arg(&out));
+    // Another zone's DS does not.
+    let other = tempfile::tempdir().unwrap();
+    let k2 = keys(other.path());
+    let ds2 = other.path().join("dsset");
+    run(zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--key-dir"])
+        .arg(&k2)
+        .arg("--output")
+        .arg(other.path().join("s.zone"))
+        .arg("--ds")
+        .arg(&ds2));
+    let o = zonesign()
+        .args(["verify", "-q", "-o", "example.", "--trust-anchor"])
+        .arg(&ds2)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("trust-anchor-mismatch"));
+}
