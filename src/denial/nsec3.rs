@@ -82,7 +82,7 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<(usize, Vec<Rtype>)> {
         .map(|n| {
             n.flags.is_authoritative()
                 && !n.flags.contains(NodeFlags::ENT)
-                && !(opt_out == OptOut::Enabled && insecure(n))
+                && (opt_out == OptOut::Disabled || !insecure(n))
                 && !is_nsec3_node(n)
         })
         .collect();

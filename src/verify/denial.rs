@@ -42,9 +42,7 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
 /// below the apex. Such a name may also own ordinary data (RFC 5155
 /// Appendix A has `2t7b4g4vsa5smi47k61mv5bv1a22bojr.example. A`).
 fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<Vec<u8>> {
-    if node.rrset(Rtype::NSEC3).is_none() {
-        return None;
-    }
+    node.rrset(Rtype::NSEC3)?;
     if node.name.parent().as_ref() != Some(&zone.origin) {
         return None;
     }
