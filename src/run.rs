@@ -405,6 +405,7 @@ fn sign_inner(
             path,
             &origin,
             cfg.allow_degraded_pool,
+            cfg.csk,
             &mut keys,
             &mut report.hsms,
         )?),

@@ -22,6 +22,7 @@ pub fn attach(
     path: &Path,
     origin: &Name,
     allow_degraded_pool: bool,
+    all_csk: bool,
     keys: &mut Vec<ZoneKey>,
     hsms: &mut Vec<HsmReport>,
 ) -> Result<Arc<Pool>, Failure> {
@@ -33,6 +34,15 @@ pub fn attach(
     })?;
     *hsms = pool.reports();
     let hsm_keys = pool.zone_keys(origin).map_err(Failure::Hsm)?;
+    // A lone software key was made a CSK because it was alone; beside HSM
+    // keys it takes the role its flags say (a KSK file with HSM ZSKs).
+    if let [lone] = keys.as_mut_slice() {
+        if lone.role == KeyRole::Csk && !all_csk {
+            let flags = u16::from_be_bytes([lone.dnskey[0], lone.dnskey[1]]);
+            let sep = flags & crate::sign::keys::FLAG_SEP != 0;
+            lone.role = if sep { KeyRole::Ksk } else { KeyRole::Zsk };
+        }
+    }
     keys.extend(hsm_keys);
     let named: Vec<(&str, &[u8])> = keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
     check_collisions(&named).map_err(Failure::Key)?;
