@@ -300,16 +300,20 @@ fn pkcs8_imported_with_softhsm2_util_signs_through_three_tokens() {
     for t in TOKENS {
         import(&hsm, &pem, "csk.pem", t, "01", "csk");
     }
-    let key_file = hsm.path("K.+013+csk.key");
-    write_key_file(&key_file, ".", 257, &public);
-    let pool = hsm.pool("pool.toml", 2, &key_section("csk", "01", "csk", &key_file));
+    let key_file = hsm.path("K.+013+zsk.key");
+    write_key_file(&key_file, ".", 256, &public);
+    let pool = hsm.pool("pool.toml", 2, &key_section("zsk", "01", "csk", &key_file));
+    let ksk_dir = hsm.path("ksk");
+    std::fs::create_dir(&ksk_dir).expect("ksk dir");
+    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
     let signed = hsm.path("root.signed");
     let report = hsm.path("report.json");
     hsm.ok(hsm
         .zonesign()
         .arg("sign")
         .arg(data("root.zone"))
-        .args(["--origin", "."])
+        .args(["--origin", ".", "--key-dir"])
+        .arg(&ksk_dir)
         .arg("--hsm-config")
         .arg(&pool)
         .arg("--output")
