@@ -271,8 +271,19 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
     use zonesign::sign::pkcs11::cli;
     match command {
         HsmCommand::Check { hsm_config, json } => cli::hsm_check(&hsm_config, json),
-        HsmCommand::Keygen { hsm_config, origin, algorithm, ksk, zsk: _, bits, id, label, key_dir } => {
-            let role = if ksk { zonesign::sign::KeyRole::Ksk } else { zonesign::sign::KeyRole::Zsk };
+        HsmCommand::Keygen {
+            hsm_config,
+            origin,
+            algorithm,
+            ksk,
+            zsk: _,
+            bits,
+            id,
+            label,
+            key_dir,
+        } => {
+            let role =
+                if ksk { zonesign::sign::KeyRole::Ksk } else { zonesign::sign::KeyRole::Zsk };
             cli::hsm_keygen(&cli::HsmKeygenConfig {
                 hsm_config,
                 origin,
@@ -286,7 +297,14 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
             .map(|p| println!("{}", p.display()))
         }
         HsmCommand::Bench { hsm_config, duration, sessions, zone, origin, json } => {
-            cli::hsm_bench(&cli::HsmBenchConfig { hsm_config, duration, sessions, zone, origin, json })
+            cli::hsm_bench(&cli::HsmBenchConfig {
+                hsm_config,
+                duration,
+                sessions,
+                zone,
+                origin,
+                json,
+            })
         }
     }
 }

@@ -42,7 +42,7 @@ pub enum Failure {
     },
     Key(KeyError),
     /// An HSM pool problem: configuration, login, proof (issue 4).
-    Hsm(crate::sign::pkcs11::HsmError),
+    Hsm(Box<crate::sign::pkcs11::HsmError>),
     Sign(SignError),
     /// The written zone did not pass verification; the report says why.
     Verification {
@@ -58,7 +58,9 @@ impl Failure {
             Failure::Load(LoadFailure::Io { .. }) | Failure::Io { .. } => Exit::Io,
             Failure::Load(LoadFailure::Syntax(_)) | Failure::Zone(_) => Exit::BadInput,
             Failure::Key(_) => Exit::KeyProblem,
-            Failure::Hsm(crate::sign::pkcs11::HsmError::Config { .. }) => Exit::Usage,
+            Failure::Hsm(e) if matches!(**e, crate::sign::pkcs11::HsmError::Config { .. }) => {
+                Exit::Usage
+            }
             Failure::Hsm(_) => Exit::KeyProblem,
             Failure::Sign(SignError::Denial(_)) => Exit::BadInput,
             Failure::Sign(_) | Failure::Verification { .. } => Exit::VerificationFailed,

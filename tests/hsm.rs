@@ -206,11 +206,8 @@ fn keygen_and_sign(alg: u8) {
         ]));
         let key_file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         assert!(key_file.exists(), "hsm keygen printed {}", key_file.display());
-        let pool = hsm.pool(
-            &format!("pool-{tag}.toml"),
-            2,
-            &key_section("zsk", id, &label, &key_file),
-        );
+        let pool =
+            hsm.pool(&format!("pool-{tag}.toml"), 2, &key_section("zsk", id, &label, &key_file));
         hsm.ok(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
         let signed = hsm.path(&format!("{tag}.signed"));
         let report = hsm.path(&format!("{tag}.json"));
@@ -257,8 +254,8 @@ fn keygen_pool_signs_with_ed25519_through_three_tokens() {
 fn p256_pem() -> (String, Vec<u8>) {
     let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
         .expect("generate");
-    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref())
-        .expect("parse");
+    let pair =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref()).expect("parse");
     let public = pair.public_key().as_ref()[1..].to_vec();
     let b64 = data_encoding::BASE64.encode(doc.as_ref());
     let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");

@@ -187,8 +187,8 @@ fn bench_software(
     threads: usize,
     duration: Duration,
 ) -> Result<BenchRow, HsmError> {
-    let key = crate::sign::keys::generate(algorithm, &Name::root(), 256, None)
-        .map_err(HsmError::Key)?;
+    let key =
+        crate::sign::keys::generate(algorithm, &Name::root(), 256, None).map_err(HsmError::Key)?;
     let data = [0x5au8; 160];
     let start = Instant::now();
     let lat: Vec<u64> = std::thread::scope(|scope| {
@@ -306,12 +306,14 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
     let pool_row = bench_pool(config, callers, req.duration)?;
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let soft1 = bench_software(algorithm, 1, req.duration)?;
-    let soft_n = if threads > 1 { Some(bench_software(algorithm, threads, req.duration)?) } else { None };
+    let soft_n =
+        if threads > 1 { Some(bench_software(algorithm, threads, req.duration)?) } else { None };
     let projection = match &req.zone {
         None => None,
         Some((path, origin)) => {
-            let loaded = crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
-                .map_err(|e| HsmError::Config { path: path.clone(), reason: e.to_string() })?;
+            let loaded =
+                crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
+                    .map_err(|e| HsmError::Config { path: path.clone(), reason: e.to_string() })?;
             let zone = crate::zone::Zone::build(loaded, origin)
                 .map_err(|e| HsmError::Config { path: path.clone(), reason: e.to_string() })?;
             let zsks = config.keys.iter().filter(|k| k.role != crate::sign::KeyRole::Ksk).count();

@@ -15,6 +15,10 @@ use crate::sign::keys::{check_collisions, Algorithm};
 use crate::sign::{KeyRole, ZoneKey};
 use crate::zone::name::Name;
 
+fn hsm_failure(e: HsmError) -> Failure {
+    Failure::Hsm(Box::new(e))
+}
+
 /// For `sign`: opens and proves the pool, appends its keys to `keys`, and
 /// re-runs the key tag collision check over software and HSM keys together.
 /// `hsms` receives every HSM's state, also when this fails.
@@ -26,14 +30,14 @@ pub fn attach(
     keys: &mut Vec<ZoneKey>,
     hsms: &mut Vec<HsmReport>,
 ) -> Result<Arc<Pool>, Failure> {
-    let config = HsmConfig::load(path).map_err(Failure::Hsm)?;
+    let config = HsmConfig::load(path).map_err(hsm_failure)?;
     let degraded = if allow_degraded_pool { Degraded::Allow } else { Degraded::Refuse };
     let pool = open_pool(&config, degraded).map_err(|f| {
         *hsms = f.hsms;
-        Failure::Hsm(f.error)
+        Failure::Hsm(Box::new(f.error))
     })?;
     *hsms = pool.reports();
-    let hsm_keys = pool.zone_keys(origin).map_err(Failure::Hsm)?;
+    let hsm_keys = pool.zone_keys(origin).map_err(hsm_failure)?;
     // A lone software key was made a CSK because it was alone; beside HSM
     // keys it takes the role its flags say (a KSK file with HSM ZSKs).
     if let [lone] = keys.as_mut_slice() {
@@ -44,19 +48,22 @@ pub fn attach(
         }
     }
     keys.extend(hsm_keys);
-    let named: Vec<(&str, &[u8])> = keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
+    let named: Vec<(&str, &[u8])> =
+        keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
     check_collisions(&named).map_err(Failure::Key)?;
     Ok(pool)
 }
 
 /// `zonesign hsm check`.
 pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
-    let config = HsmConfig::load(config_path).map_err(Failure::Hsm)?;
-    config.require_keys().map_err(Failure::Hsm)?;
+    let config = HsmConfig::load(config_path).map_err(hsm_failure)?;
+    config.require_keys().map_err(hsm_failure)?;
     let (reports, failures) = check(&config);
     if json {
-        let text = serde_json::to_string_pretty(&reports)
-            .map_err(|e| Failure::Io { path: PathBuf::from("-"), source: std::io::Error::other(e) })?;
+        let text = serde_json::to_string_pretty(&reports).map_err(|e| Failure::Io {
+            path: PathBuf::from("-"),
+            source: std::io::Error::other(e),
+        })?;
         println!("{text}");
     } else {
         for r in &reports {
@@ -75,7 +82,7 @@ pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(Failure::Hsm(HsmError::Proof { failures, degraded_allowed: false }))
+        Err(hsm_failure(HsmError::Proof { failures, degraded_allowed: false }))
     }
 }
 
@@ -111,7 +118,7 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
     let id = data_encoding::HEXLOWER_PERMISSIVE
         .decode(cfg.id.as_bytes())
         .map_err(|_| Failure::Usage(format!("--id `{}` is not hex (CKA_ID)", cfg.id)))?;
-    let config = HsmConfig::load(&cfg.hsm_config).map_err(Failure::Hsm)?;
+    let config = HsmConfig::load(&cfg.hsm_config).map_err(hsm_failure)?;
     let key_dir = cfg.key_dir.clone().unwrap_or_else(|| {
         cfg.hsm_config.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
     });
@@ -127,7 +134,7 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
             key_dir,
         },
     )
-    .map_err(Failure::Hsm)?;
+    .map_err(hsm_failure)?;
     eprintln!(
         "zonesign: key tag {} imported into {} and proven in every HSM",
         result.key_tag,
@@ -174,12 +181,14 @@ pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
     if cfg.sessions.is_empty() || cfg.sessions.iter().any(|&n| n == 0 || n > 64) {
         return Err(Failure::Usage("--sessions takes counts from 1 to 64, e.g. 1,2,4,8".into()));
     }
-    let config = HsmConfig::load(&cfg.hsm_config).map_err(Failure::Hsm)?;
+    let config = HsmConfig::load(&cfg.hsm_config).map_err(hsm_failure)?;
     let report = bench(&config, &BenchRequest { duration, sessions: cfg.sessions.clone(), zone })
-        .map_err(Failure::Hsm)?;
+        .map_err(hsm_failure)?;
     if cfg.json {
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure::Io { path: PathBuf::from("-"), source: std::io::Error::other(e) })?;
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Io {
+            path: PathBuf::from("-"),
+            source: std::io::Error::other(e),
+        })?;
         println!("{text}");
     } else {
         print!("{}", format_table(&report));

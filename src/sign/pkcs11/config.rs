@@ -266,9 +266,8 @@ impl HsmConfig {
             }
             let dnskey_source = resolve(&k.dnskey);
             let origin = k.origin.or(raw.origin.clone());
-            let (owner, published) =
-                published_dnskey(&dnskey_source, k.key_tag, origin.as_deref())
-                    .map_err(|reason| bad(format!("key {n}: {reason}")))?;
+            let (owner, published) = published_dnskey(&dnskey_source, k.key_tag, origin.as_deref())
+                .map_err(|reason| bad(format!("key {n}: {reason}")))?;
             let entry = KeyEntry { role: k.role, id, label, published, owner, dnskey_source };
             keys.push(entry);
         }
@@ -303,9 +302,8 @@ fn published_dnskey(
         let origin = origin.ok_or("a zone file as dnskey needs origin = \"zone.\"")?;
         let origin = Name::parse(origin.as_bytes(), &Name::root())
             .map_err(|e| format!("bad origin {origin}: {e}"))?;
-        let loaded =
-            crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+        let loaded = crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let found: Vec<Vec<u8>> = loaded
             .records
             .into_iter()

@@ -59,13 +59,16 @@ pub struct KeygenResult {
     pub hsms: Vec<String>,
 }
 
+/// An attribute constructor such as `Attribute::Prime1`.
+type MakeAttribute = fn(Vec<u8>) -> Attribute;
+
 /// The key material, as PKCS#11 attributes; private parts in zeroizing
 /// buffers that are wiped when this is dropped.
 pub struct Material {
     key_type: KeyType,
     public_field: Vec<u8>,
     public_attrs: Vec<Attribute>,
-    private_attrs: Vec<(Zeroizing<Vec<u8>>, fn(Vec<u8>) -> Attribute)>,
+    private_attrs: Vec<(Zeroizing<Vec<u8>>, MakeAttribute)>,
     ec_params: Option<Vec<u8>>,
 }
 
@@ -296,8 +299,8 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     // The private key leaves memory here: every buffer is zeroizing.
     drop(material);
 
-    let key_file = write_public_key_file(&req.origin, &rdata, &req.key_dir)
-        .map_err(HsmError::Key)?;
+    let key_file =
+        write_public_key_file(&req.origin, &rdata, &req.key_dir).map_err(HsmError::Key)?;
     let entry = KeyEntry {
         role: req.role,
         id: Some(req.id.clone()),

@@ -143,9 +143,15 @@ struct Batch {
 }
 
 enum Reply {
-    Done { hsm: usize, indices: Vec<usize>, signatures: Vec<Vec<u8>> },
+    Done {
+        hsm: usize,
+        indices: Vec<usize>,
+        signatures: Vec<Vec<u8>>,
+    },
     /// Not signed (the HSM failed or had been removed): submit again.
-    Returned { indices: Vec<usize> },
+    Returned {
+        indices: Vec<usize>,
+    },
 }
 
 /// Sub-batch size bounds: small enough to spread a chunk over all
@@ -178,10 +184,7 @@ struct Proven {
 
 /// Opens every HSM and runs the proof for every key in it. Failures are
 /// collected per HSM (every key is tried, so one run names every problem).
-fn prove_all(
-    config: &HsmConfig,
-    contexts: &mut Contexts,
-) -> Vec<Result<Proven, Vec<HsmError>>> {
+fn prove_all(config: &HsmConfig, contexts: &mut Contexts) -> Vec<Result<Proven, Vec<HsmError>>> {
     config
         .hsms
         .iter()
@@ -247,14 +250,14 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
 /// With [`Degraded::Refuse`] any failure is fatal; with
 /// [`Degraded::Allow`] the HSMs that failed are excluded (and named on
 /// standard error), and at least one must pass.
-pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, PoolFailure> {
-    let fail = |error| PoolFailure { error, hsms: Vec::new() };
+pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Box<PoolFailure>> {
+    let fail = |error| Box::new(PoolFailure { error, hsms: Vec::new() });
     config.require_keys().map_err(fail)?;
     let mut keys = Vec::with_capacity(config.keys.len());
     for k in &config.keys {
         let algorithm = key_algorithm(k).map_err(fail)?;
-        let dnskey = Dnskey::parse(&k.published, &k.describe())
-            .map_err(|e| fail(HsmError::Key(e)))?;
+        let dnskey =
+            Dnskey::parse(&k.published, &k.describe()).map_err(|e| fail(HsmError::Key(e)))?;
         let verifier = PreparedKey::new(dnskey.algorithm, dnskey.public_key).map_err(|_| {
             fail(HsmError::Key(crate::sign::keys::KeyError::MalformedDnskey {
                 key: k.describe(),
@@ -295,17 +298,17 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Po
     }
     let reports = |hsms: &[HsmState]| hsms.iter().map(report_of).collect::<Vec<_>>();
     if proven.is_empty() {
-        return Err(PoolFailure {
+        return Err(Box::new(PoolFailure {
             error: HsmError::Proof { failures, degraded_allowed: degraded == Degraded::Allow },
             hsms: reports(&hsms),
-        });
+        }));
     }
     if !failures.is_empty() {
         if degraded == Degraded::Refuse {
-            return Err(PoolFailure {
+            return Err(Box::new(PoolFailure {
                 error: HsmError::Proof { failures, degraded_allowed: false },
                 hsms: reports(&hsms),
-            });
+            }));
         }
         let passed: Vec<&str> =
             hsms.iter().filter(|h| h.alive()).map(|h| h.name.as_str()).collect();
@@ -422,13 +425,8 @@ impl Pool {
 
     /// The pool's keys as zone keys; each key's owner must be `origin`.
     pub fn zone_keys(self: &Arc<Self>, origin: &Name) -> Result<Vec<ZoneKey>, HsmError> {
-        let members: Vec<&str> = self
-            .shared
-            .hsms
-            .iter()
-            .filter(|h| h.alive())
-            .map(|h| h.name.as_str())
-            .collect();
+        let members: Vec<&str> =
+            self.shared.hsms.iter().filter(|h| h.alive()).map(|h| h.name.as_str()).collect();
         let mut out = Vec::with_capacity(self.shared.keys.len());
         for (i, k) in self.shared.keys.iter().enumerate() {
             if k.entry.owner != *origin {

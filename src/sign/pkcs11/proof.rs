@@ -40,14 +40,14 @@ use crate::verify::crypto::PreparedKey;
 /// RFC 5702 §3.1: "the DigestInfo ... for SHA-256 ... hex 30 31 30 0d 06 09
 /// 60 86 48 01 65 03 04 02 01 05 00 04 20".
 pub const DIGEST_INFO_SHA256: [u8; 19] = [
-    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
-    0x05, 0x00, 0x04, 0x20,
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
 ];
 /// RFC 5702 §3.1: "... for SHA-512 ... hex 30 51 30 0d 06 09 60 86 48 01 65
 /// 03 04 02 03 05 00 04 40".
 pub const DIGEST_INFO_SHA512: [u8; 19] = [
-    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03,
-    0x05, 0x00, 0x04, 0x40,
+    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05,
+    0x00, 0x04, 0x40,
 ];
 
 /// DER of the curve OIDs in CKA_EC_PARAMS: prime256v1 (1.2.840.10045.3.1.7),
@@ -61,8 +61,12 @@ const NAME_ED25519: &[u8] = b"\x13\x0cedwards25519";
 /// What the HSM is given to sign for `signed_data` (see the module docs).
 pub fn signing_input(algorithm: Algorithm, signed_data: &[u8]) -> Vec<u8> {
     match algorithm {
-        Algorithm::EcdsaP256Sha256 => digest::digest(&digest::SHA256, signed_data).as_ref().to_vec(),
-        Algorithm::EcdsaP384Sha384 => digest::digest(&digest::SHA384, signed_data).as_ref().to_vec(),
+        Algorithm::EcdsaP256Sha256 => {
+            digest::digest(&digest::SHA256, signed_data).as_ref().to_vec()
+        }
+        Algorithm::EcdsaP384Sha384 => {
+            digest::digest(&digest::SHA384, signed_data).as_ref().to_vec()
+        }
         Algorithm::RsaSha256 => {
             let d = digest::digest(&digest::SHA256, signed_data);
             [&DIGEST_INFO_SHA256[..], d.as_ref()].concat()
@@ -277,13 +281,12 @@ pub fn prove_key(
         tag: key_tag(&key.published),
     };
     let mut challenge = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut challenge).map_err(|_| HsmError::Key(
-        crate::sign::keys::KeyError::RandomFailed,
-    ))?;
+    aws_lc_rs::rand::fill(&mut challenge)
+        .map_err(|_| HsmError::Key(crate::sign::keys::KeyError::RandomFailed))?;
     let signature = sign_with(session, private, algorithm, &challenge)
         .map_err(|e| pkcs11_error(hsm.name, Some(&key.describe()), "C_Sign", e))?;
-    let verifier =
-        PreparedKey::new(published.algorithm, published.public_key).map_err(|_| challenge_failed())?;
+    let verifier = PreparedKey::new(published.algorithm, published.public_key)
+        .map_err(|_| challenge_failed())?;
     verifier.verify(&challenge, &signature).map_err(|_| challenge_failed())?;
     Ok(private)
 }

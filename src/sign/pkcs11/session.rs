@@ -53,8 +53,9 @@ pub struct OpenHsm {
 /// Finds the token of `hsm` by label or serial. Slot numbers are never
 /// used: SoftHSM assigns them at random, and real HSMs renumber.
 pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String), HsmError> {
-    let slots =
-        ctx.get_slots_with_token().map_err(|e| pkcs11_error(&hsm.name, None, "C_GetSlotList", e))?;
+    let slots = ctx
+        .get_slots_with_token()
+        .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetSlotList", e))?;
     let mut matches = Vec::new();
     let mut available = Vec::new();
     for slot in slots {

@@ -48,7 +48,9 @@ pub enum UriError {
 impl fmt::Display for UriError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            UriError::Scheme => f.write_str("not a PKCS#11 URI (RFC 7512): must start with pkcs11:"),
+            UriError::Scheme => {
+                f.write_str("not a PKCS#11 URI (RFC 7512): must start with pkcs11:")
+            }
             UriError::PercentEncoding { attribute } => {
                 write!(f, "bad percent-encoding in the {attribute} attribute")
             }
@@ -75,9 +77,9 @@ fn percent_decode(value: &str, attribute: &str) -> Result<Vec<u8>, UriError> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or_else(|| UriError::PercentEncoding {
-                attribute: attribute.to_owned(),
-            })?;
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .ok_or_else(|| UriError::PercentEncoding { attribute: attribute.to_owned() })?;
             let decoded = std::str::from_utf8(hex)
                 .ok()
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
@@ -122,8 +124,15 @@ pub fn parse(text: &str) -> Result<KeyUri, UriError> {
                     });
                 }
             }
-            "token" | "serial" | "manufacturer" | "model" | "slot-id" | "slot-description"
-            | "slot-manufacturer" | "library-manufacturer" | "library-description"
+            "token"
+            | "serial"
+            | "manufacturer"
+            | "model"
+            | "slot-id"
+            | "slot-description"
+            | "slot-manufacturer"
+            | "library-manufacturer"
+            | "library-description"
             | "library-version" => {
                 return Err(UriError::Refused {
                     attribute: name,
@@ -138,7 +147,7 @@ pub fn parse(text: &str) -> Result<KeyUri, UriError> {
             }
         }
     }
-    for attr in query.into_iter().flat_map(|q| q.split('&')).filter(|a| !a.is_empty()) {
+    if let Some(attr) = query.into_iter().flat_map(|q| q.split('&')).find(|a| !a.is_empty()) {
         let name = attr.split_once('=').map(|(n, _)| n).unwrap_or(attr).to_ascii_lowercase();
         return Err(UriError::Refused {
             attribute: name,
