@@ -42,6 +42,7 @@ pub fn attach(
     // keys it takes the role its flags say (a KSK file with HSM ZSKs).
     if let [lone] = keys.as_mut_slice() {
         if lone.role == KeyRole::Csk && !all_csk {
+            // Software keys were proven: their DNSKEY RDATA is at least 5 octets.
             let flags = u16::from_be_bytes([lone.dnskey[0], lone.dnskey[1]]);
             let sep = flags & crate::sign::keys::FLAG_SEP != 0;
             lone.role = if sep { KeyRole::Ksk } else { KeyRole::Zsk };
