@@ -73,6 +73,73 @@ enum Command {
         #[arg(long, default_value = ".")]
         key_dir: PathBuf,
     },
+    /// HSM pools over PKCS#11: prove, generate and replicate keys, measure.
+    Hsm {
+        #[command(subcommand)]
+        command: HsmCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum HsmCommand {
+    /// Prove that every HSM holds every configured key: the public key equals the
+    /// published DNSKEY and a challenge signed in the HSM verifies under it. Exit 3 if not.
+    Check {
+        #[arg(long)]
+        hsm_config: PathBuf,
+        /// Print the per-HSM result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate one key pair in software and import that same pair into every configured
+    /// HSM (same CKA_ID and label), write its .key file, then prove it in every HSM.
+    Keygen {
+        #[arg(long)]
+        hsm_config: PathBuf,
+        /// The zone the key is for.
+        #[arg(long, short = 'o')]
+        origin: String,
+        /// 8 RSASHA256, 10 RSASHA512, 13 ECDSAP256SHA256, 14 ECDSAP384SHA384, 15 ED25519.
+        #[arg(long, short = 'a', default_value = "13")]
+        algorithm: String,
+        /// A key-signing key (flags 257).
+        #[arg(long, conflicts_with = "zsk")]
+        ksk: bool,
+        /// A zone-signing key (flags 256); the default.
+        #[arg(long)]
+        zsk: bool,
+        /// RSA modulus size (2048, 3072, 4096).
+        #[arg(long)]
+        bits: Option<usize>,
+        /// CKA_ID of the new objects, in hex.
+        #[arg(long)]
+        id: String,
+        /// CKA_LABEL of the new objects.
+        #[arg(long)]
+        label: String,
+        /// Where to write the .key file (default: the configuration's directory).
+        #[arg(long)]
+        key_dir: Option<PathBuf>,
+    },
+    /// Signatures per second and latency per HSM, per session count and for the pool.
+    Bench {
+        #[arg(long)]
+        hsm_config: PathBuf,
+        /// How long each measurement runs: 10s, 500ms, 1m.
+        #[arg(long, default_value = "10s")]
+        duration: String,
+        /// Session counts to measure per HSM.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+        sessions: Vec<usize>,
+        /// Project the signing time of this zone through the pool.
+        #[arg(long, requires = "origin")]
+        zone: Option<PathBuf>,
+        #[arg(long, short = 'o')]
+        origin: Option<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -134,6 +201,12 @@ struct SignArgs {
     dangerous_skip_verify: bool,
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Sign through a pool of HSMs (TOML: [[hsm]] and [[key]]); every key is proven in every HSM.
+    #[arg(long)]
+    hsm_config: Option<PathBuf>,
+    /// Continue on the HSMs that passed the proof when others fail (never on a failed one).
+    #[arg(long, requires = "hsm_config")]
+    allow_degraded_pool: bool,
 }
 
 fn main() -> ExitCode {
@@ -168,6 +241,8 @@ fn main() -> ExitCode {
             threads: a.threads,
             dangerous_skip_verify: a.dangerous_skip_verify,
             quiet: a.quiet,
+            hsm_config: a.hsm_config,
+            allow_degraded_pool: a.allow_degraded_pool,
         }),
         Command::Verify { zone, origin, at, trust_anchor, report, threads, quiet } => {
             run::verify(&VerifyConfig { zone, origin, at, trust_anchor, report, threads, quiet })
@@ -177,6 +252,7 @@ fn main() -> ExitCode {
                 println!("{}", p.display());
             })
         }
+        Command::Hsm { command } => hsm(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -187,6 +263,48 @@ fn main() -> ExitCode {
                 eprintln!("{details}");
             }
             ExitCode::from(failure.exit() as u8)
+        }
+    }
+}
+
+fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
+    use zonesign::sign::pkcs11::cli;
+    match command {
+        HsmCommand::Check { hsm_config, json } => cli::hsm_check(&hsm_config, json),
+        HsmCommand::Keygen {
+            hsm_config,
+            origin,
+            algorithm,
+            ksk,
+            zsk: _,
+            bits,
+            id,
+            label,
+            key_dir,
+        } => {
+            let role =
+                if ksk { zonesign::sign::KeyRole::Ksk } else { zonesign::sign::KeyRole::Zsk };
+            cli::hsm_keygen(&cli::HsmKeygenConfig {
+                hsm_config,
+                origin,
+                algorithm,
+                role,
+                bits,
+                id,
+                label,
+                key_dir,
+            })
+            .map(|p| println!("{}", p.display()))
+        }
+        HsmCommand::Bench { hsm_config, duration, sessions, zone, origin, json } => {
+            cli::hsm_bench(&cli::HsmBenchConfig {
+                hsm_config,
+                duration,
+                sessions,
+                zone,
+                origin,
+                json,
+            })
         }
     }
 }

@@ -41,6 +41,8 @@ pub enum Failure {
         source: std::io::Error,
     },
     Key(KeyError),
+    /// An HSM pool problem: configuration, login, proof (issue 4).
+    Hsm(Box<crate::sign::pkcs11::HsmError>),
     Sign(SignError),
     /// The written zone did not pass verification; the report says why.
     Verification {
@@ -56,6 +58,10 @@ impl Failure {
             Failure::Load(LoadFailure::Io { .. }) | Failure::Io { .. } => Exit::Io,
             Failure::Load(LoadFailure::Syntax(_)) | Failure::Zone(_) => Exit::BadInput,
             Failure::Key(_) => Exit::KeyProblem,
+            Failure::Hsm(e) if matches!(**e, crate::sign::pkcs11::HsmError::Config { .. }) => {
+                Exit::Usage
+            }
+            Failure::Hsm(_) => Exit::KeyProblem,
             Failure::Sign(SignError::Denial(_)) => Exit::BadInput,
             Failure::Sign(_) | Failure::Verification { .. } => Exit::VerificationFailed,
         }
@@ -82,6 +88,7 @@ impl Failure {
             ),
             Failure::Io { path, source } => format!("cannot write {}: {source}", path.display()),
             Failure::Key(e) => format!("key problem, nothing was signed: {e}"),
+            Failure::Hsm(e) => format!("HSM problem, nothing was signed: {e}"),
             Failure::Sign(e) => format!("signing failed, nothing was written: {e}"),
             Failure::Verification { errors, .. } => format!(
                 "verification failed with {errors} error{}; the output was not replaced",
@@ -190,6 +197,10 @@ pub struct SignConfig {
     pub threads: Option<usize>,
     pub dangerous_skip_verify: bool,
     pub quiet: bool,
+    /// `--hsm-config`: sign (also) through a pool of HSMs.
+    pub hsm_config: Option<PathBuf>,
+    /// `--allow-degraded-pool`: continue on the HSMs that passed the proof.
+    pub allow_degraded_pool: bool,
 }
 
 /// The JSON report of a signing run.
@@ -210,6 +221,8 @@ pub struct SignReport {
     pub verification_skipped: bool,
     pub threads: usize,
     pub timeline: Vec<crate::timeline::Stage>,
+    /// Per HSM of the pool: token, signatures, failures, status.
+    pub hsms: Vec<crate::sign::pkcs11::HsmReport>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -287,6 +300,12 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
         s.push_str(&format!(
             "  NSEC3 hashing: {backend} backend ({})\n",
             crate::denial::hash::Backend::detection()
+        ));
+    }
+    for h in &report.hsms {
+        s.push_str(&format!(
+            "  hsm {} (token \"{}\"): {} signatures, {} failures, {:?}\n",
+            h.name, h.token, h.signatures, h.failures, h.status
         ));
     }
     if let Some(v) = &report.verification {
@@ -377,13 +396,32 @@ fn sign_inner(
     }
     paths.sort();
     paths.dedup();
-    if paths.is_empty() {
+    if paths.is_empty() && cfg.hsm_config.is_none() {
         return Err(Failure::Usage(
-            "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, or --key FILE".into(),
+            "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, --key FILE, or --hsm-config FILE".into(),
         ));
     }
     let policy = if cfg.csk { keyset::RolePolicy::AllCsk } else { keyset::RolePolicy::ByFlags };
-    let keys = keyset::load_software_keys(&paths, &origin, policy).map_err(Failure::Key)?;
+    let mut keys = if paths.is_empty() {
+        Vec::new()
+    } else {
+        keyset::load_software_keys(&paths, &origin, policy).map_err(Failure::Key)?
+    };
+    // HSM keys: proven in every HSM, then collision-checked with the rest.
+    let hsm_pool = match &cfg.hsm_config {
+        Some(path) => Some(crate::sign::pkcs11::attach(
+            path,
+            &origin,
+            cfg.allow_degraded_pool,
+            cfg.csk,
+            &mut keys,
+            &mut report.hsms,
+        )?),
+        None => None,
+    };
+    if keys.is_empty() {
+        return Err(Failure::Usage(format!("no keys for {origin}")));
+    }
     timeline.finish(t, keys.len() as u64);
 
     let t = timeline.start("load");
@@ -419,7 +457,12 @@ fn sign_inner(
     report.denial = Some(prep);
 
     let t = timeline.start("sign");
-    let stats = crate::sign::sign_zone(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
+    let signed = crate::sign::sign_zone(&mut zone, &keys, &opts);
+    if let Some(pool) = &hsm_pool {
+        report.hsms = pool.reports();
+        pool.shutdown();
+    }
+    let stats = signed.map_err(Failure::Sign)?;
     report.rrsets_signed = stats.rrsets_signed;
     report.keys = keys
         .iter()

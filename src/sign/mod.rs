@@ -16,6 +16,7 @@
 
 pub mod keys;
 pub mod keyset;
+pub mod pkcs11;
 pub mod rrsig;
 pub mod validity;
 
@@ -33,7 +34,7 @@ use crate::zone::{Node, Rrset, Zone};
 use rrsig::{labels_field, rrsig_rdata, signed_data, RrsigFields};
 
 /// What a key is used for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyRole {
     /// Signs the DNSKEY, CDS and CDNSKEY RRsets.

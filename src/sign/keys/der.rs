@@ -16,15 +16,15 @@ const OCTET_STRING: u8 = 0x04;
 
 /// The nine integers of an `RSAPrivateKey`, version first, each without
 /// the sign-padding leading zero.
-pub(super) struct RsaComponents<'a> {
-    pub(super) modulus: &'a [u8],
-    pub(super) public_exponent: &'a [u8],
-    pub(super) private_exponent: &'a [u8],
-    pub(super) prime1: &'a [u8],
-    pub(super) prime2: &'a [u8],
-    pub(super) exponent1: &'a [u8],
-    pub(super) exponent2: &'a [u8],
-    pub(super) coefficient: &'a [u8],
+pub(crate) struct RsaComponents<'a> {
+    pub(crate) modulus: &'a [u8],
+    pub(crate) public_exponent: &'a [u8],
+    pub(crate) private_exponent: &'a [u8],
+    pub(crate) prime1: &'a [u8],
+    pub(crate) prime2: &'a [u8],
+    pub(crate) exponent1: &'a [u8],
+    pub(crate) exponent2: &'a [u8],
+    pub(crate) coefficient: &'a [u8],
 }
 
 /// Reads one TLV with tag `tag` at the start of `input`; returns its
@@ -57,7 +57,7 @@ fn read_unsigned(input: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// Parses an unencrypted PKCS#8 `PrivateKeyInfo` holding an RSA key.
-pub(super) fn rsa_components_from_pkcs8(pkcs8: &[u8]) -> Option<RsaComponents<'_>> {
+pub(crate) fn rsa_components_from_pkcs8(pkcs8: &[u8]) -> Option<RsaComponents<'_>> {
     let (info, _) = read_tlv(pkcs8, SEQUENCE)?;
     let (_version, rest) = read_tlv(info, INTEGER)?;
     let (_algorithm, rest) = read_tlv(rest, SEQUENCE)?;

@@ -48,7 +48,7 @@
 //!   an error or a `Debug` output.
 
 mod bind;
-mod der;
+pub(crate) mod der;
 mod software;
 
 #[cfg(test)]
@@ -62,7 +62,7 @@ use aws_lc_rs::digest;
 use crate::zone::name::Name;
 
 pub use bind::{key_file_stem, parse_key_file, KeyFile};
-pub use software::{generate, write_bind_files, SigningKey};
+pub use software::{generate, write_bind_files, write_public_key_file, SigningKey};
 
 /// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."
 pub const FLAG_ZONE: u16 = 0x0100;

@@ -602,3 +602,23 @@ fn verify_with_published(
     };
     verified.map_err(|_| ChallengeStage::Verify)
 }
+
+/// Writes only the public half, `K<owner>+<alg>+<tag>.key`, into `dir`:
+/// for keys whose private half lives in HSMs (`zonesign hsm keygen`).
+/// Never overwrites an existing file. Returns the path.
+pub fn write_public_key_file(
+    owner: &Name,
+    dnskey_rdata: &[u8],
+    dir: &Path,
+) -> Result<PathBuf, KeyError> {
+    let dnskey = Dnskey::parse(dnskey_rdata, &owner.to_string())?;
+    let algorithm = Algorithm::from_number(dnskey.algorithm)?;
+    let tag = key_tag(dnskey_rdata);
+    let stem = bind::key_file_stem(owner, algorithm, tag)?;
+    let key_path = dir.join(format!("{stem}.key"));
+    let now = OffsetDateTime::now_utc();
+    let created = now.replace_nanosecond(0).unwrap_or(now);
+    let key_text = bind::format_key_file(owner, dnskey_rdata, tag, created);
+    write_new_file(&key_path, key_text.as_bytes(), 0o644)?;
+    Ok(key_path)
+}

@@ -1,0 +1,385 @@
+//! `zonesign hsm bench`: how many signatures per second each HSM, and the
+//! pool, can make; latency percentiles; a projection for a zone.
+//!
+//! # Method
+//! The first configured key is proven in every HSM first (a benchmark on
+//! the wrong key would be a benchmark of the wrong thing). Then, per HSM
+//! and per session count, that many threads each own one session and call
+//! C_Sign in a loop on a precomputed signing input for `duration`; every
+//! call's latency is recorded. The whole pool is measured through the same
+//! path the signer uses ([`super::pool::Pool::sign_batch`], batches of
+//! [`POOL_BATCH`], every signature verified). Software signing (aws-lc-rs,
+//! a fresh key of the same algorithm) runs beside it, one thread and one
+//! per core, for comparison.
+//!
+//! The arithmetic ([`rate`], [`percentile`], [`project`]) has unit tests:
+//! a signer that reports a wrong rate misleads capacity planning.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use cryptoki::object::ObjectClass;
+use cryptoki::session::Session;
+
+use super::config::HsmConfig;
+use super::pool::{open_pool, Degraded};
+use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
+use super::session::{find_key_object, open_hsm, Contexts};
+use super::{pkcs11_error, HsmError};
+use crate::sign::keys::Algorithm;
+use crate::zone::name::Name;
+use crate::zone::rtype::Rtype;
+
+/// Signatures per pool request, as the pipeline sends them (about one
+/// chunk of owner names for one key).
+pub const POOL_BATCH: usize = 512;
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchRequest {
+    pub duration: Duration,
+    pub sessions: Vec<usize>,
+    pub zone: Option<(PathBuf, Name)>,
+}
+
+/// One measurement.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BenchRow {
+    /// An HSM name, `pool`, or `software`.
+    pub target: String,
+    /// Sessions (HSM) or threads (software, pool callers).
+    pub sessions: usize,
+    /// Signatures per request: 1 for a direct C_Sign, [`POOL_BATCH`] for the pool.
+    pub batch: usize,
+    pub signatures: u64,
+    pub seconds: f64,
+    pub signatures_per_second: f64,
+    /// Latency of one request in microseconds.
+    pub latency_p50_us: f64,
+    pub latency_p99_us: f64,
+}
+
+/// The projection for `--zone`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Projection {
+    pub zone: String,
+    /// Signatures the zone needs with the configured keys (NSEC estimate:
+    /// one denial record per signed owner).
+    pub signatures: u64,
+    pub pool_seconds: f64,
+    pub software_seconds: f64,
+}
+
+/// The whole result, as `--json` prints it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BenchReport {
+    pub key: String,
+    pub algorithm: u8,
+    pub rows: Vec<BenchRow>,
+    pub projection: Option<Projection>,
+}
+
+/// Signatures per second; 0 for no time.
+pub fn rate(signatures: u64, elapsed: Duration) -> f64 {
+    let s = elapsed.as_secs_f64();
+    if s > 0.0 {
+        signatures as f64 / s
+    } else {
+        0.0
+    }
+}
+
+/// The `p`-th percentile (0..=100) of sorted samples, nearest rank.
+pub fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1] as f64
+}
+
+/// Seconds to make `signatures` at `per_second`.
+pub fn project(signatures: u64, per_second: f64) -> f64 {
+    if per_second > 0.0 {
+        signatures as f64 / per_second
+    } else {
+        f64::INFINITY
+    }
+}
+
+fn row(
+    target: &str,
+    sessions: usize,
+    batch: usize,
+    count: u64,
+    elapsed: Duration,
+    mut lat: Vec<u64>,
+) -> BenchRow {
+    lat.sort_unstable();
+    BenchRow {
+        target: target.to_owned(),
+        sessions,
+        batch,
+        signatures: count,
+        seconds: elapsed.as_secs_f64(),
+        signatures_per_second: rate(count, elapsed),
+        latency_p50_us: percentile(&lat, 50.0),
+        latency_p99_us: percentile(&lat, 99.0),
+    }
+}
+
+/// Runs `sessions` threads, each owning one session, for `duration`.
+/// Returns the sessions (closed later, from one thread) and the row.
+#[allow(clippy::too_many_arguments)]
+fn bench_sessions(
+    name: &str,
+    sessions: Vec<Session>,
+    handles: &[cryptoki::object::ObjectHandle],
+    algorithm: Algorithm,
+    input: &[u8],
+    duration: Duration,
+) -> Result<(Vec<Session>, BenchRow), HsmError> {
+    let n = sessions.len();
+    let start = Instant::now();
+    let results: Vec<(Session, Result<Vec<u64>, HsmError>)> = std::thread::scope(|scope| {
+        let threads: Vec<_> = sessions
+            .into_iter()
+            .zip(handles)
+            .map(|(session, &handle)| {
+                scope.spawn(move || {
+                    let mech = mechanism(algorithm);
+                    let mut lat = Vec::new();
+                    let deadline = start + duration;
+                    while Instant::now() < deadline {
+                        let t = Instant::now();
+                        if let Err(e) = session.sign(&mech, handle, input) {
+                            return (session, Err(pkcs11_error(name, None, "C_Sign", e)));
+                        }
+                        lat.push(t.elapsed().as_micros() as u64);
+                    }
+                    (session, Ok(lat))
+                })
+            })
+            .collect();
+        threads.into_iter().filter_map(|t| t.join().ok()).collect()
+    });
+    let elapsed = start.elapsed();
+    let mut back = Vec::with_capacity(n);
+    let mut all = Vec::new();
+    let mut first_error = None;
+    for (s, r) in results {
+        back.push(s);
+        match r {
+            Ok(l) => all.extend(l),
+            Err(e) => first_error = first_error.or(Some(e)),
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let count = all.len() as u64;
+    Ok((back, row(name, n, 1, count, elapsed, all)))
+}
+
+/// Software signing with `threads` threads for `duration`.
+fn bench_software(
+    algorithm: Algorithm,
+    threads: usize,
+    duration: Duration,
+) -> Result<BenchRow, HsmError> {
+    let key =
+        crate::sign::keys::generate(algorithm, &Name::root(), 256, None).map_err(HsmError::Key)?;
+    let data = [0x5au8; 160];
+    let start = Instant::now();
+    let lat: Vec<u64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut lat = Vec::new();
+                    while start.elapsed() < duration {
+                        let t = Instant::now();
+                        if key.sign(&data).is_err() {
+                            break;
+                        }
+                        lat.push(t.elapsed().as_micros() as u64);
+                    }
+                    lat
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).flatten().collect()
+    });
+    let elapsed = start.elapsed();
+    Ok(row("software", threads, 1, lat.len() as u64, elapsed, lat))
+}
+
+/// The pool as the signer uses it: `callers` threads send batches.
+fn bench_pool(
+    config: &HsmConfig,
+    callers: usize,
+    duration: Duration,
+) -> Result<BenchRow, HsmError> {
+    let pool = open_pool(config, Degraded::Refuse).map_err(|f| f.error)?;
+    let data: Vec<Vec<u8>> =
+        (0..POOL_BATCH).map(|i| format!("zonesign bench {i:08}").into_bytes()).collect();
+    let items: Vec<&[u8]> = data.iter().map(Vec::as_slice).collect();
+    let start = Instant::now();
+    let results: Vec<Result<(u64, Vec<u64>), HsmError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..callers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut lat = Vec::new();
+                    let mut n = 0u64;
+                    while start.elapsed() < duration {
+                        let t = Instant::now();
+                        let sigs = pool.sign_batch(0, &items)?;
+                        n += sigs.len() as u64;
+                        lat.push(t.elapsed().as_micros() as u64);
+                    }
+                    Ok((n, lat))
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let elapsed = start.elapsed();
+    pool.shutdown();
+    let (mut count, mut lat) = (0, Vec::new());
+    for r in results {
+        let (n, l) = r?;
+        count += n;
+        lat.extend(l);
+    }
+    Ok(row("pool", pool.total_sessions(), POOL_BATCH, count, elapsed, lat))
+}
+
+/// Signatures a zone needs with `keys` zone-signing keys (KSK-only
+/// algorithms sign everything too) and `ksks` key-signing keys.
+fn zone_signatures(zone: &crate::zone::Zone, zsks: u64, ksks: u64) -> u64 {
+    let mut rrsets = 0u64;
+    let mut denial = 0u64;
+    for node in &zone.nodes {
+        for r in &node.rrsets {
+            if node.is_signed_rrset(r.rtype) && r.rtype != Rtype::DNSKEY {
+                rrsets += 1;
+            }
+        }
+        if node.is_signed_rrset(Rtype::NSEC) {
+            denial += 1;
+        }
+    }
+    (rrsets + denial) * zsks.max(1) + ksks.max(1)
+}
+
+/// Runs the benchmark.
+pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmError> {
+    config.require_keys()?;
+    let key = &config.keys[0];
+    let algorithm = key_algorithm(key)?;
+    let input = signing_input(algorithm, b"zonesign hsm bench: a typical signed data block");
+    let max_sessions = req.sessions.iter().copied().max().unwrap_or(1).max(1);
+    let mut rows = Vec::new();
+    let mut contexts = Contexts::default();
+    for h in &config.hsms {
+        let mut open = open_hsm(&mut contexts, h, max_sessions, false)?;
+        let names = open.names();
+        prove_key(&open.sessions[0], &names, key)?;
+        let mut handles = Vec::with_capacity(max_sessions);
+        for s in &open.sessions {
+            handles.push(find_key_object(s, &names, key, ObjectClass::PRIVATE_KEY)?);
+        }
+        let mut all = std::mem::take(&mut open.sessions);
+        for &n in &req.sessions {
+            let n = n.clamp(1, max_sessions);
+            let rest = all.split_off(n);
+            let (back, r) =
+                bench_sessions(&h.name, all, &handles[..n], algorithm, &input, req.duration)?;
+            rows.push(r);
+            all = back;
+            all.extend(rest);
+        }
+        open.sessions = all;
+        // Sessions close here, one thread, nothing else using the module.
+    }
+    drop(contexts);
+    let callers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).max(2);
+    let pool_row = bench_pool(config, callers, req.duration)?;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let soft1 = bench_software(algorithm, 1, req.duration)?;
+    let soft_n =
+        if threads > 1 { Some(bench_software(algorithm, threads, req.duration)?) } else { None };
+    let projection = match &req.zone {
+        None => None,
+        Some((path, origin)) => {
+            let loaded =
+                crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
+                    .map_err(|e| HsmError::Config { path: path.clone(), reason: e.to_string() })?;
+            let zone = crate::zone::Zone::build(loaded, origin)
+                .map_err(|e| HsmError::Config { path: path.clone(), reason: e.to_string() })?;
+            let zsks = config.keys.iter().filter(|k| k.role != crate::sign::KeyRole::Ksk).count();
+            let ksks = config.keys.iter().filter(|k| k.role != crate::sign::KeyRole::Zsk).count();
+            let sigs = zone_signatures(&zone, zsks as u64, ksks as u64);
+            let best_soft = soft_n.as_ref().unwrap_or(&soft1).signatures_per_second;
+            Some(Projection {
+                zone: origin.to_string(),
+                signatures: sigs,
+                pool_seconds: project(sigs, pool_row.signatures_per_second),
+                software_seconds: project(sigs, best_soft),
+            })
+        }
+    };
+    rows.push(pool_row);
+    rows.push(soft1);
+    rows.extend(soft_n);
+    Ok(BenchReport { key: key.describe(), algorithm: algorithm.number(), rows, projection })
+}
+
+/// The human table.
+pub fn format_table(report: &BenchReport) -> String {
+    let mut s = format!("zonesign hsm bench: {} (algorithm {})\n", report.key, report.algorithm);
+    s.push_str(&format!(
+        "{:<12} {:>8} {:>6} {:>10} {:>12} {:>12} {:>12}\n",
+        "target", "sessions", "batch", "signatures", "sig/s", "p50 (us)", "p99 (us)"
+    ));
+    for r in &report.rows {
+        s.push_str(&format!(
+            "{:<12} {:>8} {:>6} {:>10} {:>12.0} {:>12.0} {:>12.0}\n",
+            r.target,
+            r.sessions,
+            r.batch,
+            r.signatures,
+            r.signatures_per_second,
+            r.latency_p50_us,
+            r.latency_p99_us
+        ));
+    }
+    if let Some(p) = &report.projection {
+        s.push_str(&format!(
+            "projection for {}: {} signatures: {:.1} s through the pool, {:.1} s in software\n",
+            p.zone, p.signatures, p.pool_seconds, p.software_seconds
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_is_signatures_over_seconds() {
+        assert_eq!(rate(1000, Duration::from_millis(500)), 2000.0);
+        assert_eq!(rate(7, Duration::ZERO), 0.0);
+        assert_eq!(project(3000, 1500.0), 2.0);
+        assert!(project(1, 0.0).is_infinite());
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile(&v, 50.0), 50.0);
+        assert_eq!(percentile(&v, 99.0), 99.0);
+        assert_eq!(percentile(&[5], 99.0), 5.0);
+        assert_eq!(percentile(&[], 50.0), 0.0);
+    }
+}

@@ -1,0 +1,213 @@
+//! The `zonesign hsm …` commands and the `sign --hsm-config` hook, as
+//! library functions returning [`crate::run::Failure`] like the others.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::bench::{bench, format_table, BenchRequest};
+use super::config::HsmConfig;
+use super::keygen::{keygen, KeygenRequest};
+use super::pool::{check, open_pool, Degraded, HsmReport, Pool};
+use super::HsmError;
+use crate::run::{parse_origin, Failure};
+use crate::sign::keys::{check_collisions, Algorithm};
+use crate::sign::{KeyRole, ZoneKey};
+use crate::zone::name::Name;
+
+fn hsm_failure(e: HsmError) -> Failure {
+    Failure::Hsm(Box::new(e))
+}
+
+/// For `sign`: opens and proves the pool, appends its keys to `keys`, and
+/// re-runs the key tag collision check over software and HSM keys together.
+/// `hsms` receives every HSM's state, also when this fails.
+pub fn attach(
+    path: &Path,
+    origin: &Name,
+    allow_degraded_pool: bool,
+    all_csk: bool,
+    keys: &mut Vec<ZoneKey>,
+    hsms: &mut Vec<HsmReport>,
+) -> Result<Arc<Pool>, Failure> {
+    let config = HsmConfig::load(path).map_err(hsm_failure)?;
+    let degraded = if allow_degraded_pool { Degraded::Allow } else { Degraded::Refuse };
+    let pool = open_pool(&config, degraded).map_err(|f| {
+        *hsms = f.hsms;
+        Failure::Hsm(Box::new(f.error))
+    })?;
+    *hsms = pool.reports();
+    let hsm_keys = pool.zone_keys(origin).map_err(hsm_failure)?;
+    // A lone software key was made a CSK because it was alone; beside HSM
+    // keys it takes the role its flags say (a KSK file with HSM ZSKs).
+    if let [lone] = keys.as_mut_slice() {
+        if lone.role == KeyRole::Csk && !all_csk {
+            // Software keys were proven: their DNSKEY RDATA is at least 5 octets.
+            let flags = u16::from_be_bytes([lone.dnskey[0], lone.dnskey[1]]);
+            let sep = flags & crate::sign::keys::FLAG_SEP != 0;
+            lone.role = if sep { KeyRole::Ksk } else { KeyRole::Zsk };
+        }
+    }
+    keys.extend(hsm_keys);
+    let named: Vec<(&str, &[u8])> =
+        keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
+    check_collisions(&named).map_err(Failure::Key)?;
+    Ok(pool)
+}
+
+/// `zonesign hsm check`.
+pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
+    let config = HsmConfig::load(config_path).map_err(hsm_failure)?;
+    config.require_keys().map_err(hsm_failure)?;
+    let (reports, failures) = check(&config);
+    if json {
+        let text = serde_json::to_string_pretty(&reports).map_err(|e| Failure::Io {
+            path: PathBuf::from("-"),
+            source: std::io::Error::other(e),
+        })?;
+        println!("{text}");
+    } else {
+        for r in &reports {
+            let state = match &r.status {
+                super::HsmStatus::Active => "ok: every key proven".to_owned(),
+                super::HsmStatus::Excluded { .. } | super::HsmStatus::Removed { .. } => {
+                    "FAILED".to_owned()
+                }
+            };
+            println!("hsm {} (token \"{}\"): {state}", r.name, r.token);
+        }
+        for k in &config.keys {
+            println!("  {} from {}", k.describe(), k.dnskey_source.display());
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(hsm_failure(HsmError::Proof { failures, degraded_allowed: false }))
+    }
+}
+
+/// `zonesign hsm keygen` arguments.
+#[derive(Debug, Clone)]
+pub struct HsmKeygenConfig {
+    pub hsm_config: PathBuf,
+    pub origin: String,
+    pub algorithm: String,
+    pub role: KeyRole,
+    pub bits: Option<usize>,
+    pub id: String,
+    pub label: String,
+    /// Default: the directory of the HSM configuration.
+    pub key_dir: Option<PathBuf>,
+}
+
+/// `zonesign hsm keygen`: returns the `.key` file written.
+pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
+    let origin = parse_origin(&cfg.origin)?;
+    let algorithm = cfg
+        .algorithm
+        .parse::<u8>()
+        .ok()
+        .and_then(|n| Algorithm::from_number(n).ok())
+        .or_else(|| Algorithm::from_mnemonic(&cfg.algorithm))
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "unsupported algorithm `{}`: use 8, 10, 13, 14 or 15",
+                cfg.algorithm
+            ))
+        })?;
+    let id = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(cfg.id.as_bytes())
+        .map_err(|_| Failure::Usage(format!("--id `{}` is not hex (CKA_ID)", cfg.id)))?;
+    let config = HsmConfig::load(&cfg.hsm_config).map_err(hsm_failure)?;
+    let key_dir = cfg.key_dir.clone().unwrap_or_else(|| {
+        cfg.hsm_config.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    });
+    let result = keygen(
+        &config,
+        &KeygenRequest {
+            origin,
+            algorithm,
+            role: cfg.role,
+            bits: cfg.bits,
+            id,
+            label: cfg.label.clone(),
+            key_dir,
+        },
+    )
+    .map_err(hsm_failure)?;
+    eprintln!(
+        "zonesign: key tag {} imported into {} and proven in every HSM",
+        result.key_tag,
+        result.hsms.join(", ")
+    );
+    Ok(result.key_file)
+}
+
+/// Parses `10s`, `500ms`, `2m` or plain seconds.
+pub fn parse_bench_duration(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    if let Some(ms) = t.strip_suffix("ms") {
+        return ms.parse().ok().map(Duration::from_millis);
+    }
+    if let Some(s) = t.strip_suffix('s') {
+        return s.parse::<f64>().ok().filter(|s| *s > 0.0).map(Duration::from_secs_f64);
+    }
+    if let Some(m) = t.strip_suffix('m') {
+        return m.parse::<u64>().ok().map(|m| Duration::from_secs(m * 60));
+    }
+    t.parse::<f64>().ok().filter(|s| *s > 0.0).map(Duration::from_secs_f64)
+}
+
+/// `zonesign hsm bench` arguments.
+#[derive(Debug, Clone)]
+pub struct HsmBenchConfig {
+    pub hsm_config: PathBuf,
+    pub duration: String,
+    pub sessions: Vec<usize>,
+    pub zone: Option<PathBuf>,
+    pub origin: Option<String>,
+    pub json: bool,
+}
+
+/// `zonesign hsm bench`.
+pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
+    let duration = parse_bench_duration(&cfg.duration)
+        .ok_or_else(|| Failure::Usage(format!("bad --duration `{}`", cfg.duration)))?;
+    let zone = match (&cfg.zone, &cfg.origin) {
+        (Some(z), Some(o)) => Some((z.clone(), parse_origin(o)?)),
+        (None, None) => None,
+        _ => return Err(Failure::Usage("--zone and --origin go together".into())),
+    };
+    if cfg.sessions.is_empty() || cfg.sessions.iter().any(|&n| n == 0 || n > 64) {
+        return Err(Failure::Usage("--sessions takes counts from 1 to 64, e.g. 1,2,4,8".into()));
+    }
+    let config = HsmConfig::load(&cfg.hsm_config).map_err(hsm_failure)?;
+    let report = bench(&config, &BenchRequest { duration, sessions: cfg.sessions.clone(), zone })
+        .map_err(hsm_failure)?;
+    if cfg.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Io {
+            path: PathBuf::from("-"),
+            source: std::io::Error::other(e),
+        })?;
+        println!("{text}");
+    } else {
+        print!("{}", format_table(&report));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_durations() {
+        assert_eq!(parse_bench_duration("10s"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_bench_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_bench_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_bench_duration("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_bench_duration("0s"), None);
+        assert_eq!(parse_bench_duration("soon"), None);
+    }
+}

@@ -1,0 +1,333 @@
+//! The `--hsm-config` file: which HSMs form the pool and which keys every
+//! one of them must hold.
+//!
+//! ```toml
+//! origin = "example."                # needed only for dnskey = a zone file
+//!
+//! [[hsm]]
+//! name = "fra-1"                     # used in every message and report
+//! module = "/usr/lib/softhsm/libsofthsm2.so"
+//! token = "fra-1"                    # token label; or token_serial = "…"
+//! pin = "env:ZONESIGN_PIN_FRA1"      # or "file:/etc/zonesign/fra-1.pin"
+//! sessions = 4
+//!
+//! [[key]]
+//! role = "zsk"                       # ksk | zsk | csk
+//! id = "01"                          # CKA_ID in hex; and/or label = "…"
+//! dnskey = "Kexample.+013+33834.key" # relative to this file
+//! # or: uri = "pkcs11:id=%01;object=zsk;type=private"
+//! # or: dnskey = "example.zone" with key_tag = 33834 (its DNSKEY RRset)
+//! ```
+//!
+//! The PIN is read when the pool opens and kept only in a zeroizing
+//! [`cryptoki::types::AuthPin`]; the configuration holds where it comes
+//! from (`env:VAR`, `file:PATH`), never the PIN itself, and that source is
+//! all any message names.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use super::{uri, HsmError};
+use crate::sign::keys::{self, key_tag, parse_key_file, Dnskey};
+use crate::sign::KeyRole;
+use crate::zone::name::Name;
+use crate::zone::rtype::Rtype;
+
+/// Where a PIN comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PinSource {
+    Env(String),
+    File(PathBuf),
+}
+
+impl std::fmt::Debug for PinSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl std::fmt::Display for PinSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PinSource::Env(v) => write!(f, "env:{v}"),
+            PinSource::File(p) => write!(f, "file:{}", p.display()),
+        }
+    }
+}
+
+impl PinSource {
+    /// Reads the PIN. A file PIN loses one trailing newline (`echo 1234 >
+    /// pin`). Errors name the source, never the content.
+    pub fn read(&self, hsm: &str) -> Result<Zeroizing<String>, HsmError> {
+        let failed =
+            |reason| HsmError::Pin { hsm: hsm.to_owned(), source: self.to_string(), reason };
+        let mut pin = match self {
+            PinSource::Env(var) => {
+                Zeroizing::new(std::env::var(var).map_err(|_| failed("not set or not UTF-8"))?)
+            }
+            PinSource::File(path) => Zeroizing::new(
+                std::fs::read_to_string(path).map_err(|_| failed("cannot be read as UTF-8"))?,
+            ),
+        };
+        while pin.ends_with('\n') || pin.ends_with('\r') {
+            pin.pop();
+        }
+        if pin.is_empty() {
+            return Err(failed("is empty"));
+        }
+        Ok(pin)
+    }
+}
+
+/// How a token is found: by label or serial number, never by slot number
+/// (slot numbers change when tokens are added; SoftHSM picks them at random).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSelector {
+    Label(String),
+    Serial(String),
+}
+
+impl std::fmt::Display for TokenSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenSelector::Label(l) => write!(f, "token \"{l}\""),
+            TokenSelector::Serial(s) => write!(f, "token serial {s}"),
+        }
+    }
+}
+
+/// One HSM of the pool.
+#[derive(Debug, Clone)]
+pub struct HsmEntry {
+    pub name: String,
+    pub module: PathBuf,
+    pub token: TokenSelector,
+    pub pin: PinSource,
+    pub sessions: usize,
+}
+
+/// One key every HSM must hold, with the DNSKEY it must match.
+#[derive(Debug, Clone)]
+pub struct KeyEntry {
+    pub role: KeyRole,
+    pub id: Option<Vec<u8>>,
+    pub label: Option<String>,
+    /// The published DNSKEY RDATA.
+    pub published: Vec<u8>,
+    pub owner: Name,
+    /// Where `published` came from, for messages.
+    pub dnskey_source: PathBuf,
+}
+
+impl KeyEntry {
+    /// How the key is named in messages: `id=01 label=zsk (tag 33834)`.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        if let Some(id) = &self.id {
+            s.push_str(&format!("id={}", data_encoding::HEXLOWER.encode(id)));
+        }
+        if let Some(label) = &self.label {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&format!("label={label}"));
+        }
+        format!("key {s} (published tag {}, alg {})", key_tag(&self.published), self.algorithm())
+    }
+
+    /// The DNSSEC algorithm number of the published DNSKEY.
+    pub fn algorithm(&self) -> u8 {
+        // `published` passed Dnskey::parse when the configuration was read.
+        self.published.get(3).copied().unwrap_or(0)
+    }
+}
+
+/// The whole pool configuration.
+#[derive(Debug, Clone)]
+pub struct HsmConfig {
+    pub path: PathBuf,
+    pub hsms: Vec<HsmEntry>,
+    pub keys: Vec<KeyEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    origin: Option<String>,
+    #[serde(default)]
+    hsm: Vec<RawHsm>,
+    #[serde(default)]
+    key: Vec<RawKey>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHsm {
+    name: String,
+    module: PathBuf,
+    token: Option<String>,
+    token_serial: Option<String>,
+    pin: String,
+    sessions: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKey {
+    role: KeyRole,
+    id: Option<String>,
+    label: Option<String>,
+    uri: Option<String>,
+    dnskey: PathBuf,
+    key_tag: Option<u16>,
+    origin: Option<String>,
+}
+
+/// Most sessions one token gets; more only queue inside the module.
+pub const MAX_SESSIONS: usize = 64;
+
+impl HsmConfig {
+    /// Reads and checks the file. Keys may be absent (`hsm keygen` needs
+    /// only the HSMs); [`HsmConfig::require_keys`] checks for them.
+    pub fn load(path: &Path) -> Result<HsmConfig, HsmError> {
+        let bad = |reason: String| HsmError::Config { path: path.to_owned(), reason };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+
+        if raw.hsm.is_empty() {
+            return Err(bad("no [[hsm]] section".into()));
+        }
+        let mut hsms = Vec::with_capacity(raw.hsm.len());
+        for h in raw.hsm {
+            let token = match (h.token, h.token_serial) {
+                (Some(l), None) => TokenSelector::Label(l),
+                (None, Some(s)) => TokenSelector::Serial(s),
+                _ => {
+                    return Err(bad(format!(
+                        "hsm {}: give exactly one of token (label) and token_serial",
+                        h.name
+                    )))
+                }
+            };
+            let pin = if let Some(v) = h.pin.strip_prefix("env:") {
+                PinSource::Env(v.to_owned())
+            } else if let Some(p) = h.pin.strip_prefix("file:") {
+                PinSource::File(resolve(Path::new(p)))
+            } else {
+                // Do not echo the value: it may be a PIN written in clear.
+                return Err(bad(format!(
+                    "hsm {}: pin must be \"env:VARIABLE\" or \"file:PATH\"",
+                    h.name
+                )));
+            };
+            let sessions = h.sessions.unwrap_or(1);
+            if sessions == 0 || sessions > MAX_SESSIONS {
+                return Err(bad(format!("hsm {}: sessions must be 1..={MAX_SESSIONS}", h.name)));
+            }
+            if hsms.iter().any(|o: &HsmEntry| o.name == h.name) {
+                return Err(bad(format!("hsm name {} is used twice", h.name)));
+            }
+            let module = h.module;
+            if hsms.iter().any(|o: &HsmEntry| o.module == module && o.token == token) {
+                // Two entries for one token would make one HSM count as two.
+                return Err(bad(format!("hsm {}: {token} is configured twice", h.name)));
+            }
+            hsms.push(HsmEntry { name: h.name, module, token, pin, sessions });
+        }
+
+        let mut keys = Vec::with_capacity(raw.key.len());
+        for (i, k) in raw.key.into_iter().enumerate() {
+            let n = i + 1;
+            let (mut id, mut label) = (None, None);
+            if let Some(hex) = &k.id {
+                id = Some(
+                    data_encoding::HEXLOWER_PERMISSIVE
+                        .decode(hex.as_bytes())
+                        .map_err(|_| bad(format!("key {n}: id must be hex (CKA_ID)")))?,
+                );
+            }
+            if let Some(l) = k.label {
+                label = Some(l);
+            }
+            if let Some(u) = &k.uri {
+                if id.is_some() || label.is_some() {
+                    return Err(bad(format!("key {n}: give uri or id/label, not both")));
+                }
+                let parsed = uri::parse(u).map_err(|e| bad(format!("key {n}: {e}")))?;
+                id = parsed.id;
+                label = parsed.label;
+            }
+            if id.is_none() && label.is_none() {
+                return Err(bad(format!("key {n}: give id, label or uri")));
+            }
+            let dnskey_source = resolve(&k.dnskey);
+            let origin = k.origin.or(raw.origin.clone());
+            let (owner, published) = published_dnskey(&dnskey_source, k.key_tag, origin.as_deref())
+                .map_err(|reason| bad(format!("key {n}: {reason}")))?;
+            let entry = KeyEntry { role: k.role, id, label, published, owner, dnskey_source };
+            keys.push(entry);
+        }
+        Ok(HsmConfig { path: path.to_owned(), hsms, keys })
+    }
+
+    /// Refuses a configuration without keys (for `sign`, `check`, `bench`).
+    pub fn require_keys(&self) -> Result<(), HsmError> {
+        if self.keys.is_empty() {
+            return Err(HsmError::Config {
+                path: self.path.clone(),
+                reason: "no [[key]] section".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The published DNSKEY of a key: a BIND `.key` file, or the DNSKEY with
+/// tag `key_tag` in the apex DNSKEY RRset of a zone file.
+fn published_dnskey(
+    path: &Path,
+    tag: Option<u16>,
+    origin: Option<&str>,
+) -> Result<(Name, Vec<u8>), String> {
+    let is_key_file = path.extension().is_some_and(|e| e == "key");
+    let (owner, rdata) = if is_key_file {
+        let kf = parse_key_file(path).map_err(|e| e.to_string())?;
+        (kf.owner, kf.dnskey_rdata)
+    } else {
+        let tag = tag.ok_or("a zone file as dnskey needs key_tag = N")?;
+        let origin = origin.ok_or("a zone file as dnskey needs origin = \"zone.\"")?;
+        let origin = Name::parse(origin.as_bytes(), &Name::root())
+            .map_err(|e| format!("bad origin {origin}: {e}"))?;
+        let loaded = crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let found: Vec<Vec<u8>> = loaded
+            .records
+            .into_iter()
+            .filter(|r| r.rtype == Rtype::DNSKEY && r.owner == origin)
+            .map(|r| r.rdata.into_vec())
+            .filter(|r| key_tag(r) == tag)
+            .collect();
+        match found.len() {
+            0 => return Err(format!("{}: no DNSKEY with tag {tag} at {origin}", path.display())),
+            1 => {}
+            // Which one is "the" published key is exactly what a tag
+            // cannot tell (RFC 4034 Appendix B).
+            _ => {
+                return Err(format!(
+                    "{}: {} DNSKEYs share tag {tag}: same key tag, different key material",
+                    path.display(),
+                    found.len()
+                ))
+            }
+        }
+        let mut found = found;
+        (origin, found.swap_remove(0))
+    };
+    let dnskey = Dnskey::parse(&rdata, &path.display().to_string()).map_err(|e| e.to_string())?;
+    keys::Algorithm::from_number(dnskey.algorithm).map_err(|e| e.to_string())?;
+    Ok((owner, rdata))
+}

@@ -1,0 +1,339 @@
+//! `zonesign hsm keygen`: one key pair, the same in every HSM.
+//!
+//! # Background
+//! The .de rollover agent ran "generate key" once per HSM and got a
+//! different key pair in each. Here the pair is generated once, in software
+//! (aws-lc-rs), and the *same* private key is imported into every
+//! configured HSM with C_CreateObject (CKA_SENSITIVE true, CKA_EXTRACTABLE
+//! false, CKA_SIGN true, same CKA_ID and label everywhere), with its public
+//! key object beside it. The BIND `.key` file is written, the private key
+//! is wiped from memory, and the run ends with the full proof on every HSM.
+//!
+//! It refuses to touch a token that already holds an object with the same
+//! CKA_ID or label, and if an import fails part-way, the objects it created
+//! are destroyed again so no HSM keeps half a rollover.
+//!
+//! # Limitations
+//! Generation in one HSM and wrap/unwrap to the others is not implemented.
+
+use std::path::{Path, PathBuf};
+
+use aws_lc_rs::encoding::{AsBigEndian, AsDer};
+use aws_lc_rs::rsa::KeySize;
+use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
+use cryptoki::object::{Attribute, KeyType, ObjectClass, ObjectHandle};
+use cryptoki::session::Session;
+use zeroize::Zeroizing;
+
+use super::config::{HsmConfig, KeyEntry};
+use super::proof::{prove_key, OID_ED25519, OID_P256, OID_P384};
+use super::session::{open_hsm, Contexts, OpenHsm};
+use super::{pkcs11_error, HsmError};
+use crate::sign::keys::{
+    dnskey_rdata, key_tag, rsa_public_key_field, write_public_key_file, Algorithm, KeyError,
+};
+use crate::sign::KeyRole;
+use crate::zone::name::Name;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct KeygenRequest {
+    pub origin: Name,
+    pub algorithm: Algorithm,
+    pub role: KeyRole,
+    /// RSA modulus size; 2048 if not given.
+    pub bits: Option<usize>,
+    /// CKA_ID for both objects.
+    pub id: Vec<u8>,
+    /// CKA_LABEL for both objects.
+    pub label: String,
+    /// Where the `.key` file goes.
+    pub key_dir: PathBuf,
+}
+
+/// What was made.
+#[derive(Debug, Clone)]
+pub struct KeygenResult {
+    pub key_file: PathBuf,
+    pub key_tag: u16,
+    pub hsms: Vec<String>,
+}
+
+/// An attribute constructor such as `Attribute::Prime1`.
+type MakeAttribute = fn(Vec<u8>) -> Attribute;
+
+/// The key material, as PKCS#11 attributes; private parts in zeroizing
+/// buffers that are wiped when this is dropped.
+pub struct Material {
+    key_type: KeyType,
+    public_field: Vec<u8>,
+    public_attrs: Vec<Attribute>,
+    private_attrs: Vec<(Zeroizing<Vec<u8>>, MakeAttribute)>,
+    ec_params: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Material {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Material").field("key_type", &self.key_type).finish_non_exhaustive()
+    }
+}
+
+fn der_octet_string(value: &[u8]) -> Vec<u8> {
+    // Points are at most 97 octets: the short or one-octet long form.
+    let mut out = vec![0x04];
+    if value.len() < 0x80 {
+        out.push(value.len() as u8);
+    } else {
+        out.push(0x81);
+        out.push(value.len() as u8);
+    }
+    out.extend_from_slice(value);
+    out
+}
+
+/// Generates a key pair in software.
+pub fn generate(algorithm: Algorithm, bits: Option<usize>) -> Result<Material, KeyError> {
+    let failed = || KeyError::GenerationFailed { algorithm };
+    match algorithm {
+        Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
+            let size = match bits.unwrap_or(2048) {
+                2048 => KeySize::Rsa2048,
+                3072 => KeySize::Rsa3072,
+                4096 => KeySize::Rsa4096,
+                bits => return Err(KeyError::UnsupportedKeySize { algorithm, bits }),
+            };
+            let pair = RsaKeyPair::generate(size).map_err(|_| failed())?;
+            let pkcs8: aws_lc_rs::encoding::Pkcs8V1Der<'static> =
+                pair.as_der().map_err(|_| failed())?;
+            let pkcs8 = Zeroizing::new(pkcs8.as_ref().to_vec());
+            let c = crate::sign::keys::der::rsa_components_from_pkcs8(&pkcs8).ok_or_else(failed)?;
+            let public_field = rsa_public_key_field(c.public_exponent, c.modulus);
+            let z = |v: &[u8]| Zeroizing::new(v.to_vec());
+            Ok(Material {
+                key_type: KeyType::RSA,
+                public_field,
+                public_attrs: vec![
+                    Attribute::Modulus(c.modulus.to_vec()),
+                    Attribute::PublicExponent(c.public_exponent.to_vec()),
+                ],
+                private_attrs: vec![
+                    (z(c.modulus), Attribute::Modulus),
+                    (z(c.public_exponent), Attribute::PublicExponent),
+                    (z(c.private_exponent), Attribute::PrivateExponent),
+                    (z(c.prime1), Attribute::Prime1),
+                    (z(c.prime2), Attribute::Prime2),
+                    (z(c.exponent1), Attribute::Exponent1),
+                    (z(c.exponent2), Attribute::Exponent2),
+                    (z(c.coefficient), Attribute::Coefficient),
+                ],
+                ec_params: None,
+            })
+        }
+        Algorithm::EcdsaP256Sha256 | Algorithm::EcdsaP384Sha384 => {
+            let (alg, params) = if algorithm == Algorithm::EcdsaP384Sha384 {
+                (&signature::ECDSA_P384_SHA384_FIXED_SIGNING, OID_P384.to_vec())
+            } else {
+                (&signature::ECDSA_P256_SHA256_FIXED_SIGNING, OID_P256.to_vec())
+            };
+            let pair = EcdsaKeyPair::generate(alg).map_err(|_| failed())?;
+            let scalar: aws_lc_rs::encoding::EcPrivateKeyBin<'static> =
+                pair.private_key().as_be_bytes().map_err(|_| failed())?;
+            let point = pair.public_key().as_ref().to_vec();
+            Ok(Material {
+                key_type: KeyType::EC,
+                public_field: point.get(1..).unwrap_or_default().to_vec(),
+                public_attrs: vec![Attribute::EcPoint(der_octet_string(&point))],
+                private_attrs: vec![(Zeroizing::new(scalar.as_ref().to_vec()), Attribute::Value)],
+                ec_params: Some(params),
+            })
+        }
+        Algorithm::Ed25519 => {
+            let pair = Ed25519KeyPair::generate().map_err(|_| failed())?;
+            let seed = pair.seed().map_err(|_| failed())?;
+            let seed: aws_lc_rs::encoding::Curve25519SeedBin<'static> =
+                seed.as_be_bytes().map_err(|_| failed())?;
+            let public = pair.public_key().as_ref().to_vec();
+            Ok(Material {
+                key_type: KeyType::EC_EDWARDS,
+                public_field: public.clone(),
+                public_attrs: vec![Attribute::EcPoint(der_octet_string(&public))],
+                private_attrs: vec![(Zeroizing::new(seed.as_ref().to_vec()), Attribute::Value)],
+                ec_params: Some(OID_ED25519.to_vec()),
+            })
+        }
+    }
+}
+
+impl Material {
+    /// The DNSKEY public key field.
+    pub fn public_key_field(&self) -> &[u8] {
+        &self.public_field
+    }
+
+    /// Creates the private and public objects in one session. The
+    /// attribute vectors holding private values are wiped after the call
+    /// (cryptoki copies them into the C template).
+    pub fn import(
+        &self,
+        session: &Session,
+        id: &[u8],
+        label: &str,
+    ) -> cryptoki::error::Result<(ObjectHandle, ObjectHandle)> {
+        let mut common = vec![
+            Attribute::KeyType(self.key_type),
+            Attribute::Token(true),
+            Attribute::Id(id.to_vec()),
+            Attribute::Label(label.as_bytes().to_vec()),
+        ];
+        if let Some(p) = &self.ec_params {
+            common.push(Attribute::EcParams(p.clone()));
+        }
+        let mut private = vec![
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::Private(true),
+            Attribute::Sensitive(true),
+            Attribute::Extractable(false),
+            Attribute::Sign(true),
+        ];
+        private.extend(common.iter().cloned());
+        for (value, make) in &self.private_attrs {
+            private.push(make(value.to_vec()));
+        }
+        let created = session.create_object(&private);
+        wipe(&mut private);
+        let private_handle = created?;
+        let mut public = vec![
+            Attribute::Class(ObjectClass::PUBLIC_KEY),
+            Attribute::Private(false),
+            Attribute::Verify(true),
+        ];
+        public.extend(common);
+        public.extend(self.public_attrs.iter().cloned());
+        match session.create_object(&public) {
+            Ok(h) => Ok((private_handle, h)),
+            Err(e) => {
+                let _ = session.destroy_object(private_handle);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Overwrites the byte values of a template that held private components.
+fn wipe(template: &mut [Attribute]) {
+    use zeroize::Zeroize;
+    for a in template.iter_mut() {
+        match a {
+            Attribute::Value(v)
+            | Attribute::PrivateExponent(v)
+            | Attribute::Prime1(v)
+            | Attribute::Prime2(v)
+            | Attribute::Exponent1(v)
+            | Attribute::Exponent2(v)
+            | Attribute::Coefficient(v) => v.zeroize(),
+            _ => {}
+        }
+    }
+}
+
+/// Refuses when any object with this CKA_ID or label exists in the token.
+fn refuse_existing(open: &OpenHsm, id: &[u8], label: &str) -> Result<(), HsmError> {
+    let s = &open.sessions[0];
+    let name = &open.entry.name;
+    let find = |t: Vec<Attribute>| {
+        s.find_objects(&t).map_err(|e| pkcs11_error(name, None, "C_FindObjects", e))
+    };
+    let exists = |what: String| HsmError::ObjectExists {
+        hsm: name.clone(),
+        token: format!("token \"{}\"", open.token),
+        what,
+    };
+    if !find(vec![Attribute::Id(id.to_vec())])?.is_empty() {
+        return Err(exists(format!("CKA_ID {}", data_encoding::HEXLOWER.encode(id))));
+    }
+    if !find(vec![Attribute::Label(label.as_bytes().to_vec())])?.is_empty() {
+        return Err(exists(format!("label \"{label}\"")));
+    }
+    Ok(())
+}
+
+/// Generates one key pair, imports it into every HSM of `config`, writes
+/// the `.key` file and proves the key on every HSM.
+pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, HsmError> {
+    let flags = match req.role {
+        KeyRole::Ksk | KeyRole::Csk => crate::sign::keys::FLAGS_KSK,
+        KeyRole::Zsk => crate::sign::keys::FLAGS_ZSK,
+    };
+    if req.id.is_empty() || req.label.is_empty() {
+        return Err(HsmError::Config {
+            path: config.path.clone(),
+            reason: "hsm keygen needs a non-empty --id and --label".into(),
+        });
+    }
+    // Every HSM must be reachable before anything is created anywhere.
+    let mut contexts = Contexts::default();
+    let mut open = Vec::with_capacity(config.hsms.len());
+    for h in &config.hsms {
+        open.push(open_hsm(&mut contexts, h, 1, true)?);
+    }
+    for o in &open {
+        refuse_existing(o, &req.id, &req.label)?;
+    }
+    let material = generate(req.algorithm, req.bits).map_err(HsmError::Key)?;
+    let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
+
+    let mut created: Vec<(usize, ObjectHandle, ObjectHandle)> = Vec::new();
+    for (i, o) in open.iter().enumerate() {
+        match material.import(&o.sessions[0], &req.id, &req.label) {
+            Ok((private, public)) => created.push((i, private, public)),
+            Err(e) => {
+                // No HSM keeps half a rollover.
+                for (j, private, public) in created {
+                    let _ = open[j].sessions[0].destroy_object(private);
+                    let _ = open[j].sessions[0].destroy_object(public);
+                }
+                return Err(pkcs11_error(&o.entry.name, Some(&req.label), "C_CreateObject", e));
+            }
+        }
+    }
+    // The private key leaves memory here: every buffer is zeroizing.
+    drop(material);
+
+    let key_file =
+        write_public_key_file(&req.origin, &rdata, &req.key_dir).map_err(HsmError::Key)?;
+    let entry = KeyEntry {
+        role: req.role,
+        id: Some(req.id.clone()),
+        label: Some(req.label.clone()),
+        published: rdata.clone(),
+        owner: req.origin.clone(),
+        dnskey_source: key_file.clone(),
+    };
+    for o in &open {
+        prove_key(&o.sessions[0], &o.names(), &entry)?;
+    }
+    let hsms = open.iter().map(|o| o.entry.name.clone()).collect();
+    Ok(KeygenResult { key_file, key_tag: key_tag(&rdata), hsms })
+}
+
+/// Imports an existing key pair (test fixtures, the .de reproduction): the
+/// caller supplies the material. Used by the benches and tests.
+pub fn import_into(
+    open: &OpenHsm,
+    material: &Material,
+    id: &[u8],
+    label: &str,
+) -> Result<(), HsmError> {
+    refuse_existing(open, id, label)?;
+    material
+        .import(&open.sessions[0], id, label)
+        .map(|_| ())
+        .map_err(|e| pkcs11_error(&open.entry.name, Some(label), "C_CreateObject", e))
+}
+
+/// The path a `.key` file for `rdata` would have in `dir`.
+pub fn key_file_path(dir: &Path, origin: &Name, rdata: &[u8]) -> Option<PathBuf> {
+    let alg = Algorithm::from_number(*rdata.get(3)?).ok()?;
+    let stem = crate::sign::keys::key_file_stem(origin, alg, key_tag(rdata)).ok()?;
+    Some(dir.join(format!("{stem}.key")))
+}

@@ -1,0 +1,253 @@
+//! Signing through a pool of HSMs (PKCS#11) that provably hold the same key.
+//!
+//! # Background
+//! On 5 May 2026 the .de zone failed because a key-rollover agent had
+//! generated a *different* key pair in each HSM, all under the same CKA_ID,
+//! label and key tag; only one matched the published DNSKEY, so two thirds
+//! of the signatures were bogus. This module makes that impossible:
+//!
+//! 1. **Proof before use** ([`proof`]): in every HSM, for every key, the
+//!    public key object is read, turned into a DNSKEY and compared byte for
+//!    byte with the published one; then the private key signs a random
+//!    challenge that must verify under the *published* DNSKEY. A mismatch
+//!    names the HSM, the key, both key tags and both fingerprints.
+//! 2. **Every signature checked** ([`pool`]): each signature an HSM returns
+//!    is verified with the published DNSKEY before it is used; an HSM that
+//!    errs or returns a bad signature leaves the pool at once.
+//! 3. **One key pair, replicated** ([`keygen`]): `zonesign hsm keygen`
+//!    generates one key pair and imports that same pair into every HSM.
+//!
+//! # Layout
+//! - `config.rs`: the `--hsm-config` TOML file, PIN sources.
+//! - `uri.rs`: RFC 7512 `pkcs11:` key URIs.
+//! - `session.rs`: contexts (one per module), tokens by label or serial,
+//!   login, object lookup.
+//! - `proof.rs`: public key → DNSKEY, challenge, the per-HSM proof.
+//! - `pool.rs`: sessions owned by worker threads, the shared work queue,
+//!   the [`crate::sign::RawSigner`] the pipeline uses.
+//! - `keygen.rs`: software generation and C_CreateObject import.
+//! - `bench.rs`: `zonesign hsm bench`.
+//!
+//! # Limitations
+//! - Keys are generated in software and imported; wrap/unwrap between HSMs
+//!   is not implemented.
+//! - SoftHSM2 is the only module tested. Closing a token's last session
+//!   while another thread uses the module races in SoftHSM (SoftHSMv2#464),
+//!   so sessions stay open for the pool's lifetime and are closed from one
+//!   thread after every worker has stopped.
+
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod keygen;
+pub mod pool;
+pub mod proof;
+pub mod session;
+pub mod uri;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use cli::attach;
+pub use config::HsmConfig;
+pub use pool::{open_pool, Degraded, HsmReport, HsmStatus, Pool};
+
+/// Why an HSM operation failed. Every variant names the HSM (as configured)
+/// where one is involved; PKCS#11 failures carry the function and CKR code.
+/// No variant ever holds a PIN.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum HsmError {
+    /// The configuration file is unreadable or inconsistent.
+    Config { path: PathBuf, reason: String },
+    /// The PIN source (`env:VAR`, `file:PATH`) could not be read.
+    Pin { hsm: String, source: String, reason: &'static str },
+    /// The PKCS#11 module could not be loaded.
+    Module { hsm: String, module: PathBuf, reason: String },
+    /// A PKCS#11 function returned an error.
+    Pkcs11 { hsm: String, key: Option<String>, function: String, ckr: String },
+    /// No token with this label or serial.
+    TokenNotFound { hsm: String, token: String, available: Vec<String> },
+    /// More than one token matches.
+    TokenAmbiguous { hsm: String, token: String, count: usize },
+    /// C_Login failed (wrong PIN, locked PIN ...).
+    Login { hsm: String, token: String, ckr: String },
+    /// The key's private or public object is not in the token.
+    KeyNotFound { hsm: String, token: String, key: String, class: &'static str },
+    /// More than one object matches the key's CKA_ID/label.
+    KeyAmbiguous { hsm: String, token: String, key: String, class: &'static str, count: usize },
+    /// The object is not a key of the published DNSKEY's algorithm, or its
+    /// public key cannot be read.
+    UnsupportedKey { hsm: String, token: String, key: String, reason: &'static str },
+    /// The key in the HSM is not the published DNSKEY. With equal tags this
+    /// is the .de failure.
+    PublicKeyMismatch {
+        hsm: String,
+        token: String,
+        key: String,
+        published_tag: u16,
+        actual_tag: u16,
+        published_fingerprint: String,
+        actual_fingerprint: String,
+    },
+    /// The HSM's signature over a random challenge did not verify under the
+    /// published DNSKEY (its private object is not the public key's pair).
+    ChallengeFailed { hsm: String, token: String, key: String, tag: u16 },
+    /// During signing, a signature from this HSM did not verify.
+    BadSignature { hsm: String, token: String, key: String, tag: u16 },
+    /// `hsm keygen`: an object with this CKA_ID or label already exists.
+    ObjectExists { hsm: String, token: String, what: String },
+    /// `hsm keygen`: the key could not be generated or written.
+    Key(crate::sign::keys::KeyError),
+    /// Every HSM left the pool.
+    PoolEmpty { key: String, removed: Vec<String> },
+    /// No HSM passed the proof (or some failed and the pool may not run
+    /// degraded): the list holds every HSM's failures.
+    Proof { failures: Vec<HsmError>, degraded_allowed: bool },
+}
+
+impl fmt::Display for HsmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HsmError::Config { path, reason } => write!(f, "{}: {reason}", path.display()),
+            HsmError::Pin { hsm, source, reason } => {
+                write!(f, "hsm {hsm}: the PIN from {source} {reason}")
+            }
+            HsmError::Module { hsm, module, reason } => {
+                write!(f, "hsm {hsm}: cannot load PKCS#11 module {}: {reason}", module.display())
+            }
+            HsmError::Pkcs11 { hsm, key: Some(key), function, ckr } => {
+                write!(f, "hsm {hsm}: {key}: {function} failed: {ckr}")
+            }
+            HsmError::Pkcs11 { hsm, key: None, function, ckr } => {
+                write!(f, "hsm {hsm}: {function} failed: {ckr}")
+            }
+            HsmError::TokenNotFound { hsm, token, available } => write!(
+                f,
+                "hsm {hsm}: {token} not found (tokens present: {})",
+                if available.is_empty() { "none".to_owned() } else { available.join(", ") }
+            ),
+            HsmError::TokenAmbiguous { hsm, token, count } => {
+                write!(f, "hsm {hsm}: {count} tokens match {token}; use token_serial")
+            }
+            HsmError::Login { hsm, token, ckr } => {
+                write!(f, "hsm {hsm}: login to {token} failed: {ckr}")
+            }
+            HsmError::KeyNotFound { hsm, token, key, class } => {
+                write!(f, "hsm {hsm} ({token}): {key}: no {class} key object")
+            }
+            HsmError::KeyAmbiguous { hsm, token, key, class, count } => {
+                write!(f, "hsm {hsm} ({token}): {key}: {count} {class} key objects match")
+            }
+            HsmError::UnsupportedKey { hsm, token, key, reason } => {
+                write!(f, "hsm {hsm} ({token}): {key}: {reason}")
+            }
+            HsmError::PublicKeyMismatch {
+                hsm,
+                token,
+                key,
+                published_tag,
+                actual_tag,
+                published_fingerprint,
+                actual_fingerprint,
+            } => {
+                if published_tag == actual_tag {
+                    write!(
+                        f,
+                        "hsm {hsm} ({token}): {key}: same key tag, different key material: \
+                         the published DNSKEY (tag {published_tag}, public key \
+                         {published_fingerprint}) is not the key in this HSM (tag \
+                         {actual_tag}, public key {actual_fingerprint})"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "hsm {hsm} ({token}): {key}: the published DNSKEY (tag \
+                         {published_tag}, public key {published_fingerprint}) is not the key \
+                         in this HSM (tag {actual_tag}, public key {actual_fingerprint})"
+                    )
+                }
+            }
+            HsmError::ChallengeFailed { hsm, token, key, tag } => write!(
+                f,
+                "hsm {hsm} ({token}): {key}: a challenge signed in the HSM does not verify \
+                 under the published DNSKEY tag {tag}: the private key is not the published \
+                 key's pair"
+            ),
+            HsmError::BadSignature { hsm, token, key, tag } => write!(
+                f,
+                "hsm {hsm} ({token}): {key}: returned a signature that does not verify under \
+                 the published DNSKEY tag {tag}; removed from the pool"
+            ),
+            HsmError::ObjectExists { hsm, token, what } => write!(
+                f,
+                "hsm {hsm} ({token}): an object with {what} exists already; refusing to \
+                 overwrite it"
+            ),
+            HsmError::Key(e) => write!(f, "{e}"),
+            HsmError::PoolEmpty { key, removed } => write!(
+                f,
+                "{key}: no HSM left in the pool ({})",
+                if removed.is_empty() { "none configured".to_owned() } else { removed.join("; ") }
+            ),
+            HsmError::Proof { failures, degraded_allowed } => {
+                let n = failures.len();
+                if *degraded_allowed {
+                    write!(f, "no HSM passed the proof ({n} failure(s))")?;
+                } else {
+                    write!(
+                        f,
+                        "{n} proof failure(s) in the HSM pool; every HSM must hold the \
+                         published keys (--allow-degraded-pool continues on the HSMs that \
+                         passed)"
+                    )?;
+                }
+                for e in failures {
+                    write!(f, "\n  {e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for HsmError {}
+
+/// `CKR_PIN_INCORRECT` from cryptoki's `PinIncorrect`: the names PKCS#11
+/// specifications and vendor logs use.
+pub(crate) fn ckr_name(rv: &cryptoki::error::RvError) -> String {
+    let debug = format!("{rv:?}");
+    let mut out = String::from("CKR");
+    for c in debug.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+/// A cryptoki error as an [`HsmError::Pkcs11`].
+pub(crate) fn pkcs11_error(
+    hsm: &str,
+    key: Option<&str>,
+    function: &'static str,
+    e: cryptoki::error::Error,
+) -> HsmError {
+    let (function, ckr) = match e {
+        cryptoki::error::Error::Pkcs11(rv, f) => (format!("C_{f:?}"), ckr_name(&rv)),
+        other => (function.to_owned(), other.to_string()),
+    };
+    HsmError::Pkcs11 { hsm: hsm.to_owned(), key: key.map(str::to_owned), function, ckr }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ckr_names_follow_the_specification() {
+        assert_eq!(ckr_name(&cryptoki::error::RvError::PinIncorrect), "CKR_PIN_INCORRECT");
+        assert_eq!(ckr_name(&cryptoki::error::RvError::DeviceError), "CKR_DEVICE_ERROR");
+    }
+}

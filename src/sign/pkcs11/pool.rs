@@ -1,0 +1,593 @@
+//! The HSM pool: every session of every proven HSM, owned by one worker
+//! thread each, fed from one shared work queue.
+//!
+//! # Data flow
+//! ```text
+//! rayon worker (sign_batch, one chunk)          worker thread per session
+//!   signing inputs computed here (digests) --> [bounded work queue] --> C_Sign ...
+//!   verify every signature, place in order <-- [per-call reply queue] <--
+//! ```
+//! Work is shared, not assigned: an idle session takes the next sub-batch,
+//! so a faster HSM does more. Each reply is checked before use: every
+//! signature must verify under the published DNSKEY. An HSM whose session
+//! errs or returns a bad signature is removed at once (all its workers stop
+//! at their next batch) and the sub-batch goes back to the queue for the
+//! others. Signatures from an HSM that has been removed are never used.
+//!
+//! # Deadlock freedom
+//! A call submits `n` sub-batches and has a reply queue of capacity `n`;
+//! each submission produces exactly one reply and is resubmitted only after
+//! its reply arrived, so workers never block on a reply. Submitting waits
+//! on the work queue with a timeout and gives up when no HSM is left.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam::channel::{bounded, Receiver, RecvTimeoutError, SendTimeoutError, Sender};
+use cryptoki::object::ObjectHandle;
+use cryptoki::session::Session;
+
+use super::config::{HsmConfig, KeyEntry};
+use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
+use super::session::{find_key_object, open_hsm, Contexts, OpenHsm};
+use super::{pkcs11_error, HsmError};
+use crate::sign::keys::{key_tag, Algorithm, Dnskey};
+use crate::sign::{RawSigner, ZoneKey};
+use crate::verify::crypto::PreparedKey;
+use crate::zone::name::Name;
+
+/// Whether the pool may run without the HSMs that failed the proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Degraded {
+    /// Every configured HSM must pass (the default).
+    Refuse,
+    /// `--allow-degraded-pool`: continue on those that passed, loudly.
+    Allow,
+}
+
+/// The state of one HSM, for messages and the report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum HsmStatus {
+    /// Passed the proof and signed until the end.
+    Active,
+    /// Failed the proof; never used.
+    Excluded { reason: String },
+    /// Taken out of the pool while signing.
+    Removed { reason: String },
+}
+
+/// Per-HSM figures for the JSON report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HsmReport {
+    pub name: String,
+    pub token: String,
+    pub sessions: usize,
+    pub signatures: u64,
+    pub failures: u64,
+    pub status: HsmStatus,
+}
+
+#[derive(Debug)]
+struct HsmState {
+    name: String,
+    token: String,
+    sessions: usize,
+    alive: AtomicBool,
+    signatures: AtomicU64,
+    failures: AtomicU64,
+    status: Mutex<HsmStatus>,
+}
+
+impl HsmState {
+    fn alive(&self) -> bool {
+        self.alive.load(Ordering::Acquire)
+    }
+}
+
+#[derive(Debug)]
+struct PoolKey {
+    entry: KeyEntry,
+    algorithm: Algorithm,
+    tag: u16,
+    verifier: PreparedKey,
+}
+
+#[derive(Debug)]
+struct Shared {
+    hsms: Vec<HsmState>,
+    keys: Vec<PoolKey>,
+}
+
+impl Shared {
+    /// Takes an HSM out of the pool (once) and says so on standard error.
+    fn remove(&self, hsm: usize, error: &HsmError) {
+        let state = &self.hsms[hsm];
+        state.failures.fetch_add(1, Ordering::Relaxed);
+        if state.alive.swap(false, Ordering::AcqRel) {
+            if let Ok(mut s) = state.status.lock() {
+                *s = HsmStatus::Removed { reason: error.to_string() };
+            }
+            eprintln!(
+                "zonesign: WARNING: hsm {} removed from the pool, its work goes to the others: {error}",
+                state.name
+            );
+        }
+    }
+
+    fn any_alive(&self) -> bool {
+        self.hsms.iter().any(HsmState::alive)
+    }
+
+    fn removed(&self) -> Vec<String> {
+        self.hsms
+            .iter()
+            .filter_map(|h| match h.status.lock().map(|s| s.clone()) {
+                Ok(HsmStatus::Removed { reason } | HsmStatus::Excluded { reason }) => {
+                    Some(format!("{}: {reason}", h.name))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// One sub-batch of one key's signing inputs.
+struct Batch {
+    key: usize,
+    inputs: Arc<Vec<Vec<u8>>>,
+    indices: Vec<usize>,
+    reply: Sender<Reply>,
+}
+
+enum Reply {
+    Done {
+        hsm: usize,
+        indices: Vec<usize>,
+        signatures: Vec<Vec<u8>>,
+    },
+    /// Not signed (the HSM failed or had been removed): submit again.
+    Returned {
+        indices: Vec<usize>,
+    },
+}
+
+/// Sub-batch size bounds: small enough to spread a chunk over all
+/// sessions, large enough to keep queue traffic low.
+const MAX_SUB_BATCH: usize = 64;
+
+/// The pool. Signing goes through [`ZoneKey`]s from [`Pool::zone_keys`].
+#[derive(Debug)]
+pub struct Pool {
+    shared: Arc<Shared>,
+    work: Mutex<Option<Sender<Batch>>>,
+    workers: Mutex<Vec<JoinHandle<Session>>>,
+    total_sessions: usize,
+    contexts: Mutex<Option<Contexts>>,
+}
+
+/// Why the pool could not open, with every HSM's state for the report.
+#[derive(Debug)]
+pub struct PoolFailure {
+    pub error: HsmError,
+    pub hsms: Vec<HsmReport>,
+}
+
+/// An HSM that passed the proof: its sessions and, per session, the
+/// private key handle of every key (handles are cached per session).
+struct Proven {
+    open: OpenHsm,
+    handles: Vec<Vec<ObjectHandle>>,
+}
+
+/// Opens every HSM and runs the proof for every key in it. Failures are
+/// collected per HSM (every key is tried, so one run names every problem).
+fn prove_all(config: &HsmConfig, contexts: &mut Contexts) -> Vec<Result<Proven, Vec<HsmError>>> {
+    config
+        .hsms
+        .iter()
+        .map(|entry| {
+            let open = open_hsm(contexts, entry, entry.sessions, false).map_err(|e| vec![e])?;
+            let names = open.names();
+            let mut errors = Vec::new();
+            let mut first = Vec::with_capacity(config.keys.len());
+            for key in &config.keys {
+                match prove_key(&open.sessions[0], &names, key) {
+                    Ok(h) => first.push(h),
+                    Err(e) => errors.push(e),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            let mut handles = vec![first];
+            for s in &open.sessions[1..] {
+                let mut per_key = Vec::with_capacity(config.keys.len());
+                for key in &config.keys {
+                    per_key.push(
+                        find_key_object(s, &names, key, cryptoki::object::ObjectClass::PRIVATE_KEY)
+                            .map_err(|e| vec![e])?,
+                    );
+                }
+                handles.push(per_key);
+            }
+            Ok(Proven { open, handles })
+        })
+        .collect()
+}
+
+/// `zonesign hsm check`: the proof on every HSM, nothing else. Returns
+/// every HSM's state and every failure.
+pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
+    let mut contexts = Contexts::default();
+    let results = prove_all(config, &mut contexts);
+    let mut reports = Vec::new();
+    let mut failures = Vec::new();
+    for (entry, r) in config.hsms.iter().zip(results) {
+        let (token, status) = match r {
+            Ok(p) => (p.open.token.clone(), HsmStatus::Active),
+            Err(errors) => {
+                let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
+                failures.extend(errors);
+                (entry.token.to_string(), HsmStatus::Excluded { reason })
+            }
+        };
+        reports.push(HsmReport {
+            name: entry.name.clone(),
+            token,
+            sessions: entry.sessions,
+            signatures: 0,
+            failures: 0,
+            status,
+        });
+    }
+    (reports, failures)
+}
+
+/// Opens the pool: proof on every HSM, then one worker thread per session.
+/// With [`Degraded::Refuse`] any failure is fatal; with
+/// [`Degraded::Allow`] the HSMs that failed are excluded (and named on
+/// standard error), and at least one must pass.
+pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Box<PoolFailure>> {
+    let fail = |error| Box::new(PoolFailure { error, hsms: Vec::new() });
+    config.require_keys().map_err(fail)?;
+    let mut keys = Vec::with_capacity(config.keys.len());
+    for k in &config.keys {
+        let algorithm = key_algorithm(k).map_err(fail)?;
+        let dnskey =
+            Dnskey::parse(&k.published, &k.describe()).map_err(|e| fail(HsmError::Key(e)))?;
+        let verifier = PreparedKey::new(dnskey.algorithm, dnskey.public_key).map_err(|_| {
+            fail(HsmError::Key(crate::sign::keys::KeyError::MalformedDnskey {
+                key: k.describe(),
+                reason: "the published public key cannot be parsed",
+            }))
+        })?;
+        keys.push(PoolKey { entry: k.clone(), algorithm, tag: key_tag(&k.published), verifier });
+    }
+
+    let mut contexts = Contexts::default();
+    let results = prove_all(config, &mut contexts);
+    let mut hsms = Vec::with_capacity(results.len());
+    let mut proven = Vec::new();
+    let mut failures = Vec::new();
+    for (i, (entry, r)) in config.hsms.iter().zip(results).enumerate() {
+        let (token, status) = match r {
+            Ok(p) => {
+                let token = p.open.token.clone();
+                proven.push((i, p));
+                (token, HsmStatus::Active)
+            }
+            Err(errors) => {
+                let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
+                failures.extend(errors);
+                (entry.token.to_string(), HsmStatus::Excluded { reason })
+            }
+        };
+        let active = status == HsmStatus::Active;
+        hsms.push(HsmState {
+            name: entry.name.clone(),
+            token,
+            sessions: if active { entry.sessions } else { 0 },
+            alive: AtomicBool::new(active),
+            signatures: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+            status: Mutex::new(status),
+        });
+    }
+    let reports = |hsms: &[HsmState]| hsms.iter().map(report_of).collect::<Vec<_>>();
+    if proven.is_empty() {
+        return Err(Box::new(PoolFailure {
+            error: HsmError::Proof { failures, degraded_allowed: degraded == Degraded::Allow },
+            hsms: reports(&hsms),
+        }));
+    }
+    if !failures.is_empty() {
+        if degraded == Degraded::Refuse {
+            return Err(Box::new(PoolFailure {
+                error: HsmError::Proof { failures, degraded_allowed: false },
+                hsms: reports(&hsms),
+            }));
+        }
+        let passed: Vec<&str> =
+            hsms.iter().filter(|h| h.alive()).map(|h| h.name.as_str()).collect();
+        eprintln!(
+            "zonesign: WARNING: DEGRADED HSM POOL (--allow-degraded-pool): signing with {} of {} \
+             HSMs ({}); excluded, never used:",
+            passed.len(),
+            hsms.len(),
+            passed.join(", ")
+        );
+        for f in &failures {
+            eprintln!("zonesign: WARNING:   {f}");
+        }
+    }
+
+    let total_sessions: usize = proven.iter().map(|(_, p)| p.open.sessions.len()).sum();
+    let shared = Arc::new(Shared { hsms, keys });
+    let (tx, rx) = bounded::<Batch>(2 * total_sessions);
+    let mut workers = Vec::with_capacity(total_sessions);
+    for (hsm, p) in proven {
+        for (n, (session, handles)) in p.open.sessions.into_iter().zip(p.handles).enumerate() {
+            let rx = rx.clone();
+            let shared = Arc::clone(&shared);
+            let name = format!("hsm-{}-{n}", shared.hsms[hsm].name);
+            let spawned = std::thread::Builder::new()
+                .name(name)
+                .spawn(move || worker(session, handles, hsm, shared, rx));
+            match spawned {
+                Ok(h) => workers.push(h),
+                Err(_) => {
+                    // The session moved into the failed closure and is
+                    // dropped with it; the HSM runs with fewer sessions.
+                }
+            }
+        }
+    }
+    Ok(Arc::new(Pool {
+        shared,
+        work: Mutex::new(Some(tx)),
+        workers: Mutex::new(workers),
+        total_sessions,
+        contexts: Mutex::new(Some(contexts)),
+    }))
+}
+
+fn report_of(h: &HsmState) -> HsmReport {
+    HsmReport {
+        name: h.name.clone(),
+        token: h.token.clone(),
+        sessions: h.sessions,
+        signatures: h.signatures.load(Ordering::Relaxed),
+        failures: h.failures.load(Ordering::Relaxed),
+        status: h.status.lock().map(|s| s.clone()).unwrap_or(HsmStatus::Active),
+    }
+}
+
+/// One session's thread: takes sub-batches while its HSM is in the pool.
+/// Returns the session so that it is closed from the thread that shuts
+/// the pool down, after every worker has stopped (SoftHSMv2#464).
+fn worker(
+    session: Session,
+    handles: Vec<ObjectHandle>,
+    hsm: usize,
+    shared: Arc<Shared>,
+    rx: Receiver<Batch>,
+) -> Session {
+    for batch in rx.iter() {
+        if !shared.hsms[hsm].alive() {
+            let _ = batch.reply.send(Reply::Returned { indices: batch.indices });
+            break;
+        }
+        let key = &shared.keys[batch.key];
+        let mech = mechanism(key.algorithm);
+        let mut signatures = Vec::with_capacity(batch.indices.len());
+        let mut error = None;
+        for &i in &batch.indices {
+            match session.sign(&mech, handles[batch.key], &batch.inputs[i]) {
+                Ok(s) => signatures.push(s),
+                Err(e) => {
+                    error = Some(pkcs11_error(
+                        &shared.hsms[hsm].name,
+                        Some(&key.entry.describe()),
+                        "C_Sign",
+                        e,
+                    ));
+                    break;
+                }
+            }
+        }
+        match error {
+            None => {
+                let _ = batch.reply.send(Reply::Done { hsm, indices: batch.indices, signatures });
+            }
+            Some(e) => {
+                shared.remove(hsm, &e);
+                let _ = batch.reply.send(Reply::Returned { indices: batch.indices });
+                break;
+            }
+        }
+    }
+    session
+}
+
+impl Pool {
+    /// Every HSM's figures so far.
+    pub fn reports(&self) -> Vec<HsmReport> {
+        self.shared.hsms.iter().map(report_of).collect()
+    }
+
+    /// Sessions that sign (over every HSM that passed the proof).
+    pub fn total_sessions(&self) -> usize {
+        self.total_sessions
+    }
+
+    /// The pool's keys as zone keys; each key's owner must be `origin`.
+    pub fn zone_keys(self: &Arc<Self>, origin: &Name) -> Result<Vec<ZoneKey>, HsmError> {
+        let members: Vec<&str> =
+            self.shared.hsms.iter().filter(|h| h.alive()).map(|h| h.name.as_str()).collect();
+        let mut out = Vec::with_capacity(self.shared.keys.len());
+        for (i, k) in self.shared.keys.iter().enumerate() {
+            if k.entry.owner != *origin {
+                return Err(HsmError::Config {
+                    path: k.entry.dnskey_source.clone(),
+                    reason: format!(
+                        "the DNSKEY belongs to {}, not to the zone {origin}",
+                        k.entry.owner
+                    ),
+                });
+            }
+            out.push(ZoneKey {
+                role: k.entry.role,
+                algorithm: k.algorithm.number(),
+                key_tag: k.tag,
+                dnskey: k.entry.published.clone().into_boxed_slice(),
+                signer: Arc::new(PoolSigner { pool: Arc::clone(self), key: i }),
+                source: format!("hsm pool [{}] {}", members.join(", "), k.entry.describe()),
+            });
+        }
+        Ok(out)
+    }
+
+    fn sender(&self) -> Option<Sender<Batch>> {
+        self.work.lock().ok().and_then(|w| w.clone())
+    }
+
+    fn pool_empty(&self, key: usize) -> HsmError {
+        HsmError::PoolEmpty {
+            key: self.shared.keys[key].entry.describe(),
+            removed: self.shared.removed(),
+        }
+    }
+
+    /// Queues a sub-batch, waiting while the queue is full and some HSM is
+    /// still in the pool.
+    fn submit(&self, work: &Sender<Batch>, mut batch: Batch) -> Result<(), HsmError> {
+        let key = batch.key;
+        loop {
+            if !self.shared.any_alive() {
+                return Err(self.pool_empty(key));
+            }
+            match work.send_timeout(batch, Duration::from_millis(100)) {
+                Ok(()) => return Ok(()),
+                Err(SendTimeoutError::Timeout(b)) => batch = b,
+                Err(SendTimeoutError::Disconnected(_)) => return Err(self.pool_empty(key)),
+            }
+        }
+    }
+
+    /// Signs a batch for key `key` over every live session; the signatures
+    /// come back in input order, each verified under the published DNSKEY.
+    pub fn sign_batch(&self, key: usize, items: &[&[u8]]) -> Result<Vec<Vec<u8>>, HsmError> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pk = &self.shared.keys[key];
+        let work = self.sender().ok_or_else(|| self.pool_empty(key))?;
+        let inputs: Arc<Vec<Vec<u8>>> =
+            Arc::new(items.iter().map(|d| signing_input(pk.algorithm, d)).collect());
+        // Enough sub-batches to reach every session twice over.
+        let per = items.len().div_ceil(2 * self.total_sessions.max(1)).clamp(1, MAX_SUB_BATCH);
+        let groups: Vec<Vec<usize>> =
+            (0..items.len()).collect::<Vec<_>>().chunks(per).map(<[usize]>::to_vec).collect();
+        let (reply_tx, reply_rx) = bounded::<Reply>(groups.len());
+        let mut outstanding = groups.len();
+        for indices in groups {
+            let batch =
+                Batch { key, inputs: Arc::clone(&inputs), indices, reply: reply_tx.clone() };
+            self.submit(&work, batch)?;
+        }
+        let mut out: Vec<Option<Vec<u8>>> = vec![None; items.len()];
+        while outstanding > 0 {
+            let resubmit = match reply_rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(Reply::Done { hsm, indices, signatures }) => {
+                    let state = &self.shared.hsms[hsm];
+                    if !state.alive() {
+                        Some(indices)
+                    } else if let Some(&bad) = indices
+                        .iter()
+                        .zip(&signatures)
+                        .find(|(&i, s)| pk.verifier.verify(items[i], s).is_err())
+                        .map(|(i, _)| i)
+                    {
+                        let _ = bad;
+                        self.shared.remove(
+                            hsm,
+                            &HsmError::BadSignature {
+                                hsm: state.name.clone(),
+                                token: format!("token \"{}\"", state.token),
+                                key: pk.entry.describe(),
+                                tag: pk.tag,
+                            },
+                        );
+                        Some(indices)
+                    } else {
+                        state.signatures.fetch_add(indices.len() as u64, Ordering::Relaxed);
+                        for (i, s) in indices.into_iter().zip(signatures) {
+                            out[i] = Some(s);
+                        }
+                        outstanding -= 1;
+                        None
+                    }
+                }
+                Ok(Reply::Returned { indices }) => Some(indices),
+                Err(RecvTimeoutError::Timeout) => {
+                    if !self.shared.any_alive() {
+                        return Err(self.pool_empty(key));
+                    }
+                    None
+                }
+                Err(RecvTimeoutError::Disconnected) => return Err(self.pool_empty(key)),
+            };
+            if let Some(indices) = resubmit {
+                let batch =
+                    Batch { key, inputs: Arc::clone(&inputs), indices, reply: reply_tx.clone() };
+                self.submit(&work, batch)?;
+            }
+        }
+        // Every index was filled: each group's Done placed all of its own.
+        out.into_iter().map(|s| s.ok_or_else(|| self.pool_empty(key))).collect()
+    }
+
+    /// Stops the workers, closes every session from this thread, then
+    /// finalises the modules. Idempotent; also run on drop.
+    pub fn shutdown(&self) {
+        if let Ok(mut w) = self.work.lock() {
+            w.take();
+        }
+        let handles: Vec<JoinHandle<Session>> =
+            self.workers.lock().map(|mut w| w.drain(..).collect()).unwrap_or_default();
+        let sessions: Vec<Session> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+        for s in sessions {
+            drop(s);
+        }
+        if let Ok(mut c) = self.contexts.lock() {
+            c.take();
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// One key of the pool as the pipeline sees it.
+#[derive(Debug)]
+struct PoolSigner {
+    pool: Arc<Pool>,
+    key: usize,
+}
+
+impl RawSigner for PoolSigner {
+    fn sign(&self, signed_data: &[u8]) -> Result<Vec<u8>, String> {
+        let mut v = self.sign_batch(&[signed_data])?;
+        v.pop().ok_or_else(|| "the HSM pool returned no signature".to_owned())
+    }
+
+    fn sign_batch(&self, items: &[&[u8]]) -> Result<Vec<Vec<u8>>, String> {
+        self.pool.sign_batch(self.key, items).map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,182 @@
+//! PKCS#11 plumbing shared by proof, pool, keygen and bench: one context
+//! per module, tokens found by label or serial, one login per token, and
+//! object lookup by CKA_ID and/or CKA_LABEL.
+
+use std::path::PathBuf;
+
+use cryptoki::context::{CInitializeArgs, Pkcs11};
+use cryptoki::error::{Error, RvError};
+use cryptoki::object::{Attribute, ObjectClass, ObjectHandle};
+use cryptoki::session::{Session, UserType};
+use cryptoki::slot::Slot;
+use cryptoki::types::AuthPin;
+
+use super::config::{HsmEntry, KeyEntry, TokenSelector};
+use super::{pkcs11_error, HsmError};
+
+/// The loaded modules: each is loaded and C_Initialize'd once, however many
+/// tokens it serves, and finalised when the last clone (held by every
+/// session) is dropped.
+#[derive(Debug, Default)]
+pub struct Contexts {
+    loaded: Vec<(PathBuf, Pkcs11)>,
+}
+
+impl Contexts {
+    /// The context of `hsm`'s module, loading and initialising it once.
+    pub fn context(&mut self, hsm: &HsmEntry) -> Result<Pkcs11, HsmError> {
+        if let Some((_, ctx)) = self.loaded.iter().find(|(p, _)| *p == hsm.module) {
+            return Ok(ctx.clone());
+        }
+        let ctx = Pkcs11::new(&hsm.module).map_err(|e| HsmError::Module {
+            hsm: hsm.name.clone(),
+            module: hsm.module.clone(),
+            reason: e.to_string(),
+        })?;
+        ctx.initialize(CInitializeArgs::OsThreads)
+            .map_err(|e| pkcs11_error(&hsm.name, None, "C_Initialize", e))?;
+        self.loaded.push((hsm.module.clone(), ctx.clone()));
+        Ok(ctx)
+    }
+}
+
+/// An HSM with its token found, logged in, and `sessions` sessions open.
+#[derive(Debug)]
+pub struct OpenHsm {
+    pub entry: HsmEntry,
+    /// The token label as the token reports it.
+    pub token: String,
+    pub slot: Slot,
+    pub sessions: Vec<Session>,
+}
+
+/// Finds the token of `hsm` by label or serial. Slot numbers are never
+/// used: SoftHSM assigns them at random, and real HSMs renumber.
+pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String), HsmError> {
+    let slots = ctx
+        .get_slots_with_token()
+        .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetSlotList", e))?;
+    let mut matches = Vec::new();
+    let mut available = Vec::new();
+    for slot in slots {
+        let info = ctx
+            .get_token_info(slot)
+            .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetTokenInfo", e))?;
+        let label = info.label().trim_end().to_owned();
+        let serial = info.serial_number().trim_end().to_owned();
+        let hit = match &hsm.token {
+            TokenSelector::Label(l) => *l == label,
+            TokenSelector::Serial(s) => *s == serial,
+        };
+        if hit {
+            matches.push((slot, label.clone()));
+        }
+        available.push(format!("\"{label}\" serial {serial}"));
+    }
+    match matches.len() {
+        1 => Ok(matches.swap_remove(0)),
+        0 => Err(HsmError::TokenNotFound {
+            hsm: hsm.name.clone(),
+            token: hsm.token.to_string(),
+            available,
+        }),
+        count => Err(HsmError::TokenAmbiguous {
+            hsm: hsm.name.clone(),
+            token: hsm.token.to_string(),
+            count,
+        }),
+    }
+}
+
+/// Finds the token, opens `sessions` sessions and logs in once (a login
+/// holds for every session of the application on that token, PKCS#11
+/// v2.40 §5.6).
+pub fn open_hsm(
+    contexts: &mut Contexts,
+    hsm: &HsmEntry,
+    sessions: usize,
+    read_write: bool,
+) -> Result<OpenHsm, HsmError> {
+    let ctx = contexts.context(hsm)?;
+    let (slot, token) = find_token(&ctx, hsm)?;
+    let pin = hsm.pin.read(&hsm.name)?;
+    let mut open = Vec::with_capacity(sessions.max(1));
+    for _ in 0..sessions.max(1) {
+        let s = if read_write { ctx.open_rw_session(slot) } else { ctx.open_ro_session(slot) };
+        open.push(s.map_err(|e| pkcs11_error(&hsm.name, None, "C_OpenSession", e))?);
+    }
+    let auth = AuthPin::new(pin.as_str().to_owned());
+    drop(pin);
+    match open[0].login(UserType::User, Some(&auth)) {
+        Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+        Err(Error::Pkcs11(rv, _)) => {
+            return Err(HsmError::Login {
+                hsm: hsm.name.clone(),
+                token: format!("token \"{token}\""),
+                ckr: super::ckr_name(&rv),
+            })
+        }
+        Err(e) => return Err(pkcs11_error(&hsm.name, None, "C_Login", e)),
+    }
+    Ok(OpenHsm { entry: hsm.clone(), token, slot, sessions: open })
+}
+
+/// The search template of a key: class, and CKA_ID and/or CKA_LABEL.
+pub fn template(class: ObjectClass, id: Option<&[u8]>, label: Option<&str>) -> Vec<Attribute> {
+    let mut t = vec![Attribute::Class(class)];
+    if let Some(id) = id {
+        t.push(Attribute::Id(id.to_vec()));
+    }
+    if let Some(label) = label {
+        t.push(Attribute::Label(label.as_bytes().to_vec()));
+    }
+    t
+}
+
+/// Finds exactly one object of `class` for `key`.
+pub fn find_key_object(
+    session: &Session,
+    hsm: &OpenHsmRef<'_>,
+    key: &KeyEntry,
+    class: ObjectClass,
+) -> Result<ObjectHandle, HsmError> {
+    let class_name = if class == ObjectClass::PRIVATE_KEY { "private" } else { "public" };
+    let found = session
+        .find_objects(&template(class, key.id.as_deref(), key.label.as_deref()))
+        .map_err(|e| pkcs11_error(hsm.name, Some(&key.describe()), "C_FindObjects", e))?;
+    match found.len() {
+        1 => Ok(found[0]),
+        0 => Err(HsmError::KeyNotFound {
+            hsm: hsm.name.to_owned(),
+            token: hsm.token_display(),
+            key: key.describe(),
+            class: class_name,
+        }),
+        count => Err(HsmError::KeyAmbiguous {
+            hsm: hsm.name.to_owned(),
+            token: hsm.token_display(),
+            key: key.describe(),
+            class: class_name,
+            count,
+        }),
+    }
+}
+
+/// The names an error needs: the HSM as configured and its token.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenHsmRef<'a> {
+    pub name: &'a str,
+    pub token: &'a str,
+}
+
+impl OpenHsmRef<'_> {
+    pub fn token_display(&self) -> String {
+        format!("token \"{}\"", self.token)
+    }
+}
+
+impl OpenHsm {
+    pub fn names(&self) -> OpenHsmRef<'_> {
+        OpenHsmRef { name: &self.entry.name, token: &self.token }
+    }
+}

@@ -1,0 +1,560 @@
+//! Signing through a pool of three SoftHSM2 tokens ("fra-1", "fra-2",
+//! "ber-1") standing for three HSMs, through cryptoki, never a mock.
+//!
+//! Every test gets its own token directory and `softhsm2.conf`; the
+//! `zonesign` binary runs as a child with `SOFTHSM2_CONF` set on the
+//! `Command` (tests share one process environment, so nothing here calls
+//! `std::env::set_var`). SoftHSM's `--init-token --free` picks random slot
+//! numbers, so tokens are always found by label.
+//!
+//! The .de case of 5 May 2026 is reproduced exactly: three tokens, same
+//! CKA_ID, same label, same key tag, and two of them hold a different key
+//! pair (key pairs generated until three collide on the tag).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+use zonesign::sign::keys::key_tag;
+
+const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const TOKENS: [&str; 3] = ["fra-1", "fra-2", "ber-1"];
+const PIN: &str = "1234";
+
+/// A SoftHSM installation of its own: config, token directory, tokens.
+struct SoftHsm {
+    dir: tempfile::TempDir,
+    conf: PathBuf,
+}
+
+impl SoftHsm {
+    fn new() -> SoftHsm {
+        assert!(Path::new(MODULE).exists(), "{MODULE} missing: apt-get install softhsm2");
+        let dir = tempfile::Builder::new().prefix("zonesign-hsm-").tempdir().expect("tempdir");
+        let tokens = dir.path().join("tokens");
+        std::fs::create_dir(&tokens).expect("token dir");
+        let conf = dir.path().join("softhsm2.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+                tokens.display()
+            ),
+        )
+        .expect("write softhsm2.conf");
+        let hsm = SoftHsm { dir, conf };
+        for label in TOKENS {
+            hsm.ok(Command::new("softhsm2-util").args([
+                "--init-token",
+                "--free",
+                "--label",
+                label,
+                "--pin",
+                PIN,
+                "--so-pin",
+                "5678",
+            ]));
+        }
+        hsm
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// A command with this installation's SoftHSM and the PIN variable.
+    fn env<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
+        cmd.env("SOFTHSM2_CONF", &self.conf).env("ZONESIGN_TEST_PIN", PIN)
+    }
+
+    fn zonesign(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_zonesign"));
+        self.env(&mut c);
+        c
+    }
+
+    fn run(&self, cmd: &mut Command) -> Output {
+        self.env(cmd).output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+    }
+
+    fn ok(&self, cmd: &mut Command) -> Output {
+        let out = self.run(cmd);
+        assert!(
+            out.status.success(),
+            "{cmd:?} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Writes a pool configuration: the three tokens, `sessions` each,
+    /// PIN from the environment, then `keys` (TOML `[[key]]` text).
+    fn pool(&self, name: &str, sessions: usize, keys: &str) -> PathBuf {
+        let mut text = String::new();
+        for t in TOKENS {
+            text.push_str(&hsm_section(t, t, "env:ZONESIGN_TEST_PIN", sessions));
+        }
+        text.push_str(keys);
+        let p = self.path(name);
+        std::fs::write(&p, text).expect("write pool config");
+        p
+    }
+}
+
+fn hsm_section(name: &str, token: &str, pin: &str, sessions: usize) -> String {
+    format!(
+        "[[hsm]]\nname = \"{name}\"\nmodule = \"{MODULE}\"\ntoken = \"{token}\"\npin = \"{pin}\"\nsessions = {sessions}\n\n"
+    )
+}
+
+fn key_section(role: &str, id: &str, label: &str, dnskey: &Path) -> String {
+    format!(
+        "[[key]]\nrole = \"{role}\"\nid = \"{id}\"\nlabel = \"{label}\"\ndnskey = \"{}\"\n\n",
+        dnskey.display()
+    )
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data").join(name)
+}
+
+fn generated_zone(dir: &Path, delegations: u32) -> PathBuf {
+    let out = dir.join("gen.zone");
+    let st = Command::new(env!("CARGO_BIN_EXE_zonesign-genzone"))
+        .args(["--origin", "tld.", "--delegations", &delegations.to_string(), "--seed", "4"])
+        .arg("--output")
+        .arg(&out)
+        .status()
+        .expect("run zonesign-genzone");
+    assert!(st.success());
+    out
+}
+
+/// dnssec-verify, ldns-verify-zone and kzonecheck must all accept `signed`.
+fn assert_validators_accept(signed: &Path, origin: &str) {
+    for (tool, args) in [
+        ("dnssec-verify", vec!["-q", "-o", origin]),
+        ("ldns-verify-zone", vec![]),
+        ("kzonecheck", vec!["-d", "on", "-o", origin]),
+    ] {
+        let out = Command::new(tool)
+            .args(&args)
+            .arg(signed)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {tool} (tools/test.sh installs it): {e}"));
+        assert!(out.status.success(), "{tool} rejects {}:\n{}", signed.display(), text(&out));
+    }
+}
+
+/// The report's per-HSM entries as (name, token, signatures, state).
+fn hsm_counts(report: &Path) -> Vec<(String, String, u64, String)> {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report).expect("read report")).expect("JSON");
+    v["hsms"]
+        .as_array()
+        .expect("hsms array")
+        .iter()
+        .map(|h| {
+            (
+                h["name"].as_str().unwrap_or_default().to_owned(),
+                h["token"].as_str().unwrap_or_default().to_owned(),
+                h["signatures"].as_u64().unwrap_or(0),
+                h["status"]["state"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `hsm keygen` puts one key in all three tokens; `sign` with a KSK file
+/// and the HSM ZSK signs the root zone and a generated TLD zone through
+/// all three; the validators accept both and every token signed.
+fn keygen_and_sign(alg: u8) {
+    let hsm = SoftHsm::new();
+    for (origin, zone) in [(".", data("root.zone")), ("tld.", generated_zone(hsm.dir.path(), 2000))]
+    {
+        let tag = if origin == "." { "root" } else { "tld" };
+        let ksk_dir = hsm.path(&format!("ksk-{tag}"));
+        std::fs::create_dir(&ksk_dir).expect("ksk dir");
+        hsm.ok(hsm
+            .zonesign()
+            .args(["keygen", origin, "--ksk", "-a", &alg.to_string(), "--key-dir"])
+            .arg(&ksk_dir));
+        let id = if origin == "." { "a1" } else { "b2" };
+        let label = format!("zsk-{tag}-{alg}");
+        let bare = hsm.pool(&format!("bare-{tag}.toml"), 2, "");
+        let out = hsm.ok(hsm.zonesign().args([
+            "hsm",
+            "keygen",
+            "--hsm-config",
+            bare.to_str().unwrap_or_default(),
+            "-o",
+            origin,
+            "-a",
+            &alg.to_string(),
+            "--zsk",
+            "--id",
+            id,
+            "--label",
+            &label,
+        ]));
+        let key_file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        assert!(key_file.exists(), "hsm keygen printed {}", key_file.display());
+        let pool =
+            hsm.pool(&format!("pool-{tag}.toml"), 2, &key_section("zsk", id, &label, &key_file));
+        hsm.ok(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
+        let signed = hsm.path(&format!("{tag}.signed"));
+        let report = hsm.path(&format!("{tag}.json"));
+        hsm.ok(hsm
+            .zonesign()
+            .arg("sign")
+            .arg(&zone)
+            .args(["--origin", origin, "--key-dir"])
+            .arg(&ksk_dir)
+            .arg("--hsm-config")
+            .arg(&pool)
+            .arg("--output")
+            .arg(&signed)
+            .arg("--report")
+            .arg(&report));
+        let counts = hsm_counts(&report);
+        assert_eq!(counts.len(), 3, "{counts:?}");
+        for (name, token, sigs, state) in &counts {
+            assert!(TOKENS.contains(&token.as_str()) && name == token, "{counts:?}");
+            assert!(*sigs > 0, "{name} made no signatures: {counts:?}");
+            assert_eq!(state, "active");
+        }
+        assert_validators_accept(&signed, origin);
+    }
+}
+
+#[test]
+fn keygen_pool_signs_with_ecdsa_p256_through_three_tokens() {
+    keygen_and_sign(13);
+}
+
+#[test]
+fn keygen_pool_signs_with_rsasha256_through_three_tokens() {
+    keygen_and_sign(8);
+}
+
+#[test]
+fn keygen_pool_signs_with_ed25519_through_three_tokens() {
+    keygen_and_sign(15);
+}
+
+/// A P-256 key pair as PKCS#8 PEM (what `openssl genpkey` writes) and its
+/// DNSKEY public key field (x | y, RFC 6605 §4).
+fn p256_pem() -> (String, Vec<u8>) {
+    let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+        .expect("generate");
+    let pair =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref()).expect("parse");
+    let public = pair.public_key().as_ref()[1..].to_vec();
+    let b64 = data_encoding::BASE64.encode(doc.as_ref());
+    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(line));
+        pem.push('\n');
+    }
+    pem.push_str("-----END PRIVATE KEY-----\n");
+    (pem, public)
+}
+
+fn dnskey_rdata(flags: u16, public: &[u8]) -> Vec<u8> {
+    [&flags.to_be_bytes()[..], &[3, 13], public].concat()
+}
+
+fn write_key_file(path: &Path, owner: &str, flags: u16, public: &[u8]) {
+    std::fs::write(
+        path,
+        format!("{owner} 3600 IN DNSKEY {flags} 3 13 {}\n", data_encoding::BASE64.encode(public)),
+    )
+    .expect("write .key");
+}
+
+fn import(hsm: &SoftHsm, pem: &str, file: &str, token: &str, id: &str, label: &str) {
+    let path = hsm.path(file);
+    std::fs::write(&path, pem).expect("write pem");
+    hsm.ok(Command::new("softhsm2-util")
+        .arg("--import")
+        .arg(&path)
+        .args(["--label", label, "--id", id, "--token", token, "--pin", PIN]));
+}
+
+/// One PKCS#8 file imported into all three tokens with softhsm2-util (the
+/// way an operator would) signs, through all three.
+#[test]
+fn pkcs8_imported_with_softhsm2_util_signs_through_three_tokens() {
+    let hsm = SoftHsm::new();
+    let (pem, public) = p256_pem();
+    for t in TOKENS {
+        import(&hsm, &pem, "csk.pem", t, "01", "csk");
+    }
+    let key_file = hsm.path("K.+013+zsk.key");
+    write_key_file(&key_file, ".", 256, &public);
+    let pool = hsm.pool("pool.toml", 2, &key_section("zsk", "01", "csk", &key_file));
+    let ksk_dir = hsm.path("ksk");
+    std::fs::create_dir(&ksk_dir).expect("ksk dir");
+    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
+    let signed = hsm.path("root.signed");
+    let report = hsm.path("report.json");
+    hsm.ok(hsm
+        .zonesign()
+        .arg("sign")
+        .arg(data("root.zone"))
+        .args(["--origin", ".", "--key-dir"])
+        .arg(&ksk_dir)
+        .arg("--hsm-config")
+        .arg(&pool)
+        .arg("--output")
+        .arg(&signed)
+        .arg("--report")
+        .arg(&report));
+    for (name, _, sigs, _) in hsm_counts(&report) {
+        assert!(sigs > 0, "{name} made no signatures");
+    }
+    assert_validators_accept(&signed, ".");
+}
+
+/// Generates P-256 key pairs until three of them share a key tag as ZSKs
+/// of the same owner: the .de fixture. About 3 000 pairs (birthday bound
+/// for three in 65 536 tags); a fraction of a second.
+fn three_colliding_keys() -> Vec<(String, Vec<u8>)> {
+    let mut by_tag: std::collections::HashMap<u16, Vec<(String, Vec<u8>)>> = Default::default();
+    loop {
+        let (pem, public) = p256_pem();
+        let tag = key_tag(&dnskey_rdata(256, &public));
+        let bucket = by_tag.entry(tag).or_default();
+        bucket.push((pem, public));
+        if bucket.len() == 3 {
+            return std::mem::take(bucket);
+        }
+    }
+}
+
+fn dir_listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The .de case: same CKA_ID, label and key tag in all three tokens, but
+/// fra-2 and ber-1 hold different key pairs. `hsm check` and `sign` refuse
+/// with exit 3, name both bad tokens, and write nothing; with
+/// `--allow-degraded-pool` the run signs with fra-1 alone and verifies.
+#[test]
+fn regression_de_outage_same_key_tag_different_key_material() {
+    let hsm = SoftHsm::new();
+    let keys = three_colliding_keys();
+    let tags: Vec<u16> = keys.iter().map(|(_, p)| key_tag(&dnskey_rdata(256, p))).collect();
+    assert!(tags[0] == tags[1] && tags[1] == tags[2]);
+    assert!(keys[0].1 != keys[1].1 && keys[0].1 != keys[2].1);
+    for (t, (pem, _)) in TOKENS.iter().zip(&keys) {
+        import(&hsm, pem, &format!("{t}.pem"), t, "01", "zsk");
+    }
+    // Published: fra-1's key.
+    let key_file = hsm.path("published.key");
+    write_key_file(&key_file, "tld.", 256, &keys[0].1);
+    let ksk_dir = hsm.path("ksk");
+    std::fs::create_dir(&ksk_dir).expect("ksk dir");
+    hsm.ok(hsm.zonesign().args(["keygen", "tld.", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
+    let pool = hsm.pool("pool.toml", 2, &key_section("zsk", "01", "zsk", &key_file));
+
+    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("same key tag, different key material"), "{all}");
+    for bad in ["hsm fra-2", "hsm ber-1"] {
+        assert!(all.contains(bad), "{bad} not named:\n{all}");
+    }
+    assert!(all.contains(&format!("tag {}", tags[0])), "{all}");
+    assert!(!all.contains("hsm fra-1 (token \"fra-1\"): key"), "fra-1 is good:\n{all}");
+
+    let zone = generated_zone(hsm.dir.path(), 300);
+    let out_dir = hsm.path("out");
+    std::fs::create_dir(&out_dir).expect("out dir");
+    let signed = out_dir.join("tld.signed");
+    std::fs::write(&signed, "previous contents\n").expect("write old output");
+    let before = dir_listing(&out_dir);
+    let sign = |extra: &[&str]| {
+        hsm.run(
+            hsm.zonesign()
+                .arg("sign")
+                .arg(&zone)
+                .args(["--origin", "tld.", "--key-dir"])
+                .arg(&ksk_dir)
+                .arg("--hsm-config")
+                .arg(&pool)
+                .arg("--output")
+                .arg(&signed)
+                .arg("--report")
+                .arg(out_dir.join("report.json"))
+                .args(extra),
+        )
+    };
+    let out = sign(&[]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("same key tag, different key material"), "{all}");
+    assert!(all.contains("hsm fra-2") && all.contains("hsm ber-1"), "{all}");
+    assert_eq!(std::fs::read_to_string(&signed).expect("read"), "previous contents\n");
+    let mut after = dir_listing(&out_dir);
+    after.retain(|f| f != "report.json");
+    assert_eq!(before, after, "stray files after a refused run");
+
+    let out = sign(&["--allow-degraded-pool"]);
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("DEGRADED"), "the degraded pool must be announced loudly:\n{all}");
+    let counts = hsm_counts(&out_dir.join("report.json"));
+    for (name, _, sigs, state) in &counts {
+        if name == "fra-1" {
+            assert!(*sigs > 0 && state == "active", "{counts:?}");
+        } else {
+            assert!(*sigs == 0 && state == "excluded", "{counts:?}");
+        }
+    }
+    assert_validators_accept(&signed, "tld.");
+}
+
+/// A wrong PIN and a missing token: exit 3, each named, and the PIN
+/// appears in no output and not in the report.
+#[test]
+fn wrong_pin_and_missing_token_are_named_and_the_pin_never_shown() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let out = hsm.ok(hsm.zonesign().args([
+        "hsm",
+        "keygen",
+        "--hsm-config",
+        bare.to_str().unwrap_or_default(),
+        "-o",
+        ".",
+        "--id",
+        "07",
+        "--label",
+        "zsk",
+    ]));
+    let key_file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let wrong_pin = "31415926";
+    let pin_file = hsm.path("fra-2.pin");
+    std::fs::write(&pin_file, format!("{wrong_pin}\n")).expect("pin file");
+    let config = format!(
+        "{}{}{}{}",
+        hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
+        hsm_section("fra-2", "fra-2", &format!("file:{}", pin_file.display()), 1),
+        hsm_section("muc-9", "muc-9", "env:ZONESIGN_TEST_PIN", 1),
+        key_section("zsk", "07", "zsk", &key_file),
+    );
+    let pool = hsm.path("pool.toml");
+    std::fs::write(&pool, config).expect("write config");
+
+    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("hsm fra-2") && all.contains("CKR_PIN_INCORRECT"), "{all}");
+    assert!(all.contains("hsm muc-9") && all.contains("\"muc-9\" not found"), "{all}");
+    assert!(!all.contains(wrong_pin), "the PIN was printed:\n{all}");
+
+    let report = hsm.path("report.json");
+    let out = hsm.run(
+        hsm.zonesign()
+            .arg("sign")
+            .arg(data("root.zone"))
+            .args(["--origin", "."])
+            .arg("--hsm-config")
+            .arg(&pool)
+            .arg("--output")
+            .arg(hsm.path("root.signed"))
+            .arg("--report")
+            .arg(&report),
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("hsm fra-2") && all.contains("hsm muc-9"), "{all}");
+    assert!(!all.contains(wrong_pin), "the PIN was printed:\n{all}");
+    let report_text = std::fs::read_to_string(&report).expect("report written");
+    assert!(report_text.contains("muc-9") && report_text.contains("fra-2"), "{report_text}");
+    assert!(!report_text.contains(wrong_pin), "the PIN is in the report");
+    assert!(!hsm.path("root.signed").exists());
+}
+
+/// `hsm keygen` refuses to overwrite an object with the same CKA_ID or label.
+#[test]
+fn keygen_refuses_existing_id_or_label() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let keygen = |id: &str, label: &str| {
+        hsm.run(hsm.zonesign().args([
+            "hsm",
+            "keygen",
+            "--hsm-config",
+            bare.to_str().unwrap_or_default(),
+            "-o",
+            "example.",
+            "-a",
+            "15",
+            "--id",
+            id,
+            "--label",
+            label,
+        ]))
+    };
+    assert!(keygen("01", "a").status.success());
+    let out = keygen("01", "b");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("CKA_ID 01 exists already"), "{}", text(&out));
+    let out = keygen("02", "a");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("label \"a\" exists already"), "{}", text(&out));
+}
+
+/// `hsm bench` measures every token and the pool, prints a table, and its
+/// `--json` parses with a projection for the zone.
+#[test]
+fn bench_reports_figures_and_json_parses() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 2, "");
+    let out = hsm.ok(hsm.zonesign().args([
+        "hsm",
+        "keygen",
+        "--hsm-config",
+        bare.to_str().unwrap_or_default(),
+        "-o",
+        ".",
+        "--id",
+        "42",
+        "--label",
+        "bench",
+    ]));
+    let key_file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let pool = hsm.pool("pool.toml", 2, &key_section("zsk", "42", "bench", &key_file));
+    let out = hsm.ok(hsm
+        .zonesign()
+        .args(["hsm", "bench", "--duration", "200ms", "--sessions", "1,2", "--hsm-config"])
+        .arg(&pool));
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    for t in TOKENS.iter().chain(&["pool", "software"]) {
+        assert!(table.contains(t), "{t} missing:\n{table}");
+    }
+    let out = hsm.ok(hsm
+        .zonesign()
+        .args(["hsm", "bench", "--duration", "200ms", "--sessions", "1", "--json", "--zone"])
+        .arg(data("root.zone"))
+        .args(["--origin", ".", "--hsm-config"])
+        .arg(&pool));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json parses");
+    let rows = v["rows"].as_array().expect("rows");
+    assert!(rows.iter().all(|r| r["signatures_per_second"].as_f64().unwrap_or(0.0) > 0.0));
+    assert!(v["projection"]["signatures"].as_u64().unwrap_or(0) > 2000, "{v}");
+}
