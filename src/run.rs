@@ -247,6 +247,23 @@ fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
     out.commit_unverified().map_err(io)
 }
 
+/// A progress bar on standard error when it is a terminal (none in CI, in
+/// pipes, or with `--quiet`).
+fn progress_bar(quiet: bool, what: &'static str) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg:>8} [{elapsed_precise}] {wide_bar} {pos}/{len} chunks, eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    Some(bar)
+}
+
 /// Builds the rayon pool for a run: named, sized by `--threads`.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
     let n = threads
@@ -444,6 +461,7 @@ fn sign_inner(
         dnskey_ttl: cfg.dnskey_ttl,
         cds: cfg.cds,
         hash_backend: crate::denial::hash::Backend::detect(),
+        progress: progress_bar(cfg.quiet, "signing"),
     };
     let t = timeline.start("denial");
     let prep = crate::sign::prepare(&mut zone, &keys, &opts).map_err(Failure::Sign)?;

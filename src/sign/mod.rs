@@ -103,6 +103,8 @@ pub struct SignOptions {
     /// Publish CDS and CDNSKEY for the KSKs (RFC 7344).
     pub cds: bool,
     pub hash_backend: Backend,
+    /// Advanced once per signed chunk; `None` off a terminal.
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 /// Why signing failed.
@@ -263,8 +265,23 @@ pub fn sign_zone(
     }
     let plan = Plan { keys, ksk: &ksk, zsk: &zsk, signer: &zone.origin, class: zone.class, opts };
 
-    let results: Vec<Result<ChunkOutput, SignError>> =
-        zone.nodes.par_chunks(CHUNK_NODES).map(|chunk| plan.sign_chunk(chunk)).collect();
+    if let Some(p) = &opts.progress {
+        p.set_length(zone.nodes.len().div_ceil(CHUNK_NODES) as u64);
+    }
+    let results: Vec<Result<ChunkOutput, SignError>> = zone
+        .nodes
+        .par_chunks(CHUNK_NODES)
+        .map(|chunk| {
+            let r = plan.sign_chunk(chunk);
+            if let Some(p) = &opts.progress {
+                p.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(p) = &opts.progress {
+        p.finish_and_clear();
+    }
     let mut stats = SignStats { rrsets_signed: 0, signatures_per_key: vec![0; keys.len()] };
     let mut nodes = zone.nodes.iter_mut();
     // The first error in chunk order is reported: deterministic.
