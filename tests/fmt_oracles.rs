@@ -217,3 +217,11 @@ fn oracles_see_a_changed_record_and_ignore_layout() {
     assert_eq!(ldns_records(&original), ldns_records(&relaid));
     eprintln!("oracles ran: named-compilezone, ldns-read-zone");
 }
+
+/// Every record type zonesign knows, in presentation and RFC 3597 forms
+/// (test-data/all-types.zone), reads the same to BIND and ldns before and
+/// after `zonesign fmt`.
+#[test]
+fn fmt_keeps_every_record_type() {
+    check_fmt(&common::repo_path("test-data/all-types.zone"), "example.", Ldns::Run);
+}

@@ -60,10 +60,17 @@ fn parse_key(text: &[u8]) -> Option<u16> {
     Some(v as u16)
 }
 
+/// Keys written by name: those of RFC 9460 itself. `dohpath` (RFC 9461)
+/// and `ohttp` (RFC 9540) are read by name but written as `key7`/`key8`,
+/// the generic form every parser accepts: BIND 9.18 rejects the names
+/// ("near 'ohttp': syntax error"), and a signed zone must load in the
+/// name servers that serve it.
+const WRITTEN_BY_NAME: u16 = IPV6HINT + 1;
+
 fn write_key(key: u16, out: &mut String) {
     match KEY_NAMES.get(key as usize) {
-        Some(n) => out.push_str(n),
-        None => out.push_str(&format!("key{key}")),
+        Some(n) if key < WRITTEN_BY_NAME => out.push_str(n),
+        _ => out.push_str(&format!("key{key}")),
     }
 }
 

@@ -211,7 +211,7 @@ const CASES: &[(Rtype, &str, &str)] = &[
     (
         Rtype::HTTPS,
         "1 . alpn=h3 ech=AEj+DQBEAQAgACBmwEtBtVUpHw== dohpath=/dns-query{?dns} ohttp key9=\"a b\" key10",
-        "1 . alpn=\"h3\" ech=AEj+DQBEAQAgACBmwEtBtVUpHw== dohpath=\"/dns-query{?dns}\" ohttp key9=\"a b\" key10",
+        "1 . alpn=\"h3\" ech=AEj+DQBEAQAgACBmwEtBtVUpHw== key7=\"/dns-query{?dns}\" key8 key9=\"a b\" key10",
     ),
     (Rtype::SPF, "\"v=spf1 -all\"", "\"v=spf1 -all\""),
     (Rtype::URI, "10 1 \"ftp://ftp1.example.com/public\"", "10 1 \"ftp://ftp1.example.com/public\""),
