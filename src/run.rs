@@ -662,6 +662,18 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     Ok(())
 }
 
+/// An algorithm given on the command line, by number or mnemonic.
+pub fn parse_algorithm(text: &str) -> Result<crate::sign::keys::Algorithm, Failure> {
+    use crate::sign::keys::Algorithm;
+    text.parse::<u8>()
+        .ok()
+        .and_then(|n| Algorithm::from_number(n).ok())
+        .or_else(|| Algorithm::from_mnemonic(text))
+        .ok_or_else(|| {
+            Failure::Usage(format!("unsupported algorithm `{text}`: use 8, 10, 13, 14 or 15"))
+        })
+}
+
 /// `zonesign keygen`.
 #[derive(Debug, Clone)]
 pub struct KeygenConfig {
@@ -673,20 +685,9 @@ pub struct KeygenConfig {
 }
 
 pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
-    use crate::sign::keys::{generate, write_bind_files, Algorithm};
+    use crate::sign::keys::{generate, write_bind_files};
     let origin = parse_origin(&cfg.origin)?;
-    let algorithm = cfg
-        .algorithm
-        .parse::<u8>()
-        .ok()
-        .and_then(|n| Algorithm::from_number(n).ok())
-        .or_else(|| Algorithm::from_mnemonic(&cfg.algorithm))
-        .ok_or_else(|| {
-            Failure::Usage(format!(
-                "unsupported algorithm `{}`: use 8, 10, 13, 14 or 15",
-                cfg.algorithm
-            ))
-        })?;
+    let algorithm = parse_algorithm(&cfg.algorithm)?;
     let flags = if cfg.ksk { 257 } else { 256 };
     let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
     let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(Failure::Key)?;

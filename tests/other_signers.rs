@@ -2,6 +2,8 @@
 //! by other signers: dnssec-signzone (BIND), ldns-signzone (ldns) and
 //! kzonesign (Knot) each produce a zone `zonesign verify` accepts.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

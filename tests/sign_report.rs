@@ -1,11 +1,13 @@
 //! The JSON report of `zonesign sign`, the DS file for the parent and the
 //! trust-anchor check of `zonesign verify`, CDS/CDNSKEY publication.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn zonesign() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_zonesign"))
+    Command::new(common::zonesign_bin())
 }
 
 fn run(cmd: &mut Command) -> String {

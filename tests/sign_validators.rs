@@ -3,11 +3,13 @@
 //! must accept every zone zonesign writes, for algorithms 8, 13, 14 and 15,
 //! NSEC, NSEC3 and NSEC3 Opt-Out, with a KSK/ZSK pair and with a CSK.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn zonesign() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_zonesign"))
+    Command::new(common::zonesign_bin())
 }
 
 fn run(cmd: &mut Command) -> String {

@@ -3,11 +3,13 @@
 //! exit code 1. And the other side: zones signed by dnssec-signzone,
 //! ldns-signzone and kzonesign verify with exit 0.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn zonesign() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_zonesign"))
+    Command::new(common::zonesign_bin())
 }
 
 fn run(cmd: &mut Command) -> String {

@@ -11,7 +11,7 @@ use super::keygen::{keygen, KeygenRequest};
 use super::pool::{check, open_pool, Degraded, HsmReport, Pool};
 use super::HsmError;
 use crate::run::{parse_origin, Failure};
-use crate::sign::keys::{check_collisions, Algorithm};
+use crate::sign::keys::check_collisions;
 use crate::sign::{KeyRole, ZoneKey};
 use crate::zone::name::Name;
 
@@ -104,18 +104,7 @@ pub struct HsmKeygenConfig {
 /// `zonesign hsm keygen`: returns the `.key` file written.
 pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
     let origin = parse_origin(&cfg.origin)?;
-    let algorithm = cfg
-        .algorithm
-        .parse::<u8>()
-        .ok()
-        .and_then(|n| Algorithm::from_number(n).ok())
-        .or_else(|| Algorithm::from_mnemonic(&cfg.algorithm))
-        .ok_or_else(|| {
-            Failure::Usage(format!(
-                "unsupported algorithm `{}`: use 8, 10, 13, 14 or 15",
-                cfg.algorithm
-            ))
-        })?;
+    let algorithm = crate::run::parse_algorithm(&cfg.algorithm)?;
     let id = data_encoding::HEXLOWER_PERMISSIVE
         .decode(cfg.id.as_bytes())
         .map_err(|_| Failure::Usage(format!("--id `{}` is not hex (CKA_ID)", cfg.id)))?;
