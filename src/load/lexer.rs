@@ -17,6 +17,7 @@
 //! A quoted string may not span lines; BIND and Knot refuse that too
 //! (`\010` writes a newline inside a string).
 
+use super::simd;
 use super::token::Token;
 
 /// A lexical error, with the position where it was detected.
@@ -57,6 +58,12 @@ impl<'a> Lexer<'a> {
     /// Starts at `pos`, which must be the first byte of line `line`.
     pub fn starting_at(data: &'a [u8], pos: usize, line: u32) -> Lexer<'a> {
         Lexer { data, pos, line, line_start: pos }
+    }
+
+    /// Line of the next unread byte (as the lexer counts lines: a newline
+    /// escaped with `\` does not count).
+    pub fn line(&self) -> u32 {
+        self.line
     }
 
     /// Byte offset of the next unread byte.
@@ -114,9 +121,7 @@ impl<'a> Lexer<'a> {
                 }
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b';' => {
-                    while self.pos < data.len() && data[self.pos] != b'\n' {
-                        self.pos += 1;
-                    }
+                    self.pos = simd::find(data, self.pos, &simd::NEWLINE).unwrap_or(data.len());
                 }
                 b'(' => {
                     if depth == 0 {
@@ -144,6 +149,7 @@ impl<'a> Lexer<'a> {
                     let col = self.col(self.pos);
                     let mut p = start;
                     loop {
+                        p = simd::find(data, p, &simd::QUOTE_END).unwrap_or(data.len());
                         match data.get(p) {
                             None | Some(b'\n') => {
                                 return Err(LexError {
@@ -154,8 +160,7 @@ impl<'a> Lexer<'a> {
                                 });
                             }
                             Some(b'"') => break,
-                            Some(b'\\') => p = (p + 2).min(data.len()),
-                            Some(_) => p += 1,
+                            Some(_) => p = (p + 2).min(data.len()),
                         }
                     }
                     entry.tokens.push(Token {
@@ -170,12 +175,18 @@ impl<'a> Lexer<'a> {
                     self.start_entry(entry);
                     let start = self.pos;
                     let mut p = start;
-                    while p < data.len() {
-                        match data[p] {
-                            b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"' => break,
+                    loop {
+                        match simd::find(data, p, &simd::TOKEN_END) {
+                            None => {
+                                p = data.len();
+                                break;
+                            }
                             // An escaped character is never a delimiter.
-                            b'\\' => p = (p + 2).min(data.len()),
-                            _ => p += 1,
+                            Some(i) if data[i] == b'\\' => p = (i + 2).min(data.len()),
+                            Some(i) => {
+                                p = i;
+                                break;
+                            }
                         }
                     }
                     entry.tokens.push(Token {

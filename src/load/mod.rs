@@ -8,7 +8,9 @@
 
 pub mod lexer;
 mod parser;
+pub mod simd;
 pub mod source;
+pub mod split;
 pub mod token;
 
 use std::fmt;
@@ -26,11 +28,23 @@ pub struct LoadOptions {
     pub max_errors: usize,
     /// How deep `$INCLUDE` may nest.
     pub max_include_depth: usize,
+    /// Target size of the chunks of the parallel load ([`split`]); a file
+    /// smaller than this is loaded in one piece.
+    pub chunk_bytes: usize,
 }
+
+/// Default [`LoadOptions::chunk_bytes`]: large enough that the per-chunk
+/// cost (a parser, a few vectors) vanishes, small enough to balance cores.
+pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
 
 impl LoadOptions {
     pub fn new(origin: Name) -> LoadOptions {
-        LoadOptions { origin, max_errors: 20, max_include_depth: 16 }
+        LoadOptions {
+            origin,
+            max_errors: 20,
+            max_include_depth: 16,
+            chunk_bytes: DEFAULT_CHUNK_BYTES,
+        }
     }
 }
 
@@ -119,17 +133,112 @@ impl std::error::Error for LoadFailure {}
 
 /// Loads a zone file (`-` for standard input).
 pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
-    let mut p = parser::Parser::new(opts);
-    p.parse_path(path, opts.origin.clone())?;
-    finish(p)
+    let source = source::Source::open(path)
+        .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
+    load_top(&source, path, opts)
 }
 
 /// Loads zone text held in memory; `name` stands for the file in messages
 /// and anchors relative `$INCLUDE` paths.
 pub fn load_bytes(data: &[u8], name: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
+    load_top(data, name, opts)
+}
+
+/// The top-level file: in parallel chunks when [`split::plan`] finds more
+/// than one, otherwise sequentially.
+fn load_top(data: &[u8], path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
+    if data.len() > opts.chunk_bytes {
+        if let split::Plan::Chunks(splits) = split::plan(data, &opts.origin, opts.chunk_bytes) {
+            if splits.len() > 1 {
+                return load_chunks(data, path, opts, &splits);
+            }
+        }
+    }
+    load_sequential(data, path, opts)
+}
+
+/// The reference loader: one parser over the whole file.
+fn load_sequential(data: &[u8], path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
     let mut p = parser::Parser::new(opts);
-    p.parse_bytes(data, name, opts.origin.clone())?;
+    p.parse_source(data, path, opts.origin.clone())?;
     finish(p)
+}
+
+/// The parallel load: every chunk after the first is parsed without knowing
+/// the zone class, the last explicit TTL and the last owner that earlier
+/// chunks leave; a sequential fix-up pass over the chunk outputs, in file
+/// order, fills records that used them and re-parses (rarely: a class other
+/// than IN given only later, no TTL before the chunk) a chunk whose
+/// assumption was wrong. Errors are each chunk's first ones, in chunk order,
+/// cut at [`LoadOptions::max_errors`]: the sequential parser's list.
+fn load_chunks(
+    data: &[u8],
+    path: &Path,
+    opts: &LoadOptions,
+    splits: &[split::Split],
+) -> Result<Loaded, LoadFailure> {
+    use rayon::prelude::*;
+    let end = |k: usize| splits.get(k + 1).map_or(data.len(), |s| s.pos);
+    let start = parser::Incoming::Known { class: None, last_ttl: None, last_owner: None };
+    let outputs: Vec<parser::ChunkOutput> = splits
+        .par_iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let incoming = if k == 0 { start.clone() } else { parser::Incoming::Unknown };
+            parser::Parser::parse_chunk(opts, data, end(k), path, s, incoming)
+        })
+        .collect();
+
+    let mut class = None;
+    let mut last_ttl = None;
+    let mut last_owner: Option<Name> = None;
+    let mut loaded = Loaded { files: vec![path.to_path_buf()], ..Loaded::default() };
+    loaded.records.reserve(outputs.iter().map(|c| c.out.records.len()).sum());
+    let mut errors = Vec::new();
+    for (k, mut chunk) in outputs.into_iter().enumerate() {
+        let u = &chunk.unresolved;
+        let holds = u.class_assumed.is_none_or(|c| class.is_none_or(|zc| zc == c))
+            && (u.pending_ttl.is_empty() || last_ttl.is_some())
+            && (!u.owner_assumed || last_owner.is_some());
+        if holds {
+            if let Some(t) = last_ttl {
+                for &i in &chunk.unresolved.pending_ttl {
+                    chunk.out.records[i].ttl = t;
+                }
+            }
+            if let Some(o) = &last_owner {
+                for &i in &chunk.unresolved.pending_owner {
+                    chunk.out.records[i].owner = o.clone();
+                }
+            }
+        } else {
+            let incoming =
+                parser::Incoming::Known { class, last_ttl, last_owner: last_owner.clone() };
+            chunk = parser::Parser::parse_chunk(opts, data, end(k), path, &splits[k], incoming);
+        }
+        let u = &chunk.unresolved;
+        if !u.class_unknown {
+            class = chunk.class;
+        }
+        if !u.ttl_unknown {
+            last_ttl = chunk.last_ttl;
+        }
+        if !u.owner_unknown {
+            last_owner = chunk.last_owner;
+        }
+        errors.append(&mut chunk.errors);
+        if errors.len() >= opts.max_errors {
+            break;
+        }
+        loaded.records.append(&mut chunk.out.records);
+        loaded.warnings.append(&mut chunk.out.warnings);
+    }
+    if errors.is_empty() {
+        Ok(loaded)
+    } else {
+        errors.truncate(opts.max_errors);
+        Err(LoadFailure::Syntax(errors))
+    }
 }
 
 fn finish(p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {
@@ -157,3 +266,6 @@ pub fn fuzz_load(data: &[u8]) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_parallel;

@@ -34,6 +34,53 @@ use crate::zone::rtype::{Class, Rtype};
 struct State {
     origin: Name,
     last_owner: Option<Name>,
+    /// The text `last_owner` was parsed from (with the same origin), so that
+    /// consecutive records of one owner parse it once.
+    last_owner_text: Vec<u8>,
+}
+
+/// What a chunk parsed without knowing the state left by earlier chunks
+/// (the parallel load, [`super::split`]). Each field is a speculation the
+/// fix-up pass checks against the real state; when one is wrong the chunk
+/// is parsed again with the real state.
+#[derive(Debug, Default)]
+pub(super) struct Unresolved {
+    /// The chunk does not know the zone class yet.
+    pub(super) class_unknown: bool,
+    /// The class the chunk's first class decision settled on: correct if the
+    /// real incoming class is this one or none.
+    pub(super) class_assumed: Option<Class>,
+    /// The chunk does not know the last explicit TTL yet.
+    pub(super) ttl_unknown: bool,
+    /// Records (indexes into the chunk's records) that take the incoming
+    /// last TTL; correct if there is one.
+    pub(super) pending_ttl: Vec<usize>,
+    /// The chunk does not know the last owner yet.
+    pub(super) owner_unknown: bool,
+    /// Records that take the incoming last owner; correct if there is one.
+    pub(super) pending_owner: Vec<usize>,
+    /// An entry relied on the incoming last owner (even if it then failed).
+    pub(super) owner_assumed: bool,
+}
+
+/// What a parsed chunk hands to the fix-up pass.
+#[derive(Debug)]
+pub(super) struct ChunkOutput {
+    pub(super) out: Loaded,
+    pub(super) errors: Vec<LoadError>,
+    pub(super) unresolved: Unresolved,
+    /// State at the end of the chunk (meaningful where not still unknown).
+    pub(super) class: Option<Class>,
+    pub(super) last_ttl: Option<u32>,
+    pub(super) last_owner: Option<Name>,
+}
+
+/// The state one chunk starts with: known (from the previous chunks, or the
+/// file's start) or to be speculated.
+#[derive(Debug, Clone)]
+pub(super) enum Incoming {
+    Known { class: Option<Class>, last_ttl: Option<u32>, last_owner: Option<Name> },
+    Unknown,
 }
 
 /// State shared across `$INCLUDE`d files.
@@ -48,6 +95,8 @@ pub(super) struct Parser<'o> {
     /// Canonical paths of the files being read, for cycle detection.
     include_stack: Vec<PathBuf>,
     rdata_buf: Vec<u8>,
+    /// Only in chunk mode: what is not known yet.
+    unresolved: Unresolved,
 }
 
 impl<'o> Parser<'o> {
@@ -61,6 +110,47 @@ impl<'o> Parser<'o> {
             class: None,
             include_stack: Vec::new(),
             rdata_buf: Vec::with_capacity(512),
+            unresolved: Unresolved::default(),
+        }
+    }
+
+    /// Parses the lines of `data[split.pos..end]` of the top-level file
+    /// `path` (without `$INCLUDE`, see [`super::split`]) as one chunk.
+    pub(super) fn parse_chunk(
+        opts: &LoadOptions,
+        data: &[u8],
+        end: usize,
+        path: &Path,
+        split: &super::split::Split,
+        incoming: Incoming,
+    ) -> ChunkOutput {
+        let mut p = Parser::new(opts);
+        p.out.files.push(path.to_path_buf());
+        p.default_ttl = split.default_ttl;
+        let mut state =
+            State { origin: split.origin.clone(), last_owner: None, last_owner_text: Vec::new() };
+        match incoming {
+            Incoming::Known { class, last_ttl, last_owner } => {
+                p.class = class;
+                p.last_ttl = last_ttl;
+                state.last_owner = last_owner;
+            }
+            Incoming::Unknown => {
+                p.unresolved.class_unknown = true;
+                p.unresolved.ttl_unknown = true;
+                p.unresolved.owner_unknown = true;
+            }
+        }
+        let lexer = Lexer::starting_at(&data[..end], split.pos, split.line);
+        // Without $INCLUDE nothing is fatal.
+        let _ = p.parse_entries(lexer, 0, path, &mut state);
+        ChunkOutput {
+            class: p.class,
+            last_ttl: p.last_ttl,
+            last_owner: state.last_owner,
+            out: p.out,
+            errors: p.errors,
+            unresolved: p.unresolved,
         }
     }
 
@@ -72,13 +162,24 @@ impl<'o> Parser<'o> {
     pub(super) fn parse_path(&mut self, path: &Path, origin: Name) -> Result<(), LoadFailure> {
         let source = Source::open(path)
             .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
+        self.parse_source(&source, path, origin)
+    }
+
+    /// Parses the bytes of the file `path` (already read), tracking it for
+    /// `$INCLUDE` cycle detection.
+    pub(super) fn parse_source(
+        &mut self,
+        data: &[u8],
+        path: &Path,
+        origin: Name,
+    ) -> Result<(), LoadFailure> {
         if path.as_os_str() != "-" {
             let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
             self.include_stack.push(canonical);
         } else {
             self.include_stack.push(PathBuf::from("-"));
         }
-        let r = self.parse_bytes(&source, path, origin);
+        let r = self.parse_bytes(data, path, origin);
         self.include_stack.pop();
         r
     }
@@ -93,8 +194,17 @@ impl<'o> Parser<'o> {
     ) -> Result<(), LoadFailure> {
         let file = self.out.files.len() as u32;
         self.out.files.push(path.to_path_buf());
-        let mut state = State { origin, last_owner: None };
-        let mut lexer = Lexer::new(data);
+        let mut state = State { origin, last_owner: None, last_owner_text: Vec::new() };
+        self.parse_entries(Lexer::new(data), file, path, &mut state)
+    }
+
+    fn parse_entries(
+        &mut self,
+        mut lexer: Lexer<'_>,
+        file: u32,
+        path: &Path,
+        state: &mut State,
+    ) -> Result<(), LoadFailure> {
         let mut entry = Entry::default();
         loop {
             if self.full() {
@@ -109,7 +219,7 @@ impl<'o> Parser<'o> {
                     continue;
                 }
             }
-            if let Err(e) = self.parse_entry(&entry, file, path, &mut state) {
+            if let Err(e) = self.parse_entry(&entry, file, path, state) {
                 match e {
                     EntryError::Syntax(err) => self.errors.push(err),
                     EntryError::Fatal(f) => return Err(f),
@@ -171,9 +281,15 @@ impl<'o> Parser<'o> {
             return self.parse_directive(entry, file, path, state);
         }
         let mut i = 0;
+        let mut owner_pending = false;
         let owner = if entry.blank_owner {
             match &state.last_owner {
                 Some(o) => o.clone(),
+                None if self.unresolved.owner_unknown => {
+                    owner_pending = true;
+                    self.unresolved.owner_assumed = true;
+                    Name::root()
+                }
                 None => {
                     return Err(self.error_at(
                         file,
@@ -184,10 +300,20 @@ impl<'o> Parser<'o> {
             }
         } else {
             i = 1;
-            let o = Name::parse(first.text, &state.origin)
-                .map_err(|e| self.error_at(file, &first, format!("an owner name ({e})")))?;
-            state.last_owner = Some(o.clone());
-            o
+            match &state.last_owner {
+                Some(o) if !first.quoted && state.last_owner_text == first.text => o.clone(),
+                _ => {
+                    let o = Name::parse(first.text, &state.origin)
+                        .map_err(|e| self.error_at(file, &first, format!("an owner name ({e})")))?;
+                    state.last_owner = Some(o.clone());
+                    self.unresolved.owner_unknown = false;
+                    state.last_owner_text.clear();
+                    if !first.quoted {
+                        state.last_owner_text.extend_from_slice(first.text);
+                    }
+                    o
+                }
+            }
         };
         // [<TTL>] [<class>] or [<class>] [<TTL>] (RFC 1035 §5.1).
         let mut ttl: Option<u32> = None;
@@ -220,7 +346,10 @@ impl<'o> Parser<'o> {
         if rtype.is_meta() {
             return Err(self.error_at(file, &type_tok, "a data record type, not a meta-type"));
         }
-        let class = match (class, self.class) {
+        // In chunk mode with the class unknown, decide as if there were no
+        // zone class yet; the fix-up pass checks that assumption.
+        let zone_class = if self.unresolved.class_unknown { None } else { self.class };
+        let class = match (class, zone_class) {
             (Some((c, tok)), Some(zc)) if c != zc => {
                 return Err(self.error_at(
                     file,
@@ -232,6 +361,10 @@ impl<'o> Parser<'o> {
             (None, Some(zc)) => zc,
             (None, None) => Class::IN,
         };
+        if self.unresolved.class_unknown {
+            self.unresolved.class_unknown = false;
+            self.unresolved.class_assumed = Some(class);
+        }
         self.class = Some(class);
         let rdata_toks = &toks[i + 1..];
         self.rdata_buf.clear();
@@ -241,9 +374,14 @@ impl<'o> Parser<'o> {
                 None => self.error_after(file, entry, format!("{rtype} RDATA: {}", e.expected)),
             });
         }
+        let mut ttl_pending = false;
         let ttl =
             match ttl.or(self.default_ttl).or(self.last_ttl) {
                 Some(t) => t,
+                None if self.unresolved.ttl_unknown => {
+                    ttl_pending = true;
+                    0
+                }
                 None if rtype == Rtype::SOA => {
                     // BIND: with neither $TTL nor an explicit TTL, the SOA takes
                     // its MINIMUM field as TTL, with a warning.
@@ -263,7 +401,15 @@ impl<'o> Parser<'o> {
             };
         // The last TTL is inherited by later records without one when no
         // $TTL is in force.
-        self.last_ttl = Some(ttl);
+        if ttl_pending {
+            self.unresolved.pending_ttl.push(self.out.records.len());
+        } else {
+            self.last_ttl = Some(ttl);
+            self.unresolved.ttl_unknown = false;
+        }
+        if owner_pending {
+            self.unresolved.pending_owner.push(self.out.records.len());
+        }
         self.out.records.push(Record {
             owner,
             rtype,
@@ -292,6 +438,8 @@ impl<'o> Parser<'o> {
             self.no_more(file, entry, 2)?;
             state.origin = Name::parse(t.text, &state.origin)
                 .map_err(|e| self.error_at(file, &t, format!("a domain name ({e})")))?;
+            // Owner text is now relative to another origin.
+            state.last_owner_text.clear();
         } else if d.text.eq_ignore_ascii_case(b"$TTL") {
             let t = arg(1, "a TTL after $TTL")?;
             self.no_more(file, entry, 2)?;

@@ -1,0 +1,164 @@
+//! The split pass of the parallel load: one sequential scan over the file
+//! that finds where chunks may start and the directive state there.
+//!
+//! # Background
+//! A chunk may start only where the lexer would be in its initial state and
+//! the entry cannot inherit anything from the one before it lexically: at the
+//! first byte of a line, at parenthesis depth 0, outside quotes and comments,
+//! and on a line that starts with an owner name (not white space, which
+//! would inherit the owner, RFC 1035 §5.1; not `$`, a directive; not `;`,
+//! `(`, `)` or `"`). The scan mirrors [`super::lexer::Lexer`] byte for byte,
+//! including its error recovery (a stray `)` or an unterminated quote skips
+//! the rest of the physical line) and its line counting (a newline escaped
+//! with `\` does not count), so the line number at a split is the one the
+//! sequential lexer would have.
+//!
+//! Only six bytes can change that state — newline, `;`, `(`, `)`, `"` and
+//! `\` — so the scan jumps between them with [`super::simd::find`].
+//!
+//! Directive lines are lexed with the real lexer and `$ORIGIN`/`$TTL` applied
+//! exactly as the parser does (a malformed directive changes nothing), so
+//! each split carries the origin and default TTL in force there.
+//!
+//! # Limitations
+//! A file with `$INCLUDE` is loaded sequentially ([`Plan::Sequential`]):
+//! an included file shares the TTL and class state with its parent.
+
+use super::lexer::{Entry, Lexer};
+use super::simd;
+use crate::zone::name::Name;
+use crate::zone::rdata::ttl::{clamp_record_ttl, parse_ttl};
+
+/// Where a chunk starts, and the directive state there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Byte offset of the first byte of the chunk's first line.
+    pub pos: usize,
+    /// Line number of that line, as the lexer counts.
+    pub line: u32,
+    /// `$ORIGIN` in force.
+    pub origin: Name,
+    /// `$TTL` in force (RFC 2308 §4), if any.
+    pub default_ttl: Option<u32>,
+}
+
+/// How to load a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// The file has `$INCLUDE`: load it sequentially.
+    Sequential,
+    /// Chunk starts, in file order; the first is at offset 0.
+    Chunks(Vec<Split>),
+}
+
+/// Scans `data` and proposes a chunk start roughly every `chunk_bytes`.
+pub fn plan(data: &[u8], origin: &Name, chunk_bytes: usize) -> Plan {
+    let chunk_bytes = chunk_bytes.max(1);
+    let len = data.len();
+    let mut origin = origin.clone();
+    let mut default_ttl: Option<u32> = None;
+    let mut splits = vec![Split { pos: 0, line: 1, origin: origin.clone(), default_ttl }];
+    let mut next_target = chunk_bytes;
+    let mut pos = 0usize;
+    let mut line = 1u32;
+    let mut entry = Entry::default();
+    // `pos` is at the first byte of a line, with the lexer in its initial
+    // state.
+    'line: while pos < len {
+        let c = data[pos];
+        if c == b'$' {
+            let mut lx = Lexer::starting_at(data, pos, line);
+            match lx.next_entry(&mut entry) {
+                Ok(true) => {
+                    let toks = &entry.tokens;
+                    let d = toks[0].text;
+                    if d.eq_ignore_ascii_case(b"$INCLUDE") {
+                        return Plan::Sequential;
+                    }
+                    // As `Parser::parse_directive`: exactly one argument.
+                    if toks.len() == 2 {
+                        if d.eq_ignore_ascii_case(b"$ORIGIN") {
+                            if let Ok(o) = Name::parse(toks[1].text, &origin) {
+                                origin = o;
+                            }
+                        } else if d.eq_ignore_ascii_case(b"$TTL") {
+                            if let Some(v) = parse_ttl(toks[1].text) {
+                                default_ttl = Some(clamp_record_ttl(v));
+                            }
+                        }
+                    }
+                }
+                Ok(false) => break,
+                Err(_) => lx.recover(),
+            }
+            pos = lx.position();
+            line = lx.line();
+            continue 'line;
+        }
+        if pos >= next_target
+            && !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"')
+        {
+            splits.push(Split { pos, line, origin: origin.clone(), default_ttl });
+            next_target = pos.saturating_add(chunk_bytes);
+        }
+        let mut depth = 0u32;
+        loop {
+            let Some(i) = simd::find(data, pos, &simd::STRUCTURAL) else {
+                break 'line;
+            };
+            match data[i] {
+                b'\n' => {
+                    pos = i + 1;
+                    line += 1;
+                    if depth == 0 {
+                        continue 'line;
+                    }
+                }
+                b';' => pos = simd::find(data, i, &simd::NEWLINE).unwrap_or(len),
+                b'(' => {
+                    depth += 1;
+                    pos = i + 1;
+                }
+                b')' if depth > 0 => {
+                    depth -= 1;
+                    pos = i + 1;
+                }
+                b'"' => {
+                    let mut p = i + 1;
+                    loop {
+                        p = simd::find(data, p, &simd::QUOTE_END).unwrap_or(len);
+                        match data.get(p) {
+                            Some(b'"') => {
+                                pos = p + 1;
+                                break;
+                            }
+                            Some(b'\\') => p = (p + 2).min(len),
+                            // Unterminated: the lexer recovers from the
+                            // opening quote to the first newline.
+                            _ => {
+                                let Some(nl) = simd::find(data, i, &simd::NEWLINE) else {
+                                    break 'line;
+                                };
+                                pos = nl + 1;
+                                line += 1;
+                                continue 'line;
+                            }
+                        }
+                    }
+                }
+                b')' => {
+                    // A stray `)`: the lexer recovers to the next newline.
+                    let Some(nl) = simd::find(data, i, &simd::NEWLINE) else {
+                        break 'line;
+                    };
+                    pos = nl + 1;
+                    line += 1;
+                    continue 'line;
+                }
+                // `\`: the next byte is escaped, whatever it is.
+                _ => pos = (i + 2).min(len),
+            }
+        }
+    }
+    Plan::Chunks(splits)
+}

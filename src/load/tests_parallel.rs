@@ -1,0 +1,242 @@
+//! Differential tests of the parallel load: for any chunk size and thread
+//! count it returns exactly what the sequential parser returns (records in
+//! order, files, warnings, or the same first errors).
+
+use super::*;
+use proptest::prelude::*;
+
+#[path = "../../tools/genzone/gen.rs"]
+mod gen;
+
+fn origin() -> Name {
+    Name::parse(b"tld.", &Name::root()).unwrap()
+}
+
+fn opts(chunk_bytes: usize) -> LoadOptions {
+    let mut o = LoadOptions::new(origin());
+    o.chunk_bytes = chunk_bytes;
+    o
+}
+
+/// Comparable form of a load result.
+fn outcome(
+    r: Result<Loaded, LoadFailure>,
+) -> Result<(Vec<Record>, Vec<PathBuf>, Vec<LoadWarning>), Vec<LoadError>> {
+    match r {
+        Ok(l) => Ok((l.records, l.files, l.warnings)),
+        Err(LoadFailure::Syntax(e)) => Err(e),
+        Err(LoadFailure::Io { path, source }) => panic!("{}: {source}", path.display()),
+    }
+}
+
+fn chunk_count(src: &[u8], chunk_bytes: usize) -> usize {
+    match split::plan(src, &origin(), chunk_bytes) {
+        split::Plan::Chunks(s) => s.len(),
+        split::Plan::Sequential => 1,
+    }
+}
+
+/// Asserts the parallel load equals the sequential one for each chunk size;
+/// returns the sequential outcome.
+fn same(src: &[u8], chunk_sizes: &[usize]) -> Result<Vec<Record>, Vec<LoadError>> {
+    let path = Path::new("z.zone");
+    let want = outcome(load_sequential(src, path, &opts(usize::MAX)));
+    for &c in chunk_sizes {
+        let got = outcome(load_top(src, path, &opts(c)));
+        assert_eq!(got, want, "chunk_bytes {c} ({} chunks)", chunk_count(src, c));
+    }
+    want.map(|w| w.0)
+}
+
+fn generated(delegations: u64, seed: u64) -> Vec<u8> {
+    let cfg = gen::Config { delegations, seed, ..gen::Config::default() };
+    let mut out = Vec::new();
+    gen::write_zone(&cfg, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn test_data_files_load_the_same_in_chunks() {
+    let mut n = 0;
+    for dir in ["test-data", "test-data/constructs", "test-data/rfc", "test-data/golden"] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_none_or(|x| x != "zone") {
+                continue;
+            }
+            let data = std::fs::read(&p).unwrap();
+            let seq = outcome(load_sequential(&data, &p, &opts(usize::MAX)));
+            for c in [1, 7, 64, 500, 4096] {
+                let got = outcome(load_top(&data, &p, &opts(c)));
+                assert_eq!(got, seq, "{} chunk_bytes {c}", p.display());
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 8, "only {n} files");
+}
+
+#[test]
+fn generated_zones_load_the_same_in_chunks() {
+    for (d, seed) in [(10, 1), (300, 2), (2000, 3)] {
+        let z = generated(d, seed);
+        assert!(chunk_count(&z, z.len() / 40) > 20 || d < 1000);
+        let r = same(&z, &[97, 1000, z.len() / 40, z.len() / 3, 1 << 20]).unwrap();
+        assert!(r.len() as u64 > 2 * d);
+    }
+}
+
+#[test]
+fn identical_for_1_2_and_4_threads() {
+    let z = generated(3000, 7);
+    let path = Path::new("z.zone");
+    let want = outcome(load_sequential(&z, path, &opts(usize::MAX)));
+    for threads in [1, 2, 4] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let got = pool.install(|| outcome(load_top(&z, path, &opts(2000))));
+        assert_eq!(got, want, "{threads} threads");
+    }
+}
+
+#[test]
+fn last_explicit_ttl_crosses_chunks_without_ttl_directive() {
+    let mut s = String::from("@ 100 SOA ns h 1 2 3 4 5\n");
+    for i in 0..400 {
+        if i % 37 == 0 {
+            s.push_str(&format!("t{i} {} A 192.0.2.1\n", 1000 + i));
+        } else if i % 11 == 0 {
+            s.push_str(&format!("c{i} IN A 192.0.2.2\n  AAAA 2001:db8::1\n"));
+        } else {
+            s.push_str(&format!("n{i} NS ns{i}.example.\n"));
+        }
+    }
+    let r = same(s.as_bytes(), &[1, 30, 100, 333]).unwrap();
+    assert_eq!(r[1].ttl, 1000);
+    assert_eq!(r.last().unwrap().ttl, 1000 + 370);
+    // No TTL at all before a later chunk: the SOA takes its MINIMUM with
+    // a warning, the next records inherit it.
+    let s2 = format!("; comment\n{}", s.replacen("@ 100 SOA", "@ SOA", 1).replace(" 1000 A", " A"));
+    same(s2.as_bytes(), &[1, 30, 100]).unwrap();
+    // And no SOA: the first record without a TTL is an error.
+    let s3 = s2.replacen("@ SOA ns h 1 2 3 4 5\n", "x NS ns.example.\n", 1);
+    assert!(same(s3.as_bytes(), &[1, 30, 100]).is_err());
+}
+
+#[test]
+fn origin_and_ttl_directives_mid_file_and_class_only_later() {
+    let mut s = String::from("$TTL 60\n@ SOA ns h 1 2 3 4 5\n");
+    for i in 0..300 {
+        match i % 50 {
+            0 => s.push_str(&format!("$ORIGIN sub{i}.tld.\n")),
+            10 => s.push_str(&format!("$TTL {}\n", 100 + i)),
+            20 => s.push_str("$TTL 4294967295\n"),
+            25 => s.push_str("$ORIGIN\n"),
+            30 => s.push_str("$ORIGIN tld.\n"),
+            _ => {}
+        }
+        s.push_str(&format!("a{i} ( NS\n ns{i} ) ; c\n\tMX ( 10\n mx ) ; c\n"));
+    }
+    // With errors ($ORIGIN without argument) and without.
+    assert!(same(s.as_bytes(), &[1, 50, 200]).is_err());
+    let ok = s.replace("$ORIGIN\n", "");
+    let r = same(ok.as_bytes(), &[1, 50, 200, 1000]).unwrap();
+    assert!(r.iter().any(|r| r.ttl == 0), "the clamped $TTL applies");
+    // A CH zone: chunks assume IN until told otherwise, then re-parse.
+    let ch = ok.replace("@ SOA", "@ CH SOA");
+    let r = same(ch.as_bytes(), &[1, 50, 200]).unwrap();
+    assert!(r.iter().all(|r| r.class == crate::zone::rtype::Class::CH));
+    let ch = ok.replace("@ SOA", "@ CH SOA").replace("\tMX", "\tCH MX");
+    same(ch.as_bytes(), &[1, 50, 200]).unwrap();
+    // A later IN record in a CH zone is an error in every chunk.
+    let mixed = ch.replace("a1 ( NS", "a1 ( IN NS").replace("a250 ( NS", "a250 IN ( NS");
+    assert_eq!(same(mixed.as_bytes(), &[1, 50, 200]).unwrap_err().len(), 2);
+}
+
+#[test]
+fn errors_scattered_across_chunks_are_the_first_20_in_order() {
+    let mut s = String::from("$TTL 1\n@ SOA ns h 1 2 3 4 5\n");
+    for i in 0..200 {
+        match i % 13 {
+            0 => s.push_str(&format!("e{i} A 999.0.0.{i}\n")),
+            5 => s.push_str(&format!("q{i} TXT \"open\n  A 192.0.2.1\n")),
+            7 => s.push_str(&format!("p{i} A 192.0.2.1 )\n  A 192.0.2.2\n")),
+            9 => s.push_str(&format!("{} A 192.0.2.1\n  A 192.0.2.3\n", "x".repeat(64))),
+            _ => s.push_str(&format!("h{i} NS ns.h{i}\n")),
+        }
+    }
+    let e = same(s.as_bytes(), &[1, 40, 300, 2000]).unwrap_err();
+    assert_eq!(e.len(), 20);
+    // Fewer than 20 errors: all of them.
+    let few: String = s.lines().take(50).map(|l| format!("{l}\n")).collect();
+    let e = same(few.as_bytes(), &[1, 40, 300]).unwrap_err();
+    assert!(e.len() < 20 && e.len() > 5, "{}", e.len());
+    // An unclosed parenthesis swallows the rest of the file.
+    let open = s.replacen("h1 NS ns.h1\n", "h1 NS ( ns.h1\n", 1);
+    same(open.as_bytes(), &[1, 40, 300]).unwrap_err();
+}
+
+/// One line of a random zone from a small grammar that exercises every
+/// state the split pass tracks.
+fn line() -> impl Strategy<Value = String> {
+    let owner = prop_oneof![
+        Just("a".to_string()),
+        Just("b.c".to_string()),
+        Just("@".to_string()),
+        Just("x\\.y".to_string()),
+        Just("w\\\nz".to_string()),
+        Just("abs.tld.".to_string()),
+        Just("out.of.zone.".to_string()),
+        Just("\"q\"".to_string()),
+        Just("a..b".to_string()),
+    ];
+    let lead = prop_oneof![4 => owner.prop_map(|o| o), 2 => Just(" ".to_string()), 1 => Just("\t".to_string())];
+    let ttl = prop_oneof![3 => Just(String::new()), 1 => Just("300 ".to_string()), 1 => Just("1h ".to_string()), 1 => Just("4294967295 ".to_string()), 1 => Just("1x ".to_string())];
+    let class = prop_oneof![3 => Just(String::new()), 2 => Just("IN ".to_string()), 1 => Just("CH ".to_string())];
+    let body = prop_oneof![
+        Just("A 192.0.2.1".to_string()),
+        Just("NS ns".to_string()),
+        Just("TXT \"a;b(c\" \"d\\\"e\"".to_string()),
+        Just("TXT \"open".to_string()),
+        Just("MX ( 10\n mx ) ; c".to_string()),
+        Just("MX ( 10 ; (\n mx )".to_string()),
+        Just("SOA ns h 1 2 3 4 5".to_string()),
+        Just("A 1.2.3.4 )".to_string()),
+        Just("A 1.2.3.999".to_string()),
+        Just("TXT x\\;y".to_string()),
+        Just("BOGUS 1".to_string()),
+    ];
+    let record = (lead, ttl, class, body).prop_map(|(l, t, c, b)| format!("{l} {t}{c}{b}"));
+    prop_oneof![
+        12 => record,
+        1 => Just("$TTL 77".to_string()),
+        1 => Just("$TTL 4294967295".to_string()),
+        1 => Just("$ORIGIN sub".to_string()),
+        1 => Just("$ORIGIN tld.".to_string()),
+        1 => Just("$ORIGIN ( x.tld. )".to_string()),
+        1 => Just("$ORIGIN".to_string()),
+        1 => Just("; just a comment (".to_string()),
+        1 => Just(String::new()),
+        1 => Just("$FOO".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+    #[test]
+    fn random_zones_load_the_same_for_any_chunk_size(
+        lines in proptest::collection::vec(line(), 1..60),
+        crlf in any::<bool>(),
+        final_newline in any::<bool>(),
+        chunk in 1usize..200,
+    ) {
+        let sep = if crlf { "\r\n" } else { "\n" };
+        let mut s = lines.join(sep);
+        if final_newline {
+            s.push_str(sep);
+        }
+        let path = Path::new("z.zone");
+        let want = outcome(load_sequential(s.as_bytes(), path, &opts(usize::MAX)));
+        let got = outcome(load_top(s.as_bytes(), path, &opts(chunk)));
+        prop_assert_eq!(got, want);
+    }
+}
