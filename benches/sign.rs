@@ -154,11 +154,19 @@ fn bench_sign(c: &mut Criterion) {
         signed_data(&fields, &node.name, unsigned.class, ds, &mut data);
 
         let mut g = c.benchmark_group(format!("sign/one/{label}"));
-        g.sample_size(10).measurement_time(Duration::from_secs(3)).throughput(Throughput::Elements(1));
+        g.sample_size(10)
+            .measurement_time(Duration::from_secs(3))
+            .throughput(Throughput::Elements(1));
         g.bench_function("signed_data", |b| {
             let mut buf = Vec::with_capacity(256);
             b.iter(|| {
-                signed_data(std::hint::black_box(&fields), &node.name, unsigned.class, ds, &mut buf);
+                signed_data(
+                    std::hint::black_box(&fields),
+                    &node.name,
+                    unsigned.class,
+                    ds,
+                    &mut buf,
+                );
                 buf.len()
             })
         });
@@ -168,7 +176,13 @@ fn bench_sign(c: &mut Criterion) {
         g.bench_function("signed_data+sign", |b| {
             let mut buf = Vec::with_capacity(256);
             b.iter(|| {
-                signed_data(std::hint::black_box(&fields), &node.name, unsigned.class, ds, &mut buf);
+                signed_data(
+                    std::hint::black_box(&fields),
+                    &node.name,
+                    unsigned.class,
+                    ds,
+                    &mut buf,
+                );
                 zsk.signer.sign(&buf).expect("signs")
             })
         });

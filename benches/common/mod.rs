@@ -10,7 +10,7 @@ use std::path::Path;
 
 use zonesign::load::{load_bytes, LoadOptions};
 use zonesign::sign::keys::{generate, Algorithm, FLAGS_KSK, FLAGS_ZSK};
-use zonesign::sign::{KeyRole, SignOptions, ZoneKey, DenialMode};
+use zonesign::sign::{DenialMode, KeyRole, SignOptions, ZoneKey};
 use zonesign::zone::name::Name;
 use zonesign::zone::Zone;
 

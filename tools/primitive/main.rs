@@ -105,8 +105,11 @@ fn make_key(algorithm: u8) -> Result<(Key, ParsedPublicKey), String> {
     Ok(match algorithm {
         8 => {
             let k = RsaKeyPair::generate(KeySize::Rsa2048).map_err(|e| fail(&e))?;
-            let p = ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, k.public_key().as_ref())
-                .map_err(|e| fail(&e))?;
+            let p = ParsedPublicKey::new(
+                &signature::RSA_PKCS1_2048_8192_SHA256,
+                k.public_key().as_ref(),
+            )
+            .map_err(|e| fail(&e))?;
             (Key::Rsa(k), p)
         }
         13 | 14 => {
