@@ -246,7 +246,7 @@ impl Zone {
 
         // RFC 4034 §6.2: canonical form of every record.
         records.par_iter_mut().for_each(|r| {
-            r.owner = r.owner.to_lowercase();
+            r.owner.make_lowercase();
             canonicalize_rdata(r.rtype, &mut r.rdata);
         });
         crate::order::sort_records(&mut records);

@@ -226,6 +226,12 @@ impl Name {
         Name(self.0.to_ascii_lowercase().into_boxed_slice())
     }
 
+    /// Lowercases the name in place, without allocating (RFC 4034 §6.2, as
+    /// [`Name::to_lowercase`]). Length octets are below 64, never letters.
+    pub fn make_lowercase(&mut self) {
+        self.0.make_ascii_lowercase();
+    }
+
     /// Builds `label.self`.
     pub fn prepend_label(&self, label: &[u8]) -> Result<Name, NameError> {
         if label.is_empty() {
