@@ -19,11 +19,8 @@ fn messages(n: usize) -> Vec<Vec<u8>> {
 }
 
 fn ecdsa_set(alg: u8, n: usize) -> (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>) {
-    let signing = if alg == 13 {
-        &ECDSA_P256_SHA256_FIXED_SIGNING
-    } else {
-        &ECDSA_P384_SHA384_FIXED_SIGNING
-    };
+    let signing =
+        if alg == 13 { &ECDSA_P256_SHA256_FIXED_SIGNING } else { &ECDSA_P384_SHA384_FIXED_SIGNING };
     let rng = SystemRandom::new();
     let pair = EcdsaKeyPair::generate(signing).unwrap();
     let data = messages(n);

@@ -39,8 +39,8 @@
 //! for the rest of the run.
 
 pub mod crypto;
-pub mod fast;
 mod denial;
+pub mod fast;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -405,13 +405,15 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     );
     let ctx = Ctx {
         zone,
-        keys: &keys,
-        fast_keys: &fast_keys,
         by_tag: &by_tag,
         algorithms: &algorithms,
         at: opts.at as u32,
-        canary_every: paths.canary_every,
-        fast_off: AtomicBool::new(false),
+        verifier: Verifier {
+            keys: &keys,
+            fast_keys: &fast_keys,
+            canary_every: paths.canary_every,
+            fast_off: AtomicBool::new(false),
+        },
     };
 
     // Signatures, in parallel over chunks of nodes; merged in order.
@@ -501,42 +503,22 @@ enum Phase<'p, 'z> {
 
 struct Ctx<'a> {
     zone: &'a Zone,
-    keys: &'a [PublishedKey],
-    fast_keys: &'a [Option<FastKey>],
     by_tag: &'a HashMap<(u8, u16), Vec<usize>>,
     algorithms: &'a [u8],
     at: u32,
+    verifier: Verifier<'a>,
+}
+
+/// The signature verification of all chunks: keys, fast keys, canary.
+struct Verifier<'a> {
+    keys: &'a [PublishedKey],
+    fast_keys: &'a [Option<FastKey>],
     canary_every: u32,
     /// Set on a canary disagreement: aws-lc-rs only from then on.
     fast_off: AtomicBool,
 }
 
-impl<'a> Ctx<'a> {
-    /// Both walks over one chunk; returns its findings, counts and the
-    /// keys that validly signed the DNSKEY RRset.
-    fn check_chunk(&self, chunk: &'a [Node]) -> (Vec<Finding>, Counts, Vec<(u16, u8)>) {
-        let mut jobs = Vec::new();
-        let mut arena = Vec::with_capacity(64 * 1024);
-        {
-            // The first walk's findings and counts are thrown away: the
-            // second walk makes them again, with the verdicts.
-            let (mut f, mut c, mut d) = (Vec::new(), Counts::default(), Vec::new());
-            let mut phase = Phase::Collect { jobs: &mut jobs, arena: &mut arena };
-            for node in chunk {
-                self.check_node(node, &mut f, &mut c, &mut d, &mut phase);
-            }
-        }
-        let mut findings = Vec::new();
-        let mut counts = Counts::default();
-        let verdicts = self.verify_jobs(&jobs, &arena, &mut findings, &mut counts);
-        let mut dnskey_signers = Vec::new();
-        let mut phase = Phase::Apply { verdicts: verdicts.iter() };
-        for node in chunk {
-            self.check_node(node, &mut findings, &mut counts, &mut dnskey_signers, &mut phase);
-        }
-        (findings, counts, dnskey_signers)
-    }
-
+impl Verifier<'_> {
     /// Verdicts for the jobs: fast path in batches per key, aws-lc-rs for
     /// the rest and for everything the fast path does not accept.
     fn verify_jobs(
@@ -566,7 +548,8 @@ impl<'a> Ctx<'a> {
             let accepted = fast.verify_batch(&items);
             for ((&j, ok), (data, signature)) in list.iter().zip(accepted).zip(&items) {
                 let key = &self.keys[k];
-                let reference = |d, s| key.prepared.as_ref().is_some_and(|p| p.verify(d, s).is_ok());
+                let reference =
+                    |d, s| key.prepared.as_ref().is_some_and(|p| p.verify(d, s).is_ok());
                 if !ok {
                     // Not accepted here is not "invalid": aws-lc-rs decides.
                     counts.aws_lc += 1;
@@ -604,10 +587,40 @@ impl<'a> Ctx<'a> {
             let data = &arena[job.data.clone()];
             // Several keys may share a tag (RFC 4034 §5.3.1); any may verify.
             verdicts[j] = job.candidates.iter().any(|&i| {
-                self.keys[i].prepared.as_ref().is_some_and(|k| k.verify(data, job.signature).is_ok())
+                self.keys[i]
+                    .prepared
+                    .as_ref()
+                    .is_some_and(|k| k.verify(data, job.signature).is_ok())
             });
         }
         verdicts
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// Both walks over one chunk; returns its findings, counts and the
+    /// keys that validly signed the DNSKEY RRset.
+    fn check_chunk(&self, chunk: &'a [Node]) -> (Vec<Finding>, Counts, Vec<(u16, u8)>) {
+        let mut jobs = Vec::new();
+        let mut arena = Vec::with_capacity(64 * 1024);
+        {
+            // The first walk's findings and counts are thrown away: the
+            // second walk makes them again, with the verdicts.
+            let (mut f, mut c, mut d) = (Vec::new(), Counts::default(), Vec::new());
+            let mut phase = Phase::Collect { jobs: &mut jobs, arena: &mut arena };
+            for node in chunk {
+                self.check_node(node, &mut f, &mut c, &mut d, &mut phase);
+            }
+        }
+        let mut findings = Vec::new();
+        let mut counts = Counts::default();
+        let verdicts = self.verifier.verify_jobs(&jobs, &arena, &mut findings, &mut counts);
+        let mut dnskey_signers = Vec::new();
+        let mut phase = Phase::Apply { verdicts: verdicts.iter() };
+        for node in chunk {
+            self.check_node(node, &mut findings, &mut counts, &mut dnskey_signers, &mut phase);
+        }
+        (findings, counts, dnskey_signers)
     }
 
     fn check_node(
@@ -795,11 +808,7 @@ impl<'a> Ctx<'a> {
                     arena.extend_from_slice(&(rd.len() as u16).to_be_bytes());
                     arena.extend_from_slice(rd);
                 }
-                jobs.push(Job {
-                    data: start..arena.len(),
-                    signature: sig.signature,
-                    candidates,
-                });
+                jobs.push(Job { data: start..arena.len(), signature: sig.signature, candidates });
                 // The first walk's outcome is discarded.
                 return None;
             }
@@ -876,4 +885,107 @@ fn ds_matches(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
     ctx.update(owner.to_lowercase().as_wire());
     ctx.update(dnskey);
     ctx.finish().as_ref() == &ds[4..]
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+
+    fn p256_key() -> (EcdsaKeyPair, Vec<u8>) {
+        let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+        let public = pair.public_key().as_ref()[1..].to_vec();
+        (pair, public)
+    }
+
+    fn published(public: &[u8]) -> PublishedKey {
+        let mut rdata = vec![1, 0, 3, 13];
+        rdata.extend_from_slice(public);
+        PublishedKey {
+            tag: key_tag(&rdata),
+            algorithm: 13,
+            flags: 256,
+            prepared: Some(PreparedKey::new(13, public).unwrap()),
+            rdata: rdata.into(),
+        }
+    }
+
+    /// A fast path that accepts what aws-lc-rs rejects is caught by the
+    /// canary: `fast-path-disagreement`, the aws-lc-rs verdict wins, and the
+    /// fast path is off afterwards. Simulated by giving the fast path the
+    /// key that made the signatures and aws-lc-rs another one.
+    #[test]
+    fn canary_disagreement_is_an_error_and_switches_the_fast_path_off() {
+        let rng = SystemRandom::new();
+        let (signer, signer_public) = p256_key();
+        let (_, other_public) = p256_key();
+        let keys = vec![published(&other_public)];
+        let fast_keys = vec![FastKey::new(13, &signer_public)];
+        let verifier = Verifier {
+            keys: &keys,
+            fast_keys: &fast_keys,
+            canary_every: 1,
+            fast_off: AtomicBool::new(false),
+        };
+        let arena = b"signed data".to_vec();
+        let signature = signer.sign(&rng, &arena).unwrap().as_ref().to_vec();
+        let candidates = [0usize];
+        let jobs =
+            vec![Job { data: 0..arena.len(), signature: &signature, candidates: &candidates }];
+        let (mut findings, mut counts) = (Vec::new(), Counts::default());
+        let verdicts = verifier.verify_jobs(&jobs, &arena, &mut findings, &mut counts);
+        assert_eq!(verdicts, [false]);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].kind, "fast-path-disagreement");
+        assert_eq!(findings[0].severity, Severity::Error);
+        assert_eq!((counts.fast_p256, counts.canary_checks), (1, 1));
+        assert!(verifier.fast_off.load(Ordering::Relaxed));
+        // From now on aws-lc-rs decides alone.
+        let (mut findings, mut counts) = (Vec::new(), Counts::default());
+        assert_eq!(verifier.verify_jobs(&jobs, &arena, &mut findings, &mut counts), [false]);
+        assert!(findings.is_empty());
+        assert_eq!((counts.fast_p256, counts.aws_lc), (0, 1));
+    }
+
+    /// Every signature is counted on exactly one path; fast rejects are
+    /// re-verified by aws-lc-rs (the bad one) and not reported as fast.
+    #[test]
+    fn every_signature_takes_one_path() {
+        let rng = SystemRandom::new();
+        let (signer, public) = p256_key();
+        let keys = vec![published(&public)];
+        let fast_keys = vec![FastKey::new(13, &public)];
+        let verifier = Verifier {
+            keys: &keys,
+            fast_keys: &fast_keys,
+            canary_every: 0,
+            fast_off: AtomicBool::new(false),
+        };
+        let data = b"signed data".to_vec();
+        let good = signer.sign(&rng, &data).unwrap().as_ref().to_vec();
+        let mut bad = good.clone();
+        bad[5] ^= 1;
+        let candidates = [0usize];
+        let jobs: Vec<Job<'_>> = [&good, &bad, &good]
+            .iter()
+            .map(|s| Job { data: 0..data.len(), signature: s.as_slice(), candidates: &candidates })
+            .collect();
+        let (mut findings, mut counts) = (Vec::new(), Counts::default());
+        let verdicts = verifier.verify_jobs(&jobs, &data, &mut findings, &mut counts);
+        assert_eq!(verdicts, [true, false, true]);
+        assert_eq!((counts.fast_p256, counts.aws_lc, counts.canary_checks), (2, 1, 0));
+        assert!(findings.is_empty());
+    }
+
+    /// The canary sample is about one in `every`, and deterministic.
+    #[test]
+    fn canary_sample_rate() {
+        let sampled = (0u32..200_000)
+            .filter(|i| canary_sampled(&i.wrapping_mul(2_654_435_761).to_be_bytes(), 1000))
+            .count();
+        assert!((100..=300).contains(&sampled), "{sampled}");
+        assert!(canary_sampled(b"x", 1));
+        assert!(!canary_sampled(b"x", 0));
+    }
 }

@@ -120,9 +120,7 @@ macro_rules! curve {
                 Self::S::from_repr($name::bytes(bytes)).into()
             }
             fn scalar_reduce(bytes: &[u8]) -> Self::S {
-                <Self::S as Reduce<$uint>>::reduce_bytes(
-                    &$name::bytes(bytes),
-                )
+                <Self::S as Reduce<$uint>>::reduce_bytes(&$name::bytes(bytes))
             }
             fn field_bytes(f: &Self::F) -> Vec<u8> {
                 f.to_repr().to_vec()

@@ -12,10 +12,10 @@ use aws_lc_rs::signature::{
     EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING,
     ECDSA_P384_SHA384_FIXED_SIGNING,
 };
+use p256::elliptic_curve::bigint::Encoding;
 use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
-use p256::elliptic_curve::bigint::Encoding;
 use p256::elliptic_curve::Group;
 
 fn fb(b: &[u8]) -> p256::FieldBytes {
@@ -69,7 +69,11 @@ fn compare(algorithm: u8, key: &[u8], cases: &[Case]) -> usize {
     assert_eq!(got.len(), cases.len());
     for (c, fast_ok) in cases.iter().zip(got) {
         let ref_ok = reference.verify(&c.data, &c.signature).is_ok();
-        assert!(!fast_ok || ref_ok, "alg {algorithm}: fast accepted, aws-lc-rs rejects: {}", c.what);
+        assert!(
+            !fast_ok || ref_ok,
+            "alg {algorithm}: fast accepted, aws-lc-rs rejects: {}",
+            c.what
+        );
         if !c.may_refuse {
             assert_eq!(fast_ok, ref_ok, "alg {algorithm}: {}", c.what);
         }
@@ -218,8 +222,10 @@ fn ed25519_mutations(keys: usize, per_key: usize, rng: &mut Rng) -> usize {
             cases.push(case(data.clone(), r_plus_p, "R + p"));
             // The identity as R, and a small-order R.
             let mut identity = sig.clone();
-            identity[..32].copy_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            identity[..32].copy_from_slice(&[
+                1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0,
+            ]);
             cases.push(case(data.clone(), identity, "R = identity"));
             let cut = rng.below(64);
             cases.push(case(data.clone(), sig[..cut].to_vec(), "truncated"));
@@ -276,27 +282,55 @@ fn p256_exceptional_additions_are_refused_not_accepted() {
     let mut rng = Rng(7);
     let g = point_bytes(&p256::ProjectivePoint::GENERATOR);
     let one = p256::Scalar::ONE;
-    let k = p256::Scalar::from_u128(0x1234_5678_9abc_def0_1122_3344_5566_7788);
     let mut cases = Vec::new();
-    let (mut doublings, mut cancellations) = (0, 0);
-    let first = sign_p256(one, k, b"").unwrap();
-    let r = p256::Scalar::from_repr(fb(&first[..32])).unwrap();
-    let k_inverse = k.invert().unwrap();
-    while doublings < 3 || cancellations < 3 {
-        let data = rng.bytes(40);
-        // s = k⁻¹(e + r·d) with d = 1; R = k·G is the same for all.
-        let s = k_inverse * (e_of(&data) + r);
-        let sig = [r.to_repr().to_vec(), s.to_repr().to_vec()].concat();
-        let w = s.invert().unwrap();
-        let (d1, d2) = (low_digit(&(e_of(&data) * w)), low_digit(&(r * w)));
-        if d1 != 0 && d1 == d2 && doublings < 3 {
-            doublings += 1;
-        } else if d1 != 0 && d1 == -d2 && cancellations < 3 {
-            cancellations += 1;
-        } else {
-            continue;
+    // u1 + u2 = (e + r)·k/(e + r) = k mod n, and for a 128-bit k and
+    // random u1, u2 the integer sum is k + n (n ends in 0x551 in its low
+    // 11 bits). A k ending in 0x789 gives u1 + u2 ≡ 1242 (mod 2048): equal
+    // digits (621 + 621) are reachable; a k ending in 0x2af gives
+    // u1 + u2 ≡ 0: opposite digits (a cancellation) are common.
+    for (k, want_equal) in [
+        (p256::Scalar::from_u128(0x1234_5678_9abc_def0_1122_3344_5566_7789), true),
+        (p256::Scalar::from_u128(0x1234_5678_9abc_def0_1122_3344_5566_72af), false),
+    ] {
+        let first = sign_p256(one, k, b"").unwrap();
+        let r = p256::Scalar::from_repr(fb(&first[..32])).unwrap();
+        let k_inverse = k.invert().unwrap();
+        let mut found = 0;
+        let mut rounds = 0;
+        while found < 3 {
+            rounds += 1;
+            assert!(rounds < 64, "grinding found {found} (equal digits: {want_equal})");
+            // s = k⁻¹(e + r·d) with d = 1 and R = k·G fixed, so w = s⁻¹ =
+            // k/(e + r): 4096 candidates share one inversion.
+            let datas: Vec<Vec<u8>> = (0..4096).map(|_| rng.bytes(40)).collect();
+            let sums: Vec<p256::Scalar> = datas.iter().map(|d| e_of(d) + r).collect();
+            let mut prefix = Vec::with_capacity(sums.len());
+            let mut acc = p256::Scalar::ONE;
+            for v in &sums {
+                acc *= v;
+                prefix.push(acc);
+            }
+            let mut inv = acc.invert().unwrap();
+            let mut inverses = vec![p256::Scalar::ZERO; sums.len()];
+            for i in (1..sums.len()).rev() {
+                inverses[i] = inv * prefix[i - 1];
+                inv *= sums[i];
+            }
+            inverses[0] = inv;
+            for ((data, sum), sum_inverse) in datas.into_iter().zip(&sums).zip(&inverses) {
+                let w = k * sum_inverse;
+                let (d1, d2) = (low_digit(&(e_of(&data) * w)), low_digit(&(r * w)));
+                let hit = if want_equal { d1 == d2 } else { d1 == -d2 };
+                if d1 == 0 || !hit || found >= 3 {
+                    continue;
+                }
+                found += 1;
+                let s = k_inverse * sum;
+                let sig = [r.to_repr().to_vec(), s.to_repr().to_vec()].concat();
+                let what = if want_equal { "doubling, valid" } else { "cancellation, valid" };
+                cases.push(Case { data, signature: sig, may_refuse: true, what });
+            }
         }
-        cases.push(Case { data, signature: sig, may_refuse: true, what: "exceptional, valid" });
     }
     for _ in 0..4 {
         let data = rng.bytes(20);
@@ -339,7 +373,8 @@ fn p256_r_plus_n_case() {
         let mut encoded = vec![0x02 | (rng.next() as u8 & 1)];
         encoded.extend_from_slice(&x.to_be_bytes());
         let Ok(ep) = p256::EncodedPoint::from_bytes(&encoded) else { continue };
-        let Some(point) = Option::<p256::AffinePoint>::from(p256::AffinePoint::from_encoded_point(&ep))
+        let Some(point) =
+            Option::<p256::AffinePoint>::from(p256::AffinePoint::from_encoded_point(&ep))
         else {
             continue;
         };
