@@ -23,12 +23,29 @@
 //! [`verify_zone`] returns a [`Report`] with every finding (it does not stop
 //! at the first); [`Report::passed`] is the only way to obtain a
 //! [`VerificationPassed`], which the atomic writer demands.
+//! [`verify_zone_with`] also takes [`FastPathOptions`].
+//!
+//! # Signature verification paths
+//! Each chunk of nodes is walked twice. The first walk collects every
+//! signature to verify (signed data, signature, candidate keys); those are
+//! verified in batches per key through [`fast`] (ECDSA P-256/P-384 tables,
+//! Ed25519 batches where enabled) and everything the fast path does not
+//! accept, or has no fast path, through aws-lc-rs ([`crypto`]). The second
+//! walk repeats the first one's checks and consumes the verdicts in the
+//! same order, so findings, their order and counts are those of a
+//! signature-by-signature walk. A sample of fast accepts is re-verified
+//! with aws-lc-rs; a disagreement is the error finding
+//! `fast-path-disagreement` (the run fails) and switches the fast path off
+//! for the rest of the run.
 
 pub mod crypto;
 mod denial;
+pub mod fast;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -37,6 +54,7 @@ use crate::zone::name::Name;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, NodeFlags, Rrset, Zone};
 use crypto::PreparedKey;
+use fast::{FastKey, FastPath};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -119,6 +137,39 @@ pub struct Counts {
     pub signatures_failed: usize,
     pub nsec: usize,
     pub nsec3: usize,
+    /// Signatures accepted by the batched ECDSA P-256 fast path.
+    pub fast_p256: usize,
+    /// Signatures accepted by the batched ECDSA P-384 fast path.
+    pub fast_p384: usize,
+    /// Signatures accepted by Ed25519 batch verification.
+    pub fast_ed25519_batch: usize,
+    /// Signatures decided by aws-lc-rs: no fast path, or not accepted by it.
+    pub aws_lc: usize,
+    /// Fast accepts re-verified with aws-lc-rs as a canary.
+    pub canary_checks: usize,
+}
+
+impl Counts {
+    /// Adds the signature counters of `other` (not nsec/nsec3, which the
+    /// denial check sets once).
+    fn add_signatures(&mut self, other: &Counts) {
+        self.rrsets_checked += other.rrsets_checked;
+        self.signatures_verified += other.signatures_verified;
+        self.signatures_failed += other.signatures_failed;
+        self.fast_p256 += other.fast_p256;
+        self.fast_p384 += other.fast_p384;
+        self.fast_ed25519_batch += other.fast_ed25519_batch;
+        self.aws_lc += other.aws_lc;
+        self.canary_checks += other.canary_checks;
+    }
+
+    /// One line for the run summary: which path verified how many.
+    pub fn paths_summary(&self) -> String {
+        format!(
+            "verification paths: {} fast P-256, {} fast P-384, {} Ed25519 batch, {} aws-lc-rs; {} canary re-checks",
+            self.fast_p256, self.fast_p384, self.fast_ed25519_batch, self.aws_lc, self.canary_checks
+        )
+    }
 }
 
 /// All findings of one verification.
@@ -165,6 +216,47 @@ pub struct VerifyOptions {
     /// Time of the check, seconds since the epoch.
     pub at: i64,
     pub trust_anchors: Vec<TrustAnchor>,
+}
+
+/// Whether the fast verification paths run at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FastVerification {
+    Enabled,
+    /// aws-lc-rs for every signature.
+    Disabled,
+}
+
+/// Whether Ed25519 signatures go through batch verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ed25519Batch {
+    /// aws-lc-rs verifies each Ed25519 signature: exact.
+    Disabled,
+    /// ed25519-dalek batches. Not exact for a signature whose R carries an
+    /// 8-torsion component, which aws-lc-rs rejects and a batch may accept
+    /// (see `verify::fast::ed25519`); no RFC 8032 signer makes one, so this
+    /// is for checking signatures this program just made, not for judging
+    /// someone else's zone.
+    DangerousIgnoreTorsion,
+}
+
+/// How signatures are verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FastPathOptions {
+    pub fast: FastVerification,
+    pub ed25519: Ed25519Batch,
+    /// Re-verify one in `canary_every` fast-accepted signatures with
+    /// aws-lc-rs (deterministic sample by signature hash; 0: none).
+    pub canary_every: u32,
+}
+
+impl Default for FastPathOptions {
+    fn default() -> Self {
+        FastPathOptions {
+            fast: FastVerification::Enabled,
+            ed25519: Ed25519Batch::Disabled,
+            canary_every: 1000,
+        }
+    }
 }
 
 /// A zone key from the published DNSKEY RRset.
@@ -238,8 +330,14 @@ fn serial_le(a: u32, b: u32) -> bool {
     (b.wrapping_sub(a) as i32) >= 0
 }
 
-/// Verifies a zone. Collects every finding.
+/// Verifies a zone with the default [`FastPathOptions`]. Collects every
+/// finding.
 pub fn verify_zone(zone: &Zone, opts: &VerifyOptions) -> Report {
+    verify_zone_with(zone, opts, &FastPathOptions::default())
+}
+
+/// Verifies a zone. Collects every finding.
+pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptions) -> Report {
     let mut report = Report { at: opts.at, ..Report::default() };
     let origin = &zone.origin;
     let apex = zone.apex();
@@ -296,30 +394,35 @@ pub fn verify_zone(zone: &Zone, opts: &VerifyOptions) -> Report {
             by_tag.entry((k.algorithm, k.tag)).or_default().push(i);
         }
     }
-    let ctx =
-        Ctx { zone, keys: &keys, by_tag: &by_tag, algorithms: &algorithms, at: opts.at as u32 };
+    // The fast-path tables are built while the denial chain is checked.
+    let (fast_keys, denial_report) = rayon::join(
+        || build_fast_keys(&keys, paths),
+        || {
+            let mut r = Report::default();
+            denial::check_denial(zone, &mut r);
+            r
+        },
+    );
+    let ctx = Ctx {
+        zone,
+        by_tag: &by_tag,
+        algorithms: &algorithms,
+        at: opts.at as u32,
+        verifier: Verifier {
+            keys: &keys,
+            fast_keys: &fast_keys,
+            canary_every: paths.canary_every,
+            fast_off: AtomicBool::new(false),
+        },
+    };
 
     // Signatures, in parallel over chunks of nodes; merged in order.
-    let parts: Vec<(Vec<Finding>, Counts, Vec<(u16, u8)>)> = zone
-        .nodes
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut findings = Vec::new();
-            let mut counts = Counts::default();
-            let mut dnskey_signers = Vec::new();
-            let mut buf = Vec::with_capacity(4096);
-            for node in chunk {
-                ctx.check_node(node, &mut findings, &mut counts, &mut dnskey_signers, &mut buf);
-            }
-            (findings, counts, dnskey_signers)
-        })
-        .collect();
+    let parts: Vec<(Vec<Finding>, Counts, Vec<(u16, u8)>)> =
+        zone.nodes.par_chunks(256).map(|chunk| ctx.check_chunk(chunk)).collect();
     let mut dnskey_signers: Vec<(u16, u8)> = Vec::new();
     for (f, c, d) in parts {
         report.findings.extend(f);
-        report.counts.rrsets_checked += c.rrsets_checked;
-        report.counts.signatures_verified += c.signatures_verified;
-        report.counts.signatures_failed += c.signatures_failed;
+        report.counts.add_signatures(&c);
         dnskey_signers.extend(d);
     }
 
@@ -346,26 +449,187 @@ pub fn verify_zone(zone: &Zone, opts: &VerifyOptions) -> Report {
         check_trust_anchors(origin, &keys, &dnskey_signers, &opts.trust_anchors, &mut report);
     }
 
-    denial::check_denial(zone, &mut report);
+    report.findings.extend(denial_report.findings);
+    report.counts.nsec = denial_report.counts.nsec;
+    report.counts.nsec3 = denial_report.counts.nsec3;
     report
+}
+
+/// One [`FastKey`] per published key where a fast path applies, built in
+/// parallel (a P-256 table takes tens of milliseconds).
+fn build_fast_keys(keys: &[PublishedKey], paths: &FastPathOptions) -> Vec<Option<FastKey>> {
+    keys.par_iter()
+        .map(|k| {
+            let wanted = paths.fast == FastVerification::Enabled
+                && k.prepared.is_some()
+                && (k.algorithm != 15 || paths.ed25519 == Ed25519Batch::DangerousIgnoreTorsion);
+            if wanted {
+                FastKey::new(k.algorithm, k.rdata.get(4..)?)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// FNV-1a over the signature: the deterministic canary sample (the same
+/// signatures are re-checked whatever the thread count).
+fn canary_sampled(signature: &[u8], every: u32) -> bool {
+    if every == 0 {
+        return false;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in signature {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h % every as u64 == 0
+}
+
+/// One signature to verify, collected by the first walk of a chunk.
+struct Job<'z> {
+    /// The signed data, in the chunk's arena.
+    data: Range<usize>,
+    signature: &'z [u8],
+    /// Indices into `Ctx::keys` with the RRSIG's algorithm and key tag.
+    candidates: &'z [usize],
+}
+
+/// The two walks over a chunk: collect the signatures, then consume the
+/// verdicts in the same order.
+enum Phase<'p, 'z> {
+    Collect { jobs: &'p mut Vec<Job<'z>>, arena: &'p mut Vec<u8> },
+    Apply { verdicts: std::slice::Iter<'p, bool> },
 }
 
 struct Ctx<'a> {
     zone: &'a Zone,
-    keys: &'a [PublishedKey],
     by_tag: &'a HashMap<(u8, u16), Vec<usize>>,
     algorithms: &'a [u8],
     at: u32,
+    verifier: Verifier<'a>,
 }
 
-impl Ctx<'_> {
+/// The signature verification of all chunks: keys, fast keys, canary.
+struct Verifier<'a> {
+    keys: &'a [PublishedKey],
+    fast_keys: &'a [Option<FastKey>],
+    canary_every: u32,
+    /// Set on a canary disagreement: aws-lc-rs only from then on.
+    fast_off: AtomicBool,
+}
+
+impl Verifier<'_> {
+    /// Verdicts for the jobs: fast path in batches per key, aws-lc-rs for
+    /// the rest and for everything the fast path does not accept.
+    fn verify_jobs(
+        &self,
+        jobs: &[Job<'_>],
+        arena: &[u8],
+        findings: &mut Vec<Finding>,
+        counts: &mut Counts,
+    ) -> Vec<bool> {
+        let mut verdicts = vec![false; jobs.len()];
+        let mut per_key: Vec<Vec<usize>> = vec![Vec::new(); self.keys.len()];
+        let mut slow: Vec<usize> = Vec::new();
+        let fast_on = !self.fast_off.load(Ordering::Relaxed);
+        for (j, job) in jobs.iter().enumerate() {
+            match job.candidates {
+                [k] if fast_on && self.fast_keys[*k].is_some() => per_key[*k].push(j),
+                _ => slow.push(j),
+            }
+        }
+        for (k, list) in per_key.iter().enumerate() {
+            let Some(fast) = &self.fast_keys[k] else { continue };
+            if list.is_empty() {
+                continue;
+            }
+            let items: Vec<(&[u8], &[u8])> =
+                list.iter().map(|&j| (&arena[jobs[j].data.clone()], jobs[j].signature)).collect();
+            let accepted = fast.verify_batch(&items);
+            for ((&j, ok), (data, signature)) in list.iter().zip(accepted).zip(&items) {
+                let key = &self.keys[k];
+                let reference =
+                    |d, s| key.prepared.as_ref().is_some_and(|p| p.verify(d, s).is_ok());
+                if !ok {
+                    // Not accepted here is not "invalid": aws-lc-rs decides.
+                    counts.aws_lc += 1;
+                    verdicts[j] = reference(data, signature);
+                    continue;
+                }
+                match fast.path() {
+                    FastPath::P256 => counts.fast_p256 += 1,
+                    FastPath::P384 => counts.fast_p384 += 1,
+                    FastPath::Ed25519Batch => counts.fast_ed25519_batch += 1,
+                }
+                verdicts[j] = true;
+                if canary_sampled(signature, self.canary_every) {
+                    counts.canary_checks += 1;
+                    if !reference(data, signature) {
+                        self.fast_off.store(true, Ordering::Relaxed);
+                        verdicts[j] = false;
+                        findings.push(
+                            Finding::error(
+                                "fast-path-disagreement",
+                                format!(
+                                    "the {:?} fast path accepted a signature that aws-lc-rs rejects; the fast path is off for the rest of the run",
+                                    fast.path()
+                                ),
+                            )
+                            .key(key.tag, key.algorithm),
+                        );
+                    }
+                }
+            }
+        }
+        for j in slow {
+            let job = &jobs[j];
+            counts.aws_lc += 1;
+            let data = &arena[job.data.clone()];
+            // Several keys may share a tag (RFC 4034 §5.3.1); any may verify.
+            verdicts[j] = job.candidates.iter().any(|&i| {
+                self.keys[i]
+                    .prepared
+                    .as_ref()
+                    .is_some_and(|k| k.verify(data, job.signature).is_ok())
+            });
+        }
+        verdicts
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// Both walks over one chunk; returns its findings, counts and the
+    /// keys that validly signed the DNSKEY RRset.
+    fn check_chunk(&self, chunk: &'a [Node]) -> (Vec<Finding>, Counts, Vec<(u16, u8)>) {
+        let mut jobs = Vec::new();
+        let mut arena = Vec::with_capacity(64 * 1024);
+        {
+            // The first walk's findings and counts are thrown away: the
+            // second walk makes them again, with the verdicts.
+            let (mut f, mut c, mut d) = (Vec::new(), Counts::default(), Vec::new());
+            let mut phase = Phase::Collect { jobs: &mut jobs, arena: &mut arena };
+            for node in chunk {
+                self.check_node(node, &mut f, &mut c, &mut d, &mut phase);
+            }
+        }
+        let mut findings = Vec::new();
+        let mut counts = Counts::default();
+        let verdicts = self.verifier.verify_jobs(&jobs, &arena, &mut findings, &mut counts);
+        let mut dnskey_signers = Vec::new();
+        let mut phase = Phase::Apply { verdicts: verdicts.iter() };
+        for node in chunk {
+            self.check_node(node, &mut findings, &mut counts, &mut dnskey_signers, &mut phase);
+        }
+        (findings, counts, dnskey_signers)
+    }
+
     fn check_node(
         &self,
-        node: &Node,
+        node: &'a Node,
         findings: &mut Vec<Finding>,
         counts: &mut Counts,
         dnskey_signers: &mut Vec<(u16, u8)>,
-        buf: &mut Vec<u8>,
+        phase: &mut Phase<'_, 'a>,
     ) {
         for rrsig_set in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG) {
             let covered = rrsig_set
@@ -401,7 +665,7 @@ impl Ctx<'_> {
             if let Some(sigs) = node.rrsigs(rrset.rtype) {
                 for rdata in &sigs.rdatas {
                     if let Some((tag, alg)) =
-                        self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, buf)
+                        self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, phase)
                     {
                         valid_algs.push(alg);
                         if rrset.rtype == Rtype::DNSKEY {
@@ -431,10 +695,10 @@ impl Ctx<'_> {
         node: &Node,
         rrset: &Rrset,
         rrsig_ttl: u32,
-        rdata: &[u8],
+        rdata: &'a [u8],
         findings: &mut Vec<Finding>,
         counts: &mut Counts,
-        buf: &mut Vec<u8>,
+        phase: &mut Phase<'_, 'a>,
     ) -> Option<(u16, u8)> {
         let owner = &node.name;
         let Some(sig) = parse_rrsig(rdata) else {
@@ -530,25 +794,32 @@ impl Ctx<'_> {
             ));
             return None;
         };
-        // Signed data (RFC 4034 §3.1.8.1), with the Original TTL (RFC 4035 §5.3.2).
-        buf.clear();
-        buf.extend_from_slice(sig.prefix);
-        for rd in &rrset.rdatas {
-            buf.extend_from_slice(owner.as_wire());
-            buf.extend_from_slice(&rrset.rtype.0.to_be_bytes());
-            buf.extend_from_slice(&self.zone.class.0.to_be_bytes());
-            buf.extend_from_slice(&sig.original_ttl.to_be_bytes());
-            buf.extend_from_slice(&(rd.len() as u16).to_be_bytes());
-            buf.extend_from_slice(rd);
-        }
-        // Several keys may share a tag (RFC 4034 §5.3.1); any may verify.
-        for &i in candidates {
-            if let Some(k) = &self.keys[i].prepared {
-                if k.verify(buf, sig.signature).is_ok() {
-                    counts.signatures_verified += 1;
-                    return Some((sig.key_tag, sig.algorithm));
+        let valid = match phase {
+            Phase::Collect { jobs, arena } => {
+                // Signed data (RFC 4034 §3.1.8.1), with the Original TTL
+                // (RFC 4035 §5.3.2).
+                let start = arena.len();
+                arena.extend_from_slice(sig.prefix);
+                for rd in &rrset.rdatas {
+                    arena.extend_from_slice(owner.as_wire());
+                    arena.extend_from_slice(&rrset.rtype.0.to_be_bytes());
+                    arena.extend_from_slice(&self.zone.class.0.to_be_bytes());
+                    arena.extend_from_slice(&sig.original_ttl.to_be_bytes());
+                    arena.extend_from_slice(&(rd.len() as u16).to_be_bytes());
+                    arena.extend_from_slice(rd);
                 }
+                jobs.push(Job { data: start..arena.len(), signature: sig.signature, candidates });
+                // The first walk's outcome is discarded.
+                return None;
             }
+            // The second walk reaches the same RRSIGs in the same order as
+            // the first, so there is one verdict per job; a missing one
+            // (a bug) counts as a failure, never as valid.
+            Phase::Apply { verdicts } => verdicts.next().copied().unwrap_or(false),
+        };
+        if valid {
+            counts.signatures_verified += 1;
+            return Some((sig.key_tag, sig.algorithm));
         }
         counts.signatures_failed += 1;
         findings.push(err(
@@ -614,4 +885,107 @@ fn ds_matches(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
     ctx.update(owner.to_lowercase().as_wire());
     ctx.update(dnskey);
     ctx.finish().as_ref() == &ds[4..]
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+
+    fn p256_key() -> (EcdsaKeyPair, Vec<u8>) {
+        let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+        let public = pair.public_key().as_ref()[1..].to_vec();
+        (pair, public)
+    }
+
+    fn published(public: &[u8]) -> PublishedKey {
+        let mut rdata = vec![1, 0, 3, 13];
+        rdata.extend_from_slice(public);
+        PublishedKey {
+            tag: key_tag(&rdata),
+            algorithm: 13,
+            flags: 256,
+            prepared: Some(PreparedKey::new(13, public).unwrap()),
+            rdata: rdata.into(),
+        }
+    }
+
+    /// A fast path that accepts what aws-lc-rs rejects is caught by the
+    /// canary: `fast-path-disagreement`, the aws-lc-rs verdict wins, and the
+    /// fast path is off afterwards. Simulated by giving the fast path the
+    /// key that made the signatures and aws-lc-rs another one.
+    #[test]
+    fn canary_disagreement_is_an_error_and_switches_the_fast_path_off() {
+        let rng = SystemRandom::new();
+        let (signer, signer_public) = p256_key();
+        let (_, other_public) = p256_key();
+        let keys = vec![published(&other_public)];
+        let fast_keys = vec![FastKey::new(13, &signer_public)];
+        let verifier = Verifier {
+            keys: &keys,
+            fast_keys: &fast_keys,
+            canary_every: 1,
+            fast_off: AtomicBool::new(false),
+        };
+        let arena = b"signed data".to_vec();
+        let signature = signer.sign(&rng, &arena).unwrap().as_ref().to_vec();
+        let candidates = [0usize];
+        let jobs =
+            vec![Job { data: 0..arena.len(), signature: &signature, candidates: &candidates }];
+        let (mut findings, mut counts) = (Vec::new(), Counts::default());
+        let verdicts = verifier.verify_jobs(&jobs, &arena, &mut findings, &mut counts);
+        assert_eq!(verdicts, [false]);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].kind, "fast-path-disagreement");
+        assert_eq!(findings[0].severity, Severity::Error);
+        assert_eq!((counts.fast_p256, counts.canary_checks), (1, 1));
+        assert!(verifier.fast_off.load(Ordering::Relaxed));
+        // From now on aws-lc-rs decides alone.
+        let (mut findings, mut counts) = (Vec::new(), Counts::default());
+        assert_eq!(verifier.verify_jobs(&jobs, &arena, &mut findings, &mut counts), [false]);
+        assert!(findings.is_empty());
+        assert_eq!((counts.fast_p256, counts.aws_lc), (0, 1));
+    }
+
+    /// Every signature is counted on exactly one path; fast rejects are
+    /// re-verified by aws-lc-rs (the bad one) and not reported as fast.
+    #[test]
+    fn every_signature_takes_one_path() {
+        let rng = SystemRandom::new();
+        let (signer, public) = p256_key();
+        let keys = vec![published(&public)];
+        let fast_keys = vec![FastKey::new(13, &public)];
+        let verifier = Verifier {
+            keys: &keys,
+            fast_keys: &fast_keys,
+            canary_every: 0,
+            fast_off: AtomicBool::new(false),
+        };
+        let data = b"signed data".to_vec();
+        let good = signer.sign(&rng, &data).unwrap().as_ref().to_vec();
+        let mut bad = good.clone();
+        bad[5] ^= 1;
+        let candidates = [0usize];
+        let jobs: Vec<Job<'_>> = [&good, &bad, &good]
+            .iter()
+            .map(|s| Job { data: 0..data.len(), signature: s.as_slice(), candidates: &candidates })
+            .collect();
+        let (mut findings, mut counts) = (Vec::new(), Counts::default());
+        let verdicts = verifier.verify_jobs(&jobs, &data, &mut findings, &mut counts);
+        assert_eq!(verdicts, [true, false, true]);
+        assert_eq!((counts.fast_p256, counts.aws_lc, counts.canary_checks), (2, 1, 0));
+        assert!(findings.is_empty());
+    }
+
+    /// The canary sample is about one in `every`, and deterministic.
+    #[test]
+    fn canary_sample_rate() {
+        let sampled = (0u32..200_000)
+            .filter(|i| canary_sampled(&i.wrapping_mul(2_654_435_761).to_be_bytes(), 1000))
+            .count();
+        assert!((100..=300).contains(&sampled), "{sampled}");
+        assert!(canary_sampled(b"x", 1));
+        assert!(!canary_sampled(b"x", 0));
+    }
 }

@@ -1,0 +1,115 @@
+//! Signature verification: the fast paths against aws-lc-rs, single thread,
+//! in the same run (`cargo bench --bench verify`).
+//!
+//! Groups: `p256` (fast batch vs aws-lc-rs), `p256_window` and
+//! `p256_batch` (tuning), `p384`, `ed25519` (dalek batch vs aws-lc-rs).
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{
+    EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING,
+    ECDSA_P384_SHA384_FIXED_SIGNING,
+};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use zonesign::verify::crypto::PreparedKey;
+use zonesign::verify::fast::FastKey;
+
+/// Signed data of DS-RRset size (about 100 octets), varied per signature.
+fn messages(n: usize) -> Vec<Vec<u8>> {
+    (0..n).map(|i| format!("{i:08} signed data of a DS RRset at a delegation, about a hundred octets long......").into_bytes()).collect()
+}
+
+fn ecdsa_set(alg: u8, n: usize) -> (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let signing =
+        if alg == 13 { &ECDSA_P256_SHA256_FIXED_SIGNING } else { &ECDSA_P384_SHA384_FIXED_SIGNING };
+    let rng = SystemRandom::new();
+    let pair = EcdsaKeyPair::generate(signing).unwrap();
+    let data = messages(n);
+    let sigs = data.iter().map(|d| pair.sign(&rng, d).unwrap().as_ref().to_vec()).collect();
+    (pair.public_key().as_ref()[1..].to_vec(), data, sigs)
+}
+
+fn bench_ecdsa(c: &mut Criterion, alg: u8, name: &str) {
+    const N: usize = 1024;
+    let (key, data, sigs) = ecdsa_set(alg, N);
+    let items: Vec<(&[u8], &[u8])> =
+        data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
+    let reference = PreparedKey::new(alg, &key).unwrap();
+    let fast = FastKey::new(alg, &key).unwrap();
+    assert!(fast.verify_batch(&items).iter().all(|&ok| ok));
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Elements(N as u64));
+    g.sample_size(10);
+    g.bench_function("aws_lc_rs", |b| {
+        b.iter(|| items.iter().filter(|(d, s)| reference.verify(d, s).is_ok()).count())
+    });
+    g.bench_function("fast_batch", |b| b.iter(|| fast.verify_batch(&items)));
+    g.finish();
+}
+
+fn p256(c: &mut Criterion) {
+    bench_ecdsa(c, 13, "p256");
+}
+
+fn p384(c: &mut Criterion) {
+    bench_ecdsa(c, 14, "p384");
+}
+
+/// Window and batch size tuning for P-256.
+fn p256_tuning(c: &mut Criterion) {
+    const N: usize = 1024;
+    let (key, data, sigs) = ecdsa_set(13, N);
+    let items: Vec<(&[u8], &[u8])> =
+        data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
+    let mut g = c.benchmark_group("p256_window");
+    g.throughput(Throughput::Elements(N as u64));
+    g.sample_size(10);
+    for window in [8, 10, 11, 12] {
+        let fast = FastKey::with_window(13, &key, window).unwrap();
+        g.bench_with_input(BenchmarkId::from_parameter(window), &window, |b, _| {
+            b.iter(|| fast.verify_batch(&items))
+        });
+    }
+    g.finish();
+    let fast = FastKey::new(13, &key).unwrap();
+    let mut g = c.benchmark_group("p256_batch");
+    g.throughput(Throughput::Elements(N as u64));
+    g.sample_size(10);
+    for batch in [32, 64, 128, 256, 512, 1024] {
+        g.bench_with_input(BenchmarkId::from_parameter(batch), &batch, |b, &batch| {
+            b.iter(|| fast.verify_batch_sized(&items, batch))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("p256_table");
+    g.sample_size(10);
+    g.bench_function("build_w11", |b| b.iter(|| FastKey::new(13, &key).unwrap()));
+    g.finish();
+}
+
+fn ed25519(c: &mut Criterion) {
+    const N: usize = 1024;
+    let pair = Ed25519KeyPair::generate().unwrap();
+    let data = messages(N);
+    let sigs: Vec<Vec<u8>> = data.iter().map(|d| pair.sign(d).as_ref().to_vec()).collect();
+    let items: Vec<(&[u8], &[u8])> =
+        data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
+    let key = pair.public_key().as_ref().to_vec();
+    let reference = PreparedKey::new(15, &key).unwrap();
+    let fast = FastKey::new(15, &key).unwrap();
+    assert!(fast.verify_batch(&items).iter().all(|&ok| ok));
+    let mut g = c.benchmark_group("ed25519");
+    g.throughput(Throughput::Elements(N as u64));
+    g.sample_size(10);
+    g.bench_function("aws_lc_rs", |b| {
+        b.iter(|| items.iter().filter(|(d, s)| reference.verify(d, s).is_ok()).count())
+    });
+    for batch in [64, 256] {
+        g.bench_with_input(BenchmarkId::new("dalek_batch", batch), &batch, |b, &batch| {
+            b.iter(|| fast.verify_batch_sized(&items, batch))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, p256, p384, ed25519, p256_tuning);
+criterion_main!(benches);

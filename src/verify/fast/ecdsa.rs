@@ -1,0 +1,445 @@
+//! Batched ECDSA verification under one public key (P-256 and P-384).
+//!
+//! # Background
+//! ECDSA verification (SEC 1 v2 §4.1.4, FIPS 186-5 §6.4.2) of (r, s) over a
+//! message under key Q: reject unless 1 ≤ r, s ≤ n−1; e = H(m) as an
+//! integer (the digest has exactly the bit length of n for both curves);
+//! w = s⁻¹, u1 = e·w, u2 = r·w mod n; R = u1·G + u2·Q; reject R = ∞;
+//! accept iff x(R) mod n = r.
+//!
+//! Both G and Q are fixed for a whole zone, so each gets a fixed-base
+//! table: for window j and digit m in 1..=2^(w−1), `m·2^(w·j)·P` in affine
+//! form. Scalars are recoded into signed digits in [−2^(w−1), 2^(w−1)], so
+//! u·P is the sum of one table point (or its negative) per window: no
+//! doublings at all. A batch of signatures walks the windows together, and
+//! every affine addition of one step shares one field inversion (Montgomery's
+//! trick); the s⁻¹ mod n inversions are batched the same way.
+//!
+//! # Exactness
+//! The affine chord formula computes P1 + P2 exactly whenever x1 ≠ x2. When
+//! x1 = x2 (P2 = P1, P2 = −P1), the denominator is zero: the signature is
+//! marked *exceptional* and the batch says "not accepted", so the caller
+//! re-verifies it with aws-lc-rs. The identity only appears as the initial
+//! accumulator (before the first non-zero digit) and is tracked by a flag,
+//! never by coordinates; an accumulator that would become the identity
+//! passes through the x1 = x2 case and is routed away as above.
+//!
+//! # Limitations
+//! Variable time in the signature values (verification handles public data
+//! only). Table memory per point: windows · 2^(w−1) · 2 coordinates (about
+//! 1.5 MiB for P-256 at w = 11).
+
+use std::sync::{Arc, OnceLock};
+
+use p256::elliptic_curve::ff::{Field, PrimeField};
+use p256::elliptic_curve::ops::Reduce;
+use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
+
+/// The operations the batch verifier needs from a curve crate.
+pub(crate) trait Curve: 'static {
+    /// GF(p), Montgomery form in the curve crate.
+    type F: PrimeField;
+    /// GF(n).
+    type S: PrimeField;
+    /// Octets of one coordinate, of r and of s.
+    const BYTES: usize;
+    /// The digest of the signed data (RFC 6605 §2: SHA-256 / SHA-384).
+    fn digest() -> &'static aws_lc_rs::digest::Algorithm;
+    /// The base point, affine.
+    fn generator() -> (Self::F, Self::F);
+    /// RFC 6605 §4 public key (x | y) to an affine point, through the curve
+    /// crate's SEC 1 decoding: coordinates below p, point on the curve.
+    fn decode_key(public_key: &[u8]) -> Option<(Self::F, Self::F)>;
+    /// A big-endian integer below n, or None.
+    fn scalar_canonical(bytes: &[u8]) -> Option<Self::S>;
+    /// A big-endian integer of `BYTES` octets reduced mod n.
+    fn scalar_reduce(bytes: &[u8]) -> Self::S;
+    /// A coordinate as `BYTES` big-endian octets.
+    fn field_bytes(f: &Self::F) -> Vec<u8>;
+    /// A scalar as `BYTES` big-endian octets.
+    fn scalar_bytes(s: &Self::S) -> Vec<u8>;
+    /// The shared table of G for the default window.
+    fn generator_table() -> Arc<Table<Self::F>>;
+}
+
+macro_rules! curve {
+    ($name:ident, $krate:ident, $uint:ty, $alg:expr, $bytes:expr, $digest:expr) => {
+        /// The curve for DNSSEC algorithm
+        #[doc = stringify!($alg)]
+        #[derive(Debug)]
+        pub(crate) struct $name;
+
+        impl $name {
+            /// `BYTES` octets (the callers check the length) as FieldBytes.
+            fn bytes(b: &[u8]) -> $krate::FieldBytes {
+                let mut out = $krate::FieldBytes::default();
+                out.copy_from_slice(b);
+                out
+            }
+        }
+
+        impl Curve for $name {
+            type F = $krate::FieldElement;
+            type S = $krate::Scalar;
+            const BYTES: usize = $bytes;
+            fn digest() -> &'static aws_lc_rs::digest::Algorithm {
+                $digest
+            }
+            fn generator() -> (Self::F, Self::F) {
+                let encoded = $krate::AffinePoint::GENERATOR.to_encoded_point(false);
+                // The generator is a finite point with canonical coordinates.
+                #[allow(clippy::expect_used)]
+                let coords = (
+                    Self::F::from_repr(*encoded.x().expect("finite point")).unwrap(),
+                    Self::F::from_repr(*encoded.y().expect("finite point")).unwrap(),
+                );
+                coords
+            }
+            fn decode_key(public_key: &[u8]) -> Option<(Self::F, Self::F)> {
+                if public_key.len() != 2 * $bytes {
+                    return None;
+                }
+                let (x, y) = public_key.split_at($bytes);
+                let encoded = $krate::EncodedPoint::from_affine_coordinates(
+                    &$name::bytes(x),
+                    &$name::bytes(y),
+                    false,
+                );
+                // Rejects coordinates ≥ p and points off the curve.
+                let point: Option<$krate::AffinePoint> =
+                    $krate::AffinePoint::from_encoded_point(&encoded).into();
+                point?;
+                let fx: Option<Self::F> = Self::F::from_repr($name::bytes(x)).into();
+                let fy: Option<Self::F> = Self::F::from_repr($name::bytes(y)).into();
+                Some((fx?, fy?))
+            }
+            fn scalar_canonical(bytes: &[u8]) -> Option<Self::S> {
+                if bytes.len() != $bytes {
+                    return None;
+                }
+                Self::S::from_repr($name::bytes(bytes)).into()
+            }
+            fn scalar_reduce(bytes: &[u8]) -> Self::S {
+                <Self::S as Reduce<$uint>>::reduce_bytes(&$name::bytes(bytes))
+            }
+            fn field_bytes(f: &Self::F) -> Vec<u8> {
+                f.to_repr().to_vec()
+            }
+            fn scalar_bytes(s: &Self::S) -> Vec<u8> {
+                s.to_repr().to_vec()
+            }
+            fn generator_table() -> Arc<Table<Self::F>> {
+                static TABLE: OnceLock<Arc<Table<$krate::FieldElement>>> = OnceLock::new();
+                TABLE
+                    .get_or_init(|| {
+                        // The generator is on the curve and the default
+                        // window is in range, so the build cannot fail.
+                        #[allow(clippy::expect_used)]
+                        let table = Table::build(Self::generator(), DEFAULT_WINDOW, $bytes * 8)
+                            .expect("the generator table builds");
+                        Arc::new(table)
+                    })
+                    .clone()
+            }
+        }
+    };
+}
+
+curve!(P256, p256, p256::U256, 13, 32, &aws_lc_rs::digest::SHA256);
+curve!(P384, p384, p384::U384, 14, 48, &aws_lc_rs::digest::SHA384);
+
+/// Window width in bits, chosen by `benches/verify.rs` (see the module doc
+/// of `verify::fast`).
+pub const DEFAULT_WINDOW: usize = 11;
+/// Smallest and largest window accepted by [`Table::build`].
+pub(crate) const WINDOWS: std::ops::RangeInclusive<usize> = 4..=14;
+
+/// An affine point: (x, y).
+type Affine<F> = (F, F);
+
+/// A fixed-base table: `points[j * half + m - 1] = m · 2^(w·j) · P` for
+/// m in 1..=half, half = 2^(w−1).
+#[derive(Debug)]
+pub(crate) struct Table<F> {
+    window: usize,
+    windows: usize,
+    half: usize,
+    points: Vec<Affine<F>>,
+}
+
+/// The curves' a = −3 (both P-256 and P-384).
+fn three<F: Field>() -> F {
+    F::ONE.double() + F::ONE
+}
+
+/// 2·P in affine form; None if y = 0 (impossible on a prime-order curve,
+/// checked anyway).
+fn double<F: Field>(p: &Affine<F>) -> Option<Affine<F>> {
+    let (x, y) = p;
+    let inv: Option<F> = y.double().invert().into();
+    // RFC 6090 §3 / SEC 1 §2.2.1: λ = (3x² + a) / 2y with a = −3.
+    let lambda = (x.square() - F::ONE) * three::<F>() * inv?;
+    let x3 = lambda.square() - x.double();
+    let y3 = lambda * (*x - x3) - y;
+    Some((x3, y3))
+}
+
+/// Replaces each element by its inverse with one field inversion
+/// (Montgomery's trick). None if any element is zero.
+fn batch_invert<F: Field>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> {
+    scratch.clear();
+    let mut acc = F::ONE;
+    for v in values.iter() {
+        acc *= v;
+        scratch.push(acc);
+    }
+    let mut inv: F = Option::from(acc.invert())?;
+    for i in (1..values.len()).rev() {
+        let vi = values[i];
+        values[i] = inv * scratch[i - 1];
+        inv *= vi;
+    }
+    if let Some(first) = values.first_mut() {
+        *first = inv;
+    }
+    Some(())
+}
+
+impl<F: Field> Table<F> {
+    /// Builds the table of `base` for scalars of `bits` bits. None if the
+    /// window is out of range or an exceptional case shows up (it cannot
+    /// for a point of prime order n > 2^(w−1); checked, not assumed).
+    pub(crate) fn build(base: Affine<F>, window: usize, bits: usize) -> Option<Table<F>> {
+        if !WINDOWS.contains(&window) {
+            return None;
+        }
+        // One window more than ⌊bits/w⌋ absorbs the final carry of the
+        // signed recoding.
+        let windows = bits / window + 1;
+        let half = 1usize << (window - 1);
+        let mut bases = Vec::with_capacity(windows);
+        let mut b = base;
+        for j in 0..windows {
+            bases.push(b);
+            if j + 1 < windows {
+                for _ in 0..window {
+                    b = double(&b)?;
+                }
+            }
+        }
+        let mut columns: Vec<Vec<Affine<F>>> = Vec::with_capacity(half);
+        columns.push(bases.clone());
+        if half >= 2 {
+            columns.push(bases.iter().map(double).collect::<Option<Vec<_>>>()?);
+        }
+        let mut dens = Vec::with_capacity(windows);
+        let mut scratch = Vec::with_capacity(windows);
+        for m in 3..=half {
+            let prev = &columns[m - 2];
+            dens.clear();
+            dens.extend(prev.iter().zip(&bases).map(|(p, b)| b.0 - p.0));
+            batch_invert(&mut dens, &mut scratch)?;
+            let next = prev
+                .iter()
+                .zip(&bases)
+                .zip(&dens)
+                .map(|((p, b), inv)| add_with_inverse(p, b, inv))
+                .collect();
+            columns.push(next);
+        }
+        let mut points = Vec::with_capacity(windows * half);
+        for j in 0..windows {
+            for column in &columns {
+                points.push(column[j]);
+            }
+        }
+        Some(Table { window, windows, half, points })
+    }
+
+    fn get(&self, window_index: usize, digit: i16) -> Affine<F> {
+        let m = digit.unsigned_abs() as usize;
+        let (x, y) = self.points[window_index * self.half + m - 1];
+        if digit < 0 {
+            (x, -y)
+        } else {
+            (x, y)
+        }
+    }
+
+    /// Bytes of memory held by the points.
+    pub(crate) fn memory(&self) -> usize {
+        self.points.len() * std::mem::size_of::<Affine<F>>()
+    }
+}
+
+/// P1 + P2 given inv = 1 / (x2 − x1).
+#[inline]
+fn add_with_inverse<F: Field>(p1: &Affine<F>, p2: &Affine<F>, inv: &F) -> Affine<F> {
+    let lambda = (p2.1 - p1.1) * inv;
+    let x3 = lambda.square() - p1.0 - p2.0;
+    let y3 = lambda * (p1.0 - x3) - p1.1;
+    (x3, y3)
+}
+
+/// Signed-digit recoding of a big-endian scalar: digits d_j in
+/// [−2^(w−1), 2^(w−1)] with k = Σ d_j·2^(w·j), written to `out`.
+fn recode(big_endian: &[u8], window: usize, out: &mut [i16]) {
+    let mut limbs = [0u64; 8];
+    for (i, byte) in big_endian.iter().rev().enumerate() {
+        limbs[i / 8] |= (*byte as u64) << (8 * (i % 8));
+    }
+    let bit_window = |pos: usize| -> u64 {
+        let (l, o) = (pos / 64, pos % 64);
+        let lo = limbs.get(l).copied().unwrap_or(0) >> o;
+        let hi = if o == 0 { 0 } else { limbs.get(l + 1).copied().unwrap_or(0) << (64 - o) };
+        (lo | hi) & ((1u64 << window) - 1)
+    };
+    let half = 1i32 << (window - 1);
+    let mut carry = 0i32;
+    for (j, d) in out.iter_mut().enumerate() {
+        let v = bit_window(j * window) as i32 + carry;
+        if v > half {
+            *d = (v - (1 << window)) as i16;
+            carry = 1;
+        } else {
+            *d = v as i16;
+            carry = 0;
+        }
+    }
+    debug_assert_eq!(carry, 0, "the last window absorbs the carry");
+}
+
+/// A public key with its table, ready for batches.
+#[derive(Debug)]
+pub(crate) struct EcdsaKey<C: Curve> {
+    g: Arc<Table<C::F>>,
+    q: Table<C::F>,
+}
+
+/// Where one signature of a batch stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Rejected before the point arithmetic, or by an exceptional case.
+    Out,
+    /// The accumulator is still the point at infinity.
+    Infinity,
+    /// The accumulator holds a finite point.
+    Point,
+}
+
+impl<C: Curve> EcdsaKey<C> {
+    /// Decodes the key and builds its table; None for an invalid key.
+    pub(crate) fn new(public_key: &[u8], window: usize) -> Option<EcdsaKey<C>> {
+        let q = C::decode_key(public_key)?;
+        let g = if window == DEFAULT_WINDOW {
+            C::generator_table()
+        } else {
+            Arc::new(Table::build(C::generator(), window, C::BYTES * 8)?)
+        };
+        let q = Table::build(q, window, C::BYTES * 8)?;
+        Some(EcdsaKey { g, q })
+    }
+
+    pub(crate) fn table_memory(&self) -> usize {
+        self.q.memory()
+    }
+
+    /// Verifies a batch; `true` only for signatures whose R = u1·G + u2·Q
+    /// was computed without an exceptional case and matched r.
+    pub(crate) fn verify_batch(&self, items: &[(&[u8], &[u8])]) -> Vec<bool> {
+        let n = items.len();
+        let windows = self.q.windows;
+        let window = self.q.window;
+        let mut accepted = vec![false; n];
+        let mut state = vec![State::Out; n];
+        let mut r_values: Vec<C::S> = vec![C::S::ZERO; n];
+        let mut e_values: Vec<C::S> = vec![C::S::ZERO; n];
+        let mut s_inverses: Vec<C::S> = Vec::with_capacity(n);
+        let mut live: Vec<usize> = Vec::with_capacity(n);
+        for (i, (data, signature)) in items.iter().enumerate() {
+            // RFC 6605 §4: r | s, each exactly BYTES octets.
+            if signature.len() != 2 * C::BYTES {
+                continue;
+            }
+            let (r, s) = signature.split_at(C::BYTES);
+            let (Some(r), Some(s)) = (C::scalar_canonical(r), C::scalar_canonical(s)) else {
+                continue;
+            };
+            // 1 ≤ r, s ≤ n − 1.
+            if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
+                continue;
+            }
+            let digest = aws_lc_rs::digest::digest(C::digest(), data);
+            e_values[i] = C::scalar_reduce(digest.as_ref());
+            r_values[i] = r;
+            s_inverses.push(s);
+            live.push(i);
+            state[i] = State::Infinity;
+        }
+        let mut scalar_scratch = Vec::with_capacity(live.len());
+        if batch_invert(&mut s_inverses, &mut scalar_scratch).is_none() {
+            // No s is zero, so this cannot happen; reject everything if it does.
+            return accepted;
+        }
+        let mut digits1 = vec![0i16; n * windows];
+        let mut digits2 = vec![0i16; n * windows];
+        for (&i, w) in live.iter().zip(&s_inverses) {
+            let u1 = e_values[i] * w;
+            let u2 = r_values[i] * w;
+            recode(&C::scalar_bytes(&u1), window, &mut digits1[i * windows..(i + 1) * windows]);
+            recode(&C::scalar_bytes(&u2), window, &mut digits2[i * windows..(i + 1) * windows]);
+        }
+        let mut acc: Vec<Affine<C::F>> = vec![(C::F::ZERO, C::F::ZERO); n];
+        let mut pending: Vec<(usize, Affine<C::F>)> = Vec::with_capacity(n);
+        let mut dens: Vec<C::F> = Vec::with_capacity(n);
+        let mut scratch: Vec<C::F> = Vec::with_capacity(n);
+        for j in 0..windows {
+            for (table, digits) in [(&*self.g, &digits1), (&self.q, &digits2)] {
+                pending.clear();
+                dens.clear();
+                for &i in &live {
+                    let d = digits[i * windows + j];
+                    if d == 0 || state[i] == State::Out {
+                        continue;
+                    }
+                    let p = table.get(j, d);
+                    if state[i] == State::Infinity {
+                        acc[i] = p;
+                        state[i] = State::Point;
+                        continue;
+                    }
+                    let den = p.0 - acc[i].0;
+                    if bool::from(den.is_zero()) {
+                        // P = ±acc: doubling or cancellation. Not handled
+                        // here; aws-lc-rs decides.
+                        state[i] = State::Out;
+                        continue;
+                    }
+                    pending.push((i, p));
+                    dens.push(den);
+                }
+                if batch_invert(&mut dens, &mut scratch).is_none() {
+                    // Every denominator was checked non-zero.
+                    return accepted;
+                }
+                for ((i, p), inv) in pending.iter().zip(&dens) {
+                    acc[*i] = add_with_inverse(&acc[*i], p, inv);
+                }
+            }
+        }
+        for &i in &live {
+            if state[i] != State::Point {
+                continue;
+            }
+            // x(R) < p < 2n, so x(R) mod n is x or x − n: reduce and compare.
+            let x = C::scalar_reduce(&C::field_bytes(&acc[i].0));
+            accepted[i] = x == r_values[i];
+        }
+        accepted
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn recode_for_test(big_endian: &[u8], window: usize, out: &mut [i16]) {
+    recode(big_endian, window, out)
+}

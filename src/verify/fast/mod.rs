@@ -1,0 +1,214 @@
+//! Fast signature verification for the many-signatures-one-key case.
+//!
+//! # Background
+//! A zone is millions of signatures under one or two keys. aws-lc-rs'
+//! ECDSA verify treats the public key as an unknown point every time (about
+//! 256 doublings per signature). Here each key gets a fixed-base table once,
+//! and signatures are verified in batches (see [`ecdsa`] for the method):
+//! - ECDSA P-256 (13) and P-384 (14): the same generic code over the `p256`
+//!   and `p384` crates' field and scalar types;
+//! - Ed25519 (15): `ed25519-dalek` batch verification (see [`ed25519`]).
+//!
+//! Tuned by `benches/verify.rs` on the 2-core development machine: window
+//! [`ecdsa::DEFAULT_WINDOW`] = 11 bits (24 windows for P-256, 48 mixed
+//! additions per signature, 1.5 MiB per P-256 table), [`BATCH`] = 256
+//! signatures per batch.
+//!
+//! # The fast path only ever accepts
+//! A `false` from [`FastKey::verify_batch`] means "not accepted here", never
+//! "invalid": the caller re-verifies it with aws-lc-rs before it becomes a
+//! finding. So the fast path may only *accept* what aws-lc-rs accepts. For
+//! ECDSA the argument is that both compute the same predicate exactly:
+//! - the key is decoded by the curve crate with full SEC 1 checks
+//!   (coordinates below p, on the curve), as aws-lc-rs does; an invalid key
+//!   gets no [`FastKey`] at all;
+//! - the signature must be exactly r | s of the curve's size, with r and s
+//!   canonical integers in [1, n−1] (no reduction of out-of-range values);
+//! - e is the full digest (SHA-256 / SHA-384, as long as n) reduced mod n,
+//!   u1 = e·s⁻¹ and u2 = r·s⁻¹ in exact modular arithmetic;
+//! - R = u1·G + u2·Q is computed exactly: the signed-digit tables hold
+//!   exact multiples, and the affine chord formula is exact whenever the
+//!   two x coordinates differ. Equal x coordinates (doubling, adding a
+//!   negative, reaching infinity) are detected by a zero denominator and
+//!   the signature is not accepted. The accumulator is never the point at
+//!   infinity at the end of an accepted signature;
+//! - x(R) is reduced mod n (x(R) < p < 2n) and compared with r, which also
+//!   covers the x(R) ≥ n case exactly as SEC 1 §4.1.4 step 7 says.
+//!
+//! Every step either matches the specification exactly or refuses. Ed25519
+//! batches are exact only for signatures without an 8-torsion component in
+//! R, which no honest signer produces; the [`ed25519`] doc says what is and
+//! is not checked. As a canary the verifier re-checks a sample of accepted
+//! signatures with aws-lc-rs (`verify::FastPathOptions`).
+//!
+//! # Usage
+//! Build a [`FastKey`] once per DNSKEY ([`FastKey::new`] is None for
+//! algorithms without a fast path and for keys the fast path refuses), then
+//! call [`FastKey::verify_batch`] with (signed data, signature) pairs.
+//!
+//! # Limitations
+//! RSA has no fast path (aws-lc-rs RSA verification is already cheap).
+//! Building a P-256 table takes tens of milliseconds; it pays off from a
+//! few thousand signatures on.
+
+pub(crate) mod ecdsa;
+pub(crate) mod ed25519;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use ecdsa::{EcdsaKey, P256, P384};
+use ed25519::Ed25519Key;
+
+pub use ecdsa::DEFAULT_WINDOW;
+
+/// Signatures per batch (ECDSA inversions and Ed25519 batches).
+pub const BATCH: usize = 256;
+
+/// Which fast path a key takes; also the key of the per-path counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FastPath {
+    /// Batched fixed-base ECDSA P-256 (algorithm 13).
+    P256,
+    /// Batched fixed-base ECDSA P-384 (algorithm 14).
+    P384,
+    /// ed25519-dalek batch verification (algorithm 15).
+    Ed25519Batch,
+}
+
+enum Inner {
+    P256(EcdsaKey<P256>),
+    P384(EcdsaKey<P384>),
+    Ed25519(Ed25519Key),
+}
+
+/// A DNSKEY public key with its precomputation, for batches.
+pub struct FastKey {
+    inner: Inner,
+}
+
+impl fmt::Debug for FastKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FastKey").field("path", &self.path()).finish_non_exhaustive()
+    }
+}
+
+impl FastKey {
+    /// Prepares `public_key` (the DNSKEY public key field) for `algorithm`
+    /// with the default window. None when there is no fast path for the
+    /// algorithm or the key does not qualify; use aws-lc-rs then.
+    pub fn new(algorithm: u8, public_key: &[u8]) -> Option<FastKey> {
+        FastKey::with_window(algorithm, public_key, DEFAULT_WINDOW)
+    }
+
+    /// As [`FastKey::new`] with an ECDSA window of `window` bits (4..=14;
+    /// for tuning). Ed25519 ignores it.
+    pub fn with_window(algorithm: u8, public_key: &[u8], window: usize) -> Option<FastKey> {
+        let inner = match algorithm {
+            13 => Inner::P256(EcdsaKey::new(public_key, window)?),
+            14 => Inner::P384(EcdsaKey::new(public_key, window)?),
+            15 => Inner::Ed25519(Ed25519Key::new(public_key)?),
+            _ => return None,
+        };
+        Some(FastKey { inner })
+    }
+
+    pub fn path(&self) -> FastPath {
+        match self.inner {
+            Inner::P256(_) => FastPath::P256,
+            Inner::P384(_) => FastPath::P384,
+            Inner::Ed25519(_) => FastPath::Ed25519Batch,
+        }
+    }
+
+    /// Bytes of precomputed table owned by this key (the shared generator
+    /// table not counted).
+    pub fn table_memory(&self) -> usize {
+        match &self.inner {
+            Inner::P256(k) => k.table_memory(),
+            Inner::P384(k) => k.table_memory(),
+            Inner::Ed25519(_) => 0,
+        }
+    }
+
+    /// Verifies (signed data, signature) pairs in batches of [`BATCH`].
+    /// `true`: valid. `false`: not accepted by the fast path; re-verify with
+    /// aws-lc-rs before calling it invalid.
+    pub fn verify_batch(&self, items: &[(&[u8], &[u8])]) -> Vec<bool> {
+        self.verify_batch_sized(items, BATCH)
+    }
+
+    /// As [`FastKey::verify_batch`] with another batch size (for tuning).
+    pub fn verify_batch_sized(&self, items: &[(&[u8], &[u8])], batch: usize) -> Vec<bool> {
+        let batch = batch.max(1);
+        match &self.inner {
+            Inner::P256(k) => items.chunks(batch).flat_map(|c| k.verify_batch(c)).collect(),
+            Inner::P384(k) => items.chunks(batch).flat_map(|c| k.verify_batch(c)).collect(),
+            Inner::Ed25519(k) => k.verify_batch(items, batch),
+        }
+    }
+}
+
+/// Fuzzing entry point: compares the fast path with aws-lc-rs on one
+/// (key choice, data, signature) input and panics on a fast accept that
+/// aws-lc-rs rejects. Hidden: for `fuzz/fuzz_targets/fast_verify.rs`.
+#[doc(hidden)]
+pub fn fuzz_compare(input: &[u8]) {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Vec<(u8, Vec<u8>, Vec<u8>)>> = OnceLock::new();
+    // (algorithm, public key, a valid signature over b"fuzz").
+    let keys = KEYS.get_or_init(fuzz_keys);
+    let Some((&choice, rest)) = input.split_first() else { return };
+    let (algorithm, key, valid) = &keys[choice as usize % keys.len()];
+    let sig_len = valid.len();
+    // The signature is either fuzzed outright, or the valid one with
+    // fuzzed bytes XORed in, so valid signatures are reachable.
+    let (signature, data): (Vec<u8>, &[u8]) = if rest.first().is_some_and(|b| b & 1 == 1) {
+        let rest = &rest[1..];
+        let n = rest.len().min(sig_len);
+        let mut s = valid.clone();
+        for (a, b) in s.iter_mut().zip(&rest[..n]) {
+            *a ^= b;
+        }
+        (s, b"fuzz")
+    } else {
+        let rest = rest.get(1..).unwrap_or(&[]);
+        let n = rest.len().min(sig_len);
+        (rest[..n].to_vec(), &rest[n..])
+    };
+    let reference = super::crypto::PreparedKey::new(*algorithm, key)
+        .map(|k| k.verify(data, &signature).is_ok())
+        .unwrap_or(false);
+    if let Some(fast) = FastKey::new(*algorithm, key) {
+        let got = fast.verify_batch(&[(data, &signature), (b"fuzz", valid)]);
+        assert!(!got[0] || reference, "fast path accepted what aws-lc-rs rejects");
+        assert_eq!(got[0], reference, "fast path and aws-lc-rs disagree");
+        assert!(got[1], "the reference signature must verify");
+    }
+}
+
+fn fuzz_keys() -> Vec<(u8, Vec<u8>, Vec<u8>)> {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{
+        EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING,
+        ECDSA_P384_SHA384_FIXED_SIGNING,
+    };
+    let rng = SystemRandom::new();
+    let mut out = Vec::new();
+    for (alg, signing) in
+        [(13, &ECDSA_P256_SHA256_FIXED_SIGNING), (14, &ECDSA_P384_SHA384_FIXED_SIGNING)]
+    {
+        // Key generation and signing with a system RNG do not fail.
+        #[allow(clippy::expect_used)]
+        let pair = EcdsaKeyPair::generate(signing).expect("keygen");
+        #[allow(clippy::expect_used)]
+        let sig = pair.sign(&rng, b"fuzz").expect("sign");
+        out.push((alg, pair.public_key().as_ref()[1..].to_vec(), sig.as_ref().to_vec()));
+    }
+    #[allow(clippy::expect_used)]
+    let pair = Ed25519KeyPair::generate().expect("keygen");
+    out.push((15, pair.public_key().as_ref().to_vec(), pair.sign(b"fuzz").as_ref().to_vec()));
+    out
+}
