@@ -417,7 +417,7 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     };
 
     // Signatures, in parallel over chunks of nodes; merged in order.
-    let parts: Vec<(Vec<Finding>, Counts, Vec<(u16, u8)>)> =
+    let parts: Vec<ChunkResult> =
         zone.nodes.par_chunks(256).map(|chunk| ctx.check_chunk(chunk)).collect();
     let mut dnskey_signers: Vec<(u16, u8)> = Vec::new();
     for (f, c, d) in parts {
@@ -500,6 +500,10 @@ enum Phase<'p, 'z> {
     Collect { jobs: &'p mut Vec<Job<'z>>, arena: &'p mut Vec<u8> },
     Apply { verdicts: std::slice::Iter<'p, bool> },
 }
+
+/// What one chunk yields: findings, counts, and the (key tag, algorithm)
+/// of the keys that validly signed the DNSKEY RRset.
+type ChunkResult = (Vec<Finding>, Counts, Vec<(u16, u8)>);
 
 struct Ctx<'a> {
     zone: &'a Zone,
@@ -600,7 +604,7 @@ impl Verifier<'_> {
 impl<'a> Ctx<'a> {
     /// Both walks over one chunk; returns its findings, counts and the
     /// keys that validly signed the DNSKEY RRset.
-    fn check_chunk(&self, chunk: &'a [Node]) -> (Vec<Finding>, Counts, Vec<(u16, u8)>) {
+    fn check_chunk(&self, chunk: &'a [Node]) -> ChunkResult {
         let mut jobs = Vec::new();
         let mut arena = Vec::with_capacity(64 * 1024);
         {

@@ -39,6 +39,36 @@ const P_LE: [u8; 32] = {
     p
 };
 
+/// The y coordinates (little-endian) of the eight points of small order:
+/// 0 (order 4, two points), 1 (the identity), p − 1 (order 2) and the two
+/// of the order-8 points (libsodium's `has_small_order` list; the test
+/// `small_order_y_list_is_complete` recomputes it).
+pub(crate) const SMALL_ORDER_Y: [[u8; 32]; 5] = [
+    [0; 32],
+    [
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+    P_MINUS_ONE_LE,
+];
+
+/// p − 1, little-endian.
+const P_MINUS_ONE_LE: [u8; 32] = {
+    let mut p = P_LE;
+    p[0] = 0xec;
+    p
+};
+
 /// The y coordinate (the low 255 bits) is below p: RFC 8032 §5.1.3 step 1
 /// "If the resulting value is >= p, decoding fails."
 fn canonical_y(encoded: &[u8; 32]) -> bool {
@@ -82,8 +112,12 @@ impl Ed25519Key {
         if !canonical_y(&r) {
             return None;
         }
-        let point = CompressedEdwardsY(r).decompress()?;
-        if point.compress().0 != r || point.is_small_order() {
+        // Small order, by the y coordinate alone (no decompression): this
+        // also covers the non-canonical "x = 0 with the sign bit" forms,
+        // whose y is 1 or p − 1.
+        let mut y = r;
+        y[31] &= 0x7f;
+        if SMALL_ORDER_Y.contains(&y) {
             return None;
         }
         Some(Signature::from_bytes(&bytes))

@@ -157,7 +157,7 @@ impl FastKey {
 #[doc(hidden)]
 pub fn fuzz_compare(input: &[u8]) {
     use std::sync::OnceLock;
-    static KEYS: OnceLock<Vec<(u8, Vec<u8>, Vec<u8>)>> = OnceLock::new();
+    static KEYS: OnceLock<Vec<FuzzKey>> = OnceLock::new();
     // (algorithm, public key, a valid signature over b"fuzz").
     let keys = KEYS.get_or_init(fuzz_keys);
     let Some((&choice, rest)) = input.split_first() else { return };
@@ -189,7 +189,10 @@ pub fn fuzz_compare(input: &[u8]) {
     }
 }
 
-fn fuzz_keys() -> Vec<(u8, Vec<u8>, Vec<u8>)> {
+/// (algorithm, public key, a valid signature over b"fuzz").
+type FuzzKey = (u8, Vec<u8>, Vec<u8>);
+
+fn fuzz_keys() -> Vec<FuzzKey> {
     use aws_lc_rs::rand::SystemRandom;
     use aws_lc_rs::signature::{
         EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING,

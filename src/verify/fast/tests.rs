@@ -482,3 +482,23 @@ mod prop {
         }
     }
 }
+
+/// Every point whose y is on the small-order list is of small order, and
+/// the list reaches all eight of them.
+#[test]
+fn small_order_y_list_is_complete() {
+    let mut points = Vec::new();
+    for y in ed25519::SMALL_ORDER_Y {
+        for sign in [0u8, 0x80] {
+            let mut encoded = y;
+            encoded[31] |= sign;
+            if let Some(p) = curve25519_dalek::edwards::CompressedEdwardsY(encoded).decompress() {
+                assert!(p.is_small_order(), "{encoded:02x?}");
+                if !points.contains(&p) {
+                    points.push(p);
+                }
+            }
+        }
+    }
+    assert_eq!(points.len(), 8);
+}
