@@ -70,6 +70,7 @@ pub fn sign_options(denial: DenialMode) -> SignOptions {
         dnskey_ttl: None,
         cds: false,
         hash_backend: zonesign::denial::hash::Backend::detect(),
+        progress: None,
     }
 }
 

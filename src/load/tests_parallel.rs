@@ -18,10 +18,11 @@ fn opts(chunk_bytes: usize) -> LoadOptions {
     o
 }
 
+/// Records, files and warnings of a successful load.
+type LoadedParts = (Vec<Record>, Vec<PathBuf>, Vec<LoadWarning>);
+
 /// Comparable form of a load result.
-fn outcome(
-    r: Result<Loaded, LoadFailure>,
-) -> Result<(Vec<Record>, Vec<PathBuf>, Vec<LoadWarning>), Vec<LoadError>> {
+fn outcome(r: Result<Loaded, LoadFailure>) -> Result<LoadedParts, Vec<LoadError>> {
     match r {
         Ok(l) => Ok((l.records, l.files, l.warnings)),
         Err(LoadFailure::Syntax(e)) => Err(e),
