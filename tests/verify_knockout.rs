@@ -89,6 +89,20 @@ fn mutate(src: &Path, dst: &Path, mut f: impl FnMut(&str) -> Option<String>) -> 
     changed
 }
 
+/// Writes `src` to `dst` without the first line whose fields match; panics
+/// if none does, so a knock-out never silently tests the unbroken zone.
+fn drop_first(src: &Path, dst: &Path, matches: impl Fn(&[&str]) -> bool) {
+    let mut dropped = false;
+    mutate(src, dst, |l| {
+        if !dropped && matches(&fields(l)) {
+            dropped = true;
+            return None;
+        }
+        Some(l.to_string())
+    });
+    assert!(dropped, "no line to drop in {}", src.display());
+}
+
 fn fields(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
 }
@@ -109,16 +123,7 @@ fn knockouts_on_an_nsec_zone() {
     let bad = dir.path().join("bad.zone");
 
     // RFC 4035 §2.2: every authoritative RRset is signed.
-    let mut dropped = false;
-    mutate(&good, &bad, |l| {
-        let f = fields(l);
-        if !dropped && f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"MX") {
-            dropped = true;
-            return None;
-        }
-        Some(l.to_string())
-    });
-    assert!(dropped);
+    drop_first(&good, &bad, |f| f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"MX"));
     assert_finding(&bad, "missing-signature");
 
     // A flipped bit in a signature.
@@ -138,15 +143,7 @@ fn knockouts_on_an_nsec_zone() {
     assert_finding(&bad, "bad-signature");
 
     // A missing NSEC record.
-    let mut dropped = false;
-    mutate(&good, &bad, |l| {
-        let f = fields(l);
-        if !dropped && f.get(3) == Some(&"NSEC") && f[0] != "example." {
-            dropped = true;
-            return None;
-        }
-        Some(l.to_string())
-    });
+    drop_first(&good, &bad, |f| f.get(3) == Some(&"NSEC") && f[0] != "example.");
     assert_finding(&bad, "missing-nsec");
 
     // A broken chain: an NSEC whose next name skips a name.
@@ -214,28 +211,12 @@ fn knockouts_on_an_nsec3_zone() {
     let bad = dir.path().join("bad.zone");
 
     // RFC 5155 §7.1: each authoritative name has an NSEC3.
-    let mut dropped = false;
-    mutate(&good, &bad, |l| {
-        let f = fields(l);
-        if !dropped && f.get(3) == Some(&"NSEC3") {
-            dropped = true;
-            return None;
-        }
-        Some(l.to_string())
-    });
+    drop_first(&good, &bad, |f| f.get(3) == Some(&"NSEC3"));
     assert_finding(&bad, "missing-nsec3");
     assert_finding(&bad, "nsec3-wrong-next");
 
     // A dropped RRSIG over an NSEC3.
-    let mut dropped = false;
-    mutate(&good, &bad, |l| {
-        let f = fields(l);
-        if !dropped && f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"NSEC3") {
-            dropped = true;
-            return None;
-        }
-        Some(l.to_string())
-    });
+    drop_first(&good, &bad, |f| f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"NSEC3"));
     assert_finding(&bad, "missing-signature");
 
     // A wrong NSEC3 bitmap: add TXT to one that lacks it.
