@@ -58,18 +58,8 @@ enum Command {
     Keygen {
         /// The zone the key is for.
         origin: String,
-        /// 8 RSASHA256, 10 RSASHA512, 13 ECDSAP256SHA256, 14 ECDSAP384SHA384, 15 ED25519.
-        #[arg(long, short = 'a', default_value = "13")]
-        algorithm: String,
-        /// A key-signing key (flags 257, SEP).
-        #[arg(long, conflicts_with = "zsk")]
-        ksk: bool,
-        /// A zone-signing key (flags 256); the default.
-        #[arg(long)]
-        zsk: bool,
-        /// RSA modulus size (2048, 3072, 4096).
-        #[arg(long)]
-        bits: Option<usize>,
+        #[command(flatten)]
+        key: KeyShape,
         #[arg(long, default_value = ".")]
         key_dir: PathBuf,
     },
@@ -99,18 +89,8 @@ enum HsmCommand {
         /// The zone the key is for.
         #[arg(long, short = 'o')]
         origin: String,
-        /// 8 RSASHA256, 10 RSASHA512, 13 ECDSAP256SHA256, 14 ECDSAP384SHA384, 15 ED25519.
-        #[arg(long, short = 'a', default_value = "13")]
-        algorithm: String,
-        /// A key-signing key (flags 257).
-        #[arg(long, conflicts_with = "zsk")]
-        ksk: bool,
-        /// A zone-signing key (flags 256); the default.
-        #[arg(long)]
-        zsk: bool,
-        /// RSA modulus size (2048, 3072, 4096).
-        #[arg(long)]
-        bits: Option<usize>,
+        #[command(flatten)]
+        key: KeyShape,
         /// CKA_ID of the new objects, in hex.
         #[arg(long)]
         id: String,
@@ -140,6 +120,23 @@ enum HsmCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// What kind of key to generate: shared by `keygen` and `hsm keygen`.
+#[derive(clap::Args, Debug)]
+struct KeyShape {
+    /// 8 RSASHA256, 10 RSASHA512, 13 ECDSAP256SHA256, 14 ECDSAP384SHA384, 15 ED25519.
+    #[arg(long, short = 'a', default_value = "13")]
+    algorithm: String,
+    /// A key-signing key (flags 257, SEP).
+    #[arg(long, conflicts_with = "zsk")]
+    ksk: bool,
+    /// A zone-signing key (flags 256); the default.
+    #[arg(long)]
+    zsk: bool,
+    /// RSA modulus size (2048, 3072, 4096).
+    #[arg(long)]
+    bits: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -247,7 +244,8 @@ fn main() -> ExitCode {
         Command::Verify { zone, origin, at, trust_anchor, report, threads, quiet } => {
             run::verify(&VerifyConfig { zone, origin, at, trust_anchor, report, threads, quiet })
         }
-        Command::Keygen { origin, algorithm, ksk, zsk: _, bits, key_dir } => {
+        Command::Keygen { origin, key, key_dir } => {
+            let KeyShape { algorithm, ksk, zsk: _, bits } = key;
             run::keygen(&KeygenConfig { origin, algorithm, ksk, bits, key_dir }).map(|p| {
                 println!("{}", p.display());
             })
@@ -271,17 +269,8 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
     use zonesign::sign::pkcs11::cli;
     match command {
         HsmCommand::Check { hsm_config, json } => cli::hsm_check(&hsm_config, json),
-        HsmCommand::Keygen {
-            hsm_config,
-            origin,
-            algorithm,
-            ksk,
-            zsk: _,
-            bits,
-            id,
-            label,
-            key_dir,
-        } => {
+        HsmCommand::Keygen { hsm_config, origin, key, id, label, key_dir } => {
+            let KeyShape { algorithm, ksk, zsk: _, bits } = key;
             let role =
                 if ksk { zonesign::sign::KeyRole::Ksk } else { zonesign::sign::KeyRole::Zsk };
             cli::hsm_keygen(&cli::HsmKeygenConfig {
