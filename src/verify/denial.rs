@@ -4,8 +4,6 @@
 //! its type bitmap must list, then compares with the records present. Every
 //! rule here is written again from the RFCs, not taken from `denial/`.
 
-use std::collections::HashMap;
-
 use data_encoding::BASE32HEX_NOPAD;
 use rayon::prelude::*;
 
@@ -336,47 +334,47 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                 && !only_nsec3(n)
         })
         .collect();
-    let mut need: HashMap<usize, Need> = HashMap::new();
+    let mut need: Vec<Option<Need>> = vec![None; zone.nodes.len()];
     for (i, n) in &candidates {
-        if n.flags.contains(NodeFlags::ENT) {
-            continue;
-        }
-        need.insert(*i, if insecure(n) { Need::OptOutAllowed } else { Need::Required });
+        need[*i] = Some(if n.flags.contains(NodeFlags::ENT) || insecure(n) {
+            Need::OptOutAllowed
+        } else {
+            Need::Required
+        });
     }
     // Empty non-terminals: required if any name below them is required.
-    let index: HashMap<&Name, usize> =
-        zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
-    for (i, _) in candidates.iter().filter(|(_, n)| n.flags.contains(NodeFlags::ENT)) {
-        need.entry(*i).or_insert(Need::OptOutAllowed);
-    }
-    let required: Vec<usize> =
-        need.iter().filter(|(_, v)| **v == Need::Required).map(|(k, _)| *k).collect();
-    for i in required {
-        let mut cur = zone.nodes[i].name.parent();
-        while let Some(p) = cur {
-            match index.get(&p) {
-                Some(&j) if zone.nodes[j].flags.contains(NodeFlags::ENT) => {
-                    need.insert(j, Need::Required);
-                }
-                _ => break,
-            }
-            cur = p.parent();
+    // In canonical order a stack of the enclosing names gives each node's
+    // ancestors (a built zone has a node for every ancestor, ENTs included).
+    let mut enclosing: Vec<usize> = Vec::new();
+    for (i, node) in zone.nodes.iter().enumerate() {
+        while enclosing.last().is_some_and(|&a| !node.name.is_subdomain_of(&zone.nodes[a].name)) {
+            enclosing.pop();
         }
+        if need[i] == Some(Need::Required) {
+            for &a in enclosing.iter().rev() {
+                if !zone.nodes[a].flags.contains(NodeFlags::ENT) || need[a] == Some(Need::Required)
+                {
+                    break;
+                }
+                need[a] = Some(Need::Required);
+            }
+        }
+        enclosing.push(i);
     }
-    let mut names: Vec<(usize, Need)> = need.into_iter().collect();
-    names.sort_unstable_by_key(|(i, _)| *i);
+    let names: Vec<(usize, Need)> =
+        need.iter().enumerate().filter_map(|(i, n)| n.map(|n| (i, n))).collect();
     let (_, iterations, salt) = &params;
     let hashed: Vec<(usize, Need, Vec<u8>)> = names
         .par_iter()
         .map(|&(i, need)| (i, need, nsec3_hash(&zone.nodes[i].name, salt, *iterations)))
         .collect();
-    let by_hash: HashMap<&[u8], usize> =
-        chain.iter().enumerate().map(|(k, c)| (c.hash.as_slice(), k)).collect();
     let mut used = vec![false; chain.len()];
     for (i, need, h) in &hashed {
         let node = &zone.nodes[*i];
-        match by_hash.get(h.as_slice()) {
-            Some(&k) => {
+        // The chain is sorted by hash (above).
+        let found = chain.binary_search_by(|c| c.hash.as_slice().cmp(h.as_slice())).ok();
+        match found {
+            Some(k) => {
                 used[k] = true;
                 let mut listed = chain[k].types.clone();
                 listed.sort();

@@ -20,7 +20,6 @@ pub mod rdata;
 pub mod record;
 pub mod rtype;
 
-use std::collections::HashSet;
 use std::fmt;
 
 use rayon::prelude::*;
@@ -256,25 +255,25 @@ impl Zone {
         let mut nodes: Vec<Node> = Vec::new();
         let mut iter = records.into_iter().peekable();
         while let Some(first) = iter.next() {
-            let mut node =
-                Node { name: first.owner.clone(), rrsets: Vec::new(), flags: NodeFlags::default() };
-            let mut pending = Some(first);
-            while let Some(r) = pending.take() {
-                let mut set =
-                    Rrset { rtype: r.rtype, ttl: r.ttl, rdatas: vec![r.rdata], src: r.src };
-                let mut ttl_lines: Vec<(u32, SourcePos)> = vec![(r.ttl, r.src)];
+            let Record { owner, rtype, ttl, rdata, src, .. } = first;
+            let mut node = Node { name: owner, rrsets: Vec::new(), flags: NodeFlags::default() };
+            let mut pending = Some((rtype, ttl, rdata, src));
+            while let Some((rtype, ttl, rdata, src)) = pending.take() {
+                let mut set = Rrset { rtype, ttl, rdatas: vec![rdata], src };
+                // Records whose TTL differs from the first one's (rare).
+                let mut other_ttls: Vec<(u32, SourcePos)> = Vec::new();
                 loop {
                     match iter.peek() {
                         Some(n) if n.owner == node.name && same_rrset(&set, n) => {}
                         Some(n) if n.owner == node.name => {
-                            pending = iter.next();
+                            pending = iter.next().map(|r| (r.rtype, r.ttl, r.rdata, r.src));
                             break;
                         }
                         _ => break,
                     }
                     let Some(n) = iter.next() else { break };
-                    if !ttl_lines.iter().any(|(t, _)| *t == n.ttl) {
-                        ttl_lines.push((n.ttl, n.src));
+                    if n.ttl != ttl && !other_ttls.iter().any(|(t, _)| *t == n.ttl) {
+                        other_ttls.push((n.ttl, n.src));
                     }
                     set.ttl = set.ttl.min(n.ttl);
                     // Sorted, so duplicates are adjacent.
@@ -284,11 +283,11 @@ impl Zone {
                     }
                     set.rdatas.push(n.rdata);
                 }
-                if ttl_lines.len() > 1 {
+                if !other_ttls.is_empty() {
                     stats.ttl_adjusted += 1;
-                    let at: Vec<String> = ttl_lines
-                        .iter()
-                        .map(|(t, p)| format!("{} (TTL {t})", describe(*p)))
+                    let at: Vec<String> = std::iter::once((ttl, src))
+                        .chain(other_ttls)
+                        .map(|(t, p)| format!("{} (TTL {t})", describe(p)))
                         .collect();
                     warnings.push(LoadWarning {
                         file: files.get(set.src.file as usize).map(|f| f.display().to_string()).unwrap_or_default(),
@@ -337,7 +336,7 @@ impl Zone {
             return Err(ZoneErrors(errors));
         }
 
-        add_empty_non_terminals(&mut nodes, &origin);
+        add_empty_non_terminals(&mut nodes);
         classify(&mut nodes, &origin);
         Ok(Zone { origin, class, nodes, stats, warnings })
     }
@@ -362,29 +361,50 @@ fn same_rrset(set: &Rrset, r: &Record) -> bool {
 
 /// Adds a node for every empty non-terminal: an ancestor of an owner name,
 /// at or below the origin, that owns no records (RFC 4592 §2.2.2).
-fn add_empty_non_terminals(nodes: &mut Vec<Node>, origin: &Name) {
-    let existing: HashSet<&Name> = nodes.iter().map(|n| &n.name).collect();
-    let mut ents: HashSet<Name> = HashSet::new();
-    for node in nodes.iter() {
-        let mut cur = node.name.parent();
-        while let Some(p) = cur {
-            if p.wire_len() < origin.wire_len() || existing.contains(&p) || ents.contains(&p) {
-                break;
-            }
-            cur = p.parent();
-            ents.insert(p);
+///
+/// One pass over the canonically ordered nodes, no lookups: every name's
+/// ancestors precede it, and a name's descendants follow it contiguously
+/// (RFC 4034 §6.1 order). So for two neighbours `prev < cur`, an ancestor A
+/// of `cur` that is not an ancestor of `prev` (nor `prev` itself) cannot be
+/// in the zone: it would sort before `prev` while `prev`, not in A's
+/// subtree, sorts between A and its descendant `cur`. By induction every
+/// ancestor of `prev` is present, so exactly the ancestors of `cur` below
+/// the closest common ancestor of `prev` and `cur` are missing; they go
+/// in, shallowest first, right before `cur`. Names are in canonical
+/// (lowercase) form here, and every name is at or below the origin, which
+/// comes first.
+fn add_empty_non_terminals(nodes: &mut Vec<Node>) {
+    // (index of the node the ENTs go before, the ENT names in order)
+    let mut inserts: Vec<(usize, Vec<Name>)> = Vec::new();
+    for i in 1..nodes.len() {
+        let (prev, cur) = (nodes[i - 1].name.as_wire(), nodes[i].name.as_wire());
+        let shared = name::common_suffix_labels(prev, cur);
+        let missing: Vec<Name> = name::ancestors_below(cur, shared)
+            .filter_map(|wire| Name::from_wire_exact(wire).ok())
+            .collect();
+        if !missing.is_empty() {
+            inserts.push((i, missing));
         }
     }
-    if ents.is_empty() {
+    if inserts.is_empty() {
         return;
     }
-    drop(existing);
-    nodes.extend(ents.into_iter().map(|name| Node {
-        name,
-        rrsets: Vec::new(),
-        flags: NodeFlags::ENT,
-    }));
-    nodes.par_sort_by(|a, b| a.name.canonical_cmp(&b.name));
+    let added: usize = inserts.iter().map(|(_, m)| m.len()).sum();
+    let old = std::mem::take(nodes);
+    nodes.reserve_exact(old.len() + added);
+    let mut pending = inserts.into_iter().peekable();
+    for (i, node) in old.into_iter().enumerate() {
+        if pending.peek().is_some_and(|(at, _)| *at == i) {
+            if let Some((_, names)) = pending.next() {
+                nodes.extend(names.into_iter().map(|name| Node {
+                    name,
+                    rrsets: Vec::new(),
+                    flags: NodeFlags::ENT,
+                }));
+            }
+        }
+        nodes.push(node);
+    }
 }
 
 /// Marks apex, delegations, names below cuts and DNAMEs, and wildcards. In

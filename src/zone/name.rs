@@ -357,6 +357,37 @@ pub fn canonical_cmp_wire(a: &[u8], b: &[u8]) -> Ordering {
     na.cmp(&nb)
 }
 
+/// The number of rightmost labels two wire-form names share, compared
+/// case-insensitively (root label not counted): the label count of their
+/// closest common ancestor.
+pub fn common_suffix_labels(a: &[u8], b: &[u8]) -> usize {
+    let mut sa = [0u8; 128];
+    let mut sb = [0u8; 128];
+    let na = label_offsets(a, &mut sa);
+    let nb = label_offsets(b, &mut sb);
+    let mut shared = 0;
+    while shared < na && shared < nb {
+        let pa = sa[na - 1 - shared] as usize;
+        let pb = sb[nb - 1 - shared] as usize;
+        let la = &a[pa..pa + 1 + a[pa] as usize];
+        let lb = &b[pb..pb + 1 + b[pb] as usize];
+        if !la.eq_ignore_ascii_case(lb) {
+            break;
+        }
+        shared += 1;
+    }
+    shared
+}
+
+/// The ancestors of a wire-form name that have more than `below` labels,
+/// shallowest first, excluding the name itself (as wire-form suffixes of it).
+pub fn ancestors_below(wire: &[u8], below: usize) -> impl Iterator<Item = &[u8]> {
+    let mut offsets = [0u8; 128];
+    let n = label_offsets(wire, &mut offsets);
+    // The ancestor with c labels starts at the offset of label n − c.
+    (below + 1..n).map(move |c| &wire[offsets[n - c] as usize..])
+}
+
 fn label_offsets(wire: &[u8], out: &mut [u8; 128]) -> usize {
     let mut n = 0;
     let mut p = 0usize;

@@ -79,3 +79,54 @@ fn structural_errors() {
     let e = build(&format!("{SOA}c CNAME x.\nc A 192.0.2.1\n"), "example.").unwrap_err();
     assert!(matches!(e.0[0], ZoneError::CnameAndOtherData { .. }));
 }
+
+/// The one-pass ENT insertion of `Zone::build` (which relies on canonical
+/// order) against the plain definition (RFC 4592 §2.2.2: every ancestor of
+/// an owner, at or below the origin, that owns nothing), on random trees.
+mod empty_non_terminals {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn label() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["a", "b", "B", "c", "*", "a-b", "zz", "x0"])
+            .prop_map(String::from)
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_matches_the_definition(
+            owners in prop::collection::vec(prop::collection::vec(label(), 1..5), 0..40)
+        ) {
+            let mut src = String::from("@ 3600 IN SOA ns h 1 2 3 4 5\n");
+            for labels in &owners {
+                src.push_str(&format!("{}.example. 3600 IN TXT x\n", labels.join(".")));
+            }
+            let z = build(&src, "example.").unwrap();
+            let owned: BTreeSet<String> = std::iter::once("example.".to_string())
+                .chain(owners.iter().map(|l| format!("{}.example.", l.join(".")).to_ascii_lowercase()))
+                .collect();
+            let mut expected: BTreeSet<String> = BTreeSet::new();
+            for o in &owned {
+                let labels: Vec<&str> = o.trim_end_matches('.').split('.').collect();
+                for k in 1..labels.len().saturating_sub(1) {
+                    let ancestor = format!("{}.", labels[k..].join("."));
+                    if !owned.contains(&ancestor) {
+                        expected.insert(ancestor);
+                    }
+                }
+            }
+            let ents: BTreeSet<String> = z
+                .nodes
+                .iter()
+                .filter(|n| n.flags.contains(NodeFlags::ENT))
+                .map(|n| n.name.to_string())
+                .collect();
+            prop_assert_eq!(ents, expected);
+            // Still in canonical order, every name once.
+            for w in z.nodes.windows(2) {
+                prop_assert_eq!(w[0].name.canonical_cmp(&w[1].name), std::cmp::Ordering::Less);
+            }
+        }
+    }
+}
