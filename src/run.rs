@@ -475,13 +475,23 @@ fn sign_inner(
     timeline.finish(t, (prep.nsec + prep.nsec3) as u64);
     report.denial = Some(prep);
 
+    // Signing and writing overlap: each signed chunk is formatted on the
+    // worker that signed it, and one writer thread puts the chunks into the
+    // temporary output in zone order while later chunks are still signing.
     let t = timeline.start("sign");
-    let signed = crate::sign::sign_zone(&mut zone, &keys, &opts);
+    let io = |e| Failure::Io { path: cfg.output.clone(), source: e };
+    let out = AtomicOutput::create(&cfg.output).map_err(io)?;
+    let (signed, written, records_out) = stream_signed_zone(&mut zone, &keys, &opts, &out);
     if let Some(pool) = &hsm_pool {
         report.hsms = pool.reports();
         pool.shutdown();
     }
-    let stats = signed.map_err(Failure::Sign)?;
+    // The writer's own error explains a stopped signing run best.
+    written.map_err(io)?;
+    let stats = match signed {
+        Err(SignError::Output { source }) => return Err(io(source)),
+        other => other.map_err(Failure::Sign)?,
+    };
     report.rrsets_signed = stats.rrsets_signed;
     report.keys = keys
         .iter()
@@ -496,12 +506,10 @@ fn sign_inner(
         .collect();
     timeline.finish(t, stats.signatures_per_key.iter().sum::<usize>() as u64);
 
+    // What is left of writing once signing is done: fsync.
     let t = timeline.start("write");
-    let io = |e| Failure::Io { path: cfg.output.clone(), source: e };
-    let out = AtomicOutput::create(&cfg.output).map_err(io)?;
-    write_zone(&zone, out.file()).map_err(io)?;
     out.sync().map_err(io)?;
-    report.records_out = zone.record_count();
+    report.records_out = records_out;
     timeline.finish(t, report.records_out as u64);
     drop(zone);
 
@@ -539,6 +547,58 @@ fn sign_inner(
         write_ds_file(ds_path, &origin, &keys)?;
     }
     Ok(())
+}
+
+/// Signs the zone and writes it into `out` as it goes (see
+/// [`crate::sign::sign_zone_streaming`]): returns the signing result, the
+/// writer's result and the number of records written. Written RRSIGs are
+/// dropped from memory; the zone keeps its other records.
+fn stream_signed_zone(
+    zone: &mut Zone,
+    keys: &[crate::sign::ZoneKey],
+    opts: &crate::sign::SignOptions,
+    out: &AtomicOutput,
+) -> (Result<crate::sign::SignStats, SignError>, std::io::Result<()>, usize) {
+    use crate::zone::rtype::Rtype;
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let class = zone.class;
+    let records = AtomicUsize::new(0);
+    let (tx, rx) = crossbeam::channel::unbounded::<(usize, Vec<u8>)>();
+    let (signed, written) = std::thread::scope(|s| {
+        let writer = s.spawn(move || -> std::io::Result<()> {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, out.file());
+            // Chunks arrive nearly in order (claimed in order, a bounded
+            // lead); the few early ones wait here.
+            let mut next = 0usize;
+            let mut early: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+            for (index, text) in rx {
+                early.insert(index, text);
+                while let Some(text) = early.remove(&next) {
+                    w.write_all(&text)?;
+                    next += 1;
+                }
+            }
+            w.flush()
+        });
+        let signed = crate::sign::sign_zone_streaming(zone, keys, opts, |index, nodes| {
+            let mut w = crate::emit::TextWriter::new(Vec::with_capacity(256 << 10));
+            let n = crate::emit::write_nodes(nodes, class, &mut w)?;
+            records.fetch_add(n, Ordering::Relaxed);
+            for node in nodes.iter_mut() {
+                node.rrsets.retain(|r| r.rtype != Rtype::RRSIG);
+            }
+            tx.send((index, w.into_inner()))
+                .map_err(|_| std::io::Error::other("the output writer stopped"))
+        });
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the output writer panicked")));
+        (signed, written)
+    });
+    (signed, written, records.into_inner())
 }
 
 /// Writes the DS records of the KSKs (CSKs) for the parent: digest type 2,

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use crate::zone::name::Name;
 use crate::zone::rdata::{format_generic, format_rdata};
 use crate::zone::rtype::{Class, Rtype};
-use crate::zone::{Rrset, Zone};
+use crate::zone::{Node, Rrset, Zone};
 
 /// Streams records as text through a reusable line buffer.
 #[derive(Debug)]
@@ -81,7 +81,21 @@ impl<W: Write> TextWriter<W> {
 /// absent (only in broken input) come last, so nothing is lost.
 pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
     let mut w = TextWriter::new(io::BufWriter::with_capacity(1 << 20, out));
-    for node in &zone.nodes {
+    write_nodes(&zone.nodes, zone.class, &mut w)?;
+    w.flush()?;
+    w.into_inner().into_inner().map_err(|e| e.into_error())
+}
+
+/// Writes consecutive nodes of a zone as [`write_zone`] does; returns the
+/// number of records written. Writing a zone chunk by chunk gives the same
+/// text as writing it whole.
+pub fn write_nodes<W: Write>(
+    nodes: &[Node],
+    class: Class,
+    w: &mut TextWriter<W>,
+) -> io::Result<usize> {
+    let mut records = 0;
+    for node in nodes {
         if node.rrsets.is_empty() {
             continue;
         }
@@ -89,9 +103,11 @@ pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
         let soa = node.rrset(Rtype::SOA);
         let rest = node.rrsets.iter().filter(|r| r.rtype != Rtype::SOA && r.rtype != Rtype::RRSIG);
         for rrset in soa.into_iter().chain(rest) {
-            w.write_rrset(zone.class, rrset)?;
+            w.write_rrset(class, rrset)?;
+            records += rrset.rdatas.len();
             if let Some(sigs) = node.rrsigs(rrset.rtype) {
-                w.write_rrset(zone.class, sigs)?;
+                w.write_rrset(class, sigs)?;
+                records += sigs.rdatas.len();
             }
         }
         for sigs in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG) {
@@ -101,12 +117,12 @@ pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
                 .and_then(|d| d.get(..2))
                 .map(|b| Rtype(u16::from_be_bytes([b[0], b[1]])));
             if covered.is_none_or(|t| node.rrset(t).is_none()) {
-                w.write_rrset(zone.class, sigs)?;
+                w.write_rrset(class, sigs)?;
+                records += sigs.rdatas.len();
             }
         }
     }
-    w.flush()?;
-    w.into_inner().into_inner().map_err(|e| e.into_error())
+    Ok(records)
 }
 
 #[cfg(test)]

@@ -20,10 +20,11 @@ pub mod pkcs11;
 pub mod rrsig;
 pub mod validity;
 
+#[cfg(test)]
+mod tests_streaming;
+
 use std::fmt;
 use std::sync::Arc;
-
-use rayon::prelude::*;
 
 use crate::denial::hash::Backend;
 use crate::denial::nsec::{generate_nsecs, insert_rrset};
@@ -123,6 +124,10 @@ pub enum SignError {
     NoKey {
         what: &'static str,
     },
+    /// The consumer of signed chunks (the streaming writer) failed.
+    Output {
+        source: std::io::Error,
+    },
 }
 
 impl fmt::Display for SignError {
@@ -133,6 +138,7 @@ impl fmt::Display for SignError {
                 write!(f, "signing {owner} {rtype} with key {key_tag} ({source}) failed: {reason}")
             }
             SignError::NoKey { what } => write!(f, "no key can sign {what}"),
+            SignError::Output { source } => write!(f, "writing the signed zone failed: {source}"),
         }
     }
 }
@@ -246,6 +252,34 @@ pub fn sign_zone(
     keys: &[ZoneKey],
     opts: &SignOptions,
 ) -> Result<SignStats, SignError> {
+    sign_zone_streaming(zone, keys, opts, |_, _| Ok(()))
+}
+
+/// How far the workers may run ahead of the oldest chunk not yet handed
+/// over, in chunks per worker: bounds what a streaming consumer buffers.
+const AHEAD_PER_THREAD: usize = 4;
+
+/// As [`sign_zone`], handing each chunk of nodes, its RRSIGs inserted, to
+/// `done(chunk index, nodes)` on the worker that signed it, while later
+/// chunks are still being signed. The workers claim chunks in zone order
+/// and run at most [`AHEAD_PER_THREAD`] × threads chunks ahead of the
+/// oldest unfinished one, so a consumer that writes the chunks in index
+/// order (as `run::sign` does) buffers little. `done` may take the RRSIGs
+/// out of the nodes once written. An error stops the claiming of new
+/// chunks; the one reported is the first in chunk order (every earlier
+/// chunk had been claimed and is finished first), so it is deterministic.
+pub fn sign_zone_streaming<F>(
+    zone: &mut Zone,
+    keys: &[ZoneKey],
+    opts: &SignOptions,
+    done: F,
+) -> Result<SignStats, SignError>
+where
+    F: Fn(usize, &mut [Node]) -> std::io::Result<()> + Sync,
+{
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
     let ksk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk).collect();
     let mut zsk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Ksk).collect();
     // RFC 6840 §5.11: every algorithm signs every RRset. An algorithm with
@@ -263,43 +297,96 @@ pub fn sign_zone(
     if zsk.is_empty() {
         return Err(SignError::NoKey { what: "the zone data" });
     }
-    let plan = Plan { keys, ksk: &ksk, zsk: &zsk, signer: &zone.origin, class: zone.class, opts };
+    let Zone { origin, class, nodes, .. } = zone;
+    let plan = Plan { keys, ksk: &ksk, zsk: &zsk, signer: origin, class: *class, opts };
 
+    let total_chunks = nodes.len().div_ceil(CHUNK_NODES);
     if let Some(p) = &opts.progress {
-        p.set_length(zone.nodes.len().div_ceil(CHUNK_NODES) as u64);
+        p.set_length(total_chunks as u64);
     }
-    let results: Vec<Result<ChunkOutput, SignError>> = zone
-        .nodes
-        .par_chunks(CHUNK_NODES)
-        .map(|chunk| {
-            let r = plan.sign_chunk(chunk);
-            if let Some(p) = &opts.progress {
-                p.inc(1);
+    let threads = rayon::current_num_threads().max(1);
+    let ahead = AHEAD_PER_THREAD * threads;
+    let queue = Mutex::new(nodes.chunks_mut(CHUNK_NODES).enumerate());
+    // Which chunks are finished, and the length of the finished prefix.
+    let finished = Mutex::new((0usize, vec![false; total_chunks]));
+    let oldest_open = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let first_error: Mutex<Option<(usize, SignError)>> = Mutex::new(None);
+    let totals =
+        Mutex::new(SignStats { rrsets_signed: 0, signatures_per_key: vec![0; keys.len()] });
+
+    let worker = || loop {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let claimed = {
+            let Ok(mut q) = queue.lock() else { return };
+            // Hold back while too far ahead of the oldest unfinished chunk.
+            loop {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let next = total_chunks - q.len();
+                if next < oldest_open.load(Ordering::Acquire) + ahead {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_micros(200));
             }
-            r
-        })
-        .collect();
+            q.next()
+        };
+        let Some((index, chunk)) = claimed else { return };
+        let result = plan.sign_chunk(chunk).and_then(|out| {
+            for (node, sigs) in chunk.iter_mut().zip(out.per_node) {
+                for s in sigs {
+                    insert_rrset(node, s);
+                }
+            }
+            done(index, chunk).map_err(|source| SignError::Output { source })?;
+            Ok((out.rrsets_signed, out.per_key))
+        });
+        match result {
+            Ok((rrsets, per_key)) => {
+                if let Ok(mut t) = totals.lock() {
+                    t.rrsets_signed += rrsets;
+                    for (a, b) in t.signatures_per_key.iter_mut().zip(per_key) {
+                        *a += b;
+                    }
+                }
+            }
+            Err(e) => {
+                stop.store(true, Ordering::Relaxed);
+                if let Ok(mut slot) = first_error.lock() {
+                    if slot.as_ref().is_none_or(|(i, _)| index < *i) {
+                        *slot = Some((index, e));
+                    }
+                }
+            }
+        }
+        if let Ok(mut f) = finished.lock() {
+            f.1[index] = true;
+            while f.0 < total_chunks && f.1[f.0] {
+                f.0 += 1;
+            }
+            oldest_open.store(f.0, Ordering::Release);
+        }
+        if let Some(p) = &opts.progress {
+            p.inc(1);
+        }
+    };
+    rayon::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|_| worker());
+        }
+    });
     if let Some(p) = &opts.progress {
         p.finish_and_clear();
     }
-    let mut stats = SignStats { rrsets_signed: 0, signatures_per_key: vec![0; keys.len()] };
-    let mut nodes = zone.nodes.iter_mut();
-    // The first error in chunk order is reported: deterministic.
-    for r in results {
-        let out = r?;
-        stats.rrsets_signed += out.rrsets_signed;
-        for (a, b) in stats.signatures_per_key.iter_mut().zip(out.per_key) {
-            *a += b;
-        }
-        for sigs in out.per_node {
-            // Invariant: one result per node, in node order.
-            let Some(node) = nodes.next() else { break };
-            for s in sigs {
-                insert_rrset(node, s);
-            }
-        }
+    if let Some((_, e)) = first_error.into_inner().ok().flatten() {
+        return Err(e);
     }
-    Ok(stats)
+    totals
+        .into_inner()
+        .map_err(|_| SignError::NoKey { what: "the zone (a signing worker panicked)" })
 }
 
 /// The RRSIGs of one chunk, per node in order.

@@ -1,0 +1,127 @@
+//! The streaming signer (`sign_zone_streaming`): chunks handed over while
+//! later ones are still signing must add up to exactly what `sign_zone`
+//! followed by `write_zone` gives, and a failing consumer stops the run
+//! with a deterministic error.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use super::keyset::{load_software_keys, RolePolicy};
+use super::*;
+use crate::denial::hash::Backend;
+use crate::emit::{write_nodes, write_zone, TextWriter};
+use crate::load::{load_bytes, LoadOptions};
+use crate::zone::name::Name;
+
+fn golden_keys(origin: &Name) -> Vec<ZoneKey> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/golden");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "private"))
+        .collect();
+    paths.sort();
+    load_software_keys(&paths, origin, RolePolicy::ByFlags).unwrap()
+}
+
+/// Enough delegations for many chunks of `CHUNK_NODES`.
+fn zone(origin: &Name) -> Zone {
+    let mut text = String::from(
+        "$TTL 3600\n@ SOA ns.example. h.example. 1 2 3 4 300\n@ NS ns.example.\nns A 192.0.2.1\n",
+    );
+    for i in 0..6000 {
+        text.push_str(&format!("d{i} NS ns1.d{i}\nd{i} NS ns.other.\n"));
+        if i % 7 == 0 {
+            text.push_str(&format!("d{i} DS 12345 15 2 {:064x}\n", i));
+        }
+        if i % 11 == 0 {
+            text.push_str(&format!("ns1.d{i} A 192.0.2.{}\n", i % 250));
+        }
+    }
+    let loaded = load_bytes(
+        text.as_bytes(),
+        std::path::Path::new("t.zone"),
+        &LoadOptions::new(origin.clone()),
+    )
+    .unwrap();
+    Zone::build(loaded, origin).unwrap()
+}
+
+fn options() -> SignOptions {
+    SignOptions {
+        inception: 1_790_000_000,
+        expiration: 1_800_000_000,
+        jitter: 86_400,
+        denial: DenialMode::Nsec,
+        dnskey_ttl: None,
+        cds: false,
+        hash_backend: Backend::detect(),
+        progress: None,
+    }
+}
+
+#[test]
+fn streamed_chunks_in_index_order_are_the_whole_signed_zone() {
+    let origin = Name::parse(b"example.", &Name::root()).unwrap();
+    let keys = golden_keys(&origin);
+    let opts = options();
+    let mut base = zone(&origin);
+    prepare(&mut base, &keys, &opts).unwrap();
+
+    // Ed25519 is deterministic: the whole-zone path is the reference.
+    let mut whole = base.clone();
+    sign_zone(&mut whole, &keys, &opts).unwrap();
+    let expected = write_zone(&whole, Vec::new()).unwrap();
+
+    for threads in [1, 3, 8] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let mut streamed = base.clone();
+        let got: Mutex<Vec<(usize, Vec<u8>)>> = Mutex::new(Vec::new());
+        pool.install(|| {
+            sign_zone_streaming(&mut streamed, &keys, &opts, |index, nodes| {
+                // Uneven consumers shuffle the completion order.
+                std::thread::sleep(std::time::Duration::from_micros((index as u64 * 7919) % 3000));
+                let mut w = TextWriter::new(Vec::new());
+                write_nodes(nodes, crate::zone::rtype::Class::IN, &mut w)?;
+                got.lock().unwrap().push((index, w.into_inner()));
+                Ok(())
+            })
+        })
+        .unwrap();
+        let mut got = got.into_inner().unwrap();
+        got.sort_by_key(|(i, _)| *i);
+        let indices: Vec<usize> = got.iter().map(|(i, _)| *i).collect();
+        assert_eq!(indices, (0..indices.len()).collect::<Vec<_>>(), "each chunk once");
+        assert!(indices.len() > 8, "the test zone must span many chunks");
+        let text: Vec<u8> = got.into_iter().flat_map(|(_, t)| t).collect();
+        assert!(text == expected, "{threads} threads: streamed text differs from write_zone");
+    }
+}
+
+#[test]
+fn failing_consumer_stops_signing_with_the_first_failure_in_chunk_order() {
+    let origin = Name::parse(b"example.", &Name::root()).unwrap();
+    let keys = golden_keys(&origin);
+    let opts = options();
+    let mut z = zone(&origin);
+    prepare(&mut z, &keys, &opts).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+    let calls = Mutex::new(0usize);
+    let result = pool.install(|| {
+        sign_zone_streaming(&mut z, &keys, &opts, |index, _| {
+            *calls.lock().unwrap() += 1;
+            if index >= 3 {
+                // Later chunks fail faster: the reported one must still be 3.
+                std::thread::sleep(std::time::Duration::from_millis(20 / (index as u64 - 2)));
+                return Err(std::io::Error::other(format!("chunk {index}")));
+            }
+            Ok(())
+        })
+    });
+    match result {
+        Err(SignError::Output { source }) => assert_eq!(source.to_string(), "chunk 3"),
+        other => panic!("expected the consumer's error, got {other:?}"),
+    }
+    // Claiming stopped: far fewer chunks than the zone has were handed over.
+    assert!(*calls.lock().unwrap() < 3 + 4 * 4 + 4);
+}
