@@ -48,6 +48,9 @@ pub enum Failure {
     Verification {
         errors: usize,
         findings: Vec<String>,
+        /// `sign`: an output was written and is now discarded; `verify`:
+        /// there is none.
+        discarded_output: bool,
     },
 }
 
@@ -90,8 +93,12 @@ impl Failure {
             Failure::Key(e) => format!("key problem, nothing was signed: {e}"),
             Failure::Hsm(e) => format!("HSM problem, nothing was signed: {e}"),
             Failure::Sign(e) => format!("signing failed, nothing was written: {e}"),
-            Failure::Verification { errors, .. } => format!(
+            Failure::Verification { errors, discarded_output: true, .. } => format!(
                 "verification failed with {errors} error{}; the output was not replaced",
+                plural(*errors)
+            ),
+            Failure::Verification { errors, discarded_output: false, .. } => format!(
+                "the zone failed verification with {errors} error{}",
                 plural(*errors)
             ),
         }
@@ -243,7 +250,10 @@ fn sha256_file(path: &Path) -> Option<String> {
 fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
     let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
     let out = AtomicOutput::create(path).map_err(io)?;
-    serde_json::to_writer_pretty(out.file(), report).map_err(|e| io(std::io::Error::other(e)))?;
+    let mut w = std::io::BufWriter::new(out.file());
+    serde_json::to_writer_pretty(&mut w, report).map_err(|e| io(std::io::Error::other(e)))?;
+    w.flush().map_err(io)?;
+    drop(w);
     out.commit_unverified().map_err(io)
 }
 
@@ -538,7 +548,7 @@ fn sign_inner(
         let errors = vr.errors();
         report.verification = Some(vr);
         let Some(proof) = passed else {
-            return Err(Failure::Verification { errors, findings });
+            return Err(Failure::Verification { errors, findings, discarded_output: true });
         };
         report.output_sha256 = sha256_file(out.temp_path());
         out.commit(&proof).map_err(io)?;
@@ -688,8 +698,9 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         }
         let io = |e| Failure::Io { path: path.clone(), source: e };
         let out = AtomicOutput::create(path).map_err(io)?;
+        let mut w = std::io::BufWriter::new(out.file());
         serde_json::to_writer_pretty(
-            out.file(),
+            &mut w,
             &Out {
                 zone: origin.to_string(),
                 records,
@@ -699,6 +710,8 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             },
         )
         .map_err(|e| io(std::io::Error::other(e)))?;
+        w.flush().map_err(io)?;
+        drop(w);
         out.commit_unverified().map_err(io)?;
     }
     for f in report.findings.iter().filter(|f| f.severity == crate::verify::Severity::Warning) {
@@ -706,6 +719,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     }
     if report.errors() > 0 {
         return Err(Failure::Verification {
+            discarded_output: false,
             errors: report.errors(),
             findings: report
                 .findings
