@@ -97,10 +97,9 @@ impl Failure {
                 "verification failed with {errors} error{}; the output was not replaced",
                 plural(*errors)
             ),
-            Failure::Verification { errors, discarded_output: false, .. } => format!(
-                "the zone failed verification with {errors} error{}",
-                plural(*errors)
-            ),
+            Failure::Verification { errors, discarded_output: false, .. } => {
+                format!("the zone failed verification with {errors} error{}", plural(*errors))
+            }
         }
     }
 

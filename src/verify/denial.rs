@@ -197,7 +197,7 @@ fn parse_nsec3(owner: &Name, hash: Vec<u8>, rdata: &[u8]) -> Option<Nsec3> {
 
 /// RFC 5155 §5, computed with aws-lc-rs' SHA-1 (not our SIMD hashers):
 /// IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt).
-fn nsec3_hash(name: &Name, salt: &[u8], iterations: u16) -> Vec<u8> {
+fn nsec3_hash(name: &Name, salt: &[u8], iterations: u16) -> [u8; 20] {
     use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
     let mut ctx = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
     ctx.update(name.to_lowercase().as_wire());
@@ -209,7 +209,10 @@ fn nsec3_hash(name: &Name, salt: &[u8], iterations: u16) -> Vec<u8> {
         ctx.update(salt);
         h = ctx.finish();
     }
-    h.as_ref().to_vec()
+    let mut out = [0u8; 20];
+    // SHA-1: 20 octets.
+    out.copy_from_slice(&h.as_ref()[..20]);
+    out
 }
 
 /// Whether a name needs an NSEC3, may have one, or must not.
@@ -364,15 +367,31 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     let names: Vec<(usize, Need)> =
         need.iter().enumerate().filter_map(|(i, n)| n.map(|n| (i, n))).collect();
     let (_, iterations, salt) = &params;
-    let hashed: Vec<(usize, Need, Vec<u8>)> = names
+    let hashed: Vec<(usize, Need, [u8; 20])> = names
         .par_iter()
         .map(|&(i, need)| (i, need, nsec3_hash(&zone.nodes[i].name, salt, *iterations)))
         .collect();
+    // Where each hash falls in the chain (sorted by hash above): the first
+    // chain position not below it. A merge of the two sorted lists, not a
+    // binary search per name: the chain is tens of MB and a search misses
+    // the cache at every step.
+    let mut by_hash: Vec<u32> = (0..hashed.len() as u32).collect();
+    by_hash.par_sort_unstable_by(|&a, &b| hashed[a as usize].2.cmp(&hashed[b as usize].2));
+    let mut chain_pos = vec![0u32; hashed.len()];
+    let mut k = 0usize;
+    for &x in &by_hash {
+        let h = &hashed[x as usize].2;
+        while k < chain.len() && chain[k].hash.as_slice() < h.as_slice() {
+            k += 1;
+        }
+        chain_pos[x as usize] = k as u32;
+    }
+    drop(by_hash);
     let mut used = vec![false; chain.len()];
-    for (i, need, h) in &hashed {
+    for (x, (i, need, h)) in hashed.iter().enumerate() {
         let node = &zone.nodes[*i];
-        // The chain is sorted by hash (above).
-        let found = chain.binary_search_by(|c| c.hash.as_slice().cmp(h.as_slice())).ok();
+        let pos = chain_pos[x] as usize;
+        let found = chain.get(pos).filter(|c| c.hash.as_slice() == h.as_slice()).map(|_| pos);
         match found {
             Some(k) => {
                 used[k] = true;
@@ -411,7 +430,6 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                 if chain.is_empty() {
                     continue;
                 }
-                let pos = chain.partition_point(|c| c.hash.as_slice() < h.as_slice());
                 let cover = &chain[(pos + chain.len() - 1) % chain.len()];
                 if cover.flags & 1 == 0 {
                     report.findings.push(
