@@ -88,7 +88,16 @@ pub fn sort_records(records: &mut Vec<Record>) {
         let (ra, rb) = (&records[a as usize], &records[b as usize]);
         keys[a as usize]
             .cmp(&keys[b as usize])
-            .then_with(|| canonical_cmp_wire(ra.owner.as_wire(), rb.owner.as_wire()))
+            .then_with(|| {
+                // Ties are mostly records of one owner; in canonical form
+                // equal octets are equal names.
+                let (oa, ob) = (ra.owner.as_wire(), rb.owner.as_wire());
+                if oa == ob {
+                    std::cmp::Ordering::Equal
+                } else {
+                    canonical_cmp_wire(oa, ob)
+                }
+            })
             .then(ra.rtype.cmp(&rb.rtype))
             .then_with(|| ra.rdata.cmp(&rb.rdata))
     });
