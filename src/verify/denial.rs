@@ -375,16 +375,16 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     // chain position not below it. A merge of the two sorted lists, not a
     // binary search per name: the chain is tens of MB and a search misses
     // the cache at every step.
-    let mut by_hash: Vec<u32> = (0..hashed.len() as u32).collect();
-    by_hash.par_sort_unstable_by(|&a, &b| hashed[a as usize].2.cmp(&hashed[b as usize].2));
+    let mut by_hash: Vec<([u8; 20], u32)> =
+        hashed.iter().enumerate().map(|(x, (_, _, h))| (*h, x as u32)).collect();
+    by_hash.par_sort_unstable();
     let mut chain_pos = vec![0u32; hashed.len()];
     let mut k = 0usize;
-    for &x in &by_hash {
-        let h = &hashed[x as usize].2;
+    for (h, x) in &by_hash {
         while k < chain.len() && chain[k].hash.as_slice() < h.as_slice() {
             k += 1;
         }
-        chain_pos[x as usize] = k as u32;
+        chain_pos[*x as usize] = k as u32;
     }
     drop(by_hash);
     let mut used = vec![false; chain.len()];
