@@ -252,7 +252,12 @@ impl Zone {
 
         let total = records.len();
         let mut stats = BuildStats { records: total, ..BuildStats::default() };
-        let mut nodes: Vec<Node> = Vec::new();
+        // Exactly one node per distinct owner (sorted: equal owners are
+        // adjacent), and every vector below at its exact size: a `Vec`
+        // grows to at least four elements, which at TLD scale (one or two
+        // RRsets and records per delegation) doubles the model's memory.
+        let owners = 1 + records.windows(2).filter(|w| w[0].owner != w[1].owner).count();
+        let mut nodes: Vec<Node> = Vec::with_capacity(owners);
         let mut iter = records.into_iter().peekable();
         while let Some(first) = iter.next() {
             let Record { owner, rtype, ttl, rdata, src, .. } = first;
@@ -301,8 +306,10 @@ impl Zone {
                         ),
                     });
                 }
+                set.rdatas.shrink_to_fit();
                 node.rrsets.push(set);
             }
+            node.rrsets.shrink_to_fit();
             nodes.push(node);
         }
 
