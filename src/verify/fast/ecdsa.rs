@@ -29,16 +29,92 @@
 //! only). Table memory per point: windows · 2^(w−1) · 2 coordinates (about
 //! 1.5 MiB for P-256 at w = 11).
 
+use std::ops::{Add, Mul, Neg, Sub};
 use std::sync::{Arc, OnceLock};
 
 use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 
+use super::p256field::Fe;
+
+/// GF(p) as the batch verifier uses it: exact arithmetic on canonical
+/// elements, variable time.
+pub(crate) trait FieldOps:
+    Copy + PartialEq + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
+{
+    const ZERO: Self;
+    const ONE: Self;
+    fn square(&self) -> Self;
+    fn double(&self) -> Self;
+    /// None for zero.
+    fn invert(&self) -> Option<Self>;
+    fn is_zero(&self) -> bool;
+    /// A big-endian integer of the curve's size; None unless below p.
+    fn from_be(bytes: &[u8]) -> Option<Self>;
+    /// The canonical big-endian encoding.
+    fn to_be(&self) -> Vec<u8>;
+}
+
+impl FieldOps for p384::FieldElement {
+    const ZERO: Self = p384::FieldElement::ZERO;
+    const ONE: Self = p384::FieldElement::ONE;
+    #[inline]
+    fn square(&self) -> Self {
+        Field::square(self)
+    }
+    #[inline]
+    fn double(&self) -> Self {
+        Field::double(self)
+    }
+    #[inline]
+    fn invert(&self) -> Option<Self> {
+        Field::invert(self).into()
+    }
+    #[inline]
+    fn is_zero(&self) -> bool {
+        Field::is_zero(self).into()
+    }
+    fn from_be(bytes: &[u8]) -> Option<Self> {
+        let bytes: [u8; 48] = bytes.try_into().ok()?;
+        Self::from_repr(bytes.into()).into()
+    }
+    fn to_be(&self) -> Vec<u8> {
+        self.to_repr().to_vec()
+    }
+}
+
+impl FieldOps for Fe {
+    const ZERO: Self = Fe::ZERO;
+    const ONE: Self = Fe::ONE;
+    #[inline(always)]
+    fn square(&self) -> Self {
+        Fe::square(self)
+    }
+    #[inline(always)]
+    fn double(&self) -> Self {
+        Fe::double(self)
+    }
+    #[inline]
+    fn invert(&self) -> Option<Self> {
+        Fe::invert(self)
+    }
+    #[inline(always)]
+    fn is_zero(&self) -> bool {
+        Fe::is_zero(self)
+    }
+    fn from_be(bytes: &[u8]) -> Option<Self> {
+        Fe::from_bytes(bytes.try_into().ok()?)
+    }
+    fn to_be(&self) -> Vec<u8> {
+        self.to_bytes().to_vec()
+    }
+}
+
 /// The operations the batch verifier needs from a curve crate.
 pub(crate) trait Curve: 'static {
-    /// GF(p), Montgomery form in the curve crate.
-    type F: PrimeField;
+    /// GF(p): our own [`Fe`] for P-256, the `p384` crate's for P-384.
+    type F: FieldOps;
     /// GF(n).
     type S: PrimeField;
     /// Octets of one coordinate, of r and of s.
@@ -63,7 +139,7 @@ pub(crate) trait Curve: 'static {
 }
 
 macro_rules! curve {
-    ($name:ident, $krate:ident, $uint:ty, $alg:expr, $bytes:expr, $digest:expr) => {
+    ($name:ident, $krate:ident, $field:ty, $uint:ty, $alg:expr, $bytes:expr, $digest:expr) => {
         /// The curve for DNSSEC algorithm
         #[doc = stringify!($alg)]
         #[derive(Debug)]
@@ -79,7 +155,7 @@ macro_rules! curve {
         }
 
         impl Curve for $name {
-            type F = $krate::FieldElement;
+            type F = $field;
             type S = $krate::Scalar;
             const BYTES: usize = $bytes;
             fn digest() -> &'static aws_lc_rs::digest::Algorithm {
@@ -90,8 +166,8 @@ macro_rules! curve {
                 // The generator is a finite point with canonical coordinates.
                 #[allow(clippy::expect_used)]
                 let coords = (
-                    Self::F::from_repr(*encoded.x().expect("finite point")).unwrap(),
-                    Self::F::from_repr(*encoded.y().expect("finite point")).unwrap(),
+                    Self::F::from_be(encoded.x().expect("finite point")).expect("below p"),
+                    Self::F::from_be(encoded.y().expect("finite point")).expect("below p"),
                 );
                 coords
             }
@@ -109,9 +185,7 @@ macro_rules! curve {
                 let point: Option<$krate::AffinePoint> =
                     $krate::AffinePoint::from_encoded_point(&encoded).into();
                 point?;
-                let fx: Option<Self::F> = Self::F::from_repr($name::bytes(x)).into();
-                let fy: Option<Self::F> = Self::F::from_repr($name::bytes(y)).into();
-                Some((fx?, fy?))
+                Some((Self::F::from_be(x)?, Self::F::from_be(y)?))
             }
             fn scalar_canonical(bytes: &[u8]) -> Option<Self::S> {
                 if bytes.len() != $bytes {
@@ -123,13 +197,13 @@ macro_rules! curve {
                 <Self::S as Reduce<$uint>>::reduce_bytes(&$name::bytes(bytes))
             }
             fn field_bytes(f: &Self::F) -> Vec<u8> {
-                f.to_repr().to_vec()
+                f.to_be()
             }
             fn scalar_bytes(s: &Self::S) -> Vec<u8> {
                 s.to_repr().to_vec()
             }
             fn generator_table() -> Arc<Table<Self::F>> {
-                static TABLE: OnceLock<Arc<Table<$krate::FieldElement>>> = OnceLock::new();
+                static TABLE: OnceLock<Arc<Table<$field>>> = OnceLock::new();
                 TABLE
                     .get_or_init(|| {
                         // The generator is on the curve and the default
@@ -145,8 +219,8 @@ macro_rules! curve {
     };
 }
 
-curve!(P256, p256, p256::U256, 13, 32, &aws_lc_rs::digest::SHA256);
-curve!(P384, p384, p384::U384, 14, 48, &aws_lc_rs::digest::SHA384);
+curve!(P256, p256, Fe, p256::U256, 13, 32, &aws_lc_rs::digest::SHA256);
+curve!(P384, p384, p384::FieldElement, p384::U384, 14, 48, &aws_lc_rs::digest::SHA384);
 
 /// Window width in bits, chosen by `benches/verify.rs` (see the module doc
 /// of `verify::fast`).
@@ -168,36 +242,49 @@ pub(crate) struct Table<F> {
 }
 
 /// The curves' a = −3 (both P-256 and P-384).
-fn three<F: Field>() -> F {
+fn three<F: FieldOps>() -> F {
     F::ONE.double() + F::ONE
 }
 
 /// 2·P in affine form; None if y = 0 (impossible on a prime-order curve,
 /// checked anyway).
-fn double<F: Field>(p: &Affine<F>) -> Option<Affine<F>> {
-    let (x, y) = p;
-    let inv: Option<F> = y.double().invert().into();
+fn double<F: FieldOps>(p: &Affine<F>) -> Option<Affine<F>> {
+    let (x, y) = *p;
+    let inv = y.double().invert();
     // RFC 6090 §3 / SEC 1 §2.2.1: λ = (3x² + a) / 2y with a = −3.
     let lambda = (x.square() - F::ONE) * three::<F>() * inv?;
     let x3 = lambda.square() - x.double();
-    let y3 = lambda * (*x - x3) - y;
+    let y3 = lambda * (x - x3) - y;
     Some((x3, y3))
 }
 
 /// Replaces each element by its inverse with one field inversion
 /// (Montgomery's trick). None if any element is zero.
-fn batch_invert<F: Field>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> {
+#[inline]
+fn batch_invert<F: FieldOps>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> {
+    batch_invert_with(values, scratch, F::ONE, |x| x.invert())
+}
+
+/// [`batch_invert`] for any multiplicative group with its `one` and
+/// `invert` (also the scalars mod n).
+#[inline]
+fn batch_invert_with<T: Copy + Mul<Output = T>>(
+    values: &mut [T],
+    scratch: &mut Vec<T>,
+    one: T,
+    invert: impl Fn(&T) -> Option<T>,
+) -> Option<()> {
     scratch.clear();
-    let mut acc = F::ONE;
+    let mut acc = one;
     for v in values.iter() {
-        acc *= v;
+        acc = acc * *v;
         scratch.push(acc);
     }
-    let mut inv: F = Option::from(acc.invert())?;
+    let mut inv = invert(&acc)?;
     for i in (1..values.len()).rev() {
         let vi = values[i];
         values[i] = inv * scratch[i - 1];
-        inv *= vi;
+        inv = inv * vi;
     }
     if let Some(first) = values.first_mut() {
         *first = inv;
@@ -205,7 +292,7 @@ fn batch_invert<F: Field>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> 
     Some(())
 }
 
-impl<F: Field> Table<F> {
+impl<F: FieldOps> Table<F> {
     /// Builds the table of `base` for scalars of `bits` bits. None if the
     /// window is out of range or an exceptional case shows up (it cannot
     /// for a point of prime order n > 2^(w−1); checked, not assumed).
@@ -274,8 +361,8 @@ impl<F: Field> Table<F> {
 
 /// P1 + P2 given inv = 1 / (x2 − x1).
 #[inline]
-fn add_with_inverse<F: Field>(p1: &Affine<F>, p2: &Affine<F>, inv: &F) -> Affine<F> {
-    let lambda = (p2.1 - p1.1) * inv;
+fn add_with_inverse<F: FieldOps>(p1: &Affine<F>, p2: &Affine<F>, inv: &F) -> Affine<F> {
+    let lambda = (p2.1 - p1.1) * *inv;
     let x3 = lambda.square() - p1.0 - p2.0;
     let y3 = lambda * (p1.0 - x3) - p1.1;
     (x3, y3)
@@ -377,7 +464,10 @@ impl<C: Curve> EcdsaKey<C> {
             state[i] = State::Infinity;
         }
         let mut scalar_scratch = Vec::with_capacity(live.len());
-        if batch_invert(&mut s_inverses, &mut scalar_scratch).is_none() {
+        let invert_scalar = |x: &C::S| -> Option<C::S> { x.invert().into() };
+        if batch_invert_with(&mut s_inverses, &mut scalar_scratch, C::S::ONE, invert_scalar)
+            .is_none()
+        {
             // No s is zero, so this cannot happen; reject everything if it does.
             return accepted;
         }
@@ -409,7 +499,7 @@ impl<C: Curve> EcdsaKey<C> {
                         continue;
                     }
                     let den = p.0 - acc[i].0;
-                    if bool::from(den.is_zero()) {
+                    if den.is_zero() {
                         // P = ±acc: doubling or cancellation. Not handled
                         // here; aws-lc-rs decides.
                         state[i] = State::Out;

@@ -53,7 +53,10 @@
 
 pub(crate) mod ecdsa;
 pub(crate) mod ed25519;
+pub(crate) mod p256field;
 
+#[cfg(test)]
+mod p256field_tests;
 #[cfg(test)]
 mod tests;
 
@@ -157,11 +160,21 @@ impl FastKey {
 #[doc(hidden)]
 pub fn fuzz_compare(input: &[u8]) {
     use std::sync::OnceLock;
-    static KEYS: OnceLock<Vec<FuzzKey>> = OnceLock::new();
-    // (algorithm, public key, a valid signature over b"fuzz").
-    let keys = KEYS.get_or_init(fuzz_keys);
+    // Keys, reference signatures and their fast keys (tables) are built
+    // once per process: a P-256 table takes tens of milliseconds, which
+    // would otherwise dominate every input.
+    static KEYS: OnceLock<Vec<(FuzzKey, Option<FastKey>)>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        fuzz_keys()
+            .into_iter()
+            .map(|k| {
+                let fast = FastKey::new(k.0, &k.1);
+                (k, fast)
+            })
+            .collect()
+    });
     let Some((&choice, rest)) = input.split_first() else { return };
-    let (algorithm, key, valid) = &keys[choice as usize % keys.len()];
+    let ((algorithm, key, valid), fast) = &keys[choice as usize % keys.len()];
     let sig_len = valid.len();
     // The signature is either fuzzed outright, or the valid one with
     // fuzzed bytes XORed in, so valid signatures are reachable.
@@ -181,7 +194,7 @@ pub fn fuzz_compare(input: &[u8]) {
     let reference = super::crypto::PreparedKey::new(*algorithm, key)
         .map(|k| k.verify(data, &signature).is_ok())
         .unwrap_or(false);
-    if let Some(fast) = FastKey::new(*algorithm, key) {
+    if let Some(fast) = fast {
         let got = fast.verify_batch(&[(data, &signature), (b"fuzz", valid)]);
         assert!(!got[0] || reference, "fast path accepted what aws-lc-rs rejects");
         assert_eq!(got[0], reference, "fast path and aws-lc-rs disagree");
