@@ -54,7 +54,26 @@ pub(crate) trait FieldOps:
     fn from_be(bytes: &[u8]) -> Option<Self>;
     /// The canonical big-endian encoding.
     fn to_be(&self) -> Vec<u8>;
+    /// `if negate { −self } else { self }`.
+    #[inline(always)]
+    fn negate_if(self, negate: bool) -> Self {
+        if negate {
+            -self
+        } else {
+            self
+        }
+    }
+    /// An affine point as stored in a [`Table`] (P-256: one cache line).
+    type Entry: Copy + Send + Sync + std::fmt::Debug;
+    fn pack(point: Affine<Self>) -> Self::Entry;
+    fn unpack(entry: &Self::Entry) -> Affine<Self>;
 }
+
+/// A P-256 table entry, aligned so that one point is one 64-octet cache
+/// line (the table loads are the verifier's cache misses).
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+pub(crate) struct Line64(Fe, Fe);
 
 impl FieldOps for p384::FieldElement {
     const ZERO: Self = p384::FieldElement::ZERO;
@@ -82,6 +101,15 @@ impl FieldOps for p384::FieldElement {
     fn to_be(&self) -> Vec<u8> {
         self.to_repr().to_vec()
     }
+    type Entry = Affine<Self>;
+    #[inline(always)]
+    fn pack(point: Affine<Self>) -> Self::Entry {
+        point
+    }
+    #[inline(always)]
+    fn unpack(entry: &Self::Entry) -> Affine<Self> {
+        *entry
+    }
 }
 
 impl FieldOps for Fe {
@@ -108,6 +136,19 @@ impl FieldOps for Fe {
     }
     fn to_be(&self) -> Vec<u8> {
         self.to_bytes().to_vec()
+    }
+    #[inline(always)]
+    fn negate_if(self, negate: bool) -> Self {
+        Fe::negate_if(self, negate)
+    }
+    type Entry = Line64;
+    #[inline(always)]
+    fn pack(point: Affine<Self>) -> Self::Entry {
+        Line64(point.0, point.1)
+    }
+    #[inline(always)]
+    fn unpack(entry: &Self::Entry) -> Affine<Self> {
+        (entry.0, entry.1)
     }
 }
 
@@ -229,16 +270,16 @@ pub const DEFAULT_WINDOW: usize = 11;
 pub(crate) const WINDOWS: std::ops::RangeInclusive<usize> = 4..=14;
 
 /// An affine point: (x, y).
-type Affine<F> = (F, F);
+pub(crate) type Affine<F> = (F, F);
 
 /// A fixed-base table: `points[j * half + m - 1] = m · 2^(w·j) · P` for
 /// m in 1..=half, half = 2^(w−1).
 #[derive(Debug)]
-pub(crate) struct Table<F> {
+pub(crate) struct Table<F: FieldOps> {
     window: usize,
     windows: usize,
     half: usize,
-    points: Vec<Affine<F>>,
+    points: Vec<F::Entry>,
 }
 
 /// The curves' a = −3 (both P-256 and P-384).
@@ -337,25 +378,15 @@ impl<F: FieldOps> Table<F> {
         let mut points = Vec::with_capacity(windows * half);
         for j in 0..windows {
             for column in &columns {
-                points.push(column[j]);
+                points.push(F::pack(column[j]));
             }
         }
         Some(Table { window, windows, half, points })
     }
 
-    fn get(&self, window_index: usize, digit: i16) -> Affine<F> {
-        let m = digit.unsigned_abs() as usize;
-        let (x, y) = self.points[window_index * self.half + m - 1];
-        if digit < 0 {
-            (x, -y)
-        } else {
-            (x, y)
-        }
-    }
-
     /// Bytes of memory held by the points.
     pub(crate) fn memory(&self) -> usize {
-        self.points.len() * std::mem::size_of::<Affine<F>>()
+        self.points.len() * std::mem::size_of::<F::Entry>()
     }
 }
 
@@ -403,10 +434,14 @@ pub(crate) struct EcdsaKey<C: Curve> {
     q: Table<C::F>,
 }
 
-/// Where one signature of a batch stands.
+/// The final addition of one signature: its index, x(R) when R needs no
+/// addition (u1 = 0), else the two accumulators to add.
+type Final<F> = (usize, F, Option<(Affine<F>, Affine<F>)>);
+
+/// Where one accumulator of a batch stands.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
-    /// Rejected before the point arithmetic, or by an exceptional case.
+    /// Refused by an exceptional case (the signature goes to aws-lc-rs).
     Out,
     /// The accumulator is still the point at infinity.
     Infinity,
@@ -437,8 +472,8 @@ impl<C: Curve> EcdsaKey<C> {
         let n = items.len();
         let windows = self.q.windows;
         let window = self.q.window;
+        let half = self.q.half;
         let mut accepted = vec![false; n];
-        let mut state = vec![State::Out; n];
         let mut r_values: Vec<C::S> = vec![C::S::ZERO; n];
         let mut e_values: Vec<C::S> = vec![C::S::ZERO; n];
         let mut s_inverses: Vec<C::S> = Vec::with_capacity(n);
@@ -461,7 +496,6 @@ impl<C: Curve> EcdsaKey<C> {
             r_values[i] = r;
             s_inverses.push(s);
             live.push(i);
-            state[i] = State::Infinity;
         }
         let mut scalar_scratch = Vec::with_capacity(live.len());
         let invert_scalar = |x: &C::S| -> Option<C::S> { x.invert().into() };
@@ -471,59 +505,110 @@ impl<C: Curve> EcdsaKey<C> {
             // No s is zero, so this cannot happen; reject everything if it does.
             return accepted;
         }
-        let mut digits1 = vec![0i16; n * windows];
-        let mut digits2 = vec![0i16; n * windows];
-        for (&i, w) in live.iter().zip(&s_inverses) {
+        // Two accumulators per live signature: slot 2k sums u1·G, slot
+        // 2k + 1 sums u2·Q (k the signature's position in `live`), so both
+        // additions of a window share one inversion. Digits are stored
+        // window-major: digits[j][slot].
+        let slots = 2 * live.len();
+        let mut digits = vec![0i16; windows * slots];
+        let mut recoded = vec![0i16; windows];
+        for (k, (&i, w)) in live.iter().zip(&s_inverses).enumerate() {
             let u1 = e_values[i] * w;
             let u2 = r_values[i] * w;
-            recode(&C::scalar_bytes(&u1), window, &mut digits1[i * windows..(i + 1) * windows]);
-            recode(&C::scalar_bytes(&u2), window, &mut digits2[i * windows..(i + 1) * windows]);
-        }
-        let mut acc: Vec<Affine<C::F>> = vec![(C::F::ZERO, C::F::ZERO); n];
-        let mut pending: Vec<(usize, Affine<C::F>)> = Vec::with_capacity(n);
-        let mut dens: Vec<C::F> = Vec::with_capacity(n);
-        let mut scratch: Vec<C::F> = Vec::with_capacity(n);
-        for j in 0..windows {
-            for (table, digits) in [(&*self.g, &digits1), (&self.q, &digits2)] {
-                pending.clear();
-                dens.clear();
-                for &i in &live {
-                    let d = digits[i * windows + j];
-                    if d == 0 || state[i] == State::Out {
-                        continue;
-                    }
-                    let p = table.get(j, d);
-                    if state[i] == State::Infinity {
-                        acc[i] = p;
-                        state[i] = State::Point;
-                        continue;
-                    }
-                    let den = p.0 - acc[i].0;
-                    if den.is_zero() {
-                        // P = ±acc: doubling or cancellation. Not handled
-                        // here; aws-lc-rs decides.
-                        state[i] = State::Out;
-                        continue;
-                    }
-                    pending.push((i, p));
-                    dens.push(den);
-                }
-                if batch_invert(&mut dens, &mut scratch).is_none() {
-                    // Every denominator was checked non-zero.
-                    return accepted;
-                }
-                for ((i, p), inv) in pending.iter().zip(&dens) {
-                    acc[*i] = add_with_inverse(&acc[*i], p, inv);
+            for (slot, u) in [(2 * k, u1), (2 * k + 1, u2)] {
+                recode(&C::scalar_bytes(&u), window, &mut recoded);
+                for (j, d) in recoded.iter().enumerate() {
+                    digits[j * slots + slot] = *d;
                 }
             }
         }
-        for &i in &live {
-            if state[i] != State::Point {
-                continue;
+        let tables = [&self.g.points, &self.q.points];
+        let mut state = vec![State::Infinity; slots];
+        let mut acc: Vec<Affine<C::F>> = vec![(C::F::ZERO, C::F::ZERO); slots];
+        // (slot, table point, negate) for this window, then the pending
+        // additions with their denominators.
+        let mut gathered: Vec<(u32, <C::F as FieldOps>::Entry, bool)> = Vec::with_capacity(slots);
+        let mut pending: Vec<(u32, Affine<C::F>)> = Vec::with_capacity(slots);
+        let mut dens: Vec<C::F> = Vec::with_capacity(slots);
+        let mut scratch: Vec<C::F> = Vec::with_capacity(slots);
+        for j in 0..windows {
+            // The table loads first, in a tight loop of their own: they are
+            // the cache misses, and this way many are in flight at once.
+            gathered.clear();
+            let row = &digits[j * slots..(j + 1) * slots];
+            let base = j * half;
+            for (slot, &d) in row.iter().enumerate() {
+                if d == 0 || state[slot] == State::Out {
+                    continue;
+                }
+                let entry = tables[slot & 1][base + d.unsigned_abs() as usize - 1];
+                gathered.push((slot as u32, entry, d < 0));
+            }
+            pending.clear();
+            dens.clear();
+            for (slot, entry, negative) in &gathered {
+                let slot = *slot as usize;
+                let (x, y) = C::F::unpack(entry);
+                let p = (x, y.negate_if(*negative));
+                if state[slot] == State::Infinity {
+                    acc[slot] = p;
+                    state[slot] = State::Point;
+                    continue;
+                }
+                let den = p.0 - acc[slot].0;
+                if den.is_zero() {
+                    // P = ±acc: doubling or cancellation. Not handled
+                    // here; aws-lc-rs decides.
+                    state[slot] = State::Out;
+                    continue;
+                }
+                pending.push((slot as u32, p));
+                dens.push(den);
+            }
+            if batch_invert(&mut dens, &mut scratch).is_none() {
+                // Every denominator was checked non-zero.
+                return accepted;
+            }
+            for ((slot, p), inv) in pending.iter().zip(&dens) {
+                let a = &mut acc[*slot as usize];
+                *a = add_with_inverse(a, p, inv);
+            }
+        }
+        // R = u1·G + u2·Q: one more addition per signature, of which only
+        // x is needed. u2 ≠ 0 (r, w ≠ 0), so the Q slot is never at
+        // infinity when it is exact; u1 = 0 leaves the G slot at infinity
+        // and R = u2·Q.
+        let mut finals: Vec<Final<C::F>> = Vec::with_capacity(live.len());
+        dens.clear();
+        for (k, &i) in live.iter().enumerate() {
+            let (g, q) = (2 * k, 2 * k + 1);
+            match (state[g], state[q]) {
+                (State::Out, _) | (_, State::Out) | (_, State::Infinity) => {}
+                (State::Infinity, State::Point) => finals.push((i, acc[q].0, None)),
+                (State::Point, State::Point) => {
+                    let den = acc[q].0 - acc[g].0;
+                    if den.is_zero() {
+                        // u1·G = ±u2·Q: R is a doubling or infinity.
+                        continue;
+                    }
+                    dens.push(den);
+                    finals.push((i, C::F::ZERO, Some((acc[g], acc[q]))));
+                }
+            }
+        }
+        if batch_invert(&mut dens, &mut scratch).is_none() {
+            return accepted;
+        }
+        let mut inverses = dens.iter();
+        for (i, x, sum) in &mut finals {
+            if let Some((p1, p2)) = sum {
+                let Some(inv) = inverses.next() else { return accepted };
+                let lambda = (p2.1 - p1.1) * *inv;
+                *x = lambda.square() - p1.0 - p2.0;
             }
             // x(R) < p < 2n, so x(R) mod n is x or x − n: reduce and compare.
-            let x = C::scalar_reduce(&C::field_bytes(&acc[i].0));
-            accepted[i] = x == r_values[i];
+            let xr = C::scalar_reduce(&C::field_bytes(x));
+            accepted[*i] = xr == r_values[*i];
         }
         accepted
     }

@@ -198,6 +198,19 @@ impl Fe {
         Fe(reduce([w0, w1, w2, w3, w4, w5, w6, w7]))
     }
 
+    /// `if negate { −self } else { self }`, without a branch (the sign of
+    /// a table digit is unpredictable).
+    #[inline(always)]
+    pub(crate) fn negate_if(self, negate: bool) -> Fe {
+        let mask = (negate as u64).wrapping_neg();
+        let n = -self;
+        let mut out = self.0;
+        for (o, m) in out.iter_mut().zip(n.0) {
+            *o ^= (*o ^ m) & mask;
+        }
+        Fe(out)
+    }
+
     /// self^(2^n).
     #[inline]
     fn sqn(&self, n: usize) -> Fe {
