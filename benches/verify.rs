@@ -136,7 +136,16 @@ fn min_times(reps: usize) {
         let items: Vec<(&[u8], &[u8])> =
             data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
         let reference = PreparedKey::new(alg, &key).unwrap();
+        let t = Instant::now();
         let fast = FastKey::new(alg, &key).unwrap();
+        let first = t.elapsed();
+        let t = Instant::now();
+        let _again = FastKey::new(alg, &key).unwrap();
+        println!(
+            "alg {alg}: first key {first:?} (with the shared G table), next key {:?}, {} KiB",
+            t.elapsed(),
+            fast.table_memory() / 1024
+        );
         let aws = min_of(&mut || {
             assert_eq!(items.iter().filter(|(d, s)| reference.verify(d, s).is_ok()).count(), N)
         });
@@ -158,6 +167,48 @@ fn min_times(reps: usize) {
     println!("alg 15: aws-lc-rs {aws:?}/sig, batch {f:?}/sig, {:.2}x", ratio(aws, f));
 }
 
+/// `VERIFY_TUNE=reps`: P-256 window and batch size, and the Ed25519 batch
+/// size, as minimum over `reps` runs of 1024 signatures.
+fn tune(reps: usize) {
+    use std::time::{Duration, Instant};
+    const N: usize = 1024;
+    let min_of = |f: &mut dyn FnMut()| -> Duration {
+        (0..reps)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
+            / N as u32
+    };
+    let (key, data, sigs) = ecdsa_set(13, N);
+    let items: Vec<(&[u8], &[u8])> =
+        data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
+    for window in [9, 10, 11, 12] {
+        let fast = FastKey::with_window(13, &key, window).unwrap();
+        for batch in [128, 256, 512, 1024] {
+            let t = min_of(&mut || {
+                assert!(fast.verify_batch_sized(&items, batch).iter().all(|&ok| ok))
+            });
+            println!("p256 window {window} batch {batch}: {t:?}/sig");
+        }
+    }
+    let pair = Ed25519KeyPair::generate().unwrap();
+    let data = messages(N);
+    let sigs: Vec<Vec<u8>> = data.iter().map(|d| pair.sign(d).as_ref().to_vec()).collect();
+    let items: Vec<(&[u8], &[u8])> =
+        data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
+    let fast = FastKey::new(15, pair.public_key().as_ref()).unwrap();
+    for batch in [64, 128, 256, 512, 1024] {
+        let t = min_of(&mut || {
+            assert!(fast.verify_batch_sized(&items, batch).iter().all(|&ok| ok))
+        });
+        println!("ed25519 batch {batch}: {t:?}/sig");
+    }
+}
+
 fn ratio(a: std::time::Duration, b: std::time::Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64()
 }
@@ -165,6 +216,10 @@ fn ratio(a: std::time::Duration, b: std::time::Duration) -> f64 {
 fn main() {
     if let Some(reps) = std::env::var("VERIFY_MIN").ok().and_then(|v| v.parse().ok()) {
         min_times(reps);
+        return;
+    }
+    if let Some(reps) = std::env::var("VERIFY_TUNE").ok().and_then(|v| v.parse().ok()) {
+        tune(reps);
         return;
     }
     benches();

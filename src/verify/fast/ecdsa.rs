@@ -265,7 +265,7 @@ curve!(P384, p384, p384::FieldElement, p384::U384, 14, 48, &aws_lc_rs::digest::S
 
 /// Window width in bits, chosen by `benches/verify.rs` (see the module doc
 /// of `verify::fast`).
-pub const DEFAULT_WINDOW: usize = 11;
+pub const DEFAULT_WINDOW: usize = 12;
 /// Smallest and largest window accepted by [`Table::build`].
 pub(crate) const WINDOWS: std::ops::RangeInclusive<usize> = 4..=14;
 
