@@ -160,6 +160,8 @@ pub(crate) trait Curve: 'static {
     type S: PrimeField;
     /// Octets of one coordinate, of r and of s.
     const BYTES: usize;
+    /// The default window (bits), which the shared G table uses.
+    const WINDOW: usize;
     /// The digest of the signed data (RFC 6605 §2: SHA-256 / SHA-384).
     fn digest() -> &'static aws_lc_rs::digest::Algorithm;
     /// The base point, affine.
@@ -175,12 +177,12 @@ pub(crate) trait Curve: 'static {
     fn field_bytes(f: &Self::F) -> Vec<u8>;
     /// A scalar as `BYTES` big-endian octets.
     fn scalar_bytes(s: &Self::S) -> Vec<u8>;
-    /// The shared table of G for the default window.
+    /// The shared table of G for the default window [`Curve::WINDOW`].
     fn generator_table() -> Arc<Table<Self::F>>;
 }
 
 macro_rules! curve {
-    ($name:ident, $krate:ident, $field:ty, $uint:ty, $alg:expr, $bytes:expr, $digest:expr) => {
+    ($name:ident, $krate:ident, $field:ty, $uint:ty, $alg:expr, $bytes:expr, $window:expr, $digest:expr) => {
         /// The curve for DNSSEC algorithm
         #[doc = stringify!($alg)]
         #[derive(Debug)]
@@ -199,6 +201,7 @@ macro_rules! curve {
             type F = $field;
             type S = $krate::Scalar;
             const BYTES: usize = $bytes;
+            const WINDOW: usize = $window;
             fn digest() -> &'static aws_lc_rs::digest::Algorithm {
                 $digest
             }
@@ -250,7 +253,7 @@ macro_rules! curve {
                         // The generator is on the curve and the default
                         // window is in range, so the build cannot fail.
                         #[allow(clippy::expect_used)]
-                        let table = Table::build(Self::generator(), DEFAULT_WINDOW, $bytes * 8)
+                        let table = Table::build(Self::generator(), $window, $bytes * 8)
                             .expect("the generator table builds");
                         Arc::new(table)
                     })
@@ -260,12 +263,15 @@ macro_rules! curve {
     };
 }
 
-curve!(P256, p256, Fe, p256::U256, 13, 32, &aws_lc_rs::digest::SHA256);
-curve!(P384, p384, p384::FieldElement, p384::U384, 14, 48, &aws_lc_rs::digest::SHA384);
+curve!(P256, p256, Fe, p256::U256, 13, 32, DEFAULT_WINDOW, &aws_lc_rs::digest::SHA256);
+curve!(P384, p384, p384::FieldElement, p384::U384, 14, 48, P384_WINDOW, &aws_lc_rs::digest::SHA384);
 
-/// Window width in bits, chosen by `benches/verify.rs` (see the module doc
-/// of `verify::fast`).
-pub const DEFAULT_WINDOW: usize = 12;
+/// P-256 window width in bits, chosen by `benches/verify.rs` (see the
+/// module doc of `verify::fast`).
+pub const DEFAULT_WINDOW: usize = 13;
+/// P-384 window width: one less than P-256's, as its table entries are
+/// half as large again (12 bits: 6.2 MiB per table).
+pub const P384_WINDOW: usize = 12;
 /// Smallest and largest window accepted by [`Table::build`].
 pub(crate) const WINDOWS: std::ops::RangeInclusive<usize> = 4..=14;
 
@@ -453,7 +459,7 @@ impl<C: Curve> EcdsaKey<C> {
     /// Decodes the key and builds its table; None for an invalid key.
     pub(crate) fn new(public_key: &[u8], window: usize) -> Option<EcdsaKey<C>> {
         let q = C::decode_key(public_key)?;
-        let g = if window == DEFAULT_WINDOW {
+        let g = if window == C::WINDOW {
             C::generator_table()
         } else {
             Arc::new(Table::build(C::generator(), window, C::BYTES * 8)?)

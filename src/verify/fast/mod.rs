@@ -65,10 +65,12 @@ use std::fmt;
 use ecdsa::{EcdsaKey, P256, P384};
 use ed25519::Ed25519Key;
 
-pub use ecdsa::DEFAULT_WINDOW;
+pub use ecdsa::{DEFAULT_WINDOW, P384_WINDOW};
 
-/// Signatures per batch (ECDSA inversions and Ed25519 batches).
-pub const BATCH: usize = 256;
+/// Signatures per ECDSA batch (one field inversion per window for all).
+pub const BATCH: usize = 512;
+/// Signatures per Ed25519 batch (one multiscalar multiplication).
+pub const ED25519_BATCH: usize = 1024;
 
 /// Which fast path a key takes; also the key of the per-path counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +105,8 @@ impl FastKey {
     /// with the default window. None when there is no fast path for the
     /// algorithm or the key does not qualify; use aws-lc-rs then.
     pub fn new(algorithm: u8, public_key: &[u8]) -> Option<FastKey> {
-        FastKey::with_window(algorithm, public_key, DEFAULT_WINDOW)
+        let window = if algorithm == 14 { P384_WINDOW } else { DEFAULT_WINDOW };
+        FastKey::with_window(algorithm, public_key, window)
     }
 
     /// As [`FastKey::new`] with an ECDSA window of `window` bits (4..=14;
@@ -136,11 +139,12 @@ impl FastKey {
         }
     }
 
-    /// Verifies (signed data, signature) pairs in batches of [`BATCH`].
-    /// `true`: valid. `false`: not accepted by the fast path; re-verify with
-    /// aws-lc-rs before calling it invalid.
+    /// Verifies (signed data, signature) pairs in batches of [`BATCH`]
+    /// (Ed25519: [`ED25519_BATCH`]). `true`: valid. `false`: not accepted by
+    /// the fast path; re-verify with aws-lc-rs before calling it invalid.
     pub fn verify_batch(&self, items: &[(&[u8], &[u8])]) -> Vec<bool> {
-        self.verify_batch_sized(items, BATCH)
+        let batch = if self.path() == FastPath::Ed25519Batch { ED25519_BATCH } else { BATCH };
+        self.verify_batch_sized(items, batch)
     }
 
     /// As [`FastKey::verify_batch`] with another batch size (for tuning).

@@ -173,3 +173,46 @@ fn p256_field_constants() {
     assert_eq!(minus_one.square(), Fe::ONE);
     assert_eq!(minus_one * minus_one, Fe::ONE);
 }
+
+/// Rough cost of the operations (`cargo test --release --lib p256_field_speed
+/// -- --ignored --nocapture`): a dependent chain and four independent ones.
+#[test]
+#[ignore]
+fn p256_field_speed() {
+    use std::hint::black_box;
+    use std::time::Instant;
+    const N: u32 = 2_000_000;
+    let mut bytes = [0x5au8; 32];
+    bytes[0] = 0x12;
+    let a = ours(&bytes);
+    let mut x = a;
+    let t = Instant::now();
+    for _ in 0..N {
+        x = black_box(x * a);
+    }
+    println!("mul, dependent: {:?}", t.elapsed() / N);
+    let t = Instant::now();
+    for _ in 0..N {
+        x = black_box(x.square());
+    }
+    println!("square, dependent: {:?}", t.elapsed() / N);
+    let mut y = [a, a.double(), a.square(), -a];
+    let t = Instant::now();
+    for _ in 0..N / 4 {
+        y = black_box([y[0] * a, y[1] * a, y[2] * a, y[3] * a]);
+    }
+    println!("mul, 4 independent: {:?}", t.elapsed() / N);
+    let t = Instant::now();
+    for _ in 0..N {
+        x = black_box(x - a);
+    }
+    println!("sub, dependent: {:?}", t.elapsed() / N);
+    let r = reference(&bytes);
+    let mut z = r;
+    let t = Instant::now();
+    for _ in 0..N {
+        z = black_box(z * r);
+    }
+    println!("p256 crate mul, dependent: {:?}", t.elapsed() / N);
+    black_box((x, y, z));
+}
