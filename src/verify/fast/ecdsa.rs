@@ -11,9 +11,15 @@
 //! table: for window j and digit m in 1..=2^(w−1), `m·2^(w·j)·P` in affine
 //! form. Scalars are recoded into signed digits in [−2^(w−1), 2^(w−1)], so
 //! u·P is the sum of one table point (or its negative) per window: no
-//! doublings at all. A batch of signatures walks the windows together, and
-//! every affine addition of one step shares one field inversion (Montgomery's
-//! trick); the s⁻¹ mod n inversions are batched the same way.
+//! doublings at all. Each signature has two accumulators, one for u1·G and
+//! one for u2·Q; a batch of signatures walks the windows together, and all
+//! affine additions of one window (both accumulators of every signature)
+//! share one field inversion (Montgomery's trick). The table points of a
+//! window are loaded in a loop of their own before the arithmetic, so that
+//! many cache misses are in flight at once. A last addition gives
+//! R = u1·G + u2·Q, of which only x is computed. The s⁻¹ mod n inversions
+//! are batched the same way. P-256 uses our own inlinable field element
+//! ([`super::p256field`]); P-384 the `p384` crate's.
 //!
 //! # Exactness
 //! The affine chord formula computes P1 + P2 exactly whenever x1 ≠ x2. When
@@ -24,10 +30,20 @@
 //! never by coordinates; an accumulator that would become the identity
 //! passes through the x1 = x2 case and is routed away as above.
 //!
+//! Within one accumulator (one base P of prime order n) x1 = x2 is not
+//! expected for any honest signature: before window j the accumulator is
+//! a·P with |a| about 2^(w·j−1) at most, the next point ±d·2^(w·j)·P, and
+//! a ∓ d·2^(w·j) is a non-zero integer below n in absolute value except
+//! possibly in the last window. It is checked regardless. The final
+//! addition u1·G + u2·Q is exceptional when u1·G = ±u2·Q (R = 2·u1·G or
+//! R = ∞); both are refused (`p256_final_doubling_is_refused_not_accepted`
+//! constructs valid signatures of the first kind). u1 = 0 leaves the G
+//! accumulator at infinity and R = u2·Q; u2 = r·s⁻¹ is never 0.
+//!
 //! # Limitations
 //! Variable time in the signature values (verification handles public data
-//! only). Table memory per point: windows · 2^(w−1) · 2 coordinates (about
-//! 1.5 MiB for P-256 at w = 11).
+//! only). Table memory per point: windows · 2^(w−1) entries (P-256: 64
+//! octets each, 5 MiB at w = 13; P-384: 96 octets, 6.2 MiB at w = 12).
 
 use std::ops::{Add, Mul, Neg, Sub};
 use std::sync::{Arc, OnceLock};
