@@ -11,9 +11,15 @@
 //! table: for window j and digit m in 1..=2^(w−1), `m·2^(w·j)·P` in affine
 //! form. Scalars are recoded into signed digits in [−2^(w−1), 2^(w−1)], so
 //! u·P is the sum of one table point (or its negative) per window: no
-//! doublings at all. A batch of signatures walks the windows together, and
-//! every affine addition of one step shares one field inversion (Montgomery's
-//! trick); the s⁻¹ mod n inversions are batched the same way.
+//! doublings at all. Each signature has two accumulators, one for u1·G and
+//! one for u2·Q; a batch of signatures walks the windows together, and all
+//! affine additions of one window (both accumulators of every signature)
+//! share one field inversion (Montgomery's trick). The table points of a
+//! window are loaded in a loop of their own before the arithmetic, so that
+//! many cache misses are in flight at once. A last addition gives
+//! R = u1·G + u2·Q, of which only x is computed. The s⁻¹ mod n inversions
+//! are batched the same way. P-256 uses our own inlinable field element
+//! ([`super::p256field`]); P-384 the `p384` crate's.
 //!
 //! # Exactness
 //! The affine chord formula computes P1 + P2 exactly whenever x1 ≠ x2. When
@@ -24,25 +30,154 @@
 //! never by coordinates; an accumulator that would become the identity
 //! passes through the x1 = x2 case and is routed away as above.
 //!
+//! Within one accumulator (one base P of prime order n) x1 = x2 is not
+//! expected for any honest signature: before window j the accumulator is
+//! a·P with |a| about 2^(w·j−1) at most, the next point ±d·2^(w·j)·P, and
+//! a ∓ d·2^(w·j) is a non-zero integer below n in absolute value except
+//! possibly in the last window. It is checked regardless. The final
+//! addition u1·G + u2·Q is exceptional when u1·G = ±u2·Q (R = 2·u1·G or
+//! R = ∞); both are refused (`p256_final_doubling_is_refused_not_accepted`
+//! constructs valid signatures of the first kind). u1 = 0 leaves the G
+//! accumulator at infinity and R = u2·Q; u2 = r·s⁻¹ is never 0.
+//!
 //! # Limitations
 //! Variable time in the signature values (verification handles public data
-//! only). Table memory per point: windows · 2^(w−1) · 2 coordinates (about
-//! 1.5 MiB for P-256 at w = 11).
+//! only). Table memory per point: windows · 2^(w−1) entries (P-256: 64
+//! octets each, 5 MiB at w = 13; P-384: 96 octets, 6.2 MiB at w = 12).
 
+use std::ops::{Add, Mul, Neg, Sub};
 use std::sync::{Arc, OnceLock};
 
 use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 
+use super::p256field::Fe;
+
+/// GF(p) as the batch verifier uses it: exact arithmetic on canonical
+/// elements, variable time.
+pub(crate) trait FieldOps:
+    Copy + PartialEq + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
+{
+    const ZERO: Self;
+    const ONE: Self;
+    fn square(&self) -> Self;
+    fn double(&self) -> Self;
+    /// None for zero.
+    fn invert(&self) -> Option<Self>;
+    fn is_zero(&self) -> bool;
+    /// A big-endian integer of the curve's size; None unless below p.
+    fn from_be(bytes: &[u8]) -> Option<Self>;
+    /// The canonical big-endian encoding.
+    fn to_be(&self) -> Vec<u8>;
+    /// `if negate { −self } else { self }`.
+    #[inline(always)]
+    fn negate_if(self, negate: bool) -> Self {
+        if negate {
+            -self
+        } else {
+            self
+        }
+    }
+    /// An affine point as stored in a [`Table`] (P-256: one cache line).
+    type Entry: Copy + Send + Sync + std::fmt::Debug;
+    fn pack(point: Affine<Self>) -> Self::Entry;
+    fn unpack(entry: &Self::Entry) -> Affine<Self>;
+}
+
+/// A P-256 table entry, aligned so that one point is one 64-octet cache
+/// line (the table loads are the verifier's cache misses).
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+pub(crate) struct Line64(Fe, Fe);
+
+impl FieldOps for p384::FieldElement {
+    const ZERO: Self = p384::FieldElement::ZERO;
+    const ONE: Self = p384::FieldElement::ONE;
+    #[inline]
+    fn square(&self) -> Self {
+        Field::square(self)
+    }
+    #[inline]
+    fn double(&self) -> Self {
+        Field::double(self)
+    }
+    #[inline]
+    fn invert(&self) -> Option<Self> {
+        Field::invert(self).into()
+    }
+    #[inline]
+    fn is_zero(&self) -> bool {
+        Field::is_zero(self).into()
+    }
+    fn from_be(bytes: &[u8]) -> Option<Self> {
+        let bytes: [u8; 48] = bytes.try_into().ok()?;
+        Self::from_repr(bytes.into()).into()
+    }
+    fn to_be(&self) -> Vec<u8> {
+        self.to_repr().to_vec()
+    }
+    type Entry = Affine<Self>;
+    #[inline(always)]
+    fn pack(point: Affine<Self>) -> Self::Entry {
+        point
+    }
+    #[inline(always)]
+    fn unpack(entry: &Self::Entry) -> Affine<Self> {
+        *entry
+    }
+}
+
+impl FieldOps for Fe {
+    const ZERO: Self = Fe::ZERO;
+    const ONE: Self = Fe::ONE;
+    #[inline(always)]
+    fn square(&self) -> Self {
+        Fe::square(self)
+    }
+    #[inline(always)]
+    fn double(&self) -> Self {
+        Fe::double(self)
+    }
+    #[inline]
+    fn invert(&self) -> Option<Self> {
+        Fe::invert(self)
+    }
+    #[inline(always)]
+    fn is_zero(&self) -> bool {
+        Fe::is_zero(self)
+    }
+    fn from_be(bytes: &[u8]) -> Option<Self> {
+        Fe::from_bytes(bytes.try_into().ok()?)
+    }
+    fn to_be(&self) -> Vec<u8> {
+        self.to_bytes().to_vec()
+    }
+    #[inline(always)]
+    fn negate_if(self, negate: bool) -> Self {
+        Fe::negate_if(self, negate)
+    }
+    type Entry = Line64;
+    #[inline(always)]
+    fn pack(point: Affine<Self>) -> Self::Entry {
+        Line64(point.0, point.1)
+    }
+    #[inline(always)]
+    fn unpack(entry: &Self::Entry) -> Affine<Self> {
+        (entry.0, entry.1)
+    }
+}
+
 /// The operations the batch verifier needs from a curve crate.
 pub(crate) trait Curve: 'static {
-    /// GF(p), Montgomery form in the curve crate.
-    type F: PrimeField;
+    /// GF(p): our own [`Fe`] for P-256, the `p384` crate's for P-384.
+    type F: FieldOps;
     /// GF(n).
     type S: PrimeField;
     /// Octets of one coordinate, of r and of s.
     const BYTES: usize;
+    /// The default window (bits), which the shared G table uses.
+    const WINDOW: usize;
     /// The digest of the signed data (RFC 6605 §2: SHA-256 / SHA-384).
     fn digest() -> &'static aws_lc_rs::digest::Algorithm;
     /// The base point, affine.
@@ -58,12 +193,12 @@ pub(crate) trait Curve: 'static {
     fn field_bytes(f: &Self::F) -> Vec<u8>;
     /// A scalar as `BYTES` big-endian octets.
     fn scalar_bytes(s: &Self::S) -> Vec<u8>;
-    /// The shared table of G for the default window.
+    /// The shared table of G for the default window [`Curve::WINDOW`].
     fn generator_table() -> Arc<Table<Self::F>>;
 }
 
 macro_rules! curve {
-    ($name:ident, $krate:ident, $uint:ty, $alg:expr, $bytes:expr, $digest:expr) => {
+    ($name:ident, $krate:ident, $field:ty, $uint:ty, $alg:expr, $bytes:expr, $window:expr, $digest:expr) => {
         /// The curve for DNSSEC algorithm
         #[doc = stringify!($alg)]
         #[derive(Debug)]
@@ -79,9 +214,10 @@ macro_rules! curve {
         }
 
         impl Curve for $name {
-            type F = $krate::FieldElement;
+            type F = $field;
             type S = $krate::Scalar;
             const BYTES: usize = $bytes;
+            const WINDOW: usize = $window;
             fn digest() -> &'static aws_lc_rs::digest::Algorithm {
                 $digest
             }
@@ -90,8 +226,8 @@ macro_rules! curve {
                 // The generator is a finite point with canonical coordinates.
                 #[allow(clippy::expect_used)]
                 let coords = (
-                    Self::F::from_repr(*encoded.x().expect("finite point")).unwrap(),
-                    Self::F::from_repr(*encoded.y().expect("finite point")).unwrap(),
+                    Self::F::from_be(encoded.x().expect("finite point")).expect("below p"),
+                    Self::F::from_be(encoded.y().expect("finite point")).expect("below p"),
                 );
                 coords
             }
@@ -109,9 +245,7 @@ macro_rules! curve {
                 let point: Option<$krate::AffinePoint> =
                     $krate::AffinePoint::from_encoded_point(&encoded).into();
                 point?;
-                let fx: Option<Self::F> = Self::F::from_repr($name::bytes(x)).into();
-                let fy: Option<Self::F> = Self::F::from_repr($name::bytes(y)).into();
-                Some((fx?, fy?))
+                Some((Self::F::from_be(x)?, Self::F::from_be(y)?))
             }
             fn scalar_canonical(bytes: &[u8]) -> Option<Self::S> {
                 if bytes.len() != $bytes {
@@ -123,19 +257,19 @@ macro_rules! curve {
                 <Self::S as Reduce<$uint>>::reduce_bytes(&$name::bytes(bytes))
             }
             fn field_bytes(f: &Self::F) -> Vec<u8> {
-                f.to_repr().to_vec()
+                f.to_be()
             }
             fn scalar_bytes(s: &Self::S) -> Vec<u8> {
                 s.to_repr().to_vec()
             }
             fn generator_table() -> Arc<Table<Self::F>> {
-                static TABLE: OnceLock<Arc<Table<$krate::FieldElement>>> = OnceLock::new();
+                static TABLE: OnceLock<Arc<Table<$field>>> = OnceLock::new();
                 TABLE
                     .get_or_init(|| {
                         // The generator is on the curve and the default
                         // window is in range, so the build cannot fail.
                         #[allow(clippy::expect_used)]
-                        let table = Table::build(Self::generator(), DEFAULT_WINDOW, $bytes * 8)
+                        let table = Table::build(Self::generator(), $window, $bytes * 8)
                             .expect("the generator table builds");
                         Arc::new(table)
                     })
@@ -145,59 +279,75 @@ macro_rules! curve {
     };
 }
 
-curve!(P256, p256, p256::U256, 13, 32, &aws_lc_rs::digest::SHA256);
-curve!(P384, p384, p384::U384, 14, 48, &aws_lc_rs::digest::SHA384);
+curve!(P256, p256, Fe, p256::U256, 13, 32, DEFAULT_WINDOW, &aws_lc_rs::digest::SHA256);
+curve!(P384, p384, p384::FieldElement, p384::U384, 14, 48, P384_WINDOW, &aws_lc_rs::digest::SHA384);
 
-/// Window width in bits, chosen by `benches/verify.rs` (see the module doc
-/// of `verify::fast`).
-pub const DEFAULT_WINDOW: usize = 11;
+/// P-256 window width in bits, chosen by `benches/verify.rs` (see the
+/// module doc of `verify::fast`).
+pub const DEFAULT_WINDOW: usize = 13;
+/// P-384 window width: one less than P-256's, as its table entries are
+/// half as large again (12 bits: 6.2 MiB per table).
+pub const P384_WINDOW: usize = 12;
 /// Smallest and largest window accepted by [`Table::build`].
 pub(crate) const WINDOWS: std::ops::RangeInclusive<usize> = 4..=14;
 
 /// An affine point: (x, y).
-type Affine<F> = (F, F);
+pub(crate) type Affine<F> = (F, F);
 
 /// A fixed-base table: `points[j * half + m - 1] = m · 2^(w·j) · P` for
 /// m in 1..=half, half = 2^(w−1).
 #[derive(Debug)]
-pub(crate) struct Table<F> {
+pub(crate) struct Table<F: FieldOps> {
     window: usize,
     windows: usize,
     half: usize,
-    points: Vec<Affine<F>>,
+    points: Vec<F::Entry>,
 }
 
 /// The curves' a = −3 (both P-256 and P-384).
-fn three<F: Field>() -> F {
+fn three<F: FieldOps>() -> F {
     F::ONE.double() + F::ONE
 }
 
 /// 2·P in affine form; None if y = 0 (impossible on a prime-order curve,
 /// checked anyway).
-fn double<F: Field>(p: &Affine<F>) -> Option<Affine<F>> {
-    let (x, y) = p;
-    let inv: Option<F> = y.double().invert().into();
+fn double<F: FieldOps>(p: &Affine<F>) -> Option<Affine<F>> {
+    let (x, y) = *p;
+    let inv = y.double().invert();
     // RFC 6090 §3 / SEC 1 §2.2.1: λ = (3x² + a) / 2y with a = −3.
     let lambda = (x.square() - F::ONE) * three::<F>() * inv?;
     let x3 = lambda.square() - x.double();
-    let y3 = lambda * (*x - x3) - y;
+    let y3 = lambda * (x - x3) - y;
     Some((x3, y3))
 }
 
 /// Replaces each element by its inverse with one field inversion
 /// (Montgomery's trick). None if any element is zero.
-fn batch_invert<F: Field>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> {
+#[inline]
+fn batch_invert<F: FieldOps>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> {
+    batch_invert_with(values, scratch, F::ONE, |x| x.invert())
+}
+
+/// [`batch_invert`] for any multiplicative group with its `one` and
+/// `invert` (also the scalars mod n).
+#[inline]
+fn batch_invert_with<T: Copy + Mul<Output = T>>(
+    values: &mut [T],
+    scratch: &mut Vec<T>,
+    one: T,
+    invert: impl Fn(&T) -> Option<T>,
+) -> Option<()> {
     scratch.clear();
-    let mut acc = F::ONE;
+    let mut acc = one;
     for v in values.iter() {
-        acc *= v;
+        acc = acc * *v;
         scratch.push(acc);
     }
-    let mut inv: F = Option::from(acc.invert())?;
+    let mut inv = invert(&acc)?;
     for i in (1..values.len()).rev() {
         let vi = values[i];
         values[i] = inv * scratch[i - 1];
-        inv *= vi;
+        inv = inv * vi;
     }
     if let Some(first) = values.first_mut() {
         *first = inv;
@@ -205,7 +355,7 @@ fn batch_invert<F: Field>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> 
     Some(())
 }
 
-impl<F: Field> Table<F> {
+impl<F: FieldOps> Table<F> {
     /// Builds the table of `base` for scalars of `bits` bits. None if the
     /// window is out of range or an exceptional case shows up (it cannot
     /// for a point of prime order n > 2^(w−1); checked, not assumed).
@@ -250,32 +400,22 @@ impl<F: Field> Table<F> {
         let mut points = Vec::with_capacity(windows * half);
         for j in 0..windows {
             for column in &columns {
-                points.push(column[j]);
+                points.push(F::pack(column[j]));
             }
         }
         Some(Table { window, windows, half, points })
     }
 
-    fn get(&self, window_index: usize, digit: i16) -> Affine<F> {
-        let m = digit.unsigned_abs() as usize;
-        let (x, y) = self.points[window_index * self.half + m - 1];
-        if digit < 0 {
-            (x, -y)
-        } else {
-            (x, y)
-        }
-    }
-
     /// Bytes of memory held by the points.
     pub(crate) fn memory(&self) -> usize {
-        self.points.len() * std::mem::size_of::<Affine<F>>()
+        self.points.len() * std::mem::size_of::<F::Entry>()
     }
 }
 
 /// P1 + P2 given inv = 1 / (x2 − x1).
 #[inline]
-fn add_with_inverse<F: Field>(p1: &Affine<F>, p2: &Affine<F>, inv: &F) -> Affine<F> {
-    let lambda = (p2.1 - p1.1) * inv;
+fn add_with_inverse<F: FieldOps>(p1: &Affine<F>, p2: &Affine<F>, inv: &F) -> Affine<F> {
+    let lambda = (p2.1 - p1.1) * *inv;
     let x3 = lambda.square() - p1.0 - p2.0;
     let y3 = lambda * (p1.0 - x3) - p1.1;
     (x3, y3)
@@ -316,10 +456,14 @@ pub(crate) struct EcdsaKey<C: Curve> {
     q: Table<C::F>,
 }
 
-/// Where one signature of a batch stands.
+/// The final addition of one signature: its index, x(R) when R needs no
+/// addition (u1 = 0), else the two accumulators to add.
+type Final<F> = (usize, F, Option<(Affine<F>, Affine<F>)>);
+
+/// Where one accumulator of a batch stands.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
-    /// Rejected before the point arithmetic, or by an exceptional case.
+    /// Refused by an exceptional case (the signature goes to aws-lc-rs).
     Out,
     /// The accumulator is still the point at infinity.
     Infinity,
@@ -331,7 +475,7 @@ impl<C: Curve> EcdsaKey<C> {
     /// Decodes the key and builds its table; None for an invalid key.
     pub(crate) fn new(public_key: &[u8], window: usize) -> Option<EcdsaKey<C>> {
         let q = C::decode_key(public_key)?;
-        let g = if window == DEFAULT_WINDOW {
+        let g = if window == C::WINDOW {
             C::generator_table()
         } else {
             Arc::new(Table::build(C::generator(), window, C::BYTES * 8)?)
@@ -350,8 +494,8 @@ impl<C: Curve> EcdsaKey<C> {
         let n = items.len();
         let windows = self.q.windows;
         let window = self.q.window;
+        let half = self.q.half;
         let mut accepted = vec![false; n];
-        let mut state = vec![State::Out; n];
         let mut r_values: Vec<C::S> = vec![C::S::ZERO; n];
         let mut e_values: Vec<C::S> = vec![C::S::ZERO; n];
         let mut s_inverses: Vec<C::S> = Vec::with_capacity(n);
@@ -374,66 +518,119 @@ impl<C: Curve> EcdsaKey<C> {
             r_values[i] = r;
             s_inverses.push(s);
             live.push(i);
-            state[i] = State::Infinity;
         }
         let mut scalar_scratch = Vec::with_capacity(live.len());
-        if batch_invert(&mut s_inverses, &mut scalar_scratch).is_none() {
+        let invert_scalar = |x: &C::S| -> Option<C::S> { x.invert().into() };
+        if batch_invert_with(&mut s_inverses, &mut scalar_scratch, C::S::ONE, invert_scalar)
+            .is_none()
+        {
             // No s is zero, so this cannot happen; reject everything if it does.
             return accepted;
         }
-        let mut digits1 = vec![0i16; n * windows];
-        let mut digits2 = vec![0i16; n * windows];
-        for (&i, w) in live.iter().zip(&s_inverses) {
+        // Two accumulators per live signature: slot 2k sums u1·G, slot
+        // 2k + 1 sums u2·Q (k the signature's position in `live`), so both
+        // additions of a window share one inversion. Digits are stored
+        // window-major: digits[j][slot].
+        let slots = 2 * live.len();
+        let mut digits = vec![0i16; windows * slots];
+        let mut recoded = vec![0i16; windows];
+        for (k, (&i, w)) in live.iter().zip(&s_inverses).enumerate() {
             let u1 = e_values[i] * w;
             let u2 = r_values[i] * w;
-            recode(&C::scalar_bytes(&u1), window, &mut digits1[i * windows..(i + 1) * windows]);
-            recode(&C::scalar_bytes(&u2), window, &mut digits2[i * windows..(i + 1) * windows]);
-        }
-        let mut acc: Vec<Affine<C::F>> = vec![(C::F::ZERO, C::F::ZERO); n];
-        let mut pending: Vec<(usize, Affine<C::F>)> = Vec::with_capacity(n);
-        let mut dens: Vec<C::F> = Vec::with_capacity(n);
-        let mut scratch: Vec<C::F> = Vec::with_capacity(n);
-        for j in 0..windows {
-            for (table, digits) in [(&*self.g, &digits1), (&self.q, &digits2)] {
-                pending.clear();
-                dens.clear();
-                for &i in &live {
-                    let d = digits[i * windows + j];
-                    if d == 0 || state[i] == State::Out {
-                        continue;
-                    }
-                    let p = table.get(j, d);
-                    if state[i] == State::Infinity {
-                        acc[i] = p;
-                        state[i] = State::Point;
-                        continue;
-                    }
-                    let den = p.0 - acc[i].0;
-                    if bool::from(den.is_zero()) {
-                        // P = ±acc: doubling or cancellation. Not handled
-                        // here; aws-lc-rs decides.
-                        state[i] = State::Out;
-                        continue;
-                    }
-                    pending.push((i, p));
-                    dens.push(den);
-                }
-                if batch_invert(&mut dens, &mut scratch).is_none() {
-                    // Every denominator was checked non-zero.
-                    return accepted;
-                }
-                for ((i, p), inv) in pending.iter().zip(&dens) {
-                    acc[*i] = add_with_inverse(&acc[*i], p, inv);
+            for (slot, u) in [(2 * k, u1), (2 * k + 1, u2)] {
+                recode(&C::scalar_bytes(&u), window, &mut recoded);
+                for (j, d) in recoded.iter().enumerate() {
+                    digits[j * slots + slot] = *d;
                 }
             }
         }
-        for &i in &live {
-            if state[i] != State::Point {
-                continue;
+        let tables = [&self.g.points, &self.q.points];
+        let mut state = vec![State::Infinity; slots];
+        let mut acc: Vec<Affine<C::F>> = vec![(C::F::ZERO, C::F::ZERO); slots];
+        // (slot, table point, negate) for this window, then the pending
+        // additions with their denominators.
+        let mut gathered: Vec<(u32, <C::F as FieldOps>::Entry, bool)> = Vec::with_capacity(slots);
+        let mut pending: Vec<(u32, Affine<C::F>)> = Vec::with_capacity(slots);
+        let mut dens: Vec<C::F> = Vec::with_capacity(slots);
+        let mut scratch: Vec<C::F> = Vec::with_capacity(slots);
+        for j in 0..windows {
+            // The table loads first, in a tight loop of their own: they are
+            // the cache misses, and this way many are in flight at once.
+            gathered.clear();
+            let row = &digits[j * slots..(j + 1) * slots];
+            let base = j * half;
+            for (slot, &d) in row.iter().enumerate() {
+                if d == 0 || state[slot] == State::Out {
+                    continue;
+                }
+                let entry = tables[slot & 1][base + d.unsigned_abs() as usize - 1];
+                gathered.push((slot as u32, entry, d < 0));
+            }
+            pending.clear();
+            dens.clear();
+            for (slot, entry, negative) in &gathered {
+                let slot = *slot as usize;
+                let (x, y) = C::F::unpack(entry);
+                let p = (x, y.negate_if(*negative));
+                if state[slot] == State::Infinity {
+                    acc[slot] = p;
+                    state[slot] = State::Point;
+                    continue;
+                }
+                let den = p.0 - acc[slot].0;
+                if den.is_zero() {
+                    // P = ±acc: doubling or cancellation. Not handled
+                    // here; aws-lc-rs decides.
+                    state[slot] = State::Out;
+                    continue;
+                }
+                pending.push((slot as u32, p));
+                dens.push(den);
+            }
+            if batch_invert(&mut dens, &mut scratch).is_none() {
+                // Every denominator was checked non-zero.
+                return accepted;
+            }
+            for ((slot, p), inv) in pending.iter().zip(&dens) {
+                let a = &mut acc[*slot as usize];
+                *a = add_with_inverse(a, p, inv);
+            }
+        }
+        // R = u1·G + u2·Q: one more addition per signature, of which only
+        // x is needed. u2 ≠ 0 (r, w ≠ 0), so the Q slot is never at
+        // infinity when it is exact; u1 = 0 leaves the G slot at infinity
+        // and R = u2·Q.
+        let mut finals: Vec<Final<C::F>> = Vec::with_capacity(live.len());
+        dens.clear();
+        for (k, &i) in live.iter().enumerate() {
+            let (g, q) = (2 * k, 2 * k + 1);
+            match (state[g], state[q]) {
+                (State::Out, _) | (_, State::Out) | (_, State::Infinity) => {}
+                (State::Infinity, State::Point) => finals.push((i, acc[q].0, None)),
+                (State::Point, State::Point) => {
+                    let den = acc[q].0 - acc[g].0;
+                    if den.is_zero() {
+                        // u1·G = ±u2·Q: R is a doubling or infinity.
+                        continue;
+                    }
+                    dens.push(den);
+                    finals.push((i, C::F::ZERO, Some((acc[g], acc[q]))));
+                }
+            }
+        }
+        if batch_invert(&mut dens, &mut scratch).is_none() {
+            return accepted;
+        }
+        let mut inverses = dens.iter();
+        for (i, x, sum) in &mut finals {
+            if let Some((p1, p2)) = sum {
+                let Some(inv) = inverses.next() else { return accepted };
+                let lambda = (p2.1 - p1.1) * *inv;
+                *x = lambda.square() - p1.0 - p2.0;
             }
             // x(R) < p < 2n, so x(R) mod n is x or x − n: reduce and compare.
-            let x = C::scalar_reduce(&C::field_bytes(&acc[i].0));
-            accepted[i] = x == r_values[i];
+            let xr = C::scalar_reduce(&C::field_bytes(x));
+            accepted[*i] = xr == r_values[*i];
         }
         accepted
     }

@@ -1,34 +1,69 @@
-//! Ed25519 batch verification through `ed25519-dalek`.
+//! Ed25519 batch verification under one public key.
 //!
 //! # Background
-//! `ed25519_dalek::verify_batch` checks Σ zᵢ·(sᵢ·B − Rᵢ − kᵢ·A) = 0 for
-//! 128-bit weights zᵢ derived from a transcript of the batch. aws-lc-rs
-//! (RFC 8032 §5.1.7) checks each signature alone, cofactorless: it recomputes
-//! R' = s·B − k·A and compares its encoding with the R octets.
+//! aws-lc-rs (RFC 8032 §5.1.7) checks each signature alone, cofactorless:
+//! it recomputes R' = s·B − h·A, h = SHA-512(R | A | M) mod L, and compares
+//! its encoding with the R octets. Batch verification (as
+//! `ed25519_dalek::verify_batch`) checks one random linear combination of
+//! the n equations instead: Σ zᵢ·(Rᵢ + hᵢ·A − sᵢ·B) = 0 for random 128-bit
+//! weights zᵢ. dalek's function takes a key per signature, so its
+//! multiscalar multiplication has 2n + 1 points. In a zone every signature
+//! is under the same key A, so the A terms merge:
+//!
+//!   −(Σ zᵢsᵢ)·B + (Σ zᵢhᵢ)·A + Σ zᵢ·Rᵢ = 0,
+//!
+//! n + 2 points, about half of dalek's work
+//! (`EdwardsPoint::vartime_multiscalar_mul`: Straus for small n, Pippenger
+//! for large). The zᵢ come from the system CSPRNG (aws-lc-rs `SystemRandom`),
+//! fresh for every batch, so nobody can choose signatures against them
+//! (dalek derives them from a transcript of the batch). The check is
+//! cofactorless, as dalek's: the sum must be the identity itself, not only
+//! after multiplication by 8.
+//!
+//! A batch that fails is split in halves, down to single signatures; a
+//! single signature is checked with z = 1, i.e. R = s·B − h·A exactly, which
+//! is the RFC 8032 cofactorless equation itself.
 //!
 //! # Exactness (and where it is not)
-//! Before a signature joins a batch it must pass checks that make the two
-//! equations agree whenever every point lies in the prime-order subgroup:
-//! the key A is canonically encoded and torsion-free (checked once per key);
-//! s < L; R is canonically encoded (y < p, re-encoding gives the same
-//! octets) and not of small order. Then a batch that holds means, except
-//! with probability about 2⁻¹²⁸, that every sᵢ·B − Rᵢ − kᵢ·A has no
-//! prime-order part. What these checks do *not* exclude is an R = R' + T
-//! with T a non-zero 8-torsion point: aws-lc-rs rejects it, and the batch
-//! accepts it for the transcripts whose zᵢ kill T (half of them when T has
-//! order 2). Such a signature cannot come from an RFC 8032 signer (R = r·B
-//! has no torsion part); only someone who holds the private key and crafts
-//! R on purpose can make one. Excluding it exactly costs a multiplication
-//! of each R by L, about one verification, which would cancel the gain. The
-//! canary sample re-verifies fast-accepted signatures with aws-lc-rs.
+//! Before a signature joins a batch it must pass the checks dalek's batch
+//! makes and more: the key A is canonically encoded and torsion-free
+//! (checked once per key); s < L; R is canonically encoded (y < p), decodes
+//! to a curve point and is not of small order. Then a batch that holds means,
+//! except with probability about 2⁻¹²⁷ over the zᵢ, that every
+//! Rᵢ + hᵢ·A − sᵢ·B has no prime-order part. What these checks do *not*
+//! exclude is an R = R' + T with T a non-zero 8-torsion point: aws-lc-rs
+//! rejects it, and a batch of several signatures accepts it when the zᵢ kill
+//! T (probability 1/2 when T has order 2, since the zᵢ are random and
+//! unknown to the signer). Such a signature cannot come from an RFC 8032
+//! signer (R = r·B has no torsion part); only someone who holds the private
+//! key and crafts R on purpose can make one. Excluding it exactly costs a
+//! multiplication of each R by L, about one verification, which would cancel
+//! the gain; the caller uses Ed25519 batches only for signatures it has just
+//! made itself. The canary sample re-verifies fast-accepted signatures with
+//! aws-lc-rs.
 
-use curve25519_dalek::edwards::CompressedEdwardsY;
-use ed25519_dalek::{Signature, VerifyingKey};
+use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+use curve25519_dalek::Scalar;
 
 /// A verifying key eligible for batches.
 #[derive(Debug)]
 pub(crate) struct Ed25519Key {
-    key: VerifyingKey,
+    /// The encoded key (for h = SHA-512(R | A | M)).
+    encoded: [u8; 32],
+    /// The key A as a point.
+    point: EdwardsPoint,
+}
+
+/// One signature ready for the batch equation.
+struct Prepared {
+    /// Its position in the caller's items.
+    index: usize,
+    r: EdwardsPoint,
+    s: Scalar,
+    /// h = SHA-512(R | A | M) mod L.
+    h: Scalar,
 }
 
 /// 2^255 − 19, little-endian.
@@ -84,8 +119,8 @@ fn canonical_y(encoded: &[u8; 32]) -> bool {
 
 impl Ed25519Key {
     /// None for a key that does not qualify for batches (non-canonical,
-    /// not on the curve, of small order or with a torsion component): such keys are
-    /// verified by aws-lc-rs alone.
+    /// not on the curve, of small order or with a torsion component): such
+    /// keys are verified by aws-lc-rs alone.
     pub(crate) fn new(public_key: &[u8]) -> Option<Ed25519Key> {
         let bytes: [u8; 32] = public_key.try_into().ok()?;
         if !canonical_y(&bytes) {
@@ -95,20 +130,18 @@ impl Ed25519Key {
         if point.compress().0 != bytes || point.is_small_order() || !point.is_torsion_free() {
             return None;
         }
-        let key = VerifyingKey::from_bytes(&bytes).ok()?;
-        Some(Ed25519Key { key })
+        Some(Ed25519Key { encoded: bytes, point })
     }
 
-    /// The checks of the module doc, per signature.
-    fn eligible(signature: &[u8]) -> Option<Signature> {
-        let bytes: [u8; 64] = signature.try_into().ok()?;
+    /// The checks of the module doc, per signature; R decoded, h computed.
+    fn prepare(&self, index: usize, data: &[u8], signature: &[u8]) -> Option<Prepared> {
+        let bytes: &[u8; 64] = signature.try_into().ok()?;
         let mut r = [0u8; 32];
         r.copy_from_slice(&bytes[..32]);
         let mut s = [0u8; 32];
         s.copy_from_slice(&bytes[32..]);
-        let s_canonical: Option<curve25519_dalek::Scalar> =
-            curve25519_dalek::Scalar::from_canonical_bytes(s).into();
-        s_canonical?;
+        let s: Option<Scalar> = Scalar::from_canonical_bytes(s).into();
+        let s = s?;
         if !canonical_y(&r) {
             return None;
         }
@@ -120,53 +153,84 @@ impl Ed25519Key {
         if SMALL_ORDER_Y.contains(&y) {
             return None;
         }
-        Some(Signature::from_bytes(&bytes))
+        let r_point = CompressedEdwardsY(r).decompress()?;
+        let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA512);
+        ctx.update(&r);
+        ctx.update(&self.encoded);
+        ctx.update(data);
+        let digest = ctx.finish();
+        let wide: [u8; 64] = digest.as_ref().try_into().ok()?;
+        let h = Scalar::from_bytes_mod_order_wide(&wide);
+        Some(Prepared { index, r: r_point, s, h })
     }
 
     /// `true` for the signatures of batches that verified.
     pub(crate) fn verify_batch(&self, items: &[(&[u8], &[u8])], batch: usize) -> Vec<bool> {
         let mut accepted = vec![false; items.len()];
-        let mut indices = Vec::with_capacity(items.len());
-        let mut messages = Vec::with_capacity(items.len());
-        let mut signatures = Vec::with_capacity(items.len());
-        for (i, (data, signature)) in items.iter().enumerate() {
-            if let Some(sig) = Self::eligible(signature) {
-                indices.push(i);
-                messages.push(*data);
-                signatures.push(sig);
-            }
-        }
-        let mut start = 0;
-        while start < indices.len() {
-            let end = (start + batch.max(1)).min(indices.len());
-            self.verify_range(&indices, &messages, &signatures, start, end, &mut accepted);
-            start = end;
+        let prepared: Vec<Prepared> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (data, signature))| self.prepare(i, data, signature))
+            .collect();
+        for chunk in prepared.chunks(batch.max(1)) {
+            self.verify_range(chunk, &mut accepted);
         }
         accepted
     }
 
-    /// Verifies [start, end) as one batch; on failure halves it, down to
-    /// single signatures, so one bad signature costs about two batches.
-    fn verify_range(
-        &self,
-        indices: &[usize],
-        messages: &[&[u8]],
-        signatures: &[Signature],
-        start: usize,
-        end: usize,
-        accepted: &mut [bool],
-    ) {
-        let keys = vec![self.key; end - start];
-        if ed25519_dalek::verify_batch(&messages[start..end], &signatures[start..end], &keys)
-            .is_ok()
-        {
-            for &i in &indices[start..end] {
-                accepted[i] = true;
+    /// Verifies `sigs` as one batch; on failure halves it, down to single
+    /// signatures, so one bad signature costs about two batches.
+    fn verify_range(&self, sigs: &[Prepared], accepted: &mut [bool]) {
+        let holds = match sigs {
+            [] => return,
+            [one] => self.verify_one(one),
+            _ => self.batch_holds(sigs),
+        };
+        if holds {
+            for sig in sigs {
+                accepted[sig.index] = true;
             }
-        } else if end - start > 1 {
-            let mid = start + (end - start) / 2;
-            self.verify_range(indices, messages, signatures, start, mid, accepted);
-            self.verify_range(indices, messages, signatures, mid, end, accepted);
+        } else if sigs.len() > 1 {
+            let (left, right) = sigs.split_at(sigs.len() / 2);
+            self.verify_range(left, accepted);
+            self.verify_range(right, accepted);
         }
+    }
+
+    /// R = s·B − h·A exactly (RFC 8032 §5.1.7, cofactorless; R was
+    /// decoded from canonical octets, so equal points mean equal octets).
+    fn verify_one(&self, sig: &Prepared) -> bool {
+        let expected =
+            EdwardsPoint::vartime_double_scalar_mul_basepoint(&(-sig.h), &self.point, &sig.s);
+        expected == sig.r
+    }
+
+    /// −(Σ zᵢsᵢ)·B + (Σ zᵢhᵢ)·A + Σ zᵢ·Rᵢ = 0 for fresh random 128-bit
+    /// zᵢ. False also when the system RNG fails.
+    fn batch_holds(&self, sigs: &[Prepared]) -> bool {
+        use aws_lc_rs::rand::SecureRandom;
+        let mut random = vec![0u8; 16 * sigs.len()];
+        if aws_lc_rs::rand::SystemRandom::new().fill(&mut random).is_err() {
+            return false;
+        }
+        let mut scalars = Vec::with_capacity(sigs.len() + 2);
+        let mut points = Vec::with_capacity(sigs.len() + 2);
+        scalars.extend([Scalar::ZERO, Scalar::ZERO]);
+        points.extend([ED25519_BASEPOINT_POINT, self.point]);
+        let (mut zs_sum, mut zh_sum) = (Scalar::ZERO, Scalar::ZERO);
+        for (sig, z) in sigs.iter().zip(random.chunks_exact(16)) {
+            let mut bytes = [0u8; 32];
+            bytes[..16].copy_from_slice(z);
+            // Odd, so never zero: 2^127 possible weights.
+            bytes[0] |= 1;
+            let z = Scalar::from_bytes_mod_order(bytes);
+            zs_sum += z * sig.s;
+            zh_sum += z * sig.h;
+            scalars.push(z);
+            points.push(sig.r);
+        }
+        scalars[0] = -zs_sum;
+        scalars[1] = zh_sum;
+        EdwardsPoint::vartime_multiscalar_mul(&scalars, &points).is_identity()
     }
 }
