@@ -99,6 +99,10 @@ versions
 
 step "build (cargo build --release --locked)" cargo build --release --locked --all-targets
 step "tests (cargo test --release --locked)" cargo test --release --locked --no-fail-fast
+# Issue 6: the fast verification path against aws-lc-rs on more than 100,000
+# cases (about 30 s; ignored in a plain `cargo test`).
+step "fast verification, full differential test" \
+    cargo test --release --locked --lib verify::fast::tests::differential_full -- --ignored
 step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz
 
 section "summary"
