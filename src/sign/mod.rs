@@ -13,6 +13,8 @@
 //! CDNSKEY), and builds the NSEC or NSEC3 chain; [`sign_zone`] then adds
 //! the RRSIGs, in parallel over owner-aligned chunks, merged in canonical
 //! order so the output is the same for any thread count.
+//! [`sign_zone_streaming`] does the same and hands each signed chunk to a
+//! consumer while later chunks sign (`zonesign sign` formats and writes it).
 
 pub mod keys;
 pub mod keyset;
