@@ -115,24 +115,28 @@ fn ed25519(c: &mut Criterion) {
 
 criterion_group!(benches, p256, p384, ed25519, p256_tuning);
 
+/// The fastest of `reps` runs of `f`, divided by the `n` signatures a run
+/// verifies.
+fn min_per_signature(reps: usize, n: usize, f: &mut dyn FnMut()) -> std::time::Duration {
+    (0..reps)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+        / n as u32
+}
+
 /// `VERIFY_MIN=reps cargo bench --bench verify`: instead of criterion, the
 /// minimum over `reps` runs of 1024 signatures, per signature, for each
 /// verifier in turn. On a shared machine the minimum is the least
 /// disturbed run, which the mean of a criterion sample is not.
 fn min_times(reps: usize) {
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
     const N: usize = 1024;
-    let min_of = |f: &mut dyn FnMut()| -> Duration {
-        (0..reps)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            })
-            .min()
-            .unwrap()
-            / N as u32
-    };
+    let min_of = |f: &mut dyn FnMut()| min_per_signature(reps, N, f);
     for alg in [13u8, 14] {
         let (key, data, sigs) = ecdsa_set(alg, N);
         let items: Vec<(&[u8], &[u8])> =
@@ -172,19 +176,8 @@ fn min_times(reps: usize) {
 /// `VERIFY_TUNE=reps`: P-256 window and batch size, and the Ed25519 batch
 /// size, as minimum over `reps` runs of 1024 signatures.
 fn tune(reps: usize) {
-    use std::time::{Duration, Instant};
     const N: usize = 1024;
-    let min_of = |f: &mut dyn FnMut()| -> Duration {
-        (0..reps)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            })
-            .min()
-            .unwrap()
-            / N as u32
-    };
+    let min_of = |f: &mut dyn FnMut()| min_per_signature(reps, N, f);
     let (key, data, sigs) = ecdsa_set(13, N);
     let items: Vec<(&[u8], &[u8])> =
         data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
@@ -204,9 +197,8 @@ fn tune(reps: usize) {
         data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
     let fast = FastKey::new(15, pair.public_key().as_ref()).unwrap();
     for batch in [64, 128, 256, 512, 1024] {
-        let t = min_of(&mut || {
-            assert!(fast.verify_batch_sized(&items, batch).iter().all(|&ok| ok))
-        });
+        let t =
+            min_of(&mut || assert!(fast.verify_batch_sized(&items, batch).iter().all(|&ok| ok)));
         println!("ed25519 batch {batch}: {t:?}/sig");
     }
 }

@@ -34,8 +34,7 @@ use std::ops::{Add, Mul, Neg, Sub};
 /// p, little-endian limbs.
 const P: [u64; 4] = [u64::MAX, 0x0000_0000_ffff_ffff, 0, 0xffff_ffff_0000_0001];
 /// 2^512 mod p (R² for the conversion into Montgomery form).
-const R2: [u64; 4] =
-    [0x3, 0xffff_fffb_ffff_ffff, 0xffff_ffff_ffff_fffe, 0x0000_0004_ffff_fffd];
+const R2: [u64; 4] = [0x3, 0xffff_fffb_ffff_ffff, 0xffff_ffff_ffff_fffe, 0x0000_0004_ffff_fffd];
 
 /// An element of GF(p) in Montgomery form, always below p.
 #[derive(Clone, Copy, PartialEq, Eq)]
