@@ -20,6 +20,15 @@ fn messages(n: usize) -> Vec<Vec<u8>> {
     (0..n).map(|i| format!("{i:08} signed data of a DS RRset at a delegation, about a hundred octets long......").into_bytes()).collect()
 }
 
+/// An Ed25519 key and `n` messages signed with it: (public key, messages,
+/// signatures), as [`ecdsa_set`] for ECDSA.
+fn ed25519_set(n: usize) -> (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let pair = Ed25519KeyPair::generate().unwrap();
+    let data = messages(n);
+    let sigs = data.iter().map(|d| pair.sign(d).as_ref().to_vec()).collect();
+    (pair.public_key().as_ref().to_vec(), data, sigs)
+}
+
 fn ecdsa_set(alg: u8, n: usize) -> (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>) {
     let signing =
         if alg == 13 { &ECDSA_P256_SHA256_FIXED_SIGNING } else { &ECDSA_P384_SHA384_FIXED_SIGNING };
@@ -90,12 +99,9 @@ fn p256_tuning(c: &mut Criterion) {
 
 fn ed25519(c: &mut Criterion) {
     const N: usize = 1024;
-    let pair = Ed25519KeyPair::generate().unwrap();
-    let data = messages(N);
-    let sigs: Vec<Vec<u8>> = data.iter().map(|d| pair.sign(d).as_ref().to_vec()).collect();
+    let (key, data, sigs) = ed25519_set(N);
     let items: Vec<(&[u8], &[u8])> =
         data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
-    let key = pair.public_key().as_ref().to_vec();
     let reference = PreparedKey::new(15, &key).unwrap();
     let fast = FastKey::new(15, &key).unwrap();
     assert!(fast.verify_batch(&items).iter().all(|&ok| ok));
@@ -158,12 +164,9 @@ fn min_times(reps: usize) {
         let f = min_of(&mut || assert!(fast.verify_batch(&items).iter().all(|&ok| ok)));
         println!("alg {alg}: aws-lc-rs {aws:?}/sig, fast {f:?}/sig, {:.2}x", ratio(aws, f));
     }
-    let pair = Ed25519KeyPair::generate().unwrap();
-    let data = messages(N);
-    let sigs: Vec<Vec<u8>> = data.iter().map(|d| pair.sign(d).as_ref().to_vec()).collect();
+    let (key, data, sigs) = ed25519_set(N);
     let items: Vec<(&[u8], &[u8])> =
         data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
-    let key = pair.public_key().as_ref().to_vec();
     let reference = PreparedKey::new(15, &key).unwrap();
     let fast = FastKey::new(15, &key).unwrap();
     let aws = min_of(&mut || {
@@ -190,12 +193,10 @@ fn tune(reps: usize) {
             println!("p256 window {window} batch {batch}: {t:?}/sig");
         }
     }
-    let pair = Ed25519KeyPair::generate().unwrap();
-    let data = messages(N);
-    let sigs: Vec<Vec<u8>> = data.iter().map(|d| pair.sign(d).as_ref().to_vec()).collect();
+    let (key, data, sigs) = ed25519_set(N);
     let items: Vec<(&[u8], &[u8])> =
         data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
-    let fast = FastKey::new(15, pair.public_key().as_ref()).unwrap();
+    let fast = FastKey::new(15, &key).unwrap();
     for batch in [64, 128, 256, 512, 1024] {
         let t =
             min_of(&mut || assert!(fast.verify_batch_sized(&items, batch).iter().all(|&ok| ok)));
