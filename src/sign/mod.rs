@@ -279,7 +279,7 @@ pub fn sign_zone_streaming<F>(
 where
     F: Fn(usize, &mut [Node]) -> std::io::Result<()> + Sync,
 {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Mutex;
 
     let ksk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk).collect();
@@ -311,7 +311,6 @@ where
     let queue = Mutex::new(nodes.chunks_mut(CHUNK_NODES).enumerate());
     // Which chunks are finished, and the length of the finished prefix.
     let finished = Mutex::new((0usize, vec![false; total_chunks]));
-    let oldest_open = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let first_error: Mutex<Option<(usize, SignError)>> = Mutex::new(None);
     let totals =
@@ -329,7 +328,8 @@ where
                     return;
                 }
                 let next = total_chunks - q.len();
-                if next < oldest_open.load(Ordering::Acquire) + ahead {
+                let oldest_open = finished.lock().map(|f| f.0).unwrap_or(total_chunks);
+                if next < oldest_open + ahead {
                     break;
                 }
                 std::thread::sleep(std::time::Duration::from_micros(200));
@@ -369,7 +369,6 @@ where
             while f.0 < total_chunks && f.1[f.0] {
                 f.0 += 1;
             }
-            oldest_open.store(f.0, Ordering::Release);
         }
         if let Some(p) = &opts.progress {
             p.inc(1);
