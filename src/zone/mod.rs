@@ -256,37 +256,52 @@ impl Zone {
         // adjacent), and every vector below at its exact size: a `Vec`
         // grows to at least four elements, which at TLD scale (one or two
         // RRsets and records per delegation) doubles the model's memory.
-        let owners = 1 + records.windows(2).filter(|w| w[0].owner != w[1].owner).count();
+        let same_owner = |a: &Record, b: &Record| a.owner.as_wire() == b.owner.as_wire();
+        // Canonical form: equal names are equal octets (no case folding).
+        let owners = 1 + records.windows(2).filter(|w| !same_owner(&w[0], &w[1])).count();
         let mut nodes: Vec<Node> = Vec::with_capacity(owners);
-        let mut iter = records.into_iter().peekable();
-        while let Some(first) = iter.next() {
-            let Record { owner, rtype, ttl, rdata, src, .. } = first;
-            let mut node = Node { name: owner, rrsets: Vec::new(), flags: NodeFlags::default() };
-            let mut pending = Some((rtype, ttl, rdata, src));
-            while let Some((rtype, ttl, rdata, src)) = pending.take() {
-                let mut set = Rrset { rtype, ttl, rdatas: vec![rdata], src };
+        // Records are moved out by index (`take`), so every vector gets
+        // its exact size from the run lengths, without growing.
+        let run_end = |records: &[Record], from: usize, same: &dyn Fn(&Record, &Record) -> bool| {
+            let first = &records[from];
+            from + records[from..]
+                .iter()
+                .position(|r| !same(first, r))
+                .unwrap_or(records.len() - from)
+        };
+        let mut i = 0;
+        while i < total {
+            let owner_end = run_end(&records, i, &same_owner);
+            let mut sets = 1;
+            for j in i + 1..owner_end {
+                sets += usize::from(!same_rrset(&records[j - 1], &records[j]));
+            }
+            let mut node = Node {
+                name: records[i].owner.take(),
+                rrsets: Vec::with_capacity(sets),
+                flags: NodeFlags::default(),
+            };
+            let mut j = i;
+            while j < owner_end {
+                let set_end = run_end(&records[..owner_end], j, &same_rrset);
+                let (rtype, ttl, src) = (records[j].rtype, records[j].ttl, records[j].src);
+                let mut set = Rrset { rtype, ttl, rdatas: Vec::with_capacity(set_end - j), src };
                 // Records whose TTL differs from the first one's (rare).
                 let mut other_ttls: Vec<(u32, SourcePos)> = Vec::new();
-                loop {
-                    match iter.peek() {
-                        Some(n) if n.owner == node.name && same_rrset(&set, n) => {}
-                        Some(n) if n.owner == node.name => {
-                            pending = iter.next().map(|r| (r.rtype, r.ttl, r.rdata, r.src));
-                            break;
-                        }
-                        _ => break,
+                for r in &mut records[j..set_end] {
+                    if r.ttl != ttl && !other_ttls.iter().any(|(t, _)| *t == r.ttl) {
+                        other_ttls.push((r.ttl, r.src));
                     }
-                    let Some(n) = iter.next() else { break };
-                    if n.ttl != ttl && !other_ttls.iter().any(|(t, _)| *t == n.ttl) {
-                        other_ttls.push((n.ttl, n.src));
-                    }
-                    set.ttl = set.ttl.min(n.ttl);
+                    set.ttl = set.ttl.min(r.ttl);
                     // Sorted, so duplicates are adjacent.
-                    if set.rdatas.last().is_some_and(|l| **l == *n.rdata) {
+                    if set.rdatas.last().is_some_and(|l| **l == *r.rdata) {
                         stats.duplicates_dropped += 1;
                         continue;
                     }
-                    set.rdatas.push(n.rdata);
+                    set.rdatas.push(std::mem::take(&mut r.rdata));
+                }
+                if set.rdatas.len() < set.rdatas.capacity() {
+                    set.rdatas.shrink_to_fit();
                 }
                 if !other_ttls.is_empty() {
                     stats.ttl_adjusted += 1;
@@ -306,12 +321,13 @@ impl Zone {
                         ),
                     });
                 }
-                set.rdatas.shrink_to_fit();
                 node.rrsets.push(set);
+                j = set_end;
             }
-            node.rrsets.shrink_to_fit();
             nodes.push(node);
+            i = owner_end;
         }
+        drop(records);
 
         // RFC 2181 §10.1 and RFC 1034 §3.6.2: CNAME and other data.
         for node in &nodes {
@@ -362,8 +378,8 @@ impl Zone {
 /// Records of one owner and type form one RRset, except RRSIGs: RFC 4034
 /// §3 gives each RRSIG the TTL of the RRset it covers, so RRSIGs are grouped
 /// by the type they cover (the first two octets of their RDATA).
-fn same_rrset(set: &Rrset, r: &Record) -> bool {
-    r.rtype == set.rtype && (r.rtype != Rtype::RRSIG || r.rdata.get(..2) == set.rdatas[0].get(..2))
+fn same_rrset(a: &Record, b: &Record) -> bool {
+    a.rtype == b.rtype && (a.rtype != Rtype::RRSIG || a.rdata.get(..2) == b.rdata.get(..2))
 }
 
 /// Adds a node for every empty non-terminal: an ancestor of an owner name,

@@ -81,24 +81,8 @@ impl Name {
     /// the position after it. Compression pointers are rejected: RFC 4034
     /// §6.2 and RFC 3597 §4 forbid them in the RDATA we handle.
     pub fn from_wire(buf: &[u8], pos: usize) -> Result<(Name, usize), NameError> {
-        let mut p = pos;
-        loop {
-            let len = *buf.get(p).ok_or(NameError::BadWire)? as usize;
-            if len > MAX_LABEL_LEN {
-                return Err(NameError::BadWire);
-            }
-            if p + 1 + len > buf.len() {
-                return Err(NameError::BadWire);
-            }
-            p += 1 + len;
-            if p - pos > MAX_NAME_LEN {
-                return Err(NameError::NameTooLong { len: p - pos });
-            }
-            if len == 0 {
-                break;
-            }
-        }
-        Ok((Name(buf[pos..p].into()), p))
+        let end = wire_name_end(buf, pos)?;
+        Ok((Name(buf[pos..end].into()), end))
     }
 
     /// Parses a name in presentation format (RFC 1035 §5.1). A name without
@@ -232,6 +216,12 @@ impl Name {
         self.0.make_ascii_lowercase();
     }
 
+    /// Moves the name out, leaving an empty placeholder that is not a valid
+    /// name (for consumers of a record vector that take names by index).
+    pub(crate) fn take(&mut self) -> Name {
+        Name(std::mem::take(&mut self.0))
+    }
+
     /// Builds `label.self`.
     pub fn prepend_label(&self, label: &[u8]) -> Result<Name, NameError> {
         if label.is_empty() {
@@ -328,6 +318,28 @@ impl<'a> Iterator for Labels<'a> {
         let label = &self.wire[self.pos + 1..self.pos + 1 + len];
         self.pos += 1 + len;
         Some(label)
+    }
+}
+
+/// Where the uncompressed wire-form name starting at `pos` ends (one past
+/// its root label), checking label and name lengths; no allocation.
+pub fn wire_name_end(buf: &[u8], pos: usize) -> Result<usize, NameError> {
+    let mut p = pos;
+    loop {
+        let len = *buf.get(p).ok_or(NameError::BadWire)? as usize;
+        if len > MAX_LABEL_LEN {
+            return Err(NameError::BadWire);
+        }
+        if p + 1 + len > buf.len() {
+            return Err(NameError::BadWire);
+        }
+        p += 1 + len;
+        if p - pos > MAX_NAME_LEN {
+            return Err(NameError::NameTooLong { len: p - pos });
+        }
+        if len == 0 {
+            return Ok(p);
+        }
     }
 }
 
