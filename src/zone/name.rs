@@ -88,66 +88,25 @@ impl Name {
     /// Parses a name in presentation format (RFC 1035 §5.1). A name without
     /// a final dot is relative and completed with `origin`; `@` is the origin.
     pub fn parse(text: &[u8], origin: &Name) -> Result<Name, NameError> {
-        if text.is_empty() {
-            return Err(NameError::Empty);
-        }
         if text == b"@" {
             return Ok(origin.clone());
         }
-        if text == b"." {
-            return Ok(Name::root());
+        let mut wire = WireBuf::new();
+        parse_to(text, origin, &mut wire)?;
+        Ok(Name(Box::from(wire.as_slice())))
+    }
+
+    /// [`Name::parse`], appending the wire form to `out` (RDATA fields)
+    /// instead of allocating a name.
+    pub fn parse_into(text: &[u8], origin: &Name, out: &mut Vec<u8>) -> Result<(), NameError> {
+        if text == b"@" {
+            out.extend_from_slice(origin.as_wire());
+            return Ok(());
         }
-        let mut wire: Vec<u8> = Vec::with_capacity(text.len() + 2 + origin.0.len());
-        let mut label_start = 0usize;
-        wire.push(0);
-        let mut i = 0usize;
-        let mut absolute = false;
-        while i < text.len() {
-            let c = text[i];
-            if c == b'.' {
-                let len = wire.len() - label_start - 1;
-                if len == 0 {
-                    return Err(NameError::EmptyLabel);
-                }
-                if len > MAX_LABEL_LEN {
-                    return Err(NameError::LabelTooLong { len });
-                }
-                wire[label_start] = len as u8;
-                i += 1;
-                if i == text.len() {
-                    absolute = true;
-                    break;
-                }
-                label_start = wire.len();
-                wire.push(0);
-                continue;
-            }
-            if c == b'\\' {
-                let (byte, used) = unescape_one(&text[i..]).ok_or(NameError::BadEscape)?;
-                wire.push(byte);
-                i += used;
-            } else {
-                wire.push(c);
-                i += 1;
-            }
-        }
-        if !absolute {
-            let len = wire.len() - label_start - 1;
-            if len == 0 {
-                return Err(NameError::EmptyLabel);
-            }
-            if len > MAX_LABEL_LEN {
-                return Err(NameError::LabelTooLong { len });
-            }
-            wire[label_start] = len as u8;
-            wire.extend_from_slice(&origin.0);
-        } else {
-            wire.push(0);
-        }
-        if wire.len() > MAX_NAME_LEN {
-            return Err(NameError::NameTooLong { len: wire.len() });
-        }
-        Ok(Name(wire.into_boxed_slice()))
+        let mut wire = WireBuf::new();
+        parse_to(text, origin, &mut wire)?;
+        out.extend_from_slice(wire.as_slice());
+        Ok(())
     }
 
     /// The wire form, case as written.
@@ -258,6 +217,101 @@ impl Name {
     pub fn canonical_cmp(&self, other: &Name) -> Ordering {
         canonical_cmp_wire(&self.0, &other.0)
     }
+}
+
+/// A name being built from text, on the stack: the bytes of a valid name
+/// (at most [`MAX_NAME_LEN`]) and the logical length, which keeps counting
+/// past the buffer so that an over-long name reports its real length.
+struct WireBuf {
+    buf: [u8; MAX_NAME_LEN + 1],
+    len: usize,
+}
+
+impl WireBuf {
+    fn new() -> WireBuf {
+        WireBuf { buf: [0; MAX_NAME_LEN + 1], len: 0 }
+    }
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+        }
+        self.len += 1;
+    }
+    fn set(&mut self, at: usize, b: u8) {
+        if let Some(slot) = self.buf.get_mut(at) {
+            *slot = b;
+        }
+    }
+    fn extend(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.push(b);
+        }
+    }
+    /// Only called once `len` is checked to be at most [`MAX_NAME_LEN`].
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len.min(self.buf.len())]
+    }
+}
+
+/// The presentation-format parser behind [`Name::parse`] (RFC 1035 §5.1).
+fn parse_to(text: &[u8], origin: &Name, wire: &mut WireBuf) -> Result<(), NameError> {
+    if text.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if text == b"." {
+        wire.push(0);
+        return Ok(());
+    }
+    let mut label_start = 0usize;
+    wire.push(0);
+    let mut i = 0usize;
+    let mut absolute = false;
+    while i < text.len() {
+        let c = text[i];
+        if c == b'.' {
+            let len = wire.len - label_start - 1;
+            if len == 0 {
+                return Err(NameError::EmptyLabel);
+            }
+            if len > MAX_LABEL_LEN {
+                return Err(NameError::LabelTooLong { len });
+            }
+            wire.set(label_start, len as u8);
+            i += 1;
+            if i == text.len() {
+                absolute = true;
+                break;
+            }
+            label_start = wire.len;
+            wire.push(0);
+            continue;
+        }
+        if c == b'\\' {
+            let (byte, used) = unescape_one(&text[i..]).ok_or(NameError::BadEscape)?;
+            wire.push(byte);
+            i += used;
+        } else {
+            wire.push(c);
+            i += 1;
+        }
+    }
+    if !absolute {
+        let len = wire.len - label_start - 1;
+        if len == 0 {
+            return Err(NameError::EmptyLabel);
+        }
+        if len > MAX_LABEL_LEN {
+            return Err(NameError::LabelTooLong { len });
+        }
+        wire.set(label_start, len as u8);
+        wire.extend(origin.as_wire());
+    } else {
+        wire.push(0);
+    }
+    if wire.len > MAX_NAME_LEN {
+        return Err(NameError::NameTooLong { len: wire.len });
+    }
+    Ok(())
 }
 
 /// Writes one label in presentation form: `.`, `\`, `"`, `(`, `)`, `;`, `@`,

@@ -276,9 +276,8 @@ pub(super) fn parse_field(
         }
         Name => {
             let (i, tok) = cur.next("a domain name")?;
-            let name = crate::zone::name::Name::parse(tok.text, origin)
+            crate::zone::name::Name::parse_into(tok.text, origin, out)
                 .map_err(|e| err(i, &format!("a domain name ({e})")))?;
-            out.extend_from_slice(name.as_wire());
         }
         CharString => {
             let (i, tok) = cur.next("a character-string")?;
@@ -305,11 +304,10 @@ pub(super) fn parse_field(
             if tokens.is_empty() {
                 return Err(err(start, what));
             }
-            let bytes = decode_tokens(tokens, encoding).ok_or_else(|| err(start, what))?;
-            if bytes.is_empty() {
+            let decoded = decode_tokens(tokens, encoding, out).ok_or_else(|| err(start, what))?;
+            if decoded == 0 {
                 return Err(err(start, what));
             }
-            out.extend_from_slice(&bytes);
         }
         Bitmap => {
             let (start, tokens) = cur.rest();

@@ -190,8 +190,7 @@ pub(super) fn parse_ipseckey(
     // RFC 4025 §2.6: the public key is optional (algorithm 0 has none).
     let (start, tokens) = cur.rest();
     if !tokens.is_empty() {
-        let key = decode_tokens(tokens, &BASE64).ok_or_else(|| err(start, "base64 data"))?;
-        out.extend_from_slice(&key);
+        decode_tokens(tokens, &BASE64, out).ok_or_else(|| err(start, "base64 data"))?;
     }
     Ok(())
 }

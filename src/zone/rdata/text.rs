@@ -125,17 +125,36 @@ pub(super) fn write_ddd(b: u8, out: &mut String) {
 }
 
 /// Concatenates tokens (RFC 4034 §2.2: "whitespace is allowed within the
-/// Base64 text") and decodes them with `encoding`. Escapes are not decoded:
-/// no valid base64 or hex contains a backslash.
+/// Base64 text") and decodes them with `encoding`, appending to `out`;
+/// returns the number of octets decoded (on failure `out` is unchanged).
+/// Escapes are not decoded: no valid base64 or hex contains a backslash.
 pub(super) fn decode_tokens(
     tokens: &[Token<'_>],
     encoding: &data_encoding::Encoding,
-) -> Option<Vec<u8>> {
-    let mut text = Vec::with_capacity(tokens.iter().map(|t| t.text.len()).sum());
-    for t in tokens {
-        text.extend_from_slice(t.text);
+    out: &mut Vec<u8>,
+) -> Option<usize> {
+    let start = out.len();
+    let decode = |text: &[u8], out: &mut Vec<u8>| {
+        let len = encoding.decode_len(text.len()).ok()?;
+        out.resize(start + len, 0);
+        let written = encoding.decode_mut(text, &mut out[start..]);
+        let n = match written {
+            Ok(n) => n,
+            Err(_) => {
+                out.truncate(start);
+                return None;
+            }
+        };
+        out.truncate(start + n);
+        Some(n)
+    };
+    // One token (the usual layout) decodes in place; several are joined
+    // first, as a group may straddle them.
+    if let [one] = tokens {
+        return decode(one.text, out);
     }
-    encoding.decode(&text).ok()
+    let text: Vec<u8> = tokens.iter().flat_map(|t| t.text.iter().copied()).collect();
+    decode(&text, out)
 }
 
 /// Strict base64 (padding required, no stray bits).
