@@ -460,7 +460,7 @@ fn sign_inner(
         .apex()
         .rrset(crate::zone::rtype::Rtype::SOA)
         .and_then(|s| s.rdatas.first())
-        .and_then(|r| crate::zone::rdata::soa_serial(r));
+        .and_then(crate::zone::rdata::soa_serial);
     timeline.finish(t, zone.stats.records as u64);
 
     let opts = SignOptions {

@@ -10,7 +10,7 @@
 
 use crate::zone::rdata::bitmap::encode_type_bitmap;
 use crate::zone::rtype::Rtype;
-use crate::zone::{Node, NodeFlags, Rrset, Zone};
+use crate::zone::{Node, NodeFlags, Rdatas, Rrset, Zone};
 
 /// True for the names that own an NSEC record.
 pub fn has_nsec(node: &Node) -> bool {
@@ -44,7 +44,7 @@ pub fn generate_nsecs(zone: &mut Zone, ttl: u32) -> usize {
         rdata.extend_from_slice(&encode_type_bitmap(&nsec_types(&zone.nodes[i])));
         let node = &mut zone.nodes[i];
         let src = node.rrsets.first().map(|r| r.src).unwrap_or_default();
-        insert_rrset(node, Rrset { rtype: Rtype::NSEC, ttl, rdatas: vec![rdata.into()], src });
+        insert_rrset(node, Rrset { rtype: Rtype::NSEC, ttl, rdatas: Rdatas::single(&rdata), src });
     }
     owners.len()
 }

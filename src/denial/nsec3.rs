@@ -29,7 +29,7 @@ use super::nsec::insert_rrset;
 use crate::zone::name::Name;
 use crate::zone::rdata::bitmap::encode_type_bitmap;
 use crate::zone::rtype::Rtype;
-use crate::zone::{Node, NodeFlags, Rrset, Zone};
+use crate::zone::{Node, NodeFlags, Rdatas, Rrset, Zone};
 
 /// Whether insecure delegations are left out of the chain (RFC 5155 §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,7 +189,7 @@ pub fn generate_nsec3s(
         Rrset {
             rtype: Rtype::NSEC3PARAM,
             ttl,
-            rdatas: vec![nsec3param_rdata(params).into()],
+            rdatas: Rdatas::single(&nsec3param_rdata(params)),
             src: apex_src,
         },
     );
@@ -229,7 +229,12 @@ pub fn generate_nsec3s(
             let src = zone.nodes[owners[o].0].rrsets.first().map(|r| r.src).unwrap_or_default();
             Node {
                 name,
-                rrsets: vec![Rrset { rtype: Rtype::NSEC3, ttl, rdatas: vec![rdata.into()], src }],
+                rrsets: vec![Rrset {
+                    rtype: Rtype::NSEC3,
+                    ttl,
+                    rdatas: Rdatas::single(&rdata),
+                    src,
+                }],
                 flags: NodeFlags::default(),
             }
         })

@@ -174,7 +174,7 @@ pub fn prepare(
     let soa =
         zone.apex().rrset(Rtype::SOA).ok_or(SignError::NoKey { what: "a zone without SOA" })?;
     let soa_ttl = soa.ttl;
-    let soa_min = soa.rdatas.first().and_then(|r| soa_minimum(r)).unwrap_or(soa_ttl);
+    let soa_min = soa.rdatas.first().and_then(soa_minimum).unwrap_or(soa_ttl);
     let old_dnskey_ttl = zone.apex().rrset(Rtype::DNSKEY).map(|r| r.ttl);
     let mut removed = 0usize;
     for node in zone.nodes.iter_mut() {
@@ -198,7 +198,10 @@ pub fn prepare(
     dnskeys.dedup();
     stats.dnskeys = dnskeys.len();
     let dnskey_ttl = opts.dnskey_ttl.or(old_dnskey_ttl).unwrap_or(soa_ttl);
-    insert_rrset(apex, Rrset { rtype: Rtype::DNSKEY, ttl: dnskey_ttl, rdatas: dnskeys, src });
+    insert_rrset(
+        apex,
+        Rrset { rtype: Rtype::DNSKEY, ttl: dnskey_ttl, rdatas: dnskeys.into(), src },
+    );
     if opts.cds {
         let origin = zone.origin.clone();
         let mut cds: Vec<Box<[u8]>> = Vec::new();
@@ -214,8 +217,11 @@ pub fn prepare(
         cdnskey.sort();
         cdnskey.dedup();
         let apex = &mut zone.nodes[0];
-        insert_rrset(apex, Rrset { rtype: Rtype::CDS, ttl: dnskey_ttl, rdatas: cds, src });
-        insert_rrset(apex, Rrset { rtype: Rtype::CDNSKEY, ttl: dnskey_ttl, rdatas: cdnskey, src });
+        insert_rrset(apex, Rrset { rtype: Rtype::CDS, ttl: dnskey_ttl, rdatas: cds.into(), src });
+        insert_rrset(
+            apex,
+            Rrset { rtype: Rtype::CDNSKEY, ttl: dnskey_ttl, rdatas: cdnskey.into(), src },
+        );
     }
     // RFC 9077 §3.2: "the TTL of the NSEC(3) RR ... MUST be the lesser of the
     // MINIMUM field of the SOA record and the TTL of the SOA itself".
@@ -527,7 +533,7 @@ impl Plan<'_> {
             per_node[ni].push(Rrset {
                 rtype: Rtype::RRSIG,
                 ttl: rrset.ttl,
-                rdatas: sigs,
+                rdatas: sigs.into(),
                 src: rrset.src,
             });
         }

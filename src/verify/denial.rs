@@ -21,7 +21,7 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
     let soa = apex.rrset(Rtype::SOA);
     // RFC 9077 §3.2: lesser of SOA MINIMUM and the SOA TTL.
     let want_ttl =
-        soa.map(|s| s.ttl.min(s.rdatas.first().and_then(|r| soa_minimum(r)).unwrap_or(s.ttl)));
+        soa.map(|s| s.ttl.min(s.rdatas.first().and_then(soa_minimum).unwrap_or(s.ttl)));
     match (has_nsec, has_nsec3) {
         (true, true) => report.findings.push(
             Finding::error("mixed-denial", "the zone has both NSEC and NSEC3 records")
@@ -112,7 +112,7 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                     .at(&node.name, Some(Rtype::NSEC)),
             );
         }
-        let rdata = &set.rdatas[0];
+        let Some(rdata) = set.rdatas.first() else { continue };
         let Ok((next, end)) = Name::from_wire(rdata, 0) else {
             report.findings.push(
                 Finding::error("malformed-nsec", "NSEC RDATA does not parse")
@@ -228,7 +228,8 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     let origin = &zone.origin;
     // One NSEC3PARAM (RFC 5155 §4): its parameters are the chain's.
     let param = zone.apex().rrset(Rtype::NSEC3PARAM);
-    let params = match param.map(|p| &p.rdatas[..]) {
+    let param_rdatas: Option<Vec<&[u8]>> = param.map(|p| p.rdatas.iter().collect());
+    let params = match param_rdatas.as_deref() {
         Some([one]) if one.len() >= 5 && one.len() == 5 + one[4] as usize => {
             Some((one[0], u16::from_be_bytes([one[2], one[3]]), one[5..].to_vec()))
         }

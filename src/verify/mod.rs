@@ -380,7 +380,7 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
                 None
             }
         };
-        keys.push(PublishedKey { tag, algorithm, flags, rdata: rdata.clone(), prepared });
+        keys.push(PublishedKey { tag, algorithm, flags, rdata: rdata.into(), prepared });
     }
     // RFC 4035 §2.2: each algorithm of the DNSKEY RRset signs every RRset.
     let mut algorithms: Vec<u8> = keys

@@ -17,6 +17,7 @@
 
 pub mod name;
 pub mod rdata;
+pub mod rdatas;
 pub mod record;
 pub mod rtype;
 
@@ -27,6 +28,7 @@ use rayon::prelude::*;
 use crate::load::{LoadWarning, Loaded};
 use name::Name;
 use rdata::canonicalize_rdata;
+pub use rdatas::Rdatas;
 use record::{Record, SourcePos};
 use rtype::{Class, Rtype};
 
@@ -81,8 +83,8 @@ impl fmt::Debug for NodeFlags {
 pub struct Rrset {
     pub rtype: Rtype,
     pub ttl: u32,
-    /// Canonical form, canonical order, no duplicates.
-    pub rdatas: Vec<Box<[u8]>>,
+    /// Canonical form, canonical order, no duplicates; packed.
+    pub rdatas: Rdatas,
     /// Where the first record of the set was read.
     pub src: SourcePos,
 }
@@ -285,23 +287,29 @@ impl Zone {
             while j < owner_end {
                 let set_end = run_end(&records[..owner_end], j, &same_rrset);
                 let (rtype, ttl, src) = (records[j].rtype, records[j].ttl, records[j].src);
-                let mut set = Rrset { rtype, ttl, rdatas: Vec::with_capacity(set_end - j), src };
                 // Records whose TTL differs from the first one's (rare).
                 let mut other_ttls: Vec<(u32, SourcePos)> = Vec::new();
-                for r in &mut records[j..set_end] {
+                let mut set_ttl = ttl;
+                for r in &records[j..set_end] {
                     if r.ttl != ttl && !other_ttls.iter().any(|(t, _)| *t == r.ttl) {
                         other_ttls.push((r.ttl, r.src));
                     }
-                    set.ttl = set.ttl.min(r.ttl);
-                    // Sorted, so duplicates are adjacent.
-                    if set.rdatas.last().is_some_and(|l| **l == *r.rdata) {
-                        stats.duplicates_dropped += 1;
-                        continue;
-                    }
-                    set.rdatas.push(std::mem::take(&mut r.rdata));
+                    set_ttl = set_ttl.min(r.ttl);
                 }
-                if set.rdatas.len() < set.rdatas.capacity() {
-                    set.rdatas.shrink_to_fit();
+                // Sorted, so duplicates are adjacent.
+                let run = &records[j..set_end];
+                let unique = run
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, r)| *k == 0 || run[k - 1].rdata != r.rdata)
+                    .map(|(_, r)| &r.rdata[..]);
+                stats.duplicates_dropped += run.len() - unique.clone().count();
+                let set = Rrset { rtype, ttl: set_ttl, rdatas: Rdatas::from_slices(unique), src };
+                // Free the loose copies now, not with the record vector, so
+                // that the zone is not held twice.
+                for r in &mut records[j..set_end] {
+                    drop(std::mem::take(&mut r.rdata));
+                    drop(r.owner.take());
                 }
                 if !other_ttls.is_empty() {
                     stats.ttl_adjusted += 1;

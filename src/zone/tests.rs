@@ -52,7 +52,7 @@ fn rfc4034_section_6_3_duplicates_dropped_and_rdata_ordered() {
     let node = z.nodes.iter().find(|n| n.name == a).unwrap();
     let set = node.rrset(Rtype::A).unwrap();
     assert_eq!(set.rdatas.len(), 2);
-    assert!(set.rdatas[0] < set.rdatas[1]);
+    assert!(set.rdatas.get(0) < set.rdatas.get(1));
 }
 
 #[test]
