@@ -131,11 +131,14 @@ impl fmt::Display for LoadFailure {
 
 impl std::error::Error for LoadFailure {}
 
+/// Where the loader reports the input ranges it is done with.
+type Release<'a> = dyn Fn(std::ops::Range<usize>) + Sync + 'a;
+
 /// Loads a zone file (`-` for standard input).
 pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
     let source = source::Source::open(path)
         .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
-    load_top(&source, path, opts)
+    load_top_releasing(&source, path, opts, &|range| source.release(range))
 }
 
 /// Loads zone text held in memory; `name` stands for the file in messages
@@ -147,10 +150,24 @@ pub fn load_bytes(data: &[u8], name: &Path, opts: &LoadOptions) -> Result<Loaded
 /// The top-level file: in parallel chunks when [`split::plan`] finds more
 /// than one, otherwise sequentially.
 fn load_top(data: &[u8], path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
+    load_top_releasing(data, path, opts, &|_| {})
+}
+
+/// [`load_top`]; `release` is told the byte ranges the parser is done with
+/// (see [`source::Source::release`]).
+fn load_top_releasing(
+    data: &[u8],
+    path: &Path,
+    opts: &LoadOptions,
+    release: &Release<'_>,
+) -> Result<Loaded, LoadFailure> {
     if data.len() > opts.chunk_bytes {
         if let split::Plan::Chunks(splits) = split::plan(data, &opts.origin, opts.chunk_bytes) {
             if splits.len() > 1 {
-                return load_chunks(data, path, opts, &splits);
+                // The split scan touched every page; each chunk faults its
+                // own back in while it is parsed.
+                release(0..data.len());
+                return load_chunks(data, path, opts, &splits, release);
             }
         }
     }
@@ -176,6 +193,7 @@ fn load_chunks(
     path: &Path,
     opts: &LoadOptions,
     splits: &[split::Split],
+    release: &Release<'_>,
 ) -> Result<Loaded, LoadFailure> {
     use rayon::prelude::*;
     let end = |k: usize| splits.get(k + 1).map_or(data.len(), |s| s.pos);
@@ -185,7 +203,9 @@ fn load_chunks(
         .enumerate()
         .map(|(k, s)| {
             let incoming = if k == 0 { start.clone() } else { parser::Incoming::Unknown };
-            parser::Parser::parse_chunk(opts, data, end(k), path, s, incoming)
+            let out = parser::Parser::parse_chunk(opts, data, end(k), path, s, incoming);
+            release(s.pos..end(k));
+            out
         })
         .collect();
 

@@ -49,6 +49,42 @@ impl Source {
     }
 }
 
+impl Source {
+    /// Takes the mapped pages of `range` out of this process's resident
+    /// set once the parser is done with them, so that the text of a large
+    /// zone and the records parsed from it are not resident together
+    /// (`zonesign sign` re-reads its multi-gigabyte output to verify it).
+    /// The bytes stay readable: touching the range again faults them back
+    /// in from the page cache. Only whole pages inside `range` are
+    /// released; for data read into memory this does nothing.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(unix)]
+        if let Source::Mapped(map) = self {
+            const PAGE: usize = 4096;
+            let start = range.start.next_multiple_of(PAGE);
+            let end = range.end.min(map.len()) / PAGE * PAGE;
+            if start < end {
+                // SAFETY: MADV_DONTNEED on this read-only shared file mapping
+                // only drops page table entries: nothing is ever written
+                // through the mapping, so a later read faults the same file
+                // bytes back in and every `&[u8]` borrowed from it keeps
+                // seeing what it saw (given this module's contract that the
+                // file is not modified while mapped). The range lies inside
+                // the mapping and is page-aligned.
+                unsafe {
+                    let _ = map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        start,
+                        end - start,
+                    );
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = range;
+    }
+}
+
 impl Deref for Source {
     type Target = [u8];
     fn deref(&self) -> &[u8] {

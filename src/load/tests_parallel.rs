@@ -99,6 +99,22 @@ fn identical_for_1_2_and_4_threads() {
     }
 }
 
+/// The mapped file's pages are released as chunks finish (and all of them
+/// after the split scan); what the parser reads afterwards, including a
+/// chunk re-parsed by the fix-up pass, must still be the file's bytes.
+#[test]
+fn released_pages_of_a_mapped_file_load_the_same() {
+    let z = generated(3000, 11);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.zone");
+    std::fs::write(&path, &z).unwrap();
+    let want = outcome(load_sequential(&z, &path, &opts(usize::MAX)));
+    for c in [5000, 64 * 1024] {
+        let got = outcome(load_file(&path, &opts(c)));
+        assert_eq!(got, want, "chunk_bytes {c} ({} chunks)", chunk_count(&z, c));
+    }
+}
+
 #[test]
 fn last_explicit_ttl_crosses_chunks_without_ttl_directive() {
     let mut s = String::from("@ 100 SOA ns h 1 2 3 4 5\n");

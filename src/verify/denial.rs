@@ -20,8 +20,7 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
     let apex = zone.apex();
     let soa = apex.rrset(Rtype::SOA);
     // RFC 9077 §3.2: lesser of SOA MINIMUM and the SOA TTL.
-    let want_ttl =
-        soa.map(|s| s.ttl.min(s.rdatas.first().and_then(soa_minimum).unwrap_or(s.ttl)));
+    let want_ttl = soa.map(|s| s.ttl.min(s.rdatas.first().and_then(soa_minimum).unwrap_or(s.ttl)));
     match (has_nsec, has_nsec3) {
         (true, true) => report.findings.push(
             Finding::error("mixed-denial", "the zone has both NSEC and NSEC3 records")
@@ -39,13 +38,37 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
 /// Names of NSEC3 records: a single base32hex label of a hash directly
 /// below the apex. Such a name may also own ordinary data (RFC 5155
 /// Appendix A has `2t7b4g4vsa5smi47k61mv5bv1a22bojr.example. A`).
-fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<Vec<u8>> {
+fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<OwnerHash> {
     node.rrset(Rtype::NSEC3)?;
-    if node.name.parent().as_ref() != Some(&zone.origin) {
+    let wire = node.name.as_wire();
+    let len = *wire.first()? as usize;
+    // One label, then exactly the apex (canonical form: lowercase).
+    if len == 0 || !wire.get(1 + len..)?.eq_ignore_ascii_case(zone.origin.as_wire()) {
         return None;
     }
-    let label = node.name.labels().next()?;
-    BASE32HEX_NOPAD.decode(&label.to_ascii_uppercase()).ok()
+    let mut upper = [0u8; 63];
+    let label = &mut upper[..len];
+    label.copy_from_slice(&wire[1..1 + len]);
+    label.make_ascii_uppercase();
+    let mut hash = OwnerHash { len: 0, bytes: [0; 40] };
+    let n = BASE32HEX_NOPAD.decode_len(len).ok()?;
+    let n = BASE32HEX_NOPAD.decode_mut(label, hash.bytes.get_mut(..n)?).ok()?;
+    hash.len = n as u8;
+    Some(hash)
+}
+
+/// The hash an NSEC3 owner label spells: base32hex of at most 63
+/// characters is at most 39 octets.
+#[derive(Clone, Copy)]
+struct OwnerHash {
+    len: u8,
+    bytes: [u8; 40],
+}
+
+impl OwnerHash {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
 }
 
 fn types_of(node: &Node) -> Vec<Rtype> {
@@ -172,27 +195,50 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     }
 }
 
-/// An NSEC3 record, parsed.
-struct Nsec3 {
-    owner: Name,
-    hash: Vec<u8>,
-    flags: u8,
-    params: (u8, u16, Vec<u8>),
-    next: Vec<u8>,
-    types: Vec<Rtype>,
+/// An NSEC3 record of the chain: the hash its owner spells, its owner's
+/// node, and its RDATA, which parsed when it was collected ([`Nsec3Rdata`]
+/// reads the fields again where they are needed). No allocation per
+/// record: the chain of a TLD has millions.
+struct Nsec3<'z> {
+    hash: OwnerHash,
+    node: u32,
+    rdata: &'z [u8],
 }
 
-fn parse_nsec3(owner: &Name, hash: Vec<u8>, rdata: &[u8]) -> Option<Nsec3> {
-    let alg = *rdata.first()?;
-    let flags = *rdata.get(1)?;
-    let iterations = u16::from_be_bytes([*rdata.get(2)?, *rdata.get(3)?]);
-    let salt_len = *rdata.get(4)? as usize;
-    let salt = rdata.get(5..5 + salt_len)?.to_vec();
-    let p = 5 + salt_len;
-    let hash_len = *rdata.get(p)? as usize;
-    let next = rdata.get(p + 1..p + 1 + hash_len)?.to_vec();
-    let types = decode_type_bitmap(rdata.get(p + 1 + hash_len..)?).ok()?;
-    Some(Nsec3 { owner: owner.clone(), hash, flags, params: (alg, iterations, salt), next, types })
+impl<'z> Nsec3<'z> {
+    fn fields(&self) -> Nsec3Rdata<'z> {
+        // Checked when the record was collected.
+        Nsec3Rdata::parse(self.rdata).unwrap_or_default()
+    }
+}
+
+/// The fields of NSEC3 RDATA (RFC 5155 §3.2), borrowed.
+#[derive(Default, Clone, Copy)]
+struct Nsec3Rdata<'z> {
+    flags: u8,
+    /// Hash algorithm, iterations, salt.
+    params: (u8, u16, &'z [u8]),
+    next: &'z [u8],
+    bitmap: &'z [u8],
+}
+
+impl<'z> Nsec3Rdata<'z> {
+    fn parse(rdata: &'z [u8]) -> Option<Nsec3Rdata<'z>> {
+        let alg = *rdata.first()?;
+        let flags = *rdata.get(1)?;
+        let iterations = u16::from_be_bytes([*rdata.get(2)?, *rdata.get(3)?]);
+        let salt_len = *rdata.get(4)? as usize;
+        let salt = rdata.get(5..5 + salt_len)?;
+        let p = 5 + salt_len;
+        let hash_len = *rdata.get(p)? as usize;
+        let next = rdata.get(p + 1..p + 1 + hash_len)?;
+        let bitmap = rdata.get(p + 1 + hash_len..)?;
+        Some(Nsec3Rdata { flags, params: (alg, iterations, salt), next, bitmap })
+    }
+
+    fn types(&self) -> Vec<Rtype> {
+        decode_type_bitmap(self.bitmap).unwrap_or_default()
+    }
 }
 
 /// RFC 5155 §5, computed with aws-lc-rs' SHA-1 (not our SIMD hashers):
@@ -256,7 +302,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         }
     };
     let mut chain: Vec<Nsec3> = Vec::new();
-    for node in &zone.nodes {
+    for (i, node) in zone.nodes.iter().enumerate() {
         let Some(set) = node.rrset(Rtype::NSEC3) else { continue };
         let Some(hash) = nsec3_hash_of_owner(zone, node) else {
             report.findings.push(
@@ -267,9 +313,11 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         };
         check_ttl(node, Rtype::NSEC3, want_ttl, report);
         for rd in &set.rdatas {
-            match parse_nsec3(&node.name, hash.clone(), rd) {
-                Some(n) => chain.push(n),
-                None => report.findings.push(
+            let parses =
+                Nsec3Rdata::parse(rd).is_some_and(|f| decode_type_bitmap(f.bitmap).is_ok());
+            match parses {
+                true => chain.push(Nsec3 { hash, node: i as u32, rdata: rd }),
+                false => report.findings.push(
                     Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse")
                         .at(&node.name, Some(Rtype::NSEC3)),
                 ),
@@ -277,7 +325,15 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         }
     }
     report.counts.nsec3 = chain.len();
-    let Some(params) = params.or_else(|| chain.first().map(|c| c.params.clone())) else { return };
+    let Some(params) = params.or_else(|| {
+        chain.first().map(|c| {
+            let (alg, iterations, salt) = c.fields().params;
+            (alg, iterations, salt.to_vec())
+        })
+    }) else {
+        return;
+    };
+    let owner = |c: &Nsec3| &zone.nodes[c.node as usize].name;
     if params.0 != 1 {
         report.findings.push(
             Finding::error(
@@ -288,21 +344,22 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         );
         return;
     }
-    for c in chain.iter().filter(|c| c.params != params) {
+    let wanted = (params.0, params.1, &params.2[..]);
+    for c in chain.iter().filter(|c| c.fields().params != wanted) {
         report.findings.push(
             Finding::error(
                 "nsec3-param-mismatch",
                 "NSEC3 parameters differ from the NSEC3PARAM (RFC 5155 §7.1: one parameter set)",
             )
-            .at(&c.owner, Some(Rtype::NSEC3)),
+            .at(owner(c), Some(Rtype::NSEC3)),
         );
     }
-    chain.sort_by(|a, b| a.hash.cmp(&b.hash));
+    chain.sort_by(|a, b| a.hash.as_slice().cmp(b.hash.as_slice()));
     for w in chain.windows(2) {
-        if w[0].hash == w[1].hash {
+        if w[0].hash.as_slice() == w[1].hash.as_slice() {
             report.findings.push(
                 Finding::error("duplicate-nsec3", "two NSEC3 records with the same owner")
-                    .at(&w[1].owner, Some(Rtype::NSEC3)),
+                    .at(owner(&w[1]), Some(Rtype::NSEC3)),
             );
         }
     }
@@ -310,17 +367,18 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     // following owner, the last points to the first (RFC 5155 §3.1.7).
     for (k, c) in chain.iter().enumerate() {
         let following = &chain[(k + 1) % chain.len()];
-        if c.next != following.hash {
+        let next = c.fields().next;
+        if next != following.hash.as_slice() {
             report.findings.push(
                 Finding::error(
                     "nsec3-wrong-next",
                     format!(
                         "next hashed owner {}, expected {}",
-                        BASE32HEX_NOPAD.encode(&c.next).to_ascii_lowercase(),
-                        BASE32HEX_NOPAD.encode(&following.hash).to_ascii_lowercase()
+                        BASE32HEX_NOPAD.encode(next).to_ascii_lowercase(),
+                        BASE32HEX_NOPAD.encode(following.hash.as_slice()).to_ascii_lowercase()
                     ),
                 )
-                .at(&c.owner, Some(Rtype::NSEC3)),
+                .at(owner(c), Some(Rtype::NSEC3)),
             );
         }
     }
@@ -328,24 +386,19 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     // Which names need an NSEC3, and the bitmap each must have.
     let insecure =
         |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
-    let candidates: Vec<(usize, &Node)> = zone
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| {
-            !n.flags.contains(NodeFlags::BELOW_CUT)
-                && !n.flags.contains(NodeFlags::BELOW_DNAME)
-                && !only_nsec3(n)
+    let need_of = |n: &Node| {
+        let candidate = !n.flags.contains(NodeFlags::BELOW_CUT)
+            && !n.flags.contains(NodeFlags::BELOW_DNAME)
+            && !only_nsec3(n);
+        candidate.then(|| {
+            if n.flags.contains(NodeFlags::ENT) || insecure(n) {
+                Need::OptOutAllowed
+            } else {
+                Need::Required
+            }
         })
-        .collect();
-    let mut need: Vec<Option<Need>> = vec![None; zone.nodes.len()];
-    for (i, n) in &candidates {
-        need[*i] = Some(if n.flags.contains(NodeFlags::ENT) || insecure(n) {
-            Need::OptOutAllowed
-        } else {
-            Need::Required
-        });
-    }
+    };
+    let mut need: Vec<Option<Need>> = zone.nodes.iter().map(need_of).collect();
     // Empty non-terminals: required if any name below them is required.
     // In canonical order a stack of the enclosing names gives each node's
     // ancestors (a built zone has a node for every ancestor, ENTs included).
@@ -365,13 +418,15 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         }
         enclosing.push(i);
     }
-    let names: Vec<(usize, Need)> =
-        need.iter().enumerate().filter_map(|(i, n)| n.map(|n| (i, n))).collect();
+    let names: Vec<(u32, Need)> =
+        need.iter().enumerate().filter_map(|(i, n)| n.map(|n| (i as u32, n))).collect();
+    drop(need);
     let (_, iterations, salt) = &params;
-    let hashed: Vec<(usize, Need, [u8; 20])> = names
+    let hashed: Vec<(u32, Need, [u8; 20])> = names
         .par_iter()
-        .map(|&(i, need)| (i, need, nsec3_hash(&zone.nodes[i].name, salt, *iterations)))
+        .map(|&(i, need)| (i, need, nsec3_hash(&zone.nodes[i as usize].name, salt, *iterations)))
         .collect();
+    drop(names);
     // Where each hash falls in the chain (sorted by hash above): the first
     // chain position not below it. A merge of the two sorted lists, not a
     // binary search per name: the chain is tens of MB and a search misses
@@ -390,13 +445,13 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     drop(by_hash);
     let mut used = vec![false; chain.len()];
     for (x, (i, need, h)) in hashed.iter().enumerate() {
-        let node = &zone.nodes[*i];
+        let node = &zone.nodes[*i as usize];
         let pos = chain_pos[x] as usize;
         let found = chain.get(pos).filter(|c| c.hash.as_slice() == h.as_slice()).map(|_| pos);
         match found {
             Some(k) => {
                 used[k] = true;
-                let mut listed = chain[k].types.clone();
+                let mut listed = chain[k].fields().types();
                 listed.sort();
                 let expected = expected_nsec3_types(node);
                 if listed != expected {
@@ -405,7 +460,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                             "nsec3-wrong-bitmap",
                             format!(
                                 "NSEC3 {} lists [{}], the name has [{}]",
-                                chain[k].owner,
+                                owner(&chain[k]),
                                 format_types(&listed),
                                 format_types(&expected)
                             ),
@@ -432,11 +487,11 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                     continue;
                 }
                 let cover = &chain[(pos + chain.len() - 1) % chain.len()];
-                if cover.flags & 1 == 0 {
+                if cover.fields().flags & 1 == 0 {
                     report.findings.push(
                         Finding::error(
                             "opt-out-not-covered",
-                            format!("no NSEC3 for this insecure name, and the covering NSEC3 {} has no Opt-Out flag", cover.owner),
+                            format!("no NSEC3 for this insecure name, and the covering NSEC3 {} has no Opt-Out flag", owner(cover)),
                         )
                         .at(&node.name, Some(Rtype::NSEC3)),
                     );
@@ -451,7 +506,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                     "nsec3-without-name",
                     "this NSEC3's hash matches no name of the zone that may have one",
                 )
-                .at(&c.owner, Some(Rtype::NSEC3)),
+                .at(owner(c), Some(Rtype::NSEC3)),
             );
         }
     }

@@ -262,8 +262,6 @@ impl Zone {
         // Canonical form: equal names are equal octets (no case folding).
         let owners = 1 + records.windows(2).filter(|w| !same_owner(&w[0], &w[1])).count();
         let mut nodes: Vec<Node> = Vec::with_capacity(owners);
-        // Records are moved out by index (`take`), so every vector gets
-        // its exact size from the run lengths, without growing.
         let run_end = |records: &[Record], from: usize, same: &dyn Fn(&Record, &Record) -> bool| {
             let first = &records[from];
             from + records[from..]
@@ -271,9 +269,21 @@ impl Zone {
                 .position(|r| !same(first, r))
                 .unwrap_or(records.len() - from)
         };
-        let mut i = 0;
-        while i < total {
-            let owner_end = run_end(&records, i, &same_owner);
+        // Nodes are built from the last owner back, and the record vector
+        // shrinks behind them (a large vector's `realloc` to a smaller size
+        // gives the tail back without copying), so the records and the
+        // nodes made of them never coexist in full. Records are moved out
+        // by index, so every vector gets its exact size from the run
+        // lengths, without growing.
+        const SHRINK_STEP: usize = 1 << 18;
+        let mut next_shrink = total.saturating_sub(SHRINK_STEP);
+        // TTL warnings per node, last node first.
+        let mut ttl_warnings: Vec<Vec<LoadWarning>> = Vec::new();
+        let mut end = total;
+        while end > 0 {
+            let last = &records[end - 1];
+            let i = records[..end].iter().rposition(|r| !same_owner(last, r)).map_or(0, |p| p + 1);
+            let owner_end = end;
             let mut sets = 1;
             for j in i + 1..owner_end {
                 sets += usize::from(!same_rrset(&records[j - 1], &records[j]));
@@ -283,6 +293,7 @@ impl Zone {
                 rrsets: Vec::with_capacity(sets),
                 flags: NodeFlags::default(),
             };
+            let mut node_warnings = Vec::new();
             let mut j = i;
             while j < owner_end {
                 let set_end = run_end(&records[..owner_end], j, &same_rrset);
@@ -305,19 +316,13 @@ impl Zone {
                     .map(|(_, r)| &r.rdata[..]);
                 stats.duplicates_dropped += run.len() - unique.clone().count();
                 let set = Rrset { rtype, ttl: set_ttl, rdatas: Rdatas::from_slices(unique), src };
-                // Free the loose copies now, not with the record vector, so
-                // that the zone is not held twice.
-                for r in &mut records[j..set_end] {
-                    drop(std::mem::take(&mut r.rdata));
-                    drop(r.owner.take());
-                }
                 if !other_ttls.is_empty() {
                     stats.ttl_adjusted += 1;
                     let at: Vec<String> = std::iter::once((ttl, src))
                         .chain(other_ttls)
                         .map(|(t, p)| format!("{} (TTL {t})", describe(p)))
                         .collect();
-                    warnings.push(LoadWarning {
+                    node_warnings.push(LoadWarning {
                         file: files.get(set.src.file as usize).map(|f| f.display().to_string()).unwrap_or_default(),
                         line: set.src.line,
                         message: format!(
@@ -333,9 +338,19 @@ impl Zone {
                 j = set_end;
             }
             nodes.push(node);
-            i = owner_end;
+            if !node_warnings.is_empty() {
+                ttl_warnings.push(node_warnings);
+            }
+            records.truncate(i);
+            if records.len() <= next_shrink {
+                records.shrink_to_fit();
+                next_shrink = records.len().saturating_sub(SHRINK_STEP);
+            }
+            end = i;
         }
         drop(records);
+        nodes.reverse();
+        warnings.extend(ttl_warnings.into_iter().rev().flatten());
 
         // RFC 2181 §10.1 and RFC 1034 §3.6.2: CNAME and other data.
         for node in &nodes {
@@ -420,22 +435,28 @@ fn add_empty_non_terminals(nodes: &mut Vec<Node>) {
     if inserts.is_empty() {
         return;
     }
+    // In place, from the back: the vector grows once and every node moves
+    // at most once, so the zone is never held twice.
     let added: usize = inserts.iter().map(|(_, m)| m.len()).sum();
-    let old = std::mem::take(nodes);
-    nodes.reserve_exact(old.len() + added);
-    let mut pending = inserts.into_iter().peekable();
-    for (i, node) in old.into_iter().enumerate() {
-        if pending.peek().is_some_and(|(at, _)| *at == i) {
-            if let Some((_, names)) = pending.next() {
-                nodes.extend(names.into_iter().map(|name| Node {
-                    name,
-                    rrsets: Vec::new(),
-                    flags: NodeFlags::ENT,
-                }));
-            }
+    let old_len = nodes.len();
+    let placeholder =
+        || Node { name: Name::root_placeholder(), rrsets: Vec::new(), flags: NodeFlags::default() };
+    nodes.reserve_exact(added);
+    nodes.resize_with(old_len + added, placeholder);
+    let mut write = old_len + added;
+    let mut read = old_len;
+    for (at, names) in inserts.into_iter().rev() {
+        while read > at {
+            read -= 1;
+            write -= 1;
+            nodes.swap(read, write);
         }
-        nodes.push(node);
+        for name in names.into_iter().rev() {
+            write -= 1;
+            nodes[write] = Node { name, rrsets: Vec::new(), flags: NodeFlags::ENT };
+        }
     }
+    debug_assert_eq!(read, write);
 }
 
 /// Marks apex, delegations, names below cuts and DNAMEs, and wildcards. In

@@ -175,6 +175,12 @@ impl Name {
         self.0.make_ascii_lowercase();
     }
 
+    /// An empty placeholder that is not a valid name and owns no memory
+    /// (for vectors whose slots are filled right after).
+    pub(crate) fn root_placeholder() -> Name {
+        Name(Box::default())
+    }
+
     /// Moves the name out, leaving an empty placeholder that is not a valid
     /// name (for consumers of a record vector that take names by index).
     pub(crate) fn take(&mut self) -> Name {
