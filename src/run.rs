@@ -240,10 +240,22 @@ pub struct KeyReport {
     pub signatures: usize,
 }
 
+/// SHA-256 of a file, read in blocks (a signed TLD is gigabytes; mapping
+/// it whole would add its size to the resident set at the end of a run).
 fn sha256_file(path: &Path) -> Option<String> {
-    let src = crate::load::source::Source::open(path).ok()?;
-    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &src);
-    Some(data_encoding::HEXLOWER.encode(d.as_ref()))
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => ctx.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(data_encoding::HEXLOWER.encode(ctx.finish().as_ref()))
 }
 
 fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
@@ -546,6 +558,7 @@ fn sign_inner(
         let findings: Vec<String> = vr.findings.iter().map(|f| f.to_string()).collect();
         let errors = vr.errors();
         report.verification = Some(vr);
+        drop(written);
         let Some(proof) = passed else {
             return Err(Failure::Verification { errors, findings, discarded_output: true });
         };
