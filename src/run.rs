@@ -609,7 +609,11 @@ fn stream_signed_zone(
             let n = crate::emit::write_nodes(nodes, class, &mut w)?;
             records.fetch_add(n, Ordering::Relaxed);
             for node in nodes.iter_mut() {
+                let before = node.rrsets.len();
                 node.rrsets.retain(|r| r.rtype != Rtype::RRSIG);
+                if node.rrsets.len() < before {
+                    node.rrsets.shrink_to_fit();
+                }
             }
             tx.send((index, w.into_inner()))
                 .map_err(|_| std::io::Error::other("the output writer stopped"))

@@ -52,5 +52,8 @@ pub fn generate_nsecs(zone: &mut Zone, ttl: u32) -> usize {
 /// Inserts an RRset keeping the node's RRsets sorted by type.
 pub fn insert_rrset(node: &mut Node, rrset: Rrset) {
     let at = node.rrsets.partition_point(|r| r.rtype <= rrset.rtype);
+    // Exactly one more slot: `Vec` would grow a node's one or two RRsets
+    // to four, for every owner of a TLD.
+    node.rrsets.reserve_exact(1);
     node.rrsets.insert(at, rrset);
 }

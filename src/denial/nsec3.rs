@@ -18,6 +18,7 @@
 //! # Limitations
 //! Only hash algorithm 1 (SHA-1) exists (RFC 5155 §11).
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -240,6 +241,7 @@ pub fn generate_nsec3s(
         })
         .collect();
     let count = new_nodes.len();
+    drop((owners, names, hashes, order));
     merge_nodes(zone, new_nodes);
     Ok(Nsec3Stats { records: count, backend: backend.name() })
 }
@@ -249,28 +251,34 @@ pub fn generate_nsec3s(
 /// the zone's canonical order. A hashed name that already exists as a node
 /// gets the NSEC3 RRset added to it.
 fn merge_nodes(zone: &mut Zone, new_nodes: Vec<Node>) {
-    let old = std::mem::take(&mut zone.nodes);
-    let mut out = Vec::with_capacity(old.len() + new_nodes.len());
-    let mut a = old.into_iter().peekable();
-    let mut b = new_nodes.into_iter().peekable();
-    loop {
-        match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.name.canonical_cmp(&y.name) {
-                std::cmp::Ordering::Less => out.extend(a.next()),
-                std::cmp::Ordering::Greater => out.extend(b.next()),
-                std::cmp::Ordering::Equal => {
-                    if let (Some(mut x), Some(y)) = (a.next(), b.next()) {
-                        for r in y.rrsets {
-                            insert_rrset(&mut x, r);
-                        }
-                        out.push(x);
-                    }
-                }
-            },
-            (Some(_), None) => out.extend(a.next()),
-            (None, Some(_)) => out.extend(b.next()),
-            (None, None) => break,
+    // In place, from the back: the vector grows once and every node moves
+    // at most once, so the zone is never held twice. Invariant: the slots
+    // in `read..write` hold placeholders.
+    let placeholder =
+        || Node { name: Name::root_placeholder(), rrsets: Vec::new(), flags: NodeFlags::default() };
+    let nodes = &mut zone.nodes;
+    let old_len = nodes.len();
+    nodes.reserve_exact(new_nodes.len());
+    nodes.resize_with(old_len + new_nodes.len(), placeholder);
+    let (mut read, mut write) = (old_len, nodes.len());
+    for y in new_nodes.into_iter().rev() {
+        while read > 0 && nodes[read - 1].name.canonical_cmp(&y.name) == Ordering::Greater {
+            read -= 1;
+            write -= 1;
+            nodes.swap(read, write);
+        }
+        write -= 1;
+        if read > 0 && nodes[read - 1].name.canonical_cmp(&y.name) == Ordering::Equal {
+            read -= 1;
+            let mut x = std::mem::replace(&mut nodes[read], placeholder());
+            for r in y.rrsets {
+                insert_rrset(&mut x, r);
+            }
+            nodes[write] = x;
+        } else {
+            nodes[write] = y;
         }
     }
-    zone.nodes = out;
+    // One placeholder is left per hashed name that was already a node.
+    nodes.drain(read..write);
 }
