@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::{Finding, Report};
 use crate::zone::name::Name;
-use crate::zone::rdata::bitmap::decode_type_bitmap;
+use crate::zone::rdata::bitmap::{decode_type_bitmap, encode_type_bitmap};
 use crate::zone::rdata::soa_minimum;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, NodeFlags, Zone};
@@ -245,8 +245,12 @@ impl<'z> Nsec3Rdata<'z> {
 /// IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt).
 fn nsec3_hash(name: &Name, salt: &[u8], iterations: u16) -> [u8; 20] {
     use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
+    let mut lower = [0u8; 255];
+    let wire = &mut lower[..name.wire_len()];
+    wire.copy_from_slice(name.as_wire());
+    wire.make_ascii_lowercase();
     let mut ctx = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
-    ctx.update(name.to_lowercase().as_wire());
+    ctx.update(wire);
     ctx.update(salt);
     let mut h = ctx.finish();
     for _ in 0..iterations {
@@ -451,9 +455,16 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         match found {
             Some(k) => {
                 used[k] = true;
+                let expected = expected_nsec3_types(node);
+                // The usual case in two comparisons of octets: the bitmap
+                // is the one encoding of the expected types (RFC 4034
+                // §4.1.2 leaves one). Otherwise compare the type sets.
+                let bitmap = chain[k].fields().bitmap;
+                if bitmap == encode_type_bitmap(&expected).as_slice() {
+                    continue;
+                }
                 let mut listed = chain[k].fields().types();
                 listed.sort();
-                let expected = expected_nsec3_types(node);
                 if listed != expected {
                     report.findings.push(
                         Finding::error(

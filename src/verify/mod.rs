@@ -677,13 +677,14 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             counts.rrsets_checked += 1;
-            let mut valid_algs: Vec<u8> = Vec::new();
+            // Algorithms with a valid RRSIG over this RRset, as a bit set.
+            let mut valid_algs = [0u64; 4];
             if let Some(sigs) = node.rrsigs(rrset.rtype) {
                 for rdata in &sigs.rdatas {
                     if let Some((tag, alg)) =
                         self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, phase)
                     {
-                        valid_algs.push(alg);
+                        valid_algs[usize::from(alg >> 6)] |= 1 << (alg & 63);
                         if rrset.rtype == Rtype::DNSKEY {
                             dnskey_signers.push((tag, alg));
                         }
@@ -694,7 +695,7 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             for &alg in self.algorithms {
-                if !valid_algs.contains(&alg) {
+                if valid_algs[usize::from(alg >> 6)] & (1 << (alg & 63)) == 0 {
                     findings.push(
                         Finding::error(
                             "missing-signature",

@@ -4,8 +4,12 @@
 //! # Data layout
 //! A [`Zone`] is a vector of [`Node`]s in canonical order (RFC 4034 §6.1),
 //! one per owner name, empty non-terminals included. Each node holds its
-//! RRsets sorted by type number; each RRset holds its RDATA in wire form,
-//! sorted in canonical order (RFC 4034 §6.3) and free of duplicates. The zone
+//! name in wire form (one allocation) and its RRsets sorted by type number,
+//! in a vector of exactly that many; each RRset holds its RDATA in wire
+//! form, sorted in canonical order (RFC 4034 §6.3) and free of duplicates,
+//! packed into one allocation ([`Rdatas`]: two-octet length, octets, and so
+//! on). A TLD delegation with two NS records costs three allocations
+//! (name, RRset slot, RDATA), not six. The zone
 //! is kept in canonical form (RFC 4034 §6.2): owner names and the names
 //! embedded in the RDATA of the types §6.2 lists are lowercase, so signing
 //! and verification never lowercase again and equal data compares equal as
