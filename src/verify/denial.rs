@@ -47,8 +47,8 @@ fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<OwnerHash> {
         return None;
     }
     let mut upper = [0u8; 63];
-    let label = &mut upper[..len];
-    label.copy_from_slice(&wire[1..1 + len]);
+    let label = upper.get_mut(..len)?;
+    label.copy_from_slice(wire.get(1..1 + len)?);
     label.make_ascii_uppercase();
     let mut hash = OwnerHash { len: 0, bytes: [0; 40] };
     let n = BASE32HEX_NOPAD.decode_len(len).ok()?;

@@ -276,9 +276,9 @@ impl Zone {
         // Nodes are built from the last owner back, and the record vector
         // shrinks behind them (a large vector's `realloc` to a smaller size
         // gives the tail back without copying), so the records and the
-        // nodes made of them never coexist in full. Records are moved out
-        // by index, so every vector gets its exact size from the run
-        // lengths, without growing.
+        // nodes made of them never coexist in full. Each RRset's RDATA is
+        // packed at its exact size from the run of records, and every
+        // vector is sized from the run lengths, never grown.
         const SHRINK_STEP: usize = 1 << 18;
         let mut next_shrink = total.saturating_sub(SHRINK_STEP);
         // TTL warnings per node, last node first.
