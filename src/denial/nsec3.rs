@@ -254,12 +254,10 @@ fn merge_nodes(zone: &mut Zone, new_nodes: Vec<Node>) {
     // In place, from the back: the vector grows once and every node moves
     // at most once, so the zone is never held twice. Invariant: the slots
     // in `read..write` hold placeholders.
-    let placeholder =
-        || Node { name: Name::root_placeholder(), rrsets: Vec::new(), flags: NodeFlags::default() };
     let nodes = &mut zone.nodes;
     let old_len = nodes.len();
     nodes.reserve_exact(new_nodes.len());
-    nodes.resize_with(old_len + new_nodes.len(), placeholder);
+    nodes.resize_with(old_len + new_nodes.len(), Node::placeholder);
     let (mut read, mut write) = (old_len, nodes.len());
     for y in new_nodes.into_iter().rev() {
         while read > 0 && nodes[read - 1].name.canonical_cmp(&y.name) == Ordering::Greater {
@@ -270,7 +268,7 @@ fn merge_nodes(zone: &mut Zone, new_nodes: Vec<Node>) {
         write -= 1;
         if read > 0 && nodes[read - 1].name.canonical_cmp(&y.name) == Ordering::Equal {
             read -= 1;
-            let mut x = std::mem::replace(&mut nodes[read], placeholder());
+            let mut x = std::mem::replace(&mut nodes[read], Node::placeholder());
             for r in y.rrsets {
                 insert_rrset(&mut x, r);
             }

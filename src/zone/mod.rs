@@ -103,6 +103,12 @@ pub struct Node {
 }
 
 impl Node {
+    /// A slot filler for in-place insertion into a node vector: no name
+    /// (not a valid node), no RRsets, owns no memory.
+    pub(crate) fn placeholder() -> Node {
+        Node { name: Name::root_placeholder(), rrsets: Vec::new(), flags: NodeFlags::default() }
+    }
+
     pub fn rrset(&self, rtype: Rtype) -> Option<&Rrset> {
         self.rrsets.iter().find(|r| r.rtype == rtype)
     }
@@ -443,10 +449,8 @@ fn add_empty_non_terminals(nodes: &mut Vec<Node>) {
     // at most once, so the zone is never held twice.
     let added: usize = inserts.iter().map(|(_, m)| m.len()).sum();
     let old_len = nodes.len();
-    let placeholder =
-        || Node { name: Name::root_placeholder(), rrsets: Vec::new(), flags: NodeFlags::default() };
     nodes.reserve_exact(added);
-    nodes.resize_with(old_len + added, placeholder);
+    nodes.resize_with(old_len + added, Node::placeholder);
     let mut write = old_len + added;
     let mut read = old_len;
     for (at, names) in inserts.into_iter().rev() {
