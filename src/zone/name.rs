@@ -243,10 +243,20 @@ impl WireBuf {
         }
         self.len += 1;
     }
-    fn set(&mut self, at: usize, b: u8) {
-        if let Some(slot) = self.buf.get_mut(at) {
-            *slot = b;
+    /// Ends the label whose length octet is at `label_start`: writes its
+    /// length, which must be 1 to 63 (RFC 1035 §2.3.4).
+    fn close_label(&mut self, label_start: usize) -> Result<(), NameError> {
+        let len = self.len - label_start - 1;
+        if len == 0 {
+            return Err(NameError::EmptyLabel);
         }
+        if len > MAX_LABEL_LEN {
+            return Err(NameError::LabelTooLong { len });
+        }
+        if let Some(slot) = self.buf.get_mut(label_start) {
+            *slot = len as u8;
+        }
+        Ok(())
     }
     fn extend(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -275,14 +285,7 @@ fn parse_to(text: &[u8], origin: &Name, wire: &mut WireBuf) -> Result<(), NameEr
     while i < text.len() {
         let c = text[i];
         if c == b'.' {
-            let len = wire.len - label_start - 1;
-            if len == 0 {
-                return Err(NameError::EmptyLabel);
-            }
-            if len > MAX_LABEL_LEN {
-                return Err(NameError::LabelTooLong { len });
-            }
-            wire.set(label_start, len as u8);
+            wire.close_label(label_start)?;
             i += 1;
             if i == text.len() {
                 absolute = true;
@@ -302,14 +305,7 @@ fn parse_to(text: &[u8], origin: &Name, wire: &mut WireBuf) -> Result<(), NameEr
         }
     }
     if !absolute {
-        let len = wire.len - label_start - 1;
-        if len == 0 {
-            return Err(NameError::EmptyLabel);
-        }
-        if len > MAX_LABEL_LEN {
-            return Err(NameError::LabelTooLong { len });
-        }
-        wire.set(label_start, len as u8);
+        wire.close_label(label_start)?;
         wire.extend(origin.as_wire());
     } else {
         wire.push(0);
