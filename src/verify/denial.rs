@@ -317,14 +317,13 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         };
         check_ttl(node, Rtype::NSEC3, want_ttl, report);
         for rd in &set.rdatas {
-            let parses =
-                Nsec3Rdata::parse(rd).is_some_and(|f| decode_type_bitmap(f.bitmap).is_ok());
-            match parses {
-                true => chain.push(Nsec3 { hash, node: i as u32, rdata: rd }),
-                false => report.findings.push(
+            if Nsec3Rdata::parse(rd).is_some_and(|f| decode_type_bitmap(f.bitmap).is_ok()) {
+                chain.push(Nsec3 { hash, node: i as u32, rdata: rd });
+            } else {
+                report.findings.push(
                     Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse")
                         .at(&node.name, Some(Rtype::NSEC3)),
-                ),
+                );
             }
         }
     }

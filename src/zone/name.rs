@@ -184,7 +184,7 @@ impl Name {
     /// Moves the name out, leaving an empty placeholder that is not a valid
     /// name (for consumers of a record vector that take names by index).
     pub(crate) fn take(&mut self) -> Name {
-        Name(std::mem::take(&mut self.0))
+        std::mem::replace(self, Name::root_placeholder())
     }
 
     /// Builds `label.self`.
