@@ -74,7 +74,7 @@ fn p256_tuning(c: &mut Criterion) {
     let mut g = c.benchmark_group("p256_window");
     g.throughput(Throughput::Elements(N as u64));
     g.sample_size(10);
-    for window in [11, 12, 13] {
+    for window in [12, 13, 14] {
         let fast = FastKey::with_window(13, &key, window).unwrap();
         g.bench_with_input(BenchmarkId::from_parameter(window), &window, |b, _| {
             b.iter(|| fast.verify_batch(&items))
@@ -177,16 +177,16 @@ fn min_times(reps: usize) {
 }
 
 /// `VERIFY_TUNE=reps`: P-256 window and batch size, and the Ed25519 batch
-/// size, as minimum over `reps` runs of 1024 signatures.
+/// size, as minimum over `reps` runs of 4096 signatures.
 fn tune(reps: usize) {
-    const N: usize = 1024;
+    const N: usize = 4096;
     let min_of = |f: &mut dyn FnMut()| min_per_signature(reps, N, f);
     let (key, data, sigs) = ecdsa_set(13, N);
     let items: Vec<(&[u8], &[u8])> =
         data.iter().zip(&sigs).map(|(d, s)| (d.as_slice(), s.as_slice())).collect();
-    for window in [11, 12, 13] {
+    for window in [12, 13, 14] {
         let fast = FastKey::with_window(13, &key, window).unwrap();
-        for batch in [256, 512, 1024] {
+        for batch in [512, 1024, 2048] {
             let t = min_of(&mut || {
                 assert!(fast.verify_batch_sized(&items, batch).iter().all(|&ok| ok))
             });

@@ -43,7 +43,7 @@
 //! # Limitations
 //! Variable time in the signature values (verification handles public data
 //! only). Table memory per point: windows · 2^(w−1) entries (P-256: 64
-//! octets each, 5 MiB at w = 13; P-384: 96 octets, 6.2 MiB at w = 12).
+//! octets each, 9.5 MiB at w = 14; P-384: 96 octets, 6.2 MiB at w = 12).
 
 use std::ops::{Add, Mul, Neg, Sub};
 use std::sync::{Arc, OnceLock};
@@ -284,7 +284,7 @@ curve!(P384, p384, p384::FieldElement, p384::U384, 14, 48, P384_WINDOW, &aws_lc_
 
 /// P-256 window width in bits, chosen by `benches/verify.rs` (see the
 /// module doc of `verify::fast`).
-pub const DEFAULT_WINDOW: usize = 13;
+pub const DEFAULT_WINDOW: usize = 14;
 /// P-384 window width: one less than P-256's, as its table entries are
 /// half as large again (12 bits: 6.2 MiB per table).
 pub const P384_WINDOW: usize = 12;

@@ -11,12 +11,17 @@
 //!   [`ed25519`]).
 //!
 //! Tuned by `benches/verify.rs` (`VERIFY_TUNE`) on the 2-core development
-//! machine: P-256 window [`DEFAULT_WINDOW`] = 13 bits (20 windows, 40 mixed
-//! additions and one x-only addition per signature, 5 MiB per table),
-//! P-384 window [`P384_WINDOW`] = 12 (6.2 MiB per table), [`BATCH`] = 512
+//! machine: P-256 window [`DEFAULT_WINDOW`] = 14 bits (19 windows, 38 mixed
+//! additions and one x-only addition per signature, 9.5 MiB per table),
+//! P-384 window [`P384_WINDOW`] = 12 (6.2 MiB per table), [`BATCH`] = 1024
 //! ECDSA signatures per batch, [`ED25519_BATCH`] = 1024. The shared G
-//! table is built once per process (P-256: about 60 ms, P-384: about
-//! 300 ms); each key's table takes as long again.
+//! table is built once per process (P-256: about 100 ms, P-384: about
+//! 300 ms); each key's table takes as long again. Fourth session,
+//! `VERIFY_TUNE=8` over 4096 signatures (minimum of 8 runs, per
+//! signature): window 12 / 13 / 14 at batches of 1024: 11.7 / 9.69 /
+//! 9.37 µs; window 14 at 512 / 1024 / 2048: 9.50 / 9.37 / 9.30 µs (13 at
+//! 512, the previous choice: 9.80 µs). Window 14 doubles the table for
+//! 3-5 %; batches beyond 1024 gain less than the noise.
 //!
 //! Single thread, criterion (`cargo bench --bench verify`, 1024 signatures,
 //! one run, a machine shared with other work), per signature:
@@ -88,7 +93,7 @@ use ed25519::Ed25519Key;
 pub use ecdsa::{DEFAULT_WINDOW, P384_WINDOW};
 
 /// Signatures per ECDSA batch (one field inversion per window for all).
-pub const BATCH: usize = 512;
+pub const BATCH: usize = 1024;
 /// Signatures per Ed25519 batch (one multiscalar multiplication).
 pub const ED25519_BATCH: usize = 1024;
 
@@ -170,12 +175,22 @@ impl FastKey {
     /// As [`FastKey::verify_batch`] with another batch size (for tuning).
     pub fn verify_batch_sized(&self, items: &[(&[u8], &[u8])], batch: usize) -> Vec<bool> {
         let batch = batch.max(1);
+        let even = even_batch(items.len(), batch);
         match &self.inner {
-            Inner::P256(k) => items.chunks(batch).flat_map(|c| k.verify_batch(c)).collect(),
-            Inner::P384(k) => items.chunks(batch).flat_map(|c| k.verify_batch(c)).collect(),
+            Inner::P256(k) => items.chunks(even).flat_map(|c| k.verify_batch(c)).collect(),
+            Inner::P384(k) => items.chunks(even).flat_map(|c| k.verify_batch(c)).collect(),
             Inner::Ed25519(k) => k.verify_batch(items, batch),
         }
     }
+}
+
+/// The ECDSA batch size for `len` items when about `batch` is best: the
+/// items split into batches of equal size (2,200 items at 1,024 are two of
+/// 1,100, not 1,024 + 1,024 + 152), as each batch pays one field inversion
+/// per window and a short tail batch amortises it badly.
+fn even_batch(len: usize, batch: usize) -> usize {
+    let count = ((len + batch / 2) / batch).max(1);
+    len.div_ceil(count).max(1)
 }
 
 /// Fuzzing entry point: compares the fast path with aws-lc-rs on one

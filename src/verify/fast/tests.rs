@@ -547,3 +547,22 @@ fn small_order_y_list_is_complete() {
     }
     assert_eq!(points.len(), 8);
 }
+
+/// Regression: a chunk's signatures split into equal ECDSA batches near
+/// `BATCH`, never a full batch and a short tail.
+#[test]
+fn ecdsa_batches_are_even() {
+    assert_eq!(even_batch(0, 1024), 1);
+    assert_eq!(even_batch(100, 1024), 100);
+    assert_eq!(even_batch(1126, 1024), 1126);
+    assert_eq!(even_batch(1536, 1024), 768);
+    assert_eq!(even_batch(2200, 1024), 1100);
+    assert_eq!(even_batch(4096, 1024), 1024);
+    for len in 1..5000 {
+        let size = even_batch(len, 1024);
+        let count = len.div_ceil(size);
+        // Every batch but the last is `size`; the last is not much shorter.
+        assert!(len - (count - 1) * size + count > size, "{len}: {size} x {count}");
+        assert!(size <= 1536, "{len}: {size}");
+    }
+}
