@@ -330,6 +330,10 @@ fn batch_invert<F: FieldOps>(values: &mut [F], scratch: &mut Vec<F>) -> Option<(
 
 /// [`batch_invert`] for any multiplicative group with its `one` and
 /// `invert` (also the scalars mod n).
+///
+/// One chain of products, not several interleaved: four chains measured
+/// the same (9.43 against 9.37 µs per P-256 signature), the out-of-order
+/// core already overlaps the backward pass's independent multiplications.
 #[inline]
 fn batch_invert_with<T: Copy + Mul<Output = T>>(
     values: &mut [T],
@@ -353,6 +357,15 @@ fn batch_invert_with<T: Copy + Mul<Output = T>>(
         *first = inv;
     }
     Some(())
+}
+
+#[cfg(test)]
+pub(crate) fn batch_invert_for_test<T: Copy + Mul<Output = T>>(
+    values: &mut [T],
+    one: T,
+    invert: impl Fn(&T) -> Option<T>,
+) -> Option<()> {
+    batch_invert_with(values, &mut Vec::new(), one, invert)
 }
 
 impl<F: FieldOps> Table<F> {

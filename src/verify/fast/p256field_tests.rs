@@ -216,3 +216,23 @@ fn p256_field_speed() {
     println!("p256 crate mul, dependent: {:?}", t.elapsed() / N);
     black_box((x, y, z));
 }
+
+proptest! {
+    /// Montgomery's trick over interleaved chains gives each element its
+    /// own inverse, for lengths shorter and longer than the chain count.
+    #[test]
+    fn batch_inversion_matches_one_by_one(xs in proptest::collection::vec(raw(), 0..14)) {
+        let mut values: Vec<Fe> = xs.iter().map(|x| ours(&below_p(*x))).collect();
+        let expected: Vec<Option<Fe>> = values.iter().map(Fe::invert).collect();
+        let result = super::ecdsa::batch_invert_for_test(&mut values, Fe::ONE, Fe::invert);
+        if expected.iter().any(Option::is_none) {
+            prop_assert!(result.is_none(), "a zero must refuse the batch");
+        } else {
+            prop_assert!(result.is_some());
+            for (got, want) in values.iter().zip(&expected) {
+                prop_assert_eq!(Some(*got), *want);
+            }
+        }
+    }
+}
+
