@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::{Finding, Report};
 use crate::zone::name::Name;
-use crate::zone::rdata::bitmap::{decode_type_bitmap, encode_type_bitmap};
+use crate::zone::rdata::bitmap::{decode_type_bitmap, encode_type_bitmap_into};
 use crate::zone::rdata::soa_minimum;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, NodeFlags, Zone};
@@ -447,6 +447,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     }
     drop(by_hash);
     let mut used = vec![false; chain.len()];
+    let (mut numbers, mut wire) = (Vec::new(), Vec::new());
     for (x, (i, need, h)) in hashed.iter().enumerate() {
         let node = &zone.nodes[*i as usize];
         let pos = chain_pos[x] as usize;
@@ -454,14 +455,16 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         match found {
             Some(k) => {
                 used[k] = true;
-                let expected = expected_nsec3_types(node);
                 // The usual case in two comparisons of octets: the bitmap
                 // is the one encoding of the expected types (RFC 4034
                 // §4.1.2 leaves one). Otherwise compare the type sets.
-                let bitmap = chain[k].fields().bitmap;
-                if bitmap == encode_type_bitmap(&expected).as_slice() {
+                expected_nsec3_type_numbers(node, &mut numbers);
+                wire.clear();
+                encode_type_bitmap_into(&mut numbers, &mut wire);
+                if chain[k].fields().bitmap == wire.as_slice() {
                     continue;
                 }
+                let expected = expected_nsec3_types(node);
                 let mut listed = chain[k].fields().types();
                 listed.sort();
                 if listed != expected {
@@ -533,16 +536,27 @@ fn only_nsec3(n: &Node) -> bool {
 /// at a delegation NS and DS (RRSIG when DS is signed); none for an ENT.
 /// An NSEC3 that happens to share the owner name is not the name's data.
 fn expected_nsec3_types(node: &Node) -> Vec<Rtype> {
+    let mut numbers = Vec::new();
+    expected_nsec3_type_numbers(node, &mut numbers);
+    numbers.into_iter().map(Rtype).collect()
+}
+
+/// [`expected_nsec3_types`] as type numbers, sorted and unique, into a
+/// buffer the caller reuses (one NSEC3 per name of the zone).
+fn expected_nsec3_type_numbers(node: &Node, out: &mut Vec<u16>) {
     let delegation = node.flags.contains(NodeFlags::DELEGATION);
-    let mut t: Vec<Rtype> = types_of(node)
-        .into_iter()
-        .filter(|t| !matches!(*t, Rtype::NSEC3 | Rtype::RRSIG))
-        .filter(|t| !delegation || matches!(*t, Rtype::NS | Rtype::DS))
-        .collect();
-    if t.iter().any(|&x| !delegation || x == Rtype::DS) {
-        t.push(Rtype::RRSIG);
+    out.clear();
+    for t in node.rrsets.iter().map(|r| r.rtype) {
+        if matches!(t, Rtype::NSEC3 | Rtype::RRSIG)
+            || (delegation && !matches!(t, Rtype::NS | Rtype::DS))
+        {
+            continue;
+        }
+        out.push(t.0);
     }
-    t.sort();
-    t.dedup();
-    t
+    if out.iter().any(|&x| !delegation || x == Rtype::DS.0) {
+        out.push(Rtype::RRSIG.0);
+    }
+    out.sort_unstable();
+    out.dedup();
 }

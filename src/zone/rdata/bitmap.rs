@@ -68,19 +68,27 @@ impl std::error::Error for BitmapError {}
 /// Encodes a set of types as RFC 4034 §4.1.2 window blocks. Input order and
 /// duplicates do not matter; an empty set encodes as no octets.
 pub fn encode_type_bitmap(types: &[Rtype]) -> Vec<u8> {
-    let mut sorted: Vec<u16> = types.iter().map(|t| t.0).collect();
-    sorted.sort_unstable();
-    sorted.dedup();
+    let mut numbers: Vec<u16> = types.iter().map(|t| t.0).collect();
     let mut out = Vec::new();
+    encode_type_bitmap_into(&mut numbers, &mut out);
+    out
+}
+
+/// [`encode_type_bitmap`] of type numbers, appended to `out`; sorts
+/// `types` in place. No allocation of its own: the loader and the verifier
+/// encode a bitmap per NSEC3 record.
+pub fn encode_type_bitmap_into(types: &mut [u16], out: &mut Vec<u8>) {
+    types.sort_unstable();
     let mut i = 0;
-    while i < sorted.len() {
-        let window = (sorted[i] >> 8) as u8;
+    while i < types.len() {
+        let window = (types[i] >> 8) as u8;
         let mut bits = [0u8; 32];
         let mut len = 0usize;
-        while i < sorted.len() && (sorted[i] >> 8) as u8 == window {
-            let low = (sorted[i] & 0xff) as usize;
+        while i < types.len() && (types[i] >> 8) as u8 == window {
+            let low = (types[i] & 0xff) as usize;
             // RFC 4034 §4.1.2: "Bits representing pseudo-types MUST be clear"
             // is the caller's business; here every type is a plain bit.
+            // A duplicate sets its bit again.
             bits[low / 8] |= 0x80 >> (low % 8);
             len = low / 8 + 1;
             i += 1;
@@ -89,7 +97,6 @@ pub fn encode_type_bitmap(types: &[Rtype]) -> Vec<u8> {
         out.push(len as u8);
         out.extend_from_slice(&bits[..len]);
     }
-    out
 }
 
 /// Decodes RFC 4034 §4.1.2 window blocks into types in increasing order.

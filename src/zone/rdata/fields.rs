@@ -15,7 +15,7 @@
 //! A "rest" field (one that takes every remaining token or octet) is only
 //! ever last.
 
-use super::bitmap::{decode_type_bitmap, encode_type_bitmap};
+use super::bitmap::{decode_type_bitmap, encode_type_bitmap_into};
 use super::text::{
     decode_tokens, err, next_decimal, parse_char_string, parse_time, write_quoted, write_time,
     Cursor, BASE64, HEX_ANY_CASE,
@@ -311,13 +311,20 @@ pub(super) fn parse_field(
         }
         Bitmap => {
             let (start, tokens) = cur.rest();
-            let mut types = Vec::with_capacity(tokens.len());
-            for (k, tok) in tokens.iter().enumerate() {
-                types.push(
-                    Rtype::from_text(tok.text).ok_or_else(|| err(start + k, "a record type"))?,
-                );
+            // On the stack for the usual handful of types (NSEC3 of a
+            // delegation: NS DS RRSIG).
+            let mut stack = [0u16; 16];
+            let mut heap = Vec::new();
+            let types: &mut [u16] = if tokens.len() <= stack.len() {
+                &mut stack[..tokens.len()]
+            } else {
+                heap.resize(tokens.len(), 0);
+                &mut heap
+            };
+            for (k, (tok, t)) in tokens.iter().zip(types.iter_mut()).enumerate() {
+                *t = Rtype::from_text(tok.text).ok_or_else(|| err(start + k, "a record type"))?.0;
             }
-            out.extend_from_slice(&encode_type_bitmap(&types));
+            encode_type_bitmap_into(types, out);
         }
         Type => {
             let (i, tok) = cur.next("a record type")?;

@@ -163,14 +163,11 @@ fn parse_into(
     let mut cur = Cursor::new(tokens);
     match codec(rtype) {
         Codec::Fields(fields) => {
-            let mut field_tokens = Vec::with_capacity(fields.len());
             for &field in fields {
-                field_tokens.push(cur.position());
                 parse_field(field, &mut cur, origin, out)?;
             }
             if let Err((field, reason)) = check_semantics(rtype, &out[start..]) {
-                let at = field_tokens.get(field).copied().unwrap_or(0);
-                return Err(err(at, &reason));
+                return Err(err(field_start_token(fields, field, tokens, origin), &reason));
             }
         }
         Codec::Loc => loc::parse(&mut cur, out)?,
@@ -184,6 +181,23 @@ fn parse_into(
         }
     }
     cur.finish()
+}
+
+/// The token where field `index` of `fields` begins, 0 if there is no such
+/// field. For error messages only: it parses the fields before it again,
+/// so that the usual path keeps no per-record list of field positions.
+fn field_start_token(fields: &[Field], index: usize, tokens: &[Token<'_>], origin: &Name) -> usize {
+    if index >= fields.len() {
+        return 0;
+    }
+    let mut cur = Cursor::new(tokens);
+    let mut scratch = Vec::new();
+    for &field in &fields[..index] {
+        if parse_field(field, &mut cur, origin, &mut scratch).is_err() {
+            break;
+        }
+    }
+    cur.position()
 }
 
 /// RFC 3597 §5: `\# <length> <hex>...`.

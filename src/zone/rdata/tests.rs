@@ -874,3 +874,14 @@ fn all_types_zone_round_trips() {
         assert!(seen.contains(&rtype) || obsolete_or_extra, "all-types.zone has no {rtype}");
     }
 }
+
+/// RFC 4509 §2.2: a SHA-256 DS digest is 32 octets. The error points at the
+/// digest's first token, also when the digest is split over several.
+#[test]
+fn rfc4509_section_2_2_digest_length_error_names_the_digest_token() {
+    let e = parse(Rtype::DS, "60485 5 2 D4B7D520E7BB5F0F67674A0CCEB1E3E0").unwrap_err();
+    assert_eq!(e.token, 3);
+    assert!(e.expected.contains("32 octets"), "{}", e.expected);
+    let e = parse(Rtype::DS, "60485 5 2 D4B7D520 E7BB5F0F 67674A0C").unwrap_err();
+    assert_eq!(e.token, 3);
+}
