@@ -471,15 +471,15 @@ fn add_empty_non_terminals(nodes: &mut Vec<Node>) {
 /// canonical order every name's descendants follow it contiguously, so one
 /// pass with the innermost enclosing cut suffices.
 fn classify(nodes: &mut [Node], origin: &Name) {
-    let mut cut: Option<Name> = None;
-    let mut dname: Option<Name> = None;
-    for node in nodes.iter_mut() {
-        if cut.as_ref().is_some_and(|c| !node.name.is_subdomain_of(c)) {
-            cut = None;
-        }
-        if dname.as_ref().is_some_and(|d| !node.name.is_subdomain_of(d)) {
-            dname = None;
-        }
+    // The innermost enclosing cut and DNAME, as node indices (a copy of
+    // the name would be one allocation per delegation).
+    let mut cut: Option<usize> = None;
+    let mut dname: Option<usize> = None;
+    for i in 0..nodes.len() {
+        let below = |a: Option<usize>| a.filter(|&a| nodes[i].name.is_subdomain_of(&nodes[a].name));
+        cut = below(cut);
+        dname = below(dname);
+        let node = &mut nodes[i];
         if node.name.is_wildcard() {
             node.flags.insert(NodeFlags::WILDCARD);
         }
@@ -491,14 +491,14 @@ fn classify(nodes: &mut [Node], origin: &Name) {
             node.flags.insert(NodeFlags::BELOW_DNAME);
         } else if node.rrset(Rtype::NS).is_some() {
             node.flags.insert(NodeFlags::DELEGATION);
-            cut = Some(node.name.clone());
+            cut = Some(i);
         }
         if node.flags.is_authoritative()
             && !node.flags.contains(NodeFlags::DELEGATION)
             && dname.is_none()
             && node.rrset(Rtype::DNAME).is_some()
         {
-            dname = Some(node.name.clone());
+            dname = Some(i);
         }
     }
 }
