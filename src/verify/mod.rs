@@ -404,31 +404,37 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             by_tag.entry((k.algorithm, k.tag)).or_default().push(i);
         }
     }
-    // The fast-path tables are built while the denial chain is checked.
-    let (fast_keys, denial_report) = rayon::join(
-        || build_fast_keys(&keys, paths),
+    // The denial chain is checked beside the signatures (fast-path tables,
+    // then the chunks of nodes): the chain check is mostly sequential, and
+    // with many cores the signatures would otherwise wait for it. Results
+    // are merged in a fixed order whatever the threads.
+    let (parts, denial_report) = rayon::join(
+        || {
+            let fast_keys = build_fast_keys(&keys, paths);
+            let ctx = Ctx {
+                zone,
+                by_tag: &by_tag,
+                algorithms: &algorithms,
+                at: opts.at as u32,
+                verifier: Verifier {
+                    keys: &keys,
+                    fast_keys: &fast_keys,
+                    canary_every: paths.canary_every,
+                    fast_off: AtomicBool::new(false),
+                },
+            };
+            // Signatures, in parallel over chunks of nodes; merged in order.
+            zone.nodes
+                .par_chunks(CHUNK_NODES)
+                .map(|chunk| ctx.check_chunk(chunk))
+                .collect::<Vec<ChunkResult>>()
+        },
         || {
             let mut r = Report::default();
             denial::check_denial(zone, &mut r);
             r
         },
     );
-    let ctx = Ctx {
-        zone,
-        by_tag: &by_tag,
-        algorithms: &algorithms,
-        at: opts.at as u32,
-        verifier: Verifier {
-            keys: &keys,
-            fast_keys: &fast_keys,
-            canary_every: paths.canary_every,
-            fast_off: AtomicBool::new(false),
-        },
-    };
-
-    // Signatures, in parallel over chunks of nodes; merged in order.
-    let parts: Vec<ChunkResult> =
-        zone.nodes.par_chunks(CHUNK_NODES).map(|chunk| ctx.check_chunk(chunk)).collect();
     let mut dnskey_signers: Vec<(u16, u8)> = Vec::new();
     for (f, c, d) in parts {
         report.findings.extend(f);
