@@ -26,8 +26,9 @@
 //! P-256 8.92 µs against aws-lc-rs' 82.6 (9.3×), P-384 50.8 against 306
 //! (6.0×), Ed25519 batch 15.1 against 59.5 (3.9×).
 //!
-//! Earlier, window 13 and batches of 512: single thread, criterion (`cargo bench --bench verify`, 1024 signatures,
-//! one run, a machine shared with other work), per signature:
+//! Earlier, window 13 and batches of 512: single thread, criterion
+//! (`cargo bench --bench verify`, 1024 signatures, one run, a machine
+//! shared with other work), per signature:
 //!
 //! | algorithm | aws-lc-rs | fast path | speed-up |
 //! |-----------|-----------|-----------|----------|
