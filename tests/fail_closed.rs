@@ -187,6 +187,24 @@ fn missing_input_exits_5() {
     assert_untouched(&s);
 }
 
+/// Regression: the output is replaced by a rename, which would replace a
+/// device or FIFO too (as root, `--output /dev/null` would replace the null
+/// device). An output that exists and is not a regular file is refused with
+/// the I/O exit code, and nothing is created beside it.
+#[test]
+fn an_output_that_is_not_a_regular_file_is_refused() {
+    let s = setup();
+    std::fs::remove_file(&s.output).unwrap();
+    let made = Command::new("mkfifo").arg(&s.output).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let out = sign(&s, &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&s.output).unwrap().file_type().is_fifo());
+    assert_eq!(listing(&s.outdir), vec!["example.signed".to_string()], "stray files left behind");
+}
+
 /// Usage errors: exit 2.
 #[test]
 fn usage_errors_exit_2() {

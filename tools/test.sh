@@ -21,6 +21,18 @@ section() {
     printf '\n==== %s (%ds) ====\n' "$1" "$(($(date +%s) - started))"
 }
 
+# Once (2026-11-28, during a CI run as root) /dev/null was replaced by a regular file
+# while the fuzz target built; every later `< /dev/null` then fed its text to rustc. Which
+# tool did it is not known yet: after each step, name the step and put the device back.
+check_dev_null() {
+    if [ ! -c /dev/null ]; then
+        echo "---- WARNING: /dev/null is no longer a character device after: $1" >&2
+        if [ "$(id -u)" -eq 0 ]; then
+            rm -f /dev/null && mknod -m 666 /dev/null c 1 3 && echo "---- /dev/null restored" >&2
+        fi
+    fi
+}
+
 # step NAME COMMAND...: runs a step, records a failure instead of stopping.
 step() {
     local name=$1
@@ -35,6 +47,7 @@ step() {
         echo "---- $name: FAILED with exit code $rc ($(($(date +%s) - t0))s)"
         failed+=("$name")
     fi
+    check_dev_null "$name"
 }
 
 install_oracles() {
@@ -96,6 +109,7 @@ if ! install_oracles; then
     exit 2
 fi
 versions
+check_dev_null "setup"
 
 step "build (cargo build --release --locked)" cargo build --release --locked --all-targets
 step "tests (cargo test --release --locked)" cargo test --release --locked --no-fail-fast

@@ -20,7 +20,20 @@ pub struct AtomicOutput {
 
 impl AtomicOutput {
     /// Creates the temporary file beside `target`.
+    ///
+    /// An existing `target` must be a regular file (or a symbolic link,
+    /// which the rename replaces): renaming over a device, a FIFO or a
+    /// directory would replace it, and as root `--output /dev/null` would
+    /// turn the system's null device into a zone file.
     pub fn create(target: &Path) -> io::Result<AtomicOutput> {
+        if let Ok(m) = std::fs::symlink_metadata(target) {
+            if !m.file_type().is_file() && !m.file_type().is_symlink() {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a regular file: the output is replaced by renaming a new file over it",
+                ));
+            }
+        }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),

@@ -410,7 +410,11 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     // are merged in a fixed order whatever the threads.
     let (parts, denial_report) = rayon::join(
         || {
-            let fast_keys = build_fast_keys(&keys, paths);
+            let fast_keys = if has_many_signatures(zone) {
+                build_fast_keys(&keys, paths)
+            } else {
+                keys.iter().map(|_| None).collect()
+            };
             let ctx = Ctx {
                 zone,
                 by_tag: &by_tag,
@@ -469,6 +473,24 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     report.counts.nsec = denial_report.counts.nsec;
     report.counts.nsec3 = denial_report.counts.nsec3;
     report
+}
+
+/// Below this many signatures in the whole zone no fast-path table is
+/// built: a P-256 table takes about 100 ms (the shared G table as long
+/// again), in which aws-lc-rs checks about 1,000 signatures one by one.
+const FAST_PATH_MIN_SIGNATURES: usize = 1024;
+
+/// Whether the zone has at least [`FAST_PATH_MIN_SIGNATURES`] RRSIG
+/// records; stops counting there (a TLD answers within its first nodes).
+fn has_many_signatures(zone: &Zone) -> bool {
+    let mut seen = 0;
+    for node in &zone.nodes {
+        seen += node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG).map(|r| r.rdatas.len()).sum::<usize>();
+        if seen >= FAST_PATH_MIN_SIGNATURES {
+            return true;
+        }
+    }
+    false
 }
 
 /// One [`FastKey`] per published key where a fast path applies, built in
@@ -1021,6 +1043,28 @@ mod fast_path_tests {
         assert_eq!(verdicts, [true, false, true]);
         assert_eq!((counts.fast_p256, counts.aws_lc, counts.canary_checks), (2, 1, 0));
         assert!(findings.is_empty());
+    }
+
+    /// A zone too small to pay for a fast-path table does not build one:
+    /// the count of RRSIG records decides, and stops at the threshold.
+    #[test]
+    fn fast_path_tables_only_for_zones_with_many_signatures() {
+        let zone_with = |signatures: usize| {
+            let mut text = String::from("example. 3600 IN SOA ns.example. h.example. 1 2 3 4 5\n");
+            for i in 0..signatures {
+                text.push_str(&format!(
+                    "n{i}.example. 3600 IN A 192.0.2.1\nn{i}.example. 3600 IN RRSIG A 13 2 3600 20300101000000 20200101000000 1 example. AAAA\n"
+                ));
+            }
+            let origin = Name::parse(b"example.", &Name::root()).unwrap();
+            let opts = crate::load::LoadOptions::new(origin.clone());
+            let loaded =
+                crate::load::load_bytes(text.as_bytes(), std::path::Path::new("t"), &opts).unwrap();
+            Zone::build(loaded, &origin).unwrap()
+        };
+        assert!(!has_many_signatures(&zone_with(0)));
+        assert!(!has_many_signatures(&zone_with(FAST_PATH_MIN_SIGNATURES - 1)));
+        assert!(has_many_signatures(&zone_with(FAST_PATH_MIN_SIGNATURES)));
     }
 
     /// The canary sample is about one in `every`, and deterministic.
