@@ -485,7 +485,12 @@ const FAST_PATH_MIN_SIGNATURES: usize = 1024;
 fn has_many_signatures(zone: &Zone) -> bool {
     let mut seen = 0;
     for node in &zone.nodes {
-        seen += node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG).map(|r| r.rdatas.len()).sum::<usize>();
+        seen += node
+            .rrsets
+            .iter()
+            .filter(|r| r.rtype == Rtype::RRSIG)
+            .map(|r| r.rdatas.len())
+            .sum::<usize>();
         if seen >= FAST_PATH_MIN_SIGNATURES {
             return true;
         }
