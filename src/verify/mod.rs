@@ -410,11 +410,7 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     // are merged in a fixed order whatever the threads.
     let (parts, denial_report) = rayon::join(
         || {
-            let fast_keys = if has_many_signatures(zone) {
-                build_fast_keys(&keys, paths)
-            } else {
-                keys.iter().map(|_| None).collect()
-            };
+            let fast_keys = build_fast_keys(&keys, paths, has_many_signatures(zone));
             let ctx = Ctx {
                 zone,
                 by_tag: &by_tag,
@@ -506,7 +502,14 @@ fn has_many_signatures(zone: &Zone) -> bool {
 /// CDNSKEY), a handful of signatures that aws-lc-rs verifies in less time
 /// than its table takes to build. Only speed depends on this guess: a KSK
 /// that does sign more is verified correctly, one signature at a time.
-fn build_fast_keys(keys: &[PublishedKey], paths: &FastPathOptions) -> Vec<Option<FastKey>> {
+///
+/// `many_signatures`: the zone has enough signatures to pay for a table
+/// ([`has_many_signatures`]); without it no key gets one.
+fn build_fast_keys(
+    keys: &[PublishedKey],
+    paths: &FastPathOptions,
+    many_signatures: bool,
+) -> Vec<Option<FastKey>> {
     let split_ksk = |k: &PublishedKey| {
         k.flags & FLAG_SEP != 0
             && keys.iter().any(|z| {
@@ -519,6 +522,7 @@ fn build_fast_keys(keys: &[PublishedKey], paths: &FastPathOptions) -> Vec<Option
     keys.par_iter()
         .map(|k| {
             let wanted = paths.fast == FastVerification::Enabled
+                && many_signatures
                 && k.prepared.is_some()
                 && !split_ksk(k)
                 && (k.algorithm != 15 || paths.ed25519 == Ed25519Batch::DangerousIgnoreTorsion);
