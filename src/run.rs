@@ -675,7 +675,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     let mut anchors = Vec::new();
     if let Some(ta) = &cfg.trust_anchor {
         let loaded = load_file(ta, &LoadOptions::new(origin.clone())).map_err(Failure::Load)?;
-        for r in loaded.records {
+        for r in loaded.iter() {
             match r.rtype {
                 crate::zone::rtype::Rtype::DS => {
                     anchors.push(crate::verify::TrustAnchor::Ds(r.rdata.into()))

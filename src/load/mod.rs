@@ -3,7 +3,7 @@
 //!
 //! # Usage
 //! [`load_file`] reads a zone file (and what it includes) into a flat list of
-//! [`Record`]s in file order, or fails with every syntax error found (up to
+//! [`Record`]s in file order, their owners and RDATA in [`Blocks`], or fails with every syntax error found (up to
 //! [`LoadOptions::max_errors`]), each naming file, line and column.
 
 pub mod lexer;
@@ -17,7 +17,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::zone::name::Name;
-use crate::zone::record::Record;
+use crate::zone::record::{Blocks, Record, RecordRef};
 
 /// How to load.
 #[derive(Debug, Clone)]
@@ -52,12 +52,19 @@ impl LoadOptions {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub records: Vec<Record>,
+    /// The records' owners and RDATA (see [`crate::zone::record`]).
+    pub blocks: Blocks,
     /// Every file read; `SourcePos::file` indexes this.
     pub files: Vec<PathBuf>,
     pub warnings: Vec<LoadWarning>,
 }
 
 impl Loaded {
+    /// Every record with its owner and RDATA, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = RecordRef<'_>> {
+        self.records.iter().map(|r| self.blocks.resolve(r))
+    }
+
     /// `file:line` for a record's source position.
     pub fn describe(&self, pos: crate::zone::record::SourcePos) -> String {
         match self.files.get(pos.file as usize) {
@@ -226,10 +233,9 @@ fn load_chunks(
                     chunk.out.records[i].ttl = t;
                 }
             }
-            if let Some(o) = &last_owner {
-                for &i in &chunk.unresolved.pending_owner {
-                    chunk.out.records[i].owner = o.clone();
-                }
+            if let (Some(o), true) = (&last_owner, chunk.unresolved.pending_owner) {
+                // The placeholder the records share (see `Unresolved`).
+                chunk.out.blocks.0[0].owners[0] = o.clone();
             }
         } else {
             let incoming =
@@ -250,7 +256,10 @@ fn load_chunks(
         if errors.len() >= opts.max_errors {
             break;
         }
+        let base = loaded.blocks.0.len() as u32;
+        chunk.out.records.iter_mut().for_each(|r| r.block += base);
         loaded.records.append(&mut chunk.out.records);
+        loaded.blocks.0.append(&mut chunk.out.blocks.0);
         loaded.warnings.append(&mut chunk.out.warnings);
     }
     if errors.is_empty() {
@@ -261,9 +270,9 @@ fn load_chunks(
     }
 }
 
-fn finish(p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {
+fn finish(mut p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {
     if p.errors.is_empty() {
-        Ok(p.out)
+        Ok(p.take_output())
     } else {
         Err(LoadFailure::Syntax(p.errors))
     }

@@ -26,14 +26,15 @@ use crate::zone::name::Name;
 use crate::zone::rdata::parse_rdata;
 use crate::zone::rdata::soa_minimum;
 use crate::zone::rdata::ttl::{clamp_record_ttl, parse_ttl};
-use crate::zone::record::{Record, SourcePos};
+use crate::zone::record::{BlockWriter, OwnerRef, SourcePos};
 use crate::zone::rtype::{Class, Rtype};
 
 /// Inherited state while reading one file.
 #[derive(Debug, Clone)]
 struct State {
     origin: Name,
-    last_owner: Option<Name>,
+    /// The last stated owner, kept in the parser's [`BlockWriter`].
+    last_owner: Option<OwnerRef>,
     /// The text `last_owner` was parsed from (with the same origin), so that
     /// consecutive records of one owner parse it once.
     last_owner_text: Vec<u8>,
@@ -57,8 +58,9 @@ pub(super) struct Unresolved {
     pub(super) pending_ttl: Vec<usize>,
     /// The chunk does not know the last owner yet.
     pub(super) owner_unknown: bool,
-    /// Records that take the incoming last owner; correct if there is one.
-    pub(super) pending_owner: Vec<usize>,
+    /// Records take the incoming last owner, through a placeholder that is
+    /// the chunk's first owner (block 0, owner 0); correct if there is one.
+    pub(super) pending_owner: bool,
     /// An entry relied on the incoming last owner (even if it then failed).
     pub(super) owner_assumed: bool,
 }
@@ -95,6 +97,8 @@ pub(super) struct Parser<'o> {
     /// Canonical paths of the files being read, for cycle detection.
     include_stack: Vec<PathBuf>,
     rdata_buf: Vec<u8>,
+    /// Owners and RDATA of the records parsed so far.
+    writer: BlockWriter,
     /// Only in chunk mode: what is not known yet.
     unresolved: Unresolved,
 }
@@ -110,8 +114,16 @@ impl<'o> Parser<'o> {
             class: None,
             include_stack: Vec::new(),
             rdata_buf: Vec::with_capacity(512),
+            writer: BlockWriter::new(),
             unresolved: Unresolved::default(),
         }
+    }
+
+    /// The records, their blocks, files and warnings.
+    pub(super) fn take_output(&mut self) -> Loaded {
+        let mut out = std::mem::take(&mut self.out);
+        out.blocks = std::mem::take(&mut self.writer).blocks;
+        out
     }
 
     /// Parses the lines of `data[split.pos..end]` of the top-level file
@@ -133,7 +145,7 @@ impl<'o> Parser<'o> {
             Incoming::Known { class, last_ttl, last_owner } => {
                 p.class = class;
                 p.last_ttl = last_ttl;
-                state.last_owner = last_owner;
+                state.last_owner = last_owner.map(|o| p.writer.set_owner(o));
             }
             Incoming::Unknown => {
                 p.unresolved.class_unknown = true;
@@ -147,8 +159,8 @@ impl<'o> Parser<'o> {
         ChunkOutput {
             class: p.class,
             last_ttl: p.last_ttl,
-            last_owner: state.last_owner,
-            out: p.out,
+            last_owner: state.last_owner.map(|r| p.writer.owner_at(r).clone()),
+            out: p.take_output(),
             errors: p.errors,
             unresolved: p.unresolved,
         }
@@ -281,40 +293,37 @@ impl<'o> Parser<'o> {
             return self.parse_directive(entry, file, path, state);
         }
         let mut i = 0;
+        // The owner is `state.last_owner` after this, or (chunk mode, not
+        // known yet) the incoming one.
         let mut owner_pending = false;
-        let owner = if entry.blank_owner {
-            match &state.last_owner {
-                Some(o) => o.clone(),
-                None if self.unresolved.owner_unknown => {
+        if entry.blank_owner {
+            if state.last_owner.is_none() {
+                if self.unresolved.owner_unknown {
                     owner_pending = true;
                     self.unresolved.owner_assumed = true;
-                    Name::root()
-                }
-                None => {
+                } else {
                     return Err(self.error_at(
                         file,
                         &first,
                         "an owner name: the first record cannot inherit one",
-                    ))
+                    ));
                 }
             }
         } else {
             i = 1;
-            match &state.last_owner {
-                Some(o) if !first.quoted && state.last_owner_text == first.text => o.clone(),
-                _ => {
-                    let o = Name::parse(first.text, &state.origin)
-                        .map_err(|e| self.error_at(file, &first, format!("an owner name ({e})")))?;
-                    state.last_owner = Some(o.clone());
-                    self.unresolved.owner_unknown = false;
-                    state.last_owner_text.clear();
-                    if !first.quoted {
-                        state.last_owner_text.extend_from_slice(first.text);
-                    }
-                    o
+            let same =
+                state.last_owner.is_some() && !first.quoted && state.last_owner_text == first.text;
+            if !same {
+                let o = Name::parse(first.text, &state.origin)
+                    .map_err(|e| self.error_at(file, &first, format!("an owner name ({e})")))?;
+                state.last_owner = Some(self.writer.set_owner(o));
+                self.unresolved.owner_unknown = false;
+                state.last_owner_text.clear();
+                if !first.quoted {
+                    state.last_owner_text.extend_from_slice(first.text);
                 }
             }
-        };
+        }
         // [<TTL>] [<class>] or [<class>] [<TTL>] (RFC 1035 §5.1).
         let mut ttl: Option<u32> = None;
         let mut class: Option<(Class, Token<'_>)> = None;
@@ -407,17 +416,25 @@ impl<'o> Parser<'o> {
             self.last_ttl = Some(ttl);
             self.unresolved.ttl_unknown = false;
         }
+        // One owner entry per run of records with the same owner, not one
+        // per record (see `crate::zone::record`).
         if owner_pending {
-            self.unresolved.pending_owner.push(self.out.records.len());
+            if !self.writer.has_owner() {
+                self.writer.set_owner(Name::root_placeholder());
+            }
+            self.unresolved.pending_owner = true;
+        } else {
+            let owner = state.last_owner.expect("set above unless pending");
+            self.writer.continue_owner(owner);
         }
-        self.out.records.push(Record {
-            owner,
+        let record = self.writer.push(
             rtype,
             class,
             ttl,
-            rdata: self.rdata_buf.as_slice().into(),
-            src: SourcePos { file, line: entry.line },
-        });
+            &self.rdata_buf,
+            SourcePos { file, line: entry.line },
+        );
+        self.out.records.push(record);
         Ok(())
     }
 

@@ -15,7 +15,7 @@ fn load(src: &str) -> Result<Loaded, LoadFailure> {
 /// Loads and returns `owner ttl class type` per record.
 fn summary(src: &str) -> Vec<String> {
     let l = load(src).unwrap_or_else(|e| panic!("{e}"));
-    l.records.iter().map(|r| format!("{} {} {} {}", r.owner, r.ttl, r.class, r.rtype)).collect()
+    l.iter().map(|r| format!("{} {} {} {}", r.owner, r.ttl, r.class, r.rtype)).collect()
 }
 
 /// The single error a source produces, as printed.
@@ -97,9 +97,9 @@ fn parentheses_comments_quotes_escapes_crlf_and_no_final_newline() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(l.records.len(), 3);
-    assert_eq!(l.records[2].owner.to_string(), "w\\.xA.example.");
+    assert_eq!(l.blocks.owner(&l.records[2]).to_string(), "w\\.xA.example.");
     let mut s = String::new();
-    crate::zone::rdata::format_rdata(Rtype::TXT, &l.records[1].rdata, &mut s).unwrap();
+    crate::zone::rdata::format_rdata(Rtype::TXT, l.blocks.rdata(&l.records[1]), &mut s).unwrap();
     assert_eq!(s, "\"a;b(c\" \"q\\\"x\" \"#x\"");
 }
 
@@ -107,7 +107,7 @@ fn parentheses_comments_quotes_escapes_crlf_and_no_final_newline() {
 fn rfc3597_generic_class_type_and_rdata() {
     let l = load("$TTL 1\n@ CLASS1 SOA ns h 1 2 3 4 5\na CLASS1 TYPE65534 \\# 4 0a0b0c0d\nb TYPE1 \\# 4 c0000201\n").unwrap();
     assert_eq!(l.records[1].rtype, Rtype(65534));
-    assert_eq!(&*l.records[1].rdata, &[10, 11, 12, 13]);
+    assert_eq!(l.blocks.rdata(&l.records[1]), &[10, 11, 12, 13]);
     assert_eq!(l.records[2].rtype, Rtype::A);
     assert_eq!(l.records[2].class, Class::IN);
 }
@@ -128,7 +128,7 @@ fn include_is_relative_to_the_including_file_and_its_origin_does_not_leak() {
     .unwrap();
     let l = load_file(&dir.path().join("main.zone"), &LoadOptions::new(origin()))
         .unwrap_or_else(|e| panic!("{e}"));
-    let owners: Vec<String> = l.records.iter().map(|r| r.owner.to_string()).collect();
+    let owners: Vec<String> = l.iter().map(|r| r.owner.to_string()).collect();
     assert_eq!(owners, ["example.", "www.sub.example.", "x.deeper.sub.example.", "after.example."]);
     assert_eq!(l.files.len(), 2);
 }

@@ -28,7 +28,7 @@
 use rayon::prelude::*;
 
 use crate::zone::name::canonical_cmp_wire;
-use crate::zone::record::Record;
+use crate::zone::record::{Blocks, Record};
 
 /// The first 16 octets of the order-preserving key of a wire-form name
 /// (see the module documentation), big-endian, zero-padded.
@@ -80,24 +80,27 @@ pub fn canonical_prefix_key(wire: &[u8]) -> u128 {
 
 /// Sorts records into canonical order: owner (RFC 4034 §6.1), then type,
 /// then RDATA octets (§6.3). Records must already be in canonical form.
-pub fn sort_records(records: &mut Vec<Record>) {
+pub fn sort_records(records: &mut [Record], blocks: &Blocks) {
+    let owner = |r: &Record| blocks.owner(r).as_wire();
+    let rdata = |r: &Record| blocks.rdata(r);
+    // Records of one owner run share the owner entry: equal without a look.
+    let same_owner =
+        |a: &Record, b: &Record| (a.block, a.owner) == (b.block, b.owner) || owner(a) == owner(b);
     // A signed zone read back for verification has its owners in canonical
     // order already (each RRset followed by its RRSIGs, as zone files are
     // written): one pass of comparisons, then each owner's few records are
     // sorted by type and RDATA. With the owners in order, equal owners are
     // adjacent, so this is exactly the stable sort below.
     let owners_in_order = |w: &[Record]| {
-        let (oa, ob) = (w[0].owner.as_wire(), w[1].owner.as_wire());
-        oa == ob || canonical_cmp_wire(oa, ob).is_lt()
+        same_owner(&w[0], &w[1]) || canonical_cmp_wire(owner(&w[0]), owner(&w[1])).is_lt()
     };
     if records.par_windows(2).all(owners_in_order) {
-        records.par_chunk_by_mut(|a, b| a.owner.as_wire() == b.owner.as_wire()).for_each(|group| {
-            group.sort_by(|a, b| a.rtype.cmp(&b.rtype).then_with(|| a.rdata.cmp(&b.rdata)))
+        records.par_chunk_by_mut(same_owner).for_each(|group| {
+            group.sort_by(|a, b| a.rtype.cmp(&b.rtype).then_with(|| rdata(a).cmp(rdata(b))))
         });
         return;
     }
-    let keys: Vec<u128> =
-        records.par_iter().map(|r| canonical_prefix_key(r.owner.as_wire())).collect();
+    let keys: Vec<u128> = records.par_iter().map(|r| canonical_prefix_key(owner(r))).collect();
     let mut order: Vec<u32> = (0..records.len() as u32).collect();
     order.par_sort_by(|&a, &b| {
         let (ra, rb) = (&records[a as usize], &records[b as usize]);
@@ -106,15 +109,14 @@ pub fn sort_records(records: &mut Vec<Record>) {
             .then_with(|| {
                 // Ties are mostly records of one owner; in canonical form
                 // equal octets are equal names.
-                let (oa, ob) = (ra.owner.as_wire(), rb.owner.as_wire());
-                if oa == ob {
+                if same_owner(ra, rb) {
                     std::cmp::Ordering::Equal
                 } else {
-                    canonical_cmp_wire(oa, ob)
+                    canonical_cmp_wire(owner(ra), owner(rb))
                 }
             })
             .then(ra.rtype.cmp(&rb.rtype))
-            .then_with(|| ra.rdata.cmp(&rb.rdata))
+            .then_with(|| rdata(ra).cmp(rdata(rb)))
     });
     apply_permutation(records, order);
 }
@@ -188,38 +190,41 @@ mod tests {
         fn sort_records_is_the_stable_canonical_sort(
             entries in proptest::collection::vec((name(), 0u16..4, proptest::collection::vec(0u8..3, 0..3)), 0..60)
         ) {
-            use crate::zone::record::{Record, SourcePos};
+            use crate::zone::record::{BlockWriter, SourcePos};
             use crate::zone::rtype::{Class, Rtype};
-            let records: Vec<Record> = entries
+            let mut w = BlockWriter::new();
+            let mut records: Vec<Record> = entries
                 .into_iter()
                 .enumerate()
-                .map(|(i, (owner, t, rdata))| Record {
-                    owner: owner.to_lowercase(),
-                    rtype: Rtype(t),
-                    class: Class::IN,
-                    ttl: 0,
-                    rdata: rdata.into(),
-                    src: SourcePos { file: 0, line: i as u32 },
+                .map(|(i, (owner, t, rdata))| {
+                    w.set_owner(owner.to_lowercase());
+                    w.push(Rtype(t), Class::IN, 0, &rdata, SourcePos { file: 0, line: i as u32 })
                 })
                 .collect();
+            let blocks = w.blocks;
+            let key = |r: &Record| (blocks.owner(r).clone(), r.rtype, blocks.rdata(r).to_vec());
+            let reference = |v: &mut Vec<Record>| {
+                v.sort_by(|a, b| {
+                    let (a, b) = (blocks.resolve(a), blocks.resolve(b));
+                    a.owner.canonical_cmp(b.owner).then(a.rtype.cmp(&b.rtype)).then_with(|| a.rdata.cmp(b.rdata))
+                })
+            };
+            let keys = |v: &[Record]| v.iter().map(key).collect::<Vec<_>>();
             let mut expected = records.clone();
-            expected.sort_by(|a, b| {
-                a.owner.canonical_cmp(&b.owner).then(a.rtype.cmp(&b.rtype)).then_with(|| a.rdata.cmp(&b.rdata))
-            });
+            reference(&mut expected);
             let mut got = records.clone();
-            sort_records(&mut got);
+            sort_records(&mut got, &blocks);
+            prop_assert_eq!(keys(&got), keys(&expected));
             prop_assert_eq!(&got, &expected);
-            sort_records(&mut got);
+            sort_records(&mut got, &blocks);
             prop_assert_eq!(&got, &expected);
             // Owners in order, types and RDATA not (a zone file as written).
+            records.sort_by(|a, b| blocks.owner(a).canonical_cmp(blocks.owner(b)));
+            records.iter_mut().for_each(|r| r.rtype = Rtype(3 - r.rtype.0));
             let mut by_owner = records;
-            by_owner.sort_by(|a, b| a.owner.canonical_cmp(&b.owner));
-            by_owner.iter_mut().for_each(|r| r.rtype = Rtype(3 - r.rtype.0));
             let mut expected = by_owner.clone();
-            expected.sort_by(|a, b| {
-                a.owner.canonical_cmp(&b.owner).then(a.rtype.cmp(&b.rtype)).then_with(|| a.rdata.cmp(&b.rdata))
-            });
-            sort_records(&mut by_owner);
+            reference(&mut expected);
+            sort_records(&mut by_owner, &blocks);
             prop_assert_eq!(&by_owner, &expected);
         }
 

@@ -33,7 +33,7 @@ use crate::load::{LoadWarning, Loaded};
 use name::Name;
 use rdata::canonicalize_rdata;
 pub use rdatas::Rdatas;
-use record::{Record, SourcePos};
+use record::{Blocks, Record, SourcePos};
 use rtype::{Class, Rtype};
 
 /// Classification of an owner name. A set of flags.
@@ -215,7 +215,7 @@ const MAX_ZONE_ERRORS: usize = 20;
 impl Zone {
     /// Checks, canonicalises, orders and classifies loaded records.
     pub fn build(loaded: Loaded, origin: &Name) -> Result<Zone, ZoneErrors> {
-        let Loaded { mut records, files, mut warnings } = loaded;
+        let Loaded { mut records, mut blocks, files, mut warnings } = loaded;
         let describe = |pos: SourcePos| match files.get(pos.file as usize) {
             Some(f) => format!("{}:{}", f.display(), pos.line),
             None => format!("line {}", pos.line),
@@ -225,18 +225,19 @@ impl Zone {
         let mut errors = Vec::new();
         let mut soa_at = Vec::new();
         for r in &records {
-            if !r.owner.is_subdomain_of(&origin) {
+            let owner = blocks.owner(r);
+            if !owner.is_subdomain_of(&origin) {
                 if errors.len() < MAX_ZONE_ERRORS {
                     errors.push(ZoneError::OutOfZone {
-                        owner: r.owner.clone(),
+                        owner: owner.clone(),
                         origin: origin.clone(),
                         at: describe(r.src),
                     });
                 }
             } else if r.rtype == Rtype::SOA {
-                if r.owner != origin {
+                if *owner != origin {
                     errors.push(ZoneError::SoaNotAtOrigin {
-                        owner: r.owner.clone(),
+                        owner: owner.clone(),
                         at: describe(r.src),
                     });
                 }
@@ -255,30 +256,39 @@ impl Zone {
             return Err(ZoneErrors(errors));
         }
 
-        // RFC 4034 §6.2: canonical form of every record.
-        records.par_iter_mut().for_each(|r| {
-            r.owner.make_lowercase();
-            canonicalize_rdata(r.rtype, &mut r.rdata);
+        // RFC 4034 §6.2: canonical form of every record, block by block
+        // (a block's records are contiguous in file order).
+        let mut by_block: Vec<&[Record]> = vec![&[]; blocks.0.len()];
+        for run in records.chunk_by(|a, b| a.block == b.block) {
+            debug_assert!(by_block[run[0].block as usize].is_empty(), "blocks are contiguous");
+            by_block[run[0].block as usize] = run;
+        }
+        blocks.0.par_iter_mut().zip(by_block).for_each(|(block, run)| {
+            block.owners.iter_mut().for_each(Name::make_lowercase);
+            for r in run {
+                let start = r.rdata_off as usize;
+                canonicalize_rdata(r.rtype, &mut block.rdata[start..start + r.rdata_len as usize]);
+            }
         });
-        crate::order::sort_records(&mut records);
+        crate::order::sort_records(&mut records, &blocks);
 
         let total = records.len();
         let mut stats = BuildStats { records: total, ..BuildStats::default() };
+        // Records left per block: a block is freed once the nodes have
+        // taken all of its records.
+        let mut left = vec![0usize; blocks.0.len()];
+        records.iter().for_each(|r| left[r.block as usize] += 1);
         // Exactly one node per distinct owner (sorted: equal owners are
         // adjacent), and every vector below at its exact size: a `Vec`
         // grows to at least four elements, which at TLD scale (one or two
         // RRsets and records per delegation) doubles the model's memory.
-        let same_owner = |a: &Record, b: &Record| a.owner.as_wire() == b.owner.as_wire();
-        // Canonical form: equal names are equal octets (no case folding).
-        let owners = 1 + records.windows(2).filter(|w| !same_owner(&w[0], &w[1])).count();
-        let mut nodes: Vec<Node> = Vec::with_capacity(owners);
-        let run_end = |records: &[Record], from: usize, same: &dyn Fn(&Record, &Record) -> bool| {
-            let first = &records[from];
-            from + records[from..]
-                .iter()
-                .position(|r| !same(first, r))
-                .unwrap_or(records.len() - from)
+        let same_owner = |blocks: &Blocks, a: &Record, b: &Record| {
+            (a.block, a.owner) == (b.block, b.owner)
+                || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
         };
+        // Canonical form: equal names are equal octets (no case folding).
+        let owners = 1 + records.windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count();
+        let mut nodes: Vec<Node> = Vec::with_capacity(owners);
         // Nodes are built from the last owner back, and the record vector
         // shrinks behind them (a large vector's `realloc` to a smaller size
         // gives the tail back without copying), so the records and the
@@ -292,22 +302,29 @@ impl Zone {
         let mut end = total;
         while end > 0 {
             let last = &records[end - 1];
-            let i = records[..end].iter().rposition(|r| !same_owner(last, r)).map_or(0, |p| p + 1);
+            let i = records[..end]
+                .iter()
+                .rposition(|r| !same_owner(&blocks, last, r))
+                .map_or(0, |p| p + 1);
             let owner_end = end;
             let mut sets = 1;
             for j in i + 1..owner_end {
-                sets += usize::from(!same_rrset(&records[j - 1], &records[j]));
+                sets += usize::from(!same_rrset(&blocks, &records[j - 1], &records[j]));
             }
             let mut node = Node {
-                name: records[i].owner.take(),
+                name: blocks.take_owner(&records[i]),
                 rrsets: Vec::with_capacity(sets),
                 flags: NodeFlags::default(),
             };
             let mut node_warnings = Vec::new();
             let mut j = i;
             while j < owner_end {
-                let set_end = run_end(&records[..owner_end], j, &same_rrset);
-                let (rtype, ttl, src) = (records[j].rtype, records[j].ttl, records[j].src);
+                let first = records[j];
+                let set_end = j + records[j..owner_end]
+                    .iter()
+                    .position(|r| !same_rrset(&blocks, &first, r))
+                    .unwrap_or(owner_end - j);
+                let (rtype, ttl, src) = (first.rtype, first.ttl, first.src);
                 // Records whose TTL differs from the first one's (rare).
                 let mut other_ttls: Vec<(u32, SourcePos)> = Vec::new();
                 let mut set_ttl = ttl;
@@ -322,8 +339,8 @@ impl Zone {
                 let unique = run
                     .iter()
                     .enumerate()
-                    .filter(|(k, r)| *k == 0 || run[k - 1].rdata != r.rdata)
-                    .map(|(_, r)| &r.rdata[..]);
+                    .filter(|(k, r)| *k == 0 || blocks.rdata(&run[k - 1]) != blocks.rdata(r))
+                    .map(|(_, r)| blocks.rdata(r));
                 stats.duplicates_dropped += run.len() - unique.clone().count();
                 let set = Rrset { rtype, ttl: set_ttl, rdatas: Rdatas::from_slices(unique), src };
                 if !other_ttls.is_empty() {
@@ -351,6 +368,13 @@ impl Zone {
             if !node_warnings.is_empty() {
                 ttl_warnings.push(node_warnings);
             }
+            for r in &records[i..owner_end] {
+                let b = r.block as usize;
+                left[b] -= 1;
+                if left[b] == 0 {
+                    blocks.0[b] = record::Block::default();
+                }
+            }
             records.truncate(i);
             if records.len() <= next_shrink {
                 records.shrink_to_fit();
@@ -359,6 +383,7 @@ impl Zone {
             end = i;
         }
         drop(records);
+        drop(blocks);
         nodes.reverse();
         warnings.extend(ttl_warnings.into_iter().rev().flatten());
 
@@ -411,8 +436,9 @@ impl Zone {
 /// Records of one owner and type form one RRset, except RRSIGs: RFC 4034
 /// §3 gives each RRSIG the TTL of the RRset it covers, so RRSIGs are grouped
 /// by the type they cover (the first two octets of their RDATA).
-fn same_rrset(a: &Record, b: &Record) -> bool {
-    a.rtype == b.rtype && (a.rtype != Rtype::RRSIG || a.rdata.get(..2) == b.rdata.get(..2))
+fn same_rrset(blocks: &Blocks, a: &Record, b: &Record) -> bool {
+    a.rtype == b.rtype
+        && (a.rtype != Rtype::RRSIG || blocks.rdata(a).get(..2) == blocks.rdata(b).get(..2))
 }
 
 /// Adds a node for every empty non-terminal: an ancestor of an owner name,

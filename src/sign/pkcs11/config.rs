@@ -305,10 +305,9 @@ fn published_dnskey(
         let loaded = crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let found: Vec<Vec<u8>> = loaded
-            .records
-            .into_iter()
-            .filter(|r| r.rtype == Rtype::DNSKEY && r.owner == origin)
-            .map(|r| r.rdata.into_vec())
+            .iter()
+            .filter(|r| r.rtype == Rtype::DNSKEY && *r.owner == origin)
+            .map(|r| r.rdata.to_vec())
             .filter(|r| key_tag(r) == tag)
             .collect();
         match found.len() {

@@ -412,13 +412,21 @@ pub(super) fn parse_field(
             let (i, tok) = cur.next(what)?;
             // RFC 5155 §3.3: "an unpadded sequence of case-insensitive
             // base32 digits" (base32hex, erratum 3544).
-            let upper = tok.text.to_ascii_uppercase();
-            let hash = data_encoding::BASE32HEX_NOPAD.decode(&upper).map_err(|_| err(i, what))?;
-            if hash.is_empty() || hash.len() > 255 {
+            // On the stack: at most 255 octets, 408 base32 digits.
+            let mut upper = [0u8; 408];
+            let text = upper.get_mut(..tok.text.len()).ok_or_else(|| err(i, what))?;
+            text.copy_from_slice(tok.text);
+            text.make_ascii_uppercase();
+            let b32 = &data_encoding::BASE32HEX_NOPAD;
+            let len = b32.decode_len(text.len()).map_err(|_| err(i, what))?;
+            let mut hash = [0u8; 255];
+            let hash = hash.get_mut(..len).ok_or_else(|| err(i, what))?;
+            let n = b32.decode_mut(text, hash).map_err(|_| err(i, what))?;
+            if n == 0 {
                 return Err(err(i, what));
             }
-            out.push(hash.len() as u8);
-            out.extend_from_slice(&hash);
+            out.push(n as u8);
+            out.extend_from_slice(&hash[..n]);
         }
         CaaTag => {
             let what = "a CAA tag of letters and digits";

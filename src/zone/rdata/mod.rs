@@ -386,6 +386,32 @@ pub fn canonicalize_rdata(rtype: Rtype, rdata: &mut [u8]) {
     if !lowercases_names_in_canonical_form(rtype) {
         return;
     }
+    // The common case (NS, RRSIG, SOA, MX, ...): the names of a field
+    // list, found without allocating. Well-formed RDATA only, as below.
+    if let Codec::Fields(fields) = codec(rtype) {
+        let mut spans = [0..0, 0..0, 0..0, 0..0];
+        let mut count = 0;
+        let mut pos = 0;
+        for &field in fields {
+            let Ok(end) = field_end(field, rdata, pos) else { return };
+            if field == Field::Name {
+                if count == spans.len() {
+                    break;
+                }
+                spans[count] = pos..end;
+                count += 1;
+            }
+            pos = end;
+        }
+        if count < spans.len() {
+            if pos == rdata.len() {
+                for span in &spans[..count] {
+                    rdata[span.clone()].make_ascii_lowercase();
+                }
+            }
+            return;
+        }
+    }
     if let Ok(spans) = embedded_names(rtype, rdata) {
         for span in spans {
             // Label length octets are at most 63, below b'A', so
