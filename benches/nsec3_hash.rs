@@ -1,10 +1,14 @@
 //! NSEC3 hashing throughput (RFC 5155 §5): every backend this CPU has, on
 //! the same batch of TLD-shaped owner names, with the scalar baseline in the
-//! same group. Run with
+//! same group, plus `shani-single-stream`: SHA-NI one name per call
+//! ([`hash::nsec3_hash`], one stream, nothing interleaved), the baseline the
+//! multi-buffer kernels are judged against. Like any caller hashing names one
+//! at a time, it pays per name for what a batch does once (the iteration
+//! template, the argument checks). Run with
 //! `cargo bench --bench nsec3_hash -- --warm-up-time 1 --measurement-time 3`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use zonesign::denial::hash::{nsec3_hash_batch, Backend, DIGEST_LEN};
+use zonesign::denial::hash::{self, nsec3_hash_batch, Backend, DIGEST_LEN};
 
 /// Names per batch: a slice of a TLD's NSEC3 chain.
 const BATCH: usize = 4096;
@@ -49,6 +53,15 @@ fn nsec3_hash(c: &mut Criterion) {
             }
             group.bench_function(BenchmarkId::from_parameter(backend.name()), |b| {
                 b.iter(|| nsec3_hash_batch(backend, &names, &salt, iterations, &mut out))
+            });
+        }
+        if Backend::ShaNi.is_available() {
+            group.bench_function(BenchmarkId::from_parameter("shani-single-stream"), |b| {
+                b.iter(|| {
+                    for (name, slot) in names.iter().zip(out.iter_mut()) {
+                        *slot = hash::nsec3_hash(Backend::ShaNi, name, &salt, iterations);
+                    }
+                })
             });
         }
         group.finish();

@@ -545,7 +545,7 @@ fn canary_sampled(signature: &[u8], every: u32) -> bool {
     for &b in signature {
         h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
     }
-    h % every as u64 == 0
+    h.is_multiple_of(every as u64)
 }
 
 /// One signature to verify, collected by the first walk of a chunk.

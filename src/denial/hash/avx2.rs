@@ -7,8 +7,9 @@
 //! with every operation eight wide; AVX2 has no vector rotate, so each
 //! rotate is two shifts and an OR.
 //!
-//! First messages are transposed in safe code ([`nsec3_lanes`]) from the
-//! padded `name || salt` of each lane. For the iterations nothing is
+//! First messages are transposed in safe code
+//! ([`super::TransposedMessages`], shared with the AVX-512 kernel)
+//! from the padded `name || salt` of each lane. For the iterations nothing is
 //! transposed again: the eight digests, one state word per register, *are*
 //! schedule words 0..5 of the next message, and words 5..16 (salt, padding,
 //! length) are the same for every lane, broadcast once per batch.
@@ -25,8 +26,7 @@ use std::arch::x86_64::{
 };
 
 use super::{
-    scalar, FirstMessage, IterationTemplate, AVX2_LANES, DIGEST_LEN, MAX_FIRST_BLOCKS,
-    MAX_ITERATION_BLOCKS,
+    scalar, IterationTemplate, TransposedMessages, AVX2_LANES, DIGEST_LEN, MAX_ITERATION_BLOCKS,
 };
 
 /// Whether this CPU has AVX2.
@@ -34,36 +34,21 @@ pub(super) fn is_supported() -> bool {
     is_x86_feature_detected!("avx2")
 }
 
-/// Words of the first messages, transposed: `rows[t][lane]` is big-endian
-/// word `t` of lane `lane`'s padded message. Scratch space, allocated once
-/// per batch by the caller so that its 4.5 KiB are not zeroed for every
-/// group of eight names; rows past the current block count are stale.
-pub(super) type Rows = [[u32; AVX2_LANES]; MAX_FIRST_BLOCKS * 16];
-
 /// NSEC3 hashes of eight names whose first messages have the same block count.
 ///
 /// # Panics
 /// If the CPU lacks AVX2 or the names' first messages differ in block count.
 pub(super) fn nsec3_lanes(
-    rows: &mut Rows,
+    scratch: &mut TransposedMessages<AVX2_LANES>,
     names: &[&[u8]; AVX2_LANES],
     salt: &[u8],
     template: &IterationTemplate,
     iterations: u16,
 ) -> [[u8; DIGEST_LEN]; AVX2_LANES] {
     assert!(is_supported(), "AVX2 kernel called on a CPU without AVX2");
-    let mut message = FirstMessage::new();
-    let mut blocks = None;
-    for (lane, name) in names.iter().enumerate() {
-        message.fill(name, salt);
-        assert!(*blocks.get_or_insert(message.blocks) == message.blocks, "lanes differ");
-        for (row, b) in rows.iter_mut().zip(message.padded().chunks_exact(4)) {
-            row[lane] = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-        }
-    }
-    let blocks = blocks.unwrap_or(1);
+    let rows = scratch.transpose(names, salt);
     // SAFETY: AVX2 support was checked just above.
-    let state = unsafe { nsec3_kernel(&rows[..blocks * 16], template, iterations) };
+    let state = unsafe { nsec3_kernel(rows, template, iterations) };
     std::array::from_fn(|lane| {
         let words: [u32; 5] = std::array::from_fn(|i| state[i][lane]);
         scalar::digest_bytes(&words)

@@ -25,15 +25,38 @@
 //!   stream to fill the pipeline.
 //! - [`Backend::Avx2`]: eight messages, one per 32-bit lane of a `__m256i`,
 //!   with the message schedule transposed.
+//! - [`Backend::Avx512`]: the same method sixteen wide in a `__m512i`, with
+//!   `vprold` for the rotates and `vpternlogd` for the round functions.
 //!
-//! Measured on the development machine (AMD EPYC, Zen with SHA-NI, no
-//! AVX-512; 4096 TLD-shaped names, `benches/nsec3_hash.rs`): SHA-NI with two
-//! interleaved streams is the fastest, about 1.4x a single stream (three or
-//! four streams gain nothing more), and 1.5-1.75x AVX2. AVX2 has no vector
-//! rotate, so a round costs about 20 vector instructions for eight lanes
-//! (about 200 per message block) where SHA-NI needs about 80 per block; on
-//! a CPU with SHA-NI, AVX2 only wins where SHA-NI is missing. Hence the
-//! order of [`Backend::ALL`].
+//! Measured on AMD EPYC (Zen with SHA-NI, no AVX-512; 4096 TLD-shaped
+//! names, `benches/nsec3_hash.rs`): SHA-NI with two interleaved streams is
+//! the fastest, about 1.4x a single stream (three or four streams gain
+//! nothing more), and 1.5-1.75x AVX2. AVX2 has no vector rotate, so a round
+//! costs about 20 vector instructions for eight lanes (about 200 per message
+//! block) where SHA-NI needs about 80 per block.
+//!
+//! Measured on an Intel Xeon with AVX-512 (Sapphire Rapids class under KVM,
+//! about 2.35 GHz; same bench, two short runs on a shared machine, so the
+//! ranges are run-to-run noise; time per 4096 names):
+//!
+//! | backend                    | 0 iterations | 10 iterations |
+//! |----------------------------|--------------|---------------|
+//! | AVX-512, 16 lanes          | 175 µs       | 640-700 µs    |
+//! | SHA-NI, 2 streams          | 268-300 µs   | 2.08-2.11 ms  |
+//! | AVX2, 8 lanes              | 255-260 µs   | 1.42-1.49 ms  |
+//! | SHA-NI, 1 stream, per name | 600 µs       | 2.90-3.11 ms  |
+//! | scalar                     | 625-690 µs   | 6.0-8.5 ms    |
+//!
+//! AVX-512 is 3.4x single-stream SHA-NI at 0 iterations and 4.1-4.9x at 10
+//! (1.5-1.7x and 3.0-3.3x two-stream SHA-NI). Its block function is 757
+//! vector instructions for sixteen messages (224 `vprold`, 144 `vpternlogd`,
+//! 325 adds, 64 XORs, no spills), which at two 512-bit instructions per
+//! cycle is about 24 cycles per message block; the cost of one more
+//! iteration measures 27-30, against 130-145 for one SHA-NI stream. At 0
+//! iterations about 70% of the AVX-512 time is padding, bucketing and
+//! transposing, not hashing. On this CPU AVX2 also beats two-stream SHA-NI
+//! (1.05-1.15x at 0 iterations, 1.4-1.5x at 10), the reverse of Zen; [`Backend::ALL`] keeps SHA-NI ahead of AVX2 because that order only
+//! matters on CPUs without AVX-512, where the Zen measurement applies.
 //!
 //! Multi-message kernels need every message in a batch to have the same
 //! number of 64-octet blocks. After the first hash every message is
@@ -61,17 +84,20 @@
 //!   module hashes the octets it is given.
 //! - Names and salt are at most 255 octets (RFC 1035 §2.3.4, RFC 5155 §3.1.5);
 //!   longer inputs panic.
-//! - The multi-message backends pay for dummy lanes; [`nsec3_hash`] on them
-//!   runs one real lane. Call [`nsec3_hash_batch`] with the whole chain.
-//! - TODO(avx512): a 16-lane AVX-512 kernel (`vprold` makes the rotates one
-//!   instruction, `vpternlogd` makes each round function one). The CPU this
-//!   was developed on has no AVX-512, so it is not written: it could not be
-//!   tested here.
+//! - The multi-message backends pay for dummy lanes; [`nsec3_hash`] on AVX2
+//!   and AVX-512 runs one real lane of 8 or 16 (on SHA-NI, one stream). Call
+//!   [`nsec3_hash_batch`] with the whole chain.
+//! - AVX-512 comes first wherever the CPU has AVX-512F, but it was measured
+//!   only on the Intel CPU above. CPUs that run 512-bit instructions at half
+//!   width (AMD Zen 4) or lower their clock for them (older Xeons) are
+//!   unmeasured; [`BACKEND_ENV`] forces another backend.
 
 pub mod scalar;
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 #[cfg(target_arch = "x86_64")]
 mod shani;
 
@@ -85,7 +111,8 @@ pub const DIGEST_LEN: usize = 20;
 /// salt length field is one octet, RFC 5155 §3.2).
 pub const MAX_INPUT_LEN: usize = 255;
 
-/// Environment variable that forces a backend: `scalar`, `shani` or `avx2`.
+/// Environment variable that forces a backend: `scalar`, `shani`, `avx2` or
+/// `avx512`.
 pub const BACKEND_ENV: &str = "ZONESIGN_NSEC3_HASH";
 
 /// How many independent messages the SHA-NI batch kernel interleaves: two
@@ -95,6 +122,9 @@ pub const SHANI_STREAMS: usize = 2;
 
 /// Number of lanes in the AVX2 kernel.
 pub const AVX2_LANES: usize = 8;
+
+/// Number of lanes in the AVX-512 kernel.
+pub const AVX512_LANES: usize = 16;
 
 /// SHA-1 appends 0x80 and a 64-bit length: at least 9 octets of padding.
 const PADDING_MIN: usize = 9;
@@ -112,12 +142,17 @@ pub enum Backend {
     ShaNi,
     /// x86-64 AVX2, eight messages per kernel call.
     Avx2,
+    /// x86-64 AVX-512F, sixteen messages per kernel call.
+    Avx512,
 }
 
 impl Backend {
-    /// Every backend, fastest first (measured on AMD Zen with SHA-NI, see the
-    /// module docs); [`Backend::detect`] picks the first available.
-    pub const ALL: [Backend; 3] = [Backend::ShaNi, Backend::Avx2, Backend::Scalar];
+    /// Every backend, fastest first; [`Backend::detect`] picks the first
+    /// available. AVX-512 is first by measurement on an Intel Xeon with
+    /// AVX-512 (3.4x single-stream and 1.5-1.7x two-stream SHA-NI at 0
+    /// iterations, 4.1-4.9x and 3.0-3.3x at 10); SHA-NI before AVX2 is the
+    /// measurement on AMD Zen, which has no AVX-512 (see the module docs).
+    pub const ALL: [Backend; 4] = [Backend::Avx512, Backend::ShaNi, Backend::Avx2, Backend::Scalar];
 
     /// The name used in logs and in [`BACKEND_ENV`].
     pub fn name(&self) -> &'static str {
@@ -125,6 +160,7 @@ impl Backend {
             Backend::Scalar => "scalar",
             Backend::ShaNi => "shani",
             Backend::Avx2 => "avx2",
+            Backend::Avx512 => "avx512",
         }
     }
 
@@ -141,8 +177,10 @@ impl Backend {
             Backend::ShaNi => shani::is_supported(),
             #[cfg(target_arch = "x86_64")]
             Backend::Avx2 => avx2::is_supported(),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx512 => avx512::is_supported(),
             #[cfg(not(target_arch = "x86_64"))]
-            Backend::ShaNi | Backend::Avx2 => false,
+            Backend::ShaNi | Backend::Avx2 | Backend::Avx512 => false,
         }
     }
 
@@ -202,7 +240,7 @@ pub enum DetectionSource {
 /// Why [`BACKEND_ENV`] was ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvIgnoredReason {
-    /// Not `scalar`, `shani` or `avx2`.
+    /// Not `scalar`, `shani`, `avx2` or `avx512`.
     UnknownBackend,
     /// A known backend this CPU cannot run.
     Unavailable,
@@ -298,6 +336,15 @@ pub fn nsec3_hash_batch(
             }
         }
         #[cfg(target_arch = "x86_64")]
+        Backend::ShaNi if names.len() == 1 => {
+            // A lone name (as from nsec3_hash) runs one stream: a second,
+            // dummy stream would cost time for a result that is dropped.
+            let mut message = [FirstMessage::new()];
+            let [digest] =
+                shani::nsec3_streams(&mut message, &[names[0]], salt, &template, iterations);
+            out[0] = digest;
+        }
+        #[cfg(target_arch = "x86_64")]
         Backend::ShaNi => {
             let mut messages: [FirstMessage; SHANI_STREAMS] =
                 std::array::from_fn(|_| FirstMessage::new());
@@ -307,13 +354,20 @@ pub fn nsec3_hash_batch(
         }
         #[cfg(target_arch = "x86_64")]
         Backend::Avx2 => {
-            let mut rows: Box<avx2::Rows> = Box::new([[0; AVX2_LANES]; MAX_FIRST_BLOCKS * 16]);
+            let mut scratch = TransposedMessages::<AVX2_LANES>::new();
             for_each_lane_group::<AVX2_LANES>(names, salt, out, |group| {
-                avx2::nsec3_lanes(&mut rows, group, salt, &template, iterations)
+                avx2::nsec3_lanes(&mut scratch, group, salt, &template, iterations)
+            });
+        }
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => {
+            let mut scratch = TransposedMessages::<AVX512_LANES>::new();
+            for_each_lane_group::<AVX512_LANES>(names, salt, out, |group| {
+                avx512::nsec3_lanes(&mut scratch, group, salt, &template, iterations)
             });
         }
         #[cfg(not(target_arch = "x86_64"))]
-        Backend::ShaNi | Backend::Avx2 => {
+        Backend::ShaNi | Backend::Avx2 | Backend::Avx512 => {
             // is_available() is false for these off x86-64 and was asserted above.
             unreachable!("SIMD backend on a non-x86-64 target")
         }
@@ -352,6 +406,59 @@ impl FirstMessage {
     /// The padded message, a whole number of blocks.
     fn padded(&self) -> &[u8] {
         &self.bytes[..self.blocks * 64]
+    }
+}
+
+/// The first messages of one lane group, padded ([`FirstMessage`]) and
+/// transposed for the vector kernels: `rows[t][lane]` is big-endian word `t`
+/// of lane `lane`'s padded message. Scratch space, allocated once per batch
+/// so that it is not zeroed for every group (9 KiB for eight lanes, 18 KiB
+/// for sixteen); rows past the current block count are stale.
+///
+/// Every lane is padded before any is transposed, into a message of its own
+/// that is never zeroed again: the word loads then come long after
+/// [`FirstMessage::fill`] stored the pieces they span (name, salt, 0x80,
+/// zeros, length; a load that straddles two stores still in flight cannot
+/// be forwarded from them), and each row is written whole. Measured back to
+/// back against padding and transposing one lane at a time through a single
+/// message, 0 iterations: 7-13% faster with sixteen lanes, within noise
+/// with eight.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+struct TransposedMessages<const LANES: usize> {
+    messages: [FirstMessage; LANES],
+    rows: [[u32; LANES]; MAX_FIRST_BLOCKS * 16],
+}
+
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+impl<const LANES: usize> TransposedMessages<LANES> {
+    fn new() -> Box<TransposedMessages<LANES>> {
+        Box::new(TransposedMessages {
+            messages: std::array::from_fn(|_| FirstMessage::new()),
+            rows: [[0; LANES]; MAX_FIRST_BLOCKS * 16],
+        })
+    }
+
+    /// Pads and transposes the first messages of `names`; returns the rows
+    /// of their common block count (16 rows per block).
+    ///
+    /// # Panics
+    /// If the names' first messages differ in block count (the caller,
+    /// [`for_each_lane_group`], buckets them so that they never do).
+    fn transpose(&mut self, names: &[&[u8]; LANES], salt: &[u8]) -> &[[u32; LANES]] {
+        for (message, name) in self.messages.iter_mut().zip(names) {
+            message.fill(name, salt);
+        }
+        // Every kernel has at least one lane.
+        let blocks = self.messages[0].blocks;
+        assert!(self.messages.iter().all(|m| m.blocks == blocks), "lanes differ in block count");
+        let rows = &mut self.rows[..blocks * 16];
+        for (t, row) in rows.iter_mut().enumerate() {
+            for (word, message) in row.iter_mut().zip(&self.messages) {
+                let b = &message.bytes[4 * t..4 * t + 4];
+                *word = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            }
+        }
+        rows
     }
 }
 

@@ -1,7 +1,7 @@
 //! Tests for every NSEC3 hash backend against RFC 5155 Appendix A and
 //! against the scalar oracle. Each test prints which backends ran; a backend
 //! the CPU lacks is reported as skipped, and setting
-//! `ZONESIGN_REQUIRE_NSEC3_BACKENDS=shani,avx2` turns such a skip into a
+//! `ZONESIGN_REQUIRE_NSEC3_BACKENDS=shani,avx2,avx512` turns such a skip into a
 //! failure (for CI machines known to have them).
 
 use proptest::prelude::*;
@@ -88,6 +88,11 @@ fn rfc5155_appendix_a_hashes_avx2() {
     with_backend(Backend::Avx2, "rfc5155_appendix_a_hashes_avx2", check_appendix_a);
 }
 
+#[test]
+fn rfc5155_appendix_a_hashes_avx512() {
+    with_backend(Backend::Avx512, "rfc5155_appendix_a_hashes_avx512", check_appendix_a);
+}
+
 /// RFC 9276 §3.1 recommends 0 iterations and an empty salt; the value is
 /// SHA-1 of the wire name alone. Confirm with `knsec3hash - 1 0 example.`
 /// or `printf '\007example\000' | sha1sum`.
@@ -126,6 +131,48 @@ fn block_boundaries_every_backend_matches_scalar() {
                 }
             }
         });
+    }
+}
+
+/// The batch path buckets names by first-message block count and pads the
+/// last group of each bucket with dummy lanes. One batch of 74 names (not a
+/// multiple of 16, nor of 8), interleaved, in buckets of 1, 9, 15, 16 and 33
+/// names whose first messages take 1, 2, 3, 4 and 5 blocks (the most one
+/// salt allows): every lane width (2, 8, 16) sees full groups, partial
+/// groups and a lone name, and every result must land in its input slot.
+/// The 36-octet salt also makes the iteration message two blocks long.
+#[test]
+fn batch_partial_groups_across_block_counts_every_backend_matches_scalar() {
+    let salt: Vec<u8> = (0..36).map(|i| 0xa0 ^ i).collect();
+    // (shortest, longest name, names): with 36 octets of salt and 9 of
+    // padding, a first message of b blocks holds names of 64(b-1)-44 ..=
+    // 64b-45 octets.
+    let buckets: [(usize, usize, usize); 5] =
+        [(1, 19, 9), (20, 83, 33), (84, 147, 1), (148, 211, 16), (212, 255, 15)];
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    for i in 0..33 {
+        for (bucket, &(shortest, longest, count)) in buckets.iter().enumerate() {
+            if i < count {
+                let len = shortest + (i * 7) % (longest - shortest + 1);
+                assert_eq!(first_message_blocks(len, salt.len()), bucket + 1);
+                names.push((0..len).map(|j| (j * 13 + i * 31 + bucket) as u8).collect());
+            }
+        }
+    }
+    assert_eq!(names.len(), 74);
+    let slices: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
+    for iterations in [0, 2] {
+        let expected: Vec<[u8; DIGEST_LEN]> =
+            names.iter().map(|n| scalar_reference(n, &salt, iterations)).collect();
+        for backend in Backend::ALL {
+            with_backend(backend, "batch_partial_groups_across_block_counts", |backend| {
+                let mut got = vec![[0u8; DIGEST_LEN]; names.len()];
+                nsec3_hash_batch(backend, &slices, &salt, iterations, &mut got);
+                for (i, (got, expected)) in got.iter().zip(&expected).enumerate() {
+                    assert_eq!(got, expected, "{backend}: name {i} of {} octets", names[i].len());
+                }
+            });
+        }
     }
 }
 

@@ -296,7 +296,7 @@ fn check_value(key: u16, v: &[u8]) -> Result<(), String> {
     let bad = |what: &str| Err(format!("malformed {what} value"));
     match key {
         MANDATORY => {
-            if v.is_empty() || v.len() % 2 != 0 {
+            if v.is_empty() || !v.len().is_multiple_of(2) {
                 return bad("mandatory");
             }
             // RFC 9460 §8: "the keys are represented by their numeric values
@@ -322,8 +322,8 @@ fn check_value(key: u16, v: &[u8]) -> Result<(), String> {
         }
         NO_DEFAULT_ALPN | OHTTP if !v.is_empty() => return bad("valueless key's"),
         PORT if v.len() != 2 => return bad("port"),
-        IPV4HINT if v.is_empty() || v.len() % 4 != 0 => return bad("ipv4hint"),
-        IPV6HINT if v.is_empty() || v.len() % 16 != 0 => return bad("ipv6hint"),
+        IPV4HINT if v.is_empty() || !v.len().is_multiple_of(4) => return bad("ipv4hint"),
+        IPV6HINT if v.is_empty() || !v.len().is_multiple_of(16) => return bad("ipv6hint"),
         ECH if v.is_empty() => return bad("ech"),
         DOHPATH if v.is_empty() || std::str::from_utf8(v).is_err() => return bad("dohpath"),
         _ => {}

@@ -1,0 +1,223 @@
+//! Sixteen-lane multi-buffer SHA-1 with AVX-512, for NSEC3 batches.
+//!
+//! # Background
+//! The same method as the AVX2 kernel ([`super::avx2`]), twice as wide: each
+//! 32-bit lane of a `__m512i` carries one message, register `a` holds the
+//! `a` word of sixteen independent SHA-1 states, and `W[t]` holds word `t`
+//! of sixteen message schedules ("transposed"). AVX-512F makes the two
+//! expensive parts of the AVX2 round single instructions:
+//!
+//! - `vprold` ([`_mm512_rol_epi32`]) rotates each lane; AVX2 needs two
+//!   shifts and an OR per rotate, and a round has two of them (three once
+//!   the schedule is extended).
+//! - `vpternlogd` ([`_mm512_ternarylogic_epi32`]) evaluates any function of
+//!   three inputs given its truth table as an immediate, so each round
+//!   function (FIPS 180-4 §4.1.1) is one instruction: Ch = `0xCA`,
+//!   Parity = `0x96`, Maj = `0xE8`. The schedule's four-way XOR is one
+//!   `vpternlogd` and one `vpxord`.
+//!
+//! A round is then about ten instructions for sixteen lanes, against about
+//! twenty for eight lanes with AVX2. There are 32 vector registers, so the
+//! state, the 16-word schedule ring and the round constants stay in
+//! registers, where the AVX2 kernel (16 registers) spills.
+//!
+//! First messages are transposed in safe code
+//! ([`super::TransposedMessages`], shared with the AVX2 kernel) from
+//! the padded `name || salt` of each lane. For the iterations nothing is
+//! transposed again: the sixteen digests, one state word per register,
+//! *are* schedule words 0..5 of the next message, and words 5..16 (salt,
+//! padding, length) are the same for every lane, broadcast once per kernel
+//! call and only when there are iterations.
+//!
+//! # Limitations
+//! x86-64 only, and only AVX-512F instructions (no VL/BW/DQ). All sixteen
+//! lanes must have the same first-message block count (the caller buckets
+//! names and fills short groups with dummy lanes, so a bucket of one name
+//! costs as much as a bucket of sixteen).
+
+#![allow(unsafe_code)]
+
+use std::arch::x86_64::{
+    __m512i, _mm512_add_epi32, _mm512_loadu_si512, _mm512_rol_epi32, _mm512_set1_epi32,
+    _mm512_storeu_si512, _mm512_ternarylogic_epi32, _mm512_xor_si512,
+};
+
+use super::{
+    scalar, IterationTemplate, TransposedMessages, AVX512_LANES, DIGEST_LEN, MAX_ITERATION_BLOCKS,
+};
+
+/// Whether this CPU has AVX-512F, the only extension the kernel uses
+/// (`vprold`, `vpternlogd`, 512-bit loads, stores, adds and XORs).
+pub(super) fn is_supported() -> bool {
+    is_x86_feature_detected!("avx512f")
+}
+
+/// NSEC3 hashes of sixteen names whose first messages have the same block
+/// count. `scratch` is allocated once per batch by the caller.
+///
+/// # Panics
+/// If the CPU lacks AVX-512F or the names' first messages differ in block
+/// count.
+pub(super) fn nsec3_lanes(
+    scratch: &mut TransposedMessages<AVX512_LANES>,
+    names: &[&[u8]; AVX512_LANES],
+    salt: &[u8],
+    template: &IterationTemplate,
+    iterations: u16,
+) -> [[u8; DIGEST_LEN]; AVX512_LANES] {
+    assert!(is_supported(), "AVX-512 kernel called on a CPU without AVX-512F");
+    let rows = scratch.transpose(names, salt);
+    // SAFETY: AVX-512F support was checked just above.
+    let state = unsafe { nsec3_kernel(rows, template, iterations) };
+    std::array::from_fn(|lane| {
+        let words: [u32; 5] = std::array::from_fn(|i| state[i][lane]);
+        scalar::digest_bytes(&words)
+    })
+}
+
+/// FIPS 180-4 §4.1.1 Ch(b, c, d) = (b & c) ^ (!b & d): `vpternlogd` with
+/// truth table 0xCA ("b ? c : d", bit `4b + 2c + d` of the immediate).
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn choose(b: __m512i, c: __m512i, d: __m512i) -> __m512i {
+    _mm512_ternarylogic_epi32::<0xCA>(b, c, d)
+}
+
+/// FIPS 180-4 §4.1.1 Parity(b, c, d) = b ^ c ^ d: truth table 0x96.
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn parity(b: __m512i, c: __m512i, d: __m512i) -> __m512i {
+    _mm512_ternarylogic_epi32::<0x96>(b, c, d)
+}
+
+/// FIPS 180-4 §4.1.1 Maj(b, c, d) = (b & c) ^ (b & d) ^ (c & d): truth
+/// table 0xE8 (set where at least two inputs are).
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn majority(b: __m512i, c: __m512i, d: __m512i) -> __m512i {
+    _mm512_ternarylogic_epi32::<0xE8>(b, c, d)
+}
+
+/// One SHA-1 block function on sixteen states; `w` is the block's schedule
+/// (consumed: it becomes the ring of the last 16 schedule words).
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn compress(state: &mut [__m512i; 5], w: &mut [__m512i; 16]) {
+    let [mut a, mut b, mut c, mut d, mut e] = *state;
+    let k = scalar::K.map(|k| _mm512_set1_epi32(k as i32));
+    // W_t for t < 16 is the block; after that
+    // W_t = ROTL^1(W_{t-3} ^ W_{t-8} ^ W_{t-14} ^ W_{t-16}), in a ring of 16.
+    // `t` is always a literal expression, so the branch and the indices fold.
+    macro_rules! schedule {
+        ($t:expr) => {{
+            let t: usize = $t;
+            if t >= 16 {
+                let x = _mm512_xor_si512(
+                    parity(w[(t - 3) & 15], w[(t - 8) & 15], w[(t - 14) & 15]),
+                    w[t & 15],
+                );
+                w[t & 15] = _mm512_rol_epi32::<1>(x);
+            }
+            w[t & 15]
+        }};
+    }
+    // One round, written so that the caller rotates the names instead of
+    // moving five registers: e += ROTL^5(a) + f(b, c, d) + K + W_t;
+    // b = ROTL^30(b). `e + K + W_t` does not depend on the previous round,
+    // so only two adds sit on the path through `a`.
+    macro_rules! round {
+        ($a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $k:expr, $t:expr) => {{
+            let w_t = schedule!($t);
+            $e = _mm512_add_epi32(
+                _mm512_add_epi32(_mm512_rol_epi32::<5>($a), $f($b, $c, $d)),
+                _mm512_add_epi32(_mm512_add_epi32($e, $k), w_t),
+            );
+            $b = _mm512_rol_epi32::<30>($b);
+        }};
+    }
+    // Five rounds bring the names back to where they started.
+    macro_rules! five_rounds {
+        ($f:ident, $k:expr, $t:expr) => {{
+            round!(a, b, c, d, e, $f, $k, $t);
+            round!(e, a, b, c, d, $f, $k, $t + 1);
+            round!(d, e, a, b, c, $f, $k, $t + 2);
+            round!(c, d, e, a, b, $f, $k, $t + 3);
+            round!(b, c, d, e, a, $f, $k, $t + 4);
+        }};
+    }
+    five_rounds!(choose, k[0], 0);
+    five_rounds!(choose, k[0], 5);
+    five_rounds!(choose, k[0], 10);
+    five_rounds!(choose, k[0], 15);
+    five_rounds!(parity, k[1], 20);
+    five_rounds!(parity, k[1], 25);
+    five_rounds!(parity, k[1], 30);
+    five_rounds!(parity, k[1], 35);
+    five_rounds!(majority, k[2], 40);
+    five_rounds!(majority, k[2], 45);
+    five_rounds!(majority, k[2], 50);
+    five_rounds!(majority, k[2], 55);
+    five_rounds!(parity, k[3], 60);
+    five_rounds!(parity, k[3], 65);
+    five_rounds!(parity, k[3], 70);
+    five_rounds!(parity, k[3], 75);
+    for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
+        *s = _mm512_add_epi32(*s, v);
+    }
+}
+
+/// IH(salt, x, k) = H(IH(salt, x, k-1) || salt) for k = 1..=`iterations`,
+/// on sixteen digests in `state`. The template words are the same in every
+/// lane and are broadcast once per call; with RFC 9276's 0 iterations the
+/// caller skips this, and the 5 KiB of broadcasts with it.
+#[target_feature(enable = "avx512f")]
+fn iterate(state: &mut [__m512i; 5], template: &IterationTemplate, iterations: u16) {
+    let initial = scalar::H0.map(|h| _mm512_set1_epi32(h as i32));
+    let mut broadcast = [initial[0]; MAX_ITERATION_BLOCKS * 16];
+    for (v, &word) in broadcast.iter_mut().zip(template.words()) {
+        *v = _mm512_set1_epi32(word as i32);
+    }
+    let template_words = template.words().len();
+    for _ in 0..iterations {
+        let digest = *state;
+        *state = initial;
+        let mut w: [__m512i; 16] = std::array::from_fn(|t| broadcast[t]);
+        w[..5].copy_from_slice(&digest);
+        compress(state, &mut w);
+        for block in broadcast[16..template_words].chunks_exact(16) {
+            let mut w: [__m512i; 16] = std::array::from_fn(|t| block[t]);
+            compress(state, &mut w);
+        }
+    }
+}
+
+/// RFC 5155 §5 for sixteen transposed first messages of `rows.len() / 16`
+/// blocks; returns the sixteen final states, transposed.
+#[target_feature(enable = "avx512f")]
+fn nsec3_kernel(
+    rows: &[[u32; AVX512_LANES]],
+    template: &IterationTemplate,
+    iterations: u16,
+) -> [[u32; AVX512_LANES]; 5] {
+    let initial = scalar::H0.map(|h| _mm512_set1_epi32(h as i32));
+    let mut state = initial;
+    // IH(salt, x, 0) = H(x || salt)
+    for block in rows.chunks_exact(16) {
+        let mut w: [__m512i; 16] = std::array::from_fn(|t| {
+            // SAFETY: each row is [u32; 16], exactly the 64 octets loaded;
+            // _mm512_loadu_si512 has no alignment requirement.
+            unsafe { _mm512_loadu_si512(block[t].as_ptr().cast()) }
+        });
+        compress(&mut state, &mut w);
+    }
+    if iterations > 0 {
+        iterate(&mut state, template, iterations);
+    }
+    let mut out = [[0u32; AVX512_LANES]; 5];
+    for (row, v) in out.iter_mut().zip(state) {
+        // SAFETY: each row is [u32; 16], exactly the 64 octets stored;
+        // _mm512_storeu_si512 has no alignment requirement.
+        unsafe { _mm512_storeu_si512(row.as_mut_ptr().cast(), v) };
+    }
+    out
+}
