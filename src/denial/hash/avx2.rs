@@ -26,7 +26,8 @@ use std::arch::x86_64::{
 };
 
 use super::{
-    scalar, IterationTemplate, TransposedMessages, AVX2_LANES, DIGEST_LEN, MAX_ITERATION_BLOCKS,
+    scalar, untranspose, IterationTemplate, TransposedMessages, AVX2_LANES, DIGEST_LEN,
+    MAX_ITERATION_BLOCKS,
 };
 
 /// Whether this CPU has AVX2.
@@ -49,10 +50,7 @@ pub(super) fn nsec3_lanes(
     let rows = scratch.transpose(names, salt);
     // SAFETY: AVX2 support was checked just above.
     let state = unsafe { nsec3_kernel(rows, template, iterations) };
-    std::array::from_fn(|lane| {
-        let words: [u32; 5] = std::array::from_fn(|i| state[i][lane]);
-        scalar::digest_bytes(&words)
-    })
+    untranspose(&state)
 }
 
 #[target_feature(enable = "avx2")]

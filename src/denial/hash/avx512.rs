@@ -43,7 +43,8 @@ use std::arch::x86_64::{
 };
 
 use super::{
-    scalar, IterationTemplate, TransposedMessages, AVX512_LANES, DIGEST_LEN, MAX_ITERATION_BLOCKS,
+    scalar, untranspose, IterationTemplate, TransposedMessages, AVX512_LANES, DIGEST_LEN,
+    MAX_ITERATION_BLOCKS,
 };
 
 /// Whether this CPU has AVX-512F, the only extension the kernel uses
@@ -69,10 +70,7 @@ pub(super) fn nsec3_lanes(
     let rows = scratch.transpose(names, salt);
     // SAFETY: AVX-512F support was checked just above.
     let state = unsafe { nsec3_kernel(rows, template, iterations) };
-    std::array::from_fn(|lane| {
-        let words: [u32; 5] = std::array::from_fn(|i| state[i][lane]);
-        scalar::digest_bytes(&words)
-    })
+    untranspose(&state)
 }
 
 /// FIPS 180-4 §4.1.1 Ch(b, c, d) = (b & c) ^ (!b & d): `vpternlogd` with

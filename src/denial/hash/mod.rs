@@ -462,6 +462,13 @@ impl<const LANES: usize> TransposedMessages<LANES> {
     }
 }
 
+/// The digests of a multi-lane kernel's final states, one row per state
+/// word (`state[i][lane]`): the inverse of [`TransposedMessages::transpose`].
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn untranspose<const LANES: usize>(state: &[[u32; LANES]; 5]) -> [[u8; DIGEST_LEN]; LANES] {
+    std::array::from_fn(|lane| scalar::digest_bytes(&state.map(|row| row[lane])))
+}
+
 /// The iteration message `digest || salt`, padded and decoded into
 /// big-endian words; words 0..5 are where each lane puts its digest.
 /// Identical for every name, so it is built once per batch.
