@@ -462,11 +462,12 @@ impl<const LANES: usize> TransposedMessages<LANES> {
     }
 }
 
-/// The digests of a multi-lane kernel's final states, one row per state
-/// word (`state[i][lane]`): the inverse of [`TransposedMessages::transpose`].
+/// The digests of a multi-lane kernel's final states, given one row per
+/// state word (`state[i][lane]`): lanes back to messages, the other way
+/// round from [`TransposedMessages::transpose`].
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 fn untranspose<const LANES: usize>(state: &[[u32; LANES]; 5]) -> [[u8; DIGEST_LEN]; LANES] {
-    std::array::from_fn(|lane| scalar::digest_bytes(&state.map(|row| row[lane])))
+    std::array::from_fn(|lane| scalar::digest_bytes(&std::array::from_fn(|i| state[i][lane])))
 }
 
 /// The iteration message `digest || salt`, padded and decoded into
