@@ -6,6 +6,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use zonesign::run::{self, Exit, FmtConfig, KeygenConfig, SignConfig, VerifyConfig};
 
+/// mimalloc rather than glibc's malloc: the zone model is millions of
+/// small allocations made and freed on many threads. Measured on the 1M
+/// TLD (docs/measurements.md): the denial stage takes about a third less
+/// CPU, and the memory of the signing run's zone goes back to the system
+/// once it is dropped, before the written file is loaded again to be
+/// verified (with glibc it stayed mapped, and the two added up).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "zonesign",
