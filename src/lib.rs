@@ -23,3 +23,8 @@ pub mod sign;
 pub mod timeline;
 pub mod verify;
 pub mod zone;
+
+/// The TLD-shaped zone generator of `tools/genzone`, for the tests.
+#[cfg(test)]
+#[path = "../tools/genzone/gen.rs"]
+pub(crate) mod gen;

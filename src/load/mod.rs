@@ -169,7 +169,9 @@ fn load_top_releasing(
     release: &Release<'_>,
 ) -> Result<Loaded, LoadFailure> {
     if data.len() > opts.chunk_bytes {
-        if let split::Plan::Chunks(splits) = split::plan(data, &opts.origin, opts.chunk_bytes) {
+        if let split::Plan::Chunks(splits) =
+            split::plan_releasing(data, &opts.origin, opts.chunk_bytes, release)
+        {
             if splits.len() > 1 {
                 // The split scan touched every page; each chunk faults its
                 // own back in while it is parsed.
@@ -268,6 +270,86 @@ fn load_chunks(
         errors.truncate(opts.max_errors);
         Err(LoadFailure::Syntax(errors))
     }
+}
+
+/// A parallel load in which every chunk stands on its own: `part` gets each
+/// chunk's records (file order, the chunk's own [`Blocks`]) on the worker
+/// that parsed it, while other chunks are still being parsed, so the text's
+/// records never exist all at once (see [`crate::zone::Zone::load_ordered`]).
+///
+/// Returns `Ok(None)` when that does not hold, and then the caller loads
+/// the file the usual way ([`load_file`]), which also gives the errors:
+/// the file is small (one chunk), has `$INCLUDE`, has a syntax error, a
+/// chunk leans on the one before it (a record without owner, TTL or class
+/// whose value comes from an earlier chunk), or `part` declines a chunk.
+pub fn load_file_in_parts<T: Send>(
+    path: &Path,
+    opts: &LoadOptions,
+    part: impl Fn(Loaded) -> Option<T> + Sync,
+) -> Result<Option<Vec<T>>, LoadFailure> {
+    use rayon::prelude::*;
+    if path.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let data = source::Source::open(path)
+        .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
+    if data.len() <= opts.chunk_bytes {
+        return Ok(None);
+    }
+    let split::Plan::Chunks(splits) =
+        split::plan_releasing(&data, &opts.origin, opts.chunk_bytes, &|r| data.release(r))
+    else {
+        return Ok(None);
+    };
+    if splits.len() < 2 {
+        return Ok(None);
+    }
+    data.release(0..data.len());
+    let end = |k: usize| splits.get(k + 1).map_or(data.len(), |s| s.pos);
+    let start = parser::Incoming::Known { class: None, last_ttl: None, last_owner: None };
+    // Once one chunk fails, the others are not worth parsing.
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let fail = || {
+        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        None
+    };
+    // Each chunk: the class its records settled on (if any), and the part.
+    let parts: Vec<Option<(Option<crate::zone::rtype::Class>, T)>> = splits
+        .par_iter()
+        .enumerate()
+        .map(|(k, s)| {
+            if failed.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            let incoming = if k == 0 { start.clone() } else { parser::Incoming::Unknown };
+            let chunk = parser::Parser::parse_chunk(opts, &data, end(k), path, s, incoming);
+            data.release(s.pos..end(k));
+            let u = &chunk.unresolved;
+            let leans_on_earlier = !u.pending_ttl.is_empty() || u.pending_owner || u.owner_assumed;
+            if !chunk.errors.is_empty() || leans_on_earlier {
+                return fail();
+            }
+            let class = if k == 0 { chunk.class } else { u.class_assumed };
+            match part(chunk.out) {
+                Some(t) => Some((class, t)),
+                None => fail(),
+            }
+        })
+        .collect();
+    // One class for the whole zone: the first chunk's, which every later
+    // chunk's assumption must match (as the fix-up of `load_chunks` asks).
+    let mut zone_class = None;
+    let mut out = Vec::with_capacity(parts.len());
+    for (k, p) in parts.into_iter().enumerate() {
+        let Some((class, t)) = p else { return Ok(None) };
+        match (k, class) {
+            (0, c) => zone_class = c,
+            (_, Some(c)) if zone_class != Some(c) => return Ok(None),
+            _ => {}
+        }
+        out.push(t);
+    }
+    Ok(Some(out))
 }
 
 fn finish(mut p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {

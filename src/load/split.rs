@@ -53,6 +53,22 @@ pub enum Plan {
 
 /// Scans `data` and proposes a chunk start roughly every `chunk_bytes`.
 pub fn plan(data: &[u8], origin: &Name, chunk_bytes: usize) -> Plan {
+    plan_releasing(data, origin, chunk_bytes, &|_| {})
+}
+
+/// Bytes the scan reads between two calls of `release` in [`plan_releasing`].
+const RELEASE_STEP: usize = 16 << 20;
+
+/// [`plan`], telling `release` every [`RELEASE_STEP`] octets which bytes
+/// the scan is done with (see [`super::source::Source::release`]): the
+/// scan reads the whole file before any chunk is parsed, and without it a
+/// mapped file of gigabytes would be resident all at once.
+pub fn plan_releasing(
+    data: &[u8],
+    origin: &Name,
+    chunk_bytes: usize,
+    release: &dyn Fn(std::ops::Range<usize>),
+) -> Plan {
     let chunk_bytes = chunk_bytes.max(1);
     let len = data.len();
     let mut origin = origin.clone();
@@ -62,9 +78,16 @@ pub fn plan(data: &[u8], origin: &Name, chunk_bytes: usize) -> Plan {
     let mut pos = 0usize;
     let mut line = 1u32;
     let mut entry = Entry::default();
+    // Where the last line that starts with an owner starts.
+    let mut last_owner_at = 0usize;
     // `pos` is at the first byte of a line, with the lexer in its initial
     // state.
+    let mut released = 0usize;
     'line: while pos < len {
+        if pos - released >= RELEASE_STEP {
+            release(released..pos);
+            released = pos;
+        }
         let c = data[pos];
         if c == b'$' {
             let mut lx = Lexer::starting_at(data, pos, line);
@@ -95,11 +118,17 @@ pub fn plan(data: &[u8], origin: &Name, chunk_bytes: usize) -> Plan {
             line = lx.line();
             continue 'line;
         }
-        if pos >= next_target
-            && !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"')
-        {
-            splits.push(Split { pos, line, origin: origin.clone(), default_ttl });
-            next_target = pos.saturating_add(chunk_bytes);
+        let owner_line = !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"');
+        if owner_line {
+            // Not between two lines that spell the same owner: a name's
+            // records stay in one chunk, as `Zone::load_ordered` needs (a
+            // zone file written one record per line repeats the owner).
+            let text = owner_text(data, pos);
+            if pos >= next_target && text != owner_text(data, last_owner_at) {
+                splits.push(Split { pos, line, origin: origin.clone(), default_ttl });
+                next_target = pos.saturating_add(chunk_bytes);
+            }
+            last_owner_at = pos;
         }
         let mut depth = 0u32;
         loop {
@@ -161,4 +190,16 @@ pub fn plan(data: &[u8], origin: &Name, chunk_bytes: usize) -> Plan {
         }
     }
     Plan::Chunks(splits)
+}
+
+/// The owner field of the line at `pos`, as written: up to the first white
+/// space or structural byte. Only compared for equality, where a name
+/// with escapes may compare equal to another: that only skips a split.
+fn owner_text(data: &[u8], pos: usize) -> &[u8] {
+    let rest = &data[pos.min(data.len())..];
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"'))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }

@@ -50,7 +50,7 @@ fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<OwnerHash> {
     let label = upper.get_mut(..len)?;
     label.copy_from_slice(wire.get(1..1 + len)?);
     label.make_ascii_uppercase();
-    let mut hash = OwnerHash { len: 0, bytes: [0; 40] };
+    let mut hash = OwnerHash { len: 0, bytes: [0; 39] };
     let n = BASE32HEX_NOPAD.decode_len(len).ok()?;
     let n = BASE32HEX_NOPAD.decode_mut(label, hash.bytes.get_mut(..n)?).ok()?;
     hash.len = n as u8;
@@ -62,7 +62,7 @@ fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<OwnerHash> {
 #[derive(Clone, Copy)]
 struct OwnerHash {
     len: u8,
-    bytes: [u8; 40],
+    bytes: [u8; 39],
 }
 
 impl OwnerHash {
@@ -196,19 +196,24 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
 }
 
 /// An NSEC3 record of the chain: the hash its owner spells, its owner's
-/// node, and its RDATA, which parsed when it was collected ([`Nsec3Rdata`]
-/// reads the fields again where they are needed). No allocation per
-/// record: the chain of a TLD has millions.
-struct Nsec3<'z> {
+/// node, and which of the node's NSEC3 RDATAs it is, which parsed when it
+/// was collected ([`Nsec3::fields`] reads the fields again where they are
+/// needed). 48 octets and no allocation per record: the chain of a TLD
+/// has millions.
+struct Nsec3 {
     hash: OwnerHash,
     node: u32,
-    rdata: &'z [u8],
+    index: u32,
 }
 
-impl<'z> Nsec3<'z> {
-    fn fields(&self) -> Nsec3Rdata<'z> {
+impl Nsec3 {
+    fn fields<'z>(&self, zone: &'z Zone) -> Nsec3Rdata<'z> {
         // Checked when the record was collected.
-        Nsec3Rdata::parse(self.rdata).unwrap_or_default()
+        zone.nodes[self.node as usize]
+            .rrset(Rtype::NSEC3)
+            .and_then(|s| s.rdatas.get(self.index as usize))
+            .and_then(Nsec3Rdata::parse)
+            .unwrap_or_default()
     }
 }
 
@@ -305,7 +310,11 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
             None
         }
     };
-    let mut chain: Vec<Nsec3> = Vec::new();
+    // At its exact size: a TLD's chain is tens of MB, and a grown vector
+    // would briefly hold it one and a half times.
+    let records: usize =
+        zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).map(|s| s.rdatas.len()).sum();
+    let mut chain: Vec<Nsec3> = Vec::with_capacity(records);
     for (i, node) in zone.nodes.iter().enumerate() {
         let Some(set) = node.rrset(Rtype::NSEC3) else { continue };
         let Some(hash) = nsec3_hash_of_owner(zone, node) else {
@@ -316,9 +325,10 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
             continue;
         };
         check_ttl(node, Rtype::NSEC3, want_ttl, report);
-        for rd in &set.rdatas {
+        for (index, rd) in set.rdatas.iter().enumerate() {
+            let index = index as u32;
             if Nsec3Rdata::parse(rd).is_some_and(|f| decode_type_bitmap(f.bitmap).is_ok()) {
-                chain.push(Nsec3 { hash, node: i as u32, rdata: rd });
+                chain.push(Nsec3 { hash, node: i as u32, index });
             } else {
                 report.findings.push(
                     Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse")
@@ -330,7 +340,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     report.counts.nsec3 = chain.len();
     let Some(params) = params.or_else(|| {
         chain.first().map(|c| {
-            let (alg, iterations, salt) = c.fields().params;
+            let (alg, iterations, salt) = c.fields(zone).params;
             (alg, iterations, salt.to_vec())
         })
     }) else {
@@ -348,7 +358,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         return;
     }
     let wanted = (params.0, params.1, &params.2[..]);
-    for c in chain.iter().filter(|c| c.fields().params != wanted) {
+    for c in chain.iter().filter(|c| c.fields(zone).params != wanted) {
         report.findings.push(
             Finding::error(
                 "nsec3-param-mismatch",
@@ -370,7 +380,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     // following owner, the last points to the first (RFC 5155 §3.1.7).
     for (k, c) in chain.iter().enumerate() {
         let following = &chain[(k + 1) % chain.len()];
-        let next = c.fields().next;
+        let next = c.fields(zone).next;
         if next != following.hash.as_slice() {
             report.findings.push(
                 Finding::error(
@@ -434,16 +444,16 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     // chain position not below it. A merge of the two sorted lists, not a
     // binary search per name: the chain is tens of MB and a search misses
     // the cache at every step.
-    let mut by_hash: Vec<([u8; 20], u32)> =
-        hashed.iter().enumerate().map(|(x, (_, _, h))| (*h, x as u32)).collect();
-    by_hash.par_sort_unstable();
+    let mut by_hash: Vec<u32> = (0..hashed.len() as u32).collect();
+    by_hash.par_sort_unstable_by_key(|&x| hashed[x as usize].2);
     let mut chain_pos = vec![0u32; hashed.len()];
     let mut k = 0usize;
-    for (h, x) in &by_hash {
+    for &x in &by_hash {
+        let h = &hashed[x as usize].2;
         while k < chain.len() && chain[k].hash.as_slice() < h.as_slice() {
             k += 1;
         }
-        chain_pos[*x as usize] = k as u32;
+        chain_pos[x as usize] = k as u32;
     }
     drop(by_hash);
     let mut used = vec![false; chain.len()];
@@ -461,11 +471,11 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                 expected_nsec3_type_numbers(node, &mut numbers);
                 wire.clear();
                 encode_type_bitmap_into(&mut numbers, &mut wire);
-                if chain[k].fields().bitmap == wire.as_slice() {
+                if chain[k].fields(zone).bitmap == wire.as_slice() {
                     continue;
                 }
                 let expected = expected_nsec3_types(node);
-                let mut listed = chain[k].fields().types();
+                let mut listed = chain[k].fields(zone).types();
                 listed.sort();
                 if listed != expected {
                     report.findings.push(
@@ -500,7 +510,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                     continue;
                 }
                 let cover = &chain[(pos + chain.len() - 1) % chain.len()];
-                if cover.fields().flags & 1 == 0 {
+                if cover.fields(zone).flags & 1 == 0 {
                     report.findings.push(
                         Finding::error(
                             "opt-out-not-covered",

@@ -209,6 +209,13 @@ impl fmt::Display for ZoneErrors {
 
 impl std::error::Error for ZoneErrors {}
 
+/// Why [`Zone::load_ordered`] failed: the file, or the zone in it.
+#[derive(Debug)]
+pub enum LoadZoneError {
+    Load(crate::load::LoadFailure),
+    Zone(ZoneErrors),
+}
+
 /// The most zone errors reported at once.
 const MAX_ZONE_ERRORS: usize = 20;
 
@@ -216,10 +223,7 @@ impl Zone {
     /// Checks, canonicalises, orders and classifies loaded records.
     pub fn build(loaded: Loaded, origin: &Name) -> Result<Zone, ZoneErrors> {
         let Loaded { mut records, mut blocks, files, mut warnings } = loaded;
-        let describe = |pos: SourcePos| match files.get(pos.file as usize) {
-            Some(f) => format!("{}:{}", f.display(), pos.line),
-            None => format!("line {}", pos.line),
-        };
+        let describe = |pos: SourcePos| describe_in(&files, pos);
         let origin = origin.to_lowercase();
         let class = records.first().map(|r| r.class).unwrap_or(Class::IN);
         let mut errors = Vec::new();
@@ -256,170 +260,11 @@ impl Zone {
             return Err(ZoneErrors(errors));
         }
 
-        // RFC 4034 §6.2: canonical form of every record, block by block
-        // (a block's records are contiguous in file order).
-        let mut by_block: Vec<&[Record]> = vec![&[]; blocks.0.len()];
-        for run in records.chunk_by(|a, b| a.block == b.block) {
-            debug_assert!(by_block[run[0].block as usize].is_empty(), "blocks are contiguous");
-            by_block[run[0].block as usize] = run;
-        }
-        blocks.0.par_iter_mut().zip(by_block).for_each(|(block, run)| {
-            block.owners.iter_mut().for_each(Name::make_lowercase);
-            for r in run {
-                let start = r.rdata_off as usize;
-                canonicalize_rdata(r.rtype, &mut block.rdata[start..start + r.rdata_len as usize]);
-            }
-        });
+        canonicalize(&records, &mut blocks);
         crate::order::sort_records(&mut records, &blocks);
-
-        let total = records.len();
-        let mut stats = BuildStats { records: total, ..BuildStats::default() };
-        // Records left per block: a block is freed once the nodes have
-        // taken all of its records.
-        let mut left = vec![0usize; blocks.0.len()];
-        records.iter().for_each(|r| left[r.block as usize] += 1);
-        // Exactly one node per distinct owner (sorted: equal owners are
-        // adjacent), and every vector below at its exact size: a `Vec`
-        // grows to at least four elements, which at TLD scale (one or two
-        // RRsets and records per delegation) doubles the model's memory.
-        let same_owner = |blocks: &Blocks, a: &Record, b: &Record| {
-            (a.block, a.owner) == (b.block, b.owner)
-                || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
-        };
-        // Canonical form: equal names are equal octets (no case folding).
-        let owners = 1 + records.windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count();
-        let mut nodes: Vec<Node> = Vec::with_capacity(owners);
-        // Nodes are built from the last owner back, and the record vector
-        // shrinks behind them (a large vector's `realloc` to a smaller size
-        // gives the tail back without copying), so the records and the
-        // nodes made of them never coexist in full. Each RRset's RDATA is
-        // packed at its exact size from the run of records, and every
-        // vector is sized from the run lengths, never grown.
-        const SHRINK_STEP: usize = 1 << 18;
-        let mut next_shrink = total.saturating_sub(SHRINK_STEP);
-        // TTL warnings per node, last node first.
-        let mut ttl_warnings: Vec<Vec<LoadWarning>> = Vec::new();
-        let mut end = total;
-        while end > 0 {
-            let last = &records[end - 1];
-            let i = records[..end]
-                .iter()
-                .rposition(|r| !same_owner(&blocks, last, r))
-                .map_or(0, |p| p + 1);
-            let owner_end = end;
-            let mut sets = 1;
-            for j in i + 1..owner_end {
-                sets += usize::from(!same_rrset(&blocks, &records[j - 1], &records[j]));
-            }
-            let mut node = Node {
-                name: blocks.take_owner(&records[i]),
-                rrsets: Vec::with_capacity(sets),
-                flags: NodeFlags::default(),
-            };
-            let mut node_warnings = Vec::new();
-            let mut j = i;
-            while j < owner_end {
-                let first = records[j];
-                let set_end = j + records[j..owner_end]
-                    .iter()
-                    .position(|r| !same_rrset(&blocks, &first, r))
-                    .unwrap_or(owner_end - j);
-                let (rtype, ttl, src) = (first.rtype, first.ttl, first.src);
-                // Records whose TTL differs from the first one's (rare).
-                let mut other_ttls: Vec<(u32, SourcePos)> = Vec::new();
-                let mut set_ttl = ttl;
-                for r in &records[j..set_end] {
-                    if r.ttl != ttl && !other_ttls.iter().any(|(t, _)| *t == r.ttl) {
-                        other_ttls.push((r.ttl, r.src));
-                    }
-                    set_ttl = set_ttl.min(r.ttl);
-                }
-                // Sorted, so duplicates are adjacent.
-                let run = &records[j..set_end];
-                let unique = run
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, r)| *k == 0 || blocks.rdata(&run[k - 1]) != blocks.rdata(r))
-                    .map(|(_, r)| blocks.rdata(r));
-                stats.duplicates_dropped += run.len() - unique.clone().count();
-                let set = Rrset { rtype, ttl: set_ttl, rdatas: Rdatas::from_slices(unique), src };
-                if !other_ttls.is_empty() {
-                    stats.ttl_adjusted += 1;
-                    let at: Vec<String> = std::iter::once((ttl, src))
-                        .chain(other_ttls)
-                        .map(|(t, p)| format!("{} (TTL {t})", describe(p)))
-                        .collect();
-                    node_warnings.push(LoadWarning {
-                        file: files.get(set.src.file as usize).map(|f| f.display().to_string()).unwrap_or_default(),
-                        line: set.src.line,
-                        message: format!(
-                            "{} {}: TTLs differ within the RRset ({}); using the lowest, {} (RFC 2181 §5.2)",
-                            node.name,
-                            set.rtype,
-                            at.join(", "),
-                            set.ttl
-                        ),
-                    });
-                }
-                node.rrsets.push(set);
-                j = set_end;
-            }
-            nodes.push(node);
-            if !node_warnings.is_empty() {
-                ttl_warnings.push(node_warnings);
-            }
-            for r in &records[i..owner_end] {
-                let b = r.block as usize;
-                left[b] -= 1;
-                if left[b] == 0 {
-                    blocks.0[b] = record::Block::default();
-                }
-            }
-            records.truncate(i);
-            if records.len() <= next_shrink {
-                records.shrink_to_fit();
-                next_shrink = records.len().saturating_sub(SHRINK_STEP);
-            }
-            end = i;
-        }
-        drop(records);
-        drop(blocks);
-        nodes.reverse();
-        warnings.extend(ttl_warnings.into_iter().rev().flatten());
-
-        // RFC 2181 §10.1 and RFC 1034 §3.6.2: CNAME and other data.
-        for node in &nodes {
-            if let Some(c) = node.rrset(Rtype::CNAME) {
-                if c.rdatas.len() > 1 {
-                    errors.push(ZoneError::MultipleCname {
-                        owner: node.name.clone(),
-                        at: describe(c.src),
-                    });
-                }
-                // RFC 4035 §2.5 lets RRSIG and NSEC sit beside a CNAME.
-                if let Some(other) = node
-                    .rrsets
-                    .iter()
-                    .find(|r| !matches!(r.rtype, Rtype::CNAME | Rtype::RRSIG | Rtype::NSEC))
-                {
-                    errors.push(ZoneError::CnameAndOtherData {
-                        owner: node.name.clone(),
-                        other: other.rtype,
-                        at: describe(other.src),
-                    });
-                }
-            }
-            if errors.len() >= MAX_ZONE_ERRORS {
-                break;
-            }
-        }
-        if !errors.is_empty() {
-            return Err(ZoneErrors(errors));
-        }
-
-        add_empty_non_terminals(&mut nodes);
-        classify(&mut nodes, &origin);
-        Ok(Zone { origin, class, nodes, stats, warnings })
+        let (nodes, stats, ttl_warnings) = build_nodes(records, blocks, &files);
+        warnings.extend(ttl_warnings);
+        finish(origin, class, nodes, stats, warnings, &files)
     }
 
     /// The apex node. Invariant of a built zone: it exists and comes first.
@@ -430,6 +275,318 @@ impl Zone {
     /// Number of records.
     pub fn record_count(&self) -> usize {
         self.nodes.iter().flat_map(|n| &n.rrsets).map(|r| r.rdatas.len()).sum()
+    }
+}
+
+/// RFC 4034 §6.2: canonical form of every record, block by block, in
+/// parallel (a block's records are contiguous in file order).
+fn canonicalize(records: &[Record], blocks: &mut Blocks) {
+    let mut by_block: Vec<&[Record]> = vec![&[]; blocks.0.len()];
+    for run in records.chunk_by(|a, b| a.block == b.block) {
+        debug_assert!(by_block[run[0].block as usize].is_empty(), "blocks are contiguous");
+        by_block[run[0].block as usize] = run;
+    }
+    blocks.0.par_iter_mut().zip(by_block).for_each(|(block, run)| {
+        block.owners.iter_mut().for_each(Name::make_lowercase);
+        for r in run {
+            let start = r.rdata_off as usize;
+            canonicalize_rdata(r.rtype, &mut block.rdata[start..start + r.rdata_len as usize]);
+        }
+    });
+}
+
+/// The nodes of sorted, canonical records: one per distinct owner, its
+/// RRsets packed, duplicates dropped; and the TTL warnings, in node order.
+/// Frees each block once its records are taken.
+fn build_nodes(
+    mut records: Vec<Record>,
+    mut blocks: Blocks,
+    files: &[std::path::PathBuf],
+) -> (Vec<Node>, BuildStats, Vec<LoadWarning>) {
+    let describe = |pos: SourcePos| describe_in(files, pos);
+    let total = records.len();
+    let mut stats = BuildStats { records: total, ..BuildStats::default() };
+    // Records left per block: a block is freed once the nodes have
+    // taken all of its records.
+    let mut left = vec![0usize; blocks.0.len()];
+    records.iter().for_each(|r| left[r.block as usize] += 1);
+    // Exactly one node per distinct owner (sorted: equal owners are
+    // adjacent), and every vector below at its exact size: a `Vec`
+    // grows to at least four elements, which at TLD scale (one or two
+    // RRsets and records per delegation) doubles the model's memory.
+    let same_owner = |blocks: &Blocks, a: &Record, b: &Record| {
+        (a.block, a.owner) == (b.block, b.owner)
+            || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
+    };
+    // Canonical form: equal names are equal octets (no case folding).
+    let owners = 1 + records.windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count();
+    let mut nodes: Vec<Node> = Vec::with_capacity(owners);
+    // Nodes are built from the last owner back, and the record vector
+    // shrinks behind them (glibc's `realloc` gives a large vector's tail
+    // back in place; mimalloc, the binary's allocator, moves the vector
+    // once it is less than half used), so the records and the nodes made
+    // of them never coexist in full. Each RRset's RDATA is
+    // packed at its exact size from the run of records, and every
+    // vector is sized from the run lengths, never grown.
+    const SHRINK_STEP: usize = 1 << 18;
+    let mut next_shrink = total.saturating_sub(SHRINK_STEP);
+    // TTL warnings per node, last node first.
+    let mut ttl_warnings: Vec<Vec<LoadWarning>> = Vec::new();
+    let mut end = total;
+    while end > 0 {
+        let last = &records[end - 1];
+        let i =
+            records[..end].iter().rposition(|r| !same_owner(&blocks, last, r)).map_or(0, |p| p + 1);
+        let owner_end = end;
+        let mut sets = 1;
+        for j in i + 1..owner_end {
+            sets += usize::from(!same_rrset(&blocks, &records[j - 1], &records[j]));
+        }
+        let mut node = Node {
+            name: blocks.take_owner(&records[i]),
+            rrsets: Vec::with_capacity(sets),
+            flags: NodeFlags::default(),
+        };
+        let mut node_warnings = Vec::new();
+        let mut j = i;
+        while j < owner_end {
+            let first = records[j];
+            let set_end = j + records[j..owner_end]
+                .iter()
+                .position(|r| !same_rrset(&blocks, &first, r))
+                .unwrap_or(owner_end - j);
+            let (rtype, ttl, src) = (first.rtype, first.ttl, first.src);
+            // Records whose TTL differs from the first one's (rare).
+            let mut other_ttls: Vec<(u32, SourcePos)> = Vec::new();
+            let mut set_ttl = ttl;
+            for r in &records[j..set_end] {
+                if r.ttl != ttl && !other_ttls.iter().any(|(t, _)| *t == r.ttl) {
+                    other_ttls.push((r.ttl, r.src));
+                }
+                set_ttl = set_ttl.min(r.ttl);
+            }
+            // Sorted, so duplicates are adjacent.
+            let run = &records[j..set_end];
+            let unique = run
+                .iter()
+                .enumerate()
+                .filter(|(k, r)| *k == 0 || blocks.rdata(&run[k - 1]) != blocks.rdata(r))
+                .map(|(_, r)| blocks.rdata(r));
+            stats.duplicates_dropped += run.len() - unique.clone().count();
+            let set = Rrset { rtype, ttl: set_ttl, rdatas: Rdatas::from_slices(unique), src };
+            if !other_ttls.is_empty() {
+                stats.ttl_adjusted += 1;
+                let at: Vec<String> = std::iter::once((ttl, src))
+                    .chain(other_ttls)
+                    .map(|(t, p)| format!("{} (TTL {t})", describe(p)))
+                    .collect();
+                node_warnings.push(LoadWarning {
+                    file: files.get(set.src.file as usize).map(|f| f.display().to_string()).unwrap_or_default(),
+                    line: set.src.line,
+                    message: format!(
+                        "{} {}: TTLs differ within the RRset ({}); using the lowest, {} (RFC 2181 §5.2)",
+                        node.name,
+                        set.rtype,
+                        at.join(", "),
+                        set.ttl
+                    ),
+                });
+            }
+            node.rrsets.push(set);
+            j = set_end;
+        }
+        nodes.push(node);
+        if !node_warnings.is_empty() {
+            ttl_warnings.push(node_warnings);
+        }
+        for r in &records[i..owner_end] {
+            let b = r.block as usize;
+            left[b] -= 1;
+            if left[b] == 0 {
+                blocks.0[b] = record::Block::default();
+            }
+        }
+        records.truncate(i);
+        if records.len() <= next_shrink {
+            records.shrink_to_fit();
+            next_shrink = records.len().saturating_sub(SHRINK_STEP);
+        }
+        end = i;
+    }
+    drop(records);
+    drop(blocks);
+    nodes.reverse();
+    let warnings = ttl_warnings.into_iter().rev().flatten().collect();
+    (nodes, stats, warnings)
+}
+
+/// The zone-level checks on built nodes (CNAME and other data), then empty
+/// non-terminals and the classification.
+fn finish(
+    origin: Name,
+    class: Class,
+    mut nodes: Vec<Node>,
+    stats: BuildStats,
+    warnings: Vec<LoadWarning>,
+    files: &[std::path::PathBuf],
+) -> Result<Zone, ZoneErrors> {
+    let describe = |pos: SourcePos| describe_in(files, pos);
+    let mut errors = Vec::new();
+    // RFC 2181 §10.1 and RFC 1034 §3.6.2: CNAME and other data.
+    for node in &nodes {
+        if let Some(c) = node.rrset(Rtype::CNAME) {
+            if c.rdatas.len() > 1 {
+                errors.push(ZoneError::MultipleCname {
+                    owner: node.name.clone(),
+                    at: describe(c.src),
+                });
+            }
+            // RFC 4035 §2.5 lets RRSIG and NSEC sit beside a CNAME.
+            if let Some(other) = node
+                .rrsets
+                .iter()
+                .find(|r| !matches!(r.rtype, Rtype::CNAME | Rtype::RRSIG | Rtype::NSEC))
+            {
+                errors.push(ZoneError::CnameAndOtherData {
+                    owner: node.name.clone(),
+                    other: other.rtype,
+                    at: describe(other.src),
+                });
+            }
+        }
+        if errors.len() >= MAX_ZONE_ERRORS {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ZoneErrors(errors));
+    }
+
+    add_empty_non_terminals(&mut nodes);
+    classify(&mut nodes, &origin);
+    Ok(Zone { origin, class, nodes, stats, warnings })
+}
+
+/// `file:line` of a record, for messages.
+fn describe_in(files: &[std::path::PathBuf], pos: SourcePos) -> String {
+    match files.get(pos.file as usize) {
+        Some(f) => format!("{}:{}", f.display(), pos.line),
+        None => format!("line {}", pos.line),
+    }
+}
+
+/// One chunk of a file in canonical order, built on its own
+/// ([`Zone::load_ordered`]).
+struct Part {
+    nodes: Vec<Node>,
+    stats: BuildStats,
+    /// Warnings of the parser, then of [`build_nodes`].
+    load_warnings: Vec<LoadWarning>,
+    ttl_warnings: Vec<LoadWarning>,
+    soa_records: usize,
+    class: Option<Class>,
+}
+
+/// Builds the nodes of one chunk whose owners are in canonical order, with
+/// the checks of [`Zone::build`] that a single record can fail. `None`
+/// when any of them fails or the owners are out of order: the caller then
+/// builds the whole zone the usual way, which reports what is wrong.
+fn build_part(loaded: Loaded, origin: &Name) -> Option<Part> {
+    let Loaded { mut records, mut blocks, files, warnings } = loaded;
+    let mut soa_records = 0;
+    for r in &records {
+        let owner = blocks.owner(r);
+        if !owner.is_subdomain_of(origin) {
+            return None;
+        }
+        if r.rtype == Rtype::SOA {
+            if owner != origin {
+                return None;
+            }
+            soa_records += 1;
+        }
+    }
+    let class = records.first().map(|r| r.class);
+    canonicalize(&records, &mut blocks);
+    if !crate::order::sort_if_owners_in_order(&mut records, &blocks) {
+        return None;
+    }
+    let (nodes, stats, ttl_warnings) = build_nodes(records, blocks, &files);
+    Some(Part { nodes, stats, load_warnings: warnings, ttl_warnings, soa_records, class })
+}
+
+impl Zone {
+    /// Loads and builds a zone file that is in canonical order (RFC 4034
+    /// §6.1), as a signed zone is written (ours, and those of the other
+    /// signers): each chunk of the parallel load is built into nodes on the
+    /// worker that parsed it ([`crate::load::load_file_in_parts`]), so the
+    /// loaded records of the whole file and the zone model never coexist.
+    /// This is the load of the verification, which reads a file several
+    /// times the size of the unsigned zone.
+    ///
+    /// The result is the [`Zone::build`] of [`crate::load::load_file`] (a
+    /// test holds the two equal). Any file this path does not take (out of
+    /// order, a name split between chunks, a record leaning on an earlier
+    /// chunk, any error) is loaded and built the usual way, once the
+    /// attempt is dropped; then errors are reported as usual.
+    pub fn load_ordered(
+        path: &std::path::Path,
+        opts: &crate::load::LoadOptions,
+    ) -> Result<Zone, LoadZoneError> {
+        let origin = opts.origin.to_lowercase();
+        if let Some(zone) =
+            Self::try_load_ordered(path, opts, &origin).map_err(LoadZoneError::Load)?
+        {
+            return Ok(zone);
+        }
+        let loaded = crate::load::load_file(path, opts).map_err(LoadZoneError::Load)?;
+        Zone::build(loaded, &origin).map_err(LoadZoneError::Zone)
+    }
+
+    fn try_load_ordered(
+        path: &std::path::Path,
+        opts: &crate::load::LoadOptions,
+        origin: &Name,
+    ) -> Result<Option<Zone>, crate::load::LoadFailure> {
+        let Some(mut parts) =
+            crate::load::load_file_in_parts(path, opts, |c| build_part(c, origin))?
+        else {
+            return Ok(None);
+        };
+        // One SOA, at the origin; owners ascending across chunks (equal
+        // owners at a boundary would make two nodes of one name).
+        if parts.iter().map(|p| p.soa_records).sum::<usize>() != 1 {
+            return Ok(None);
+        }
+        let firsts_lasts: Vec<(&Name, &Name)> = parts
+            .iter()
+            .filter_map(|p| Some((&p.nodes.first()?.name, &p.nodes.last()?.name)))
+            .collect();
+        if firsts_lasts.windows(2).any(|w| !w[0].1.canonical_cmp(w[1].0).is_lt()) {
+            return Ok(None);
+        }
+        let Some(class) = parts.iter().find_map(|p| p.class) else { return Ok(None) };
+        let mut stats = BuildStats::default();
+        let mut warnings = Vec::new();
+        let mut ttl_warnings = Vec::new();
+        for p in &mut parts {
+            stats.records += p.stats.records;
+            stats.duplicates_dropped += p.stats.duplicates_dropped;
+            stats.ttl_adjusted += p.stats.ttl_adjusted;
+            warnings.append(&mut p.load_warnings);
+            ttl_warnings.append(&mut p.ttl_warnings);
+        }
+        warnings.append(&mut ttl_warnings);
+        // Each part's vector is freed as soon as its nodes have moved, so
+        // that the zone's node vector (a fifth of the model) and the parts'
+        // are not held in full together.
+        let total = parts.iter().map(|p| p.nodes.len()).sum();
+        let mut nodes: Vec<Node> = Vec::with_capacity(total);
+        for p in parts {
+            nodes.extend(p.nodes);
+        }
+        let files = [path.to_path_buf()];
+        Ok(finish(origin.clone(), class, nodes, stats, warnings, &files).ok())
     }
 }
 

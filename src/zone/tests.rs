@@ -130,3 +130,126 @@ mod empty_non_terminals {
         }
     }
 }
+
+mod load_ordered {
+    //! `Zone::load_ordered` builds chunk by chunk what `Zone::build` builds
+    //! from the whole load, or falls back to it.
+    use super::*;
+    use crate::gen;
+    use crate::load::{load_file, LoadFailure};
+
+    fn origin() -> Name {
+        Name::parse(b"tld.", &Name::root()).unwrap()
+    }
+
+    fn opts(chunk_bytes: usize) -> LoadOptions {
+        let mut o = LoadOptions::new(origin());
+        o.chunk_bytes = chunk_bytes;
+        o
+    }
+
+    fn file(text: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut f, text).unwrap();
+        f
+    }
+
+    fn assert_same(got: &Zone, want: &Zone) {
+        assert_eq!(got.origin, want.origin);
+        assert_eq!(got.class, want.class);
+        assert_eq!(got.stats, want.stats);
+        assert_eq!(got.warnings, want.warnings);
+        assert_eq!(got.nodes.len(), want.nodes.len());
+        for (g, w) in got.nodes.iter().zip(&want.nodes) {
+            assert_eq!(g, w);
+        }
+    }
+
+    /// The zone `Zone::build` makes of the file, as the sign input is loaded.
+    fn built(path: &Path) -> Zone {
+        Zone::build(load_file(path, &opts(1 << 20)).unwrap(), &origin()).unwrap()
+    }
+
+    /// A generated TLD, written out in canonical order.
+    fn canonical_text(delegations: u64) -> Vec<u8> {
+        let cfg = gen::Config { delegations, seed: 7, ..gen::Config::default() };
+        let mut text = Vec::new();
+        gen::write_zone(&cfg, &mut text).unwrap();
+        let loaded =
+            crate::load::load_bytes(&text, Path::new("g.zone"), &LoadOptions::new(origin()))
+                .unwrap();
+        let zone = Zone::build(loaded, &origin()).unwrap();
+        crate::emit::write_zone(&zone, Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn a_canonical_file_is_built_in_chunks_as_build_makes_it() {
+        let f = file(&canonical_text(300));
+        let want = built(f.path());
+        for chunk_bytes in [64, 700, 4096] {
+            let got = Zone::try_load_ordered(f.path(), &opts(chunk_bytes), &origin())
+                .unwrap()
+                .unwrap_or_else(|| panic!("chunk_bytes {chunk_bytes}: fell back"));
+            assert_same(&got, &want);
+        }
+    }
+
+    #[test]
+    fn duplicates_and_ttl_differences_count_as_in_build() {
+        // RFC 4034 §6.3 duplicates and RFC 2181 §5.2 TTLs, in canonical
+        // order, split into a chunk per owner.
+        let text = b"tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n\
+a.tld. 300 IN A 192.0.2.1\na.tld. 300 IN A 192.0.2.1\n\
+b.tld. 300 IN TXT \"x\"\nb.tld. 600 IN TXT \"y\"\nns.tld. 300 IN A 192.0.2.2\n";
+        let f = file(text);
+        let want = built(f.path());
+        assert_eq!(want.stats.duplicates_dropped, 1);
+        assert_eq!(want.stats.ttl_adjusted, 1);
+        let got = Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().unwrap();
+        assert_same(&got, &want);
+    }
+
+    #[test]
+    fn out_of_order_falls_back_to_build() {
+        let text = b"tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n\
+z.tld. 300 IN A 192.0.2.1\nb.tld. 300 IN A 192.0.2.3\nns.tld. 300 IN A 192.0.2.2\n";
+        let f = file(text);
+        assert!(Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().is_none());
+        assert_same(&Zone::load_ordered(f.path(), &opts(16)).unwrap(), &built(f.path()));
+    }
+
+    #[test]
+    fn a_name_spelled_two_ways_across_chunks_falls_back() {
+        // `B.tld.` and `b.tld.` are one name (RFC 4343): two chunks may not
+        // each make a node of it.
+        let text = b"tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n\
+b.tld. 300 IN TXT \"x\"\nB.tld. 300 IN TXT \"y\"\nns.tld. 300 IN A 192.0.2.2\n";
+        let f = file(text);
+        assert!(Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().is_none());
+        let got = Zone::load_ordered(f.path(), &opts(16)).unwrap();
+        assert_same(&got, &built(f.path()));
+        assert_eq!(got.nodes.iter().filter(|n| n.name.to_string() == "b.tld.").count(), 1);
+    }
+
+    #[test]
+    fn errors_are_those_of_the_usual_load() {
+        let text = b"tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n\
+a.tld. 300 IN A 192.0.2.1\nb.tld. 300 IN A 192.0.2.300\nns.tld. 300 IN A 192.0.2.2\n";
+        let f = file(text);
+        let Err(LoadZoneError::Load(LoadFailure::Syntax(got))) =
+            Zone::load_ordered(f.path(), &opts(16))
+        else {
+            panic!("expected a syntax error");
+        };
+        let Err(LoadFailure::Syntax(want)) = load_file(f.path(), &opts(16)) else { panic!() };
+        assert_eq!(got, want);
+        // A zone error (no SOA) too.
+        let f = file(
+            b"a.tld. 300 IN A 192.0.2.1\nb.tld. 300 IN A 192.0.2.2\nc.tld. 300 IN A 192.0.2.3\n",
+        );
+        assert!(matches!(
+            Zone::load_ordered(f.path(), &opts(16)),
+            Err(LoadZoneError::Zone(ZoneErrors(e))) if e == vec![ZoneError::NoSoa]
+        ));
+    }
+}
