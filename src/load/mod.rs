@@ -274,82 +274,83 @@ fn load_chunks(
 
 /// A parallel load in which every chunk stands on its own: `part` gets each
 /// chunk's records (file order, the chunk's own [`Blocks`]) on the worker
-/// that parsed it, while other chunks are still being parsed, so the text's
-/// records never exist all at once (see [`crate::zone::Zone::load_ordered`]).
+/// that parsed it, and `sink` takes the parts in file order, a few chunks
+/// at a time, so that the text's records never exist all at once (see
+/// [`crate::zone::Zone::load_ordered`]).
 ///
-/// Returns `Ok(None)` when that does not hold, and then the caller loads
-/// the file the usual way ([`load_file`]), which also gives the errors:
-/// the file is small (one chunk), has `$INCLUDE`, has a syntax error, a
-/// chunk leans on the one before it (a record without owner, TTL or class
-/// whose value comes from an earlier chunk), or `part` declines a chunk.
+/// Returns `Ok(false)` when that does not hold, and then the caller drops
+/// what `sink` got and loads the file the usual way ([`load_file`]), which
+/// also gives the errors: the file is small (one chunk), has `$INCLUDE`,
+/// has a syntax error, a chunk leans on the one before it (a record
+/// without owner, TTL or class whose value comes from an earlier chunk),
+/// or `part` declines a chunk.
 pub fn load_file_in_parts<T: Send>(
     path: &Path,
     opts: &LoadOptions,
     part: impl Fn(Loaded) -> Option<T> + Sync,
-) -> Result<Option<Vec<T>>, LoadFailure> {
+    mut sink: impl FnMut(T),
+) -> Result<bool, LoadFailure> {
     use rayon::prelude::*;
     if path.as_os_str() == "-" {
-        return Ok(None);
+        return Ok(false);
     }
     let data = source::Source::open(path)
         .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
     if data.len() <= opts.chunk_bytes {
-        return Ok(None);
+        return Ok(false);
     }
     let split::Plan::Chunks(splits) =
         split::plan_releasing(&data, &opts.origin, opts.chunk_bytes, &|r| data.release(r))
     else {
-        return Ok(None);
+        return Ok(false);
     };
     if splits.len() < 2 {
-        return Ok(None);
+        return Ok(false);
     }
     data.release(0..data.len());
     let end = |k: usize| splits.get(k + 1).map_or(data.len(), |s| s.pos);
-    let start = parser::Incoming::Known { class: None, last_ttl: None, last_owner: None };
-    // Once one chunk fails, the others are not worth parsing.
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let fail = || {
-        failed.store(true, std::sync::atomic::Ordering::Relaxed);
-        None
-    };
-    // Each chunk: the class its records settled on (if any), and the part.
-    let parts: Vec<Option<(Option<crate::zone::rtype::Class>, T)>> = splits
-        .par_iter()
-        .enumerate()
-        .map(|(k, s)| {
-            if failed.load(std::sync::atomic::Ordering::Relaxed) {
-                return None;
-            }
-            let incoming = if k == 0 { start.clone() } else { parser::Incoming::Unknown };
-            let chunk = parser::Parser::parse_chunk(opts, &data, end(k), path, s, incoming);
-            data.release(s.pos..end(k));
-            let u = &chunk.unresolved;
-            let leans_on_earlier = !u.pending_ttl.is_empty() || u.pending_owner || u.owner_assumed;
-            if !chunk.errors.is_empty() || leans_on_earlier {
-                return fail();
-            }
-            let class = if k == 0 { chunk.class } else { u.class_assumed };
-            match part(chunk.out) {
-                Some(t) => Some((class, t)),
-                None => fail(),
-            }
-        })
-        .collect();
-    // One class for the whole zone: the first chunk's, which every later
-    // chunk's assumption must match (as the fix-up of `load_chunks` asks).
+    // A few chunks per thread at a time: enough to balance the threads,
+    // few enough that the parts waiting for `sink` stay small.
+    let window = 4 * rayon::current_num_threads().max(1);
     let mut zone_class = None;
-    let mut out = Vec::with_capacity(parts.len());
-    for (k, p) in parts.into_iter().enumerate() {
-        let Some((class, t)) = p else { return Ok(None) };
-        match (k, class) {
-            (0, c) => zone_class = c,
-            (_, Some(c)) if zone_class != Some(c) => return Ok(None),
-            _ => {}
+    for (w, group) in splits.chunks(window).enumerate() {
+        // Each chunk: the class its records settled on (if any), and the part.
+        let parts: Vec<Option<(Option<crate::zone::rtype::Class>, T)>> = group
+            .par_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let k = w * window + i;
+                let incoming = if k == 0 {
+                    parser::Incoming::Known { class: None, last_ttl: None, last_owner: None }
+                } else {
+                    parser::Incoming::Unknown
+                };
+                let chunk = parser::Parser::parse_chunk(opts, &data, end(k), path, s, incoming);
+                data.release(s.pos..end(k));
+                let u = &chunk.unresolved;
+                let leans_on_earlier =
+                    !u.pending_ttl.is_empty() || u.pending_owner || u.owner_assumed;
+                if !chunk.errors.is_empty() || leans_on_earlier {
+                    return None;
+                }
+                let class = if k == 0 { chunk.class } else { u.class_assumed };
+                Some((class, part(chunk.out)?))
+            })
+            .collect();
+        // One class for the whole zone: the first chunk's, which every
+        // later chunk's assumption must match (as the fix-up of
+        // `load_chunks` asks).
+        for (i, p) in parts.into_iter().enumerate() {
+            let Some((class, t)) = p else { return Ok(false) };
+            match (w * window + i, class) {
+                (0, c) => zone_class = c,
+                (_, Some(c)) if zone_class != Some(c) => return Ok(false),
+                _ => {}
+            }
+            sink(t);
         }
-        out.push(t);
     }
-    Ok(Some(out))
+    Ok(true)
 }
 
 fn finish(mut p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {
