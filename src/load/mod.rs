@@ -205,17 +205,10 @@ fn load_chunks(
     release: &Release<'_>,
 ) -> Result<Loaded, LoadFailure> {
     use rayon::prelude::*;
-    let end = |k: usize| splits.get(k + 1).map_or(data.len(), |s| s.pos);
-    let start = parser::Incoming::Known { class: None, last_ttl: None, last_owner: None };
-    let outputs: Vec<parser::ChunkOutput> = splits
-        .par_iter()
-        .enumerate()
-        .map(|(k, s)| {
-            let incoming = if k == 0 { start.clone() } else { parser::Incoming::Unknown };
-            let out = parser::Parser::parse_chunk(opts, data, end(k), path, s, incoming);
-            release(s.pos..end(k));
-            out
-        })
+    let end = |k: usize| chunk_end(data, splits, k);
+    let outputs: Vec<parser::ChunkOutput> = (0..splits.len())
+        .into_par_iter()
+        .map(|k| parse_on_its_own(data, path, opts, splits, k, release))
         .collect();
 
     let mut class = None;
@@ -308,7 +301,6 @@ pub fn load_file_in_parts<T: Send>(
         return Ok(false);
     }
     data.release(0..data.len());
-    let end = |k: usize| splits.get(k + 1).map_or(data.len(), |s| s.pos);
     // A few chunks per thread at a time: enough to balance the threads,
     // few enough that the parts waiting for `sink` stay small.
     let window = 4 * rayon::current_num_threads().max(1);
@@ -318,15 +310,9 @@ pub fn load_file_in_parts<T: Send>(
         let parts: Vec<Option<(Option<crate::zone::rtype::Class>, T)>> = group
             .par_iter()
             .enumerate()
-            .map(|(i, s)| {
+            .map(|(i, _)| {
                 let k = w * window + i;
-                let incoming = if k == 0 {
-                    parser::Incoming::Known { class: None, last_ttl: None, last_owner: None }
-                } else {
-                    parser::Incoming::Unknown
-                };
-                let chunk = parser::Parser::parse_chunk(opts, &data, end(k), path, s, incoming);
-                data.release(s.pos..end(k));
+                let chunk = parse_on_its_own(&data, path, opts, &splits, k, &|r| data.release(r));
                 let u = &chunk.unresolved;
                 let leans_on_earlier =
                     !u.pending_ttl.is_empty() || u.pending_owner || u.owner_assumed;
@@ -351,6 +337,33 @@ pub fn load_file_in_parts<T: Send>(
         }
     }
     Ok(true)
+}
+
+/// Where chunk `k` of a parallel load ends.
+fn chunk_end(data: &[u8], splits: &[split::Split], k: usize) -> usize {
+    splits.get(k + 1).map_or(data.len(), |s| s.pos)
+}
+
+/// The first pass over chunk `k`: the first chunk from the file's start,
+/// every other one without knowing what the chunks before it leave (the
+/// caller resolves or re-parses); its pages are released once parsed.
+fn parse_on_its_own(
+    data: &[u8],
+    path: &Path,
+    opts: &LoadOptions,
+    splits: &[split::Split],
+    k: usize,
+    release: &Release<'_>,
+) -> parser::ChunkOutput {
+    let incoming = if k == 0 {
+        parser::Incoming::Known { class: None, last_ttl: None, last_owner: None }
+    } else {
+        parser::Incoming::Unknown
+    };
+    let end = chunk_end(data, splits, k);
+    let out = parser::Parser::parse_chunk(opts, data, end, path, &splits[k], incoming);
+    release(splits[k].pos..end);
+    out
 }
 
 fn finish(mut p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {
