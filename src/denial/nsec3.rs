@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use super::hash::{nsec3_hash_batch, Backend};
 use super::nsec::insert_rrset;
 use crate::zone::name::Name;
-use crate::zone::rdata::bitmap::encode_type_bitmap;
+use crate::zone::rdata::bitmap::{encode_type_bitmap, encode_type_bitmap_into};
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, NodeFlags, Rdatas, Rrset, Zone};
 
@@ -89,8 +89,6 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<(usize, Vec<Rtype>)> {
         .collect();
     // Empty non-terminals: with opt-out, only those above a name that is in
     // the chain; without, all authoritative ones.
-    let index: HashMap<&Name, usize> =
-        zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
     let mut ent_needed = vec![false; zone.nodes.len()];
     match opt_out {
         OptOut::Disabled => {
@@ -99,6 +97,8 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<(usize, Vec<Rtype>)> {
             }
         }
         OptOut::Enabled => {
+            let index: HashMap<&Name, usize> =
+                zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
             for (i, n) in zone.nodes.iter().enumerate() {
                 if !needed[i] {
                     continue;
@@ -216,17 +216,32 @@ pub fn generate_nsec3s(
         .enumerate()
         .map(|(k, &o)| {
             let next = &hashes[order[(k + 1) % order.len()]];
-            let mut rdata = vec![SHA1, flags];
+            let mut rdata = Vec::with_capacity(64 + params.salt.len());
+            rdata.extend_from_slice(&[SHA1, flags]);
             rdata.extend_from_slice(&params.iterations.to_be_bytes());
             rdata.push(params.salt.len() as u8);
             rdata.extend_from_slice(&params.salt);
             rdata.push(20);
             rdata.extend_from_slice(next);
-            rdata.extend_from_slice(&encode_type_bitmap(&owners[o].1));
-            let label = BASE32HEX_NOPAD.encode(&hashes[o]).to_ascii_lowercase();
+            // The bitmap's types copied to the stack and sorted there (a
+            // node has a handful), encoded without an allocation of its own.
+            let owner_types = &owners[o].1;
+            let mut types = [0u16; 16];
+            if owner_types.len() <= types.len() {
+                let types = &mut types[..owner_types.len()];
+                for (t, o) in types.iter_mut().zip(owner_types) {
+                    *t = o.0;
+                }
+                encode_type_bitmap_into(types, &mut rdata);
+            } else {
+                rdata.extend_from_slice(&encode_type_bitmap(owner_types));
+            }
+            let mut label = [0u8; 32];
+            BASE32HEX_NOPAD.encode_mut(&hashes[o], &mut label);
+            label.make_ascii_lowercase();
             // A 32-character label below a valid apex: fits unless the apex
             // is longer than 222 octets, which the caller checks.
-            let name = origin.prepend_label(label.as_bytes()).unwrap_or_else(|_| origin.clone());
+            let name = origin.prepend_label(&label).unwrap_or_else(|_| origin.clone());
             let src = zone.nodes[owners[o].0].rrsets.first().map(|r| r.src).unwrap_or_default();
             Node {
                 name,

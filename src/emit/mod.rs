@@ -43,11 +43,15 @@ impl<W: Write> TextWriter<W> {
         rtype: Rtype,
         rdata: &[u8],
     ) -> io::Result<()> {
-        use std::fmt::Write as _;
         self.line.clear();
         self.line.push_str(&self.owner);
-        // Writing to a String cannot fail.
-        let _ = write!(self.line, "\t{ttl}\t{class}\t{rtype}\t");
+        self.line.push('\t');
+        self.line.push_str(itoa::Buffer::new().format(ttl));
+        self.line.push('\t');
+        class.write_to(&mut self.line);
+        self.line.push('\t');
+        rtype.write_to(&mut self.line);
+        self.line.push('\t');
         let mark = self.line.len();
         if format_rdata(rtype, rdata, &mut self.line).is_err() {
             // Malformed wire data can only come from a bug upstream; write it

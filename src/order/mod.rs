@@ -21,9 +21,11 @@
 //! the child label, so most comparisons are one 128-bit compare.
 //!
 //! # Determinism
-//! Sorting is a parallel *stable* merge sort (rayon) with a total order on
-//! (owner, type, RDATA); records equal in all three are duplicates and are
-//! dropped later. The result is the same for any thread count.
+//! Sorting is by (owner, type, RDATA, position in the input): the order of
+//! a stable sort on the first three, with duplicates (records equal in all
+//! three, dropped later) in input order. It is a parallel sort of
+//! (key, position) pairs, then the full comparison within each run of equal
+//! keys; the result is the same for any thread count.
 
 use rayon::prelude::*;
 
@@ -118,24 +120,36 @@ pub fn sort_records(records: &mut [Record], blocks: &Blocks) {
     // Records of one owner run share the owner entry: equal without a look.
     let same_owner =
         |a: &Record, b: &Record| (a.block, a.owner) == (b.block, b.owner) || owner(a) == owner(b);
-    let keys: Vec<u128> = records.par_iter().map(|r| canonical_prefix_key(owner(r))).collect();
-    let mut order: Vec<u32> = (0..records.len() as u32).collect();
-    order.par_sort_by(|&a, &b| {
-        let (ra, rb) = (&records[a as usize], &records[b as usize]);
-        keys[a as usize]
-            .cmp(&keys[b as usize])
-            .then_with(|| {
-                // Ties are mostly records of one owner; in canonical form
-                // equal octets are equal names.
-                if same_owner(ra, rb) {
-                    std::cmp::Ordering::Equal
-                } else {
-                    canonical_cmp_wire(owner(ra), owner(rb))
-                }
-            })
-            .then(ra.rtype.cmp(&rb.rtype))
-            .then_with(|| rdata(ra).cmp(rdata(rb)))
+    // Sort (key, position) pairs by value: no indirection in the common
+    // comparison. The position as the last tie-break makes the unstable
+    // sort give exactly the stable order.
+    let mut pairs: Vec<([u64; 2], u32)> = records
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let key = canonical_prefix_key(owner(r));
+            ([(key >> 64) as u64, key as u64], i as u32)
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    // Runs with one key (mostly the records of one owner) are ordered by
+    // the full comparison.
+    pairs.par_chunk_by_mut(|a, b| a.0 == b.0).filter(|run| run.len() > 1).for_each(|run| {
+        run.sort_unstable_by(|&(_, a), &(_, b)| {
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            // In canonical form equal octets are equal names.
+            let owners = if same_owner(ra, rb) {
+                std::cmp::Ordering::Equal
+            } else {
+                canonical_cmp_wire(owner(ra), owner(rb))
+            };
+            owners
+                .then(ra.rtype.cmp(&rb.rtype))
+                .then_with(|| rdata(ra).cmp(rdata(rb)))
+                .then(a.cmp(&b))
+        })
     });
+    let order: Vec<u32> = pairs.into_iter().map(|(_, i)| i).collect();
     apply_permutation(records, order);
 }
 

@@ -209,14 +209,7 @@ impl Name {
     /// Writes the name in presentation format, absolute (with final dot),
     /// escaping as BIND and Knot do.
     pub fn write_presentation(&self, out: &mut String) {
-        if self.is_root() {
-            out.push('.');
-            return;
-        }
-        for label in self.labels() {
-            write_label(label, out);
-            out.push('.');
-        }
+        write_wire_presentation(&self.0, out);
     }
 
     /// Canonical order of RFC 4034 §6.1.
@@ -318,7 +311,34 @@ fn parse_to(text: &[u8], origin: &Name, wire: &mut WireBuf) -> Result<(), NameEr
 
 /// Writes one label in presentation form: `.`, `\`, `"`, `(`, `)`, `;`, `@`,
 /// `$` are escaped with a backslash, other octets outside 0x21..=0x7e as `\DDD`.
+/// Writes a name given in uncompressed wire form (already validated, as
+/// [`wire_name_end`] does) in presentation format, absolute, escaping as
+/// [`Name::write_presentation`] does, without building a [`Name`].
+pub fn write_wire_presentation(wire: &[u8], out: &mut String) {
+    if wire.len() <= 1 {
+        out.push('.');
+        return;
+    }
+    let mut p = 0;
+    while let Some(&len) = wire.get(p) {
+        if len == 0 {
+            break;
+        }
+        let label = &wire[p + 1..(p + 1 + len as usize).min(wire.len())];
+        write_label(label, out);
+        out.push('.');
+        p += 1 + len as usize;
+    }
+}
+
 pub fn write_label(label: &[u8], out: &mut String) {
+    // Nearly every label is letters, digits and hyphens: one copy.
+    if label.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if let Ok(text) = std::str::from_utf8(label) {
+            out.push_str(text);
+            return;
+        }
+    }
     for &b in label {
         match b {
             b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {

@@ -115,6 +115,20 @@ impl Rtype {
     }
 }
 
+impl Rtype {
+    /// Appends the type as [`fmt::Display`] prints it, without the
+    /// formatting machinery (the writer's hot path).
+    pub fn write_to(self, out: &mut String) {
+        match self.mnemonic() {
+            Some(m) => out.push_str(m),
+            None => {
+                out.push_str("TYPE");
+                out.push_str(itoa::Buffer::new().format(self.0));
+            }
+        }
+    }
+}
+
 impl fmt::Display for Rtype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.mnemonic() {
@@ -151,6 +165,21 @@ impl Class {
             parse_u16_decimal(&text[5..]).map(Class)
         } else {
             None
+        }
+    }
+}
+
+impl Class {
+    /// Appends the class as [`fmt::Display`] prints it.
+    pub fn write_to(self, out: &mut String) {
+        match self.0 {
+            1 => out.push_str("IN"),
+            3 => out.push_str("CH"),
+            4 => out.push_str("HS"),
+            n => {
+                out.push_str("CLASS");
+                out.push_str(itoa::Buffer::new().format(n));
+            }
         }
     }
 }

@@ -464,36 +464,52 @@ fn push_char_string(
 
 /// Writes one field, whose wire form is exactly `bytes` (as measured by
 /// [`field_end`]).
+/// Appends an unsigned integer in decimal.
+fn push_uint<I: itoa::Integer>(out: &mut String, v: I) {
+    out.push_str(itoa::Buffer::new().format(v));
+}
+
 pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Result<(), String> {
     let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
     let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     match field {
-        U8 | Algorithm => out.push_str(&bytes[0].to_string()),
+        U8 | Algorithm => push_uint(out, bytes[0]),
         CertAlgorithm => match ALGORITHMS.iter().find(|(n, _)| *n == bytes[0]) {
             Some((_, m)) => out.push_str(m),
-            None => out.push_str(&bytes[0].to_string()),
+            None => push_uint(out, bytes[0]),
         },
-        U16 => out.push_str(&be16(bytes).to_string()),
-        U32 | Ttl => out.push_str(&be32(bytes).to_string()),
+        U16 => push_uint(out, be16(bytes)),
+        U32 | Ttl => push_uint(out, be32(bytes)),
         Time => write_time(be32(bytes), out),
-        Type => out.push_str(&Rtype(be16(bytes)).to_string()),
+        Type => Rtype(be16(bytes)).write_to(out),
         CertType => {
             let v = be16(bytes);
             match CERT_TYPES.iter().find(|(n, _)| *n == v) {
                 Some((_, m)) => out.push_str(m),
-                None => out.push_str(&v.to_string()),
+                None => push_uint(out, v),
             }
         }
-        Ipv4 => out.push_str(&Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string()),
+        Ipv4 => {
+            for (k, &b) in bytes[..4].iter().enumerate() {
+                if k > 0 {
+                    out.push('.');
+                }
+                push_uint(out, b);
+            }
+        }
         Ipv6 => {
+            use std::fmt::Write as _;
             let mut a = [0u8; 16];
             a.copy_from_slice(bytes);
-            out.push_str(&Ipv6Addr::from(a).to_string());
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{}", Ipv6Addr::from(a));
         }
         Name => {
-            let name =
-                crate::zone::name::Name::from_wire_exact(bytes).map_err(|e| e.to_string())?;
-            name.write_presentation(out);
+            let end = crate::zone::name::wire_name_end(bytes, 0).map_err(|e| e.to_string())?;
+            if end != bytes.len() {
+                return Err(crate::zone::name::NameError::BadWire.to_string());
+            }
+            crate::zone::name::write_wire_presentation(bytes, out);
         }
         CharString => write_quoted(&bytes[1..], out),
         CharStrings | OptionalCharString => {
@@ -507,16 +523,16 @@ pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Resu
                 p += 1 + len;
             }
         }
-        Base64 => out.push_str(&BASE64.encode(bytes)),
+        Base64 => BASE64.encode_append(bytes, out),
         // BIND prints hex in uppercase (DS, TLSA, SSHFP, ZONEMD, salt).
-        Hex => out.push_str(&data_encoding::HEXUPPER.encode(bytes)),
+        Hex => data_encoding::HEXUPPER.encode_append(bytes, out),
         Bitmap => {
             let types = decode_type_bitmap(bytes).map_err(|e| e.to_string())?;
             for (k, t) in types.iter().enumerate() {
                 if k > 0 {
                     out.push(' ');
                 }
-                out.push_str(&t.to_string());
+                t.write_to(out);
             }
         }
         Eui48 | Eui64 => {
@@ -541,11 +557,11 @@ pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Resu
             if bytes.len() == 1 {
                 out.push('-');
             } else {
-                out.push_str(&data_encoding::HEXUPPER.encode(&bytes[1..]));
+                data_encoding::HEXUPPER.encode_append(&bytes[1..], out);
             }
         }
         // BIND prints the next hashed owner name in uppercase base32hex.
-        NextHashed => out.push_str(&data_encoding::BASE32HEX_NOPAD.encode(&bytes[1..])),
+        NextHashed => data_encoding::BASE32HEX_NOPAD.encode_append(&bytes[1..], out),
         CaaTag => out.push_str(&String::from_utf8_lossy(&bytes[1..])),
         QuotedRest => write_quoted(bytes, out),
     }

@@ -194,12 +194,21 @@ pub(super) fn write_time(secs: u32, out: &mut String) {
     let days = i64::from(secs / 86_400);
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    out.push_str(&format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    ));
+    // Years run to 2106 at most (u32 seconds): four digits.
+    let mut digits = [0u8; 14];
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for k in (at..at + width).rev() {
+            digits[k] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, y as u32);
+    put(4, 2, m as u32);
+    put(6, 2, d as u32);
+    put(8, 2, rem / 3600);
+    put(10, 2, (rem / 60) % 60);
+    put(12, 2, rem % 60);
+    out.extend(digits.iter().map(|&b| b as char));
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
