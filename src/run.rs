@@ -589,15 +589,14 @@ fn sign_inner(
 
 /// Signs the zone and writes it into `out` as it goes (see
 /// [`crate::sign::sign_zone_streaming`]): returns the signing result, the
-/// writer's result and the number of records written. Written RRSIGs are
-/// dropped from memory; the zone keeps its other records.
+/// writer's result and the number of records written. The RRSIGs are
+/// dropped once written; the zone keeps its other records.
 fn stream_signed_zone(
     zone: &mut Zone,
     keys: &[crate::sign::ZoneKey],
     opts: &crate::sign::SignOptions,
     out: &AtomicOutput,
 ) -> (Result<crate::sign::SignStats, SignError>, std::io::Result<()>, usize) {
-    use crate::zone::rtype::Rtype;
     use std::collections::BTreeMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -606,7 +605,9 @@ fn stream_signed_zone(
     let (tx, rx) = crossbeam::channel::unbounded::<(usize, Vec<u8>)>();
     let (signed, written) = std::thread::scope(|s| {
         let writer = s.spawn(move || -> std::io::Result<()> {
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, out.file());
+            // Each chunk's text (a few hundred kilobytes) goes to the file
+            // in one write, not through another buffer.
+            let mut w = out.file();
             // Chunks arrive nearly in order (claimed in order, a bounded
             // lead); the few early ones wait here.
             let mut next = 0usize;
@@ -620,18 +621,11 @@ fn stream_signed_zone(
             }
             w.flush()
         });
-        let signed = crate::sign::sign_zone_streaming(zone, keys, opts, |index, nodes| {
+        let signed = crate::sign::sign_zone_streaming(zone, keys, opts, |chunk| {
             let mut w = crate::emit::TextWriter::new(Vec::with_capacity(256 << 10));
-            let n = crate::emit::write_nodes(nodes, class, &mut w)?;
+            let n = crate::emit::write_nodes_with(chunk.nodes, chunk.rrsigs, class, &mut w)?;
             records.fetch_add(n, Ordering::Relaxed);
-            for node in nodes.iter_mut() {
-                let before = node.rrsets.len();
-                node.rrsets.retain(|r| r.rtype != Rtype::RRSIG);
-                if node.rrsets.len() < before {
-                    node.rrsets.shrink_to_fit();
-                }
-            }
-            tx.send((index, w.into_inner()))
+            tx.send((chunk.index, w.into_inner()))
                 .map_err(|_| std::io::Error::other("the output writer stopped"))
         });
         drop(tx);

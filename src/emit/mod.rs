@@ -98,18 +98,37 @@ pub fn write_nodes<W: Write>(
     class: Class,
     w: &mut TextWriter<W>,
 ) -> io::Result<usize> {
+    write_nodes_with(nodes, &[], class, w)
+}
+
+/// [`write_nodes`], with `rrsigs[i]` (when present) holding RRSIG RRsets of
+/// `nodes[i]` kept beside the node rather than in it (the streaming signer
+/// hands them over so), each written after the RRset it covers, as if it
+/// were in the node.
+pub fn write_nodes_with<W: Write>(
+    nodes: &[Node],
+    rrsigs: &[Vec<Rrset>],
+    class: Class,
+    w: &mut TextWriter<W>,
+) -> io::Result<usize> {
+    let covers = |sigs: &Rrset, t: Rtype| {
+        sigs.rdatas.first().and_then(|d| d.get(..2)) == Some(&t.0.to_be_bytes()[..])
+    };
     let mut records = 0;
-    for node in nodes {
+    for (i, node) in nodes.iter().enumerate() {
         if node.rrsets.is_empty() {
             continue;
         }
+        let beside: &[Rrset] = rrsigs.get(i).map_or(&[], |v| v.as_slice());
         w.set_owner(&node.name);
         let soa = node.rrset(Rtype::SOA);
         let rest = node.rrsets.iter().filter(|r| r.rtype != Rtype::SOA && r.rtype != Rtype::RRSIG);
         for rrset in soa.into_iter().chain(rest) {
             w.write_rrset(class, rrset)?;
             records += rrset.rdatas.len();
-            if let Some(sigs) = node.rrsigs(rrset.rtype) {
+            let sigs = node.rrsigs(rrset.rtype);
+            let sigs = sigs.into_iter().chain(beside.iter().filter(|s| covers(s, rrset.rtype)));
+            for sigs in sigs {
                 w.write_rrset(class, sigs)?;
                 records += sigs.rdatas.len();
             }

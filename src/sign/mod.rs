@@ -34,7 +34,7 @@ use crate::denial::nsec3::{generate_nsec3s, DenialError, Nsec3Params};
 use crate::zone::rdata::soa_minimum;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, Rrset, Zone};
-use rrsig::{labels_field, rrsig_rdata, signed_data, RrsigFields};
+use rrsig::{append_signed_data, labels_field, rrsig_rdata, RrsigFields};
 
 /// What a key is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -260,22 +260,43 @@ pub fn sign_zone(
     keys: &[ZoneKey],
     opts: &SignOptions,
 ) -> Result<SignStats, SignError> {
-    sign_zone_streaming(zone, keys, opts, |_, _| Ok(()))
+    sign_chunks(zone, keys, opts, Keep::InZone, |_| Ok(()))
+}
+
+/// One signed chunk, as [`sign_zone_streaming`] hands it to its consumer.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedChunk<'a> {
+    /// The chunk's position in the zone, from 0.
+    pub index: usize,
+    pub nodes: &'a [Node],
+    /// The RRSIG RRsets made for `nodes[i]`, one per signed RRset, kept
+    /// beside the nodes (see [`crate::emit::write_nodes_with`]).
+    pub rrsigs: &'a [Vec<Rrset>],
+}
+
+/// Where the RRSIGs go once the consumer has had them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Inserted into their nodes ([`sign_zone`]).
+    InZone,
+    /// Dropped: the consumer wrote them ([`sign_zone_streaming`]).
+    Nowhere,
 }
 
 /// How far the workers may run ahead of the oldest chunk not yet handed
 /// over, in chunks per worker: bounds what a streaming consumer buffers.
 const AHEAD_PER_THREAD: usize = 4;
 
-/// As [`sign_zone`], handing each chunk of nodes, its RRSIGs inserted, to
-/// `done(chunk index, nodes)` on the worker that signed it, while later
-/// chunks are still being signed. The workers claim chunks in zone order
-/// and run at most [`AHEAD_PER_THREAD`] × threads chunks ahead of the
-/// oldest unfinished one, so a consumer that writes the chunks in index
-/// order (as `run::sign` does) buffers little. `done` may take the RRSIGs
-/// out of the nodes once written. An error stops the claiming of new
-/// chunks; the one reported is the first in chunk order (every earlier
-/// chunk had been claimed and is finished first), so it is deterministic.
+/// As [`sign_zone`], handing each chunk of nodes with its RRSIGs to `done`
+/// on the worker that signed it, while later chunks are still being
+/// signed; the RRSIGs are then dropped, not inserted into the zone (the
+/// consumer has written them), so the zone holds no more than it did. The
+/// workers claim chunks in zone order and run at most [`AHEAD_PER_THREAD`]
+/// × threads chunks ahead of the oldest unfinished one, so a consumer that
+/// writes the chunks in index order (as `run::sign` does) buffers little.
+/// An error stops the claiming of new chunks; the one reported is the first
+/// in chunk order (every earlier chunk had been claimed and is finished
+/// first), so it is deterministic.
 pub fn sign_zone_streaming<F>(
     zone: &mut Zone,
     keys: &[ZoneKey],
@@ -283,7 +304,20 @@ pub fn sign_zone_streaming<F>(
     done: F,
 ) -> Result<SignStats, SignError>
 where
-    F: Fn(usize, &mut [Node]) -> std::io::Result<()> + Sync,
+    F: Fn(SignedChunk<'_>) -> std::io::Result<()> + Sync,
+{
+    sign_chunks(zone, keys, opts, Keep::Nowhere, done)
+}
+
+fn sign_chunks<F>(
+    zone: &mut Zone,
+    keys: &[ZoneKey],
+    opts: &SignOptions,
+    keep: Keep,
+    done: F,
+) -> Result<SignStats, SignError>
+where
+    F: Fn(SignedChunk<'_>) -> std::io::Result<()> + Sync,
 {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Mutex;
@@ -344,12 +378,15 @@ where
         };
         let Some((index, chunk)) = claimed else { return };
         let result = plan.sign_chunk(chunk).and_then(|out| {
-            for (node, sigs) in chunk.iter_mut().zip(out.per_node) {
-                for s in sigs {
-                    insert_rrset(node, s);
+            done(SignedChunk { index, nodes: chunk, rrsigs: &out.per_node })
+                .map_err(|source| SignError::Output { source })?;
+            if keep == Keep::InZone {
+                for (node, sigs) in chunk.iter_mut().zip(out.per_node) {
+                    for s in sigs {
+                        insert_rrset(node, s);
+                    }
                 }
             }
-            done(index, chunk).map_err(|source| SignError::Output { source })?;
             Ok((out.rrsets_signed, out.per_key))
         });
         match result {
@@ -409,7 +446,8 @@ struct Job {
     rrset: usize,
     key: usize,
     expiration: u32,
-    data: Vec<u8>,
+    /// Where its signed data is in the chunk's buffer.
+    data: std::ops::Range<usize>,
     signature: Vec<u8>,
 }
 
@@ -441,6 +479,8 @@ impl Plan<'_> {
     /// one batch, then assembles the RRSIG RRsets in canonical order.
     fn sign_chunk(&self, chunk: &[Node]) -> Result<ChunkOutput, SignError> {
         let mut jobs: Vec<Job> = Vec::new();
+        // Every signed data of the chunk, one after another.
+        let mut buffer: Vec<u8> = Vec::with_capacity(64 << 10);
         for (ni, node) in chunk.iter().enumerate() {
             for (ri, rrset) in node.rrsets.iter().enumerate() {
                 if !node.is_signed_rrset(rrset.rtype) {
@@ -456,20 +496,20 @@ impl Plan<'_> {
                     validity::jitter_for(node.name.as_wire(), rrset.rtype.0, self.opts.jitter);
                 let expiration = validity::wire_time(self.opts.expiration - jitter as i64);
                 for &k in use_keys {
-                    let mut data = Vec::with_capacity(256);
-                    signed_data(
+                    let start = buffer.len();
+                    append_signed_data(
                         &self.fields(node, rrset, k, expiration),
                         &node.name,
                         self.class,
                         rrset,
-                        &mut data,
+                        &mut buffer,
                     );
                     jobs.push(Job {
                         node: ni,
                         rrset: ri,
                         key: k,
                         expiration,
-                        data,
+                        data: start..buffer.len(),
                         signature: Vec::new(),
                     });
                 }
@@ -481,7 +521,7 @@ impl Plan<'_> {
             if idx.is_empty() {
                 continue;
             }
-            let items: Vec<&[u8]> = idx.iter().map(|&j| jobs[j].data.as_slice()).collect();
+            let items: Vec<&[u8]> = idx.iter().map(|&j| &buffer[jobs[j].data.clone()]).collect();
             let sigs = key.signer.sign_batch(&items).map_err(|reason| {
                 let first = &jobs[idx[0]];
                 let node = &chunk[first.node];

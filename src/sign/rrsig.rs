@@ -58,6 +58,18 @@ pub fn signed_data(
     out: &mut Vec<u8>,
 ) {
     out.clear();
+    append_signed_data(f, owner, class, rrset, out);
+}
+
+/// [`signed_data`], appended to what `out` holds (the signing pipeline puts
+/// a chunk's signed data into one buffer).
+pub fn append_signed_data(
+    f: &RrsigFields<'_>,
+    owner: &Name,
+    class: Class,
+    rrset: &Rrset,
+    out: &mut Vec<u8>,
+) {
     write_rrsig_prefix(f, out);
     for rdata in &rrset.rdatas {
         out.extend_from_slice(owner.as_wire());

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use super::keyset::{load_software_keys, RolePolicy};
 use super::*;
 use crate::denial::hash::Backend;
-use crate::emit::{write_nodes, write_zone, TextWriter};
+use crate::emit::{write_nodes_with, write_zone, TextWriter};
 use crate::load::{load_bytes, LoadOptions};
 use crate::zone::name::Name;
 
@@ -78,16 +78,21 @@ fn streamed_chunks_in_index_order_are_the_whole_signed_zone() {
         let mut streamed = base.clone();
         let got: Mutex<Vec<(usize, Vec<u8>)>> = Mutex::new(Vec::new());
         pool.install(|| {
-            sign_zone_streaming(&mut streamed, &keys, &opts, |index, nodes| {
+            sign_zone_streaming(&mut streamed, &keys, &opts, |chunk| {
                 // Uneven consumers shuffle the completion order.
+                let index = chunk.index;
                 std::thread::sleep(std::time::Duration::from_micros((index as u64 * 7919) % 3000));
                 let mut w = TextWriter::new(Vec::new());
-                write_nodes(nodes, crate::zone::rtype::Class::IN, &mut w)?;
+                write_nodes_with(chunk.nodes, chunk.rrsigs, crate::zone::rtype::Class::IN, &mut w)?;
                 got.lock().unwrap().push((index, w.into_inner()));
                 Ok(())
             })
         })
         .unwrap();
+        assert!(
+            streamed.nodes.iter().all(|n| n.rrset(crate::zone::rtype::Rtype::RRSIG).is_none()),
+            "the streamed RRSIGs are dropped once handed over, not kept in the zone"
+        );
         let mut got = got.into_inner().unwrap();
         got.sort_by_key(|(i, _)| *i);
         let indices: Vec<usize> = got.iter().map(|(i, _)| *i).collect();
@@ -108,7 +113,8 @@ fn failing_consumer_stops_signing_with_the_first_failure_in_chunk_order() {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
     let calls = Mutex::new(0usize);
     let result = pool.install(|| {
-        sign_zone_streaming(&mut z, &keys, &opts, |index, _| {
+        sign_zone_streaming(&mut z, &keys, &opts, |chunk| {
+            let index = chunk.index;
             *calls.lock().unwrap() += 1;
             if index >= 3 {
                 // Later chunks fail faster: the reported one must still be 3.
