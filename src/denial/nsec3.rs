@@ -73,8 +73,8 @@ pub const SHA1: u8 = 1;
 pub const FLAG_OPT_OUT: u8 = 1;
 
 /// What needs an NSEC3, per RFC 5155 §7.1, given the classification.
-/// Returns, for each node index that needs one, its type list.
-pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<(usize, Vec<Rtype>)> {
+/// Returns the indices of the nodes that need one, in order.
+pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<usize> {
     let insecure =
         |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
     let mut needed: Vec<bool> = zone
@@ -122,12 +122,7 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<(usize, Vec<Rtype>)> {
     for (i, e) in ent_needed.into_iter().enumerate() {
         needed[i] |= e;
     }
-    needed
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b)
-        .map(|(i, _)| (i, nsec3_types(&zone.nodes[i])))
-        .collect()
+    needed.iter().enumerate().filter(|(_, &b)| b).map(|(i, _)| i).collect()
 }
 
 /// A node that holds only NSEC3 records (and their RRSIGs): the owner of an
@@ -195,14 +190,21 @@ pub fn generate_nsec3s(
         },
     );
     let owners = nsec3_owners(zone, params.opt_out);
-    let names: Vec<&[u8]> = owners.iter().map(|(i, _)| zone.nodes[*i].name.as_wire()).collect();
-    let mut hashes = vec![[0u8; 20]; names.len()];
-    nsec3_hash_batch(backend, &names, &params.salt, params.iterations, &mut hashes);
+    // The node vector grows to take the chain now, while only the small
+    // vectors below are alive: growing moves it (the old and the new vector
+    // side by side for a moment), which beside the new NSEC3 nodes would
+    // raise the peak by the vector's size.
+    zone.nodes.reserve_exact(owners.len());
+    let mut hashes = vec![[0u8; 20]; owners.len()];
+    {
+        let names: Vec<&[u8]> = owners.iter().map(|&i| zone.nodes[i].name.as_wire()).collect();
+        nsec3_hash_batch(backend, &names, &params.salt, params.iterations, &mut hashes);
+    }
     let mut order: Vec<usize> = (0..owners.len()).collect();
     order.par_sort_unstable_by(|&a, &b| hashes[a].cmp(&hashes[b]).then(a.cmp(&b)));
     for w in order.windows(2) {
         if hashes[w[0]] == hashes[w[1]] {
-            let (a, b) = (owners[w[0]].0, owners[w[1]].0);
+            let (a, b) = (owners[w[0]], owners[w[1]]);
             return Err(DenialError::HashCollision {
                 first: zone.nodes[a].name.clone(),
                 second: zone.nodes[b].name.clone(),
@@ -225,16 +227,17 @@ pub fn generate_nsec3s(
             rdata.extend_from_slice(next);
             // The bitmap's types copied to the stack and sorted there (a
             // node has a handful), encoded without an allocation of its own.
-            let owner_types = &owners[o].1;
+            let owner = &zone.nodes[owners[o]];
+            let owner_types = nsec3_types(owner);
             let mut types = [0u16; 16];
             if owner_types.len() <= types.len() {
                 let types = &mut types[..owner_types.len()];
-                for (t, o) in types.iter_mut().zip(owner_types) {
+                for (t, o) in types.iter_mut().zip(&owner_types) {
                     *t = o.0;
                 }
                 encode_type_bitmap_into(types, &mut rdata);
             } else {
-                rdata.extend_from_slice(&encode_type_bitmap(owner_types));
+                rdata.extend_from_slice(&encode_type_bitmap(&owner_types));
             }
             let mut label = [0u8; 32];
             BASE32HEX_NOPAD.encode_mut(&hashes[o], &mut label);
@@ -242,7 +245,7 @@ pub fn generate_nsec3s(
             // A 32-character label below a valid apex: fits unless the apex
             // is longer than 222 octets, which the caller checks.
             let name = origin.prepend_label(&label).unwrap_or_else(|_| origin.clone());
-            let src = zone.nodes[owners[o].0].rrsets.first().map(|r| r.src).unwrap_or_default();
+            let src = owner.rrsets.first().map(|r| r.src).unwrap_or_default();
             Node {
                 name,
                 rrsets: vec![Rrset {
@@ -256,7 +259,7 @@ pub fn generate_nsec3s(
         })
         .collect();
     let count = new_nodes.len();
-    drop((owners, names, hashes, order));
+    drop((owners, hashes, order));
     merge_nodes(zone, new_nodes);
     Ok(Nsec3Stats { records: count, backend: backend.name() })
 }

@@ -16,7 +16,8 @@
 //! terminator, with 0x00 and 0x01 inside a label escaped as 0x01 0x01 and
 //! 0x01 0x02. A terminator sorts before every octet of a longer label, and
 //! a name that is a suffix of another yields a prefix of its key, so it
-//! sorts first, as §6.1 requires. Keys that tie fall back to the full
+//! sorts first, as §6.1 requires. The sort uses the first 12 octets with the
+//! record's position in the low 32 bits; keys that tie fall back to the full
 //! comparison. In a TLD zone the key holds the TLD and the first octets of
 //! the child label, so most comparisons are one 128-bit compare.
 //!
@@ -120,36 +121,39 @@ pub fn sort_records(records: &mut [Record], blocks: &Blocks) {
     // Records of one owner run share the owner entry: equal without a look.
     let same_owner =
         |a: &Record, b: &Record| (a.block, a.owner) == (b.block, b.owner) || owner(a) == owner(b);
-    // Sort (key, position) pairs by value: no indirection in the common
-    // comparison. The position as the last tie-break makes the unstable
-    // sort give exactly the stable order.
-    let mut pairs: Vec<([u64; 2], u32)> = records
+    // One u128 per record, sorted by value (no indirection in the common
+    // comparison, 16 octets a record): the first 12 octets of the key
+    // above the record's position. The position as the last tie-break makes
+    // the unstable sort give exactly the stable order.
+    const POSITION: u128 = u32::MAX as u128;
+    let mut order: Vec<u128> = records
         .par_iter()
         .enumerate()
-        .map(|(i, r)| {
-            let key = canonical_prefix_key(owner(r));
-            ([(key >> 64) as u64, key as u64], i as u32)
-        })
+        .map(|(i, r)| (canonical_prefix_key(owner(r)) & !POSITION) | i as u128)
         .collect();
-    pairs.par_sort_unstable();
-    // Runs with one key (mostly the records of one owner) are ordered by
-    // the full comparison.
-    pairs.par_chunk_by_mut(|a, b| a.0 == b.0).filter(|run| run.len() > 1).for_each(|run| {
-        run.sort_unstable_by(|&(_, a), &(_, b)| {
-            let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            // In canonical form equal octets are equal names.
-            let owners = if same_owner(ra, rb) {
-                std::cmp::Ordering::Equal
-            } else {
-                canonical_cmp_wire(owner(ra), owner(rb))
-            };
-            owners
-                .then(ra.rtype.cmp(&rb.rtype))
-                .then_with(|| rdata(ra).cmp(rdata(rb)))
-                .then(a.cmp(&b))
-        })
-    });
-    let order: Vec<u32> = pairs.into_iter().map(|(_, i)| i).collect();
+    order.par_sort_unstable();
+    // Runs with one key prefix (mostly the records of one owner) are
+    // ordered by the full comparison.
+    let prefix = |k: &u128| k & !POSITION;
+    order.par_chunk_by_mut(|a, b| prefix(a) == prefix(b)).filter(|run| run.len() > 1).for_each(
+        |run| {
+            run.sort_unstable_by(|&a, &b| {
+                let (a, b) = ((a & POSITION) as usize, (b & POSITION) as usize);
+                let (ra, rb) = (&records[a], &records[b]);
+                // In canonical form equal octets are equal names.
+                let owners = if same_owner(ra, rb) {
+                    std::cmp::Ordering::Equal
+                } else {
+                    canonical_cmp_wire(owner(ra), owner(rb))
+                };
+                owners
+                    .then(ra.rtype.cmp(&rb.rtype))
+                    .then_with(|| rdata(ra).cmp(rdata(rb)))
+                    .then(a.cmp(&b))
+            })
+        },
+    );
+    let order: Vec<u32> = order.into_iter().map(|k| (k & POSITION) as u32).collect();
     apply_permutation(records, order);
 }
 

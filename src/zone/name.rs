@@ -331,9 +331,21 @@ pub fn write_wire_presentation(wire: &[u8], out: &mut String) {
     }
 }
 
+/// The octets [`write_label`] prints as they are.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        t[b] = !matches!(b as u8, b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$');
+        b += 1;
+    }
+    t
+};
+
 pub fn write_label(label: &[u8], out: &mut String) {
-    // Nearly every label is letters, digits and hyphens: one copy.
-    if label.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    // Nearly every label is printed as it is (letters, digits, hyphens):
+    // one copy.
+    if label.iter().all(|&b| PLAIN[b as usize]) {
         if let Ok(text) = std::str::from_utf8(label) {
             out.push_str(text);
             return;

@@ -208,7 +208,7 @@ pub(super) fn write_time(secs: u32, out: &mut String) {
     put(8, 2, rem / 3600);
     put(10, 2, (rem / 60) % 60);
     put(12, 2, rem % 60);
-    out.extend(digits.iter().map(|&b| b as char));
+    out.push_str(std::str::from_utf8(&digits).unwrap_or_default());
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
