@@ -123,8 +123,7 @@ pub fn plan_releasing(
             // Not between two lines that spell the same owner: a name's
             // records stay in one chunk, as `Zone::load_ordered` needs (a
             // zone file written one record per line repeats the owner).
-            let text = owner_text(data, pos);
-            if pos >= next_target && text != owner_text(data, last_owner_at) {
+            if pos >= next_target && owner_text(data, pos) != owner_text(data, last_owner_at) {
                 splits.push(Split { pos, line, origin: origin.clone(), default_ttl });
                 next_target = pos.saturating_add(chunk_bytes);
             }
