@@ -111,9 +111,6 @@ pub fn write_nodes_with<W: Write>(
     class: Class,
     w: &mut TextWriter<W>,
 ) -> io::Result<usize> {
-    let covers = |sigs: &Rrset, t: Rtype| {
-        sigs.rdatas.first().and_then(|d| d.get(..2)) == Some(&t.0.to_be_bytes()[..])
-    };
     let mut records = 0;
     for (i, node) in nodes.iter().enumerate() {
         if node.rrsets.is_empty() {
@@ -127,19 +124,15 @@ pub fn write_nodes_with<W: Write>(
             w.write_rrset(class, rrset)?;
             records += rrset.rdatas.len();
             let sigs = node.rrsigs(rrset.rtype);
-            let sigs = sigs.into_iter().chain(beside.iter().filter(|s| covers(s, rrset.rtype)));
+            let sigs =
+                sigs.into_iter().chain(beside.iter().filter(|s| s.covered() == Some(rrset.rtype)));
             for sigs in sigs {
                 w.write_rrset(class, sigs)?;
                 records += sigs.rdatas.len();
             }
         }
         for sigs in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG) {
-            let covered = sigs
-                .rdatas
-                .first()
-                .and_then(|d| d.get(..2))
-                .map(|b| Rtype(u16::from_be_bytes([b[0], b[1]])));
-            if covered.is_none_or(|t| node.rrset(t).is_none()) {
+            if sigs.covered().is_none_or(|t| node.rrset(t).is_none()) {
                 w.write_rrset(class, sigs)?;
                 records += sigs.rdatas.len();
             }

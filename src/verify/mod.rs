@@ -702,12 +702,7 @@ impl<'a> Ctx<'a> {
         // findings would be thrown away, so it makes none of its own.
         let collecting = matches!(phase, Phase::Collect { .. });
         for rrsig_set in node.rrsets.iter().filter(|r| !collecting && r.rtype == Rtype::RRSIG) {
-            let covered = rrsig_set
-                .rdatas
-                .first()
-                .and_then(|d| d.get(..2))
-                .map(|b| Rtype(u16::from_be_bytes([b[0], b[1]])))
-                .unwrap_or(Rtype(0));
+            let covered = rrsig_set.covered().unwrap_or(Rtype(0));
             if node.rrset(covered).is_none() {
                 findings.push(
                     Finding::error(

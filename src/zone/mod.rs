@@ -93,6 +93,15 @@ pub struct Rrset {
     pub src: SourcePos,
 }
 
+impl Rrset {
+    /// For an RRSIG RRset (grouped by covered type, see [`Zone::build`]):
+    /// the type its signatures cover, from the first one.
+    pub fn covered(&self) -> Option<Rtype> {
+        let b = self.rdatas.first()?.get(..2)?;
+        Some(Rtype(u16::from_be_bytes([b[0], b[1]])))
+    }
+}
+
 /// One owner name and its RRsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
@@ -116,10 +125,7 @@ impl Node {
     /// The RRSIGs at this node that cover `covered` (RRSIGs are grouped by
     /// covered type, see [`Zone::build`]).
     pub fn rrsigs(&self, covered: Rtype) -> Option<&Rrset> {
-        let want = covered.0.to_be_bytes();
-        self.rrsets.iter().find(|r| {
-            r.rtype == Rtype::RRSIG && r.rdatas.first().and_then(|d| d.get(..2)) == Some(&want[..])
-        })
+        self.rrsets.iter().find(|r| r.rtype == Rtype::RRSIG && r.covered() == Some(covered))
     }
 
     /// RFC 4035 §2.2: "The zone MUST NOT contain RRSIG RRs for ... glue
