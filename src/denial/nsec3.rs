@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use super::hash::{nsec3_hash_batch, Backend};
 use super::nsec::insert_rrset;
 use crate::zone::name::Name;
-use crate::zone::rdata::bitmap::{encode_type_bitmap, encode_type_bitmap_into};
+use crate::zone::rdata::bitmap::encode_type_bitmap_into;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, NodeFlags, Rdatas, Rrset, Zone};
 
@@ -225,20 +225,9 @@ pub fn generate_nsec3s(
             rdata.extend_from_slice(&params.salt);
             rdata.push(20);
             rdata.extend_from_slice(next);
-            // The bitmap's types copied to the stack and sorted there (a
-            // node has a handful), encoded without an allocation of its own.
             let owner = &zone.nodes[owners[o]];
-            let owner_types = nsec3_types(owner);
-            let mut types = [0u16; 16];
-            if owner_types.len() <= types.len() {
-                let types = &mut types[..owner_types.len()];
-                for (t, o) in types.iter_mut().zip(&owner_types) {
-                    *t = o.0;
-                }
-                encode_type_bitmap_into(types, &mut rdata);
-            } else {
-                rdata.extend_from_slice(&encode_type_bitmap(&owner_types));
-            }
+            let mut types: Vec<u16> = nsec3_types(owner).iter().map(|t| t.0).collect();
+            encode_type_bitmap_into(&mut types, &mut rdata);
             let mut label = [0u8; 32];
             BASE32HEX_NOPAD.encode_mut(&hashes[o], &mut label);
             label.make_ascii_lowercase();

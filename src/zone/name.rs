@@ -309,8 +309,6 @@ fn parse_to(text: &[u8], origin: &Name, wire: &mut WireBuf) -> Result<(), NameEr
     Ok(())
 }
 
-/// Writes one label in presentation form: `.`, `\`, `"`, `(`, `)`, `;`, `@`,
-/// `$` are escaped with a backslash, other octets outside 0x21..=0x7e as `\DDD`.
 /// Writes a name given in uncompressed wire form (already validated, as
 /// [`wire_name_end`] does) in presentation format, absolute, escaping as
 /// [`Name::write_presentation`] does, without building a [`Name`].
@@ -319,19 +317,14 @@ pub fn write_wire_presentation(wire: &[u8], out: &mut String) {
         out.push('.');
         return;
     }
-    let mut p = 0;
-    while let Some(&len) = wire.get(p) {
-        if len == 0 {
-            break;
-        }
-        let label = &wire[p + 1..(p + 1 + len as usize).min(wire.len())];
+    for label in (Labels { wire, pos: 0 }) {
         write_label(label, out);
         out.push('.');
-        p += 1 + len as usize;
     }
 }
 
-/// The octets [`write_label`] prints as they are.
+/// The octets [`write_label`] prints as they are: 0x21..=0x7e but the
+/// eight it escapes.
 const PLAIN: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0x21;
@@ -342,6 +335,8 @@ const PLAIN: [bool; 256] = {
     t
 };
 
+/// Writes one label in presentation form: `.`, `\`, `"`, `(`, `)`, `;`, `@`,
+/// `$` are escaped with a backslash, other octets outside 0x21..=0x7e as `\DDD`.
 pub fn write_label(label: &[u8], out: &mut String) {
     // Nearly every label is printed as it is (letters, digits, hyphens):
     // one copy.
@@ -353,11 +348,11 @@ pub fn write_label(label: &[u8], out: &mut String) {
     }
     for &b in label {
         match b {
-            b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {
+            _ if PLAIN[b as usize] => out.push(b as char),
+            0x21..=0x7e => {
                 out.push('\\');
                 out.push(b as char);
             }
-            0x21..=0x7e => out.push(b as char),
             _ => {
                 out.push('\\');
                 out.push((b'0' + b / 100) as char);
