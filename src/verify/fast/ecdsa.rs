@@ -19,7 +19,9 @@
 //! many cache misses are in flight at once. A last addition gives
 //! R = u1·G + u2·Q, of which only x is computed. The s⁻¹ mod n inversions
 //! are batched the same way. P-256 uses our own inlinable field element
-//! ([`super::p256field`]); P-384 the `p384` crate's.
+//! ([`super::p256field`]), and a window's additions go eight at a time
+//! through the AVX-512 IFMA kernel ([`super::p256ifma`]) where the CPU has
+//! one ([`FieldOps::add_affine_batch`]); P-384 uses the `p384` crate's.
 //!
 //! # Exactness
 //! The affine chord formula computes P1 + P2 exactly whenever x1 ≠ x2. When
@@ -78,6 +80,19 @@ pub(crate) trait FieldOps:
         } else {
             self
         }
+    }
+    /// For every k, `sums[k] = sums[k] + points[k]`, given x(sums[k]) ≠
+    /// x(points[k]) (the caller has checked): one window's additions of a
+    /// batch. The default is [`add_affine_batch_scalar`]; P-256 runs the
+    /// AVX-512 IFMA kernel ([`super::p256ifma`]) where the CPU has it.
+    #[inline]
+    fn add_affine_batch(
+        sums: &mut [Affine<Self>],
+        points: &[Affine<Self>],
+        dens: &mut Vec<Self>,
+        scratch: &mut Vec<Self>,
+    ) {
+        add_affine_batch_scalar(sums, points, dens, scratch)
     }
     /// An affine point as stored in a [`Table`] (P-256: one cache line).
     type Entry: Copy + Send + Sync + std::fmt::Debug;
@@ -156,6 +171,19 @@ impl FieldOps for Fe {
     #[inline(always)]
     fn negate_if(self, negate: bool) -> Self {
         Fe::negate_if(self, negate)
+    }
+    #[inline]
+    fn add_affine_batch(
+        sums: &mut [Affine<Self>],
+        points: &[Affine<Self>],
+        dens: &mut Vec<Self>,
+        scratch: &mut Vec<Self>,
+    ) {
+        if super::p256ifma::available() {
+            super::p256ifma::add_affine_batch(sums, points);
+        } else {
+            add_affine_batch_scalar(sums, points, dens, scratch);
+        }
     }
     type Entry = Line64;
     #[inline(always)]
@@ -324,7 +352,7 @@ fn double<F: FieldOps>(p: &Affine<F>) -> Option<Affine<F>> {
 /// Replaces each element by its inverse with one field inversion
 /// (Montgomery's trick). None if any element is zero.
 #[inline]
-fn batch_invert<F: FieldOps>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> {
+pub(crate) fn batch_invert<F: FieldOps>(values: &mut [F], scratch: &mut Vec<F>) -> Option<()> {
     batch_invert_with(values, scratch, F::ONE, |x| x.invert())
 }
 
@@ -422,6 +450,38 @@ impl<F: FieldOps> Table<F> {
     /// Bytes of memory held by the points.
     pub(crate) fn memory(&self) -> usize {
         self.points.len() * std::mem::size_of::<F::Entry>()
+    }
+}
+
+/// For every k, `sums[k] = sums[k] + points[k]` by the affine chord
+/// formula, all denominators x2 − x1 inverted at once (Montgomery's trick):
+/// the portable path of [`FieldOps::add_affine_batch`], and the oracle the
+/// IFMA kernel is tested against.
+///
+/// Precondition: x(sums[k]) ≠ x(points[k]) (the caller has checked). An
+/// item that breaks it anyway gets the denominator 1, so that it spoils
+/// only its own result; only the common prefix of unequal slices is added.
+pub(crate) fn add_affine_batch_scalar<F: FieldOps>(
+    sums: &mut [Affine<F>],
+    points: &[Affine<F>],
+    dens: &mut Vec<F>,
+    scratch: &mut Vec<F>,
+) {
+    dens.clear();
+    dens.extend(sums.iter().zip(points).map(|(a, p)| {
+        let den = p.0 - a.0;
+        if den.is_zero() {
+            F::ONE
+        } else {
+            den
+        }
+    }));
+    if batch_invert(dens, scratch).is_none() {
+        // Every denominator is non-zero, so their product is.
+        return;
+    }
+    for ((a, p), inv) in sums.iter_mut().zip(points).zip(dens.iter()) {
+        *a = add_with_inverse(a, p, inv);
     }
 }
 
@@ -561,9 +621,12 @@ impl<C: Curve> EcdsaKey<C> {
         let mut state = vec![State::Infinity; slots];
         let mut acc: Vec<Affine<C::F>> = vec![(C::F::ZERO, C::F::ZERO); slots];
         // (slot, table point, negate) for this window, then the pending
-        // additions with their denominators.
+        // additions: the accumulators' slots, their points (copied out and
+        // back) and the table points to add.
         let mut gathered: Vec<(u32, <C::F as FieldOps>::Entry, bool)> = Vec::with_capacity(slots);
-        let mut pending: Vec<(u32, Affine<C::F>)> = Vec::with_capacity(slots);
+        let mut pending: Vec<u32> = Vec::with_capacity(slots);
+        let mut sums: Vec<Affine<C::F>> = Vec::with_capacity(slots);
+        let mut points: Vec<Affine<C::F>> = Vec::with_capacity(slots);
         let mut dens: Vec<C::F> = Vec::with_capacity(slots);
         let mut scratch: Vec<C::F> = Vec::with_capacity(slots);
         for j in 0..windows {
@@ -580,7 +643,8 @@ impl<C: Curve> EcdsaKey<C> {
                 gathered.push((slot as u32, entry, d < 0));
             }
             pending.clear();
-            dens.clear();
+            sums.clear();
+            points.clear();
             for (slot, entry, negative) in &gathered {
                 let slot = *slot as usize;
                 let (x, y) = C::F::unpack(entry);
@@ -590,23 +654,19 @@ impl<C: Curve> EcdsaKey<C> {
                     state[slot] = State::Point;
                     continue;
                 }
-                let den = p.0 - acc[slot].0;
-                if den.is_zero() {
+                if p.0 == acc[slot].0 {
                     // P = ±acc: doubling or cancellation. Not handled
                     // here; aws-lc-rs decides.
                     state[slot] = State::Out;
                     continue;
                 }
-                pending.push((slot as u32, p));
-                dens.push(den);
+                pending.push(slot as u32);
+                sums.push(acc[slot]);
+                points.push(p);
             }
-            if batch_invert(&mut dens, &mut scratch).is_none() {
-                // Every denominator was checked non-zero.
-                return accepted;
-            }
-            for ((slot, p), inv) in pending.iter().zip(&dens) {
-                let a = &mut acc[*slot as usize];
-                *a = add_with_inverse(a, p, inv);
+            C::F::add_affine_batch(&mut sums, &points, &mut dens, &mut scratch);
+            for (slot, sum) in pending.iter().zip(&sums) {
+                acc[*slot as usize] = *sum;
             }
         }
         // R = u1·G + u2·Q: one more addition per signature, of which only

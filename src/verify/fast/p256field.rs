@@ -15,8 +15,9 @@
 //! reduction steps (Handbook of Applied Cryptography, Algorithm 14.32).
 //! For this p the Montgomery factor −p⁻¹ mod 2^64 is 1 (the lowest limb of
 //! p is 2^64 − 1), so each step's multiplier is the current low limb, the
-//! multiplication by the lowest limb of p collapses into a carry and the
-//! third limb (0) vanishes: two 64×64 multiplications per step. The result
+//! multiplication by the lowest limb of p collapses into a carry, the one
+//! by the second limb (2^32 − 1) into a shift and the third limb (0)
+//! vanishes: one 64×64 multiplication per step. The result
 //! is below 2p and one conditional subtraction brings it below p.
 //!
 //! # Exactness
@@ -50,7 +51,8 @@ impl std::fmt::Debug for Fe {
     }
 }
 
-/// a + b + carry; carry in and out is 0 or 1.
+/// a + b + carry, as (low limb, carry out); the carry out is 0 or 1 when
+/// the carry in is, at most 2 for any carry in.
 #[inline(always)]
 fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
     let t = a as u128 + b as u128 + carry as u128;
@@ -93,29 +95,40 @@ fn add_p_masked(w: [u64; 4], mask: u64) -> [u64; 4] {
     [w0, w1, w2, w3]
 }
 
+/// a + m·2^32 for m < 2^64, as (low limb, carry); the carry is below 2^32 + 1.
+///
+/// This is `a + m·p₁ + m` (p₁ = 2^32 − 1, the second limb of p) without a
+/// multiplication.
+#[inline(always)]
+fn add_shl32(a: u64, m: u64) -> (u64, u64) {
+    let (lo, overflow) = a.overflowing_add(m << 32);
+    (lo, (m >> 32) + overflow as u64)
+}
+
 /// Montgomery reduction of a 512-bit value below p·2^256: value / 2^256
 /// mod p, below p. The step multiplier is the low limb (−p⁻¹ = 1 mod 2^64).
 #[inline(always)]
 fn reduce(r: [u64; 8]) -> [u64; 4] {
     let [r0, r1, r2, r3, r4, r5, r6, r7] = r;
     // Adding r0·p zeroes limb 0 with a carry of exactly r0 (r0·(2^64 − 1)
-    // + r0 = r0·2^64); p's limb 2 is zero.
-    let (r1, carry) = mac(r1, r0, P[1], r0);
+    // + r0 = r0·2^64), and r0·p₁ + r0 = r0·2^32 is a shift; p's limb 2 is
+    // zero.
+    let (r1, carry) = add_shl32(r1, r0);
     let (r2, carry) = adc(r2, 0, carry);
     let (r3, carry) = mac(r3, r0, P[3], carry);
     let (r4, carry2) = adc(r4, 0, carry);
 
-    let (r2, carry) = mac(r2, r1, P[1], r1);
+    let (r2, carry) = add_shl32(r2, r1);
     let (r3, carry) = adc(r3, 0, carry);
     let (r4, carry) = mac(r4, r1, P[3], carry);
     let (r5, carry2) = adc(r5, carry2, carry);
 
-    let (r3, carry) = mac(r3, r2, P[1], r2);
+    let (r3, carry) = add_shl32(r3, r2);
     let (r4, carry) = adc(r4, 0, carry);
     let (r5, carry) = mac(r5, r2, P[3], carry);
     let (r6, carry2) = adc(r6, carry2, carry);
 
-    let (r4, carry) = mac(r4, r3, P[1], r3);
+    let (r4, carry) = add_shl32(r4, r3);
     let (r5, carry) = adc(r5, 0, carry);
     let (r6, carry) = mac(r6, r3, P[3], carry);
     let (r7, r8) = adc(r7, carry2, carry);
@@ -156,6 +169,21 @@ impl Fe {
             out[32 - 8 * (i + 1)..32 - 8 * i].copy_from_slice(&limb.to_be_bytes());
         }
         out
+    }
+
+    /// The Montgomery-form limbs (a·2^256 mod p, little-endian, below p),
+    /// for the SIMD kernels ([`super::p256ifma`]).
+    #[inline(always)]
+    pub(crate) fn limbs(&self) -> [u64; 4] {
+        self.0
+    }
+
+    /// The element whose Montgomery-form limbs are `limbs`, unchecked: the
+    /// caller guarantees the little-endian integer is below p (every
+    /// operation relies on it; equality compares limbs).
+    #[inline(always)]
+    pub(crate) fn from_limbs_unchecked(limbs: [u64; 4]) -> Fe {
+        Fe(limbs)
     }
 
     /// Variable time: the limbs are canonical, so zero is all-zero limbs.
