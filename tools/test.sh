@@ -117,6 +117,11 @@ step "tests (cargo test --release --locked)" cargo test --release --locked --no-
 # cases (about 30 s; ignored in a plain `cargo test`).
 step "fast verification, full differential test" \
     cargo test --release --locked --lib verify::fast::tests::differential_full -- --ignored
+# The same cases through the portable P-256 path, which a CPU with AVX-512 IFMA (the
+# default path above) would otherwise never run end to end.
+step "fast verification, full differential test, portable P-256 path" \
+    env ZONESIGN_VERIFY_SIMD=scalar \
+    cargo test --release --locked --lib verify::fast::tests::differential_full -- --ignored
 step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz
 
 section "summary"
