@@ -485,25 +485,19 @@ pub(crate) mod kernel {
         }
     }
 
+    /// One vector of eight words, word k in lane k.
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    fn lanes_of(w: [u64; LANES]) -> __m512i {
+        let w = w.map(|x| x as i64);
+        _mm512_set_epi64(w[7], w[6], w[5], w[4], w[3], w[2], w[1], w[0])
+    }
+
     /// Eight elements into lanes (64-bit limbs to radix 2^52).
     #[target_feature(enable = "avx512f")]
     #[inline]
     pub(crate) fn lanes_from_fe(v: &[Fe; LANES]) -> Lanes {
-        let mut limbs = [_mm512_setzero_si512(); 4];
-        for (i, out) in limbs.iter_mut().enumerate() {
-            let w: [u64; LANES] = std::array::from_fn(|k| v[k].limbs()[i]);
-            *out = _mm512_set_epi64(
-                w[7] as i64,
-                w[6] as i64,
-                w[5] as i64,
-                w[4] as i64,
-                w[3] as i64,
-                w[2] as i64,
-                w[1] as i64,
-                w[0] as i64,
-            );
-        }
-        from_u64_limbs(limbs)
+        from_u64_limbs(std::array::from_fn(|i| lanes_of(std::array::from_fn(|k| v[k].limbs()[i]))))
     }
 
     /// Lanes (any value in [0, 2^260)) to their canonical elements.
@@ -688,20 +682,7 @@ pub(crate) mod kernel {
         }
         #[target_feature(enable = "avx512f,avx512ifma")]
         fn run(v: &[[u64; 5]; LANES]) -> [[u64; 4]; LANES] {
-            let mut l = [_mm512_setzero_si512(); 5];
-            for (i, limb) in l.iter_mut().enumerate() {
-                let w: [u64; LANES] = std::array::from_fn(|k| v[k][i]);
-                *limb = _mm512_set_epi64(
-                    w[7] as i64,
-                    w[6] as i64,
-                    w[5] as i64,
-                    w[4] as i64,
-                    w[3] as i64,
-                    w[2] as i64,
-                    w[1] as i64,
-                    w[0] as i64,
-                );
-            }
+            let l: Lanes = std::array::from_fn(|i| lanes_of(std::array::from_fn(|k| v[k][i])));
             lanes_to_fe(&l).map(|f| f.limbs())
         }
         // SAFETY: the CPU features were checked just above.

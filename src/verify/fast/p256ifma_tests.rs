@@ -20,18 +20,10 @@ fn add_affine_batch_scalar(a: &mut [(Fe, Fe)], b: &[(Fe, Fe)]) {
 /// p, little-endian 64-bit limbs.
 const P: [u64; 4] = [u64::MAX, 0x0000_0000_ffff_ffff, 0, 0xffff_ffff_0000_0001];
 
-/// SplitMix64: a small seeded generator, so failures reproduce.
-struct Rng(u64);
+/// The fast path's seeded generator (SplitMix64), so failures reproduce.
+use super::tests::Rng;
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     /// A uniformly random element (limbs below p by rejection).
     fn fe(&mut self) -> Fe {
         loop {

@@ -27,10 +27,11 @@ fn fb(b: &[u8]) -> p256::FieldBytes {
 use super::*;
 use crate::verify::crypto::PreparedKey;
 
-/// SplitMix64: reproducible test data without a dependency.
-struct Rng(u64);
+/// SplitMix64: reproducible test data without a dependency (also the
+/// IFMA kernel's tests').
+pub(super) struct Rng(pub(super) u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
