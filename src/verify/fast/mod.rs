@@ -74,9 +74,12 @@
 //!   exact multiples, u1·G and u2·Q are summed in separate accumulators and
 //!   then added, and the affine chord formula is exact whenever the two x
 //!   coordinates differ. Equal x coordinates (doubling, adding a negative,
-//!   reaching infinity) are detected by a zero denominator and the
+//!   reaching infinity) are detected before the addition (canonical x
+//!   compared, or a zero denominator in the final addition) and the
 //!   signature is not accepted. R is never the point at infinity for an
-//!   accepted signature;
+//!   accepted signature. The AVX-512 IFMA kernel computes the same sums
+//!   exactly, with canonical results ([`p256ifma`]: the bounds argument;
+//!   tested bit for bit against the portable path);
 //! - x(R) is reduced mod n (x(R) < p < 2n) and compared with r, which also
 //!   covers the x(R) ≥ n case exactly as SEC 1 §4.1.4 step 7 says.
 //!
