@@ -179,11 +179,7 @@ impl FieldOps for Fe {
         dens: &mut Vec<Self>,
         scratch: &mut Vec<Self>,
     ) {
-        if super::p256ifma::available() {
-            super::p256ifma::add_affine_batch(sums, points);
-        } else {
-            add_affine_batch_scalar(sums, points, dens, scratch);
-        }
+        super::p256ifma::add_affine_batch(sums, points, dens, scratch);
     }
     type Entry = Line64;
     #[inline(always)]

@@ -140,8 +140,14 @@ fn cpu_has_ifma() -> bool {
 /// same length. Debug builds assert both. In release builds an item with
 /// x1 = x2 gets unspecified (but canonical) coordinates and leaves every
 /// other item exact, and only the common prefix of unequal slices is
-/// added. Never panics in release builds.
-pub(crate) fn add_affine_batch(a: &mut [(Fe, Fe)], b: &[(Fe, Fe)]) {
+/// added. Never panics in release builds. `dens` and `scratch` are the
+/// portable path's working space, reused across calls.
+pub(crate) fn add_affine_batch(
+    a: &mut [(Fe, Fe)],
+    b: &[(Fe, Fe)],
+    dens: &mut Vec<Fe>,
+    scratch: &mut Vec<Fe>,
+) {
     debug_assert_eq!(a.len(), b.len(), "one addend per accumulator");
     debug_assert!(a.iter().zip(b).all(|(p, q)| p.0 != q.0), "x1 = x2 is not a chord addition");
     #[cfg(target_arch = "x86_64")]
@@ -151,7 +157,7 @@ pub(crate) fn add_affine_batch(a: &mut [(Fe, Fe)], b: &[(Fe, Fe)]) {
         unsafe { kernel::add_affine_batch(a, b) };
         return;
     }
-    add_affine_batch_scalar(a, b, &mut Vec::new(), &mut Vec::new());
+    add_affine_batch_scalar(a, b, dens, scratch);
 }
 
 /// Test hook: the IFMA kernel itself (not the dispatcher, so no debug
