@@ -317,10 +317,41 @@ pub fn write_wire_presentation(wire: &[u8], out: &mut String) {
         out.push('.');
         return;
     }
+    // Nearly every name prints as it is (letters, digits, hyphens): then
+    // its text is the wire form with each length octet after the first
+    // turned into a dot, built on the stack and appended in one piece.
+    if let Some(text) = plain_presentation(wire, &mut [0u8; MAX_NAME_LEN + 1]) {
+        out.push_str(text);
+        return;
+    }
     for label in (Labels { wire, pos: 0 }) {
         write_label(label, out);
         out.push('.');
     }
+}
+
+/// The presentation form of `wire` when no label needs an escape, written
+/// into `buf`; `None` otherwise (or for wire data that is not a name).
+fn plain_presentation<'b>(wire: &[u8], buf: &'b mut [u8; MAX_NAME_LEN + 1]) -> Option<&'b str> {
+    let mut n = 0;
+    let mut pos = 0;
+    loop {
+        let len = *wire.get(pos)? as usize;
+        if len == 0 {
+            break;
+        }
+        let label = wire.get(pos + 1..pos + 1 + len)?;
+        let to = buf.get_mut(n..n + len + 1)?;
+        if !label.iter().all(|&b| PLAIN[b as usize]) {
+            return None;
+        }
+        to[..len].copy_from_slice(label);
+        to[len] = b'.';
+        n += len + 1;
+        pos += 1 + len;
+    }
+    // Only printable ASCII: the check is one fast pass.
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 /// The octets [`write_label`] prints as they are: 0x21..=0x7e but the
@@ -549,9 +580,43 @@ impl fmt::Debug for Name {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn n(s: &str) -> Name {
         Name::parse(s.as_bytes(), &Name::root()).unwrap()
+    }
+
+    proptest! {
+        /// RFC 1035 §5.1 presentation: the one-piece path for plain names
+        /// writes what the label-by-label path writes, and the text reads
+        /// back as the same name.
+        #[test]
+        fn rfc1035_5_1_presentation_fast_path_matches_labels(
+            labels in prop::collection::vec(
+                prop_oneof![
+                    prop::collection::vec(prop::sample::select(b"abz09-_*".to_vec()), 1..20),
+                    prop::collection::vec(any::<u8>(), 1..8),
+                ],
+                0..6,
+            )
+        ) {
+            let mut name = Name::root();
+            for l in &labels {
+                name = name.prepend_label(l).unwrap_or(name);
+            }
+            let mut fast = String::new();
+            write_wire_presentation(name.as_wire(), &mut fast);
+            let mut slow = String::new();
+            for label in (Labels { wire: name.as_wire(), pos: 0 }) {
+                write_label(label, &mut slow);
+                slow.push('.');
+            }
+            if slow.is_empty() {
+                slow.push('.');
+            }
+            prop_assert_eq!(&fast, &slow);
+            prop_assert_eq!(Name::parse(fast.as_bytes(), &Name::root()).unwrap(), name);
+        }
     }
 
     /// RFC 4034 §6.1: "The following names are sorted in canonical DNS name order."

@@ -57,6 +57,12 @@ impl Rdatas {
         self.0.is_empty()
     }
 
+    /// The first octet of the packed data (0 when empty): a read that
+    /// brings the data into the cache ahead of its use.
+    pub fn first_octet(&self) -> u8 {
+        self.0.first().copied().unwrap_or(0)
+    }
+
     pub fn first(&self) -> Option<&[u8]> {
         self.iter().next()
     }
