@@ -29,6 +29,7 @@ use super::hash::{nsec3_hash_batch, Backend};
 use super::nsec::insert_rrset;
 use crate::zone::name::Name;
 use crate::zone::rdata::bitmap::encode_type_bitmap_into;
+use crate::zone::record::SourcePos;
 use crate::zone::rtype::Rtype;
 use crate::zone::{Node, NodeFlags, Rdatas, Rrset, Zone};
 
@@ -200,20 +201,24 @@ pub fn generate_nsec3s(
         nsec3_hash_batch(backend, &names, &params.salt, params.iterations, &mut hashes);
     }
     let order = hash_order(&hashes);
-    for w in order.windows(2) {
-        if hashes[w[0] as usize] == hashes[w[1] as usize] {
-            let (a, b) = (owners[w[0] as usize], owners[w[1] as usize]);
-            return Err(DenialError::HashCollision {
-                first: zone.nodes[a].name.clone(),
-                second: zone.nodes[b].name.clone(),
-            });
-        }
+    // The hashes in chain order, gathered in one tight loop of independent
+    // loads (the chain below then reads them in sequence).
+    let chain: Vec<[u8; 20]> = order.par_iter().map(|&o| hashes[o as usize]).collect();
+    drop(hashes);
+    if let Some(k) = chain.windows(2).position(|w| w[0] == w[1]) {
+        let (a, b) = (owners[order[k] as usize], owners[order[k + 1] as usize]);
+        return Err(DenialError::HashCollision {
+            first: zone.nodes[a].name.clone(),
+            second: zone.nodes[b].name.clone(),
+        });
     }
     // What each NSEC3 takes from its original owner (the type bitmap and
     // where the owner was read), gathered in zone order: the chain below
     // visits the owners in hash order, and reaching into a node and its
     // RRsets there is a cache miss or two a name at TLD scale.
     let owner_info = OwnerInfo::gather(zone, &owners);
+    let info: Vec<(&[u8], SourcePos)> =
+        order.par_iter().map(|&o| owner_info.get(o as usize)).collect();
     let flags = if params.opt_out == OptOut::Enabled { FLAG_OPT_OUT } else { 0 };
     let origin = zone.origin.clone();
     let mut header = vec![SHA1, flags];
@@ -221,19 +226,18 @@ pub fn generate_nsec3s(
     header.push(params.salt.len() as u8);
     header.extend_from_slice(&params.salt);
     header.push(20);
-    let new_nodes: Vec<Node> = order
+    let new_nodes: Vec<Node> = chain
         .par_iter()
+        .zip(&info)
         .enumerate()
-        .map_init(Vec::new, |rdata, (k, &o)| {
-            let o = o as usize;
-            let next = &hashes[order[(k + 1) % order.len()] as usize];
-            let (bitmap, src) = owner_info.get(o);
+        .map_init(Vec::new, |rdata, (k, (hash, &(bitmap, src)))| {
+            let next = &chain[(k + 1) % chain.len()];
             rdata.clear();
             rdata.extend_from_slice(&header);
             rdata.extend_from_slice(next);
             rdata.extend_from_slice(bitmap);
             let mut label = [0u8; 32];
-            BASE32HEX_NOPAD.encode_mut(&hashes[o], &mut label);
+            BASE32HEX_NOPAD.encode_mut(hash, &mut label);
             label.make_ascii_lowercase();
             // A 32-character label below a valid apex: fits unless the apex
             // is longer than 222 octets, which the caller checks.
@@ -251,7 +255,8 @@ pub fn generate_nsec3s(
         })
         .collect();
     let count = new_nodes.len();
-    drop((owners, hashes, order, owner_info));
+    drop(info);
+    drop((owner_info, owners, chain, order));
     merge_nodes(zone, new_nodes);
     Ok(Nsec3Stats { records: count, backend: backend.name() })
 }
@@ -292,7 +297,7 @@ struct OwnerInfoPart {
     bitmaps: Vec<u8>,
     /// End of each name's bitmap in `bitmaps`.
     ends: Vec<u32>,
-    srcs: Vec<crate::zone::record::SourcePos>,
+    srcs: Vec<SourcePos>,
 }
 
 impl OwnerInfo {
@@ -322,7 +327,7 @@ impl OwnerInfo {
     }
 
     /// The bitmap and source position of the `k`th name of `owners`.
-    fn get(&self, k: usize) -> (&[u8], crate::zone::record::SourcePos) {
+    fn get(&self, k: usize) -> (&[u8], SourcePos) {
         let part = &self.parts[k / Self::PART];
         let j = k % Self::PART;
         let start = if j == 0 { 0 } else { part.ends[j - 1] as usize };
