@@ -144,16 +144,16 @@ pub fn write_nodes_with<W: Write>(
     Ok(records)
 }
 
-/// Nodes whose RDATA [`warm`] reads ahead of writing them.
+/// Nodes whose names and RDATA [`warm`] reads ahead of writing them.
 const WARM_NODES: usize = 64;
 
-/// Reads the first octet of every owner name and RRset RDATA of `nodes`, in one tight
-/// loop of independent loads, so that their cache misses overlap. The
-/// writer reaches names and RDATA that nothing else read since the zone was
-/// built (a TLD's delegation NS records are never signed), scattered over the heap:
-/// met one by one while formatting, each miss stalled the writer for its
-/// whole latency (measured with `perf annotate` on the 1M zone: about 0.4 s
-/// of one CPU on the load of a name's first length octet).
+/// Reads the first octet of every owner name and RRset RDATA of `nodes`, in
+/// one tight loop of independent loads, so that their cache misses overlap.
+/// The writer reaches names and RDATA that nothing else read since the zone
+/// was built (a TLD's delegation NS records are never signed), scattered
+/// over the heap: met one by one while formatting, each miss stalled the
+/// writer for its whole latency (measured with `perf annotate` on the 1M
+/// zone: about 0.4 s of one CPU on the load of a name's first length octet).
 fn warm(nodes: &[Node]) {
     let mut x = 0u8;
     for node in nodes {
