@@ -75,18 +75,7 @@ pub const FLAG_OPT_OUT: u8 = 1;
 /// What needs an NSEC3, per RFC 5155 §7.1, given the classification.
 /// Returns the indices of the nodes that need one, in order.
 pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<usize> {
-    let insecure =
-        |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
-    let mut needed: Vec<bool> = zone
-        .nodes
-        .iter()
-        .map(|n| {
-            n.flags.is_authoritative()
-                && !n.flags.contains(NodeFlags::ENT)
-                && (opt_out == OptOut::Disabled || !insecure(n))
-                && !is_nsec3_node(n)
-        })
-        .collect();
+    let mut needed = names_with_data_in_chain(zone, opt_out);
     // Empty non-terminals: with opt-out, only those above a name that is in
     // the chain; without, all authoritative ones.
     let mut ent_needed = vec![false; zone.nodes.len()];
@@ -134,6 +123,23 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<usize> {
         needed[i] |= e;
     }
     needed.iter().enumerate().filter(|(_, &b)| b).map(|(i, _)| i).collect()
+}
+
+/// Per node: whether it owns authoritative data that is in the chain (every
+/// such name, but insecure delegations under Opt-Out); empty non-terminals
+/// are decided after.
+fn names_with_data_in_chain(zone: &Zone, opt_out: OptOut) -> Vec<bool> {
+    let insecure =
+        |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
+    zone.nodes
+        .iter()
+        .map(|n| {
+            n.flags.is_authoritative()
+                && !n.flags.contains(NodeFlags::ENT)
+                && (opt_out == OptOut::Disabled || !insecure(n))
+                && !is_nsec3_node(n)
+        })
+        .collect()
 }
 
 /// A node that holds only NSEC3 records (and their RRSIGs): the owner of an
@@ -420,18 +426,7 @@ mod opt_out_ents {
     use std::collections::HashMap;
 
     fn reference(zone: &Zone) -> Vec<usize> {
-        let insecure =
-            |n: &Node| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none();
-        let mut needed: Vec<bool> = zone
-            .nodes
-            .iter()
-            .map(|n| {
-                n.flags.is_authoritative()
-                    && !n.flags.contains(NodeFlags::ENT)
-                    && !insecure(n)
-                    && !is_nsec3_node(n)
-            })
-            .collect();
+        let mut needed = names_with_data_in_chain(zone, OptOut::Enabled);
         let index: HashMap<&Name, usize> =
             zone.nodes.iter().enumerate().map(|(i, n)| (&n.name, i)).collect();
         let mut ent = vec![false; zone.nodes.len()];
