@@ -89,7 +89,6 @@ pub fn canonical_prefix_key(wire: &[u8]) -> u128 {
 /// are not in order.
 pub fn sort_if_owners_in_order(records: &mut [Record], blocks: &Blocks) -> bool {
     let owner = |r: &Record| blocks.owner(r).as_wire();
-    let rdata = |r: &Record| blocks.rdata(r);
     // Records of one owner run share the owner entry: equal without a look.
     let same_owner =
         |a: &Record, b: &Record| (a.block, a.owner) == (b.block, b.owner) || owner(a) == owner(b);
@@ -104,9 +103,9 @@ pub fn sort_if_owners_in_order(records: &mut [Record], blocks: &Blocks) -> bool 
     if !records.par_windows(2).all(owners_in_order) {
         return false;
     }
-    records.par_chunk_by_mut(same_owner).for_each(|group| {
-        group.sort_by(|a, b| a.rtype.cmp(&b.rtype).then_with(|| rdata(a).cmp(rdata(b))))
-    });
+    records
+        .par_chunk_by_mut(same_owner)
+        .for_each(|group| group.sort_by(|a, b| by_type_rdata(blocks, a, b)));
     true
 }
 
@@ -130,21 +129,12 @@ pub fn sort_records(records: &mut Vec<Record>, blocks: &Blocks) {
         return;
     }
     let owner = |r: &Record| blocks.owner(r).as_wire();
-    let rdata = |r: &Record| blocks.rdata(r);
     // Owner runs, as (first record, end): records of one owner entry.
     let mut runs: Vec<(u32, u32)> = Vec::new();
-    for (i, r) in records.iter().enumerate() {
-        match runs.last_mut() {
-            Some((start, end))
-                if {
-                    let first = &records[*start as usize];
-                    (first.block, first.owner) == (r.block, r.owner)
-                } =>
-            {
-                *end = i as u32 + 1
-            }
-            _ => runs.push((i as u32, i as u32 + 1)),
-        }
+    let mut start = 0u32;
+    for run in records.chunk_by(|a, b| (a.block, a.owner) == (b.block, b.owner)) {
+        runs.push((start, start + run.len() as u32));
+        start += run.len() as u32;
     }
     let run_owner = |k: u128| owner(&records[runs[(k & INDEX) as usize].0 as usize]);
     // One u128 per run: the first 12 octets of its owner's key above the
@@ -228,15 +218,15 @@ pub fn sort_records(records: &mut Vec<Record>, blocks: &Blocks) {
     // Each group by type and RDATA, stably: a group's records arrived in
     // input order (its runs by index, each run's records in file order).
     let mut slices = split_ranges_mut(&mut sorted, &groups);
-    slices.par_iter_mut().for_each(|group| {
-        let by_type_rdata =
-            |a: &Record, b: &Record| a.rtype.cmp(&b.rtype).then_with(|| rdata(a).cmp(rdata(b)));
-        if !group.is_sorted_by(|a, b| by_type_rdata(a, b).is_le()) {
-            group.sort_by(by_type_rdata);
-        }
-    });
+    slices.par_iter_mut().for_each(|group| group.sort_by(|a, b| by_type_rdata(blocks, a, b)));
     drop(slices);
     *records = sorted;
+}
+
+/// The order of one owner's records: type, then RDATA octets (RFC 4034
+/// §6.3).
+fn by_type_rdata(blocks: &Blocks, a: &Record, b: &Record) -> std::cmp::Ordering {
+    a.rtype.cmp(&b.rtype).then_with(|| blocks.rdata(a).cmp(blocks.rdata(b)))
 }
 
 /// Disjoint mutable slices of `items` for ranges given in increasing order,
