@@ -55,8 +55,18 @@
 //! iteration measures 27-30, against 130-145 for one SHA-NI stream. At 0
 //! iterations about 70% of the AVX-512 time is padding, bucketing and
 //! transposing, not hashing. On this CPU AVX2 also beats two-stream SHA-NI
-//! (1.05-1.15x at 0 iterations, 1.4-1.5x at 10), the reverse of Zen; [`Backend::ALL`] keeps SHA-NI ahead of AVX2 because that order only
+//! (1.05-1.15x at 0 iterations, 1.4-1.5x at 10), the reverse of Zen;
+//! [`Backend::ALL`] keeps SHA-NI ahead of AVX2 because that order only
 //! matters on CPUs without AVX-512, where the Zen measurement applies.
+//!
+//! Later (eleventh session, same machine, one bench run): an iteration
+//! message of one block (salt up to 35 octets) has its own AVX-512 block
+//! function, which folds what depends only on the salt and the initial
+//! state (`K + W_t` for the salt, padding and length words, their part of
+//! the message schedule, the first rounds' constants): 718 vector
+//! instructions instead of 757. AVX-512 at 10 iterations 421 -> 381 µs,
+//! single-stream SHA-NI 1.98-2.06 ms: 5.2x (at 0 iterations, unchanged,
+//! 114 µs: 3.6-4.5x, the single stream being the noisier).
 //!
 //! Multi-message kernels need every message in a batch to have the same
 //! number of 64-octet blocks. After the first hash every message is
