@@ -304,12 +304,22 @@ fn canonicalize(records: &[Record], blocks: &mut Blocks) {
 /// The nodes of sorted, canonical records: one per distinct owner, its
 /// RRsets packed, duplicates dropped; and the TTL warnings, in node order.
 /// Frees each block once its records are taken.
+///
+/// The records are taken from the back in windows of [`WINDOW_RECORDS`],
+/// each cut at owner boundaries into pieces that are built in parallel
+/// ([`build_piece`], reading the blocks only); then, in order, the nodes
+/// get their names (moved out of the blocks, not copied), the blocks whose
+/// records are all taken are freed, and the record vector shrinks behind
+/// the window. So the records and the nodes made of them never coexist in
+/// full, and the work scales with the cores. Where the pieces are cut
+/// depends on the thread count, the result does not: every cut is at an
+/// owner boundary, a node is all of one owner's records wherever it is
+/// built, and the pieces are put together in order.
 fn build_nodes(
     mut records: Vec<Record>,
     mut blocks: Blocks,
     files: &[std::path::PathBuf],
 ) -> (Vec<Node>, BuildStats, Vec<LoadWarning>) {
-    let describe = |pos: SourcePos| describe_in(files, pos);
     let total = records.len();
     let mut stats = BuildStats { records: total, ..BuildStats::default() };
     // Records left per block: a block is freed once the nodes have
@@ -320,53 +330,169 @@ fn build_nodes(
     // adjacent), and every vector below at its exact size: a `Vec`
     // grows to at least four elements, which at TLD scale (one or two
     // RRsets and records per delegation) doubles the model's memory.
-    let same_owner = |blocks: &Blocks, a: &Record, b: &Record| {
-        (a.block, a.owner) == (b.block, b.owner)
-            || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
-    };
-    // Canonical form: equal names are equal octets (no case folding).
-    let owners = 1 + records.windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count();
+    let owners = 1 + records.par_windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count();
     let mut nodes: Vec<Node> = Vec::with_capacity(owners);
     // Nodes are built from the last owner back, and the record vector
     // shrinks behind them (glibc's `realloc` gives a large vector's tail
     // back in place; mimalloc, the binary's allocator, moves the vector
     // once it is less than half used), so the records and the nodes made
-    // of them never coexist in full. Each RRset's RDATA is
-    // packed at its exact size from the run of records, and every
-    // vector is sized from the run lengths, never grown.
+    // of them never coexist in full.
     const SHRINK_STEP: usize = 1 << 18;
     let mut next_shrink = total.saturating_sub(SHRINK_STEP);
     // TTL warnings per node, last node first.
     let mut ttl_warnings: Vec<Vec<LoadWarning>> = Vec::new();
+    // The pieces of a window, their vectors reused from window to window.
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut end = total;
-    let mut warmed_from = total;
     while end > 0 {
-        if end <= warmed_from {
-            warmed_from = end.saturating_sub(WARM_RECORDS);
-            warm(&records[warmed_from..end], &blocks);
+        let start = owner_start(&records, &blocks, end.saturating_sub(WINDOW_RECORDS));
+        let window = &records[start..end];
+        let cuts = piece_cuts(window, &blocks);
+        pieces.resize_with(cuts.len() - 1, Piece::default);
+        if let [piece] = &mut pieces[..] {
+            build_piece(piece, window, &blocks, files);
+        } else {
+            pieces
+                .par_iter_mut()
+                .zip(cuts.par_windows(2))
+                .for_each(|(piece, c)| build_piece(piece, &window[c[0]..c[1]], &blocks, files));
         }
-        let last = &records[end - 1];
-        let i =
-            records[..end].iter().rposition(|r| !same_owner(&blocks, last, r)).map_or(0, |p| p + 1);
-        let owner_end = end;
+        for piece in pieces.iter_mut().rev() {
+            stats.duplicates_dropped += piece.duplicates_dropped;
+            stats.ttl_adjusted += piece.ttl_adjusted;
+            // The owner entries are anywhere in the blocks: read ahead.
+            let firsts = &piece.firsts;
+            for (k, (mut node, first)) in piece.nodes.drain(..).zip(firsts).rev().enumerate() {
+                if k % WARM_RECORDS == 0 {
+                    let ahead = firsts.len() - k;
+                    warm_owners(&firsts[ahead.saturating_sub(WARM_RECORDS)..ahead], &blocks);
+                }
+                node.name = blocks.take_owner(first);
+                nodes.push(node);
+            }
+            ttl_warnings.extend(piece.ttl_warnings.drain(..).rev());
+        }
+        for r in window {
+            let b = r.block as usize;
+            left[b] -= 1;
+            if left[b] == 0 {
+                blocks.0[b] = record::Block::default();
+            }
+        }
+        records.truncate(start);
+        if records.len() <= next_shrink {
+            records.shrink_to_fit();
+            next_shrink = records.len().saturating_sub(SHRINK_STEP);
+        }
+        end = start;
+    }
+    drop(records);
+    drop(blocks);
+    nodes.reverse();
+    let warnings = ttl_warnings.into_iter().rev().flatten().collect();
+    (nodes, stats, warnings)
+}
+
+/// Records per window of [`build_nodes`]: enough for every thread to get
+/// pieces of some thousand records, few enough that a window's nodes are
+/// still in cache when they are named and moved into place. (Tests use
+/// small windows and pieces, so that small zones cross their boundaries.)
+const WINDOW_RECORDS: usize = if cfg!(test) { 16 } else { 1 << 16 };
+
+/// Records per piece of a window, at least: below this the fork costs more
+/// than it saves.
+const PIECE_RECORDS: usize = if cfg!(test) { 3 } else { 1 << 12 };
+
+/// Whether `a` and `b` have the same owner. Records of one owner run share
+/// the owner entry; otherwise the names are compared, as octets (canonical
+/// form: equal names are equal octets).
+#[inline]
+fn same_owner(blocks: &Blocks, a: &Record, b: &Record) -> bool {
+    (a.block, a.owner) == (b.block, b.owner)
+        || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
+}
+
+/// The index of the first record with the owner of `records[i]` (0 for 0).
+fn owner_start(records: &[Record], blocks: &Blocks, i: usize) -> usize {
+    if i == 0 {
+        return 0;
+    }
+    let at = &records[i];
+    records[..i].iter().rposition(|r| !same_owner(blocks, at, r)).map_or(0, |p| p + 1)
+}
+
+/// Where the pieces of `window` start, and its end: every
+/// [`PIECE_RECORDS`] or more records (by the thread count), at owner
+/// boundaries.
+fn piece_cuts(window: &[Record], blocks: &Blocks) -> Vec<usize> {
+    let want = (window.len() / PIECE_RECORDS).clamp(1, 4 * rayon::current_num_threads());
+    let mut cuts = vec![0];
+    for k in 1..want {
+        let cut = owner_start(window, blocks, k * window.len() / want);
+        if cut > *cuts.last().expect("starts with 0") {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(window.len());
+    cuts
+}
+
+/// The nodes of one piece of [`build_nodes`], in order, still without
+/// their names: the first record of each, whose owner entry the name is
+/// taken from afterwards.
+#[derive(Default)]
+struct Piece {
+    nodes: Vec<Node>,
+    firsts: Vec<Record>,
+    ttl_warnings: Vec<Vec<LoadWarning>>,
+    duplicates_dropped: usize,
+    ttl_adjusted: usize,
+}
+
+/// Builds into `piece` (its vectors emptied, their memory kept) the nodes of
+/// `records` (whole owners, sorted, canonical), reading `blocks` only.
+fn build_piece(
+    piece: &mut Piece,
+    records: &[Record],
+    blocks: &Blocks,
+    files: &[std::path::PathBuf],
+) {
+    let describe = |pos: SourcePos| describe_in(files, pos);
+    piece.nodes.clear();
+    piece.firsts.clear();
+    piece.ttl_warnings.clear();
+    piece.duplicates_dropped = 0;
+    piece.ttl_adjusted = 0;
+    let mut i = 0;
+    let mut warmed_to = 0;
+    while i < records.len() {
+        if i >= warmed_to {
+            warmed_to = (i + WARM_RECORDS).min(records.len());
+            warm(&records[i..warmed_to], blocks);
+        }
+        let first = &records[i];
+        let owner_end = i + records[i..]
+            .iter()
+            .position(|r| !same_owner(blocks, first, r))
+            .unwrap_or(records.len() - i);
         let mut sets = 1;
         for j in i + 1..owner_end {
-            sets += usize::from(!same_rrset(&blocks, &records[j - 1], &records[j]));
+            sets += usize::from(!same_rrset(blocks, &records[j - 1], &records[j]));
         }
         let mut node = Node {
-            name: blocks.take_owner(&records[i]),
+            name: Name::root_placeholder(),
             rrsets: Vec::with_capacity(sets),
             flags: NodeFlags::default(),
         };
         let mut node_warnings = Vec::new();
         let mut j = i;
         while j < owner_end {
-            let first = records[j];
+            let set_first = records[j];
             let set_end = j + records[j..owner_end]
                 .iter()
-                .position(|r| !same_rrset(&blocks, &first, r))
+                .position(|r| !same_rrset(blocks, &set_first, r))
                 .unwrap_or(owner_end - j);
-            let (rtype, ttl, src) = (first.rtype, first.ttl, first.src);
+            let (rtype, ttl, src) = (set_first.rtype, set_first.ttl, set_first.src);
             // Records whose TTL differs from the first one's (rare).
             let mut other_ttls: Vec<(u32, SourcePos)> = Vec::new();
             let mut set_ttl = ttl;
@@ -383,10 +509,10 @@ fn build_nodes(
                 .enumerate()
                 .filter(|(k, r)| *k == 0 || blocks.rdata(&run[k - 1]) != blocks.rdata(r))
                 .map(|(_, r)| blocks.rdata(r));
-            stats.duplicates_dropped += run.len() - unique.clone().count();
+            piece.duplicates_dropped += run.len() - unique.clone().count();
             let set = Rrset { rtype, ttl: set_ttl, rdatas: Rdatas::from_slices(unique), src };
             if !other_ttls.is_empty() {
-                stats.ttl_adjusted += 1;
+                piece.ttl_adjusted += 1;
                 let at: Vec<String> = std::iter::once((ttl, src))
                     .chain(other_ttls)
                     .map(|(t, p)| format!("{} (TTL {t})", describe(p)))
@@ -396,7 +522,7 @@ fn build_nodes(
                     line: set.src.line,
                     message: format!(
                         "{} {}: TTLs differ within the RRset ({}); using the lowest, {} (RFC 2181 §5.2)",
-                        node.name,
+                        blocks.owner(first),
                         set.rtype,
                         at.join(", "),
                         set.ttl
@@ -406,29 +532,23 @@ fn build_nodes(
             node.rrsets.push(set);
             j = set_end;
         }
-        nodes.push(node);
+        piece.nodes.push(node);
+        piece.firsts.push(*first);
         if !node_warnings.is_empty() {
-            ttl_warnings.push(node_warnings);
+            piece.ttl_warnings.push(node_warnings);
         }
-        for r in &records[i..owner_end] {
-            let b = r.block as usize;
-            left[b] -= 1;
-            if left[b] == 0 {
-                blocks.0[b] = record::Block::default();
-            }
-        }
-        records.truncate(i);
-        if records.len() <= next_shrink {
-            records.shrink_to_fit();
-            next_shrink = records.len().saturating_sub(SHRINK_STEP);
-        }
-        end = i;
+        i = owner_end;
     }
-    drop(records);
-    drop(blocks);
-    nodes.reverse();
-    let warnings = ttl_warnings.into_iter().rev().flatten().collect();
-    (nodes, stats, warnings)
+}
+
+/// Reads the owner entry of each record (not the name's octets), as
+/// [`warm`] does.
+fn warm_owners(records: &[Record], blocks: &Blocks) {
+    let mut x = 0usize;
+    for r in records {
+        x ^= blocks.owner(r).as_wire().len();
+    }
+    std::hint::black_box(x);
 }
 
 /// Records whose owner and RDATA [`warm`] reads ahead of building nodes.

@@ -253,3 +253,59 @@ a.tld. 300 IN A 192.0.2.1\nb.tld. 300 IN A 192.0.2.300\nns.tld. 300 IN A 192.0.2
         ));
     }
 }
+
+/// `build_nodes` works in windows of records cut into pieces built in
+/// parallel (in tests, windows of 16 records and pieces of 3): the zone,
+/// its statistics and its warnings are the same for any thread count, and
+/// each RRset is the set of its distinct RDATA at the lowest TTL (RFC 2181
+/// §5.2; RFC 4034 §6.3: "duplicate RRs are not permitted").
+#[test]
+fn build_nodes_across_windows_and_pieces_same_for_any_thread_count() {
+    use std::collections::{BTreeMap, BTreeSet};
+    for seed in 1..=4u64 {
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        // Owners from a small pool, so that records of one owner are
+        // written apart, repeated (duplicates) and with differing TTLs.
+        let mut text = String::from(SOA);
+        // (owner, type) -> (RDATA texts, lowest TTL)
+        let mut expected: BTreeMap<(String, &str), (BTreeSet<String>, u32)> = BTreeMap::new();
+        for _ in 0..400 {
+            let owner = format!("n{}.l{}", next(40), next(3));
+            let ttl = [300, 300, 300, 60][next(4) as usize];
+            let (rtype, rdata) = match next(3) {
+                0 => ("A", format!("192.0.2.{}", next(4))),
+                1 => ("TXT", format!("\"t{}\"", next(3))),
+                _ => ("AAAA", format!("2001:db8::{}", next(3))),
+            };
+            text.push_str(&format!("{owner} {ttl} {rtype} {rdata}\n"));
+            let e = expected.entry((owner, rtype)).or_insert((BTreeSet::new(), u32::MAX));
+            e.0.insert(rdata);
+            e.1 = e.1.min(ttl);
+        }
+        let zones: Vec<Zone> = (1..=4)
+            .map(|threads| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                pool.install(|| build(&text, "example.").unwrap())
+            })
+            .collect();
+        for z in &zones[1..] {
+            assert_eq!(z.nodes, zones[0].nodes, "seed {seed}");
+            assert_eq!(z.stats, zones[0].stats, "seed {seed}");
+            assert_eq!(z.warnings, zones[0].warnings, "seed {seed}");
+        }
+        let z = &zones[0];
+        assert!(z.nodes.windows(2).all(|w| w[0].name.canonical_cmp(&w[1].name).is_lt()));
+        for ((owner, rtype), (rdatas, ttl)) in &expected {
+            let name = Name::parse(format!("{owner}.example.").as_bytes(), &Name::root()).unwrap();
+            let node = z.nodes.iter().find(|n| n.name == name).unwrap();
+            let set = node.rrset(Rtype::from_text(rtype.as_bytes()).unwrap()).unwrap();
+            assert_eq!((set.rdatas.len(), set.ttl), (rdatas.len(), *ttl), "{owner} {rtype}");
+        }
+        let records: usize = expected.values().map(|(r, _)| r.len()).sum();
+        assert_eq!(z.record_count(), records + 2, "seed {seed}: plus SOA and NS");
+    }
+}
