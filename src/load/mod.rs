@@ -215,7 +215,8 @@ fn load_chunks(
     let mut last_ttl = None;
     let mut last_owner: Option<Name> = None;
     let mut loaded = Loaded { files: vec![path.to_path_buf()], ..Loaded::default() };
-    loaded.records.reserve(outputs.iter().map(|c| c.out.records.len()).sum());
+    // Each chunk's records, and the index of its first block in the zone's.
+    let mut parts: Vec<(u32, Vec<Record>)> = Vec::with_capacity(outputs.len());
     let mut errors = Vec::new();
     for (k, mut chunk) in outputs.into_iter().enumerate() {
         let u = &chunk.unresolved;
@@ -251,18 +252,41 @@ fn load_chunks(
         if errors.len() >= opts.max_errors {
             break;
         }
-        let base = loaded.blocks.0.len() as u32;
-        chunk.out.records.iter_mut().for_each(|r| r.block += base);
-        loaded.records.append(&mut chunk.out.records);
+        parts.push((loaded.blocks.0.len() as u32, std::mem::take(&mut chunk.out.records)));
         loaded.blocks.0.append(&mut chunk.out.blocks.0);
         loaded.warnings.append(&mut chunk.out.warnings);
     }
-    if errors.is_empty() {
-        Ok(loaded)
-    } else {
+    if !errors.is_empty() {
         errors.truncate(opts.max_errors);
-        Err(LoadFailure::Syntax(errors))
+        return Err(LoadFailure::Syntax(errors));
     }
+    loaded.records = concat_parts(parts);
+    Ok(loaded)
+}
+
+/// The records of the chunks in order, their block indexes made the zone's:
+/// copied in parallel into zeroed memory, whose pages the kernel maps in
+/// as each worker writes them (at .de scale 1.3 GB of records, which one
+/// thread took 3.7 s to copy), each chunk's vector freed once copied.
+fn concat_parts(parts: Vec<(u32, Vec<Record>)>) -> Vec<Record> {
+    use rayon::prelude::*;
+    use zerocopy::FromZeros;
+    let total = parts.iter().map(|(_, p)| p.len()).sum();
+    let mut records = Record::new_vec_zeroed(total)
+        .unwrap_or_else(|_| panic!("out of memory for {total} records"));
+    let mut slices = Vec::with_capacity(parts.len());
+    let mut rest = &mut records[..];
+    for (_, part) in &parts {
+        let (slice, tail) = std::mem::take(&mut rest).split_at_mut(part.len());
+        slices.push(slice);
+        rest = tail;
+    }
+    parts.into_par_iter().zip(slices).for_each(|((base, part), out)| {
+        for (o, r) in out.iter_mut().zip(part) {
+            *o = Record { block: r.block + base, ..r };
+        }
+    });
+    records
 }
 
 /// A parallel load in which every chunk stands on its own: `part` gets each

@@ -27,7 +27,7 @@ use super::rtype::{Class, Rtype};
 
 /// Where a record came from: an index into the loader's file table, and the
 /// 1-based line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, zerocopy::FromZeros)]
 pub struct SourcePos {
     pub file: u32,
     pub line: u32,
@@ -39,8 +39,11 @@ pub struct SourcePos {
 pub const BLOCK_RDATA_TARGET: usize = 64 << 20;
 
 /// One resource record; its owner and RDATA are in a [`Block`] (see the
-/// module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// module documentation). All zeros is a record (of type 0, class 0):
+/// [`zerocopy::FromZeros`] lets a large vector of them be allocated as
+/// zeroed memory that the kernel maps in as it is written, by whichever
+/// thread writes it, rather than filled first by one thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, zerocopy::FromZeros)]
 pub struct Record {
     /// Index of the block holding the owner and the RDATA.
     pub block: u32,

@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// A resource record type (RFC 1035 §3.2.2 and later registrations).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, zerocopy::FromZeros)]
 pub struct Rtype(pub u16);
 
 macro_rules! rtypes {
@@ -145,7 +145,7 @@ impl fmt::Debug for Rtype {
 }
 
 /// A record class (RFC 1035 §3.2.4).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, zerocopy::FromZeros)]
 pub struct Class(pub u16);
 
 impl Class {
