@@ -552,7 +552,7 @@ fn sign_inner(
     out.sync().map_err(io)?;
     report.records_out = records_out;
     timeline.finish(t, report.records_out as u64);
-    drop(zone);
+    zone.free();
 
     if cfg.dangerous_skip_verify {
         report.verification_skipped = true;
@@ -578,7 +578,7 @@ fn sign_inner(
         let findings: Vec<String> = vr.findings.iter().map(|f| f.to_string()).collect();
         let errors = vr.errors();
         report.verification = Some(vr);
-        drop(written);
+        written.free();
         let Some(proof) = passed else {
             return Err(Failure::Verification { errors, findings, discarded_output: true });
         };
@@ -715,7 +715,9 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             &crate::verify::VerifyOptions { at, trust_anchors: anchors },
         );
         timeline.finish(t, report.counts.signatures_verified as u64);
-        Ok((report, zone.stats.records))
+        let records = zone.stats.records;
+        zone.free();
+        Ok((report, records))
     })?;
     if let Some(path) = &cfg.report {
         #[derive(serde::Serialize)]

@@ -80,6 +80,36 @@ fn structural_errors() {
     assert!(matches!(e.0[0], ZoneError::CnameAndOtherData { .. }));
 }
 
+/// The checks of `Zone::build` find their records in parallel stretches (of
+/// 3 records in tests): the errors are still the first ones in file order,
+/// at most `MAX_ZONE_ERRORS`, with a misplaced SOA among them where it was
+/// written.
+#[test]
+fn structural_errors_in_file_order_and_capped() {
+    let mut src = String::from(SOA);
+    for i in 0..30 {
+        src.push_str(&format!("x{i}.other. A 192.0.2.1\n"));
+        if i == 4 {
+            src.push_str("sub SOA a. b. 2 2 3 4 5\n");
+        }
+    }
+    let e = build(&src, "example.").unwrap_err();
+    assert_eq!(e.0.len(), MAX_ZONE_ERRORS);
+    let owners: Vec<String> =
+        e.0.iter()
+            .map(|e| match e {
+                ZoneError::OutOfZone { owner, .. } | ZoneError::SoaNotAtOrigin { owner, .. } => {
+                    owner.to_string()
+                }
+                other => panic!("unexpected {other}"),
+            })
+            .collect();
+    let mut expected: Vec<String> = (0..5).map(|i| format!("x{i}.other.")).collect();
+    expected.push("sub.example.".into());
+    expected.extend((5..19).map(|i| format!("x{i}.other.")));
+    assert_eq!(owners, expected);
+}
+
 /// The one-pass ENT insertion of `Zone::build` (which relies on canonical
 /// order) against the plain definition (RFC 4592 §2.2.2: every ancestor of
 /// an owner, at or below the origin, that owns nothing), on random trees.
@@ -307,5 +337,82 @@ fn build_nodes_across_windows_and_pieces_same_for_any_thread_count() {
         }
         let records: usize = expected.values().map(|(r, _)| r.len()).sum();
         assert_eq!(z.record_count(), records + 2, "seed {seed}: plus SOA and NS");
+    }
+}
+
+/// `classify` runs in parallel stretches (of 3 nodes in tests), each
+/// starting from what its first node's ancestors say; on random trees of
+/// delegations, DNAMEs (RFC 6672 §2.3), glue, occluded data and wildcards
+/// its flags are those of the one sequential pass it replaced.
+mod classify_in_stretches {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The sequential pass, as it was: the innermost enclosing cut and
+    /// DNAME, carried from node to node.
+    fn sequential(nodes: &mut [Node], origin: &Name) {
+        let mut cut: Option<usize> = None;
+        let mut dname: Option<usize> = None;
+        for i in 0..nodes.len() {
+            let below =
+                |a: Option<usize>| a.filter(|&a| nodes[i].name.is_subdomain_of(&nodes[a].name));
+            cut = below(cut);
+            dname = below(dname);
+            let node = &mut nodes[i];
+            if node.name.is_wildcard() {
+                node.flags.insert(NodeFlags::WILDCARD);
+            }
+            if node.name == *origin {
+                node.flags.insert(NodeFlags::APEX);
+            } else if cut.is_some() {
+                node.flags.insert(NodeFlags::BELOW_CUT);
+            } else if dname.is_some() {
+                node.flags.insert(NodeFlags::BELOW_DNAME);
+            } else if node.rrset(Rtype::NS).is_some() {
+                node.flags.insert(NodeFlags::DELEGATION);
+                cut = Some(i);
+            }
+            if node.flags.is_authoritative()
+                && !node.flags.contains(NodeFlags::DELEGATION)
+                && dname.is_none()
+                && node.rrset(Rtype::DNAME).is_some()
+            {
+                dname = Some(i);
+            }
+        }
+    }
+
+    fn label() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["a", "b", "c", "*", "d0"])
+    }
+
+    proptest! {
+        #[test]
+        fn flags_match_the_sequential_pass(
+            entries in prop::collection::vec(
+                (prop::collection::vec(label(), 1..5), 0..4u8),
+                0..40,
+            )
+        ) {
+            let mut src = String::from(SOA);
+            for (labels, kind) in &entries {
+                let owner = labels.join(".");
+                src.push_str(&match kind {
+                    0 => format!("{owner} NS ns.x.\n"),
+                    1 => format!("{owner} DNAME t.x.\n"),
+                    _ => format!("{owner} A 192.0.2.1\n"),
+                });
+            }
+            // A DNAME beside other data is still a valid model input.
+            let Ok(z) = build(&src, "example.") else { return Ok(()) };
+            let mut expected: Vec<Node> = z.nodes.clone();
+            for n in &mut expected {
+                n.flags = if n.flags.contains(NodeFlags::ENT) { NodeFlags::ENT } else { NodeFlags::default() };
+            }
+            sequential(&mut expected, &z.origin);
+            let got: Vec<(String, NodeFlags)> = z.nodes.iter().map(|n| (n.name.to_string(), n.flags)).collect();
+            let want: Vec<(String, NodeFlags)> = expected.iter().map(|n| (n.name.to_string(), n.flags)).collect();
+            prop_assert_eq!(got, want);
+        }
     }
 }
