@@ -117,32 +117,7 @@ fn compress(state: &mut [__m256i; 5], w: &mut [__m256i; 16]) {
             $b = rotate_left::<30, 2>($b);
         }};
     }
-    // Five rounds bring the names back to where they started.
-    macro_rules! five_rounds {
-        ($f:ident, $k:expr, $t:expr) => {{
-            round!(a, b, c, d, e, $f, $k, $t);
-            round!(e, a, b, c, d, $f, $k, $t + 1);
-            round!(d, e, a, b, c, $f, $k, $t + 2);
-            round!(c, d, e, a, b, $f, $k, $t + 3);
-            round!(b, c, d, e, a, $f, $k, $t + 4);
-        }};
-    }
-    five_rounds!(choose, k[0], 0);
-    five_rounds!(choose, k[0], 5);
-    five_rounds!(choose, k[0], 10);
-    five_rounds!(choose, k[0], 15);
-    five_rounds!(parity, k[1], 20);
-    five_rounds!(parity, k[1], 25);
-    five_rounds!(parity, k[1], 30);
-    five_rounds!(parity, k[1], 35);
-    five_rounds!(majority, k[2], 40);
-    five_rounds!(majority, k[2], 45);
-    five_rounds!(majority, k[2], 50);
-    five_rounds!(majority, k[2], 55);
-    five_rounds!(parity, k[3], 60);
-    five_rounds!(parity, k[3], 65);
-    five_rounds!(parity, k[3], 70);
-    five_rounds!(parity, k[3], 75);
+    sha1_rounds!(round, k, [a, b, c, d, e]);
     for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
         *s = _mm256_add_epi32(*s, v);
     }

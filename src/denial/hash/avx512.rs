@@ -133,32 +133,7 @@ fn compress(state: &mut [__m512i; 5], w: &mut [__m512i; 16]) {
             $b = _mm512_rol_epi32::<30>($b);
         }};
     }
-    // Five rounds bring the names back to where they started.
-    macro_rules! five_rounds {
-        ($f:ident, $k:expr, $t:expr) => {{
-            round!(a, b, c, d, e, $f, $k, $t);
-            round!(e, a, b, c, d, $f, $k, $t + 1);
-            round!(d, e, a, b, c, $f, $k, $t + 2);
-            round!(c, d, e, a, b, $f, $k, $t + 3);
-            round!(b, c, d, e, a, $f, $k, $t + 4);
-        }};
-    }
-    five_rounds!(choose, k[0], 0);
-    five_rounds!(choose, k[0], 5);
-    five_rounds!(choose, k[0], 10);
-    five_rounds!(choose, k[0], 15);
-    five_rounds!(parity, k[1], 20);
-    five_rounds!(parity, k[1], 25);
-    five_rounds!(parity, k[1], 30);
-    five_rounds!(parity, k[1], 35);
-    five_rounds!(majority, k[2], 40);
-    five_rounds!(majority, k[2], 45);
-    five_rounds!(majority, k[2], 50);
-    five_rounds!(majority, k[2], 55);
-    five_rounds!(parity, k[3], 60);
-    five_rounds!(parity, k[3], 65);
-    five_rounds!(parity, k[3], 70);
-    five_rounds!(parity, k[3], 75);
+    sha1_rounds!(round, k, [a, b, c, d, e]);
     for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
         *s = _mm512_add_epi32(*s, v);
     }
@@ -301,31 +276,7 @@ fn compress_one_block(digest: [__m512i; 5], consts: &OneBlockConstants) -> [__m5
             $b = _mm512_rol_epi32::<30>($b);
         }};
     }
-    macro_rules! five_rounds {
-        ($f:ident, $k:expr, $t:expr) => {{
-            round!(a, b, c, d, e, $f, $k, $t);
-            round!(e, a, b, c, d, $f, $k, $t + 1);
-            round!(d, e, a, b, c, $f, $k, $t + 2);
-            round!(c, d, e, a, b, $f, $k, $t + 3);
-            round!(b, c, d, e, a, $f, $k, $t + 4);
-        }};
-    }
-    five_rounds!(choose, k[0], 0);
-    five_rounds!(choose, k[0], 5);
-    five_rounds!(choose, k[0], 10);
-    five_rounds!(choose, k[0], 15);
-    five_rounds!(parity, k[1], 20);
-    five_rounds!(parity, k[1], 25);
-    five_rounds!(parity, k[1], 30);
-    five_rounds!(parity, k[1], 35);
-    five_rounds!(majority, k[2], 40);
-    five_rounds!(majority, k[2], 45);
-    five_rounds!(majority, k[2], 50);
-    five_rounds!(majority, k[2], 55);
-    five_rounds!(parity, k[3], 60);
-    five_rounds!(parity, k[3], 65);
-    five_rounds!(parity, k[3], 70);
-    five_rounds!(parity, k[3], 75);
+    sha1_rounds!(round, k, [a, b, c, d, e]);
     let mut out = initial;
     for (s, v) in out.iter_mut().zip([a, b, c, d, e]) {
         *s = _mm512_add_epi32(*s, v);

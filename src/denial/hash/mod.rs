@@ -102,6 +102,41 @@
 //!   width (AMD Zen 4) or lower their clock for them (older Xeons) are
 //!   unmeasured; [`BACKEND_ENV`] forces another backend.
 
+/// FIPS 180-4 §6.1.2 step 3, for every backend: the 80 rounds as 16 groups
+/// of five, each with its function and constant (§4.1.1, §4.2.1). `$round`
+/// is the backend's macro for one round, given the five working variables
+/// in their roles of the round, the function, K and t; five rounds bring
+/// the roles back to where they started, so the variables are renamed,
+/// never moved. `$k` is the backend's array of the four constants; its
+/// `choose`, `parity` and `majority` must be in scope.
+macro_rules! sha1_rounds {
+    ($round:ident, $k:expr, [$a:ident, $b:ident, $c:ident, $d:ident, $e:ident]) => {
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], choose, $k[0], 0);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], choose, $k[0], 5);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], choose, $k[0], 10);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], choose, $k[0], 15);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[1], 20);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[1], 25);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[1], 30);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[1], 35);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], majority, $k[2], 40);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], majority, $k[2], 45);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], majority, $k[2], 50);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], majority, $k[2], 55);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[3], 60);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[3], 65);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[3], 70);
+        sha1_rounds!(@five $round, [$a, $b, $c, $d, $e], parity, $k[3], 75);
+    };
+    (@five $round:ident, [$a:ident, $b:ident, $c:ident, $d:ident, $e:ident], $f:ident, $k:expr, $t:expr) => {
+        $round!($a, $b, $c, $d, $e, $f, $k, $t);
+        $round!($e, $a, $b, $c, $d, $f, $k, $t + 1);
+        $round!($d, $e, $a, $b, $c, $f, $k, $t + 2);
+        $round!($c, $d, $e, $a, $b, $f, $k, $t + 3);
+        $round!($b, $c, $d, $e, $a, $f, $k, $t + 4);
+    };
+}
+
 pub mod scalar;
 
 #[cfg(target_arch = "x86_64")]

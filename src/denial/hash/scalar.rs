@@ -61,31 +61,7 @@ pub fn compress_words(state: &mut [u32; 5], block: &[u32; 16]) {
             $b = $b.rotate_left(30);
         }};
     }
-    macro_rules! five_rounds {
-        ($f:ident, $k:expr, $t:expr) => {{
-            round!(a, b, c, d, e, $f, $k, $t);
-            round!(e, a, b, c, d, $f, $k, $t + 1);
-            round!(d, e, a, b, c, $f, $k, $t + 2);
-            round!(c, d, e, a, b, $f, $k, $t + 3);
-            round!(b, c, d, e, a, $f, $k, $t + 4);
-        }};
-    }
-    five_rounds!(choose, K[0], 0);
-    five_rounds!(choose, K[0], 5);
-    five_rounds!(choose, K[0], 10);
-    five_rounds!(choose, K[0], 15);
-    five_rounds!(parity, K[1], 20);
-    five_rounds!(parity, K[1], 25);
-    five_rounds!(parity, K[1], 30);
-    five_rounds!(parity, K[1], 35);
-    five_rounds!(majority, K[2], 40);
-    five_rounds!(majority, K[2], 45);
-    five_rounds!(majority, K[2], 50);
-    five_rounds!(majority, K[2], 55);
-    five_rounds!(parity, K[3], 60);
-    five_rounds!(parity, K[3], 65);
-    five_rounds!(parity, K[3], 70);
-    five_rounds!(parity, K[3], 75);
+    sha1_rounds!(round, K, [a, b, c, d, e]);
     for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
         *s = s.wrapping_add(v);
     }
