@@ -270,17 +270,16 @@ fn load_chunks(
 /// thread took 3.7 s to copy), each chunk's vector freed once copied.
 fn concat_parts(parts: Vec<(u32, Vec<Record>)>) -> Vec<Record> {
     use rayon::prelude::*;
-    use zerocopy::FromZeros;
-    let total = parts.iter().map(|(_, p)| p.len()).sum();
-    let mut records = Record::new_vec_zeroed(total)
-        .unwrap_or_else(|_| panic!("out of memory for {total} records"));
-    let mut slices = Vec::with_capacity(parts.len());
-    let mut rest = &mut records[..];
-    for (_, part) in &parts {
-        let (slice, tail) = std::mem::take(&mut rest).split_at_mut(part.len());
-        slices.push(slice);
-        rest = tail;
-    }
+    let mut at = 0u32;
+    let ranges: Vec<(u32, u32)> = parts
+        .iter()
+        .map(|(_, part)| {
+            at += part.len() as u32;
+            (at - part.len() as u32, at)
+        })
+        .collect();
+    let mut records = Record::zeroed_vec(at as usize);
+    let slices = crate::order::split_ranges_mut(&mut records, &ranges);
     parts.into_par_iter().zip(slices).for_each(|((base, part), out)| {
         for (o, r) in out.iter_mut().zip(part) {
             *o = Record { block: r.block + base, ..r };

@@ -33,8 +33,6 @@
 use rayon::prelude::*;
 
 use crate::zone::name::canonical_cmp_wire;
-use zerocopy::FromZeros;
-
 use crate::zone::record::{Blocks, Record};
 
 /// The first 16 octets of the order-preserving key of a wire-form name
@@ -91,9 +89,7 @@ pub fn canonical_prefix_key(wire: &[u8]) -> u128 {
 /// are not in order.
 pub fn sort_if_owners_in_order(records: &mut [Record], blocks: &Blocks) -> bool {
     let owner = |r: &Record| blocks.owner(r).as_wire();
-    // Records of one owner run share the owner entry: equal without a look.
-    let same_owner =
-        |a: &Record, b: &Record| (a.block, a.owner) == (b.block, b.owner) || owner(a) == owner(b);
+    let same_owner = |a: &Record, b: &Record| crate::zone::same_owner(blocks, a, b);
     // A signed zone read back for verification has its owners in canonical
     // order already (each RRset followed by its RRSIGs, as zone files are
     // written): one pass of comparisons, then each owner's few records are
@@ -220,8 +216,7 @@ pub fn sort_records(records: &mut Vec<Record>, blocks: &Blocks) {
     // Zeroed memory, not a filled vector: fresh pages stay unmapped until
     // the parallel copy below writes them (filling 1.3 GB of records at
     // .de scale took seconds on one thread, most of it page faults).
-    let mut sorted: Vec<Record> = Record::new_vec_zeroed(records.len())
-        .unwrap_or_else(|_| panic!("out of memory for {} records", records.len()));
+    let mut sorted = Record::zeroed_vec(records.len());
     let stretches: Vec<(u32, u32)> = copy_starts.windows(2).map(|w| (w[0], w[1])).collect();
     split_ranges_mut(&mut sorted, &stretches)
         .into_par_iter()
@@ -251,7 +246,10 @@ fn by_type_rdata(blocks: &Blocks, a: &Record, b: &Record) -> std::cmp::Ordering 
 
 /// Disjoint mutable slices of `items` for ranges given in increasing order,
 /// not overlapping.
-fn split_ranges_mut<'a, T>(items: &'a mut [T], ranges: &[(u32, u32)]) -> Vec<&'a mut [T]> {
+pub(crate) fn split_ranges_mut<'a, T>(
+    items: &'a mut [T],
+    ranges: &[(u32, u32)],
+) -> Vec<&'a mut [T]> {
     let mut slices = Vec::with_capacity(ranges.len());
     let mut rest = items;
     let mut done = 0u32;

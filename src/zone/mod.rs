@@ -434,7 +434,7 @@ const PIECE_RECORDS: usize = if cfg!(test) { 3 } else { 1 << 12 };
 /// the owner entry; otherwise the names are compared, as octets (canonical
 /// form: equal names are equal octets).
 #[inline]
-fn same_owner(blocks: &Blocks, a: &Record, b: &Record) -> bool {
+pub(crate) fn same_owner(blocks: &Blocks, a: &Record, b: &Record) -> bool {
     (a.block, a.owner) == (b.block, b.owner)
         || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
 }

@@ -59,6 +59,20 @@ pub struct Record {
     pub rdata_len: u16,
 }
 
+impl Record {
+    /// A vector of `len` all-zero records, to be overwritten in full: the
+    /// kernel maps its pages in as they are first written, by whichever
+    /// thread writes them.
+    pub(crate) fn zeroed_vec(len: usize) -> Vec<Record> {
+        use zerocopy::FromZeros;
+        Record::new_vec_zeroed(len).unwrap_or_else(|_| {
+            std::alloc::handle_alloc_error(
+                std::alloc::Layout::array::<Record>(len).expect("a record vector's size"),
+            )
+        })
+    }
+}
+
 /// Owners and RDATA of a stretch of records (see the module documentation).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Block {
