@@ -127,13 +127,16 @@ pub fn sort_records(records: &mut Vec<Record>, blocks: &Blocks) {
         return;
     }
     let owner = |r: &Record| blocks.owner(r).as_wire();
-    // Owner runs, as (first record, end): records of one owner entry.
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    let mut start = 0u32;
-    for run in records.chunk_by(|a, b| (a.block, a.owner) == (b.block, b.owner)) {
-        runs.push((start, start + run.len() as u32));
-        start += run.len() as u32;
-    }
+    // Owner runs, as (first record, end): records of one owner entry. Where
+    // they start is found in parallel (40M records at .de scale).
+    let entry = |i: usize| (records[i].block, records[i].owner);
+    let mut starts: Vec<u32> = vec![0];
+    starts.par_extend(
+        (1..records.len()).into_par_iter().filter(|&i| entry(i - 1) != entry(i)).map(|i| i as u32),
+    );
+    starts.push(records.len() as u32);
+    let runs: Vec<(u32, u32)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
+    drop(starts);
     let run_owner = |k: u128| owner(&records[runs[(k & INDEX) as usize].0 as usize]);
     // One u128 per run: the first 12 octets of its owner's key above the
     // run's index. The index as the last tie-break makes the unstable sort
