@@ -354,7 +354,7 @@ fn build_nodes(
     let mut left = vec![0usize; blocks.0.len()];
     records.iter().for_each(|r| left[r.block as usize] += 1);
     // Exactly one node per distinct owner (sorted: equal owners are
-    // adjacent), and every vector below at its exact size: a `Vec`
+    // adjacent), and every vector the zone keeps at its exact size: a `Vec`
     // grows to at least four elements, which at TLD scale (one or two
     // RRsets and records per delegation) doubles the model's memory.
     let owners = 1 + records.par_windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count();
