@@ -238,7 +238,8 @@ impl Zone {
         // order: SOA records, and those out of the zone (no more of them
         // per stretch than can be reported). (Tests use stretches of 3.)
         const STRETCH: usize = if cfg!(test) { 3 } else { 1 << 16 };
-        let reported: Vec<usize> = records
+        // Each as (index, whether it is out of the zone).
+        let reported: Vec<(usize, bool)> = records
             .par_chunks(STRETCH)
             .enumerate()
             .flat_map_iter(|(c, stretch)| {
@@ -248,15 +249,15 @@ impl Zone {
                     let out = !blocks.owner(r).is_subdomain_of(&origin);
                     outside += usize::from(out);
                     if (out && outside <= MAX_ZONE_ERRORS) || (!out && r.rtype == Rtype::SOA) {
-                        found.push(c * STRETCH + i);
+                        found.push((c * STRETCH + i, out));
                     }
                 }
                 found
             })
             .collect();
-        for r in reported.into_iter().map(|i| &records[i]) {
+        for (r, out) in reported.into_iter().map(|(i, out)| (&records[i], out)) {
             let owner = blocks.owner(r);
-            if !owner.is_subdomain_of(&origin) {
+            if out {
                 if errors.len() < MAX_ZONE_ERRORS {
                     errors.push(ZoneError::OutOfZone {
                         owner: owner.clone(),
