@@ -626,10 +626,10 @@ fn stream_signed_zone(
             w.flush()
         });
         let signed = crate::sign::sign_zone_streaming(zone, keys, opts, |chunk| {
-            let mut w = crate::emit::TextWriter::new(Vec::with_capacity(256 << 10));
+            let mut w = crate::emit::TextWriter::in_memory(256 << 10);
             let n = crate::emit::write_nodes_with(chunk.nodes, chunk.rrsigs, class, &mut w)?;
             records.fetch_add(n, Ordering::Relaxed);
-            tx.send((chunk.index, w.into_inner()))
+            tx.send((chunk.index, w.into_text().into_bytes()))
                 .map_err(|_| std::io::Error::other("the output writer stopped"))
         });
         drop(tx);
@@ -648,7 +648,7 @@ fn write_ds_file(path: &Path, origin: &Name, keys: &[crate::sign::ZoneKey]) -> R
     use crate::zone::rtype::{Class, Rtype};
     let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
     let out = AtomicOutput::create(path).map_err(io)?;
-    let mut w = crate::emit::TextWriter::new(std::io::BufWriter::new(out.file()));
+    let mut w = crate::emit::TextWriter::new(out.file());
     w.set_owner(origin);
     for k in keys.iter().filter(|k| k.role != crate::sign::KeyRole::Zsk) {
         let mut digests = vec![DigestType::Sha256];

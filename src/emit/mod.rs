@@ -16,17 +16,30 @@ use crate::zone::rdata::{format_generic, format_rdata};
 use crate::zone::rtype::{Class, Rtype};
 use crate::zone::{Node, Rrset, Zone};
 
-/// Streams records as text through a reusable line buffer.
+/// Streams records as text. Each record is formatted straight into one
+/// text buffer, handed to the output in large pieces: no per-line copy.
 #[derive(Debug)]
 pub struct TextWriter<W: Write> {
     out: W,
-    line: String,
+    /// Formatted records not yet handed to `out`.
+    text: String,
     owner: String,
+    /// `text` goes to `out` once it is this long.
+    flush_at: usize,
 }
+
+/// How much text [`TextWriter::new`] gathers before writing it out (small
+/// in tests, so that they cross it).
+const FLUSH_AT: usize = if cfg!(test) { 64 } else { 1 << 20 };
 
 impl<W: Write> TextWriter<W> {
     pub fn new(out: W) -> TextWriter<W> {
-        TextWriter { out, line: String::with_capacity(1024), owner: String::with_capacity(256) }
+        TextWriter {
+            out,
+            text: String::with_capacity(FLUSH_AT + 4096),
+            owner: String::with_capacity(256),
+            flush_at: FLUSH_AT,
+        }
     }
 
     /// Sets the owner name for the following records.
@@ -43,24 +56,27 @@ impl<W: Write> TextWriter<W> {
         rtype: Rtype,
         rdata: &[u8],
     ) -> io::Result<()> {
-        self.line.clear();
-        self.line.push_str(&self.owner);
-        self.line.push('\t');
-        self.line.push_str(itoa::Buffer::new().format(ttl));
-        self.line.push('\t');
-        class.write_to(&mut self.line);
-        self.line.push('\t');
-        rtype.write_to(&mut self.line);
-        self.line.push('\t');
-        let mark = self.line.len();
-        if format_rdata(rtype, rdata, &mut self.line).is_err() {
+        let text = &mut self.text;
+        text.push_str(&self.owner);
+        text.push('\t');
+        text.push_str(itoa::Buffer::new().format(ttl));
+        text.push('\t');
+        class.write_to(text);
+        text.push('\t');
+        rtype.write_to(text);
+        text.push('\t');
+        let mark = text.len();
+        if format_rdata(rtype, rdata, text).is_err() {
             // Malformed wire data can only come from a bug upstream; write it
             // in RFC 3597 form rather than lose it. The verifier rejects it.
-            self.line.truncate(mark);
-            format_generic(rdata, &mut self.line);
+            text.truncate(mark);
+            format_generic(rdata, text);
         }
-        self.line.push('\n');
-        self.out.write_all(self.line.as_bytes())
+        text.push('\n');
+        if self.text.len() >= self.flush_at {
+            self.drain()?;
+        }
+        Ok(())
     }
 
     /// Writes every record of an RRset.
@@ -71,12 +87,41 @@ impl<W: Write> TextWriter<W> {
         Ok(())
     }
 
-    pub fn into_inner(self) -> W {
-        self.out
+    /// Hands the buffered text to the output.
+    fn drain(&mut self) -> io::Result<()> {
+        self.out.write_all(self.text.as_bytes())?;
+        self.text.clear();
+        Ok(())
+    }
+
+    /// The output, after every record written so far.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        self.drain()?;
+        Ok(self.out)
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
+        self.drain()?;
         self.out.flush()
+    }
+}
+
+impl TextWriter<io::Sink> {
+    /// A writer that keeps all its text, for [`TextWriter::into_text`]: the
+    /// streaming signer formats each chunk in memory and hands the text to
+    /// the file writer as it is.
+    pub fn in_memory(capacity: usize) -> TextWriter<io::Sink> {
+        TextWriter {
+            out: io::sink(),
+            text: String::with_capacity(capacity),
+            owner: String::with_capacity(256),
+            flush_at: usize::MAX,
+        }
+    }
+
+    /// Everything written.
+    pub fn into_text(self) -> String {
+        self.text
     }
 }
 
@@ -84,10 +129,10 @@ impl<W: Write> TextWriter<W> {
 /// number, each followed by the RRSIGs that cover it; RRSIGs whose RRset is
 /// absent (only in broken input) come last, so nothing is lost.
 pub fn write_zone<W: Write>(zone: &Zone, out: W) -> io::Result<W> {
-    let mut w = TextWriter::new(io::BufWriter::with_capacity(1 << 20, out));
+    let mut w = TextWriter::new(out);
     write_nodes(&zone.nodes, zone.class, &mut w)?;
     w.flush()?;
-    w.into_inner().into_inner().map_err(|e| e.into_error())
+    w.into_inner()
 }
 
 /// Writes consecutive nodes of a zone as [`write_zone`] does; returns the

@@ -83,7 +83,7 @@ fn to_text(recs: &[(Name, u32, Rtype, Vec<u8>)]) -> Vec<u8> {
         w.set_owner(o);
         w.write_record(*ttl, Class::IN, *t, r).unwrap();
     }
-    w.into_inner()
+    w.into_inner().unwrap()
 }
 
 fn load_zone(text: &[u8]) -> Result<Zone, String> {
@@ -133,4 +133,22 @@ fn written_zone_starts_with_the_soa() {
     let z = load_zone(b"$TTL 1\nwww A 192.0.2.1\n@ NS ns\n@ SOA ns h 1 2 3 4 5\n").unwrap();
     let text = String::from_utf8(write_zone(&z, Vec::new()).unwrap()).unwrap();
     assert!(text.starts_with("example.\t1\tIN\tSOA\t"), "{text}");
+}
+
+#[test]
+fn text_handed_over_in_pieces_is_the_text_kept_in_memory() {
+    // FLUSH_AT is 64 octets in tests: every few records go to the output.
+    let z = load_zone(
+        b"$TTL 1\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\nwww TXT \"a b\"\nwww AAAA 2001:db8::1\n",
+    )
+    .unwrap();
+    let mut kept = TextWriter::in_memory(0);
+    write_nodes(&z.nodes, z.class, &mut kept).unwrap();
+    let kept = kept.into_text();
+    let mut pieces = TextWriter::new(Vec::new());
+    write_nodes(&z.nodes, z.class, &mut pieces).unwrap();
+    let pieces = String::from_utf8(pieces.into_inner().unwrap()).unwrap();
+    assert!(kept.len() > 2 * FLUSH_AT, "{kept}");
+    assert_eq!(kept, pieces);
+    assert_eq!(String::from_utf8(write_zone(&z, Vec::new()).unwrap()).unwrap(), kept);
 }

@@ -102,6 +102,14 @@ pub fn encode_type_bitmap_into(types: &mut [u16], out: &mut Vec<u8>) {
 /// Decodes RFC 4034 §4.1.2 window blocks into types in increasing order.
 pub fn decode_type_bitmap(wire: &[u8]) -> Result<Vec<Rtype>, BitmapError> {
     let mut types = Vec::new();
+    walk_type_bitmap(wire, |t| types.push(t))?;
+    Ok(types)
+}
+
+/// Hands each type of RFC 4034 §4.1.2 window blocks to `each`, in
+/// increasing order, checking the blocks as [`decode_type_bitmap`] does
+/// (without collecting them: the text writer and the RDATA checks).
+pub fn walk_type_bitmap(wire: &[u8], mut each: impl FnMut(Rtype)) -> Result<(), BitmapError> {
     let mut pos = 0usize;
     let mut previous: Option<u8> = None;
     while pos < wire.len() {
@@ -124,14 +132,14 @@ pub fn decode_type_bitmap(wire: &[u8]) -> Result<Vec<Rtype>, BitmapError> {
             for bit in 0..8 {
                 if octet & (0x80 >> bit) != 0 {
                     let low = (octet_index * 8 + bit) as u16;
-                    types.push(Rtype(u16::from(window) << 8 | low));
+                    each(Rtype(u16::from(window) << 8 | low));
                 }
             }
         }
         previous = Some(window);
         pos += 2 + len as usize;
     }
-    Ok(types)
+    Ok(())
 }
 
 #[cfg(test)]

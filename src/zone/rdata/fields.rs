@@ -15,13 +15,12 @@
 //! A "rest" field (one that takes every remaining token or octet) is only
 //! ever last.
 
-use super::bitmap::{decode_type_bitmap, encode_type_bitmap_into};
+use super::bitmap::{encode_type_bitmap_into, walk_type_bitmap};
 use super::text::{
     decode_tokens, err, next_decimal, parse_char_string, parse_time, write_quoted, write_time,
     Cursor, BASE64, HEX_ANY_CASE,
 };
 use super::RdataError;
-use crate::zone::name::Name;
 use crate::zone::rtype::Rtype;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -189,7 +188,8 @@ pub(super) fn field_end(field: Field, rdata: &[u8], pos: usize) -> Result<usize,
         Ipv6 => fixed(16),
         Eui48 => fixed(6),
         Eui64 | Locator64 => fixed(8),
-        Name => Name::from_wire(rdata, pos).map(|(_, end)| end).map_err(|e| e.to_string()),
+        // The checks of `Name::from_wire`, without building the name.
+        Name => crate::zone::name::wire_name_end(rdata, pos).map_err(|e| e.to_string()),
         CharString => {
             let len = *rest.first().ok_or("ends before a character-string")? as usize;
             fixed(1 + len)
@@ -232,7 +232,7 @@ pub(super) fn field_end(field: Field, rdata: &[u8], pos: usize) -> Result<usize,
             }
             Ok(rdata.len())
         }
-        Bitmap => decode_type_bitmap(rest).map(|_| rdata.len()).map_err(|e| e.to_string()),
+        Bitmap => walk_type_bitmap(rest, |_| {}).map(|_| rdata.len()).map_err(|e| e.to_string()),
         QuotedRest => Ok(rdata.len()),
     }
 }
@@ -527,13 +527,19 @@ pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Resu
         // BIND prints hex in uppercase (DS, TLSA, SSHFP, ZONEMD, salt).
         Hex => data_encoding::HEXUPPER.encode_append(bytes, out),
         Bitmap => {
-            let types = decode_type_bitmap(bytes).map_err(|e| e.to_string())?;
-            for (k, t) in types.iter().enumerate() {
-                if k > 0 {
+            let mark = out.len();
+            let mut first = true;
+            walk_type_bitmap(bytes, |t| {
+                if !first {
                     out.push(' ');
                 }
+                first = false;
                 t.write_to(out);
-            }
+            })
+            .map_err(|e| {
+                out.truncate(mark);
+                e.to_string()
+            })?;
         }
         Eui48 | Eui64 => {
             // BIND and RFC 7043 §3.2 examples use lowercase.
