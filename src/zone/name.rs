@@ -91,9 +91,9 @@ impl Name {
         if text == b"@" {
             return Ok(origin.clone());
         }
-        let mut wire = WireBuf::new();
+        let mut wire = Vec::with_capacity(text.len() + 2 + origin.as_wire().len());
         parse_to(text, origin, &mut wire)?;
-        Ok(Name(Box::from(wire.as_slice())))
+        Ok(Name(wire.into_boxed_slice()))
     }
 
     /// [`Name::parse`], appending the wire form to `out` (RDATA fields)
@@ -103,10 +103,8 @@ impl Name {
             out.extend_from_slice(origin.as_wire());
             return Ok(());
         }
-        let mut wire = WireBuf::new();
-        parse_to(text, origin, &mut wire)?;
-        out.extend_from_slice(wire.as_slice());
-        Ok(())
+        let start = out.len();
+        parse_to(text, origin, out).inspect_err(|_| out.truncate(start))
     }
 
     /// The wire form, case as written.
@@ -218,93 +216,59 @@ impl Name {
     }
 }
 
-/// A name being built from text, on the stack: the bytes of a valid name
-/// (at most [`MAX_NAME_LEN`]) and the logical length, which keeps counting
-/// past the buffer so that an over-long name reports its real length.
-struct WireBuf {
-    buf: [u8; MAX_NAME_LEN + 1],
-    len: usize,
-}
-
-impl WireBuf {
-    fn new() -> WireBuf {
-        WireBuf { buf: [0; MAX_NAME_LEN + 1], len: 0 }
+/// The presentation-format parser behind [`Name::parse`] (RFC 1035 §5.1):
+/// appends the wire form of `text`, completed with `origin` when relative,
+/// to `out` (which holds part of it on error). Each label's run of plain
+/// octets is copied in one piece; only escapes go octet by octet.
+fn parse_to(text: &[u8], origin: &Name, out: &mut Vec<u8>) -> Result<(), NameError> {
+    if text.is_empty() {
+        return Err(NameError::Empty);
     }
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
+    let start = out.len();
+    if text == b"." {
+        out.push(0);
+        return Ok(());
+    }
+    let mut i = 0usize;
+    loop {
+        let length_at = out.len();
+        out.push(0);
+        loop {
+            let run = text[i..].iter().position(|&c| c == b'.' || c == b'\\');
+            let run = run.unwrap_or(text.len() - i);
+            out.extend_from_slice(&text[i..i + run]);
+            i += run;
+            if text.get(i) != Some(&b'\\') {
+                break;
+            }
+            let (byte, used) = unescape_one(&text[i..]).ok_or(NameError::BadEscape)?;
+            out.push(byte);
+            i += used;
         }
-        self.len += 1;
-    }
-    /// Ends the label whose length octet is at `label_start`: writes its
-    /// length, which must be 1 to 63 (RFC 1035 §2.3.4).
-    fn close_label(&mut self, label_start: usize) -> Result<(), NameError> {
-        let len = self.len - label_start - 1;
+        // RFC 1035 §2.3.4: labels of 1 to 63 octets.
+        let len = out.len() - length_at - 1;
         if len == 0 {
             return Err(NameError::EmptyLabel);
         }
         if len > MAX_LABEL_LEN {
             return Err(NameError::LabelTooLong { len });
         }
-        if let Some(slot) = self.buf.get_mut(label_start) {
-            *slot = len as u8;
+        out[length_at] = len as u8;
+        if i == text.len() {
+            // No final dot: relative.
+            out.extend_from_slice(origin.as_wire());
+            break;
         }
-        Ok(())
-    }
-    fn extend(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.push(b);
-        }
-    }
-    /// Only called once `len` is checked to be at most [`MAX_NAME_LEN`].
-    fn as_slice(&self) -> &[u8] {
-        &self.buf[..self.len.min(self.buf.len())]
-    }
-}
-
-/// The presentation-format parser behind [`Name::parse`] (RFC 1035 §5.1).
-fn parse_to(text: &[u8], origin: &Name, wire: &mut WireBuf) -> Result<(), NameError> {
-    if text.is_empty() {
-        return Err(NameError::Empty);
-    }
-    if text == b"." {
-        wire.push(0);
-        return Ok(());
-    }
-    let mut label_start = 0usize;
-    wire.push(0);
-    let mut i = 0usize;
-    let mut absolute = false;
-    while i < text.len() {
-        let c = text[i];
-        if c == b'.' {
-            wire.close_label(label_start)?;
-            i += 1;
-            if i == text.len() {
-                absolute = true;
-                break;
-            }
-            label_start = wire.len;
-            wire.push(0);
-            continue;
-        }
-        if c == b'\\' {
-            let (byte, used) = unescape_one(&text[i..]).ok_or(NameError::BadEscape)?;
-            wire.push(byte);
-            i += used;
-        } else {
-            wire.push(c);
-            i += 1;
+        // At a dot.
+        i += 1;
+        if i == text.len() {
+            out.push(0);
+            break;
         }
     }
-    if !absolute {
-        wire.close_label(label_start)?;
-        wire.extend(origin.as_wire());
-    } else {
-        wire.push(0);
-    }
-    if wire.len > MAX_NAME_LEN {
-        return Err(NameError::NameTooLong { len: wire.len });
+    let len = out.len() - start;
+    if len > MAX_NAME_LEN {
+        return Err(NameError::NameTooLong { len });
     }
     Ok(())
 }
