@@ -213,8 +213,14 @@ pub fn generate_nsec3s(
     zone.nodes.reserve_exact(owners.len());
     let mut hashes = vec![[0u8; 20]; owners.len()];
     {
-        let names: Vec<&[u8]> = owners.iter().map(|&i| zone.nodes[i].name.as_wire()).collect();
-        nsec3_hash_batch(backend, &names, &params.salt, params.iterations, &mut hashes);
+        let names: Vec<&[u8]> = owners.par_iter().map(|&i| zone.nodes[i].name.as_wire()).collect();
+        // Each batch on whichever thread takes it: a name's hash depends on
+        // nothing else, so the result is the same for any split.
+        names.par_chunks(HASH_BATCH).zip(hashes.par_chunks_mut(HASH_BATCH)).for_each(
+            |(names, hashes)| {
+                nsec3_hash_batch(backend, names, &params.salt, params.iterations, hashes)
+            },
+        );
     }
     let order = hash_order(&hashes);
     // The hashes in chain order, gathered in one tight loop of independent
@@ -276,6 +282,11 @@ pub fn generate_nsec3s(
     merge_nodes(zone, new_nodes);
     Ok(Nsec3Stats { records: count, backend: backend.name() })
 }
+
+/// Names hashed per call of [`nsec3_hash_batch`] (which groups them by
+/// length into SIMD lanes): enough that the few part-filled lane groups at
+/// each batch's end cost nothing, few enough to spread over every core.
+const HASH_BATCH: usize = if cfg!(test) { 5 } else { 4096 };
 
 /// The chain order: indices into `hashes`, sorted by hash value, equal
 /// hashes by index. One `u128` a name (the first 12 octets of the hash
@@ -355,7 +366,16 @@ impl OwnerInfo {
 /// canonical order too: same length labels, base32hex preserves order) into
 /// the zone's canonical order. A hashed name that already exists as a node
 /// gets the NSEC3 RRset added to it.
+///
+/// Where each NSEC3 node goes is found first, on every thread
+/// ([`insertion_points`]); the sequential pass then only moves nodes,
+/// reading no names.
 fn merge_nodes(zone: &mut Zone, new_nodes: Vec<Node>) {
+    let apex_labels = zone.origin.label_count();
+    let points: Vec<Vec<(usize, bool)>> = new_nodes
+        .par_chunks(MERGE_PIECE)
+        .map(|piece| insertion_points(&zone.nodes, piece, apex_labels))
+        .collect();
     // In place, from the back: the vector grows once and every node moves
     // at most once, so the zone is never held twice. Invariant: the slots
     // in `read..write` hold placeholders.
@@ -364,14 +384,17 @@ fn merge_nodes(zone: &mut Zone, new_nodes: Vec<Node>) {
     nodes.reserve_exact(new_nodes.len());
     nodes.resize_with(old_len + new_nodes.len(), Node::placeholder);
     let (mut read, mut write) = (old_len, nodes.len());
-    for y in new_nodes.into_iter().rev() {
-        while read > 0 && nodes[read - 1].name.canonical_cmp(&y.name) == Ordering::Greater {
+    let points = points.iter().rev().flat_map(|piece| piece.iter().rev());
+    for (y, &(at, same_name)) in new_nodes.into_iter().rev().zip(points) {
+        // The nodes that sort after `y` move up past the placeholders.
+        let stop = at + usize::from(same_name);
+        while read > stop {
             read -= 1;
             write -= 1;
             nodes.swap(read, write);
         }
         write -= 1;
-        if read > 0 && nodes[read - 1].name.canonical_cmp(&y.name) == Ordering::Equal {
+        if same_name {
             read -= 1;
             let mut x = std::mem::replace(&mut nodes[read], Node::placeholder());
             for r in y.rrsets {
@@ -386,9 +409,151 @@ fn merge_nodes(zone: &mut Zone, new_nodes: Vec<Node>) {
     nodes.drain(read..write);
 }
 
+/// NSEC3 nodes per piece of [`insertion_points`].
+const MERGE_PIECE: usize = if cfg!(test) { 3 } else { 16 << 10 };
+
+/// For each of `piece` (consecutive NSEC3 nodes, in order): the number of
+/// `nodes` that sort before it, and whether the node at that place has the
+/// same name. One binary search for the piece's first node, then one walk
+/// over the nodes up to the piece's last: over all pieces, about one
+/// comparison per node, as a sequential merge makes.
+fn insertion_points(nodes: &[Node], piece: &[Node], apex_labels: usize) -> Vec<(usize, bool)> {
+    let cmp =
+        |x: &Node, hash_label: &[u8]| cmp_to_hashed(x.name.as_wire(), apex_labels, hash_label);
+    let Some(first) = piece.first() else { return Vec::new() };
+    let first = hash_label_of(first);
+    let mut at = nodes.partition_point(|x| cmp(x, first) == Ordering::Less);
+    piece
+        .iter()
+        .map(|y| {
+            let hash_label = hash_label_of(y);
+            while at < nodes.len() && cmp(&nodes[at], hash_label) == Ordering::Less {
+                at += 1;
+            }
+            let same_name = at < nodes.len() && cmp(&nodes[at], hash_label) == Ordering::Equal;
+            (at, same_name)
+        })
+        .collect()
+}
+
+/// The leftmost label of an NSEC3 node's name: the hash.
+fn hash_label_of(y: &Node) -> &[u8] {
+    let wire = y.name.as_wire();
+    &wire[1..1 + usize::from(wire[0])]
+}
+
+/// RFC 4034 §6.1 canonical order of a zone name `x` (wire form, at or
+/// below the apex, which has `apex_labels` labels) against the hashed owner
+/// name `<hash_label>.<apex>`: what `canonical_cmp_wire` returns, without
+/// its label tables. Names are compared "by their most significant
+/// (rightmost) labels" first; all of `x` above its label just below the
+/// apex is the apex, so that label decides, and when it is the hash label
+/// `x` is the hashed name itself or a name below it, which sorts after.
+/// Zone names are in canonical form (lowercase), as the hash label is, so
+/// labels compare as plain octet strings.
+fn cmp_to_hashed(x: &[u8], apex_labels: usize, hash_label: &[u8]) -> Ordering {
+    let mut labels = 0usize;
+    let mut p = 0;
+    while p < x.len() && x[p] != 0 {
+        labels += 1;
+        p += 1 + usize::from(x[p]);
+    }
+    // The zone holds only names at or below the apex (`Zone::build`).
+    let below = labels.saturating_sub(apex_labels);
+    if below == 0 {
+        // The apex sorts before every name below it.
+        return Ordering::Less;
+    }
+    let mut p = 0;
+    for _ in 1..below {
+        p += 1 + usize::from(x[p]);
+    }
+    let label = &x[p + 1..p + 1 + usize::from(x[p])];
+    label.cmp(hash_label).then(if below == 1 { Ordering::Equal } else { Ordering::Greater })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zone::name::canonical_cmp_wire;
+    use proptest::prelude::*;
+
+    /// A lowercase label of 1 to 40 octets from a small alphabet, so that
+    /// labels often share prefixes or equal the hash label.
+    fn label() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(prop::sample::select(b"0v-a\x00\xff".to_vec()), 1..40),
+            Just(b"0v0v0v0v0v0v0v0v0v0v0v0v0v0v0v0v".to_vec()),
+        ]
+    }
+
+    fn wire(labels: &[Vec<u8>]) -> Vec<u8> {
+        let mut w = Vec::new();
+        for l in labels {
+            w.push(l.len() as u8);
+            w.extend_from_slice(l);
+        }
+        w.push(0);
+        w
+    }
+
+    /// A name that is also a hashed owner name (here the hash of the apex
+    /// with RFC 5155 Appendix A's salt and iterations): the chain's node
+    /// for it is that node, which keeps its data and gains the NSEC3
+    /// RRset; every other node stays where canonical order puts it.
+    #[test]
+    fn rfc5155_appendix_a_hashed_name_that_is_already_a_node() {
+        use crate::load::{load_bytes, LoadOptions};
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let text = b"$TTL 3600\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n\
+            0p9mhaveqvm6t7vbl5lop2u3t2rp3tom TXT \"here first\"\n\
+            a TXT a\nb TXT b\nc.d TXT c\nz TXT z\nzz.z TXT zz\n";
+        let loaded =
+            load_bytes(text, std::path::Path::new("a.zone"), &LoadOptions::new(origin.clone()))
+                .unwrap();
+        let mut zone = Zone::build(loaded, &origin).unwrap();
+        let before = zone.nodes.len();
+        let params = Nsec3Params {
+            iterations: 12,
+            salt: vec![0xaa, 0xbb, 0xcc, 0xdd],
+            opt_out: OptOut::Disabled,
+        };
+        let stats = generate_nsec3s(&mut zone, &params, 3600, Backend::Scalar).unwrap();
+        assert_eq!(zone.nodes.len(), before + stats.records - 1);
+        for w in zone.nodes.windows(2) {
+            assert_eq!(
+                w[0].name.canonical_cmp(&w[1].name),
+                Ordering::Less,
+                "{} {}",
+                w[0].name,
+                w[1].name
+            );
+        }
+        let hashed =
+            Name::parse(b"0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example.", &Name::root()).unwrap();
+        let node = zone.nodes.iter().find(|n| n.name == hashed).unwrap();
+        assert!(node.rrset(Rtype::TXT).is_some() && node.rrset(Rtype::NSEC3).is_some());
+        let nsec3s = zone.nodes.iter().filter(|n| n.rrset(Rtype::NSEC3).is_some()).count();
+        assert_eq!(nsec3s, stats.records);
+    }
+
+    proptest! {
+        /// `merge_nodes` puts the chain into the zone with `cmp_to_hashed`:
+        /// it must be RFC 4034 §6.1 order, as `canonical_cmp_wire` has it.
+        #[test]
+        fn rfc4034_6_1_order_against_hashed_names(
+            apex in proptest::collection::vec(label(), 0..3),
+            below in proptest::collection::vec(label(), 0..4),
+            hash in prop_oneof![Just(b"0v0v0v0v0v0v0v0v0v0v0v0v0v0v0v0v".to_vec()), label()],
+        ) {
+            let x = wire(&[below, apex.clone()].concat());
+            let hashed = wire(&[vec![hash.clone()], apex.clone()].concat());
+            prop_assert_eq!(
+                cmp_to_hashed(&x, apex.len(), &hash),
+                canonical_cmp_wire(&x, &hashed)
+            );
+        }
+    }
 
     /// RFC 5155 §7.1 orders the chain by hash; `hash_order` sorts on the
     /// first 12 octets and must still order hashes that differ only after
