@@ -235,4 +235,47 @@ fn knockouts_on_an_nsec3_zone() {
     // The NSEC3PARAM removed.
     mutate(&good, &bad, |l| (fields(l).get(3) != Some(&"NSEC3PARAM")).then(|| l.to_string()));
     assert_finding(&bad, "missing-nsec3param");
+
+    // RFC 5155 §7.1: one parameter set. One NSEC3 with 1 iteration.
+    let mut changed = false;
+    mutate(&good, &bad, |l| {
+        let mut f: Vec<String> = fields(l).iter().map(|s| s.to_string()).collect();
+        if !changed && f.get(3).map(String::as_str) == Some("NSEC3") {
+            changed = true;
+            f[6] = "1".into();
+            return Some(f.join("\t"));
+        }
+        Some(l.to_string())
+    });
+    assert!(changed);
+    assert_finding(&bad, "nsec3-param-mismatch");
+
+    // An NSEC3 whose hash is no name's, and a second NSEC3 at one owner.
+    let text = std::fs::read_to_string(&good).unwrap();
+    let nsec3 = text.lines().find(|l| fields(l).get(3) == Some(&"NSEC3")).unwrap();
+    let owner = fields(nsec3)[0].to_string();
+    let stray = nsec3.replacen(&owner[..32], "00000000000000000000000000000000", 1);
+    std::fs::write(&bad, format!("{text}{stray}\n")).unwrap();
+    assert_finding(&bad, "nsec3-without-name");
+    std::fs::write(&bad, format!("{text}{nsec3} SPF\n")).unwrap();
+    assert_finding(&bad, "duplicate-nsec3");
+
+    // RFC 5155 §7.1: without its own NSEC3, an insecure delegation
+    // (`branch`) must be covered by an Opt-Out NSEC3; this chain has none.
+    // Which NSEC3 is the delegation's is a matter of hashes: drop each in
+    // turn.
+    let owners: Vec<String> = text
+        .lines()
+        .filter(|l| fields(l).get(3) == Some(&"NSEC3"))
+        .map(|l| fields(l)[0].to_string())
+        .collect();
+    let uncovered = owners.iter().any(|dropped| {
+        mutate(&good, &bad, |l| {
+            let f = fields(l);
+            (f.first() != Some(&dropped.as_str()) || f.get(3) != Some(&"NSEC3"))
+                .then(|| l.to_string())
+        });
+        verify(&bad, &[]).1.iter().any(|k| k == "opt-out-not-covered")
+    });
+    assert!(uncovered, "no NSEC3 left the insecure delegation uncovered");
 }

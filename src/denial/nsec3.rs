@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use super::hash::{nsec3_hash_batch, Backend};
 use super::nsec::insert_rrset;
-use crate::zone::name::{ancestors_below, canonical_cmp_wire, Name};
+use crate::zone::name::Name;
 use crate::zone::rdata::bitmap::encode_type_bitmap_into;
 use crate::zone::record::SourcePos;
 use crate::zone::rtype::Rtype;
@@ -89,13 +89,10 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<usize> {
             // Each name in the chain marks the empty non-terminals right
             // above it, on every thread; the marks are then set in one
             // pass (a name marked twice is marked once).
-            let apex_labels = zone.origin.label_count();
             let marks: Vec<usize> = (0..zone.nodes.len())
                 .into_par_iter()
                 .filter(|&i| needed[i])
-                .flat_map_iter(|i| {
-                    empty_ancestors(&zone.nodes[..i], &zone.nodes[i].name, apex_labels)
-                })
+                .flat_map_iter(|i| zone.empty_ancestors(i))
                 .collect();
             for j in marks {
                 ent_needed[j] = true;
@@ -104,28 +101,6 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<usize> {
     }
     needed.par_iter_mut().zip(ent_needed).for_each(|(n, e)| *n |= e);
     needed.par_iter().enumerate().filter(|(_, &b)| b).map(|(i, _)| i).collect()
-}
-
-/// The empty non-terminals right above `name`: its parent if that is one,
-/// the grandparent if that is one too, and so on, as indices into `before`
-/// (the nodes before `name`, among them all its ancestors: `Zone::build`
-/// adds every empty non-terminal, and canonical order puts ancestors
-/// first). In a TLD nearly every name is one label below the apex, with no
-/// ancestor to look up.
-fn empty_ancestors(before: &[Node], name: &Name, apex_labels: usize) -> Vec<usize> {
-    let ancestors: Vec<&[u8]> = ancestors_below(name.as_wire(), apex_labels).collect();
-    let mut found = Vec::new();
-    for ancestor in ancestors.into_iter().rev() {
-        let Ok(j) = before.binary_search_by(|n| canonical_cmp_wire(n.name.as_wire(), ancestor))
-        else {
-            break;
-        };
-        if !before[j].flags.contains(NodeFlags::ENT) {
-            break;
-        }
-        found.push(j);
-    }
-    found
 }
 
 /// Per node: whether it owns authoritative data that is in the chain (every
@@ -478,6 +453,7 @@ fn cmp_to_hashed(x: &[u8], apex_labels: usize, hash_label: &[u8]) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zone::name::canonical_cmp_wire;
     use proptest::prelude::*;
 
     /// A lowercase label of 1 to 40 octets from a small alphabet, so that

@@ -299,6 +299,29 @@ impl Zone {
         &self.nodes[0]
     }
 
+    /// The empty non-terminals right above node `i`: its parent if that is
+    /// one, the grandparent if that is one too, and so on, nearest first.
+    /// Each is found by binary search among the nodes before `i`, which
+    /// hold all its ancestors ([`Zone::build`] adds every empty
+    /// non-terminal, and canonical order puts ancestors first). In a TLD
+    /// nearly every name is one label below the apex: nothing to look up.
+    pub fn empty_ancestors(&self, i: usize) -> Vec<usize> {
+        let before = &self.nodes[..i];
+        let below = self.origin.label_count();
+        let ancestors: Vec<&[u8]> =
+            name::ancestors_below(self.nodes[i].name.as_wire(), below).collect();
+        let mut found = Vec::new();
+        for ancestor in ancestors.into_iter().rev() {
+            let at =
+                before.binary_search_by(|n| name::canonical_cmp_wire(n.name.as_wire(), ancestor));
+            match at {
+                Ok(j) if before[j].flags.contains(NodeFlags::ENT) => found.push(j),
+                _ => break,
+            }
+        }
+        found
+    }
+
     /// Drops the zone, its nodes on every thread: at TLD scale a zone is
     /// tens of millions of allocations (a name, RRsets and their RDATA per
     /// node), which one thread took seconds to free.
