@@ -394,6 +394,8 @@ fn build_nodes(
     let mut ttl_warnings: Vec<Vec<LoadWarning>> = Vec::new();
     // The pieces of a window, their vectors reused from window to window.
     let mut pieces: Vec<Piece> = Vec::new();
+    // A window's named nodes, in the order they go into `nodes` (reused).
+    let mut named: Vec<Node> = Vec::new();
     let mut end = total;
     while end > 0 {
         let start = owner_start(&records, &blocks, end.saturating_sub(WINDOW_RECORDS));
@@ -419,10 +421,14 @@ fn build_nodes(
                     warm_owners(&firsts[ahead.saturating_sub(WARM_RECORDS)..ahead], &blocks);
                 }
                 node.name = blocks.take_owner(first);
-                nodes.push(node);
+                named.push(node);
             }
             ttl_warnings.extend(piece.ttl_warnings.drain(..).rev());
         }
+        // Into the zone's vector on every thread: its pages are first
+        // written here (at .de scale the naming and moving on one thread
+        // took 3.1 s with that vector's page faults, 2.4–2.5 s without).
+        nodes.par_extend(named.par_drain(..));
         for r in window {
             let b = r.block as usize;
             left[b] -= 1;
@@ -439,7 +445,10 @@ fn build_nodes(
     }
     drop(records);
     drop(blocks);
-    nodes.reverse();
+    // Reversed on every thread: the halves swap pairwise.
+    let half = nodes.len() / 2;
+    let (front, back) = nodes.split_at_mut(half);
+    front.par_iter_mut().zip(back.par_iter_mut().rev()).for_each(|(a, b)| std::mem::swap(a, b));
     let warnings = ttl_warnings.into_iter().rev().flatten().collect();
     (nodes, stats, warnings)
 }
