@@ -469,37 +469,8 @@ fn push_uint<I: itoa::Integer>(out: &mut String, v: I) {
     out.push_str(itoa::Buffer::new().format(v));
 }
 
-/// RRSIG RDATA (RFC 4034 §3.2) as the field list prints it (type covered,
-/// algorithm, labels, original TTL, expiration, inception, key tag,
-/// signer's name, signature), without the list's per-field bookkeeping:
-/// the most common record of every signed zone. `None`, with nothing
-/// written, unless the RDATA is well formed; the field list then decides.
-pub(super) fn format_rrsig(rdata: &[u8], out: &mut String) -> Option<()> {
-    let fixed = rdata.get(..18)?;
-    let end = crate::zone::name::wire_name_end(rdata, 18).ok()?;
-    let signature = rdata.get(end..).filter(|s| !s.is_empty())?;
-    let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
-    let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-    Rtype(be16(&fixed[0..2])).write_to(out);
-    out.push(' ');
-    push_uint(out, fixed[2]);
-    out.push(' ');
-    push_uint(out, fixed[3]);
-    out.push(' ');
-    push_uint(out, be32(&fixed[4..8]));
-    out.push(' ');
-    write_time(be32(&fixed[8..12]), out);
-    out.push(' ');
-    write_time(be32(&fixed[12..16]), out);
-    out.push(' ');
-    push_uint(out, be16(&fixed[16..18]));
-    out.push(' ');
-    crate::zone::name::write_wire_presentation(&rdata[18..end], out);
-    out.push(' ');
-    BASE64.encode_append(signature, out);
-    Some(())
-}
-
+/// Prints one field, `bytes` being exactly the field as [`field_end`]
+/// delimited and checked it.
 pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Result<(), String> {
     let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
     let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
@@ -535,13 +506,8 @@ pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Resu
             // Writing to a String cannot fail.
             let _ = write!(out, "{}", Ipv6Addr::from(a));
         }
-        Name => {
-            let end = crate::zone::name::wire_name_end(bytes, 0).map_err(|e| e.to_string())?;
-            if end != bytes.len() {
-                return Err(crate::zone::name::NameError::BadWire.to_string());
-            }
-            crate::zone::name::write_wire_presentation(bytes, out);
-        }
+        // `field_end` found exactly one valid name here.
+        Name => crate::zone::name::write_wire_presentation(bytes, out),
         CharString => write_quoted(&bytes[1..], out),
         CharStrings | OptionalCharString => {
             let mut p = 0;

@@ -280,9 +280,6 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
 /// `out` is left as it was; a writer may then fall back to
 /// [`format_generic`].
 pub fn format_rdata(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), MalformedRdata> {
-    if rtype == Rtype::RRSIG && fields::format_rrsig(rdata, out).is_some() {
-        return Ok(());
-    }
     let start = out.len();
     let result = match codec(rtype) {
         Codec::Fields(fields) => format_fields(rtype, fields, rdata, out),
