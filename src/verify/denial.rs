@@ -82,18 +82,20 @@ fn format_types(t: &[Rtype]) -> String {
 }
 
 fn check_ttl(node: &Node, rtype: Rtype, want: Option<u32>, report: &mut Report) {
-    report.findings.extend(ttl_finding(node, rtype, want));
-}
-
-fn ttl_finding(node: &Node, rtype: Rtype, want: Option<u32>) -> Option<Finding> {
-    let (w, set) = (want?, node.rrset(rtype)?);
-    (set.ttl != w).then(|| {
-        Finding::warning(
-            "denial-ttl",
-            format!("TTL {} but RFC 9077 asks for min(SOA TTL, SOA MINIMUM) = {w}", set.ttl),
-        )
-        .at(&node.name, Some(rtype))
-    })
+    if let (Some(w), Some(set)) = (want, node.rrset(rtype)) {
+        if set.ttl != w {
+            report.findings.push(
+                Finding::warning(
+                    "denial-ttl",
+                    format!(
+                        "TTL {} but RFC 9077 asks for min(SOA TTL, SOA MINIMUM) = {w}",
+                        set.ttl
+                    ),
+                )
+                .at(&node.name, Some(rtype)),
+            );
+        }
+    }
 }
 
 /// RFC 4035 §2.3: "Each owner name in the zone that has authoritative data
@@ -309,7 +311,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         }
     };
     // The chain, and what is wrong with the NSEC3 records themselves, in
-    // zone order. The chain at its exact size: a TLD's is tens of MB, and a
+    // zone order, in one pass. The chain at its exact size: a TLD's is tens of MB, and a
     // grown vector would briefly hold it one and a half times. (Collected
     // on every thread instead, it cost a second copy of the chain: 0.13
     // CPU-s more on one thread at 1M names. The passes after this one run
@@ -318,10 +320,24 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         zone.nodes.par_iter().filter_map(|n| n.rrset(Rtype::NSEC3)).map(|s| s.rdatas.len()).sum();
     let mut chain: Vec<Nsec3> = Vec::with_capacity(records);
     for (i, node) in zone.nodes.iter().enumerate() {
-        for link in nsec3_links(zone, i, node, want_ttl) {
-            match link {
-                Link::Record(c) => chain.push(c),
-                Link::Finding(f) => report.findings.push(f),
+        let Some(set) = node.rrset(Rtype::NSEC3) else { continue };
+        let Some(hash) = nsec3_hash_of_owner(zone, node) else {
+            report.findings.push(
+                Finding::error("nsec3-bad-owner", "NSEC3 owner is not a base32hex hash label directly below the apex, or shares its name with other data")
+                    .at(&node.name, Some(Rtype::NSEC3)),
+            );
+            continue;
+        };
+        check_ttl(node, Rtype::NSEC3, want_ttl, report);
+        for (index, rd) in set.rdatas.iter().enumerate() {
+            let index = index as u32;
+            if Nsec3Rdata::parse(rd).is_some_and(|f| walk_type_bitmap(f.bitmap, |_| {}).is_ok()) {
+                chain.push(Nsec3 { hash, node: i as u32, index });
+            } else {
+                report.findings.push(
+                    Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse")
+                        .at(&node.name, Some(Rtype::NSEC3)),
+                );
             }
         }
     }
@@ -498,43 +514,6 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         })
         .collect();
     report.findings.extend(without_name);
-}
-
-/// What one node gives the chain: its NSEC3 records (`Link::Record`), or
-/// why an NSEC3 there cannot be in it; nothing for other nodes. Lazily,
-/// with no allocation per node.
-fn nsec3_links<'z>(
-    zone: &'z Zone,
-    i: usize,
-    node: &'z Node,
-    want_ttl: Option<u32>,
-) -> impl Iterator<Item = Link> + 'z {
-    let set = node.rrset(Rtype::NSEC3);
-    let hash = set.and_then(|_| nsec3_hash_of_owner(zone, node));
-    let bad_owner = (set.is_some() && hash.is_none()).then(|| {
-        Link::Finding(
-            Finding::error("nsec3-bad-owner", "NSEC3 owner is not a base32hex hash label directly below the apex, or shares its name with other data")
-                .at(&node.name, Some(Rtype::NSEC3)),
-        )
-    });
-    let ttl = hash.and_then(|_| ttl_finding(node, Rtype::NSEC3, want_ttl)).map(Link::Finding);
-    let rdatas = hash.and(set).into_iter().flat_map(|set| set.rdatas.iter().enumerate());
-    let records = rdatas.map(move |(index, rd)| match (hash, Nsec3Rdata::parse(rd)) {
-        (Some(hash), Some(f)) if walk_type_bitmap(f.bitmap, |_| {}).is_ok() => {
-            Link::Record(Nsec3 { hash, node: i as u32, index: index as u32 })
-        }
-        _ => Link::Finding(
-            Finding::error("malformed-nsec3", "NSEC3 RDATA does not parse")
-                .at(&node.name, Some(Rtype::NSEC3)),
-        ),
-    });
-    bad_owner.into_iter().chain(ttl).chain(records)
-}
-
-/// See [`nsec3_links`].
-enum Link {
-    Record(Nsec3),
-    Finding(Finding),
 }
 
 /// The NSEC3 of a name lists its types (RFC 5155 §3.2.1). The usual case in
