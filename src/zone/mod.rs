@@ -287,7 +287,7 @@ impl Zone {
             return Err(ZoneErrors(errors));
         }
 
-        canonicalize(&records, &mut blocks);
+        canonicalize(&mut records, &mut blocks);
         crate::order::sort_records(&mut records, &blocks);
         let (nodes, stats, ttl_warnings) = build_nodes(records, blocks, &files);
         warnings.extend(ttl_warnings);
@@ -337,17 +337,26 @@ impl Zone {
 
 /// RFC 4034 §6.2: canonical form of every record, block by block, in
 /// parallel (a block's records are contiguous in file order).
-fn canonicalize(records: &[Record], blocks: &mut Blocks) {
-    let mut by_block: Vec<&[Record]> = vec![&[]; blocks.0.len()];
-    for run in records.chunk_by(|a, b| a.block == b.block) {
-        debug_assert!(by_block[run[0].block as usize].is_empty(), "blocks are contiguous");
-        by_block[run[0].block as usize] = run;
+fn canonicalize(records: &mut [Record], blocks: &mut Blocks) {
+    let mut by_block: Vec<&mut [Record]> = Vec::with_capacity(blocks.0.len());
+    by_block.resize_with(blocks.0.len(), Default::default);
+    for run in records.chunk_by_mut(|a, b| a.block == b.block) {
+        let b = run[0].block as usize;
+        debug_assert!(by_block[b].is_empty(), "blocks are contiguous");
+        by_block[b] = run;
     }
     blocks.0.par_iter_mut().zip(by_block).for_each(|(block, run)| {
         block.owners.iter_mut().for_each(Name::make_lowercase);
-        for r in run {
-            let start = r.rdata_off as usize;
-            canonicalize_rdata(r.rtype, &mut block.rdata[start..start + r.rdata_len as usize]);
+        let rdata =
+            |r: &Record| r.rdata_off as usize..(r.rdata_off as usize + r.rdata_len as usize);
+        for i in 0..run.len() {
+            canonicalize_rdata(run[i].rtype, &mut block.rdata[rdata(&run[i])]);
+            // Against the record ahead in the owner run while both RDATA
+            // are in cache (see `Record::follows_in_order`).
+            if let [.., prev, r] = &mut run[..=i] {
+                r.follows_in_order = prev.owner == r.owner
+                    && (prev.rtype, &block.rdata[rdata(prev)]) <= (r.rtype, &block.rdata[rdata(r)]);
+            }
         }
     });
 }
@@ -714,7 +723,7 @@ fn build_part(loaded: Loaded, origin: &Name) -> Option<Part> {
         }
     }
     let class = records.first().map(|r| r.class);
-    canonicalize(&records, &mut blocks);
+    canonicalize(&mut records, &mut blocks);
     if !crate::order::sort_if_owners_in_order(&mut records, &blocks) {
         return None;
     }

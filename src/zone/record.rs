@@ -57,7 +57,17 @@ pub struct Record {
     pub class: Class,
     /// RDATA length: at most 65,535 octets (RFC 1035 §3.2.1).
     pub rdata_len: u16,
+    /// Set by the canonicalization of [`crate::zone::Zone::build`]: this
+    /// record does not sort before the record ahead of it in its owner run
+    /// (same block and owner entry) by type and canonical RDATA (RFC 4034
+    /// §6.3). False when not known, and for the first record of a run. The
+    /// sort then leaves a run alone whose records are all in order, without
+    /// fetching their RDATA a second time. (It fills the record's padding.)
+    pub follows_in_order: bool,
 }
+
+// The layout the module documentation gives: 32 octets, no more.
+const _: () = assert!(std::mem::size_of::<Record>() == 32);
 
 impl Record {
     /// A vector of `len` all-zero records, to be overwritten in full: the
@@ -252,6 +262,7 @@ impl BlockWriter {
             rtype,
             class,
             rdata_len,
+            follows_in_order: false,
         }
     }
 }

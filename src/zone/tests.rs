@@ -55,6 +55,30 @@ fn rfc4034_section_6_3_duplicates_dropped_and_rdata_ordered() {
     assert!(set.rdatas.get(0) < set.rdatas.get(1));
 }
 
+/// RFC 4034 §6.3 orders RDATA in canonical form (§6.2: names in NS RDATA
+/// lowercased). As written, `B.example.` sorts before `a.example.`; in
+/// canonical form after it. The check that lets the sort leave an owner's
+/// records alone (`Record::follows_in_order`) must see the canonical form:
+/// with owners out of order (the full sort) and in order (the pass that
+/// only orders each owner's records).
+#[test]
+fn rfc4034_section_6_3_rdata_ordered_in_canonical_form() {
+    for rest in [
+        "d NS B.example.\n  NS a.example.\nc A 192.0.2.1\n",
+        "c A 192.0.2.1\nd NS B.example.\n  NS a.example.\n",
+    ] {
+        let z = build(&format!("{SOA}{rest}"), "example.").unwrap();
+        let d = Name::parse(b"d.example.", &Name::root()).unwrap();
+        let set = z.nodes.iter().find(|n| n.name == d).unwrap().rrset(Rtype::NS).unwrap();
+        let want: Vec<Vec<u8>> = ["a.example.", "b.example."]
+            .iter()
+            .map(|n| Name::parse(n.as_bytes(), &Name::root()).unwrap().as_wire().to_vec())
+            .collect();
+        let got: Vec<Vec<u8>> = set.rdatas.iter().map(<[u8]>::to_vec).collect();
+        assert_eq!(got, want, "{rest}");
+    }
+}
+
 #[test]
 fn rfc2181_section_5_2_ttl_mismatch_uses_lowest_with_warning() {
     let z = build(&format!("{SOA}a 300 A 192.0.2.1\na 100 A 192.0.2.2\n"), "example.").unwrap();
