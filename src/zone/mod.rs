@@ -288,8 +288,8 @@ impl Zone {
         }
 
         canonicalize(&mut records, &mut blocks);
-        crate::order::sort_records(&mut records, &blocks);
-        let (nodes, stats, ttl_warnings) = build_nodes(records, blocks, &files);
+        let segments = crate::order::sort_records(records, &blocks);
+        let (nodes, stats, ttl_warnings) = build_nodes(segments, blocks, &files);
         warnings.extend(ttl_warnings);
         finish(origin, class, nodes, stats, warnings, &files)
     }
@@ -361,98 +361,109 @@ fn canonicalize(records: &mut [Record], blocks: &mut Blocks) {
     });
 }
 
-/// The nodes of sorted, canonical records: one per distinct owner, its
-/// RRsets packed, duplicates dropped; and the TTL warnings, in node order.
-/// Frees each block once its records are taken.
+/// The nodes of sorted, canonical records, given in segments (see
+/// [`crate::order::sort_records`]): one per distinct owner, its RRsets
+/// packed, duplicates dropped; and the TTL warnings, in node order. Frees
+/// each block once its records are taken, each segment once built.
 ///
 /// The records are taken from the back in windows of [`WINDOW_RECORDS`],
 /// each cut at owner boundaries into pieces that are built in parallel
 /// ([`build_piece`], reading the blocks only); then, in order, the nodes
 /// get their names (moved out of the blocks, not copied), the blocks whose
-/// records are all taken are freed, and the record vector shrinks behind
-/// the window. So the records and the nodes made of them never coexist in
-/// full, and the work scales with the cores. Where the pieces are cut
+/// records are all taken are freed, and the segment is freed or shrinks
+/// behind the window. So the records and the nodes made of them never
+/// coexist in full, and the work scales with the cores. Where the pieces are cut
 /// depends on the thread count, the result does not: every cut is at an
 /// owner boundary, a node is all of one owner's records wherever it is
 /// built, and the pieces are put together in order.
 fn build_nodes(
-    mut records: Vec<Record>,
+    mut segments: Vec<Vec<Record>>,
     mut blocks: Blocks,
     files: &[std::path::PathBuf],
 ) -> (Vec<Node>, BuildStats, Vec<LoadWarning>) {
-    let total = records.len();
+    let total = segments.iter().map(Vec::len).sum();
     let mut stats = BuildStats { records: total, ..BuildStats::default() };
     // Records left per block: a block is freed once the nodes have
     // taken all of its records.
     let mut left = vec![0usize; blocks.0.len()];
-    records.iter().for_each(|r| left[r.block as usize] += 1);
+    segments.iter().flatten().for_each(|r| left[r.block as usize] += 1);
     // Exactly one node per distinct owner (sorted: equal owners are
-    // adjacent), and every vector the zone keeps at its exact size: a `Vec`
-    // grows to at least four elements, which at TLD scale (one or two
-    // RRsets and records per delegation) doubles the model's memory.
-    let owners = 1 + records.par_windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count();
+    // adjacent; a segment starts with an owner's first record), and every
+    // vector the zone keeps at its exact size: a `Vec` grows to at least
+    // four elements, which at TLD scale (one or two RRsets and records per
+    // delegation) doubles the model's memory.
+    let owners: usize = segments
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| 1 + s.par_windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count())
+        .sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(owners);
-    // Nodes are built from the last owner back, and the record vector
-    // shrinks behind them (glibc's `realloc` gives a large vector's tail
-    // back in place; mimalloc, the binary's allocator, moves the vector
-    // once it is less than half used), so the records and the nodes made
-    // of them never coexist in full.
+    // Nodes are built from the last owner back, each segment freed once
+    // built (see `order::sort_records`), so the records and the nodes made
+    // of them never coexist in full. A segment larger than SHRINK_FROM
+    // records (the one of records whose owners came in order) also shrinks
+    // behind them: glibc's `realloc` gives a large vector's tail back in
+    // place; mimalloc, the binary's allocator, moves the vector once it is
+    // less than half used.
     const SHRINK_STEP: usize = 1 << 18;
-    let mut next_shrink = total.saturating_sub(SHRINK_STEP);
+    const SHRINK_FROM: usize = 1 << 23;
     // TTL warnings per node, last node first.
     let mut ttl_warnings: Vec<Vec<LoadWarning>> = Vec::new();
     // The pieces of a window, their vectors reused from window to window.
     let mut pieces: Vec<Piece> = Vec::new();
     // A window's named nodes, in the order they go into `nodes` (reused).
     let mut named: Vec<Node> = Vec::new();
-    let mut end = total;
-    while end > 0 {
-        let start = owner_start(&records, &blocks, end.saturating_sub(WINDOW_RECORDS));
-        let window = &records[start..end];
-        let cuts = piece_cuts(window, &blocks);
-        pieces.resize_with(cuts.len() - 1, Piece::default);
-        if let [piece] = &mut pieces[..] {
-            build_piece(piece, window, &blocks, files);
-        } else {
-            pieces
-                .par_iter_mut()
-                .zip(cuts.par_windows(2))
-                .for_each(|(piece, c)| build_piece(piece, &window[c[0]..c[1]], &blocks, files));
-        }
-        for piece in pieces.iter_mut().rev() {
-            stats.duplicates_dropped += piece.duplicates_dropped;
-            stats.ttl_adjusted += piece.ttl_adjusted;
-            // The owner entries are anywhere in the blocks: read ahead.
-            let firsts = &piece.firsts;
-            for (k, (mut node, first)) in piece.nodes.drain(..).zip(firsts).rev().enumerate() {
-                if k % WARM_RECORDS == 0 {
-                    let ahead = firsts.len() - k;
-                    warm_owners(&firsts[ahead.saturating_sub(WARM_RECORDS)..ahead], &blocks);
+    while let Some(mut records) = segments.pop() {
+        let mut next_shrink =
+            if records.len() > SHRINK_FROM { records.len().saturating_sub(SHRINK_STEP) } else { 0 };
+        let mut end = records.len();
+        while end > 0 {
+            let start = owner_start(&records, &blocks, end.saturating_sub(WINDOW_RECORDS));
+            let window = &records[start..end];
+            let cuts = piece_cuts(window, &blocks);
+            pieces.resize_with(cuts.len() - 1, Piece::default);
+            if let [piece] = &mut pieces[..] {
+                build_piece(piece, window, &blocks, files);
+            } else {
+                pieces
+                    .par_iter_mut()
+                    .zip(cuts.par_windows(2))
+                    .for_each(|(piece, c)| build_piece(piece, &window[c[0]..c[1]], &blocks, files));
+            }
+            for piece in pieces.iter_mut().rev() {
+                stats.duplicates_dropped += piece.duplicates_dropped;
+                stats.ttl_adjusted += piece.ttl_adjusted;
+                // The owner entries are anywhere in the blocks: read ahead.
+                let firsts = &piece.firsts;
+                for (k, (mut node, first)) in piece.nodes.drain(..).zip(firsts).rev().enumerate() {
+                    if k % WARM_RECORDS == 0 {
+                        let ahead = firsts.len() - k;
+                        warm_owners(&firsts[ahead.saturating_sub(WARM_RECORDS)..ahead], &blocks);
+                    }
+                    node.name = blocks.take_owner(first);
+                    named.push(node);
                 }
-                node.name = blocks.take_owner(first);
-                named.push(node);
+                ttl_warnings.extend(piece.ttl_warnings.drain(..).rev());
             }
-            ttl_warnings.extend(piece.ttl_warnings.drain(..).rev());
-        }
-        // Into the zone's vector on every thread: its pages are first
-        // written here (at .de scale the naming and moving on one thread
-        // took 3.1 s with that vector's page faults, 2.4–2.5 s without).
-        nodes.par_extend(named.par_drain(..));
-        for r in window {
-            let b = r.block as usize;
-            left[b] -= 1;
-            if left[b] == 0 {
-                blocks.0[b] = record::Block::default();
+            // Into the zone's vector on every thread: its pages are first
+            // written here (at .de scale the naming and moving on one thread
+            // took 3.1 s with that vector's page faults, 2.4–2.5 s without).
+            nodes.par_extend(named.par_drain(..));
+            for r in window {
+                let b = r.block as usize;
+                left[b] -= 1;
+                if left[b] == 0 {
+                    blocks.0[b] = record::Block::default();
+                }
             }
+            records.truncate(start);
+            if records.len() <= next_shrink {
+                records.shrink_to_fit();
+                next_shrink = records.len().saturating_sub(SHRINK_STEP);
+            }
+            end = start;
         }
-        records.truncate(start);
-        if records.len() <= next_shrink {
-            records.shrink_to_fit();
-            next_shrink = records.len().saturating_sub(SHRINK_STEP);
-        }
-        end = start;
     }
-    drop(records);
     drop(blocks);
     // Reversed on every thread: the halves swap pairwise.
     let half = nodes.len() / 2;
@@ -727,7 +738,7 @@ fn build_part(loaded: Loaded, origin: &Name) -> Option<Part> {
     if !crate::order::sort_if_owners_in_order(&mut records, &blocks) {
         return None;
     }
-    let (nodes, stats, ttl_warnings) = build_nodes(records, blocks, &files);
+    let (nodes, stats, ttl_warnings) = build_nodes(vec![records], blocks, &files);
     Some(Part { nodes, stats, load_warnings: warnings, ttl_warnings, soa_records, class })
 }
 
