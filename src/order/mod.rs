@@ -294,8 +294,8 @@ pub fn sort_records(mut records: Vec<Record>, blocks: &Blocks) -> Vec<Vec<Record
     sorted
 }
 
-/// Records per segment of [`sort_records`], about (whole stretches of
-/// runs; small in tests, so that they have several).
+/// About how many records a segment of [`sort_records`] holds: it is made
+/// of whole stretches of runs. (Small in tests, so that they have several.)
 const SEGMENT_RECORDS: u32 = if cfg!(test) { 8 } else { 1 << 21 };
 
 /// The order of one owner's records: type, then RDATA octets (RFC 4034
