@@ -347,15 +347,14 @@ fn canonicalize(records: &mut [Record], blocks: &mut Blocks) {
     }
     blocks.0.par_iter_mut().zip(by_block).for_each(|(block, run)| {
         block.owners.iter_mut().for_each(Name::make_lowercase);
-        let rdata =
-            |r: &Record| r.rdata_off as usize..(r.rdata_off as usize + r.rdata_len as usize);
         for i in 0..run.len() {
-            canonicalize_rdata(run[i].rtype, &mut block.rdata[rdata(&run[i])]);
+            canonicalize_rdata(run[i].rtype, &mut block.rdata[run[i].rdata_range()]);
             // Against the record ahead in the owner run while both RDATA
             // are in cache (see `Record::follows_in_order`).
             if let [.., prev, r] = &mut run[..=i] {
                 r.follows_in_order = prev.owner == r.owner
-                    && (prev.rtype, &block.rdata[rdata(prev)]) <= (r.rtype, &block.rdata[rdata(r)]);
+                    && (prev.rtype, &block.rdata[prev.rdata_range()])
+                        <= (r.rtype, &block.rdata[r.rdata_range()]);
             }
         }
     });

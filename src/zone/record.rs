@@ -73,6 +73,13 @@ impl Record {
     /// A vector of `len` all-zero records, to be overwritten in full: the
     /// kernel maps its pages in as they are first written, by whichever
     /// thread writes them.
+    /// Where the RDATA lies in its block's `rdata`.
+    #[inline]
+    pub fn rdata_range(&self) -> std::ops::Range<usize> {
+        let start = self.rdata_off as usize;
+        start..start + self.rdata_len as usize
+    }
+
     pub(crate) fn zeroed_vec(len: usize) -> Vec<Record> {
         use zerocopy::FromZeros;
         Record::new_vec_zeroed(len).unwrap_or_else(|_| {
@@ -104,8 +111,7 @@ impl Blocks {
     /// The RDATA of `r`.
     #[inline]
     pub fn rdata(&self, r: &Record) -> &[u8] {
-        let start = r.rdata_off as usize;
-        &self.0[r.block as usize].rdata[start..start + r.rdata_len as usize]
+        &self.0[r.block as usize].rdata[r.rdata_range()]
     }
 
     /// Moves the owner name of `r` out, leaving a placeholder: for a
