@@ -33,6 +33,7 @@ use crate::load::{LoadWarning, Loaded};
 use name::Name;
 use rdata::canonicalize_rdata;
 pub use rdatas::Rdatas;
+use rdatas::ShareTable;
 use record::{Blocks, Record, SourcePos};
 use rtype::{Class, Rtype};
 
@@ -410,6 +411,24 @@ fn build_nodes(
     let mut ttl_warnings: Vec<Vec<LoadWarning>> = Vec::new();
     // The pieces of a window, their vectors reused from window to window.
     let mut pieces: Vec<Piece> = Vec::new();
+    // NS RRsets met before are shared (`rdatas::ShareTable`): one table per
+    // thread, so that no lookup waits for another thread; a popular set is
+    // then shared once per thread.
+    let threads = rayon::current_num_threads().max(1);
+    let bits = (total / threads).max(1).ilog2().clamp(SHARE_BITS_MIN, SHARE_BITS_MAX);
+    let tables: Vec<std::sync::Mutex<ShareTable>> =
+        (0..threads).map(|_| std::sync::Mutex::new(ShareTable::new(bits))).collect();
+    let build = |piece: &mut Piece, records: &[Record], blocks: &Blocks| {
+        let t = rayon::current_thread_index().unwrap_or(0) % threads;
+        // Uncontended but for a caller outside the pool sharing slot 0 with
+        // worker 0. A table is only a cache: one left poisoned is replaced.
+        let mut table = tables[t].lock().unwrap_or_else(|poisoned| {
+            let mut table = poisoned.into_inner();
+            *table = ShareTable::new(bits);
+            table
+        });
+        build_piece(piece, records, blocks, files, &mut table);
+    };
     // A window's named nodes, in the order they go into `nodes` (reused).
     let mut named: Vec<Node> = Vec::new();
     while let Some(mut records) = segments.pop() {
@@ -422,12 +441,12 @@ fn build_nodes(
             let cuts = piece_cuts(window, &blocks);
             pieces.resize_with(cuts.len() - 1, Piece::default);
             if let [piece] = &mut pieces[..] {
-                build_piece(piece, window, &blocks, files);
+                build(piece, window, &blocks);
             } else {
                 pieces
                     .par_iter_mut()
                     .zip(cuts.par_windows(2))
-                    .for_each(|(piece, c)| build_piece(piece, &window[c[0]..c[1]], &blocks, files));
+                    .for_each(|(piece, c)| build(piece, &window[c[0]..c[1]], &blocks));
             }
             for piece in pieces.iter_mut().rev() {
                 stats.duplicates_dropped += piece.duplicates_dropped;
@@ -480,6 +499,14 @@ const WINDOW_RECORDS: usize = if cfg!(test) { 16 } else { 1 << 16 };
 
 /// Records per piece of a window, at least: below this the fork costs more
 /// than it saves.
+/// Bounds of the share tables' size: `2^bits` slots of 24 octets each, one
+/// table per thread, at most 384 KB a thread, so that it stays in the
+/// core's cache. Generated 1M zone (147,244 distinct NS RRsets), one
+/// thread: 2^12 slots share 63 % of the delegations' NS RRsets, 2^14 79 %,
+/// 2^17 84 % (of at most 85 %), the larger table slower.
+const SHARE_BITS_MIN: u32 = if cfg!(test) { 1 } else { 10 };
+const SHARE_BITS_MAX: u32 = if cfg!(test) { 3 } else { 14 };
+
 const PIECE_RECORDS: usize = if cfg!(test) { 3 } else { 1 << 12 };
 
 /// Whether `a` and `b` have the same owner. Records of one owner run share
@@ -535,6 +562,7 @@ fn build_piece(
     records: &[Record],
     blocks: &Blocks,
     files: &[std::path::PathBuf],
+    share: &mut ShareTable,
 ) {
     let describe = |pos: SourcePos| describe_in(files, pos);
     piece.nodes.clear();
@@ -589,7 +617,9 @@ fn build_piece(
                 .filter(|(k, r)| *k == 0 || blocks.rdata(&run[k - 1]) != blocks.rdata(r))
                 .map(|(_, r)| blocks.rdata(r));
             piece.duplicates_dropped += run.len() - unique.clone().count();
-            let set = Rrset { rtype, ttl: set_ttl, rdatas: Rdatas::from_slices(unique), src };
+            let rdatas =
+                if rtype == Rtype::NS { share.pack(unique) } else { Rdatas::from_slices(unique) };
+            let set = Rrset { rtype, ttl: set_ttl, rdatas, src };
             if !other_ttls.is_empty() {
                 piece.ttl_adjusted += 1;
                 let at: Vec<String> = std::iter::once((ttl, src))

@@ -330,9 +330,12 @@ fn build_nodes_across_windows_and_pieces_same_for_any_thread_count() {
         for _ in 0..400 {
             let owner = format!("n{}.l{}", next(40), next(3));
             let ttl = [300, 300, 300, 60][next(4) as usize];
-            let (rtype, rdata) = match next(3) {
+            let (rtype, rdata) = match next(4) {
                 0 => ("A", format!("192.0.2.{}", next(4))),
                 1 => ("TXT", format!("\"t{}\"", next(3))),
+                // NS RRsets from a small pool of names: shared between
+                // owners, by whichever thread's table met them.
+                2 => ("NS", format!("ns{}.p.", next(3))),
                 _ => ("AAAA", format!("2001:db8::{}", next(3))),
             };
             text.push_str(&format!("{owner} {ttl} {rtype} {rdata}\n"));
@@ -362,6 +365,36 @@ fn build_nodes_across_windows_and_pieces_same_for_any_thread_count() {
         let records: usize = expected.values().map(|(r, _)| r.len()).sum();
         assert_eq!(z.record_count(), records + 2, "seed {seed}: plus SOA and NS");
     }
+}
+
+/// NS RRsets met again are shared (`rdatas::ShareTable`), and each reads
+/// as the records written.
+#[test]
+fn ns_rrsets_met_again_are_shared() {
+    let mut text = String::from(SOA);
+    for i in 0..40 {
+        let set = if i % 4 == 3 { format!("ns.d{i}.example.") } else { "ns1.p.".into() };
+        text.push_str(&format!("d{i} NS {set}\nd{i} NS ns2.p.\n"));
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let z = pool.install(|| build(&text, "example.").unwrap());
+    let mut shared = 0;
+    for i in 0..40 {
+        let name = Name::parse(format!("d{i}.example.").as_bytes(), &Name::root()).unwrap();
+        let set = z.nodes.iter().find(|n| n.name == name).unwrap().rrset(Rtype::NS).unwrap();
+        let first = if i % 4 == 3 { format!("ns.d{i}.example.") } else { "ns1.p.".into() };
+        let mut want = vec![
+            Name::parse(first.as_bytes(), &Name::root()).unwrap().as_wire().to_vec(),
+            Name::parse(b"ns2.p.", &Name::root()).unwrap().as_wire().to_vec(),
+        ];
+        want.sort();
+        let got: Vec<Vec<u8>> = set.rdatas.iter().map(<[u8]>::to_vec).collect();
+        assert_eq!(got, want, "d{i}");
+        shared += usize::from(set.rdatas.is_shared());
+    }
+    // 30 delegations name ns1.p. and ns2.p.: the first is the set's own,
+    // the tables of tests are small, and the other 10 sets land on them.
+    assert!(shared >= 20, "{shared} of 30 shared");
 }
 
 /// `classify` runs in parallel stretches (of 3 nodes in tests), each
