@@ -288,42 +288,57 @@ fn concat_parts(parts: Vec<(u32, Vec<Record>)>) -> Vec<Record> {
     records
 }
 
+/// What [`load_file_in_parts`] did.
+#[derive(Debug)]
+pub enum Parts {
+    /// Every chunk stood on its own: `sink` took them all.
+    Delivered,
+    /// Not every chunk did: the file, loaded the usual way instead (what
+    /// [`load_file`] gives, with the split scan not run twice).
+    Declined(Loaded),
+}
+
 /// A parallel load in which every chunk stands on its own: `part` gets each
 /// chunk's records (file order, the chunk's own [`Blocks`]) on the worker
 /// that parsed it, and `sink` takes the parts in file order, a few chunks
 /// at a time, so that the text's records never exist all at once (see
 /// [`crate::zone::Zone::load_ordered`]).
 ///
-/// Returns `Ok(false)` when that does not hold, and then the caller drops
-/// what `sink` got and loads the file the usual way ([`load_file`]), which
-/// also gives the errors: the file is small (one chunk), has `$INCLUDE`,
-/// has a syntax error, a chunk leans on the one before it (a record
-/// without owner, TTL or class whose value comes from an earlier chunk),
-/// or `part` declines a chunk.
+/// Where that does not hold, the caller drops what `sink` got and this
+/// loads the file the usual way ([`Parts::Declined`]), which also gives the
+/// errors: the file is small (one chunk), has `$INCLUDE`, comes from
+/// standard input, the owners at the chunk starts do not ascend in
+/// canonical order (checked before any chunk is parsed), a chunk has a
+/// syntax error or leans on the one before it (a record without owner, TTL
+/// or class whose value comes from an earlier chunk), or `part` or `sink`
+/// declines a chunk.
 pub fn load_file_in_parts<T: Send>(
     path: &Path,
     opts: &LoadOptions,
     part: impl Fn(Loaded) -> Option<T> + Sync,
-    mut sink: impl FnMut(T),
-) -> Result<bool, LoadFailure> {
+    mut sink: impl FnMut(T) -> bool,
+) -> Result<Parts, LoadFailure> {
     use rayon::prelude::*;
-    if path.as_os_str() == "-" {
-        return Ok(false);
-    }
     let data = source::Source::open(path)
         .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
-    if data.len() <= opts.chunk_bytes {
-        return Ok(false);
+    let release = |r| data.release(r);
+    if path.as_os_str() == "-" || data.len() <= opts.chunk_bytes {
+        return load_top_releasing(&data, path, opts, &release).map(Parts::Declined);
     }
     let split::Plan::Chunks(splits) =
-        split::plan_releasing(&data, &opts.origin, opts.chunk_bytes, &|r| data.release(r))
+        split::plan_releasing(&data, &opts.origin, opts.chunk_bytes, &release)
     else {
-        return Ok(false);
+        return load_sequential(&data, path, opts).map(Parts::Declined);
     };
     if splits.len() < 2 {
-        return Ok(false);
+        return load_sequential(&data, path, opts).map(Parts::Declined);
     }
+    // See `load_top_releasing`.
     data.release(0..data.len());
+    let whole = || load_chunks(&data, path, opts, &splits, &release).map(Parts::Declined);
+    if !split::owners_ascend(&data, &splits) {
+        return whole();
+    }
     // A few chunks per thread at a time: enough to balance the threads,
     // few enough that the parts waiting for `sink` stay small.
     let window = 4 * rayon::current_num_threads().max(1);
@@ -335,7 +350,7 @@ pub fn load_file_in_parts<T: Send>(
             .enumerate()
             .map(|(i, _)| {
                 let k = w * window + i;
-                let chunk = parse_on_its_own(&data, path, opts, &splits, k, &|r| data.release(r));
+                let chunk = parse_on_its_own(&data, path, opts, &splits, k, &release);
                 let u = &chunk.unresolved;
                 let leans_on_earlier =
                     !u.pending_ttl.is_empty() || u.pending_owner || u.owner_assumed;
@@ -350,16 +365,18 @@ pub fn load_file_in_parts<T: Send>(
         // later chunk's assumption must match (as the fix-up of
         // `load_chunks` asks).
         for (i, p) in parts.into_iter().enumerate() {
-            let Some((class, t)) = p else { return Ok(false) };
+            let Some((class, t)) = p else { return whole() };
             match (w * window + i, class) {
                 (0, c) => zone_class = c,
-                (_, Some(c)) if zone_class != Some(c) => return Ok(false),
+                (_, Some(c)) if zone_class != Some(c) => return whole(),
                 _ => {}
             }
-            sink(t);
+            if !sink(t) {
+                return whole();
+            }
         }
     }
-    Ok(true)
+    Ok(Parts::Delivered)
 }
 
 /// Where chunk `k` of a parallel load ends.

@@ -56,6 +56,33 @@ pub fn plan(data: &[u8], origin: &Name, chunk_bytes: usize) -> Plan {
     plan_releasing(data, origin, chunk_bytes, &|_| {})
 }
 
+/// Whether the owner names at the chunk starts after the first ascend in
+/// canonical order (RFC 4034 §6.1), as they do in a file whose records are
+/// in canonical order: one name a chunk, read before any chunk is parsed,
+/// so that a file in any other order is found out at the cost of a few
+/// hundred names. An owner that does not lex or parse counts as ascending
+/// (the parse of its chunk reports it).
+pub fn owners_ascend(data: &[u8], splits: &[Split]) -> bool {
+    let mut entry = Entry::default();
+    let mut last: Option<Name> = None;
+    for s in splits.iter().skip(1) {
+        let mut lexer = Lexer::new(&data[s.pos..]);
+        // A split is at a line that starts with an owner name.
+        let owner = match lexer.next_entry(&mut entry) {
+            Ok(true) if !entry.blank_owner => {
+                entry.tokens.first().and_then(|t| Name::parse(t.text, &s.origin).ok())
+            }
+            _ => None,
+        };
+        let Some(owner) = owner else { continue };
+        if last.as_ref().is_some_and(|l| l.canonical_cmp(&owner).is_ge()) {
+            return false;
+        }
+        last = Some(owner);
+    }
+    true
+}
+
 /// Bytes the scan reads between two calls of `release` in [`plan_releasing`].
 const RELEASE_STEP: usize = 16 << 20;
 

@@ -243,6 +243,7 @@ mod load_ordered {
         for chunk_bytes in [64, 700, 4096] {
             let got = Zone::try_load_ordered(f.path(), &opts(chunk_bytes), &origin())
                 .unwrap()
+                .zone()
                 .unwrap_or_else(|| panic!("chunk_bytes {chunk_bytes}: fell back"));
             assert_same(&got, &want);
         }
@@ -259,7 +260,7 @@ b.tld. 300 IN TXT \"x\"\nb.tld. 600 IN TXT \"y\"\nns.tld. 300 IN A 192.0.2.2\n";
         let want = built(f.path());
         assert_eq!(want.stats.duplicates_dropped, 1);
         assert_eq!(want.stats.ttl_adjusted, 1);
-        let got = Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().unwrap();
+        let got = Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().zone().unwrap();
         assert_same(&got, &want);
     }
 
@@ -268,8 +269,37 @@ b.tld. 300 IN TXT \"x\"\nb.tld. 600 IN TXT \"y\"\nns.tld. 300 IN A 192.0.2.2\n";
         let text = b"tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n\
 z.tld. 300 IN A 192.0.2.1\nb.tld. 300 IN A 192.0.2.3\nns.tld. 300 IN A 192.0.2.2\n";
         let f = file(text);
-        assert!(Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().is_none());
+        assert!(Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().zone().is_none());
         assert_same(&Zone::load_ordered(f.path(), &opts(16)).unwrap(), &built(f.path()));
+    }
+
+    /// A file in any other order is found out from the owners at the chunk
+    /// starts, before any chunk is parsed, and loaded the usual way (the
+    /// split scan not run twice): what `load_file` gives.
+    #[test]
+    fn out_of_order_is_declined_before_any_chunk_is_parsed() {
+        let mut text =
+            String::from("tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n");
+        for i in (0..40).rev() {
+            text.push_str(&format!("d{i:02}.tld. 300 IN NS ns.tld.\n"));
+        }
+        let f = file(text.as_bytes());
+        let parsed = std::sync::atomic::AtomicUsize::new(0);
+        let got = crate::load::load_file_in_parts(
+            f.path(),
+            &opts(64),
+            |_| {
+                parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Some(())
+            },
+            |()| true,
+        )
+        .unwrap();
+        let crate::load::Parts::Declined(loaded) = got else { panic!("delivered") };
+        assert_eq!(parsed.into_inner(), 0);
+        let want = load_file(f.path(), &opts(64)).unwrap();
+        assert_eq!(loaded.records, want.records);
+        assert_eq!(loaded.blocks, want.blocks);
     }
 
     #[test]
@@ -279,7 +309,7 @@ z.tld. 300 IN A 192.0.2.1\nb.tld. 300 IN A 192.0.2.3\nns.tld. 300 IN A 192.0.2.2
         let text = b"tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n\
 b.tld. 300 IN TXT \"x\"\nB.tld. 300 IN TXT \"y\"\nns.tld. 300 IN A 192.0.2.2\n";
         let f = file(text);
-        assert!(Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().is_none());
+        assert!(Zone::try_load_ordered(f.path(), &opts(16), &origin()).unwrap().zone().is_none());
         let got = Zone::load_ordered(f.path(), &opts(16)).unwrap();
         assert_same(&got, &built(f.path()));
         assert_eq!(got.nodes.iter().filter(|n| n.name.to_string() == "b.tld.").count(), 1);
