@@ -9,7 +9,9 @@
 //! form, sorted in canonical order (RFC 4034 §6.3) and free of duplicates,
 //! packed into one allocation ([`Rdatas`]: two-octet length, octets, and so
 //! on). A TLD delegation with two NS records costs three allocations
-//! (name, RRset slot, RDATA), not six. The zone
+//! (name, RRset slot, RDATA), not six; two, when its NS RRset is one that
+//! other delegations hold too: NS RRsets met again while the nodes are
+//! built share one copy (see [`rdatas`]). The zone
 //! is kept in canonical form (RFC 4034 §6.2): owner names and the names
 //! embedded in the RDATA of the types §6.2 lists are lowercase, so signing
 //! and verification never lowercase again and equal data compares equal as
@@ -497,8 +499,6 @@ fn build_nodes(
 /// small windows and pieces, so that small zones cross their boundaries.)
 const WINDOW_RECORDS: usize = if cfg!(test) { 16 } else { 1 << 16 };
 
-/// Records per piece of a window, at least: below this the fork costs more
-/// than it saves.
 /// Bounds of the share tables' size: `2^bits` slots of 24 octets each, one
 /// table per thread, at most 384 KB a thread, so that it stays in the
 /// core's cache. Generated 1M zone (147,244 distinct NS RRsets), one
@@ -507,6 +507,8 @@ const WINDOW_RECORDS: usize = if cfg!(test) { 16 } else { 1 << 16 };
 const SHARE_BITS_MIN: u32 = if cfg!(test) { 1 } else { 10 };
 const SHARE_BITS_MAX: u32 = if cfg!(test) { 3 } else { 14 };
 
+/// Records per piece of a window, at least: below this the fork costs more
+/// than it saves.
 const PIECE_RECORDS: usize = if cfg!(test) { 3 } else { 1 << 12 };
 
 /// Whether `a` and `b` have the same owner. Records of one owner run share
@@ -795,9 +797,9 @@ impl Zone {
         {
             Ordered::Zone(zone) => return Ok(zone),
             Ordered::Declined(loaded) => loaded,
-            // Every chunk stood on its own, the zone as a whole did not (an
-            // error, or one owner's records at the end of one chunk and the
-            // start of the next): rare, the file is read once more.
+            // Every chunk stood on its own, the zone as a whole did not (no
+            // SOA or several, or an error of the zone checks): rare, and the
+            // file is read once more to report it as the usual load does.
             Ordered::NotAZone => crate::load::load_file(path, opts).map_err(LoadZoneError::Load)?,
         };
         Zone::build(loaded, &origin).map_err(LoadZoneError::Zone)
