@@ -302,7 +302,8 @@ pub enum Parts {
 /// chunk's records (file order, the chunk's own [`Blocks`]) on the worker
 /// that parsed it, and `sink` takes the parts in file order, a few chunks
 /// at a time, so that the text's records never exist all at once (see
-/// [`crate::zone::Zone::load_ordered`]).
+/// [`crate::zone::Zone::load_ordered`]); with each, the number of chunks of
+/// the file.
 ///
 /// Where that does not hold, the caller drops what `sink` got and this
 /// loads the file the usual way ([`Parts::Declined`]), which also gives the
@@ -316,7 +317,7 @@ pub fn load_file_in_parts<T: Send>(
     path: &Path,
     opts: &LoadOptions,
     part: impl Fn(Loaded) -> Option<T> + Sync,
-    mut sink: impl FnMut(T) -> bool,
+    mut sink: impl FnMut(T, usize) -> bool,
 ) -> Result<Parts, LoadFailure> {
     use rayon::prelude::*;
     let data = source::Source::open(path)
@@ -371,7 +372,7 @@ pub fn load_file_in_parts<T: Send>(
                 (_, Some(c)) if zone_class != Some(c) => return whole(),
                 _ => {}
             }
-            if !sink(t) {
+            if !sink(t, splits.len()) {
                 return whole();
             }
         }

@@ -292,7 +292,7 @@ z.tld. 300 IN A 192.0.2.1\nb.tld. 300 IN A 192.0.2.3\nns.tld. 300 IN A 192.0.2.2
                 parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 Some(())
             },
-            |()| true,
+            |(), _| true,
         )
         .unwrap();
         let crate::load::Parts::Declined(loaded) = got else { panic!("delivered") };
