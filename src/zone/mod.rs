@@ -399,7 +399,9 @@ fn build_nodes(
         .filter(|s| !s.is_empty())
         .map(|s| 1 + s.par_windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count())
         .sum();
-    let mut nodes: Vec<Node> = Vec::with_capacity(owners);
+    // Room for as many NSEC3 nodes again, which the NSEC3 stage inserts in
+    // place (see `Assembly::push`): address space only until written.
+    let mut nodes: Vec<Node> = Vec::with_capacity(2 * owners);
     // Nodes are built from the last owner back, each segment freed once
     // built (see `order::sort_records`), so the records and the nodes made
     // of them never coexist in full. A segment larger than SHRINK_FROM
