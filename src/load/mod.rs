@@ -168,19 +168,30 @@ fn load_top_releasing(
     opts: &LoadOptions,
     release: &Release<'_>,
 ) -> Result<Loaded, LoadFailure> {
-    if data.len() > opts.chunk_bytes {
-        if let split::Plan::Chunks(splits) =
-            split::plan_releasing(data, &opts.origin, opts.chunk_bytes, release)
-        {
-            if splits.len() > 1 {
-                // The split scan touched every page; each chunk faults its
-                // own back in while it is parsed.
-                release(0..data.len());
-                return load_chunks(data, path, opts, &splits, release);
-            }
-        }
+    match chunk_plan(data, opts, release) {
+        Some(splits) => load_chunks(data, path, opts, &splits, release),
+        None => load_sequential(data, path, opts),
     }
-    load_sequential(data, path, opts)
+}
+
+/// The chunks of a parallel load of `data`, or `None` when it is loaded in
+/// one piece (no larger than a chunk, `$INCLUDE`, or one chunk found).
+fn chunk_plan(data: &[u8], opts: &LoadOptions, release: &Release<'_>) -> Option<Vec<split::Split>> {
+    if data.len() <= opts.chunk_bytes {
+        return None;
+    }
+    let split::Plan::Chunks(splits) =
+        split::plan_releasing(data, &opts.origin, opts.chunk_bytes, release)
+    else {
+        return None;
+    };
+    if splits.len() < 2 {
+        return None;
+    }
+    // The split scan touched every page; each chunk faults its own back in
+    // while it is parsed.
+    release(0..data.len());
+    Some(splits)
 }
 
 /// The reference loader: one parser over the whole file.
@@ -323,19 +334,12 @@ pub fn load_file_in_parts<T: Send>(
     let data = source::Source::open(path)
         .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
     let release = |r| data.release(r);
-    if path.as_os_str() == "-" || data.len() <= opts.chunk_bytes {
+    if path.as_os_str() == "-" {
         return load_top_releasing(&data, path, opts, &release).map(Parts::Declined);
     }
-    let split::Plan::Chunks(splits) =
-        split::plan_releasing(&data, &opts.origin, opts.chunk_bytes, &release)
-    else {
+    let Some(splits) = chunk_plan(&data, opts, &release) else {
         return load_sequential(&data, path, opts).map(Parts::Declined);
     };
-    if splits.len() < 2 {
-        return load_sequential(&data, path, opts).map(Parts::Declined);
-    }
-    // See `load_top_releasing`.
-    data.release(0..data.len());
     let whole = || load_chunks(&data, path, opts, &splits, &release).map(Parts::Declined);
     if !split::owners_ascend(&data, &splits) {
         return whole();
