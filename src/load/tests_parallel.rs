@@ -240,6 +240,7 @@ fn line() -> impl Strategy<Value = String> {
         Just("TXT \"open".to_string()),
         Just("MX ( 10\n mx ) ; c".to_string()),
         Just("MX ( 10 ; (\n mx )".to_string()),
+        Just("TXT ( \"x\"\nlooks.like.an.owner\n\"(\"\n )".to_string()),
         Just("SOA ns h 1 2 3 4 5".to_string()),
         Just("A 1.2.3.4 )".to_string()),
         Just("A 1.2.3.999".to_string()),
@@ -293,4 +294,36 @@ b.tld. 300 IN NS ns1.x.\nb.tld. 300 IN NS ns2.x.\nc.tld. 300 IN NS ns1.x.\n";
     let starts: Vec<&[u8]> = splits.iter().map(|s| owner_at(s.pos)).collect();
     assert_eq!(starts, [&b"a.tld."[..], b"b.tld.", b"c.tld."]);
     same(src, &[1, 10, 30]).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+    /// The split scan in parallel segments, each but the first from a
+    /// guessed start (`split::plan_releasing`; 8-byte segments in tests,
+    /// so that most start inside records): every split it gives is one the
+    /// scan from the top of the file gives, with the same line, origin
+    /// and TTL.
+    #[test]
+    fn split_scan_in_segments_agrees_with_the_scan_from_the_top(
+        lines in proptest::collection::vec(line(), 1..60),
+        include in any::<bool>(),
+        chunk in 1usize..40,
+    ) {
+        let mut s = lines.join("\n");
+        if include {
+            s.push_str("\n$INCLUDE other.zone\n");
+        }
+        let top = split::plan_from_the_top(s.as_bytes(), &origin(), 1);
+        let got = split::plan(s.as_bytes(), &origin(), chunk);
+        match (top, got) {
+            (split::Plan::Chunks(all), split::Plan::Chunks(got)) => {
+                prop_assert_eq!(got[0].pos, 0);
+                prop_assert!(got.windows(2).all(|w| w[0].pos < w[1].pos));
+                for g in &got {
+                    prop_assert!(all.contains(g), "{:?} is not a split of the scan from the top", g);
+                }
+            }
+            (top, got) => prop_assert_eq!(top, got),
+        }
+    }
 }
