@@ -478,6 +478,17 @@ pub fn ancestors_below(wire: &[u8], below: usize) -> impl Iterator<Item = &[u8]>
     (below + 1..n).map(move |c| &wire[offsets[n - c] as usize..])
 }
 
+/// Number of labels of a wire-form name, not counting the root label (as
+/// [`Name::label_count`]).
+pub fn wire_label_count(wire: &[u8]) -> usize {
+    let (mut n, mut p) = (0, 0usize);
+    while let Some(&len) = wire.get(p).filter(|&&len| len != 0) {
+        n += 1;
+        p += 1 + len as usize;
+    }
+    n
+}
+
 fn label_offsets(wire: &[u8], out: &mut [u8; 128]) -> usize {
     let mut n = 0;
     let mut p = 0usize;
