@@ -138,8 +138,7 @@ pub fn plan_releasing(
     bounds.push(len);
     let mut known = Known::new(data, origin);
     known.next_target = chunk_bytes;
-    let mut splits =
-        vec![Split { pos: 0, line: 1, origin: origin.clone(), default_ttl: None }];
+    let mut splits = vec![Split { pos: 0, line: 1, origin: origin.clone(), default_ttl: None }];
     let (first, guesses) = rayon::join(
         || known.run_to(bounds[1], chunk_bytes, &mut splits, release),
         || {
@@ -281,15 +280,14 @@ impl<'a> Scan<'a> {
         let mut depth = 0u32;
         // To the first newline from `from`, as the lexer recovers from an
         // error (a stray `)`, an unterminated quote).
-        let recover = |scan: &mut Scan<'_>, from: usize| {
-            match simd::find(data, from, &simd::NEWLINE) {
+        let recover =
+            |scan: &mut Scan<'_>, from: usize| match simd::find(data, from, &simd::NEWLINE) {
                 Some(nl) => {
                     scan.pos = nl + 1;
                     scan.line += 1;
                 }
                 None => scan.pos = len,
-            }
-        };
+            };
         loop {
             let Some(i) = simd::find(data, pos, &simd::STRUCTURAL) else {
                 self.pos = len;
