@@ -114,12 +114,6 @@ impl Blocks {
         &self.0[r.block as usize].rdata[r.rdata_range()]
     }
 
-    /// Moves the owner name of `r` out, leaving a placeholder: for a
-    /// consumer that takes each owner once.
-    pub(crate) fn take_owner(&mut self, r: &Record) -> Name {
-        self.0[r.block as usize].owners[r.owner as usize].take()
-    }
-
     /// Every record's owner and RDATA, resolved.
     pub fn resolve<'a>(&'a self, r: &'a Record) -> RecordRef<'a> {
         RecordRef {
