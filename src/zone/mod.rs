@@ -683,9 +683,8 @@ fn name_nodes(blocks: &mut Blocks, wants: &[(u32, u32)], nodes: &mut [Node]) {
         .enumerate()
         .map(|(t, chunk)| {
             let first = t * per;
-            let mut names = Vec::with_capacity(
-                (starts[first + chunk.len()] - starts[first]) as usize,
-            );
+            let mut names =
+                Vec::with_capacity((starts[first + chunk.len()] - starts[first]) as usize);
             for (b, block) in (first..).zip(chunk.iter_mut()) {
                 for &i in &order[starts[b] as usize..starts[b + 1] as usize] {
                     names.push(block.owners[wants[i as usize].1 as usize].take());
