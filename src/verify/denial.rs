@@ -248,20 +248,20 @@ impl<'z> Nsec3Rdata<'z> {
 /// RFC 5155 §5, computed with aws-lc-rs' SHA-1 (not our SIMD hashers):
 /// IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt).
 fn nsec3_hash(name: &Name, salt: &[u8], iterations: u16) -> [u8; 20] {
-    use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
-    let mut lower = [0u8; 255];
-    let wire = &mut lower[..name.wire_len()];
-    wire.copy_from_slice(name.as_wire());
-    wire.make_ascii_lowercase();
-    let mut ctx = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
-    ctx.update(wire);
-    ctx.update(salt);
-    let mut h = ctx.finish();
+    use aws_lc_rs::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY};
+    // Each H in one call of the one-shot SHA-1: at .de scale (20M names)
+    // an incremental context per name cost about as much again as the
+    // hashing.
+    let mut input = [0u8; 255 + 255];
+    let len = name.wire_len();
+    input[..len].copy_from_slice(name.as_wire());
+    input[..len].make_ascii_lowercase();
+    input[len..len + salt.len()].copy_from_slice(salt);
+    let mut h = digest(&SHA1_FOR_LEGACY_USE_ONLY, &input[..len + salt.len()]);
     for _ in 0..iterations {
-        let mut ctx = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
-        ctx.update(h.as_ref());
-        ctx.update(salt);
-        h = ctx.finish();
+        input[..20].copy_from_slice(&h.as_ref()[..20]);
+        input[20..20 + salt.len()].copy_from_slice(salt);
+        h = digest(&SHA1_FOR_LEGACY_USE_ONLY, &input[..20 + salt.len()]);
     }
     let mut out = [0u8; 20];
     // SHA-1: 20 octets.
@@ -479,6 +479,13 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         }
     }
     drop(by_hash);
+    // The Opt-Out flag of each NSEC3, in chain order: the names come in
+    // node order, their NSEC3s anywhere in the chain. Each insecure
+    // delegation (most names of an Opt-Out TLD) reads the flag of the one
+    // that covers it here, one octet of a small array, not the chain entry
+    // and its RDATA, two loads from anywhere in memory (at .de scale 16M
+    // names, 6 % of `zonesign verify`).
+    let opt_out: Vec<bool> = chain.par_iter().map(|c| c.fields().flags & 1 == 1).collect();
     // Each name against the chain, on every thread.
     let name_findings: Vec<Finding> = hashed
         .par_iter()
@@ -492,7 +499,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                     Some(c) if c.hash.as_slice() == h.as_slice() => {
                         check_bitmap(zone, node, c, numbers, wire)
                     }
-                    _ => missing_nsec3(zone, node, need, &h, &chain, pos),
+                    _ => missing_nsec3(zone, node, need, &h, &chain, &opt_out, pos),
                 }
             },
         )
@@ -559,6 +566,7 @@ fn missing_nsec3(
     need: Need,
     hash: &[u8; 20],
     chain: &[Nsec3],
+    opt_out: &[bool],
     pos: usize,
 ) -> Option<Finding> {
     if need == Need::Required {
@@ -579,8 +587,9 @@ fn missing_nsec3(
     if chain.is_empty() {
         return None;
     }
-    let cover = &chain[(pos + chain.len() - 1) % chain.len()];
-    (cover.fields().flags & 1 == 0).then(|| {
+    let cover = (pos + chain.len() - 1) % chain.len();
+    (!opt_out[cover]).then(|| {
+        let cover = &chain[cover];
         Finding::error(
             "opt-out-not-covered",
             format!(
@@ -626,4 +635,29 @@ fn expected_nsec3_type_numbers(node: &Node, out: &mut Vec<u16>) {
     }
     out.sort_unstable();
     out.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 5155 Appendix A ("They can also be used as test vectors for the
+    /// hash algorithm"; `NSEC3PARAM 1 0 12 aabbccdd`), through the
+    /// verifier's own hash, which does not share the signer's hashers; and
+    /// a mixed-case owner hashes as its lowercase form (RFC 5155 §5: "the
+    /// owner name in canonical form").
+    #[test]
+    fn rfc5155_appendix_a_through_the_verifiers_hash() {
+        let salt = [0xaa, 0xbb, 0xcc, 0xdd];
+        for (owner, want) in [
+            ("example.", "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom"),
+            ("a.example.", "35mthgpgcu1qg68fab165klnsnk3dpvl"),
+            ("x.y.w.example.", "2vptu5timamqttgl4luu9kg21e0aor3s"),
+            ("*.W.Example.", "r53bq7cc2uvmubfu5ocmm6pers9tk9en"),
+        ] {
+            let name = Name::parse(owner.as_bytes(), &Name::root()).unwrap();
+            let got = data_encoding::BASE32HEX_NOPAD.encode(&nsec3_hash(&name, &salt, 12));
+            assert_eq!(got.to_ascii_lowercase(), want, "{owner}");
+        }
+    }
 }
