@@ -466,7 +466,8 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     const STRETCH: usize = if cfg!(test) { 3 } else { 1 << 14 };
     // Per stretch: the findings, each with its node, and the chain
     // positions of the NSEC3s that are some name's.
-    let stretches: Vec<(Vec<(u32, Finding)>, Vec<u32>)> = hashed
+    type Stretch = (Vec<(u32, Finding)>, Vec<u32>);
+    let stretches: Vec<Stretch> = hashed
         .par_chunks(STRETCH)
         .map_init(
             || (Vec::new(), Vec::new()),
