@@ -136,9 +136,7 @@ pub fn plan_releasing(
         }
     }
     bounds.push(len);
-    let mut known = Known::new(data, origin);
-    known.next_target = chunk_bytes;
-    let mut splits = vec![Split { pos: 0, line: 1, origin: origin.clone(), default_ttl: None }];
+    let (mut known, mut splits) = Known::at_the_top(data, origin, chunk_bytes);
     let (first, guesses) = rayon::join(
         || known.run_to(bounds[1], chunk_bytes, &mut splits, release),
         || {
@@ -197,9 +195,7 @@ pub fn plan_releasing(
 /// reference the segmented scan is tested against.
 #[cfg(test)]
 pub fn plan_from_the_top(data: &[u8], origin: &Name, chunk_bytes: usize) -> Plan {
-    let mut known = Known::new(data, origin);
-    known.next_target = chunk_bytes.max(1);
-    let mut splits = vec![Split { pos: 0, line: 1, origin: origin.clone(), default_ttl: None }];
+    let (mut known, mut splits) = Known::at_the_top(data, origin, chunk_bytes.max(1));
     match known.run_to(data.len(), chunk_bytes.max(1), &mut splits, &|_| {}) {
         Ok(()) => Plan::Chunks(splits),
         Err(Include) => Plan::Sequential,
@@ -353,14 +349,16 @@ struct Known<'a> {
 struct Include;
 
 impl<'a> Known<'a> {
-    fn new(data: &'a [u8], origin: &Name) -> Known<'a> {
-        Known {
+    /// The scan at the top of the file, and the plan's first split there.
+    fn at_the_top(data: &'a [u8], origin: &Name, chunk_bytes: usize) -> (Known<'a>, Vec<Split>) {
+        let known = Known {
             scan: Scan::at(data, 0, 1),
             origin: origin.clone(),
             default_ttl: None,
-            next_target: 0,
+            next_target: chunk_bytes,
             last_owner_at: 0,
-        }
+        };
+        (known, vec![Split { pos: 0, line: 1, origin: origin.clone(), default_ttl: None }])
     }
 
     /// Scans to the first sync point at or after `end`, pushing splits.
