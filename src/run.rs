@@ -609,30 +609,11 @@ fn stream_signed_zone(
     let class = zone.class;
     let records = AtomicUsize::new(0);
     let (tx, rx) = crossbeam::channel::unbounded::<(usize, Vec<u8>)>();
-    // The written text goes to stable storage as signing goes on, not all
-    // in the fsync after it: every SYNC_STEP octets the writer asks a
-    // thread of its own to `fdatasync` what is written so far (the
-    // kernel would not start writing back before the file is a tenth of
-    // RAM). On the 1M zone the fsync after signing took 0.18 s of wall
-    // time on its own, at .de scale 1.0 s. An error of any of these syncs
-    // fails the run, as one of the last would: after a failed sync the
-    // kernel may have dropped the pages, and a later sync says nothing.
-    const SYNC_STEP: usize = 32 << 20;
-    let (sync_tx, sync_rx) = crossbeam::channel::unbounded::<()>();
     let (signed, written) = std::thread::scope(|s| {
-        let syncer = s.spawn(move || -> std::io::Result<()> {
-            for () in &sync_rx {
-                // Requests that queued up meanwhile are served by this one.
-                while sync_rx.try_recv().is_ok() {}
-                out.file().sync_data()?;
-            }
-            Ok(())
-        });
         let writer = s.spawn(move || -> std::io::Result<Option<String>> {
             // Each chunk's text (a few hundred kilobytes) goes to the file
             // in one write, not through another buffer.
             let mut w = out.file();
-            let mut unsynced = 0usize;
             let mut sha256 =
                 digest.then(|| aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256));
             // Chunks arrive nearly in order (claimed in order, a bounded
@@ -647,15 +628,8 @@ fn stream_signed_zone(
                         sha256.update(&text);
                     }
                     next += 1;
-                    unsynced += text.len();
-                    if unsynced >= SYNC_STEP {
-                        // A syncer that stopped has its error to report.
-                        let _ = sync_tx.send(());
-                        unsynced = 0;
-                    }
                 }
             }
-            drop(sync_tx);
             w.flush()?;
             Ok(sha256.map(|c| data_encoding::HEXLOWER.encode(c.finish().as_ref())))
         });
@@ -670,10 +644,7 @@ fn stream_signed_zone(
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the output writer panicked")));
-        let synced = syncer
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the output syncer panicked")));
-        (signed, written.and_then(|digest| synced.map(|()| digest)))
+        (signed, written)
     });
     (signed, written, records.into_inner())
 }
