@@ -162,10 +162,7 @@ pub fn plan_releasing(
                     // The owner line before it on the true path: the
                     // guess's, if the paths had met by then.
                     let before = before.filter(|&b| b >= m).unwrap_or(known.last_owner_at);
-                    if pos >= m
-                        && pos >= known.next_target
-                        && owner_text(data, pos) != owner_text(data, before)
-                    {
+                    if pos >= m && may_split(data, pos, known.next_target, Some(before)) {
                         splits.push(Split {
                             pos,
                             line: l.wrapping_add(shift),
@@ -401,13 +398,7 @@ impl<'a> Known<'a> {
                     }
                 }
                 Line::Owner => {
-                    // Not between two lines that spell the same owner: a
-                    // name's records stay in one chunk, as
-                    // `Zone::load_ordered` needs (a zone file written one
-                    // record per line repeats the owner).
-                    if at >= self.next_target
-                        && owner_text(data, at) != owner_text(data, self.last_owner_at)
-                    {
+                    if may_split(data, at, self.next_target, Some(self.last_owner_at)) {
                         splits.push(Split {
                             pos: at,
                             line,
@@ -472,9 +463,7 @@ impl Guess {
                 Line::Other => {}
                 Line::Owner => {
                     let before = g.last_owner_at;
-                    if at >= next_target
-                        && before.is_none_or(|b| owner_text(data, at) != owner_text(data, b))
-                    {
+                    if may_split(data, at, next_target, before) {
                         g.splits.push((at, line, before));
                         next_target = at.saturating_add(chunk_bytes);
                     }
@@ -482,10 +471,19 @@ impl Guess {
                 }
             }
         }
-        release(released..scan.pos);
         g.end = (scan.pos, scan.line);
         g
     }
+}
+
+/// Whether a chunk may start at the owner line at `at`: at or past
+/// `next_target` (chunks of about the target size), and not between two
+/// lines that spell the same owner (the owner line before it at
+/// `owner_before`, where known): a name's records stay in one chunk, as
+/// `Zone::load_ordered` needs (a zone file written one record per line
+/// repeats the owner).
+fn may_split(data: &[u8], at: usize, next_target: usize, owner_before: Option<usize>) -> bool {
+    at >= next_target && owner_before.is_none_or(|b| owner_text(data, at) != owner_text(data, b))
 }
 
 /// The owner field of the line at `pos`, as written: up to the first white
