@@ -171,10 +171,19 @@ impl Counts {
         self.canary_checks += other.canary_checks;
     }
 
-    /// One line for the run summary: which path verified how many.
+    /// One line for the run summary: which path verified how many, and for
+    /// P-256 which kernel added the points (the AVX-512 IFMA one is about
+    /// 2.5x the portable one, so a run's speed depends on it).
     pub fn paths_summary(&self) -> String {
+        let p256_kernel = if self.fast_p256 == 0 {
+            ""
+        } else if fast::p256ifma::available() {
+            " (avx512ifma)"
+        } else {
+            " (portable)"
+        };
         format!(
-            "verification paths: {} fast P-256, {} fast P-384, {} Ed25519 batch, {} aws-lc-rs; {} canary re-checks",
+            "verification paths: {} fast P-256{p256_kernel}, {} fast P-384, {} Ed25519 batch, {} aws-lc-rs; {} canary re-checks",
             self.fast_p256, self.fast_p384, self.fast_ed25519_batch, self.aws_lc, self.canary_checks
         )
     }
