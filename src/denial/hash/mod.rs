@@ -33,7 +33,11 @@
 //! the fastest, about 1.4x a single stream (three or four streams gain
 //! nothing more), and 1.5-1.75x AVX2. AVX2 has no vector rotate, so a round
 //! costs about 20 vector instructions for eight lanes (about 200 per message
-//! block) where SHA-NI needs about 80 per block.
+//! block) where SHA-NI needs about 80 per block. On a later AMD EPYC VM
+//! (family 25 model 1, Zen 3; seventeenth session, two bench runs) the
+//! two are closer: at 0 iterations SHA-NI 168-178 µs against AVX2 191-195,
+//! at 10 iterations 1.25-1.29 ms against 1.07-1.33 ms, within the noise;
+//! the order below stands.
 //!
 //! Measured on an Intel Xeon with AVX-512 (Sapphire Rapids class under KVM,
 //! about 2.35 GHz; same bench, two short runs on a shared machine, so the
