@@ -176,11 +176,9 @@ impl Counts {
     /// 2.5x the portable one, so a run's speed depends on it).
     pub fn paths_summary(&self) -> String {
         let p256_kernel = if self.fast_p256 == 0 {
-            ""
-        } else if fast::p256ifma::available() {
-            " (avx512ifma)"
+            String::new()
         } else {
-            " (portable)"
+            format!(" ({})", fast::p256ifma::kernel_name())
         };
         format!(
             "verification paths: {} fast P-256{p256_kernel}, {} fast P-384, {} Ed25519 batch, {} aws-lc-rs; {} canary re-checks",

@@ -109,11 +109,23 @@ pub(crate) fn available() -> bool {
             std::env::var(BACKEND_ENV).is_ok_and(|v| v.trim().eq_ignore_ascii_case("scalar"));
         let chosen = !forced && cpu_has_ifma();
         if std::env::var_os("ZONESIGN_LOG_BACKENDS").is_some() {
-            let name = if chosen { "avx512ifma" } else { "scalar" };
-            eprintln!("zonesign: P-256 batch addition: {name}");
+            eprintln!("zonesign: P-256 batch addition: {}", kernel_name_of(chosen));
         }
         chosen
     })
+}
+
+/// The name of the kernel [`available`] chose, for logs and the run summary.
+pub(crate) fn kernel_name() -> &'static str {
+    kernel_name_of(available())
+}
+
+fn kernel_name_of(ifma: bool) -> &'static str {
+    if ifma {
+        "avx512ifma"
+    } else {
+        "portable"
+    }
 }
 
 /// Whether the CPU itself has AVX-512F and AVX-512 IFMA (the std macro
