@@ -348,9 +348,21 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
             crate::denial::hash::Backend::detection()
         ));
     }
+    // How busy the pool kept each HSM over the sign stage: its sessions'
+    // time in C_Sign against sessions × the stage's wall time.
+    let sign_wall =
+        timeline.stages.iter().find(|st| st.name == "sign").map_or(0.0, |st| st.wall_seconds);
     for h in &report.hsms {
+        let busy = if h.sessions > 0 && sign_wall > 0.0 {
+            format!(
+                ", sessions busy {:.0} %",
+                100.0 * h.busy_seconds / (h.sessions as f64 * sign_wall)
+            )
+        } else {
+            String::new()
+        };
         s.push_str(&format!(
-            "  hsm {} (token \"{}\"): {} signatures, {} failures, {:?}\n",
+            "  hsm {} (token \"{}\"): {} signatures, {} failures{busy}, {:?}\n",
             h.name, h.token, h.signatures, h.failures, h.status
         ));
     }

@@ -209,20 +209,26 @@ fn keygen_and_sign(alg: u8) {
         let pool =
             hsm.pool(&format!("pool-{tag}.toml"), 2, &key_section("zsk", id, &label, &key_file));
         hsm.ok(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
-        let signed = hsm.path(&format!("{tag}.signed"));
-        let report = hsm.path(&format!("{tag}.json"));
-        hsm.ok(hsm
-            .zonesign()
-            .arg("sign")
-            .arg(&zone)
-            .args(["--origin", origin, "--key-dir"])
-            .arg(&ksk_dir)
-            .arg("--hsm-config")
-            .arg(&pool)
-            .arg("--output")
-            .arg(&signed)
-            .arg("--report")
-            .arg(&report));
+        let sign = |threads: usize| {
+            let signed = hsm.path(&format!("{tag}-{threads}.signed"));
+            let report = hsm.path(&format!("{tag}-{threads}.json"));
+            hsm.ok(hsm
+                .zonesign()
+                .arg("sign")
+                .arg(&zone)
+                .args(["--origin", origin, "--key-dir"])
+                .arg(&ksk_dir)
+                .arg("--hsm-config")
+                .arg(&pool)
+                .args(["--threads", &threads.to_string()])
+                .args(["--inception", "20261101000000", "--expiration", "20361201000000"])
+                .arg("--output")
+                .arg(&signed)
+                .arg("--report")
+                .arg(&report));
+            (signed, report)
+        };
+        let (signed, report) = sign(3);
         let counts = hsm_counts(&report);
         assert_eq!(counts.len(), 3, "{counts:?}");
         for (name, token, sigs, state) in &counts {
@@ -230,7 +236,22 @@ fn keygen_and_sign(alg: u8) {
             assert!(*sigs > 0, "{name} made no signatures: {counts:?}");
             assert_eq!(state, "active");
         }
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).expect("read report")).expect("JSON");
+        for h in v["hsms"].as_array().expect("hsms array") {
+            assert!(h["busy_seconds"].as_f64().is_some_and(|b| b > 0.0), "no time in C_Sign: {h}");
+        }
         assert_validators_accept(&signed, origin);
+        // Ed25519 signatures are deterministic (RFC 8032 §5.1.6): the pool,
+        // with its workers beyond the threads (`sign::EXTRA_IN_FLIGHT`),
+        // must write the same zone for any thread count.
+        if alg == 15 {
+            let (one, _) = sign(1);
+            assert!(
+                std::fs::read(&one).expect("read") == std::fs::read(&signed).expect("read"),
+                "{origin}: the HSM pool's output differs between 1 and 3 threads"
+            );
+        }
     }
 }
 

@@ -23,7 +23,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam::channel::{bounded, Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 use cryptoki::object::ObjectHandle;
@@ -67,6 +67,12 @@ pub struct HsmReport {
     pub sessions: usize,
     pub signatures: u64,
     pub failures: u64,
+    /// Time its sessions spent in C_Sign, summed over the sessions: with
+    /// the sign stage's wall time, how busy the pool kept this HSM
+    /// (`busy_seconds / (sessions × wall)`; 1 is every session signing all
+    /// the time). A token that lives in this process (SoftHSM2) counts
+    /// the time its thread waited for a CPU too.
+    pub busy_seconds: f64,
     pub status: HsmStatus,
 }
 
@@ -78,6 +84,8 @@ struct HsmState {
     alive: AtomicBool,
     signatures: AtomicU64,
     failures: AtomicU64,
+    /// Nanoseconds in C_Sign, all sessions.
+    busy_nanos: AtomicU64,
     status: Mutex<HsmStatus>,
 }
 
@@ -240,6 +248,7 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
             sessions: entry.sessions,
             signatures: 0,
             failures: 0,
+            busy_seconds: 0.0,
             status,
         });
     }
@@ -293,6 +302,7 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
             alive: AtomicBool::new(active),
             signatures: AtomicU64::new(0),
             failures: AtomicU64::new(0),
+            busy_nanos: AtomicU64::new(0),
             status: Mutex::new(status),
         });
     }
@@ -361,6 +371,7 @@ fn report_of(h: &HsmState) -> HsmReport {
         sessions: h.sessions,
         signatures: h.signatures.load(Ordering::Relaxed),
         failures: h.failures.load(Ordering::Relaxed),
+        busy_seconds: h.busy_nanos.load(Ordering::Relaxed) as f64 / 1e9,
         status: h.status.lock().map(|s| s.clone()).unwrap_or(HsmStatus::Active),
     }
 }
@@ -384,6 +395,7 @@ fn worker(
         let mech = mechanism(key.algorithm);
         let mut signatures = Vec::with_capacity(batch.indices.len());
         let mut error = None;
+        let started = Instant::now();
         for &i in &batch.indices {
             match session.sign(&mech, handles[batch.key], &batch.inputs[i]) {
                 Ok(s) => signatures.push(s),
@@ -398,6 +410,8 @@ fn worker(
                 }
             }
         }
+        let busy = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        shared.hsms[hsm].busy_nanos.fetch_add(busy, Ordering::Relaxed);
         match error {
             None => {
                 let _ = batch.reply.send(Reply::Done { hsm, indices: batch.indices, signatures });
@@ -589,5 +603,9 @@ impl RawSigner for PoolSigner {
 
     fn sign_batch(&self, items: &[&[u8]]) -> Result<Vec<Vec<u8>>, String> {
         self.pool.sign_batch(self.key, items).map_err(|e| e.to_string())
+    }
+
+    fn waits_on_device(&self) -> bool {
+        true
     }
 }
