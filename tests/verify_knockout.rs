@@ -260,6 +260,12 @@ fn knockouts_on_an_nsec3_zone() {
     std::fs::write(&bad, format!("{text}{nsec3} SPF\n")).unwrap();
     assert_finding(&bad, "duplicate-nsec3");
 
+    // RFC 5155 §5: SHA-1, 20 octets, 32 base32hex characters. An NSEC3
+    // whose owner label spells 15 octets (24 characters) is a bad owner.
+    let short = nsec3.replacen(&owner[..32], &owner[..24], 1);
+    std::fs::write(&bad, format!("{text}{short}\n")).unwrap();
+    assert_finding(&bad, "nsec3-bad-owner");
+
     // RFC 5155 §7.1: without its own NSEC3, an insecure delegation
     // (`branch`) must be covered by an Opt-Out NSEC3; this chain has none.
     // Which NSEC3 is the delegation's is a matter of hashes: drop each in

@@ -38,6 +38,14 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
 /// Names of NSEC3 records: a single base32hex label of a hash directly
 /// below the apex. Such a name may also own ordinary data (RFC 5155
 /// Appendix A has `2t7b4g4vsa5smi47k61mv5bv1a22bojr.example. A`).
+///
+/// The label must spell a SHA-1 hash, 20 octets (32 base32hex
+/// characters): SHA-1 is the only hash algorithm RFC 5155 defines, and a
+/// chain of any other is rejected as a whole (`nsec3-unknown-hash`). A
+/// label of another length is reported here, as a bad owner, rather than
+/// as a link in the chain that cannot match any hash; the chain then holds
+/// 40 octets a record instead of 64 (24 MB less at 1M names, at the full
+/// run's peak).
 fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<OwnerHash> {
     node.rrset(Rtype::NSEC3)?;
     let wire = node.name.as_wire();
@@ -50,26 +58,16 @@ fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<OwnerHash> {
     let label = upper.get_mut(..len)?;
     label.copy_from_slice(wire.get(1..1 + len)?);
     label.make_ascii_uppercase();
-    let mut hash = OwnerHash { len: 0, bytes: [0; 39] };
-    let n = BASE32HEX_NOPAD.decode_len(len).ok()?;
-    let n = BASE32HEX_NOPAD.decode_mut(label, hash.bytes.get_mut(..n)?).ok()?;
-    hash.len = n as u8;
+    let mut hash: OwnerHash = [0; 20];
+    if BASE32HEX_NOPAD.decode_len(len).ok()? != hash.len() {
+        return None;
+    }
+    BASE32HEX_NOPAD.decode_mut(label, &mut hash).ok()?;
     Some(hash)
 }
 
-/// The hash an NSEC3 owner label spells: base32hex of at most 63
-/// characters is at most 39 octets.
-#[derive(Clone, Copy)]
-struct OwnerHash {
-    len: u8,
-    bytes: [u8; 39],
-}
-
-impl OwnerHash {
-    fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.len as usize]
-    }
-}
+/// The SHA-1 hash an NSEC3 owner label spells.
+type OwnerHash = [u8; 20];
 
 fn types_of(node: &Node) -> Vec<Rtype> {
     let mut t: Vec<Rtype> = node.rrsets.iter().map(|r| r.rtype).collect();
@@ -197,7 +195,7 @@ fn check_nsec(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
 
 /// An NSEC3 record of the chain: the hash its owner spells, its owner's
 /// node, and its RDATA, which parsed when it was collected
-/// ([`Nsec3::fields`] reads the fields again where they are needed). 64
+/// ([`Nsec3::fields`] reads the fields again where they are needed). 40
 /// octets and no allocation per record: the chain of a TLD has millions.
 /// (It held which of the node's NSEC3 RDATAs it was instead, and reading
 /// the fields went through the node, its RRsets and their RDATA, three
@@ -322,7 +320,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         let Some(set) = node.rrset(Rtype::NSEC3) else { continue };
         let Some(hash) = nsec3_hash_of_owner(zone, node) else {
             report.findings.push(
-                Finding::error("nsec3-bad-owner", "NSEC3 owner is not a base32hex hash label directly below the apex, or shares its name with other data")
+                Finding::error("nsec3-bad-owner", "NSEC3 owner is not a base32hex SHA-1 hash label (32 characters) directly below the apex")
                     .at(&node.name, Some(Rtype::NSEC3)),
             );
             continue;
