@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of zonesign: installs the oracle tools if missing, builds, runs
-# `cargo test`, then a short fuzz run. Meant for a fresh Debian 12 machine as root with no
+# `cargo test`, then short fuzz runs (loader, verifier). Meant for a fresh Debian 12 machine as root with no
 # standard input (CI runs it through .ci/run), and for developers.
 #
 # Environment:
-#   ZONESIGN_FUZZ_SECONDS  length of the fuzz run (default 60)
-#   ZONESIGN_SKIP_FUZZ=1   skip the fuzz run (it is otherwise required, never skipped silently)
+#   ZONESIGN_FUZZ_SECONDS  length of each fuzz run (default 60)
+#   ZONESIGN_SKIP_FUZZ=1   skip the fuzz runs (they are otherwise required, never skipped silently)
 #
 # Exit status: 0 if every step passed, 1 if any failed (every step still runs, so one
 # report shows all failures), 2 if the setup itself failed.
@@ -83,7 +83,9 @@ versions() {
     softhsm2-util --version 2>&1 | head -1 || true
 }
 
-fuzz() {
+fuzz() { # TARGET [LIBFUZZER FLAGS...]
+    local target=$1
+    shift
     if [ "${ZONESIGN_SKIP_FUZZ:-0}" = 1 ]; then
         echo "fuzz run SKIPPED: ZONESIGN_SKIP_FUZZ=1"
         return 0
@@ -97,10 +99,10 @@ fuzz() {
     fi
     cargo fuzz --version
     # cargo-fuzz needs nightly flags (-Zsanitizer); RUSTC_BOOTSTRAP lets stable accept them.
-    # The seeds are read, never written: new inputs go to fuzz/corpus/load (ignored by git).
-    mkdir -p fuzz/corpus/load
-    RUSTC_BOOTSTRAP=1 cargo fuzz run load fuzz/corpus/load fuzz/seeds/load -- \
-        -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 </dev/null
+    # The seeds are read, never written: new inputs go to fuzz/corpus/TARGET (ignored by git).
+    mkdir -p "fuzz/corpus/$target"
+    RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
+        -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 "$@" </dev/null
 }
 
 section "setup"
@@ -122,7 +124,11 @@ step "fast verification, full differential test" \
 step "fast verification, full differential test, portable P-256 path" \
     env ZONESIGN_VERIFY_SIMD=scalar \
     cargo test --release --locked --lib verify::fast::tests::differential_full -- --ignored
-step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz
+# The loader on any bytes: no panic, the parallel load the same as the sequential one, and
+# what it writes loads back to the same text.
+step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz load
+# The verifier on signed zones, mutated: no panic. (Its seeds are up to 9 KB.)
+step "fuzz (verify, ${FUZZ_SECONDS}s)" fuzz verify -max_len=16384
 
 section "summary"
 echo "total time: $(($(date +%s) - started))s"

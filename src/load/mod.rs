@@ -432,17 +432,42 @@ fn finish(mut p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {
 }
 
 /// Entry point for the fuzzer (`fuzz/fuzz_targets/load.rs`): loads arbitrary
-/// bytes as a zone for `example.`, builds the zone model and writes it out,
-/// discarding the result. Must never panic.
+/// bytes as a zone for `example.` and builds the zone model. Must never
+/// panic. Two properties are checked on the way, and a failure panics (so
+/// that the fuzzer keeps the input):
+/// - the parallel load (chunks of a few dozen octets, split where
+///   [`split::plan`] finds safe points) accepts exactly what the sequential
+///   load accepts, and builds the same zone;
+/// - a zone that loads is written out in canonical form (`zonesign fmt`),
+///   and that text loads again into the same text.
+#[doc(hidden)]
 pub fn fuzz_load(data: &[u8]) {
-    let origin = match Name::parse(b"example.", &Name::root()) {
-        Ok(o) => o,
-        Err(_) => return,
+    let Ok(origin) = Name::parse(b"example.", &Name::root()) else { return };
+    let load = |text: &[u8], chunk_bytes: usize| -> Option<Vec<u8>> {
+        let mut opts = LoadOptions::new(origin.clone());
+        opts.max_include_depth = 0;
+        opts.chunk_bytes = chunk_bytes;
+        let loaded = load_bytes(text, Path::new("/nonexistent/fuzz-input"), &opts).ok()?;
+        let zone = crate::zone::Zone::build(loaded, &opts.origin).ok()?;
+        Some(crate::emit::write_zone(&zone, Vec::new()).expect("writing to memory"))
     };
-    let mut opts = LoadOptions::new(origin);
-    opts.max_include_depth = 0;
-    if let Ok(loaded) = load_bytes(data, Path::new("/nonexistent/fuzz-input"), &opts) {
-        let _ = crate::zone::Zone::build(loaded, &opts.origin);
+    let whole = load(data, usize::MAX);
+    // The chunk length from the input's length, so that one input always
+    // takes the same path.
+    let chunked = load(data, 16 + data.len() % 48);
+    assert_eq!(
+        whole.is_some(),
+        chunked.is_some(),
+        "the sequential load {} this zone and the parallel load {} it",
+        if whole.is_some() { "accepts" } else { "rejects" },
+        if chunked.is_some() { "accepts" } else { "rejects" },
+    );
+    if let (Some(a), Some(b)) = (&whole, &chunked) {
+        assert!(a == b, "the parallel load built another zone than the sequential one");
+    }
+    if let Some(text) = whole {
+        let again = load(&text, usize::MAX).expect("the written zone loads again");
+        assert!(again == text, "the written zone, loaded and written again, differs");
     }
 }
 

@@ -965,6 +965,35 @@ fn ds_matches(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
     ctx.finish().as_ref() == &ds[4..]
 }
 
+/// The time [`fuzz_verify`] verifies at: 2026-06-01 00:00:00 UTC, inside
+/// the validity of the seeds in `fuzz/seeds/verify`.
+#[doc(hidden)]
+pub const FUZZ_VERIFY_AT: i64 = 1_780_272_000;
+
+/// Entry point for the fuzzer (`fuzz/fuzz_targets/verify.rs`): loads
+/// arbitrary bytes as a zone for `example.`, builds it and verifies it at
+/// [`FUZZ_VERIFY_AT`], then renders every finding as `zonesign verify`
+/// prints it and the report as `--report` writes it. Must never panic:
+/// the verifier judges zones from any signer, broken ones included.
+#[doc(hidden)]
+pub fn fuzz_verify(data: &[u8]) {
+    use std::fmt::Write as _;
+    let Ok(origin) = Name::parse(b"example.", &Name::root()) else { return };
+    let mut opts = crate::load::LoadOptions::new(origin.clone());
+    opts.max_include_depth = 0;
+    let path = std::path::Path::new("/nonexistent/fuzz-input");
+    let Ok(loaded) = crate::load::load_bytes(data, path, &opts) else { return };
+    let Ok(zone) = Zone::build(loaded, &origin) else { return };
+    let report =
+        verify_zone(&zone, &VerifyOptions { at: FUZZ_VERIFY_AT, trust_anchors: Vec::new() });
+    let mut text = String::new();
+    for f in &report.findings {
+        let _ = writeln!(text, "{f}");
+    }
+    let _ = (report.errors(), report.passed());
+    serde_json::to_string(&report).expect("a report serializes");
+}
+
 #[cfg(test)]
 mod fast_path_tests {
     use super::*;
