@@ -3,7 +3,8 @@
 //! their properties too: the loader's (no panic; the parallel load the same
 //! as the sequential one; what is written loads back to the same text) on
 //! every seed of `fuzz/seeds/load`, and the verifier's (no panic) on every
-//! signed zone of `fuzz/seeds/verify`.
+//! signed zone of `fuzz/seeds/verify`; and the signer's (a zone that loads signs into
+//! one that verifies) on both the loader's seeds and `fuzz/seeds/sign`.
 
 use std::path::Path;
 
@@ -54,5 +55,21 @@ fn verify_seeds_pass_verification() {
         let report =
             verify_zone(&zone, &VerifyOptions { at: FUZZ_VERIFY_AT, trust_anchors: vec![] });
         assert_eq!(report.errors(), 0, "{path}: {:?}", report.findings);
+    }
+}
+
+/// Every seed of the loader that loads and builds signs, in the denial
+/// mode its position picks, into a zone that passes verification; and so
+/// do the `sign` target's own seeds.
+#[test]
+fn load_seeds_sign_into_zones_that_verify() {
+    let load = seeds("load").into_iter().enumerate().map(|(i, (path, bytes))| {
+        let mut input = vec![i as u8];
+        input.extend_from_slice(&bytes);
+        (path, input)
+    });
+    for (path, input) in load.chain(seeds("sign")) {
+        let outcome = std::panic::catch_unwind(|| zonesign::sign::fuzz_sign(&input));
+        assert!(outcome.is_ok(), "{path} (mode {})", input[0]);
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of zonesign: installs the oracle tools if missing, builds, runs
-# `cargo test`, then short fuzz runs (loader, verifier). Meant for a fresh Debian 12 machine as root with no
-# standard input (CI runs it through .ci/run), and for developers.
+# `cargo test`, then short fuzz runs (loader, verifier, signer). Meant for a fresh Debian
+# 12 machine as root with no standard input (CI runs it through .ci/run), and for
+# developers.
 #
 # Environment:
 #   ZONESIGN_FUZZ_SECONDS  length of each fuzz run (default 60)
@@ -129,6 +130,9 @@ step "fast verification, full differential test, portable P-256 path" \
 step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz load
 # The verifier on signed zones, mutated: no panic. (Its seeds are up to 9 KB.)
 step "fuzz (verify, ${FUZZ_SECONDS}s)" fuzz verify -max_len=16384
+# The signer: every zone the loader accepts signs, in each denial mode, into a zone that
+# our verifier passes.
+step "fuzz (sign, ${FUZZ_SECONDS}s)" fuzz sign -max_len=8192
 
 section "summary"
 echo "total time: $(($(date +%s) - started))s"

@@ -606,3 +606,64 @@ impl Plan<'_> {
         Ok(ChunkOutput { per_node, rrsets_signed, per_key })
     }
 }
+
+/// Entry point for the fuzzer (`fuzz/fuzz_targets/sign.rs`): the first
+/// octet picks the denial (NSEC; NSEC3; NSEC3 with Opt-Out; NSEC3 with a
+/// salt and one extra iteration), the rest is loaded as a zone for
+/// `example.`. A zone that loads and builds is signed with the golden
+/// Ed25519 KSK and ZSK of `test-data/keys/golden`, written, loaded again
+/// and verified: zonesign must sign every zone it accepts so that its own
+/// verifier passes it (in a real run that verifier would refuse the output,
+/// which fails closed but leaves the operator without a zone). Panics with
+/// the findings otherwise.
+#[doc(hidden)]
+pub fn fuzz_sign(data: &[u8]) {
+    use crate::denial::nsec3::OptOut;
+    use crate::zone::name::Name;
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Vec<ZoneKey>> = OnceLock::new();
+    let Some((&mode, text)) = data.split_first() else { return };
+    let Ok(origin) = Name::parse(b"example.", &Name::root()) else { return };
+    let keys = KEYS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/golden");
+        let paths =
+            ["Kexample.+015+05600.private", "Kexample.+015+46551.private"].map(|f| dir.join(f));
+        keyset::load_software_keys(&paths, &origin, keyset::RolePolicy::ByFlags)
+            .expect("the golden keys load")
+    });
+    let mut load = crate::load::LoadOptions::new(origin.clone());
+    load.max_include_depth = 0;
+    let path = std::path::Path::new("/nonexistent/fuzz-input");
+    let Ok(loaded) = crate::load::load_bytes(text, path, &load) else { return };
+    let Ok(mut zone) = Zone::build(loaded, &origin) else { return };
+    let nsec3 = |iterations, salt: &[u8], opt_out| {
+        DenialMode::Nsec3(Nsec3Params { iterations, salt: salt.to_vec(), opt_out })
+    };
+    let denial = match mode % 4 {
+        0 => DenialMode::Nsec,
+        1 => nsec3(0, b"", OptOut::Disabled),
+        2 => nsec3(0, b"", OptOut::Enabled),
+        _ => nsec3(1, b"\xa1\xb2", OptOut::Disabled),
+    };
+    let opts = SignOptions {
+        inception: 1_780_000_000,
+        expiration: 1_790_000_000,
+        jitter: 3600,
+        denial,
+        dnskey_ttl: None,
+        cds: mode & 4 != 0,
+        hash_backend: Backend::detect(),
+        progress: None,
+    };
+    prepare(&mut zone, keys, &opts).expect("a zone that builds is prepared for signing");
+    sign_zone(&mut zone, keys, &opts).expect("a zone that builds signs");
+    let signed = crate::emit::write_zone(&zone, Vec::new()).expect("writing to memory");
+    let loaded = crate::load::load_bytes(&signed, path, &load).expect("the signed zone loads");
+    let zone = Zone::build(loaded, &origin).expect("the signed zone builds");
+    let at = crate::verify::VerifyOptions { at: 1_785_000_000, trust_anchors: Vec::new() };
+    let report = crate::verify::verify_zone(&zone, &at);
+    if report.errors() > 0 {
+        let findings: Vec<String> = report.findings.iter().map(|f| f.to_string()).collect();
+        panic!("the signed zone fails verification:\n{}", findings.join("\n"));
+    }
+}

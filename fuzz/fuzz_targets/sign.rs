@@ -1,0 +1,3 @@
+#![no_main]
+// Every zone the loader accepts must sign, in every denial mode, into a zone our verifier passes.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zonesign::sign::fuzz_sign(data));
