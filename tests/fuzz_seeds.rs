@@ -58,18 +58,13 @@ fn verify_seeds_pass_verification() {
     }
 }
 
-/// Every seed of the loader that loads and builds signs, in the denial
-/// mode its position picks, into a zone that passes verification; and so
-/// do the `sign` target's own seeds.
+/// Every seed of the loader that loads and builds signs, in the mode its
+/// length picks, into a zone that passes verification; and so do the
+/// `sign` target's own seeds (two zones, in all eight modes).
 #[test]
 fn load_seeds_sign_into_zones_that_verify() {
-    let load = seeds("load").into_iter().enumerate().map(|(i, (path, bytes))| {
-        let mut input = vec![i as u8];
-        input.extend_from_slice(&bytes);
-        (path, input)
-    });
-    for (path, input) in load.chain(seeds("sign")) {
+    for (path, input) in seeds("load").into_iter().chain(seeds("sign")) {
         let outcome = std::panic::catch_unwind(|| zonesign::sign::fuzz_sign(&input));
-        assert!(outcome.is_ok(), "{path} (mode {})", input[0]);
+        assert!(outcome.is_ok(), "{path} (mode {})", input.len() % 8);
     }
 }

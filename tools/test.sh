@@ -132,7 +132,7 @@ step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz load
 step "fuzz (verify, ${FUZZ_SECONDS}s)" fuzz verify -max_len=16384
 # The signer: every zone the loader accepts signs, in each denial mode, into a zone that
 # our verifier passes.
-step "fuzz (sign, ${FUZZ_SECONDS}s)" fuzz sign -max_len=8192
+step "fuzz (sign, ${FUZZ_SECONDS}s)" fuzz sign -max_len=8192 fuzz/seeds/load
 
 section "summary"
 echo "total time: $(($(date +%s) - started))s"

@@ -607,10 +607,11 @@ impl Plan<'_> {
     }
 }
 
-/// Entry point for the fuzzer (`fuzz/fuzz_targets/sign.rs`): the first
-/// octet picks the denial (NSEC; NSEC3; NSEC3 with Opt-Out; NSEC3 with a
-/// salt and one extra iteration), the rest is loaded as a zone for
-/// `example.`. A zone that loads and builds is signed with the golden
+/// Entry point for the fuzzer (`fuzz/fuzz_targets/sign.rs`): the input is
+/// loaded as a zone for `example.`, and its length modulo 8 picks the
+/// denial (NSEC; NSEC3; NSEC3 with Opt-Out; NSEC3 with a salt and one extra
+/// iteration) and whether CDS and CDNSKEY are published (so that any zone
+/// text, the loader's seeds too, is an input in some mode). A zone that loads and builds is signed with the golden
 /// Ed25519 KSK and ZSK of `test-data/keys/golden`, written, loaded again
 /// and verified: zonesign must sign every zone it accepts so that its own
 /// verifier passes it (in a real run that verifier would refuse the output,
@@ -622,7 +623,7 @@ pub fn fuzz_sign(data: &[u8]) {
     use crate::zone::name::Name;
     use std::sync::OnceLock;
     static KEYS: OnceLock<Vec<ZoneKey>> = OnceLock::new();
-    let Some((&mode, text)) = data.split_first() else { return };
+    let (mode, text) = (data.len() % 8, data);
     let Ok(origin) = Name::parse(b"example.", &Name::root()) else { return };
     let keys = KEYS.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/golden");
