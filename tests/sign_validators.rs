@@ -138,3 +138,31 @@ fn example_zone_every_construct_signs() {
         sign_and_check(&zone, "example.", 13, false, denial);
     }
 }
+
+/// Regression (found by the `sign` fuzz target): names of the zone that are
+/// also owners of NSEC3 records. A label can spell the hash of another name
+/// (RFC 5155 §3: the NSEC3 owner is that hash as one label below the
+/// apex), so an NSEC3 shares its owner with a name that has data, or with
+/// an empty non-terminal. Each name still needs an NSEC3 of its own; our
+/// verifier took the ENT for an NSEC3 owner only and refused the signed
+/// zone, which BIND and ldns accept. Hashes: SHA-1, no salt, no extra
+/// iteration (`knsec3hash - 1 0 NAME`).
+#[test]
+fn regression_nsec3_owner_names_that_are_names_of_the_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("collide.zone");
+    std::fs::write(
+        &zone,
+        "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n\
+         ; the NSEC3 owner of example., as a name with data\n\
+         3msev9usmd4br9s97v51r2tdvmr9iqo1 A 192.0.2.1\n\
+         ; the NSEC3 owner of ns.example., as an empty non-terminal\n\
+         x.kncb8asp44gj31sjvi5s29d8q49gb30r TXT \"ent\"\n",
+    )
+    .unwrap();
+    for alg in [13, 15] {
+        for denial in [Denial::Nsec3, Denial::Nsec3OptOut] {
+            sign_and_check(&zone, "example.", alg, false, denial);
+        }
+    }
+}
