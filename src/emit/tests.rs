@@ -73,12 +73,14 @@ fn records() -> impl Strategy<Value = Vec<(Name, u32, Rtype, Vec<u8>)>> {
         .prop_map(|v| v.into_iter().map(|(o, ttl, (t, r))| (o, ttl, t, r)).collect())
 }
 
-/// Writes records as zone text through the writer, behind an SOA.
+/// Writes records as zone text through the writer, behind an SOA and an
+/// NS record (RFC 1034 §4.2.1: a zone needs both at its top node).
 fn to_text(recs: &[(Name, u32, Rtype, Vec<u8>)]) -> Vec<u8> {
     let mut w = TextWriter::new(Vec::new());
     w.set_owner(&origin());
     let soa = b"\x02ns\x07example\x00\x01h\x07example\x00\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03\x00\x00\x00\x04\x00\x00\x00\x05";
     w.write_record(3600, Class::IN, Rtype::SOA, soa).unwrap();
+    w.write_record(3600, Class::IN, Rtype::NS, b"\x02ns\x07example\x00").unwrap();
     for (o, ttl, t, r) in recs {
         w.set_owner(o);
         w.write_record(*ttl, Class::IN, *t, r).unwrap();

@@ -608,7 +608,8 @@ impl Plan<'_> {
 }
 
 /// Entry point for the fuzzer (`fuzz/fuzz_targets/sign.rs`): the input is
-/// loaded as a zone for `example.`, and its length modulo 8 picks the
+/// loaded as a zone for `example.` (with the apex NS line of
+/// [`crate::load::fuzz_zone_text`]), and its length modulo 8 picks the
 /// denial (NSEC; NSEC3; NSEC3 with Opt-Out; NSEC3 with a salt and one extra
 /// iteration) and whether CDS and CDNSKEY are published (so that any zone
 /// text, the loader's seeds too, is an input in some mode). A zone that loads and builds is signed with the golden
@@ -623,7 +624,7 @@ pub fn fuzz_sign(data: &[u8]) {
     use crate::zone::name::Name;
     use std::sync::OnceLock;
     static KEYS: OnceLock<Vec<ZoneKey>> = OnceLock::new();
-    let (mode, text) = (data.len() % 8, data);
+    let (mode, text) = (data.len() % 8, &crate::load::fuzz_zone_text(data));
     let Ok(origin) = Name::parse(b"example.", &Name::root()) else { return };
     let keys = KEYS.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/golden");

@@ -1090,7 +1090,9 @@ mod fast_path_tests {
     #[test]
     fn fast_path_tables_only_for_zones_with_many_signatures() {
         let zone_with = |signatures: usize| {
-            let mut text = String::from("example. 3600 IN SOA ns.example. h.example. 1 2 3 4 5\n");
+            let mut text = String::from(
+                "example. 3600 IN SOA ns.example. h.example. 1 2 3 4 5\nexample. 3600 IN NS ns.example.\n",
+            );
             for i in 0..signatures {
                 text.push_str(&format!(
                     "n{i}.example. 3600 IN A 192.0.2.1\nn{i}.example. 3600 IN RRSIG A 13 2 3600 20300101000000 20200101000000 1 example. AAAA\n"

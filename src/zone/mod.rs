@@ -169,17 +169,42 @@ pub struct BuildStats {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ZoneError {
     NoSoa,
-    MultipleSoa { at: Vec<String> },
-    SoaNotAtOrigin { owner: Name, at: String },
-    OutOfZone { owner: Name, origin: Name, at: String },
-    CnameAndOtherData { owner: Name, other: Rtype, at: String },
-    MultipleCname { owner: Name, at: String },
+    /// No NS RRset at the origin (`at`: where its SOA is).
+    NoApexNs {
+        origin: Name,
+        at: String,
+    },
+    MultipleSoa {
+        at: Vec<String>,
+    },
+    SoaNotAtOrigin {
+        owner: Name,
+        at: String,
+    },
+    OutOfZone {
+        owner: Name,
+        origin: Name,
+        at: String,
+    },
+    CnameAndOtherData {
+        owner: Name,
+        other: Rtype,
+        at: String,
+    },
+    MultipleCname {
+        owner: Name,
+        at: String,
+    },
 }
 
 impl fmt::Display for ZoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ZoneError::NoSoa => f.write_str("the zone has no SOA record at its origin"),
+            ZoneError::NoApexNs { origin, at } => write!(
+                f,
+                "{at}: the zone {origin} has no NS records at its origin; RFC 1034 §4.2.1: the RRs of the top node are \"name server RRs that list, one per RR, all of the servers for the zone, and a single SOA RR\""
+            ),
             ZoneError::MultipleSoa { at } => {
                 write!(f, "the zone has more than one SOA record: {}", at.join(", "))
             }
@@ -763,6 +788,17 @@ fn finish(
             found
         })
         .collect();
+    // RFC 1034 §4.2.1: the top node holds "name server RRs that list, one
+    // per RR, all of the servers for the zone, and a single SOA RR". BIND
+    // (named-checkzone: "has no NS records") and Knot (kzonecheck: "missing
+    // NS at the zone apex") refuse a zone without them, and so do we: signed,
+    // it would be published with nothing to delegate to it.
+    // (`Zone::build` has checked the SOA: the first node is the origin.)
+    let apex = &nodes[0];
+    if apex.rrset(Rtype::NS).is_none() && errors.len() < MAX_ZONE_ERRORS {
+        let at = apex.rrset(Rtype::SOA).map(|soa| describe(soa.src)).unwrap_or_default();
+        errors.insert(0, ZoneError::NoApexNs { origin: origin.clone(), at });
+    }
     if !errors.is_empty() {
         errors.truncate(MAX_ZONE_ERRORS);
         return Err(ZoneErrors(errors));

@@ -92,6 +92,26 @@ fn rfc2181_section_5_2_ttl_mismatch_uses_lowest_with_warning() {
     assert_eq!(z.nodes.iter().find(|n| n.name == a).unwrap().rrsets[0].ttl, 100);
 }
 
+/// RFC 1034 §4.2.1: the top node of a zone holds its NS RRs and its SOA.
+/// A zone without NS records at the origin is refused, as BIND and Knot
+/// refuse it, naming where its SOA is; NS records only below the origin
+/// (delegations) do not count.
+#[test]
+fn rfc1034_4_2_1_zone_without_apex_ns_is_refused() {
+    let e = build("$TTL 1\n@ SOA ns.example. h.example. 1 2 3 4 5\nwww A 192.0.2.1\n", "example.")
+        .unwrap_err();
+    assert_eq!(e.0.len(), 1, "{e}");
+    assert!(
+        matches!(&e.0[0], ZoneError::NoApexNs { origin, at }
+            if origin.to_string() == "example." && at == "t.zone:2"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("has no NS records at its origin"), "{e}");
+    let e = build("$TTL 1\n@ SOA ns h 1 2 3 4 5\nsub NS ns.other.\n", "example.").unwrap_err();
+    assert!(matches!(e.0[0], ZoneError::NoApexNs { .. }), "{e}");
+    assert!(build("$TTL 1\n@ SOA ns h 1 2 3 4 5\n@ NS ns.other.\n", "example.").is_ok());
+}
+
 #[test]
 fn structural_errors() {
     let e = build("$TTL 1\n@ NS ns.example.\n", "example.").unwrap_err();
@@ -152,7 +172,7 @@ mod empty_non_terminals {
         fn one_pass_matches_the_definition(
             owners in prop::collection::vec(prop::collection::vec(label(), 1..5), 0..40)
         ) {
-            let mut src = String::from("@ 3600 IN SOA ns h 1 2 3 4 5\n");
+            let mut src = String::from("@ 3600 IN SOA ns h 1 2 3 4 5\n@ 3600 IN NS ns\n");
             for labels in &owners {
                 src.push_str(&format!("{}.example. 3600 IN TXT x\n", labels.join(".")));
             }
