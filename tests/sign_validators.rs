@@ -166,3 +166,27 @@ fn regression_nsec3_owner_names_that_are_names_of_the_zone() {
         }
     }
 }
+
+/// Regression (found by the `sign` fuzz target): stale DNSSEC records in
+/// the input, an RRSIG left behind at `a.b.example.` whose RRset is gone
+/// and an NSEC at `c.d.example.`, are stripped, and the names that held
+/// nothing else go with them; so must the empty non-terminals above them
+/// (`b.example.`, `d.example.`), which an NSEC or NSEC3 would otherwise
+/// prove to exist. zonesign wrote NSEC3s for them and then failed its own
+/// verification, as every validator would have.
+#[test]
+fn regression_stale_dnssec_records_leave_no_empty_non_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("stale.zone");
+    std::fs::write(
+        &zone,
+        "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n\
+         a.b RRSIG A 13 3 300 20300101000000 20200101000000 1 example. AAAA\n\
+         c.d NSEC ns.example. A RRSIG NSEC\n\
+         e.f A 192.0.2.1\n",
+    )
+    .unwrap();
+    for denial in [Denial::Nsec, Denial::Nsec3, Denial::Nsec3OptOut] {
+        sign_and_check(&zone, "example.", 13, false, denial);
+    }
+}

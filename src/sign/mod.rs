@@ -196,8 +196,7 @@ pub fn prepare(
             !strip
         });
     }
-    // Nodes that held only NSEC3 records are gone entirely.
-    zone.nodes.retain(|n| !n.rrsets.is_empty() || n.flags.contains(crate::zone::NodeFlags::ENT));
+    drop_emptied_nodes(zone);
     stats.replaced_records = removed;
 
     let apex = &mut zone.nodes[0];
@@ -605,6 +604,35 @@ impl Plan<'_> {
         }
         Ok(ChunkOutput { per_node, rrsets_signed, per_key })
     }
+}
+
+/// Removes the nodes that the stripping of the old DNSSEC records in
+/// [`prepare`] left empty (NSEC3 owners, and names that held nothing but
+/// stale NSEC or RRSIG records), and with them each empty non-terminal that
+/// only they needed: one with no name left below it is no name of the zone
+/// (RFC 5155 §1.3: an empty non-terminal is "a domain name that owns no
+/// resource records, but has one or more subdomains that do"), and an NSEC3 for it
+/// would prove a name that does not exist. (Found by the `sign` fuzz target:
+/// a stale RRSIG at `a.b.example.` left an NSEC3 for `b.example.`, which
+/// every validator rejected.) From the last node back: in canonical order a
+/// name's descendants follow it directly, so an empty non-terminal stays if
+/// the next node kept is below it.
+fn drop_emptied_nodes(zone: &mut Zone) {
+    use crate::zone::NodeFlags;
+    let nodes = &zone.nodes;
+    let mut keep = vec![false; nodes.len()];
+    let mut next_kept: Option<usize> = None;
+    for i in (0..nodes.len()).rev() {
+        let n = &nodes[i];
+        keep[i] = !n.rrsets.is_empty()
+            || (n.flags.contains(NodeFlags::ENT)
+                && next_kept.is_some_and(|j| nodes[j].name.is_subdomain_of(&n.name)));
+        if keep[i] {
+            next_kept = Some(i);
+        }
+    }
+    let mut keep = keep.into_iter();
+    zone.nodes.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Entry point for the fuzzer (`fuzz/fuzz_targets/sign.rs`): the input is
