@@ -196,7 +196,10 @@ pub fn prepare(
             !strip
         });
     }
-    drop_emptied_nodes(zone);
+    // (An unsigned zone loses nothing: no pass over its nodes then.)
+    if removed > 0 {
+        drop_emptied_nodes(zone);
+    }
     stats.replaced_records = removed;
 
     let apex = &mut zone.nodes[0];
