@@ -139,6 +139,15 @@ fn example_zone_every_construct_signs() {
     }
 }
 
+/// `text` written as a zone file in a new temporary directory, which
+/// lives as long as the returned guard.
+fn zone_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("test.zone");
+    std::fs::write(&zone, text).unwrap();
+    (dir, zone)
+}
+
 /// Regression (found by the `sign` fuzz target): names of the zone that are
 /// also owners of NSEC3 records. A label can spell the hash of another name
 /// (RFC 5155 §3: the NSEC3 owner is that hash as one label below the
@@ -149,17 +158,13 @@ fn example_zone_every_construct_signs() {
 /// iteration (`knsec3hash - 1 0 NAME`).
 #[test]
 fn regression_nsec3_owner_names_that_are_names_of_the_zone() {
-    let dir = tempfile::tempdir().unwrap();
-    let zone = dir.path().join("collide.zone");
-    std::fs::write(
-        &zone,
+    let (_dir, zone) = zone_file(
         "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n\
          ; the NSEC3 owner of example., as a name with data\n\
          3msev9usmd4br9s97v51r2tdvmr9iqo1 A 192.0.2.1\n\
          ; the NSEC3 owner of ns.example., as an empty non-terminal\n\
          x.kncb8asp44gj31sjvi5s29d8q49gb30r TXT \"ent\"\n",
-    )
-    .unwrap();
+    );
     for alg in [13, 15] {
         for denial in [Denial::Nsec3, Denial::Nsec3OptOut] {
             sign_and_check(&zone, "example.", alg, false, denial);
@@ -176,16 +181,12 @@ fn regression_nsec3_owner_names_that_are_names_of_the_zone() {
 /// verification, as every validator would have.
 #[test]
 fn regression_stale_dnssec_records_leave_no_empty_non_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let zone = dir.path().join("stale.zone");
-    std::fs::write(
-        &zone,
+    let (_dir, zone) = zone_file(
         "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n\
          a.b RRSIG A 13 3 300 20300101000000 20200101000000 1 example. AAAA\n\
          c.d NSEC ns.example. A RRSIG NSEC\n\
          e.f A 192.0.2.1\n",
-    )
-    .unwrap();
+    );
     for denial in [Denial::Nsec, Denial::Nsec3, Denial::Nsec3OptOut] {
         sign_and_check(&zone, "example.", 13, false, denial);
     }
