@@ -3,8 +3,9 @@
 //! their properties too: the loader's (no panic; the parallel load the same
 //! as the sequential one; what is written loads back to the same text) on
 //! every seed of `fuzz/seeds/load`, and the verifier's (no panic) on every
-//! signed zone of `fuzz/seeds/verify`; and the signer's (a zone that loads signs into
-//! one that verifies) on both the loader's seeds and `fuzz/seeds/sign`.
+//! signed zone of `fuzz/seeds/verify`; and the signer's (a zone that loads
+//! signs into one that verifies) on both the loader's seeds and
+//! `fuzz/seeds/sign`.
 
 use std::path::Path;
 

@@ -449,9 +449,8 @@ pub const FUZZ_APEX_NS: &[u8] = b"\n$ORIGIN example.\n@ 3600 NS ns.example.\n";
 
 /// Entry point for the fuzzer (`fuzz/fuzz_targets/load.rs`): loads arbitrary
 /// bytes (with [`fuzz_zone_text`]'s NS line) as a zone for `example.` and
-/// builds the zone model. Must never
-/// panic. Two properties are checked on the way, and a failure panics (so
-/// that the fuzzer keeps the input):
+/// builds the zone model. Must never panic. Two properties are checked on
+/// the way, and a failure panics (so that the fuzzer keeps the input):
 /// - the parallel load (chunks of a few dozen octets, split where
 ///   [`split::plan`] finds safe points) accepts exactly what the sequential
 ///   load accepts, and builds the same zone;

@@ -614,8 +614,8 @@ impl Plan<'_> {
 /// stale NSEC or RRSIG records), and with them each empty non-terminal that
 /// only they needed: one with no name left below it is no name of the zone
 /// (RFC 5155 §1.3: an empty non-terminal is "a domain name that owns no
-/// resource records, but has one or more subdomains that do"), and an NSEC3 for it
-/// would prove a name that does not exist. (Found by the `sign` fuzz target:
+/// resource records, but has one or more subdomains that do"), and an
+/// NSEC3 for it would prove a name that does not exist. (Found by the `sign` fuzz target:
 /// a stale RRSIG at `a.b.example.` left an NSEC3 for `b.example.`, which
 /// every validator rejected.) From the last node back: in canonical order a
 /// name's descendants follow it directly, so an empty non-terminal stays if
@@ -643,12 +643,12 @@ fn drop_emptied_nodes(zone: &mut Zone) {
 /// [`crate::load::fuzz_zone_text`]), and its length modulo 8 picks the
 /// denial (NSEC; NSEC3; NSEC3 with Opt-Out; NSEC3 with a salt and one extra
 /// iteration) and whether CDS and CDNSKEY are published (so that any zone
-/// text, the loader's seeds too, is an input in some mode). A zone that loads and builds is signed with the golden
-/// Ed25519 KSK and ZSK of `test-data/keys/golden`, written, loaded again
-/// and verified: zonesign must sign every zone it accepts so that its own
-/// verifier passes it (in a real run that verifier would refuse the output,
-/// which fails closed but leaves the operator without a zone). Panics with
-/// the findings otherwise.
+/// text, the loader's seeds too, is an input in some mode). A zone that
+/// loads and builds is signed with the golden Ed25519 KSK and ZSK of
+/// `test-data/keys/golden`, written, loaded again and verified: zonesign
+/// must sign every zone it accepts so that its own verifier passes it (in a
+/// real run that verifier would refuse the output, which fails closed but
+/// leaves the operator without a zone). Panics with the findings otherwise.
 #[doc(hidden)]
 pub fn fuzz_sign(data: &[u8]) {
     use crate::denial::nsec3::OptOut;
