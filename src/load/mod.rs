@@ -443,6 +443,20 @@ pub fn fuzz_zone_text(data: &[u8]) -> Vec<u8> {
     text
 }
 
+/// Loads and builds `text` as a zone for `example.` the way every fuzz entry
+/// point does (no `$INCLUDE`; chunks of `chunk_bytes`, `usize::MAX` for a
+/// sequential load); the error as its message.
+#[doc(hidden)]
+pub fn fuzz_zone(text: &[u8], chunk_bytes: usize) -> Result<crate::zone::Zone, String> {
+    let origin = Name::parse(b"example.", &Name::root()).map_err(|e| e.to_string())?;
+    let mut opts = LoadOptions::new(origin);
+    opts.max_include_depth = 0;
+    opts.chunk_bytes = chunk_bytes;
+    let loaded =
+        load_bytes(text, Path::new("/nonexistent/fuzz-input"), &opts).map_err(|e| e.to_string())?;
+    crate::zone::Zone::build(loaded, &opts.origin).map_err(|e| e.to_string())
+}
+
 /// What [`fuzz_zone_text`] appends.
 #[doc(hidden)]
 pub const FUZZ_APEX_NS: &[u8] = b"\n$ORIGIN example.\n@ 3600 NS ns.example.\n";
@@ -459,13 +473,8 @@ pub const FUZZ_APEX_NS: &[u8] = b"\n$ORIGIN example.\n@ 3600 NS ns.example.\n";
 #[doc(hidden)]
 pub fn fuzz_load(data: &[u8]) {
     let data = &fuzz_zone_text(data);
-    let Ok(origin) = Name::parse(b"example.", &Name::root()) else { return };
     let load = |text: &[u8], chunk_bytes: usize| -> Option<Vec<u8>> {
-        let mut opts = LoadOptions::new(origin.clone());
-        opts.max_include_depth = 0;
-        opts.chunk_bytes = chunk_bytes;
-        let loaded = load_bytes(text, Path::new("/nonexistent/fuzz-input"), &opts).ok()?;
-        let zone = crate::zone::Zone::build(loaded, &opts.origin).ok()?;
+        let zone = fuzz_zone(text, chunk_bytes).ok()?;
         Some(crate::emit::write_zone(&zone, Vec::new()).expect("writing to memory"))
     };
     let whole = load(data, usize::MAX);

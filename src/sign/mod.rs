@@ -652,23 +652,18 @@ fn drop_emptied_nodes(zone: &mut Zone) {
 #[doc(hidden)]
 pub fn fuzz_sign(data: &[u8]) {
     use crate::denial::nsec3::OptOut;
-    use crate::zone::name::Name;
+    use crate::load::{fuzz_zone, fuzz_zone_text};
     use std::sync::OnceLock;
     static KEYS: OnceLock<Vec<ZoneKey>> = OnceLock::new();
-    let (mode, text) = (data.len() % 8, &crate::load::fuzz_zone_text(data));
-    let Ok(origin) = Name::parse(b"example.", &Name::root()) else { return };
+    let mode = data.len() % 8;
+    let Ok(mut zone) = fuzz_zone(&fuzz_zone_text(data), usize::MAX) else { return };
     let keys = KEYS.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/golden");
         let paths =
             ["Kexample.+015+05600.private", "Kexample.+015+46551.private"].map(|f| dir.join(f));
-        keyset::load_software_keys(&paths, &origin, keyset::RolePolicy::ByFlags)
+        keyset::load_software_keys(&paths, &zone.origin, keyset::RolePolicy::ByFlags)
             .expect("the golden keys load")
     });
-    let mut load = crate::load::LoadOptions::new(origin.clone());
-    load.max_include_depth = 0;
-    let path = std::path::Path::new("/nonexistent/fuzz-input");
-    let Ok(loaded) = crate::load::load_bytes(text, path, &load) else { return };
-    let Ok(mut zone) = Zone::build(loaded, &origin) else { return };
     let nsec3 = |iterations, salt: &[u8], opt_out| {
         DenialMode::Nsec3(Nsec3Params { iterations, salt: salt.to_vec(), opt_out })
     };
@@ -691,8 +686,8 @@ pub fn fuzz_sign(data: &[u8]) {
     prepare(&mut zone, keys, &opts).expect("a zone that builds is prepared for signing");
     sign_zone(&mut zone, keys, &opts).expect("a zone that builds signs");
     let signed = crate::emit::write_zone(&zone, Vec::new()).expect("writing to memory");
-    let loaded = crate::load::load_bytes(&signed, path, &load).expect("the signed zone loads");
-    let zone = Zone::build(loaded, &origin).expect("the signed zone builds");
+    let zone = fuzz_zone(&signed, usize::MAX)
+        .unwrap_or_else(|e| panic!("the signed zone does not load again: {e}"));
     let at = crate::verify::VerifyOptions { at: 1_785_000_000, trust_anchors: Vec::new() };
     let report = crate::verify::verify_zone(&zone, &at);
     if report.errors() > 0 {
