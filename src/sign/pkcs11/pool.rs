@@ -71,7 +71,8 @@ pub struct HsmReport {
     /// the sign stage's wall time, how busy the pool kept this HSM
     /// (`busy_seconds / (sessions × wall)`; 1 is every session signing all
     /// the time). A token that lives in this process (SoftHSM2) counts
-    /// the time its thread waited for a CPU too.
+    /// the time its thread waited for a CPU too; one that signs one at a
+    /// time, the time a session waited for the token's other sessions.
     pub busy_seconds: f64,
     /// Its sessions sign one at a time (a module known not to be safe
     /// otherwise, see `session::SignGate`).
