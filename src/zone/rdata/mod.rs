@@ -270,6 +270,19 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
                 ));
             }
         }
+        Rtype::X25 if !rdata.is_empty() => {
+            // RFC 1183 §3.1: "The <PSDN-address> is a string of decimal
+            // digits, beginning with the 4 digit DNIC (Data Network
+            // Identification Code), as specified in X.121." BIND refuses
+            // anything else; so do we, rather than sign it.
+            let address = &rdata[1..];
+            if address.len() < 4 || !address.iter().all(u8::is_ascii_digit) {
+                return Err((
+                    0,
+                    "a PSDN address of at least 4 decimal digits (RFC 1183 §3.1)".to_owned(),
+                ));
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -290,8 +303,8 @@ pub fn format_rdata(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), 
         Codec::Ipseckey => structured::format_ipseckey(rdata, out),
         Codec::Hip => structured::format_hip(rdata, out),
         Codec::GenericOnly => {
-            format_generic(rdata, out);
-            Ok(())
+            let checked = if rtype == Rtype::A6 { structured::check_a6(rdata) } else { Ok(()) };
+            checked.map(|()| format_generic(rdata, out))
         }
     };
     result.map_err(|reason| {

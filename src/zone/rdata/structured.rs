@@ -317,6 +317,44 @@ pub(super) fn hip_names(rdata: &[u8]) -> Vec<Range<usize>> {
 
 /// RFC 2874 §3.1.1: prefix length, address suffix of (128 - prefix)/8
 /// octets rounded up, then the prefix name if the prefix length is not 0.
+/// RFC 2874 §3.1.1, the A6 RDATA:
+///
+/// ```text
+/// | Prefix len. | Address suffix | Prefix name     |
+/// | (1 octet)   | (0..16 octets) | (0..255 octets) |
+/// ```
+///
+/// The prefix length is 0 to 128, the suffix holds the other bits in
+/// whole octets, and the prefix name is there exactly when the prefix
+/// length is not 0. zonesign reads A6 only in RFC 3597 form, and checks
+/// that layout as BIND does when it loads one.
+pub(super) fn check_a6(rdata: &[u8]) -> Result<(), String> {
+    let Some(&prefix) = rdata.first() else {
+        return Err("an A6 prefix length".to_owned());
+    };
+    if prefix > 128 {
+        return Err(format!("an A6 prefix length from 0 to 128, not {prefix}"));
+    }
+    let start = 1 + (128 - prefix as usize).div_ceil(8);
+    if rdata.len() < start {
+        return Err(format!(
+            "{} octets of A6 address suffix for prefix length {prefix}",
+            start - 1
+        ));
+    }
+    if prefix == 0 {
+        return match rdata.len() - start {
+            0 => Ok(()),
+            n => Err(format!("no A6 prefix name after prefix length 0 ({n} octets more)")),
+        };
+    }
+    match Name::from_wire(rdata, start) {
+        Ok((_, end)) if end == rdata.len() => Ok(()),
+        Ok((_, end)) => Err(format!("{} octets after the A6 prefix name", rdata.len() - end)),
+        Err(_) => Err(format!("an A6 prefix name after prefix length {prefix}")),
+    }
+}
+
 pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
     let Some(&prefix) = rdata.first() else { return Vec::new() };
     if prefix == 0 || prefix > 128 {

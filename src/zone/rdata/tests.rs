@@ -885,3 +885,41 @@ fn rfc4509_section_2_2_digest_length_error_names_the_digest_token() {
     let e = parse(Rtype::DS, "60485 5 2 D4B7D520 E7BB5F0F 67674A0C").unwrap_err();
     assert_eq!(e.token, 3);
 }
+
+/// RFC 1183 §3.1: an X25 PSDN address is decimal digits, beginning with
+/// the 4-digit DNIC; BIND refuses anything else, in text or RFC 3597 form.
+#[test]
+fn rfc1183_section_3_1_x25_address_is_at_least_four_decimal_digits() {
+    assert!(parse(Rtype::X25, "311061700956").is_ok());
+    assert!(parse(Rtype::X25, "3110").is_ok());
+    for bad in ["311", "\"\"", "31106170095a", "\"3110 6170\""] {
+        let e = parse(Rtype::X25, bad).unwrap_err();
+        assert!(e.expected.contains("4 decimal digits"), "{bad}: {}", e.expected);
+    }
+    assert!(parse(Rtype::X25, "\\# 4 03313130").is_err());
+    assert!(parse(Rtype::X25, "\\# 5 0433313130").is_ok());
+    assert!(validate_rdata(Rtype::X25, b"\x03311").is_err());
+}
+
+/// RFC 2874 §3.1.1: prefix length 0..128, the suffix in whole octets, and
+/// a prefix name exactly when the prefix length is not 0.
+#[test]
+fn rfc2874_section_3_1_1_a6_layout() {
+    // 0: a whole address, no name.
+    let full = format!("\\# 17 00{}", "20010db8000000000000000000000001");
+    assert!(parse(Rtype::A6, &full).is_ok());
+    // 64: 8 octets of suffix, then a name.
+    assert!(parse(Rtype::A6, "\\# 13 40 0000000000000001 02697000").is_ok());
+    // 128: no suffix, a name.
+    assert!(parse(Rtype::A6, "\\# 5 80 02697000").is_ok());
+    for (bad, why) in [
+        ("\\# 1 81", "0 to 128"),
+        ("\\# 5 40 00000000", "8 octets of A6 address suffix"),
+        ("\\# 9 40 0000000000000001", "prefix name"),
+        ("\\# 18 00 20010db8000000000000000000000001 00", "no A6 prefix name"),
+        ("\\# 6 80 02697000 00", "after the A6 prefix name"),
+    ] {
+        let e = parse(Rtype::A6, bad).unwrap_err();
+        assert!(e.expected.contains(why), "{bad}: {}", e.expected);
+    }
+}
