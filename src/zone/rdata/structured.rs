@@ -345,7 +345,7 @@ pub(super) fn check_a6(rdata: &[u8]) -> Result<(), String> {
     if prefix == 0 {
         return match rdata.len() - start {
             0 => Ok(()),
-            n => Err(format!("no A6 prefix name after prefix length 0 ({n} octets more)")),
+            _ => Err("no A6 prefix name after prefix length 0".to_owned()),
         };
     }
     match Name::from_wire(rdata, start) {
