@@ -315,8 +315,6 @@ pub(super) fn hip_names(rdata: &[u8]) -> Vec<Range<usize>> {
     hip_layout(rdata).unwrap_or_default()
 }
 
-/// RFC 2874 §3.1.1: prefix length, address suffix of (128 - prefix)/8
-/// octets rounded up, then the prefix name if the prefix length is not 0.
 /// RFC 2874 §3.1.1, the A6 RDATA:
 ///
 /// ```text
@@ -355,6 +353,8 @@ pub(super) fn check_a6(rdata: &[u8]) -> Result<(), String> {
     }
 }
 
+/// RFC 2874 §3.1.1: prefix length, address suffix of (128 - prefix)/8
+/// octets rounded up, then the prefix name if the prefix length is not 0.
 pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
     let Some(&prefix) = rdata.first() else { return Vec::new() };
     if prefix == 0 || prefix > 128 {
