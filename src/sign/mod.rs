@@ -615,11 +615,11 @@ impl Plan<'_> {
 /// only they needed: one with no name left below it is no name of the zone
 /// (RFC 5155 §1.3: an empty non-terminal is "a domain name that owns no
 /// resource records, but has one or more subdomains that do"), and an
-/// NSEC3 for it would prove a name that does not exist. (Found by the `sign` fuzz target:
-/// a stale RRSIG at `a.b.example.` left an NSEC3 for `b.example.`, which
-/// every validator rejected.) From the last node back: in canonical order a
-/// name's descendants follow it directly, so an empty non-terminal stays if
-/// the next node kept is below it.
+/// NSEC3 for it would prove a name that does not exist. (Found by the
+/// `sign` fuzz target: a stale RRSIG at `a.b.example.` left an NSEC3 for
+/// `b.example.`, which every validator rejected.) From the last node back:
+/// in canonical order a name's descendants follow it directly, so an empty
+/// non-terminal stays if the next node kept is below it.
 fn drop_emptied_nodes(zone: &mut Zone) {
     use crate::zone::NodeFlags;
     let nodes = &zone.nodes;

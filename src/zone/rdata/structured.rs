@@ -333,7 +333,7 @@ pub(super) fn check_a6(rdata: &[u8]) -> Result<(), String> {
     if prefix > 128 {
         return Err(format!("an A6 prefix length from 0 to 128, not {prefix}"));
     }
-    let start = 1 + (128 - prefix as usize).div_ceil(8);
+    let start = a6_prefix_name_start(prefix);
     if rdata.len() < start {
         return Err(format!(
             "{} octets of A6 address suffix for prefix length {prefix}",
@@ -353,14 +353,20 @@ pub(super) fn check_a6(rdata: &[u8]) -> Result<(), String> {
     }
 }
 
-/// RFC 2874 §3.1.1: prefix length, address suffix of (128 - prefix)/8
-/// octets rounded up, then the prefix name if the prefix length is not 0.
+/// Where an A6's prefix name begins: after the prefix length octet and an
+/// address suffix of (128 - prefix)/8 octets rounded up (`prefix` ≤ 128).
+fn a6_prefix_name_start(prefix: u8) -> usize {
+    1 + (128 - prefix as usize).div_ceil(8)
+}
+
+/// RFC 2874 §3.1.1: prefix length, address suffix, then the prefix name if
+/// the prefix length is not 0.
 pub(super) fn a6_names(rdata: &[u8]) -> Vec<Range<usize>> {
     let Some(&prefix) = rdata.first() else { return Vec::new() };
     if prefix == 0 || prefix > 128 {
         return Vec::new();
     }
-    let start = 1 + (128 - prefix as usize).div_ceil(8);
+    let start = a6_prefix_name_start(prefix);
     match Name::from_wire(rdata, start) {
         Ok((_, end)) => std::iter::once(start..end).collect(),
         Err(_) => Vec::new(),
