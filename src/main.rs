@@ -190,6 +190,9 @@ struct SignArgs {
     /// TTL of the DNSKEY RRset (default: the input's DNSKEY TTL, else the SOA TTL).
     #[arg(long)]
     dnskey_ttl: Option<u32>,
+    /// SOA serial of the signed zone: keep, increment (RFC 1982), unixtime, or date (YYYYMMDDNN); as dnssec-signzone -N.
+    #[arg(long, default_value = "keep")]
+    serial: zonesign::sign::serial::SerialPolicy,
     /// Publish CDS and CDNSKEY records for the KSKs (RFC 7344).
     #[arg(long)]
     cds: bool,
@@ -241,6 +244,7 @@ fn main() -> ExitCode {
             expiration: a.expiration,
             jitter: a.jitter,
             dnskey_ttl: a.dnskey_ttl,
+            serial: a.serial,
             cds: a.cds,
             ds: a.ds,
             report: a.report,

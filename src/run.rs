@@ -205,6 +205,8 @@ pub struct SignConfig {
     pub expiration: Option<String>,
     pub jitter: Option<String>,
     pub dnskey_ttl: Option<u32>,
+    /// `--serial`: how the signed zone's SOA serial is chosen.
+    pub serial: crate::sign::serial::SerialPolicy,
     pub cds: bool,
     pub ds: Option<PathBuf>,
     pub report: Option<PathBuf>,
@@ -221,7 +223,12 @@ pub struct SignConfig {
 #[derive(Debug, Default, serde::Serialize)]
 pub struct SignReport {
     pub zone: String,
+    /// The signed zone's SOA serial.
     pub serial: Option<u32>,
+    /// The input's SOA serial, and the `--serial` policy that led from it
+    /// to `serial`.
+    pub input_serial: Option<u32>,
+    pub serial_policy: crate::sign::serial::SerialPolicy,
     pub input_sha256: Option<String>,
     pub output_sha256: Option<String>,
     pub outcome: String,
@@ -330,7 +337,13 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
     let mut s = format!(
         "zonesign: signed {} (serial {}): {} records in, {} out, {} RRsets signed, {} threads\n",
         report.zone,
-        report.serial.map(|s| s.to_string()).unwrap_or_else(|| "?".into()),
+        match (report.input_serial, report.serial) {
+            (Some(from), Some(to)) if from != to => {
+                format!("{to}, was {from}, --serial {}", report.serial_policy)
+            }
+            (_, Some(to)) => to.to_string(),
+            (_, None) => "?".into(),
+        },
         report.records_in,
         report.records_out,
         report.rrsets_signed,
@@ -500,11 +513,11 @@ fn sign_inner(
     let mut zone = zone?;
     report.records_in = zone.stats.records;
     report.duplicates_dropped = zone.stats.duplicates_dropped;
-    report.serial = zone
-        .apex()
-        .rrset(crate::zone::rtype::Rtype::SOA)
-        .and_then(|s| s.rdatas.first())
-        .and_then(crate::zone::rdata::soa_serial);
+    report.serial_policy = cfg.serial;
+    if let Some(change) = crate::sign::serial::apply(&mut zone, cfg.serial, now) {
+        report.input_serial = Some(change.from);
+        report.serial = Some(change.to);
+    }
     timeline.finish(t, zone.stats.records as u64);
 
     let opts = SignOptions {

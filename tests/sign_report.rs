@@ -115,3 +115,75 @@ fn report_ds_file_trust_anchor_and_cds() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("trust-anchor-mismatch"));
 }
+
+/// The SOA serial of the signed zone text.
+fn soa_serial_of(path: &Path) -> u32 {
+    let text = std::fs::read_to_string(path).unwrap();
+    let soa = text.lines().find(|l| l.split_whitespace().nth(3) == Some("SOA")).unwrap();
+    soa.split_whitespace().nth(6).unwrap().parse().unwrap()
+}
+
+/// RFC 1982 §3.1 / `dnssec-signzone -N increment`: re-signing a published
+/// zone (the emergency rebuild) with `--serial increment` publishes the next
+/// serial, so that secondaries transfer it; `keep` leaves it; `date` moves
+/// to today's YYYYMMDD00 when that is greater. Each output validates.
+#[test]
+fn rfc1982_section_3_1_serial_policies_on_re_signing() {
+    common::require_tool("dnssec-verify", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let sign = |input: &Path, out: &Path, policy: &str| -> serde_json::Value {
+        let report = dir.path().join("serial-report.json");
+        run(zonesign()
+            .arg("sign")
+            .arg(input)
+            .args(["-o", "example.", "-q", "--serial", policy, "--key-dir"])
+            .arg(&k)
+            .arg("--output")
+            .arg(out)
+            .arg("--report")
+            .arg(&report));
+        run(Command::new("dnssec-verify").args(["-q", "-o", "example."]).arg(out));
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap()
+    };
+    let first = dir.path().join("first.zone");
+    let r = sign(&example(), &first, "keep");
+    assert_eq!(soa_serial_of(&first), 2026082201);
+    assert_eq!(
+        (r["input_serial"].as_u64(), r["serial"].as_u64()),
+        (Some(2026082201), Some(2026082201))
+    );
+    assert_eq!(r["serial_policy"], "keep");
+
+    // The signed zone as input: its old DNSSEC records are replaced.
+    let second = dir.path().join("second.zone");
+    let r = sign(&first, &second, "increment");
+    assert_eq!(soa_serial_of(&second), 2026082202);
+    assert_eq!(r["input_serial"], 2026082201);
+    assert_eq!(r["serial"], 2026082202);
+    assert_eq!(r["serial_policy"], "increment");
+
+    let third = dir.path().join("third.zone");
+    sign(&second, &third, "date");
+    let today = time::OffsetDateTime::now_utc().date();
+    let date =
+        (today.year() as u32 * 10_000 + today.month() as u32 * 100 + today.day() as u32) * 100;
+    // Today's date serial, or (past midnight UTC between the two reads of the clock) tomorrow's.
+    let got = soa_serial_of(&third);
+    assert!(got == date || got / 100 > date / 100, "date serial {got}, today {date}");
+
+    let out = zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--serial", "soon", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(dir.path().join("never.zone"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a bad --serial is a usage error");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("expected keep, increment, unixtime or date")
+    );
+    assert!(!dir.path().join("never.zone").exists());
+}

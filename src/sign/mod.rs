@@ -15,11 +15,13 @@
 //! order so the output is the same for any thread count.
 //! [`sign_zone_streaming`] does the same and hands each signed chunk to a
 //! consumer while later chunks sign (`zonesign sign` formats and writes it).
+//! [`serial::apply`] sets the SOA serial by the operator's policy first.
 
 pub mod keys;
 pub mod keyset;
 pub mod pkcs11;
 pub mod rrsig;
+pub mod serial;
 pub mod validity;
 
 #[cfg(test)]
