@@ -190,6 +190,9 @@ struct SignArgs {
     /// TTL of the DNSKEY RRset (default: the input's DNSKEY TTL, else the SOA TTL).
     #[arg(long)]
     dnskey_ttl: Option<u32>,
+    /// A .key file whose DNSKEY is published without signing (rollovers: a pre-published or retiring key); repeatable.
+    #[arg(long = "publish")]
+    publish: Vec<PathBuf>,
     /// SOA serial of the signed zone: keep, increment (RFC 1982), unixtime, or date (YYYYMMDDNN); as dnssec-signzone -N.
     #[arg(long, default_value = "keep")]
     serial: zonesign::sign::serial::SerialPolicy,
@@ -245,6 +248,7 @@ fn main() -> ExitCode {
             jitter: a.jitter,
             dnskey_ttl: a.dnskey_ttl,
             serial: a.serial,
+            publish: a.publish,
             cds: a.cds,
             ds: a.ds,
             report: a.report,

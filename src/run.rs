@@ -205,6 +205,8 @@ pub struct SignConfig {
     pub expiration: Option<String>,
     pub jitter: Option<String>,
     pub dnskey_ttl: Option<u32>,
+    /// `--publish`: `.key` files of DNSKEYs to publish without signing.
+    pub publish: Vec<PathBuf>,
     /// `--serial`: how the signed zone's SOA serial is chosen.
     pub serial: crate::sign::serial::SerialPolicy,
     pub cds: bool,
@@ -237,6 +239,8 @@ pub struct SignReport {
     pub duplicates_dropped: usize,
     pub rrsets_signed: usize,
     pub keys: Vec<KeyReport>,
+    /// DNSKEYs published without signing (`--publish`).
+    pub publish_only: Vec<PublishOnlyReport>,
     pub denial: Option<crate::sign::PrepareStats>,
     pub verification: Option<crate::verify::Report>,
     pub verification_skipped: bool,
@@ -244,6 +248,13 @@ pub struct SignReport {
     pub timeline: Vec<crate::timeline::Stage>,
     /// Per HSM of the pool: token, signatures, failures, status.
     pub hsms: Vec<crate::sign::pkcs11::HsmReport>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct PublishOnlyReport {
+    pub key_tag: u16,
+    pub algorithm: u8,
+    pub source: String,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -353,6 +364,12 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
         s.push_str(&format!(
             "  key {:>5} alg {:>2} {}: {} signatures ({})\n",
             k.key_tag, k.algorithm, k.role, k.signatures, k.source
+        ));
+    }
+    for p in &report.publish_only {
+        s.push_str(&format!(
+            "  key {:>5} alg {:>2} published only, signs nothing ({})\n",
+            p.key_tag, p.algorithm, p.source
         ));
     }
     if let Some(backend) = report.denial.as_ref().and_then(|d| d.nsec3_hash_backend) {
@@ -495,6 +512,17 @@ fn sign_inner(
     if keys.is_empty() {
         return Err(Failure::Usage(format!("no keys for {origin}")));
     }
+    let publish_only =
+        keyset::load_publish_only_keys(&cfg.publish, &origin).map_err(Failure::Key)?;
+    keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
+    report.publish_only = publish_only
+        .iter()
+        .map(|p| PublishOnlyReport {
+            key_tag: p.key_tag,
+            algorithm: p.algorithm,
+            source: p.source.clone(),
+        })
+        .collect();
     timeline.finish(t, keys.len() as u64);
 
     let t = timeline.start("load");
@@ -527,6 +555,7 @@ fn sign_inner(
         denial,
         dnskey_ttl: cfg.dnskey_ttl,
         cds: cfg.cds,
+        publish: publish_only.into_iter().map(|p| p.dnskey).collect(),
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };

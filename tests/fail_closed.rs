@@ -138,6 +138,49 @@ fn regression_two_keys_with_one_key_tag_exit_3() {
     assert_untouched(&s);
 }
 
+/// A key published without signing (`--publish`, a rollover's next key)
+/// that shares algorithm and key tag with the signing key but is another
+/// key: the .de failure in another form. Exit 3, naming both keys.
+#[test]
+fn regression_publish_only_key_sharing_the_signing_key_tag_exit_3() {
+    let s = setup();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/tag-collision");
+    let out = zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--key"])
+        .arg(fixture.join("a/Kexample.+015+60716.key"))
+        .arg("--publish")
+        .arg(fixture.join("b/Kexample.+015+60716.key"))
+        .arg("--output")
+        .arg(&s.output)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("same key tag, different key material"), "{stderr}");
+    assert!(stderr.contains("b/Kexample.+015+60716.key"), "{stderr}");
+    assert_untouched(&s);
+}
+
+/// RFC 4035 §2.2: every algorithm of the DNSKEY RRset signs every RRset,
+/// so a key of an algorithm that signs nothing cannot be published only
+/// (an algorithm rollover publishes the new DNSKEY once it signs, RFC 6781
+/// §4.1.4). Exit 3, nothing written.
+#[test]
+fn rfc4035_section_2_2_publish_only_key_of_an_algorithm_that_signs_nothing_exit_3() {
+    let s = setup();
+    let other = s.outdir.parent().unwrap().join("ed25519");
+    std::fs::create_dir(&other).unwrap();
+    let key = keygen(&other, "--zsk", "15");
+    let out = sign(&s, &["--publish", key.with_extension("key").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot be published without signing"), "{stderr}");
+    assert!(stderr.contains("RFC 4035 §2.2"), "{stderr}");
+    assert_untouched(&s);
+}
+
 /// A zone that fails verification (signatures that expired before the run)
 /// is not swapped in: exit 1, the previous output byte-identical.
 #[test]

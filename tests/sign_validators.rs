@@ -191,3 +191,48 @@ fn regression_stale_dnssec_records_leave_no_empty_non_terminal() {
         sign_and_check(&zone, "example.", 13, false, denial);
     }
 }
+
+/// RFC 6781 §4.1.1.1 (pre-publish ZSK rollover) and §4.1.2 (double-KSK
+/// rollover): the next ZSK and the next KSK are published beside the keys
+/// that sign, and sign nothing (`--publish`). Every validator accepts the
+/// zone; BIND counts them as stand-by keys.
+#[test]
+fn rfc6781_section_4_1_1_1_pre_published_keys_sign_nothing_and_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (keys, next) = (dir.path().join("keys"), dir.path().join("next"));
+    std::fs::create_dir(&keys).unwrap();
+    std::fs::create_dir(&next).unwrap();
+    keygen(&keys, "tld.", 13, true);
+    keygen(&keys, "tld.", 13, false);
+    keygen(&next, "tld.", 13, true);
+    keygen(&next, "tld.", 13, false);
+    let zone = generated_zone(dir.path(), 300);
+    let out = dir.path().join("signed.zone");
+    let report = dir.path().join("report.json");
+    let mut cmd = zonesign();
+    cmd.arg("sign")
+        .arg(&zone)
+        .args(["--origin", "tld.", "--quiet", "--nsec3", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report);
+    for entry in std::fs::read_dir(&next).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "key") {
+            cmd.arg("--publish").arg(path);
+        }
+    }
+    run(&mut cmd);
+    assert_validators_accept(&out, "tld.", false);
+    let bind = run(Command::new("dnssec-verify").args(["-o", "tld."]).arg(&out));
+    assert!(bind.contains("KSKs: 1 active, 1 stand-by"), "{bind}");
+    assert!(bind.contains("ZSKs: 1 active, 1 stand-by"), "{bind}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["publish_only"].as_array().unwrap().len(), 2);
+    assert_eq!(r["keys"].as_array().unwrap().len(), 2);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let dnskeys = text.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count();
+    assert_eq!(dnskeys, 4);
+}

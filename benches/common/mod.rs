@@ -75,6 +75,7 @@ pub fn sign_options(denial: DenialMode) -> SignOptions {
         denial,
         dnskey_ttl: None,
         cds: false,
+        publish: Vec::new(),
         hash_backend: zonesign::denial::hash::Backend::detect(),
         progress: None,
     }

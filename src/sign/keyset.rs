@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::keys::{check_collisions, KeyError, SigningKey};
+use super::keys::{check_collisions, parse_key_file, Dnskey, KeyError, SigningKey, FLAG_ZONE};
 use super::{KeyRole, RawSigner, ZoneKey};
 use crate::zone::name::Name;
 
@@ -99,4 +99,135 @@ pub fn load_software_keys(
             }
         })
         .collect())
+}
+
+/// RFC 5011 §2.1: the REVOKE flag, bit 8 of the DNSKEY flags field.
+const FLAG_REVOKE: u16 = 0x0080;
+
+/// A DNSKEY published in the zone that signs nothing (`--publish`): the
+/// next key of a rollover, published ahead of its use, or the key it
+/// replaces, kept while signatures made with it may still be cached (the
+/// pre-publish ZSK rollover of RFC 6781 §4.1.1.1, the double-KSK
+/// rollover of §4.1.2).
+#[derive(Debug, Clone)]
+pub struct PublishOnlyKey {
+    /// The `.key` file, for messages.
+    pub source: String,
+    pub key_tag: u16,
+    pub algorithm: u8,
+    pub dnskey: Box<[u8]>,
+}
+
+/// Reads the `.key` files of keys to publish without signing. Only the
+/// public key is read: no private key is needed, and none is proven.
+pub fn load_publish_only_keys(
+    paths: &[PathBuf],
+    origin: &Name,
+) -> Result<Vec<PublishOnlyKey>, KeyError> {
+    let mut keys = Vec::with_capacity(paths.len());
+    for p in paths {
+        let file = parse_key_file(p)?;
+        if &file.owner != origin {
+            return Err(KeyError::Unreadable {
+                path: p.clone(),
+                line: 0,
+                reason: format!("the key belongs to {}, not to the zone {origin}", file.owner),
+            });
+        }
+        let source = p.display().to_string();
+        let flags = Dnskey::parse(&file.dnskey_rdata, &source)?.flags;
+        let key = PublishOnlyKey {
+            key_tag: super::keys::key_tag(&file.dnskey_rdata),
+            algorithm: file.dnskey_rdata[3],
+            dnskey: file.dnskey_rdata.into(),
+            source,
+        };
+        let refuse = |reason| KeyError::PublishOnlyRefused {
+            key: key.source.clone(),
+            tag: key.key_tag,
+            algorithm: key.algorithm,
+            reason,
+        };
+        if flags & FLAG_ZONE == 0 {
+            return Err(refuse("it is not a zone key (flag bit 7 clear, RFC 4034 §2.1.1)"));
+        }
+        // RFC 5011 §2.1: "If this bit is set to '1', AND the resolver sees
+        // an RRSIG(DNSKEY) signed by the associated key, then the resolver
+        // MUST consider this key permanently invalid": a revocation only
+        // counts when the revoked key signs the DNSKEY RRset.
+        if flags & FLAG_REVOKE != 0 {
+            return Err(refuse(
+                "it has the REVOKE flag, and a revocation only counts when the revoked key signs \
+                 the DNSKEY RRset (RFC 5011 §2.1)",
+            ));
+        }
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// Checks keys to publish without signing against the keys that sign.
+///
+/// - RFC 4035 §2.2: "There MUST be an RRSIG for each RRset using at least
+///   one DNSKEY of each algorithm in the zone apex DNSKEY RRset": a key of
+///   an algorithm no signing key has would make every RRset of the zone
+///   bogus to a validator that checks this (an algorithm rollover
+///   publishes the new algorithm's DNSKEY only once it signs, RFC 6781
+///   §4.1.4).
+/// - No two different DNSKEYs, signing or not, may share an algorithm and
+///   key tag (the .de failure of 5 May 2026).
+///
+/// A key given both to sign and to publish is simply published once.
+pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Result<(), KeyError> {
+    for p in publish {
+        if !signing.iter().any(|k| k.algorithm == p.algorithm) {
+            return Err(KeyError::PublishOnlyRefused {
+                key: p.source.clone(),
+                tag: p.key_tag,
+                algorithm: p.algorithm,
+                reason: "no signing key has its algorithm, and every algorithm of the DNSKEY \
+                         RRset must sign every RRset (RFC 4035 §2.2)",
+            });
+        }
+    }
+    let all: Vec<(&str, &[u8])> = signing
+        .iter()
+        .map(|k| (k.source.as_str(), &*k.dnskey))
+        .chain(publish.iter().map(|p| (p.source.as_str(), &*p.dnskey)))
+        .collect();
+    check_collisions(&all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes a `.key` file for `example.` with `flags` and a 64-octet
+    /// P-256 public key field.
+    fn key_file(dir: &Path, name: &str, flags: u16) -> PathBuf {
+        let public = data_encoding::BASE64.encode(&[7u8; 64]);
+        let path = dir.join(name);
+        std::fs::write(&path, format!("example. 3600 IN DNSKEY {flags} 3 13 {public}\n")).unwrap();
+        path
+    }
+
+    #[test]
+    fn rfc5011_section_2_1_revoked_and_non_zone_keys_are_not_published_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let ok = key_file(dir.path(), "next.key", 256);
+        let keys = load_publish_only_keys(&[ok], &origin).unwrap();
+        assert_eq!((keys[0].algorithm, keys[0].dnskey[..2].to_vec()), (13, vec![1, 0]));
+        for (name, flags, says) in
+            [("revoked.key", 257 | 0x80, "REVOKE"), ("not-zone.key", 1, "not a zone key")]
+        {
+            let path = key_file(dir.path(), name, flags);
+            let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+            assert!(matches!(err, KeyError::PublishOnlyRefused { .. }), "{err}");
+            assert!(err.to_string().contains(says), "{err}");
+        }
+        let other = Name::parse(b"example.net.", &Name::root()).unwrap();
+        let path = key_file(dir.path(), "other.key", 256);
+        assert!(load_publish_only_keys(&[path], &other).is_err());
+    }
 }

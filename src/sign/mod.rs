@@ -116,6 +116,9 @@ pub struct SignOptions {
     pub dnskey_ttl: Option<u32>,
     /// Publish CDS and CDNSKEY for the KSKs (RFC 7344).
     pub cds: bool,
+    /// DNSKEY RDATA published beside the signing keys' without signing
+    /// (`--publish`: rollovers; see [`keyset::PublishOnlyKey`]).
+    pub publish: Vec<Box<[u8]>>,
     pub hash_backend: Backend,
     /// Advanced once per signed chunk; `None` off a terminal.
     pub progress: Option<indicatif::ProgressBar>,
@@ -206,7 +209,8 @@ pub fn prepare(
 
     let apex = &mut zone.nodes[0];
     let src = apex.rrsets.first().map(|r| r.src).unwrap_or_default();
-    let mut dnskeys: Vec<Box<[u8]>> = keys.iter().map(|k| k.dnskey.clone()).collect();
+    let mut dnskeys: Vec<Box<[u8]>> =
+        keys.iter().map(|k| k.dnskey.clone()).chain(opts.publish.iter().cloned()).collect();
     dnskeys.sort();
     dnskeys.dedup();
     stats.dnskeys = dnskeys.len();
@@ -682,6 +686,7 @@ pub fn fuzz_sign(data: &[u8]) {
         denial,
         dnskey_ttl: None,
         cds: mode & 4 != 0,
+        publish: Vec::new(),
         hash_backend: Backend::detect(),
         progress: None,
     };

@@ -55,6 +55,7 @@ fn options() -> SignOptions {
         denial: DenialMode::Nsec,
         dnskey_ttl: None,
         cds: false,
+        publish: Vec::new(),
         hash_backend: Backend::detect(),
         progress: None,
     }

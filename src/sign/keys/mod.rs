@@ -263,6 +263,9 @@ pub enum KeyError {
     GenerationFailed { algorithm: Algorithm },
     /// The owner name cannot be part of a file name (it contains `/`).
     UnsafeFileName { owner: String },
+    /// A key given to publish without signing (`--publish`) that cannot be
+    /// published so; `reason` says why.
+    PublishOnlyRefused { key: String, tag: u16, algorithm: u8, reason: &'static str },
 }
 
 /// Which step of the challenge in [`SigningKey::prove`] failed.
@@ -390,6 +393,11 @@ impl fmt::Display for KeyError {
             KeyError::UnsafeFileName { owner } => {
                 write!(f, "owner name {owner} cannot be used in a key file name")
             }
+            KeyError::PublishOnlyRefused { key, tag, algorithm, reason } => write!(
+                f,
+                "{key}: key tag {tag} algorithm {algorithm} cannot be published without signing: \
+                 {reason}"
+            ),
         }
     }
 }
