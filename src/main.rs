@@ -190,6 +190,9 @@ struct SignArgs {
     /// TTL of the DNSKEY RRset (default: the input's DNSKEY TTL, else the SOA TTL).
     #[arg(long)]
     dnskey_ttl: Option<u32>,
+    /// The parent's DS set (or DNSKEY trust anchors): a key that signs the DNSKEY RRset must match it, checked before signing and in the written zone.
+    #[arg(long)]
+    trust_anchor: Option<PathBuf>,
     /// A .key file whose DNSKEY is published without signing (rollovers: a pre-published or retiring key); repeatable.
     #[arg(long = "publish")]
     publish: Vec<PathBuf>,
@@ -249,6 +252,7 @@ fn main() -> ExitCode {
             dnskey_ttl: a.dnskey_ttl,
             serial: a.serial,
             publish: a.publish,
+            trust_anchor: a.trust_anchor,
             cds: a.cds,
             ds: a.ds,
             report: a.report,

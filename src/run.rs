@@ -205,6 +205,9 @@ pub struct SignConfig {
     pub expiration: Option<String>,
     pub jitter: Option<String>,
     pub dnskey_ttl: Option<u32>,
+    /// `--trust-anchor`: the parent's DS set (or DNSKEY anchors) that the
+    /// signed zone must chain to.
+    pub trust_anchor: Option<PathBuf>,
     /// `--publish`: `.key` files of DNSKEYs to publish without signing.
     pub publish: Vec<PathBuf>,
     /// `--serial`: how the signed zone's SOA serial is chosen.
@@ -478,6 +481,11 @@ fn sign_inner(
         DenialMode::Nsec
     };
 
+    let anchors = match &cfg.trust_anchor {
+        Some(ta) => load_trust_anchors(ta, &origin)?,
+        None => Vec::new(),
+    };
+
     // Keys first: a key problem should stop the run before any work.
     let t = timeline.start("keys");
     let mut paths = cfg.keys.clone();
@@ -515,6 +523,9 @@ fn sign_inner(
     let publish_only =
         keyset::load_publish_only_keys(&cfg.publish, &origin).map_err(Failure::Key)?;
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
+    if let Some(path) = &cfg.trust_anchor {
+        keyset::check_trust_anchor(&keys, &origin, &anchors, path).map_err(Failure::Key)?;
+    }
     report.publish_only = publish_only
         .iter()
         .map(|p| PublishOnlyReport {
@@ -622,7 +633,7 @@ fn sign_inner(
         // batches are safe here (see `verify::Ed25519Batch`).
         let vr = crate::verify::verify_zone_with(
             &written,
-            &crate::verify::VerifyOptions { at, trust_anchors: Vec::new() },
+            &crate::verify::VerifyOptions { at, trust_anchors: anchors },
             &crate::verify::FastPathOptions {
                 ed25519: crate::verify::Ed25519Batch::DangerousIgnoreTorsion,
                 ..Default::default()
@@ -728,6 +739,28 @@ fn write_ds_file(path: &Path, origin: &Name, keys: &[crate::sign::ZoneKey]) -> R
     out.commit_unverified().map_err(io)
 }
 
+/// The DS and DNSKEY records of a trust anchor file (a parent's DS set,
+/// `dsset-` files, a DNSKEY anchor), in zone file syntax.
+fn load_trust_anchors(
+    path: &Path,
+    origin: &Name,
+) -> Result<Vec<crate::verify::TrustAnchor>, Failure> {
+    use crate::verify::TrustAnchor;
+    let loaded = load_file(path, &LoadOptions::new(origin.clone())).map_err(Failure::Load)?;
+    let anchors: Vec<TrustAnchor> = loaded
+        .iter()
+        .filter_map(|r| match r.rtype {
+            crate::zone::rtype::Rtype::DS => Some(TrustAnchor::Ds(r.rdata.into())),
+            crate::zone::rtype::Rtype::DNSKEY => Some(TrustAnchor::Dnskey(r.rdata.into())),
+            _ => None,
+        })
+        .collect();
+    if anchors.is_empty() {
+        return Err(Failure::Usage(format!("{} holds no DS or DNSKEY record", path.display())));
+    }
+    Ok(anchors)
+}
+
 /// `zonesign verify`.
 #[derive(Debug, Clone)]
 pub struct VerifyConfig {
@@ -749,24 +782,10 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
         None => now,
     };
-    let mut anchors = Vec::new();
-    if let Some(ta) = &cfg.trust_anchor {
-        let loaded = load_file(ta, &LoadOptions::new(origin.clone())).map_err(Failure::Load)?;
-        for r in loaded.iter() {
-            match r.rtype {
-                crate::zone::rtype::Rtype::DS => {
-                    anchors.push(crate::verify::TrustAnchor::Ds(r.rdata.into()))
-                }
-                crate::zone::rtype::Rtype::DNSKEY => {
-                    anchors.push(crate::verify::TrustAnchor::Dnskey(r.rdata.into()))
-                }
-                _ => {}
-            }
-        }
-        if anchors.is_empty() {
-            return Err(Failure::Usage(format!("{} holds no DS or DNSKEY record", ta.display())));
-        }
-    }
+    let anchors = match &cfg.trust_anchor {
+        Some(ta) => load_trust_anchors(ta, &origin)?,
+        None => Vec::new(),
+    };
     let mut timeline = crate::timeline::Timeline::default();
     let (report, records) = pool.install(|| -> Result<_, Failure> {
         let t = timeline.start("load");

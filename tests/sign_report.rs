@@ -187,3 +187,70 @@ fn rfc1982_section_3_1_serial_policies_on_re_signing() {
     );
     assert!(!dir.path().join("never.zone").exists());
 }
+
+/// RFC 4035 §5: validators reach the zone's DNSKEY RRset through the
+/// parent's DS. An emergency rebuild signed with a KSK the parent's DS does
+/// not name would be bogus however valid its signatures: with
+/// `--trust-anchor` (the parent's DS set) such a run stops before signing,
+/// exit 3, naming the keys, the previous output untouched; with the right
+/// KSK it signs, and the written zone is checked against the DS too.
+#[test]
+fn rfc4035_section_5_sign_under_the_parents_ds_refuses_another_ksk() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let published = dir.path().join("published.zone");
+    let ds = dir.path().join("dsset");
+    run(zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(&published)
+        .arg("--ds")
+        .arg(&ds));
+    let rebuild = |keys: &Path, out: &Path| {
+        zonesign()
+            .arg("sign")
+            .arg(&published)
+            .args(["-o", "example.", "-q", "--serial", "increment", "--key-dir"])
+            .arg(keys)
+            .arg("--trust-anchor")
+            .arg(&ds)
+            .arg("--output")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let good = dir.path().join("rebuilt.zone");
+    let o = rebuild(&k, &good);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run(Command::new("dnssec-verify").args(["-q", "-o", "example."]).arg(&good));
+
+    // The same zone with a freshly generated KSK beside the right ZSK.
+    let other = tempfile::tempdir().unwrap();
+    let k2 = keys(other.path());
+    let files: Vec<PathBuf> = std::fs::read_dir(&k2).unwrap().map(|e| e.unwrap().path()).collect();
+    for path in files {
+        if path.extension().is_some_and(|e| e == "key")
+            && std::fs::read_to_string(&path).unwrap().contains(" 256 3 ")
+        {
+            std::fs::remove_file(&path).unwrap();
+            std::fs::remove_file(path.with_extension("private")).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir(&k).unwrap() {
+        let path = entry.unwrap().path();
+        let key = path.with_extension("key");
+        if std::fs::read_to_string(&key).unwrap().contains(" 256 3 ") {
+            std::fs::copy(&path, k2.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let before = std::fs::read(&good).unwrap();
+    let o = rebuild(&k2, &good);
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("no key that signs the DNSKEY RRset"), "{stderr}");
+    assert!(stderr.contains("dsset"), "{stderr}");
+    assert_eq!(std::fs::read(&good).unwrap(), before, "the previous output changed");
+}

@@ -198,6 +198,38 @@ pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Re
     check_collisions(&all)
 }
 
+/// Checks that a key that signs the DNSKEY RRset matches one of `anchors`
+/// (from the file `path`): the parent's DS set for a zone that is already
+/// delegated securely. RFC 4035 §5: a validator authenticates the DNSKEY
+/// RRset through a DS or trust anchor, then the zone through the DNSKEY
+/// RRset; a zone whose DNSKEY RRset no anchored key signs is bogus however
+/// valid its signatures are (an emergency rebuild with the wrong KSK, a
+/// KSK rollover before the parent has the new DS). The written zone is
+/// checked again by the verifier.
+pub fn check_trust_anchor(
+    keys: &[ZoneKey],
+    origin: &Name,
+    anchors: &[crate::verify::TrustAnchor],
+    path: &Path,
+) -> Result<(), KeyError> {
+    // The keys that sign the DNSKEY RRset (`super::sign_chunks`): the
+    // KSKs and CSKs, or every key when there is none.
+    let any_ksk = keys.iter().any(|k| k.role != KeyRole::Zsk);
+    let signers: Vec<&ZoneKey> =
+        keys.iter().filter(|k| !any_ksk || k.role != KeyRole::Zsk).collect();
+    if signers.iter().any(|k| anchors.iter().any(|a| a.matches(origin, &k.dnskey))) {
+        return Ok(());
+    }
+    Err(KeyError::TrustAnchorUnmatched {
+        anchor: path.to_path_buf(),
+        signers: signers
+            .iter()
+            .map(|k| format!("{} alg {} {}", k.key_tag, k.algorithm, k.source))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -225,6 +225,18 @@ pub enum TrustAnchor {
     Dnskey(Vec<u8>),
 }
 
+impl TrustAnchor {
+    /// Whether `dnskey` (RDATA of a DNSKEY of the zone `owner`) is the key
+    /// this anchor names: the same RDATA, or for a DS the key tag,
+    /// algorithm and digest of RFC 4034 §5.1.4.
+    pub fn matches(&self, owner: &Name, dnskey: &[u8]) -> bool {
+        match self {
+            TrustAnchor::Dnskey(rd) => rd.as_slice() == dnskey,
+            TrustAnchor::Ds(ds) => ds_matches(owner, dnskey, ds),
+        }
+    }
+}
+
 /// What to verify against.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
@@ -927,12 +939,7 @@ fn check_trust_anchors(
     anchors: &[TrustAnchor],
     report: &mut Report,
 ) {
-    let matches = |k: &PublishedKey| {
-        anchors.iter().any(|a| match a {
-            TrustAnchor::Dnskey(rd) => **rd == *k.rdata,
-            TrustAnchor::Ds(ds) => ds_matches(origin, &k.rdata, ds),
-        })
-    };
+    let matches = |k: &PublishedKey| anchors.iter().any(|a| a.matches(origin, &k.rdata));
     let ok = keys.iter().any(|k| matches(k) && dnskey_signers.contains(&(k.tag, k.algorithm)));
     if !ok {
         report.findings.push(

@@ -266,6 +266,10 @@ pub enum KeyError {
     /// A key given to publish without signing (`--publish`) that cannot be
     /// published so; `reason` says why.
     PublishOnlyRefused { key: String, tag: u16, algorithm: u8, reason: &'static str },
+    /// No key that signs the DNSKEY RRset matches the trust anchor (the
+    /// parent's DS): validators that start from it would find the zone
+    /// bogus. `signers` lists the keys that sign the DNSKEY RRset.
+    TrustAnchorUnmatched { anchor: PathBuf, signers: String },
 }
 
 /// Which step of the challenge in [`SigningKey::prove`] failed.
@@ -393,6 +397,12 @@ impl fmt::Display for KeyError {
             KeyError::UnsafeFileName { owner } => {
                 write!(f, "owner name {owner} cannot be used in a key file name")
             }
+            KeyError::TrustAnchorUnmatched { anchor, signers } => write!(
+                f,
+                "no key that signs the DNSKEY RRset ({signers}) matches a DS or DNSKEY in {}: \
+                 validators that start from it (the parent's DS) would find the zone bogus",
+                anchor.display()
+            ),
             KeyError::PublishOnlyRefused { key, tag, algorithm, reason } => write!(
                 f,
                 "{key}: key tag {tag} algorithm {algorithm} cannot be published without signing: \
