@@ -41,7 +41,7 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Sign a zone, verify the written file, and only then replace the output.
-    Sign(SignArgs),
+    Sign(Box<SignArgs>),
     /// Verify a signed zone from any signer: signatures, chains, TTLs.
     Verify {
         /// The signed zone file.
