@@ -244,6 +244,8 @@ pub struct SignReport {
     pub keys: Vec<KeyReport>,
     /// DNSKEYs published without signing (`--publish`).
     pub publish_only: Vec<PublishOnlyReport>,
+    /// Warnings printed during the run.
+    pub warnings: Vec<String>,
     pub denial: Option<crate::sign::PrepareStats>,
     pub verification: Option<crate::verify::Report>,
     pub verification_skipped: bool,
@@ -464,10 +466,12 @@ fn sign_inner(
         if cfg.iterations > 0 {
             // RFC 9276 §3.1: "zone publishers MUST use a value of 0 for the
             // iterations" ... as a SHOULD in the published text; we warn.
-            eprintln!(
-                "zonesign: warning: --iterations {} > 0; RFC 9276 §3.1 recommends 0 (validators may treat high counts as insecure)",
+            let warning = format!(
+                "--iterations {} > 0; RFC 9276 §3.1 recommends 0 (validators may treat high counts as insecure)",
                 cfg.iterations
             );
+            eprintln!("zonesign: warning: {warning}");
+            report.warnings.push(warning);
         }
         DenialMode::Nsec3(Nsec3Params {
             iterations: cfg.iterations,
@@ -570,6 +574,23 @@ fn sign_inner(
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };
+    if cfg.trust_anchor.is_none() {
+        let new_dnskeys: Vec<&[u8]> =
+            keys.iter().map(|k| &*k.dnskey).chain(opts.publish.iter().map(|d| &**d)).collect();
+        let gone = keyset::input_ksks_all_replaced(&zone, &new_dnskeys);
+        if !gone.is_empty() {
+            let tags: Vec<String> = gone.iter().map(u16::to_string).collect();
+            let warning = format!(
+                "the input's DNSKEY RRset has KSK {}, and the signed zone keeps none of its KSKs: \
+                 if the parent's DS names {}, the zone will be bogus; give --trust-anchor with \
+                 the parent's DS set to check",
+                tags.join(", "),
+                if gone.len() == 1 { "it" } else { "them" }
+            );
+            eprintln!("zonesign: warning: {warning}");
+            report.warnings.push(warning);
+        }
+    }
     let t = timeline.start("denial");
     let prep = crate::sign::prepare(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
     if prep.replaced_records > 0 && !cfg.quiet {

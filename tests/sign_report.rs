@@ -253,4 +253,35 @@ fn rfc4035_section_5_sign_under_the_parents_ds_refuses_another_ksk() {
     assert!(stderr.contains("no key that signs the DNSKEY RRset"), "{stderr}");
     assert!(stderr.contains("dsset"), "{stderr}");
     assert_eq!(std::fs::read(&good).unwrap(), before, "the previous output changed");
+
+    // Without --trust-anchor the new KSK signs, with a warning (stderr and
+    // report) that the input's KSK is gone; with the old KSK kept, none.
+    let report = dir.path().join("warned.json");
+    let o = zonesign()
+        .arg("sign")
+        .arg(&published)
+        .args(["-o", "example.", "-q", "--key-dir"])
+        .arg(&k2)
+        .arg("--output")
+        .arg(dir.path().join("warned.zone"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("keeps none of its KSKs"), "{stderr}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert!(r["warnings"][0].as_str().unwrap().contains("give --trust-anchor"), "{r}");
+    let o = zonesign()
+        .arg("sign")
+        .arg(&published)
+        .args(["-o", "example.", "-q", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(dir.path().join("quiet.zone"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
 }

@@ -230,6 +230,31 @@ pub fn check_trust_anchor(
     })
 }
 
+/// The key tags of the input zone's KSKs (DNSKEYs with the SEP flag, not
+/// revoked) when the signed zone keeps none of them in its DNSKEY RRset
+/// (`new_dnskeys`); empty otherwise. Re-signing a published zone with only
+/// new KSKs breaks the chain from the parent's DS unless the parent already
+/// has the new DS: worth a warning when no `--trust-anchor` settles it.
+pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
+    use crate::zone::rtype::Rtype;
+    let Some(rrset) = zone.apex().rrset(Rtype::DNSKEY) else { return Vec::new() };
+    let is_ksk = |rd: &[u8]| {
+        let flags = match rd {
+            [a, b, _, _, _, ..] => u16::from_be_bytes([*a, *b]),
+            _ => return false,
+        };
+        flags & FLAG_ZONE != 0 && flags & FLAG_SEP != 0 && flags & FLAG_REVOKE == 0
+    };
+    let ksks: Vec<&[u8]> = rrset.rdatas.iter().filter(|rd| is_ksk(rd)).collect();
+    if ksks.iter().any(|old| new_dnskeys.contains(old)) {
+        return Vec::new();
+    }
+    let mut tags: Vec<u16> = ksks.iter().map(|rd| super::keys::key_tag(rd)).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
