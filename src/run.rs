@@ -574,19 +574,9 @@ fn sign_inner(
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };
+    // With --trust-anchor the parent's DS settles it (checked above).
     if cfg.trust_anchor.is_none() {
-        let new_dnskeys: Vec<&[u8]> =
-            keys.iter().map(|k| &*k.dnskey).chain(opts.publish.iter().map(|d| &**d)).collect();
-        let gone = keyset::input_ksks_all_replaced(&zone, &new_dnskeys);
-        if !gone.is_empty() {
-            let tags: Vec<String> = gone.iter().map(u16::to_string).collect();
-            let warning = format!(
-                "the input's DNSKEY RRset has KSK {}, and the signed zone keeps none of its KSKs: \
-                 if the parent's DS names {}, the zone will be bogus; give --trust-anchor with \
-                 the parent's DS set to check",
-                tags.join(", "),
-                if gone.len() == 1 { "it" } else { "them" }
-            );
+        if let Some(warning) = input_ksks_warning(&zone, &keys, &opts.publish) {
             eprintln!("zonesign: warning: {warning}");
             report.warnings.push(warning);
         }
@@ -758,6 +748,30 @@ fn write_ds_file(path: &Path, origin: &Name, keys: &[crate::sign::ZoneKey]) -> R
     w.flush().map_err(io)?;
     drop(w);
     out.commit_unverified().map_err(io)
+}
+
+/// A warning when the signed zone's DNSKEY RRset (the signing keys and
+/// `publish`) keeps none of the KSKs of the input's
+/// ([`keyset::input_ksks_all_replaced`]).
+fn input_ksks_warning(
+    zone: &Zone,
+    keys: &[crate::sign::ZoneKey],
+    publish: &[Box<[u8]>],
+) -> Option<String> {
+    let new_dnskeys: Vec<&[u8]> =
+        keys.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|d| &**d)).collect();
+    let gone = crate::sign::keyset::input_ksks_all_replaced(zone, &new_dnskeys);
+    if gone.is_empty() {
+        return None;
+    }
+    let tags: Vec<String> = gone.iter().map(u16::to_string).collect();
+    Some(format!(
+        "the input's DNSKEY RRset has KSK {}, and the signed zone keeps none of its KSKs: if the \
+         parent's DS names {}, the zone will be bogus; give --trust-anchor with the parent's DS \
+         set to check",
+        tags.join(", "),
+        if gone.len() == 1 { "it" } else { "them" }
+    ))
 }
 
 /// The DS and DNSKEY records of a trust anchor file (a parent's DS set,

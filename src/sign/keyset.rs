@@ -1,5 +1,7 @@
 //! The set of software keys that sign a zone: found in a key directory or
-//! named one by one, each proven before use.
+//! named one by one, each proven before use; the keys published beside
+//! them without signing (rollovers); and the checks of the whole DNSKEY
+//! set against each other and against the parent's DS.
 //!
 //! # Background
 //! Before a key signs, it proves itself (the brief's second non-negotiable):
