@@ -209,19 +209,23 @@ fn rfc4035_section_5_sign_under_the_parents_ds_refuses_another_ksk() {
         .arg(&published)
         .arg("--ds")
         .arg(&ds));
-    let rebuild = |keys: &Path, out: &Path| {
+    // Re-signs the published zone with `keys` into `out`, with `extra`
+    // options beside -o, -q and --key-dir.
+    let resign = |keys: &Path, out: &Path, extra: &[&std::ffi::OsStr]| {
         zonesign()
             .arg("sign")
             .arg(&published)
-            .args(["-o", "example.", "-q", "--serial", "increment", "--key-dir"])
+            .args(["-o", "example.", "-q", "--key-dir"])
             .arg(keys)
-            .arg("--trust-anchor")
-            .arg(&ds)
             .arg("--output")
             .arg(out)
+            .args(extra)
             .output()
             .unwrap()
     };
+    let under_ds =
+        ["--serial".as_ref(), "increment".as_ref(), "--trust-anchor".as_ref(), ds.as_os_str()];
+    let rebuild = |keys: &Path, out: &Path| resign(keys, out, &under_ds);
     let good = dir.path().join("rebuilt.zone");
     let o = rebuild(&k, &good);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -257,31 +261,14 @@ fn rfc4035_section_5_sign_under_the_parents_ds_refuses_another_ksk() {
     // Without --trust-anchor the new KSK signs, with a warning (stderr and
     // report) that the input's KSK is gone; with the old KSK kept, none.
     let report = dir.path().join("warned.json");
-    let o = zonesign()
-        .arg("sign")
-        .arg(&published)
-        .args(["-o", "example.", "-q", "--key-dir"])
-        .arg(&k2)
-        .arg("--output")
-        .arg(dir.path().join("warned.zone"))
-        .arg("--report")
-        .arg(&report)
-        .output()
-        .unwrap();
+    let o =
+        resign(&k2, &dir.path().join("warned.zone"), &["--report".as_ref(), report.as_os_str()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("keeps none of its KSKs"), "{stderr}");
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert!(r["warnings"][0].as_str().unwrap().contains("give --trust-anchor"), "{r}");
-    let o = zonesign()
-        .arg("sign")
-        .arg(&published)
-        .args(["-o", "example.", "-q", "--key-dir"])
-        .arg(&k)
-        .arg("--output")
-        .arg(dir.path().join("quiet.zone"))
-        .output()
-        .unwrap();
+    let o = resign(&k, &dir.path().join("quiet.zone"), &[]);
     assert!(o.status.success());
     assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
 }
