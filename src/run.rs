@@ -887,6 +887,9 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             report.counts.nsec,
             report.counts.nsec3
         );
+        for key in &report.keys {
+            eprintln!("zonesign: {key}");
+        }
         eprintln!("zonesign: {}", report.counts.paths_summary());
         eprint!("{}", timeline.summary());
     }

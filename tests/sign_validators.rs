@@ -231,6 +231,10 @@ fn rfc6781_section_4_1_1_1_pre_published_keys_sign_nothing_and_validate() {
     assert!(bind.contains("ZSKs: 1 active, 1 stand-by"), "{bind}");
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(r["publish_only"].as_array().unwrap().len(), 2);
+    // Our verifier counts them as BIND does: two keys sign, two stand by.
+    let uses = r["verification"]["keys"].as_array().unwrap();
+    assert_eq!(uses.len(), 4);
+    assert_eq!(uses.iter().filter(|k| k["signatures"] == 0).count(), 2);
     assert_eq!(r["keys"].as_array().unwrap().len(), 2);
     let text = std::fs::read_to_string(&out).unwrap();
     let dnskeys = text.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count();

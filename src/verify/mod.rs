@@ -187,11 +187,40 @@ impl Counts {
     }
 }
 
+/// A key of the DNSKEY RRset and how many valid signatures it made: 0 for
+/// a key published without signing (a rollover's stand-by key, as BIND's
+/// `dnssec-verify` counts them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyUse {
+    pub key_tag: u16,
+    pub algorithm: u8,
+    pub flags: u16,
+    pub signatures: usize,
+}
+
+impl fmt::Display for KeyUse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let role = match self.flags {
+            fl if fl & FLAG_REVOKE != 0 => "revoked",
+            fl if fl & FLAG_SEP != 0 => "KSK",
+            _ => "ZSK",
+        };
+        write!(f, "key {:>5} alg {:>2} {role}: ", self.key_tag, self.algorithm)?;
+        match self.signatures {
+            0 => f.write_str("stand-by, signs nothing"),
+            n => write!(f, "{n} signatures"),
+        }
+    }
+}
+
 /// All findings of one verification.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub counts: Counts,
+    /// The zone keys of the DNSKEY RRset, in its order, with their valid
+    /// signatures.
+    pub keys: Vec<KeyUse>,
     /// The time checked against, seconds since the epoch.
     pub at: i64,
 }
@@ -454,12 +483,23 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             r
         },
     );
-    let mut dnskey_signers: Vec<(u16, u8)> = Vec::new();
+    let mut signers = Signers::default();
     for (f, c, d) in parts {
         report.findings.extend(f);
         report.counts.add_signatures(&c);
-        dnskey_signers.extend(d);
+        signers.merge(d);
     }
+    report.keys = keys
+        .iter()
+        .filter(|k| k.flags & FLAG_ZONE != 0)
+        .map(|k| KeyUse {
+            key_tag: k.tag,
+            algorithm: k.algorithm,
+            flags: k.flags,
+            signatures: signers.signatures((k.tag, k.algorithm)),
+        })
+        .collect();
+    let dnskey_signers = signers.dnskey;
 
     // The DNSKEY RRset must be signed by a SEP key, when the zone has one.
     let sep_keys: Vec<&PublishedKey> = keys
@@ -583,9 +623,37 @@ enum Phase<'p, 'z> {
     Apply { verdicts: std::slice::Iter<'p, bool> },
 }
 
-/// What one chunk yields: findings, counts, and the (key tag, algorithm)
+/// What one chunk yields: findings, counts, and who signed.
+type ChunkResult = (Vec<Finding>, Counts, Signers);
+
+/// Valid signatures per (key tag, algorithm), and the (key tag, algorithm)
 /// of the keys that validly signed the DNSKEY RRset.
-type ChunkResult = (Vec<Finding>, Counts, Vec<(u16, u8)>);
+#[derive(Debug, Default)]
+struct Signers {
+    /// A zone has a handful of keys: a list, searched in order.
+    per_key: Vec<((u16, u8), usize)>,
+    dnskey: Vec<(u16, u8)>,
+}
+
+impl Signers {
+    fn add(&mut self, key: (u16, u8), n: usize) {
+        match self.per_key.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, count)) => *count += n,
+            None => self.per_key.push((key, n)),
+        }
+    }
+
+    fn merge(&mut self, other: Signers) {
+        for (key, n) in other.per_key {
+            self.add(key, n);
+        }
+        self.dnskey.extend(other.dnskey);
+    }
+
+    fn signatures(&self, key: (u16, u8)) -> usize {
+        self.per_key.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n)
+    }
+}
 
 struct Ctx<'a> {
     zone: &'a Zone,
@@ -692,7 +760,7 @@ impl<'a> Ctx<'a> {
         {
             // The first walk's findings and counts are thrown away: the
             // second walk makes them again, with the verdicts.
-            let (mut f, mut c, mut d) = (Vec::new(), Counts::default(), Vec::new());
+            let (mut f, mut c, mut d) = (Vec::new(), Counts::default(), Signers::default());
             let mut phase = Phase::Collect { jobs: &mut jobs, arena: &mut arena };
             for node in chunk {
                 self.check_node(node, &mut f, &mut c, &mut d, &mut phase);
@@ -701,12 +769,12 @@ impl<'a> Ctx<'a> {
         let mut findings = Vec::new();
         let mut counts = Counts::default();
         let verdicts = self.verifier.verify_jobs(&jobs, &arena, &mut findings, &mut counts);
-        let mut dnskey_signers = Vec::new();
+        let mut signers = Signers::default();
         let mut phase = Phase::Apply { verdicts: verdicts.iter() };
         for node in chunk {
-            self.check_node(node, &mut findings, &mut counts, &mut dnskey_signers, &mut phase);
+            self.check_node(node, &mut findings, &mut counts, &mut signers, &mut phase);
         }
-        (findings, counts, dnskey_signers)
+        (findings, counts, signers)
     }
 
     fn check_node(
@@ -714,7 +782,7 @@ impl<'a> Ctx<'a> {
         node: &'a Node,
         findings: &mut Vec<Finding>,
         counts: &mut Counts,
-        dnskey_signers: &mut Vec<(u16, u8)>,
+        signers: &mut Signers,
         phase: &mut Phase<'_, 'a>,
     ) {
         // The first walk only gathers the signatures to verify: its
@@ -753,8 +821,9 @@ impl<'a> Ctx<'a> {
                         self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, phase)
                     {
                         valid_algs[usize::from(alg >> 6)] |= 1 << (alg & 63);
+                        signers.add((tag, alg), 1);
                         if rrset.rtype == Rtype::DNSKEY {
-                            dnskey_signers.push((tag, alg));
+                            signers.dnskey.push((tag, alg));
                         }
                     }
                 }
