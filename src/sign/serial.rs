@@ -1,9 +1,9 @@
 //! The SOA serial of the signed zone (`zonesign sign --serial`).
 //!
 //! A re-signed zone that keeps its serial never reaches the secondaries:
-//! they transfer a zone only when the primary's serial is greater than
-//! theirs (RFC 1996 §4, RFC 1995). An emergency rebuild of a published zone
-//! therefore needs a new serial. The policies are BIND's (`dnssec-signzone
+//! they transfer a zone when the primary's SOA serial has moved forward
+//! (RFC 1034 §4.3.5; "forward" in RFC 1982 arithmetic). An emergency
+//! rebuild of a published zone therefore needs a new serial. The policies are BIND's (`dnssec-signzone
 //! -N keep|increment|unixtime|date`) and Knot's (`serial-policy`):
 //!
 //! - `keep` (the default, as in BIND): the input's serial, unchanged;
