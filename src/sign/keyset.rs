@@ -214,11 +214,8 @@ pub fn check_trust_anchor(
     anchors: &[crate::verify::TrustAnchor],
     path: &Path,
 ) -> Result<(), KeyError> {
-    // The keys that sign the DNSKEY RRset (`super::sign_chunks`): the
-    // KSKs and CSKs, or every key when there is none.
-    let any_ksk = keys.iter().any(|k| k.role != KeyRole::Zsk);
     let signers: Vec<&ZoneKey> =
-        keys.iter().filter(|k| !any_ksk || k.role != KeyRole::Zsk).collect();
+        super::dnskey_signers(keys).into_iter().map(|i| &keys[i]).collect();
     if signers.iter().any(|k| anchors.iter().any(|a| a.matches(origin, &k.dnskey))) {
         return Ok(());
     }

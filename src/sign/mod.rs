@@ -337,6 +337,17 @@ where
     sign_chunks(zone, keys, opts, Keep::Nowhere, done)
 }
 
+/// The keys (indices into `keys`) that sign the DNSKEY, CDS and CDNSKEY
+/// RRsets: the KSKs and CSKs, or every key when there is none.
+pub(crate) fn dnskey_signers(keys: &[ZoneKey]) -> Vec<usize> {
+    let ksk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk).collect();
+    if ksk.is_empty() {
+        (0..keys.len()).collect()
+    } else {
+        ksk
+    }
+}
+
 fn sign_chunks<F>(
     zone: &mut Zone,
     keys: &[ZoneKey],
@@ -350,7 +361,7 @@ where
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Mutex;
 
-    let ksk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk).collect();
+    let ksk = dnskey_signers(keys);
     let mut zsk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Ksk).collect();
     // RFC 6840 §5.11: every algorithm signs every RRset. An algorithm with
     // only a KSK signs the zone data with it too.
@@ -363,7 +374,6 @@ where
         }
     }
     zsk.sort_unstable();
-    let ksk = if ksk.is_empty() { zsk.clone() } else { ksk };
     if zsk.is_empty() {
         return Err(SignError::NoKey { what: "the zone data" });
     }
