@@ -12,7 +12,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::keys::{check_collisions, parse_key_file, Dnskey, KeyError, SigningKey, FLAG_ZONE};
+use super::keys::{
+    check_collisions, parse_key_file, Dnskey, KeyError, SigningKey, FLAG_REVOKE, FLAG_SEP,
+    FLAG_ZONE,
+};
 use super::{KeyRole, RawSigner, ZoneKey};
 use crate::zone::name::Name;
 
@@ -21,9 +24,6 @@ impl RawSigner for SigningKey {
         SigningKey::sign(self, signed_data).map_err(|e| e.to_string())
     }
 }
-
-/// RFC 4034 §2.1.1: "Bit 15 of the Flags field is the Secure Entry Point flag".
-const FLAG_SEP: u16 = 0x0001;
 
 /// How roles are assigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,9 +102,6 @@ pub fn load_software_keys(
         })
         .collect())
 }
-
-/// RFC 5011 §2.1: the REVOKE flag, bit 8 of the DNSKEY flags field.
-const FLAG_REVOKE: u16 = 0x0080;
 
 /// A DNSKEY published in the zone that signs nothing (`--publish`): the
 /// next key of a rollover, published ahead of its use, or the key it
@@ -238,11 +235,9 @@ pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) 
     use crate::zone::rtype::Rtype;
     let Some(rrset) = zone.apex().rrset(Rtype::DNSKEY) else { return Vec::new() };
     let is_ksk = |rd: &[u8]| {
-        let flags = match rd {
-            [a, b, _, _, _, ..] => u16::from_be_bytes([*a, *b]),
-            _ => return false,
-        };
-        flags & FLAG_ZONE != 0 && flags & FLAG_SEP != 0 && flags & FLAG_REVOKE == 0
+        Dnskey::parse(rd, "").is_ok_and(|k| {
+            k.flags & FLAG_ZONE != 0 && k.flags & FLAG_SEP != 0 && k.flags & FLAG_REVOKE == 0
+        })
     };
     let ksks: Vec<&[u8]> = rrset.rdatas.iter().filter(|rd| is_ksk(rd)).collect();
     if ksks.iter().any(|old| new_dnskeys.contains(old)) {

@@ -3,8 +3,9 @@
 //! A re-signed zone that keeps its serial never reaches the secondaries:
 //! they transfer a zone when the primary's SOA serial has moved forward
 //! (RFC 1034 §4.3.5; "forward" in RFC 1982 arithmetic). An emergency
-//! rebuild of a published zone therefore needs a new serial. The policies are BIND's (`dnssec-signzone
-//! -N keep|increment|unixtime|date`) and Knot's (`serial-policy`):
+//! rebuild of a published zone therefore needs a new serial. The policies
+//! are BIND's (`dnssec-signzone -N keep|increment|unixtime|date`) and
+//! Knot's (`serial-policy`):
 //!
 //! - `keep` (the default, as in BIND): the input's serial, unchanged;
 //! - `increment`: the input's serial plus one, in RFC 1982 arithmetic;
@@ -86,9 +87,9 @@ pub fn next_serial(policy: SerialPolicy, old: u32, now: i64) -> u32 {
     let target = match policy {
         SerialPolicy::Keep => return old,
         SerialPolicy::Increment => return increment(old),
-        // Wire value of the time: seconds modulo 2^32, as RFC 4034 §3.1.5
-        // keeps signature times (good until 2106).
-        SerialPolicy::Unixtime => now as u32,
+        // Seconds modulo 2^32, as RFC 4034 §3.1.5 keeps signature times
+        // (good until 2106).
+        SerialPolicy::Unixtime => crate::sign::validity::wire_time(now),
         SerialPolicy::Date => date_serial(now),
     };
     if target != 0 && serial_gt(target, old) {

@@ -68,6 +68,8 @@ pub use software::{generate, write_bind_files, write_public_key_file, SigningKey
 pub const FLAG_ZONE: u16 = 0x0100;
 /// RFC 4034 §2.1.1: "Bit 15 of the Flags field is the Secure Entry Point flag".
 pub const FLAG_SEP: u16 = 0x0001;
+/// RFC 5011 §2.1: the REVOKE flag, bit 8 of the Flags field.
+pub const FLAG_REVOKE: u16 = 0x0080;
 /// Flags of a key-signing key: Zone Key and SEP (257).
 pub const FLAGS_KSK: u16 = FLAG_ZONE | FLAG_SEP;
 /// Flags of a zone-signing key: Zone Key only (256).
