@@ -23,6 +23,7 @@ pub mod sign;
 pub mod timeline;
 pub mod verify;
 pub mod zone;
+pub mod zonemd;
 
 /// The TLD-shaped zone generator of `tools/genzone`, for the tests.
 #[cfg(test)]
