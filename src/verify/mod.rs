@@ -41,6 +41,7 @@
 pub mod crypto;
 mod denial;
 pub mod fast;
+mod zonemd;
 
 /// Nodes per parallel work unit. Its signatures form the fast path's
 /// batches, whose shared inversions are only amortised over a full batch
@@ -155,6 +156,8 @@ pub struct Counts {
     pub aws_lc: usize,
     /// Fast accepts re-verified with aws-lc-rs as a canary.
     pub canary_checks: usize,
+    /// Apex ZONEMD RRs whose digest matched the zone (RFC 8976).
+    pub zonemd: usize,
 }
 
 impl Counts {
@@ -478,11 +481,17 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
                 .collect::<Vec<ChunkResult>>()
         },
         || {
-            let mut r = Report::default();
-            denial::check_denial(zone, &mut r);
-            r
+            rayon::join(
+                || {
+                    let mut r = Report::default();
+                    denial::check_denial(zone, &mut r);
+                    r
+                },
+                || zonemd::check_zonemd(zone),
+            )
         },
     );
+    let (denial_report, (zonemd_findings, zonemd_matched)) = denial_report;
     let mut signers = Signers::default();
     for (f, c, d) in parts {
         report.findings.extend(f);
@@ -527,6 +536,8 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     report.findings.extend(denial_report.findings);
     report.counts.nsec = denial_report.counts.nsec;
     report.counts.nsec3 = denial_report.counts.nsec3;
+    report.findings.extend(zonemd_findings);
+    report.counts.zonemd = zonemd_matched;
     report
 }
 
