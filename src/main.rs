@@ -199,6 +199,9 @@ struct SignArgs {
     /// SOA serial of the signed zone: keep, increment (RFC 1982), unixtime, or date (YYYYMMDDNN); as dnssec-signzone -N.
     #[arg(long, default_value = "keep")]
     serial: zonesign::sign::serial::SerialPolicy,
+    /// The apex ZONEMD (RFC 8976): sha384 (1:1), sha512 (1:2), or none; repeatable. Default: the input's ZONEMD digests, made again over the signed zone.
+    #[arg(long = "zonemd")]
+    zonemd: Vec<String>,
     /// Publish CDS and CDNSKEY records for the KSKs (RFC 7344).
     #[arg(long)]
     cds: bool,
@@ -251,6 +254,7 @@ fn main() -> ExitCode {
             jitter: a.jitter,
             dnskey_ttl: a.dnskey_ttl,
             serial: a.serial,
+            zonemd: a.zonemd,
             publish: a.publish,
             trust_anchor: a.trust_anchor,
             cds: a.cds,

@@ -66,6 +66,10 @@ impl Failure {
             }
             Failure::Hsm(_) => Exit::KeyProblem,
             Failure::Sign(SignError::Denial(_)) => Exit::BadInput,
+            Failure::Sign(SignError::Zonemd(
+                crate::zonemd::ZonemdError::Unsupported { .. }
+                | crate::zonemd::ZonemdError::Malformed { .. },
+            )) => Exit::BadInput,
             Failure::Sign(_) | Failure::Verification { .. } => Exit::VerificationFailed,
         }
     }
@@ -212,6 +216,9 @@ pub struct SignConfig {
     pub publish: Vec<PathBuf>,
     /// `--serial`: how the signed zone's SOA serial is chosen.
     pub serial: crate::sign::serial::SerialPolicy,
+    /// `--zonemd`: hash algorithms of the apex ZONEMD (`sha384`, `sha512`,
+    /// or `none`); empty: those of the input's ZONEMD.
+    pub zonemd: Vec<String>,
     pub cds: bool,
     pub ds: Option<PathBuf>,
     pub report: Option<PathBuf>,
@@ -430,6 +437,7 @@ fn sign_inner(
 
     let origin = parse_origin(&cfg.origin)?;
     report.zone = origin.to_string();
+    let zonemd_choice = parse_zonemd(&cfg.zonemd)?;
     let now = now();
     let inception = match &cfg.inception {
         Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
@@ -563,6 +571,14 @@ fn sign_inner(
     }
     timeline.finish(t, zone.stats.records as u64);
 
+    // RFC 8976: the input's ZONEMD is made again over the signed zone (a
+    // kept one would be stale), or the one --zonemd asks for.
+    let zonemd = match zonemd_choice {
+        Some(hashes) => hashes,
+        None => {
+            crate::zonemd::input_hashes(&zone).map_err(|e| Failure::Sign(SignError::Zonemd(e)))?
+        }
+    };
     let opts = SignOptions {
         inception,
         expiration,
@@ -571,6 +587,7 @@ fn sign_inner(
         dnskey_ttl: cfg.dnskey_ttl,
         cds: cfg.cds,
         publish: publish_only.into_iter().map(|p| p.dnskey).collect(),
+        zonemd: Some(zonemd),
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };
@@ -598,18 +615,31 @@ fn sign_inner(
     let t = timeline.start("sign");
     let io = |e| Failure::Io { path: cfg.output.clone(), source: e };
     let out = AtomicOutput::create(&cfg.output).map_err(io)?;
-    let (signed, written, records_out) =
-        stream_signed_zone(&mut zone, &keys, &opts, &out, want_digests);
+    let streamed = stream_signed_zone(&mut zone, &keys, &opts, &out, want_digests);
+    let (signed, written, records_out) = (streamed.signed, streamed.written, streamed.records);
+    // The ZONEMD digest is known once every chunk is written; its signing
+    // may need the HSM pool, so it comes before the pool shuts down.
+    let zonemd_patched = match (&signed, &written, streamed.zonemd) {
+        (Ok(_), Ok(_), Some(z)) => Some(finish_zonemd(&zone, &keys, &opts, &out, z)),
+        _ => None,
+    };
     if let Some(pool) = &hsm_pool {
         report.hsms = pool.reports();
         pool.shutdown();
     }
     // The writer's own error explains a stopped signing run best.
-    let output_sha256 = written.map_err(io)?;
+    let mut output_sha256 = written.map_err(io)?;
     let stats = match signed {
         Err(SignError::Output { source }) => return Err(io(source)),
         other => other.map_err(Failure::Sign)?,
     };
+    if let Some(patched) = zonemd_patched {
+        patched?;
+        // The writer hashed the placeholder's text.
+        if want_digests {
+            output_sha256 = sha256_file(out.temp_path());
+        }
+    }
     report.rrsets_signed = stats.rrsets_signed;
     report.keys = keys
         .iter()
@@ -668,53 +698,118 @@ fn sign_inner(
     Ok(())
 }
 
+/// What [`stream_signed_zone`] did.
+struct Streamed {
+    signed: Result<crate::sign::SignStats, SignError>,
+    /// The writer's result, with the SHA-256 of everything it wrote when
+    /// asked for.
+    written: std::io::Result<Option<String>>,
+    /// Records written.
+    records: usize,
+    /// With an apex ZONEMD: the digests and where the placeholder's text is.
+    zonemd: Option<Result<ZonemdPlaceholder, SignError>>,
+}
+
+/// The apex ZONEMD placeholder as written, and the digests that replace it.
+#[derive(Debug)]
+struct ZonemdPlaceholder {
+    /// Octets from the start of the file, and the length of the text of
+    /// the ZONEMD RRset with its RRSIGs.
+    offset: usize,
+    len: usize,
+    digests: Vec<(crate::zonemd::HashAlg, Vec<u8>)>,
+}
+
+/// Formats the ZONEMD RRset of `apex` with the RRSIGs over it (from
+/// `rrsigs`), as the writer writes them within the apex.
+fn zonemd_text(
+    apex: &crate::zone::Node,
+    rrsigs: &[crate::zone::Rrset],
+    class: crate::zone::rtype::Class,
+) -> std::io::Result<String> {
+    use crate::zone::rtype::Rtype;
+    let rrsets = apex.rrset(Rtype::ZONEMD).cloned().into_iter().collect();
+    let node = crate::zone::Node { name: apex.name.clone(), rrsets, flags: apex.flags };
+    let sigs: Vec<crate::zone::Rrset> =
+        rrsigs.iter().filter(|s| s.covered() == Some(Rtype::ZONEMD)).cloned().collect();
+    let mut w = crate::emit::TextWriter::in_memory(4096);
+    crate::emit::write_nodes_with(std::slice::from_ref(&node), &[sigs], class, &mut w)?;
+    Ok(w.into_text())
+}
+
 /// Signs the zone and writes it into `out` as it goes (see
-/// [`crate::sign::sign_zone_streaming`]): returns the signing result, the
-/// writer's result (with `digest`, the SHA-256 of everything it wrote) and
-/// the number of records written. The RRSIGs are dropped once written; the
-/// zone keeps its other records.
+/// [`crate::sign::sign_zone_streaming`]). The RRSIGs are dropped once
+/// written; the zone keeps its other records. With an apex ZONEMD
+/// placeholder (`opts.zonemd`), each chunk's records are also hashed, in
+/// zone order, by the writer (RFC 8976 §3.3), and the placeholder's place
+/// in the file is found for [`finish_zonemd`].
 fn stream_signed_zone(
     zone: &mut Zone,
     keys: &[crate::sign::ZoneKey],
     opts: &crate::sign::SignOptions,
     out: &AtomicOutput,
     digest: bool,
-) -> (Result<crate::sign::SignStats, SignError>, std::io::Result<Option<String>>, usize) {
+) -> Streamed {
     use std::collections::BTreeMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
 
+    type Written = std::io::Result<(Option<String>, Option<crate::zonemd::Digester>)>;
     let class = zone.class;
+    let zonemd = opts.zonemd.clone().filter(|h| !h.is_empty());
     let records = AtomicUsize::new(0);
-    let (tx, rx) = crossbeam::channel::unbounded::<(usize, Vec<u8>)>();
+    let placeholder: Mutex<Option<Result<(usize, usize), SignError>>> = Mutex::new(None);
+    // (chunk index, its text, its records in the digest's wire form).
+    let (tx, rx) = crossbeam::channel::unbounded::<(usize, Vec<u8>, Vec<u8>)>();
     let (signed, written) = std::thread::scope(|s| {
-        let writer = s.spawn(move || -> std::io::Result<Option<String>> {
+        let zonemd = &zonemd;
+        let writer = s.spawn(move || -> Written {
             // Each chunk's text (a few hundred kilobytes) goes to the file
             // in one write, not through another buffer.
             let mut w = out.file();
             let mut sha256 =
                 digest.then(|| aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256));
+            let mut digester = zonemd.as_deref().map(crate::zonemd::Digester::new);
             // Chunks arrive nearly in order (claimed in order, a bounded
             // lead); the few early ones wait here.
             let mut next = 0usize;
-            let mut early: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
-            for (index, text) in rx {
-                early.insert(index, text);
-                while let Some(text) = early.remove(&next) {
+            let mut early: BTreeMap<usize, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
+            for (index, text, wire) in rx {
+                early.insert(index, (text, wire));
+                while let Some((text, wire)) = early.remove(&next) {
                     w.write_all(&text)?;
                     if let Some(sha256) = &mut sha256 {
                         sha256.update(&text);
+                    }
+                    if let Some(d) = &mut digester {
+                        d.update(&wire);
                     }
                     next += 1;
                 }
             }
             w.flush()?;
-            Ok(sha256.map(|c| data_encoding::HEXLOWER.encode(c.finish().as_ref())))
+            Ok((sha256.map(|c| data_encoding::HEXLOWER.encode(c.finish().as_ref())), digester))
         });
         let signed = crate::sign::sign_zone_streaming(zone, keys, opts, |chunk| {
             let mut w = crate::emit::TextWriter::in_memory(256 << 10);
             let n = crate::emit::write_nodes_with(chunk.nodes, chunk.rrsigs, class, &mut w)?;
             records.fetch_add(n, Ordering::Relaxed);
-            tx.send((chunk.index, w.into_text().into_bytes()))
+            let text = w.into_text();
+            let mut wire = Vec::new();
+            if zonemd.is_some() {
+                wire.reserve(text.len());
+                for (i, node) in chunk.nodes.iter().enumerate() {
+                    let beside = chunk.rrsigs.get(i).map_or(&[][..], |v| v.as_slice());
+                    crate::zonemd::append_node(&mut wire, node, beside, class);
+                }
+                if chunk.index == 0 {
+                    let found = locate_placeholder(&text, chunk, class);
+                    if let Ok(mut p) = placeholder.lock() {
+                        *p = Some(found);
+                    }
+                }
+            }
+            tx.send((chunk.index, text.into_bytes(), wire))
                 .map_err(|_| std::io::Error::other("the output writer stopped"))
         });
         drop(tx);
@@ -723,7 +818,84 @@ fn stream_signed_zone(
             .unwrap_or_else(|_| Err(std::io::Error::other("the output writer panicked")));
         (signed, written)
     });
-    (signed, written, records.into_inner())
+    let (written, digester) = match written {
+        Ok((sha, d)) => (Ok(sha), d),
+        Err(e) => (Err(e), None),
+    };
+    let zonemd = digester.map(|d| {
+        let found = placeholder.into_inner().ok().flatten().unwrap_or(Err(SignError::Zonemd(
+            crate::zonemd::ZonemdError::Placeholder { what: "the apex chunk was not written" },
+        )));
+        found.map(|(offset, len)| ZonemdPlaceholder { offset, len, digests: d.finish() })
+    });
+    Streamed { signed, written, records: records.into_inner(), zonemd }
+}
+
+/// Where in the first chunk's text (the file's start) the apex ZONEMD
+/// placeholder and its RRSIGs are: their text occurs there exactly once.
+fn locate_placeholder(
+    text: &str,
+    chunk: crate::sign::SignedChunk<'_>,
+    class: crate::zone::rtype::Class,
+) -> Result<(usize, usize), SignError> {
+    let missing = |what| SignError::Zonemd(crate::zonemd::ZonemdError::Placeholder { what });
+    let apex = chunk.nodes.first().ok_or(missing("the first chunk is empty"))?;
+    let beside = chunk.rrsigs.first().map_or(&[][..], |v| v.as_slice());
+    let needle = zonemd_text(apex, beside, class).map_err(|source| SignError::Output { source })?;
+    let at = text.find(&needle).ok_or(missing("the placeholder's text is not in the apex's"))?;
+    if text[at + 1..].contains(&needle) {
+        return Err(missing("the placeholder's text occurs twice"));
+    }
+    Ok((at, needle.len()))
+}
+
+/// RFC 8976 §3.5 (in our words: once the digest is known, the ZONEMD RRset
+/// is signed again): its text, as long as the placeholder's (digests and
+/// signatures have fixed lengths), is written over the placeholder's in the
+/// temporary file. The verification that follows reads the file as patched.
+fn finish_zonemd(
+    zone: &Zone,
+    keys: &[crate::sign::ZoneKey],
+    opts: &crate::sign::SignOptions,
+    out: &AtomicOutput,
+    placeholder: Result<ZonemdPlaceholder, SignError>,
+) -> Result<(), Failure> {
+    use std::os::unix::fs::FileExt;
+    let p = placeholder.map_err(Failure::Sign)?;
+    let node = crate::sign::zonemd_node(zone, &p.digests).map_err(Failure::Sign)?;
+    let sigs = crate::sign::sign_node(zone, &node, keys, opts).map_err(Failure::Sign)?;
+    let text = zonemd_text(&node, &sigs, zone.class)
+        .map_err(|source| Failure::Sign(SignError::Output { source }))?;
+    if text.len() != p.len {
+        return Err(Failure::Sign(SignError::Zonemd(crate::zonemd::ZonemdError::Patch {
+            placeholder: p.len,
+            actual: text.len(),
+        })));
+    }
+    out.file()
+        .write_all_at(text.as_bytes(), p.offset as u64)
+        .map_err(|source| Failure::Io { path: out.temp_path().to_path_buf(), source })
+}
+
+/// `--zonemd`: `None` for the input's digests, else the hash algorithms
+/// asked for (none for `none`).
+fn parse_zonemd(args: &[String]) -> Result<Option<Vec<crate::zonemd::HashAlg>>, Failure> {
+    if args.is_empty() {
+        return Ok(None);
+    }
+    if args.iter().any(|a| a.eq_ignore_ascii_case("none")) {
+        if args.len() > 1 {
+            return Err(Failure::Usage("--zonemd none cannot be given with a digest".into()));
+        }
+        return Ok(Some(Vec::new()));
+    }
+    let mut hashes = args
+        .iter()
+        .map(|a| a.parse::<crate::zonemd::HashAlg>().map_err(Failure::Usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    hashes.sort_unstable();
+    hashes.dedup();
+    Ok(Some(hashes))
 }
 
 /// Writes the DS records of the KSKs (CSKs) for the parent: digest type 2,

@@ -108,6 +108,8 @@ pub enum ZonemdError {
     Unsupported { scheme: u8, hash: u8 },
     /// An apex ZONEMD RDATA shorter than its fixed fields.
     Malformed { len: usize },
+    /// The ZONEMD placeholder is missing where the digest goes (a bug).
+    Placeholder { what: &'static str },
     /// The signed ZONEMD text is not as long as the placeholder's it
     /// replaces in the written file (a bug: the run stops, fail closed).
     Patch { placeholder: usize, actual: usize },
@@ -125,6 +127,7 @@ impl fmt::Display for ZonemdError {
             ZonemdError::Malformed { len } => {
                 write!(f, "the input's apex ZONEMD RDATA is {len} octets, shorter than 6")
             }
+            ZonemdError::Placeholder { what } => write!(f, "{what}"),
             ZonemdError::Patch { placeholder, actual } => write!(
                 f,
                 "the signed ZONEMD text is {actual} octets where its placeholder took \

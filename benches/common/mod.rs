@@ -76,6 +76,7 @@ pub fn sign_options(denial: DenialMode) -> SignOptions {
         dnskey_ttl: None,
         cds: false,
         publish: Vec::new(),
+        zonemd: None,
         hash_backend: zonesign::denial::hash::Backend::detect(),
         progress: None,
     }

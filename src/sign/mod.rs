@@ -16,6 +16,10 @@
 //! [`sign_zone_streaming`] does the same and hands each signed chunk to a
 //! consumer while later chunks sign (`zonesign sign` formats and writes it).
 //! [`serial::apply`] sets the SOA serial by the operator's policy first.
+//! A zone with an apex ZONEMD (RFC 8976) gets a placeholder in [`prepare`]
+//! and its real digest, signed, once everything else is signed: in
+//! [`sign_zone`] here, by the streaming writer in `run` (see
+//! [`crate::zonemd`]).
 
 pub mod keys;
 pub mod keyset;
@@ -119,6 +123,10 @@ pub struct SignOptions {
     /// DNSKEY RDATA published beside the signing keys' without signing
     /// (`--publish`: rollovers; see [`keyset::PublishOnlyKey`]).
     pub publish: Vec<Box<[u8]>>,
+    /// The apex ZONEMD (RFC 8976): `None` leaves the input's as it is
+    /// (stale once re-signed: the verifier rejects it); `Some` replaces it
+    /// with digests of these hash algorithms, none for an empty list.
+    pub zonemd: Option<Vec<crate::zonemd::HashAlg>>,
     pub hash_backend: Backend,
     /// Advanced once per signed chunk; `None` off a terminal.
     pub progress: Option<indicatif::ProgressBar>,
@@ -144,6 +152,8 @@ pub enum SignError {
     Output {
         source: std::io::Error,
     },
+    /// The zone digest (RFC 8976) cannot be made.
+    Zonemd(crate::zonemd::ZonemdError),
 }
 
 impl fmt::Display for SignError {
@@ -155,6 +165,7 @@ impl fmt::Display for SignError {
             }
             SignError::NoKey { what } => write!(f, "no key can sign {what}"),
             SignError::Output { source } => write!(f, "writing the signed zone failed: {source}"),
+            SignError::Zonemd(e) => write!(f, "ZONEMD: {e}"),
         }
     }
 }
@@ -170,6 +181,8 @@ pub struct PrepareStats {
     pub nsec: usize,
     pub nsec3: usize,
     pub nsec3_hash_backend: Option<&'static str>,
+    /// Hash algorithms of the apex ZONEMD RRset made (RFC 8976).
+    pub zonemd: Vec<crate::zonemd::HashAlg>,
 }
 
 /// Types that a signer owns and regenerates.
@@ -189,6 +202,7 @@ pub fn prepare(
         zone.apex().rrset(Rtype::SOA).ok_or(SignError::NoKey { what: "a zone without SOA" })?;
     let soa_ttl = soa.ttl;
     let soa_min = soa.rdatas.first().and_then(soa_minimum).unwrap_or(soa_ttl);
+    let soa_serial = soa.rdatas.first().and_then(crate::zone::rdata::soa_serial).unwrap_or(0);
     let old_dnskey_ttl = zone.apex().rrset(Rtype::DNSKEY).map(|r| r.ttl);
     let mut removed = 0usize;
     for node in zone.nodes.iter_mut() {
@@ -240,6 +254,20 @@ pub fn prepare(
             Rrset { rtype: Rtype::CDNSKEY, ttl: dnskey_ttl, rdatas: cdnskey.into(), src },
         );
     }
+    // RFC 8976 §3.1: the placeholder goes in before the denial chain is
+    // built, so that the apex type bitmap lists ZONEMD. It keeps the
+    // input's TTL, else takes the SOA's (as ldns-signzone does).
+    if let Some(hashes) = &opts.zonemd {
+        let apex = &mut zone.nodes[0];
+        let old = apex.rrsets.iter().position(|r| r.rtype == Rtype::ZONEMD);
+        let old_ttl = old.map(|i| apex.rrsets.remove(i).ttl);
+        if !hashes.is_empty() {
+            let digests = crate::zonemd::placeholders(hashes);
+            let ttl = old_ttl.unwrap_or(soa_ttl);
+            insert_rrset(apex, crate::zonemd::rrset(soa_serial, &digests, ttl, src));
+        }
+        stats.zonemd = hashes.clone();
+    }
     // RFC 9077 §3.2: "the TTL of the NSEC(3) RR ... MUST be the lesser of the
     // MINIMUM field of the SOA record and the TTL of the SOA itself".
     let denial_ttl = soa_ttl.min(soa_min);
@@ -277,7 +305,74 @@ pub fn sign_zone(
     keys: &[ZoneKey],
     opts: &SignOptions,
 ) -> Result<SignStats, SignError> {
-    sign_chunks(zone, keys, opts, Keep::InZone, |_| Ok(()))
+    let stats = sign_chunks(zone, keys, opts, Keep::InZone, |_| Ok(()))?;
+    if let Some(hashes) = opts.zonemd.as_deref().filter(|h| !h.is_empty()) {
+        // RFC 8976 §3.3 and §3.5: the digest over the signed zone, then the
+        // ZONEMD RRset signed again.
+        let digests = crate::zonemd::digest_zone(zone, hashes);
+        let node = zonemd_node(zone, &digests)?;
+        let sigs = sign_node(zone, &node, keys, opts)?;
+        let apex = &mut zone.nodes[0];
+        apex.rrsets.retain(|r| {
+            r.rtype != Rtype::ZONEMD
+                && !(r.rtype == Rtype::RRSIG && r.covered() == Some(Rtype::ZONEMD))
+        });
+        for r in node.rrsets.into_iter().chain(sigs) {
+            insert_rrset(apex, r);
+        }
+    }
+    Ok(stats)
+}
+
+/// The apex with nothing but its final ZONEMD RRset: the placeholder's
+/// serial and TTL, these digests.
+pub fn zonemd_node(
+    zone: &Zone,
+    digests: &[(crate::zonemd::HashAlg, Vec<u8>)],
+) -> Result<Node, SignError> {
+    let apex = zone.apex();
+    let placeholder = apex.rrset(Rtype::ZONEMD).ok_or(SignError::Zonemd(
+        crate::zonemd::ZonemdError::Placeholder { what: "the apex holds no ZONEMD placeholder" },
+    ))?;
+    let serial = placeholder.rdatas.first().and_then(crate::zonemd::serial).unwrap_or(0);
+    let rrset = crate::zonemd::rrset(serial, digests, placeholder.ttl, placeholder.src);
+    Ok(Node { name: apex.name.clone(), rrsets: vec![rrset], flags: apex.flags })
+}
+
+/// The RRSIG RRsets of one node of `zone` (not necessarily in it), signed
+/// as the signing stage signs it: the ZONEMD RRset once its digest is known.
+pub fn sign_node(
+    zone: &Zone,
+    node: &Node,
+    keys: &[ZoneKey],
+    opts: &SignOptions,
+) -> Result<Vec<Rrset>, SignError> {
+    let (ksk, zsk) = key_roles(keys)?;
+    let plan = Plan { keys, ksk: &ksk, zsk: &zsk, signer: &zone.origin, class: zone.class, opts };
+    let out = plan.sign_chunk(std::slice::from_ref(node))?;
+    Ok(out.per_node.into_iter().next().unwrap_or_default())
+}
+
+/// The keys (indices) that sign the DNSKEY, CDS and CDNSKEY RRsets, and
+/// those that sign the rest.
+fn key_roles(keys: &[ZoneKey]) -> Result<(Vec<usize>, Vec<usize>), SignError> {
+    let ksk = dnskey_signers(keys);
+    let mut zsk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Ksk).collect();
+    // RFC 6840 §5.11: every algorithm signs every RRset. An algorithm with
+    // only a KSK signs the zone data with it too.
+    let mut algs: Vec<u8> = keys.iter().map(|k| k.algorithm).collect();
+    algs.sort_unstable();
+    algs.dedup();
+    for &a in &algs {
+        if !zsk.iter().any(|&i| keys[i].algorithm == a) {
+            zsk.extend(ksk.iter().copied().filter(|&i| keys[i].algorithm == a));
+        }
+    }
+    zsk.sort_unstable();
+    if zsk.is_empty() {
+        return Err(SignError::NoKey { what: "the zone data" });
+    }
+    Ok((ksk, zsk))
 }
 
 /// One signed chunk, as [`sign_zone_streaming`] hands it to its consumer.
@@ -361,22 +456,7 @@ where
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Mutex;
 
-    let ksk = dnskey_signers(keys);
-    let mut zsk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Ksk).collect();
-    // RFC 6840 §5.11: every algorithm signs every RRset. An algorithm with
-    // only a KSK signs the zone data with it too.
-    let mut algs: Vec<u8> = keys.iter().map(|k| k.algorithm).collect();
-    algs.sort_unstable();
-    algs.dedup();
-    for &a in &algs {
-        if !zsk.iter().any(|&i| keys[i].algorithm == a) {
-            zsk.extend(ksk.iter().copied().filter(|&i| keys[i].algorithm == a));
-        }
-    }
-    zsk.sort_unstable();
-    if zsk.is_empty() {
-        return Err(SignError::NoKey { what: "the zone data" });
-    }
+    let (ksk, zsk) = key_roles(keys)?;
     let Zone { origin, class, nodes, .. } = zone;
     let plan = Plan { keys, ksk: &ksk, zsk: &zsk, signer: origin, class: *class, opts };
 
@@ -697,6 +777,12 @@ pub fn fuzz_sign(data: &[u8]) {
         dnskey_ttl: None,
         cds: mode & 4 != 0,
         publish: Vec::new(),
+        // The input's ZONEMD made again, as `zonesign sign` does; one
+        // zonesign cannot compute is refused there too.
+        zonemd: match crate::zonemd::input_hashes(&zone) {
+            Ok(hashes) => Some(hashes),
+            Err(_) => return,
+        },
         hash_backend: Backend::detect(),
         progress: None,
     };

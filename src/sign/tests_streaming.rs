@@ -56,6 +56,7 @@ fn options() -> SignOptions {
         dnskey_ttl: None,
         cds: false,
         publish: Vec::new(),
+        zonemd: None,
         hash_backend: Backend::detect(),
         progress: None,
     }
