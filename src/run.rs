@@ -411,11 +411,12 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
     }
     if let Some(v) = &report.verification {
         s.push_str(&format!(
-            "  verified: {} signatures over {} RRsets, {} NSEC, {} NSEC3, {} warnings\n",
+            "  verified: {} signatures over {} RRsets, {} NSEC, {} NSEC3{}, {} warnings\n",
             v.counts.signatures_verified,
             v.counts.rrsets_checked,
             v.counts.nsec,
             v.counts.nsec3,
+            zonemd_summary(&v.counts),
             v.findings.len()
         ));
         s.push_str(&format!("  {}\n", v.counts.paths_summary()));
@@ -696,6 +697,15 @@ fn sign_inner(
         write_ds_file(ds_path, &origin, &keys)?;
     }
     Ok(())
+}
+
+/// ", ZONEMD digest matched" when the zone has an apex ZONEMD that matched.
+fn zonemd_summary(counts: &crate::verify::Counts) -> String {
+    match counts.zonemd {
+        0 => String::new(),
+        1 => ", ZONEMD digest matched".to_string(),
+        n => format!(", {n} ZONEMD digests matched"),
+    }
 }
 
 /// What [`stream_signed_zone`] did.
@@ -1052,12 +1062,13 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     }
     if !cfg.quiet {
         eprintln!(
-            "zonesign: {origin} verified: {} records, {} signatures over {} RRsets, {} NSEC, {} NSEC3",
+            "zonesign: {origin} verified: {} records, {} signatures over {} RRsets, {} NSEC, {} NSEC3{}",
             records,
             report.counts.signatures_verified,
             report.counts.rrsets_checked,
             report.counts.nsec,
-            report.counts.nsec3
+            report.counts.nsec3,
+            zonemd_summary(&report.counts)
         );
         for key in &report.keys {
             eprintln!("zonesign: {key}");

@@ -253,3 +253,36 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_untouched(&s);
 }
+
+/// RFC 8976: an input ZONEMD that zonesign cannot compute (RFC 8976
+/// Appendix A.3 holds hash algorithm 240 and scheme 241) is refused with
+/// exit 4 rather than kept stale; `--zonemd` then says what to publish.
+#[test]
+fn rfc8976_input_zonemd_of_an_unknown_hash_algorithm_exits_4() {
+    let s = setup();
+    let a3 = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/rfc/rfc8976-appendix-a3.zone");
+    let sign_a3 = |extra: &[&str]| {
+        zonesign()
+            .arg("sign")
+            .arg(&a3)
+            .args(["-o", "example.", "--key-dir"])
+            .arg(&s.keys)
+            .arg("--output")
+            .arg(&s.output)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sign_a3(&[]);
+    assert_refused(&s, &out, 4, &["ZONEMD", "hash algorithm 240", "--zonemd"]);
+    let out = sign_a3(&["--zonemd", "sha1"]);
+    assert_refused(&s, &out, 2, &["sha384"]);
+    let out = sign_a3(&["--zonemd", "none", "--zonemd", "sha384"]);
+    assert_refused(&s, &out, 2, &["--zonemd none"]);
+    let out = sign_a3(&["--zonemd", "sha512", "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed = std::fs::read_to_string(&s.output).unwrap();
+    let zonemd: Vec<&str> = signed.lines().filter(|l| l.contains("\tZONEMD\t")).collect();
+    assert_eq!(zonemd.len(), 1, "{zonemd:?}");
+    assert!(zonemd[0].contains("\t2018031900 1 2 "), "{}", zonemd[0]);
+}

@@ -240,3 +240,69 @@ fn rfc6781_section_4_1_1_1_pre_published_keys_sign_nothing_and_validate() {
     let dnskeys = text.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count();
     assert_eq!(dnskeys, 4);
 }
+
+/// RFC 8976 §3: re-signing a zone with an apex ZONEMD (the root zone, as
+/// IANA publishes it, carries a SHA-384 one) makes the digest again over
+/// the signed zone. Before, zonesign kept the input's digest: every
+/// signature valid, the zone still rejected by `ldns-verify-zone` ("No
+/// ZONEMD matching the zone data was found") and by resolvers that check
+/// ZONEMD. Every validator accepts the result; `ldns-verify-zone` checks
+/// the digest. With Ed25519 (deterministic signatures) the file is the same
+/// for one thread and three.
+#[test]
+fn rfc8976_section_3_root_zone_zonemd_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let stale = "5E21E890ACDE0249A3C73F5500159960F01C1783534876FAEC24F3CBB7E0442D498E54B3E6DDCDECDD8D96E3FE1BF733";
+    let zone = dir.path().join("root.zone");
+    let mut text = std::fs::read_to_string(data("root.zone")).unwrap();
+    text.push_str(&format!(".\t86400\tIN\tZONEMD\t2026082201 1 1 {stale}\n"));
+    std::fs::write(&zone, text).unwrap();
+    // One validity period for every run, so that the runs compare.
+    let hour =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+            / 3600
+            * 3600;
+    let inception = (hour - 3600).to_string();
+    let expiration = (hour + 14 * 86400).to_string();
+    for (alg, extra) in [
+        (8, &[][..]),
+        (13, &["--nsec3", "--opt-out", "--zonemd", "sha384", "--zonemd", "sha512"][..]),
+        (15, &["--nsec3", "--serial", "increment"][..]),
+    ] {
+        let keys = dir.path().join(format!("keys{alg}"));
+        std::fs::create_dir(&keys).unwrap();
+        keygen(&keys, ".", alg, true);
+        keygen(&keys, ".", alg, false);
+        let sign = |out: &Path, threads: &str| {
+            run(zonesign()
+                .arg("sign")
+                .arg(&zone)
+                .args(["--origin", ".", "--quiet", "--threads", threads])
+                .args(["--inception", &inception, "--expiration", &expiration, "--key-dir"])
+                .arg(&keys)
+                .arg("--output")
+                .arg(out)
+                .args(extra));
+        };
+        let out = dir.path().join(format!("signed{alg}.zone"));
+        sign(&out, "1");
+        assert_validators_accept(&out, ".", false);
+        let signed = std::fs::read_to_string(&out).unwrap();
+        let zonemd: Vec<&str> = signed.lines().filter(|l| l.contains("\tZONEMD\t")).collect();
+        let serial = if alg == 15 { "2026082202" } else { "2026082201" };
+        assert!(zonemd.iter().all(|l| l.contains(&format!("\t{serial} 1 "))), "{zonemd:?}");
+        assert_eq!(zonemd.len(), if alg == 13 { 2 } else { 1 }, "{zonemd:?}");
+        assert!(!signed.contains(stale), "the input's digest was kept");
+        let verified = run(zonesign().args(["verify", "-o", "."]).arg(&out));
+        assert!(verified.contains("ZONEMD digest"), "{verified}");
+        if alg == 15 {
+            let again = dir.path().join("signed15-3.zone");
+            sign(&again, "3");
+            assert_eq!(
+                std::fs::read(&again).unwrap(),
+                signed.as_bytes(),
+                "thread count changed the output"
+            );
+        }
+    }
+}

@@ -285,3 +285,69 @@ fn knockouts_on_an_nsec3_zone() {
     });
     assert!(uncovered, "no NSEC3 left the insecure delegation uncovered");
 }
+
+/// Signs the example zone with an apex ZONEMD (`--zonemd sha384`).
+fn signed_example_with_zonemd(dir: &Path) -> PathBuf {
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    for role in ["--ksk", "--zsk"] {
+        run(zonesign().args(["keygen", "example.", "-a", "13", role, "--key-dir"]).arg(&keys));
+    }
+    let out = dir.join("zonemd.zone");
+    run(zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--quiet", "--zonemd", "sha384", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out));
+    out
+}
+
+/// RFC 8976 §4: the digest is checked over every record, glue too, which
+/// no RRSIG covers; a ZONEMD without the SOA serial cannot be used; two of
+/// one scheme and hash algorithm make the RRset ambiguous. `ldns-verify-zone`
+/// agrees on each.
+#[test]
+fn rfc8976_section_4_zonemd_knockouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = signed_example_with_zonemd(dir.path());
+    let (code, kinds, stderr) = verify(&good, &[]);
+    assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+    run(Command::new("ldns-verify-zone").arg(&good));
+    let bad = dir.path().join("bad.zone");
+    let ldns_rejects = |zone: &Path| {
+        let out = Command::new("ldns-verify-zone").arg(zone).output().unwrap();
+        assert!(!out.status.success(), "ldns-verify-zone accepted {}", zone.display());
+    };
+
+    // Glue changed: every signature still verifies, the digest does not.
+    let n = mutate(&good, &bad, |l| {
+        let f = fields(l);
+        Some(if f.first() == Some(&"ns1.branch.example.") && f.get(3) == Some(&"A") {
+            l.replacen(f[4], "192.0.2.254", 1)
+        } else {
+            l.to_string()
+        })
+    });
+    assert_eq!(n, 1, "one glue record changed");
+    let (code, kinds, stderr) = verify(&bad, &[]);
+    assert_eq!((code, kinds), (1, vec!["zonemd-mismatch".to_string()]), "{stderr}");
+    ldns_rejects(&bad);
+
+    // A ZONEMD whose serial is not the SOA's is not used: none is left.
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        Some(if f.get(3) == Some(&"ZONEMD") { l.replacen(f[4], "1", 1) } else { l.to_string() })
+    });
+    assert_finding(&bad, "zonemd-unusable");
+    ldns_rejects(&bad);
+
+    // Two SHA-384 digests in the RRset.
+    let text = std::fs::read_to_string(&good).unwrap();
+    let zonemd = text.lines().find(|l| fields(l).get(3) == Some(&"ZONEMD")).unwrap();
+    let f = fields(zonemd);
+    let twin = zonemd.replacen(f[7], &"0".repeat(96), 1);
+    std::fs::write(&bad, format!("{text}{twin}\n")).unwrap();
+    assert_finding(&bad, "zonemd-duplicate");
+}
