@@ -224,6 +224,9 @@ fn keygen_and_sign(alg: u8) {
                 .arg(&pool)
                 .args(["--threads", &threads.to_string()])
                 .args(["--inception", "20261101000000", "--expiration", "20361201000000"])
+                // The root zone with a ZONEMD (RFC 8976), signed through
+                // the pool once every chunk is written.
+                .args(if origin == "." { &["--zonemd", "sha384"][..] } else { &[][..] })
                 .arg("--output")
                 .arg(&signed)
                 .arg("--report")
