@@ -592,6 +592,13 @@ fn sign_inner(
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };
+    // Without --cds the input's CDS and CDNSKEY stay: they must name keys
+    // the signed zone publishes.
+    if !cfg.cds {
+        let dnskeys: Vec<&[u8]> =
+            keys.iter().map(|k| &k.dnskey[..]).chain(opts.publish.iter().map(|p| &p[..])).collect();
+        keyset::check_input_cds(&zone, &dnskeys).map_err(Failure::Key)?;
+    }
     // With --trust-anchor the parent's DS settles it (checked above).
     if cfg.trust_anchor.is_none() {
         if let Some(warning) = input_ksks_warning(&zone, &keys, &opts.publish) {

@@ -286,3 +286,41 @@ fn rfc8976_input_zonemd_of_an_unknown_hash_algorithm_exits_4() {
     assert_eq!(zonemd.len(), 1, "{zonemd:?}");
     assert!(zonemd[0].contains("\t2018031900 1 2 "), "{}", zonemd[0]);
 }
+
+/// RFC 7344 §4.1, RFC 8078: CDS and CDNSKEY records kept from the input
+/// (no `--cds`) must name keys the signed zone publishes. Before, zonesign
+/// published a stale CDS and CDNSKEY that `kzonecheck` rejected ("CDNSKEY
+/// not match DNSKEY"); a parent scanning for them would have installed a DS
+/// matching no key, and the zone would have gone bogus. Refused with exit 3
+/// before anything is signed; `--cds` publishes them for the signing KSKs.
+#[test]
+fn regression_stale_cds_and_cdnskey_in_the_input_exit_3() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("stale-cds.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(
+        "example. 3600 IN CDS 12345 13 2 \
+         A3A2AC7A3647627678BC1E6C0672772656DCA3F5DFE9282917B4DEC43FB20EEB\n\
+         example. 3600 IN CDNSKEY 257 3 13 \
+         mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let sign_stale = |extra: &[&str]| {
+        zonesign()
+            .arg("sign")
+            .arg(&zone)
+            .args(["-o", "example.", "--key-dir"])
+            .arg(&s.keys)
+            .arg("--output")
+            .arg(&s.output)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sign_stale(&[]);
+    assert_refused(&s, &out, 3, &["CDS 12345 13 2", "not in the DNSKEY RRset", "--cds"]);
+    let out = sign_stale(&["--cds", "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!std::fs::read_to_string(&s.output).unwrap().contains("A3A2AC7A3647627678BC"));
+}

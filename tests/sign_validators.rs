@@ -306,3 +306,48 @@ fn rfc8976_section_3_root_zone_zonemd_made_again() {
         }
     }
 }
+
+/// RFC 7344 §4.1 and RFC 8078 §4: CDS and CDNSKEY records kept from the
+/// input (no `--cds`) pass every validator when they name the zone's KSK
+/// (a zone re-signed as it was) or ask the parent to delete the DS RRset.
+#[test]
+fn rfc7344_and_rfc8078_input_cds_kept_when_they_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    keygen(&keys, "example.", 13, true);
+    keygen(&keys, "example.", 13, false);
+    let sign = |input: &Path, output: &Path, extra: &[&str]| {
+        run(zonesign()
+            .arg("sign")
+            .arg(input)
+            .args(["--origin", "example.", "--quiet", "--key-dir"])
+            .arg(&keys)
+            .arg("--output")
+            .arg(output)
+            .args(extra));
+    };
+    let first = dir.path().join("first.zone");
+    sign(&common::repo_path("examples/example.zone"), &first, &["--cds"]);
+    let again = dir.path().join("again.zone");
+    sign(&first, &again, &["--nsec3"]);
+    assert_validators_accept(&again, "example.", false);
+    let cds = |path: &Path| -> Vec<String> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("\tCDS\t") || l.contains("\tCDNSKEY\t"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(cds(&again), cds(&first));
+    assert_eq!(cds(&again).len(), 2);
+
+    let delete = dir.path().join("delete.zone");
+    let mut text = std::fs::read_to_string(common::repo_path("examples/example.zone")).unwrap();
+    text.push_str("example. 3600 IN CDS 0 0 0 00\nexample. 3600 IN CDNSKEY 0 3 0 AA==\n");
+    std::fs::write(&delete, text).unwrap();
+    let signed = dir.path().join("delete.signed");
+    sign(&delete, &signed, &[]);
+    assert_validators_accept(&signed, "example.", false);
+}

@@ -351,3 +351,46 @@ fn rfc8976_section_4_zonemd_knockouts() {
     std::fs::write(&bad, format!("{text}{twin}\n")).unwrap();
     assert_finding(&bad, "zonemd-duplicate");
 }
+
+/// RFC 7344 §4.1: a CDNSKEY that is not in the DNSKEY RRset, a CDS that
+/// matches no DNSKEY; RFC 8078 §4: a delete request beside another record.
+#[test]
+fn rfc7344_section_4_1_cds_knockouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    for role in ["--ksk", "--zsk"] {
+        run(zonesign().args(["keygen", "example.", "-a", "13", role, "--key-dir"]).arg(&keys));
+    }
+    let good = dir.path().join("cds.zone");
+    run(zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--quiet", "--cds", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&good));
+    let (code, kinds, stderr) = verify(&good, &[]);
+    assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+    let bad = dir.path().join("bad.zone");
+    let other =
+        "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        Some(if f.get(3) == Some(&"CDNSKEY") {
+            format!("{}\t{}\t{}\tCDNSKEY\t257 3 13 {other}", f[0], f[1], f[2])
+        } else {
+            l.to_string()
+        })
+    });
+    assert_finding(&bad, "cdnskey-not-in-dnskey");
+    assert_finding(&bad, "cds-cdnskey-mismatch");
+    mutate(&good, &bad, |l| {
+        let f = fields(l);
+        Some(if f.get(3) == Some(&"CDS") { l.replacen(f[4], "12345", 1) } else { l.to_string() })
+    });
+    assert_finding(&bad, "cds-matches-no-dnskey");
+    let text = std::fs::read_to_string(&good).unwrap();
+    std::fs::write(&bad, format!("{text}example.\t3600\tIN\tCDS\t0 0 0 00\n")).unwrap();
+    assert_finding(&bad, "cds-delete-not-alone");
+}

@@ -226,6 +226,30 @@ pub fn check_trust_anchor(
     })
 }
 
+/// The input's CDS and CDNSKEY records, which a run without `--cds` keeps,
+/// checked against the DNSKEY RRset the signed zone will have (`dnskeys`:
+/// the signing keys' and those published only) before anything is signed
+/// (RFC 7344, RFC 8078; the rules in [`crate::verify::cds`]). The written
+/// zone is checked again by the verifier.
+pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<(), KeyError> {
+    use crate::zone::rtype::Rtype;
+    let apex = zone.apex();
+    let rdatas = |t: Rtype| -> Vec<&[u8]> {
+        apex.rrset(t).map(|r| r.rdatas.iter().collect()).unwrap_or_default()
+    };
+    let problems = crate::verify::cds::problems(
+        &zone.origin,
+        dnskeys,
+        &rdatas(Rtype::CDS),
+        &rdatas(Rtype::CDNSKEY),
+    );
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let problems = problems.into_iter().map(|(_, detail)| detail).collect::<Vec<_>>().join("; ");
+    Err(KeyError::CdsUnmatched { problems })
+}
+
 /// The key tags of the input zone's KSKs (DNSKEYs with the SEP flag, not
 /// revoked) when the signed zone keeps none of them in its DNSKEY RRset
 /// (`new_dnskeys`); empty otherwise. Re-signing a published zone with only

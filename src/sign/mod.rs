@@ -786,6 +786,12 @@ pub fn fuzz_sign(data: &[u8]) {
         hash_backend: Backend::detect(),
         progress: None,
     };
+    // Input CDS/CDNSKEY kept without `cds` must name the golden keys, as
+    // `zonesign sign` requires (exit 3 otherwise).
+    let dnskeys: Vec<&[u8]> = keys.iter().map(|k| &k.dnskey[..]).collect();
+    if !opts.cds && keyset::check_input_cds(&zone, &dnskeys).is_err() {
+        return;
+    }
     prepare(&mut zone, keys, &opts).expect("a zone that builds is prepared for signing");
     sign_zone(&mut zone, keys, &opts).expect("a zone that builds signs");
     let signed = crate::emit::write_zone(&zone, Vec::new()).expect("writing to memory");

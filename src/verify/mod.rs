@@ -38,6 +38,7 @@
 //! `fast-path-disagreement` (the run fails) and switches the fast path off
 //! for the rest of the run.
 
+pub mod cds;
 pub mod crypto;
 mod denial;
 pub mod fast;
@@ -528,6 +529,17 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             )
             .at(origin, Some(Rtype::DNSKEY)),
         );
+    }
+    // RFC 7344, RFC 8078: what the parent would take from the zone.
+    let rdatas = |t: Rtype| -> Vec<&[u8]> {
+        apex.rrset(t).map(|r| r.rdatas.iter().collect()).unwrap_or_default()
+    };
+    let dnskeys = rdatas(Rtype::DNSKEY);
+    for (kind, detail) in
+        cds::problems(origin, &dnskeys, &rdatas(Rtype::CDS), &rdatas(Rtype::CDNSKEY))
+    {
+        let rtype = if kind.starts_with("cdnskey") { Rtype::CDNSKEY } else { Rtype::CDS };
+        report.findings.push(Finding::error(kind, detail).at(origin, Some(rtype)));
     }
     if !opts.trust_anchors.is_empty() {
         check_trust_anchors(origin, &keys, &dnskey_signers, &opts.trust_anchors, &mut report);

@@ -272,6 +272,10 @@ pub enum KeyError {
     /// parent's DS): validators that start from it would find the zone
     /// bogus. `signers` lists the keys that sign the DNSKEY RRset.
     TrustAnchorUnmatched { anchor: PathBuf, signers: String },
+    /// The input's CDS or CDNSKEY records, kept without `--cds`, do not
+    /// match the signed zone's DNSKEY RRset (RFC 7344, RFC 8078): a parent
+    /// that follows them would install a DS that matches no key.
+    CdsUnmatched { problems: String },
 }
 
 /// Which step of the challenge in [`SigningKey::prove`] failed.
@@ -399,6 +403,11 @@ impl fmt::Display for KeyError {
             KeyError::UnsafeFileName { owner } => {
                 write!(f, "owner name {owner} cannot be used in a key file name")
             }
+            KeyError::CdsUnmatched { problems } => write!(
+                f,
+                "the input's CDS/CDNSKEY records do not match the signed zone's DNSKEY RRset \
+                 ({problems}); publish them for the signing KSKs with --cds, or remove them"
+            ),
             KeyError::TrustAnchorUnmatched { anchor, signers } => write!(
                 f,
                 "no key that signs the DNSKEY RRset ({signers}) matches a DS or DNSKEY in {}: \

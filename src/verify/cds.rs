@@ -1,0 +1,100 @@
+//! The CDS and CDNSKEY RRsets (RFC 7344, RFC 8078) against the DNSKEY
+//! RRset. A parent that scans for them replaces its DS RRset with what
+//! they say: a CDS or CDNSKEY for a key the zone does not publish makes
+//! the parent install a DS that no DNSKEY matches, and the zone goes bogus
+//! at the next scan however valid its signatures. So they are checked as
+//! the signatures are, and `zonesign sign` refuses input ones that fail
+//! (before signing, [`problems`]).
+//!
+//! The rules, in our words:
+//! - RFC 7344 §3 and §4.1: a CDNSKEY names a DNSKEY of the zone; a CDS is
+//!   a DS (RFC 4034 §5.1.4 digest) of one; both RRsets, when both are
+//!   published, name the same keys.
+//! - RFC 8078 §4: the delete request is `CDS 0 0 0 00` and `CDNSKEY 0 3 0
+//!   AA==`, each alone in its RRset, both when both RRsets are published.
+//!
+//! Knot's `kzonecheck` checks the same (its "CDNSKEY not match DNSKEY",
+//! "CDS not match CDNSKEY"), so the zones zonesign writes pass it.
+
+use super::ds_matches;
+use crate::zone::name::Name;
+
+/// RDATA of the delete request (RFC 8078 §4): CDS `0 0 0 00`.
+const CDS_DELETE: &[u8] = &[0, 0, 0, 0, 0];
+/// RDATA of the delete request (RFC 8078 §4): CDNSKEY `0 3 0 AA==`.
+const CDNSKEY_DELETE: &[u8] = &[0, 0, 3, 0, 0];
+
+/// One problem: a finding kind and what is wrong.
+pub type Problem = (&'static str, String);
+
+/// What is wrong with `cds` and `cdnskey` (RDATA of the apex RRsets; empty
+/// when absent) given the zone's DNSKEY RRset.
+pub fn problems(
+    origin: &Name,
+    dnskeys: &[&[u8]],
+    cds: &[&[u8]],
+    cdnskey: &[&[u8]],
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let hex = |d: &[u8]| data_encoding::HEXUPPER.encode(d);
+    let cds_delete = cds.contains(&CDS_DELETE);
+    let cdnskey_delete = cdnskey.contains(&CDNSKEY_DELETE);
+    if (cds_delete && cds.len() > 1) || (cdnskey_delete && cdnskey.len() > 1) {
+        out.push((
+            "cds-delete-not-alone",
+            "the delete request (RFC 8078 §4) shares its RRset with other records".to_string(),
+        ));
+    }
+    if (cds_delete && !cdnskey.is_empty() && !cdnskey_delete)
+        || (cdnskey_delete && !cds.is_empty() && !cds_delete)
+    {
+        out.push((
+            "cds-delete-mismatch",
+            "one of CDS and CDNSKEY asks to delete the DS RRset, the other does not".to_string(),
+        ));
+    }
+    let ds_of = |cds: &[u8], key: &[u8]| ds_matches(origin, key, cds);
+    for key in cdnskey.iter().filter(|k| **k != CDNSKEY_DELETE) {
+        if !dnskeys.contains(key) {
+            out.push((
+                "cdnskey-not-in-dnskey",
+                format!(
+                    "CDNSKEY with key tag {} is not in the DNSKEY RRset: a parent that follows \
+                     it installs a DS no key matches",
+                    crate::sign::keys::key_tag(key)
+                ),
+            ));
+        }
+    }
+    for ds in cds.iter().filter(|d| **d != CDS_DELETE) {
+        let tag = ds.get(..2).map_or(0, |t| u16::from_be_bytes([t[0], t[1]]));
+        if !dnskeys.iter().any(|k| ds_of(ds, k)) {
+            let (alg, digest_type) =
+                (ds.get(2).copied().unwrap_or(0), ds.get(3).copied().unwrap_or(0));
+            out.push((
+                "cds-matches-no-dnskey",
+                format!(
+                    "CDS {tag} {alg} {digest_type} {} matches no DNSKEY of the zone: a parent \
+                     that follows it installs a DS no key matches",
+                    hex(ds.get(4..).unwrap_or_default())
+                ),
+            ));
+        } else if !cdnskey.is_empty() && !cdnskey.iter().any(|k| ds_of(ds, k)) {
+            out.push((
+                "cds-cdnskey-mismatch",
+                format!("CDS with key tag {tag} names a key the CDNSKEY RRset does not"),
+            ));
+        }
+    }
+    if !cds.is_empty() {
+        for key in cdnskey.iter().filter(|k| **k != CDNSKEY_DELETE) {
+            if !cds.iter().any(|ds| ds_of(ds, key)) {
+                out.push((
+                    "cds-cdnskey-mismatch",
+                    format!("CDNSKEY with key tag {} has no CDS", crate::sign::keys::key_tag(key)),
+                ));
+            }
+        }
+    }
+    out
+}
