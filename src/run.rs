@@ -606,6 +606,19 @@ fn sign_inner(
             report.warnings.push(warning);
         }
     }
+    // RFC 1034 §4.3.5: secondaries transfer a zone only when its serial has
+    // grown. A signed input (perhaps the published zone) re-signed with its
+    // serial kept replaces nothing on them.
+    if cfg.serial == crate::sign::serial::SerialPolicy::Keep
+        && zone.apex().rrsigs(crate::zone::rtype::Rtype::SOA).is_some()
+    {
+        let serial = report.serial.map_or("unknown".to_string(), |s| s.to_string());
+        let warning = format!(
+            "the input is a signed zone and keeps its serial {serial} (--serial keep):              secondaries that have that serial will not transfer this zone; re-signing a              published zone takes --serial increment, unixtime or date"
+        );
+        eprintln!("zonesign: warning: {warning}");
+        report.warnings.push(warning);
+    }
     let t = timeline.start("denial");
     let prep = crate::sign::prepare(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
     if prep.replaced_records > 0 && !cfg.quiet {

@@ -162,6 +162,13 @@ fn rfc1982_section_3_1_serial_policies_on_re_signing() {
     assert_eq!(r["input_serial"], 2026082201);
     assert_eq!(r["serial"], 2026082202);
     assert_eq!(r["serial_policy"], "increment");
+    assert_eq!(r["warnings"].as_array().map(Vec::len), Some(0), "{}", r["warnings"]);
+
+    // A signed input keeping its serial: secondaries would not take it.
+    let kept = dir.path().join("kept.zone");
+    let r = sign(&second, &kept, "keep");
+    let warnings = r["warnings"].to_string();
+    assert!(warnings.contains("keeps its serial 2026082202"), "{warnings}");
 
     let third = dir.path().join("third.zone");
     sign(&second, &third, "date");
