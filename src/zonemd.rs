@@ -188,7 +188,7 @@ pub fn rrset(
     Rrset { rtype: Rtype::ZONEMD, ttl, rdatas: rdatas.into(), src }
 }
 
-/// The placeholder digests (RFC 8976 §3.2): zeros of the digest's length.
+/// The placeholder digests (RFC 8976 §3.1): zeros of the digest's length.
 /// Any value of that length would do, since the apex ZONEMD RRset is left
 /// out of the digest; the length makes the signed text of the real record
 /// as long as the placeholder's.

@@ -7,9 +7,11 @@
 //! (before signing, [`problems`]).
 //!
 //! The rules, in our words:
-//! - RFC 7344 §3 and §4.1: a CDNSKEY names a DNSKEY of the zone; a CDS is
-//!   a DS (RFC 4034 §5.1.4 digest) of one; both RRsets, when both are
-//!   published, name the same keys.
+//! - RFC 7344 §4.1 asks that the CDS/CDNSKEY records, applied to the
+//!   parent's DS RRset, do not break the delegation. Hence here: a CDNSKEY
+//!   is a DNSKEY of the zone; a CDS is a DS (RFC 4034 §5.1.4 digest) of
+//!   one; both RRsets, when both are published, name the same keys (a
+//!   parent may read either).
 //! - RFC 8078 §4: the delete request is `CDS 0 0 0 00` and `CDNSKEY 0 3 0
 //!   AA==`, each alone in its RRset, both when both RRsets are published.
 //!
