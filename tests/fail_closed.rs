@@ -58,9 +58,14 @@ fn setup() -> Setup {
 }
 
 fn sign(s: &Setup, extra: &[&str]) -> Output {
+    sign_file(s, &example(), extra)
+}
+
+/// Signs `zone` (for `example.`) into the setup's output.
+fn sign_file(s: &Setup, zone: &Path, extra: &[&str]) -> Output {
     zonesign()
         .arg("sign")
-        .arg(example())
+        .arg(zone)
         .args(["-o", "example.", "--key-dir"])
         .arg(&s.keys)
         .arg("--output")
@@ -261,18 +266,7 @@ fn usage_errors_exit_2() {
 fn rfc8976_input_zonemd_of_an_unknown_hash_algorithm_exits_4() {
     let s = setup();
     let a3 = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/rfc/rfc8976-appendix-a3.zone");
-    let sign_a3 = |extra: &[&str]| {
-        zonesign()
-            .arg("sign")
-            .arg(&a3)
-            .args(["-o", "example.", "--key-dir"])
-            .arg(&s.keys)
-            .arg("--output")
-            .arg(&s.output)
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let sign_a3 = |extra: &[&str]| sign_file(&s, &a3, extra);
     let out = sign_a3(&[]);
     assert_refused(&s, &out, 4, &["ZONEMD", "hash algorithm 240", "--zonemd"]);
     let out = sign_a3(&["--zonemd", "sha1"]);
@@ -306,18 +300,7 @@ fn regression_stale_cds_and_cdnskey_in_the_input_exit_3() {
          mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\n",
     );
     std::fs::write(&zone, text).unwrap();
-    let sign_stale = |extra: &[&str]| {
-        zonesign()
-            .arg("sign")
-            .arg(&zone)
-            .args(["-o", "example.", "--key-dir"])
-            .arg(&s.keys)
-            .arg("--output")
-            .arg(&s.output)
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let sign_stale = |extra: &[&str]| sign_file(&s, &zone, extra);
     let out = sign_stale(&[]);
     assert_refused(&s, &out, 3, &["CDS 12345 13 2", "not in the DNSKEY RRset", "--cds"]);
     let out = sign_stale(&["--cds", "-q"]);

@@ -26,23 +26,30 @@ fn example() -> PathBuf {
 
 /// Signs the example zone with a fresh KSK/ZSK pair (ECDSA P-256).
 fn signed_example(dir: &Path, nsec3: bool) -> PathBuf {
+    if nsec3 {
+        signed_example_with(dir, "nsec3.zone", &["--nsec3"])
+    } else {
+        signed_example_with(dir, "nsec.zone", &[])
+    }
+}
+
+/// Signs the example zone into `dir/name` with `extra` options and a fresh
+/// KSK/ZSK pair (ECDSA P-256) in `dir/keys`.
+fn signed_example_with(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let keys = dir.join("keys");
     std::fs::create_dir_all(&keys).unwrap();
     for role in ["--ksk", "--zsk"] {
         run(zonesign().args(["keygen", "example.", "-a", "13", role, "--key-dir"]).arg(&keys));
     }
-    let out = dir.join(if nsec3 { "nsec3.zone" } else { "nsec.zone" });
-    let mut cmd = zonesign();
-    cmd.arg("sign")
+    let out = dir.join(name);
+    run(zonesign()
+        .arg("sign")
         .arg(example())
         .args(["-o", "example.", "--quiet", "--key-dir"])
         .arg(&keys)
         .arg("--output")
-        .arg(&out);
-    if nsec3 {
-        cmd.arg("--nsec3");
-    }
-    run(&mut cmd);
+        .arg(&out)
+        .args(extra));
     out
 }
 
@@ -286,24 +293,6 @@ fn knockouts_on_an_nsec3_zone() {
     assert!(uncovered, "no NSEC3 left the insecure delegation uncovered");
 }
 
-/// Signs the example zone with an apex ZONEMD (`--zonemd sha384`).
-fn signed_example_with_zonemd(dir: &Path) -> PathBuf {
-    let keys = dir.join("keys");
-    std::fs::create_dir_all(&keys).unwrap();
-    for role in ["--ksk", "--zsk"] {
-        run(zonesign().args(["keygen", "example.", "-a", "13", role, "--key-dir"]).arg(&keys));
-    }
-    let out = dir.join("zonemd.zone");
-    run(zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "--quiet", "--zonemd", "sha384", "--key-dir"])
-        .arg(&keys)
-        .arg("--output")
-        .arg(&out));
-    out
-}
-
 /// RFC 8976 §4: the digest is checked over every record, glue too, which
 /// no RRSIG covers; a ZONEMD without the SOA serial cannot be used; two of
 /// one scheme and hash algorithm make the RRset ambiguous. `ldns-verify-zone`
@@ -311,7 +300,7 @@ fn signed_example_with_zonemd(dir: &Path) -> PathBuf {
 #[test]
 fn rfc8976_section_4_zonemd_knockouts() {
     let dir = tempfile::tempdir().unwrap();
-    let good = signed_example_with_zonemd(dir.path());
+    let good = signed_example_with(dir.path(), "zonemd.zone", &["--zonemd", "sha384"]);
     let (code, kinds, stderr) = verify(&good, &[]);
     assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
     run(Command::new("ldns-verify-zone").arg(&good));
@@ -357,19 +346,7 @@ fn rfc8976_section_4_zonemd_knockouts() {
 #[test]
 fn rfc7344_section_4_1_cds_knockouts() {
     let dir = tempfile::tempdir().unwrap();
-    let keys = dir.path().join("keys");
-    std::fs::create_dir_all(&keys).unwrap();
-    for role in ["--ksk", "--zsk"] {
-        run(zonesign().args(["keygen", "example.", "-a", "13", role, "--key-dir"]).arg(&keys));
-    }
-    let good = dir.path().join("cds.zone");
-    run(zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "--quiet", "--cds", "--key-dir"])
-        .arg(&keys)
-        .arg("--output")
-        .arg(&good));
+    let good = signed_example_with(dir.path(), "cds.zone", &["--cds"]);
     let (code, kinds, stderr) = verify(&good, &[]);
     assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
     let bad = dir.path().join("bad.zone");
