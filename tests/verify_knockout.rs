@@ -36,6 +36,11 @@ fn signed_example(dir: &Path, nsec3: bool) -> PathBuf {
 /// Signs the example zone into `dir/name` with `extra` options and a fresh
 /// KSK/ZSK pair (ECDSA P-256) in `dir/keys`.
 fn signed_example_with(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    signed_with(dir, &example(), name, extra)
+}
+
+/// Signs `zone` (for `example.`) as [`signed_example_with`] does.
+fn signed_with(dir: &Path, zone: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let keys = dir.join("keys");
     std::fs::create_dir_all(&keys).unwrap();
     for role in ["--ksk", "--zsk"] {
@@ -44,7 +49,7 @@ fn signed_example_with(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let out = dir.join(name);
     run(zonesign()
         .arg("sign")
-        .arg(example())
+        .arg(zone)
         .args(["-o", "example.", "--quiet", "--key-dir"])
         .arg(&keys)
         .arg("--output")
@@ -370,4 +375,31 @@ fn rfc7344_section_4_1_cds_knockouts() {
     let text = std::fs::read_to_string(&good).unwrap();
     std::fs::write(&bad, format!("{text}example.\t3600\tIN\tCDS\t0 0 0 00\n")).unwrap();
     assert_finding(&bad, "cds-delete-not-alone");
+}
+
+/// RFC 8624 §3.3: a DS of digest type 3 (GOST, not to be used) or of an
+/// undefined type is one validators cannot use; the zone still validates
+/// (a warning, exit 0), and the warning says when a delegation is left with
+/// no usable DS. (`kzonecheck` rejects such zones: "invalid algorithm in DS".)
+#[test]
+fn rfc8624_section_3_3_unusable_ds_digest_type_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("ds.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(
+        "gost.example. 3600 IN NS ns1.example.\n\
+         gost.example. 3600 IN DS 12345 13 3 \
+         3F2B1E0D4C5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let signed = signed_with(dir.path(), &zone, "ds.signed", &[]);
+    let (code, errors, stderr) = verify(&signed, &[]);
+    assert_eq!((code, errors.len()), (0, 0), "{stderr}");
+    let out = zonesign().args(["verify", "-o", "example."]).arg(&signed).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ds-digest-type-unsupported gost.example.")
+            && stderr.contains("no DS of the delegation is usable"),
+        "{stderr}"
+    );
 }

@@ -553,6 +553,40 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     report
 }
 
+/// RFC 8624 §3.3: validators use DS digest types 1 (SHA-1), 2 (SHA-256) and
+/// 4 (SHA-384); GOST (3) is not to be used, others are not defined. A DS of
+/// another type is one validators cannot use, and a delegation left with no
+/// DS they can use is treated as insecure (as RFC 4035 §5.2 treats a DS
+/// RRset of unsupported algorithms); `kzonecheck` rejects the zone
+/// ("invalid algorithm in DS"). The zone still validates: a warning, which
+/// says whether the delegation is left without a usable DS.
+fn check_ds_digest_types(node: &Node, findings: &mut Vec<Finding>) {
+    let Some(ds) = node.rrset(Rtype::DS) else { return };
+    let usable = |d: &[u8]| matches!(d.get(3), Some(1 | 2 | 4));
+    let any_usable = ds.rdatas.iter().any(usable);
+    for d in ds.rdatas.iter().filter(|d| !usable(d)) {
+        let (tag, digest_type) = match d {
+            [a, b, _, t, ..] => (u16::from_be_bytes([*a, *b]), *t),
+            _ => (0, 0),
+        };
+        let left = if any_usable {
+            "another DS of the delegation is usable"
+        } else {
+            "no DS of the delegation is usable: it validates as insecure"
+        };
+        findings.push(
+            Finding::warning(
+                "ds-digest-type-unsupported",
+                format!(
+                    "DS {tag} has digest type {digest_type}, which validators ignore (RFC 8624 \
+                     §3.3: 1, 2, 4); {left}"
+                ),
+            )
+            .at(&node.name, Some(Rtype::DS)),
+        );
+    }
+}
+
 /// Below this many signatures in the whole zone no fast-path table is
 /// built: a P-256 table takes about 100 ms (the shared G table as long
 /// again), in which aws-lc-rs checks about 1,000 signatures one by one.
@@ -811,6 +845,9 @@ impl<'a> Ctx<'a> {
         // The first walk only gathers the signatures to verify: its
         // findings would be thrown away, so it makes none of its own.
         let collecting = matches!(phase, Phase::Collect { .. });
+        if !collecting {
+            check_ds_digest_types(node, findings);
+        }
         for rrsig_set in node.rrsets.iter().filter(|r| !collecting && r.rtype == Rtype::RRSIG) {
             let covered = rrsig_set.covered().unwrap_or(Rtype(0));
             if node.rrset(covered).is_none() {
