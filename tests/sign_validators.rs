@@ -351,3 +351,20 @@ fn rfc7344_and_rfc8078_input_cds_kept_when_they_match() {
     sign(&delete, &signed, &[]);
     assert_validators_accept(&signed, "example.", false);
 }
+
+/// RFC 6672 and RFC 5155 §3: a DNAME at the apex occludes every name below
+/// it, but not the NSEC3 owner names (one label below the apex), which are
+/// the zone's denial of existence and signed. Found by the `sign` fuzz
+/// target: such a zone, signed with NSEC3, failed our verification ("RRSIG
+/// over data that must not be signed") while the three validators accepted
+/// it, so zonesign refused to publish a valid zone.
+#[test]
+fn regression_apex_dname_with_nsec3() {
+    let (_dir, zone) = zone_file(
+        "$ORIGIN example.\n$TTL 3600\n@ SOA ns1.other. host.other. 1 7200 3600 1209600 300\n\
+         @ NS ns1.other.\n@ NS ns2.other.\n@ DNAME example.net.\n",
+    );
+    for denial in [Denial::Nsec, Denial::Nsec3, Denial::Nsec3OptOut] {
+        sign_and_check(&zone, "example.", 13, false, denial);
+    }
+}

@@ -1129,7 +1129,7 @@ fn classify_node(
         flags.insert(NodeFlags::APEX);
     } else if in_cut {
         flags.insert(NodeFlags::BELOW_CUT);
-    } else if in_dname {
+    } else if in_dname && !is_nsec3_owner(node, origin) {
         flags.insert(NodeFlags::BELOW_DNAME);
     } else if node.rrset(Rtype::NS).is_some() {
         flags.insert(NodeFlags::DELEGATION);
@@ -1138,6 +1138,19 @@ fn classify_node(
     let opens_dname =
         flags.is_authoritative() && !opens_cut && !in_dname && node.rrset(Rtype::DNAME).is_some();
     (flags, opens_cut, opens_dname)
+}
+
+/// Whether `node` holds an NSEC3 RRset at a child of the apex: a name of
+/// the NSEC3 chain. RFC 5155 §3: "The owner name for the NSEC3 RR is the
+/// base32 encoding of the hashed owner name prepended as a single label to
+/// the name of the zone." A DNAME at the apex (RFC 6672) would occlude
+/// these names, yet they are the zone's denial of existence, signed as
+/// such: BIND, ldns and Knot all expect their RRSIGs. (Found by the `sign`
+/// fuzz target: a zone with an apex DNAME, signed with NSEC3, failed our
+/// verification, "RRSIG over data that must not be signed", while the three
+/// validators accepted it.)
+fn is_nsec3_owner(node: &Node, origin: &Name) -> bool {
+    node.rrset(Rtype::NSEC3).is_some() && node.name.label_count() == origin.label_count() + 1
 }
 
 /// The cut and DNAME that enclose node `s` in the pass of [`classify`]:
