@@ -599,6 +599,10 @@ fn sign_inner(
             keys.iter().map(|k| &k.dnskey[..]).chain(opts.publish.iter().map(|p| &p[..])).collect();
         keyset::check_input_cds(&zone, &dnskeys).map_err(Failure::Key)?;
     }
+    if let Some(warning) = input_signers_warning(&zone, &keys, &opts.publish) {
+        eprintln!("zonesign: warning: {warning}");
+        report.warnings.push(warning);
+    }
     // With --trust-anchor the parent's DS settles it (checked above).
     if cfg.trust_anchor.is_none() {
         if let Some(warning) = input_ksks_warning(&zone, &keys, &opts.publish) {
@@ -966,6 +970,7 @@ fn input_ksks_warning(
     if gone.is_empty() {
         return None;
     }
+    // (A KSK that signed the SOA is a CSK; this warning says more of it.)
     let tags: Vec<String> = gone.iter().map(u16::to_string).collect();
     Some(format!(
         "the input's DNSKEY RRset has KSK {}, and the signed zone keeps none of its KSKs: if the \
@@ -973,6 +978,30 @@ fn input_ksks_warning(
          set to check",
         tags.join(", "),
         if gone.len() == 1 { "it" } else { "them" }
+    ))
+}
+
+/// RFC 6781 §4.1.1.1: a warning when the signed zone drops, at once, a
+/// DNSKEY that signed the input zone (see
+/// [`crate::sign::keyset::input_signers_dropped`]).
+fn input_signers_warning(
+    zone: &Zone,
+    keys: &[crate::sign::ZoneKey],
+    publish: &[Box<[u8]>],
+) -> Option<String> {
+    let new_dnskeys: Vec<&[u8]> =
+        keys.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|d| &**d)).collect();
+    let dropped = crate::sign::keyset::input_signers_dropped(zone, &new_dnskeys);
+    if dropped.is_empty() {
+        return None;
+    }
+    let tags: Vec<String> = dropped.iter().map(u16::to_string).collect();
+    Some(format!(
+        "key {} signed the input zone's data and the signed zone drops its DNSKEY: answers that \
+         secondaries and caches still hold with its signatures cannot be validated against the \
+         new DNSKEY RRset; keep it published with --publish until they are gone (RFC 6781 \
+         §4.1.1.1)",
+        tags.join(", ")
     ))
 }
 

@@ -280,3 +280,60 @@ fn rfc4035_section_5_sign_under_the_parents_ds_refuses_another_ksk() {
     assert!(o.status.success());
     assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
 }
+
+/// RFC 6781 §4.1.1.1 (pre-publish ZSK rollover): the ZSK that signed the
+/// published zone stays in the DNSKEY RRset until its signatures are gone
+/// from every server and cache. A re-signing run that drops it at once
+/// (signing with a new ZSK, the old one neither signing nor `--publish`ed)
+/// warns, naming it; with the old key published, no warning.
+#[test]
+fn rfc6781_section_4_1_1_1_dropping_the_zsk_that_signed_the_input_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let published = dir.path().join("published.zone");
+    run(zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(&published));
+    // The KSK, and a new ZSK in place of the old one.
+    let k2 = dir.path().join("keys2");
+    std::fs::create_dir(&k2).unwrap();
+    let mut old_zsk = None;
+    for entry in std::fs::read_dir(&k).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "key") {
+            if std::fs::read_to_string(&path).unwrap().contains(" 256 3 ") {
+                old_zsk = Some(path);
+            } else {
+                std::fs::copy(&path, k2.join(path.file_name().unwrap())).unwrap();
+                let private = path.with_extension("private");
+                std::fs::copy(&private, k2.join(private.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let old_zsk = old_zsk.expect("a ZSK .key file");
+    run(zonesign().args(["keygen", "example.", "-a", "14", "--zsk", "--key-dir"]).arg(&k2));
+    let old_tag = old_zsk.file_name().unwrap().to_string_lossy().rsplit('+').next().unwrap()[..5]
+        .trim_start_matches('0')
+        .to_string();
+    let resign = |extra: &[&std::ffi::OsStr]| {
+        run(zonesign()
+            .arg("sign")
+            .arg(&published)
+            .args(["-o", "example.", "--serial", "increment", "--key-dir"])
+            .arg(&k2)
+            .arg("--output")
+            .arg(dir.path().join("resigned.zone"))
+            .args(extra))
+    };
+    let text = resign(&[]);
+    assert!(
+        text.contains(&format!("key {old_tag} signed")) && text.contains("--publish"),
+        "{text}"
+    );
+    let text = resign(&["--publish".as_ref(), old_zsk.as_os_str()]);
+    assert!(!text.contains("warning:"), "{text}");
+}

@@ -250,6 +250,38 @@ pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<()
     Err(KeyError::CdsUnmatched { problems })
 }
 
+/// The key tags of the input zone's DNSKEYs that signed its SOA (the keys
+/// that signed the published zone, when the input is it) and that the
+/// signed zone drops from its DNSKEY RRset (`new_dnskeys`). RFC 6781
+/// §4.1.1.1 keeps such a key published until its signatures have left
+/// every server and cache: dropped at once, answers still carrying them
+/// cannot be validated against the new DNSKEY RRset.
+pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
+    use crate::zone::rtype::Rtype;
+    let apex = zone.apex();
+    let (Some(rrset), Some(sigs)) = (apex.rrset(Rtype::DNSKEY), apex.rrsigs(Rtype::SOA)) else {
+        return Vec::new();
+    };
+    // RRSIG RDATA (RFC 4034 §3.1): algorithm at octet 2, key tag at 16.
+    let signers: Vec<(u8, u16)> = sigs
+        .rdatas
+        .iter()
+        .filter(|r| r.len() >= 18)
+        .map(|r| (r[2], u16::from_be_bytes([r[16], r[17]])))
+        .collect();
+    let mut tags: Vec<u16> = rrset
+        .rdatas
+        .iter()
+        .filter(|rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
+        .map(|rd| (rd[3], super::keys::key_tag(rd)))
+        .filter(|k| signers.contains(k))
+        .map(|k| k.1)
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
+}
+
 /// The key tags of the input zone's KSKs (DNSKEYs with the SEP flag, not
 /// revoked) when the signed zone keeps none of them in its DNSKEY RRset
 /// (`new_dnskeys`); empty otherwise. Re-signing a published zone with only
