@@ -595,9 +595,7 @@ fn sign_inner(
     // Without --cds the input's CDS and CDNSKEY stay: they must name keys
     // the signed zone publishes.
     if !cfg.cds {
-        let dnskeys: Vec<&[u8]> =
-            keys.iter().map(|k| &k.dnskey[..]).chain(opts.publish.iter().map(|p| &p[..])).collect();
-        keyset::check_input_cds(&zone, &dnskeys).map_err(Failure::Key)?;
+        keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish)).map_err(Failure::Key)?;
     }
     if let Some(warning) = input_signers_warning(&zone, &keys, &opts.publish) {
         eprintln!("zonesign: warning: {warning}");
@@ -877,7 +875,7 @@ fn locate_placeholder(
     let beside = chunk.rrsigs.first().map_or(&[][..], |v| v.as_slice());
     let needle = zonemd_text(apex, beside, class).map_err(|source| SignError::Output { source })?;
     let at = text.find(&needle).ok_or(missing("the placeholder's text is not in the apex's"))?;
-    if text[at + 1..].contains(&needle) {
+    if text[at + needle.len()..].contains(&needle) {
         return Err(missing("the placeholder's text occurs twice"));
     }
     Ok((at, needle.len()))
@@ -964,13 +962,10 @@ fn input_ksks_warning(
     keys: &[crate::sign::ZoneKey],
     publish: &[Box<[u8]>],
 ) -> Option<String> {
-    let new_dnskeys: Vec<&[u8]> =
-        keys.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|d| &**d)).collect();
-    let gone = crate::sign::keyset::input_ksks_all_replaced(zone, &new_dnskeys);
+    let gone = crate::sign::keyset::input_ksks_all_replaced(zone, &dnskeys_of(keys, publish));
     if gone.is_empty() {
         return None;
     }
-    // (A KSK that signed the SOA is a CSK; this warning says more of it.)
     let tags: Vec<String> = gone.iter().map(u16::to_string).collect();
     Some(format!(
         "the input's DNSKEY RRset has KSK {}, and the signed zone keeps none of its KSKs: if the \
@@ -981,6 +976,12 @@ fn input_ksks_warning(
     ))
 }
 
+/// The DNSKEY RDATA the signed zone publishes: the signing keys' and those
+/// published only (`--publish`).
+fn dnskeys_of<'a>(keys: &'a [crate::sign::ZoneKey], publish: &'a [Box<[u8]>]) -> Vec<&'a [u8]> {
+    keys.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|d| &**d)).collect()
+}
+
 /// RFC 6781 §4.1.1.1: a warning when the signed zone drops, at once, a
 /// DNSKEY that signed the input zone (see
 /// [`crate::sign::keyset::input_signers_dropped`]).
@@ -989,9 +990,7 @@ fn input_signers_warning(
     keys: &[crate::sign::ZoneKey],
     publish: &[Box<[u8]>],
 ) -> Option<String> {
-    let new_dnskeys: Vec<&[u8]> =
-        keys.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|d| &**d)).collect();
-    let dropped = crate::sign::keyset::input_signers_dropped(zone, &new_dnskeys);
+    let dropped = crate::sign::keyset::input_signers_dropped(zone, &dnskeys_of(keys, publish));
     if dropped.is_empty() {
         return None;
     }
