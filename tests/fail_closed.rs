@@ -307,3 +307,18 @@ fn regression_stale_cds_and_cdnskey_in_the_input_exit_3() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!std::fs::read_to_string(&s.output).unwrap().contains("A3A2AC7A3647627678BC"));
 }
+
+/// RFC 6672 §2.4: data below a DNAME is refused with exit 4 and its place
+/// (Knot refuses such zones too: "child record exists under DNAME").
+#[test]
+fn rfc6672_section_2_4_data_below_a_dname_exits_4() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("dname.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    let line = text.lines().count() + 2;
+    text.push_str("d.example. 3600 IN DNAME example.net.\nx.d.example. 3600 IN A 192.0.2.7\n");
+    std::fs::write(&zone, text).unwrap();
+    let out = sign_file(&s, &zone, &[]);
+    assert_refused(&s, &out, 4, &[&format!("dname.zone:{line}: x.d.example. A"), "RFC 6672"]);
+}

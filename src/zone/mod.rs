@@ -195,6 +195,12 @@ pub enum ZoneError {
         owner: Name,
         at: String,
     },
+    /// Data at a name below a DNAME's owner.
+    DataBelowDname {
+        owner: Name,
+        rtype: Rtype,
+        at: String,
+    },
 }
 
 impl fmt::Display for ZoneError {
@@ -221,6 +227,10 @@ impl fmt::Display for ZoneError {
             ZoneError::MultipleCname { owner, at } => {
                 write!(f, "{at}: {owner} has more than one CNAME record (RFC 2181 §10.1)")
             }
+            ZoneError::DataBelowDname { owner, rtype, at } => write!(
+                f,
+                "{at}: {owner} {rtype} is below a DNAME; RFC 6672 §2.4: \"Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR\""
+            ),
         }
     }
 }
@@ -806,6 +816,31 @@ fn finish(
 
     add_empty_non_terminals(&mut nodes, origin.label_count());
     classify(&mut nodes, &origin);
+    // RFC 6672 §2.4: "Resource records MUST NOT exist at any subdomain of
+    // the owner of a DNAME RR." Validators would never see them (occluded),
+    // and Knot refuses such a zone ("child record exists under DNAME"). The
+    // denial types are the zone's own, not data: stale ones are replaced
+    // when signing, and the NSEC3 owners below an apex DNAME are no names
+    // it occludes (see `is_nsec3_owner`).
+    let mut below: Vec<ZoneError> = nodes
+        .par_iter()
+        .filter(|n| n.flags.contains(NodeFlags::BELOW_DNAME))
+        .filter_map(|n| {
+            let r = n
+                .rrsets
+                .iter()
+                .find(|r| !matches!(r.rtype, Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3))?;
+            Some(ZoneError::DataBelowDname {
+                owner: n.name.clone(),
+                rtype: r.rtype,
+                at: describe(r.src),
+            })
+        })
+        .collect();
+    if !below.is_empty() {
+        below.truncate(MAX_ZONE_ERRORS);
+        return Err(ZoneErrors(below));
+    }
     Ok(Zone { origin, class, nodes, stats, warnings })
 }
 

@@ -22,7 +22,7 @@ fn flags(z: &Zone, name: &str) -> NodeFlags {
 fn classification_apex_cut_glue_occluded_ent_wildcard() {
     let z = build(
         &format!(
-            "{SOA}sub NS ns.sub\nns.sub A 192.0.2.1\ndeep.below.sub TXT \"x\"\na.b.c A 192.0.2.2\n*.w A 192.0.2.3\nd DNAME x.example.\ny.d A 192.0.2.4\n"
+            "{SOA}sub NS ns.sub\nns.sub A 192.0.2.1\ndeep.below.sub TXT \"x\"\na.b.c A 192.0.2.2\n*.w A 192.0.2.3\nd DNAME x.example.\ny.d NSEC d.example. NSEC\n"
         ),
         "example.",
     )
@@ -38,6 +38,37 @@ fn classification_apex_cut_glue_occluded_ent_wildcard() {
     assert!(flags(&z, "w.example.").contains(NodeFlags::ENT));
     assert!(flags(&z, "y.d.example.").contains(NodeFlags::BELOW_DNAME));
     assert!(flags(&z, "d.example.").is_authoritative());
+}
+
+/// RFC 6672 §2.4: "Resource records MUST NOT exist at any subdomain of the
+/// owner of a DNAME RR." Such a zone is refused, each name with its place;
+/// the denial types (stale, replaced when signing) are not data.
+#[test]
+fn rfc6672_section_2_4_data_below_a_dname_refused() {
+    let errors = build(
+        &format!(
+            "{SOA}d DNAME x.example.\ny.d A 192.0.2.4\nz.y.d TXT \"x\"\nn.d NSEC d.example. NSEC\n"
+        ),
+        "example.",
+    )
+    .unwrap_err();
+    let below: Vec<(String, Rtype, String)> = errors
+        .0
+        .iter()
+        .map(|e| match e {
+            ZoneError::DataBelowDname { owner, rtype, at } => {
+                (owner.to_string(), *rtype, at.clone())
+            }
+            other => panic!("{other}"),
+        })
+        .collect();
+    assert_eq!(
+        below,
+        vec![
+            ("y.d.example.".to_string(), Rtype::A, "t.zone:5".to_string()),
+            ("z.y.d.example.".to_string(), Rtype::TXT, "t.zone:6".to_string()),
+        ]
+    );
 }
 
 #[test]
