@@ -31,6 +31,19 @@ fn keys(dir: &Path) -> PathBuf {
     k
 }
 
+/// Signs the example zone with the keys in `keys` into `out`, `extra`
+/// beside -o, -q and --key-dir.
+fn sign_example(keys: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> String {
+    run(zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--key-dir"])
+        .arg(keys)
+        .arg("--output")
+        .arg(out)
+        .args(extra))
+}
+
 #[test]
 fn report_ds_file_trust_anchor_and_cds() {
     let dir = tempfile::tempdir().unwrap();
@@ -97,15 +110,7 @@ fn report_ds_file_trust_anchor_and_cds() {
     let other = tempfile::tempdir().unwrap();
     let k2 = keys(other.path());
     let ds2 = other.path().join("dsset");
-    run(zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "-q", "--key-dir"])
-        .arg(&k2)
-        .arg("--output")
-        .arg(other.path().join("s.zone"))
-        .arg("--ds")
-        .arg(&ds2));
+    sign_example(&k2, &other.path().join("s.zone"), &["--ds".as_ref(), ds2.as_os_str()]);
     let o = zonesign()
         .args(["verify", "-q", "-o", "example.", "--trust-anchor"])
         .arg(&ds2)
@@ -207,15 +212,7 @@ fn rfc4035_section_5_sign_under_the_parents_ds_refuses_another_ksk() {
     let k = keys(dir.path());
     let published = dir.path().join("published.zone");
     let ds = dir.path().join("dsset");
-    run(zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "-q", "--key-dir"])
-        .arg(&k)
-        .arg("--output")
-        .arg(&published)
-        .arg("--ds")
-        .arg(&ds));
+    sign_example(&k, &published, &["--ds".as_ref(), ds.as_os_str()]);
     // Re-signs the published zone with `keys` into `out`, with `extra`
     // options beside -o, -q and --key-dir.
     let resign = |keys: &Path, out: &Path, extra: &[&std::ffi::OsStr]| {
@@ -291,13 +288,7 @@ fn rfc6781_section_4_1_1_1_dropping_the_zsk_that_signed_the_input_warns() {
     let dir = tempfile::tempdir().unwrap();
     let k = keys(dir.path());
     let published = dir.path().join("published.zone");
-    run(zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "-q", "--key-dir"])
-        .arg(&k)
-        .arg("--output")
-        .arg(&published));
+    sign_example(&k, &published, &[]);
     // The KSK, and a new ZSK in place of the old one.
     let k2 = dir.path().join("keys2");
     std::fs::create_dir(&k2).unwrap();
