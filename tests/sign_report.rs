@@ -51,17 +51,8 @@ fn report_ds_file_trust_anchor_and_cds() {
     let out = dir.path().join("signed.zone");
     let report = dir.path().join("report.json");
     let ds = dir.path().join("dsset");
-    run(zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "-q", "--cds", "--key-dir"])
-        .arg(&k)
-        .arg("--output")
-        .arg(&out)
-        .arg("--report")
-        .arg(&report)
-        .arg("--ds")
-        .arg(&ds));
+    let extra = ["--cds", "--report", "--ds"].map(std::ffi::OsStr::new);
+    sign_example(&k, &out, &[extra[0], extra[1], report.as_os_str(), extra[2], ds.as_os_str()]);
 
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(r["zone"], "example.");

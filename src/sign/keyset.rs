@@ -232,17 +232,7 @@ pub fn check_trust_anchor(
 /// (RFC 7344, RFC 8078; the rules in [`crate::verify::cds`]). The written
 /// zone is checked again by the verifier.
 pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<(), KeyError> {
-    use crate::zone::rtype::Rtype;
-    let apex = zone.apex();
-    let rdatas = |t: Rtype| -> Vec<&[u8]> {
-        apex.rrset(t).map(|r| r.rdatas.iter().collect()).unwrap_or_default()
-    };
-    let problems = crate::verify::cds::problems(
-        &zone.origin,
-        dnskeys,
-        &rdatas(Rtype::CDS),
-        &rdatas(Rtype::CDNSKEY),
-    );
+    let problems = crate::verify::cds::apex_problems(zone, dnskeys);
     if problems.is_empty() {
         return Ok(());
     }

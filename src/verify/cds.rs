@@ -26,6 +26,18 @@ const CDS_DELETE: &[u8] = &[0, 0, 0, 0, 0];
 /// RDATA of the delete request (RFC 8078 §4): CDNSKEY `0 3 0 AA==`.
 const CDNSKEY_DELETE: &[u8] = &[0, 0, 3, 0, 0];
 
+/// [`problems`] of the zone's apex CDS and CDNSKEY RRsets, given the
+/// DNSKEY RDATA the zone publishes (the signer passes the RRset it will
+/// publish, the verifier the one in the zone).
+pub fn apex_problems(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Vec<Problem> {
+    use crate::zone::rtype::Rtype;
+    let apex = zone.apex();
+    let rdatas = |t: Rtype| -> Vec<&[u8]> {
+        apex.rrset(t).map(|r| r.rdatas.iter().collect()).unwrap_or_default()
+    };
+    problems(&zone.origin, dnskeys, &rdatas(Rtype::CDS), &rdatas(Rtype::CDNSKEY))
+}
+
 /// One problem: a finding kind and what is wrong.
 pub type Problem = (&'static str, String);
 

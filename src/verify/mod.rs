@@ -531,13 +531,8 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
         );
     }
     // RFC 7344, RFC 8078: what the parent would take from the zone.
-    let rdatas = |t: Rtype| -> Vec<&[u8]> {
-        apex.rrset(t).map(|r| r.rdatas.iter().collect()).unwrap_or_default()
-    };
-    let dnskeys = rdatas(Rtype::DNSKEY);
-    for (kind, detail) in
-        cds::problems(origin, &dnskeys, &rdatas(Rtype::CDS), &rdatas(Rtype::CDNSKEY))
-    {
+    let dnskeys: Vec<&[u8]> = dnskey_set.rdatas.iter().collect();
+    for (kind, detail) in cds::apex_problems(zone, &dnskeys) {
         let rtype = if kind.starts_with("cdnskey") { Rtype::CDNSKEY } else { Rtype::CDS };
         report.findings.push(Finding::error(kind, detail).at(origin, Some(rtype)));
     }
