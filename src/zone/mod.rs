@@ -4,12 +4,13 @@
 //! # Data layout
 //! A [`Zone`] is a vector of [`Node`]s in canonical order (RFC 4034 §6.1),
 //! one per owner name, empty non-terminals included. Each node holds its
-//! name in wire form (one allocation) and its RRsets sorted by type number,
+//! name in wire form (inside the node up to 30 octets, see [`name`]) and
+//! its RRsets sorted by type number,
 //! in a vector of exactly that many; each RRset holds its RDATA in wire
 //! form, sorted in canonical order (RFC 4034 §6.3) and free of duplicates,
 //! packed into one allocation ([`Rdatas`]: two-octet length, octets, and so
-//! on). A TLD delegation with two NS records costs three allocations
-//! (name, RRset slot, RDATA), not six; two, when its NS RRset is one that
+//! on). A TLD delegation with two NS records costs two allocations
+//! (RRset slot, RDATA), not six; one, when its NS RRset is one that
 //! other delegations hold too: NS RRsets met again while the nodes are
 //! built share one copy (see [`rdatas`]). The zone
 //! is kept in canonical form (RFC 4034 §6.2): owner names and the names
