@@ -322,3 +322,21 @@ fn rfc6672_section_2_4_data_below_a_dname_exits_4() {
     let out = sign_file(&s, &zone, &[]);
     assert_refused(&s, &out, 4, &[&format!("dname.zone:{line}: x.d.example. A"), "RFC 6672"]);
 }
+
+/// RFC 4035 §2.4: a DS RRset at the apex is refused with exit 4 and its
+/// place. (Signed, dnssec-verify refused it: the apex DS is the parent's.)
+#[test]
+fn rfc4035_section_2_4_ds_at_the_apex_exits_4() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("apex-ds.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str(
+        "example. 3600 IN DS 12345 13 2 \
+         3F2B1E0D4C5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let out = sign_file(&s, &zone, &[]);
+    assert_refused(&s, &out, 4, &[&format!("apex-ds.zone:{line}: example."), "RFC 4035 §2.4"]);
+}

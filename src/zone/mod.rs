@@ -196,6 +196,11 @@ pub enum ZoneError {
         owner: Name,
         at: String,
     },
+    /// A DS RRset at the apex (`at`: where its first record is).
+    DsAtApex {
+        origin: Name,
+        at: String,
+    },
     /// Data at a name below a DNAME's owner.
     DataBelowDname {
         owner: Name,
@@ -228,6 +233,10 @@ impl fmt::Display for ZoneError {
             ZoneError::MultipleCname { owner, at } => {
                 write!(f, "{at}: {owner} has more than one CNAME record (RFC 2181 §10.1)")
             }
+            ZoneError::DsAtApex { origin, at } => write!(
+                f,
+                "{at}: {origin} has a DS RRset at the apex; RFC 4035 §2.4: \"DS RRsets MUST NOT appear at a zone's apex\" (the zone's DS records belong in its parent zone)"
+            ),
             ZoneError::DataBelowDname { owner, rtype, at } => write!(
                 f,
                 "{at}: {owner} {rtype} is below a DNAME; RFC 6672 §2.4: \"Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR\""
@@ -809,6 +818,16 @@ fn finish(
     if apex.rrset(Rtype::NS).is_none() && errors.len() < MAX_ZONE_ERRORS {
         let at = apex.rrset(Rtype::SOA).map(|soa| describe(soa.src)).unwrap_or_default();
         errors.insert(0, ZoneError::NoApexNs { origin: origin.clone(), at });
+    }
+    // RFC 4035 §2.4: "DS RRsets MUST NOT appear at a zone's apex." A zone's
+    // DS RRset is its parent's data, signed by the parent: validators refuse
+    // one signed by the zone itself (BIND's dnssec-verify: "No correct
+    // signature for ... DS"), and named-checkzone refuses the zone ("DS
+    // record at top of zone").
+    if let Some(ds) = apex.rrset(Rtype::DS) {
+        if errors.len() < MAX_ZONE_ERRORS {
+            errors.push(ZoneError::DsAtApex { origin: origin.clone(), at: describe(ds.src) });
+        }
     }
     if !errors.is_empty() {
         errors.truncate(MAX_ZONE_ERRORS);

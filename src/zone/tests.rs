@@ -43,6 +43,23 @@ fn classification_apex_cut_glue_occluded_ent_wildcard() {
 /// RFC 6672 §2.4: "Resource records MUST NOT exist at any subdomain of the
 /// owner of a DNAME RR." Such a zone is refused, each name with its place;
 /// the denial types (stale, replaced when signing) are not data.
+/// RFC 4035 §2.4: "DS RRsets MUST NOT appear at a zone's apex." (Found by
+/// `tools/fuzz-oracles`: the zone was signed, and dnssec-verify refused the
+/// apex DS signed by the zone's own key.)
+#[test]
+fn rfc4035_section_2_4_ds_at_the_apex_refused() {
+    let ds = "DS 12345 13 2 3F2B1E0D4C5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0";
+    let errors = build(&format!("{SOA}@ {ds}\nsub NS ns.sub\nsub {ds}\n"), "example.").unwrap_err();
+    assert_eq!(
+        errors.0,
+        vec![ZoneError::DsAtApex {
+            origin: Name::parse(b"example.", &Name::root()).unwrap(),
+            at: "t.zone:4".to_string()
+        }]
+    );
+    assert!(errors.to_string().contains("DS RRsets MUST NOT appear at a zone's apex"), "{errors}");
+}
+
 #[test]
 fn rfc6672_section_2_4_data_below_a_dname_refused() {
     let errors = build(
