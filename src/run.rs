@@ -153,16 +153,21 @@ pub fn parse_origin(text: &str) -> Result<Name, Failure> {
 /// ([`Zone::load_ordered`]): the same zone in less time and memory. A file
 /// in any other order is found out before any chunk is parsed.
 pub fn load_zone(path: &Path, origin: &Name) -> Result<Zone, Failure> {
-    use crate::zone::LoadZoneError;
-    let zone =
-        Zone::load_ordered(path, &LoadOptions::new(origin.clone())).map_err(|e| match e {
-            LoadZoneError::Load(e) => Failure::Load(e),
-            LoadZoneError::Zone(e) => Failure::Zone(e),
-        })?;
+    let zone = load_zone_silently(path, origin)?;
     for w in &zone.warnings {
         eprintln!("{w}");
     }
     Ok(zone)
+}
+
+/// [`load_zone`] without printing the warnings: for the file `sign` just
+/// wrote, whose warnings are the input's, already given.
+fn load_zone_silently(path: &Path, origin: &Name) -> Result<Zone, Failure> {
+    use crate::zone::LoadZoneError;
+    Zone::load_ordered(path, &LoadOptions::new(origin.clone())).map_err(|e| match e {
+        LoadZoneError::Load(e) => Failure::Load(e),
+        LoadZoneError::Zone(e) => Failure::Zone(e),
+    })
 }
 
 /// `zonesign fmt`.
@@ -563,6 +568,7 @@ fn sign_inner(
     });
     report.input_sha256 = input_sha256;
     let mut zone = zone?;
+    report.warnings.extend(zone.warnings.iter().map(|w| w.to_string()));
     report.records_in = zone.stats.records;
     report.duplicates_dropped = zone.stats.duplicates_dropped;
     report.serial_policy = cfg.serial;
@@ -691,7 +697,7 @@ fn sign_inner(
     } else {
         // Verify the file on disk, as a resolver would see it once served.
         let t = timeline.start("verify");
-        let written = load_zone(out.temp_path(), &origin)?;
+        let written = load_zone_silently(out.temp_path(), &origin)?;
         let at = if now < inception { inception } else { now };
         // Our own signatures, just made by an RFC 8032 signer: Ed25519
         // batches are safe here (see `verify::Ed25519Batch`).

@@ -319,3 +319,37 @@ fn rfc6781_section_4_1_1_1_dropping_the_zsk_that_signed_the_input_warns() {
     let text = resign(&["--publish".as_ref(), old_zsk.as_os_str()]);
     assert!(!text.contains("warning:"), "{text}");
 }
+
+/// RFC 4035 §2.4: a DS RRset at a name without NS records (a delegation
+/// taken out, its DS left behind) is signed as data, with a warning given
+/// once, with the input's place, and kept in the report.
+#[test]
+fn rfc4035_section_2_4_ds_without_ns_warns_once_and_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let zone = dir.path().join("left-ds.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str(
+        "gone.example. 3600 IN DS 12345 13 2 \
+         3F2B1E0D4C5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let report = dir.path().join("report.json");
+    let out = run(zonesign()
+        .arg("sign")
+        .arg(&zone)
+        .args(["-o", "example.", "-q", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(dir.path().join("signed.zone"))
+        .arg("--report")
+        .arg(&report));
+    let warning =
+        format!("left-ds.zone:{line}: warning: gone.example. has a DS RRset but no NS RRset");
+    assert_eq!(out.matches("has a DS RRset but no NS RRset").count(), 1, "{out}");
+    assert!(out.contains(&warning), "{out}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let warnings = r["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains(&warning)), "{warnings:?}");
+}

@@ -767,7 +767,7 @@ fn finish(
     class: Class,
     mut nodes: Vec<Node>,
     stats: BuildStats,
-    warnings: Vec<LoadWarning>,
+    mut warnings: Vec<LoadWarning>,
     files: &[std::path::PathBuf],
 ) -> Result<Zone, ZoneErrors> {
     let describe = |pos: SourcePos| describe_in(files, pos);
@@ -777,11 +777,35 @@ fn finish(
     // the load's last sequential passes at .de scale. (Tests use
     // stretches of 3 nodes.)
     const STRETCH: usize = if cfg!(test) { 3 } else { 1 << 14 };
-    let mut errors: Vec<ZoneError> = nodes
+    // In the same pass, a warning for each DS RRset at a name that is no
+    // zone cut (not the apex, which is an error below). RFC 4035 §2.4: "A
+    // DS RRset SHOULD be present at a delegation point when the child zone
+    // is signed"; one elsewhere is most likely left behind by a delegation
+    // taken out. It is signed as any data there (validators accept it),
+    // but BIND's dnssec-signzone refuses such a zone ("found DS RRset
+    // without NS RRset").
+    let (mut errors, ds_warnings): (Vec<ZoneError>, Vec<LoadWarning>) = nodes
         .par_chunks(STRETCH)
-        .flat_map_iter(|stretch| {
+        .enumerate()
+        .map(|(c, stretch)| {
             let mut found = Vec::new();
-            for node in stretch {
+            let mut warn = Vec::new();
+            for (i, node) in stretch.iter().enumerate() {
+                if let Some(ds) = node.rrset(Rtype::DS) {
+                    if (c, i) != (0, 0) && node.rrset(Rtype::NS).is_none() {
+                        warn.push(LoadWarning {
+                            file: files
+                                .get(ds.src.file as usize)
+                                .map(|f| f.display().to_string())
+                                .unwrap_or_default(),
+                            line: ds.src.line,
+                            message: format!(
+                                "{} has a DS RRset but no NS RRset: DS records belong at a delegation point (RFC 4035 §2.4); signed as data, not as a delegation's",
+                                node.name
+                            ),
+                        });
+                    }
+                }
                 let Some(c) = node.rrset(Rtype::CNAME) else { continue };
                 if c.rdatas.len() > 1 {
                     found.push(ZoneError::MultipleCname {
@@ -805,9 +829,17 @@ fn finish(
                     break;
                 }
             }
-            found
+            (found, warn)
         })
-        .collect();
+        .reduce(
+            || (Vec::new(), Vec::new()),
+            |mut a, b| {
+                a.0.extend(b.0);
+                a.1.extend(b.1);
+                a
+            },
+        );
+    warnings.extend(ds_warnings);
     // RFC 1034 §4.2.1: the top node holds "name server RRs that list, one
     // per RR, all of the servers for the zone, and a single SOA RR". BIND
     // (named-checkzone: "has no NS records") and Knot (kzonecheck: "missing

@@ -60,6 +60,18 @@ fn rfc4035_section_2_4_ds_at_the_apex_refused() {
     assert!(errors.to_string().contains("DS RRsets MUST NOT appear at a zone's apex"), "{errors}");
 }
 
+/// RFC 4035 §2.4: DS records belong at delegation points; one at a name
+/// without NS records is kept and signed, with a warning (BIND's
+/// dnssec-signzone refuses it; the validators accept it).
+#[test]
+fn rfc4035_section_2_4_ds_without_ns_warns() {
+    let ds = "DS 12345 13 2 3F2B1E0D4C5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0";
+    let z = build(&format!("{SOA}sub NS ns.sub\nsub {ds}\nleft {ds}\n"), "example.").unwrap();
+    let warnings: Vec<String> = z.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("t.zone:6: warning: left.example. has a DS RRset but no NS"));
+}
+
 #[test]
 fn rfc6672_section_2_4_data_below_a_dname_refused() {
     let errors = build(
