@@ -340,3 +340,30 @@ fn rfc4035_section_2_4_ds_at_the_apex_exits_4() {
     let out = sign_file(&s, &zone, &[]);
     assert_refused(&s, &out, 4, &[&format!("apex-ds.zone:{line}: example."), "RFC 4035 §2.4"]);
 }
+
+/// RFC 6672 §2.3: a DNAME beside NS records below the apex is refused with
+/// exit 4 (kzonecheck: "NS record exists beside DNAME"); so are NS records at
+/// a wildcard name, which BIND cannot load.
+#[test]
+fn rfc6672_section_2_3_dname_beside_ns_and_wildcard_ns_exit_4() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("cut.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str(
+        "d.example. 3600 IN NS ns.example.net.\nd.example. 3600 IN DNAME example.net.\n\
+         *.w.example. 3600 IN NS ns.example.net.\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let out = sign_file(&s, &zone, &[]);
+    assert_refused(
+        &s,
+        &out,
+        4,
+        &[
+            &format!("cut.zone:{}: d.example. has a DNAME beside NS records", line + 1),
+            &format!("cut.zone:{}: *.w.example. is a wildcard name with NS records", line + 2),
+        ],
+    );
+}

@@ -68,9 +68,19 @@ fn rdata() -> impl Strategy<Value = (Rtype, Vec<u8>)> {
     ]
 }
 
+/// Records the zone rules allow: no DS at the apex (RFC 4035 §2.4), no NS
+/// records at a wildcard name (see `ZoneError::NsAtWildcard`).
 fn records() -> impl Strategy<Value = Vec<(Name, u32, Rtype, Vec<u8>)>> {
-    proptest::collection::vec((owner(), 0u32..=2_147_483_647, rdata()), 1..30)
-        .prop_map(|v| v.into_iter().map(|(o, ttl, (t, r))| (o, ttl, t, r)).collect())
+    proptest::collection::vec((owner(), 0u32..=2_147_483_647, rdata()), 1..30).prop_map(|v| {
+        v.into_iter()
+            .map(|(o, ttl, (t, r))| (o, ttl, t, r))
+            .filter(|(o, _, t, _)| match *t {
+                Rtype::DS => *o != origin(),
+                Rtype::NS => !o.is_wildcard(),
+                _ => true,
+            })
+            .collect()
+    })
 }
 
 /// Writes records as zone text through the writer, behind an SOA and an

@@ -196,6 +196,16 @@ pub enum ZoneError {
         owner: Name,
         at: String,
     },
+    /// NS records at a wildcard name (`at`: where the first is).
+    NsAtWildcard {
+        owner: Name,
+        at: String,
+    },
+    /// A DNAME beside NS records below the apex (`at`: where the DNAME is).
+    DnameAtDelegation {
+        owner: Name,
+        at: String,
+    },
     /// A DS RRset at the apex (`at`: where its first record is).
     DsAtApex {
         origin: Name,
@@ -233,6 +243,14 @@ impl fmt::Display for ZoneError {
             ZoneError::MultipleCname { owner, at } => {
                 write!(f, "{at}: {owner} has more than one CNAME record (RFC 2181 §10.1)")
             }
+            ZoneError::NsAtWildcard { owner, at } => write!(
+                f,
+                "{at}: {owner} is a wildcard name with NS records: what they would delegate is not defined (RFC 4592 §4.2), and BIND refuses to load such a zone (\"invalid NS owner name (wildcard)\")"
+            ),
+            ZoneError::DnameAtDelegation { owner, at } => write!(
+                f,
+                "{at}: {owner} has a DNAME beside NS records; RFC 6672 §2.3: \"DNAME RRs MUST NOT appear at the same owner name as an NS RR unless the owner name is the zone apex\" (the DNAME belongs at the child zone's apex)"
+            ),
             ZoneError::DsAtApex { origin, at } => write!(
                 f,
                 "{at}: {origin} has a DS RRset at the apex; RFC 4035 §2.4: \"DS RRsets MUST NOT appear at a zone's apex\" (the zone's DS records belong in its parent zone)"
@@ -787,12 +805,12 @@ fn finish(
     let (mut errors, ds_warnings): (Vec<ZoneError>, Vec<LoadWarning>) = nodes
         .par_chunks(STRETCH)
         .enumerate()
-        .map(|(c, stretch)| {
+        .map(|(chunk, stretch)| {
             let mut found = Vec::new();
             let mut warn = Vec::new();
             for (i, node) in stretch.iter().enumerate() {
                 if let Some(ds) = node.rrset(Rtype::DS) {
-                    if (c, i) != (0, 0) && node.rrset(Rtype::NS).is_none() {
+                    if (chunk, i) != (0, 0) && node.rrset(Rtype::NS).is_none() {
                         warn.push(LoadWarning {
                             file: files
                                 .get(ds.src.file as usize)
@@ -800,9 +818,34 @@ fn finish(
                                 .unwrap_or_default(),
                             line: ds.src.line,
                             message: format!(
-                                "{} has a DS RRset but no NS RRset: DS records belong at a delegation point (RFC 4035 §2.4); signed as data, not as a delegation's",
+                                "{} has a DS RRset but no NS RRset: DS records belong at a delegation point (RFC 4035 §2.4)",
                                 node.name
                             ),
+                        });
+                    }
+                }
+                // A zone cut: NS records below the apex.
+                if let Some(ns) = node.rrset(Rtype::NS).filter(|_| (chunk, i) != (0, 0)) {
+                    // BIND refuses to load a zone with NS records at a
+                    // wildcard name ("invalid NS owner name (wildcard)"):
+                    // dnssec-verify could not read the signed zone.
+                    if node.name.is_wildcard() {
+                        found.push(ZoneError::NsAtWildcard {
+                            owner: node.name.clone(),
+                            at: describe(ns.src),
+                        });
+                    }
+                    // RFC 6672 §2.3: "DNAME RRs MUST NOT appear at the same
+                    // owner name as an NS RR unless the owner name is the
+                    // zone apex; if it is not the zone apex, then the NS RR
+                    // signifies a delegation point, and the DNAME RR must in
+                    // that case appear below the zone cut at the zone apex of
+                    // the child zone." (kzonecheck: "NS record exists beside
+                    // DNAME".)
+                    if let Some(d) = node.rrset(Rtype::DNAME) {
+                        found.push(ZoneError::DnameAtDelegation {
+                            owner: node.name.clone(),
+                            at: describe(d.src),
                         });
                     }
                 }

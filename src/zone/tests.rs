@@ -72,6 +72,25 @@ fn rfc4035_section_2_4_ds_without_ns_warns() {
     assert!(warnings[0].starts_with("t.zone:6: warning: left.example. has a DS RRset but no NS"));
 }
 
+/// RFC 6672 §2.3: no DNAME beside NS records below the apex (kzonecheck:
+/// "NS record exists beside DNAME"); and no NS records at a wildcard name,
+/// which BIND cannot load (both found by trying odd zones on the three
+/// validators: zonesign signed them).
+#[test]
+fn rfc6672_section_2_3_dname_at_a_delegation_and_ns_at_a_wildcard_refused() {
+    let errors = build(
+        &format!("{SOA}d NS ns.example.net.\nd DNAME x.example.net.\n*.w NS ns.example.net.\n"),
+        "example.",
+    )
+    .unwrap_err();
+    let found: Vec<String> = errors.0.iter().map(|e| e.to_string()).collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("t.zone:5: d.example. has a DNAME beside NS records; RFC 6672"));
+    assert!(found[1].starts_with("t.zone:6: *.w.example. is a wildcard name with NS records"));
+    // At the apex a DNAME and the NS RRset may meet.
+    build(&format!("{SOA}@ DNAME example.net.\n"), "example.").unwrap();
+}
+
 #[test]
 fn rfc6672_section_2_4_data_below_a_dname_refused() {
     let errors = build(
