@@ -196,6 +196,11 @@ pub enum ZoneError {
         owner: Name,
         at: String,
     },
+    /// More than one DNAME record at a name.
+    MultipleDname {
+        owner: Name,
+        at: String,
+    },
     /// NS records at a wildcard name (`at`: where the first is).
     NsAtWildcard {
         owner: Name,
@@ -243,6 +248,10 @@ impl fmt::Display for ZoneError {
             ZoneError::MultipleCname { owner, at } => {
                 write!(f, "{at}: {owner} has more than one CNAME record (RFC 2181 §10.1)")
             }
+            ZoneError::MultipleDname { owner, at } => write!(
+                f,
+                "{at}: {owner} has more than one DNAME record; RFC 6672 §2.4: \"DNAME is a singleton type, meaning only one DNAME is allowed per name\""
+            ),
             ZoneError::NsAtWildcard { owner, at } => write!(
                 f,
                 "{at}: {owner} is a wildcard name with NS records: what they would delegate is not defined (RFC 4592 §4.2), and BIND refuses to load such a zone (\"invalid NS owner name (wildcard)\")"
@@ -848,6 +857,15 @@ fn finish(
                             at: describe(d.src),
                         });
                     }
+                }
+                // RFC 6672 §2.4: "DNAME is a singleton type, meaning only
+                // one DNAME is allowed per name." (BIND and Knot refuse such
+                // a zone.) A CNAME beside it is refused below.
+                if let Some(d) = node.rrset(Rtype::DNAME).filter(|d| d.rdatas.len() > 1) {
+                    found.push(ZoneError::MultipleDname {
+                        owner: node.name.clone(),
+                        at: describe(d.src),
+                    });
                 }
                 let Some(c) = node.rrset(Rtype::CNAME) else { continue };
                 if c.rdatas.len() > 1 {

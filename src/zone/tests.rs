@@ -91,6 +91,22 @@ fn rfc6672_section_2_3_dname_at_a_delegation_and_ns_at_a_wildcard_refused() {
     build(&format!("{SOA}@ DNAME example.net.\n"), "example.").unwrap();
 }
 
+/// RFC 6672 §2.4: "DNAME is a singleton type, meaning only one DNAME is
+/// allowed per name." (zonesign signed two; BIND and Knot refused them.)
+#[test]
+fn rfc6672_section_2_4_dname_is_a_singleton() {
+    let errors =
+        build(&format!("{SOA}d DNAME a.example.net.\nd DNAME b.example.net.\n"), "example.")
+            .unwrap_err();
+    assert_eq!(
+        errors.0,
+        vec![ZoneError::MultipleDname {
+            owner: Name::parse(b"d.example.", &Name::root()).unwrap(),
+            at: "t.zone:4".to_string()
+        }]
+    );
+}
+
 #[test]
 fn rfc6672_section_2_4_data_below_a_dname_refused() {
     let errors = build(
