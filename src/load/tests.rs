@@ -164,6 +164,7 @@ fn error_classes_name_file_line_column_token_and_expectation() {
         ("$TTL 1 2\n", "z.zone:3:8: expected the end of the directive, found `2`"),
         ("$FOO\n", "z.zone:3:1: expected a directive: $ORIGIN, $TTL or $INCLUDE, found `$FOO`"),
         ("www ANY \\# 0\n", "z.zone:3:5: expected a data record type, not a meta-type, found `ANY`"),
+        ("www TYPE0 \\# 0\n", "z.zone:3:5: expected a data record type, not a meta-type, found `TYPE0`"),
         ("www A 192.0.2.1 extra\n", "z.zone:3:17: expected A RDATA: the end of the RDATA, found `extra`"),
     ];
     for (line, want) in cases {

@@ -109,9 +109,12 @@ rtypes! {
 
 impl Rtype {
     /// Types that may not appear in a zone file as data (RFC 6895 §3.1:
-    /// meta-types and QTYPEs).
+    /// meta-types and QTYPEs; and type 0: "RRTYPE zero is used as a special
+    /// indicator for the SIG(0) RR [RFC2931] [RFC4034] and in other
+    /// circumstances and must never be allocated for ordinary use", which
+    /// BIND refuses as "invalid use of a meta type").
     pub fn is_meta(self) -> bool {
-        matches!(self.0, 41 | 128..=255)
+        matches!(self.0, 0 | 41 | 128..=255)
     }
 }
 
