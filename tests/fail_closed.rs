@@ -75,6 +75,17 @@ fn sign_file(s: &Setup, zone: &Path, extra: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The example zone with `extra` appended, written as `name` in `dir`; and
+/// the line number of `extra`'s first line.
+fn example_with(dir: &Path, name: &str, extra: &str) -> (PathBuf, usize) {
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str(extra);
+    let zone = dir.join(name);
+    std::fs::write(&zone, text).unwrap();
+    (zone, line)
+}
+
 fn assert_untouched(s: &Setup) {
     assert_eq!(std::fs::read(&s.output).unwrap(), s.previous, "the previous output changed");
     assert_eq!(listing(&s.outdir), vec!["example.signed".to_string()], "stray files left behind");
@@ -291,15 +302,14 @@ fn rfc8976_input_zonemd_of_an_unknown_hash_algorithm_exits_4() {
 fn regression_stale_cds_and_cdnskey_in_the_input_exit_3() {
     let s = setup();
     let dir = tempfile::tempdir().unwrap();
-    let zone = dir.path().join("stale-cds.zone");
-    let mut text = std::fs::read_to_string(example()).unwrap();
-    text.push_str(
+    let (zone, _) = example_with(
+        dir.path(),
+        "stale-cds.zone",
         "example. 3600 IN CDS 12345 13 2 \
          A3A2AC7A3647627678BC1E6C0672772656DCA3F5DFE9282917B4DEC43FB20EEB\n\
          example. 3600 IN CDNSKEY 257 3 13 \
          mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\n",
     );
-    std::fs::write(&zone, text).unwrap();
     let sign_stale = |extra: &[&str]| sign_file(&s, &zone, extra);
     let out = sign_stale(&[]);
     assert_refused(&s, &out, 3, &["CDS 12345 13 2", "not in the DNSKEY RRset", "--cds"]);
@@ -314,13 +324,14 @@ fn regression_stale_cds_and_cdnskey_in_the_input_exit_3() {
 fn rfc6672_section_2_4_data_below_a_dname_exits_4() {
     let s = setup();
     let dir = tempfile::tempdir().unwrap();
-    let zone = dir.path().join("dname.zone");
-    let mut text = std::fs::read_to_string(example()).unwrap();
-    let line = text.lines().count() + 2;
-    text.push_str("d.example. 3600 IN DNAME example.net.\nx.d.example. 3600 IN A 192.0.2.7\n");
-    std::fs::write(&zone, text).unwrap();
+    let (zone, line) = example_with(
+        dir.path(),
+        "dname.zone",
+        "d.example. 3600 IN DNAME example.net.\nx.d.example. 3600 IN A 192.0.2.7\n",
+    );
     let out = sign_file(&s, &zone, &[]);
-    assert_refused(&s, &out, 4, &[&format!("dname.zone:{line}: x.d.example. A"), "RFC 6672"]);
+    let at = format!("dname.zone:{}: x.d.example. A", line + 1);
+    assert_refused(&s, &out, 4, &[&at, "RFC 6672"]);
 }
 
 /// RFC 4035 §2.4: a DS RRset at the apex is refused with exit 4 and its
@@ -329,14 +340,12 @@ fn rfc6672_section_2_4_data_below_a_dname_exits_4() {
 fn rfc4035_section_2_4_ds_at_the_apex_exits_4() {
     let s = setup();
     let dir = tempfile::tempdir().unwrap();
-    let zone = dir.path().join("apex-ds.zone");
-    let mut text = std::fs::read_to_string(example()).unwrap();
-    let line = text.lines().count() + 1;
-    text.push_str(
+    let (zone, line) = example_with(
+        dir.path(),
+        "apex-ds.zone",
         "example. 3600 IN DS 12345 13 2 \
          3F2B1E0D4C5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0\n",
     );
-    std::fs::write(&zone, text).unwrap();
     let out = sign_file(&s, &zone, &[]);
     assert_refused(&s, &out, 4, &[&format!("apex-ds.zone:{line}: example."), "RFC 4035 §2.4"]);
 }
@@ -348,14 +357,12 @@ fn rfc4035_section_2_4_ds_at_the_apex_exits_4() {
 fn rfc6672_section_2_3_dname_beside_ns_and_wildcard_ns_exit_4() {
     let s = setup();
     let dir = tempfile::tempdir().unwrap();
-    let zone = dir.path().join("cut.zone");
-    let mut text = std::fs::read_to_string(example()).unwrap();
-    let line = text.lines().count() + 1;
-    text.push_str(
+    let (zone, line) = example_with(
+        dir.path(),
+        "cut.zone",
         "d.example. 3600 IN NS ns.example.net.\nd.example. 3600 IN DNAME example.net.\n\
          *.w.example. 3600 IN NS ns.example.net.\n",
     );
-    std::fs::write(&zone, text).unwrap();
     let out = sign_file(&s, &zone, &[]);
     assert_refused(
         &s,
