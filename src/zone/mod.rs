@@ -699,17 +699,17 @@ fn build_piece(
                     .chain(other_ttls)
                     .map(|(t, p)| format!("{} (TTL {t})", describe(p)))
                     .collect();
-                node_warnings.push(LoadWarning {
-                    file: files.get(set.src.file as usize).map(|f| f.display().to_string()).unwrap_or_default(),
-                    line: set.src.line,
-                    message: format!(
+                node_warnings.push(warning_at(
+                    files,
+                    set.src,
+                    format!(
                         "{} {}: TTLs differ within the RRset ({}); using the lowest, {} (RFC 2181 §5.2)",
                         blocks.owner(first),
                         set.rtype,
                         at.join(", "),
                         set.ttl
                     ),
-                });
+                ));
             }
             node.rrsets.push(set);
             j = set_end;
@@ -820,17 +820,14 @@ fn finish(
             for (i, node) in stretch.iter().enumerate() {
                 if let Some(ds) = node.rrset(Rtype::DS) {
                     if (chunk, i) != (0, 0) && node.rrset(Rtype::NS).is_none() {
-                        warn.push(LoadWarning {
-                            file: files
-                                .get(ds.src.file as usize)
-                                .map(|f| f.display().to_string())
-                                .unwrap_or_default(),
-                            line: ds.src.line,
-                            message: format!(
+                        warn.push(warning_at(
+                            files,
+                            ds.src,
+                            format!(
                                 "{} has a DS RRset but no NS RRset: DS records belong at a delegation point (RFC 4035 §2.4)",
                                 node.name
                             ),
-                        });
+                        ));
                     }
                 }
                 // A zone cut: NS records below the apex.
@@ -955,6 +952,15 @@ fn finish(
         return Err(ZoneErrors(below));
     }
     Ok(Zone { origin, class, nodes, stats, warnings })
+}
+
+/// A load warning about the record read at `pos`.
+fn warning_at(files: &[std::path::PathBuf], pos: SourcePos, message: String) -> LoadWarning {
+    LoadWarning {
+        file: files.get(pos.file as usize).map(|f| f.display().to_string()).unwrap_or_default(),
+        line: pos.line,
+        message,
+    }
 }
 
 /// `file:line` of a record, for messages.
