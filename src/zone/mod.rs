@@ -808,9 +808,9 @@ fn finish(
     // zone cut (not the apex, which is an error below). RFC 4035 §2.4: "A
     // DS RRset SHOULD be present at a delegation point when the child zone
     // is signed"; one elsewhere is most likely left behind by a delegation
-    // taken out. It is signed as any data there (validators accept it),
-    // but BIND's dnssec-signzone refuses such a zone ("found DS RRset
-    // without NS RRset").
+    // taken out. It is kept as any data there (signed where authoritative;
+    // validators accept it), but BIND's dnssec-signzone refuses such a zone
+    // ("found DS RRset without NS RRset").
     let (mut errors, ds_warnings): (Vec<ZoneError>, Vec<LoadWarning>) = nodes
         .par_chunks(STRETCH)
         .enumerate()
@@ -818,8 +818,11 @@ fn finish(
             let mut found = Vec::new();
             let mut warn = Vec::new();
             for (i, node) in stretch.iter().enumerate() {
+                let apex = (chunk, i) == (0, 0);
+                // A zone cut: NS records below the apex.
+                let cut = node.rrset(Rtype::NS).filter(|_| !apex);
                 if let Some(ds) = node.rrset(Rtype::DS) {
-                    if (chunk, i) != (0, 0) && node.rrset(Rtype::NS).is_none() {
+                    if cut.is_none() && !apex {
                         warn.push(warning_at(
                             files,
                             ds.src,
@@ -830,8 +833,7 @@ fn finish(
                         ));
                     }
                 }
-                // A zone cut: NS records below the apex.
-                if let Some(ns) = node.rrset(Rtype::NS).filter(|_| (chunk, i) != (0, 0)) {
+                if let Some(ns) = cut {
                     // BIND refuses to load a zone with NS records at a
                     // wildcard name ("invalid NS owner name (wildcard)"):
                     // dnssec-verify could not read the signed zone.
