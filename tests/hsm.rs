@@ -82,10 +82,10 @@ impl SoftHsm {
         let out = self.run(cmd);
         assert!(
             out.status.success(),
-            "{cmd:?} failed ({}):\n{}{}",
+            "{cmd:?} failed ({}):\nstderr:\n{}\nstdout:\n{}",
             out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
         );
         out
     }

@@ -115,7 +115,14 @@ versions
 check_dev_null "setup"
 
 step "build (cargo build --release --locked)" cargo build --release --locked --all-targets
-step "tests (cargo test --release --locked)" cargo test --release --locked --no-fail-fast
+# The test output is kept so that the summary, at the very end, can name the failing tests
+# and what they printed: a CI log is often read from its tail.
+test_log=$(mktemp)
+trap 'rm -f "$test_log"' EXIT
+run_tests() {
+    cargo test --release --locked --no-fail-fast 2>&1 | tee "$test_log"
+}
+step "tests (cargo test --release --locked)" run_tests
 # Issue 6: the fast verification path against aws-lc-rs on more than 100,000
 # cases (about 30 s; ignored in a plain `cargo test`).
 step "fast verification, full differential test" \
@@ -136,6 +143,12 @@ step "fuzz (sign, ${FUZZ_SECONDS}s)" fuzz sign -max_len=8192 fuzz/seeds/load
 
 section "summary"
 echo "total time: $(($(date +%s) - started))s"
+if grep -q -E '^test .* FAILED$' "$test_log"; then
+    echo "failing tests (their whole output is above, in the tests step):"
+    grep -E '^test .* FAILED$|^error: test failed' "$test_log" || true
+    echo "their first lines after the panic:"
+    grep -E -A8 "^thread '.*panicked at" "$test_log" | grep -v -E '^ +(at |[0-9]+: )' | head -60 || true
+fi
 if [ ${#failed[@]} -ne 0 ]; then
     printf 'FAILED: %s\n' "${failed[@]}"
     exit 1
