@@ -143,6 +143,9 @@ step "fuzz (sign, ${FUZZ_SECONDS}s)" fuzz sign -max_len=8192 fuzz/seeds/load
 
 section "summary"
 echo "total time: $(($(date +%s) - started))s"
+# The code paths taken depend on the CPU (SHA-NI, AVX2, AVX-512 IFMA): say which one ran.
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), with:$(
+    grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -x -E 'sha_ni|avx2|avx512f|avx512ifma|avx512bw' | tr '\n' ' ' | sed 's/^/ /')"
 if grep -q -E '^test .* FAILED$' "$test_log"; then
     echo "failing tests (their whole output is above, in the tests step):"
     grep -E '^test .* FAILED$|^error: test failed' "$test_log" || true
