@@ -148,10 +148,20 @@ fn encode_precision(cm: i64) -> u8 {
     (mantissa as u8) << 4 | exponent
 }
 
+/// The inverse of [`encode_precision`], for the octets it makes: a zero
+/// base with a power of ten above zero (0x01 to 0x09) is zero as well, but
+/// text cannot say which of those octets it was, so the zone written would
+/// not be the zone signed. BIND refuses such an octet too (`loc_29.c`:
+/// `ISC_R_RANGE`).
 fn decode_precision(b: u8) -> Result<u64, String> {
     let (mantissa, exponent) = (b >> 4, b & 0x0f);
     if mantissa > 9 || exponent > 9 {
         return Err(format!("size or precision octet {b:#04x} has a digit above 9 (RFC 1876 §2)"));
+    }
+    if mantissa == 0 && exponent != 0 {
+        return Err(format!(
+            "size or precision octet {b:#04x} is zero with a power of ten (RFC 1876 §2: only 0x00 is zero)"
+        ));
     }
     Ok(u64::from(mantissa) * 10u64.pow(u32::from(exponent)))
 }

@@ -575,6 +575,32 @@ fn errors_name_the_token_and_what_was_expected() {
     assert!(parse(Rtype::NULL, "anything").is_err());
 }
 
+/// RFC 1876 §2: a size or precision octet is a base and a power of ten.
+/// A zero base with a power above zero (0x01 to 0x09) is zero too, but the
+/// text form writes every zero as `0.00m`, which reads back as 0x00: the
+/// zone written would not be the zone signed. Found by the
+/// `plausible_wire_fails_cleanly_or_round_trips` proptest; such octets are
+/// refused, as BIND refuses them, and only 0x00 is zero.
+#[test]
+fn rfc1876_section_2_a_zero_base_with_a_power_of_ten_is_refused() {
+    let mut wire = vec![
+        0, 0x13, 0x16, 0x13, 0x89, 0x17, 0x2d, 0xd0, 0x70, 0xbe, 0x15, 0xf0, 0x00, 0x98, 0x8d, 0x20,
+    ];
+    assert!(validate_rdata(Rtype::LOC, &wire).is_ok());
+    for (k, zero) in [(1, 0x01), (2, 0x02), (3, 0x09)] {
+        let mut bad = wire.clone();
+        bad[k] = zero;
+        let err = validate_rdata(Rtype::LOC, &bad).expect_err("a zero base with a power of ten");
+        assert!(err.to_string().contains("only 0x00 is zero"), "{err}");
+        let generic = format!("\\# 16 {}", data_encoding::HEXLOWER.encode(&bad));
+        assert!(parse(Rtype::LOC, &generic).is_err(), "{generic}");
+    }
+    wire[1] = 0;
+    let mut text = String::new();
+    format_rdata(Rtype::LOC, &wire, &mut text).expect("0x00 is zero");
+    assert_eq!(parse(Rtype::LOC, &text).expect("reads back"), wire);
+}
+
 /// RFC 4034 §6.2 item 3 as corrected by RFC 6840 §5.1: "DNS names in the
 /// RDATA section of NSEC resource records are not converted to lowercase.
 /// DNS names in the RDATA section of RRSIG resource records are converted
