@@ -4,6 +4,7 @@
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::emit::atomic::AtomicOutput;
 use crate::emit::write_zone;
@@ -328,15 +329,64 @@ fn progress_bar(quiet: bool, what: &'static str) -> Option<indicatif::ProgressBa
     Some(bar)
 }
 
+/// The rayon pool of a run, whose threads have ended, all of them, once it
+/// is dropped.
+///
+/// Dropping a `rayon::ThreadPool` only tells its threads to stop; they end
+/// a moment later, and each then runs the thread-exit destructors of the C
+/// libraries it used. A run's threads have used aws-lc, and in a `sign`
+/// with an HSM pool also the PKCS#11 module and the OpenSSL under it (the
+/// keys are proven inside the pool). If `main` returned meanwhile, those
+/// destructors ran at the same time as the libraries' own process-exit
+/// cleanup (`OPENSSL_cleanup`, aws-lc's global DRBG destructor), on state
+/// the other had freed: about one `sign` run through SoftHSM2 in a few
+/// hundred died at exit with SIGSEGV or SIGABRT ("malloc_consolidate():
+/// invalid chunk size"), after its zone had been verified and put in place
+/// (core files: docs/measurements.md, twenty-fourth session). So the
+/// threads are started here (`spawn_handler`) and joined on drop: a thread
+/// is joined only after its thread-exit destructors have run.
+#[derive(Debug)]
+pub struct RunPool {
+    pool: Option<rayon::ThreadPool>,
+    threads: Arc<Mutex<Vec<std::thread::JoinHandle<()>>>>,
+}
+
+impl std::ops::Deref for RunPool {
+    type Target = rayon::ThreadPool;
+    fn deref(&self) -> &rayon::ThreadPool {
+        self.pool.as_ref().expect("the pool is only taken on drop")
+    }
+}
+
+impl Drop for RunPool {
+    fn drop(&mut self) {
+        drop(self.pool.take());
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(|p| p.into_inner()));
+        for t in threads {
+            // A thread that panicked has ended too; nothing is left to do.
+            let _ = t.join();
+        }
+    }
+}
+
 /// Builds the rayon pool for a run: named, sized by `--threads`.
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+pub fn thread_pool(threads: Option<usize>) -> Result<RunPool, Failure> {
     let n = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    rayon::ThreadPoolBuilder::new()
+    let handles = Arc::new(Mutex::new(Vec::with_capacity(n)));
+    let started = Arc::clone(&handles);
+    let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(n.max(1))
-        .thread_name(|i| format!("zonesign-{i}"))
+        .spawn_handler(move |thread| {
+            let handle = std::thread::Builder::new()
+                .name(format!("zonesign-{}", thread.index()))
+                .spawn(move || thread.run())?;
+            started.lock().unwrap_or_else(|p| p.into_inner()).push(handle);
+            Ok(())
+        })
         .build()
-        .map_err(|e| Failure::Usage(format!("cannot start {n} threads: {e}")))
+        .map_err(|e| Failure::Usage(format!("cannot start {n} threads: {e}")))?;
+    Ok(RunPool { pool: Some(pool), threads: handles })
 }
 
 /// `zonesign sign`: load, prove keys, sign, write, verify the written file,
@@ -790,7 +840,6 @@ fn stream_signed_zone(
 ) -> Streamed {
     use std::collections::BTreeMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
 
     type Written = std::io::Result<(Option<String>, Option<crate::zonemd::Digester>)>;
     let class = zone.class;
@@ -1163,4 +1212,36 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
     let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
     let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(Failure::Key)?;
     Ok(key_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Regression (CI, 2026-12-05): `zonesign sign` through SoftHSM2 died at
+    /// exit now and then, because the run's pool threads were still running
+    /// their thread-exit destructors (OpenSSL's, aws-lc's) while the process
+    /// ran the libraries' exit cleanup. Rust's thread-local destructors run
+    /// at the same point of a thread's end as those of C libraries: every
+    /// one must have run by the time the pool is dropped.
+    #[test]
+    fn regression_the_run_pool_threads_have_ended_when_it_is_dropped() {
+        static ENDED: AtomicUsize = AtomicUsize::new(0);
+        struct AtThreadEnd;
+        impl Drop for AtThreadEnd {
+            fn drop(&mut self) {
+                // Long enough that a thread not waited for is still here.
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                ENDED.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        thread_local! {
+            static GUARD: std::cell::RefCell<Option<AtThreadEnd>> = const { std::cell::RefCell::new(None) };
+        }
+        let pool = super::thread_pool(Some(3)).expect("pool");
+        assert_eq!(pool.current_num_threads(), 3);
+        pool.broadcast(|_| GUARD.with(|g| *g.borrow_mut() = Some(AtThreadEnd)));
+        drop(pool);
+        assert_eq!(ENDED.load(Ordering::SeqCst), 3);
+    }
 }
