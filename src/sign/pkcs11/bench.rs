@@ -151,7 +151,10 @@ fn bench_sessions(
                     let mech = mechanism(algorithm);
                     let mut lat = Vec::new();
                     let deadline = start + duration;
-                    while Instant::now() < deadline {
+                    // At least one signature each: on a loaded machine a
+                    // thread may start after the deadline, and a row of no
+                    // signatures would measure nothing.
+                    while lat.is_empty() || Instant::now() < deadline {
                         let t = Instant::now();
                         if let Err(e) = gate.sign(&session, &mech, handle, input) {
                             return (session, Err(pkcs11_error(name, None, "C_Sign", e)));
@@ -197,7 +200,8 @@ fn bench_software(
             .map(|_| {
                 scope.spawn(|| {
                     let mut lat = Vec::new();
-                    while start.elapsed() < duration {
+                    // At least one signature each, as in `bench_sessions`.
+                    while lat.is_empty() || start.elapsed() < duration {
                         let t = Instant::now();
                         if key.sign(&data).is_err() {
                             break;
@@ -231,7 +235,8 @@ fn bench_pool(
                 scope.spawn(|| {
                     let mut lat = Vec::new();
                     let mut n = 0u64;
-                    while start.elapsed() < duration {
+                    // At least one batch each, as in `bench_sessions`.
+                    while lat.is_empty() || start.elapsed() < duration {
                         let t = Instant::now();
                         let sigs = pool.sign_batch(0, &items)?;
                         n += sigs.len() as u64;
