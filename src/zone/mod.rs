@@ -821,6 +821,7 @@ fn finish(
                 let apex = (chunk, i) == (0, 0);
                 // A zone cut: NS records below the apex.
                 let cut = node.rrset(Rtype::NS).filter(|_| !apex);
+                let dname = node.rrset(Rtype::DNAME);
                 if let Some(ds) = node.rrset(Rtype::DS) {
                     if cut.is_none() && !apex {
                         warn.push(warning_at(
@@ -850,7 +851,7 @@ fn finish(
                     // that case appear below the zone cut at the zone apex of
                     // the child zone." (kzonecheck: "NS record exists beside
                     // DNAME".)
-                    if let Some(d) = node.rrset(Rtype::DNAME) {
+                    if let Some(d) = dname {
                         found.push(ZoneError::DnameAtDelegation {
                             owner: node.name.clone(),
                             at: describe(d.src),
@@ -860,7 +861,7 @@ fn finish(
                 // RFC 6672 §2.4: "DNAME is a singleton type, meaning only
                 // one DNAME is allowed per name." (BIND and Knot refuse such
                 // a zone.) A CNAME beside it is refused below.
-                if let Some(d) = node.rrset(Rtype::DNAME).filter(|d| d.rdatas.len() > 1) {
+                if let Some(d) = dname.filter(|d| d.rdatas.len() > 1) {
                     found.push(ZoneError::MultipleDname {
                         owner: node.name.clone(),
                         at: describe(d.src),
