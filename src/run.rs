@@ -458,9 +458,8 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
         } else {
             String::new()
         };
-        let one = if h.one_at_a_time { ", one signature at a time (SoftHSM)" } else { "" };
         s.push_str(&format!(
-            "  hsm {} (token \"{}\"): {} signatures, {} failures{busy}{one}, {:?}\n",
+            "  hsm {} (token \"{}\"): {} signatures, {} failures{busy}, {:?}\n",
             h.name, h.token, h.signatures, h.failures, h.status
         ));
     }

@@ -24,7 +24,7 @@ use cryptoki::session::Session;
 use super::config::HsmConfig;
 use super::pool::{open_pool, Degraded};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
-use super::session::{find_key_object, open_hsm, Contexts, SignGate};
+use super::session::{find_key_object, open_hsm, Contexts};
 use super::{pkcs11_error, HsmError};
 use crate::sign::keys::Algorithm;
 use crate::zone::name::Name;
@@ -133,7 +133,6 @@ fn row(
 #[allow(clippy::too_many_arguments)]
 fn bench_sessions(
     name: &str,
-    gate: &SignGate,
     sessions: Vec<Session>,
     handles: &[cryptoki::object::ObjectHandle],
     algorithm: Algorithm,
@@ -156,7 +155,7 @@ fn bench_sessions(
                     // signatures would measure nothing.
                     while lat.is_empty() || Instant::now() < deadline {
                         let t = Instant::now();
-                        if let Err(e) = gate.sign(&session, &mech, handle, input) {
+                        if let Err(e) = session.sign(&mech, handle, input) {
                             return (session, Err(pkcs11_error(name, None, "C_Sign", e)));
                         }
                         lat.push(t.elapsed().as_micros() as u64);
@@ -298,15 +297,8 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
         for &n in &req.sessions {
             let n = n.clamp(1, max_sessions);
             let rest = all.split_off(n);
-            let (back, r) = bench_sessions(
-                &h.name,
-                &open.gate,
-                all,
-                &handles[..n],
-                algorithm,
-                &input,
-                req.duration,
-            )?;
+            let (back, r) =
+                bench_sessions(&h.name, all, &handles[..n], algorithm, &input, req.duration)?;
             rows.push(r);
             all = back;
             all.extend(rest);

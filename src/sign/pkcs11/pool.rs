@@ -31,7 +31,7 @@ use cryptoki::session::Session;
 
 use super::config::{HsmConfig, KeyEntry};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
-use super::session::{find_key_object, open_hsm, Contexts, OpenHsm, SignGate};
+use super::session::{find_key_object, open_hsm, Contexts, OpenHsm};
 use super::{pkcs11_error, HsmError};
 use crate::sign::keys::{key_tag, Algorithm, Dnskey};
 use crate::sign::{RawSigner, ZoneKey};
@@ -71,12 +71,10 @@ pub struct HsmReport {
     /// the sign stage's wall time, how busy the pool kept this HSM
     /// (`busy_seconds / (sessions × wall)`; 1 is every session signing all
     /// the time). A token that lives in this process (SoftHSM2) counts
-    /// the time its thread waited for a CPU too; one that signs one at a
-    /// time, the time a session waited for the token's other sessions.
+    /// the time its thread waited for a CPU too, and for the token's lock
+    /// (SoftHSM2 decrypts the key of every C_SignInit under one mutex per
+    /// token).
     pub busy_seconds: f64,
-    /// Its sessions sign one at a time (a module known not to be safe
-    /// otherwise, see `session::SignGate`).
-    pub one_at_a_time: bool,
     pub status: HsmStatus,
 }
 
@@ -90,7 +88,6 @@ struct HsmState {
     failures: AtomicU64,
     /// Nanoseconds in C_Sign, all sessions.
     busy_nanos: AtomicU64,
-    one_at_a_time: bool,
     status: Mutex<HsmStatus>,
 }
 
@@ -239,12 +236,12 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
     let mut reports = Vec::new();
     let mut failures = Vec::new();
     for (entry, r) in config.hsms.iter().zip(results) {
-        let (token, one_at_a_time, status) = match r {
-            Ok(p) => (p.open.token.clone(), p.open.gate.one_at_a_time(), HsmStatus::Active),
+        let (token, status) = match r {
+            Ok(p) => (p.open.token.clone(), HsmStatus::Active),
             Err(errors) => {
                 let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
                 failures.extend(errors);
-                (entry.token.to_string(), false, HsmStatus::Excluded { reason })
+                (entry.token.to_string(), HsmStatus::Excluded { reason })
             }
         };
         reports.push(HsmReport {
@@ -254,7 +251,6 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
             signatures: 0,
             failures: 0,
             busy_seconds: 0.0,
-            one_at_a_time,
             status,
         });
     }
@@ -288,17 +284,16 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
     let mut proven = Vec::new();
     let mut failures = Vec::new();
     for (i, (entry, r)) in config.hsms.iter().zip(results).enumerate() {
-        let (token, one_at_a_time, status) = match r {
+        let (token, status) = match r {
             Ok(p) => {
                 let token = p.open.token.clone();
-                let one = p.open.gate.one_at_a_time();
                 proven.push((i, p));
-                (token, one, HsmStatus::Active)
+                (token, HsmStatus::Active)
             }
             Err(errors) => {
                 let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
                 failures.extend(errors);
-                (entry.token.to_string(), false, HsmStatus::Excluded { reason })
+                (entry.token.to_string(), HsmStatus::Excluded { reason })
             }
         };
         let active = status == HsmStatus::Active;
@@ -310,7 +305,6 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
             signatures: AtomicU64::new(0),
             failures: AtomicU64::new(0),
             busy_nanos: AtomicU64::new(0),
-            one_at_a_time,
             status: Mutex::new(status),
         });
     }
@@ -350,11 +344,10 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
         for (n, (session, handles)) in p.open.sessions.into_iter().zip(p.handles).enumerate() {
             let rx = rx.clone();
             let shared = Arc::clone(&shared);
-            let gate = p.open.gate.clone();
             let name = format!("hsm-{}-{n}", shared.hsms[hsm].name);
             let spawned = std::thread::Builder::new()
                 .name(name)
-                .spawn(move || worker(session, gate, handles, hsm, shared, rx));
+                .spawn(move || worker(session, handles, hsm, shared, rx));
             match spawned {
                 Ok(h) => workers.push(h),
                 Err(_) => {
@@ -381,7 +374,6 @@ fn report_of(h: &HsmState) -> HsmReport {
         signatures: h.signatures.load(Ordering::Relaxed),
         failures: h.failures.load(Ordering::Relaxed),
         busy_seconds: h.busy_nanos.load(Ordering::Relaxed) as f64 / 1e9,
-        one_at_a_time: h.one_at_a_time,
         status: h.status.lock().map(|s| s.clone()).unwrap_or(HsmStatus::Active),
     }
 }
@@ -391,7 +383,6 @@ fn report_of(h: &HsmState) -> HsmReport {
 /// the pool down, after every worker has stopped (SoftHSMv2#464).
 fn worker(
     session: Session,
-    gate: SignGate,
     handles: Vec<ObjectHandle>,
     hsm: usize,
     shared: Arc<Shared>,
@@ -408,7 +399,7 @@ fn worker(
         let mut error = None;
         let started = Instant::now();
         for &i in &batch.indices {
-            match gate.sign(&session, &mech, handles[batch.key], &batch.inputs[i]) {
+            match session.sign(&mech, handles[batch.key], &batch.inputs[i]) {
                 Ok(s) => signatures.push(s),
                 Err(e) => {
                     error = Some(pkcs11_error(

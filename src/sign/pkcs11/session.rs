@@ -3,11 +3,9 @@
 //! object lookup by CKA_ID and/or CKA_LABEL.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use cryptoki::context::{CInitializeArgs, Pkcs11};
 use cryptoki::error::{Error, RvError};
-use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, ObjectClass, ObjectHandle};
 use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
@@ -35,6 +33,16 @@ impl Contexts {
             module: hsm.module.clone(),
             reason: e.to_string(),
         })?;
+        // The pool calls the module from many threads at once. PKCS#11
+        // v2.40 on CK_C_INITIALIZE_ARGS: "If the flag is set, and the
+        // function pointer fields aren't supplied (i.e., they all have the
+        // value NULL_PTR), that means that the application will be
+        // performing multi-threaded Cryptoki access, and the library needs
+        // to use the native operating system primitives to ensure safe
+        // multi-threaded access." SoftHSM2 enables its mutexes only then
+        // (without the flag it assumes a single thread), and decrypts the
+        // private key of each C_SignInit under its token's mutex, so the
+        // sessions of one token may sign at the same time.
         ctx.initialize(CInitializeArgs::OsThreads)
             .map_err(|e| pkcs11_error(&hsm.name, None, "C_Initialize", e))?;
         self.loaded.push((hsm.module.clone(), ctx.clone()));
@@ -50,63 +58,6 @@ pub struct OpenHsm {
     pub token: String,
     pub slot: Slot,
     pub sessions: Vec<Session>,
-    /// Whether this token's sessions may sign at the same time.
-    pub gate: SignGate,
-}
-
-/// Whether the sessions of one token may be inside C_SignInit/C_Sign at
-/// the same time: yes, unless the module is known not to allow it.
-///
-/// SoftHSM2 (2.6.1, and its development branch as read in December 2026)
-/// decrypts a private key's sensitive attributes in C_SignInit through
-/// `SecureDataManager::decrypt`, and every session of a token shares that
-/// token's one AES object: only the unmasking of the token key is under
-/// the data manager's mutex, the `decryptInit`/`decryptUpdate`/
-/// `decryptFinal` sequence is not. Two sessions of one token that start a
-/// signature at the same moment interleave on one OpenSSL cipher context
-/// (`decryptFinal` frees it, the other session still uses it or frees it
-/// again), which corrupts the C heap.
-///
-/// Our CI's RSASHA256 pool test (three tokens, two sessions each) aborted
-/// twice in glibc after signing, "corrupted size vs. prev_size in
-/// fastbins" at exit. It did not happen here in 80 runs, nor under
-/// valgrind (which runs one thread at a time); the sharing above is the
-/// race we found in SoftHSM's source, and an RSA key, whose C_SignInit
-/// decrypts the most attributes (each CRT component), is the one that
-/// aborted. Tokens do not share a data manager, so the pool still signs
-/// on every token at once; within a SoftHSM token, one at a time.
-#[derive(Debug, Clone, Default)]
-pub struct SignGate(Option<Arc<Mutex<()>>>);
-
-impl SignGate {
-    /// The gate for a token of a module whose C_GetInfo says
-    /// `manufacturer`.
-    pub fn for_module(manufacturer: &str) -> SignGate {
-        if manufacturer.trim().starts_with("SoftHSM") {
-            SignGate(Some(Arc::new(Mutex::new(()))))
-        } else {
-            SignGate(None)
-        }
-    }
-
-    /// True if this token's sessions sign one at a time.
-    pub fn one_at_a_time(&self) -> bool {
-        self.0.is_some()
-    }
-
-    /// C_SignInit and C_Sign on `session`, through the gate.
-    pub fn sign(
-        &self,
-        session: &Session,
-        mechanism: &Mechanism<'_>,
-        key: ObjectHandle,
-        data: &[u8],
-    ) -> cryptoki::error::Result<Vec<u8>> {
-        // A worker that panicked inside C_Sign leaves the module as it
-        // was; the lock itself guards no data of ours.
-        let _one = self.0.as_ref().map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
-        session.sign(mechanism, key, data)
-    }
 }
 
 /// Finds the token of `hsm` by label or serial. Slot numbers are never
@@ -158,8 +109,6 @@ pub fn open_hsm(
 ) -> Result<OpenHsm, HsmError> {
     let ctx = contexts.context(hsm)?;
     let (slot, token) = find_token(&ctx, hsm)?;
-    let info = ctx.get_library_info().map_err(|e| pkcs11_error(&hsm.name, None, "C_GetInfo", e))?;
-    let gate = SignGate::for_module(info.manufacturer_id());
     let pin = hsm.pin.read(&hsm.name)?;
     let mut open = Vec::with_capacity(sessions.max(1));
     for _ in 0..sessions.max(1) {
@@ -179,7 +128,7 @@ pub fn open_hsm(
         }
         Err(e) => return Err(pkcs11_error(&hsm.name, None, "C_Login", e)),
     }
-    Ok(OpenHsm { entry: hsm.clone(), token, slot, sessions: open, gate })
+    Ok(OpenHsm { entry: hsm.clone(), token, slot, sessions: open })
 }
 
 /// The search template of a key: class, and CKA_ID and/or CKA_LABEL.
@@ -239,21 +188,5 @@ impl OpenHsmRef<'_> {
 impl OpenHsm {
     pub fn names(&self) -> OpenHsmRef<'_> {
         OpenHsmRef { name: &self.entry.name, token: &self.token }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::SignGate;
-
-    /// Regression (CI aborts of the RSASHA256 pool test, December 2026):
-    /// SoftHSM2's sessions of one token share one AES object for the
-    /// token's sensitive attributes, so they must not sign at once.
-    #[test]
-    fn regression_softhsm_token_sessions_sign_one_at_a_time() {
-        assert!(SignGate::for_module("SoftHSM").one_at_a_time());
-        assert!(SignGate::for_module("SoftHSM                         ").one_at_a_time());
-        assert!(!SignGate::for_module("Utimaco IS GmbH").one_at_a_time());
-        assert!(!SignGate::for_module("").one_at_a_time());
     }
 }
