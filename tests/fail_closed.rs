@@ -374,3 +374,60 @@ fn rfc6672_section_2_3_dname_beside_ns_and_wildcard_ns_exit_4() {
         ],
     );
 }
+
+/// Regression: a run stopped while it wrote its output (Ctrl-C, SIGTERM,
+/// SIGKILL, the OOM killer) runs no destructor, and used to leave its named
+/// temporary file beside the output: for a TLD, gigabytes. The temporary
+/// file now has no name until it is verified and committed
+/// (`emit::atomic`), so the kernel frees it however the process ends.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_a_run_killed_while_writing_leaves_no_file_behind() {
+    let s = setup();
+    let zone = s.outdir.parent().unwrap().join("big.zone");
+    let gen = Command::new(env!("CARGO_BIN_EXE_zonesign-genzone"))
+        .args(["--origin", "example.", "--delegations", "100000", "--seed", "7", "--output"])
+        .arg(&zone)
+        .output()
+        .unwrap();
+    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    let outdir = std::fs::canonicalize(&s.outdir).unwrap();
+    if !zonesign::emit::atomic::unnamed_temp_supported(&outdir) {
+        eprintln!("skipped: {} has no unnamed temporary files (O_TMPFILE)", outdir.display());
+        return;
+    }
+    for signal in ["INT", "KILL"] {
+        let mut child = zonesign()
+            .arg("sign")
+            .arg(&zone)
+            .args(["-o", "example.", "--threads", "1", "-q", "--key-dir"])
+            .arg(&s.keys)
+            .arg("--output")
+            .arg(&s.output)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the run holds a file of the output directory open:
+        // it is writing the signed zone.
+        let fds = PathBuf::from(format!("/proc/{}/fd", child.id()));
+        let writing = loop {
+            if child.try_wait().unwrap().is_some() {
+                break false;
+            }
+            let open = std::fs::read_dir(&fds).into_iter().flatten().flatten();
+            if open
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
+                .any(|l| l.starts_with(&outdir))
+            {
+                break true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        assert!(writing, "the run ended before it was seen writing");
+        let kill = Command::new("kill").args(["-s", signal, &child.id().to_string()]).status();
+        assert!(kill.unwrap().success());
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "SIG{signal}: the run was not stopped");
+        assert_untouched(&s);
+    }
+}

@@ -6,6 +6,19 @@
 //! fsynced. Dropping an [`AtomicOutput`] without [`AtomicOutput::commit`]
 //! removes the temporary file, so a failed run leaves no partial file and the
 //! previous output untouched.
+//!
+//! # A run that is killed
+//! On Linux the temporary file has no name until it is committed: it is
+//! opened with `O_TMPFILE` (open(2): "Create an unnamed temporary regular
+//! file"), and the kernel frees it when the last descriptor closes, however
+//! the process ends. A signing run interrupted with Ctrl-C, stopped with
+//! SIGTERM or SIGKILL, or killed for lack of memory therefore leaves nothing
+//! beside the output, where a named temporary file of a TLD would have been
+//! gigabytes left behind. Only a verified file gets a name: on commit it is
+//! linked into the directory under a temporary name and renamed over the
+//! output at once. Where the file system has no `O_TMPFILE` (or on other
+//! systems) the temporary file is a named one, removed on every failure the
+//! process lives through.
 
 use std::fs::File;
 use std::io;
@@ -14,8 +27,29 @@ use std::path::{Path, PathBuf};
 /// A temporary file that becomes `target` on commit.
 #[derive(Debug)]
 pub struct AtomicOutput {
-    temp: tempfile::NamedTempFile,
+    temp: Temp,
     target: PathBuf,
+}
+
+#[derive(Debug)]
+enum Temp {
+    /// `O_TMPFILE`: no directory entry until commit. `path` is the
+    /// descriptor's `/proc/self/fd` entry, through which the file is read
+    /// back for verification and linked on commit.
+    #[cfg(target_os = "linux")]
+    Unnamed {
+        file: File,
+        path: PathBuf,
+    },
+    Named(tempfile::NamedTempFile),
+}
+
+/// The directory that holds `target`.
+fn directory_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 impl AtomicOutput {
@@ -26,6 +60,12 @@ impl AtomicOutput {
     /// directory would replace it, and as root `--output /dev/null` would
     /// turn the system's null device into a zone file.
     pub fn create(target: &Path) -> io::Result<AtomicOutput> {
+        AtomicOutput::create_with(target, true)
+    }
+
+    /// [`AtomicOutput::create`], with a named temporary file unless
+    /// `unnamed` (and the file system) allow an unnamed one.
+    fn create_with(target: &Path, unnamed: bool) -> io::Result<AtomicOutput> {
         if let Ok(m) = std::fs::symlink_metadata(target) {
             if !m.file_type().is_file() && !m.file_type().is_symlink() {
                 return Err(io::Error::new(
@@ -34,16 +74,16 @@ impl AtomicOutput {
                 ));
             }
         }
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+        let dir = directory_of(target);
+        let temp = match unnamed.then(|| unnamed_in(&dir)).flatten() {
+            Some(temp) => temp,
+            None => Temp::Named(
+                tempfile::Builder::new()
+                    .prefix(&format!(".{}.", file_name(target)))
+                    .suffix(".zonesign-tmp")
+                    .tempfile_in(&dir)?,
+            ),
         };
-        let file_name =
-            target.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{file_name}."))
-            .suffix(".zonesign-tmp")
-            .tempfile_in(&dir)?;
         // The new file takes the old one's permissions; a new output is
         // world-readable (0644) like the zone files a name server reads.
         let perms = match std::fs::metadata(target) {
@@ -53,23 +93,33 @@ impl AtomicOutput {
                 std::fs::Permissions::from_mode(0o644)
             }
         };
-        temp.as_file().set_permissions(perms)?;
-        Ok(AtomicOutput { temp, target: target.to_path_buf() })
+        let out = AtomicOutput { temp, target: target.to_path_buf() };
+        out.file().set_permissions(perms)?;
+        Ok(out)
     }
 
     /// The temporary file, for writing.
     pub fn file(&self) -> &File {
-        self.temp.as_file()
+        match &self.temp {
+            #[cfg(target_os = "linux")]
+            Temp::Unnamed { file, .. } => file,
+            Temp::Named(t) => t.as_file(),
+        }
     }
 
-    /// Path of the temporary file (to read it back for verification).
+    /// A path to the temporary file, to read it back for verification
+    /// (for an unnamed file, its `/proc/self/fd` entry).
     pub fn temp_path(&self) -> &Path {
-        self.temp.path()
+        match &self.temp {
+            #[cfg(target_os = "linux")]
+            Temp::Unnamed { path, .. } => path,
+            Temp::Named(t) => t.path(),
+        }
     }
 
     /// Flushes the temporary file to stable storage.
     pub fn sync(&self) -> io::Result<()> {
-        self.temp.as_file().sync_all()
+        self.file().sync_all()
     }
 
     /// Renames the temporary file over the target and fsyncs the directory.
@@ -82,13 +132,156 @@ impl AtomicOutput {
     /// Commits a file that is not a signed zone (reports, DS files, `fmt`
     /// output), or a zone under `--dangerous-skip-verify`.
     pub fn commit_unverified(self) -> io::Result<()> {
-        self.temp.as_file().sync_all()?;
-        let target = self.target.clone();
-        self.temp.persist(&target).map_err(|e| e.error)?;
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        self.file().sync_all()?;
+        let AtomicOutput { temp, target } = self;
+        let dir = directory_of(&target);
+        match temp {
+            #[cfg(target_os = "linux")]
+            Temp::Unnamed { file, path } => {
+                let link = link_into(&file, &path, &dir, &target)?;
+                if let Err(e) = std::fs::rename(&link, &target) {
+                    let _ = std::fs::remove_file(&link);
+                    return Err(e);
+                }
+            }
+            Temp::Named(t) => {
+                t.persist(&target).map_err(|e| e.error)?;
+            }
+        }
         File::open(&dir)?.sync_all()
+    }
+}
+
+fn file_name(target: &Path) -> String {
+    target.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Whether a run writing into `dir` leaves nothing behind however it ends:
+/// the file system there gives unnamed temporary files.
+pub fn unnamed_temp_supported(dir: &Path) -> bool {
+    unnamed_in(dir).is_some()
+}
+
+/// An `O_TMPFILE` file in `dir`, or `None` where the file system (or the
+/// kernel) has none; the caller then makes a named one, and reports any
+/// error that has nothing to do with `O_TMPFILE` from that attempt.
+#[cfg(target_os = "linux")]
+fn unnamed_in(dir: &Path) -> Option<Temp> {
+    use rustix::fs::{openat, Mode, OFlags, CWD};
+    use std::os::fd::AsRawFd;
+    let fd = openat(
+        CWD,
+        dir,
+        OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o600),
+    )
+    .ok()?;
+    let file = File::from(fd);
+    let path = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+    // Without /proc the file could be neither read back nor linked.
+    if std::fs::metadata(&path).is_err() {
+        return None;
+    }
+    Some(Temp::Unnamed { file, path })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn unnamed_in(_dir: &Path) -> Option<Temp> {
+    None
+}
+
+/// Gives the unnamed `file` a name in `dir` (a temporary one, unused so
+/// far) and returns it. open(2), on `O_TMPFILE`: such a file can be made
+/// permanent with linkat(2) "specifying the /proc/self/fd pathname for the
+/// file descriptor"; `AT_EMPTY_PATH` on the descriptor itself needs
+/// CAP_DAC_READ_SEARCH, so it is only the second try.
+#[cfg(target_os = "linux")]
+fn link_into(file: &File, proc_path: &Path, dir: &Path, target: &Path) -> io::Result<PathBuf> {
+    use rustix::fs::{linkat, AtFlags, CWD};
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut last = None;
+    for attempt in 0..16u32 {
+        let link = dir.join(format!(
+            ".{}.{}-{stamp:08x}-{attempt}.zonesign-tmp",
+            file_name(target),
+            std::process::id()
+        ));
+        let linked = match linkat(CWD, proc_path, CWD, &link, AtFlags::SYMLINK_FOLLOW) {
+            Err(e) if e != rustix::io::Errno::EXIST => {
+                linkat(file, "", CWD, &link, AtFlags::EMPTY_PATH)
+            }
+            other => other,
+        };
+        match linked {
+            Ok(()) => return Ok(link),
+            Err(rustix::io::Errno::EXIST) => last = Some(rustix::io::Errno::EXIST),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(last.map_or_else(|| io::Error::other("no free temporary name"), Into::into))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Both kinds of temporary file: a dropped output leaves the target and
+    /// the directory as they were; a committed one replaces the target,
+    /// keeps its permissions and leaves no other file.
+    #[test]
+    fn an_output_replaces_its_target_only_on_commit() {
+        for unnamed in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let target = dir.path().join("zone.signed");
+            std::fs::write(&target, b"old\n").unwrap();
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+
+            let out = AtomicOutput::create_with(&target, unnamed).unwrap();
+            out.file().write_all(b"dropped\n").unwrap();
+            let named_while_writing = listing(dir.path()).len() > 1;
+            assert_eq!(named_while_writing, !unnamed || !unnamed_temp_supported(dir.path()));
+            // Read back through its path, as the verification does.
+            assert_eq!(std::fs::read(out.temp_path()).unwrap(), b"dropped\n");
+            drop(out);
+            assert_eq!(std::fs::read(&target).unwrap(), b"old\n");
+            assert_eq!(listing(dir.path()), ["zone.signed"]);
+
+            let out = AtomicOutput::create_with(&target, unnamed).unwrap();
+            out.file().write_all(b"new\n").unwrap();
+            out.sync().unwrap();
+            out.commit_unverified().unwrap();
+            assert_eq!(std::fs::read(&target).unwrap(), b"new\n");
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o640, "unnamed: {unnamed}");
+            assert_eq!(listing(dir.path()), ["zone.signed"]);
+        }
+    }
+
+    /// A new output (no target yet) is world-readable, as name servers
+    /// expect of zone files, whatever the temporary file was made with.
+    #[test]
+    fn a_new_output_is_mode_0644() {
+        for unnamed in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let target = dir.path().join("zone.signed");
+            let out = AtomicOutput::create_with(&target, unnamed).unwrap();
+            out.commit_unverified().unwrap();
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "unnamed: {unnamed}");
+        }
     }
 }
