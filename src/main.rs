@@ -46,6 +46,7 @@ enum Command {
     Verify {
         /// The signed zone file.
         zone: PathBuf,
+        /// The zone's origin (apex), e.g. `example.`.
         #[arg(long, short = 'o')]
         origin: String,
         /// The time to check validity at: YYYYMMDDHHmmSS, epoch seconds, now, +1d, -1h.
@@ -60,6 +61,7 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// No summary on standard error (warnings and errors still).
         #[arg(long, short = 'q')]
         quiet: bool,
     },
@@ -123,6 +125,7 @@ enum HsmCommand {
         /// Project the signing time of this zone through the pool.
         #[arg(long, requires = "origin")]
         zone: Option<PathBuf>,
+        /// The origin of `--zone`.
         #[arg(long, short = 'o')]
         origin: Option<String>,
         /// Machine-readable output.
@@ -152,6 +155,7 @@ struct KeyShape {
 struct SignArgs {
     /// The zone file (`-` for standard input).
     zone: PathBuf,
+    /// The zone's origin (apex), e.g. `example.`.
     #[arg(long, short = 'o')]
     origin: String,
     /// The signed zone; replaced only after the written file passed verification.
@@ -217,6 +221,7 @@ struct SignArgs {
     /// DANGEROUS, for benchmarks only: do not verify the written zone before replacing the output.
     #[arg(long)]
     dangerous_skip_verify: bool,
+    /// No summary, notice or progress bar on standard error (warnings and errors still).
     #[arg(long, short = 'q')]
     quiet: bool,
     /// Sign through a pool of HSMs (TOML: [[hsm]] and [[key]]); every key is proven in every HSM.
