@@ -145,7 +145,16 @@ type Release<'a> = dyn Fn(std::ops::Range<usize>) + Sync + 'a;
 pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
     let source = source::Source::open(path)
         .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
-    load_top_releasing(&source, path, opts, &|range| source.release(range))
+    let loaded = load_top_releasing(&source, path, opts, &|range| source.release(range));
+    unchanged(&source, path)?;
+    loaded
+}
+
+/// [`source::Source::check_unchanged`] as a load failure (exit 5). It is
+/// checked after the load, whatever its outcome: errors found in a file that
+/// changed meanwhile may be about text that is no longer there.
+fn unchanged(source: &source::Source, path: &Path) -> Result<(), LoadFailure> {
+    source.check_unchanged().map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })
 }
 
 /// Loads zone text held in memory; `name` stands for the file in messages
@@ -328,20 +337,33 @@ pub fn load_file_in_parts<T: Send>(
     path: &Path,
     opts: &LoadOptions,
     part: impl Fn(Loaded) -> Option<T> + Sync,
+    sink: impl FnMut(T, usize) -> bool,
+) -> Result<Parts, LoadFailure> {
+    let data = source::Source::open(path)
+        .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
+    let parts = parts_of(&data, path, opts, part, sink);
+    unchanged(&data, path)?;
+    parts
+}
+
+/// [`load_file_in_parts`] of the opened file.
+fn parts_of<T: Send>(
+    data: &source::Source,
+    path: &Path,
+    opts: &LoadOptions,
+    part: impl Fn(Loaded) -> Option<T> + Sync,
     mut sink: impl FnMut(T, usize) -> bool,
 ) -> Result<Parts, LoadFailure> {
     use rayon::prelude::*;
-    let data = source::Source::open(path)
-        .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
     let release = |r| data.release(r);
     if path.as_os_str() == "-" {
-        return load_top_releasing(&data, path, opts, &release).map(Parts::Declined);
+        return load_top_releasing(data, path, opts, &release).map(Parts::Declined);
     }
-    let Some(splits) = chunk_plan(&data, opts, &release) else {
-        return load_sequential(&data, path, opts).map(Parts::Declined);
+    let Some(splits) = chunk_plan(data, opts, &release) else {
+        return load_sequential(data, path, opts).map(Parts::Declined);
     };
-    let whole = || load_chunks(&data, path, opts, &splits, &release).map(Parts::Declined);
-    let ascend = split::owners_ascend(&data, &splits);
+    let whole = || load_chunks(data, path, opts, &splits, &release).map(Parts::Declined);
+    let ascend = split::owners_ascend(data, &splits);
     // Reading one owner a chunk maps far more than its page: the kernel
     // maps the file's pages around a fault (a whole large folio), which at
     // .de scale left 1.4 GB of the file resident before any chunk was
@@ -362,7 +384,7 @@ pub fn load_file_in_parts<T: Send>(
             .enumerate()
             .map(|(i, _)| {
                 let k = w * window + i;
-                let chunk = parse_on_its_own(&data, path, opts, &splits, k, &release);
+                let chunk = parse_on_its_own(data, path, opts, &splits, k, &release);
                 let u = &chunk.unresolved;
                 let leans_on_earlier =
                     !u.pending_ttl.is_empty() || u.pending_owner || u.owner_assumed;
@@ -376,7 +398,7 @@ pub fn load_file_in_parts<T: Send>(
         // What the kernel mapped around the window's faults, its
         // neighbours' pages included (see above), out again.
         let last = w * window + group.len() - 1;
-        release(unmapped_from..chunk_end(&data, &splits, last));
+        release(unmapped_from..chunk_end(data, &splits, last));
         unmapped_from = group[0].pos;
         // One class for the whole zone: the first chunk's, which every
         // later chunk's assumption must match (as the fix-up of

@@ -174,7 +174,9 @@ impl<'o> Parser<'o> {
     pub(super) fn parse_path(&mut self, path: &Path, origin: Name) -> Result<(), LoadFailure> {
         let source = Source::open(path)
             .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
-        self.parse_source(&source, path, origin)
+        let parsed = self.parse_source(&source, path, origin);
+        super::unchanged(&source, path)?;
+        parsed
     }
 
     /// Parses the bytes of the file `path` (already read), tracking it for

@@ -8,6 +8,12 @@
 //! not modify while a signing run reads them (as ripgrep does for files it
 //! searches); a zone generated in place during a run is outside this
 //! contract. Use `-` with a pipe to avoid the mapping altogether.
+//!
+//! A file rewritten in place while it was read is refused rather than
+//! signed: [`Source::check_unchanged`] compares the file's size and
+//! modification time after the load with those at opening, and the loader
+//! fails with an I/O error (exit 5) if either moved. A zone generated elsewhere and renamed over the input is safe:
+//! the open file is the old one.
 #![allow(unsafe_code)]
 
 use std::fs::File;
@@ -18,8 +24,22 @@ use std::path::Path;
 /// The bytes of one input file.
 #[derive(Debug)]
 pub enum Source {
-    Mapped(memmap2::Mmap),
+    Mapped(memmap2::Mmap, Stamp),
     Read(Vec<u8>),
+}
+
+/// What [`Source::check_unchanged`] compares: the open file, and its size
+/// and modification time when it was opened. Not the change time: a file
+/// renamed over this one leaves its data alone but moves its change time
+/// (its link count drops).
+#[derive(Debug)]
+pub struct Stamp {
+    file: File,
+    at_open: (u64, Option<std::time::SystemTime>),
+}
+
+fn stamp_of(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
+    (meta.len(), meta.modified().ok())
 }
 
 impl Source {
@@ -45,7 +65,24 @@ impl Source {
         {
             let _ = map.advise(memmap2::Advice::Sequential);
         }
-        Ok(Source::Mapped(map))
+        let at_open = stamp_of(&meta);
+        Ok(Source::Mapped(map, Stamp { file, at_open }))
+    }
+
+    /// An error if the mapped file was written to since it was opened: its
+    /// size or modification time moved. The records read from it
+    /// may then mix old and new text, and must not be signed.
+    pub fn check_unchanged(&self) -> std::io::Result<()> {
+        let Source::Mapped(_, stamp) = self else { return Ok(()) };
+        if stamp_of(&stamp.file.metadata()?) == stamp.at_open {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(
+                "the file changed while it was read (its size or modification time moved); \
+                 write a new zone file and rename it into place instead of rewriting \
+                 it, then run again",
+            ))
+        }
     }
 }
 
@@ -59,7 +96,7 @@ impl Source {
     /// released; for data read into memory this does nothing.
     pub fn release(&self, range: std::ops::Range<usize>) {
         #[cfg(unix)]
-        if let Source::Mapped(map) = self {
+        if let Source::Mapped(map, _) = self {
             const PAGE: usize = 4096;
             let start = range.start.next_multiple_of(PAGE);
             let end = range.end.min(map.len()) / PAGE * PAGE;
@@ -89,8 +126,37 @@ impl Deref for Source {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Source::Mapped(m) => m,
+            Source::Mapped(m, _) => m,
             Source::Read(v) => v,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Source;
+
+    /// A mapped file written to after it was opened fails the check; one
+    /// replaced by a rename (a new file, as zone generators should write)
+    /// does not: the open file is the old one, unchanged.
+    #[test]
+    fn a_file_rewritten_in_place_fails_the_check_and_a_renamed_one_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("z.zone");
+        std::fs::write(&path, b"@ 3600 IN NS ns.example.\n").unwrap();
+        let source = Source::open(&path).unwrap();
+        source.check_unchanged().unwrap();
+        let next = dir.path().join("z.zone.new");
+        std::fs::write(&next, b"@ 3600 IN NS ns2.example.\n").unwrap();
+        std::fs::rename(&next, &path).unwrap();
+        source.check_unchanged().unwrap();
+
+        let source = Source::open(&path).unwrap();
+        // The same length, rewritten in place, later than the clock tick
+        // of the last write (a kernel without fine-grained file times
+        // stamps both writes of one tick alike).
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::write(&path, b"@ 3600 IN NS ns3.example.\n").unwrap();
+        assert!(source.check_unchanged().is_err());
     }
 }

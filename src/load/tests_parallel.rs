@@ -324,3 +324,44 @@ b.tld. 300 IN NS ns1.x.\nb.tld. 300 IN NS ns2.x.\nc.tld. 300 IN NS ns1.x.\n";
     assert_eq!(starts, [&b"a.tld."[..], b"b.tld.", b"c.tld."]);
     same(src, &[1, 10, 30]).unwrap();
 }
+
+/// A zone file rewritten in place while the loader reads it is refused
+/// (an I/O error, exit 5), not signed with a mix of old and new text: here
+/// a line is appended to it while its chunks are being parsed.
+#[test]
+fn regression_a_file_written_to_during_the_load_is_refused() {
+    // In canonical order, so that the chunks are parsed in parts.
+    let mut z =
+        String::from("tld. 3600 IN SOA ns.tld. h.tld. 1 2 3 4 300\ntld. 3600 IN NS ns.tld.\n");
+    for i in 0..40 {
+        z.push_str(&format!("d{i:02}.tld. 300 IN NS ns.tld.\n"));
+    }
+    z.push_str("ns.tld. 300 IN A 192.0.2.1\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.zone");
+    std::fs::write(&path, &z).unwrap();
+    assert!(chunk_count(z.as_bytes(), 64) > 1);
+    let appended = std::sync::Once::new();
+    let result = load_file_in_parts(
+        &path,
+        &opts(64),
+        |_| {
+            appended.call_once(|| {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+                f.write_all(b"zz.tld. 300 IN NS ns.tld.\n").unwrap();
+            });
+            Some(())
+        },
+        |(), _| true,
+    );
+    match result {
+        Err(LoadFailure::Io { path: p, source }) => {
+            assert_eq!(p, path);
+            assert!(source.to_string().contains("changed while it was read"), "{source}");
+        }
+        other => panic!("expected the change to be refused, got {other:?}"),
+    }
+    // The file as it now is loads.
+    assert!(load_file(&path, &opts(64)).is_ok());
+}
