@@ -12,8 +12,9 @@
 //! A file rewritten in place while it was read is refused rather than
 //! signed: [`Source::check_unchanged`] compares the file's size and
 //! modification time after the load with those at opening, and the loader
-//! fails with an I/O error (exit 5) if either moved. A zone generated elsewhere and renamed over the input is safe:
-//! the open file is the old one.
+//! fails with an I/O error (exit 5) if either moved. A zone generated
+//! elsewhere and renamed over the input is safe: the open file is the old
+//! one.
 #![allow(unsafe_code)]
 
 use std::fs::File;
@@ -70,8 +71,8 @@ impl Source {
     }
 
     /// An error if the mapped file was written to since it was opened: its
-    /// size or modification time moved. The records read from it
-    /// may then mix old and new text, and must not be signed.
+    /// size or modification time moved. The records read from it may then
+    /// mix old and new text, and must not be signed.
     pub fn check_unchanged(&self) -> std::io::Result<()> {
         let Source::Mapped(_, stamp) = self else { return Ok(()) };
         if stamp_of(&stamp.file.metadata()?) == stamp.at_open {

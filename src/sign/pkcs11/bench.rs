@@ -130,7 +130,6 @@ fn row(
 
 /// Runs `sessions` threads, each owning one session, for `duration`.
 /// Returns the sessions (closed later, from one thread) and the row.
-#[allow(clippy::too_many_arguments)]
 fn bench_sessions(
     name: &str,
     sessions: Vec<Session>,
