@@ -424,7 +424,9 @@ fn regression_a_run_killed_while_writing_leaves_no_file_behind() {
             std::thread::sleep(std::time::Duration::from_millis(2));
         };
         assert!(writing, "the run ended before it was seen writing");
-        let kill = Command::new("kill").args(["-s", signal, &child.id().to_string()]).status();
+        // The shell's own `kill` (procps may be absent).
+        let kill =
+            Command::new("sh").args(["-c", &format!("kill -s {signal} {}", child.id())]).status();
         assert!(kill.unwrap().success());
         let status = child.wait().unwrap();
         assert!(!status.success(), "SIG{signal}: the run was not stopped");
