@@ -2,6 +2,8 @@
 //! verification; on any failure a clear message, a distinct exit code, the
 //! previous output byte-identical and no stray files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -384,13 +386,7 @@ fn rfc6672_section_2_3_dname_beside_ns_and_wildcard_ns_exit_4() {
 #[test]
 fn regression_a_run_killed_while_writing_leaves_no_file_behind() {
     let s = setup();
-    let zone = s.outdir.parent().unwrap().join("big.zone");
-    let gen = Command::new(env!("CARGO_BIN_EXE_zonesign-genzone"))
-        .args(["--origin", "example.", "--delegations", "100000", "--seed", "7", "--output"])
-        .arg(&zone)
-        .output()
-        .unwrap();
-    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    let zone = common::generate_zone(s.outdir.parent().unwrap(), "example.", 100_000, 7);
     let outdir = std::fs::canonicalize(&s.outdir).unwrap();
     if !zonesign::emit::atomic::unnamed_temp_supported(&outdir) {
         eprintln!("skipped: {} has no unnamed temporary files (O_TMPFILE)", outdir.display());

@@ -201,7 +201,6 @@ fn link_into(file: &File, proc_path: &Path, dir: &Path, target: &Path) -> io::Re
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let mut last = None;
     for attempt in 0..16u32 {
         let link = dir.join(format!(
             ".{}.{}-{stamp:08x}-{attempt}.zonesign-tmp",
@@ -216,11 +215,11 @@ fn link_into(file: &File, proc_path: &Path, dir: &Path, target: &Path) -> io::Re
         };
         match linked {
             Ok(()) => return Ok(link),
-            Err(rustix::io::Errno::EXIST) => last = Some(rustix::io::Errno::EXIST),
+            Err(rustix::io::Errno::EXIST) => continue,
             Err(e) => return Err(e.into()),
         }
     }
-    Err(last.map_or_else(|| io::Error::other("no free temporary name"), Into::into))
+    Err(rustix::io::Errno::EXIST.into())
 }
 
 #[cfg(test)]
