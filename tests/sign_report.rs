@@ -123,6 +123,32 @@ fn soa_serial_of(path: &Path) -> u32 {
 /// zone (the emergency rebuild) with `--serial increment` publishes the next
 /// serial, so that secondaries transfer it; `keep` leaves it; `date` moves
 /// to today's YYYYMMDD00 when that is greater. Each output validates.
+/// The input read from standard input has its digest in the report too:
+/// the bytes the zone was loaded from are hashed, not a second read of the
+/// path.
+#[test]
+fn the_report_gives_the_digest_of_a_zone_read_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let out = dir.path().join("signed.zone");
+    let report = dir.path().join("report.json");
+    let status = zonesign()
+        .args(["sign", "-", "-o", "example.", "-q", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report)
+        .stdin(std::fs::File::open(example()).unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let d =
+        aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &std::fs::read(example()).unwrap());
+    assert_eq!(r["input_sha256"].as_str().unwrap(), data_encoding::HEXLOWER.encode(d.as_ref()));
+}
+
 #[test]
 fn rfc1982_section_3_1_serial_policies_on_re_signing() {
     common::require_tool("dnssec-verify", "bind9-utils");

@@ -143,10 +143,26 @@ type Release<'a> = dyn Fn(std::ops::Range<usize>) + Sync + 'a;
 
 /// Loads a zone file (`-` for standard input).
 pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
-    let source = source::Source::open(path)
-        .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
-    let loaded = load_top_releasing(&source, path, opts, &|range| source.release(range));
-    unchanged(&source, path)?;
+    load_source(&open(path)?, path, opts)
+}
+
+/// Opens a zone file for [`load_source`] or [`load_source_in_parts`] (`-`
+/// for standard input).
+pub fn open(path: &Path) -> Result<source::Source, LoadFailure> {
+    source::Source::open(path).map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })
+}
+
+/// [`load_file`] of a file already opened: whoever opened it can read the
+/// same bytes as the loader (the input digest of `zonesign sign`'s report,
+/// [`source::Source::sha256`]) and not a file renamed into place between
+/// two opens.
+pub fn load_source(
+    source: &source::Source,
+    path: &Path,
+    opts: &LoadOptions,
+) -> Result<Loaded, LoadFailure> {
+    let loaded = load_top_releasing(source, path, opts, &|range| source.release(range));
+    unchanged(source, path)?;
     loaded
 }
 
@@ -339,10 +355,19 @@ pub fn load_file_in_parts<T: Send>(
     part: impl Fn(Loaded) -> Option<T> + Sync,
     sink: impl FnMut(T, usize) -> bool,
 ) -> Result<Parts, LoadFailure> {
-    let data = source::Source::open(path)
-        .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
-    let parts = parts_of(&data, path, opts, part, sink);
-    unchanged(&data, path)?;
+    load_source_in_parts(&open(path)?, path, opts, part, sink)
+}
+
+/// [`load_file_in_parts`] of a file already opened (see [`load_source`]).
+pub fn load_source_in_parts<T: Send>(
+    source: &source::Source,
+    path: &Path,
+    opts: &LoadOptions,
+    part: impl Fn(Loaded) -> Option<T> + Sync,
+    sink: impl FnMut(T, usize) -> bool,
+) -> Result<Parts, LoadFailure> {
+    let parts = parts_of(source, path, opts, part, sink);
+    unchanged(source, path)?;
     parts
 }
 

@@ -88,6 +88,36 @@ impl Source {
 }
 
 impl Source {
+    /// SHA-256 of the file as opened, for the report of `zonesign sign`:
+    /// the bytes the loader reads (with [`Source::check_unchanged`]), not
+    /// those of whatever file the path names by now. A mapped file is read
+    /// through its descriptor, not the mapping, so that hashing it beside
+    /// the loader adds nothing to the resident set (see
+    /// [`Source::release`]); the descriptor's offset is used by nothing
+    /// else.
+    pub fn sha256(&self) -> std::io::Result<[u8; 32]> {
+        let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+        match self {
+            Source::Read(bytes) => ctx.update(bytes),
+            Source::Mapped(_, stamp) => {
+                let mut file = &stamp.file;
+                std::io::Seek::rewind(&mut file)?;
+                let mut buf = vec![0u8; 1 << 20];
+                loop {
+                    match file.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => ctx.update(&buf[..n]),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        let mut digest = [0u8; 32];
+        digest.copy_from_slice(ctx.finish().as_ref());
+        Ok(digest)
+    }
+
     /// Takes the mapped pages of `range` out of this process's resident
     /// set once the parser is done with them, so that the text of a large
     /// zone and the records parsed from it are not resident together
@@ -159,5 +189,30 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(50));
         std::fs::write(&path, b"@ 3600 IN NS ns3.example.\n").unwrap();
         assert!(source.check_unchanged().is_err());
+    }
+
+    /// Regression: the report's input digest was taken from a second open
+    /// of the path, so a zone renamed over the input between the two opens
+    /// gave the digest of a file the output was not made of. The digest is
+    /// now of the file as opened.
+    #[test]
+    fn regression_the_digest_is_of_the_file_as_opened_not_one_renamed_over_it() {
+        let sha256 = |b: &[u8]| {
+            let mut d = [0u8; 32];
+            d.copy_from_slice(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, b).as_ref());
+            d
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("z.zone");
+        let old = b"@ 3600 IN NS ns.example.\n".repeat(100_000);
+        std::fs::write(&path, &old).unwrap();
+        let source = Source::open(&path).unwrap();
+        let next = dir.path().join("z.zone.new");
+        std::fs::write(&next, b"@ 3600 IN NS ns2.example.\n").unwrap();
+        std::fs::rename(&next, &path).unwrap();
+        assert_eq!(source.sha256().unwrap(), sha256(&old));
+        // Twice: the descriptor is read from its start each time.
+        assert_eq!(source.sha256().unwrap(), sha256(&old));
+        assert_eq!(Source::Read(b"x".to_vec()).sha256().unwrap(), sha256(b"x"));
     }
 }

@@ -1032,21 +1032,35 @@ impl Zone {
         path: &std::path::Path,
         opts: &crate::load::LoadOptions,
     ) -> Result<Zone, LoadZoneError> {
+        let source = crate::load::open(path).map_err(LoadZoneError::Load)?;
+        Self::load_ordered_from(&source, path, opts)
+    }
+
+    /// [`Zone::load_ordered`] of a file already opened (see
+    /// [`crate::load::load_source`]).
+    pub fn load_ordered_from(
+        source: &crate::load::source::Source,
+        path: &std::path::Path,
+        opts: &crate::load::LoadOptions,
+    ) -> Result<Zone, LoadZoneError> {
         let origin = opts.origin.to_lowercase();
-        let loaded = match Self::try_load_ordered(path, opts, &origin)
+        let loaded = match Self::try_load_ordered(source, path, opts, &origin)
             .map_err(LoadZoneError::Load)?
         {
             Ordered::Zone(zone) => return Ok(zone),
             Ordered::Declined(loaded) => loaded,
             // Every chunk stood on its own, the zone as a whole did not (no
             // SOA or several, or an error of the zone checks): rare, and the
-            // file is read once more to report it as the usual load does.
-            Ordered::NotAZone => crate::load::load_file(path, opts).map_err(LoadZoneError::Load)?,
+            // file is parsed once more to report it as the usual load does.
+            Ordered::NotAZone => {
+                crate::load::load_source(source, path, opts).map_err(LoadZoneError::Load)?
+            }
         };
         Zone::build(loaded, &origin).map_err(LoadZoneError::Zone)
     }
 
     fn try_load_ordered(
+        source: &crate::load::source::Source,
         path: &std::path::Path,
         opts: &crate::load::LoadOptions,
         origin: &Name,
@@ -1061,7 +1075,8 @@ impl Zone {
             ordered: true,
         };
         let built = |c| build_part(c, origin);
-        match crate::load::load_file_in_parts(path, opts, built, |p, n| zone.push(p, n))? {
+        match crate::load::load_source_in_parts(source, path, opts, built, |p, n| zone.push(p, n))?
+        {
             crate::load::Parts::Delivered => {}
             crate::load::Parts::Declined(loaded) => return Ok(Ordered::Declined(loaded)),
         }
