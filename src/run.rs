@@ -315,22 +315,11 @@ pub struct KeyReport {
     pub signatures: usize,
 }
 
-/// SHA-256 of a file, read in blocks (a signed TLD is gigabytes; mapping
-/// it whole would add its size to the resident set at the end of a run).
+/// SHA-256 of a file (hex), read in blocks ([`crate::load::source::sha256_of`]).
 fn sha256_file(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => ctx.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    Some(data_encoding::HEXLOWER.encode(ctx.finish().as_ref()))
+    let file = std::fs::File::open(path).ok()?;
+    let digest = crate::load::source::sha256_of(file).ok()?;
+    Some(data_encoding::HEXLOWER.encode(&digest))
 }
 
 fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {

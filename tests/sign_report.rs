@@ -44,6 +44,12 @@ fn sign_example(keys: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> String {
         .args(extra))
 }
 
+/// SHA-256 of the file at `path`, in hex, as the report gives it.
+fn sha256_hex(path: &Path) -> String {
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &std::fs::read(path).unwrap());
+    data_encoding::HEXLOWER.encode(d.as_ref())
+}
+
 #[test]
 fn report_ds_file_trust_anchor_and_cds() {
     let dir = tempfile::tempdir().unwrap();
@@ -60,13 +66,8 @@ fn report_ds_file_trust_anchor_and_cds() {
     assert_eq!(r["outcome"], "signed");
     // The input hashed beside the load, the output by the writer as it
     // wrote: both the digests of the files.
-    let sha256 = |path: &std::path::Path| {
-        let d =
-            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &std::fs::read(path).unwrap());
-        data_encoding::HEXLOWER.encode(d.as_ref())
-    };
-    assert_eq!(r["input_sha256"].as_str().unwrap(), sha256(&example()));
-    assert_eq!(r["output_sha256"].as_str().unwrap(), sha256(&out));
+    assert_eq!(r["input_sha256"].as_str().unwrap(), sha256_hex(&example()));
+    assert_eq!(r["output_sha256"].as_str().unwrap(), sha256_hex(&out));
     let key_reports = r["keys"].as_array().unwrap();
     assert_eq!(key_reports.len(), 2);
     assert!(key_reports
@@ -119,10 +120,6 @@ fn soa_serial_of(path: &Path) -> u32 {
     soa.split_whitespace().nth(6).unwrap().parse().unwrap()
 }
 
-/// RFC 1982 §3.1 / `dnssec-signzone -N increment`: re-signing a published
-/// zone (the emergency rebuild) with `--serial increment` publishes the next
-/// serial, so that secondaries transfer it; `keep` leaves it; `date` moves
-/// to today's YYYYMMDD00 when that is greater. Each output validates.
 /// The input read from standard input has its digest in the report too:
 /// the bytes the zone was loaded from are hashed, not a second read of the
 /// path.
@@ -144,11 +141,13 @@ fn the_report_gives_the_digest_of_a_zone_read_from_standard_input() {
         .unwrap();
     assert!(status.success());
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    let d =
-        aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &std::fs::read(example()).unwrap());
-    assert_eq!(r["input_sha256"].as_str().unwrap(), data_encoding::HEXLOWER.encode(d.as_ref()));
+    assert_eq!(r["input_sha256"].as_str().unwrap(), sha256_hex(&example()));
 }
 
+/// RFC 1982 §3.1 / `dnssec-signzone -N increment`: re-signing a published
+/// zone (the emergency rebuild) with `--serial increment` publishes the next
+/// serial, so that secondaries transfer it; `keep` leaves it; `date` moves
+/// to today's YYYYMMDD00 when that is greater. Each output validates.
 #[test]
 fn rfc1982_section_3_1_serial_policies_on_re_signing() {
     common::require_tool("dnssec-verify", "bind9-utils");

@@ -96,26 +96,14 @@ impl Source {
     /// [`Source::release`]); the descriptor's offset is used by nothing
     /// else.
     pub fn sha256(&self) -> std::io::Result<[u8; 32]> {
-        let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
         match self {
-            Source::Read(bytes) => ctx.update(bytes),
+            Source::Read(bytes) => sha256_of(&bytes[..]),
             Source::Mapped(_, stamp) => {
                 let mut file = &stamp.file;
                 std::io::Seek::rewind(&mut file)?;
-                let mut buf = vec![0u8; 1 << 20];
-                loop {
-                    match file.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(n) => ctx.update(&buf[..n]),
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => return Err(e),
-                    }
-                }
+                sha256_of(file)
             }
         }
-        let mut digest = [0u8; 32];
-        digest.copy_from_slice(ctx.finish().as_ref());
-        Ok(digest)
     }
 
     /// Takes the mapped pages of `range` out of this process's resident
@@ -151,6 +139,25 @@ impl Source {
         #[cfg(not(unix))]
         let _ = range;
     }
+}
+
+/// SHA-256 of everything `reader` gives, read in blocks of 1 MiB (a signed
+/// TLD is gigabytes: read whole, or mapped, it would add its size to the
+/// resident set).
+pub fn sha256_of(mut reader: impl Read) -> std::io::Result<[u8; 32]> {
+    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => ctx.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut digest = [0u8; 32];
+    digest.copy_from_slice(ctx.finish().as_ref());
+    Ok(digest)
 }
 
 impl Deref for Source {
