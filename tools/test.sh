@@ -84,9 +84,15 @@ versions() {
     softhsm2-util --version 2>&1 | head -1 || true
 }
 
-fuzz() { # TARGET [LIBFUZZER FLAGS...]
+fuzz() { # TARGET [MORE SEED DIRECTORIES...] [-- LIBFUZZER FLAGS...]
     local target=$1
     shift
+    local more=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        more+=("$1")
+        shift
+    done
+    [ "${1:-}" = -- ] && shift
     if [ "${ZONESIGN_SKIP_FUZZ:-0}" = 1 ]; then
         echo "fuzz run SKIPPED: ZONESIGN_SKIP_FUZZ=1"
         return 0
@@ -100,10 +106,21 @@ fuzz() { # TARGET [LIBFUZZER FLAGS...]
     fi
     cargo fuzz --version
     # cargo-fuzz needs nightly flags (-Zsanitizer); RUSTC_BOOTSTRAP lets stable accept them.
-    # The seeds are read, never written: new inputs go to fuzz/corpus/TARGET (ignored by git).
+    # The seeds are read, never written: new inputs go to fuzz/corpus/TARGET (ignored by git),
+    # the first corpus directory libFuzzer is given. cargo-fuzz puts the flags after `--`
+    # before its corpus directories, so a directory among the flags would come first and
+    # take the new inputs (the sign run once wrote 1,386 files into fuzz/seeds/load):
+    # more seed directories go before `--`, and the seeds are counted before and after.
     mkdir -p "fuzz/corpus/$target"
-    RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
-        -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 "$@" </dev/null
+    local seeds_before seeds_after
+    seeds_before=$(find fuzz/seeds -type f | wc -l)
+    RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" \
+        "${more[@]}" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 "$@" </dev/null
+    seeds_after=$(find fuzz/seeds -type f | wc -l)
+    if [ "$seeds_after" != "$seeds_before" ]; then
+        echo "ERROR: the $target fuzz run wrote into fuzz/seeds ($seeds_before files before, $seeds_after after)" >&2
+        return 1
+    fi
 }
 
 section "setup"
@@ -136,10 +153,10 @@ step "fast verification, full differential test, portable P-256 path" \
 # what it writes loads back to the same text.
 step "fuzz (load, ${FUZZ_SECONDS}s)" fuzz load
 # The verifier on signed zones, mutated: no panic. (Its seeds are up to 9 KB.)
-step "fuzz (verify, ${FUZZ_SECONDS}s)" fuzz verify -max_len=16384
+step "fuzz (verify, ${FUZZ_SECONDS}s)" fuzz verify -- -max_len=16384
 # The signer: every zone the loader accepts signs, in each denial mode, into a zone that
 # our verifier passes.
-step "fuzz (sign, ${FUZZ_SECONDS}s)" fuzz sign -max_len=8192 fuzz/seeds/load
+step "fuzz (sign, ${FUZZ_SECONDS}s)" fuzz sign fuzz/seeds/load -- -max_len=8192
 
 section "summary"
 echo "total time: $(($(date +%s) - started))s"
