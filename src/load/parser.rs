@@ -19,7 +19,6 @@
 use std::path::{Path, PathBuf};
 
 use super::lexer::{Entry, LexError, Lexer};
-use super::source::Source;
 use super::token::Token;
 use super::{LoadError, LoadFailure, LoadOptions, LoadWarning, Loaded};
 use crate::zone::name::Name;
@@ -172,8 +171,7 @@ impl<'o> Parser<'o> {
 
     /// Reads a file from disk (or `-`) and parses it.
     pub(super) fn parse_path(&mut self, path: &Path, origin: Name) -> Result<(), LoadFailure> {
-        let source = Source::open(path)
-            .map_err(|e| LoadFailure::Io { path: path.to_path_buf(), source: e })?;
+        let source = super::open(path)?;
         let parsed = self.parse_source(&source, path, origin);
         super::unchanged(&source, path)?;
         parsed
