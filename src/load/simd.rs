@@ -146,6 +146,37 @@ pub fn find_with<const N: usize>(
     find_scalar(rest, set).map(|i| i + from)
 }
 
+/// Bit `i` set when `hay[at + i]` is in `set`, for the 64 bytes from `at`;
+/// bits past the end of `hay` are clear. For a caller that looks for many
+/// bytes of one set close together (the lexer's token ends): one
+/// classification per 64 bytes, then a shift and a count of trailing
+/// zeros per byte found, where [`find`] would set up its needles and load
+/// again for each. A backend the CPU lacks falls back to the scalar path.
+#[inline]
+pub fn mask64<const N: usize>(backend: Backend, hay: &[u8], at: usize, set: &[u8; N]) -> u64 {
+    let rest = &hay[at.min(hay.len())..];
+    #[cfg(target_arch = "x86_64")]
+    if backend == Backend::Avx512 && Backend::Avx512.is_available() {
+        // SAFETY: AVX-512F and AVX-512BW support was checked just above (the
+        // std macro caches the CPUID result).
+        return unsafe { mask64_avx512(rest, set) };
+    }
+    #[cfg(target_arch = "x86_64")]
+    if backend != Backend::Scalar && rest.len() >= 64 && Backend::Avx2.is_available() {
+        // SAFETY: AVX2 support was checked just above, and `rest` has 64
+        // bytes.
+        return unsafe { mask64_avx2(rest, set) };
+    }
+    let _ = backend;
+    mask64_scalar(rest, set)
+}
+
+/// The portable oracle of [`mask64`], for `hay[at..]` given as `hay`.
+#[inline]
+pub fn mask64_scalar<const N: usize>(hay: &[u8], set: &[u8; N]) -> u64 {
+    hay.iter().take(64).enumerate().fold(0, |m, (i, b)| m | u64::from(set.contains(b)) << i)
+}
+
 /// The portable oracle.
 #[inline]
 pub fn find_scalar<const N: usize>(hay: &[u8], set: &[u8; N]) -> Option<usize> {
@@ -163,9 +194,8 @@ unsafe fn find_avx2<const N: usize>(hay: &[u8], set: &[u8; N]) -> Option<usize> 
     use std::arch::x86_64::*;
     debug_assert!(hay.len() >= 32);
     let mut needles = [_mm256_setzero_si256(); N];
-    for (n, b) in needles.iter_mut().zip(set) {
-        *n = _mm256_set1_epi8(*b as i8);
-    }
+    // SAFETY: the caller guarantees AVX2.
+    unsafe { set_needles_avx2(&mut needles, set) };
     let mut at = 0;
     while at + 32 <= hay.len() {
         // SAFETY: `at + 32 <= hay.len()`.
@@ -229,6 +259,63 @@ unsafe fn find_avx512<const N: usize>(hay: &[u8], set: &[u8; N]) -> Option<usize
     None
 }
 
+/// [`mask64`] with AVX-512: one load of up to 64 bytes, masked to those
+/// there are, as the last step of [`find_avx512`].
+///
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512BW.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn mask64_avx512<const N: usize>(hay: &[u8], set: &[u8; N]) -> u64 {
+    use std::arch::x86_64::*;
+    let left = hay.len().min(64);
+    if left == 0 {
+        return 0;
+    }
+    let lanes: __mmask64 = u64::MAX >> (64 - left);
+    // SAFETY: only the `left` lanes set in the mask are read, all inside
+    // `hay`; masked-off lanes are not accessed and cannot fault (Intel SDM
+    // vol. 1, §15.4.4 "Memory fault suppression"). They read as zero and
+    // are masked out of the result.
+    let v = unsafe { _mm512_maskz_loadu_epi8(lanes, hay.as_ptr() as *const i8) };
+    set.iter().fold(0u64, |m, &b| m | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b as i8))) & lanes
+}
+
+/// [`mask64`] with AVX2: two 32-byte steps of [`find_avx2`].
+///
+/// # Safety
+/// The CPU must support AVX2, and `hay.len() >= 64`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn mask64_avx2<const N: usize>(hay: &[u8], set: &[u8; N]) -> u64 {
+    use std::arch::x86_64::*;
+    debug_assert!(hay.len() >= 64);
+    let mut needles = [_mm256_setzero_si256(); N];
+    // SAFETY: the caller guarantees AVX2, and 64 readable bytes: 32 at 0
+    // and 32 at 32.
+    unsafe {
+        set_needles_avx2(&mut needles, set);
+        u64::from(mask32(hay, 0, &needles)) | u64::from(mask32(hay, 32, &needles)) << 32
+    }
+}
+
+/// Fills `needles` with `set`, one byte broadcast to each vector.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn set_needles_avx2<const N: usize>(
+    needles: &mut [std::arch::x86_64::__m256i; N],
+    set: &[u8; N],
+) {
+    use std::arch::x86_64::*;
+    for (n, b) in needles.iter_mut().zip(set) {
+        *n = _mm256_set1_epi8(*b as i8);
+    }
+}
+
 /// Bit i set when `hay[at + i]` is one of the needles.
 ///
 /// # Safety
@@ -282,7 +369,41 @@ mod tests {
         }
     }
 
+    fn check_masks<const N: usize>(hay: &[u8], at: usize, set: &[u8; N]) {
+        let want = mask64_scalar(&hay[at.min(hay.len())..], set);
+        for b in Backend::available() {
+            assert_eq!(mask64(b, hay, at, set), want, "backend {}", b.name());
+        }
+    }
+
+    #[test]
+    fn every_available_backend_masks_as_scalar_on_edges() {
+        for len in 0..140 {
+            for hit in 0..=len {
+                let mut hay = vec![b'a'; len];
+                if hit < len {
+                    hay[hit] = b'\t';
+                }
+                for at in [0, 1, 31, 32, 33, 63, 64, 65, 75, 139, 200] {
+                    check_masks(&hay, at, &TOKEN_END);
+                }
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn every_available_backend_masks_as_scalar_on_random_text(
+            hay in proptest::collection::vec(prop_oneof![
+                8 => 0x21u8..0x7f, 1 => Just(b'\t'), 1 => Just(b' '), 1 => Just(b'\n'),
+                1 => any::<u8>(),
+            ], 0..300),
+            at in 0usize..310,
+        ) {
+            check_masks(&hay, at, &TOKEN_END);
+            check_masks(&hay, at, &STRUCTURAL);
+        }
+
         #[test]
         fn every_available_backend_matches_scalar_on_random_text(
             hay in proptest::collection::vec(prop_oneof![

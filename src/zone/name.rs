@@ -298,17 +298,28 @@ impl Name {
 
 /// The presentation-format parser behind [`Name::parse`] (RFC 1035 §5.1):
 /// appends the wire form of `text`, completed with `origin` when relative,
-/// to `out` (which holds part of it on error). Each label's run of plain
-/// octets is copied in one piece; only escapes go octet by octet.
+/// to `out` (which holds part of it on error): a name without escapes in
+/// one pass ([`parse_plain`]), any other label by label ([`parse_labels`]).
 fn parse_to(text: &[u8], origin: &Name, out: &mut Vec<u8>) -> Result<(), NameError> {
     if text.is_empty() {
         return Err(NameError::Empty);
     }
-    let start = out.len();
     if text == b"." {
         out.push(0);
         return Ok(());
     }
+    if parse_plain(text, origin, out) {
+        return Ok(());
+    }
+    parse_labels(text, origin, out)
+}
+
+/// [`parse_to`] label by label, for any name (escapes too), and the one
+/// that describes what is wrong with a name. Each label's run of plain
+/// octets is copied in one piece; only escapes go octet by octet. `text`
+/// is neither empty nor ".".
+fn parse_labels(text: &[u8], origin: &Name, out: &mut Vec<u8>) -> Result<(), NameError> {
+    let start = out.len();
     let mut i = 0usize;
     loop {
         let length_at = out.len();
@@ -351,6 +362,82 @@ fn parse_to(text: &[u8], origin: &Name, out: &mut Vec<u8>) -> Result<(), NameErr
         return Err(NameError::NameTooLong { len });
     }
     Ok(())
+}
+
+/// The common case of [`parse_to`], a name with no escape (`\X` or `\DDD`,
+/// RFC 1035 §5.1), in one pass: the text is copied whole after a first
+/// length octet, and each dot in the copy becomes the length octet of the
+/// label after it, so "a.example." is written as 1 a 7 example 0. The dots
+/// and backslashes are found eight octets at a time ([`octets_equal`]),
+/// so the work goes by the labels, not by the octets. Returns false, with
+/// `out` as it was, for a name with an escape or one that RFC 1035 §2.3.4
+/// refuses (an empty label, a label over 63 octets, a name over 255),
+/// which the label-by-label parser then reads and, if need be, describes.
+/// Names are most of a TLD zone's text. `text` is neither empty nor ".".
+fn parse_plain(text: &[u8], origin: &Name, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    let n = text.len();
+    if n > MAX_NAME_LEN {
+        return false;
+    }
+    out.push(0);
+    out.extend_from_slice(text);
+    let w = &mut out[start..];
+    // Where the length octet of the label being read is.
+    let mut label = 0usize;
+    let mut ok = true;
+    let mut at = 0usize;
+    while at < n {
+        let eight = |from: usize| u64::from_le_bytes(text[from..from + 8].try_into().expect("8"));
+        let word = if at + 8 <= n {
+            eight(at)
+        } else if n >= 8 {
+            // The last few: the eight octets that end the text, shifted
+            // down past those already read (zeros come in above).
+            eight(n - 8) >> (8 * (at + 8 - n))
+        } else {
+            text.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b))
+        };
+        // Zero padding is neither a dot nor a backslash.
+        ok &= octets_equal(word, b'\\') == 0;
+        let mut dots = octets_equal(word, b'.');
+        while dots != 0 {
+            // The dot's place in `w`, one after its place in `text`.
+            let i = at + (dots.trailing_zeros() / 8) as usize + 1;
+            let len = i - label - 1;
+            ok &= (1..=MAX_LABEL_LEN).contains(&len);
+            w[label] = len as u8;
+            label = i;
+            dots &= dots - 1;
+        }
+        at += 8;
+    }
+    if ok && label == n {
+        // A final dot: absolute, and that dot is the root label.
+        w[n] = 0;
+    } else if ok {
+        // No final dot: relative.
+        let len = n - label;
+        ok = len <= MAX_LABEL_LEN;
+        w[label] = len as u8;
+        out.extend_from_slice(origin.as_wire());
+    }
+    ok &= out.len() - start <= MAX_NAME_LEN;
+    if !ok {
+        out.truncate(start);
+    }
+    ok
+}
+
+/// The high bit of each octet of `word` that equals `c`, the others clear:
+/// exact, unlike the shorter `(x - 0x01..) & !x & 0x80..`, whose borrow
+/// also marks a 0x01 octet above a match. In each octet of `x = word ^ c..`
+/// the low seven bits plus 0x7F carry into the high bit unless they are
+/// all zero, and cannot carry out of the octet.
+fn octets_equal(word: u64, c: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (u64::from(c) * 0x0101_0101_0101_0101);
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// Writes a name given in uncompressed wire form (already validated, as
@@ -671,6 +758,57 @@ mod tests {
             }
             prop_assert_eq!(&fast, &slow);
             prop_assert_eq!(Name::parse(fast.as_bytes(), &Name::root()).unwrap(), name);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn octets_equal_marks_exactly_the_equal_octets(word in any::<u64>(), c in any::<u8>()) {
+            let want = word.to_le_bytes().iter().enumerate().fold(0u64, |m, (i, &b)| {
+                m | u64::from(b == c) << (8 * i + 7)
+            });
+            prop_assert_eq!(octets_equal(word, c), want);
+            // An octet equal to c, and one above it that differs by one.
+            let near = u64::from_le_bytes([c, c ^ 1, c, c.wrapping_add(1), 0, c, 0xff, c]);
+            let want = near.to_le_bytes().iter().enumerate().fold(0u64, |m, (i, &b)| {
+                m | u64::from(b == c) << (8 * i + 7)
+            });
+            prop_assert_eq!(octets_equal(near, c), want);
+        }
+
+        /// RFC 1035 §5.1 and §2.3.4: the one-pass parser of names without
+        /// escapes writes what the label-by-label parser writes, and leaves
+        /// to it every name it refuses, relative or absolute.
+        #[test]
+        fn rfc1035_5_1_plain_names_parse_as_label_by_label(
+            text in prop::collection::vec(prop_oneof![
+                8 => prop::sample::select(b"abZ09-_*".to_vec()),
+                3 => Just(b'.'),
+                1 => Just(b'\\'),
+                1 => any::<u8>(),
+            ], 1..300),
+            long in 0usize..70,
+            escapes in any::<bool>(),
+            origin in prop_oneof![Just("."), Just("example."), Just("a.very.long.origin.example.")],
+        ) {
+            // Labels near the 63-octet limit, and names near 255; half of
+            // them without escapes.
+            let mut text = text;
+            text.extend(std::iter::repeat_n(b'x', long));
+            if !escapes {
+                text.iter_mut().filter(|c| **c == b'\\').for_each(|c| *c = b'e');
+            }
+            let origin = n(origin);
+            let mut want = b"prefix".to_vec();
+            let slow = parse_labels(&text, &origin, &mut want);
+            let mut got = b"prefix".to_vec();
+            if parse_plain(&text, &origin, &mut got) {
+                prop_assert!(slow.is_ok(), "{:?}", slow);
+                prop_assert_eq!(&got, &want);
+            } else {
+                prop_assert_eq!(&got[..], b"prefix");
+                prop_assert!(slow.is_err() || text.contains(&b'\\'));
+            }
         }
     }
 
