@@ -38,49 +38,64 @@ use crate::zone::record::{Blocks, Record};
 /// The first 16 octets of the order-preserving key of a wire-form name
 /// (see the module documentation), big-endian, zero-padded.
 pub fn canonical_prefix_key(wire: &[u8]) -> u128 {
-    let mut offsets = [0u8; 128];
+    // Where the last eight labels start: each label takes at least two of
+    // the key's sixteen octets (an octet and its terminator), so no more
+    // than eight, from the right, reach it.
+    let mut starts = [0u8; 8];
     let mut n = 0usize;
     let mut p = 0usize;
     while p < wire.len() && wire[p] != 0 && n < 128 {
-        offsets[n] = p as u8;
+        starts[n % 8] = p as u8;
         n += 1;
         p += 1 + wire[p] as usize;
     }
     let mut key = [0u8; 16];
     let mut k = 0usize;
-    'labels: for i in (0..n).rev() {
-        let start = offsets[i] as usize;
-        let len = wire[start] as usize;
-        for &b in &wire[start + 1..start + 1 + len] {
-            let b = b.to_ascii_lowercase();
-            let (x, y) = match b {
-                0 => (1, Some(1)),
-                1 => (1, Some(2)),
-                b => (b, None),
-            };
-            if k == 16 {
-                break 'labels;
-            }
-            key[k] = x;
-            k += 1;
-            if let Some(y) = y {
-                if k == 16 {
-                    break 'labels;
-                }
-                key[k] = y;
-                k += 1;
-            }
+    for i in (n.saturating_sub(8)..n).rev() {
+        let start = starts[i % 8] as usize;
+        let label = &wire[start + 1..start + 1 + wire[start] as usize];
+        // Nearly always: no octet to escape, copied lowercased as it is
+        // (a loop the compiler vectorises), checked after the copy.
+        let take = label.len().min(16 - k);
+        let mut lowest = u8::MAX;
+        for (to, &b) in key[k..k + take].iter_mut().zip(label) {
+            *to = b.to_ascii_lowercase();
+            lowest = lowest.min(b);
         }
-        if k == 16 {
+        if lowest > 1 {
+            k += take;
+        } else {
+            k = escaped_label_key(label, &mut key, k);
+        }
+        if k >= 15 {
+            // Full, or room for the terminator only, which is zero.
             break;
         }
         // Label terminator: already zero.
         k += 1;
-        if k >= 16 {
-            break;
-        }
     }
     u128::from_be_bytes(key)
+}
+
+/// The key octets of a label with an octet 0x00 or 0x01, written from
+/// `key[k]`, escaped as 0x01 0x01 and 0x01 0x02; returns where the label
+/// ends in the key (16 when it fills the key).
+fn escaped_label_key(label: &[u8], key: &mut [u8; 16], mut k: usize) -> usize {
+    for &b in label {
+        let (x, y) = match b.to_ascii_lowercase() {
+            0 => (1, Some(1)),
+            1 => (1, Some(2)),
+            b => (b, None),
+        };
+        for octet in std::iter::once(x).chain(y) {
+            if k == 16 {
+                return k;
+            }
+            key[k] = octet;
+            k += 1;
+        }
+    }
+    k
 }
 
 /// The sort of [`sort_records`] for records whose owners are already in
@@ -349,7 +364,59 @@ mod tests {
         })
     }
 
+    /// Names of up to 12 labels, short ones, so that more than the eight
+    /// labels a key can hold are often there.
+    fn deep_name() -> impl Strategy<Value = Name> {
+        proptest::collection::vec(
+            proptest::collection::vec(
+                prop::sample::select(vec![0u8, 1, 2, b'a', b'Z', 0xff]),
+                1..3,
+            ),
+            0..13,
+        )
+        .prop_map(|ls| {
+            let mut n = Name::root();
+            for l in ls {
+                n = n.prepend_label(&l).unwrap_or(n);
+            }
+            n
+        })
+    }
+
+    /// The key as the module documentation defines it, written out whole
+    /// and cut to 16 octets.
+    fn reference_key(name: &Name) -> u128 {
+        let mut labels = Vec::new();
+        let wire = name.as_wire();
+        let mut p = 0;
+        while wire[p] != 0 {
+            labels.push(&wire[p + 1..p + 1 + wire[p] as usize]);
+            p += 1 + wire[p] as usize;
+        }
+        let mut octets = Vec::new();
+        for label in labels.iter().rev() {
+            for b in label.iter().map(u8::to_ascii_lowercase) {
+                match b {
+                    0 => octets.extend([1, 1]),
+                    1 => octets.extend([1, 2]),
+                    b => octets.push(b),
+                }
+            }
+            octets.push(0);
+        }
+        octets.resize(16.max(octets.len()), 0);
+        u128::from_be_bytes(octets[..16].try_into().unwrap())
+    }
+
     proptest! {
+        /// The key is the documented one, for names with octets to escape,
+        /// long labels and more labels than the key holds.
+        #[test]
+        fn prefix_key_is_the_documented_octet_string(a in name(), b in deep_name()) {
+            prop_assert_eq!(canonical_prefix_key(a.as_wire()), reference_key(&a));
+            prop_assert_eq!(canonical_prefix_key(b.as_wire()), reference_key(&b));
+        }
+
         /// `sort_records` is the stable sort by (owner per RFC 4034 §6.1,
         /// type, RDATA octets), for shuffled input and for input already in
         /// order (the pass that skips the sort), and with only the owners in order.
