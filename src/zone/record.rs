@@ -174,6 +174,15 @@ impl BlockWriter {
         BlockWriter { blocks: Blocks(vec![Block::default()]), last_owner_open: false, target }
     }
 
+    /// Reserves room in the current block for `owners` more owner names
+    /// and `rdata` more RDATA octets (no more than a block takes).
+    pub fn reserve(&mut self, owners: usize, rdata: usize) {
+        let target = self.target;
+        let b = self.current();
+        b.owners.reserve(owners);
+        b.rdata.reserve(rdata.min(target));
+    }
+
     fn current(&mut self) -> &mut Block {
         self.blocks.0.last_mut().expect("a writer always has a current block")
     }
