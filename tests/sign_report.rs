@@ -31,17 +31,24 @@ fn keys(dir: &Path) -> PathBuf {
     k
 }
 
-/// Signs the example zone with the keys in `keys` into `out`, `extra`
-/// beside -o, -q and --key-dir.
-fn sign_example(keys: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> String {
-    run(zonesign()
-        .arg("sign")
-        .arg(example())
+/// `zonesign sign INPUT` of the example zone's origin with the keys in
+/// `keys` into `out`, `extra` beside -o, -q and --key-dir (`-` as INPUT
+/// reads standard input).
+fn sign_command(input: &Path, keys: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> Command {
+    let mut cmd = zonesign();
+    cmd.arg("sign")
+        .arg(input)
         .args(["-o", "example.", "-q", "--key-dir"])
         .arg(keys)
         .arg("--output")
         .arg(out)
-        .args(extra))
+        .args(extra);
+    cmd
+}
+
+/// Signs the example zone (see [`sign_command`]).
+fn sign_example(keys: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> String {
+    run(&mut sign_command(&example(), keys, out, extra))
 }
 
 /// SHA-256 of the file at `path`, in hex, as the report gives it.
@@ -129,13 +136,7 @@ fn the_report_gives_the_digest_of_a_zone_read_from_standard_input() {
     let k = keys(dir.path());
     let out = dir.path().join("signed.zone");
     let report = dir.path().join("report.json");
-    let status = zonesign()
-        .args(["sign", "-", "-o", "example.", "-q", "--key-dir"])
-        .arg(&k)
-        .arg("--output")
-        .arg(&out)
-        .arg("--report")
-        .arg(&report)
+    let status = sign_command(Path::new("-"), &k, &out, &["--report".as_ref(), report.as_os_str()])
         .stdin(std::fs::File::open(example()).unwrap())
         .status()
         .unwrap();
@@ -155,15 +156,8 @@ fn rfc1982_section_3_1_serial_policies_on_re_signing() {
     let k = keys(dir.path());
     let sign = |input: &Path, out: &Path, policy: &str| -> serde_json::Value {
         let report = dir.path().join("serial-report.json");
-        run(zonesign()
-            .arg("sign")
-            .arg(input)
-            .args(["-o", "example.", "-q", "--serial", policy, "--key-dir"])
-            .arg(&k)
-            .arg("--output")
-            .arg(out)
-            .arg("--report")
-            .arg(&report));
+        let extra = ["--serial".as_ref(), policy.as_ref(), "--report".as_ref(), report.as_os_str()];
+        run(&mut sign_command(input, &k, out, &extra));
         run(Command::new("dnssec-verify").args(["-q", "-o", "example."]).arg(out));
         serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap()
     };
