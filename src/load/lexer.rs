@@ -48,13 +48,10 @@ pub struct Lexer<'a> {
     pos: usize,
     line: u32,
     line_start: usize,
-    /// Which bytes of `data[ends_at..ends_at + 64]` end an unquoted token
-    /// ([`simd::TOKEN_END`]), bit `i` for `data[ends_at + i]`: classified
-    /// 64 bytes at a time, for the two or three lines of records each
-    /// classification spans (see [`Lexer::token_end`]).
-    ends: u64,
-    ends_at: usize,
-    backend: simd::Backend,
+    /// Where unquoted tokens end ([`simd::TOKEN_END`]): classified 64
+    /// bytes at a time, for the two or three lines of records each
+    /// classification spans.
+    token_ends: simd::Classified<'a, 9>,
 }
 
 impl<'a> Lexer<'a> {
@@ -69,31 +66,8 @@ impl<'a> Lexer<'a> {
             pos,
             line,
             line_start: pos,
-            ends: 0,
-            // No bytes classified yet: every position is outside.
-            ends_at: usize::MAX - 64,
-            backend: simd::Backend::detect(),
+            token_ends: simd::Classified::new(data, &simd::TOKEN_END),
         }
-    }
-
-    /// The first byte at or after `p` that ends an unquoted token, as
-    /// `simd::find(data, p, &simd::TOKEN_END)` gives it, from the
-    /// classification of the 64 bytes it falls in (made here when `p` is
-    /// outside the last one).
-    #[inline]
-    fn token_end(&mut self, mut p: usize) -> Option<usize> {
-        while p < self.data.len() {
-            if !(self.ends_at..self.ends_at + 64).contains(&p) {
-                self.ends_at = p;
-                self.ends = simd::mask64(self.backend, self.data, p, &simd::TOKEN_END);
-            }
-            let m = self.ends >> (p - self.ends_at);
-            if m != 0 {
-                return Some(p + m.trailing_zeros() as usize);
-            }
-            p = self.ends_at + 64;
-        }
-        None
     }
 
     /// Line of the next unread byte (as the lexer counts lines: a newline
@@ -212,7 +186,7 @@ impl<'a> Lexer<'a> {
                     let start = self.pos;
                     let mut p = start;
                     loop {
-                        match self.token_end(p) {
+                        match self.token_ends.find(p) {
                             None => {
                                 p = data.len();
                                 break;
@@ -269,25 +243,6 @@ mod tests {
         assert_eq!(got[0].1, ["a", "1", "IN", "SOA", "ns", "host", "1", "2", "3", "4", "5"]);
         assert!(got[1].0, "leading white space means the owner is omitted");
         assert_eq!(got[1].1, ["TXT", "x;y(z", "\\;", "c"]);
-    }
-
-    proptest::proptest! {
-        /// The cached classification finds the token ends `simd::find`
-        /// finds, whatever the order of the positions asked for.
-        #[test]
-        fn token_ends_match_simd_find(
-            data in proptest::collection::vec(proptest::prop_oneof![
-                6 => 0x21u8..0x7f, 2 => proptest::strategy::Just(b'\t'),
-                1 => proptest::strategy::Just(b'\n'), 1 => proptest::strategy::Just(b'\\'),
-            ], 0..400),
-            positions in proptest::collection::vec(0usize..420, 1..40),
-        ) {
-            let mut lexer = Lexer::new(&data);
-            for p in positions {
-                let want = if p <= data.len() { simd::find(&data, p, &simd::TOKEN_END) } else { None };
-                proptest::prop_assert_eq!(lexer.token_end(p), want, "at {}", p);
-            }
-        }
     }
 
     #[test]

@@ -171,6 +171,52 @@ pub fn mask64<const N: usize>(backend: Backend, hay: &[u8], at: usize, set: &[u8
     mask64_scalar(rest, set)
 }
 
+/// A [`find`] for one set over one text, for a caller that asks for many
+/// hits close together, mostly moving forward (the lexer's token ends, the
+/// split scan's structural bytes): the 64 bytes around the position asked
+/// for are classified once ([`mask64`]), and each hit in them is then a
+/// shift and a count of trailing zeros, where [`find`] would set up its
+/// needles and load again for each. Positions may come in any order.
+#[derive(Debug, Clone)]
+pub struct Classified<'a, const N: usize> {
+    data: &'a [u8],
+    set: &'a [u8; N],
+    /// Bit `i` for `data[at + i]` in `set`.
+    mask: u64,
+    at: usize,
+    backend: Backend,
+}
+
+impl<'a, const N: usize> Classified<'a, N> {
+    pub fn new(data: &'a [u8], set: &'a [u8; N]) -> Classified<'a, N> {
+        Classified::with(Backend::detect(), data, set)
+    }
+
+    /// With an explicit backend (for tests).
+    pub fn with(backend: Backend, data: &'a [u8], set: &'a [u8; N]) -> Classified<'a, N> {
+        // Nothing classified yet: every position is outside.
+        Classified { data, set, mask: 0, at: usize::MAX - 64, backend }
+    }
+
+    /// `find(data, p, set)`, from the classification of the 64 bytes `p`
+    /// falls in (made here when it is outside the last one).
+    #[inline]
+    pub fn find(&mut self, mut p: usize) -> Option<usize> {
+        while p < self.data.len() {
+            if !(self.at..self.at + 64).contains(&p) {
+                self.at = p;
+                self.mask = mask64(self.backend, self.data, p, self.set);
+            }
+            let m = self.mask >> (p - self.at);
+            if m != 0 {
+                return Some(p + m.trailing_zeros() as usize);
+            }
+            p = self.at + 64;
+        }
+        None
+    }
+}
+
 /// The portable oracle of [`mask64`], for `hay[at..]` given as `hay`.
 #[inline]
 pub fn mask64_scalar<const N: usize>(hay: &[u8], set: &[u8; N]) -> u64 {
@@ -386,6 +432,27 @@ mod tests {
             check_all(&hay, from, &STRUCTURAL);
             check_all(&hay, from, &QUOTE_END);
             check_all(&hay, from, &NEWLINE);
+        }
+
+        /// The cached classification finds what `find` finds, on every
+        /// backend, whatever the order of the positions asked for.
+        #[test]
+        fn classified_finds_what_find_finds(
+            hay in proptest::collection::vec(prop_oneof![
+                6 => 0x21u8..0x7f, 2 => Just(b'\t'), 1 => Just(b'\n'), 1 => Just(b'\\'),
+            ], 0..400),
+            positions in proptest::collection::vec(0usize..420, 1..40),
+        ) {
+            for b in Backend::available() {
+                let mut ends = Classified::with(b, &hay, &TOKEN_END);
+                let mut structural = Classified::with(b, &hay, &STRUCTURAL);
+                for &p in &positions {
+                    prop_assert_eq!(ends.find(p), find(&hay, p, &TOKEN_END), "{} at {}", b.name(), p);
+                    prop_assert_eq!(
+                        structural.find(p), find(&hay, p, &STRUCTURAL), "{} at {}", b.name(), p
+                    );
+                }
+            }
         }
     }
 }

@@ -15,7 +15,7 @@
 //! sequential lexer would have.
 //!
 //! Only six bytes can change that state — newline, `;`, `(`, `)`, `"` and
-//! `\` — so the scan jumps between them with [`super::simd::find`].
+//! `\` — so the scan jumps between them with [`super::simd::Classified`].
 //!
 //! Directive lines are lexed with the real lexer and `$ORIGIN`/`$TTL` applied
 //! exactly as the parser does (a malformed directive changes nothing), so
@@ -221,11 +221,15 @@ struct Scan<'a> {
     /// The line there, as the lexer counts.
     line: u32,
     entry: Entry<'a>,
+    /// Where the bytes that change the lexer's state are, classified 64
+    /// bytes at a time: a TLD zone's lines are shorter than that.
+    structural: simd::Classified<'a, 6>,
 }
 
 impl<'a> Scan<'a> {
     fn at(data: &'a [u8], pos: usize, line: u32) -> Scan<'a> {
-        Scan { data, pos, line, entry: Entry::default() }
+        let structural = simd::Classified::new(data, &simd::STRUCTURAL);
+        Scan { data, pos, line, entry: Entry::default(), structural }
     }
 
     /// Moves over the line (with its continuation lines) at the sync point
@@ -282,7 +286,7 @@ impl<'a> Scan<'a> {
                 None => scan.pos = len,
             };
         loop {
-            let Some(i) = simd::find(data, pos, &simd::STRUCTURAL) else {
+            let Some(i) = self.structural.find(pos) else {
                 self.pos = len;
                 return;
             };

@@ -116,8 +116,19 @@ pub fn sort_if_owners_in_order(records: &mut [Record], blocks: &Blocks) -> bool 
     if !records.par_windows(2).all(owners_in_order) {
         return false;
     }
-    records.par_chunk_by_mut(same_owner).for_each(|group| sort_group(blocks, group));
+    records.par_chunk_by_mut(same_owner).for_each(|group| {
+        sort_group(blocks, group);
+        mark_owner(group);
+    });
     true
+}
+
+/// Marks the records of one owner, in sorted order, for the build of the
+/// zone's nodes (`Record::continues_owner`): all but the first.
+fn mark_owner(group: &mut [Record]) {
+    for (i, r) in group.iter_mut().enumerate() {
+        r.continues_owner = i > 0;
+    }
 }
 
 /// Puts one owner's records, in input order, in order by type and RDATA,
@@ -287,6 +298,8 @@ pub fn sort_records(mut records: Vec<Record>, blocks: &Blocks) -> Vec<Vec<Record
             let run = &mut out[o..o + n];
             run.copy_from_slice(&records[start as usize..end as usize]);
             sort_group(blocks, run);
+            // The first run of a merged group is marked again below.
+            mark_owner(run);
             o += n;
         }
     });
@@ -304,7 +317,10 @@ pub fn sort_records(mut records: Vec<Record>, blocks: &Blocks) -> Vec<Vec<Record
         slices.extend(split_ranges_mut(segment, &ranges));
         groups = &groups[n..];
     }
-    slices.par_iter_mut().for_each(|group| group.sort_by(|a, b| by_type_rdata(blocks, a, b)));
+    slices.par_iter_mut().for_each(|group| {
+        group.sort_by(|a, b| by_type_rdata(blocks, a, b));
+        mark_owner(group);
+    });
     drop(slices);
     sorted
 }
@@ -419,7 +435,8 @@ mod tests {
 
         /// `sort_records` is the stable sort by (owner per RFC 4034 §6.1,
         /// type, RDATA octets), for shuffled input and for input already in
-        /// order (the pass that skips the sort), and with only the owners in order.
+        /// order (the pass that skips the sort), and with only the owners in
+        /// order; and it marks exactly the records that continue an owner.
         #[test]
         fn sort_records_is_the_stable_canonical_sort(
             entries in proptest::collection::vec((name(), 0u16..4, proptest::collection::vec(0u8..3, 0..3), any::<bool>()), 0..60),
@@ -462,6 +479,13 @@ mod tests {
             let keys = |v: &[Record]| v.iter().map(key).collect::<Vec<_>>();
             let mut expected = records.clone();
             reference(&mut expected);
+            // Every record but an owner's first continues its owner.
+            let continued = |v: &mut Vec<Record>| {
+                for i in 0..v.len() {
+                    v[i].continues_owner = i > 0 && blocks.owner(&v[i - 1]) == blocks.owner(&v[i]);
+                }
+            };
+            continued(&mut expected);
             // Segments start at an owner's first record.
             let sorted = |records: Vec<Record>| -> Vec<Record> {
                 let segments = sort_records(records, &blocks);
@@ -483,6 +507,7 @@ mod tests {
             mark(&mut records);
             let mut expected = records.clone();
             reference(&mut expected);
+            continued(&mut expected);
             prop_assert_eq!(&sorted(records), &expected);
         }
 

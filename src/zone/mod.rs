@@ -480,7 +480,7 @@ fn build_nodes(
     let owners: usize = segments
         .iter()
         .filter(|s| !s.is_empty())
-        .map(|s| 1 + s.par_windows(2).filter(|w| !same_owner(&blocks, &w[0], &w[1])).count())
+        .map(|s| s.par_iter().filter(|r| !r.continues_owner).count())
         .sum();
     // Room for as many NSEC3 nodes again, which the NSEC3 stage inserts in
     // place (see `Assembly::push`): address space only until written.
@@ -525,9 +525,9 @@ fn build_nodes(
             if records.len() > SHRINK_FROM { records.len().saturating_sub(SHRINK_STEP) } else { 0 };
         let mut end = records.len();
         while end > 0 {
-            let start = owner_start(&records, &blocks, end.saturating_sub(WINDOW_RECORDS));
+            let start = owner_start(&records, end.saturating_sub(WINDOW_RECORDS));
             let window = &records[start..end];
-            let cuts = piece_cuts(window, &blocks);
+            let cuts = piece_cuts(window);
             pieces.resize_with(cuts.len() - 1, Piece::default);
             if let [piece] = &mut pieces[..] {
                 build(piece, window, &blocks);
@@ -601,23 +601,20 @@ pub(crate) fn same_owner(blocks: &Blocks, a: &Record, b: &Record) -> bool {
         || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
 }
 
-/// The index of the first record with the owner of `records[i]` (0 for 0).
-fn owner_start(records: &[Record], blocks: &Blocks, i: usize) -> usize {
-    if i == 0 {
-        return 0;
-    }
-    let at = &records[i];
-    records[..i].iter().rposition(|r| !same_owner(blocks, at, r)).map_or(0, |p| p + 1)
+/// The index of the first record with the owner of `records[i]` (0 for 0),
+/// in sorted records (`Record::continues_owner`).
+fn owner_start(records: &[Record], i: usize) -> usize {
+    records[..=i].iter().rposition(|r| !r.continues_owner).unwrap_or(0)
 }
 
 /// Where the pieces of `window` start, and its end: every
 /// [`PIECE_RECORDS`] or more records (by the thread count), at owner
 /// boundaries.
-fn piece_cuts(window: &[Record], blocks: &Blocks) -> Vec<usize> {
+fn piece_cuts(window: &[Record]) -> Vec<usize> {
     let want = (window.len() / PIECE_RECORDS).clamp(1, 4 * rayon::current_num_threads());
     let mut cuts = vec![0];
     for k in 1..want {
-        let cut = owner_start(window, blocks, k * window.len() / want);
+        let cut = owner_start(window, k * window.len() / want);
         if cut > *cuts.last().expect("starts with 0") {
             cuts.push(cut);
         }
@@ -661,10 +658,12 @@ fn build_piece(
             warm(&records[i..warmed_to], blocks);
         }
         let first = &records[i];
-        let owner_end = i + records[i..]
-            .iter()
-            .position(|r| !same_owner(blocks, first, r))
-            .unwrap_or(records.len() - i);
+        let owner_end = i
+            + 1
+            + records[i + 1..]
+                .iter()
+                .position(|r| !r.continues_owner)
+                .unwrap_or(records.len() - i - 1);
         let mut sets = 1;
         for j in i + 1..owner_end {
             sets += usize::from(!same_rrset(blocks, &records[j - 1], &records[j]));

@@ -62,8 +62,15 @@ pub struct Record {
     /// (same block and owner entry) by type and canonical RDATA (RFC 4034
     /// §6.3). False when not known, and for the first record of a run. The
     /// sort then leaves a run alone whose records are all in order, without
-    /// fetching their RDATA a second time. (It fills the record's padding.)
+    /// fetching their RDATA a second time.
     pub follows_in_order: bool,
+    /// Set by the sort ([`crate::order::sort_records`],
+    /// [`crate::order::sort_if_owners_in_order`]): in sorted order, this
+    /// record has the owner of the record before it. So the zone's nodes
+    /// are built without comparing names: each such comparison fetched two
+    /// owner names from anywhere in the blocks. False until sorted. (These
+    /// two flags fill the record's padding.)
+    pub continues_owner: bool,
 }
 
 // The layout the module documentation gives: 32 octets, no more.
@@ -272,6 +279,7 @@ impl BlockWriter {
             class,
             rdata_len,
             follows_in_order: false,
+            continues_owner: false,
         }
     }
 }
