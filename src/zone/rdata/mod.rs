@@ -399,8 +399,18 @@ pub fn canonicalize_rdata(rtype: Rtype, rdata: &mut [u8]) {
     if !lowercases_names_in_canonical_form(rtype) {
         return;
     }
-    // The common case (NS, RRSIG, SOA, MX, ...): the names of a field
-    // list, found without allocating. Well-formed RDATA only, as below.
+    // RDATA that is one name (NS, CNAME, PTR, DNAME, ...; a TLD's NS
+    // records are most of its records). Label length octets are at most
+    // 63, below b'A', so lowercasing the whole name touches only letters.
+    // Well-formed RDATA only, as below.
+    if let Codec::Fields([Field::Name]) = codec(rtype) {
+        if crate::zone::name::wire_name_end(rdata, 0) == Ok(rdata.len()) {
+            rdata.make_ascii_lowercase();
+        }
+        return;
+    }
+    // The common case (RRSIG, SOA, MX, ...): the names of a field list,
+    // found without allocating. Well-formed RDATA only, as below.
     if let Codec::Fields(fields) = codec(rtype) {
         let mut spans = [0..0, 0..0, 0..0, 0..0];
         let mut count = 0;

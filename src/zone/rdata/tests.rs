@@ -771,6 +771,30 @@ proptest! {
         let _ = embedded_names(Rtype(rtype), &wire);
     }
 
+    /// RFC 4034 §6.2 item 3: the canonical form lowercases exactly the
+    /// names `embedded_names` finds, and leaves RDATA that is not well
+    /// formed as it is (the fast path for RDATA that is one name too).
+    #[test]
+    fn rfc4034_section_6_2_canonical_form_lowercases_the_embedded_names(
+        rtype in prop::sample::select(vec![
+            Rtype::NS, Rtype::CNAME, Rtype::PTR, Rtype::DNAME, Rtype::MX, Rtype::SOA, Rtype::NSEC,
+        ]),
+        wire in proptest::collection::vec(prop_oneof![
+            4 => prop::sample::select(vec![0u8, 1, 2, 3, b'A', b'a', b'Z', b'-', 63, 64]),
+            1 => any::<u8>(),
+        ], 0..40),
+    ) {
+        let mut want = wire.clone();
+        if lowercases_names_in_canonical_form(rtype) {
+            if let Ok(spans) = embedded_names(rtype, &wire) {
+                spans.into_iter().for_each(|s| want[s].make_ascii_lowercase());
+            }
+        }
+        let mut got = wire;
+        canonicalize_rdata(rtype, &mut got);
+        prop_assert_eq!(got, want);
+    }
+
     /// The parser never panics on arbitrary tokens.
     #[test]
     fn parse_never_panics(index in 0..PROPTEST_TYPES.len(), text in "[ -~]{0,40}") {
