@@ -652,6 +652,8 @@ fn build_piece(
     piece.ttl_adjusted = 0;
     let mut i = 0;
     let mut warmed_to = 0;
+    // The distinct RDATA of the RRset being built (reused).
+    let mut unique: Vec<&[u8]> = Vec::new();
     while i < records.len() {
         if i >= warmed_to {
             warmed_to = (i + WARM_RECORDS).min(records.len());
@@ -691,16 +693,22 @@ fn build_piece(
                 }
                 set_ttl = set_ttl.min(r.ttl);
             }
-            // Sorted, so duplicates are adjacent.
+            // Sorted, so duplicates are adjacent. Each RDATA is compared
+            // once, here: counting and packing read the list.
             let run = &records[j..set_end];
-            let unique = run
-                .iter()
-                .enumerate()
-                .filter(|(k, r)| *k == 0 || blocks.rdata(&run[k - 1]) != blocks.rdata(r))
-                .map(|(_, r)| blocks.rdata(r));
-            piece.duplicates_dropped += run.len() - unique.clone().count();
-            let rdatas =
-                if rtype == Rtype::NS { share.pack(unique) } else { Rdatas::from_slices(unique) };
+            unique.clear();
+            for r in run {
+                let rdata = blocks.rdata(r);
+                if unique.last() != Some(&rdata) {
+                    unique.push(rdata);
+                }
+            }
+            piece.duplicates_dropped += run.len() - unique.len();
+            let rdatas = if rtype == Rtype::NS {
+                share.pack(unique.iter().copied())
+            } else {
+                Rdatas::from_slices(unique.iter().copied())
+            };
             let set = Rrset { rtype, ttl: set_ttl, rdatas, src };
             if !other_ttls.is_empty() {
                 piece.ttl_adjusted += 1;
