@@ -160,8 +160,16 @@ fn parse_into(
         }
         return Ok(());
     }
+    let codec = codec(rtype);
+    // RDATA that is one name (NS, CNAME, PTR, DNAME, ...; a TLD's NS records
+    // are most of its records), given as one token: the field loop below,
+    // without the cursor and the checks that cannot fail for it.
+    if let (Codec::Fields([Field::Name]), [tok]) = (&codec, tokens) {
+        return Name::parse_into(tok.text, origin, out)
+            .map_err(|e| err(0, &format!("a domain name ({e})")));
+    }
     let mut cur = Cursor::new(tokens);
-    match codec(rtype) {
+    match codec {
         Codec::Fields(fields) => {
             for &field in fields {
                 parse_field(field, &mut cur, origin, out)?;
