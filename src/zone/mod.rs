@@ -607,6 +607,12 @@ fn owner_start(records: &[Record], i: usize) -> usize {
     records[..=i].iter().rposition(|r| !r.continues_owner).unwrap_or(0)
 }
 
+/// One past the last record with the owner of `records[i]`, which starts
+/// an owner, in sorted records (`Record::continues_owner`).
+fn owner_end(records: &[Record], i: usize) -> usize {
+    records[i + 1..].iter().position(|r| !r.continues_owner).map_or(records.len(), |p| i + 1 + p)
+}
+
 /// Where the pieces of `window` start, and its end: every
 /// [`PIECE_RECORDS`] or more records (by the thread count), at owner
 /// boundaries.
@@ -660,12 +666,7 @@ fn build_piece(
             warm(&records[i..warmed_to], blocks);
         }
         let first = &records[i];
-        let owner_end = i
-            + 1
-            + records[i + 1..]
-                .iter()
-                .position(|r| !r.continues_owner)
-                .unwrap_or(records.len() - i - 1);
+        let owner_end = owner_end(records, i);
         let mut sets = 1;
         for j in i + 1..owner_end {
             sets += usize::from(!same_rrset(blocks, &records[j - 1], &records[j]));
@@ -788,7 +789,7 @@ fn name_nodes(blocks: &mut Blocks, wants: &[(u32, u32)], nodes: &mut [Node]) {
     }
 }
 
-/// Records whose owner and RDATA [`warm`] reads ahead of building nodes.
+/// Records whose RDATA [`warm`] reads ahead of building nodes.
 const WARM_RECORDS: usize = 64;
 
 /// Reads the first octet of each record's RDATA in one tight loop of

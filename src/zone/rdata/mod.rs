@@ -411,7 +411,8 @@ pub fn canonicalize_rdata(rtype: Rtype, rdata: &mut [u8]) {
     // records are most of its records). Label length octets are at most
     // 63, below b'A', so lowercasing the whole name touches only letters.
     // Well-formed RDATA only, as below.
-    if let Codec::Fields([Field::Name]) = codec(rtype) {
+    let codec = codec(rtype);
+    if let Codec::Fields([Field::Name]) = codec {
         if crate::zone::name::wire_name_end(rdata, 0) == Ok(rdata.len()) {
             rdata.make_ascii_lowercase();
         }
@@ -419,7 +420,7 @@ pub fn canonicalize_rdata(rtype: Rtype, rdata: &mut [u8]) {
     }
     // The common case (RRSIG, SOA, MX, ...): the names of a field list,
     // found without allocating. Well-formed RDATA only, as below.
-    if let Codec::Fields(fields) = codec(rtype) {
+    if let Codec::Fields(fields) = codec {
         let mut spans = [0..0, 0..0, 0..0, 0..0];
         let mut count = 0;
         let mut pos = 0;
