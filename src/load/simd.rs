@@ -147,11 +147,8 @@ pub fn find_with<const N: usize>(
 }
 
 /// Bit `i` set when `hay[at + i]` is in `set`, for the 64 bytes from `at`;
-/// bits past the end of `hay` are clear. For a caller that looks for many
-/// bytes of one set close together (the lexer's token ends): one
-/// classification per 64 bytes, then a shift and a count of trailing
-/// zeros per byte found, where [`find`] would set up its needles and load
-/// again for each. A backend the CPU lacks falls back to the scalar path.
+/// bits past the end of `hay` are clear: the classification behind
+/// [`Classified`]. A backend the CPU lacks falls back to the scalar path.
 #[inline]
 pub fn mask64<const N: usize>(backend: Backend, hay: &[u8], at: usize, set: &[u8; N]) -> u64 {
     let rest = &hay[at.min(hay.len())..];

@@ -104,23 +104,32 @@ fn escaped_label_key(label: &[u8], key: &mut [u8; 16], mut k: usize) -> usize {
 /// are not in order.
 pub fn sort_if_owners_in_order(records: &mut [Record], blocks: &Blocks) -> bool {
     let owner = |r: &Record| blocks.owner(r).as_wire();
-    let same_owner = |a: &Record, b: &Record| crate::zone::same_owner(blocks, a, b);
     // A signed zone read back for verification has its owners in canonical
     // order already (each RRset followed by its RRSIGs, as zone files are
     // written): one pass of comparisons, then each owner's few records are
     // sorted by type and RDATA. With the owners in order, equal owners are
     // adjacent, so this is exactly the stable sort below.
     let owners_in_order = |w: &[Record]| {
-        same_owner(&w[0], &w[1]) || canonical_cmp_wire(owner(&w[0]), owner(&w[1])).is_lt()
+        same_owner(blocks, &w[0], &w[1]) || canonical_cmp_wire(owner(&w[0]), owner(&w[1])).is_lt()
     };
     if !records.par_windows(2).all(owners_in_order) {
         return false;
     }
-    records.par_chunk_by_mut(same_owner).for_each(|group| {
+    records.par_chunk_by_mut(|a, b| same_owner(blocks, a, b)).for_each(|group| {
         sort_group(blocks, group);
         mark_owner(group);
     });
     true
+}
+
+/// Whether `a` and `b` have the same owner. Records of one owner run share
+/// the owner entry; otherwise the names are compared, as octets (canonical
+/// form: equal names are equal octets). Once sorted, records carry the
+/// answer for their neighbour (`Record::continues_owner`).
+#[inline]
+fn same_owner(blocks: &Blocks, a: &Record, b: &Record) -> bool {
+    (a.block, a.owner) == (b.block, b.owner)
+        || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
 }
 
 /// Marks the records of one owner, in sorted order, for the build of the

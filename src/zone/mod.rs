@@ -592,15 +592,6 @@ const SHARE_BITS_MAX: u32 = if cfg!(test) { 3 } else { 14 };
 /// than it saves.
 const PIECE_RECORDS: usize = if cfg!(test) { 3 } else { 1 << 12 };
 
-/// Whether `a` and `b` have the same owner. Records of one owner run share
-/// the owner entry; otherwise the names are compared, as octets (canonical
-/// form: equal names are equal octets).
-#[inline]
-pub(crate) fn same_owner(blocks: &Blocks, a: &Record, b: &Record) -> bool {
-    (a.block, a.owner) == (b.block, b.owner)
-        || blocks.owner(a).as_wire() == blocks.owner(b).as_wire()
-}
-
 /// The index of the first record with the owner of `records[i]` (0 for 0),
 /// in sorted records (`Record::continues_owner`).
 fn owner_start(records: &[Record], i: usize) -> usize {
