@@ -24,6 +24,8 @@ pub struct TextWriter<W: Write> {
     /// Formatted records not yet handed to `out`.
     text: String,
     owner: String,
+    /// The text each record of the RRset being written starts with.
+    prefix: String,
     /// `text` goes to `out` once it is this long.
     flush_at: usize,
 }
@@ -38,6 +40,7 @@ impl<W: Write> TextWriter<W> {
             out,
             text: String::with_capacity(FLUSH_AT + 4096),
             owner: String::with_capacity(256),
+            prefix: String::with_capacity(320),
             flush_at: FLUSH_AT,
         }
     }
@@ -56,15 +59,40 @@ impl<W: Write> TextWriter<W> {
         rtype: Rtype,
         rdata: &[u8],
     ) -> io::Result<()> {
+        self.start_rrset(ttl, class, rtype);
+        self.write_rdata(rtype, rdata)
+    }
+
+    /// Writes every record of an RRset.
+    pub fn write_rrset(&mut self, class: Class, rrset: &Rrset) -> io::Result<()> {
+        self.start_rrset(rrset.ttl, class, rrset.rtype);
+        for rdata in &rrset.rdatas {
+            self.write_rdata(rrset.rtype, rdata)?;
+        }
+        Ok(())
+    }
+
+    /// Makes the text that starts each record of an RRset of the current
+    /// owner: `owner TTL class type`, each followed by a tab. Made once an
+    /// RRset, it is one copy a record.
+    fn start_rrset(&mut self, ttl: u32, class: Class, rtype: Rtype) {
+        let prefix = &mut self.prefix;
+        prefix.clear();
+        prefix.push_str(&self.owner);
+        prefix.push('\t');
+        prefix.push_str(itoa::Buffer::new().format(ttl));
+        prefix.push('\t');
+        class.write_to(prefix);
+        prefix.push('\t');
+        rtype.write_to(prefix);
+        prefix.push('\t');
+    }
+
+    /// Writes one record: the text [`TextWriter::start_rrset`] made, then
+    /// the RDATA.
+    fn write_rdata(&mut self, rtype: Rtype, rdata: &[u8]) -> io::Result<()> {
         let text = &mut self.text;
-        text.push_str(&self.owner);
-        text.push('\t');
-        text.push_str(itoa::Buffer::new().format(ttl));
-        text.push('\t');
-        class.write_to(text);
-        text.push('\t');
-        rtype.write_to(text);
-        text.push('\t');
+        text.push_str(&self.prefix);
         let mark = text.len();
         if format_rdata(rtype, rdata, text).is_err() {
             // Malformed wire data can only come from a bug upstream; write it
@@ -75,14 +103,6 @@ impl<W: Write> TextWriter<W> {
         text.push('\n');
         if self.text.len() >= self.flush_at {
             self.drain()?;
-        }
-        Ok(())
-    }
-
-    /// Writes every record of an RRset.
-    pub fn write_rrset(&mut self, class: Class, rrset: &Rrset) -> io::Result<()> {
-        for rdata in &rrset.rdatas {
-            self.write_record(rrset.ttl, class, rrset.rtype, rdata)?;
         }
         Ok(())
     }
@@ -115,6 +135,7 @@ impl TextWriter<io::Sink> {
             out: io::sink(),
             text: String::with_capacity(capacity),
             owner: String::with_capacity(256),
+            prefix: String::with_capacity(320),
             flush_at: usize::MAX,
         }
     }

@@ -454,9 +454,13 @@ pub fn write_wire_presentation(wire: &[u8], out: &mut String) {
     // Nearly every name prints as it is (letters, digits, hyphens): then
     // its text is the wire form with each length octet after the first
     // turned into a dot, built on the stack and appended in one piece.
-    if let Some(text) = plain_presentation(wire, &mut [0u8; MAX_NAME_LEN + 1]) {
-        out.push_str(text);
-        return;
+    let mut buf = [0u8; MAX_NAME_LEN + 1];
+    if let Some((_, n)) = write_plain_name(wire, 0, &mut buf) {
+        // Only printable ASCII: the check is one fast pass.
+        if let Ok(text) = std::str::from_utf8(&buf[..n]) {
+            out.push_str(text);
+            return;
+        }
     }
     for label in (Labels { wire, pos: 0 }) {
         write_label(label, out);
@@ -464,28 +468,39 @@ pub fn write_wire_presentation(wire: &[u8], out: &mut String) {
     }
 }
 
-/// The presentation form of `wire` when no label needs an escape, written
-/// into `buf`; `None` otherwise (or for wire data that is not a name).
-fn plain_presentation<'b>(wire: &[u8], buf: &'b mut [u8; MAX_NAME_LEN + 1]) -> Option<&'b str> {
+/// Writes the uncompressed wire-form name at `wire[pos..]` into `to` in
+/// presentation format, absolute, when it is well formed (the checks of
+/// [`wire_name_end`]) and no label needs an escape ([`write_label`]):
+/// returns where the name ends in `wire` and how many octets of `to` it
+/// took, all printable ASCII. `None` otherwise, or if `to` is too short:
+/// the caller then takes the general path, which escapes, or describes
+/// what is wrong.
+pub fn write_plain_name(wire: &[u8], pos: usize, to: &mut [u8]) -> Option<(usize, usize)> {
+    if *wire.get(pos)? == 0 {
+        *to.first_mut()? = b'.';
+        return Some((pos + 1, 1));
+    }
     let mut n = 0;
-    let mut pos = 0;
+    let mut p = pos;
     loop {
-        let len = *wire.get(pos)? as usize;
+        let len = *wire.get(p)? as usize;
         if len == 0 {
-            break;
+            return Some((p + 1, n));
         }
-        let label = wire.get(pos + 1..pos + 1 + len)?;
-        let to = buf.get_mut(n..n + len + 1)?;
+        // RFC 1035 §3.1: labels of at most 63 octets, names of at most 255.
+        if len > MAX_LABEL_LEN || p + 1 + len - pos >= MAX_NAME_LEN {
+            return None;
+        }
+        let label = wire.get(p + 1..p + 1 + len)?;
+        let into = to.get_mut(n..n + len + 1)?;
         if !label.iter().all(|&b| PLAIN[b as usize]) {
             return None;
         }
-        to[..len].copy_from_slice(label);
-        to[len] = b'.';
+        into[..len].copy_from_slice(label);
+        into[len] = b'.';
         n += len + 1;
-        pos += 1 + len;
+        p += 1 + len;
     }
-    // Only printable ASCII: the check is one fast pass.
-    std::str::from_utf8(&buf[..n]).ok()
 }
 
 /// The octets [`write_label`] prints as they are: 0x21..=0x7e but the

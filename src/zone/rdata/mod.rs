@@ -30,6 +30,7 @@
 //! 3597's.
 
 pub mod bitmap;
+mod common;
 mod fields;
 mod loc;
 mod structured;
@@ -301,6 +302,10 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
 /// `out` is left as it was; a writer may then fall back to
 /// [`format_generic`].
 pub fn format_rdata(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), MalformedRdata> {
+    // Most of a signed TLD, in one piece each.
+    if common::format_common(rtype, rdata, out) {
+        return Ok(());
+    }
     let start = out.len();
     let result = match codec(rtype) {
         Codec::Fields(fields) => format_fields(rtype, fields, rdata, out),

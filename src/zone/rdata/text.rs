@@ -191,6 +191,13 @@ pub(super) fn parse_time(text: &[u8]) -> Option<u32> {
 
 /// Writes `YYYYMMDDHHmmSS` for seconds since the epoch.
 pub(super) fn write_time(secs: u32, out: &mut String) {
+    // One append: the UTF-8 check of 14 ASCII octets is a few word tests,
+    // where pushing them as characters cost 20 instructions each.
+    out.push_str(std::str::from_utf8(&time_text(secs)).expect("ASCII digits"));
+}
+
+/// The RRSIG time `secs` as `YYYYMMDDHHmmSS`, ASCII digits (RFC 4034 §3.2).
+pub(super) fn time_text(secs: u32) -> [u8; 14] {
     // A signed zone's RRSIGs nearly all share one inception and one
     // expiration: the last two times written on this thread are kept, and
     // the calendar arithmetic is done once per run instead of twice per
@@ -200,7 +207,7 @@ pub(super) fn write_time(secs: u32, out: &mut String) {
     thread_local! {
         static RECENT: std::cell::Cell<[Written; 2]> = const { std::cell::Cell::new([None, None]) };
     }
-    let digits = RECENT.with(|recent| {
+    RECENT.with(|recent| {
         let mut kept = recent.get();
         match kept {
             [Some((t, d)), _] | [_, Some((t, d))] if t == secs => d,
@@ -211,10 +218,7 @@ pub(super) fn write_time(secs: u32, out: &mut String) {
                 d
             }
         }
-    });
-    // One append: the UTF-8 check of 14 ASCII octets is a few word tests,
-    // where pushing them as characters cost 20 instructions each.
-    out.push_str(std::str::from_utf8(&digits).expect("ASCII digits"));
+    })
 }
 
 /// `YYYYMMDDHHmmSS` for seconds since the epoch, as ASCII digits.
