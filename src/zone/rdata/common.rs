@@ -5,7 +5,7 @@
 //! records: the text writer prints millions of them. The general printer
 //! ([`super::format_rdata`]) walks each type's field table, measures and
 //! checks each field, then prints it, appending piece by piece: about
-//! 1,500 instructions a record in a signed TLD. These writers print the
+//! 1,400 instructions a record in a signed TLD. These writers print the
 //! same text for those types with the layout spelled out, into a buffer on
 //! the stack that is appended to the output in one piece.
 //!

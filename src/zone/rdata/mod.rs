@@ -11,11 +11,12 @@
 //! accepting the RFC 3597 `\# len hex` form for every type (and checking
 //! the decoded octets against the type's structure for types we know).
 //! [`format_rdata`] writes wire form as BIND 9 and Knot print it, on one
-//! line. [`canonicalize_rdata`] lowercases embedded names for the types RFC
-//! 4034 §6.2 lists, as corrected by RFC 6840 §5.1. [`embedded_names`],
-//! [`soa_serial`], [`soa_minimum`] and [`set_soa_serial`] read wire form
-//! for later stages. [`bitmap`] has the NSEC type bit maps and [`ttl`] the
-//! TTL syntax the loader shares.
+//! line: the types a signed TLD is made of by the writers of `common`, the
+//! others by their field table. [`canonicalize_rdata`] lowercases embedded
+//! names for the types RFC 4034 §6.2 lists, as corrected by RFC 6840 §5.1.
+//! [`embedded_names`], [`soa_serial`], [`soa_minimum`] and
+//! [`set_soa_serial`] read wire form for later stages. [`bitmap`] has the
+//! NSEC type bit maps and [`ttl`] the TTL syntax the loader shares.
 //!
 //! # Limitations
 //! Printing differs from BIND 9.18 on purpose in a few places:
