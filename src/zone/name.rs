@@ -487,7 +487,8 @@ pub fn write_plain_name(wire: &[u8], pos: usize, to: &mut [u8]) -> Option<(usize
         if len == 0 {
             return Some((p + 1, n));
         }
-        // RFC 1035 §3.1: labels of at most 63 octets, names of at most 255.
+        // RFC 1035 §2.3.4: labels of at most 63 octets, names of at most
+        // 255, the root label's octet included (still to come here).
         if len > MAX_LABEL_LEN || p + 1 + len - pos >= MAX_NAME_LEN {
             return None;
         }

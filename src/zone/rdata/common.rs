@@ -51,21 +51,13 @@ fn ns(r: &[u8], line: &mut Line) -> Option<()> {
     (end == r.len()).then_some(())
 }
 
-/// RFC 4034 §5.1: key tag (2 octets), algorithm, digest type, digest.
+/// RFC 4034 §5.1: key tag (2 octets), algorithm, digest type, digest; the
+/// digest of the size its type gives (RFC 4034 §5.1.4, RFC 4509 §2.2, ...).
 fn ds(r: &[u8], line: &mut Line) -> Option<()> {
     let digest = r.get(4..).filter(|d| !d.is_empty())?;
-    // RFC 4034 §5.1.4 (SHA-1), RFC 4509 §2.2 (SHA-256), RFC 5933 §3
-    // (GOST), RFC 6605 §3 (SHA-384): the digest has the hash's size. (The
-    // field walk's semantic check, which also says what is wrong.)
-    let size = match r[3] {
-        1 => Some(20),
-        2 | 3 => Some(32),
-        4 => Some(48),
-        _ => None,
-    };
-    if size.is_some_and(|s| s != digest.len()) {
-        return None;
-    }
+    // The digest's size for its type: the field walk's check, which also
+    // says what is wrong.
+    super::check_semantics(Rtype::DS, r).ok()?;
     line.uint(be16(r, 0))?;
     line.put(b" ")?;
     line.uint(r[2])?;
@@ -321,7 +313,7 @@ mod tests {
         let rrsig = [&[0u8; 18][..], b"\x00", &[7u8; 512]].concat();
         assert!(!format_common(Rtype::RRSIG, &rrsig, &mut out));
         assert!(out.is_empty());
-        // RFC 1035 §3.1: a name of 255 octets is printed, one of 256 is not.
+        // RFC 1035 §2.3.4: a name of 255 octets is printed, one of 256 is not.
         for (last, printed) in [(61, true), (62, false)] {
             let mut name = [[63u8; 64]; 3].concat();
             name.push(last);
