@@ -59,11 +59,8 @@ fn ds(r: &[u8], line: &mut Line) -> Option<()> {
     // says what is wrong.
     super::check_semantics(Rtype::DS, r).ok()?;
     line.uint(be16(r, 0))?;
-    line.put(b" ")?;
     line.uint(r[2])?;
-    line.put(b" ")?;
     line.uint(r[3])?;
-    line.put(b" ")?;
     line.encode(&HEXUPPER, digest)
 }
 
@@ -75,22 +72,14 @@ fn rrsig(r: &[u8], line: &mut Line) -> Option<()> {
         return None;
     }
     line.rtype(Rtype(be16(r, 0)))?;
-    line.put(b" ")?;
     line.uint(r[2])?;
-    line.put(b" ")?;
     line.uint(r[3])?;
-    line.put(b" ")?;
     line.uint(be32(r, 4))?;
-    line.put(b" ")?;
-    line.put(&time_text(be32(r, 8)))?;
-    line.put(b" ")?;
-    line.put(&time_text(be32(r, 12)))?;
-    line.put(b" ")?;
+    line.text(&time_text(be32(r, 8)))?;
+    line.text(&time_text(be32(r, 12)))?;
     line.uint(be16(r, 16))?;
-    line.put(b" ")?;
     let end = line.name(r, 18)?;
     let signature = r.get(end..).filter(|s| !s.is_empty())?;
-    line.put(b" ")?;
     line.encode(&BASE64, signature)
 }
 
@@ -112,17 +101,13 @@ fn nsec3(r: &[u8], line: &mut Line) -> Option<()> {
     // §3.1.7: the next hashed owner name is not empty.
     let hash = r.get(hash_at..hash_at + hash_len).filter(|h| !h.is_empty())?;
     line.uint(r[0])?;
-    line.put(b" ")?;
     line.uint(r[1])?;
-    line.put(b" ")?;
     line.uint(be16(r, 2))?;
-    line.put(b" ")?;
     if salt.is_empty() {
-        line.put(b"-")?;
+        line.text(b"-")?;
     } else {
         line.encode(&HEXUPPER, salt)?;
     }
-    line.put(b" ")?;
     line.encode(&BASE32HEX_NOPAD, hash)?;
     line.types(&r[hash_at + hash_len..])
 }
@@ -135,42 +120,59 @@ fn be32(r: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]])
 }
 
-/// Text built on the stack. Every writer returns `None` once it is full.
+/// Text built on the stack: fields, each after one space but the first.
+/// Every writer returns `None` once it is full.
 struct Line {
     buf: [u8; LINE],
     n: usize,
 }
 
 impl Line {
-    fn put(&mut self, text: &[u8]) -> Option<()> {
+    /// Appends `text` as it is.
+    fn raw(&mut self, text: &[u8]) -> Option<()> {
         let to = self.buf.get_mut(self.n..self.n + text.len())?;
         to.copy_from_slice(text);
         self.n += text.len();
         Some(())
     }
 
+    /// The space before a field but the first.
+    fn separate(&mut self) -> Option<()> {
+        if self.n > 0 {
+            self.raw(b" ")?;
+        }
+        Some(())
+    }
+
+    fn text(&mut self, text: &[u8]) -> Option<()> {
+        self.separate()?;
+        self.raw(text)
+    }
+
     fn uint(&mut self, v: impl itoa::Integer) -> Option<()> {
-        self.put(itoa::Buffer::new().format(v).as_bytes())
+        self.text(itoa::Buffer::new().format(v).as_bytes())
     }
 
     fn rtype(&mut self, t: Rtype) -> Option<()> {
         match t.mnemonic() {
-            Some(m) => self.put(m.as_bytes()),
+            Some(m) => self.text(m.as_bytes()),
             None => {
-                self.put(b"TYPE")?;
-                self.uint(t.0)
+                self.text(b"TYPE")?;
+                self.raw(itoa::Buffer::new().format(t.0).as_bytes())
             }
         }
     }
 
     /// The name at `wire[pos..]`; where it ends in `wire`.
     fn name(&mut self, wire: &[u8], pos: usize) -> Option<usize> {
+        self.separate()?;
         let (end, len) = write_plain_name(wire, pos, &mut self.buf[self.n..])?;
         self.n += len;
         Some(end)
     }
 
     fn encode(&mut self, encoding: &Encoding, data: &[u8]) -> Option<()> {
+        self.separate()?;
         let len = encoding.encode_len(data.len());
         let to = self.buf.get_mut(self.n..self.n + len)?;
         encoding.encode_mut(data, to);
@@ -178,14 +180,11 @@ impl Line {
         Some(())
     }
 
-    /// RFC 4034 §4.1.2 type bit maps, each type after a space; nothing for
-    /// none. Malformed ones are the field walk's to describe.
+    /// RFC 4034 §4.1.2 type bit maps, each type a field; nothing for none.
+    /// Malformed ones are the field walk's to describe.
     fn types(&mut self, wire: &[u8]) -> Option<()> {
         let mut room = true;
-        walk_type_bitmap(wire, |t| {
-            room = room && self.put(b" ").is_some() && self.rtype(t).is_some();
-        })
-        .ok()?;
+        walk_type_bitmap(wire, |t| room = room && self.rtype(t).is_some()).ok()?;
         room.then_some(())
     }
 
