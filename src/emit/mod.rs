@@ -23,11 +23,21 @@ pub struct TextWriter<W: Write> {
     out: W,
     /// Formatted records not yet handed to `out`.
     text: String,
-    owner: String,
-    /// The text each record of the RRset being written starts with.
+    /// The text each record of the RRset being written starts with: the
+    /// owner and a tab (its first `owner_len` octets, kept from one RRset
+    /// to the next), then TTL, class and type.
     prefix: String,
+    owner_len: usize,
     /// `text` goes to `out` once it is this long.
     flush_at: usize,
+}
+
+/// The prefix before [`TextWriter::set_owner`]: an empty owner, then its
+/// tab.
+fn no_owner() -> String {
+    let mut prefix = String::with_capacity(320);
+    prefix.push('\t');
+    prefix
 }
 
 /// How much text [`TextWriter::new`] gathers before writing it out (small
@@ -39,16 +49,18 @@ impl<W: Write> TextWriter<W> {
         TextWriter {
             out,
             text: String::with_capacity(FLUSH_AT + 4096),
-            owner: String::with_capacity(256),
-            prefix: String::with_capacity(320),
+            prefix: no_owner(),
+            owner_len: 1,
             flush_at: FLUSH_AT,
         }
     }
 
     /// Sets the owner name for the following records.
     pub fn set_owner(&mut self, owner: &Name) {
-        self.owner.clear();
-        owner.write_presentation(&mut self.owner);
+        self.prefix.clear();
+        owner.write_presentation(&mut self.prefix);
+        self.prefix.push('\t');
+        self.owner_len = self.prefix.len();
     }
 
     /// Writes one record of the current owner.
@@ -77,9 +89,7 @@ impl<W: Write> TextWriter<W> {
     /// RRset, it is one copy a record.
     fn start_rrset(&mut self, ttl: u32, class: Class, rtype: Rtype) {
         let prefix = &mut self.prefix;
-        prefix.clear();
-        prefix.push_str(&self.owner);
-        prefix.push('\t');
+        prefix.truncate(self.owner_len);
         prefix.push_str(itoa::Buffer::new().format(ttl));
         prefix.push('\t');
         class.write_to(prefix);
@@ -134,8 +144,8 @@ impl TextWriter<io::Sink> {
         TextWriter {
             out: io::sink(),
             text: String::with_capacity(capacity),
-            owner: String::with_capacity(256),
-            prefix: String::with_capacity(320),
+            prefix: no_owner(),
+            owner_len: 1,
             flush_at: usize::MAX,
         }
     }
