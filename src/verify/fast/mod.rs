@@ -270,26 +270,53 @@ pub fn fuzz_compare(input: &[u8]) {
 /// (algorithm, public key, a valid signature over b"fuzz").
 type FuzzKey = (u8, Vec<u8>, Vec<u8>);
 
+/// The fuzz target's keys and reference signatures, the same in every
+/// process, so that an input the fuzzer saves (a crash, the corpus) means
+/// the same after a restart: ECDSA with a fixed private key and a fixed
+/// nonce, on the `p256` and `p384` crates' arithmetic (aws-lc-rs draws the
+/// nonce at random); Ed25519 from a fixed seed (RFC 8032 signing is
+/// deterministic).
 fn fuzz_keys() -> Vec<FuzzKey> {
-    use aws_lc_rs::rand::SystemRandom;
-    use aws_lc_rs::signature::{
-        EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING,
-        ECDSA_P384_SHA384_FIXED_SIGNING,
-    };
-    let rng = SystemRandom::new();
-    let mut out = Vec::new();
-    for (alg, signing) in
-        [(13, &ECDSA_P256_SHA256_FIXED_SIGNING), (14, &ECDSA_P384_SHA384_FIXED_SIGNING)]
-    {
-        // Key generation and signing with a system RNG do not fail.
-        #[allow(clippy::expect_used)]
-        let pair = EcdsaKeyPair::generate(signing).expect("keygen");
-        #[allow(clippy::expect_used)]
-        let sig = pair.sign(&rng, b"fuzz").expect("sign");
-        out.push((alg, pair.public_key().as_ref()[1..].to_vec(), sig.as_ref().to_vec()));
+    use aws_lc_rs::digest::{digest, SHA256, SHA384};
+    use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+    // Fixed secrets, spread over the whole scalar range.
+    let secret = |what: &str| digest(&SHA384, what.as_bytes());
+    macro_rules! fixed_ecdsa {
+        ($curve:ident, $uint:ty, $algorithm:expr, $digest:expr) => {{
+            use $curve::elliptic_curve::{
+                ff::PrimeField, ops::Reduce, point::AffineCoordinates, sec1::ToEncodedPoint,
+            };
+            use $curve::{FieldBytes, ProjectivePoint, Scalar};
+            let scalar = |bytes: &[u8]| {
+                let mut field = FieldBytes::default();
+                let n = field.len();
+                field.copy_from_slice(&bytes[..n]);
+                <Scalar as Reduce<$uint>>::reduce_bytes(&field)
+            };
+            let d = scalar(secret(concat!(stringify!($curve), " private key")).as_ref());
+            let k = scalar(secret(concat!(stringify!($curve), " nonce")).as_ref());
+            let public = (ProjectivePoint::GENERATOR * d).to_affine().to_encoded_point(false);
+            // RFC 6090 §5.3.2 / FIPS 186-5 §6.4.1: r = x(kG) mod n,
+            // s = k^-1 (e + r d) mod n, e the leftmost bits of the digest.
+            let r = <Scalar as Reduce<$uint>>::reduce_bytes(
+                &(ProjectivePoint::GENERATOR * k).to_affine().x(),
+            );
+            let e = scalar(digest($digest, b"fuzz").as_ref());
+            // A fixed nonce, not zero (a SHA-384 digest reduced mod n).
+            #[allow(clippy::expect_used)]
+            let k_inverse = Option::<Scalar>::from(k.invert()).expect("a nonzero nonce");
+            let s = k_inverse * (e + r * d);
+            let signature = [r.to_repr().to_vec(), s.to_repr().to_vec()].concat();
+            ($algorithm, public.as_bytes()[1..].to_vec(), signature)
+        }};
     }
+    let seed = secret("Ed25519 seed");
+    // A 32-octet seed is all that RFC 8032 §5.1.5 asks for.
     #[allow(clippy::expect_used)]
-    let pair = Ed25519KeyPair::generate().expect("keygen");
-    out.push((15, pair.public_key().as_ref().to_vec(), pair.sign(b"fuzz").as_ref().to_vec()));
-    out
+    let pair = Ed25519KeyPair::from_seed_unchecked(&seed.as_ref()[..32]).expect("a 32-octet seed");
+    vec![
+        fixed_ecdsa!(p256, p256::U256, 13, &SHA256),
+        fixed_ecdsa!(p384, p384::U384, 14, &SHA384),
+        (15, pair.public_key().as_ref().to_vec(), pair.sign(b"fuzz").as_ref().to_vec()),
+    ]
 }

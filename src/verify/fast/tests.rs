@@ -529,6 +529,21 @@ mod prop {
     }
 }
 
+/// The fuzz target's keys are the same in every process (so that a saved
+/// input reproduces), and each reference signature is one aws-lc-rs
+/// accepts: the fuzzer's XOR mode starts from signatures that are valid.
+#[test]
+fn fuzz_keys_are_fixed_and_their_signatures_valid() {
+    let keys = super::fuzz_keys();
+    assert_eq!(keys, super::fuzz_keys());
+    assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), [13, 14, 15]);
+    for (algorithm, key, signature) in &keys {
+        let prepared = PreparedKey::new(*algorithm, key).expect("a valid public key");
+        assert!(prepared.verify(b"fuzz", signature).is_ok(), "algorithm {algorithm}");
+        assert!(prepared.verify(b"fuzz!", signature).is_err(), "algorithm {algorithm}");
+    }
+}
+
 /// Every point whose y is on the small-order list is of small order, and
 /// the list reaches all eight of them.
 #[test]
