@@ -270,43 +270,64 @@ pub fn fuzz_compare(input: &[u8]) {
 /// (algorithm, public key, a valid signature over b"fuzz").
 type FuzzKey = (u8, Vec<u8>, Vec<u8>);
 
+/// ECDSA signing (FIPS 186-5 §6.4.1: r = x(kG) mod n, s = k^-1 (e + r d)
+/// mod n, e the digest's leftmost bits) with a chosen private key `d` and
+/// nonce `k`, on the `p256` and `p384` crates' arithmetic, as r || s; `None`
+/// where r or s is zero. For the fuzz keys and the tests' constructed
+/// cases: aws-lc-rs draws the nonce at random.
+macro_rules! sign_with_nonce {
+    ($name:ident, $curve:ident, $uint:ty, $digest:expr) => {
+        pub(super) fn $name(d: $curve::Scalar, k: $curve::Scalar, data: &[u8]) -> Option<Vec<u8>> {
+            use $curve::elliptic_curve::{
+                ff::{Field, PrimeField},
+                ops::Reduce,
+                point::AffineCoordinates,
+            };
+            use $curve::{FieldBytes, ProjectivePoint, Scalar};
+            let r = <Scalar as Reduce<$uint>>::reduce_bytes(
+                &(ProjectivePoint::GENERATOR * k).to_affine().x(),
+            );
+            let digest = aws_lc_rs::digest::digest($digest, data);
+            let mut e = FieldBytes::default();
+            e.copy_from_slice(digest.as_ref());
+            let e = <Scalar as Reduce<$uint>>::reduce_bytes(&e);
+            let s = Option::<Scalar>::from(k.invert())? * (e + r * d);
+            if bool::from(Field::is_zero(&r)) || bool::from(Field::is_zero(&s)) {
+                return None;
+            }
+            Some([r.to_repr().to_vec(), s.to_repr().to_vec()].concat())
+        }
+    };
+}
+sign_with_nonce!(sign_with_nonce_p256, p256, p256::U256, &aws_lc_rs::digest::SHA256);
+sign_with_nonce!(sign_with_nonce_p384, p384, p384::U384, &aws_lc_rs::digest::SHA384);
+
 /// The fuzz target's keys and reference signatures, the same in every
 /// process, so that an input the fuzzer saves (a crash, the corpus) means
 /// the same after a restart: ECDSA with a fixed private key and a fixed
-/// nonce, on the `p256` and `p384` crates' arithmetic (aws-lc-rs draws the
-/// nonce at random); Ed25519 from a fixed seed (RFC 8032 signing is
-/// deterministic).
+/// nonce ([`sign_with_nonce_p256`]), Ed25519 from a fixed seed (RFC 8032
+/// signing is deterministic).
 fn fuzz_keys() -> Vec<FuzzKey> {
-    use aws_lc_rs::digest::{digest, SHA256, SHA384};
+    use aws_lc_rs::digest::{digest, SHA384};
     use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
     // Fixed secrets, spread over the whole scalar range.
     let secret = |what: &str| digest(&SHA384, what.as_bytes());
     macro_rules! fixed_ecdsa {
-        ($curve:ident, $uint:ty, $algorithm:expr, $digest:expr) => {{
-            use $curve::elliptic_curve::{
-                ff::PrimeField, ops::Reduce, point::AffineCoordinates, sec1::ToEncodedPoint,
-            };
+        ($curve:ident, $uint:ty, $sign:ident, $algorithm:expr) => {{
+            use $curve::elliptic_curve::{ops::Reduce, sec1::ToEncodedPoint};
             use $curve::{FieldBytes, ProjectivePoint, Scalar};
-            let scalar = |bytes: &[u8]| {
+            let scalar = |what: &str| {
                 let mut field = FieldBytes::default();
                 let n = field.len();
-                field.copy_from_slice(&bytes[..n]);
+                field.copy_from_slice(&secret(what).as_ref()[..n]);
                 <Scalar as Reduce<$uint>>::reduce_bytes(&field)
             };
-            let d = scalar(secret(concat!(stringify!($curve), " private key")).as_ref());
-            let k = scalar(secret(concat!(stringify!($curve), " nonce")).as_ref());
+            let d = scalar(concat!(stringify!($curve), " private key"));
             let public = (ProjectivePoint::GENERATOR * d).to_affine().to_encoded_point(false);
-            // RFC 6090 §5.3.2 / FIPS 186-5 §6.4.1: r = x(kG) mod n,
-            // s = k^-1 (e + r d) mod n, e the leftmost bits of the digest.
-            let r = <Scalar as Reduce<$uint>>::reduce_bytes(
-                &(ProjectivePoint::GENERATOR * k).to_affine().x(),
-            );
-            let e = scalar(digest($digest, b"fuzz").as_ref());
-            // A fixed nonce, not zero (a SHA-384 digest reduced mod n).
+            // Neither r nor s is zero for these two fixed secrets.
             #[allow(clippy::expect_used)]
-            let k_inverse = Option::<Scalar>::from(k.invert()).expect("a nonzero nonce");
-            let s = k_inverse * (e + r * d);
-            let signature = [r.to_repr().to_vec(), s.to_repr().to_vec()].concat();
+            let signature = $sign(d, scalar(concat!(stringify!($curve), " nonce")), b"fuzz")
+                .expect("a valid signature");
             ($algorithm, public.as_bytes()[1..].to_vec(), signature)
         }};
     }
@@ -315,8 +336,8 @@ fn fuzz_keys() -> Vec<FuzzKey> {
     #[allow(clippy::expect_used)]
     let pair = Ed25519KeyPair::from_seed_unchecked(&seed.as_ref()[..32]).expect("a 32-octet seed");
     vec![
-        fixed_ecdsa!(p256, p256::U256, 13, &SHA256),
-        fixed_ecdsa!(p384, p384::U384, 14, &SHA384),
+        fixed_ecdsa!(p256, p256::U256, sign_with_nonce_p256, 13),
+        fixed_ecdsa!(p384, p384::U384, sign_with_nonce_p384, 14),
         (15, pair.public_key().as_ref().to_vec(), pair.sign(b"fuzz").as_ref().to_vec()),
     ]
 }

@@ -13,7 +13,7 @@ use aws_lc_rs::signature::{
     ECDSA_P384_SHA384_FIXED_SIGNING,
 };
 use p256::elliptic_curve::bigint::Encoding;
-use p256::elliptic_curve::ff::{Field, PrimeField};
+use p256::elliptic_curve::ff::PrimeField;
 use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 use p256::elliptic_curve::Group;
@@ -240,21 +240,6 @@ fn ed25519_mutations(keys: usize, per_key: usize, rng: &mut Rng) -> usize {
     total
 }
 
-/// ECDSA signing with a chosen private key d and nonce k, on the `p256`
-/// crate's arithmetic (for the constructed cases).
-fn sign_p256(d: p256::Scalar, k: p256::Scalar, data: &[u8]) -> Option<Vec<u8>> {
-    let r_point = (p256::ProjectivePoint::GENERATOR * k).to_affine();
-    let x = r_point.to_encoded_point(false);
-    let r = <p256::Scalar as Reduce<p256::U256>>::reduce_bytes(x.x()?);
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    let e = <p256::Scalar as Reduce<p256::U256>>::reduce_bytes(&fb(digest.as_ref()));
-    let s = Option::<p256::Scalar>::from(k.invert())? * (e + r * d);
-    if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
-        return None;
-    }
-    Some([r.to_repr().to_vec(), s.to_repr().to_vec()].concat())
-}
-
 fn point_bytes(p: &p256::ProjectivePoint) -> Vec<u8> {
     p.to_affine().to_encoded_point(false).as_bytes()[1..].to_vec()
 }
@@ -298,7 +283,7 @@ fn p256_exceptional_additions_are_refused_not_accepted() {
         (p256::Scalar::from_u128(0x1234_5678_9abc_def0_1122_3344_5566_7789), true),
         (p256::Scalar::from_u128(0x1234_5678_9abc_def0_1122_3344_5566_72af), false),
     ] {
-        let first = sign_p256(one, k, b"").unwrap();
+        let first = super::sign_with_nonce_p256(one, k, b"").unwrap();
         let r = p256::Scalar::from_repr(fb(&first[..32])).unwrap();
         let k_inverse = k.invert().unwrap();
         let mut found = 0;
@@ -379,7 +364,7 @@ fn p256_final_doubling_is_refused_not_accepted() {
         let d = e_of(&data) * r.invert().unwrap();
         let q = p256::ProjectivePoint::GENERATOR * d;
         let key = point_bytes(&q);
-        let signature = sign_p256(d, k, &data).unwrap();
+        let signature = super::sign_with_nonce_p256(d, k, &data).unwrap();
         // Other valid signatures under the same key share the batch.
         let mut cases = vec![Case {
             data: data.clone(),
@@ -390,7 +375,11 @@ fn p256_final_doubling_is_refused_not_accepted() {
         for _ in 0..5 {
             let other = rng.bytes(30);
             let k2 = p256::Scalar::from_u128(rng.next() as u128 | 1);
-            cases.push(case(other.clone(), sign_p256(d, k2, &other).unwrap(), "valid"));
+            cases.push(case(
+                other.clone(),
+                super::sign_with_nonce_p256(d, k2, &other).unwrap(),
+                "valid",
+            ));
         }
         let reference = PreparedKey::new(13, &key).unwrap();
         assert!(reference.verify(&data, &signature).is_ok(), "the doubling case is valid");
