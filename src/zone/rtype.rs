@@ -122,11 +122,20 @@ impl Rtype {
     /// Appends the type as [`fmt::Display`] prints it, without the
     /// formatting machinery (the writer's hot path).
     pub fn write_to(self, out: &mut String) {
+        // Writing to a `String` does not fail.
+        let _ = self.write_into(out);
+    }
+
+    /// Writes the type as [`fmt::Display`] prints it into any
+    /// [`fmt::Write`]: its mnemonic, or `TYPE` and the number (RFC 3597
+    /// §5). The one spelling of it, for [`Rtype::write_to`], the display,
+    /// and the RDATA writers' stack buffer.
+    pub fn write_into<W: fmt::Write + ?Sized>(self, out: &mut W) -> fmt::Result {
         match self.mnemonic() {
-            Some(m) => out.push_str(m),
+            Some(m) => out.write_str(m),
             None => {
-                out.push_str("TYPE");
-                out.push_str(itoa::Buffer::new().format(self.0));
+                out.write_str("TYPE")?;
+                out.write_str(itoa::Buffer::new().format(self.0))
             }
         }
     }
@@ -134,10 +143,7 @@ impl Rtype {
 
 impl fmt::Display for Rtype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.mnemonic() {
-            Some(m) => f.write_str(m),
-            None => write!(f, "TYPE{}", self.0),
-        }
+        self.write_into(f)
     }
 }
 

@@ -127,6 +127,14 @@ struct Line {
     n: usize,
 }
 
+/// For the writers shared with the rest of the crate (a type's text,
+/// [`Rtype::write_into`]): an error once the line is full.
+impl std::fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.raw(s.as_bytes()).ok_or(std::fmt::Error)
+    }
+}
+
 impl Line {
     /// Appends `text` as it is.
     fn raw(&mut self, text: &[u8]) -> Option<()> {
@@ -154,13 +162,8 @@ impl Line {
     }
 
     fn rtype(&mut self, t: Rtype) -> Option<()> {
-        match t.mnemonic() {
-            Some(m) => self.text(m.as_bytes()),
-            None => {
-                self.text(b"TYPE")?;
-                self.raw(itoa::Buffer::new().format(t.0).as_bytes())
-            }
-        }
+        self.separate()?;
+        t.write_into(self).ok()
     }
 
     /// The name at `wire[pos..]`; where it ends in `wire`.
