@@ -8,7 +8,11 @@
 //! `build` is `Zone::build` alone (its input parsed outside the timing), and
 //! `parse+build` is the whole stage as `zonesign sign` runs it. The baseline
 //! in the same group is a plain line count of the text (`memchr`-free
-//! `split`), the floor that any text loader pays to touch every byte.
+//! `split`), the floor that any text loader pays to touch every byte, and
+//! `bound_plain_loader` ([`common::bound`]): the least work any loader of
+//! this text must do (fields, names to wire form, RDATA, canonical sort of
+//! the owners), written plainly with no checks, no positions and no nodes,
+//! the upper bound of what a loader of that design reaches.
 //!
 //! `ZONESIGN_BENCH_DELEGATIONS=N` changes the zone size.
 
@@ -34,6 +38,9 @@ fn bench_load(c: &mut Criterion) {
         .records
         .len() as u64;
     let path = Path::new("bench.zone");
+    let bound =
+        common::bound::load(&text, origin.as_wire()).expect("the generated zone is in the subset");
+    assert_eq!(bound.records as u64, records, "the bound reads every record");
 
     for (group_name, throughput) in [
         ("load/bytes", Throughput::Bytes(text.len() as u64)),
@@ -43,6 +50,9 @@ fn bench_load(c: &mut Criterion) {
         g.sample_size(10).measurement_time(Duration::from_secs(5)).throughput(throughput);
         g.bench_function("baseline_count_lines", |b| {
             b.iter(|| std::hint::black_box(&text).split(|&c| c == b'\n').count())
+        });
+        g.bench_function("bound_plain_loader", |b| {
+            b.iter(|| common::bound::load(std::hint::black_box(&text), origin.as_wire()))
         });
         g.bench_function("parse", |b| {
             b.iter(|| load_bytes(std::hint::black_box(&text), path, &opts).expect("loads"))

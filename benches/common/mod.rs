@@ -8,6 +8,8 @@
 
 use std::path::Path;
 
+pub mod bound;
+
 use zonesign::load::{load_bytes, LoadOptions};
 use zonesign::sign::keys::{generate, Algorithm, FLAGS_KSK, FLAGS_ZSK};
 use zonesign::sign::{DenialMode, KeyRole, SignOptions, ZoneKey};
