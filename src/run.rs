@@ -836,7 +836,7 @@ fn zonemd_text(
         rrsigs.iter().filter(|s| s.covered() == Some(Rtype::ZONEMD)).cloned().collect();
     let mut w = crate::emit::TextWriter::in_memory(4096);
     crate::emit::write_nodes_with(std::slice::from_ref(&node), &[sigs], class, &mut w)?;
-    Ok(w.into_text())
+    String::from_utf8(w.into_bytes()).map_err(std::io::Error::other)
 }
 
 /// Signs the zone and writes it into `out` as it goes (see
@@ -895,7 +895,7 @@ fn stream_signed_zone(
             let mut w = crate::emit::TextWriter::in_memory(256 << 10);
             let n = crate::emit::write_nodes_with(chunk.nodes, chunk.rrsigs, class, &mut w)?;
             records.fetch_add(n, Ordering::Relaxed);
-            let text = w.into_text();
+            let text = w.into_bytes();
             let mut wire = Vec::new();
             if zonemd.is_some() {
                 wire.reserve(text.len());
@@ -910,7 +910,7 @@ fn stream_signed_zone(
                     }
                 }
             }
-            tx.send((chunk.index, text.into_bytes(), wire))
+            tx.send((chunk.index, text, wire))
                 .map_err(|_| std::io::Error::other("the output writer stopped"))
         });
         drop(tx);
@@ -935,11 +935,12 @@ fn stream_signed_zone(
 /// Where in the first chunk's text (the file's start) the apex ZONEMD
 /// placeholder and its RRSIGs are: their text occurs there exactly once.
 fn locate_placeholder(
-    text: &str,
+    text: &[u8],
     chunk: crate::sign::SignedChunk<'_>,
     class: crate::zone::rtype::Class,
 ) -> Result<(usize, usize), SignError> {
     let missing = |what| SignError::Zonemd(crate::zonemd::ZonemdError::Placeholder { what });
+    let text = std::str::from_utf8(text).map_err(|_| missing("the apex's text is not ASCII"))?;
     let apex = chunk.nodes.first().ok_or(missing("the first chunk is empty"))?;
     let beside = chunk.rrsigs.first().map_or(&[][..], |v| v.as_slice());
     let needle = zonemd_text(apex, beside, class).map_err(|source| SignError::Output { source })?;

@@ -12,7 +12,7 @@ pub mod atomic;
 use std::io::{self, Write};
 
 use crate::zone::name::Name;
-use crate::zone::rdata::{format_generic, format_rdata};
+use crate::zone::rdata::format_rdata_or_generic;
 use crate::zone::rtype::{Class, Rtype};
 use crate::zone::{Node, Rrset, Zone};
 
@@ -21,8 +21,9 @@ use crate::zone::{Node, Rrset, Zone};
 #[derive(Debug)]
 pub struct TextWriter<W: Write> {
     out: W,
-    /// Formatted records not yet handed to `out`.
-    text: String,
+    /// Formatted records not yet handed to `out`: octets, not a `String`,
+    /// so that the RDATA writers append without a UTF-8 check.
+    text: Vec<u8>,
     /// The text each record of the RRset being written starts with: the
     /// owner and a tab (its first `owner_len` octets, kept from one RRset
     /// to the next), then TTL, class and type.
@@ -30,6 +31,8 @@ pub struct TextWriter<W: Write> {
     owner_len: usize,
     /// `text` goes to `out` once it is this long.
     flush_at: usize,
+    /// For RDATA of the types the RDATA writers print through a `String`.
+    scratch: String,
 }
 
 /// The prefix before [`TextWriter::set_owner`]: an empty owner, then its
@@ -48,10 +51,11 @@ impl<W: Write> TextWriter<W> {
     pub fn new(out: W) -> TextWriter<W> {
         TextWriter {
             out,
-            text: String::with_capacity(FLUSH_AT + 4096),
+            text: Vec::with_capacity(FLUSH_AT + 4096),
             prefix: no_owner(),
             owner_len: 1,
             flush_at: FLUSH_AT,
+            scratch: String::new(),
         }
     }
 
@@ -102,15 +106,11 @@ impl<W: Write> TextWriter<W> {
     /// the RDATA.
     fn write_rdata(&mut self, rtype: Rtype, rdata: &[u8]) -> io::Result<()> {
         let text = &mut self.text;
-        text.push_str(&self.prefix);
-        let mark = text.len();
-        if format_rdata(rtype, rdata, text).is_err() {
-            // Malformed wire data can only come from a bug upstream; write it
-            // in RFC 3597 form rather than lose it. The verifier rejects it.
-            text.truncate(mark);
-            format_generic(rdata, text);
-        }
-        text.push('\n');
+        text.extend_from_slice(self.prefix.as_bytes());
+        // Malformed wire data can only come from a bug upstream; it is
+        // written in RFC 3597 form rather than lost. The verifier rejects it.
+        format_rdata_or_generic(rtype, rdata, text, &mut self.scratch);
+        text.push(b'\n');
         if self.text.len() >= self.flush_at {
             self.drain()?;
         }
@@ -119,7 +119,7 @@ impl<W: Write> TextWriter<W> {
 
     /// Hands the buffered text to the output.
     fn drain(&mut self) -> io::Result<()> {
-        self.out.write_all(self.text.as_bytes())?;
+        self.out.write_all(&self.text)?;
         self.text.clear();
         Ok(())
     }
@@ -137,21 +137,22 @@ impl<W: Write> TextWriter<W> {
 }
 
 impl TextWriter<io::Sink> {
-    /// A writer that keeps all its text, for [`TextWriter::into_text`]: the
+    /// A writer that keeps all its text, for [`TextWriter::into_bytes`]: the
     /// streaming signer formats each chunk in memory and hands the text to
     /// the file writer as it is.
     pub fn in_memory(capacity: usize) -> TextWriter<io::Sink> {
         TextWriter {
             out: io::sink(),
-            text: String::with_capacity(capacity),
+            text: Vec::with_capacity(capacity),
             prefix: no_owner(),
             owner_len: 1,
             flush_at: usize::MAX,
+            scratch: String::new(),
         }
     }
 
-    /// Everything written.
-    pub fn into_text(self) -> String {
+    /// Everything written: ASCII text.
+    pub fn into_bytes(self) -> Vec<u8> {
         self.text
     }
 }

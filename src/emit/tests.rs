@@ -156,7 +156,7 @@ fn text_handed_over_in_pieces_is_the_text_kept_in_memory() {
     .unwrap();
     let mut kept = TextWriter::in_memory(0);
     write_nodes(&z.nodes, z.class, &mut kept).unwrap();
-    let kept = kept.into_text();
+    let kept = String::from_utf8(kept.into_bytes()).unwrap();
     let mut pieces = TextWriter::new(Vec::new());
     write_nodes(&z.nodes, z.class, &mut pieces).unwrap();
     let pieces = String::from_utf8(pieces.into_inner().unwrap()).unwrap();

@@ -298,6 +298,25 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
     Ok(())
 }
 
+/// [`format_rdata`] appended to octets, falling back to [`format_generic`]
+/// where it refuses the RDATA (as the zone writer does): the types a signed
+/// TLD is made of straight into `out`, others through `scratch`.
+pub fn format_rdata_or_generic(
+    rtype: Rtype,
+    rdata: &[u8],
+    out: &mut Vec<u8>,
+    scratch: &mut String,
+) {
+    if common::format_common_bytes(rtype, rdata, out) {
+        return;
+    }
+    scratch.clear();
+    if format_rdata(rtype, rdata, scratch).is_err() {
+        format_generic(rdata, scratch);
+    }
+    out.extend_from_slice(scratch.as_bytes());
+}
+
 /// Writes wire-form RDATA of type `rtype` in presentation format, on one
 /// line. Types without a text form are written in RFC 3597 form. On error
 /// `out` is left as it was; a writer may then fall back to
