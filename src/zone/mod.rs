@@ -1003,10 +1003,16 @@ struct Part {
 fn build_part(loaded: Loaded, origin: &Name) -> Option<Part> {
     let Loaded { mut records, mut blocks, files, warnings } = loaded;
     let mut soa_records = 0;
+    // The records of one owner entry (an owner's lines, side by side in the
+    // file) are checked against the origin once, as in `Zone::build`.
+    let mut checked = None;
     for r in &records {
         let owner = blocks.owner(r);
-        if !owner.is_subdomain_of(origin) {
-            return None;
+        if checked != Some((r.block, r.owner)) {
+            if !owner.is_subdomain_of(origin) {
+                return None;
+            }
+            checked = Some((r.block, r.owner));
         }
         if r.rtype == Rtype::SOA {
             if owner != origin {
