@@ -9,8 +9,8 @@
 //! same text for those types with the layout spelled out, straight into
 //! the writer's octets: no buffer between, and no check that the text is
 //! UTF-8 (it is ASCII by construction: digits, base64, hex, base32hex and
-//! names of printable ASCII only), which cost the zone writer a tenth of
-//! its time when the text went through a `String`.
+//! names of printable ASCII only). Through a stack line and a `String`,
+//! the zone writer ran a tenth more instructions.
 //!
 //! # Usage
 //! [`format_common_bytes`] appends the record and returns true, or returns
