@@ -310,8 +310,10 @@ pub fn format_rdata_or_generic(
     if common::format_common_bytes(rtype, rdata, out) {
         return;
     }
+    // The common writers declined: the codecs' own writers, without asking
+    // the common writers again.
     scratch.clear();
-    if format_rdata(rtype, rdata, scratch).is_err() {
+    if format_by_codec(rtype, rdata, scratch).is_err() {
         format_generic(rdata, scratch);
     }
     out.extend_from_slice(scratch.as_bytes());
@@ -326,6 +328,12 @@ pub fn format_rdata(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), 
     if common::format_common(rtype, rdata, out) {
         return Ok(());
     }
+    format_by_codec(rtype, rdata, out)
+}
+
+/// [`format_rdata`] by the type's codec (the field walk for most types),
+/// without the common writers.
+fn format_by_codec(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), MalformedRdata> {
     let start = out.len();
     let result = match codec(rtype) {
         Codec::Fields(fields) => format_fields(rtype, fields, rdata, out),
