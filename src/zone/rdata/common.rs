@@ -74,10 +74,11 @@ fn ds(r: &[u8], line: &mut Line<'_>) -> Option<()> {
     // The digest's size for its type: the field walk's check, which also
     // says what is wrong.
     super::check_semantics(Rtype::DS, r).ok()?;
-    line.uint(be16(r, 0))?;
-    line.uint(r[2])?;
-    line.uint(r[3])?;
-    line.encode(&HEXUPPER, digest)
+    line.uint(be16(r, 0));
+    line.uint(r[2]);
+    line.uint(r[3]);
+    line.encode(&HEXUPPER, digest);
+    Some(())
 }
 
 /// RFC 4034 §3.1: type covered (2 octets), algorithm, labels, original
@@ -87,16 +88,17 @@ fn rrsig(r: &[u8], line: &mut Line<'_>) -> Option<()> {
     if r.len() < 18 {
         return None;
     }
-    line.rtype(Rtype(be16(r, 0)))?;
-    line.uint(r[2])?;
-    line.uint(r[3])?;
-    line.uint(be32(r, 4))?;
-    line.text(&time_text(be32(r, 8)))?;
-    line.text(&time_text(be32(r, 12)))?;
-    line.uint(be16(r, 16))?;
+    line.rtype(Rtype(be16(r, 0)));
+    line.uint(r[2]);
+    line.uint(r[3]);
+    line.uint(be32(r, 4));
+    line.text(&time_text(be32(r, 8)));
+    line.text(&time_text(be32(r, 12)));
+    line.uint(be16(r, 16));
     let end = line.name(r, 18)?;
     let signature = r.get(end..).filter(|s| !s.is_empty())?;
-    line.encode(&BASE64, signature)
+    line.encode(&BASE64, signature);
+    Some(())
 }
 
 /// RFC 4034 §4.1: next domain name, type bit maps.
@@ -116,15 +118,15 @@ fn nsec3(r: &[u8], line: &mut Line<'_>) -> Option<()> {
     let hash_at = 6 + salt_len;
     // §3.1.7: the next hashed owner name is not empty.
     let hash = r.get(hash_at..hash_at + hash_len).filter(|h| !h.is_empty())?;
-    line.uint(r[0])?;
-    line.uint(r[1])?;
-    line.uint(be16(r, 2))?;
+    line.uint(r[0]);
+    line.uint(r[1]);
+    line.uint(be16(r, 2));
     if salt.is_empty() {
-        line.text(b"-")?;
+        line.text(b"-");
     } else {
-        line.encode(&HEXUPPER, salt)?;
+        line.encode(&HEXUPPER, salt);
     }
-    line.encode(&BASE32HEX_NOPAD, hash)?;
+    line.encode(&BASE32HEX_NOPAD, hash);
     line.types(&r[hash_at + hash_len..])
 }
 
@@ -162,19 +164,19 @@ impl Line<'_> {
         }
     }
 
-    fn text(&mut self, text: &[u8]) -> Option<()> {
+    fn text(&mut self, text: &[u8]) {
         self.separate();
         self.out.extend_from_slice(text);
-        Some(())
     }
 
-    fn uint(&mut self, v: impl itoa::Integer) -> Option<()> {
+    fn uint(&mut self, v: impl itoa::Integer) {
         self.text(itoa::Buffer::new().format(v).as_bytes())
     }
 
-    fn rtype(&mut self, t: Rtype) -> Option<()> {
+    fn rtype(&mut self, t: Rtype) {
         self.separate();
-        t.write_into(self).ok()
+        // Writing to octets does not fail.
+        let _ = t.write_into(self);
     }
 
     /// The name at `wire[pos..]`; where it ends in `wire`.
@@ -188,21 +190,17 @@ impl Line<'_> {
         Some(end)
     }
 
-    fn encode(&mut self, encoding: &Encoding, data: &[u8]) -> Option<()> {
+    fn encode(&mut self, encoding: &Encoding, data: &[u8]) {
         self.separate();
         let at = self.out.len();
         self.out.resize(at + encoding.encode_len(data.len()), 0);
         encoding.encode_mut(data, &mut self.out[at..]);
-        Some(())
     }
 
     /// RFC 4034 §4.1.2 type bit maps, each type a field; nothing for none.
     /// Malformed ones are the field walk's to describe.
     fn types(&mut self, wire: &[u8]) -> Option<()> {
-        walk_type_bitmap(wire, |t| {
-            self.rtype(t);
-        })
-        .ok()
+        walk_type_bitmap(wire, |t| self.rtype(t)).ok()
     }
 }
 
