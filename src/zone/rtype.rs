@@ -129,7 +129,7 @@ impl Rtype {
     /// Writes the type as [`fmt::Display`] prints it into any
     /// [`fmt::Write`]: its mnemonic, or `TYPE` and the number (RFC 3597
     /// §5). The one spelling of it, for [`Rtype::write_to`], the display,
-    /// and the RDATA writers' stack buffer.
+    /// and the RDATA writers' lines.
     pub fn write_into<W: fmt::Write + ?Sized>(self, out: &mut W) -> fmt::Result {
         match self.mnemonic() {
             Some(m) => out.write_str(m),
