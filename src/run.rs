@@ -525,6 +525,14 @@ fn sign_inner(
     if expiration <= inception {
         return Err(Failure::Usage("the expiration must come after the inception".into()));
     }
+    // RFC 4034 §3.1.5: the times are compared in serial number arithmetic,
+    // so a validity period of 2^31 seconds or more wraps: its expiration
+    // comes before its inception and validators reject every signature.
+    if expiration - inception >= 1 << 31 {
+        return Err(Failure::Usage(
+            "the validity period (expiration - inception) must be shorter than 2^31 seconds, 68 years: a longer one wraps in serial number arithmetic and every signature is rejected (RFC 4034 §3.1.5)".into(),
+        ));
+    }
     let jitter = match &cfg.jitter {
         Some(j) => {
             parse_duration(j).ok_or_else(|| Failure::Usage(format!("bad --jitter `{j}`")))?
@@ -546,6 +554,13 @@ fn sign_inner(
                     Failure::Usage(format!("bad --salt `{}`: expected hex or -", cfg.salt))
                 })?
         };
+        if cfg.iterations > crate::verify::MAX_NSEC3_ITERATIONS {
+            return Err(Failure::Usage(format!(
+                "--iterations {} is more than {}: validators treat such a zone as insecure or bogus (RFC 9276 §3.2; BIND, Unbound, Knot Resolver); RFC 9276 §3.1 asks for 0",
+                cfg.iterations,
+                crate::verify::MAX_NSEC3_ITERATIONS
+            )));
+        }
         if cfg.iterations > 0 {
             // RFC 9276 §3.1: "zone publishers MUST use a value of 0 for the
             // iterations" ... as a SHOULD in the published text; we warn.
@@ -607,6 +622,7 @@ fn sign_inner(
     if keys.is_empty() {
         return Err(Failure::Usage(format!("no keys for {origin}")));
     }
+    keyset::check_revoked(&keys).map_err(Failure::Key)?;
     let publish_only =
         keyset::load_publish_only_keys(&cfg.publish, &origin).map_err(Failure::Key)?;
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
@@ -1009,7 +1025,7 @@ fn write_ds_file(path: &Path, origin: &Name, keys: &[crate::sign::ZoneKey]) -> R
     let out = AtomicOutput::create(path).map_err(io)?;
     let mut w = crate::emit::TextWriter::new(out.file());
     w.set_owner(origin);
-    for k in keys.iter().filter(|k| k.role != crate::sign::KeyRole::Zsk) {
+    for k in keys.iter().filter(|k| k.role != crate::sign::KeyRole::Zsk && !k.is_revoked()) {
         let mut digests = vec![DigestType::Sha256];
         if k.algorithm == 14 {
             digests.push(DigestType::Sha384);

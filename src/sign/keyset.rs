@@ -197,6 +197,26 @@ pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Re
     check_collisions(&all)
 }
 
+/// RFC 5011 §2.1: a revoked key signs the DNSKEY RRset and nothing else
+/// (see [`super::ZoneKey::is_revoked`]). A revoked ZSK (no SEP flag, not
+/// signing as a CSK) with no other ZSK of its algorithm would leave the
+/// zone data to the KSK: valid to resolvers, but refused here, as BIND's
+/// `dnssec-verify` and `kzonecheck` refuse the result (they take the
+/// revoked key for the algorithm's ZSK).
+pub fn check_revoked(keys: &[ZoneKey]) -> Result<(), KeyError> {
+    let signs_data = |k: &ZoneKey| k.role != KeyRole::Ksk && !k.is_revoked();
+    for k in keys.iter().filter(|k| k.is_revoked() && k.role == KeyRole::Zsk) {
+        if !keys.iter().any(|o| o.algorithm == k.algorithm && signs_data(o)) {
+            return Err(KeyError::RevokedZsk {
+                key: k.source.clone(),
+                tag: k.key_tag,
+                algorithm: k.algorithm,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Checks that a key that signs the DNSKEY RRset matches one of `anchors`
 /// (from the file `path`): the parent's DS set for a zone that is already
 /// delegated securely. RFC 4035 §5: a validator authenticates the DNSKEY
@@ -211,8 +231,12 @@ pub fn check_trust_anchor(
     anchors: &[crate::verify::TrustAnchor],
     path: &Path,
 ) -> Result<(), KeyError> {
-    let signers: Vec<&ZoneKey> =
-        super::dnskey_signers(keys).into_iter().map(|i| &keys[i]).collect();
+    // RFC 5011 §2.1: a revoked key is no trust anchor.
+    let signers: Vec<&ZoneKey> = super::dnskey_signers(keys)
+        .into_iter()
+        .map(|i| &keys[i])
+        .filter(|k| !k.is_revoked())
+        .collect();
     if signers.iter().any(|k| anchors.iter().any(|a| a.matches(origin, &k.dnskey))) {
         return Ok(());
     }

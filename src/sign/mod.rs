@@ -101,6 +101,20 @@ pub struct ZoneKey {
     pub source: String,
 }
 
+impl ZoneKey {
+    /// The DNSKEY has the REVOKE flag (RFC 5011 §2.1: "If this bit is set
+    /// to '1', AND the resolver sees an RRSIG(DNSKEY) signed by the
+    /// associated key, then the resolver MUST consider this key
+    /// permanently invalid for all purposes except for validating the
+    /// revocation."). Such a key signs the DNSKEY RRset, so that its
+    /// revocation counts, and nothing else: not the zone data, not CDS or
+    /// CDNSKEY, and it is no DS for the parent.
+    pub fn is_revoked(&self) -> bool {
+        self.dnskey.len() >= 2
+            && u16::from_be_bytes([self.dnskey[0], self.dnskey[1]]) & keys::FLAG_REVOKE != 0
+    }
+}
+
 /// How names are denied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DenialMode {
@@ -237,7 +251,7 @@ pub fn prepare(
         let origin = zone.origin.clone();
         let mut cds: Vec<Box<[u8]>> = Vec::new();
         let mut cdnskey: Vec<Box<[u8]>> = Vec::new();
-        for k in keys.iter().filter(|k| k.role != KeyRole::Zsk) {
+        for k in keys.iter().filter(|k| k.role != KeyRole::Zsk && !k.is_revoked()) {
             if let Ok(ds) = keys::ds_rdata(&origin, &k.dnskey, keys::DigestType::Sha256) {
                 cds.push(ds.into());
             }
@@ -357,15 +371,20 @@ pub fn sign_node(
 /// those that sign the rest.
 fn key_roles(keys: &[ZoneKey]) -> Result<(Vec<usize>, Vec<usize>), SignError> {
     let ksk = dnskey_signers(keys);
-    let mut zsk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Ksk).collect();
+    let mut zsk: Vec<usize> = (0..keys.len())
+        .filter(|&i| keys[i].role != KeyRole::Ksk && !keys[i].is_revoked())
+        .collect();
     // RFC 6840 §5.11: every algorithm signs every RRset. An algorithm with
-    // only a KSK signs the zone data with it too.
-    let mut algs: Vec<u8> = keys.iter().map(|k| k.algorithm).collect();
+    // only a KSK signs the zone data with it too. (A revoked key signs no
+    // data, and validators do not count its algorithm.)
+    let mut algs: Vec<u8> = keys.iter().filter(|k| !k.is_revoked()).map(|k| k.algorithm).collect();
     algs.sort_unstable();
     algs.dedup();
     for &a in &algs {
         if !zsk.iter().any(|&i| keys[i].algorithm == a) {
-            zsk.extend(ksk.iter().copied().filter(|&i| keys[i].algorithm == a));
+            zsk.extend(
+                ksk.iter().copied().filter(|&i| keys[i].algorithm == a && !keys[i].is_revoked()),
+            );
         }
     }
     zsk.sort_unstable();
@@ -433,9 +452,13 @@ where
 }
 
 /// The keys (indices into `keys`) that sign the DNSKEY, CDS and CDNSKEY
-/// RRsets: the KSKs and CSKs, or every key when there is none.
+/// RRsets: the KSKs and CSKs, or every key when there is none; and every
+/// revoked key, whose signature over the DNSKEY RRset makes its
+/// revocation count (RFC 5011 §2.1; it signs neither CDS nor CDNSKEY, see
+/// `Plan::sign_chunk`).
 pub(crate) fn dnskey_signers(keys: &[ZoneKey]) -> Vec<usize> {
-    let ksk: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk).collect();
+    let ksk: Vec<usize> =
+        (0..keys.len()).filter(|&i| keys[i].role != KeyRole::Zsk || keys[i].is_revoked()).collect();
     if ksk.is_empty() {
         (0..keys.len()).collect()
     } else {
@@ -619,6 +642,10 @@ impl Plan<'_> {
                 let jitter =
                     validity::jitter_for(node.name.as_wire(), rrset.rtype.0, self.opts.jitter);
                 let expiration = validity::wire_time(self.opts.expiration - jitter as i64);
+                // A revoked key signs the DNSKEY RRset only (RFC 5011 §2.1).
+                let use_keys = use_keys
+                    .iter()
+                    .filter(|&&k| rrset.rtype == Rtype::DNSKEY || !self.keys[k].is_revoked());
                 for &k in use_keys {
                     let start = buffer.len();
                     append_signed_data(

@@ -276,6 +276,13 @@ enum Need {
     OptOutAllowed,
 }
 
+/// The most NSEC3 iterations validators accept: above it BIND (whose
+/// `dnssec-verify` rejects the zone), Unbound and Knot Resolver treat the
+/// zone as insecure (RFC 9276 §3.2: "Validating resolvers MAY return an
+/// insecure response to their clients when processing NSEC3 records with
+/// iterations larger than 0"). The signer refuses more.
+pub const MAX_ITERATIONS: u16 = 150;
+
 fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     let origin = &zone.origin;
     // One NSEC3PARAM (RFC 5155 §4): its parameters are the chain's.
@@ -283,6 +290,20 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     let param_rdatas: Option<Vec<&[u8]>> = param.map(|p| p.rdatas.iter().collect());
     let params = match param_rdatas.as_deref() {
         Some([one]) if one.len() >= 5 && one.len() == 5 + one[4] as usize => {
+            // RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value
+            // other than zero MUST be ignored": servers find no chain.
+            if one[1] != 0 {
+                report.findings.push(
+                    Finding::error(
+                        "nsec3param-flags",
+                        format!(
+                            "NSEC3PARAM flags {}: an NSEC3PARAM with flags other than 0 MUST be ignored (RFC 5155 §4.1.2)",
+                            one[1]
+                        ),
+                    )
+                    .at(origin, Some(Rtype::NSEC3PARAM)),
+                );
+            }
             Some((one[0], u16::from_be_bytes([one[2], one[3]]), one[5..].to_vec()))
         }
         Some([_]) => {
@@ -327,8 +348,22 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
         };
         check_ttl(node, Rtype::NSEC3, want_ttl, report);
         for rdata in &set.rdatas {
-            if Nsec3Rdata::parse(rdata).is_some_and(|f| walk_type_bitmap(f.bitmap, |_| {}).is_ok())
-            {
+            let parsed = Nsec3Rdata::parse(rdata);
+            if let Some(f) = parsed.as_ref().filter(|f| f.flags > 1) {
+                // RFC 5155 §8.2: "A validator MUST ignore NSEC3 RRs with a
+                // Flag fields value other than zero or one."
+                report.findings.push(
+                    Finding::error(
+                        "nsec3-unknown-flags",
+                        format!(
+                            "NSEC3 flags {}: validators ignore NSEC3 records with flags other than 0 or 1 (RFC 5155 §8.2)",
+                            f.flags
+                        ),
+                    )
+                    .at(&node.name, Some(Rtype::NSEC3)),
+                );
+            }
+            if parsed.is_some_and(|f| walk_type_bitmap(f.bitmap, |_| {}).is_ok()) {
                 chain.push(Nsec3 { hash, node: i as u32, rdata });
             } else {
                 report.findings.push(
@@ -357,6 +392,29 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
             .at(origin, Some(Rtype::NSEC3PARAM)),
         );
         return;
+    }
+    if params.1 > MAX_ITERATIONS {
+        report.findings.push(
+            Finding::error(
+                "nsec3-iterations",
+                format!(
+                    "{} NSEC3 iterations: validators treat more than {MAX_ITERATIONS} as insecure or bogus (RFC 9276 §3.2; BIND, Unbound, Knot Resolver), and RFC 9276 §3.1 asks for 0",
+                    params.1
+                ),
+            )
+            .at(origin, Some(Rtype::NSEC3PARAM)),
+        );
+    } else if params.1 > 0 {
+        report.findings.push(
+            Finding::warning(
+                "nsec3-iterations",
+                format!(
+                    "{} NSEC3 iterations: RFC 9276 §3.1 asks for 0, and validators may treat the zone as insecure (systemd-resolved does above 100)",
+                    params.1
+                ),
+            )
+            .at(origin, Some(Rtype::NSEC3PARAM)),
+        );
     }
     let wanted = (params.0, params.1, &params.2[..]);
     let mismatched: Vec<Finding> = chain

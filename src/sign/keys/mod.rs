@@ -276,6 +276,12 @@ pub enum KeyError {
     /// match the signed zone's DNSKEY RRset (RFC 7344, RFC 8078): a parent
     /// that follows them would install a DS that matches no key.
     CdsUnmatched { problems: String },
+    /// A revoked key without the SEP flag, and no other key of its
+    /// algorithm without it to sign the zone data: the revoked key signs
+    /// only the DNSKEY RRset (RFC 5011 §2.1), and a zone whose data the
+    /// KSK would sign beside a revoked ZSK is one BIND's `dnssec-verify`
+    /// ("Missing ZSK") and `kzonecheck` reject.
+    RevokedZsk { key: String, tag: u16, algorithm: u8 },
 }
 
 /// Which step of the challenge in [`SigningKey::prove`] failed.
@@ -418,6 +424,12 @@ impl fmt::Display for KeyError {
                 f,
                 "{key}: key tag {tag} algorithm {algorithm} cannot be published without signing: \
                  {reason}"
+            ),
+            KeyError::RevokedZsk { key, tag, algorithm } => write!(
+                f,
+                "{key}: key tag {tag} algorithm {algorithm} is revoked (flag 0x0080): a revoked \
+                 key signs only the DNSKEY RRset (RFC 5011 §2.1), and no other ZSK of algorithm \
+                 {algorithm} would sign the zone data; add one, or leave the revoked key out"
             ),
         }
     }
