@@ -403,3 +403,92 @@ fn rfc8624_section_3_3_unusable_ds_digest_type_is_a_warning() {
         "{stderr}"
     );
 }
+
+fn audit_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/verify-audit").join(name)
+}
+
+/// Zones the verifier accepted until an audit against dnssec-verify,
+/// ldns-verify-zone and kzonecheck (2026-12-06; `test-data/verify-audit`),
+/// each with the error it must give now.
+#[test]
+fn validator_audit_regressions() {
+    let at = ["--at", "20261210000000"];
+    let cases: [(&str, &[&str], &str); 10] = [
+        // The .de failure's shape: the check that a SEP key (or the
+        // anchored key) signs the DNSKEY RRset matched signers by key tag.
+        ("collide-ksk-zsk.zone", &[], "dnskey-not-signed-by-sep"),
+        (
+            "collide-ksk-zsk.zone",
+            &["--trust-anchor", "collide-ksk-zsk.ds"],
+            "trust-anchor-mismatch",
+        ),
+        (
+            "collide-two-ksks.zone",
+            &["--trust-anchor", "collide-two-ksks.ds"],
+            "trust-anchor-mismatch",
+        ),
+        // RFC 5011 §2.1: a revoked key validates its revocation only.
+        ("revoked-zsk-signs-data.zone", &[], "signed-by-revoked-key"),
+        // RFC 4034 §2.1.2: protocol 3 or an invalid key.
+        ("protocol-4.zone", &[], "dnskey-bad-protocol"),
+        // RFC 5155 §8.2 and §4.1.2.
+        ("nsec3-flags-2.zone", &[], "nsec3-unknown-flags"),
+        ("nsec3param-flags-1.zone", &[], "nsec3param-flags"),
+        // RFC 4034 §3.1.5: serial number arithmetic.
+        ("window-wraps.zone", &[], "expiration-not-after-inception"),
+        // RFC 9276 §3.2: validators give up on high iteration counts.
+        ("iterations-200.zone", &[], "nsec3-iterations"),
+        // RFC 4034 §3.1.4.
+        ("original-ttl-7200.zone", &[], "original-ttl-mismatch"),
+    ];
+    for (zone, extra, kind) in cases {
+        let mut args: Vec<String> = at.iter().map(|s| s.to_string()).collect();
+        for a in extra {
+            let fixture = audit_fixture(a);
+            args.push(if fixture.exists() { fixture.display().to_string() } else { a.to_string() });
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, kinds, stderr) = verify(&audit_fixture(zone), &args);
+        assert_eq!(code, 1, "{zone} {extra:?}: expected exit 1\n{stderr}");
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "{zone} {extra:?}: expected {kind}, got {kinds:?}"
+        );
+    }
+    // The control: the key the DS names signs the DNSKEY RRset.
+    let control = audit_fixture("collide-two-ksks-control.zone");
+    let anchor = audit_fixture("collide-two-ksks.ds").display().to_string();
+    let (code, kinds, stderr) =
+        verify(&control, &["--at", "20261210000000", "--trust-anchor", &anchor]);
+    assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+}
+
+/// RFC 4034 §3.1.5 and RFC 9276 §3.2 on the signer's side: a validity
+/// period of 2^31 seconds or more, and more than 150 NSEC3 iterations, are
+/// refused before anything is signed (exit 2, usage), the output untouched.
+#[test]
+fn rfc4034_section_3_1_5_and_rfc9276_section_3_2_refused_by_the_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    run(zonesign().args(["keygen", "example.", "-a", "13", "--ksk", "--key-dir"]).arg(&keys));
+    let out = dir.path().join("out.zone");
+    for extra in [
+        &["--inception", "19700101000000", "--expiration", "20400101000000"][..],
+        &["--nsec3", "--iterations", "151"][..],
+    ] {
+        let status = zonesign()
+            .arg("sign")
+            .arg(example())
+            .args(["-o", "example.", "--quiet", "--key-dir"])
+            .arg(&keys)
+            .arg("--output")
+            .arg(&out)
+            .args(extra)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "{extra:?}");
+        assert!(!out.exists(), "{extra:?}");
+    }
+}

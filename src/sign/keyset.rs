@@ -351,4 +351,48 @@ mod tests {
         let path = key_file(dir.path(), "other.key", 256);
         assert!(load_publish_only_keys(&[path], &other).is_err());
     }
+
+    /// A signer that is never asked to sign: role checks only.
+    #[derive(Debug)]
+    struct NoSigner;
+    impl RawSigner for NoSigner {
+        fn sign(&self, _: &[u8]) -> Result<Vec<u8>, String> {
+            Err("not in this test".into())
+        }
+    }
+
+    fn zone_key(role: KeyRole, flags: u16, algorithm: u8) -> ZoneKey {
+        let mut dnskey = flags.to_be_bytes().to_vec();
+        dnskey.extend([3, algorithm]);
+        dnskey.extend([flags as u8; 64]);
+        ZoneKey {
+            role,
+            algorithm,
+            key_tag: super::super::keys::key_tag(&dnskey),
+            dnskey: dnskey.into(),
+            signer: Arc::new(NoSigner),
+            source: format!("key {flags}"),
+        }
+    }
+
+    /// RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset. A revoked
+    /// ZSK with no other ZSK of its algorithm is refused (the KSK would
+    /// sign the data, which BIND and Knot reject beside a revoked ZSK); with
+    /// another ZSK, or as a revoked KSK, it signs the DNSKEY RRset only.
+    #[test]
+    fn rfc5011_section_2_1_a_revoked_key_signs_the_dnskey_rrset_only() {
+        let ksk = zone_key(KeyRole::Ksk, 257, 13);
+        let revoked_zsk = zone_key(KeyRole::Zsk, 256 | FLAG_REVOKE, 13);
+        let zsk = zone_key(KeyRole::Zsk, 256, 13);
+        let revoked_ksk = zone_key(KeyRole::Ksk, 257 | FLAG_REVOKE, 13);
+        let err = check_revoked(&[ksk.clone(), revoked_zsk.clone()]).unwrap_err();
+        assert!(matches!(err, KeyError::RevokedZsk { .. }), "{err}");
+        let keys = [ksk, revoked_zsk, zsk, revoked_ksk];
+        check_revoked(&keys).unwrap();
+        assert!(keys[1].is_revoked() && keys[3].is_revoked() && !keys[2].is_revoked());
+        let signers = super::super::dnskey_signers(&keys);
+        assert_eq!(signers, [0, 1, 3]);
+        let (_, data) = super::super::key_roles(&keys).unwrap();
+        assert_eq!(data, [2]);
+    }
 }

@@ -369,7 +369,7 @@ pub fn sign_node(
 
 /// The keys (indices) that sign the DNSKEY, CDS and CDNSKEY RRsets, and
 /// those that sign the rest.
-fn key_roles(keys: &[ZoneKey]) -> Result<(Vec<usize>, Vec<usize>), SignError> {
+pub(crate) fn key_roles(keys: &[ZoneKey]) -> Result<(Vec<usize>, Vec<usize>), SignError> {
     let ksk = dnskey_signers(keys);
     let mut zsk: Vec<usize> = (0..keys.len())
         .filter(|&i| keys[i].role != KeyRole::Ksk && !keys[i].is_revoked())
