@@ -107,6 +107,9 @@ impl<'a> Lexer<'a> {
         let mut depth = 0u32;
         let mut paren_line = 0u32;
         let mut paren_col = 0u32;
+        // Whether the entry's first byte (a token or an opening
+        // parenthesis) has been seen.
+        let mut begun = false;
         loop {
             if self.pos >= data.len() {
                 if depth > 0 {
@@ -134,6 +137,7 @@ impl<'a> Lexer<'a> {
                     self.pos = simd::find(data, self.pos, &simd::NEWLINE).unwrap_or(data.len());
                 }
                 b'(' => {
+                    self.begin_entry(entry, &mut begun);
                     if depth == 0 {
                         paren_line = self.line;
                         paren_col = self.col(self.pos);
@@ -154,7 +158,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                 }
                 b'"' => {
-                    self.start_entry(entry);
+                    self.begin_entry(entry, &mut begun);
                     let start = self.pos + 1;
                     let col = self.col(self.pos);
                     let mut p = start;
@@ -182,7 +186,7 @@ impl<'a> Lexer<'a> {
                     self.pos = p + 1;
                 }
                 _ => {
-                    self.start_entry(entry);
+                    self.begin_entry(entry, &mut begun);
                     let start = self.pos;
                     let mut p = start;
                     loop {
@@ -211,10 +215,15 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Notes where an entry starts when its first token is seen. Only white
-    /// space can precede the first token on its line.
-    fn start_entry(&self, entry: &mut Entry<'a>) {
-        if entry.tokens.is_empty() {
+    /// Notes where an entry starts at its first byte: its first token, or
+    /// an opening parenthesis before it. Only white space can precede that
+    /// byte on its line. RFC 1035 §5.1: "If a line begins with a blank,
+    /// then the owner is assumed to be the same as that of the previous
+    /// RR", so a line that begins with `(` has its owner in the first token,
+    /// wherever that is (as BIND and ldns read it).
+    fn begin_entry(&self, entry: &mut Entry<'a>, begun: &mut bool) {
+        if !*begun {
+            *begun = true;
             entry.line = self.line;
             entry.blank_owner = self.pos != self.line_start;
         }
@@ -243,6 +252,19 @@ mod tests {
         assert_eq!(got[0].1, ["a", "1", "IN", "SOA", "ns", "host", "1", "2", "3", "4", "5"]);
         assert!(got[1].0, "leading white space means the owner is omitted");
         assert_eq!(got[1].1, ["TXT", "x;y(z", "\\;", "c"]);
+    }
+
+    /// RFC 1035 §5.1: only a line that begins with a blank omits the
+    /// owner. A line that begins with `(` names it in its first token, on
+    /// that line or a later one (it was taken as omitted: `(300 TXT x)`
+    /// gave the record the previous owner, 2026-12-06).
+    #[test]
+    fn rfc1035_section_5_1_a_line_beginning_with_a_parenthesis_has_an_owner() {
+        let got = entries("h TXT a\n(300 TXT x)\n(\n  g TXT y )\n ( TXT z )\n");
+        assert_eq!(got.len(), 4);
+        assert!(!got[1].0 && got[1].1 == ["300", "TXT", "x"], "{:?}", got[1]);
+        assert!(!got[2].0 && got[2].1 == ["g", "TXT", "y"], "{:?}", got[2]);
+        assert!(got[3].0 && got[3].1 == ["TXT", "z"], "{:?}", got[3]);
     }
 
     #[test]

@@ -498,6 +498,21 @@ impl<'o> Parser<'o> {
             let canonical = std::fs::canonicalize(&target).map_err(|e| {
                 self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
             })?;
+            // A directory, or a file this process may not read, is the
+            // directive's error (file, line, column), like a missing file,
+            // not a failure of the whole load.
+            let unreadable = if canonical.is_dir() {
+                Some("is a directory".to_string())
+            } else {
+                std::fs::File::open(&canonical).err().map(|e| e.to_string())
+            };
+            if let Some(e) = unreadable {
+                return Err(self.error_at(
+                    file,
+                    &t,
+                    format!("a readable file ({}: {e})", target.display()),
+                ));
+            }
             if self.include_stack.contains(&canonical) {
                 return Err(self.error_at(
                     file,

@@ -144,6 +144,15 @@ fn include_cycle_and_missing_file_are_errors() {
     std::fs::write(&a, "$TTL 5\n$INCLUDE nope.zone\n").unwrap();
     let e = load_file(&a, &LoadOptions::new(origin())).unwrap_err().to_string();
     assert!(e.contains("a.zone:2:10: expected a readable file ("), "{e}");
+    // A directory is the directive's error too (it was an I/O failure with
+    // no position, 2026-12-06).
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(&a, "$TTL 5\n$INCLUDE sub\n").unwrap();
+    let e = load_file(&a, &LoadOptions::new(origin())).unwrap_err().to_string();
+    assert!(
+        e.contains("a.zone:2:10: expected a readable file (") && e.contains("is a directory"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -267,12 +267,17 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
         }
         Rtype::ZONEMD if rdata.len() >= 6 => {
             // RFC 8976 §2.2.3: hash algorithm 1 is SHA384, 2 is SHA512.
+            // §2.2.4: "The Digest field MUST NOT be shorter than 12 octets",
+            // whatever the algorithm.
+            let got = rdata.len() - 6;
             let want = match rdata[5] {
                 1 => 48,
                 2 => 64,
+                _ if got < 12 => {
+                    return Err((3, format!("a digest of at least 12 octets, not {got}")))
+                }
                 _ => return Ok(()),
             };
-            let got = rdata.len() - 6;
             if got != want {
                 return Err((
                     3,

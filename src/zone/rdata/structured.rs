@@ -17,7 +17,9 @@
 //! have no text codec (RFC 3597 form only); only their names are located,
 //! for canonical form.
 
-use super::text::{decode_tokens, err, next_decimal, parse_decimal, Cursor, BASE64, HEX_ANY_CASE};
+use super::text::{
+    decode_base64, decode_tokens, err, next_decimal, parse_decimal, Cursor, BASE64, HEX_ANY_CASE,
+};
 use super::RdataError;
 use crate::zone::name::Name;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -253,7 +255,7 @@ pub(super) fn parse_hip(
         return Err(err(i, "a HIT of 1 to 255 octets in hex"));
     }
     let (i, tok) = cur.next("a public key in base64")?;
-    let key = BASE64.decode(tok.text).map_err(|_| err(i, "a public key in base64"))?;
+    let key = decode_base64(tok.text).ok_or_else(|| err(i, "a public key in base64"))?;
     if key.is_empty() || key.len() > 65535 {
         return Err(err(i, "a non-empty public key in base64"));
     }

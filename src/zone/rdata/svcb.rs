@@ -18,7 +18,7 @@
 //! a quoted token; both are accepted. Keys 0 to 8 have names; others are
 //! written `keyNNNNN` (§2.1). `key65535` is reserved (§14.3.2) and refused.
 
-use super::text::{err, parse_decimal, write_escaped, write_quoted, Cursor, BASE64};
+use super::text::{decode_base64, err, parse_decimal, write_escaped, write_quoted, Cursor, BASE64};
 use super::RdataError;
 use crate::load::token::unescape;
 use crate::zone::name::Name;
@@ -116,6 +116,13 @@ pub(super) fn parse(
             }
         };
         let key = parse_key(key_text).ok_or_else(|| err(i, "a SvcParam key (RFC 9460 §2.1)"))?;
+        // RFC 9460 §2.1: "Arbitrary keys can be represented using the
+        // unknown-key presentation format "keyNNNNN" ... A SvcParam in this
+        // form SHALL be parsed as specified above, and the decoded value
+        // SHALL be used as its wire-format encoding": `key3=53` is the two
+        // octets "53", not port 53 (as BIND reads it). The wire form of a
+        // known key is then checked like any other (`check_params`).
+        let generic = !KEY_NAMES.iter().any(|n| n.as_bytes() == key_text);
         if params.iter().any(|(k, _, _)| *k == key) {
             return Err(err(i, "a SvcParam key not used before (RFC 9460 §2.1)"));
         }
@@ -127,7 +134,11 @@ pub(super) fn parse(
                     .into_owned(),
             ),
         };
-        let wire = encode_value(key, value.as_deref()).map_err(|what| err(i, what))?;
+        let wire = if generic {
+            value.unwrap_or_default()
+        } else {
+            encode_value(key, value.as_deref()).map_err(|what| err(i, what))?
+        };
         if wire.len() > 65535 {
             return Err(err(i, "a SvcParam value of at most 65535 octets"));
         }
@@ -239,7 +250,7 @@ fn encode_value(key: u16, value: Option<&[u8]>) -> Result<Vec<u8>, &'static str>
             }
         }
         ECH => {
-            wire = BASE64.decode(&need(value)?).map_err(|_| "an ECHConfigList in base64")?;
+            wire = decode_base64(&need(value)?).ok_or("an ECHConfigList in base64")?;
         }
         DOHPATH => {
             let v = need(value)?;
@@ -275,6 +286,13 @@ fn check_params(params: &[u8]) -> Result<Vec<(u16, &[u8])>, String> {
         previous = Some(key);
         list.push((key, value));
         p += 4 + len;
+    }
+    // RFC 9460 §7.1.1: "When "no-default-alpn" is specified in an RR,
+    // "alpn" must also be specified in order for the RR to be
+    // "self-consistent"".
+    let has = |key: u16| list.iter().any(|(k, _)| *k == key);
+    if has(NO_DEFAULT_ALPN) && !has(ALPN) {
+        return Err("no-default-alpn without alpn (RFC 9460 §7.1.1)".into());
     }
     if let Some((_, m)) = list.iter().find(|(k, _)| *k == MANDATORY) {
         for pair in m.chunks(2) {

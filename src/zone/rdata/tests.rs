@@ -486,6 +486,46 @@ fn rfc9460_appendix_d_3_failure_cases() {
     );
 }
 
+/// RFC 9460 §2.1: a SvcParam written as `keyNNNNN` takes its decoded value
+/// as its wire form, known key or not (BIND reads `key3=53` as the octets
+/// "53", port 13619; it was read as port 53 until 2026-12-06), and that
+/// wire form must then be valid for the key. §7.1.1: no-default-alpn
+/// needs alpn.
+#[test]
+fn rfc9460_section_2_1_generic_keys_take_their_value_as_wire_form() {
+    assert_eq!(parse(Rtype::SVCB, "1 . key3=53").unwrap(), hex("00 01 00 00 03 00 02 35 33"));
+    let ech = parse(Rtype::SVCB, "1 . key5=AAAA").unwrap();
+    assert_eq!(format(Rtype::SVCB, &ech).unwrap(), "1 . ech=QUFBQQ==");
+    // "h2" is no valid alpn wire form (a length octet, then the id).
+    assert!(parse(Rtype::SVCB, "1 . key1=h2").is_err());
+    assert_eq!(
+        parse(Rtype::SVCB, "1 . key1=\\002h2").unwrap(),
+        parse(Rtype::SVCB, "1 . alpn=h2").unwrap()
+    );
+    assert!(parse(Rtype::SVCB, "1 . no-default-alpn").is_err());
+    parse(Rtype::SVCB, "1 . alpn=h2 no-default-alpn").unwrap();
+}
+
+/// RFC 4648 §4: padding ends the encoded data. `AwE=AAA=` (two padded
+/// groups) was read as `AwEAAA==` until 2026-12-06; BIND and ldns refuse it.
+#[test]
+fn rfc4648_section_4_padding_only_at_the_end() {
+    parse(Rtype::DNSKEY, "256 3 8 AwEAAQ==").unwrap();
+    for text in ["256 3 8 AwE=AAA=", "256 3 8 Aw==Aw==", "256 3 8 AwE= AAA="] {
+        assert!(parse(Rtype::DNSKEY, text).is_err(), "accepted {text}");
+    }
+    assert!(parse(Rtype::SVCB, "1 . ech=AwE=AAA=").is_err());
+}
+
+/// RFC 8976 §2.2.4: "The Digest field MUST NOT be shorter than 12 octets",
+/// for hash algorithms this program does not know too.
+#[test]
+fn rfc8976_section_2_2_4_digest_of_at_least_12_octets() {
+    assert!(parse(Rtype::ZONEMD, "1 1 240 00").is_err());
+    assert!(parse(Rtype::ZONEMD, "1 1 0 abcd").is_err());
+    parse(Rtype::ZONEMD, "1 1 240 000102030405060708090a0b").unwrap();
+}
+
 /// RFC 3597 §5: "The RDATA section of a RR of unknown type is represented
 /// ... \# ... followed by an unsigned decimal integer specifying the RDATA
 /// length in octets, followed by zero or more words of hexadecimal data".

@@ -135,6 +135,9 @@ pub(super) fn decode_tokens(
 ) -> Option<usize> {
     let start = out.len();
     let decode = |text: &[u8], out: &mut Vec<u8>| {
+        if padding_inside(text) {
+            return None;
+        }
         let len = encoding.decode_len(text.len()).ok()?;
         out.resize(start + len, 0);
         let written = encoding.decode_mut(text, &mut out[start..]);
@@ -157,8 +160,28 @@ pub(super) fn decode_tokens(
     decode(&text, out)
 }
 
-/// Strict base64 (padding required, no stray bits).
+/// Strict base64 (padding required, no stray bits). Its decoder takes
+/// padded groups one after another (`AwE=AAA=`), which RFC 4648 §3.2 does
+/// not: decode through [`decode_base64`] or [`decode_tokens`], which
+/// refuse them.
 pub(super) const BASE64: data_encoding::Encoding = data_encoding::BASE64;
+
+/// RFC 4648 §4: padding comes only with the final quantum ("the final
+/// quantum of encoding input is exactly 8 bits; here, the final unit of
+/// encoded output will be two characters followed by two "=" padding
+/// characters"): an `=` with anything but `=` after it is inside the data.
+/// BIND and ldns refuse such text.
+fn padding_inside(text: &[u8]) -> bool {
+    text.iter().position(|&b| b == b'=').is_some_and(|p| text[p..].iter().any(|&b| b != b'='))
+}
+
+/// Base64 with [`BASE64`], padding only at the end ([`padding_inside`]).
+pub(super) fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    if padding_inside(text) {
+        return None;
+    }
+    BASE64.decode(text).ok()
+}
 /// Hex in either case.
 pub(super) const HEX_ANY_CASE: data_encoding::Encoding = data_encoding::HEXLOWER_PERMISSIVE;
 
