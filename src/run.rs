@@ -66,7 +66,9 @@ impl Failure {
                 Exit::Usage
             }
             Failure::Hsm(_) => Exit::KeyProblem,
-            Failure::Sign(SignError::Denial(_)) => Exit::BadInput,
+            Failure::Sign(SignError::Denial(_) | SignError::DnskeyBelowApex { .. }) => {
+                Exit::BadInput
+            }
             Failure::Sign(SignError::Zonemd(
                 crate::zonemd::ZonemdError::Unsupported { .. }
                 | crate::zonemd::ZonemdError::Malformed { .. },
@@ -622,10 +624,10 @@ fn sign_inner(
     if keys.is_empty() {
         return Err(Failure::Usage(format!("no keys for {origin}")));
     }
-    keyset::check_revoked(&keys).map_err(Failure::Key)?;
     let publish_only =
         keyset::load_publish_only_keys(&cfg.publish, &origin).map_err(Failure::Key)?;
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
+    keyset::check_roles(&keys).map_err(Failure::Key)?;
     if let Some(path) = &cfg.trust_anchor {
         keyset::check_trust_anchor(&keys, &origin, &anchors, path).map_err(Failure::Key)?;
     }

@@ -197,13 +197,29 @@ pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Re
     check_collisions(&all)
 }
 
-/// RFC 5011 §2.1: a revoked key signs the DNSKEY RRset and nothing else
-/// (see [`super::ZoneKey::is_revoked`]). A revoked ZSK (no SEP flag, not
-/// signing as a CSK) with no other ZSK of its algorithm would leave the
-/// zone data to the KSK: valid to resolvers, but refused here, as BIND's
-/// `dnssec-verify` and `kzonecheck` refuse the result (they take the
-/// revoked key for the algorithm's ZSK).
-pub fn check_revoked(keys: &[ZoneKey]) -> Result<(), KeyError> {
+/// The signing keys' flags, checked before anything is signed, for a zone
+/// the three validators accept:
+/// - some key that is not revoked has the SEP flag
+///   ([`KeyError::NoSepKey`]);
+/// - RFC 5011 §2.1: a revoked key signs the DNSKEY RRset and nothing else
+///   (see [`super::ZoneKey::is_revoked`]). A revoked ZSK (no SEP flag, not
+///   signing as a CSK) with no other ZSK of its algorithm would leave the
+///   zone data to the KSK: valid to resolvers, but refused here, as BIND's
+///   `dnssec-verify` and `kzonecheck` refuse the result (they take the
+///   revoked key for the algorithm's ZSK).
+pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
+    let sep = |k: &ZoneKey| {
+        k.dnskey.len() >= 2 && u16::from_be_bytes([k.dnskey[0], k.dnskey[1]]) & FLAG_SEP != 0
+    };
+    if !keys.iter().any(|k| sep(k) && !k.is_revoked()) {
+        return Err(KeyError::NoSepKey {
+            keys: keys
+                .iter()
+                .map(|k| format!("{} alg {} {}", k.key_tag, k.algorithm, k.source))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
     let signs_data = |k: &ZoneKey| k.role != KeyRole::Ksk && !k.is_revoked();
     for k in keys.iter().filter(|k| k.is_revoked() && k.role == KeyRole::Zsk) {
         if !keys.iter().any(|o| o.algorithm == k.algorithm && signs_data(o)) {
@@ -380,15 +396,20 @@ mod tests {
     /// sign the data, which BIND and Knot reject beside a revoked ZSK); with
     /// another ZSK, or as a revoked KSK, it signs the DNSKEY RRset only.
     #[test]
-    fn rfc5011_section_2_1_a_revoked_key_signs_the_dnskey_rrset_only() {
+    fn rfc5011_section_2_1_a_revoked_key_signs_the_dnskey_rrset_only_and_some_key_has_sep() {
         let ksk = zone_key(KeyRole::Ksk, 257, 13);
         let revoked_zsk = zone_key(KeyRole::Zsk, 256 | FLAG_REVOKE, 13);
         let zsk = zone_key(KeyRole::Zsk, 256, 13);
         let revoked_ksk = zone_key(KeyRole::Ksk, 257 | FLAG_REVOKE, 13);
-        let err = check_revoked(&[ksk.clone(), revoked_zsk.clone()]).unwrap_err();
+        let err = check_roles(&[ksk.clone(), revoked_zsk.clone()]).unwrap_err();
         assert!(matches!(err, KeyError::RevokedZsk { .. }), "{err}");
+        // A revoked KSK is no SEP key to sign the DNSKEY RRset with.
+        let err = check_roles(&[zsk.clone(), revoked_ksk.clone()]).unwrap_err();
+        assert!(matches!(err, KeyError::NoSepKey { .. }), "{err}");
+        let err = check_roles(std::slice::from_ref(&zsk)).unwrap_err();
+        assert!(matches!(err, KeyError::NoSepKey { .. }), "{err}");
         let keys = [ksk, revoked_zsk, zsk, revoked_ksk];
-        check_revoked(&keys).unwrap();
+        check_roles(&keys).unwrap();
         assert!(keys[1].is_revoked() && keys[3].is_revoked() && !keys[2].is_revoked());
         let signers = super::super::dnskey_signers(&keys);
         assert_eq!(signers, [0, 1, 3]);

@@ -39,7 +39,7 @@ use crate::denial::nsec::{generate_nsecs, insert_rrset};
 use crate::denial::nsec3::{generate_nsec3s, DenialError, Nsec3Params};
 use crate::zone::rdata::soa_minimum;
 use crate::zone::rtype::Rtype;
-use crate::zone::{Node, Rrset, Zone};
+use crate::zone::{Node, NodeFlags, Rrset, Zone};
 use rrsig::{append_signed_data, labels_field, rrsig_rdata, RrsigFields};
 
 /// What a key is used for.
@@ -168,6 +168,12 @@ pub enum SignError {
     },
     /// The zone digest (RFC 8976) cannot be made.
     Zonemd(crate::zonemd::ZonemdError),
+    /// A DNSKEY RRset at a name other than the apex: BIND refuses to sign
+    /// one and `dnssec-verify` rejects it signed.
+    DnskeyBelowApex {
+        owner: String,
+        at: String,
+    },
 }
 
 impl fmt::Display for SignError {
@@ -180,6 +186,11 @@ impl fmt::Display for SignError {
             SignError::NoKey { what } => write!(f, "no key can sign {what}"),
             SignError::Output { source } => write!(f, "writing the signed zone failed: {source}"),
             SignError::Zonemd(e) => write!(f, "ZONEMD: {e}"),
+            SignError::DnskeyBelowApex { owner, at } => write!(
+                f,
+                "{at}: a DNSKEY RRset at {owner}, not at the apex: zone keys are published at the \
+                 apex (RFC 4035 §2.1), and BIND refuses to sign a DNSKEY RRset elsewhere"
+            ),
         }
     }
 }
@@ -199,9 +210,15 @@ pub struct PrepareStats {
     pub zonemd: Vec<crate::zonemd::HashAlg>,
 }
 
-/// Types that a signer owns and regenerates.
-fn is_dnssec_type(t: Rtype) -> bool {
-    matches!(t, Rtype::DNSKEY | Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3 | Rtype::NSEC3PARAM)
+/// Types that a signer owns and regenerates: RRSIG, NSEC and NSEC3
+/// anywhere, DNSKEY and NSEC3PARAM at the apex (and CDS and CDNSKEY there
+/// with `--cds`). At another name these are the zone's data, kept and
+/// signed like the rest (as BIND keeps NSEC3PARAM and CDS there); they
+/// were dropped without a word until 2026-12-06.
+fn is_signer_owned(t: Rtype, at_apex: bool, cds: bool) -> bool {
+    matches!(t, Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3)
+        || (at_apex && matches!(t, Rtype::DNSKEY | Rtype::NSEC3PARAM))
+        || (at_apex && cds && matches!(t, Rtype::CDS | Rtype::CDNSKEY))
 }
 
 /// Strips existing DNSSEC records, adds DNSKEY (and CDS/CDNSKEY), builds
@@ -219,10 +236,19 @@ pub fn prepare(
     let soa_serial = soa.rdatas.first().and_then(crate::zone::rdata::soa_serial).unwrap_or(0);
     let old_dnskey_ttl = zone.apex().rrset(Rtype::DNSKEY).map(|r| r.ttl);
     let mut removed = 0usize;
-    for node in zone.nodes.iter_mut() {
+    if let Some((node, set)) =
+        zone.nodes[1..].iter().find_map(|n| n.rrset(Rtype::DNSKEY).map(|set| (n, set)))
+    {
+        return Err(SignError::DnskeyBelowApex {
+            owner: node.name.to_string(),
+            at: format!("line {}", set.src.line),
+        });
+    }
+    for (i, node) in zone.nodes.iter_mut().enumerate() {
+        // The apex is the first node (`Zone::apex`).
+        let at_apex = i == 0;
         node.rrsets.retain(|r| {
-            let strip = is_dnssec_type(r.rtype)
-                || (opts.cds && matches!(r.rtype, Rtype::CDS | Rtype::CDNSKEY));
+            let strip = is_signer_owned(r.rtype, at_apex, opts.cds);
             if strip {
                 removed += r.rdatas.len();
             }
@@ -633,7 +659,10 @@ impl Plan<'_> {
                 if !node.is_signed_rrset(rrset.rtype) {
                     continue;
                 }
-                let use_keys = if matches!(rrset.rtype, Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY)
+                // The KSKs sign the apex's DNSKEY, CDS and CDNSKEY RRsets;
+                // the same types elsewhere are data, for the ZSKs.
+                let use_keys = if node.flags.contains(NodeFlags::APEX)
+                    && matches!(rrset.rtype, Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY)
                 {
                     self.ksk
                 } else {

@@ -133,3 +133,44 @@ fn failing_consumer_stops_signing_with_the_first_failure_in_chunk_order() {
     // Claiming stopped: far fewer chunks than the zone has were handed over.
     assert!(*calls.lock().unwrap() < 3 + 4 * 4 + 4);
 }
+
+/// DNSSEC types at a name other than the apex are the zone's data: the
+/// signer regenerates only the apex's DNSKEY and NSEC3PARAM (and RRSIG,
+/// NSEC, NSEC3 anywhere), so NSEC3PARAM and CDS elsewhere are kept and
+/// signed by the ZSK, like the rest (they were dropped without a word, and
+/// a CDS elsewhere signed by the KSK, until 2026-12-06). A DNSKEY RRset
+/// elsewhere is refused, as BIND refuses it.
+#[test]
+fn dnssec_types_below_the_apex_are_data() {
+    let origin = Name::parse(b"example.", &Name::root()).unwrap();
+    let keys = golden_keys(&origin);
+    let ksk = keys.iter().find(|k| k.role == KeyRole::Ksk).unwrap().key_tag;
+    let text = "$TTL 3600\n@ SOA ns.example. h.example. 1 2 3 4 300\n@ NS ns.example.\n\
+                ns A 192.0.2.1\nbar NSEC3PARAM 1 0 0 -\n\
+                baz CDS 1 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n";
+    let load = |text: &str| {
+        let opts = LoadOptions::new(origin.clone());
+        let loaded = load_bytes(text.as_bytes(), std::path::Path::new("t.zone"), &opts).unwrap();
+        Zone::build(loaded, &origin).unwrap()
+    };
+    let mut z = load(text);
+    let mut opts = options();
+    opts.cds = true;
+    prepare(&mut z, &keys, &opts).unwrap();
+    sign_zone(&mut z, &keys, &opts).unwrap();
+    for (owner, rtype) in [(&b"bar.example."[..], Rtype::NSEC3PARAM), (b"baz.example.", Rtype::CDS)]
+    {
+        let name = Name::parse(owner, &Name::root()).unwrap();
+        let node = z.nodes.iter().find(|n| n.name == name).unwrap();
+        assert!(node.rrset(rtype).is_some(), "{name} {rtype} dropped");
+        let sigs = node.rrsigs(rtype).unwrap();
+        let tags: Vec<u16> =
+            sigs.rdatas.iter().map(|r| u16::from_be_bytes([r[16], r[17]])).collect();
+        assert!(!tags.is_empty() && !tags.contains(&ksk), "{name} {rtype} signed by {tags:?}");
+    }
+    let mut z = load(&format!("{text}foo DNSKEY 256 3 13 {}\n", "A".repeat(88)));
+    match prepare(&mut z, &keys, &opts) {
+        Err(SignError::DnskeyBelowApex { owner, .. }) => assert_eq!(owner, "foo.example."),
+        other => panic!("expected DnskeyBelowApex, got {other:?}"),
+    }
+}

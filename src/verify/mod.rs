@@ -564,6 +564,18 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     let is_sep = |k: &PublishedKey| k.flags & FLAG_SEP != 0 && k.signs_data();
     let has_sep = keys.iter().any(is_sep);
     let signed_by_sep = dnskey_signers.iter().any(|&i| is_sep(&keys[i]));
+    if !has_sep {
+        // RFC 4034 §2.1.1: "The SEP flag MUST NOT be used during DNSSEC
+        // validation": resolvers accept such a zone, BIND's dnssec-verify
+        // ("No self-signed KSK DNSKEY found") and kzonecheck do not.
+        report.findings.push(
+            Finding::warning(
+                "dnskey-no-sep",
+                "no key of the DNSKEY RRset has the SEP flag: validators accept this, BIND's dnssec-verify and kzonecheck reject it",
+            )
+            .at(origin, Some(Rtype::DNSKEY)),
+        );
+    }
     if has_sep && !signed_by_sep {
         report.findings.push(
             Finding::error(

@@ -282,6 +282,12 @@ pub enum KeyError {
     /// KSK would sign beside a revoked ZSK is one BIND's `dnssec-verify`
     /// ("Missing ZSK") and `kzonecheck` reject.
     RevokedZsk { key: String, tag: u16, algorithm: u8 },
+    /// No signing key has the SEP flag: the DNSKEY RRset would be signed
+    /// by keys without it. RFC 4034 §2.1.1 lets validators ignore the
+    /// flag, but BIND's `dnssec-verify` ("No self-signed KSK") and
+    /// `kzonecheck` reject such a zone, and `dnssec-signzone` will not
+    /// make one. `keys` lists the signing keys.
+    NoSepKey { keys: String },
 }
 
 /// Which step of the challenge in [`SigningKey::prove`] failed.
@@ -424,6 +430,12 @@ impl fmt::Display for KeyError {
                 f,
                 "{key}: key tag {tag} algorithm {algorithm} cannot be published without signing: \
                  {reason}"
+            ),
+            KeyError::NoSepKey { keys } => write!(
+                f,
+                "no signing key has the SEP flag ({keys}): the DNSKEY RRset would be signed by \
+                 keys without it, which BIND's dnssec-verify and kzonecheck reject; make one a \
+                 KSK (keygen --ksk, flags 257): a lone KSK signs everything"
             ),
             KeyError::RevokedZsk { key, tag, algorithm } => write!(
                 f,
