@@ -527,6 +527,19 @@ fn sign_inner(
     if expiration <= inception {
         return Err(Failure::Usage("the expiration must come after the inception".into()));
     }
+    // RFC 4034 §3.1.5: "The Signature Expiration and Inception field
+    // values specify a date and time in the form of a 32-bit unsigned
+    // number of seconds elapsed since 1 January 1970 00:00:00 UTC", which
+    // validators compare with their clock in serial number arithmetic: a
+    // time past 2106 would wrap to the 1970s, one over 68 years ahead
+    // reads as past.
+    for (what, t) in [("inception", inception), ("expiration", expiration)] {
+        if !(0..=i64::from(u32::MAX)).contains(&t) || t - now >= 1 << 31 {
+            return Err(Failure::Usage(format!(
+                "the {what} must lie between 1970 and 68 years from now: signature times are 32-bit and compared in serial number arithmetic (RFC 4034 §3.1.5)"
+            )));
+        }
+    }
     // RFC 4034 §3.1.5: the times are compared in serial number arithmetic,
     // so a validity period of 2^31 seconds or more wraps: its expiration
     // comes before its inception and validators reject every signature.

@@ -52,6 +52,12 @@ pub struct Nsec3Params {
 pub enum DenialError {
     /// Two owner names hash to the same value (RFC 5155 §7.1).
     HashCollision { first: Name, second: Name },
+    /// The origin leaves no room for a hashed owner name. RFC 5155 §3:
+    /// "The owner name for the NSEC3 RR is the base32 encoding of the
+    /// hashed owner name prepended as a single label to the name of the
+    /// zone": 33 octets more, and a name has at most 255 (RFC 1035
+    /// §2.3.4).
+    OriginTooLong { origin: Name },
 }
 
 impl fmt::Display for DenialError {
@@ -60,6 +66,10 @@ impl fmt::Display for DenialError {
             DenialError::HashCollision { first, second } => write!(
                 f,
                 "NSEC3 hash collision: {first} and {second} have the same hash with these parameters; choose another salt (--salt)"
+            ),
+            DenialError::OriginTooLong { origin } => write!(
+                f,
+                "the origin {origin} is too long for NSEC3: a 32-character hash label before it would make names over 255 octets (RFC 5155 §3, RFC 1035 §2.3.4); use NSEC"
             ),
         }
     }
@@ -172,6 +182,9 @@ pub fn generate_nsec3s(
     ttl: u32,
     backend: Backend,
 ) -> Result<Nsec3Stats, DenialError> {
+    if zone.origin.as_wire().len() + 33 > 255 {
+        return Err(DenialError::OriginTooLong { origin: zone.origin.clone() });
+    }
     // NSEC3PARAM first: RFC 5155 §7.1 lists it among the apex types.
     let apex_src = zone.nodes[0].rrsets.first().map(|r| r.src).unwrap_or_default();
     insert_rrset(
@@ -693,5 +706,25 @@ mod opt_out_ents {
             let Ok(zone) = Zone::build(loaded, &origin) else { return Ok(()) };
             prop_assert_eq!(nsec3_owners(&zone, OptOut::Enabled), reference(&zone));
         }
+    }
+}
+
+/// RFC 5155 §3 and RFC 1035 §2.3.4: an origin of more than 222 octets
+/// leaves no room for the hash label. Refused before the chain is built
+/// (it used to be found by the final verification only, as bad owners).
+#[test]
+fn rfc5155_section_3_origin_too_long_for_a_hash_label() {
+    use crate::load::{load_bytes, LoadOptions};
+    for (labels, refused) in [(3usize, false), (4, true)] {
+        // 3 labels of 60: 184 octets with `example.`; 4: 245.
+        let text = (0..labels).map(|_| "a".repeat(60)).collect::<Vec<_>>().join(".");
+        let origin = Name::parse(format!("{text}.example.").as_bytes(), &Name::root()).unwrap();
+        let src = "$TTL 3600\n@ SOA ns.other. h.other. 1 2 3 4 5\n@ NS ns.other.\n";
+        let opts = LoadOptions::new(origin.clone());
+        let loaded = load_bytes(src.as_bytes(), std::path::Path::new("t.zone"), &opts).unwrap();
+        let mut zone = Zone::build(loaded, &origin).unwrap();
+        let params = Nsec3Params { iterations: 0, salt: Vec::new(), opt_out: OptOut::Disabled };
+        let got = generate_nsec3s(&mut zone, &params, 300, Backend::Scalar);
+        assert_eq!(matches!(got, Err(DenialError::OriginTooLong { .. })), refused, "{labels}");
     }
 }
