@@ -667,6 +667,7 @@ fn sign_inner(
     report.records_in = zone.stats.records;
     report.duplicates_dropped = zone.stats.duplicates_dropped;
     report.serial_policy = cfg.serial;
+    keyset::check_input_dnskeys(&zone, &keys, &publish_only).map_err(Failure::Key)?;
     if let Some(change) = crate::sign::serial::apply(&mut zone, cfg.serial, now) {
         report.input_serial = Some(change.from);
         report.serial = Some(change.to);

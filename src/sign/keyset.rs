@@ -266,6 +266,37 @@ pub fn check_trust_anchor(
     })
 }
 
+/// The .de failure of 5 May 2026 one step on: a signing or published key
+/// that shares algorithm and key tag with a DNSKEY of the input zone (the
+/// zone as published, whose DNSKEY RRset resolvers have cached) but is
+/// other key material. A resolver holding the old DNSKEY RRset meets the
+/// new signatures, looks the tag up, finds the old key and calls them
+/// bogus until its cache expires. Each key proved itself against its own
+/// `.key` file or HSM objects; this compares it with what was published.
+/// Input DNSKEYs colliding among themselves are not this run's to judge:
+/// the signed zone replaces them.
+pub fn check_input_dnskeys(
+    zone: &crate::zone::Zone,
+    keys: &[ZoneKey],
+    publish: &[PublishOnlyKey],
+) -> Result<(), KeyError> {
+    use crate::zone::rtype::Rtype;
+    let Some(rrset) = zone.apex().rrset(Rtype::DNSKEY) else { return Ok(()) };
+    let new = keys
+        .iter()
+        .map(|k| (k.source.as_str(), &*k.dnskey))
+        .chain(publish.iter().map(|p| (p.source.as_str(), &*p.dnskey)));
+    for (source, dnskey) in new {
+        for old in rrset.rdatas.iter().filter(|old| old.len() >= 4 && *old != dnskey) {
+            if old[3] == dnskey[3] && super::keys::key_tag(old) == super::keys::key_tag(dnskey) {
+                let input = format!("the input zone's DNSKEY RRset (line {})", rrset.src.line);
+                return check_collisions(&[(&input, old), (source, dnskey)]);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The input's CDS and CDNSKEY records, which a run without `--cds` keeps,
 /// checked against the DNSKEY RRset the signed zone will have (`dnskeys`:
 /// the signing keys' and those published only) before anything is signed
@@ -389,6 +420,41 @@ mod tests {
             signer: Arc::new(NoSigner),
             source: format!("key {flags}"),
         }
+    }
+
+    /// The .de failure one step on (found by an audit, 2026-12-06): a pool
+    /// key proven against its own `.key` file, sharing the tag of a DNSKEY
+    /// the input (published) zone carries but not its key material, was
+    /// swapped in without a word; resolvers with the old DNSKEY RRset
+    /// cached would find the new signatures bogus.
+    #[test]
+    fn regression_new_key_sharing_an_input_dnskeys_tag_is_refused() {
+        use crate::load::{load_bytes, LoadOptions};
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let mut key = zone_key(KeyRole::Zsk, 256, 13);
+        let mut dnskey = key.dnskey.to_vec();
+        dnskey[7] = 1;
+        key.key_tag = super::super::keys::key_tag(&dnskey);
+        key.dnskey = dnskey.clone().into();
+        // Other key material, the same tag: the octet moved between two
+        // odd offsets.
+        let mut other = dnskey;
+        (other[5], other[7]) = (1, 0);
+        assert_eq!(super::super::keys::key_tag(&other), key.key_tag);
+        let zone = |dnskey: &[u8]| {
+            let text = format!(
+                "$TTL 3600\n@ SOA ns.other. h.other. 1 2 3 4 5\n@ NS ns.other.\n@ DNSKEY 256 3 13 {}\n",
+                data_encoding::BASE64.encode(&dnskey[4..])
+            );
+            let opts = LoadOptions::new(origin.clone());
+            let loaded = load_bytes(text.as_bytes(), Path::new("t.zone"), &opts).unwrap();
+            crate::zone::Zone::build(loaded, &origin).unwrap()
+        };
+        let err = check_input_dnskeys(&zone(&other), std::slice::from_ref(&key), &[]).unwrap_err();
+        assert!(matches!(err, KeyError::TagCollision { .. }), "{err}");
+        assert!(err.to_string().contains("the input zone's DNSKEY RRset (line 4)"), "{err}");
+        // The same key published before is no collision.
+        check_input_dnskeys(&zone(&key.dnskey), &[key], &[]).unwrap();
     }
 
     /// RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset. A revoked
