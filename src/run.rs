@@ -414,7 +414,85 @@ pub fn thread_pool(threads: Option<usize>) -> Result<RunPool, Failure> {
 /// `zonesign sign`: load, prove keys, sign, write, verify the written file,
 /// and only then replace the output. Writes the report in every case when
 /// `--report` is given.
+/// Whether two paths name one file: the same device and inode when both
+/// exist (hard links, symbolic links), else the same absolute path once
+/// the parent directory is resolved.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return (x.dev(), x.ino()) == (y.dev(), y.ino());
+        }
+    }
+    let resolve = |p: &Path| {
+        let parent = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::canonicalize(parent).ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    match (resolve(a), resolve(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Refuses, before any work, an output whose directory does not exist
+/// (exit 5), and files given twice (exit 2): a `--report` or `--ds` file
+/// that is the output (a failed run would replace the previous signed zone
+/// with its report) or the input zone, or the same file for both. The
+/// output may be the input: it is replaced only once verified.
+fn check_distinct_files(
+    input: &Path,
+    output: Option<&Path>,
+    side: &[(&str, Option<&PathBuf>)],
+) -> Result<(), Failure> {
+    let side: Vec<(&str, &Path)> =
+        side.iter().filter_map(|(o, p)| p.map(|p| (*o, p.as_path()))).collect();
+    let mut main: Vec<(&str, &Path)> = Vec::new();
+    if input.as_os_str() != "-" {
+        main.push(("the input zone", input));
+    }
+    if let Some(output) = output {
+        main.push(("--output", output));
+    }
+    // A file that cannot be created is found now, not after the zone was
+    // signed (or, for the report, instead of the run's own failure).
+    let outputs = output.map(|o| ("--output", o)).into_iter().chain(side.iter().copied());
+    for (option, path) in outputs {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(Failure::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("{option}: no directory {}", dir.display()),
+                ),
+            });
+        }
+    }
+    for (i, (option, path)) in side.iter().enumerate() {
+        let others = main.iter().chain(&side[..i]);
+        if let Some((other, _)) = others.clone().find(|(_, p)| same_file(path, p)) {
+            return Err(Failure::Usage(format!(
+                "{option} {} is {other}: give each output its own file",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
+    check_distinct_files(
+        &cfg.zone,
+        Some(&cfg.output),
+        &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
+    )?;
     let pool = thread_pool(cfg.threads)?;
     let mut report = SignReport { threads: pool.current_num_threads(), ..SignReport::default() };
     let mut timeline = crate::timeline::Timeline::default();
@@ -425,7 +503,22 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         Err(f) => f.headline(),
     };
     if let Some(path) = &cfg.report {
-        write_report(path, &report)?;
+        if let Err(e) = write_report(path, &report) {
+            match &result {
+                // The run's own failure is the one to report, with its exit
+                // code; the report's comes second.
+                Err(_) => {
+                    eprintln!("zonesign: the report was not written either: {}", e.headline())
+                }
+                Ok(()) => {
+                    eprintln!(
+                        "zonesign: note: {} was replaced with the signed zone; only the report is missing",
+                        cfg.output.display()
+                    );
+                    return Err(e);
+                }
+            }
+        }
     }
     if result.is_ok() && !cfg.quiet {
         eprintln!("{}", sign_summary(&report, &timeline));
@@ -818,7 +911,12 @@ fn sign_inner(
         out.commit(&proof).map_err(io)?;
     }
     if let Some(ds_path) = &cfg.ds {
-        write_ds_file(ds_path, &origin, &keys)?;
+        write_ds_file(ds_path, &origin, &keys).inspect_err(|_| {
+            eprintln!(
+                "zonesign: note: {} was replaced with the signed zone; only the DS file is missing",
+                cfg.output.display()
+            );
+        })?;
     }
     Ok(())
 }
@@ -1142,6 +1240,7 @@ pub struct VerifyConfig {
 
 pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     use crate::sign::validity::{now, parse_time};
+    check_distinct_files(&cfg.zone, None, &[("--report", cfg.report.as_ref())])?;
     let pool = thread_pool(cfg.threads)?;
     let origin = parse_origin(&cfg.origin)?;
     let now = now();

@@ -431,3 +431,28 @@ fn regression_a_run_killed_while_writing_leaves_no_file_behind() {
         assert_untouched(&s);
     }
 }
+
+/// Found by an audit (2026-12-06): `--report` or `--ds` naming the output
+/// (or, through a link, the input zone) replaced the previous signed zone
+/// with the report, even on a failed run. Refused before any work, exit 2;
+/// a side output whose directory does not exist, exit 5, before signing.
+#[test]
+fn regression_report_or_ds_naming_the_output_or_the_input_exit_2() {
+    let s = setup();
+    let output = s.output.to_str().unwrap();
+    let out = sign(&s, &["--report", output]);
+    assert_refused(&s, &out, 2, &["--report", "is --output"]);
+    let out = sign(&s, &["--ds", output]);
+    assert_refused(&s, &out, 2, &["--ds", "is --output"]);
+    // The input zone through a hard link made beside the output's directory.
+    let dir = s.outdir.parent().unwrap();
+    let input = dir.join("in.zone");
+    std::fs::copy(example(), &input).unwrap();
+    let link = dir.join("link.json");
+    std::fs::hard_link(&input, &link).unwrap();
+    let out = sign_file(&s, &input, &["--report", link.to_str().unwrap()]);
+    assert_refused(&s, &out, 2, &["is the input zone"]);
+    assert_eq!(std::fs::read(&input).unwrap(), std::fs::read(example()).unwrap());
+    let out = sign(&s, &["--ds", "/nonexistent/dir/ds"]);
+    assert_refused(&s, &out, 5, &["no directory /nonexistent/dir"]);
+}
