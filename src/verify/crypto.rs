@@ -6,8 +6,11 @@
 //! here on purpose. Keys arrive as DNSKEY public key fields:
 //!
 //! - RSA (RFC 3110 §2): exponent length (1 octet, or 0 and 2 octets),
-//!   exponent, modulus; signatures RSASSA-PKCS1-v1_5 with SHA-256 (8) or
-//!   SHA-512 (10), RFC 5702 §3.
+//!   exponent, modulus; signatures RSASSA-PKCS1-v1_5 with SHA-1 (5, and 7
+//!   its NSEC3 alias, RFC 5155 §2), SHA-256 (8) or SHA-512 (10), RFC 5702
+//!   §3. RFC 8624 §3.1 has validators support RSASHA1 and
+//!   RSASHA1-NSEC3-SHA1 still ("MUST"), so this verifier does too; the
+//!   signer makes none.
 //! - ECDSA (RFC 6605 §4): x | y, 64 octets (P-256, 13) or 96 (P-384, 14);
 //!   signatures r | s, 64 or 96 octets.
 //! - Ed25519 (RFC 8080 §3, §4): 32-octet key, 64-octet signature.
@@ -34,7 +37,7 @@ use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
 /// Why a signature was not verified.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CryptoError {
-    /// The algorithm number is not 8, 10, 13, 14 or 15.
+    /// The algorithm number is not 5, 7, 8, 10, 13, 14 or 15.
     UnsupportedAlgorithm { algorithm: u8 },
     /// The DNSKEY public key field does not have the algorithm's shape.
     MalformedKey { algorithm: u8, reason: &'static str },
@@ -109,16 +112,16 @@ impl PreparedKey {
     pub fn new(algorithm: u8, public_key: &[u8]) -> Result<PreparedKey, CryptoError> {
         let malformed = |reason| CryptoError::MalformedKey { algorithm, reason };
         let key = match algorithm {
-            8 | 10 => {
+            5 | 7 | 8 | 10 => {
                 let (e, n) = parse_rfc3110(algorithm, public_key)?;
                 let bits = n.len() * 8 - n[0].leading_zeros() as usize;
                 if !(1024..=4096).contains(&bits) {
                     return Err(CryptoError::UnsupportedKeySize { algorithm, bits });
                 }
-                let params = if algorithm == 8 {
-                    &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
-                } else {
-                    &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
+                let params = match algorithm {
+                    5 | 7 => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+                    8 => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+                    _ => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
                 };
                 RsaPublicKeyComponents { n, e }
                     .to_parsed_public_key(params)
@@ -395,9 +398,14 @@ mod tests {
                 "{why}"
             );
         }
+        // RSASHA1 (5) is verified now (RFC 8624 §3.1), DSA (3) is not.
         assert_eq!(
             PreparedKey::new(5, &[1, 3, 0xc0]).err(),
-            Some(CryptoError::UnsupportedAlgorithm { algorithm: 5 })
+            Some(CryptoError::UnsupportedKeySize { algorithm: 5, bits: 8 })
+        );
+        assert_eq!(
+            PreparedKey::new(3, &[1, 3, 0xc0]).err(),
+            Some(CryptoError::UnsupportedAlgorithm { algorithm: 3 })
         );
         assert!(matches!(PreparedKey::new(15, &[0; 31]), Err(CryptoError::MalformedKey { .. })));
     }

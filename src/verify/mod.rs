@@ -591,6 +591,14 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
         let rtype = if kind.starts_with("cdnskey") { Rtype::CDNSKEY } else { Rtype::CDS };
         report.findings.push(Finding::error(kind, detail).at(origin, Some(rtype)));
     }
+    check_cds_signers_and_continuity(
+        zone,
+        &keys,
+        &dnskey_signers,
+        &signers.cds,
+        &opts.trust_anchors,
+        &mut report,
+    );
     if !opts.trust_anchors.is_empty() {
         check_trust_anchors(origin, &keys, &dnskey_signers, &opts.trust_anchors, &mut report);
     }
@@ -740,6 +748,9 @@ struct Signers {
     /// A zone has a handful of keys: a list, searched in order.
     per_key: Vec<(usize, usize)>,
     dnskey: Vec<usize>,
+    /// The keys whose signatures over the apex CDS and CDNSKEY RRsets
+    /// verified, with the type.
+    cds: Vec<(Rtype, usize)>,
 }
 
 impl Signers {
@@ -755,6 +766,7 @@ impl Signers {
             self.add(key, n);
         }
         self.dnskey.extend(other.dnskey);
+        self.cds.extend(other.cds);
     }
 
     fn signatures(&self, key: usize) -> usize {
@@ -955,6 +967,11 @@ impl<'a> Ctx<'a> {
                         if rrset.rtype == Rtype::DNSKEY {
                             signers.dnskey.push(key);
                         }
+                        if matches!(rrset.rtype, Rtype::CDS | Rtype::CDNSKEY)
+                            && node.flags.contains(NodeFlags::APEX)
+                        {
+                            signers.cds.push((rrset.rtype, key));
+                        }
                     }
                 }
             }
@@ -1100,14 +1117,31 @@ impl<'a> Ctx<'a> {
                     "the only keys with this algorithm and key tag are revoked: validators use a revoked key for nothing but its signature over the DNSKEY RRset (RFC 5011 §2.1)".into(),
                 )
             } else {
-                err(
+                // RFC 4035 §5.3.1: an RRSIG that names no key of the DNSKEY
+                // RRset is one a validator cannot use, and skips (a signature
+                // left over from a rollover, say). A warning: whether the
+                // RRset has a valid signature of each algorithm is checked
+                // below, and is an error when it has not.
+                Finding::warning(
                     "unknown-key",
-                    "no zone key in the DNSKEY RRset has this algorithm and key tag".into(),
+                    "no zone key in the DNSKEY RRset has this algorithm and key tag: validators skip this signature",
                 )
+                .at(owner, Some(rrset.rtype))
+                .key(sig.key_tag, sig.algorithm)
             };
             findings.push(finding);
             return None;
         };
+        if candidates.iter().all(|&i| self.verifier.keys[i].prepared.is_none()) {
+            // The key is published but this verifier cannot use it (an
+            // algorithm it does not implement, a key it cannot parse; the
+            // DNSKEY has an `unusable-dnskey` warning saying which).
+            findings.push(err(
+                "unusable-key",
+                "signed by a key this verifier cannot use (see the unusable-dnskey warning): it cannot vouch for the signature".into(),
+            ));
+            return None;
+        }
         let valid = match phase {
             Phase::Collect { jobs, arena } => {
                 // Signed data (RFC 4034 §3.1.8.1), with the Original TTL
@@ -1154,6 +1188,68 @@ fn must_be_signed(node: &Node, rtype: Rtype) -> bool {
         return matches!(rtype, Rtype::DS | Rtype::NSEC);
     }
     rtype != Rtype::RRSIG
+}
+
+/// RFC 7344 §4.1, the parent's acceptance rules for the apex CDS and
+/// CDNSKEY RRsets, as far as the zone shows them:
+/// - Signer: "MUST be signed with a key that is represented in both the
+///   current DNSKEY and DS RRsets": a key that validly signs the DNSKEY
+///   RRset (the parent's DS names those; with `--trust-anchor`, one it
+///   matches), not revoked. `kzonecheck` rejects a CDS signed by the ZSK
+///   only.
+/// - Continuity: "MUST NOT break the current delegation if applied to DS
+///   RRset": some record names a key that validly signs the DNSKEY RRset
+///   (the delete request of RFC 8078 §4 aside), else the parent, following
+///   it, installs DS records for keys that sign nothing.
+fn check_cds_signers_and_continuity(
+    zone: &Zone,
+    keys: &[PublishedKey],
+    dnskey_signers: &[usize],
+    cds_signers: &[(Rtype, usize)],
+    anchors: &[TrustAnchor],
+    report: &mut Report,
+) {
+    let origin = &zone.origin;
+    let entry_keys: Vec<usize> = dnskey_signers
+        .iter()
+        .copied()
+        .filter(|&i| keys[i].signs_data())
+        .filter(|&i| {
+            anchors.is_empty() || anchors.iter().any(|a| a.matches(origin, &keys[i].rdata))
+        })
+        .collect();
+    for rtype in [Rtype::CDS, Rtype::CDNSKEY] {
+        let Some(set) = zone.apex().rrset(rtype) else { continue };
+        if !cds_signers.iter().any(|&(t, k)| t == rtype && entry_keys.contains(&k)) {
+            report.findings.push(
+                Finding::error(
+                    "cds-not-signed-by-ksk",
+                    format!("no valid RRSIG over the {rtype} RRset from a key that signs the DNSKEY RRset{}: a parent takes it only signed by a key its DS names (RFC 7344 §4.1)", if anchors.is_empty() { "" } else { " and matches the trust anchor" }),
+                )
+                .at(origin, Some(rtype)),
+            );
+        }
+        let delete = match rtype {
+            Rtype::CDS => &[0u8, 0, 0, 0, 0][..],
+            _ => &[0u8, 0, 3, 0, 0][..],
+        };
+        let names_entry_key = set.rdatas.iter().any(|rd| {
+            rd == delete
+                || entry_keys.iter().any(|&i| match rtype {
+                    Rtype::CDS => ds_matches(origin, &keys[i].rdata, rd),
+                    _ => *keys[i].rdata == *rd,
+                })
+        });
+        if !entry_keys.is_empty() && !names_entry_key {
+            report.findings.push(
+                Finding::error(
+                    "cds-breaks-delegation",
+                    format!("no {rtype} record names a key that signs the DNSKEY RRset: a parent that follows the RRset installs DS records for keys that sign nothing (RFC 7344 §4.1: \"MUST NOT break the current delegation\")"),
+                )
+                .at(origin, Some(rtype)),
+            );
+        }
+    }
 }
 
 fn check_trust_anchors(
