@@ -580,3 +580,58 @@ fn bench_reports_figures_and_json_parses() {
     assert!(rows.iter().all(|r| r["signatures_per_second"].as_f64().unwrap_or(0.0) > 0.0));
     assert!(v["projection"]["signatures"].as_u64().unwrap_or(0) > 2000, "{v}");
 }
+
+/// Found by an audit (2026-12-06): one token listed twice, by label and by
+/// serial, counted as two HSMs, and the second entry's PIN went unchecked
+/// (the first login holds for the token). Refused, naming both entries.
+#[test]
+fn regression_one_token_listed_twice_is_refused() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let out = hsm.ok(hsm.zonesign().args([
+        "hsm",
+        "keygen",
+        "--hsm-config",
+        bare.to_str().unwrap_or_default(),
+        "-o",
+        "example.",
+        "-a",
+        "13",
+        "--zsk",
+        "--id",
+        "07",
+        "--label",
+        "twice",
+    ]));
+    let key_file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    // fra-1's serial: SoftHSM prints it before the label in each slot.
+    let slots = text(&hsm.ok(Command::new("softhsm2-util").arg("--show-slots")));
+    let mut serial = None;
+    let mut last_serial = None;
+    for line in slots.lines() {
+        if let Some(s) = line.trim().strip_prefix("Serial number:") {
+            last_serial = Some(s.trim().to_string());
+        }
+        if line.trim().strip_prefix("Label:").is_some_and(|l| l.trim() == TOKENS[0]) {
+            serial = last_serial.clone();
+        }
+    }
+    let serial = serial.expect("fra-1's serial in softhsm2-util --show-slots");
+    let config = hsm.path("twice.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{}[[hsm]]\nname = \"again\"\nmodule = \"{MODULE}\"\ntoken_serial = \"{serial}\"\npin = \"file:/nonexistent-but-unused\"\nsessions = 1\n\n{}",
+            hsm_section(TOKENS[0], TOKENS[0], "env:ZONESIGN_TEST_PIN", 1),
+            key_section("zsk", "07", "twice", &key_file)
+        ),
+    )
+    .expect("write config");
+    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&config));
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains(&format!("hsm again: its token (serial {serial}) is hsm fra-1's too")),
+        "{said}"
+    );
+}

@@ -281,6 +281,12 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     }
     let material = generate(req.algorithm, req.bits).map_err(HsmError::Key)?;
     let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
+    // The `.key` file first: one that cannot be written (a missing
+    // directory, the file there already) stops the run before any HSM
+    // holds a key nobody has the public half of (found by an audit,
+    // 2026-12-06: the objects stayed, and a second run was refused).
+    let key_file =
+        write_public_key_file(&req.origin, &rdata, &req.key_dir).map_err(HsmError::Key)?;
 
     let mut created: Vec<(usize, ObjectHandle, ObjectHandle)> = Vec::new();
     for (i, o) in open.iter().enumerate() {
@@ -292,6 +298,7 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
                     let _ = open[j].sessions[0].destroy_object(private);
                     let _ = open[j].sessions[0].destroy_object(public);
                 }
+                let _ = std::fs::remove_file(&key_file);
                 return Err(pkcs11_error(&o.entry.name, Some(&req.label), "C_CreateObject", e));
             }
         }
@@ -299,8 +306,6 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     // The private key leaves memory here: every buffer is zeroizing.
     drop(material);
 
-    let key_file =
-        write_public_key_file(&req.origin, &rdata, &req.key_dir).map_err(HsmError::Key)?;
     let entry = KeyEntry {
         role: req.role,
         id: Some(req.id.clone()),

@@ -70,6 +70,11 @@ pub enum HsmError {
     TokenNotFound { hsm: String, token: String, available: Vec<String> },
     /// More than one token matches.
     TokenAmbiguous { hsm: String, token: String, count: usize },
+    /// Two entries of the configuration reach one token (by label and by
+    /// serial, say, or through two paths to one module): it would count as
+    /// two HSMs, and the second entry's PIN would go unchecked (the first
+    /// login holds for the token).
+    TokenTwice { hsm: String, other: String, serial: String },
     /// C_Login failed (wrong PIN, locked PIN ...).
     Login { hsm: String, token: String, ckr: String },
     /// The key's private or public object is not in the token.
@@ -130,6 +135,10 @@ impl fmt::Display for HsmError {
             HsmError::TokenAmbiguous { hsm, token, count } => {
                 write!(f, "hsm {hsm}: {count} tokens match {token}; use token_serial")
             }
+            HsmError::TokenTwice { hsm, other, serial } => write!(
+                f,
+                "hsm {hsm}: its token (serial {serial}) is hsm {other}'s too; list each token once"
+            ),
             HsmError::Login { hsm, token, ckr } => {
                 write!(f, "hsm {hsm}: login to {token} failed: {ckr}")
             }

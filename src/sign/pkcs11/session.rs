@@ -19,13 +19,20 @@ use super::{pkcs11_error, HsmError};
 /// session) is dropped.
 #[derive(Debug, Default)]
 pub struct Contexts {
+    /// By the module's resolved path: one library reached through two
+    /// paths (a symbolic link) is one module, initialised once (a second
+    /// C_Initialize fails, and finalising it would end the first's).
     loaded: Vec<(PathBuf, Pkcs11)>,
+    /// The tokens opened, by module and serial, with the entry that
+    /// opened each.
+    tokens: Vec<(PathBuf, String, String)>,
 }
 
 impl Contexts {
     /// The context of `hsm`'s module, loading and initialising it once.
     pub fn context(&mut self, hsm: &HsmEntry) -> Result<Pkcs11, HsmError> {
-        if let Some((_, ctx)) = self.loaded.iter().find(|(p, _)| *p == hsm.module) {
+        let module = module_key(hsm);
+        if let Some((_, ctx)) = self.loaded.iter().find(|(p, _)| *p == module) {
             return Ok(ctx.clone());
         }
         let ctx = Pkcs11::new(&hsm.module).map_err(|e| HsmError::Module {
@@ -45,9 +52,33 @@ impl Contexts {
         // sessions of one token may sign at the same time.
         ctx.initialize(CInitializeArgs::OsThreads)
             .map_err(|e| pkcs11_error(&hsm.name, None, "C_Initialize", e))?;
-        self.loaded.push((hsm.module.clone(), ctx.clone()));
+        self.loaded.push((module, ctx.clone()));
         Ok(ctx)
     }
+
+    /// Notes that `hsm` opened the token with `serial`; refuses a token
+    /// another entry opened already ([`HsmError::TokenTwice`]).
+    fn claim_token(&mut self, hsm: &HsmEntry, serial: &str) -> Result<(), HsmError> {
+        let module = module_key(hsm);
+        let other = self
+            .tokens
+            .iter()
+            .find(|(m, s, name)| *m == module && s == serial && *name != hsm.name);
+        if let Some((_, _, other)) = other {
+            return Err(HsmError::TokenTwice {
+                hsm: hsm.name.clone(),
+                other: other.clone(),
+                serial: serial.to_owned(),
+            });
+        }
+        self.tokens.push((module, serial.to_owned(), hsm.name.clone()));
+        Ok(())
+    }
+}
+
+/// The module's path, resolved (symbolic links followed) when it exists.
+fn module_key(hsm: &HsmEntry) -> PathBuf {
+    std::fs::canonicalize(&hsm.module).unwrap_or_else(|_| hsm.module.clone())
 }
 
 /// An HSM with its token found, logged in, and `sessions` sessions open.
@@ -62,7 +93,8 @@ pub struct OpenHsm {
 
 /// Finds the token of `hsm` by label or serial. Slot numbers are never
 /// used: SoftHSM assigns them at random, and real HSMs renumber.
-pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String), HsmError> {
+/// Returns its slot, label and serial number.
+pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String, String), HsmError> {
     let slots = ctx
         .get_slots_with_token()
         .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetSlotList", e))?;
@@ -79,7 +111,7 @@ pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String), HsmErr
             TokenSelector::Serial(s) => *s == serial,
         };
         if hit {
-            matches.push((slot, label.clone()));
+            matches.push((slot, label.clone(), serial.clone()));
         }
         available.push(format!("\"{label}\" serial {serial}"));
     }
@@ -108,7 +140,8 @@ pub fn open_hsm(
     read_write: bool,
 ) -> Result<OpenHsm, HsmError> {
     let ctx = contexts.context(hsm)?;
-    let (slot, token) = find_token(&ctx, hsm)?;
+    let (slot, token, serial) = find_token(&ctx, hsm)?;
+    contexts.claim_token(hsm, &serial)?;
     let pin = hsm.pin.read(&hsm.name)?;
     let mut open = Vec::with_capacity(sessions.max(1));
     for _ in 0..sessions.max(1) {
