@@ -241,6 +241,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    zonesign::load::source::exit_on_sigbus();
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),
         Command::Sign(a) => run::sign(&SignConfig {

@@ -14,13 +14,48 @@
 //! modification time after the load with those at opening, and the loader
 //! fails with an I/O error (exit 5) if either moved. A zone generated
 //! elsewhere and renamed over the input is safe: the open file is the old
-//! one.
+//! one. A file truncated while mapped (a generator that opens it with
+//! `O_TRUNC`, a shell's `>`) raises SIGBUS at the first read past its new
+//! end: [`exit_on_sigbus`] makes that a message and exit 5 too, rather than
+//! a silent death (an audit found exit 135 and no word, 2026-12-06).
 #![allow(unsafe_code)]
 
 use std::fs::File;
 use std::io::Read;
 use std::ops::Deref;
 use std::path::Path;
+
+/// Installs a SIGBUS handler that writes one line and exits 5 (I/O): the
+/// only SIGBUS this program meets is a read of a memory-mapped file that
+/// shrank. The output is untouched: it is replaced only after
+/// verification, and its temporary file has no name (`O_TMPFILE`; on a
+/// file system without it, a named temporary file is left behind).
+pub fn exit_on_sigbus() {
+    #[cfg(unix)]
+    {
+        extern "C" fn on_sigbus(_: libc::c_int) {
+            const MESSAGE: &[u8] = b"zonesign: a memory-mapped file shrank while it was read \
+                (SIGBUS): the input zone was rewritten in place during the run; nothing was \
+                written\n";
+            // SAFETY: write(2) and _exit(2) are async-signal-safe; MESSAGE
+            // is a static buffer of the length given.
+            unsafe {
+                libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+                libc::_exit(5);
+            }
+        }
+        // SAFETY: a zeroed sigaction is a valid value (no flags, empty
+        // mask once sigemptyset has run); the handler is an `extern "C"`
+        // function of the one-integer signature sa_handler expects, and it
+        // only calls async-signal-safe functions.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_sigbus as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
+        }
+    }
+}
 
 /// The bytes of one input file.
 #[derive(Debug)]
