@@ -84,17 +84,22 @@ impl AtomicOutput {
                     .tempfile_in(&dir)?,
             ),
         };
-        // The new file takes the old one's permissions; a new output is
-        // world-readable (0644) like the zone files a name server reads.
-        let perms = match std::fs::metadata(target) {
-            Ok(m) => m.permissions(),
-            Err(_) => {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::Permissions::from_mode(0o644)
-            }
-        };
+        // The new file takes the old one's owner and group where this
+        // process may give them (root may; others keep their own, as with
+        // `sed -i`), so that a name server running as another user still
+        // reads it; and its permission bits, without set-user-ID,
+        // set-group-ID or sticky bits. A new output is world-readable
+        // (0644) like the zone files a name server reads.
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let out = AtomicOutput { temp, target: target.to_path_buf() };
-        out.file().set_permissions(perms)?;
+        let mode = match std::fs::metadata(target) {
+            Ok(m) => {
+                let _ = std::os::unix::fs::fchown(out.file(), Some(m.uid()), Some(m.gid()));
+                m.mode() & 0o777
+            }
+            Err(_) => 0o644,
+        };
+        out.file().set_permissions(std::fs::Permissions::from_mode(mode))?;
         Ok(out)
     }
 
@@ -262,6 +267,29 @@ mod tests {
             let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o640, "unnamed: {unnamed}");
             assert_eq!(entries(dir.path()), 1, "only the target");
+        }
+    }
+
+    /// Found by an audit (2026-12-06): the replaced output lost its owner
+    /// (a zone owned by the name server's user became root's) and took
+    /// set-user-ID bits along. Owner and group are kept where the process
+    /// may set them (as root, here in CI), special bits dropped.
+    #[test]
+    fn regression_the_old_outputs_owner_is_kept_and_special_bits_dropped() {
+        use std::os::unix::fs::MetadataExt;
+        for unnamed in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let target = dir.path().join("zone.signed");
+            std::fs::write(&target, "old").unwrap();
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o4750)).unwrap();
+            // nobody:nogroup where we may (root), else ourselves.
+            let _ = std::os::unix::fs::chown(&target, Some(65534), Some(65534));
+            let before = std::fs::metadata(&target).unwrap();
+            let out = AtomicOutput::create_with(&target, unnamed).unwrap();
+            out.commit_unverified().unwrap();
+            let after = std::fs::metadata(&target).unwrap();
+            assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()), "{unnamed}");
+            assert_eq!(after.mode() & 0o7777, 0o750, "unnamed: {unnamed}");
         }
     }
 
