@@ -215,7 +215,9 @@ pub struct FmtConfig {
 pub fn fmt(cfg: &FmtConfig) -> Result<(), Failure> {
     let origin = parse_origin(&cfg.origin)?;
     let zone = load_zone(&cfg.zone, &origin)?;
-    match &cfg.output {
+    // `--output -` is standard output, as `-` is standard input for the
+    // zone (it wrote a file named `-`).
+    match cfg.output.as_ref().filter(|o| o.as_os_str() != "-") {
         None => {
             let stdout = std::io::stdout().lock();
             write_zone(&zone, stdout)
@@ -488,6 +490,12 @@ fn check_distinct_files(
 }
 
 pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
+    if cfg.output.as_os_str() == "-" {
+        // The signed zone is verified on disk before it replaces anything.
+        return Err(Failure::Usage(
+            "--output -: the signed zone goes to a file, verified there before it replaces the previous one; sign to a file and read that".into(),
+        ));
+    }
     check_distinct_files(
         &cfg.zone,
         Some(&cfg.output),

@@ -455,4 +455,16 @@ fn regression_report_or_ds_naming_the_output_or_the_input_exit_2() {
     assert_eq!(std::fs::read(&input).unwrap(), std::fs::read(example()).unwrap());
     let out = sign(&s, &["--ds", "/nonexistent/dir/ds"]);
     assert_refused(&s, &out, 5, &["no directory /nonexistent/dir"]);
+    // `--output -` wrote a file named `-`: refused, exit 2.
+    let out = zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--key-dir"])
+        .arg(&s.keys)
+        .args(["--output", "-"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.join("-").exists());
 }

@@ -157,8 +157,14 @@ impl AtomicOutput {
     }
 }
 
+/// The start of the target's file name, for temporary names beside it: at
+/// most 64 characters, so that the temporary name (about 40 more) stays
+/// under the 255 octets a file name may have, whatever the target's (an
+/// audit found a name of 216 octets failing at the commit, after the whole
+/// run, 2026-12-06).
 fn file_name(target: &Path) -> String {
-    target.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    let name = target.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    name.chars().take(64).collect()
 }
 
 /// Whether a run writing into `dir` leaves nothing behind however it ends:
@@ -290,6 +296,19 @@ mod tests {
             let after = std::fs::metadata(&target).unwrap();
             assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()), "{unnamed}");
             assert_eq!(after.mode() & 0o7777, 0o750, "unnamed: {unnamed}");
+        }
+    }
+
+    /// A target name of 250 octets (legal: up to 255) commits: the
+    /// temporary name beside it takes only the name's start.
+    #[test]
+    fn regression_a_long_target_name_commits() {
+        for unnamed in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let target = dir.path().join("z".repeat(250));
+            let out = AtomicOutput::create_with(&target, unnamed).unwrap();
+            out.commit_unverified().unwrap();
+            assert!(target.exists(), "unnamed: {unnamed}");
         }
     }
 

@@ -458,8 +458,14 @@ fn write_new_file(path: &Path, contents: &[u8], mode: u32) -> Result<(), KeyErro
     #[cfg(not(unix))]
     let _ = mode;
     let mut file = options.open(path).map_err(io)?;
-    file.write_all(contents).map_err(io)?;
-    file.sync_all().map_err(io)
+    // A file this call created and could not fill is removed: an empty
+    // `.key` would stop every later run on the directory (found by an
+    // audit on a full disk, 2026-12-06).
+    file.write_all(contents).and_then(|()| file.sync_all()).map_err(|e| {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        io(e)
+    })
 }
 
 fn file_stem_for_messages(key_path: &Path) -> String {
