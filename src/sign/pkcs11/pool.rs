@@ -29,7 +29,7 @@ use crossbeam::channel::{bounded, Receiver, RecvTimeoutError, SendTimeoutError, 
 use cryptoki::object::ObjectHandle;
 use cryptoki::session::Session;
 
-use super::config::{HsmConfig, KeyEntry};
+use super::config::{HsmConfig, KeyEntry, TokenSelector};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
 use super::session::{find_key_object, open_hsm, Contexts, OpenHsm};
 use super::{pkcs11_error, HsmError};
@@ -241,7 +241,7 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
             Err(errors) => {
                 let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
                 failures.extend(errors);
-                (entry.token.to_string(), HsmStatus::Excluded { reason })
+                (token_name(&entry.token), HsmStatus::Excluded { reason })
             }
         };
         reports.push(HsmReport {
@@ -261,6 +261,15 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
 /// With [`Degraded::Refuse`] any failure is fatal; with
 /// [`Degraded::Allow`] the HSMs that failed are excluded (and named on
 /// standard error), and at least one must pass.
+/// An HSM's token as the reports name it: the label as configured (as for
+/// the HSMs that passed, whose label the token reported), or the serial.
+fn token_name(token: &TokenSelector) -> String {
+    match token {
+        TokenSelector::Label(l) => l.clone(),
+        TokenSelector::Serial(s) => format!("serial {s}"),
+    }
+}
+
 pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Box<PoolFailure>> {
     let fail = |error| Box::new(PoolFailure { error, hsms: Vec::new() });
     config.require_keys().map_err(fail)?;
@@ -293,7 +302,7 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
             Err(errors) => {
                 let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
                 failures.extend(errors);
-                (entry.token.to_string(), HsmStatus::Excluded { reason })
+                (token_name(&entry.token), HsmStatus::Excluded { reason })
             }
         };
         let active = status == HsmStatus::Active;
