@@ -565,9 +565,11 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
     let has_sep = keys.iter().any(is_sep);
     let signed_by_sep = dnskey_signers.iter().any(|&i| is_sep(&keys[i]));
     if !has_sep {
-        // RFC 4034 §2.1.1: "The SEP flag MUST NOT be used during DNSSEC
-        // validation": resolvers accept such a zone, BIND's dnssec-verify
-        // ("No self-signed KSK DNSKEY found") and kzonecheck do not.
+        // RFC 4034 §2.1.1 on the SEP flag: "validators MUST NOT alter
+        // their behavior during the signature validation process in any
+        // way based on the setting of this bit": resolvers accept such a
+        // zone, BIND's dnssec-verify ("No self-signed KSK DNSKEY found")
+        // and kzonecheck do not.
         report.findings.push(
             Finding::warning(
                 "dnskey-no-sep",
