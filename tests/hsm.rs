@@ -110,6 +110,12 @@ fn hsm_section(name: &str, token: &str, pin: &str, sessions: usize) -> String {
     )
 }
 
+/// `hsm keygen --hsm-config config ARGS`; returns the `.key` file it wrote.
+fn hsm_keygen(hsm: &SoftHsm, config: &Path, args: &[&str]) -> PathBuf {
+    let out = hsm.ok(hsm.zonesign().args(["hsm", "keygen", "--hsm-config"]).arg(config).args(args));
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
 fn key_section(role: &str, id: &str, label: &str, dnskey: &Path) -> String {
     format!(
         "[[key]]\nrole = \"{role}\"\nid = \"{id}\"\nlabel = \"{label}\"\ndnskey = \"{}\"\n\n",
@@ -455,19 +461,7 @@ fn regression_de_outage_same_key_tag_different_key_material() {
 fn wrong_pin_and_missing_token_are_named_and_the_pin_never_shown() {
     let hsm = SoftHsm::new();
     let bare = hsm.pool("bare.toml", 1, "");
-    let out = hsm.ok(hsm.zonesign().args([
-        "hsm",
-        "keygen",
-        "--hsm-config",
-        bare.to_str().unwrap_or_default(),
-        "-o",
-        ".",
-        "--id",
-        "07",
-        "--label",
-        "zsk",
-    ]));
-    let key_file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
     let wrong_pin = "31415926";
     let pin_file = hsm.path("fra-2.pin");
     std::fs::write(&pin_file, format!("{wrong_pin}\n")).expect("pin file");
@@ -588,22 +582,11 @@ fn bench_reports_figures_and_json_parses() {
 fn regression_one_token_listed_twice_is_refused() {
     let hsm = SoftHsm::new();
     let bare = hsm.pool("bare.toml", 1, "");
-    let out = hsm.ok(hsm.zonesign().args([
-        "hsm",
-        "keygen",
-        "--hsm-config",
-        bare.to_str().unwrap_or_default(),
-        "-o",
-        "example.",
-        "-a",
-        "13",
-        "--zsk",
-        "--id",
-        "07",
-        "--label",
-        "twice",
-    ]));
-    let key_file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let key_file = hsm_keygen(
+        &hsm,
+        &bare,
+        &["-o", "example.", "-a", "13", "--zsk", "--id", "07", "--label", "twice"],
+    );
     // fra-1's serial: SoftHSM prints it before the label in each slot.
     let slots = text(&hsm.ok(Command::new("softhsm2-util").arg("--show-slots")));
     let mut serial = None;
