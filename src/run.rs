@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::emit::atomic::AtomicOutput;
+use crate::emit::atomic::{directory_of, AtomicOutput};
 use crate::emit::write_zone;
 use crate::load::{load_file, LoadFailure, LoadOptions};
 use crate::sign::keys::KeyError;
@@ -413,9 +413,6 @@ pub fn thread_pool(threads: Option<usize>) -> Result<RunPool, Failure> {
     Ok(RunPool { pool: Some(pool), threads: handles })
 }
 
-/// `zonesign sign`: load, prove keys, sign, write, verify the written file,
-/// and only then replace the output. Writes the report in every case when
-/// `--report` is given.
 /// Whether two paths name one file: the same device and inode when both
 /// exist (hard links, symbolic links), else the same absolute path once
 /// the parent directory is resolved.
@@ -428,11 +425,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
         }
     }
     let resolve = |p: &Path| {
-        let parent = match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        std::fs::canonicalize(parent).ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+        std::fs::canonicalize(directory_of(p))
+            .ok()
+            .map(|d| d.join(p.file_name().unwrap_or_default()))
     };
     match (resolve(a), resolve(b)) {
         (Some(x), Some(y)) => x == y,
@@ -463,10 +458,7 @@ fn check_distinct_files(
     // signed (or, for the report, instead of the run's own failure).
     let outputs = output.map(|o| ("--output", o)).into_iter().chain(side.iter().copied());
     for (option, path) in outputs {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = directory_of(path);
         if !dir.is_dir() {
             return Err(Failure::Io {
                 path: path.to_path_buf(),
@@ -489,6 +481,9 @@ fn check_distinct_files(
     Ok(())
 }
 
+/// `zonesign sign`: load, prove keys, sign, write, verify the written file,
+/// and only then replace the output. Writes the report in every case when
+/// `--report` is given.
 pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     if cfg.output.as_os_str() == "-" {
         // The signed zone is verified on disk before it replaces anything.

@@ -45,7 +45,7 @@ enum Temp {
 }
 
 /// The directory that holds `target`.
-fn directory_of(target: &Path) -> PathBuf {
+pub fn directory_of(target: &Path) -> PathBuf {
     match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
