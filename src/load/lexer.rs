@@ -131,6 +131,14 @@ impl<'a> Lexer<'a> {
                     if depth == 0 && !entry.tokens.is_empty() {
                         return Ok(true);
                     }
+                    // A line of empty parentheses (` ( )`, a comment in
+                    // them) is no entry: the next line starts its own, with
+                    // its own owner field, as the split pass reads it (an
+                    // audit found the parallel and sequential loads giving
+                    // two zones, 2026-12-06).
+                    if depth == 0 {
+                        begun = false;
+                    }
                 }
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b';' => {
@@ -260,8 +268,10 @@ mod tests {
     /// gave the record the previous owner, 2026-12-06).
     #[test]
     fn rfc1035_section_5_1_a_line_beginning_with_a_parenthesis_has_an_owner() {
-        let got = entries("h TXT a\n(300 TXT x)\n(\n  g TXT y )\n ( TXT z )\n");
-        assert_eq!(got.len(), 4);
+        let got = entries("h TXT a\n(300 TXT x)\n(\n  g TXT y )\n ( TXT z )\n ( )\nIN A 1\n");
+        assert_eq!(got.len(), 5);
+        // A line of empty parentheses is no entry: `IN` is the next one's owner.
+        assert!(!got[4].0 && got[4].1 == ["IN", "A", "1"], "{:?}", got[4]);
         assert!(!got[1].0 && got[1].1 == ["300", "TXT", "x"], "{:?}", got[1]);
         assert!(!got[2].0 && got[2].1 == ["g", "TXT", "y"], "{:?}", got[2]);
         assert!(got[3].0 && got[3].1 == ["TXT", "z"], "{:?}", got[3]);
