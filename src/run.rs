@@ -623,6 +623,17 @@ fn sign_inner(
     if expiration <= inception {
         return Err(Failure::Usage("the expiration must come after the inception".into()));
     }
+    // RFC 4035 §5.3.1: a validator uses an RRSIG only once "the
+    // validator's notion of the current time" has reached its inception.
+    // A zone whose inception is ahead is bogus until then: an audit found
+    // one signed, and verified at the inception, with exit 0 (local time
+    // typed as UTC is enough to make one).
+    if inception > now {
+        return Err(Failure::Usage(format!(
+            "the inception {} is in the future: resolvers reject every signature until then (RFC 4035 §5.3.1); times are UTC",
+            crate::sign::validity::format_yyyymmddhhmmss(inception)
+        )));
+    }
     // RFC 4034 §3.1.5: "The Signature Expiration and Inception field
     // values specify a date and time in the form of a 32-bit unsigned
     // number of seconds elapsed since 1 January 1970 00:00:00 UTC", which
@@ -642,6 +653,13 @@ fn sign_inner(
     if expiration - inception >= 1 << 31 {
         return Err(Failure::Usage(
             "the validity period (expiration - inception) must be shorter than 2^31 seconds, 68 years: a longer one wraps in serial number arithmetic and every signature is rejected (RFC 4034 §3.1.5)".into(),
+        ));
+    }
+    // RFC 2181 §8: TTLs are 31-bit; one with the top bit set is read as 0,
+    // which the DNSKEY RRset's signatures (Original TTL) would contradict.
+    if cfg.dnskey_ttl.is_some_and(|t| t > i32::MAX as u32) {
+        return Err(Failure::Usage(
+            "--dnskey-ttl must be at most 2147483647 seconds (RFC 2181 §8)".into(),
         ));
     }
     let jitter = match &cfg.jitter {
@@ -890,7 +908,7 @@ fn sign_inner(
         // Verify the file on disk, as a resolver would see it once served.
         let t = timeline.start("verify");
         let written = load_zone_silently(out.temp_path(), &origin)?;
-        let at = if now < inception { inception } else { now };
+        let at = now;
         // Our own signatures, just made by an RFC 8032 signer: Ed25519
         // batches are safe here (see `verify::Ed25519Batch`).
         let vr = crate::verify::verify_zone_with(
@@ -1214,7 +1232,10 @@ fn load_trust_anchors(
     origin: &Name,
 ) -> Result<Vec<crate::verify::TrustAnchor>, Failure> {
     use crate::verify::TrustAnchor;
-    let loaded = load_file(path, &LoadOptions::new(origin.clone())).map_err(Failure::Load)?;
+    // BIND's dsset- and .key files give no TTL, which a trust anchor does
+    // not need (an audit found them refused, 2026-12-06).
+    let opts = LoadOptions { default_ttl: Some(0), ..LoadOptions::new(origin.clone()) };
+    let loaded = load_file(path, &opts).map_err(Failure::Load)?;
     let anchors: Vec<TrustAnchor> = loaded
         .iter()
         .filter_map(|r| match r.rtype {

@@ -494,6 +494,11 @@ fn rfc4034_section_3_1_5_and_rfc9276_section_3_2_refused_by_the_signer() {
         &["--nsec3", "--iterations", "151"][..],
         // 32-bit times: 2107 would wrap to 1971.
         &["--expiration", "21070101000000"][..],
+        // RFC 4035 §5.3.1: bogus until the inception (it was signed, and
+        // verified at the inception, with exit 0).
+        &["--inception", "+2h"][..],
+        // RFC 2181 §8: 31-bit TTLs.
+        &["--dnskey-ttl", "2147483648"][..],
     ] {
         let status = zonesign()
             .arg("sign")
@@ -508,4 +513,25 @@ fn rfc4034_section_3_1_5_and_rfc9276_section_3_2_refused_by_the_signer() {
         assert_eq!(status.code(), Some(2), "{extra:?}");
         assert!(!out.exists(), "{extra:?}");
     }
+}
+
+/// BIND's `dsset-` and `.key` files, and zonesign's own `.key` files, give
+/// no TTL; as trust anchors they were refused ("expected a TTL", exit 4).
+/// Found by an audit, 2026-12-06.
+#[test]
+fn regression_trust_anchor_files_without_a_ttl_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let signed = signed_example(dir.path(), false);
+    let ksk = std::fs::read_dir(dir.path().join("keys"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "key")
+                && std::fs::read_to_string(p).unwrap().contains(" DNSKEY 257 ")
+        })
+        .expect("the KSK's .key file");
+    let text = std::fs::read_to_string(&ksk).unwrap();
+    assert!(!text.lines().any(|l| l.starts_with("$TTL")), "the fixture must have no TTL");
+    let (code, kinds, stderr) = verify(&signed, &["--trust-anchor", ksk.to_str().unwrap()]);
+    assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
 }

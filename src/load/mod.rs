@@ -31,6 +31,11 @@ pub struct LoadOptions {
     /// Target size of the chunks of the parallel load ([`split`]); a file
     /// smaller than this is loaded in one piece.
     pub chunk_bytes: usize,
+    /// The TTL of records that give none before any `$TTL`: none for zone
+    /// files (such a record is an error, RFC 2308 §4); set for files of
+    /// DS or DNSKEY records that name no TTL (BIND's `dsset-` files and
+    /// `.key` files, `dnssec-dsfromkey` output) read as trust anchors.
+    pub default_ttl: Option<u32>,
 }
 
 /// Default [`LoadOptions::chunk_bytes`]: large enough that the per-chunk
@@ -44,6 +49,7 @@ impl LoadOptions {
             max_errors: 20,
             max_include_depth: 16,
             chunk_bytes: DEFAULT_CHUNK_BYTES,
+            default_ttl: None,
         }
     }
 }

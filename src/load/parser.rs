@@ -108,7 +108,7 @@ impl<'o> Parser<'o> {
             opts,
             out: Loaded::default(),
             errors: Vec::new(),
-            default_ttl: None,
+            default_ttl: opts.default_ttl,
             last_ttl: None,
             class: None,
             include_stack: Vec::new(),
@@ -137,7 +137,7 @@ impl<'o> Parser<'o> {
     ) -> ChunkOutput {
         let mut p = Parser::new(opts);
         p.out.files.push(path.to_path_buf());
-        p.default_ttl = split.default_ttl;
+        p.default_ttl = split.default_ttl.or(opts.default_ttl);
         let mut state =
             State { origin: split.origin.clone(), last_owner: None, last_owner_text: Vec::new() };
         match incoming {
