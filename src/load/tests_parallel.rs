@@ -257,6 +257,12 @@ fn line() -> impl Strategy<Value = String> {
         1 => Just("$ORIGIN ( x.tld. )".to_string()),
         1 => Just("$ORIGIN".to_string()),
         1 => Just("; just a comment (".to_string()),
+        // Lines of empty parentheses are no entries; a line that begins
+        // with `(` names its owner (a chunk starting after ` ( )` read the
+        // next line's owner differently, 2026-12-06).
+        1 => Just(" ( )".to_string()),
+        1 => Just("( ; c \"\n )".to_string()),
+        1 => Just("(p TXT x)".to_string()),
         1 => Just(String::new()),
         1 => Just("$FOO".to_string()),
     ]
