@@ -208,10 +208,7 @@ pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Re
 ///   `dnssec-verify` and `kzonecheck` refuse the result (they take the
 ///   revoked key for the algorithm's ZSK).
 pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
-    let sep = |k: &ZoneKey| {
-        k.dnskey.len() >= 2 && u16::from_be_bytes([k.dnskey[0], k.dnskey[1]]) & FLAG_SEP != 0
-    };
-    if !keys.iter().any(|k| sep(k) && !k.is_revoked()) {
+    if !keys.iter().any(|k| k.flags() & FLAG_SEP != 0 && !k.is_revoked()) {
         return Err(KeyError::NoSepKey {
             keys: keys
                 .iter()

@@ -110,8 +110,16 @@ impl ZoneKey {
     /// revocation counts, and nothing else: not the zone data, not CDS or
     /// CDNSKEY, and it is no DS for the parent.
     pub fn is_revoked(&self) -> bool {
-        self.dnskey.len() >= 2
-            && u16::from_be_bytes([self.dnskey[0], self.dnskey[1]]) & keys::FLAG_REVOKE != 0
+        self.flags() & keys::FLAG_REVOKE != 0
+    }
+
+    /// The Flags field of the published DNSKEY (0 for RDATA too short to
+    /// have one, which no proven key has).
+    pub fn flags(&self) -> u16 {
+        match self.dnskey.get(..2) {
+            Some(f) => u16::from_be_bytes([f[0], f[1]]),
+            None => 0,
+        }
     }
 }
 

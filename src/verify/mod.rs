@@ -1231,10 +1231,7 @@ fn check_cds_signers_and_continuity(
                 .at(origin, Some(rtype)),
             );
         }
-        let delete = match rtype {
-            Rtype::CDS => &[0u8, 0, 0, 0, 0][..],
-            _ => &[0u8, 0, 3, 0, 0][..],
-        };
+        let delete = if rtype == Rtype::CDS { cds::CDS_DELETE } else { cds::CDNSKEY_DELETE };
         let names_entry_key = set.rdatas.iter().any(|rd| {
             rd == delete
                 || entry_keys.iter().any(|&i| match rtype {
