@@ -70,8 +70,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Line of the next unread byte (as the lexer counts lines: a newline
-    /// escaped with `\` does not count).
+    /// Line of the next unread byte.
     pub fn line(&self) -> u32 {
         self.line
     }
@@ -83,6 +82,17 @@ impl<'a> Lexer<'a> {
 
     fn col(&self, at: usize) -> u32 {
         (at - self.line_start + 1) as u32
+    }
+
+    /// Counts the newlines escaped with `\` in a token just read (`seen` of
+    /// them, the last one ending at `after`): each is part of the token, yet
+    /// what follows it is on the next line of the file, and errors there
+    /// name that line.
+    fn escaped_newlines(&mut self, seen: u32, after: usize) {
+        if seen > 0 {
+            self.line += seen;
+            self.line_start = after;
+        }
     }
 
     /// Skips the rest of the current logical line after an error, so that
@@ -168,34 +178,42 @@ impl<'a> Lexer<'a> {
                 b'"' => {
                     self.begin_entry(entry, &mut begun);
                     let start = self.pos + 1;
-                    let col = self.col(self.pos);
+                    let (line, col) = (self.line, self.col(self.pos));
+                    let (mut newlines, mut after) = (0, 0);
                     let mut p = start;
                     loop {
                         p = simd::find(data, p, &simd::QUOTE_END).unwrap_or(data.len());
                         match data.get(p) {
                             None | Some(b'\n') => {
+                                // Shown up to the line's end, escaped or
+                                // not: a chunk of a parallel load ends
+                                // there.
+                                let open = &data[self.pos..p];
+                                let shown = open.split(|&b| b == b'\n').next().unwrap_or(open);
                                 return Err(LexError {
                                     line: self.line,
                                     col,
-                                    token: String::from_utf8_lossy(&data[self.pos..p]).into(),
+                                    token: String::from_utf8_lossy(shown).into(),
                                     expected: "a closing quote on the same line",
                                 });
                             }
                             Some(b'"') => break,
-                            Some(_) => p = (p + 2).min(data.len()),
+                            Some(_) => {
+                                p = (p + 2).min(data.len());
+                                if data[p - 1] == b'\n' {
+                                    (newlines, after) = (newlines + 1, p);
+                                }
+                            }
                         }
                     }
-                    entry.tokens.push(Token {
-                        text: &data[start..p],
-                        quoted: true,
-                        line: self.line,
-                        col,
-                    });
+                    entry.tokens.push(Token { text: &data[start..p], quoted: true, line, col });
+                    self.escaped_newlines(newlines, after);
                     self.pos = p + 1;
                 }
                 _ => {
                     self.begin_entry(entry, &mut begun);
                     let start = self.pos;
+                    let (mut newlines, mut after) = (0, 0);
                     let mut p = start;
                     loop {
                         match self.token_ends.find(p) {
@@ -204,7 +222,12 @@ impl<'a> Lexer<'a> {
                                 break;
                             }
                             // An escaped character is never a delimiter.
-                            Some(i) if data[i] == b'\\' => p = (i + 2).min(data.len()),
+                            Some(i) if data[i] == b'\\' => {
+                                p = (i + 2).min(data.len());
+                                if data[p - 1] == b'\n' {
+                                    (newlines, after) = (newlines + 1, p);
+                                }
+                            }
                             Some(i) => {
                                 p = i;
                                 break;
@@ -217,6 +240,7 @@ impl<'a> Lexer<'a> {
                         line: self.line,
                         col: self.col(start),
                     });
+                    self.escaped_newlines(newlines, after);
                     self.pos = p;
                 }
             }

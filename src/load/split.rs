@@ -11,7 +11,7 @@
 //! `(`, `)` or `"`). The scan mirrors [`super::lexer::Lexer`] byte for byte,
 //! including its error recovery (a stray `)` or an unterminated quote skips
 //! the rest of the physical line) and its line counting (a newline escaped
-//! with `\` does not count), so the line number at a split is the one the
+//! with `\` counts too), so the line number at a split is the one the
 //! sequential lexer would have.
 //!
 //! Only six bytes can change that state — newline, `;`, `(`, `)`, `"` and
@@ -309,15 +309,19 @@ impl<'a> Scan<'a> {
                     pos = i + 1;
                 }
                 b'"' => {
-                    let mut p = i + 1;
+                    let (mut p, mut newlines) = (i + 1, 0);
                     loop {
                         p = simd::find(data, p, &simd::QUOTE_END).unwrap_or(len);
                         match data.get(p) {
                             Some(b'"') => {
+                                self.line += newlines;
                                 pos = p + 1;
                                 break;
                             }
-                            Some(b'\\') => p = (p + 2).min(len),
+                            Some(b'\\') => {
+                                newlines += u32::from(data.get(p + 1) == Some(&b'\n'));
+                                p = (p + 2).min(len);
+                            }
                             // Unterminated: the lexer recovers from the
                             // opening quote to the first newline.
                             _ => return recover(self, i),
@@ -326,8 +330,12 @@ impl<'a> Scan<'a> {
                 }
                 // A stray `)`: the lexer recovers to the next newline.
                 b')' => return recover(self, i),
-                // `\`: the next byte is escaped, whatever it is.
-                _ => pos = (i + 2).min(len),
+                // `\`: the next byte is escaped, whatever it is; an escaped
+                // newline still ends a line of the file.
+                _ => {
+                    self.line += u32::from(data.get(i + 1) == Some(&b'\n'));
+                    pos = (i + 2).min(len);
+                }
             }
         }
     }

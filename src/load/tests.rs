@@ -186,6 +186,28 @@ fn error_classes_name_file_line_column_token_and_expectation() {
     assert_eq!(error("www A 192.0.2.1\n"), "z.zone:1:5: expected a TTL before the type, or a $TTL directive earlier in the file (RFC 2308 §4), found `A`");
 }
 
+/// A newline escaped with `\` is part of its token, but what follows it is
+/// on the next line of the file (errors there were reported one line early,
+/// 2026-12-06).
+#[test]
+fn regression_errors_after_an_escaped_newline_name_the_next_line() {
+    let soa = "$TTL 1\n@ SOA ns h 1 2 3 4 5\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "w\\\nz A 192.0.2.256\n",
+            "z.zone:4:5: expected A RDATA: an IPv4 address, found `192.0.2.256`",
+        ),
+        (
+            "www TXT \"a\\\nb\" c\nx A 1\n",
+            "z.zone:5:5: expected A RDATA: an IPv4 address, found `1`",
+        ),
+        ("www TXT a\\\n\nx A 1\n", "z.zone:5:5: expected A RDATA: an IPv4 address, found `1`"),
+    ];
+    for (line, want) in cases {
+        assert_eq!(error(&format!("{soa}{line}")), *want, "for input {line:?}");
+    }
+}
+
 #[test]
 fn up_to_20_errors_are_collected_then_loading_stops() {
     let src: String = (0..30).map(|i| format!("h{i} A 999.0.0.1\n")).collect();

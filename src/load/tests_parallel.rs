@@ -238,6 +238,11 @@ fn line() -> impl Strategy<Value = String> {
         Just("NS ns".to_string()),
         Just("TXT \"a;b(c\" \"d\\\"e\"".to_string()),
         Just("TXT \"open".to_string()),
+        // Escaped newlines in quotes, in an unterminated quote and at a
+        // token's end: each still ends a line of the file.
+        Just("TXT \"a\\\nb\" c".to_string()),
+        Just("TXT \"a\\\nb".to_string()),
+        Just("TXT x\\\n".to_string()),
         Just("MX ( 10\n mx ) ; c".to_string()),
         Just("MX ( 10 ; (\n mx )".to_string()),
         Just("TXT ( \"x\"\nlooks.like.an.owner\n\"(\"\n )".to_string()),
