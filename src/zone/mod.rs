@@ -696,6 +696,23 @@ fn build_piece(
                 }
             }
             piece.duplicates_dropped += run.len() - unique.len();
+            // RFC 1035 §4.2.2: a message over TCP has a two-octet length,
+            // so at most 65535 octets. An RRset larger than one message
+            // (header, question, and each record with a compressed owner)
+            // can never be served whole: a warning, as it still signs.
+            let wire: usize = unique.iter().map(|r| 12 + r.len()).sum();
+            let message = 12 + blocks.owner(first).wire_len() + 4 + wire;
+            if message > MAX_MESSAGE {
+                node_warnings.push(warning_at(
+                    files,
+                    src,
+                    format!(
+                        "{} {rtype}: {} records, {message} octets in a response, more than a DNS message holds ({MAX_MESSAGE}, RFC 1035 §4.2.2): the RRset can never be served whole, and BIND refuses to load the zone",
+                        blocks.owner(first),
+                        unique.len(),
+                    ),
+                ));
+            }
             let rdatas = if rtype == Rtype::NS {
                 share.pack(unique.iter().copied())
             } else {
@@ -779,6 +796,9 @@ fn name_nodes(blocks: &mut Blocks, wants: &[(u32, u32)], nodes: &mut [Node]) {
         nodes[i as usize].name = name;
     }
 }
+
+/// The largest DNS message: TCP's two-octet length (RFC 1035 §4.2.2).
+const MAX_MESSAGE: usize = 65535;
 
 /// Records whose RDATA [`warm`] reads ahead of building nodes.
 const WARM_RECORDS: usize = 64;

@@ -627,3 +627,22 @@ mod classify_in_stretches {
         }
     }
 }
+
+/// RFC 1035 §4.2.2: a DNS message is at most 65535 octets. An RRset that
+/// does not fit in one was signed without a word; BIND refuses to load such
+/// a zone ("ran out of space"), so its secondaries would have had none.
+#[test]
+fn rfc1035_section_4_2_2_an_rrset_larger_than_a_message_is_a_warning() {
+    let txt = |n: usize| -> String {
+        (0..n).map(|i| format!("big TXT \"{i}{}\"\n", "x".repeat(250))).collect()
+    };
+    let z = build(&format!("{SOA}{}", txt(300)), "example.").unwrap();
+    let warnings: Vec<String> = z.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("t.zone:4: warning: big.example. TXT: 300 records, 79719 octets"),
+        "{warnings:?}"
+    );
+    let z = build(&format!("{SOA}{}", txt(200)), "example.").unwrap();
+    assert!(z.warnings.is_empty(), "{:?}", z.warnings);
+}
