@@ -292,6 +292,9 @@ pub struct SignReport {
     pub keys: Vec<KeyReport>,
     /// DNSKEYs published without signing (`--publish`).
     pub publish_only: Vec<PublishOnlyReport>,
+    /// What the timing metadata of the key directory's keys decided: keys
+    /// published only, and keys left out (`dnssec-signzone -S` rules).
+    pub key_timing: Vec<String>,
     /// Warnings printed during the run.
     pub warnings: Vec<String>,
     pub denial: Option<crate::sign::PrepareStats>,
@@ -720,8 +723,28 @@ fn sign_inner(
     // Keys first: a key problem should stop the run before any work.
     let t = timeline.start("keys");
     let mut paths = cfg.keys.clone();
+    let mut publish_paths = cfg.publish.clone();
     if let Some(dir) = &cfg.key_dir {
-        paths.extend(keyset::key_files_in(dir, &origin).map_err(Failure::Key)?);
+        // The key directory's keys by their timing, as `dnssec-signzone
+        // -S -K` takes them (an audit found retired and future keys all
+        // signing, 2026-12-06).
+        let found = keyset::key_files_in(dir, &origin).map_err(Failure::Key)?;
+        let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
+        paths.extend(choice.signing);
+        for (p, why) in choice.publish_only {
+            report
+                .key_timing
+                .push(format!("{}: published only, signs nothing: {why}", p.display()));
+            publish_paths.push(p);
+        }
+        for (p, why) in choice.left_out {
+            report.key_timing.push(format!("{}: not published: {why}", p.display()));
+        }
+        if !cfg.quiet {
+            for note in &report.key_timing {
+                eprintln!("zonesign: notice: key timing: {note}");
+            }
+        }
     }
     paths.sort();
     paths.dedup();
@@ -752,7 +775,7 @@ fn sign_inner(
         return Err(Failure::Usage(format!("no keys for {origin}")));
     }
     let publish_only =
-        keyset::load_publish_only_keys(&cfg.publish, &origin).map_err(Failure::Key)?;
+        keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_roles(&keys).map_err(Failure::Key)?;
     if let Some(path) = &cfg.trust_anchor {

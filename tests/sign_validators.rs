@@ -368,3 +368,78 @@ fn regression_apex_dname_with_nsec3() {
         sign_and_check(&zone, "example.", 13, false, denial);
     }
 }
+
+/// BIND's smart signing (`dnssec-signzone -S -K`): the keys of a key
+/// directory follow the timing in their files, as `dnssec-keygen` and
+/// `dnssec-settime` set it. A key past its Inactive time, or not yet
+/// active, is published and signs nothing; a key past its Delete time, or
+/// before its Publish time, is left out. (zonesign signed with all of them,
+/// a retired and a deleted key too: an audit, 2026-12-06.) A key whose
+/// Revoke time has passed but that `dnssec-revoke` has not revoked is
+/// refused (exit 3). Keys named with `--key` sign whatever their timing, as
+/// keys named on `dnssec-signzone`'s command line do.
+#[test]
+fn bind_key_directory_keys_follow_their_timing() {
+    common::require_tool("dnssec-keygen", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let bind_key = |args: &[&str]| -> String {
+        let mut cmd = Command::new("dnssec-keygen");
+        cmd.args(["-q", "-a", "13", "-K"]).arg(&keys).args(args).arg("tld.");
+        run(&mut cmd).trim().to_string()
+    };
+    let ksk = bind_key(&["-f", "KSK"]);
+    let zsk = bind_key(&[]);
+    let _retired = bind_key(&["-I", "now"]);
+    let _deleted = bind_key(&["-I", "now", "-D", "now"]);
+    let _next = bind_key(&["-P", "now", "-A", "+30d"]);
+    let _future = bind_key(&["-P", "+30d", "-A", "+60d"]);
+    let zone = generated_zone(dir.path(), 50);
+    let out = dir.path().join("signed.zone");
+    let report = dir.path().join("report.json");
+    let text = run(zonesign()
+        .arg("sign")
+        .arg(&zone)
+        .args(["--origin", "tld.", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report));
+    assert!(text.contains("Inactive"), "{text}");
+    assert_validators_accept(&out, "tld.", false);
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let mut signing: Vec<String> = r["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| format!("Ktld.+013+{:05}", k["key_tag"].as_u64().unwrap()))
+        .collect();
+    signing.sort();
+    let mut want = vec![ksk, zsk];
+    want.sort();
+    assert_eq!(signing, want);
+    assert_eq!(r["publish_only"].as_array().unwrap().len(), 2, "{}", r["key_timing"]);
+    assert_eq!(r["key_timing"].as_array().unwrap().len(), 4, "{}", r["key_timing"]);
+    let signed = std::fs::read_to_string(&out).unwrap();
+    let dnskeys = signed.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count();
+    assert_eq!(dnskeys, 4);
+
+    // A revocation that is due but not done: refused, nothing written.
+    let revoking = bind_key(&["-f", "KSK", "-R", "now"]);
+    std::fs::remove_file(&out).unwrap();
+    let failed = zonesign()
+        .arg("sign")
+        .arg(&zone)
+        .args(["--origin", "tld.", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains(&revoking) && stderr.contains("dnssec-revoke"), "{stderr}");
+    assert!(!out.exists());
+}

@@ -79,28 +79,115 @@ pub fn load_software_keys(
         key.prove(key.dnskey_rdata())?;
         loaded.push(key);
     }
+    // One key named twice (through --key-dir and --key, or two paths to
+    // one file) is one key: it signs once.
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    loaded.retain(|k| {
+        let first = !seen.iter().any(|d| d == k.dnskey_rdata());
+        if first {
+            seen.push(k.dnskey_rdata().to_vec());
+        }
+        first
+    });
     let named: Vec<(&str, &[u8])> = loaded.iter().map(|k| (k.name(), k.dnskey_rdata())).collect();
     check_collisions(&named)?;
-    let lone = loaded.len() == 1;
-    Ok(loaded
+    let mut keys: Vec<ZoneKey> = loaded
         .into_iter()
-        .map(|k| {
-            let role = match policy {
-                RolePolicy::AllCsk => KeyRole::Csk,
-                RolePolicy::ByFlags if lone => KeyRole::Csk,
-                RolePolicy::ByFlags if k.flags() & FLAG_SEP != 0 => KeyRole::Ksk,
-                RolePolicy::ByFlags => KeyRole::Zsk,
-            };
-            ZoneKey {
-                role,
-                algorithm: k.algorithm().number(),
-                key_tag: k.key_tag(),
-                dnskey: k.dnskey_rdata().into(),
-                source: k.name().to_string(),
-                signer: Arc::new(k),
-            }
+        .map(|k| ZoneKey {
+            role: role_by_flags(k.flags(), policy),
+            algorithm: k.algorithm().number(),
+            key_tag: k.key_tag(),
+            dnskey: k.dnskey_rdata().into(),
+            source: k.name().to_string(),
+            signer: Arc::new(k),
         })
-        .collect())
+        .collect();
+    settle_roles(&mut keys);
+    Ok(keys)
+}
+
+/// A key's role from its flags: 257 (SEP) a KSK, 256 a ZSK; every key a
+/// CSK with `--csk`.
+pub fn role_by_flags(flags: u16, policy: RolePolicy) -> KeyRole {
+    match policy {
+        RolePolicy::AllCsk => KeyRole::Csk,
+        RolePolicy::ByFlags if flags & FLAG_SEP != 0 => KeyRole::Ksk,
+        RolePolicy::ByFlags => KeyRole::Zsk,
+    }
+}
+
+/// RFC 4035 §2.2: "There MUST be an RRSIG for each RRset using at least
+/// one DNSKEY of each algorithm in the zone apex DNSKEY RRset". The KSKs
+/// of an algorithm without a ZSK (a lone KSK; the new algorithm of a
+/// rollover, signed with one key) sign every RRset, as CSKs, as
+/// `dnssec-signzone` does. An algorithm without a KSK is refused by
+/// [`check_roles`].
+pub fn settle_roles(keys: &mut [ZoneKey]) {
+    let signs_data = |k: &ZoneKey| k.role != KeyRole::Ksk && !k.is_revoked();
+    let lacking: Vec<u8> = keys
+        .iter()
+        .map(|k| k.algorithm)
+        .filter(|&alg| !keys.iter().any(|k| k.algorithm == alg && signs_data(k)))
+        .collect();
+    for k in keys.iter_mut() {
+        if k.role == KeyRole::Ksk && !k.is_revoked() && lacking.contains(&k.algorithm) {
+            k.role = KeyRole::Csk;
+        }
+    }
+}
+
+/// What the keys of a key directory are at a time, by the timing metadata
+/// of their `.private` files, as `dnssec-signzone -S` reads them (keys
+/// named one by one with `--key` sign whatever their timing, as keys named
+/// on `dnssec-signzone`'s command line do).
+#[derive(Debug, Default)]
+pub struct KeyDirChoice {
+    /// Published and active: they sign.
+    pub signing: Vec<PathBuf>,
+    /// Published, not signing (not yet active, or inactive), each with why.
+    pub publish_only: Vec<(PathBuf, String)>,
+    /// Not in the zone (not yet published, or deleted), each with why.
+    pub left_out: Vec<(PathBuf, String)>,
+}
+
+/// Sorts the key directory's keys at `paths` by their timing at `now`. A
+/// key whose Revoke time has passed but that is not revoked is an error
+/// ([`KeyError::RevokeDue`]).
+pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, KeyError> {
+    use super::keys::{read_key_timing, KeyState};
+    use super::validity::format_yyyymmddhhmmss;
+    let mut choice = KeyDirChoice::default();
+    for p in paths {
+        let (timing, flags) = read_key_timing(p)?;
+        match timing.state(now) {
+            KeyState::Active => choice.signing.push(p.clone()),
+            // A revoked key (dnssec-revoke) keeps signing the DNSKEY
+            // RRset, so that its revocation counts (RFC 5011 §2.1).
+            KeyState::RevokeDue { .. } if flags & FLAG_REVOKE != 0 => {
+                choice.signing.push(p.clone())
+            }
+            KeyState::RevokeDue { at } => {
+                return Err(KeyError::RevokeDue { key: p.clone(), at: format_yyyymmddhhmmss(at) })
+            }
+            KeyState::PublishedOnly { field, at } => {
+                let why = if at == 0 {
+                    "no Activate time".to_owned()
+                } else if at > now {
+                    format!("{field} {} is to come", format_yyyymmddhhmmss(at))
+                } else {
+                    format!("{field} {} has passed", format_yyyymmddhhmmss(at))
+                };
+                choice.publish_only.push((p.clone(), why));
+            }
+            KeyState::Absent { field, at } => {
+                let when = if at > now { "is to come" } else { "has passed" };
+                choice
+                    .left_out
+                    .push((p.clone(), format!("{field} {} {when}", format_yyyymmddhhmmss(at))));
+            }
+        }
+    }
+    Ok(choice)
 }
 
 /// A DNSKEY published in the zone that signs nothing (`--publish`): the
@@ -147,9 +234,7 @@ pub fn load_publish_only_keys(
             algorithm: key.algorithm,
             reason,
         };
-        if flags & FLAG_ZONE == 0 {
-            return Err(refuse("it is not a zone key (flag bit 7 clear, RFC 4034 §2.1.1)"));
-        }
+        check_flags(flags).map_err(refuse)?;
         // RFC 5011 §2.1: "If this bit is set to '1', AND the resolver sees
         // an RRSIG(DNSKEY) signed by the associated key, then the resolver
         // MUST consider this key permanently invalid": a revocation only
@@ -208,6 +293,15 @@ pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Re
 ///   `dnssec-verify` and `kzonecheck` refuse the result (they take the
 ///   revoked key for the algorithm's ZSK).
 pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
+    for k in keys {
+        check_flags(k.flags()).map_err(|reason| KeyError::BadFlags {
+            key: k.source.clone(),
+            tag: k.key_tag,
+            algorithm: k.algorithm,
+            flags: k.flags(),
+            reason,
+        })?;
+    }
     if !keys.iter().any(|k| k.flags() & FLAG_SEP != 0 && !k.is_revoked()) {
         return Err(KeyError::NoSepKey {
             keys: keys
@@ -216,6 +310,20 @@ pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
                 .collect::<Vec<_>>()
                 .join(", "),
         });
+    }
+    let signs_dnskey = |k: &ZoneKey| k.role != KeyRole::Zsk && !k.is_revoked();
+    for k in keys {
+        if !keys.iter().any(|o| o.algorithm == k.algorithm && signs_dnskey(o)) {
+            return Err(KeyError::NoKskForAlgorithm {
+                algorithm: k.algorithm,
+                keys: keys
+                    .iter()
+                    .filter(|o| o.algorithm == k.algorithm)
+                    .map(|o| format!("{} {}", o.key_tag, o.source))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
     }
     let signs_data = |k: &ZoneKey| k.role != KeyRole::Ksk && !k.is_revoked();
     for k in keys.iter().filter(|k| k.is_revoked() && k.role == KeyRole::Zsk) {
@@ -226,6 +334,22 @@ pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
                 algorithm: k.algorithm,
             });
         }
+    }
+    Ok(())
+}
+
+/// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag. If
+/// bit 7 has value 1, then the DNSKEY record holds a DNS zone key"; "Bits
+/// 0-6 and 8-14 are reserved: these bits MUST have value 0 upon creation of
+/// the DNSKEY RR" (bit 8 is REVOKE since RFC 5011). A key without the Zone
+/// Key bit cannot verify a zone's signatures; `kzonecheck` refuses a DNSKEY
+/// with a reserved bit set.
+pub fn check_flags(flags: u16) -> Result<(), &'static str> {
+    if flags & FLAG_ZONE == 0 {
+        return Err("it is not a zone key (flag bit 7 clear, RFC 4034 §2.1.1)");
+    }
+    if flags & !(FLAG_ZONE | FLAG_SEP | FLAG_REVOKE) != 0 {
+        return Err("reserved flag bits are set (they MUST be 0, RFC 4034 §2.1.1)");
     }
     Ok(())
 }
@@ -478,5 +602,86 @@ mod tests {
         assert_eq!(signers, [0, 1, 3]);
         let (_, data) = super::super::key_roles(&keys).unwrap();
         assert_eq!(data, [2]);
+    }
+
+    /// RFC 4035 §2.2: every algorithm of the DNSKEY RRset signs every
+    /// RRset. An algorithm with only a ZSK left the DNSKEY RRset without its
+    /// signature, refused only when the written zone failed verification
+    /// (an audit, 2026-12-06); an algorithm with only a KSK signs with it
+    /// as a CSK, as `dnssec-signzone` does.
+    #[test]
+    fn rfc4035_section_2_2_each_algorithm_signs_the_dnskey_rrset_and_the_data() {
+        let mut keys = vec![
+            zone_key(KeyRole::Ksk, 257, 13),
+            zone_key(KeyRole::Zsk, 256, 13),
+            zone_key(KeyRole::Zsk, 256, 15),
+        ];
+        settle_roles(&mut keys);
+        let err = check_roles(&keys).unwrap_err();
+        assert!(matches!(err, KeyError::NoKskForAlgorithm { algorithm: 15, .. }), "{err}");
+        let mut keys = vec![
+            zone_key(KeyRole::Ksk, 257, 13),
+            zone_key(KeyRole::Zsk, 256, 13),
+            zone_key(KeyRole::Ksk, 257, 15),
+        ];
+        settle_roles(&mut keys);
+        check_roles(&keys).unwrap();
+        let roles: Vec<KeyRole> = keys.iter().map(|k| k.role).collect();
+        assert_eq!(roles, [KeyRole::Ksk, KeyRole::Zsk, KeyRole::Csk]);
+    }
+
+    /// RFC 4034 §2.1.1: a signing key without the Zone Key bit, or with a
+    /// reserved bit set, signed (an audit, 2026-12-06); validators refuse
+    /// the zone.
+    #[test]
+    fn rfc4034_section_2_1_1_signing_keys_need_the_zone_bit_and_no_reserved_bits() {
+        for flags in [1, 0, 0x8001, 0x4101, 0x8101] {
+            let keys = [zone_key(KeyRole::Ksk, 257, 13), zone_key(KeyRole::Zsk, flags, 13)];
+            let err = check_roles(&keys).unwrap_err();
+            assert!(matches!(err, KeyError::BadFlags { .. }), "{flags}: {err}");
+        }
+        assert_eq!(check_flags(257 | FLAG_REVOKE), Ok(()));
+    }
+
+    /// BIND's smart signing (`dnssec-signzone -S`): a key directory's keys
+    /// follow their timing. Retired and future keys all signed (an audit,
+    /// 2026-12-06).
+    #[test]
+    fn bind_key_timing_decides_what_a_key_directory_key_does() {
+        use super::super::keys::{KeyState, KeyTiming};
+        let now = 1_000_000;
+        let t = |publish, activate, inactive, delete, revoke| KeyTiming {
+            smart: true,
+            any: true,
+            publish,
+            activate,
+            inactive,
+            delete,
+            revoke,
+        };
+        let (past, future) = (Some(now - 10), Some(now + 10));
+        assert_eq!(t(past, past, None, None, None).state(now), KeyState::Active);
+        assert_eq!(t(past, past, future, future, future).state(now), KeyState::Active);
+        assert!(matches!(
+            t(past, past, past, None, None).state(now),
+            KeyState::PublishedOnly { field: "Inactive", .. }
+        ));
+        assert!(matches!(
+            t(past, future, None, None, None).state(now),
+            KeyState::PublishedOnly { field: "Activate", .. }
+        ));
+        assert!(matches!(
+            t(future, future, None, None, None).state(now),
+            KeyState::Absent { field: "Publish", .. }
+        ));
+        assert!(matches!(
+            t(past, past, past, past, None).state(now),
+            KeyState::Absent { field: "Delete", .. }
+        ));
+        assert!(matches!(t(past, past, None, None, past).state(now), KeyState::RevokeDue { .. }));
+        // No timing, or an old format: published and active.
+        assert_eq!(KeyTiming::default().state(now), KeyState::Active);
+        let old = KeyTiming { smart: false, ..t(future, future, None, None, None) };
+        assert_eq!(old.state(now), KeyState::Active);
     }
 }

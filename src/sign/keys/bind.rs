@@ -188,6 +188,88 @@ fn parse_ttl(text: &str) -> Option<u32> {
 pub(crate) struct PrivateFile {
     pub(crate) algorithm: u8,
     fields: Vec<(&'static str, Zeroizing<Vec<u8>>)>,
+    pub(crate) timing: KeyTiming,
+}
+
+/// The timing metadata of a `.private` file (BIND 9.7 and later, format
+/// v1.3), as seconds since the epoch: what `dnssec-signzone -S` follows for
+/// the keys of a key directory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyTiming {
+    /// Format v1.3 or later: BIND's smart signing reads the times below.
+    /// Older files have none, and their keys are always published and
+    /// active.
+    pub smart: bool,
+    /// Any of the fields below is set.
+    pub any: bool,
+    pub publish: Option<i64>,
+    pub activate: Option<i64>,
+    pub inactive: Option<i64>,
+    pub delete: Option<i64>,
+    pub revoke: Option<i64>,
+}
+
+impl KeyTiming {
+    fn slot(&mut self, field: &str) -> Option<&mut Option<i64>> {
+        match field {
+            "Publish" => Some(&mut self.publish),
+            "Activate" => Some(&mut self.activate),
+            "Inactive" => Some(&mut self.inactive),
+            "Delete" => Some(&mut self.delete),
+            "Revoke" => Some(&mut self.revoke),
+            _ => None,
+        }
+    }
+}
+
+/// What a key's timing metadata says it is at a given time, as BIND's
+/// `dnssec-signzone -S` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    /// Not yet published, or deleted: not in the zone at all.
+    Absent { field: &'static str, at: i64 },
+    /// Published but not signing: before its activation or after it went
+    /// inactive.
+    PublishedOnly { field: &'static str, at: i64 },
+    /// Its revocation time has passed (RFC 5011): it must be published
+    /// with the REVOKE flag, which changes its key tag and so its files.
+    RevokeDue { at: i64 },
+    /// Published and signing.
+    Active,
+}
+
+impl KeyTiming {
+    /// The key's state at `now`. A key whose file carries no timing at all
+    /// (older formats, hand-made files) is active; with timing, a key
+    /// without an activation time only publishes (BIND's rule).
+    pub fn state(&self, now: i64) -> KeyState {
+        if !self.smart || !self.any {
+            return KeyState::Active;
+        }
+        let passed = |t: Option<i64>| t.filter(|&t| t <= now);
+        if let Some(at) = passed(self.delete) {
+            return KeyState::Absent { field: "Delete", at };
+        }
+        // Published from its Publish time, else from its activation.
+        match self.publish.or(self.activate) {
+            Some(at) if at > now => {
+                return KeyState::Absent { field: "Publish", at };
+            }
+            None => return KeyState::PublishedOnly { field: "Activate", at: 0 },
+            Some(_) => {}
+        }
+        if let Some(at) = passed(self.revoke) {
+            return KeyState::RevokeDue { at };
+        }
+        if let Some(at) = passed(self.inactive) {
+            return KeyState::PublishedOnly { field: "Inactive", at };
+        }
+        match self.activate {
+            Some(at) if at <= now => KeyState::Active,
+            Some(at) => KeyState::PublishedOnly { field: "Activate", at },
+            None => KeyState::PublishedOnly { field: "Activate", at: 0 },
+        }
+    }
 }
 
 impl PrivateFile {
@@ -219,6 +301,11 @@ const MATERIAL_FIELDS: [&str; 9] = [
 /// and nothing of a value is ever put into an error.
 pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile, KeyError> {
     let mut format_seen = false;
+    // The format's minor version: fields unknown to v1.3 are refused, those
+    // of later v1 formats ignored, as BIND does ("a later minor version
+    // only adds fields").
+    let mut minor = 0u32;
+    let mut timing = KeyTiming::default();
     let mut algorithm = None;
     // (field, line, base64 text); continuation lines (leading whitespace)
     // are appended, as in the RFC examples that wrap long values.
@@ -244,14 +331,21 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
         if name == "Private-key-format" {
             // BIND writes v1.3 (v1.2 before 9.7); a different major
             // version may change the meaning of the fields.
-            if value != "v1.2" && value != "v1.3" {
-                return Err(unreadable(
-                    path,
-                    line_no,
-                    format!("unsupported Private-key-format {value:?} (expected v1.2 or v1.3)"),
-                ));
-            }
+            minor = value
+                .strip_prefix("v1.")
+                .and_then(|m| m.parse::<u32>().ok())
+                .filter(|&m| m >= 2)
+                .ok_or_else(|| {
+                    unreadable(
+                        path,
+                        line_no,
+                        format!(
+                            "unsupported Private-key-format {value:?} (expected v1.2 or later v1)"
+                        ),
+                    )
+                })?;
             format_seen = true;
+            timing.smart = minor >= 3;
         } else if name == "Algorithm" {
             let number = value.split_whitespace().next().unwrap_or("");
             algorithm = Some(number.parse::<u8>().map_err(|_| {
@@ -272,10 +366,19 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
                 "the key is held by an OpenSSL engine or PKCS#11 token (Engine/Label); \
                  the software backend cannot use it",
             ));
-        } else if value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit()) {
-            // A timing field (Created, Publish, Activate, Inactive, Delete,
-            // SyncPublish ...): YYYYMMDDHHMMSS. Key timing is not our job.
-        } else {
+        } else if let Some(slot) = timing.slot(name) {
+            let digits = value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit());
+            let at = digits.then(|| crate::sign::validity::parse_yyyymmddhhmmss(value));
+            let at = at.flatten().ok_or_else(|| {
+                unreadable(path, line_no, format!("the {name} time is not YYYYMMDDHHMMSS"))
+            })?;
+            *slot = Some(at);
+            timing.any = true;
+        } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            // Other metadata BIND writes: Created, SyncPublish, SyncDelete
+            // (times), Successor and Predecessor (key tags of a rollover,
+            // `dnssec-keygen -S`), Lifetime, MaxTTL, DSPubCount ...
+        } else if minor <= 3 {
             return Err(unreadable(path, line_no, format!("unknown field {name:?}")));
         }
     }
@@ -293,7 +396,7 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
             .map_err(|_| unreadable(path, line, format!("the {field} field is not base64")))?;
         fields.push((field, decoded));
     }
-    Ok(PrivateFile { algorithm, fields })
+    Ok(PrivateFile { algorithm, fields, timing })
 }
 
 /// The file name stem BIND uses, `K<owner>+<alg>+<tag>`, e.g.
@@ -457,6 +560,32 @@ mod tests {
             // Nothing of the value may appear in the message.
             assert!(!err.to_string().contains("!!"));
         }
+    }
+
+    /// BIND's rollover metadata (`dnssec-keygen -S` writes `Successor:` and
+    /// `Predecessor:`) made the keys unreadable, and so did a later v1
+    /// format (an audit, 2026-12-06); the timing fields are kept.
+    #[test]
+    fn regression_bind_rollover_fields_and_later_v1_formats_are_read() {
+        let path = Path::new("K.private");
+        let key = "PrivateKey: ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\n";
+        let text = format!(
+            "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\n{key}\
+             Created: 20260101000000\nPublish: 20260102000000\nActivate: 20260103000000\n\
+             Inactive: 20260104000000\nDelete: 20260105000000\nSuccessor: 12345\n\
+             Predecessor: 54321\nLifetime: 0\n"
+        );
+        let p = parse_private_text(&text, path).unwrap();
+        let day = |d| crate::sign::validity::parse_yyyymmddhhmmss(&format!("202601{d:02}000000"));
+        assert_eq!(p.timing.publish, day(2));
+        assert_eq!(p.timing.activate, day(3));
+        assert_eq!(p.timing.inactive, day(4));
+        assert_eq!(p.timing.delete, day(5));
+        assert!(p.timing.smart && p.timing.any && p.timing.revoke.is_none());
+        let later = format!("Private-key-format: v1.4\nAlgorithm: 13\n{key}NewField: yes\n");
+        assert!(parse_private_text(&later, path).is_ok());
+        let bad = "Private-key-format: v1.3\nAlgorithm: 13\nActivate: 2026\n";
+        assert!(parse_private_text(bad, path).is_err());
     }
 
     #[test]

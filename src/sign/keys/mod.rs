@@ -61,8 +61,10 @@ use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
 
-pub use bind::{key_file_stem, parse_key_file, KeyFile};
-pub use software::{generate, write_bind_files, write_public_key_file, SigningKey};
+pub use bind::{key_file_stem, parse_key_file, KeyFile, KeyState, KeyTiming};
+pub use software::{
+    generate, read_key_timing, write_bind_files, write_public_key_file, SigningKey,
+};
 
 /// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."
 pub const FLAG_ZONE: u16 = 0x0100;
@@ -288,6 +290,17 @@ pub enum KeyError {
     /// `kzonecheck` reject such a zone, and `dnssec-signzone` will not
     /// make one. `keys` lists the signing keys.
     NoSepKey { keys: String },
+    /// A signing key's Flags field is one validators refuse: without the
+    /// Zone Key bit, or with reserved bits set (RFC 4034 §2.1.1).
+    BadFlags { key: String, tag: u16, algorithm: u8, flags: u16, reason: &'static str },
+    /// An algorithm whose keys all lack the SEP flag: nothing of it would
+    /// sign the DNSKEY RRset, yet every algorithm there must sign every
+    /// RRset (RFC 4035 §2.2). `keys` lists its keys.
+    NoKskForAlgorithm { algorithm: u8, keys: String },
+    /// A key of a key directory whose Revoke time (its `.private` timing)
+    /// has passed, without the REVOKE flag: `dnssec-signzone -S` would
+    /// publish it revoked, which changes its key tag and so its files.
+    RevokeDue { key: PathBuf, at: String },
 }
 
 /// Which step of the challenge in [`SigningKey::prove`] failed.
@@ -436,6 +449,25 @@ impl fmt::Display for KeyError {
                 "no signing key has the SEP flag ({keys}): the DNSKEY RRset would be signed by \
                  keys without it, which BIND's dnssec-verify and kzonecheck reject; make one a \
                  KSK (keygen --ksk, flags 257): a lone KSK signs everything"
+            ),
+            KeyError::BadFlags { key, tag, algorithm, flags, reason } => write!(
+                f,
+                "{key}: key tag {tag} algorithm {algorithm} has flags {flags}: {reason}; \
+                 validators refuse such a key"
+            ),
+            KeyError::NoKskForAlgorithm { algorithm, keys } => write!(
+                f,
+                "no key of algorithm {algorithm} has the SEP flag ({keys}): none would sign the \
+                 DNSKEY RRset, and every algorithm of the DNSKEY RRset must sign every RRset \
+                 (RFC 4035 §2.2); add a KSK of algorithm {algorithm} (keygen --ksk), or sign \
+                 with --csk"
+            ),
+            KeyError::RevokeDue { key, at } => write!(
+                f,
+                "{}: its Revoke time ({at}) has passed but the key is not revoked: run \
+                 dnssec-revoke on it (the revoked key has a new tag and new files), or \
+                 remove the Revoke time (dnssec-settime -R none)",
+                key.display()
             ),
             KeyError::RevokedZsk { key, tag, algorithm } => write!(
                 f,

@@ -111,7 +111,7 @@ fn public_key_field(private: &PrivateKey) -> Vec<u8> {
 }
 
 /// Where the `.private` file of a `.key` file is, and vice versa.
-fn pair_paths(path: &Path) -> (PathBuf, PathBuf) {
+pub(crate) fn pair_paths(path: &Path) -> (PathBuf, PathBuf) {
     let text = path.as_os_str().to_string_lossy();
     let stem = text
         .strip_suffix(".key")
@@ -119,6 +119,25 @@ fn pair_paths(path: &Path) -> (PathBuf, PathBuf) {
         .unwrap_or(&text)
         .to_owned();
     (PathBuf::from(format!("{stem}.key")), PathBuf::from(format!("{stem}.private")))
+}
+
+/// The timing metadata of the `.private` file of the key at `path` (its
+/// `.key` or `.private` path, or their stem), and the flags of its `.key`
+/// file: what a key directory's keys are chosen by, before any is loaded.
+pub fn read_key_timing(path: &Path) -> Result<(bind::KeyTiming, u16), KeyError> {
+    let (key_path, private_path) = pair_paths(path);
+    let key_file = bind::parse_key_file(&key_path)?;
+    let flags = Dnskey::parse(&key_file.dnskey_rdata, &key_path.display().to_string())?.flags;
+    let bytes = Zeroizing::new(
+        std::fs::read(&private_path)
+            .map_err(|source| KeyError::Io { path: private_path.clone(), source })?,
+    );
+    let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Unreadable {
+        path: private_path.clone(),
+        line: 0,
+        reason: "not UTF-8 text".to_owned(),
+    })?;
+    Ok((bind::parse_private_text(text, &private_path)?.timing, flags))
 }
 
 impl SigningKey {
@@ -140,7 +159,15 @@ impl SigningKey {
     pub fn load_pair(key_path: &Path, private_path: &Path) -> Result<SigningKey, KeyError> {
         let key_file = bind::parse_key_file(key_path)?;
         let published = Dnskey::parse(&key_file.dnskey_rdata, &key_path.display().to_string())?;
-        let algorithm = Algorithm::from_number(published.algorithm)?;
+        let algorithm =
+            Algorithm::from_number(published.algorithm).map_err(|_| KeyError::Unreadable {
+                path: key_path.to_owned(),
+                line: 0,
+                reason: format!(
+                    "algorithm {} is not one zonesign signs with (8, 10, 13, 14, 15)",
+                    published.algorithm
+                ),
+            })?;
 
         let bytes = Zeroizing::new(
             std::fs::read(private_path)

@@ -12,6 +12,7 @@ use super::pool::{check, open_pool, Degraded, HsmReport, Pool};
 use super::HsmError;
 use crate::run::{parse_origin, Failure};
 use crate::sign::keys::check_collisions;
+use crate::sign::keyset::{role_by_flags, settle_roles, RolePolicy};
 use crate::sign::{KeyRole, ZoneKey};
 use crate::zone::name::Name;
 
@@ -38,17 +39,16 @@ pub fn attach(
     })?;
     *hsms = pool.reports();
     let hsm_keys = pool.zone_keys(origin).map_err(hsm_failure)?;
-    // A lone software key was made a CSK because it was alone; beside HSM
-    // keys it takes the role its flags say (a KSK file with HSM ZSKs).
-    if let [lone] = keys.as_mut_slice() {
-        if lone.role == KeyRole::Csk && !all_csk {
-            // Software keys were proven: their DNSKEY RDATA is at least 5 octets.
-            let flags = u16::from_be_bytes([lone.dnskey[0], lone.dnskey[1]]);
-            let sep = flags & crate::sign::keys::FLAG_SEP != 0;
-            lone.role = if sep { KeyRole::Ksk } else { KeyRole::Zsk };
+    // A software KSK was made a CSK when its algorithm had no ZSK; beside
+    // HSM keys it takes the role its flags say (a KSK file with HSM ZSKs),
+    // and the roles are settled over all keys again.
+    if !all_csk {
+        for k in keys.iter_mut().filter(|k| k.role == KeyRole::Csk) {
+            k.role = role_by_flags(k.flags(), RolePolicy::ByFlags);
         }
     }
     keys.extend(hsm_keys);
+    settle_roles(keys);
     let named: Vec<(&str, &[u8])> =
         keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
     check_collisions(&named).map_err(Failure::Key)?;
