@@ -85,17 +85,11 @@ impl Failure {
                 format!("cannot read {}: {source}", path.display())
             }
             Failure::Load(LoadFailure::Syntax(e)) => {
-                format!(
-                    "the zone file has {} syntax error{}; nothing was written",
-                    e.len(),
-                    plural(e.len())
-                )
+                format!("the zone file has {} syntax error{}", e.len(), plural(e.len()))
             }
-            Failure::Zone(e) => format!(
-                "the zone breaks {} structural rule{}; nothing was written",
-                e.0.len(),
-                plural(e.0.len())
-            ),
+            Failure::Zone(e) => {
+                format!("the zone breaks {} structural rule{}", e.0.len(), plural(e.0.len()))
+            }
             Failure::Io { path, source } => format!("cannot write {}: {source}", path.display()),
             Failure::Key(e) => format!("key problem, nothing was signed: {e}"),
             Failure::Hsm(e) => format!("HSM problem, nothing was signed: {e}"),

@@ -4,8 +4,8 @@
 //!
 //! As RFC 8976 §4 lays it out (in our words): a ZONEMD RR whose serial is
 //! not the SOA serial, or whose scheme or hash algorithm the verifier does
-//! not support, is not used; the RRset may not hold two RRs of one scheme
-//! and hash algorithm; a match of any usable RR verifies the zone. A
+//! not support, is not used; nor are two or more RRs of one scheme and hash
+//! algorithm; a match of any usable RR verifies the zone. A
 //! ZONEMD RRset with no usable RR fails here, as `ldns-verify-zone` fails
 //! it: the zone asks for a digest check that cannot be made.
 
@@ -25,26 +25,31 @@ pub(super) fn check_zonemd(zone: &Zone) -> (Vec<Finding>, usize) {
     let at = |f: Finding| f.at(origin, Some(Rtype::ZONEMD));
     let mut findings = Vec::new();
     let soa = apex.rrset(Rtype::SOA).and_then(|s| s.rdatas.first()).and_then(soa_serial);
-    let mut seen: Vec<(u8, u8)> = Vec::new();
+    let tuples: Vec<Option<(u8, u8)>> = set.rdatas.iter().map(|r| fields(r)).collect();
+    // RFC 8976 §4 step 4: "If the ZONEMD RRset contains more than one RR
+    // with the same Scheme and Hash Algorithm, digest verification for
+    // those ZONEMD RRs MUST NOT be considered successful." Those RRs only:
+    // another one that matches still verifies the zone (step 5).
+    let mut duplicated: Vec<(u8, u8)> = Vec::new();
+    for (i, t) in tuples.iter().enumerate() {
+        if let Some(t) = t {
+            if tuples[..i].contains(&Some(*t)) && !duplicated.contains(t) {
+                duplicated.push(*t);
+            }
+        }
+    }
     let mut usable: Vec<(HashAlg, &[u8])> = Vec::new();
-    for rdata in &set.rdatas {
-        let Some((scheme, hash)) = fields(rdata) else {
+    for (rdata, tuple) in set.rdatas.iter().zip(&tuples) {
+        let Some((scheme, hash)) = *tuple else {
             findings.push(at(Finding::error(
                 "malformed-zonemd",
                 format!("ZONEMD RDATA of {} octets", rdata.len()),
             )));
             continue;
         };
-        if seen.contains(&(scheme, hash)) {
-            findings.push(at(Finding::error(
-                "zonemd-duplicate",
-                format!(
-                    "the ZONEMD RRset holds more than one RR with scheme {scheme} and hash \
-                     algorithm {hash}"
-                ),
-            )));
+        if duplicated.contains(&(scheme, hash)) {
+            continue;
         }
-        seen.push((scheme, hash));
         let h = HashAlg::from_number(hash).filter(|_| scheme == SCHEME_SIMPLE);
         match h {
             Some(h) if serial(rdata) == soa && rdata.len() == 6 + h.digest_len() => {
@@ -56,7 +61,24 @@ pub(super) fn check_zonemd(zone: &Zone) -> (Vec<Finding>, usize) {
     if !findings.is_empty() {
         return (findings, 0);
     }
+    let duplicates = |matched: usize| {
+        duplicated.iter().map(move |(scheme, hash)| {
+            let detail = format!(
+                "the ZONEMD RRset holds more than one RR with scheme {scheme} and hash \
+                 algorithm {hash}: none of them is used (RFC 8976 §4)"
+            );
+            at(if matched == 0 {
+                Finding::error("zonemd-duplicate", detail)
+            } else {
+                Finding::warning("zonemd-duplicate", detail)
+            })
+        })
+    };
     if usable.is_empty() {
+        if !duplicated.is_empty() {
+            findings.extend(duplicates(0));
+            return (findings, 0);
+        }
         findings.push(at(Finding::error(
             "zonemd-unusable",
             format!(
@@ -91,5 +113,57 @@ pub(super) fn check_zonemd(zone: &Zone) -> (Vec<Finding>, usize) {
             }));
         }
     }
+    findings.extend(duplicates(matched));
     (findings, matched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{load_bytes, LoadOptions};
+    use crate::zone::name::Name;
+    use std::path::Path;
+
+    fn zone(text: &str) -> Zone {
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let loaded =
+            load_bytes(text.as_bytes(), Path::new("z.zone"), &LoadOptions::new(origin.clone()))
+                .unwrap();
+        Zone::build(loaded, &origin).unwrap()
+    }
+
+    /// RFC 8976 §4 step 4: two ZONEMD RRs of one scheme and hash algorithm
+    /// are not used, but another RR that matches verifies the zone. The
+    /// whole zone failed (an audit, 2026-12-06); Unbound, ldns and
+    /// dnspython accept it.
+    #[test]
+    fn rfc8976_section_4_duplicated_tuples_are_not_used_and_another_match_verifies() {
+        let base = "$TTL 300\n@ SOA ns h 7 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+        let digests = digest_zone(&zone(base), &[HashAlg::Sha384, HashAlg::Sha512]);
+        let hex = |d: &[u8]| data_encoding::HEXUPPER.encode(d);
+        let (sha384, sha512) = (hex(&digests[0].1), hex(&digests[1].1));
+        let zero = "00".repeat(48);
+        let with = |rrs: &[String]| {
+            let apex: String = rrs.iter().map(|r| format!("@ ZONEMD 7 {r}\n")).collect();
+            check_zonemd(&zone(&format!("{base}{apex}")))
+        };
+        let kinds = |f: &[Finding]| -> Vec<(Severity, &str)> {
+            f.iter().map(|f| (f.severity, f.kind)).collect()
+        };
+        use super::super::Severity;
+        let (f, matched) =
+            with(&[format!("1 1 {sha384}"), format!("1 1 {zero}"), format!("1 2 {sha512}")]);
+        assert_eq!(matched, 1);
+        assert_eq!(kinds(&f), [(Severity::Warning, "zonemd-duplicate")]);
+        let (f, matched) = with(&[format!("1 1 {sha384}"), format!("1 1 {zero}")]);
+        assert_eq!(matched, 0);
+        assert_eq!(kinds(&f), [(Severity::Error, "zonemd-duplicate")]);
+        let (f, matched) = with(&[
+            format!("1 2 {sha512}"),
+            format!("241 1 {zero}"),
+            format!("241 1 {}", "11".repeat(48)),
+        ]);
+        assert_eq!(matched, 1);
+        assert_eq!(kinds(&f), [(Severity::Warning, "zonemd-duplicate")]);
+    }
 }
