@@ -25,7 +25,7 @@ pub(super) fn check_zonemd(zone: &Zone) -> (Vec<Finding>, usize) {
     let at = |f: Finding| f.at(origin, Some(Rtype::ZONEMD));
     let mut findings = Vec::new();
     let soa = apex.rrset(Rtype::SOA).and_then(|s| s.rdatas.first()).and_then(soa_serial);
-    let tuples: Vec<Option<(u8, u8)>> = set.rdatas.iter().map(|r| fields(r)).collect();
+    let tuples: Vec<Option<(u8, u8)>> = set.rdatas.iter().map(fields).collect();
     // RFC 8976 §4 step 4: "If the ZONEMD RRset contains more than one RR
     // with the same Scheme and Hash Algorithm, digest verification for
     // those ZONEMD RRs MUST NOT be considered successful." Those RRs only:
