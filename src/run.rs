@@ -1392,18 +1392,78 @@ pub struct KeygenConfig {
 }
 
 pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
-    use crate::sign::keys::{generate, write_bind_files};
+    use crate::sign::keys::{generate, write_bind_files, FLAG_REVOKE};
     let origin = parse_origin(&cfg.origin)?;
     let algorithm = parse_algorithm(&cfg.algorithm)?;
     let flags = if cfg.ksk { 257 } else { 256 };
-    let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
-    let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(Failure::Key)?;
-    Ok(key_path)
+    // As `dnssec-keygen`: a key whose tag, or tag once revoked (RFC 5011
+    // §2.1: the REVOKE flag changes it), is taken by a key of the zone in
+    // the directory is made again (it failed with "File exists").
+    let taken = taken_key_tags(&cfg.key_dir, &origin, algorithm.number());
+    for _ in 0..64 {
+        let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
+        let mut revoked = key.dnskey_rdata().to_vec();
+        revoked[0..2].copy_from_slice(&(flags | FLAG_REVOKE).to_be_bytes());
+        let tags = [key.key_tag(), crate::sign::keys::key_tag(&revoked)];
+        if tags.iter().any(|t| taken.contains(t)) {
+            continue;
+        }
+        let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(Failure::Key)?;
+        return Ok(key_path);
+    }
+    Err(Failure::Usage(format!(
+        "every key generated had a key tag taken in {}: too many keys of {origin} there",
+        cfg.key_dir.display()
+    )))
+}
+
+/// The key tags of `algorithm` the zone's keys in `dir` have, and would have
+/// once revoked.
+fn taken_key_tags(dir: &Path, origin: &Name, algorithm: u8) -> Vec<u16> {
+    use crate::sign::keys::{key_tag, parse_key_file, FLAG_REVOKE};
+    let Ok(paths) = crate::sign::keyset::key_files_in(dir, origin) else { return Vec::new() };
+    let mut taken = Vec::new();
+    for p in paths {
+        let Ok(file) = parse_key_file(&p) else { continue };
+        let mut rdata = file.dnskey_rdata;
+        if rdata.len() < 4 || rdata[3] != algorithm {
+            continue;
+        }
+        taken.push(key_tag(&rdata));
+        rdata[1] ^= FLAG_REVOKE as u8;
+        taken.push(key_tag(&rdata));
+    }
+    taken
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// `keygen` failed with "File exists" when a new key's tag was taken in
+    /// the key directory (an audit met it after 424 keys, 2026-12-06); as
+    /// `dnssec-keygen`, it now makes another key, also when the tag the key
+    /// would have once revoked is taken.
+    #[test]
+    fn regression_keygen_avoids_the_tags_of_the_keys_in_the_directory() {
+        use crate::sign::keys::key_tag;
+        let dir = tempfile::tempdir().unwrap();
+        let origin = super::parse_origin("example.").unwrap();
+        let cfg = super::KeygenConfig {
+            origin: "example.".into(),
+            algorithm: "13".into(),
+            ksk: true,
+            bits: None,
+            key_dir: dir.path().to_path_buf(),
+        };
+        let path = super::keygen(&cfg).unwrap();
+        let file = crate::sign::keys::parse_key_file(&path).unwrap();
+        let mut revoked = file.dnskey_rdata.clone();
+        revoked[1] |= 0x80;
+        let taken = super::taken_key_tags(dir.path(), &origin, 13);
+        assert_eq!(taken, [key_tag(&file.dnskey_rdata), key_tag(&revoked)]);
+        assert!(super::taken_key_tags(dir.path(), &origin, 15).is_empty());
+    }
 
     /// Regression (CI, 2026-12-05): `zonesign sign` through SoftHSM2 died at
     /// exit now and then, because the run's pool threads were still running

@@ -408,6 +408,24 @@ fn audit_fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/verify-audit").join(name)
 }
 
+/// RFC 5155 §7.1: "Each empty non-terminal MUST have a corresponding NSEC3
+/// RR, unless the empty non-terminal is only derived from an insecure
+/// delegation covered by an Opt-Out NSEC3 RR." The verifier let every empty
+/// non-terminal above an insecure delegation go without one, also when the
+/// delegation has an NSEC3 of its own (the fourth audit, 2026-12-06; BIND's
+/// `dnssec-verify` and `kzonecheck` report it).
+#[test]
+fn rfc5155_section_7_1_empty_non_terminal_above_an_insecure_delegation_with_its_own_nsec3() {
+    let out = zonesign()
+        .args(["verify", "-o", "m.test.", "--at", "20261210000000"])
+        .arg(audit_fixture("ent-above-insecure-with-nsec3.m.test.zone"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("missing-nsec3 e1.m.test."), "{stderr}");
+}
+
 /// Zones the verifier accepted until an audit against dnssec-verify,
 /// ldns-verify-zone and kzonecheck (2026-12-06; `test-data/verify-audit`),
 /// each with the error it must give now.

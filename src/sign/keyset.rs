@@ -245,6 +245,23 @@ pub fn load_publish_only_keys(
                  the DNSKEY RRset (RFC 5011 §2.1)",
             ));
         }
+        // No private key proves a key published only: check what the public
+        // key alone shows (its length, a point on the curve, RFC 3110 form),
+        // so that a truncated or garbled `.key` of a rollover's next key is
+        // not published as a key that exists nowhere (an audit, 2026-12-06;
+        // `kzonecheck` refuses such a DNSKEY).
+        use crate::verify::crypto::{CryptoError, PreparedKey};
+        match PreparedKey::new(key.algorithm, &key.dnskey[4..]) {
+            // An algorithm zonesign does not know is refused by
+            // `check_publish_only`: no signing key has it.
+            Ok(_) | Err(CryptoError::UnsupportedAlgorithm { .. }) => {}
+            Err(_) => {
+                return Err(refuse(
+                    "its public key is not a valid key of its algorithm (wrong length, not a \
+                     point on the curve, or not an RFC 3110 RSA key of 1024 to 4096 bits)",
+                ))
+            }
+        }
         keys.push(key);
     }
     Ok(keys)
@@ -491,10 +508,17 @@ pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) 
 mod tests {
     use super::*;
 
-    /// Writes a `.key` file for `example.` with `flags` and a 64-octet
-    /// P-256 public key field.
+    /// A P-256 public key (a point on the curve).
+    const P256_PUBLIC: &str =
+        "TA617HmxOmbFnf6RZpLUuGHhcH7TgRqCvENqMhh3XCYgyF35D15YBfFHJj38hYFcxwmc9U8WCqs854y9pt8gYA==";
+
+    /// Writes a `.key` file for `example.` with `flags` and a P-256 public
+    /// key.
     fn key_file(dir: &Path, name: &str, flags: u16) -> PathBuf {
-        let public = data_encoding::BASE64.encode(&[7u8; 64]);
+        key_file_with(dir, name, flags, P256_PUBLIC)
+    }
+
+    fn key_file_with(dir: &Path, name: &str, flags: u16, public: &str) -> PathBuf {
         let path = dir.join(name);
         std::fs::write(&path, format!("example. 3600 IN DNSKEY {flags} 3 13 {public}\n")).unwrap();
         path
@@ -518,6 +542,22 @@ mod tests {
         let other = Name::parse(b"example.net.", &Name::root()).unwrap();
         let path = key_file(dir.path(), "other.key", 256);
         assert!(load_publish_only_keys(&[path], &other).is_err());
+    }
+
+    /// A key published only has no private key to prove it: a truncated or
+    /// garbled public key was published (an audit, 2026-12-06; `kzonecheck`
+    /// refuses the zone). What the public key alone shows is checked.
+    #[test]
+    fn regression_a_publish_only_key_must_be_a_valid_public_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let not_on_curve = data_encoding::BASE64.encode(&[7u8; 64]);
+        let short = &P256_PUBLIC[..84];
+        for (name, public) in [("off.key", not_on_curve.as_str()), ("short.key", short)] {
+            let path = key_file_with(dir.path(), name, 256, public);
+            let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+            assert!(err.to_string().contains("not a valid key of its algorithm"), "{err}");
+        }
     }
 
     /// A signer that is never asked to sign: role checks only.

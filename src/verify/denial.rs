@@ -553,7 +553,8 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     const STRETCH: usize = if cfg!(test) { 3 } else { 1 << 14 };
     // Per stretch: the findings, each with its node, and the chain
     // positions of the NSEC3s that are some name's.
-    type Stretch = (Vec<(u32, Finding)>, Vec<u32>);
+    // (And the insecure delegations that have an NSEC3 of their own.)
+    type Stretch = (Vec<(u32, Finding)>, Vec<u32>, Vec<u32>);
     let stretches: Vec<Stretch> = hashed
         .par_chunks(STRETCH)
         .map_init(
@@ -561,6 +562,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
             |(numbers, wire), stretch| {
                 let mut findings = Vec::new();
                 let mut matched = Vec::new();
+                let mut insecure_with_nsec3 = Vec::new();
                 let mut k = chain.partition_point(|c| c.hash.as_slice() < &stretch[0].2[..]);
                 for &(i, need, h) in stretch {
                     while k < chain.len() && chain[k].hash.as_slice() < h.as_slice() {
@@ -570,22 +572,66 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
                     let finding = match chain.get(k) {
                         Some(c) if c.hash.as_slice() == h.as_slice() => {
                             matched.push(k as u32);
+                            if need == Need::OptOutAllowed && insecure(node) {
+                                insecure_with_nsec3.push(i);
+                            }
                             check_bitmap(zone, node, c, numbers, wire)
                         }
                         _ => missing_nsec3(zone, node, need, &h, &chain, &opt_out, k),
                     };
                     findings.extend(finding.map(|f| (i, f)));
                 }
-                (findings, matched)
+                (findings, matched, insecure_with_nsec3)
             },
         )
         .collect();
     drop(hashed);
     let mut used = vec![false; chain.len()];
     let mut name_findings = Vec::new();
-    for (findings, matched) in stretches {
+    let mut insecure_with_nsec3 = Vec::new();
+    for (findings, matched, insecure) in stretches {
         matched.into_iter().for_each(|k| used[k as usize] = true);
         name_findings.extend(findings);
+        insecure_with_nsec3.extend(insecure);
+    }
+    // RFC 5155 §7.1: "Each empty non-terminal MUST have a corresponding
+    // NSEC3 RR, unless the empty non-terminal is only derived from an
+    // insecure delegation covered by an Opt-Out NSEC3 RR." An insecure
+    // delegation with an NSEC3 of its own is not covered by one, so the
+    // empty non-terminals above it need theirs (an audit found them passed,
+    // 2026-12-06; BIND and Knot report them).
+    if !insecure_with_nsec3.is_empty() {
+        let mut late: Vec<usize> = insecure_with_nsec3
+            .par_iter()
+            .flat_map_iter(|&i| zone.empty_ancestors(i as usize))
+            .collect();
+        late.par_sort_unstable();
+        late.dedup();
+        let reported: std::collections::HashSet<u32> = if late.is_empty() {
+            Default::default()
+        } else {
+            name_findings.iter().map(|&(i, _)| i).collect()
+        };
+        for a in late {
+            let h = nsec3_hash(&zone.nodes[a].name, salt, *iterations);
+            // The chain is in hash order (sorted above).
+            let has_nsec3 = chain.binary_search_by(|c| c.hash.as_slice().cmp(&h[..])).is_ok();
+            if !has_nsec3 && !reported.contains(&(a as u32)) {
+                let node = &zone.nodes[a];
+                name_findings.push((
+                    a as u32,
+                    Finding::error(
+                        "missing-nsec3",
+                        format!(
+                            "no NSEC3 for this empty non-terminal (hash {}), above an insecure \
+                             delegation that has an NSEC3 of its own (RFC 5155 §7.1)",
+                            BASE32HEX_NOPAD.encode(&h).to_ascii_lowercase()
+                        ),
+                    )
+                    .at(&node.name, Some(Rtype::NSEC3)),
+                ));
+            }
+        }
     }
     // Reported in node order, as the names come in the zone.
     name_findings.sort_by_key(|&(i, _)| i);
