@@ -222,6 +222,14 @@ pub enum ZoneError {
         rtype: Rtype,
         at: String,
     },
+    /// An RRset longer in wire form than a DNS message can be.
+    RrsetTooLarge {
+        owner: Name,
+        rtype: Rtype,
+        records: usize,
+        octets: usize,
+        at: String,
+    },
 }
 
 impl fmt::Display for ZoneError {
@@ -267,6 +275,10 @@ impl fmt::Display for ZoneError {
             ZoneError::DataBelowDname { owner, rtype, at } => write!(
                 f,
                 "{at}: {owner} {rtype} is below a DNAME; RFC 6672 §2.4: \"Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR\""
+            ),
+            ZoneError::RrsetTooLarge { owner, rtype, records, octets, at } => write!(
+                f,
+                "{at}: the {owner} {rtype} RRset ({records} records) is {octets} octets in wire form with its RRSIG's, more than the {MAX_RRSET_WIRE} a DNS message holds (RFC 1035 §4.2.2): it can never be served whole, BIND refuses to load the zone and validators take its signature for bogus"
             ),
         }
     }
@@ -696,23 +708,6 @@ fn build_piece(
                 }
             }
             piece.duplicates_dropped += run.len() - unique.len();
-            // RFC 1035 §4.2.2: a message over TCP has a two-octet length,
-            // so at most 65535 octets. An RRset larger than one message
-            // (header, question, and each record with a compressed owner)
-            // can never be served whole: a warning, as it still signs.
-            let wire: usize = unique.iter().map(|r| 12 + r.len()).sum();
-            let message = 12 + blocks.owner(first).wire_len() + 4 + wire;
-            if message > MAX_MESSAGE {
-                node_warnings.push(warning_at(
-                    files,
-                    src,
-                    format!(
-                        "{} {rtype}: {} records, {message} octets in a response, more than a DNS message holds ({MAX_MESSAGE}, RFC 1035 §4.2.2): the RRset can never be served whole, and BIND refuses to load the zone",
-                        blocks.owner(first),
-                        unique.len(),
-                    ),
-                ));
-            }
             let rdatas = if rtype == Rtype::NS {
                 share.pack(unique.iter().copied())
             } else {
@@ -797,9 +792,6 @@ fn name_nodes(blocks: &mut Blocks, wants: &[(u32, u32)], nodes: &mut [Node]) {
     }
 }
 
-/// The largest DNS message: TCP's two-octet length (RFC 1035 §4.2.2).
-const MAX_MESSAGE: usize = 65535;
-
 /// Records whose RDATA [`warm`] reads ahead of building nodes.
 const WARM_RECORDS: usize = 64;
 
@@ -816,6 +808,10 @@ fn warm(records: &[Record], blocks: &Blocks) {
     }
     std::hint::black_box(x);
 }
+
+/// The largest RRset in wire form: a DNS message's two-octet length (RFC
+/// 1035 §4.2.2).
+const MAX_RRSET_WIRE: usize = 65535;
 
 /// The zone-level checks on built nodes (CNAME and other data), then empty
 /// non-terminals and the classification.
@@ -896,6 +892,36 @@ fn finish(
                         owner: node.name.clone(),
                         at: describe(d.src),
                     });
+                }
+                // RFC 1035 §4.2.2: a DNS message over TCP has a two-octet
+                // length. An RRset whose wire form (each record with its
+                // owner, as RRSIG signs it, RFC 4034 §3.1.8.1) is longer
+                // cannot be served whole; BIND refuses to load such a zone
+                // ("ran out of space"), `ldns-verify-zone` and `kzonecheck`
+                // find its signature bogus. It was signed and passed (an
+                // audit, 2026-12-06).
+                let owner = node.name.wire_len();
+                // What RRSIG signs: its RDATA without the signature (18
+                // octets and the signer, the origin) before the RRset;
+                // `ldns-verify-zone` holds it in 65535 octets.
+                let rrsig = 18 + origin.wire_len();
+                for set in &node.rrsets {
+                    let small = set.rdatas.len() == 1
+                        && set.rdatas.first().is_some_and(|r| r.len() < 65535 - 10 - 2 * 255 - 18);
+                    if small {
+                        continue;
+                    }
+                    let octets: usize =
+                        rrsig + set.rdatas.iter().map(|r| owner + 10 + r.len()).sum::<usize>();
+                    if octets > MAX_RRSET_WIRE {
+                        found.push(ZoneError::RrsetTooLarge {
+                            owner: node.name.clone(),
+                            rtype: set.rtype,
+                            records: set.rdatas.len(),
+                            octets,
+                            at: describe(set.src),
+                        });
+                    }
                 }
                 let Some(c) = node.rrset(Rtype::CNAME) else { continue };
                 if c.rdatas.len() > 1 {
