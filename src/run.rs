@@ -482,17 +482,36 @@ fn check_distinct_files(
 /// and only then replace the output. Writes the report in every case when
 /// `--report` is given.
 pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
-    if cfg.output.as_os_str() == "-" {
+    let early = if cfg.output.as_os_str() == "-" {
         // The signed zone is verified on disk before it replaces anything.
-        return Err(Failure::Usage(
+        Err(Failure::Usage(
             "--output -: the signed zone goes to a file, verified there before it replaces the previous one; sign to a file and read that".into(),
-        ));
+        ))
+    } else {
+        check_distinct_files(
+            &cfg.zone,
+            Some(&cfg.output),
+            &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
+        )
+    };
+    if let Err(failure) = early {
+        // A report that may be written (its own file, in a directory that
+        // is there) says so, rather than an earlier run's outcome staying
+        // (an audit, 2026-12-06).
+        let report = cfg.report.as_ref().filter(|r| {
+            directory_of(r).is_dir()
+                && check_distinct_files(&cfg.zone, None, &[("--report", Some(*r))]).is_ok()
+                && !same_file(r, &cfg.output)
+                && cfg.ds.as_ref().is_none_or(|d| !same_file(r, d))
+        });
+        if let Some(path) = report {
+            let report = SignReport { outcome: failure.headline(), ..SignReport::default() };
+            if let Err(e) = write_report(path, &report) {
+                eprintln!("zonesign: the report was not written either: {}", e.headline());
+            }
+        }
+        return Err(failure);
     }
-    check_distinct_files(
-        &cfg.zone,
-        Some(&cfg.output),
-        &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
-    )?;
     let pool = thread_pool(cfg.threads)?;
     let mut report = SignReport { threads: pool.current_num_threads(), ..SignReport::default() };
     let mut timeline = crate::timeline::Timeline::default();
@@ -1279,9 +1298,19 @@ pub struct VerifyConfig {
     pub quiet: bool,
 }
 
-pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
+/// What `verify` found in a zone that loaded.
+struct Verified {
+    report: crate::verify::Report,
+    records: usize,
+    origin: Name,
+    warnings: Vec<String>,
+}
+
+fn verify_inner(
+    cfg: &VerifyConfig,
+    timeline: &mut crate::timeline::Timeline,
+) -> Result<Verified, Failure> {
     use crate::sign::validity::{now, parse_time};
-    check_distinct_files(&cfg.zone, None, &[("--report", cfg.report.as_ref())])?;
     let pool = thread_pool(cfg.threads)?;
     let origin = parse_origin(&cfg.origin)?;
     let now = now();
@@ -1293,11 +1322,11 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         Some(ta) => load_trust_anchors(ta, &origin)?,
         None => Vec::new(),
     };
-    let mut timeline = crate::timeline::Timeline::default();
-    let (report, records) = pool.install(|| -> Result<_, Failure> {
+    pool.install(|| -> Result<_, Failure> {
         let t = timeline.start("load");
         let zone = load_zone(&cfg.zone, &origin)?;
         timeline.finish(t, zone.stats.records as u64);
+        let warnings = zone.warnings.iter().map(|w| w.to_string()).collect();
         let t = timeline.start("verify");
         let report = crate::verify::verify_zone(
             &zone,
@@ -1306,35 +1335,63 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         timeline.finish(t, report.counts.signatures_verified as u64);
         let records = zone.stats.records;
         zone.free();
-        Ok((report, records))
-    })?;
+        Ok(Verified { report, records, origin, warnings })
+    })
+}
+
+pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
+    check_distinct_files(&cfg.zone, None, &[("--report", cfg.report.as_ref())])?;
+    let mut timeline = crate::timeline::Timeline::default();
+    let result = verify_inner(cfg, &mut timeline);
+    // The report is written whatever the outcome: a zone that does not
+    // load leaves no earlier report saying "passed" behind (an audit found
+    // one, 2026-12-06).
     if let Some(path) = &cfg.report {
         #[derive(serde::Serialize)]
         struct Out<'a> {
             zone: String,
             records: usize,
             passed: bool,
-            report: &'a crate::verify::Report,
+            /// Why the zone could not be verified at all.
+            error: Option<String>,
+            /// The load's warnings, as printed.
+            warnings: &'a [String],
+            report: Option<&'a crate::verify::Report>,
             timeline: &'a [crate::timeline::Stage],
         }
-        let io = |e| Failure::Io { path: path.clone(), source: e };
-        let out = AtomicOutput::create(path).map_err(io)?;
-        let mut w = std::io::BufWriter::new(out.file());
-        serde_json::to_writer_pretty(
-            &mut w,
-            &Out {
-                zone: origin.to_string(),
-                records,
-                passed: report.errors() == 0,
-                report: &report,
-                timeline: &timeline.stages,
+        let (records, passed, report, warnings, error) = match &result {
+            Ok(v) => (v.records, v.report.errors() == 0, Some(&v.report), &v.warnings[..], None),
+            Err(f) => (0, false, None, &[][..], Some(f.headline())),
+        };
+        let out = Out {
+            zone: match &result {
+                Ok(v) => v.origin.to_string(),
+                Err(_) => cfg.origin.clone(),
             },
-        )
-        .map_err(|e| io(std::io::Error::other(e)))?;
-        w.flush().map_err(io)?;
-        drop(w);
-        out.commit_unverified().map_err(io)?;
+            records,
+            passed,
+            error,
+            warnings,
+            report,
+            timeline: &timeline.stages,
+        };
+        let io = |e| Failure::Io { path: path.clone(), source: e };
+        let written = AtomicOutput::create(path).map_err(io).and_then(|file| {
+            let mut w = std::io::BufWriter::new(file.file());
+            serde_json::to_writer_pretty(&mut w, &out).map_err(|e| io(std::io::Error::other(e)))?;
+            w.flush().map_err(io)?;
+            drop(w);
+            file.commit_unverified().map_err(io)
+        });
+        match (&result, written) {
+            (_, Ok(())) => {}
+            (Ok(_), Err(e)) => return Err(e),
+            (Err(_), Err(e)) => {
+                eprintln!("zonesign: the report was not written either: {}", e.headline())
+            }
+        }
     }
+    let Verified { report, records, origin, .. } = result?;
     for f in report.findings.iter().filter(|f| f.severity == crate::verify::Severity::Warning) {
         eprintln!("{f}");
     }

@@ -372,3 +372,56 @@ fn rfc4035_section_2_4_ds_without_ns_warns_once_and_in_the_report() {
     let warnings = r["warnings"].as_array().unwrap();
     assert!(warnings.iter().any(|w| w.as_str().unwrap().contains(&warning)), "{warnings:?}");
 }
+
+/// A run that fails before it starts, or a zone that does not load, still
+/// writes its report: an earlier run's `"passed": true` or `"outcome":
+/// "signed"` stayed in the file (an audit, 2026-12-06). Load warnings are
+/// in the verify report as in the sign report.
+#[test]
+fn regression_a_failed_run_replaces_an_earlier_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = keys(dir.path());
+    let report = dir.path().join("report.json");
+    let json = |path: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    };
+    // Verify: a good zone with a warning, then a zone that does not load.
+    let signed = dir.path().join("signed.zone");
+    sign_example(&keys, &signed, &[]);
+    let mut text = std::fs::read_to_string(&signed).unwrap();
+    text.push_str("orphan.example. 3600 IN DS 1 13 2 0000000000000000000000000000000000000000000000000000000000000000\n");
+    let warned = dir.path().join("warned.zone");
+    std::fs::write(&warned, &text).unwrap();
+    let verify = |zone: &Path| {
+        zonesign()
+            .args(["verify", "-q", "-o", "example.", "--report"])
+            .arg(&report)
+            .arg(zone)
+            .output()
+            .unwrap()
+    };
+    verify(&warned);
+    let r = json(&report);
+    assert!(r["warnings"][0].as_str().unwrap().contains("DS RRset but no NS"), "{r}");
+    let bad = dir.path().join("bad.zone");
+    std::fs::write(&bad, "@ 300 SOA ns h 1 2 3 4 5\n@ 300 A 1.2.3\n").unwrap();
+    assert_eq!(verify(&signed).status.code(), Some(0));
+    assert_eq!(json(&report)["passed"], true);
+    assert_eq!(verify(&bad).status.code(), Some(4));
+    let r = json(&report);
+    assert_eq!(r["passed"], false, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("syntax error"), "{r}");
+
+    // Sign: an output in a directory that is not there.
+    let out = sign_command(
+        &example(),
+        &keys,
+        &dir.path().join("missing/signed.zone"),
+        &["--report".as_ref(), report.as_os_str()],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let r = json(&report);
+    assert!(r["outcome"].as_str().unwrap().contains("no directory"), "{r}");
+}
