@@ -650,6 +650,17 @@ fn sign_inner(
             crate::sign::validity::format_yyyymmddhhmmss(inception)
         )));
     }
+    // RFC 4035 §5.3.1: a validator uses an RRSIG only while "the
+    // validator's notion of the current time" has not passed its
+    // expiration. An expiration already past was found only by the
+    // verification of the signed zone, after the whole run (an audit,
+    // 2026-12-06).
+    if expiration <= now {
+        return Err(Failure::Usage(format!(
+            "the expiration {} has passed: resolvers reject every signature (RFC 4035 §5.3.1); times are UTC",
+            crate::sign::validity::format_yyyymmddhhmmss(expiration)
+        )));
+    }
     // RFC 4034 §3.1.5: "The Signature Expiration and Inception field
     // values specify a date and time in the form of a 32-bit unsigned
     // number of seconds elapsed since 1 January 1970 00:00:00 UTC", which
@@ -686,6 +697,14 @@ fn sign_inner(
     };
     if jitter >= expiration - inception {
         return Err(Failure::Usage("--jitter must be shorter than the validity period".into()));
+    }
+    // The earliest expiration a jittered signature gets (RFC 4035 §5.3.1,
+    // as for the expiration itself above).
+    if expiration - jitter <= now {
+        return Err(Failure::Usage(format!(
+            "with --jitter, signatures would expire from {}, which has passed: resolvers would reject them (RFC 4035 §5.3.1)",
+            crate::sign::validity::format_yyyymmddhhmmss(expiration - jitter)
+        )));
     }
     let denial = if cfg.nsec3 {
         let salt = if cfg.salt == "-" || cfg.salt.is_empty() {
@@ -943,6 +962,7 @@ fn sign_inner(
     } else {
         // Verify the file on disk, as a resolver would see it once served.
         let t = timeline.start("verify");
+        inject_fault(out.temp_path());
         let written = load_zone_silently(out.temp_path(), &origin)?;
         let at = now;
         // Our own signatures, just made by an RFC 8032 signer: Ed25519
@@ -1424,6 +1444,29 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         eprint!("{}", timeline.summary());
     }
     Ok(())
+}
+
+/// Fault injection for the fail-closed tests: with
+/// `ZONESIGN_FAULT=flip-signature` in the environment, one octet of the first
+/// RRSIG's signature in the written file is changed before it is verified,
+/// as a fault between the signer and the disk would change it. The
+/// verification must then refuse the file (nothing else in a run can be
+/// made to produce a signature that does not verify: every input that
+/// would is refused before signing).
+fn inject_fault(written: &Path) {
+    if std::env::var_os("ZONESIGN_FAULT").is_none_or(|v| v != "flip-signature") {
+        return;
+    }
+    let Ok(mut text) = std::fs::read(written) else { return };
+    let rrsig = b"\tRRSIG\t";
+    let Some(at) = text.windows(rrsig.len()).position(|w| w == rrsig) else { return };
+    let end = text[at..].iter().position(|&b| b == b'\n').map_or(text.len(), |e| at + e);
+    // The signature is the record's last field: change its first base64
+    // digit.
+    let Some(last) = text[at..end].iter().rposition(|&b| b == b' ') else { return };
+    let digit = at + last + 1;
+    text[digit] = if text[digit] == b'A' { b'B' } else { b'A' };
+    let _ = std::fs::write(written, text);
 }
 
 /// An algorithm given on the command line, by number or mnemonic.

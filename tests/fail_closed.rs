@@ -201,13 +201,38 @@ fn rfc4035_section_2_2_publish_only_key_of_an_algorithm_that_signs_nothing_exit_
     assert_refused(&s, &out, 3, &["cannot be published without signing", "RFC 4035 §2.2"]);
 }
 
-/// A zone that fails verification (signatures that expired before the run)
-/// is not swapped in: exit 1, the previous output byte-identical.
+/// A zone that fails verification is not swapped in: exit 1, the previous
+/// output byte-identical. Every input that would make a signature that
+/// does not verify is refused before signing, so the fault is injected: one
+/// signature changed in the written file, as a fault between the signer
+/// and the disk would (`ZONESIGN_FAULT=flip-signature`).
 #[test]
 fn a_zone_failing_verification_leaves_the_previous_output() {
     let s = setup();
+    let out = zonesign()
+        .env("ZONESIGN_FAULT", "flip-signature")
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--key-dir"])
+        .arg(&s.keys)
+        .arg("--output")
+        .arg(&s.output)
+        .output()
+        .unwrap();
+    assert_refused(&s, &out, 1, &["zonesign: verification failed", "bad-signature"]);
+}
+
+/// RFC 4035 §5.3.1: signatures whose expiration has passed are refused
+/// before anything is signed (exit 2); so are jittered ones that would
+/// expire before now. They were found only by the verification at the end
+/// of the run (an audit, 2026-12-06).
+#[test]
+fn rfc4035_section_5_3_1_an_expiration_already_past_is_refused_up_front() {
+    let s = setup();
     let out = sign(&s, &["--inception", "-30d", "--expiration", "-1d"]);
-    assert_refused(&s, &out, 1, &["zonesign: verification failed", "expired-signature"]);
+    assert_refused(&s, &out, 2, &["the expiration", "has passed"]);
+    let out = sign(&s, &["--inception", "-30d", "--expiration", "+1d", "--jitter", "2d"]);
+    assert_refused(&s, &out, 2, &["with --jitter", "has passed"]);
 }
 
 /// Bad input: exit 4, with file:line:column, nothing written.

@@ -352,15 +352,22 @@ impl Zone {
                 found
             })
             .collect();
-        for (r, out) in reported.into_iter().map(|(i, out)| (&records[i], out)) {
+        // Records outside the zone are left out with a warning, as BIND
+        // ("ignoring out-of-zone data") and Knot do: they are no part of
+        // the zone, and an emergency rebuild from a file a server loaded
+        // must not stop at them.
+        let mut outside = 0usize;
+        let mut soa_rdata: Vec<&[u8]> = Vec::new();
+        for (r, out) in reported.iter().map(|&(i, out)| (&records[i], out)) {
             let owner = blocks.owner(r);
             if out {
-                if errors.len() < MAX_ZONE_ERRORS {
-                    errors.push(ZoneError::OutOfZone {
-                        owner: owner.clone(),
-                        origin: origin.clone(),
-                        at: describe(r.src),
-                    });
+                outside += 1;
+                if outside <= MAX_ZONE_ERRORS {
+                    warnings.push(warning_at(
+                        &files,
+                        r.src,
+                        format!("{owner} is outside the zone {origin}: left out"),
+                    ));
                 }
             } else if r.rtype == Rtype::SOA {
                 if *owner != origin {
@@ -370,9 +377,12 @@ impl Zone {
                     });
                 }
                 soa_at.push(describe(r.src));
+                soa_rdata.push(blocks.rdata(r));
             }
         }
-        if soa_at.len() > 1 {
+        // One SOA written twice is one record, as any duplicate.
+        let one_soa = soa_rdata.windows(2).all(|w| w[0] == w[1]);
+        if soa_at.len() > 1 && !one_soa {
             errors.push(ZoneError::MultipleSoa { at: soa_at });
         } else if soa_at.is_empty()
             && !errors.iter().any(|e| matches!(e, ZoneError::SoaNotAtOrigin { .. }))
@@ -382,6 +392,9 @@ impl Zone {
         if !errors.is_empty() {
             errors.truncate(MAX_ZONE_ERRORS);
             return Err(ZoneErrors(errors));
+        }
+        if outside > 0 {
+            records.retain(|r| blocks.owner(r).is_subdomain_of(&origin));
         }
 
         canonicalize(&mut records, &mut blocks);
