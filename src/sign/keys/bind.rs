@@ -467,12 +467,10 @@ pub(crate) fn format_key_file(
     let stamp = format!("{} ({})", bind_timestamp(created), ctime(created));
     let public = data_encoding::BASE64.encode(&dnskey_rdata[4..]);
     let owner_text = owner.to_string();
-    let mut zone = owner_text.clone();
-    if zone.len() > 1 {
-        zone.pop(); // BIND names the zone without its final dot here.
-    }
+    // BIND writes the zone with one final dot: `for example.`, `for .`.
+    let zone = &owner_text;
     format!(
-        "; This is a {kind} key, keyid {tag}, for {zone}.\n\
+        "; This is a {kind} key, keyid {tag}, for {zone}\n\
          ; Created: {stamp}\n\
          ; Publish: {stamp}\n\
          ; Activate: {stamp}\n\
