@@ -65,16 +65,20 @@ fn sign(s: &Setup, extra: &[&str]) -> Output {
 
 /// Signs `zone` (for `example.`) into the setup's output.
 fn sign_file(s: &Setup, zone: &Path, extra: &[&str]) -> Output {
-    zonesign()
-        .arg("sign")
+    sign_command(s, zone, extra).output().unwrap()
+}
+
+/// The command that signs `zone` (for `example.`) into the setup's output.
+fn sign_command(s: &Setup, zone: &Path, extra: &[&str]) -> Command {
+    let mut cmd = zonesign();
+    cmd.arg("sign")
         .arg(zone)
         .args(["-o", "example.", "--key-dir"])
         .arg(&s.keys)
         .arg("--output")
         .arg(&s.output)
-        .args(extra)
-        .output()
-        .unwrap()
+        .args(extra);
+    cmd
 }
 
 /// The example zone with `extra` appended, written as `name` in `dir`; and
@@ -209,16 +213,8 @@ fn rfc4035_section_2_2_publish_only_key_of_an_algorithm_that_signs_nothing_exit_
 #[test]
 fn a_zone_failing_verification_leaves_the_previous_output() {
     let s = setup();
-    let out = zonesign()
-        .env("ZONESIGN_FAULT", "flip-signature")
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "--key-dir"])
-        .arg(&s.keys)
-        .arg("--output")
-        .arg(&s.output)
-        .output()
-        .unwrap();
+    let out =
+        sign_command(&s, &example(), &[]).env("ZONESIGN_FAULT", "flip-signature").output().unwrap();
     assert_refused(&s, &out, 1, &["zonesign: verification failed", "bad-signature"]);
 }
 
@@ -241,15 +237,7 @@ fn bad_input_exits_4_with_position() {
     let s = setup();
     let bad = s.outdir.parent().unwrap().join("bad.zone");
     std::fs::write(&bad, "$TTL 3600\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.300\n").unwrap();
-    let out = zonesign()
-        .arg("sign")
-        .arg(&bad)
-        .args(["-o", "example.", "--key-dir"])
-        .arg(&s.keys)
-        .arg("--output")
-        .arg(&s.output)
-        .output()
-        .unwrap();
+    let out = sign_file(&s, &bad, &[]);
     assert_refused(&s, &out, 4, &["bad.zone:4:6: expected"]);
 }
 

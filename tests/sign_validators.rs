@@ -398,15 +398,17 @@ fn bind_key_directory_keys_follow_their_timing() {
     let zone = generated_zone(dir.path(), 50);
     let out = dir.path().join("signed.zone");
     let report = dir.path().join("report.json");
-    let text = run(zonesign()
-        .arg("sign")
-        .arg(&zone)
-        .args(["--origin", "tld.", "--key-dir"])
-        .arg(&keys)
-        .arg("--output")
-        .arg(&out)
-        .arg("--report")
-        .arg(&report));
+    let sign = || {
+        let mut cmd = zonesign();
+        cmd.arg("sign")
+            .arg(&zone)
+            .args(["--origin", "tld.", "--key-dir"])
+            .arg(&keys)
+            .arg("--output")
+            .arg(&out);
+        cmd
+    };
+    let text = run(sign().arg("--report").arg(&report));
     assert!(text.contains("Inactive"), "{text}");
     assert_validators_accept(&out, "tld.", false);
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
@@ -429,15 +431,7 @@ fn bind_key_directory_keys_follow_their_timing() {
     // A revocation that is due but not done: refused, nothing written.
     let revoking = bind_key(&["-f", "KSK", "-R", "now"]);
     std::fs::remove_file(&out).unwrap();
-    let failed = zonesign()
-        .arg("sign")
-        .arg(&zone)
-        .args(["--origin", "tld.", "--key-dir"])
-        .arg(&keys)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let failed = sign().output().unwrap();
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(failed.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains(&revoking) && stderr.contains("dnssec-revoke"), "{stderr}");

@@ -128,16 +128,21 @@ pub fn read_key_timing(path: &Path) -> Result<(bind::KeyTiming, u16), KeyError> 
     let (key_path, private_path) = pair_paths(path);
     let key_file = bind::parse_key_file(&key_path)?;
     let flags = Dnskey::parse(&key_file.dnskey_rdata, &key_path.display().to_string())?.flags;
+    Ok((read_private_file(&private_path)?.timing, flags))
+}
+
+/// Reads and parses a `.private` file; its text is wiped once parsed.
+fn read_private_file(private_path: &Path) -> Result<PrivateFile, KeyError> {
     let bytes = Zeroizing::new(
-        std::fs::read(&private_path)
-            .map_err(|source| KeyError::Io { path: private_path.clone(), source })?,
+        std::fs::read(private_path)
+            .map_err(|source| KeyError::Io { path: private_path.to_owned(), source })?,
     );
     let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Unreadable {
-        path: private_path.clone(),
+        path: private_path.to_owned(),
         line: 0,
         reason: "not UTF-8 text".to_owned(),
     })?;
-    Ok((bind::parse_private_text(text, &private_path)?.timing, flags))
+    bind::parse_private_text(text, private_path)
 }
 
 impl SigningKey {
@@ -169,16 +174,7 @@ impl SigningKey {
                 ),
             })?;
 
-        let bytes = Zeroizing::new(
-            std::fs::read(private_path)
-                .map_err(|source| KeyError::Io { path: private_path.to_owned(), source })?,
-        );
-        let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Unreadable {
-            path: private_path.to_owned(),
-            line: 0,
-            reason: "not UTF-8 text".to_owned(),
-        })?;
-        let private_file = bind::parse_private_text(text, private_path)?;
+        let private_file = read_private_file(private_path)?;
         if private_file.algorithm != published.algorithm {
             return Err(KeyError::AlgorithmMismatch {
                 path: private_path.to_owned(),
