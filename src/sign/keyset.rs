@@ -692,7 +692,6 @@ mod tests {
         let now = 1_000_000;
         let t = |publish, activate, inactive, delete, revoke| KeyTiming {
             smart: true,
-            any: true,
             publish,
             activate,
             inactive,

@@ -200,8 +200,6 @@ pub struct KeyTiming {
     /// Older files have none, and their keys are always published and
     /// active.
     pub smart: bool,
-    /// Any of the fields below is set.
-    pub any: bool,
     pub publish: Option<i64>,
     pub activate: Option<i64>,
     pub inactive: Option<i64>,
@@ -210,6 +208,13 @@ pub struct KeyTiming {
 }
 
 impl KeyTiming {
+    /// Whether any of the times is set.
+    pub fn any(&self) -> bool {
+        [self.publish, self.activate, self.inactive, self.delete, self.revoke]
+            .iter()
+            .any(Option::is_some)
+    }
+
     fn slot(&mut self, field: &str) -> Option<&mut Option<i64>> {
         match field {
             "Publish" => Some(&mut self.publish),
@@ -243,7 +248,7 @@ impl KeyTiming {
     /// (older formats, hand-made files) is active; with timing, a key
     /// without an activation time only publishes (BIND's rule).
     pub fn state(&self, now: i64) -> KeyState {
-        if !self.smart || !self.any {
+        if !self.smart || !self.any() {
             return KeyState::Active;
         }
         let passed = |t: Option<i64>| t.filter(|&t| t <= now);
@@ -373,7 +378,6 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
                 unreadable(path, line_no, format!("the {name} time is not YYYYMMDDHHMMSS"))
             })?;
             *slot = Some(at);
-            timing.any = true;
         } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
             // Other metadata BIND writes: Created, SyncPublish, SyncDelete
             // (times), Successor and Predecessor (key tags of a rollover,
@@ -579,7 +583,7 @@ mod tests {
         assert_eq!(p.timing.activate, day(3));
         assert_eq!(p.timing.inactive, day(4));
         assert_eq!(p.timing.delete, day(5));
-        assert!(p.timing.smart && p.timing.any && p.timing.revoke.is_none());
+        assert!(p.timing.smart && p.timing.any() && p.timing.revoke.is_none());
         let later = format!("Private-key-format: v1.4\nAlgorithm: 13\n{key}NewField: yes\n");
         assert!(parse_private_text(&later, path).is_ok());
         let bad = "Private-key-format: v1.3\nAlgorithm: 13\nActivate: 2026\n";
