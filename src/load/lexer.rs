@@ -213,7 +213,6 @@ impl<'a> Lexer<'a> {
                 _ => {
                     self.begin_entry(entry, &mut begun);
                     let start = self.pos;
-                    let (mut newlines, mut after) = (0, 0);
                     let mut p = start;
                     loop {
                         match self.token_ends.find(p) {
@@ -221,13 +220,25 @@ impl<'a> Lexer<'a> {
                                 p = data.len();
                                 break;
                             }
-                            // An escaped character is never a delimiter.
-                            Some(i) if data[i] == b'\\' => {
-                                p = (i + 2).min(data.len());
-                                if data[p - 1] == b'\n' {
-                                    (newlines, after) = (newlines + 1, p);
-                                }
+                            // Outside quotes a backslash does not continue
+                            // a line: BIND, Knot and dnspython refuse it,
+                            // and taken as an escaped newline it made the
+                            // next record part of this one (`TXT C:\dir\`
+                            // swallowed the line after it; an audit,
+                            // 2026-12-06). The lexer recovers at that
+                            // newline, as the split pass does.
+                            Some(i) if data[i] == b'\\' && data.get(i + 1) == Some(&b'\n') => {
+                                return Err(LexError {
+                                    line: self.line,
+                                    col: self.col(i),
+                                    token: String::from_utf8_lossy(&data[start..=i]).into(),
+                                    expected: "a character after the backslash on the same line \
+                                               (outside quotes a backslash does not continue a \
+                                               line; write \\\\ for a backslash)",
+                                });
                             }
+                            // An escaped character is never a delimiter.
+                            Some(i) if data[i] == b'\\' => p = (i + 2).min(data.len()),
                             Some(i) => {
                                 p = i;
                                 break;
@@ -240,7 +251,6 @@ impl<'a> Lexer<'a> {
                         line: self.line,
                         col: self.col(start),
                     });
-                    self.escaped_newlines(newlines, after);
                     self.pos = p;
                 }
             }

@@ -330,12 +330,11 @@ impl<'a> Scan<'a> {
                 }
                 // A stray `)`: the lexer recovers to the next newline.
                 b')' => return recover(self, i),
-                // `\`: the next byte is escaped, whatever it is; an escaped
-                // newline still ends a line of the file.
-                _ => {
-                    self.line += u32::from(data.get(i + 1) == Some(&b'\n'));
-                    pos = (i + 2).min(len);
-                }
+                // `\` before a newline, outside quotes: the lexer refuses it
+                // and recovers at that newline.
+                _ if data.get(i + 1) == Some(&b'\n') => return recover(self, i),
+                // `\`: the next byte is escaped, whatever it is.
+                _ => pos = (i + 2).min(len),
             }
         }
     }

@@ -238,8 +238,9 @@ fn line() -> impl Strategy<Value = String> {
         Just("NS ns".to_string()),
         Just("TXT \"a;b(c\" \"d\\\"e\"".to_string()),
         Just("TXT \"open".to_string()),
-        // Escaped newlines in quotes, in an unterminated quote and at a
-        // token's end: each still ends a line of the file.
+        // Escaped newlines in quotes and in an unterminated quote (each
+        // still ends a line of the file), and at an unquoted token's end
+        // (an error both passes recover from at that newline).
         Just("TXT \"a\\\nb\" c".to_string()),
         Just("TXT \"a\\\nb".to_string()),
         Just("TXT x\\\n".to_string()),
