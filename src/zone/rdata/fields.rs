@@ -280,11 +280,11 @@ pub(super) fn parse_field(
                 .map_err(|e| err(i, &format!("a domain name ({e})")))?;
         }
         CharString => {
-            let (i, tok) = cur.next("a character-string")?;
+            let (i, tok) = cur.next_string("a character-string")?;
             push_char_string(i, tok, out)?;
         }
         CharStrings | OptionalCharString => {
-            let (start, tokens) = cur.rest();
+            let (start, tokens) = cur.rest_strings();
             if field == CharStrings && tokens.is_empty() {
                 return Err(err(start, "a character-string"));
             }
@@ -296,11 +296,11 @@ pub(super) fn parse_field(
             }
         }
         Base64 | Hex => {
-            let (start, tokens) = cur.rest();
             let (encoding, what) = match field {
                 Base64 => (&BASE64, "base64 data"),
                 _ => (&HEX_ANY_CASE, "hexadecimal data"),
             };
+            let (start, tokens) = cur.rest(what)?;
             if tokens.is_empty() {
                 return Err(err(start, what));
             }
@@ -310,7 +310,7 @@ pub(super) fn parse_field(
             }
         }
         Bitmap => {
-            let (start, tokens) = cur.rest();
+            let (start, tokens) = cur.rest("a record type")?;
             // On the stack for the usual handful of types (NSEC3 of a
             // delegation: NS DS RRSIG).
             let mut stack = [0u16; 16];
@@ -442,7 +442,7 @@ pub(super) fn parse_field(
             out.extend_from_slice(tok.text);
         }
         QuotedRest => {
-            let (i, tok) = cur.next("a quoted string")?;
+            let (i, tok) = cur.next_string("a quoted string")?;
             let bytes = tok.unescaped().ok_or_else(|| err(i, "a string with valid escapes"))?;
             out.extend_from_slice(&bytes);
         }

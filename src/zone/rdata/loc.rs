@@ -42,7 +42,7 @@ pub(super) fn parse(cur: &mut Cursor<'_, '_>, out: &mut Vec<u8>) -> Result<(), R
         let cm = parse_metres(tok.text, false)
             .filter(|cm| *cm <= 9_000_000_000)
             .ok_or_else(|| err(i, "a size or precision from 0 to 90000000.00 metres"))?;
-        cur.next("")?;
+        cur.next("a size or precision from 0 to 90000000.00 metres")?;
         *slot = cm;
     }
     cur.finish()?;

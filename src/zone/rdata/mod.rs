@@ -167,6 +167,9 @@ fn parse_into(
     // are most of its records), given as one token: the field loop below,
     // without the cursor and the checks that cannot fail for it.
     if let (Codec::Fields([Field::Name]), [tok]) = (&codec, tokens) {
+        if tok.quoted {
+            return Err(text::unquoted(0, "a domain name"));
+        }
         return Name::parse_into(tok.text, origin, out)
             .map_err(|e| err(0, &format!("a domain name ({e})")));
     }
@@ -216,6 +219,12 @@ fn parse_generic(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), RdataErr
     match tokens.first() {
         Some(t) if t.text == b"\\#" && !t.quoted => {}
         _ => return Err(err(0, "RDATA in RFC 3597 form (\\# length hex)")),
+    }
+    // RFC 3597 §5: the length and the hex are plain words (see
+    // `text::Cursor::next`).
+    if let Some(k) = tokens.iter().position(|t| t.quoted) {
+        let what = if k == 1 { "an RDATA length" } else { "hexadecimal RDATA" };
+        return Err(text::unquoted(k, what));
     }
     let len_tok = tokens.get(1).ok_or_else(|| err(1, "an RDATA length"))?;
     let len: usize = std::str::from_utf8(len_tok.text)

@@ -190,7 +190,7 @@ pub(super) fn parse_ipseckey(
         }
     }
     // RFC 4025 §2.6: the public key is optional (algorithm 0 has none).
-    let (start, tokens) = cur.rest();
+    let (start, tokens) = cur.rest("base64 data")?;
     if !tokens.is_empty() {
         decode_tokens(tokens, &BASE64, out).ok_or_else(|| err(start, "base64 data"))?;
     }

@@ -88,7 +88,7 @@ pub(super) fn parse(
     let mut params: Vec<(u16, Vec<u8>, usize)> = Vec::new();
     while let Some(tok) = cur.peek() {
         let i = cur.position();
-        cur.next("")?;
+        cur.next_string("a SvcParam key")?;
         if tok.quoted {
             return Err(err(i, "a SvcParam key"));
         }
@@ -102,7 +102,7 @@ pub(super) fn parse(
                 let v = &tok.text[p + 1..];
                 let value = if v.is_empty() && cur.peek().is_some_and(|t| t.quoted) {
                     // `key=` followed by a quoted token.
-                    let (_, q) = cur.next("")?;
+                    let (_, q) = cur.next_string("a SvcParam value")?;
                     q.text.to_vec()
                 } else if v.first() == Some(&b'"') {
                     if v.len() < 2 || v[v.len() - 1] != b'"' || ends_in_escape(&v[..v.len() - 1]) {

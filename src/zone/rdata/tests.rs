@@ -591,7 +591,34 @@ fn errors_name_the_token_and_what_was_expected() {
     assert!(parse(Rtype::TXT, "\"bad \\25 escape\"").is_err());
     assert!(parse(Rtype::AAAA, "192.0.2.1").is_err());
     assert!(parse(Rtype::A, "192.0.2.01").is_err());
-    assert!(parse(Rtype::A, "\"192.0.2.1\"").is_ok());
+    // RFC 1035 §5.1: quotes enclose character-strings, not addresses,
+    // numbers, names or base64 (as BIND, Knot and ldns read it; the fifth
+    // audit, 2026-12-06).
+    for (rtype, rdata, token) in [
+        (Rtype::A, "\"192.0.2.1\"", 0),
+        (Rtype::MX, "\"10\" mail.", 0),
+        (Rtype::MX, "10 \"mail.\"", 1),
+        (Rtype::PTR, "\"a b.example.\"", 0),
+        (Rtype::TLSA, "3 1 1 \"00\"", 3),
+        (Rtype::DS, "1 8 2 \"AABB\"", 3),
+        (Rtype::NSEC3PARAM, "1 0 0 \"-\"", 3),
+        (Rtype::NSEC, "next. A \"MX\"", 2),
+        (Rtype(65534), "\\# 1 \"00\"", 2),
+    ] {
+        let e = parse(rtype, rdata).expect_err(&format!("{rtype} {rdata}"));
+        assert_eq!(e.token, token, "{rtype} {rdata}");
+        assert!(e.expected.contains("without quotes"), "{rtype} {rdata}: {}", e.expected);
+    }
+    // Character-strings take quotes, in every type that has them.
+    for (rtype, rdata) in [
+        (Rtype::TXT, "\"a b\" c"),
+        (Rtype::HINFO, "\"cpu\" \"os\""),
+        (Rtype::NAPTR, "10 20 \"u\" \"E2U+sip\" \"!^.*$!sip:x@example.!\" ."),
+        (Rtype::CAA, "0 issue \"ca.example\""),
+        (Rtype::SVCB, "1 . alpn=\"h2,h3\""),
+    ] {
+        assert!(parse(rtype, rdata).is_ok(), "{rtype} {rdata}");
+    }
     assert!(parse(Rtype::NSEC, "next. A BOGUS").is_err());
     assert!(parse(Rtype::NSEC3, "1 0 0 - 2t7b4g4v=").is_err());
     assert!(parse(Rtype::NSEC3, "1 0 0 zz 2t7b4g4v").is_err());

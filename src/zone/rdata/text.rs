@@ -34,8 +34,27 @@ impl<'t, 'a> Cursor<'t, 'a> {
         Cursor { tokens, pos: 0 }
     }
 
-    /// The next token and its index, or an error at `tokens.len()`.
+    /// The next token and its index, or an error at `tokens.len()`; a
+    /// quoted token is an error. RFC 1035 §5.1: "<character-string> is
+    /// expressed in one or two ways: as a contiguous set of characters
+    /// without interior spaces, or as a string beginning with a \" and
+    /// ending with a \"": quotes are a form of character-strings only, and
+    /// BIND, Knot and ldns refuse them around an address, a number, a name
+    /// or base64 (an audit found `A "192.0.2.2"` accepted, 2026-12-06).
     pub(super) fn next(&mut self, expected: &str) -> Result<(usize, &'t Token<'a>), RdataError> {
+        let (i, tok) = self.next_string(expected)?;
+        if tok.quoted {
+            return Err(unquoted(i, expected));
+        }
+        Ok((i, tok))
+    }
+
+    /// The next token and its index, quoted or not (a character-string),
+    /// or an error at `tokens.len()`.
+    pub(super) fn next_string(
+        &mut self,
+        expected: &str,
+    ) -> Result<(usize, &'t Token<'a>), RdataError> {
         let tok = self.tokens.get(self.pos).ok_or_else(|| err(self.pos, expected))?;
         self.pos += 1;
         Ok((self.pos - 1, tok))
@@ -49,8 +68,19 @@ impl<'t, 'a> Cursor<'t, 'a> {
         self.pos
     }
 
-    /// All remaining tokens and the index of the first.
-    pub(super) fn rest(&mut self) -> (usize, &'t [Token<'a>]) {
+    /// All remaining tokens and the index of the first; a quoted one is an
+    /// error (see [`Cursor::next`]).
+    pub(super) fn rest(&mut self, expected: &str) -> Result<(usize, &'t [Token<'a>]), RdataError> {
+        let (start, tokens) = self.rest_strings();
+        match tokens.iter().position(|t| t.quoted) {
+            Some(k) => Err(unquoted(start + k, expected)),
+            None => Ok((start, tokens)),
+        }
+    }
+
+    /// All remaining tokens, quoted or not (character-strings), and the
+    /// index of the first.
+    pub(super) fn rest_strings(&mut self) -> (usize, &'t [Token<'a>]) {
         let start = self.pos;
         self.pos = self.tokens.len();
         (start, &self.tokens[start..])
@@ -63,6 +93,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
         Ok(())
     }
+}
+
+/// The error for a quoted token where only a plain one can be.
+pub(super) fn unquoted(token: usize, expected: &str) -> RdataError {
+    err(token, &format!("{expected} without quotes (RFC 1035 §5.1 quotes only character-strings)"))
 }
 
 /// Decimal digits (at least one, nothing else) up to `max`.
