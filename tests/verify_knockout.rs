@@ -432,7 +432,7 @@ fn rfc5155_section_7_1_empty_non_terminal_above_an_insecure_delegation_with_its_
 #[test]
 fn validator_audit_regressions() {
     let at = ["--at", "20261210000000"];
-    let cases: [(&str, &[&str], &str); 12] = [
+    let cases: [(&str, &[&str], &str); 13] = [
         // The .de failure's shape: the check that a SEP key (or the
         // anchored key) signs the DNSKEY RRset matched signers by key tag.
         ("collide-ksk-zsk.zone", &[], "dnskey-not-signed-by-sep"),
@@ -462,6 +462,10 @@ fn validator_audit_regressions() {
         // RFC 7344 §4.1, Signer and Continuity (second round).
         ("cds-signed-by-zsk.zone", &[], "cds-not-signed-by-ksk"),
         ("cds-names-standby-key.zone", &[], "cds-breaks-delegation"),
+        // RFC 7344 §4.1 (fifth round): the ZSK signs the DNSKEY RRset too
+        // (`dnssec-signzone` without `-x`), and only the ZSK signs the CDS
+        // and CDNSKEY RRsets; `kzonecheck` rejects the zone.
+        ("cds-signed-by-zsk-that-signs-dnskey.zone", &[], "cds-not-signed-by-ksk"),
     ];
     for (zone, extra, kind) in cases {
         let mut args: Vec<String> = at.iter().map(|s| s.to_string()).collect();

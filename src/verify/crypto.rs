@@ -28,7 +28,9 @@
 //! [`CryptoError::UnsupportedKeySize`] rather than as a bad signature.
 //! 1024-bit keys still sign real zones, so they go through aws-lc-rs'
 //! `RSA_PKCS1_1024_8192_*_FOR_LEGACY_USE_ONLY` parameters; the signer
-//! itself refuses to make keys below 2048 bits.
+//! itself refuses to make keys below 2048 bits. Public exponents longer
+//! than 33 bits (RFC 3110 §2 allows up to 4096) are beyond aws-lc-rs too:
+//! [`CryptoError::UnsupportedExponent`].
 
 use std::fmt;
 
@@ -43,6 +45,10 @@ pub enum CryptoError {
     MalformedKey { algorithm: u8, reason: &'static str },
     /// An RSA modulus outside 1024..=4096 bits.
     UnsupportedKeySize { algorithm: u8, bits: usize },
+    /// An RSA public exponent longer than aws-lc-rs verifies with (33
+    /// bits). RFC 3110 §2 allows up to 4096 bits; BIND, ldns and Knot
+    /// verify with 2^33 + 1.
+    UnsupportedExponent { algorithm: u8, bits: usize },
     /// The signature does not verify (or has the wrong length).
     BadSignature { algorithm: u8 },
 }
@@ -59,6 +65,11 @@ impl fmt::Display for CryptoError {
             CryptoError::UnsupportedKeySize { algorithm, bits } => write!(
                 f,
                 "{bits}-bit RSA key (algorithm {algorithm}) outside the supported 1024..=4096 bits"
+            ),
+            CryptoError::UnsupportedExponent { algorithm, bits } => write!(
+                f,
+                "RSA key (algorithm {algorithm}) with a {bits}-bit public exponent: zonesign \
+                 verifies with exponents of at most 33 bits (aws-lc-rs)"
             ),
             CryptoError::BadSignature { algorithm } => {
                 write!(f, "algorithm {algorithm} signature does not verify")
@@ -117,6 +128,13 @@ impl PreparedKey {
                 let bits = n.len() * 8 - n[0].leading_zeros() as usize;
                 if !(1024..=4096).contains(&bits) {
                     return Err(CryptoError::UnsupportedKeySize { algorithm, bits });
+                }
+                // aws-lc-rs takes a longer exponent when it parses the key,
+                // then fails every signature: reported as bad signatures
+                // until the fifth audit (2026-12-06).
+                let e_bits = e.len() * 8 - e[0].leading_zeros() as usize;
+                if e_bits > 33 {
+                    return Err(CryptoError::UnsupportedExponent { algorithm, bits: e_bits });
                 }
                 let params = match algorithm {
                     5 | 7 => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
@@ -382,6 +400,26 @@ mod tests {
             PreparedKey::new(8, &key).err(),
             Some(CryptoError::UnsupportedKeySize { algorithm: 8, bits: 512 })
         );
+    }
+
+    /// RFC 3110 §2 allows exponents up to 4096 bits; aws-lc-rs parses a
+    /// key with a longer one than 33 bits, then fails every signature. The
+    /// key is reported as one zonesign cannot use, not its signatures as
+    /// bad (the fifth audit, 2026-12-06: 2^33 + 1, which BIND, ldns and
+    /// Knot verify with).
+    #[test]
+    fn rfc3110_section_2_an_exponent_over_33_bits_is_an_unusable_key() {
+        let mut modulus = vec![0xc5u8; 256];
+        modulus[255] = 0x4b;
+        let field = |e: &[u8]| [&[e.len() as u8][..], e, &modulus].concat();
+        // 2^33 + 1: five octets, 34 bits.
+        assert_eq!(
+            PreparedKey::new(8, &field(&[2, 0, 0, 0, 1])).err(),
+            Some(CryptoError::UnsupportedExponent { algorithm: 8, bits: 34 })
+        );
+        // 2^32 + 1 (33 bits) and 65537 are within aws-lc-rs' reach.
+        assert!(PreparedKey::new(8, &field(&[1, 0, 0, 0, 1])).is_ok());
+        assert!(PreparedKey::new(8, &field(&[1, 0, 1])).is_ok());
     }
 
     #[test]

@@ -1197,7 +1197,8 @@ fn must_be_signed(node: &Node, rtype: Rtype) -> bool {
 /// - Signer: "MUST be signed with a key that is represented in both the
 ///   current DNSKEY and DS RRsets": a key that validly signs the DNSKEY
 ///   RRset (the parent's DS names those; with `--trust-anchor`, one it
-///   matches), not revoked. `kzonecheck` rejects a CDS signed by the ZSK
+///   matches; without, one with the SEP flag where any signs it), not
+///   revoked. `kzonecheck` rejects a CDS signed by the ZSK
 ///   only.
 /// - Continuity: "MUST NOT break the current delegation if applied to DS
 ///   RRset": some record names a key that validly signs the DNSKEY RRset
@@ -1212,7 +1213,7 @@ fn check_cds_signers_and_continuity(
     report: &mut Report,
 ) {
     let origin = &zone.origin;
-    let entry_keys: Vec<usize> = dnskey_signers
+    let mut entry_keys: Vec<usize> = dnskey_signers
         .iter()
         .copied()
         .filter(|&i| keys[i].signs_data())
@@ -1220,6 +1221,15 @@ fn check_cds_signers_and_continuity(
             anchors.is_empty() || anchors.iter().any(|a| a.matches(origin, &keys[i].rdata))
         })
         .collect();
+    // Without the parent's DS, the keys it names are taken to be those with
+    // the SEP flag (RFC 4034 §2.1.1: "the DNSKEY record holds a key intended
+    // for use as a secure entry point"), where any signs the DNSKEY RRset: a
+    // ZSK that signs the DNSKEY RRset too (`dnssec-signzone` without `-x`)
+    // is not in the parent's DS (an audit, 2026-12-06; `kzonecheck`
+    // rejects a CDS signed by the ZSK only).
+    if anchors.is_empty() && entry_keys.iter().any(|&i| keys[i].flags & FLAG_SEP != 0) {
+        entry_keys.retain(|&i| keys[i].flags & FLAG_SEP != 0);
+    }
     for rtype in [Rtype::CDS, Rtype::CDNSKEY] {
         let Some(set) = zone.apex().rrset(rtype) else { continue };
         if !cds_signers.iter().any(|&(t, k)| t == rtype && entry_keys.contains(&k)) {
