@@ -618,3 +618,38 @@ fn regression_one_token_listed_twice_is_refused() {
         "{said}"
     );
 }
+
+/// Found by the fifth audit (2026-12-06): one token reached through two
+/// files of its module (a copy of the library, as installers and client
+/// upgrades leave behind) counted as two HSMs, both proven and signing.
+/// A token is known by its manufacturer, model and serial, whatever module
+/// file reaches it (PKCS#11 v2.40 §3.2, CK_TOKEN_INFO).
+#[test]
+fn regression_one_token_through_two_module_files_is_refused() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(
+        &hsm,
+        &bare,
+        &["-o", "example.", "-a", "13", "--zsk", "--id", "08", "--label", "copied"],
+    );
+    let copy = hsm.path("copy-of-libsofthsm2.so");
+    std::fs::copy(std::fs::canonicalize(MODULE).expect("module"), &copy).expect("copy module");
+    let config = hsm.path("copied.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{}[[hsm]]\nname = \"copy\"\nmodule = \"{}\"\ntoken = \"{}\"\npin = \"env:ZONESIGN_TEST_PIN\"\nsessions = 1\n\n{}",
+            hsm_section(TOKENS[0], TOKENS[0], "env:ZONESIGN_TEST_PIN", 1),
+            copy.display(),
+            TOKENS[0],
+            key_section("zsk", "08", "copied", &key_file)
+        ),
+    )
+    .expect("write config");
+    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&config));
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(said.contains("hsm copy: its token (serial"), "{said}");
+    assert!(said.contains("is hsm fra-1's too"), "{said}");
+}

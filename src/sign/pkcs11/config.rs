@@ -185,6 +185,33 @@ struct RawKey {
     origin: Option<String>,
 }
 
+/// A TOML error without the file's text: the `toml` crate's message
+/// quotes the offending line and values, which may be a PIN written in
+/// clear (`pin = 987654`, a misspelt `pim = "..."`: the fifth audit,
+/// 2026-12-06). The line and column, and the message with every quoted
+/// value left out.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|span| {
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.len() - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+        format!("line {line} column {col}: ")
+    });
+    // Values appear between backticks in the crate's messages; field names
+    // too, which are safe to show.
+    let names =
+        e.message().starts_with("unknown field") || e.message().starts_with("missing field");
+    let mut message = String::new();
+    for (k, part) in e.message().split('`').enumerate() {
+        match (k % 2, names) {
+            (0, _) => message.push_str(part),
+            (_, true) => message.push_str(&format!("`{part}`")),
+            _ => message.push('…'),
+        }
+    }
+    format!("{}{} (values not shown: they may hold a PIN)", at.unwrap_or_default(), message.trim())
+}
+
 /// Most sessions one token gets; more only queue inside the module.
 pub const MAX_SESSIONS: usize = 64;
 
@@ -194,7 +221,7 @@ impl HsmConfig {
     pub fn load(path: &Path) -> Result<HsmConfig, HsmError> {
         let bad = |reason: String| HsmError::Config { path: path.to_owned(), reason };
         let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
-        let raw: RawConfig = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| bad(toml_error(&text, &e)))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
 
@@ -329,4 +356,31 @@ fn published_dnskey(
     let dnskey = Dnskey::parse(&rdata, &path.display().to_string()).map_err(|e| e.to_string())?;
     keys::Algorithm::from_number(dnskey.algorithm).map_err(|e| e.to_string())?;
     Ok((owner, rdata))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fifth audit (2026-12-06): a PIN written in clear, in a form the
+    /// TOML reader refuses, was printed with the line the `toml` crate
+    /// quotes. The error gives the position and what was wrong, never the
+    /// value.
+    #[test]
+    fn regression_a_config_error_never_prints_a_pin() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hsm.toml");
+        let head = "[[hsm]]\nname = \"A\"\nmodule = \"/m.so\"\ntoken = \"t\"\n";
+        for (tail, at, says) in [
+            ("pin = 987654\n", "line 5 column 7", "invalid type: integer …"),
+            ("pin = \"987654\n", "line 5 column", "invalid basic string"),
+            ("pin = [987654]\n", "line 5 column 7", "invalid type: sequence"),
+            ("pim = \"987654\"\n", "line 5 column 1", "unknown field `pim`"),
+        ] {
+            std::fs::write(&path, format!("{head}{tail}")).expect("write");
+            let e = HsmConfig::load(&path).expect_err(tail).to_string();
+            assert!(!e.contains("987654"), "{tail}: {e}");
+            assert!(e.contains(at) && e.contains(says), "{tail}: {e}");
+        }
+    }
 }

@@ -23,9 +23,9 @@ pub struct Contexts {
     /// paths (a symbolic link) is one module, initialised once (a second
     /// C_Initialize fails, and finalising it would end the first's).
     loaded: Vec<(PathBuf, Pkcs11)>,
-    /// The tokens opened, by module and serial, with the entry that
+    /// The tokens opened, by [`TokenIdentity`], with the entry that
     /// opened each.
-    tokens: Vec<(PathBuf, String, String)>,
+    tokens: Vec<(TokenIdentity, String)>,
 }
 
 impl Contexts {
@@ -56,24 +56,34 @@ impl Contexts {
         Ok(ctx)
     }
 
-    /// Notes that `hsm` opened the token with `serial`; refuses a token
-    /// another entry opened already ([`HsmError::TokenTwice`]).
-    fn claim_token(&mut self, hsm: &HsmEntry, serial: &str) -> Result<(), HsmError> {
-        let module = module_key(hsm);
-        let other = self
-            .tokens
-            .iter()
-            .find(|(m, s, name)| *m == module && s == serial && *name != hsm.name);
-        if let Some((_, _, other)) = other {
+    /// Notes that `hsm` opened the token `id`; refuses a token another
+    /// entry opened already ([`HsmError::TokenTwice`]), through the same
+    /// module file or another (a copy of the library, a second client
+    /// version for one network HSM: the fifth audit, 2026-12-06, counted
+    /// one SoftHSM token reached through two copies as two HSMs).
+    fn claim_token(&mut self, hsm: &HsmEntry, id: &TokenIdentity) -> Result<(), HsmError> {
+        let other = self.tokens.iter().find(|(t, name)| t == id && *name != hsm.name);
+        if let Some((_, other)) = other {
             return Err(HsmError::TokenTwice {
                 hsm: hsm.name.clone(),
                 other: other.clone(),
-                serial: serial.to_owned(),
+                serial: id.serial.clone(),
             });
         }
-        self.tokens.push((module, serial.to_owned(), hsm.name.clone()));
+        self.tokens.push((id.clone(), hsm.name.clone()));
         Ok(())
     }
+}
+
+/// What tells one token from every other, whatever module reaches it.
+/// PKCS#11 v2.40 §3.2 (CK_TOKEN_INFO): `serialNumber` is the "character-
+/// string serial number of the device", unique for its manufacturer and
+/// model, not across vendors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenIdentity {
+    pub manufacturer: String,
+    pub model: String,
+    pub serial: String,
 }
 
 /// The module's path, resolved (symbolic links followed) when it exists.
@@ -93,8 +103,8 @@ pub struct OpenHsm {
 
 /// Finds the token of `hsm` by label or serial. Slot numbers are never
 /// used: SoftHSM assigns them at random, and real HSMs renumber.
-/// Returns its slot, label and serial number.
-pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String, String), HsmError> {
+/// Returns its slot, label and identity.
+pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String, TokenIdentity), HsmError> {
     let slots = ctx
         .get_slots_with_token()
         .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetSlotList", e))?;
@@ -111,7 +121,12 @@ pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String, String)
             TokenSelector::Serial(s) => *s == serial,
         };
         if hit {
-            matches.push((slot, label.clone(), serial.clone()));
+            let id = TokenIdentity {
+                manufacturer: info.manufacturer_id().trim_end().to_owned(),
+                model: info.model().trim_end().to_owned(),
+                serial: serial.clone(),
+            };
+            matches.push((slot, label.clone(), id));
         }
         available.push(format!("\"{label}\" serial {serial}"));
     }
@@ -140,8 +155,8 @@ pub fn open_hsm(
     read_write: bool,
 ) -> Result<OpenHsm, HsmError> {
     let ctx = contexts.context(hsm)?;
-    let (slot, token, serial) = find_token(&ctx, hsm)?;
-    contexts.claim_token(hsm, &serial)?;
+    let (slot, token, id) = find_token(&ctx, hsm)?;
+    contexts.claim_token(hsm, &id)?;
     let pin = hsm.pin.read(&hsm.name)?;
     let mut open = Vec::with_capacity(sessions.max(1));
     for _ in 0..sessions.max(1) {
