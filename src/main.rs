@@ -278,7 +278,7 @@ fn main() -> ExitCode {
         Command::Keygen { origin, key, key_dir } => {
             let KeyShape { algorithm, ksk, zsk: _, bits } = key;
             run::keygen(&KeygenConfig { origin, algorithm, ksk, bits, key_dir }).map(|p| {
-                println!("{}", p.display());
+                zonesign::say!("{}", p.display());
             })
         }
         Command::Hsm { command } => hsm(command),
@@ -286,10 +286,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("zonesign: {}", failure.headline());
+            zonesign::diag!("zonesign: {}", failure.headline());
             let details = failure.details();
             if !details.is_empty() {
-                eprintln!("{details}");
+                zonesign::diag!("{details}");
             }
             ExitCode::from(failure.exit() as u8)
         }
@@ -314,7 +314,7 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
                 label,
                 key_dir,
             })
-            .map(|p| println!("{}", p.display()))
+            .map(|p| zonesign::say!("{}", p.display()))
         }
         HsmCommand::Bench { hsm_config, duration, sessions, zone, origin, json } => {
             cli::hsm_bench(&cli::HsmBenchConfig {

@@ -178,7 +178,7 @@ fn load_zone_digested(
     });
     if let Ok(zone) = &zone {
         for w in &zone.warnings {
-            eprintln!("{w}");
+            crate::diag!("{w}");
         }
     }
     (zone.map_err(zone_failure), sha256.map(|d| data_encoding::HEXLOWER.encode(&d)))
@@ -507,7 +507,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         if let Some(path) = report {
             let report = SignReport { outcome: failure.headline(), ..SignReport::default() };
             if let Err(e) = write_report(path, &report) {
-                eprintln!("zonesign: the report was not written either: {}", e.headline());
+                crate::diag!("zonesign: the report was not written either: {}", e.headline());
             }
         }
         return Err(failure);
@@ -527,10 +527,10 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
                 // The run's own failure is the one to report, with its exit
                 // code; the report's comes second.
                 Err(_) => {
-                    eprintln!("zonesign: the report was not written either: {}", e.headline())
+                    crate::diag!("zonesign: the report was not written either: {}", e.headline())
                 }
                 Ok(()) => {
-                    eprintln!(
+                    crate::diag!(
                         "zonesign: note: {} was replaced with the signed zone; only the report is missing",
                         cfg.output.display()
                     );
@@ -540,7 +540,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         }
     }
     if result.is_ok() && !cfg.quiet {
-        eprintln!("{}", sign_summary(&report, &timeline));
+        crate::diag!("{}", sign_summary(&report, &timeline));
     }
     result
 }
@@ -732,7 +732,7 @@ fn sign_inner(
                 "--iterations {} > 0; RFC 9276 §3.1 recommends 0 (validators may treat high counts as insecure)",
                 cfg.iterations
             );
-            eprintln!("zonesign: warning: {warning}");
+            crate::diag!("zonesign: warning: {warning}");
             report.warnings.push(warning);
         }
         DenialMode::Nsec3(Nsec3Params {
@@ -774,7 +774,7 @@ fn sign_inner(
         }
         if !cfg.quiet {
             for note in &report.key_timing {
-                eprintln!("zonesign: notice: key timing: {note}");
+                crate::diag!("zonesign: notice: key timing: {note}");
             }
         }
     }
@@ -805,6 +805,15 @@ fn sign_inner(
     };
     if keys.is_empty() {
         return Err(Failure::Usage(format!("no keys for {origin}")));
+    }
+    for note in keyset::drop_revoked_twins(&mut keys) {
+        crate::diag!("zonesign: warning: {note}");
+        report.warnings.push(note);
+    }
+    if !cfg.csk && !cfg.quiet {
+        for note in keyset::lone_ksk_notes(&keys) {
+            crate::diag!("zonesign: notice: {note}");
+        }
     }
     let publish_only =
         keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
@@ -868,14 +877,17 @@ fn sign_inner(
     if !cfg.cds {
         keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish)).map_err(Failure::Key)?;
     }
-    if let Some(warning) = input_signers_warning(&zone, &keys, &opts.publish) {
-        eprintln!("zonesign: warning: {warning}");
+    for warning in input_signers_warning(&zone, &keys, &opts.publish)
+        .into_iter()
+        .chain(rollover_warnings(&zone, &keys, &opts.publish))
+    {
+        crate::diag!("zonesign: warning: {warning}");
         report.warnings.push(warning);
     }
     // With --trust-anchor the parent's DS settles it (checked above).
     if cfg.trust_anchor.is_none() {
         if let Some(warning) = input_ksks_warning(&zone, &keys, &opts.publish) {
-            eprintln!("zonesign: warning: {warning}");
+            crate::diag!("zonesign: warning: {warning}");
             report.warnings.push(warning);
         }
     }
@@ -887,15 +899,17 @@ fn sign_inner(
     {
         let serial = report.serial.map_or("unknown".to_string(), |s| s.to_string());
         let warning = format!(
-            "the input is a signed zone and keeps its serial {serial} (--serial keep):              secondaries that have that serial will not transfer this zone; re-signing a              published zone takes --serial increment, unixtime or date"
+            "the input is a signed zone and keeps its serial {serial} (--serial keep): \
+             secondaries that have that serial will not transfer this zone; re-signing a \
+             published zone takes --serial increment, unixtime or date"
         );
-        eprintln!("zonesign: warning: {warning}");
+        crate::diag!("zonesign: warning: {warning}");
         report.warnings.push(warning);
     }
     let t = timeline.start("denial");
     let prep = crate::sign::prepare(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
     if prep.replaced_records > 0 && !cfg.quiet {
-        eprintln!(
+        crate::diag!(
             "zonesign: notice: {} DNSSEC records (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM) in the input were replaced",
             prep.replaced_records
         );
@@ -989,7 +1003,7 @@ fn sign_inner(
     }
     if let Some(ds_path) = &cfg.ds {
         write_ds_file(ds_path, &origin, &keys).inspect_err(|_| {
-            eprintln!(
+            crate::diag!(
                 "zonesign: note: {} was replaced with the signed zone; only the DS file is missing",
                 cfg.output.display()
             );
@@ -1281,6 +1295,42 @@ fn input_signers_warning(
     ))
 }
 
+/// RFC 6781 §4.1.1.1, the other two ends of a pre-publish rollover:
+/// warnings when a key the input published without signing is no longer
+/// published ([`crate::sign::keyset::input_prepublished_dropped`]), and when the keys
+/// that sign the data were none of them in the input's DNSKEY RRset
+/// ([`crate::sign::keyset::unannounced_data_signers`]).
+fn rollover_warnings(
+    zone: &Zone,
+    keys: &[crate::sign::ZoneKey],
+    publish: &[Box<[u8]>],
+) -> Vec<String> {
+    let tags = |t: &[u16]| t.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+    let mut out = Vec::new();
+    let dropped = crate::sign::keyset::input_prepublished_dropped(zone, &dnskeys_of(keys, publish));
+    if !dropped.is_empty() {
+        out.push(format!(
+            "key {} is published in the input's DNSKEY RRset without signing (a key published \
+             ahead of a rollover, or a stand-by key) and the signed zone no longer publishes \
+             it: if it is to sign next, keep it published (--publish, or its timing in \
+             --key-dir) for at least the DNSKEY TTL before it signs (RFC 6781 §4.1.1.1)",
+            tags(&dropped)
+        ));
+    }
+    let new = crate::sign::keyset::unannounced_data_signers(zone, keys);
+    if !new.is_empty() {
+        let ttl = zone.apex().rrset(crate::zone::rtype::Rtype::DNSKEY).map_or(0, |r| r.ttl);
+        out.push(format!(
+            "key {} signs the zone data and none of the keys signing it was in the input's DNSKEY \
+             RRset: resolvers that hold that RRset in their caches (up to its TTL, {ttl} s) cannot \
+             validate the new signatures; publish a new ZSK (--publish) for at least the DNSKEY \
+             TTL before it signs (RFC 6781 §4.1.1.1)",
+            tags(&new)
+        ));
+    }
+    out
+}
+
 /// The DS and DNSKEY records of a trust anchor file (a parent's DS set,
 /// `dsset-` files, a DNSKEY anchor), in zone file syntax.
 fn load_trust_anchors(
@@ -1407,13 +1457,13 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             (_, Ok(())) => {}
             (Ok(_), Err(e)) => return Err(e),
             (Err(_), Err(e)) => {
-                eprintln!("zonesign: the report was not written either: {}", e.headline())
+                crate::diag!("zonesign: the report was not written either: {}", e.headline())
             }
         }
     }
     let Verified { report, records, origin, .. } = result?;
     for f in report.findings.iter().filter(|f| f.severity == crate::verify::Severity::Warning) {
-        eprintln!("{f}");
+        crate::diag!("{f}");
     }
     if report.errors() > 0 {
         return Err(Failure::Verification {
@@ -1428,7 +1478,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         });
     }
     if !cfg.quiet {
-        eprintln!(
+        crate::diag!(
             "zonesign: {origin} verified: {} records, {} signatures over {} RRsets, {} NSEC, {} NSEC3{}",
             records,
             report.counts.signatures_verified,
@@ -1438,10 +1488,10 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             zonemd_summary(&report.counts)
         );
         for key in &report.keys {
-            eprintln!("zonesign: {key}");
+            crate::diag!("zonesign: {key}");
         }
-        eprintln!("zonesign: {}", report.counts.paths_summary());
-        eprint!("{}", timeline.summary());
+        crate::diag!("zonesign: {}", report.counts.paths_summary());
+        crate::diag!("{}", timeline.summary().trim_end_matches('\n'));
     }
     Ok(())
 }

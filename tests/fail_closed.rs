@@ -481,3 +481,28 @@ fn regression_report_or_ds_naming_the_output_or_the_input_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.join("-").exists());
 }
+
+/// The fifth audit (2026-12-06): with standard error a pipe whose reader
+/// had gone, the summary printed after the verified output was swapped in
+/// panicked ("failed printing to stderr", exit 101), so a run that had
+/// succeeded looked like a crash; `verify` did the same. A closed stderr
+/// changes neither the outcome nor the exit code.
+#[test]
+fn regression_a_closed_standard_error_does_not_change_the_exit_code() {
+    let s = setup();
+    let run_closed = |mut cmd: Command| {
+        let mut child = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The read end goes before the run prints anything of note.
+        drop(child.stderr.take());
+        child.wait().unwrap().code()
+    };
+    assert_eq!(run_closed(sign_command(&s, &example(), &[])), Some(0));
+    assert!(std::fs::read(&s.output).unwrap() != s.previous, "the output was not replaced");
+    let mut verify = zonesign();
+    verify.args(["verify", "-o", "example."]).arg(&s.output);
+    assert_eq!(run_closed(verify), Some(0));
+}

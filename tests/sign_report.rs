@@ -320,23 +320,47 @@ fn rfc6781_section_4_1_1_1_dropping_the_zsk_that_signed_the_input_warns() {
     let old_tag = old_zsk.file_name().unwrap().to_string_lossy().rsplit('+').next().unwrap()[..5]
         .trim_start_matches('0')
         .to_string();
-    let resign = |extra: &[&std::ffi::OsStr]| {
-        run(zonesign()
+    let resign = |input: &Path, keys: &Path, extra: &[&std::ffi::OsStr]| {
+        let output = dir.path().join("resigned.zone");
+        let text = run(zonesign()
             .arg("sign")
-            .arg(&published)
+            .arg(input)
             .args(["-o", "example.", "--serial", "increment", "--key-dir"])
-            .arg(&k2)
+            .arg(keys)
             .arg("--output")
-            .arg(dir.path().join("resigned.zone"))
-            .args(extra))
+            .arg(&output)
+            .args(extra));
+        (text, output)
     };
-    let text = resign(&[]);
+    let (text, _) = resign(&published, &k2, &[]);
     assert!(
         text.contains(&format!("key {old_tag} signed")) && text.contains("--publish"),
         "{text}"
     );
-    let text = resign(&["--publish".as_ref(), old_zsk.as_os_str()]);
+    let (text, _) = resign(&published, &k2, &["--publish".as_ref(), old_zsk.as_os_str()]);
+    assert!(!text.contains(&format!("key {old_tag} signed")), "{text}");
+    // The fifth audit (2026-12-06): the new ZSK signs though it was never
+    // in the published DNSKEY RRset; caches holding that RRset cannot
+    // validate its signatures.
+    assert!(text.contains("none of the keys signing it was in the input's DNSKEY RRset"), "{text}");
+    // The rollover done as §4.1.1.1 has it: the new ZSK published first,
+    // then signing with the old one published: no warning.
+    let new_zsk = std::fs::read_dir(&k2)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "key")
+                && std::fs::read_to_string(p).unwrap().contains(" 256 3 ")
+        })
+        .expect("the new ZSK's .key file");
+    let (_, step1) = resign(&published, &k, &["--publish".as_ref(), new_zsk.as_os_str()]);
+    let prepublished = dir.path().join("prepublished.zone");
+    std::fs::rename(&step1, &prepublished).unwrap();
+    let (text, _) = resign(&prepublished, &k2, &["--publish".as_ref(), old_zsk.as_os_str()]);
     assert!(!text.contains("warning:"), "{text}");
+    // Forgetting the pre-published key in a routine re-sign warns.
+    let (text, _) = resign(&prepublished, &k, &[]);
+    assert!(text.contains("without signing (a key published ahead of a rollover"), "{text}");
 }
 
 /// RFC 4035 §2.4: a DS RRset at a name without NS records (a delegation

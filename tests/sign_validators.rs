@@ -437,3 +437,68 @@ fn bind_key_directory_keys_follow_their_timing() {
     assert!(stderr.contains(&revoking) && stderr.contains("dnssec-revoke"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// RFC 5011 §2.1: `dnssec-revoke` writes the revoked key beside the
+/// original files, which it keeps. Both were taken as two keys: the same
+/// key published unrevoked and revoked, the unrevoked copy still signing
+/// the DNSKEY RRset and named in CDS, CDNSKEY and the DS file (the fifth
+/// audit, 2026-12-06). The original is left out, with a warning, as
+/// `dnssec-signzone -S` does ("Removing revoked key ... from DNSKEY RRset").
+#[test]
+fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevoked() {
+    common::require_tool("dnssec-revoke", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let bind_key = |args: &[&str]| -> String {
+        let mut cmd = Command::new("dnssec-keygen");
+        cmd.args(["-q", "-a", "13", "-K"]).arg(&keys).args(args).arg("tld.");
+        run(&mut cmd).trim().to_string()
+    };
+    let _zsk = bind_key(&[]);
+    let kept = bind_key(&["-f", "KSK"]);
+    let old = bind_key(&["-f", "KSK"]);
+    let mut revoke = Command::new("dnssec-revoke");
+    revoke.arg("-K").arg(&keys).arg(format!("{old}.private"));
+    run(&mut revoke);
+    let old_tag: u16 = old.rsplit('+').next().unwrap().parse().unwrap();
+    let kept_tag: u16 = kept.rsplit('+').next().unwrap().parse().unwrap();
+    let revoked_tag = old_tag.wrapping_add(128);
+    assert!(keys.join(format!("{old}.private")).exists(), "dnssec-revoke kept the original");
+    let zone = generated_zone(dir.path(), 20);
+    let out = dir.path().join("signed.zone");
+    let ds = dir.path().join("ds.txt");
+    let text = run(zonesign()
+        .arg("sign")
+        .arg(&zone)
+        .args(["--origin", "tld.", "--cds", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out)
+        .arg("--ds")
+        .arg(&ds));
+    assert!(text.contains(&format!("key {old_tag} is revoked as key {revoked_tag}")), "{text}");
+    assert_validators_accept(&out, "tld.", false);
+    let signed = std::fs::read_to_string(&out).unwrap();
+    let tags_of = |rtype: &str, field: usize| -> Vec<u16> {
+        signed
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .filter(|f| f.get(3) == Some(&rtype))
+            .map(|f| f[field].parse().unwrap())
+            .collect()
+    };
+    let dnskey_signers: Vec<u16> = signed
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"DNSKEY"))
+        .map(|f| f[10].parse().unwrap())
+        .collect();
+    assert!(!dnskey_signers.contains(&old_tag), "{dnskey_signers:?}");
+    assert!(dnskey_signers.contains(&revoked_tag), "{dnskey_signers:?}");
+    assert_eq!(tags_of("CDS", 4), [kept_tag]);
+    let ds_text = std::fs::read_to_string(&ds).unwrap();
+    assert!(!ds_text.contains(&format!("\t{old_tag} ")), "{ds_text}");
+    assert!(ds_text.contains(&format!("\t{kept_tag} ")), "{ds_text}");
+    assert_eq!(signed.lines().filter(|l| l.contains("\tDNSKEY\t257 ")).count(), 1, "{signed}");
+}

@@ -106,7 +106,7 @@ impl Backend {
                 .find(|b| b.rank() <= ceiling.rank())
                 .unwrap_or(Backend::Scalar);
             if std::env::var_os("ZONESIGN_LOG_BACKENDS").is_some() {
-                eprintln!("zonesign: load character classification: {}", b.name());
+                crate::diag!("zonesign: load character classification: {}", b.name());
             }
             b
         })

@@ -119,8 +119,11 @@ pub fn role_by_flags(flags: u16, policy: RolePolicy) -> KeyRole {
 /// RFC 4035 §2.2: "There MUST be an RRSIG for each RRset using at least
 /// one DNSKEY of each algorithm in the zone apex DNSKEY RRset". The KSKs
 /// of an algorithm without a ZSK (a lone KSK; the new algorithm of a
-/// rollover, signed with one key) sign every RRset, as CSKs, as
-/// `dnssec-signzone` does. An algorithm without a KSK is refused by
+/// rollover, signed with one key) sign every RRset, as CSKs: Knot's
+/// single-key policy, and `dnssec-signzone -z`. Without `-z`,
+/// `dnssec-signzone` refuses such a key set and `dnssec-verify` reports
+/// "Missing ZSK for algorithm" (its `-z` accepts the zone), so the run
+/// says so ([`lone_ksk_notes`]). An algorithm without a KSK is refused by
 /// [`check_roles`].
 pub fn settle_roles(keys: &mut [ZoneKey]) {
     let signs_data = |k: &ZoneKey| k.role != KeyRole::Ksk && !k.is_revoked();
@@ -134,6 +137,22 @@ pub fn settle_roles(keys: &mut [ZoneKey]) {
             k.role = KeyRole::Csk;
         }
     }
+}
+
+/// Notices for the keys [`settle_roles`] made CSKs although they have the
+/// SEP flag (for runs without `--csk`): the zone is valid (RFC 4035 §2.2),
+/// but BIND's `dnssec-verify` wants `-z` for it (an audit, 2026-12-06).
+pub fn lone_ksk_notes(keys: &[ZoneKey]) -> Vec<String> {
+    keys.iter()
+        .filter(|k| k.role == KeyRole::Csk && k.flags() & FLAG_SEP != 0)
+        .map(|k| {
+            format!(
+                "key {} (algorithm {}) has the SEP flag and no ZSK of its algorithm signs: it \
+                 signs every RRset, as a CSK; BIND's dnssec-verify checks such a zone with -z",
+                k.key_tag, k.algorithm
+            )
+        })
+        .collect()
 }
 
 /// What the keys of a key directory are at a time, by the timing metadata
@@ -320,6 +339,14 @@ pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
         })?;
     }
     if !keys.iter().any(|k| k.flags() & FLAG_SEP != 0 && !k.is_revoked()) {
+        let revoked: Vec<String> = keys
+            .iter()
+            .filter(|k| k.flags() & FLAG_SEP != 0)
+            .map(|k| format!("{} alg {} {}", k.key_tag, k.algorithm, k.source))
+            .collect();
+        if !revoked.is_empty() {
+            return Err(KeyError::OnlyRevokedKsks { keys: revoked.join(", ") });
+        }
         return Err(KeyError::NoSepKey {
             keys: keys
                 .iter()
@@ -504,6 +531,100 @@ pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) 
     tags
 }
 
+/// The key tags of the input's DNSKEYs that signed nothing in the input
+/// (a key published ahead of a rollover, a stand-by key), that are not
+/// revoked, and that the signed zone no longer publishes (`new_dnskeys`).
+/// RFC 6781 §4.1.1.1: the new ZSK is published for at least the DNSKEY
+/// TTL before it signs ("the new DNSKEY is added to the DNSKEY RRset ...
+/// but is not yet used to sign"); a re-sign that forgets it (no
+/// `--publish`) silently restarts the wait (an audit, 2026-12-06).
+pub fn input_prepublished_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
+    use crate::zone::rtype::Rtype;
+    let apex = zone.apex();
+    let Some(rrset) = apex.rrset(Rtype::DNSKEY) else { return Vec::new() };
+    // RRSIG RDATA (RFC 4034 §3.1): algorithm at octet 2, key tag at 16.
+    let signers: Vec<(u8, u16)> = apex
+        .rrsets
+        .iter()
+        .filter(|set| set.rtype == Rtype::RRSIG)
+        .flat_map(|sigs| sigs.rdatas.iter())
+        .filter(|r| r.len() >= 18)
+        .map(|r| (r[2], u16::from_be_bytes([r[16], r[17]])))
+        .collect();
+    if signers.is_empty() {
+        return Vec::new();
+    }
+    let mut tags: Vec<u16> = rrset
+        .rdatas
+        .iter()
+        .filter(|rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
+        .filter(|rd| Dnskey::parse(rd, "").is_ok_and(|k| k.flags & FLAG_REVOKE == 0))
+        .map(|rd| (rd[3], super::keys::key_tag(rd)))
+        .filter(|k| !signers.contains(k))
+        .map(|k| k.1)
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
+}
+
+/// The key tags of the keys that will sign the zone data when none of them
+/// is in the input's DNSKEY RRset, for a signed input; empty otherwise.
+/// RFC 6781 §4.1.1.1: a ZSK signs only once its DNSKEY has been published
+/// for the DNSKEY TTL; a resolver holding the input's DNSKEY RRset from its
+/// cache validates the new signatures only if one of their keys is in it
+/// (one suffices: it takes any signature that validates).
+pub fn unannounced_data_signers(zone: &crate::zone::Zone, keys: &[ZoneKey]) -> Vec<u16> {
+    use crate::zone::rtype::Rtype;
+    let apex = zone.apex();
+    let (Some(rrset), Some(_)) = (apex.rrset(Rtype::DNSKEY), apex.rrsigs(Rtype::SOA)) else {
+        return Vec::new();
+    };
+    let data_signers: Vec<&ZoneKey> =
+        keys.iter().filter(|k| k.role != KeyRole::Ksk && !k.is_revoked()).collect();
+    if data_signers.iter().any(|k| rrset.rdatas.iter().any(|rd| rd == &*k.dnskey)) {
+        return Vec::new();
+    }
+    let mut tags: Vec<u16> = data_signers.iter().map(|k| k.key_tag).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
+}
+
+/// Leaves out every key that is also among `keys` revoked: the same key
+/// material with the REVOKE flag (RFC 5011 §2.1; `dnssec-revoke` keeps the
+/// original files beside the revoked ones). The revoked key is the one to
+/// publish, signing the DNSKEY RRset; the original left beside it would go
+/// on signing as the key the operator revoked, and be named in CDS,
+/// CDNSKEY and DS (an audit, 2026-12-06; `dnssec-signzone -S` says
+/// "Removing revoked key ... from DNSKEY RRset"). Returns what was left out,
+/// for notices; the roles are settled again.
+pub fn drop_revoked_twins(keys: &mut Vec<ZoneKey>) -> Vec<String> {
+    let revoked: Vec<(Box<[u8]>, u16)> = keys
+        .iter()
+        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
+        .map(|k| (k.dnskey[2..].into(), k.key_tag))
+        .collect();
+    let mut notes = Vec::new();
+    keys.retain(|k| {
+        let twin = (!k.is_revoked() && k.dnskey.len() > 2)
+            .then(|| revoked.iter().find(|(rest, _)| **rest == k.dnskey[2..]))
+            .flatten();
+        if let Some((_, tag)) = twin {
+            notes.push(format!(
+                "{}: key {} is revoked as key {tag} (the same key): left out, the revoked key \
+                 is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
+                k.source, k.key_tag
+            ));
+        }
+        twin.is_none()
+    });
+    if !notes.is_empty() {
+        settle_roles(keys);
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,9 +751,11 @@ mod tests {
         let revoked_ksk = zone_key(KeyRole::Ksk, 257 | FLAG_REVOKE, 13);
         let err = check_roles(&[ksk.clone(), revoked_zsk.clone()]).unwrap_err();
         assert!(matches!(err, KeyError::RevokedZsk { .. }), "{err}");
-        // A revoked KSK is no SEP key to sign the DNSKEY RRset with.
+        // A revoked KSK is no SEP key to sign the DNSKEY RRset with, and
+        // the error says it is revoked (it said "no SEP flag" until the
+        // fifth audit, 2026-12-06).
         let err = check_roles(&[zsk.clone(), revoked_ksk.clone()]).unwrap_err();
-        assert!(matches!(err, KeyError::NoSepKey { .. }), "{err}");
+        assert!(matches!(err, KeyError::OnlyRevokedKsks { .. }), "{err}");
         let err = check_roles(std::slice::from_ref(&zsk)).unwrap_err();
         assert!(matches!(err, KeyError::NoSepKey { .. }), "{err}");
         let keys = [ksk, revoked_zsk, zsk, revoked_ksk];

@@ -290,6 +290,11 @@ pub enum KeyError {
     /// `kzonecheck` reject such a zone, and `dnssec-signzone` will not
     /// make one. `keys` lists the signing keys.
     NoSepKey { keys: String },
+    /// Every signing key with the SEP flag is revoked: a revoked key signs
+    /// only the DNSKEY RRset, for its revocation (RFC 5011 §2.1), and is no
+    /// entry point; nothing would carry the chain of trust from the
+    /// parent's DS. `keys` lists the revoked KSKs.
+    OnlyRevokedKsks { keys: String },
     /// A signing key's Flags field is one validators refuse: without the
     /// Zone Key bit, or with reserved bits set (RFC 4034 §2.1.1).
     BadFlags { key: String, tag: u16, algorithm: u8, flags: u16, reason: &'static str },
@@ -444,11 +449,18 @@ impl fmt::Display for KeyError {
                 "{key}: key tag {tag} algorithm {algorithm} cannot be published without signing: \
                  {reason}"
             ),
+            KeyError::OnlyRevokedKsks { keys } => write!(
+                f,
+                "every KSK is revoked ({keys}): a revoked key signs only the DNSKEY RRset, for \
+                 its revocation (RFC 5011 §2.1), and no longer carries the chain of trust from \
+                 the parent's DS; add an unrevoked KSK (keygen --ksk, flags 257) whose DS the \
+                 parent has"
+            ),
             KeyError::NoSepKey { keys } => write!(
                 f,
                 "no signing key has the SEP flag ({keys}): the DNSKEY RRset would be signed by \
                  keys without it, which BIND's dnssec-verify and kzonecheck reject; make one a \
-                 KSK (keygen --ksk, flags 257): a lone KSK signs everything"
+                 KSK (keygen --ksk, flags 257)"
             ),
             KeyError::BadFlags { key, tag, algorithm, flags, reason } => write!(
                 f,

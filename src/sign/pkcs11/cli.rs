@@ -65,7 +65,7 @@ pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
             path: PathBuf::from("-"),
             source: std::io::Error::other(e),
         })?;
-        println!("{text}");
+        crate::say!("{text}");
     } else {
         for r in &reports {
             let state = match &r.status {
@@ -74,10 +74,10 @@ pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
                     "FAILED".to_owned()
                 }
             };
-            println!("hsm {} (token \"{}\"): {state}", r.name, r.token);
+            crate::say!("hsm {} (token \"{}\"): {state}", r.name, r.token);
         }
         for k in &config.keys {
-            println!("  {} from {}", k.describe(), k.dnskey_source.display());
+            crate::say!("  {} from {}", k.describe(), k.dnskey_source.display());
         }
     }
     if failures.is_empty() {
@@ -125,7 +125,7 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
         },
     )
     .map_err(hsm_failure)?;
-    eprintln!(
+    crate::diag!(
         "zonesign: key tag {} imported into {} and proven in every HSM",
         result.key_tag,
         result.hsms.join(", ")
@@ -179,9 +179,9 @@ pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
             path: PathBuf::from("-"),
             source: std::io::Error::other(e),
         })?;
-        println!("{text}");
+        crate::say!("{text}");
     } else {
-        print!("{}", format_table(&report));
+        crate::say!("{}", format_table(&report).trim_end_matches('\n'));
     }
     Ok(())
 }

@@ -120,7 +120,7 @@ impl Shared {
             if let Ok(mut s) = state.status.lock() {
                 *s = HsmStatus::Removed { reason: error.to_string() };
             }
-            eprintln!(
+            crate::diag!(
                 "zonesign: WARNING: hsm {} removed from the pool, its work goes to the others: {error}",
                 state.name
             );
@@ -333,7 +333,7 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
         }
         let passed: Vec<&str> =
             hsms.iter().filter(|h| h.alive()).map(|h| h.name.as_str()).collect();
-        eprintln!(
+        crate::diag!(
             "zonesign: WARNING: DEGRADED HSM POOL (--allow-degraded-pool): signing with {} of {} \
              HSMs ({}); excluded, never used:",
             passed.len(),
@@ -341,7 +341,7 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
             passed.join(", ")
         );
         for f in &failures {
-            eprintln!("zonesign: WARNING:   {f}");
+            crate::diag!("zonesign: WARNING:   {f}");
         }
     }
 

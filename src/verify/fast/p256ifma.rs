@@ -109,7 +109,7 @@ pub(crate) fn available() -> bool {
             std::env::var(BACKEND_ENV).is_ok_and(|v| v.trim().eq_ignore_ascii_case("scalar"));
         let chosen = !forced && cpu_has_ifma();
         if std::env::var_os("ZONESIGN_LOG_BACKENDS").is_some() {
-            eprintln!("zonesign: P-256 batch addition: {}", kernel_name_of(chosen));
+            crate::diag!("zonesign: P-256 batch addition: {}", kernel_name_of(chosen));
         }
         chosen
     })
