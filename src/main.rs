@@ -242,6 +242,7 @@ fn main() -> ExitCode {
         }
     };
     zonesign::load::source::exit_on_sigbus();
+    let signs_a_zone = matches!(cli.command, Command::Sign(_));
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),
         Command::Sign(a) => run::sign(&SignConfig {
@@ -286,7 +287,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            zonesign::diag!("zonesign: {}", failure.headline());
+            let headline =
+                if signs_a_zone { failure.headline() } else { failure.headline_without_signing() };
+            zonesign::diag!("zonesign: {headline}");
             let details = failure.details();
             if !details.is_empty() {
                 zonesign::diag!("{details}");

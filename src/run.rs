@@ -104,6 +104,17 @@ impl Failure {
         }
     }
 
+    /// The headline for a command that signs no zone (`keygen`, `hsm`):
+    /// key and HSM problems without "nothing was signed" (the fifth audit,
+    /// 2026-12-06).
+    pub fn headline_without_signing(&self) -> String {
+        match self {
+            Failure::Key(e) => format!("key problem: {e}"),
+            Failure::Hsm(e) => format!("HSM problem: {e}"),
+            _ => self.headline(),
+        }
+    }
+
     /// The details, one per line.
     pub fn details(&self) -> String {
         match self {
@@ -593,7 +604,7 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
             String::new()
         };
         s.push_str(&format!(
-            "  hsm {} (token \"{}\"): {} signatures, {} failures{busy}, {:?}\n",
+            "  hsm {} (token \"{}\"): {} signatures, {} failures{busy}, {}\n",
             h.name, h.token, h.signatures, h.failures, h.status
         ));
     }
@@ -934,6 +945,13 @@ fn sign_inner(
     if let Some(pool) = &hsm_pool {
         report.hsms = pool.reports();
         pool.shutdown();
+        // A smaller pool than configured is in the report's warnings too,
+        // not only on standard error (the fifth audit, 2026-12-06).
+        for h in &report.hsms {
+            if h.status != crate::sign::pkcs11::HsmStatus::Active {
+                report.warnings.push(format!("hsm {}: {}", h.name, h.status));
+            }
+        }
     }
     // The writer's own error explains a stopped signing run best.
     let mut output_sha256 = written.map_err(io)?;
@@ -1342,16 +1360,33 @@ fn load_trust_anchors(
     // not need (an audit found them refused, 2026-12-06).
     let opts = LoadOptions { default_ttl: Some(0), ..LoadOptions::new(origin.clone()) };
     let loaded = load_file(path, &opts).map_err(Failure::Load)?;
-    let anchors: Vec<TrustAnchor> = loaded
-        .iter()
-        .filter_map(|r| match r.rtype {
-            crate::zone::rtype::Rtype::DS => Some(TrustAnchor::Ds(r.rdata.into())),
-            crate::zone::rtype::Rtype::DNSKEY => Some(TrustAnchor::Dnskey(r.rdata.into())),
-            _ => None,
-        })
-        .collect();
+    // RFC 4034 §5: "The DS RR and its corresponding DNSKEY RR have the same
+    // owner name": records of other names anchor other zones (a file of
+    // several zones' anchors), not this one. They were taken for the zone's
+    // until the fifth audit (2026-12-06; `ldns-verify-zone -k` refuses a DS
+    // of another owner).
+    let (mut anchors, mut others) = (Vec::new(), 0usize);
+    for r in loaded.iter() {
+        let anchor = match r.rtype {
+            crate::zone::rtype::Rtype::DS => TrustAnchor::Ds(r.rdata.into()),
+            crate::zone::rtype::Rtype::DNSKEY => TrustAnchor::Dnskey(r.rdata.into()),
+            _ => continue,
+        };
+        if r.owner == origin {
+            anchors.push(anchor);
+        } else {
+            others += 1;
+        }
+    }
     if anchors.is_empty() {
-        return Err(Failure::Usage(format!("{} holds no DS or DNSKEY record", path.display())));
+        let of_others = match others {
+            0 => String::new(),
+            n => format!(" ({n} for other names)"),
+        };
+        return Err(Failure::Usage(format!(
+            "{} holds no DS or DNSKEY record for {origin}{of_others}",
+            path.display()
+        )));
     }
     Ok(anchors)
 }

@@ -452,6 +452,17 @@ fn regression_de_outage_same_key_tag_different_key_material() {
             assert!(*sigs == 0 && state == "excluded", "{counts:?}");
         }
     }
+    // The smaller pool is in the report's warnings too (the fifth audit,
+    // 2026-12-06: on standard error only).
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).unwrap()).unwrap();
+    let warnings = report["warnings"].to_string();
+    for name in ["fra-2", "ber-1"] {
+        assert!(
+            warnings.contains(&format!("hsm {name}: excluded from the pool, never used")),
+            "{warnings}"
+        );
+    }
     assert_validators_accept(&signed, "tld.");
 }
 
@@ -652,4 +663,34 @@ fn regression_one_token_through_two_module_files_is_refused() {
     assert_eq!(out.status.code(), Some(3), "{said}");
     assert!(said.contains("hsm copy: its token (serial"), "{said}");
     assert!(said.contains("is hsm fra-1's too"), "{said}");
+}
+
+/// The fifth audit (2026-12-06): `hsm keygen` left CKA_DECRYPT, CKA_UNWRAP
+/// (and on the public key CKA_ENCRYPT, CKA_WRAP) to the token's default,
+/// which SoftHSM2 allows: the RSA zone key decrypted inside the HSM. A zone
+/// key is for signing only (PKCS#11 v2.40 §4.9 leaves those defaults to
+/// the token, so every usage is set). Read back by OpenSC's `pkcs11-tool`.
+#[test]
+fn hsm_keygen_keys_sign_and_do_nothing_else() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    hsm_keygen(
+        &hsm,
+        &bare,
+        &["-o", "example.", "-a", "8", "--zsk", "--id", "09", "--label", "rsa"],
+    );
+    let listing = text(&hsm.ok(Command::new("pkcs11-tool").args([
+        "--module",
+        MODULE,
+        "--token-label",
+        TOKENS[1],
+        "--login",
+        "--pin",
+        PIN,
+        "--list-objects",
+    ])));
+    let mut usages: Vec<&str> =
+        listing.lines().filter_map(|l| l.trim().strip_prefix("Usage:")).map(str::trim).collect();
+    usages.sort_unstable();
+    assert_eq!(usages, ["sign", "verify"], "{listing}");
 }

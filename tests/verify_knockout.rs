@@ -487,6 +487,26 @@ fn validator_audit_regressions() {
     let (code, kinds, stderr) =
         verify(&control, &["--at", "20261210000000", "--trust-anchor", &anchor]);
     assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+    // RFC 4034 §5: the same DS owned by another name anchors another zone
+    // (the fifth audit, 2026-12-06: taken for this zone's).
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&anchor).unwrap();
+    for owner in ["other.", "sub.example."] {
+        let elsewhere = dir.path().join("elsewhere.ds");
+        std::fs::write(&elsewhere, text.replacen("example.", owner, 1)).unwrap();
+        let out = zonesign()
+            .args(["verify", "-o", "example.", "--at", "20261210000000", "--trust-anchor"])
+            .arg(&elsewhere)
+            .arg(&control)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{owner}: {stderr}");
+        assert!(
+            stderr.contains("holds no DS or DNSKEY record for example. (1 for other names)"),
+            "{owner}: {stderr}"
+        );
+    }
     // False alarms of the second round, valid zones: RSASHA1 and
     // RSASHA1-NSEC3-SHA1 from dnssec-signzone (RFC 8624 §3.1: validators
     // MUST support them), and an extra RRSIG by a key the DNSKEY RRset

@@ -53,7 +53,7 @@ step() {
 
 install_oracles() {
     local tools=(dnssec-verify ldns-verify-zone kzonecheck softhsm2-util named-compilezone
-        ldns-read-zone kzonesign keymgr)
+        ldns-read-zone kzonesign keymgr pkcs11-tool)
     local missing=()
     for tool in "${tools[@]}"; do
         command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -64,12 +64,12 @@ install_oracles() {
     fi
     echo "missing: ${missing[*]}; installing"
     if [ "$(id -u)" -ne 0 ]; then
-        echo "not root: run  sudo apt-get install softhsm2 ldnsutils bind9-utils knot-dnssecutils" >&2
+        echo "not root: run  sudo apt-get install softhsm2 ldnsutils bind9-utils knot-dnssecutils knot opensc" >&2
         return 1
     fi
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        softhsm2 ldnsutils bind9-utils knot-dnssecutils knot </dev/null
+        softhsm2 ldnsutils bind9-utils knot-dnssecutils knot opensc </dev/null
     for tool in "${tools[@]}"; do
         command -v "$tool" >/dev/null 2>&1 || { echo "still missing after install: $tool" >&2; return 1; }
     done

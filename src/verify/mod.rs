@@ -362,8 +362,16 @@ const FLAG_REVOKE: u16 = 0x0080;
 const DNSKEY_PROTOCOL: u8 = 3;
 
 /// RFC 4034 Appendix B, written again here so the verifier depends on
-/// nothing in `sign/`.
+/// nothing in `sign/`. Appendix B.1: "The key tag for algorithm 1
+/// (RSA/MD5) is defined differently ... the key tag is defined to be the
+/// most significant 16 bits of the least significant 24 bits in the public
+/// key modulus" (the general sum until the fifth audit, 2026-12-06: every
+/// RSA/MD5 signature's key looked unpublished).
 fn key_tag(rdata: &[u8]) -> u16 {
+    if rdata.len() >= 4 + 3 && rdata[3] == 1 {
+        let n = rdata.len();
+        return u16::from_be_bytes([rdata[n - 3], rdata[n - 2]]);
+    }
     let mut ac: u32 = 0;
     for (i, &b) in rdata.iter().enumerate() {
         ac += if i & 1 == 1 { b as u32 } else { (b as u32) << 8 };
@@ -1452,5 +1460,26 @@ mod fast_path_tests {
         assert!((100..=300).contains(&sampled), "{sampled}");
         assert!(canary_sampled(b"x", 1));
         assert!(!canary_sampled(b"x", 0));
+    }
+}
+
+#[cfg(test)]
+mod key_tag_tests {
+    use super::key_tag;
+
+    /// RFC 4034 Appendix B.1: the key tag of an RSA/MD5 key is octets 3
+    /// and 2 from the end of its modulus; every other algorithm sums the
+    /// RDATA (the fifth audit, 2026-12-06). The verifier's copy agrees with
+    /// the signer's.
+    #[test]
+    fn rfc4034_appendix_b_1_rsamd5_key_tag() {
+        let rsamd5 = [1u8, 0, 3, 1, 3, 1, 0, 1, 0xc5, 0x12, 0x34, 0x56];
+        assert_eq!(key_tag(&rsamd5), 0x1234);
+        let mut rsasha256 = rsamd5;
+        rsasha256[3] = 8;
+        assert_ne!(key_tag(&rsasha256), 0x1234);
+        for rdata in [&rsamd5[..], &rsasha256[..]] {
+            assert_eq!(key_tag(rdata), crate::sign::keys::key_tag(rdata));
+        }
     }
 }

@@ -136,16 +136,17 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
 /// Parses `10s`, `500ms`, `2m` or plain seconds.
 pub fn parse_bench_duration(text: &str) -> Option<Duration> {
     let t = text.trim();
-    if let Some(ms) = t.strip_suffix("ms") {
-        return ms.parse().ok().map(Duration::from_millis);
-    }
-    if let Some(s) = t.strip_suffix('s') {
-        return s.parse::<f64>().ok().filter(|s| *s > 0.0).map(Duration::from_secs_f64);
-    }
-    if let Some(m) = t.strip_suffix('m') {
-        return m.parse::<u64>().ok().map(|m| Duration::from_secs(m * 60));
-    }
-    t.parse::<f64>().ok().filter(|s| *s > 0.0).map(Duration::from_secs_f64)
+    let d = if let Some(ms) = t.strip_suffix("ms") {
+        ms.parse().ok().map(Duration::from_millis)
+    } else if let Some(s) = t.strip_suffix('s') {
+        s.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+    } else if let Some(m) = t.strip_suffix('m') {
+        m.parse::<u64>().ok().and_then(|m| m.checked_mul(60)).map(Duration::from_secs)
+    } else {
+        t.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+    };
+    // No time is no measurement, in any unit (`0ms` and `0m` were taken).
+    d.filter(|d| !d.is_zero())
 }
 
 /// `zonesign hsm bench` arguments.
@@ -197,6 +198,9 @@ mod tests {
         assert_eq!(parse_bench_duration("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_bench_duration("1.5"), Some(Duration::from_millis(1500)));
         assert_eq!(parse_bench_duration("0s"), None);
+        assert_eq!(parse_bench_duration("0ms"), None);
+        assert_eq!(parse_bench_duration("0m"), None);
+        assert_eq!(parse_bench_duration("0"), None);
         assert_eq!(parse_bench_duration("soon"), None);
     }
 }

@@ -95,6 +95,13 @@ fn der_octet_string(value: &[u8]) -> Vec<u8> {
 pub fn generate(algorithm: Algorithm, bits: Option<usize>) -> Result<Material, KeyError> {
     let failed = || KeyError::GenerationFailed { algorithm };
     match algorithm {
+        // A size only RSA has: refused for the others, as `keygen` does
+        // (`hsm keygen` ignored it until the fifth audit, 2026-12-06).
+        _ if bits.is_some()
+            && !matches!(algorithm, Algorithm::RsaSha256 | Algorithm::RsaSha512) =>
+        {
+            Err(KeyError::UnsupportedKeySize { algorithm, bits: bits.unwrap_or_default() })
+        }
         Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
             let size = match bits.unwrap_or(2048) {
                 2048 => KeySize::Rsa2048,
@@ -188,12 +195,21 @@ impl Material {
         if let Some(p) = &self.ec_params {
             common.push(Attribute::EcParams(p.clone()));
         }
+        // A zone key signs and does nothing else. PKCS#11 v2.40 §4.9 leaves
+        // the defaults of CKA_DECRYPT, CKA_UNWRAP and CKA_DERIVE to the token,
+        // and SoftHSM2 allows them: an RSA zone key decrypted, a PKCS#1
+        // v1.5 decryption oracle inside the HSM (the fifth audit,
+        // 2026-12-06). Every usage is set.
         let mut private = vec![
             Attribute::Class(ObjectClass::PRIVATE_KEY),
             Attribute::Private(true),
             Attribute::Sensitive(true),
             Attribute::Extractable(false),
             Attribute::Sign(true),
+            Attribute::SignRecover(false),
+            Attribute::Decrypt(false),
+            Attribute::Unwrap(false),
+            Attribute::Derive(false),
         ];
         private.extend(common.iter().cloned());
         for (value, make) in &self.private_attrs {
@@ -206,6 +222,10 @@ impl Material {
             Attribute::Class(ObjectClass::PUBLIC_KEY),
             Attribute::Private(false),
             Attribute::Verify(true),
+            Attribute::VerifyRecover(false),
+            Attribute::Encrypt(false),
+            Attribute::Wrap(false),
+            Attribute::Derive(false),
         ];
         public.extend(common);
         public.extend(self.public_attrs.iter().cloned());

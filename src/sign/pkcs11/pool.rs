@@ -59,6 +59,23 @@ pub enum HsmStatus {
     Removed { reason: String },
 }
 
+impl std::fmt::Display for HsmStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HsmStatus::Active => write!(f, "active"),
+            HsmStatus::Excluded { reason } => {
+                write!(f, "excluded from the pool, never used: {reason}")
+            }
+            HsmStatus::Removed { reason } => {
+                write!(
+                    f,
+                    "removed from the pool while signing, its work went to the others: {reason}"
+                )
+            }
+        }
+    }
+}
+
 /// Per-HSM figures for the JSON report.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct HsmReport {

@@ -624,6 +624,13 @@ fn errors_name_the_token_and_what_was_expected() {
     assert!(parse(Rtype::NSEC3, "1 0 0 zz 2t7b4g4v").is_err());
     assert!(parse(Rtype::NSEC3PARAM, "1 0 0 abc").is_err());
     assert!(parse(Rtype::RRSIG, "A 8 2 3600 20241301000000 20240101000000 1 . AA==").is_err());
+    // RFC 4034 §3.1.5: a date past 2106-02-07 06:28:15 is taken modulo 2^32.
+    let wraps = parse(Rtype::RRSIG, "A 8 2 3600 21060207062816 20240101000000 1 . AA==").unwrap();
+    assert_eq!(wraps[8..12], [0, 0, 0, 0]);
+    let later = parse(Rtype::RRSIG, "A 8 2 3600 21630126062816 20240101000000 1 . AA==").unwrap();
+    let earlier = parse(Rtype::RRSIG, "A 8 2 3600 20261220000000 20240101000000 1 . AA==").unwrap();
+    assert_eq!(later[8..12], earlier[8..12]);
+    assert!(parse(Rtype::RRSIG, "A 8 2 3600 19691231235959 20240101000000 1 . AA==").is_err());
     assert!(parse(Rtype::RRSIG, "A 8 2 3600 20240101000000 20240101000000 1 . AA== x").is_err());
     assert!(parse(Rtype::LOC, "91 N 0 E 0").is_err());
     assert!(parse(Rtype::LOC, "90 N 180 E 0").is_ok());

@@ -244,7 +244,12 @@ pub(super) fn parse_time(text: &[u8]) -> Option<u32> {
         return None;
     }
     let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
-    u32::try_from(secs).ok()
+    // RFC 4034 §3.1.5: the times are "the number of seconds elapsed since 1
+    // January 1970 00:00:00 UTC" in 32 bits, compared in serial number
+    // arithmetic, so a date past 2106-02-07 06:28:15 is its value modulo
+    // 2^32, as BIND, ldns and Knot read it (refused until the fifth audit,
+    // 2026-12-06). A date before 1970 is refused.
+    (secs >= 0).then_some(secs as u64 as u32)
 }
 
 /// Writes `YYYYMMDDHHmmSS` for seconds since the epoch.
@@ -351,7 +356,8 @@ mod tests {
         assert_eq!(s, "20030220173103");
         assert_eq!(parse_time(b"19700101000000"), Some(0));
         assert_eq!(parse_time(b"21060207062815"), Some(u32::MAX));
-        assert_eq!(parse_time(b"21060207062816"), None);
+        // RFC 4034 §3.1.5: modulo 2^32 past 2106.
+        assert_eq!(parse_time(b"21060207062816"), Some(0));
         assert_eq!(parse_time(b"19691231235959"), None);
         assert_eq!(parse_time(b"20230229000000"), None);
         assert!(parse_time(b"20240229000000").is_some());
