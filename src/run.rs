@@ -1391,6 +1391,24 @@ fn load_trust_anchors(
     Ok(anchors)
 }
 
+/// `--bits` is an argument: RSA only, 2048, 3072 or 4096 (exit 2, not the
+/// key problem of exit 3; the fifth audit, 2026-12-06).
+pub fn check_key_size(
+    algorithm: crate::sign::keys::Algorithm,
+    bits: Option<usize>,
+) -> Result<(), Failure> {
+    use crate::sign::keys::Algorithm;
+    let rsa = matches!(algorithm, Algorithm::RsaSha256 | Algorithm::RsaSha512);
+    match bits {
+        None => Ok(()),
+        Some(2048 | 3072 | 4096) if rsa => Ok(()),
+        Some(b) if rsa => {
+            Err(Failure::Usage(format!("--bits {b}: RSA keys have 2048, 3072 or 4096 bits")))
+        }
+        Some(b) => Err(Failure::Usage(format!("--bits {b}: only RSA keys take a size"))),
+    }
+}
+
 /// `zonesign verify`.
 #[derive(Debug, Clone)]
 pub struct VerifyConfig {
@@ -1580,6 +1598,7 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
     use crate::sign::keys::{generate, write_bind_files, FLAG_REVOKE};
     let origin = parse_origin(&cfg.origin)?;
     let algorithm = parse_algorithm(&cfg.algorithm)?;
+    check_key_size(algorithm, cfg.bits)?;
     let flags = if cfg.ksk { 257 } else { 256 };
     // As `dnssec-keygen`: a key whose tag, or tag once revoked (RFC 5011
     // §2.1: the REVOKE flag changes it), is taken by a key of the zone in

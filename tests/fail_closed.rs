@@ -506,3 +506,23 @@ fn regression_a_closed_standard_error_does_not_change_the_exit_code() {
     verify.args(["verify", "-o", "example."]).arg(&s.output);
     assert_eq!(run_closed(verify), Some(0));
 }
+
+/// `--bits` is an argument like any other: a size RSA does not have, or a
+/// size for a key that has none, is a usage error (exit 2), and no key is
+/// written (`hsm keygen` ignored `--bits` for ECDSA: the fifth audit,
+/// 2026-12-06).
+#[test]
+fn keygen_bits_outside_what_the_algorithm_takes_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for (alg, bits) in [("8", "1024"), ("13", "4096"), ("15", "2048")] {
+        let out = zonesign()
+            .args(["keygen", "example.", "-a", alg, "--zsk", "--bits", bits, "--key-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "-a {alg} --bits {bits}: {stderr}");
+        assert!(stderr.contains(&format!("--bits {bits}")), "{stderr}");
+    }
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}

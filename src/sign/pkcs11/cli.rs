@@ -108,6 +108,7 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
     let id = data_encoding::HEXLOWER_PERMISSIVE
         .decode(cfg.id.as_bytes())
         .map_err(|_| Failure::Usage(format!("--id `{}` is not hex (CKA_ID)", cfg.id)))?;
+    crate::run::check_key_size(algorithm, cfg.bits)?;
     let config = HsmConfig::load(&cfg.hsm_config).map_err(hsm_failure)?;
     let key_dir = cfg.key_dir.clone().unwrap_or_else(|| {
         cfg.hsm_config.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
