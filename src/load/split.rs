@@ -332,7 +332,7 @@ impl<'a> Scan<'a> {
                 b')' => return recover(self, i),
                 // `\` before a newline, outside quotes: the lexer refuses it
                 // and recovers at that newline.
-                _ if data.get(i + 1) == Some(&b'\n') => return recover(self, i),
+                _ if super::lexer::ends_line(data, i + 1) => return recover(self, i),
                 // `\`: the next byte is escaped, whatever it is.
                 _ => pos = (i + 2).min(len),
             }

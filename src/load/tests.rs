@@ -207,6 +207,24 @@ fn regression_errors_after_an_escaped_newline_name_the_next_line() {
     }
 }
 
+/// RFC 1035 §5.1 lines end with LF; a CRLF end is read as one, a lone CR
+/// is an error (it was a blank, and `TXT "x"<CR>mail A 192.0.2.25` one TXT
+/// record: the fifth audit, 2026-12-06; BIND ends the line there, Knot
+/// refuses the file). A backslash before a CRLF end is the error of a
+/// backslash before a LF end (the value kept a CR byte).
+#[test]
+fn regression_carriage_returns_end_lines_only_before_a_line_feed() {
+    let soa = "$TTL 1\r\n@ SOA ns h 1 2 3 4 5\r\n";
+    assert_eq!(summary(&format!("{soa}a TXT \"x\"\r\nb A 192.0.2.1\r\n")).len(), 3);
+    assert_eq!(
+        error(&format!("{soa}spf TXT \"v=spf1 -all\"\rmail A 192.0.2.25\r\n")),
+        "z.zone:3:22: expected a line feed after the carriage return (lines end with LF or \
+         CRLF, not CR alone), found `\\r`"
+    );
+    let e = error(&format!("{soa}path TXT C:\\Users\\\r\nwww A 192.0.2.9\r\n"));
+    assert!(e.starts_with("z.zone:3:18: expected a character after the backslash"), "{e}");
+}
+
 /// Outside quotes a backslash at a line's end is an error, as BIND, Knot
 /// and dnspython have it: read as an escaped newline it made the next
 /// record part of this one (`TXT C:\dir\` swallowed `www A ...`, and the

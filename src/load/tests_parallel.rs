@@ -244,6 +244,11 @@ fn line() -> impl Strategy<Value = String> {
         Just("TXT \"a\\\nb\" c".to_string()),
         Just("TXT \"a\\\nb".to_string()),
         Just("TXT x\\\n".to_string()),
+        // A backslash before a CRLF end, and a lone CR (errors both
+        // passes recover from at the next line feed).
+        Just("TXT x\\\r".to_string()),
+        Just("TXT a\rb c".to_string()),
+        Just("MX ( 10\r\n mx )".to_string()),
         Just("MX ( 10\n mx ) ; c".to_string()),
         Just("MX ( 10 ; (\n mx )".to_string()),
         Just("TXT ( \"x\"\nlooks.like.an.owner\n\"(\"\n )".to_string()),
