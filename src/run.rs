@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::emit::atomic::{directory_of, AtomicOutput};
+use crate::emit::atomic::{check_target, directory_of, AtomicOutput};
 use crate::emit::write_zone;
 use crate::load::{load_file, LoadFailure, LoadOptions};
 use crate::sign::keys::KeyError;
@@ -448,10 +448,19 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// that is the output (a failed run would replace the previous signed zone
 /// with its report) or the input zone, or the same file for both. The
 /// output may be the input: it is replaced only once verified.
+///
+/// No output may be a file the run reads besides the input (`reads`: key
+/// files, the trust anchor, the HSM configuration): `--output`, `--report`
+/// or `--ds` naming a `.private` file replaced the key with the zone (the
+/// fifth audit, 2026-12-06). Each output's directory must take a new file
+/// and its target be one a rename may replace ([`check_target`]), so that a
+/// report or DS file that cannot be written is found before the zone is
+/// replaced, not after.
 fn check_distinct_files(
     input: &Path,
     output: Option<&Path>,
     side: &[(&str, Option<&PathBuf>)],
+    reads: &[(String, PathBuf)],
 ) -> Result<(), Failure> {
     let side: Vec<(&str, &Path)> =
         side.iter().filter_map(|(o, p)| p.map(|p| (*o, p.as_path()))).collect();
@@ -465,16 +474,27 @@ fn check_distinct_files(
     // A file that cannot be created is found now, not after the zone was
     // signed (or, for the report, instead of the run's own failure).
     let outputs = output.map(|o| ("--output", o)).into_iter().chain(side.iter().copied());
-    for (option, path) in outputs {
+    for (option, path) in outputs.clone() {
+        let io = |source: std::io::Error| Failure::Io { path: path.to_path_buf(), source };
         let dir = directory_of(path);
         if !dir.is_dir() {
-            return Err(Failure::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!("{option}: no directory {}", dir.display()),
-                ),
-            });
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{option}: no directory {}", dir.display()),
+            )));
+        }
+        check_target(path).map_err(io)?;
+        tempfile::tempfile_in(&dir).map_err(|e| {
+            io(std::io::Error::new(
+                e.kind(),
+                format!("{option}: cannot create a file in {}: {e}", dir.display()),
+            ))
+        })?;
+        if let Some((what, _)) = reads.iter().find(|(_, r)| same_file(path, r)) {
+            return Err(Failure::Usage(format!(
+                "{option} {} is {what}, which the run reads: give each output its own file",
+                path.display()
+            )));
         }
     }
     for (i, (option, path)) in side.iter().enumerate() {
@@ -487,6 +507,41 @@ fn check_distinct_files(
         }
     }
     Ok(())
+}
+
+/// The files a signing run reads besides the zone, for
+/// [`check_distinct_files`]: each key named (its `.key` and `.private`),
+/// each key file of the key directory, the keys published only, the trust
+/// anchor, the HSM configuration.
+fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
+    let mut reads = Vec::new();
+    let key_pair = |p: &Path, reads: &mut Vec<(String, PathBuf)>| {
+        for ext in ["key", "private"] {
+            reads.push((
+                format!("the key file {}", p.with_extension(ext).display()),
+                p.with_extension(ext),
+            ));
+        }
+    };
+    for p in cfg.keys.iter().chain(&cfg.publish) {
+        reads.push((format!("the key file {}", p.display()), p.clone()));
+        key_pair(p, &mut reads);
+    }
+    if let Some(dir) = &cfg.key_dir {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.extension().is_some_and(|e| e == "key" || e == "private") {
+                reads.push((format!("the key file {}", p.display()), p));
+            }
+        }
+    }
+    if let Some(p) = &cfg.trust_anchor {
+        reads.push(("the --trust-anchor file".into(), p.clone()));
+    }
+    if let Some(p) = &cfg.hsm_config {
+        reads.push(("the --hsm-config file".into(), p.clone()));
+    }
+    reads
 }
 
 /// `zonesign sign`: load, prove keys, sign, write, verify the written file,
@@ -503,6 +558,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
             &cfg.zone,
             Some(&cfg.output),
             &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
+            &files_read(cfg),
         )
     };
     if let Err(failure) = early {
@@ -511,7 +567,13 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         // (an audit, 2026-12-06).
         let report = cfg.report.as_ref().filter(|r| {
             directory_of(r).is_dir()
-                && check_distinct_files(&cfg.zone, None, &[("--report", Some(*r))]).is_ok()
+                && check_distinct_files(
+                    &cfg.zone,
+                    None,
+                    &[("--report", Some(*r))],
+                    &files_read(cfg),
+                )
+                .is_ok()
                 && !same_file(r, &cfg.output)
                 && cfg.ds.as_ref().is_none_or(|d| !same_file(r, d))
         });
@@ -1463,7 +1525,12 @@ fn verify_inner(
 }
 
 pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
-    check_distinct_files(&cfg.zone, None, &[("--report", cfg.report.as_ref())])?;
+    let reads: Vec<(String, PathBuf)> = cfg
+        .trust_anchor
+        .iter()
+        .map(|p| ("the --trust-anchor file".to_string(), p.clone()))
+        .collect();
+    check_distinct_files(&cfg.zone, None, &[("--report", cfg.report.as_ref())], &reads)?;
     let mut timeline = crate::timeline::Timeline::default();
     let result = verify_inner(cfg, &mut timeline);
     // The report is written whatever the outcome: a zone that does not

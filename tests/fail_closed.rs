@@ -526,3 +526,79 @@ fn keygen_bits_outside_what_the_algorithm_takes_is_a_usage_error() {
     }
     assert_eq!(listing(dir.path()), Vec::<String>::new());
 }
+
+/// The fifth audit (2026-12-06): `--output`, `--report` or `--ds` naming a
+/// key's `.private` file replaced the private key with the zone, the report
+/// or the DS records, exit 0. No output may be a file the run reads:
+/// refused up front (exit 2), every key file as it was.
+#[test]
+fn regression_an_output_naming_a_key_file_is_refused() {
+    let s = setup();
+    let mut key_files: Vec<PathBuf> =
+        std::fs::read_dir(&s.keys).unwrap().map(|e| e.unwrap().path()).collect();
+    key_files.sort();
+    let before: Vec<Vec<u8>> = key_files.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for key in &key_files {
+        for option in ["--report", "--ds"] {
+            let out = sign(&s, &[option, key.to_str().unwrap()]);
+            assert_refused(&s, &out, 2, &[option, "which the run reads"]);
+        }
+        let mut cmd = zonesign();
+        cmd.arg("sign")
+            .arg(example())
+            .args(["-o", "example.", "--key-dir"])
+            .arg(&s.keys)
+            .arg("--output")
+            .arg(key);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+    }
+    let after: Vec<Vec<u8>> = key_files.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert!(before == after, "a key file changed");
+}
+
+/// The fifth audit (2026-12-06): `--output /dev/stdout` replaced the
+/// system's link with the zone (as root). A link to something other than a
+/// regular file, or into /dev or /proc, is refused; a link to a regular
+/// file is replaced by the rename, as `dnssec-signzone`'s output is.
+#[test]
+fn regression_an_output_linked_to_standard_output_is_refused() {
+    let s = setup();
+    let link = s.outdir.join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+    let mut cmd = zonesign();
+    cmd.arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--key-dir"])
+        .arg(&s.keys)
+        .arg("--output")
+        .arg(&link);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("symbolic link to something other than a regular file"), "{stderr}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+}
+
+/// `verify --at -1h` as `--help` writes it (clap took `-1h` for an option:
+/// the fifth audit, 2026-12-06); `--threads` from 1 to 1024.
+#[test]
+fn verify_at_takes_a_negative_offset_and_threads_a_sane_count() {
+    let s = setup();
+    let out = sign(&s, &["-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let verify = |extra: &[&str]| {
+        zonesign()
+            .args(["verify", "-q", "-o", "example."])
+            .arg(&s.output)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(verify(&["--at", "-1h"]).status.code(), Some(0));
+    for bad in ["0", "1025"] {
+        let out = verify(&["--threads", bad]);
+        assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}

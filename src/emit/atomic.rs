@@ -52,28 +52,57 @@ pub fn directory_of(target: &Path) -> PathBuf {
     }
 }
 
+/// Refuses a `target` that renaming a new file over would harm (see
+/// [`AtomicOutput::create`]); a target that does not exist yet is fine.
+pub fn check_target(target: &Path) -> io::Result<()> {
+    let refuse = |what: &str| {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what}: the output is replaced by renaming a new file over it"),
+        ))
+    };
+    let Ok(m) = std::fs::symlink_metadata(target) else { return Ok(()) };
+    if m.file_type().is_symlink() {
+        // The link, its first hop and where it ends: none in /dev or /proc
+        // (`/dev/stdout` -> `/proc/self/fd/1` -> whatever stdout is).
+        let in_system = |p: &Path| {
+            let p = if p.is_absolute() { p.to_path_buf() } else { directory_of(target).join(p) };
+            p.starts_with("/dev") || p.starts_with("/proc")
+        };
+        let special = in_system(target)
+            || std::fs::read_link(target).is_ok_and(|hop| in_system(&hop))
+            || std::fs::canonicalize(target).is_ok_and(|end| in_system(&end));
+        let not_regular = std::fs::metadata(target).is_ok_and(|t| !t.is_file());
+        if special || not_regular {
+            return refuse("a symbolic link to something other than a regular file");
+        }
+        return Ok(());
+    }
+    if !m.file_type().is_file() {
+        return refuse("not a regular file");
+    }
+    Ok(())
+}
+
 impl AtomicOutput {
     /// Creates the temporary file beside `target`.
     ///
-    /// An existing `target` must be a regular file (or a symbolic link,
-    /// which the rename replaces): renaming over a device, a FIFO or a
-    /// directory would replace it, and as root `--output /dev/null` would
-    /// turn the system's null device into a zone file.
+    /// An existing `target` must be a regular file (or a symbolic link to
+    /// one, which the rename replaces, as `dnssec-signzone`'s does):
+    /// renaming over a device, a FIFO or a directory would replace it, and
+    /// as root `--output /dev/null` would turn the system's null device
+    /// into a zone file. So would a link to anything else, or into `/dev`
+    /// or `/proc`: `--output /dev/stdout` replaced the system's link with
+    /// the zone (the fifth audit, 2026-12-06).
     pub fn create(target: &Path) -> io::Result<AtomicOutput> {
+        check_target(target)?;
         AtomicOutput::create_with(target, true)
     }
 
     /// [`AtomicOutput::create`], with a named temporary file unless
     /// `unnamed` (and the file system) allow an unnamed one.
     fn create_with(target: &Path, unnamed: bool) -> io::Result<AtomicOutput> {
-        if let Ok(m) = std::fs::symlink_metadata(target) {
-            if !m.file_type().is_file() && !m.file_type().is_symlink() {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "not a regular file: the output is replaced by renaming a new file over it",
-                ));
-            }
-        }
+        check_target(target)?;
         let dir = directory_of(target);
         let temp = match unnamed.then(|| unnamed_in(&dir)).flatten() {
             Some(temp) => temp,
