@@ -88,6 +88,19 @@ impl Source {
         }
         let file = File::open(path)?;
         let meta = file.metadata()?;
+        // A device has no end to read to (`$INCLUDE /dev/zero` filled
+        // memory: the sixth audit, 2026-12-06); a FIFO (`<(generator)`)
+        // ends when its writer does.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if meta.file_type().is_char_device() || meta.file_type().is_block_device() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "a device, not a zone file",
+                ));
+            }
+        }
         if !meta.is_file() || meta.len() == 0 {
             let mut buf = Vec::new();
             (&file).read_to_end(&mut buf)?;
