@@ -70,14 +70,20 @@ fn sign_file(s: &Setup, zone: &Path, extra: &[&str]) -> Output {
 
 /// The command that signs `zone` (for `example.`) into the setup's output.
 fn sign_command(s: &Setup, zone: &Path, extra: &[&str]) -> Command {
+    let mut cmd = sign_into(s, zone, &s.output);
+    cmd.args(extra);
+    cmd
+}
+
+/// `zonesign sign ZONE -o example. --key-dir KEYS --output OUTPUT`.
+fn sign_into(s: &Setup, zone: &Path, output: &Path) -> Command {
     let mut cmd = zonesign();
     cmd.arg("sign")
         .arg(zone)
         .args(["-o", "example.", "--key-dir"])
         .arg(&s.keys)
         .arg("--output")
-        .arg(&s.output)
-        .args(extra);
+        .arg(output);
     cmd
 }
 
@@ -543,14 +549,7 @@ fn regression_an_output_naming_a_key_file_is_refused() {
             let out = sign(&s, &[option, key.to_str().unwrap()]);
             assert_refused(&s, &out, 2, &[option, "which the run reads"]);
         }
-        let mut cmd = zonesign();
-        cmd.arg("sign")
-            .arg(example())
-            .args(["-o", "example.", "--key-dir"])
-            .arg(&s.keys)
-            .arg("--output")
-            .arg(key);
-        let out = cmd.output().unwrap();
+        let out = sign_into(&s, &example(), key).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
     }
@@ -567,14 +566,7 @@ fn regression_an_output_linked_to_standard_output_is_refused() {
     let s = setup();
     let link = s.outdir.join("stdout");
     std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
-    let mut cmd = zonesign();
-    cmd.arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "--key-dir"])
-        .arg(&s.keys)
-        .arg("--output")
-        .arg(&link);
-    let out = cmd.output().unwrap();
+    let out = sign_into(&s, &example(), &link).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("symbolic link to something other than a regular file"), "{stderr}");

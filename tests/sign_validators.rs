@@ -384,11 +384,7 @@ fn bind_key_directory_keys_follow_their_timing() {
     let dir = tempfile::tempdir().unwrap();
     let keys = dir.path().join("keys");
     std::fs::create_dir(&keys).unwrap();
-    let bind_key = |args: &[&str]| -> String {
-        let mut cmd = Command::new("dnssec-keygen");
-        cmd.args(["-q", "-a", "13", "-K"]).arg(&keys).args(args).arg("tld.");
-        run(&mut cmd).trim().to_string()
-    };
+    let bind_key = |args: &[&str]| bind_keygen(&keys, args);
     let ksk = bind_key(&["-f", "KSK"]);
     let zsk = bind_key(&[]);
     let _retired = bind_key(&["-I", "now"]);
@@ -438,6 +434,13 @@ fn bind_key_directory_keys_follow_their_timing() {
     assert!(!out.exists());
 }
 
+/// `dnssec-keygen -q -a 13 -K KEYS ARGS tld.`: the new key's base name.
+fn bind_keygen(keys: &Path, args: &[&str]) -> String {
+    let mut cmd = Command::new("dnssec-keygen");
+    cmd.args(["-q", "-a", "13", "-K"]).arg(keys).args(args).arg("tld.");
+    run(&mut cmd).trim().to_string()
+}
+
 /// RFC 5011 §2.1: `dnssec-revoke` writes the revoked key beside the
 /// original files, which it keeps. Both were taken as two keys: the same
 /// key published unrevoked and revoked, the unrevoked copy still signing
@@ -450,11 +453,7 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     let dir = tempfile::tempdir().unwrap();
     let keys = dir.path().join("keys");
     std::fs::create_dir(&keys).unwrap();
-    let bind_key = |args: &[&str]| -> String {
-        let mut cmd = Command::new("dnssec-keygen");
-        cmd.args(["-q", "-a", "13", "-K"]).arg(&keys).args(args).arg("tld.");
-        run(&mut cmd).trim().to_string()
-    };
+    let bind_key = |args: &[&str]| bind_keygen(&keys, args);
     let _zsk = bind_key(&[]);
     let kept = bind_key(&["-f", "KSK"]);
     let old = bind_key(&["-f", "KSK"]);
