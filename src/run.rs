@@ -474,7 +474,7 @@ fn check_distinct_files(
     // A file that cannot be created is found now, not after the zone was
     // signed (or, for the report, instead of the run's own failure).
     let outputs = output.map(|o| ("--output", o)).into_iter().chain(side.iter().copied());
-    for (option, path) in outputs.clone() {
+    for (option, path) in outputs {
         let io = |source: std::io::Error| Failure::Io { path: path.to_path_buf(), source };
         let dir = directory_of(path);
         if !dir.is_dir() {
@@ -548,6 +548,7 @@ fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
 /// and only then replace the output. Writes the report in every case when
 /// `--report` is given.
 pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
+    let reads = files_read(cfg);
     let early = if cfg.output.as_os_str() == "-" {
         // The signed zone is verified on disk before it replaces anything.
         Err(Failure::Usage(
@@ -558,7 +559,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
             &cfg.zone,
             Some(&cfg.output),
             &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
-            &files_read(cfg),
+            &reads,
         )
     };
     if let Err(failure) = early {
@@ -567,13 +568,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         // (an audit, 2026-12-06).
         let report = cfg.report.as_ref().filter(|r| {
             directory_of(r).is_dir()
-                && check_distinct_files(
-                    &cfg.zone,
-                    None,
-                    &[("--report", Some(*r))],
-                    &files_read(cfg),
-                )
-                .is_ok()
+                && check_distinct_files(&cfg.zone, None, &[("--report", Some(*r))], &reads).is_ok()
                 && !same_file(r, &cfg.output)
                 && cfg.ds.as_ref().is_none_or(|d| !same_file(r, d))
         });

@@ -485,23 +485,34 @@ pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<()
 pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
     use crate::zone::rtype::Rtype;
     let apex = zone.apex();
-    let (Some(rrset), Some(sigs)) = (apex.rrset(Rtype::DNSKEY), apex.rrsigs(Rtype::SOA)) else {
-        return Vec::new();
-    };
-    // RRSIG RDATA (RFC 4034 §3.1): algorithm at octet 2, key tag at 16.
-    let signers: Vec<(u8, u16)> = sigs
-        .rdatas
-        .iter()
-        .filter(|r| r.len() >= 18)
-        .map(|r| (r[2], u16::from_be_bytes([r[16], r[17]])))
-        .collect();
+    let Some(sigs) = apex.rrsigs(Rtype::SOA) else { return Vec::new() };
+    let signers = rrsig_signers(sigs.rdatas.iter());
+    dropped_input_keys(zone, new_dnskeys, |_, key| signers.contains(&key))
+}
+
+/// The (algorithm, key tag) of each RRSIG RDATA (RFC 4034 §3.1: the
+/// algorithm at octet 2, the key tag at 16).
+fn rrsig_signers<'a>(rrsigs: impl Iterator<Item = &'a [u8]>) -> Vec<(u8, u16)> {
+    rrsigs.filter(|r| r.len() >= 18).map(|r| (r[2], u16::from_be_bytes([r[16], r[17]]))).collect()
+}
+
+/// The key tags, sorted and once each, of the input's DNSKEYs that the
+/// signed zone no longer publishes (not in `new_dnskeys`) and that `pick`
+/// takes, given the DNSKEY RDATA and its (algorithm, key tag).
+fn dropped_input_keys(
+    zone: &crate::zone::Zone,
+    new_dnskeys: &[&[u8]],
+    pick: impl Fn(&[u8], (u8, u16)) -> bool,
+) -> Vec<u16> {
+    use crate::zone::rtype::Rtype;
+    let Some(rrset) = zone.apex().rrset(Rtype::DNSKEY) else { return Vec::new() };
     let mut tags: Vec<u16> = rrset
         .rdatas
         .iter()
         .filter(|rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
-        .map(|rd| (rd[3], super::keys::key_tag(rd)))
-        .filter(|k| signers.contains(k))
-        .map(|k| k.1)
+        .map(|rd| (rd, (rd[3], super::keys::key_tag(rd))))
+        .filter(|(rd, key)| pick(rd, *key))
+        .map(|(_, key)| key.1)
         .collect();
     tags.sort_unstable();
     tags.dedup();
@@ -541,31 +552,15 @@ pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) 
 pub fn input_prepublished_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
     use crate::zone::rtype::Rtype;
     let apex = zone.apex();
-    let Some(rrset) = apex.rrset(Rtype::DNSKEY) else { return Vec::new() };
-    // RRSIG RDATA (RFC 4034 §3.1): algorithm at octet 2, key tag at 16.
-    let signers: Vec<(u8, u16)> = apex
-        .rrsets
-        .iter()
-        .filter(|set| set.rtype == Rtype::RRSIG)
-        .flat_map(|sigs| sigs.rdatas.iter())
-        .filter(|r| r.len() >= 18)
-        .map(|r| (r[2], u16::from_be_bytes([r[16], r[17]])))
-        .collect();
+    let signers = rrsig_signers(
+        apex.rrsets.iter().filter(|set| set.rtype == Rtype::RRSIG).flat_map(|s| s.rdatas.iter()),
+    );
     if signers.is_empty() {
         return Vec::new();
     }
-    let mut tags: Vec<u16> = rrset
-        .rdatas
-        .iter()
-        .filter(|rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
-        .filter(|rd| Dnskey::parse(rd, "").is_ok_and(|k| k.flags & FLAG_REVOKE == 0))
-        .map(|rd| (rd[3], super::keys::key_tag(rd)))
-        .filter(|k| !signers.contains(k))
-        .map(|k| k.1)
-        .collect();
-    tags.sort_unstable();
-    tags.dedup();
-    tags
+    dropped_input_keys(zone, new_dnskeys, |rd, key| {
+        !signers.contains(&key) && Dnskey::parse(rd, "").is_ok_and(|k| k.flags & FLAG_REVOKE == 0)
+    })
 }
 
 /// The key tags of the keys that will sign the zone data when none of them
