@@ -172,6 +172,59 @@ fn regression_nsec3_owner_names_that_are_names_of_the_zone() {
     }
 }
 
+/// The seventh audit (2026-12-06): a name whose label is the NSEC3 hash of
+/// another name holds that name's NSEC3 (RFC 5155 §7.1), whatever else it
+/// is. At a delegation point that NSEC3 was published unsigned (signer and
+/// verifier both signed only DS and NSEC there), so a registrant could
+/// register the hash of another name and break its denial proofs; beside
+/// a CNAME the zone was refused as "CNAME and other data"; and at an empty
+/// non-terminal, a re-sign dropped the name with the stale NSEC3 it held,
+/// leaving the ENT without an NSEC3. Each output, and the re-signed one,
+/// must pass every validator. Hashes: `knsec3hash - 1 0 NAME`.
+#[test]
+fn rfc5155_section_7_1_an_nsec3_at_a_delegation_cname_or_ent_is_signed_and_re_signed() {
+    let (_dir, zone) = zone_file(
+        "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n\
+         mail A 192.0.2.25\nwww A 192.0.2.80\nftp A 192.0.2.21\ntxt TXT \"t\"\n\
+         ; the hash of mail.example., an insecure delegation\n\
+         o133jc5mtd9pmvpdiobhjem12ke3sc6m NS ns.elsewhere.net.\n\
+         ; the hash of www.example., a secure delegation\n\
+         9kqnrpnekplbct2m3k9jh3cljviok2b5 NS ns.elsewhere.net.\n\
+         9kqnrpnekplbct2m3k9jh3cljviok2b5 DS 12345 13 2 \
+         0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n\
+         ; the hash of ftp.example., a CNAME\n\
+         i9r570v09q0hkprklgrhlocc3usek914 CNAME www\n\
+         ; the hash of txt.example., an empty non-terminal\n\
+         sub.62aonb0t8kq78mfsquph6u7kk68asa2u A 192.0.2.2\n",
+    );
+    for opt_out in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        std::fs::create_dir(&keys).unwrap();
+        keygen(&keys, "example.", 13, true);
+        keygen(&keys, "example.", 13, false);
+        let mut input = zone.clone();
+        for round in ["signed.zone", "re-signed.zone"] {
+            let out = dir.path().join(round);
+            let mut cmd = zonesign();
+            cmd.arg("sign").arg(&input).args(["-o", "example.", "--quiet", "--nsec3", "--key-dir"]);
+            cmd.arg(&keys).arg("--output").arg(&out);
+            if opt_out {
+                cmd.arg("--opt-out");
+            }
+            run(&mut cmd);
+            let text = std::fs::read_to_string(&out).unwrap();
+            let at_cut = "o133jc5mtd9pmvpdiobhjem12ke3sc6m.example.";
+            assert!(
+                text.lines().any(|l| l.starts_with(at_cut) && l.contains("\tRRSIG\tNSEC3 ")),
+                "{round}: no RRSIG over the NSEC3 at the delegation point"
+            );
+            assert_validators_accept(&out, "example.", false);
+            input = out;
+        }
+    }
+}
+
 /// Regression (found by the `sign` fuzz target): stale DNSSEC records in
 /// the input, an RRSIG left behind at `a.b.example.` whose RRset is gone
 /// and an NSEC at `c.d.example.`, are stripped, and the names that held

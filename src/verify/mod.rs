@@ -1194,8 +1194,12 @@ fn must_be_signed(node: &Node, rtype: Rtype) -> bool {
     if node.flags.contains(NodeFlags::BELOW_CUT) || node.flags.contains(NodeFlags::BELOW_DNAME) {
         return false;
     }
+    // RFC 4035 §2.2, §2.3, §2.4 at a delegation point: DS and NSEC are
+    // the parent's, and so is an NSEC3 whose hash is the delegation's label
+    // (RFC 5155 §7.1: each NSEC3 RR "MUST be signed"). dnssec-verify,
+    // ldns-verify-zone and kzonecheck all reject it unsigned.
     if node.flags.contains(NodeFlags::DELEGATION) {
-        return matches!(rtype, Rtype::DS | Rtype::NSEC);
+        return matches!(rtype, Rtype::DS | Rtype::NSEC | Rtype::NSEC3);
     }
     rtype != Rtype::RRSIG
 }

@@ -134,16 +134,31 @@ impl Node {
 
     /// RFC 4035 §2.2: "The zone MUST NOT contain RRSIG RRs for ... glue
     /// address RRsets" and at a delegation point "the NS RRset ... MUST NOT
-    /// be signed"; only DS (and NSEC) RRsets are authoritative there.
+    /// be signed"; only DS, NSEC (and NSEC3) RRsets are authoritative there
+    /// (see [`signed_at_a_delegation`]).
     pub fn is_signed_rrset(&self, rtype: Rtype) -> bool {
         if !self.flags.is_authoritative() || rtype == Rtype::RRSIG {
             return false;
         }
         if self.flags.contains(NodeFlags::DELEGATION) {
-            return rtype == Rtype::DS || rtype == Rtype::NSEC;
+            return signed_at_a_delegation(rtype);
         }
         true
     }
+}
+
+/// RFC 4035 §2.2: "The NS RRset that appears at the zone apex name MUST be
+/// signed, but the NS RRset that appears at a delegation point (that is,
+/// the NS RRset in the parent zone for a child zone's apex) MUST NOT be
+/// signed." Of the data at a delegation point, the DS RRset and the NSEC
+/// RRset are the parent's and signed (§2.4, §2.3). So is an NSEC3 whose
+/// hash is the delegation's label: it is another name's, placed there by
+/// RFC 5155 §7.1, and "MUST be signed" as every NSEC3 RR. Both the signer
+/// and the verifier once left it out, so a registrant could register the
+/// hash of another name and have its NSEC3 published unsigned (the seventh
+/// audit, 2026-12-06).
+fn signed_at_a_delegation(rtype: Rtype) -> bool {
+    matches!(rtype, Rtype::DS | Rtype::NSEC | Rtype::NSEC3)
 }
 
 /// A loaded, checked, canonically ordered and classified zone.
@@ -310,7 +325,7 @@ pub enum LoadZoneError {
 }
 
 /// The most zone errors reported at once.
-const MAX_ZONE_ERRORS: usize = 20;
+pub const MAX_ZONE_ERRORS: usize = 20;
 
 impl Zone {
     /// Checks, canonicalises, orders and classifies loaded records.
@@ -943,11 +958,14 @@ fn finish(
                         at: describe(c.src),
                     });
                 }
-                // RFC 4035 §2.5 lets RRSIG and NSEC sit beside a CNAME.
-                if let Some(other) = node
-                    .rrsets
-                    .iter()
-                    .find(|r| !matches!(r.rtype, Rtype::CNAME | Rtype::RRSIG | Rtype::NSEC))
+                // RFC 4035 §2.5 lets RRSIG and NSEC sit beside a CNAME; an
+                // NSEC3 is another name's, put here by its hash (RFC 5155
+                // §7.1), not data of this one: BIND keeps NSEC3 records in
+                // a tree of their own, and every validator accepts it (the
+                // seventh audit, 2026-12-06).
+                if let Some(other) = node.rrsets.iter().find(|r| {
+                    !matches!(r.rtype, Rtype::CNAME | Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3)
+                })
                 {
                     found.push(ZoneError::CnameAndOtherData {
                         owner: node.name.clone(),
