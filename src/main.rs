@@ -170,15 +170,18 @@ struct SignArgs {
     /// Every key signs every RRset (combined signing keys).
     #[arg(long)]
     csk: bool,
-    /// NSEC3 (RFC 5155) instead of NSEC.
+    /// NSEC3 (RFC 5155) instead of NSEC. Without --nsec or --nsec3, a signed input keeps its denial and NSEC3 parameters (as dnssec-signzone does); an unsigned one gets NSEC.
     #[arg(long)]
     nsec3: bool,
-    /// NSEC3 extra iterations (RFC 9276: 0).
-    #[arg(long, default_value_t = 0)]
-    iterations: u16,
-    /// NSEC3 salt in hex, `-` for none (RFC 9276: none).
-    #[arg(long, default_value = "-")]
-    salt: String,
+    /// NSEC (RFC 4034), also where the input is signed with NSEC3.
+    #[arg(long, conflicts_with_all = ["nsec3", "opt_out", "iterations", "salt"])]
+    nsec: bool,
+    /// NSEC3 extra iterations (RFC 9276: 0) [default: 0].
+    #[arg(long)]
+    iterations: Option<u16>,
+    /// NSEC3 salt in hex, `-` for none (RFC 9276: none) [default: -].
+    #[arg(long)]
+    salt: Option<String>,
     /// NSEC3 Opt-Out: insecure delegations are left out of the chain.
     #[arg(long)]
     opt_out: bool,
@@ -262,6 +265,7 @@ fn main() -> ExitCode {
             keys: a.keys,
             csk: a.csk,
             nsec3: a.nsec3,
+            nsec: a.nsec,
             iterations: a.iterations,
             salt: a.salt,
             opt_out: a.opt_out,

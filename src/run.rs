@@ -84,9 +84,21 @@ impl Failure {
             Failure::Load(LoadFailure::Io { path, source }) => {
                 format!("cannot read {}: {source}", path.display())
             }
+            // Reading stops at the cap: the count is then a floor, not a
+            // total (the seventh audit, 2026-12-06).
+            Failure::Load(LoadFailure::Syntax(e)) if e.len() >= crate::load::MAX_ERRORS => {
+                format!(
+                    "the zone file has at least {} syntax errors; reading stopped there",
+                    e.len()
+                )
+            }
             Failure::Load(LoadFailure::Syntax(e)) => {
                 format!("the zone file has {} syntax error{}", e.len(), plural(e.len()))
             }
+            Failure::Zone(e) if e.0.len() >= crate::zone::MAX_ZONE_ERRORS => format!(
+                "the zone breaks structural rules at least {} times; checking stopped there",
+                e.0.len()
+            ),
             Failure::Zone(e) => {
                 format!("the zone breaks {} structural rule{}", e.0.len(), plural(e.0.len()))
             }
@@ -201,6 +213,19 @@ fn load_zone_silently(path: &Path, origin: &Name) -> Result<Zone, Failure> {
     Zone::load_ordered(path, &LoadOptions::new(origin.clone())).map_err(zone_failure)
 }
 
+/// The written file does not load again: a failed verification of the
+/// output (exit 1), not bad input (exit 4); the messages name the output
+/// rather than the unnamed file's `/proc/self/fd` entry, which is no file
+/// an operator knows (the seventh audit, 2026-12-06).
+fn written_file_refused(f: Failure, temp: &Path, output: &Path) -> Failure {
+    let (Failure::Load(_) | Failure::Zone(_)) = f else { return f };
+    let temp = temp.display().to_string();
+    let named = format!("{} (as written, not yet in place)", output.display());
+    let mut findings: Vec<String> = f.details().lines().map(|l| l.replace(&temp, &named)).collect();
+    findings.insert(0, format!("the written zone does not load again: {}", f.headline()));
+    Failure::Verification { errors: findings.len() - 1, findings, discarded_output: true }
+}
+
 fn zone_failure(e: crate::zone::LoadZoneError) -> Failure {
     use crate::zone::LoadZoneError;
     match e {
@@ -248,8 +273,11 @@ pub struct SignConfig {
     pub keys: Vec<PathBuf>,
     pub csk: bool,
     pub nsec3: bool,
-    pub iterations: u16,
-    pub salt: String,
+    /// `--nsec`: NSEC whatever the input's denial; without it or `nsec3`,
+    /// a signed input keeps its own.
+    pub nsec: bool,
+    pub iterations: Option<u16>,
+    pub salt: Option<String>,
     pub opt_out: bool,
     pub inception: Option<String>,
     pub expiration: Option<String>,
@@ -302,6 +330,9 @@ pub struct SignReport {
     pub key_timing: Vec<String>,
     /// Warnings printed during the run.
     pub warnings: Vec<String>,
+    /// The denial of existence published: `NSEC`, or `NSEC3 (salt …,
+    /// N extra iterations, Opt-Out or not)`.
+    pub denial_mode: String,
     pub denial: Option<crate::sign::PrepareStats>,
     pub verification: Option<crate::verify::Report>,
     pub verification_skipped: bool,
@@ -774,45 +805,36 @@ fn sign_inner(
             crate::sign::validity::format_yyyymmddhhmmss(expiration - jitter)
         )));
     }
+    // The denial the command line asks for; `None`: the input's own, known
+    // once the zone is loaded (`resolve_denial`).
     let denial = if cfg.nsec3 {
-        let salt = if cfg.salt == "-" || cfg.salt.is_empty() {
+        let salt_text = cfg.salt.as_deref().unwrap_or("-");
+        let salt = if salt_text == "-" || salt_text.is_empty() {
             Vec::new()
         } else {
             data_encoding::HEXLOWER_PERMISSIVE
-                .decode(cfg.salt.as_bytes())
+                .decode(salt_text.as_bytes())
                 .ok()
                 .filter(|s| s.len() <= 255)
                 .ok_or_else(|| {
-                    Failure::Usage(format!("bad --salt `{}`: expected hex or -", cfg.salt))
+                    Failure::Usage(format!("bad --salt `{salt_text}`: expected hex or -"))
                 })?
         };
-        if cfg.iterations > crate::verify::MAX_NSEC3_ITERATIONS {
-            return Err(Failure::Usage(format!(
-                "--iterations {} is more than {}: validators treat such a zone as insecure or bogus (RFC 9276 §3.2; BIND, Unbound, Knot Resolver); RFC 9276 §3.1 asks for 0",
-                cfg.iterations,
-                crate::verify::MAX_NSEC3_ITERATIONS
-            )));
-        }
-        if cfg.iterations > 0 {
-            // RFC 9276 §3.1: "zone publishers MUST use a value of 0 for the
-            // iterations" ... as a SHOULD in the published text; we warn.
-            let warning = format!(
-                "--iterations {} > 0; RFC 9276 §3.1 recommends 0 (validators may treat high counts as insecure)",
-                cfg.iterations
-            );
+        let iterations = cfg.iterations.unwrap_or(0);
+        if let Some(warning) = check_nsec3_iterations(iterations, "--iterations")? {
             crate::diag!("zonesign: warning: {warning}");
             report.warnings.push(warning);
         }
-        DenialMode::Nsec3(Nsec3Params {
-            iterations: cfg.iterations,
+        Some(DenialMode::Nsec3(Nsec3Params {
+            iterations,
             salt,
             opt_out: if cfg.opt_out { OptOut::Enabled } else { OptOut::Disabled },
-        })
+        }))
     } else {
-        if cfg.opt_out || cfg.iterations > 0 || (cfg.salt != "-" && !cfg.salt.is_empty()) {
+        if cfg.opt_out || cfg.iterations.is_some() || cfg.salt.is_some() {
             return Err(Failure::Usage("--opt-out, --iterations and --salt need --nsec3".into()));
         }
-        DenialMode::Nsec
+        cfg.nsec.then_some(DenialMode::Nsec)
     };
 
     let anchors = match &cfg.trust_anchor {
@@ -928,6 +950,15 @@ fn sign_inner(
             crate::zonemd::input_hashes(&zone).map_err(|e| Failure::Sign(SignError::Zonemd(e)))?
         }
     };
+    let (denial, warning, notice) = resolve_denial(denial, DenialMode::of_input(&zone))?;
+    if let Some(warning) = warning {
+        crate::diag!("zonesign: warning: {warning}");
+        report.warnings.push(warning);
+    }
+    if let Some(notice) = notice.filter(|_| !cfg.quiet) {
+        crate::diag!("zonesign: notice: {notice}");
+    }
+    report.denial_mode = denial.to_string();
     let opts = SignOptions {
         inception,
         expiration,
@@ -1052,7 +1083,8 @@ fn sign_inner(
         // Verify the file on disk, as a resolver would see it once served.
         let t = timeline.start("verify");
         inject_fault(out.temp_path());
-        let written = load_zone_silently(out.temp_path(), &origin)?;
+        let written = load_zone_silently(out.temp_path(), &origin)
+            .map_err(|f| written_file_refused(f, out.temp_path(), &cfg.output))?;
         let at = now;
         // Our own signatures, just made by an RFC 8032 signer: Ed25519
         // batches are safe here (see `verify::Ed25519Batch`).
@@ -1611,20 +1643,89 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     Ok(())
 }
 
+/// RFC 9276 §3.2: validators treat NSEC3 with many iterations as insecure
+/// or bogus; more than [`crate::verify::MAX_NSEC3_ITERATIONS`] is refused.
+/// Above 0, a warning: RFC 9276 §3.1 asks for 0.
+fn check_nsec3_iterations(iterations: u16, what: &str) -> Result<Option<String>, Failure> {
+    if iterations > crate::verify::MAX_NSEC3_ITERATIONS {
+        return Err(Failure::Usage(format!(
+            "{what} {iterations} is more than {}: validators treat such a zone as insecure or bogus (RFC 9276 §3.2; BIND, Unbound, Knot Resolver); RFC 9276 §3.1 asks for 0",
+            crate::verify::MAX_NSEC3_ITERATIONS
+        )));
+    }
+    // RFC 9276 §3.1: "zone publishers MUST use a value of 0 for the
+    // iterations" ... as a SHOULD in the published text; we warn.
+    Ok((iterations > 0).then(|| {
+        format!(
+            "{what} {iterations} > 0; RFC 9276 §3.1 recommends 0 (validators may treat high counts as insecure)"
+        )
+    }))
+}
+
+/// The denial this run publishes, and what to tell the operator about it.
+/// Without `--nsec` or `--nsec3`, a signed input keeps its own denial and
+/// NSEC3 parameters, as `dnssec-signzone` keeps an existing chain: an
+/// emergency re-sign that forgot `--nsec3 --opt-out` turned an Opt-Out
+/// NSEC3 zone into NSEC, an NSEC and a signature per insecure delegation,
+/// and walkable, without a word (the seventh audit, 2026-12-06). A change
+/// the command line asks for is made, with a warning naming both (RFC 5155
+/// §10.4 and RFC 6781 §4.3 describe such changes as deliberate transitions).
+/// Returns the denial, a warning, and a notice.
+fn resolve_denial(
+    asked: Option<crate::sign::DenialMode>,
+    input: Option<crate::sign::DenialMode>,
+) -> Result<(crate::sign::DenialMode, Option<String>, Option<String>), Failure> {
+    use crate::sign::DenialMode;
+    match (asked, input) {
+        (Some(asked), Some(input)) if asked != input => {
+            let warning = format!(
+                "the input's denial of existence is {input}; this run replaces it with {asked}, \
+                 as the command line asks"
+            );
+            Ok((asked, Some(warning), None))
+        }
+        (Some(asked), _) => Ok((asked, None, None)),
+        (None, Some(DenialMode::Nsec3(params))) => {
+            let warning = check_nsec3_iterations(params.iterations, "the input's NSEC3 chain has")
+                .map_err(|e| match e {
+                    Failure::Usage(m) => Failure::Usage(format!(
+                        "{m}; pass --nsec3 (its iterations default to 0) or --nsec to replace the chain"
+                    )),
+                    other => other,
+                })?;
+            let mode = DenialMode::Nsec3(params);
+            let notice = format!(
+                "the input's denial is kept: {mode} (pass --nsec or --nsec3 with its options to change it)"
+            );
+            Ok((mode, warning, Some(notice)))
+        }
+        (None, _) => Ok((DenialMode::Nsec, None, None)),
+    }
+}
+
 /// Fault injection for the fail-closed tests: with
 /// `ZONESIGN_FAULT=flip-signature` in the environment, one octet of the first
 /// RRSIG's signature in the written file is changed before it is verified,
 /// as a fault between the signer and the disk would change it. The
 /// verification must then refuse the file (nothing else in a run can be
 /// made to produce a signature that does not verify: every input that
-/// would is refused before signing).
+/// would is refused before signing). With `ZONESIGN_FAULT=garble-type`,
+/// the first RRSIG's type is made unreadable: the written file no longer
+/// loads.
 fn inject_fault(written: &Path) {
-    if std::env::var_os("ZONESIGN_FAULT").is_none_or(|v| v != "flip-signature") {
+    let fault = std::env::var_os("ZONESIGN_FAULT");
+    let garble = fault.as_ref().is_some_and(|v| v == "garble-type");
+    if !garble && fault.is_none_or(|v| v != "flip-signature") {
         return;
     }
     let Ok(mut text) = std::fs::read(written) else { return };
     let rrsig = b"\tRRSIG\t";
     let Some(at) = text.windows(rrsig.len()).position(|w| w == rrsig) else { return };
+    if garble {
+        text[at + 1] = b'#';
+        let _ = std::fs::write(written, text);
+        return;
+    }
     let end = text[at..].iter().position(|&b| b == b'\n').map_or(text.len(), |e| at + e);
     // The signature is the record's last field: change its first base64
     // digit.

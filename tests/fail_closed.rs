@@ -222,6 +222,18 @@ fn a_zone_failing_verification_leaves_the_previous_output() {
     let out =
         sign_command(&s, &example(), &[]).env("ZONESIGN_FAULT", "flip-signature").output().unwrap();
     assert_refused(&s, &out, 1, &["zonesign: verification failed", "bad-signature"]);
+    // A written file that does not load again is a failed verification
+    // too, named as the output, not bad input (exit 4) at the unnamed
+    // file's `/proc/self/fd` entry (the seventh audit, 2026-12-06).
+    let out =
+        sign_command(&s, &example(), &[]).env("ZONESIGN_FAULT", "garble-type").output().unwrap();
+    assert_refused(
+        &s,
+        &out,
+        1,
+        &["the written zone does not load again", "(as written, not yet in place)"],
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("/proc/self/fd"));
 }
 
 /// RFC 4035 §5.3.1: signatures whose expiration has passed are refused
@@ -245,6 +257,12 @@ fn bad_input_exits_4_with_position() {
     std::fs::write(&bad, "$TTL 3600\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.300\n").unwrap();
     let out = sign_file(&s, &bad, &[]);
     assert_refused(&s, &out, 4, &["bad.zone:4:6: expected"]);
+    // Reading stops at 20 errors: the headline says so rather than giving
+    // 20 as the total (the seventh audit, 2026-12-06).
+    let many: String = (0..50).map(|i| format!("h{i} A 192.0.2.300\n")).collect();
+    std::fs::write(&bad, format!("$TTL 3600\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n{many}")).unwrap();
+    let out = sign_file(&s, &bad, &[]);
+    assert_refused(&s, &out, 4, &["at least 20 syntax errors; reading stopped there"]);
 }
 
 /// An unreadable input: exit 5.

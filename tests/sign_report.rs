@@ -449,3 +449,86 @@ fn regression_a_failed_run_replaces_an_earlier_report() {
     let r = json(&report);
     assert!(r["outcome"].as_str().unwrap().contains("no directory"), "{r}");
 }
+
+/// The seventh audit (2026-12-06): an emergency re-sign of an Opt-Out
+/// NSEC3 zone that forgot `--nsec3 --opt-out --salt` published NSEC, a
+/// record and a signature per insecure delegation and a walkable zone,
+/// without a word. As `dnssec-signzone` keeps an existing chain, a signed
+/// input now keeps its denial and NSEC3 parameters unless `--nsec` or
+/// `--nsec3` is given; a change asked for is made with a warning naming
+/// both; the report names the denial published (RFC 5155 §4, §10.4).
+#[test]
+fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    let first = dir.path().join("first.zone");
+    sign_example(&k, &first, &[os("--nsec3"), os("--opt-out"), os("--salt"), os("abcd")]);
+    let report = dir.path().join("report.json");
+    let read_report = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap()
+    };
+    let param = |zone: &Path| -> Option<String> {
+        let text = std::fs::read_to_string(zone).unwrap();
+        text.lines()
+            .find(|l| l.contains("\tNSEC3PARAM\t"))
+            .map(|l| l.rsplit('\t').next().unwrap().to_string())
+    };
+    assert_eq!(param(&first).as_deref(), Some("1 0 0 ABCD"));
+    let kept = "NSEC3 (salt ABCD, 0 extra iterations, Opt-Out)";
+
+    // No denial option: the input's kept.
+    let second = dir.path().join("second.zone");
+    run(&mut sign_command(&first, &k, &second, &[os("--report"), report.as_os_str()]));
+    let r = read_report();
+    assert_eq!(r["denial_mode"], kept);
+    assert!(!r["warnings"].to_string().contains("denial"), "{r}");
+    assert_eq!(param(&second).as_deref(), Some("1 0 0 ABCD"));
+    let text = std::fs::read_to_string(&second).unwrap();
+    assert!(text
+        .lines()
+        .filter(|l| l.contains("\tNSEC3\t"))
+        .all(|l| l.contains("\tNSEC3\t1 1 0 ABCD ")));
+
+    // --nsec3 alone: its defaults, with a warning naming both.
+    let third = dir.path().join("third.zone");
+    run(&mut sign_command(
+        &first,
+        &k,
+        &third,
+        &[os("--nsec3"), os("--report"), report.as_os_str()],
+    ));
+    let r = read_report();
+    assert_eq!(r["denial_mode"], "NSEC3 (salt -, 0 extra iterations, no Opt-Out)");
+    let warnings = r["warnings"].to_string();
+    assert!(
+        warnings
+            .contains(&format!("the input's denial of existence is {kept}; this run replaces it")),
+        "{r}"
+    );
+    assert_eq!(param(&third).as_deref(), Some("1 0 0 -"));
+
+    // --nsec: NSEC, with the warning.
+    let fourth = dir.path().join("fourth.zone");
+    run(&mut sign_command(
+        &first,
+        &k,
+        &fourth,
+        &[os("--nsec"), os("--report"), report.as_os_str()],
+    ));
+    let r = read_report();
+    assert_eq!(r["denial_mode"], "NSEC");
+    assert!(r["warnings"].to_string().contains("replaces it with NSEC,"), "{r}");
+    assert_eq!(param(&fourth), None);
+
+    // An unsigned input without options: NSEC, no warning.
+    let fifth = dir.path().join("fifth.zone");
+    sign_example(&k, &fifth, &[os("--report"), report.as_os_str()]);
+    let r = read_report();
+    assert_eq!(r["denial_mode"], "NSEC");
+    assert_eq!(r["warnings"].as_array().unwrap().len(), 0, "{r}");
+
+    // --nsec with NSEC3 options is a usage error.
+    let out = sign_command(&first, &k, &fifth, &[os("--nsec"), os("--opt-out")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

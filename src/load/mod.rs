@@ -42,11 +42,15 @@ pub struct LoadOptions {
 /// cost (a parser, a few vectors) vanishes, small enough to balance cores.
 pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
 
+/// Default [`LoadOptions::max_errors`]: a file with more errors is not
+/// worth reading further, and a screenful names the pattern.
+pub const MAX_ERRORS: usize = 20;
+
 impl LoadOptions {
     pub fn new(origin: Name) -> LoadOptions {
         LoadOptions {
             origin,
-            max_errors: 20,
+            max_errors: MAX_ERRORS,
             max_include_depth: 16,
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             default_ttl: None,

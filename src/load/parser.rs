@@ -298,6 +298,20 @@ impl<'o> Parser<'o> {
         let toks = &entry.tokens;
         let first = toks[0];
         if !entry.blank_owner && first.text.first() == Some(&b'$') && !first.quoted {
+            // RFC 1035 §5.1 gives control entries as lines: `$ORIGIN
+            // <domain-name> [<comment>]`. One behind an opening parenthesis
+            // (`( $ORIGIN sub )`) is refused, as Knot and ldns do: BIND
+            // applies it, but the parallel load's split scan knows a
+            // directive by the `$` that begins its line, and a file must
+            // not read differently by its size (the seventh audit,
+            // 2026-12-06).
+            if first.line != entry.line || first.col != 1 {
+                return Err(self.error_at(
+                    file,
+                    &first,
+                    "a record: a directive must begin its line, before any parenthesis (RFC 1035 §5.1)",
+                ));
+            }
             return self.parse_directive(entry, file, path, state);
         }
         let mut i = 0;

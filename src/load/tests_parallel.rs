@@ -382,3 +382,23 @@ fn regression_a_file_written_to_during_the_load_is_refused() {
     // The file as it now is loads.
     assert!(load_file(&path, &opts(64)).is_ok());
 }
+
+/// The seventh audit (2026-12-06): `( $ORIGIN sub.tld. )` was applied by
+/// the parser, which BIND does too, but the split scan knows a directive
+/// by the `$` that begins its line, so chunks after the first kept the old
+/// origin and TTL: the same file read differently by its size. A directive
+/// behind a parenthesis is now an error wherever it is (as Knot and ldns).
+#[test]
+fn regression_a_directive_behind_a_parenthesis_is_refused_in_every_chunk() {
+    for directive in ["( $ORIGIN sub.tld. )\n", "( $TTL 42 )\n", "(\n$ORIGIN sub.tld. )\n"] {
+        let mut s = format!("$TTL 300\n@ SOA ns h 1 2 3 4 5\n{directive}");
+        for i in 0..200 {
+            s.push_str(&format!("h{i} TXT \"{}\"\n", "x".repeat(40)));
+        }
+        let errors = same(s.as_bytes(), &[1, 100, 1000]).unwrap_err();
+        assert_eq!(errors.len(), 1, "{directive:?}: {errors:?}");
+        let e = &errors[0];
+        assert_eq!(e.line, if directive.starts_with("(\n") { 4 } else { 3 }, "{e}");
+        assert!(e.expected.contains("a directive must begin its line"), "{e}");
+    }
+}

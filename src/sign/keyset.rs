@@ -35,14 +35,16 @@ pub enum RolePolicy {
 }
 
 /// Finds the `.key` files of `origin` in `dir` (`K<origin>+<alg>+<tag>.key`).
+/// The owner is matched in BIND's file-name form (`%XX` escapes, see
+/// [`crate::sign::keys::file_name_owner`]) or, as older versions of
+/// zonesign wrote it, the presentation form.
 pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError> {
-    let mut stem = String::from("k");
-    if !origin.is_root() {
-        stem.push_str(&origin.to_string().to_ascii_lowercase());
+    let bind = format!("k{}+", crate::sign::keys::file_name_owner(origin).to_ascii_lowercase());
+    let presentation = if origin.is_root() {
+        "k.+".to_string()
     } else {
-        stem.push('.');
-    }
-    stem.push('+');
+        format!("k{}+", origin.to_string().to_ascii_lowercase())
+    };
     let entries = std::fs::read_dir(dir).map_err(|e| KeyError::Unreadable {
         path: dir.to_path_buf(),
         line: 0,
@@ -51,7 +53,9 @@ pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError>
     let mut out = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.to_ascii_lowercase().starts_with(&stem) && name.ends_with(".key") {
+        let lower = name.to_ascii_lowercase();
+        let ours = lower.starts_with(&bind) || lower.starts_with(&presentation);
+        if ours && name.ends_with(".key") {
             out.push(e.path());
         }
     }

@@ -130,6 +130,53 @@ pub enum DenialMode {
     Nsec3(Nsec3Params),
 }
 
+impl DenialMode {
+    /// The denial of a signed input, from its apex: NSEC there, or the
+    /// NSEC3PARAM (RFC 5155 §4: it names the parameters of the chain
+    /// authoritative servers use) with the Opt-Out flag of the chain's
+    /// first NSEC3 record (RFC 5155 §3.1.2.1; BIND, Knot and ldns set it
+    /// on every record of an Opt-Out chain). `None` for an unsigned input.
+    pub fn of_input(zone: &Zone) -> Option<DenialMode> {
+        use crate::denial::nsec3::OptOut;
+        let apex = zone.apex();
+        if apex.rrset(Rtype::NSEC).is_some() {
+            return Some(DenialMode::Nsec);
+        }
+        // Hash algorithm, flags, iterations, salt length, salt.
+        let param = apex.rrset(Rtype::NSEC3PARAM)?.rdatas.first()?;
+        let salt_len = usize::from(*param.get(4)?);
+        let salt = param.get(5..5 + salt_len)?.to_vec();
+        let iterations = u16::from_be_bytes([param[2], param[3]]);
+        let opt_out = zone
+            .nodes
+            .iter()
+            .find_map(|n| n.rrset(Rtype::NSEC3)?.rdatas.first().and_then(|r| r.get(1).copied()))
+            .is_some_and(|flags| flags & 1 == 1);
+        let opt_out = if opt_out { OptOut::Enabled } else { OptOut::Disabled };
+        Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out }))
+    }
+}
+
+impl fmt::Display for DenialMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DenialMode::Nsec => write!(f, "NSEC"),
+            DenialMode::Nsec3(p) => {
+                let salt = if p.salt.is_empty() {
+                    "-".to_string()
+                } else {
+                    data_encoding::HEXUPPER.encode(&p.salt)
+                };
+                let opt_out = match p.opt_out {
+                    crate::denial::nsec3::OptOut::Enabled => "Opt-Out",
+                    crate::denial::nsec3::OptOut::Disabled => "no Opt-Out",
+                };
+                write!(f, "NSEC3 (salt {salt}, {} extra iterations, {opt_out})", p.iterations)
+            }
+        }
+    }
+}
+
 /// How to sign.
 #[derive(Debug, Clone)]
 pub struct SignOptions {
@@ -779,7 +826,14 @@ impl Plan<'_> {
 /// `sign` fuzz target: a stale RRSIG at `a.b.example.` left an NSEC3 for
 /// `b.example.`, which every validator rejected.) From the last node back:
 /// in canonical order a name's descendants follow it directly, so an empty
-/// non-terminal stays if the next node kept is below it.
+/// node stays if the next node kept is below it.
+///
+/// A node the stripping emptied that still has names below it is an empty
+/// non-terminal from now on, though it was loaded with data: an NSEC3
+/// whose hash is its label (RFC 5155 §7.1: "Each empty non-terminal MUST
+/// have a corresponding NSEC3 RR"). Dropping it left the chain without
+/// that NSEC3, and zonesign could not re-sign its own output (the seventh
+/// audit, 2026-12-06).
 fn drop_emptied_nodes(zone: &mut Zone) {
     use crate::zone::NodeFlags;
     let nodes = &zone.nodes;
@@ -788,10 +842,14 @@ fn drop_emptied_nodes(zone: &mut Zone) {
     for i in (0..nodes.len()).rev() {
         let n = &nodes[i];
         keep[i] = !n.rrsets.is_empty()
-            || (n.flags.contains(NodeFlags::ENT)
-                && next_kept.is_some_and(|j| nodes[j].name.is_subdomain_of(&n.name)));
+            || next_kept.is_some_and(|j| nodes[j].name.is_subdomain_of(&n.name));
         if keep[i] {
             next_kept = Some(i);
+        }
+    }
+    for (node, kept) in zone.nodes.iter_mut().zip(&keep) {
+        if *kept && node.rrsets.is_empty() {
+            node.flags.insert(NodeFlags::ENT);
         }
     }
     let mut keep = keep.into_iter();

@@ -61,6 +61,27 @@ pub(super) fn check_zonemd(zone: &Zone) -> (Vec<Finding>, usize) {
     if !findings.is_empty() {
         return (findings, 0);
     }
+    // RFC 8976 §3.3.1 digests each RR as it is in the zone, its own TTL
+    // included. The load keeps one TTL per RRset (the lowest, RFC 2181
+    // §5.2), so where the file's records of an RRset differ the digest of
+    // the file cannot be computed here: once it "matched" over the lowered
+    // TTLs where `ldns-verify-zone -Z` found no match (the seventh audit,
+    // 2026-12-06). Fail, naming the cause.
+    if zone.stats.ttl_adjusted > 0 && !usable.is_empty() {
+        let n = zone.stats.ttl_adjusted;
+        findings.push(at(Finding::error(
+            "zonemd-ttls-differ",
+            format!(
+                "{n} RRset{} of the zone {} records of differing TTLs (see the warnings): the \
+                 ZONEMD digest covers each record's own TTL (RFC 8976 §3.3.1), and RFC 2181 \
+                 §5.2 makes differing TTLs within an RRset an error; give the records of each \
+                 RRset one TTL",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" },
+            ),
+        )));
+        return (findings, 0);
+    }
     let duplicates = |matched: usize| {
         duplicated.iter().map(move |(scheme, hash)| {
             let detail = format!(
@@ -165,5 +186,22 @@ mod tests {
         ]);
         assert_eq!(matched, 1);
         assert_eq!(kinds(&f), [(Severity::Warning, "zonemd-duplicate")]);
+    }
+
+    /// RFC 8976 §3.3.1 digests every RR with its own TTL. With one record
+    /// of an RRset at another TTL the digest over the lowered TTLs
+    /// "matched" where `ldns-verify-zone -Z` found no match (the seventh
+    /// audit, 2026-12-06): now an error naming the cause.
+    #[test]
+    fn rfc8976_section_3_3_1_differing_ttls_within_an_rrset_fail_the_digest_check() {
+        let base = "$TTL 300\n@ SOA ns h 7 2 3 4 5\n@ NS ns\nns A 192.0.2.1\nns A 192.0.2.2\n";
+        let digests = digest_zone(&zone(base), &[HashAlg::Sha384]);
+        let sha384 = data_encoding::HEXUPPER.encode(&digests[0].1);
+        let (f, matched) = check_zonemd(&zone(&format!("{base}@ ZONEMD 7 1 1 {sha384}\n")));
+        assert_eq!((f.len(), matched), (0, 1), "{f:?}");
+        let mixed = base.replace("ns A 192.0.2.2", "ns 600 A 192.0.2.2");
+        let (f, matched) = check_zonemd(&zone(&format!("{mixed}@ ZONEMD 7 1 1 {sha384}\n")));
+        assert_eq!(matched, 0);
+        assert_eq!(f.iter().map(|f| f.kind).collect::<Vec<_>>(), ["zonemd-ttls-differ"]);
     }
 }

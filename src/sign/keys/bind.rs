@@ -404,14 +404,69 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
 }
 
 /// The file name stem BIND uses, `K<owner>+<alg>+<tag>`, e.g.
-/// `Kexample.+013+56191`. Refuses owners whose presentation form contains
-/// `/`, which would leave the key directory.
+/// `Kexample.+013+56191`, the owner in [`file_name_owner`] form.
 pub fn key_file_stem(owner: &Name, algorithm: Algorithm, tag: u16) -> Result<String, KeyError> {
-    let owner_text = owner.to_string();
+    let owner_text = file_name_owner(owner);
+    // `%2F` stands for `/`: no owner leaves the key directory.
     if owner_text.contains('/') {
         return Err(KeyError::UnsafeFileName { owner: owner_text });
     }
     Ok(format!("K{owner_text}+{:03}+{tag:05}", algorithm.number()))
+}
+
+/// An owner name as BIND writes it in key file names
+/// (`dns_name_tofilenametext`): lowercase letters, digits, `-` and `_` as
+/// they are, every other octet of a label as `%XX` (upper-case hex),
+/// labels joined by `.`, with the final dot; the root is `.`. So
+/// `a\032b.zt.` is `a%20b.zt.` and `a\.b.zt.` is `a%2Eb.zt.`. zonesign
+/// wrote the presentation form, so `dnssec-signzone -K` did not find its
+/// keys nor `sign --key-dir` BIND's (the seventh audit, 2026-12-06).
+pub fn file_name_owner(owner: &Name) -> String {
+    if owner.is_root() {
+        return ".".to_string();
+    }
+    let mut out = String::new();
+    for label in owner.labels() {
+        for &b in label {
+            match b.to_ascii_lowercase() {
+                c @ (b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_') => out.push(char::from(c)),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out.push('.');
+    }
+    out
+}
+
+/// The owner a key file name gives: BIND's form ([`file_name_owner`]),
+/// or the presentation form older zonesign versions wrote.
+pub(crate) fn owner_of_file_name(text: &str) -> Option<Name> {
+    if !text.contains('%') {
+        return Name::parse(text.as_bytes(), &Name::root()).ok();
+    }
+    let mut wire = Vec::new();
+    for label in text.strip_suffix('.')?.split('.') {
+        let mut octets = Vec::new();
+        let bytes = label.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                octets.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            } else {
+                octets.push(bytes[i]);
+                i += 1;
+            }
+        }
+        if octets.is_empty() || octets.len() > 63 {
+            return None;
+        }
+        wire.push(octets.len() as u8);
+        wire.extend_from_slice(&octets);
+    }
+    wire.push(0);
+    Name::from_wire_exact(&wire).ok()
 }
 
 /// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
@@ -595,11 +650,36 @@ mod tests {
         assert_eq!(parse_file_name("Kexample.+013+56191.key"), Some(("example.", 13, 56191)));
         assert_eq!(parse_file_name("K.+008+00001.private"), Some((".", 8, 1)));
         assert_eq!(parse_file_name("example.key"), None);
-        let owner = Name::parse(b"a/b.example.", &Name::root()).unwrap();
-        assert!(matches!(
-            key_file_stem(&owner, Algorithm::Ed25519, 1),
-            Err(KeyError::UnsafeFileName { .. })
-        ));
+    }
+
+    /// BIND's key file names (`dnssec-keygen` 9.18, checked one by one):
+    /// `%XX` for each octet but lowercase letters, digits, `-` and `_`.
+    #[test]
+    fn key_file_names_are_bind_s_for_every_owner() {
+        let cases: &[(&str, &str)] = &[
+            ("example.", "example."),
+            (".", "."),
+            ("Up.ZT.", "up.zt."),
+            ("a-b_c.zt.", "a-b_c.zt."),
+            ("a\\032b.zt.", "a%20b.zt."),
+            ("a\\.b.zt.", "a%2Eb.zt."),
+            ("a/b.zt.", "a%2Fb.zt."),
+            ("a\\\\b.zt.", "a%5Cb.zt."),
+            ("a\\200b.zt.", "a%C8b.zt."),
+            ("*.zt.", "%2A.zt."),
+            ("a%b.zt.", "a%25b.zt."),
+            ("a@b.zt.", "a%40b.zt."),
+        ];
+        for (presentation, file) in cases {
+            let owner = Name::parse(presentation.as_bytes(), &Name::root()).unwrap();
+            assert_eq!(file_name_owner(&owner), *file, "{presentation}");
+            assert_eq!(owner_of_file_name(file), Some(owner.clone()), "{file}");
+            let stem = key_file_stem(&owner, Algorithm::Ed25519, 1).unwrap();
+            assert_eq!(stem, format!("K{file}+015+00001"));
+        }
+        // The presentation form older versions wrote is still read.
+        let owner = Name::parse(b"a\\032b.zt.", &Name::root()).unwrap();
+        assert_eq!(owner_of_file_name("a\\032b.zt."), Some(owner));
     }
 
     #[test]

@@ -208,8 +208,8 @@ impl SigningKey {
                         tag,
                     });
                 }
-                let same_owner = Name::parse(owner_text.as_bytes(), &Name::root())
-                    .is_ok_and(|n| n == key_file.owner);
+                let same_owner =
+                    bind::owner_of_file_name(owner_text).is_some_and(|n| n == key_file.owner);
                 if !same_owner {
                     return Err(KeyError::OwnerMismatch {
                         path: key_path.to_owned(),

@@ -548,12 +548,16 @@ pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Resu
             }
         }
         Locator64 => {
-            // BIND prints each group without leading zeros, lowercase.
+            // Four hex digits a group, lowercase, as RFC 6742 §2.1.2 and
+            // §2.3.2 write them ("0014:4fff:ff20:ee64") and ldns prints
+            // them. BIND prints them without leading zeros and reads
+            // either; Knot reads only four digits and refused the signed
+            // zone (the seventh audit, 2026-12-06).
             for k in 0..4 {
                 if k > 0 {
                     out.push(':');
                 }
-                out.push_str(&format!("{:x}", be16(&bytes[2 * k..])));
+                out.push_str(&format!("{:04x}", be16(&bytes[2 * k..])));
             }
         }
         Salt => {

@@ -274,6 +274,28 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
                 ));
             }
         }
+        Rtype::SSHFP if rdata.len() >= 2 => {
+            // RFC 4255 §3.1.3: fingerprint type 1 is SHA-1; RFC 6594 §3:
+            // type 2 is SHA-256. BIND refuses another length, in text and
+            // on the wire (FORMERR, so a secondary fails the transfer);
+            // zonesign signed it and `dnssec-verify` could not load the
+            // zone (the seventh audit, 2026-12-06).
+            let want = match rdata[1] {
+                1 => 20,
+                2 => 32,
+                _ => return Ok(()),
+            };
+            let got = rdata.len() - 2;
+            if got != want {
+                return Err((
+                    2,
+                    format!(
+                        "a fingerprint of {want} octets for fingerprint type {}, not {got}",
+                        rdata[1]
+                    ),
+                ));
+            }
+        }
         Rtype::ZONEMD if rdata.len() >= 6 => {
             // RFC 8976 §2.2.3: hash algorithm 1 is SHA384, 2 is SHA512.
             // §2.2.4: "The Digest field MUST NOT be shorter than 12 octets",

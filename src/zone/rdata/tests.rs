@@ -220,9 +220,9 @@ const CASES: &[(Rtype, &str, &str)] = &[
     (Rtype::EUI48, "00-00-5E-00-53-2a", "00-00-5e-00-53-2a"),
     (Rtype::EUI64, "00-00-5e-ef-10-00-00-2a", "00-00-5e-ef-10-00-00-2a"),
     (Rtype::L32, "10 10.1.2.0", "10 10.1.2.0"),
-    (Rtype::L64, "10 2001:0db8:1140:1000", "10 2001:db8:1140:1000"),
+    (Rtype::L64, "10 2001:0db8:1140:1000", "10 2001:0db8:1140:1000"),
     (Rtype::LP, "10 l64-subnet1.example.com.", "10 l64-subnet1.example.com."),
-    (Rtype::NID, "10 0014:4fff:ff20:ee64", "10 14:4fff:ff20:ee64"),
+    (Rtype::NID, "10 0014:4fff:ff20:ee64", "10 0014:4fff:ff20:ee64"),
     (Rtype::NULL, "\\# 3 010203", "\\# 3 010203"),
     (Rtype::NULL, "\\# 0", "\\# 0"),
     (Rtype(65280), "\\# 4 0A000001", "\\# 4 0A000001"),
@@ -582,6 +582,15 @@ fn errors_name_the_token_and_what_was_expected() {
     assert!(parse(Rtype::DS, "1 8 1 2BB183AF5F22588179A53B0A98631FAD1A2921").is_err());
     assert!(parse(Rtype::DS, "1 8 99 AABB").is_ok());
     assert!(parse(Rtype::ZONEMD, "1 1 1 AABB").is_err());
+    // SSHFP fingerprint lengths (RFC 4255 §3.1.3, RFC 6594 §3), as BIND
+    // checks them (the seventh audit, 2026-12-06).
+    let sha1 = "2BB183AF5F22588179A53B0A98631FAD1A292118";
+    let sha256 = format!("{sha1}{}", "AB".repeat(12));
+    assert!(parse(Rtype::SSHFP, &format!("4 1 {sha1}")).is_ok());
+    assert!(parse(Rtype::SSHFP, &format!("4 2 {sha256}")).is_ok());
+    assert_eq!(parse(Rtype::SSHFP, &format!("4 1 {sha256}")).unwrap_err().token, 2);
+    assert_eq!(parse(Rtype::SSHFP, &format!("4 2 {sha1}")).unwrap_err().token, 2);
+    assert!(parse(Rtype::SSHFP, "4 9 AABB").is_ok());
     // RFC 1035 §3.3: "<character-string> is a single length octet followed
     // by that number of characters."
     let long = format!("\"{}\"", "a".repeat(256));
