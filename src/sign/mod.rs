@@ -133,26 +133,38 @@ pub enum DenialMode {
 impl DenialMode {
     /// The denial of a signed input, from its apex: NSEC there, or the
     /// NSEC3PARAM (RFC 5155 §4: it names the parameters of the chain
-    /// authoritative servers use) with the Opt-Out flag of the chain's
-    /// first NSEC3 record (RFC 5155 §3.1.2.1; BIND, Knot and ldns set it
-    /// on every record of an Opt-Out chain). `None` for an unsigned input.
+    /// authoritative servers use) with the Opt-Out flag of the first NSEC3
+    /// record of that chain (RFC 5155 §3.1.2.1; BIND, Knot and ldns set it
+    /// on every record of an Opt-Out chain). A stale chain of other
+    /// parameters beside it is not asked: its flag was once taken (the
+    /// eighth audit, 2026-12-06). Without an NSEC3PARAM, the parameters of
+    /// the first NSEC3 record. `None` for an unsigned input.
     pub fn of_input(zone: &Zone) -> Option<DenialMode> {
         use crate::denial::nsec3::OptOut;
         let apex = zone.apex();
         if apex.rrset(Rtype::NSEC).is_some() {
             return Some(DenialMode::Nsec);
         }
-        // Hash algorithm, flags, iterations, salt length, salt.
-        let param = apex.rrset(Rtype::NSEC3PARAM)?.rdatas.first()?;
-        let salt_len = usize::from(*param.get(4)?);
-        let salt = param.get(5..5 + salt_len)?.to_vec();
-        let iterations = u16::from_be_bytes([param[2], param[3]]);
-        let opt_out = zone
-            .nodes
-            .iter()
-            .find_map(|n| n.rrset(Rtype::NSEC3)?.rdatas.first().and_then(|r| r.get(1).copied()))
-            .is_some_and(|flags| flags & 1 == 1);
+        // NSEC3PARAM and NSEC3 RDATA begin alike: hash algorithm, flags,
+        // iterations, salt length, salt.
+        let chain = |rdata: &[u8]| -> Option<(u8, u16, Vec<u8>)> {
+            let salt_len = usize::from(*rdata.get(4)?);
+            let salt = rdata.get(5..5 + salt_len)?.to_vec();
+            Some((rdata[0], u16::from_be_bytes([rdata[2], rdata[3]]), salt))
+        };
+        let nsec3s = || {
+            zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter())
+        };
+        let param = apex.rrset(Rtype::NSEC3PARAM).and_then(|s| s.rdatas.first());
+        let params = match param {
+            Some(p) => chain(p)?,
+            None => nsec3s().find_map(&chain)?,
+        };
+        let opt_out = nsec3s()
+            .find(|r| chain(r).as_ref() == Some(&params))
+            .is_some_and(|r| r.get(1).is_some_and(|flags| flags & 1 == 1));
         let opt_out = if opt_out { OptOut::Enabled } else { OptOut::Disabled };
+        let (_, iterations, salt) = params;
         Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out }))
     }
 }
@@ -924,5 +936,45 @@ pub fn fuzz_sign(data: &[u8]) {
     if report.errors() > 0 {
         let findings: Vec<String> = report.findings.iter().map(|f| f.to_string()).collect();
         panic!("the signed zone fails verification:\n{}", findings.join("\n"));
+    }
+}
+
+#[cfg(test)]
+mod tests_denial_of_input {
+    use super::*;
+    use crate::denial::nsec3::OptOut;
+    use crate::load::{load_bytes, LoadOptions};
+    use crate::zone::name::Name;
+
+    fn zone(text: &str) -> Zone {
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let opts = LoadOptions::new(origin.clone());
+        let loaded = load_bytes(text.as_bytes(), std::path::Path::new("z.zone"), &opts).unwrap();
+        Zone::build(loaded, &origin).unwrap()
+    }
+
+    const BASE: &str = "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+    const NEXT: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA A";
+
+    /// RFC 5155 §4: the NSEC3PARAM names the chain in use; the Opt-Out
+    /// flag comes from a record of that chain, not from a stale chain of
+    /// other parameters that sorts first (the eighth audit, 2026-12-06).
+    #[test]
+    fn rfc5155_section_4_the_kept_denial_is_the_nsec3param_chain() {
+        let text = format!(
+            "{BASE}@ NSEC3PARAM 1 0 0 CC\n\
+             00000000000000000000000000000000 NSEC3 1 1 0 AA {NEXT}\n\
+             vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv NSEC3 1 0 0 CC {NEXT}\n"
+        );
+        let want = Nsec3Params { iterations: 0, salt: vec![0xcc], opt_out: OptOut::Disabled };
+        assert_eq!(DenialMode::of_input(&zone(&text)), Some(DenialMode::Nsec3(want)));
+        // Without an NSEC3PARAM: the first NSEC3's parameters and flag.
+        let text = format!("{BASE}00000000000000000000000000000000 NSEC3 1 1 2 AA {NEXT}\n");
+        let want = Nsec3Params { iterations: 2, salt: vec![0xaa], opt_out: OptOut::Enabled };
+        assert_eq!(DenialMode::of_input(&zone(&text)), Some(DenialMode::Nsec3(want)));
+        // NSEC at the apex; nothing at all.
+        let text = format!("{BASE}@ NSEC ns.example. SOA NS RRSIG NSEC\n");
+        assert_eq!(DenialMode::of_input(&zone(&text)), Some(DenialMode::Nsec));
+        assert_eq!(DenialMode::of_input(&zone(BASE)), None);
     }
 }

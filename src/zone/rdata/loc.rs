@@ -72,12 +72,14 @@ fn parse_coordinate(
     let mut sign = None;
     for step in 0..3 {
         let (i, tok) = cur.next(what_hemi)?;
-        let upper = tok.text.to_ascii_uppercase();
-        if upper == [positive] {
+        // RFC 1876 §3: `"N"|"S"`, `"E"|"W"`: upper case, as BIND, Knot
+        // and ldns read them (lower case was taken; the eighth audit,
+        // 2026-12-06).
+        if tok.text == [positive] {
             sign = Some(1);
             break;
         }
-        if upper == [negative] {
+        if tok.text == [negative] {
             sign = Some(-1);
             break;
         }
@@ -104,18 +106,22 @@ fn parse_coordinate(
 }
 
 /// Decimal with at most `scale` fraction digits, scaled to an integer.
+/// Either side of the point may be empty (`5.`, `.5`), not both: BIND
+/// reads both forms, Knot and ldns the first; zonesign refused them (the
+/// eighth audit, 2026-12-06).
 fn parse_fixed(text: &[u8], scale: u32) -> Option<i64> {
     let (int, frac) = match text.iter().position(|&b| b == b'.') {
         Some(p) => (&text[..p], &text[p + 1..]),
         None => (text, &text[..0]),
     };
-    if int.is_empty() || frac.len() > scale as usize || !frac.iter().all(u8::is_ascii_digit) {
+    if int.is_empty() && frac.is_empty() {
         return None;
     }
-    if text.contains(&b'.') && frac.is_empty() {
+    if frac.len() > scale as usize || !frac.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let whole = super::text::parse_decimal(int, 100_000_000_000)? as i64;
+    let whole =
+        if int.is_empty() { 0 } else { super::text::parse_decimal(int, 100_000_000_000)? as i64 };
     let mut f = 0i64;
     for k in 0..scale as usize {
         f = f * 10 + frac.get(k).map_or(0, |&d| i64::from(d - b'0'));

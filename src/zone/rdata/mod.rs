@@ -227,10 +227,10 @@ fn parse_generic(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), RdataErr
         return Err(text::unquoted(k, what));
     }
     let len_tok = tokens.get(1).ok_or_else(|| err(1, "an RDATA length"))?;
-    let len: usize = std::str::from_utf8(len_tok.text)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .filter(|&n: &usize| n <= 65535)
+    // RFC 3597 §5: "an unsigned decimal integer": digits only (`+1` was
+    // read as 1; BIND and Knot refuse it; the eighth audit, 2026-12-06).
+    let len = text::parse_decimal(len_tok.text, 65535)
+        .map(|n| n as usize)
         .ok_or_else(|| err(1, "an RDATA length from 0 to 65535"))?;
     let mut hex = Vec::new();
     for t in &tokens[2..] {

@@ -132,7 +132,9 @@ const CASES: &[(Rtype, &str, &str)] = &[
         "52 14 05.123 N 00 07 10.1 E 34.56m 1m 10000m 10m",
         "52 14 5.123 N 0 7 10.100 E 34.56m 1m 10000m 10m",
     ),
-    (Rtype::LOC, "0 S 0 e 0 0.01 0 0.5m", "0 0 0.000 N 0 0 0.000 E 0.00m 0.01m 0.00m 0.50m"),
+    (Rtype::LOC, "0 S 0 E 0 0.01 0 0.5m", "0 0 0.000 N 0 0 0.000 E 0.00m 0.01m 0.00m 0.50m"),
+    // Either side of a decimal point may be empty, as BIND reads them.
+    (Rtype::LOC, "1 2 5. N 3 4 .5 W -.5m", "1 2 5.000 N 3 4 0.500 W -0.50m 1m 10000m 10m"),
     (Rtype::SRV, "0 5 5060 sip.example.", "0 5 5060 sip.example."),
     (
         Rtype::NAPTR,
@@ -591,6 +593,10 @@ fn errors_name_the_token_and_what_was_expected() {
     assert_eq!(parse(Rtype::SSHFP, &format!("4 1 {sha256}")).unwrap_err().token, 2);
     assert_eq!(parse(Rtype::SSHFP, &format!("4 2 {sha1}")).unwrap_err().token, 2);
     assert!(parse(Rtype::SSHFP, "4 9 AABB").is_ok());
+    // RFC 3597 §5: the length is "an unsigned decimal integer" (BIND and
+    // Knot refuse a sign; the eighth audit, 2026-12-06).
+    assert!(parse(Rtype::TXT, "\\# 1 00").is_ok());
+    assert_eq!(parse(Rtype::TXT, "\\# +1 00").unwrap_err().token, 1);
     // RFC 1035 §3.3: "<character-string> is a single length octet followed
     // by that number of characters."
     let long = format!("\"{}\"", "a".repeat(256));
@@ -642,6 +648,10 @@ fn errors_name_the_token_and_what_was_expected() {
     assert!(parse(Rtype::RRSIG, "A 8 2 3600 19691231235959 20240101000000 1 . AA==").is_err());
     assert!(parse(Rtype::RRSIG, "A 8 2 3600 20240101000000 20240101000000 1 . AA== x").is_err());
     assert!(parse(Rtype::LOC, "91 N 0 E 0").is_err());
+    // RFC 1876 §3: "N"|"S", "E"|"W", as BIND, Knot and ldns read them.
+    assert!(parse(Rtype::LOC, "1 n 0 E 0").is_err());
+    assert!(parse(Rtype::LOC, "1 N 0 e 0").is_err());
+    assert!(parse(Rtype::LOC, "1 2 . N 0 E 0").is_err());
     assert!(parse(Rtype::LOC, "90 N 180 E 0").is_ok());
     assert!(parse(Rtype::LOC, "90 1 N 0 E 0").is_err());
     assert!(parse(Rtype::LOC, "1 60 N 0 E 0").is_err());
