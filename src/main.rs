@@ -254,6 +254,7 @@ fn main() -> ExitCode {
         }
     };
     zonesign::load::source::exit_on_sigbus();
+    zonesign::load::source::file_size_limit_is_an_error();
     let signs_a_zone = matches!(cli.command, Command::Sign(_));
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),

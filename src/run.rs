@@ -213,14 +213,25 @@ fn load_zone_silently(path: &Path, origin: &Name) -> Result<Zone, Failure> {
     Zone::load_ordered(path, &LoadOptions::new(origin.clone())).map_err(zone_failure)
 }
 
+/// The outcome a report holds while its run is under way: if a run ends
+/// without replacing it, the run was killed.
+const RUN_NOT_FINISHED: &str =
+    "running: the run had not finished when this report was written; if it is still here, the run was killed";
+
 /// The written file does not load again: a failed verification of the
 /// output (exit 1), not bad input (exit 4); the messages name the output
 /// rather than the unnamed file's `/proc/self/fd` entry, which is no file
 /// an operator knows (the seventh audit, 2026-12-06).
 fn written_file_refused(f: Failure, temp: &Path, output: &Path) -> Failure {
+    let named = format!("{} (as written, not yet in place)", output.display());
+    // Reading it back failed (no descriptor or memory left): an I/O
+    // failure (exit 5), not a verdict on the zone (the ninth audit,
+    // 2026-12-06).
+    if let Failure::Load(LoadFailure::Io { source, .. }) = f {
+        return Failure::Load(LoadFailure::Io { path: PathBuf::from(named), source });
+    }
     let (Failure::Load(_) | Failure::Zone(_)) = f else { return f };
     let temp = temp.display().to_string();
-    let named = format!("{} (as written, not yet in place)", output.display());
     let mut findings: Vec<String> = f.details().lines().map(|l| l.replace(&temp, &named)).collect();
     findings.insert(0, format!("the written zone does not load again: {}", f.headline()));
     Failure::Verification { errors: findings.len() - 1, findings, discarded_output: true }
@@ -331,8 +342,8 @@ pub struct SignReport {
     /// Warnings printed during the run.
     pub warnings: Vec<String>,
     /// The denial of existence published: `NSEC`, or `NSEC3 (salt …,
-    /// N extra iterations, Opt-Out or not)`.
-    pub denial_mode: String,
+    /// N extra iterations, Opt-Out or not)`; none if the run stopped first.
+    pub denial_mode: Option<String>,
     pub denial: Option<crate::sign::PrepareStats>,
     pub verification: Option<crate::verify::Report>,
     pub verification_skipped: bool,
@@ -612,6 +623,17 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         return Err(failure);
     }
     let pool = thread_pool(cfg.threads)?;
+    // Until the run ends, the report says it has not: a run killed on the
+    // way (SIGKILL, the kernel's OOM killer, SIGBUS on a shrinking input)
+    // left an earlier run's "signed" in place (the ninth audit,
+    // 2026-12-06). A report that cannot be replaced is found here, before
+    // the zone is.
+    if let Some(path) = &cfg.report {
+        write_report(
+            path,
+            &SignReport { outcome: RUN_NOT_FINISHED.into(), ..SignReport::default() },
+        )?;
+    }
     let mut report = SignReport { threads: pool.current_num_threads(), ..SignReport::default() };
     let mut timeline = crate::timeline::Timeline::default();
     let result = pool.install(|| sign_inner(cfg, &mut report, &mut timeline));
@@ -958,7 +980,7 @@ fn sign_inner(
     if let Some(notice) = notice.filter(|_| !cfg.quiet) {
         crate::diag!("zonesign: notice: {notice}");
     }
-    report.denial_mode = denial.to_string();
+    report.denial_mode = Some(denial.to_string());
     let opts = SignOptions {
         inception,
         expiration,
@@ -1558,24 +1580,49 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         .map(|p| ("the --trust-anchor file".to_string(), p.clone()))
         .collect();
     check_distinct_files(&cfg.zone, None, &[("--report", cfg.report.as_ref())], &reads)?;
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        zone: String,
+        records: usize,
+        passed: bool,
+        /// Why the zone could not be verified at all.
+        error: Option<String>,
+        /// The load's warnings, as printed.
+        warnings: &'a [String],
+        report: Option<&'a crate::verify::Report>,
+        timeline: &'a [crate::timeline::Stage],
+    }
+    let write = |path: &PathBuf, out: &Out<'_>| -> Result<(), Failure> {
+        let io = |e| Failure::Io { path: path.clone(), source: e };
+        AtomicOutput::create(path).map_err(io).and_then(|file| {
+            let mut w = std::io::BufWriter::new(file.file());
+            serde_json::to_writer_pretty(&mut w, out).map_err(|e| io(std::io::Error::other(e)))?;
+            w.flush().map_err(io)?;
+            drop(w);
+            file.commit_unverified().map_err(io)
+        })
+    };
+    // Until the run ends, the report says it has not: a run killed on the
+    // way (SIGKILL, the kernel's OOM killer, SIGBUS on a shrinking input)
+    // left an earlier run's "passed" in place (the ninth audit, 2026-12-06).
+    if let Some(path) = &cfg.report {
+        let running = Out {
+            zone: cfg.origin.clone(),
+            records: 0,
+            passed: false,
+            error: Some(RUN_NOT_FINISHED.to_string()),
+            warnings: &[],
+            report: None,
+            timeline: &[],
+        };
+        write(path, &running)?;
+    }
     let mut timeline = crate::timeline::Timeline::default();
     let result = verify_inner(cfg, &mut timeline);
     // The report is written whatever the outcome: a zone that does not
     // load leaves no earlier report saying "passed" behind (an audit found
     // one, 2026-12-06).
     if let Some(path) = &cfg.report {
-        #[derive(serde::Serialize)]
-        struct Out<'a> {
-            zone: String,
-            records: usize,
-            passed: bool,
-            /// Why the zone could not be verified at all.
-            error: Option<String>,
-            /// The load's warnings, as printed.
-            warnings: &'a [String],
-            report: Option<&'a crate::verify::Report>,
-            timeline: &'a [crate::timeline::Stage],
-        }
         let (records, passed, report, warnings, error) = match &result {
             Ok(v) => (v.records, v.report.errors() == 0, Some(&v.report), &v.warnings[..], None),
             Err(f) => (0, false, None, &[][..], Some(f.headline())),
@@ -1592,15 +1639,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             report,
             timeline: &timeline.stages,
         };
-        let io = |e| Failure::Io { path: path.clone(), source: e };
-        let written = AtomicOutput::create(path).map_err(io).and_then(|file| {
-            let mut w = std::io::BufWriter::new(file.file());
-            serde_json::to_writer_pretty(&mut w, &out).map_err(|e| io(std::io::Error::other(e)))?;
-            w.flush().map_err(io)?;
-            drop(w);
-            file.commit_unverified().map_err(io)
-        });
-        match (&result, written) {
+        match (&result, write(path, &out)) {
             (_, Ok(())) => {}
             (Ok(_), Err(e)) => return Err(e),
             (Err(_), Err(e)) => {
@@ -1686,7 +1725,7 @@ fn resolve_denial(
         }
         (Some(asked), _) => Ok((asked, None, None)),
         (None, Some(DenialMode::Nsec3(params))) => {
-            let warning = check_nsec3_iterations(params.iterations, "the input's NSEC3 chain has")
+            let warning = check_nsec3_iterations(params.iterations, "the input's NSEC3 iterations")
                 .map_err(|e| match e {
                     Failure::Usage(m) => Failure::Usage(format!(
                         "{m}; pass --nsec3 (its iterations default to 0) or --nsec to replace the chain"

@@ -612,3 +612,25 @@ fn verify_at_takes_a_negative_offset_and_threads_a_sane_count() {
         assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// A write past the file size limit (`ulimit -f`, systemd's `LimitFSIZE`)
+/// raised SIGXFSZ, which ended the run at once: exit 153, no message, and
+/// on file systems without unnamed temporary files a partial file left
+/// behind (the ninth audit, 2026-12-06). Now the write fails (EFBIG) and
+/// the run fails closed: exit 5, the previous output untouched.
+#[test]
+fn regression_a_file_size_limit_is_an_io_failure_not_a_signal() {
+    let s = setup();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -f 4 && exec \"$@\"")
+        .arg("sh")
+        .arg(common::zonesign_bin())
+        .args(["sign", "-o", "example.", "--key-dir"])
+        .arg(&s.keys)
+        .arg("--output")
+        .arg(&s.output)
+        .arg(example());
+    let out = cmd.output().unwrap();
+    assert_refused(&s, &out, 5, &["File too large"]);
+}

@@ -171,6 +171,7 @@ impl AtomicOutput {
         match temp {
             #[cfg(target_os = "linux")]
             Temp::Unnamed { file, path } => {
+                remove_stale_links(&dir, &target);
                 let link = link_into(&file, &path, &dir, &target)?;
                 if let Err(e) = std::fs::rename(&link, &target) {
                     let _ = std::fs::remove_file(&link);
@@ -181,7 +182,17 @@ impl AtomicOutput {
                 t.persist(&target).map_err(|e| e.error)?;
             }
         }
-        File::open(&dir)?.sync_all()
+        // The target is replaced now: a directory that cannot be synced
+        // puts only the rename's durability in doubt, not the file. It was
+        // reported as "cannot write", with the new file in place (the
+        // ninth audit, 2026-12-06).
+        if let Err(e) = File::open(&dir).and_then(|d| d.sync_all()) {
+            crate::diag!(
+                "zonesign: warning: {} was replaced, but its directory could not be synced ({e}): after a crash the previous file may be back",
+                target.display()
+            );
+        }
+        Ok(())
     }
 }
 
@@ -229,6 +240,30 @@ fn unnamed_in(_dir: &Path) -> Option<Temp> {
     None
 }
 
+/// Removes the temporary links (see [`link_into`]) that runs killed
+/// between the link and the rename left beside `target`: a whole zone each,
+/// hidden, which no run removed (the ninth audit, 2026-12-06). A link is
+/// stale when the process its name carries is gone.
+#[cfg(target_os = "linux")]
+fn remove_stale_links(dir: &Path, target: &Path) {
+    let prefix = format!(".{}.", file_name(target));
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        if !rest.ends_with(".zonesign-tmp") {
+            continue;
+        }
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let gone = pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
+        if gone && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Gives the unnamed `file` a name in `dir` (a temporary one, unused so
 /// far) and returns it. open(2), on `O_TMPFILE`: such a file can be made
 /// permanent with linkat(2) "specifying the /proc/self/fd pathname for the
@@ -270,6 +305,31 @@ mod tests {
     /// How many entries `dir` has.
     fn entries(dir: &Path) -> usize {
         std::fs::read_dir(dir).unwrap().count()
+    }
+
+    /// A run killed between the link and the rename of its commit left a
+    /// hidden copy of the zone that no later run removed (the ninth audit,
+    /// 2026-12-06): the next commit beside it removes it when the process
+    /// its name carries is gone, and leaves a living process's alone.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn regression_a_commit_removes_links_left_by_killed_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("zone.signed");
+        let gone =
+            (4_000_000..4_194_304u32).find(|p| !Path::new(&format!("/proc/{p}")).exists()).unwrap();
+        let stale = dir.path().join(format!(".zone.signed.{gone}-0badf00d-0.zonesign-tmp"));
+        let alive = dir.path().join(".zone.signed.1-0badf00d-0.zonesign-tmp");
+        let other = dir.path().join(format!(".other.{gone}-0badf00d-0.zonesign-tmp"));
+        for p in [&stale, &alive, &other] {
+            std::fs::write(p, b"a zone\n").unwrap();
+        }
+        let out = AtomicOutput::create_with(&target, true).unwrap();
+        out.file().write_all(b"new\n").unwrap();
+        out.commit_unverified().unwrap();
+        assert!(!stale.exists());
+        assert!(alive.exists() && other.exists());
+        assert_eq!(std::fs::read(&target).unwrap(), b"new\n");
     }
 
     /// Both kinds of temporary file: a dropped output leaves the target and

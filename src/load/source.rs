@@ -57,6 +57,20 @@ pub fn exit_on_sigbus() {
     }
 }
 
+/// A write past the file size limit (`ulimit -f`, systemd's `LimitFSIZE`)
+/// raises SIGXFSZ, whose default action ends the process at once: no
+/// message, exit 153, a named temporary file or a truncated key file left
+/// behind (the ninth audit, 2026-12-06). Ignored, the write fails with
+/// EFBIG instead, and the run's own error path cleans up (exit 5).
+pub fn file_size_limit_is_an_error() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no
+    // handler code; signal(2) is safe to call at any time.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 /// The bytes of one input file.
 #[derive(Debug)]
 pub enum Source {

@@ -202,6 +202,11 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
                 };
                 choice.publish_only.push((p.clone(), why));
             }
+            KeyState::Absent { at: 0, .. } => {
+                let why = "no Publish or Activate time (as `dnssec-keygen -G` leaves a key \
+                           made ahead of its schedule; set them with `dnssec-settime -P -A`)";
+                choice.left_out.push((p.clone(), why.to_owned()));
+            }
             KeyState::Absent { field, at } => {
                 let when = if at > now { "is to come" } else { "has passed" };
                 choice
@@ -840,9 +845,20 @@ mod tests {
             KeyState::Absent { field: "Delete", .. }
         ));
         assert!(matches!(t(past, past, None, None, past).state(now), KeyState::RevokeDue { .. }));
-        // No timing, or an old format: published and active.
+        // An old format (no timing): published and active.
         assert_eq!(KeyTiming::default().state(now), KeyState::Active);
         let old = KeyTiming { smart: false, ..t(future, future, None, None, None) };
         assert_eq!(old.state(now), KeyState::Active);
+        // v1.3 with neither Publish nor Activate (`dnssec-keygen -G`, only
+        // `Created:`): neither published nor used, as BIND's `get_hints`
+        // (the ninth audit, 2026-12-06).
+        assert_eq!(
+            t(None, None, None, None, None).state(now),
+            KeyState::Absent { field: "Publish", at: 0 }
+        );
+        assert_eq!(
+            t(None, None, future, future, None).state(now),
+            KeyState::Absent { field: "Publish", at: 0 }
+        );
     }
 }

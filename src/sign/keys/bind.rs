@@ -244,23 +244,28 @@ pub enum KeyState {
 }
 
 impl KeyTiming {
-    /// The key's state at `now`. A key whose file carries no timing at all
-    /// (older formats, hand-made files) is active; with timing, a key
-    /// without an activation time only publishes (BIND's rule).
+    /// The key's state at `now`, as BIND's `get_hints` decides it. A key of
+    /// an older format (v1.2 and before: no timing) is active. From v1.3 a
+    /// key is published from its Publish time, else from its activation,
+    /// and a file with neither is neither published nor used: that is what
+    /// `dnssec-keygen -G` writes ("generate key only; do not set -P or
+    /// -A"), a key made ahead of its schedule. zonesign published it and
+    /// signed with it, and `--cds` offered it to the parent (the ninth
+    /// audit, 2026-12-06).
     pub fn state(&self, now: i64) -> KeyState {
-        if !self.smart || !self.any() {
+        if !self.smart {
             return KeyState::Active;
         }
         let passed = |t: Option<i64>| t.filter(|&t| t <= now);
         if let Some(at) = passed(self.delete) {
             return KeyState::Absent { field: "Delete", at };
         }
-        // Published from its Publish time, else from its activation.
         match self.publish.or(self.activate) {
             Some(at) if at > now => {
                 return KeyState::Absent { field: "Publish", at };
             }
-            None => return KeyState::PublishedOnly { field: "Activate", at: 0 },
+            // `at: 0`: no such time.
+            None => return KeyState::Absent { field: "Publish", at: 0 },
             Some(_) => {}
         }
         if let Some(at) = passed(self.revoke) {

@@ -218,7 +218,8 @@ pub enum KeyError {
     UnsupportedDigestType { number: u8 },
     /// RSA key size outside 2048..=4096 bits (generation: 2048, 3072, 4096),
     /// or a size given for an algorithm whose size is fixed.
-    UnsupportedKeySize { algorithm: Algorithm, bits: usize },
+    /// `path`: the key file, when the key was read from one.
+    UnsupportedKeySize { algorithm: Algorithm, bits: usize, path: Option<PathBuf> },
     /// The `.key` and `.private` files disagree on the algorithm.
     AlgorithmMismatch { path: PathBuf, key_file: u8, private_file: u8 },
     /// The private key in `.private` does not belong to the public key in
@@ -345,8 +346,17 @@ impl fmt::Display for KeyError {
             KeyError::UnsupportedDigestType { number } => {
                 write!(f, "unsupported DS digest type {number} (supported: 2, 4)")
             }
-            KeyError::UnsupportedKeySize { algorithm, bits } => {
-                write!(f, "unsupported {bits}-bit key for algorithm {algorithm}")
+            KeyError::UnsupportedKeySize { algorithm, bits, path } => {
+                if let Some(path) = path {
+                    write!(f, "{}: ", path.display())?;
+                }
+                write!(f, "unsupported {bits}-bit key for algorithm {algorithm}")?;
+                if matches!(algorithm, Algorithm::RsaSha256 | Algorithm::RsaSha512) {
+                    // The file was named only since the ninth audit
+                    // (2026-12-06): one key among several was refused.
+                    write!(f, ": zonesign signs with RSA keys of 2048 to 4096 bits (aws-lc-rs signs with no smaller key; RFC 3110 §2 caps the modulus at 4096)")?;
+                }
+                Ok(())
             }
             KeyError::AlgorithmMismatch { path, key_file, private_file } => write!(
                 f,

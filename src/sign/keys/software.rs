@@ -248,7 +248,9 @@ impl SigningKey {
                     2048 => KeySize::Rsa2048,
                     3072 => KeySize::Rsa3072,
                     4096 => KeySize::Rsa4096,
-                    bits => return Err(KeyError::UnsupportedKeySize { algorithm, bits }),
+                    bits => {
+                        return Err(KeyError::UnsupportedKeySize { algorithm, bits, path: None })
+                    }
                 };
                 PrivateKey::Rsa(RsaKeyPair::generate(size).map_err(failed)?)
             }
@@ -256,6 +258,7 @@ impl SigningKey {
                 return Err(KeyError::UnsupportedKeySize {
                     algorithm,
                     bits: rsa_bits.unwrap_or_default(),
+                    path: None,
                 })
             }
             Algorithm::EcdsaP256Sha256 | Algorithm::EcdsaP384Sha384 => {
@@ -523,7 +526,8 @@ fn private_from_file(
             // interoperability, the exponent and modulus are each limited to
             // 4096 bits in length."
             if !(2048..=4096).contains(&bits) {
-                return Err(KeyError::UnsupportedKeySize { algorithm, bits });
+                let path = Some(path.to_path_buf());
+                return Err(KeyError::UnsupportedKeySize { algorithm, bits, path });
             }
             let components = KeyPairComponents {
                 public_key: RsaPublicKeyComponents {

@@ -288,6 +288,11 @@ fn rfc5702_section_6_rsa_examples() {
             matches!(err, KeyError::UnsupportedKeySize { bits: b, .. } if b == bits),
             "{err}"
         );
+        // The file is named: one key of several was refused without it
+        // (the ninth audit, 2026-12-06).
+        let stem = format!("Kexample.net.+{alg:03}+{tag:05}.private");
+        assert!(err.to_string().contains(&stem), "{err}");
+        assert!(err.to_string().contains("2048 to 4096 bits"), "{err}");
     }
     // RFC 3110 §2: exponents longer than 255 octets take "a zero octet
     // followed by a two octet unsigned length".

@@ -100,14 +100,18 @@ pub fn generate(algorithm: Algorithm, bits: Option<usize>) -> Result<Material, K
         _ if bits.is_some()
             && !matches!(algorithm, Algorithm::RsaSha256 | Algorithm::RsaSha512) =>
         {
-            Err(KeyError::UnsupportedKeySize { algorithm, bits: bits.unwrap_or_default() })
+            Err(KeyError::UnsupportedKeySize {
+                algorithm,
+                bits: bits.unwrap_or_default(),
+                path: None,
+            })
         }
         Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
             let size = match bits.unwrap_or(2048) {
                 2048 => KeySize::Rsa2048,
                 3072 => KeySize::Rsa3072,
                 4096 => KeySize::Rsa4096,
-                bits => return Err(KeyError::UnsupportedKeySize { algorithm, bits }),
+                bits => return Err(KeyError::UnsupportedKeySize { algorithm, bits, path: None }),
             };
             let pair = RsaKeyPair::generate(size).map_err(|_| failed())?;
             let pkcs8: aws_lc_rs::encoding::Pkcs8V1Der<'static> =
