@@ -444,6 +444,9 @@ fn bind_key_directory_keys_follow_their_timing() {
     let _deleted = bind_key(&["-I", "now", "-D", "now"]);
     let _next = bind_key(&["-P", "now", "-A", "+30d"]);
     let _future = bind_key(&["-P", "+30d", "-A", "+60d"]);
+    // `-G`: "generate key only; do not set -P or -A": neither published
+    // nor used, as `dnssec-signzone -S` (the ninth audit, 2026-12-06).
+    let unscheduled = bind_key(&["-G"]);
     let zone = generated_zone(dir.path(), 50);
     let out = dir.path().join("signed.zone");
     let report = dir.path().join("report.json");
@@ -472,7 +475,8 @@ fn bind_key_directory_keys_follow_their_timing() {
     want.sort();
     assert_eq!(signing, want);
     assert_eq!(r["publish_only"].as_array().unwrap().len(), 2, "{}", r["key_timing"]);
-    assert_eq!(r["key_timing"].as_array().unwrap().len(), 4, "{}", r["key_timing"]);
+    assert_eq!(r["key_timing"].as_array().unwrap().len(), 5, "{}", r["key_timing"]);
+    assert!(r["key_timing"].to_string().contains(&unscheduled), "{}", r["key_timing"]);
     let signed = std::fs::read_to_string(&out).unwrap();
     let dnskeys = signed.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count();
     assert_eq!(dnskeys, 4);
