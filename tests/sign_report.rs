@@ -465,9 +465,15 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     let first = dir.path().join("first.zone");
     sign_example(&k, &first, &[os("--nsec3"), os("--opt-out"), os("--salt"), os("abcd")]);
     let report = dir.path().join("report.json");
-    let read_report = || -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap()
-    };
+    // Re-signs `input` into `name` with `extra`: the output, and the report.
+    let resign =
+        |input: &Path, name: &str, extra: &[&'static str]| -> (PathBuf, serde_json::Value) {
+            let out = dir.path().join(name);
+            let mut args: Vec<&std::ffi::OsStr> = extra.iter().map(|a| os(a)).collect();
+            args.extend([os("--report"), report.as_os_str()]);
+            run(&mut sign_command(input, &k, &out, &args));
+            (out, serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap())
+        };
     let param = |zone: &Path| -> Option<String> {
         let text = std::fs::read_to_string(zone).unwrap();
         text.lines()
@@ -478,9 +484,7 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     let kept = "NSEC3 (salt ABCD, 0 extra iterations, Opt-Out)";
 
     // No denial option: the input's kept.
-    let second = dir.path().join("second.zone");
-    run(&mut sign_command(&first, &k, &second, &[os("--report"), report.as_os_str()]));
-    let r = read_report();
+    let (second, r) = resign(&first, "second.zone", &[]);
     assert_eq!(r["denial_mode"], kept);
     assert!(!r["warnings"].to_string().contains("denial"), "{r}");
     assert_eq!(param(&second).as_deref(), Some("1 0 0 ABCD"));
@@ -491,40 +495,20 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
         .all(|l| l.contains("\tNSEC3\t1 1 0 ABCD ")));
 
     // --nsec3 alone: its defaults, with a warning naming both.
-    let third = dir.path().join("third.zone");
-    run(&mut sign_command(
-        &first,
-        &k,
-        &third,
-        &[os("--nsec3"), os("--report"), report.as_os_str()],
-    ));
-    let r = read_report();
+    let (third, r) = resign(&first, "third.zone", &["--nsec3"]);
     assert_eq!(r["denial_mode"], "NSEC3 (salt -, 0 extra iterations, no Opt-Out)");
-    let warnings = r["warnings"].to_string();
-    assert!(
-        warnings
-            .contains(&format!("the input's denial of existence is {kept}; this run replaces it")),
-        "{r}"
-    );
+    let replaced = format!("the input's denial of existence is {kept}; this run replaces it");
+    assert!(r["warnings"].to_string().contains(&replaced), "{r}");
     assert_eq!(param(&third).as_deref(), Some("1 0 0 -"));
 
     // --nsec: NSEC, with the warning.
-    let fourth = dir.path().join("fourth.zone");
-    run(&mut sign_command(
-        &first,
-        &k,
-        &fourth,
-        &[os("--nsec"), os("--report"), report.as_os_str()],
-    ));
-    let r = read_report();
+    let (fourth, r) = resign(&first, "fourth.zone", &["--nsec"]);
     assert_eq!(r["denial_mode"], "NSEC");
     assert!(r["warnings"].to_string().contains("replaces it with NSEC,"), "{r}");
     assert_eq!(param(&fourth), None);
 
     // An unsigned input without options: NSEC, no warning.
-    let fifth = dir.path().join("fifth.zone");
-    sign_example(&k, &fifth, &[os("--report"), report.as_os_str()]);
-    let r = read_report();
+    let (fifth, r) = resign(&example(), "fifth.zone", &[]);
     assert_eq!(r["denial_mode"], "NSEC");
     assert_eq!(r["warnings"].as_array().unwrap().len(), 0, "{r}");
 
