@@ -208,13 +208,6 @@ pub struct KeyTiming {
 }
 
 impl KeyTiming {
-    /// Whether any of the times is set.
-    pub fn any(&self) -> bool {
-        [self.publish, self.activate, self.inactive, self.delete, self.revoke]
-            .iter()
-            .any(Option::is_some)
-    }
-
     fn slot(&mut self, field: &str) -> Option<&mut Option<i64>> {
         match field {
             "Publish" => Some(&mut self.publish),
@@ -410,13 +403,9 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
 
 /// The file name stem BIND uses, `K<owner>+<alg>+<tag>`, e.g.
 /// `Kexample.+013+56191`, the owner in [`file_name_owner`] form.
-pub fn key_file_stem(owner: &Name, algorithm: Algorithm, tag: u16) -> Result<String, KeyError> {
-    let owner_text = file_name_owner(owner);
-    // `%2F` stands for `/`: no owner leaves the key directory.
-    if owner_text.contains('/') {
-        return Err(KeyError::UnsafeFileName { owner: owner_text });
-    }
-    Ok(format!("K{owner_text}+{:03}+{tag:05}", algorithm.number()))
+/// No owner leaves the key directory: `/` is written `%2F`.
+pub fn key_file_stem(owner: &Name, algorithm: Algorithm, tag: u16) -> String {
+    format!("K{}+{:03}+{tag:05}", file_name_owner(owner), algorithm.number())
 }
 
 /// An owner name as BIND writes it in key file names
@@ -643,7 +632,7 @@ mod tests {
         assert_eq!(p.timing.activate, day(3));
         assert_eq!(p.timing.inactive, day(4));
         assert_eq!(p.timing.delete, day(5));
-        assert!(p.timing.smart && p.timing.any() && p.timing.revoke.is_none());
+        assert!(p.timing.smart && p.timing.revoke.is_none());
         let later = format!("Private-key-format: v1.4\nAlgorithm: 13\n{key}NewField: yes\n");
         assert!(parse_private_text(&later, path).is_ok());
         let bad = "Private-key-format: v1.3\nAlgorithm: 13\nActivate: 2026\n";
@@ -679,7 +668,7 @@ mod tests {
             let owner = Name::parse(presentation.as_bytes(), &Name::root()).unwrap();
             assert_eq!(file_name_owner(&owner), *file, "{presentation}");
             assert_eq!(owner_of_file_name(file), Some(owner.clone()), "{file}");
-            let stem = key_file_stem(&owner, Algorithm::Ed25519, 1).unwrap();
+            let stem = key_file_stem(&owner, Algorithm::Ed25519, 1);
             assert_eq!(stem, format!("K{file}+015+00001"));
         }
         // The presentation form older versions wrote is still read.

@@ -266,8 +266,6 @@ pub enum KeyError {
     RandomFailed,
     /// A key could not be generated.
     GenerationFailed { algorithm: Algorithm },
-    /// The owner name cannot be part of a file name (it contains `/`).
-    UnsafeFileName { owner: String },
     /// A key given to publish without signing (`--publish`) that cannot be
     /// published so; `reason` says why.
     PublishOnlyRefused { key: String, tag: u16, algorithm: u8, reason: &'static str },
@@ -439,9 +437,6 @@ impl fmt::Display for KeyError {
             KeyError::RandomFailed => f.write_str("the system random number generator failed"),
             KeyError::GenerationFailed { algorithm } => {
                 write!(f, "generating a key for algorithm {algorithm} failed")
-            }
-            KeyError::UnsafeFileName { owner } => {
-                write!(f, "owner name {owner} cannot be used in a key file name")
             }
             KeyError::CdsUnmatched { problems } => write!(
                 f,

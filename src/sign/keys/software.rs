@@ -268,7 +268,7 @@ impl SigningKey {
         };
         let rdata = dnskey_rdata(flags, algorithm, &public_key_field(&private));
         let tag = key_tag(&rdata);
-        let name = bind::key_file_stem(owner, algorithm, tag)?;
+        let name = bind::key_file_stem(owner, algorithm, tag);
         let now = OffsetDateTime::now_utc();
         let created = now.replace_nanosecond(0).unwrap_or(now);
         Ok(SigningKey {
@@ -455,7 +455,7 @@ pub fn generate(
 /// `dnssec-keygen` does; the private file is created with mode 0600.
 /// Existing files are never overwritten. Returns (key path, private path).
 pub fn write_bind_files(key: &SigningKey, dir: &Path) -> Result<(PathBuf, PathBuf), KeyError> {
-    let stem = bind::key_file_stem(&key.owner, key.algorithm, key.key_tag)?;
+    let stem = bind::key_file_stem(&key.owner, key.algorithm, key.key_tag);
     let key_path = dir.join(format!("{stem}.key"));
     let private_path = dir.join(format!("{stem}.private"));
     let now = OffsetDateTime::now_utc();
@@ -647,7 +647,7 @@ pub fn write_public_key_file(
     let dnskey = Dnskey::parse(dnskey_rdata, &owner.to_string())?;
     let algorithm = Algorithm::from_number(dnskey.algorithm)?;
     let tag = key_tag(dnskey_rdata);
-    let stem = bind::key_file_stem(owner, algorithm, tag)?;
+    let stem = bind::key_file_stem(owner, algorithm, tag);
     let key_path = dir.join(format!("{stem}.key"));
     let now = OffsetDateTime::now_utc();
     let created = now.replace_nanosecond(0).unwrap_or(now);

@@ -363,6 +363,6 @@ pub fn import_into(
 /// The path a `.key` file for `rdata` would have in `dir`.
 pub fn key_file_path(dir: &Path, origin: &Name, rdata: &[u8]) -> Option<PathBuf> {
     let alg = Algorithm::from_number(*rdata.get(3)?).ok()?;
-    let stem = crate::sign::keys::key_file_stem(origin, alg, key_tag(rdata)).ok()?;
+    let stem = crate::sign::keys::key_file_stem(origin, alg, key_tag(rdata));
     Some(dir.join(format!("{stem}.key")))
 }
