@@ -1107,7 +1107,11 @@ fn sign_inner(
         inject_fault(out.temp_path());
         let written = load_zone_silently(out.temp_path(), &origin)
             .map_err(|f| written_file_refused(f, out.temp_path(), &cfg.output))?;
-        let at = now;
+        // The file is judged at the time it is judged, not when the run
+        // began: signatures that expired while a long run signed were
+        // passed and published (RFC 4035 §5.3.1; the tenth audit,
+        // 2026-12-06).
+        let at = crate::sign::validity::now().max(now);
         // Our own signatures, just made by an RFC 8032 signer: Ed25519
         // batches are safe here (see `verify::Ed25519Batch`).
         let vr = crate::verify::verify_zone_with(
@@ -1750,9 +1754,16 @@ fn resolve_denial(
 /// made to produce a signature that does not verify: every input that
 /// would is refused before signing). With `ZONESIGN_FAULT=garble-type`,
 /// the first RRSIG's type is made unreadable: the written file no longer
-/// loads.
+/// loads. With `ZONESIGN_FAULT=pause-before-verify`, the verification
+/// starts three seconds late.
 fn inject_fault(written: &Path) {
     let fault = std::env::var_os("ZONESIGN_FAULT");
+    // `pause-before-verify`: three seconds pass between writing and
+    // verifying, as in a long run (the verification's time is its own).
+    if fault.as_ref().is_some_and(|v| v == "pause-before-verify") {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        return;
+    }
     let garble = fault.as_ref().is_some_and(|v| v == "garble-type");
     if !garble && fault.is_none_or(|v| v != "flip-signature") {
         return;

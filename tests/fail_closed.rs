@@ -634,3 +634,18 @@ fn regression_a_file_size_limit_is_an_io_failure_not_a_signal() {
     let out = cmd.output().unwrap();
     assert_refused(&s, &out, 5, &["File too large"]);
 }
+
+/// RFC 4035 §5.3.1: the written zone is judged at the time it is judged.
+/// It was judged at the time the run began, so signatures that expired
+/// while a long run signed were published (the tenth audit, 2026-12-06).
+/// Here they expire two seconds after the start and the verification
+/// begins three seconds late.
+#[test]
+fn rfc4035_section_5_3_1_signatures_that_expire_during_the_run_are_not_published() {
+    let s = setup();
+    let out = sign_command(&s, &example(), &["--expiration", "+2"])
+        .env("ZONESIGN_FAULT", "pause-before-verify")
+        .output()
+        .unwrap();
+    assert_refused(&s, &out, 1, &["zonesign: verification failed", "expired"]);
+}
