@@ -868,12 +868,15 @@ fn sign_inner(
     let t = timeline.start("keys");
     let mut paths = cfg.keys.clone();
     let mut publish_paths = cfg.publish.clone();
+    // The key directory's signing keys, by file stem (see `publish_wins`).
+    let mut dir_signing: Vec<String> = Vec::new();
     if let Some(dir) = &cfg.key_dir {
         // The key directory's keys by their timing, as `dnssec-signzone
         // -S -K` takes them (an audit found retired and future keys all
         // signing, 2026-12-06).
         let found = keyset::key_files_in(dir, &origin).map_err(Failure::Key)?;
         let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
+        dir_signing.extend(choice.signing.iter().filter_map(|p| key_stem(p)));
         paths.extend(choice.signing);
         for (p, why) in choice.publish_only {
             report
@@ -918,6 +921,13 @@ fn sign_inner(
     if keys.is_empty() {
         return Err(Failure::Usage(format!("no keys for {origin}")));
     }
+    let publish_only =
+        keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
+    let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
+    for note in publish_wins(&mut keys, &publish_only, &dir_signing, &explicit)? {
+        crate::diag!("zonesign: warning: {note}");
+        report.warnings.push(note);
+    }
     for note in keyset::drop_revoked_twins(&mut keys) {
         crate::diag!("zonesign: warning: {note}");
         report.warnings.push(note);
@@ -927,8 +937,6 @@ fn sign_inner(
             crate::diag!("zonesign: notice: {note}");
         }
     }
-    let publish_only =
-        keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_roles(&keys).map_err(Failure::Key)?;
     if let Some(path) = &cfg.trust_anchor {
@@ -1684,6 +1692,49 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         crate::diag!("{}", timeline.summary().trim_end_matches('\n'));
     }
     Ok(())
+}
+
+/// A key file's stem (`Kexample.+013+12345`): its name without `.key` or
+/// `.private`.
+fn key_stem(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".key").or_else(|| name.strip_suffix(".private"))?;
+    Some(stem.to_string())
+}
+
+/// `--publish` names a key that also signs. From the key directory (the old
+/// ZSK of a pre-publish rollover, still there without an Inactive time),
+/// it is published only, as asked: it went on signing every RRset while
+/// the summary and the report listed it as "published only, signs nothing"
+/// (the eleventh audit, 2026-12-06). Named by `--key` or held in the HSM
+/// pool, it is a contradiction on the command line (exit 2). Returns a
+/// warning for each key taken out of signing.
+fn publish_wins(
+    keys: &mut Vec<crate::sign::ZoneKey>,
+    publish: &[crate::sign::keyset::PublishOnlyKey],
+    dir_signing: &[String],
+    explicit: &[String],
+) -> Result<Vec<String>, Failure> {
+    let mut notes = Vec::new();
+    let mut kept = Vec::with_capacity(keys.len());
+    for k in keys.drain(..) {
+        let Some(p) = publish.iter().find(|p| p.dnskey == k.dnskey) else {
+            kept.push(k);
+            continue;
+        };
+        if !dir_signing.contains(&k.source) || explicit.contains(&k.source) {
+            return Err(Failure::Usage(format!(
+                "key {} ({}) is given both to sign and, with --publish {}, to publish without signing",
+                k.key_tag, k.source, p.source
+            )));
+        }
+        notes.push(format!(
+            "key {} ({}) of the key directory signs nothing: --publish {} asks it to be published only (set its Inactive time with `dnssec-settime -I` to say so in the directory)",
+            k.key_tag, k.source, p.source
+        ));
+    }
+    *keys = kept;
+    Ok(notes)
 }
 
 /// RFC 9276 §3.2: validators treat NSEC3 with many iterations as insecure

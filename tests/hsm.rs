@@ -516,6 +516,38 @@ fn wrong_pin_and_missing_token_are_named_and_the_pin_never_shown() {
     assert!(!hsm.path("root.signed").exists());
 }
 
+/// The eleventh audit (2026-12-06): a module path naming a shared library
+/// that is no PKCS#11 module (here the C library, which has no
+/// C_GetFunctionList) made the cryptoki bindings panic: exit 101, no HSM
+/// named. It is now that HSM's failure, exit 3, named.
+#[test]
+fn regression_a_library_that_is_no_pkcs11_module_is_the_hsm_s_failure() {
+    let Some(libc) =
+        ["/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6", "/lib64/libc.so.6"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+    else {
+        eprintln!("no C library at a known path: skipped");
+        return;
+    };
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
+    let config = format!(
+        "{}{}{}",
+        hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
+        hsm_section("libc", "fra-2", "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, libc),
+        key_section("zsk", "07", "zsk", &key_file),
+    );
+    let pool = hsm.path("pool.toml");
+    std::fs::write(&pool, config).expect("write config");
+    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("hsm libc") && all.contains("not a PKCS#11 module"), "{all}");
+    assert!(!all.contains("panicked"), "{all}");
+}
+
 /// `hsm keygen` refuses to overwrite an object with the same CKA_ID or label.
 #[test]
 fn keygen_refuses_existing_id_or_label() {

@@ -516,3 +516,62 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     let out = sign_command(&first, &k, &fifth, &[os("--nsec"), os("--opt-out")]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// RFC 6781 §4.1.1.1, the README's ZSK rollover: sign with the new ZSK and
+/// `--publish` the old one. With the old ZSK still in the key directory
+/// (no Inactive time) it went on signing every RRset while the summary
+/// and the report listed it as published only (the eleventh audit,
+/// 2026-12-06). `--publish` now wins over the key directory, with a
+/// warning; naming one key with both `--key` and `--publish` is a usage
+/// error.
+#[test]
+fn rfc6781_section_4_1_1_1_a_published_key_of_the_key_directory_signs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let keygen =
+        run(zonesign().args(["keygen", "example.", "-a", "14", "--zsk", "--key-dir"]).arg(&k));
+    let old_key =
+        keygen.lines().find(|l| l.trim_end().ends_with(".key")).unwrap().trim().to_string();
+    let old_key = PathBuf::from(old_key);
+    let old_tag: u64 = old_key
+        .to_str()
+        .unwrap()
+        .rsplit('+')
+        .next()
+        .unwrap()
+        .trim_end_matches(".key")
+        .parse()
+        .unwrap();
+    let out = dir.path().join("signed.zone");
+    let report = dir.path().join("report.json");
+    let os = std::ffi::OsStr::new;
+    sign_example(
+        &k,
+        &out,
+        &[os("--publish"), old_key.as_os_str(), os("--report"), report.as_os_str()],
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let signing: Vec<u64> =
+        r["keys"].as_array().unwrap().iter().map(|k| k["key_tag"].as_u64().unwrap()).collect();
+    assert!(!signing.contains(&old_tag), "{r}");
+    assert_eq!(r["publish_only"][0]["key_tag"].as_u64(), Some(old_tag), "{r}");
+    assert!(r["warnings"].to_string().contains("signs nothing: --publish"), "{r}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let signed_by_old = text
+        .lines()
+        .filter(|l| l.contains("\tRRSIG\t"))
+        .any(|l| l.split_whitespace().nth(10).and_then(|t| t.parse::<u64>().ok()) == Some(old_tag));
+    assert!(!signed_by_old);
+
+    // --key and --publish for one key: a contradiction.
+    let private = old_key.with_extension("private");
+    let failed = sign_command(
+        &example(),
+        &k,
+        &out,
+        &[os("--key"), private.as_os_str(), os("--publish"), old_key.as_os_str()],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(failed.status.code(), Some(2), "{}", String::from_utf8_lossy(&failed.stderr));
+}

@@ -58,7 +58,7 @@ impl std::fmt::Display for PinSource {
 }
 
 impl PinSource {
-    /// Reads the PIN. A file PIN loses one trailing newline (`echo 1234 >
+    /// Reads the PIN. A file PIN loses its trailing line ends (`echo 1234 >
     /// pin`). Errors name the source, never the content.
     pub fn read(&self, hsm: &str) -> Result<Zeroizing<String>, HsmError> {
         let failed =
@@ -67,10 +67,21 @@ impl PinSource {
             PinSource::Env(var) => {
                 Zeroizing::new(std::env::var(var).map_err(|_| failed("not set or not UTF-8"))?)
             }
-            PinSource::File(path) => Zeroizing::new(
-                std::fs::read_to_string(path).map_err(|_| failed("cannot be read as UTF-8"))?,
-            ),
+            // The error's kind, never the content (the eleventh audit,
+            // 2026-12-06: a missing file was "cannot be read as UTF-8").
+            PinSource::File(path) => {
+                Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+                    failed(match e.kind() {
+                        std::io::ErrorKind::NotFound => "does not exist",
+                        std::io::ErrorKind::PermissionDenied => "may not be read",
+                        std::io::ErrorKind::InvalidData => "is not UTF-8",
+                        std::io::ErrorKind::IsADirectory => "is a directory",
+                        _ => "cannot be read",
+                    })
+                })?)
+            }
         };
+        // Trailing line ends go: `echo 1234 > pin`, or a CRLF file.
         while pin.ends_with('\n') || pin.ends_with('\r') {
             pin.pop();
         }
@@ -295,6 +306,24 @@ impl HsmConfig {
             let origin = k.origin.or(raw.origin.clone());
             let (owner, published) = published_dnskey(&dnskey_source, k.key_tag, origin.as_deref())
                 .map_err(|reason| bad(format!("key {n}: {reason}")))?;
+            // The role must say what the published flags say (RFC 4034
+            // §2.1.1: the SEP flag marks the key the parent's DS points
+            // at): a ZSK entry for a 257 key passed `hsm check` and signed
+            // the whole zone, found only by the final verification (the
+            // eleventh audit, 2026-12-06).
+            let flags = published.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]));
+            let sep = flags & crate::sign::keys::FLAG_SEP != 0;
+            let contradicts = match k.role {
+                KeyRole::Ksk => !sep,
+                KeyRole::Zsk => sep,
+                KeyRole::Csk => false,
+            };
+            if contradicts {
+                return Err(bad(format!(
+                    "key {n}: role {} but its published DNSKEY has flags {flags}: a KSK is published with the SEP flag (257), a ZSK without it (256)",
+                    k.role
+                )));
+            }
             let entry = KeyEntry { role: k.role, id, label, published, owner, dnskey_source };
             keys.push(entry);
         }
@@ -381,6 +410,45 @@ mod tests {
             let e = HsmConfig::load(&path).expect_err(tail).to_string();
             assert!(!e.contains("987654"), "{tail}: {e}");
             assert!(e.contains(at) && e.contains(says), "{tail}: {e}");
+        }
+    }
+
+    /// RFC 4034 §2.1.1: a `[[key]]`'s role must match the SEP flag of the
+    /// DNSKEY it names. Swapped, `hsm check` said "ok" and `sign` signed the
+    /// whole zone before the final verification refused it (the eleventh
+    /// audit, 2026-12-06).
+    #[test]
+    fn rfc4034_section_2_1_1_a_key_role_must_match_its_published_flags() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("Kexample.+013+00000.key");
+        let path = dir.path().join("hsm.toml");
+        let head = "[[hsm]]\nname = \"A\"\nmodule = \"/m.so\"\ntoken = \"t\"\npin = \"env:P\"\n";
+        let p256 = "GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA==";
+        for (flags, role, ok) in [
+            (257, "ksk", true),
+            (256, "zsk", true),
+            (257, "zsk", false),
+            (256, "ksk", false),
+            (257, "csk", true),
+        ] {
+            std::fs::write(&key, format!("example. IN DNSKEY {flags} 3 13 {p256}\n"))
+                .expect("write");
+            let tail = format!(
+                "[[key]]\nrole = \"{role}\"\nid = \"01\"\ndnskey = \"{}\"\n",
+                key.display()
+            );
+            std::fs::write(&path, format!("{head}{tail}")).expect("write");
+            let loaded = HsmConfig::load(&path);
+            assert_eq!(
+                loaded.is_ok(),
+                ok,
+                "{flags} {role}: {:?}",
+                loaded.err().map(|e| e.to_string())
+            );
+            if !ok {
+                let e = HsmConfig::load(&path).expect_err("refused").to_string();
+                assert!(e.contains("a KSK is published with the SEP flag"), "{e}");
+            }
         }
     }
 }

@@ -35,11 +35,29 @@ impl Contexts {
         if let Some((_, ctx)) = self.loaded.iter().find(|(p, _)| *p == module) {
             return Ok(ctx.clone());
         }
-        let ctx = Pkcs11::new(&hsm.module).map_err(|e| HsmError::Module {
+        let module_error = |reason: String| HsmError::Module {
             hsm: hsm.name.clone(),
             module: hsm.module.clone(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        // A shared library that is no PKCS#11 module (an OpenSSL engine, a
+        // libc) lacks C_GetFunctionList, and the cryptoki bindings panic on
+        // the missing symbol rather than return an error: exit 101, no
+        // HSM named, `--allow-degraded-pool` no help (the eleventh audit,
+        // 2026-12-06). The panic is caught here, its message held back.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let loaded = std::panic::catch_unwind(|| Pkcs11::new(&hsm.module));
+        std::panic::set_hook(previous);
+        let ctx = match loaded {
+            Ok(Ok(ctx)) => ctx,
+            Ok(Err(e)) => return Err(module_error(e.to_string())),
+            Err(_) => {
+                return Err(module_error(
+                    "not a PKCS#11 module: it has no C_GetFunctionList".to_string(),
+                ))
+            }
+        };
         // The pool calls the module from many threads at once. PKCS#11
         // v2.40 on CK_C_INITIALIZE_ARGS: "If the flag is set, and the
         // function pointer fields aren't supplied (i.e., they all have the
