@@ -123,6 +123,14 @@ fn key_section(role: &str, id: &str, label: &str, dnskey: &Path) -> String {
     )
 }
 
+/// `sections` written as `pool.toml`, and `hsm check` run on it.
+fn check_pool(hsm: &SoftHsm, sections: &[String]) -> (PathBuf, Output) {
+    let pool = hsm.path("pool.toml");
+    std::fs::write(&pool, sections.concat()).expect("write config");
+    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
+    (pool, out)
+}
+
 fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
@@ -476,17 +484,15 @@ fn wrong_pin_and_missing_token_are_named_and_the_pin_never_shown() {
     let wrong_pin = "31415926";
     let pin_file = hsm.path("fra-2.pin");
     std::fs::write(&pin_file, format!("{wrong_pin}\n")).expect("pin file");
-    let config = format!(
-        "{}{}{}{}",
-        hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
-        hsm_section("fra-2", "fra-2", &format!("file:{}", pin_file.display()), 1),
-        hsm_section("muc-9", "muc-9", "env:ZONESIGN_TEST_PIN", 1),
-        key_section("zsk", "07", "zsk", &key_file),
+    let (pool, out) = check_pool(
+        &hsm,
+        &[
+            hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
+            hsm_section("fra-2", "fra-2", &format!("file:{}", pin_file.display()), 1),
+            hsm_section("muc-9", "muc-9", "env:ZONESIGN_TEST_PIN", 1),
+            key_section("zsk", "07", "zsk", &key_file),
+        ],
     );
-    let pool = hsm.path("pool.toml");
-    std::fs::write(&pool, config).expect("write config");
-
-    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
     let all = text(&out);
     assert_eq!(out.status.code(), Some(3), "{all}");
     assert!(all.contains("hsm fra-2") && all.contains("CKR_PIN_INCORRECT"), "{all}");
@@ -533,15 +539,14 @@ fn regression_a_library_that_is_no_pkcs11_module_is_the_hsm_s_failure() {
     let hsm = SoftHsm::new();
     let bare = hsm.pool("bare.toml", 1, "");
     let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
-    let config = format!(
-        "{}{}{}",
-        hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
-        hsm_section("libc", "fra-2", "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, libc),
-        key_section("zsk", "07", "zsk", &key_file),
+    let (_, out) = check_pool(
+        &hsm,
+        &[
+            hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
+            hsm_section("libc", "fra-2", "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, libc),
+            key_section("zsk", "07", "zsk", &key_file),
+        ],
     );
-    let pool = hsm.path("pool.toml");
-    std::fs::write(&pool, config).expect("write config");
-    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool));
     let all = text(&out);
     assert_eq!(out.status.code(), Some(3), "{all}");
     assert!(all.contains("hsm libc") && all.contains("not a PKCS#11 module"), "{all}");
