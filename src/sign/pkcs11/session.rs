@@ -44,11 +44,16 @@ impl Contexts {
         // libc) lacks C_GetFunctionList, and the cryptoki bindings panic on
         // the missing symbol rather than return an error: exit 101, no
         // HSM named, `--allow-degraded-pool` no help (the eleventh audit,
-        // 2026-12-06). The panic is caught here, its message held back.
+        // 2026-12-06). The panic is caught here, its message held back;
+        // the hook is swapped under a lock, so that two loads at once
+        // cannot leave the silent one in place.
+        static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let loaded = std::panic::catch_unwind(|| Pkcs11::new(&hsm.module));
         std::panic::set_hook(previous);
+        drop(guard);
         let ctx = match loaded {
             Ok(Ok(ctx)) => ctx,
             Ok(Err(e)) => return Err(module_error(e.to_string())),
