@@ -648,17 +648,16 @@ fn regression_one_token_listed_twice_is_refused() {
         }
     }
     let serial = serial.expect("fra-1's serial in softhsm2-util --show-slots");
-    let config = hsm.path("twice.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "{}[[hsm]]\nname = \"again\"\nmodule = \"{MODULE}\"\ntoken_serial = \"{serial}\"\npin = \"file:/nonexistent-but-unused\"\nsessions = 1\n\n{}",
+    let again = hsm_section("again", TOKENS[0], "file:/nonexistent-but-unused", 1)
+        .replace(&format!("token = \"{}\"", TOKENS[0]), &format!("token_serial = \"{serial}\""));
+    let (_, out) = check_pool(
+        &hsm,
+        &[
             hsm_section(TOKENS[0], TOKENS[0], "env:ZONESIGN_TEST_PIN", 1),
-            key_section("zsk", "07", "twice", &key_file)
-        ),
-    )
-    .expect("write config");
-    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&config));
+            again,
+            key_section("zsk", "07", "twice", &key_file),
+        ],
+    );
     let said = text(&out);
     assert_eq!(out.status.code(), Some(3), "{said}");
     assert!(
@@ -683,19 +682,16 @@ fn regression_one_token_through_two_module_files_is_refused() {
     );
     let copy = hsm.path("copy-of-libsofthsm2.so");
     std::fs::copy(std::fs::canonicalize(MODULE).expect("module"), &copy).expect("copy module");
-    let config = hsm.path("copied.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "{}[[hsm]]\nname = \"copy\"\nmodule = \"{}\"\ntoken = \"{}\"\npin = \"env:ZONESIGN_TEST_PIN\"\nsessions = 1\n\n{}",
+    let copied = hsm_section("copy", TOKENS[0], "env:ZONESIGN_TEST_PIN", 1)
+        .replace(MODULE, &copy.display().to_string());
+    let (_, out) = check_pool(
+        &hsm,
+        &[
             hsm_section(TOKENS[0], TOKENS[0], "env:ZONESIGN_TEST_PIN", 1),
-            copy.display(),
-            TOKENS[0],
-            key_section("zsk", "08", "copied", &key_file)
-        ),
-    )
-    .expect("write config");
-    let out = hsm.run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&config));
+            copied,
+            key_section("zsk", "08", "copied", &key_file),
+        ],
+    );
     let said = text(&out);
     assert_eq!(out.status.code(), Some(3), "{said}");
     assert!(said.contains("hsm copy: its token (serial"), "{said}");

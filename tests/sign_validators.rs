@@ -24,6 +24,14 @@ fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data").join(name)
 }
 
+/// A new temporary directory with an empty `keys` directory in it.
+fn key_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    (dir, keys)
+}
+
 fn keygen(dir: &Path, origin: &str, alg: u8, ksk: bool) {
     let role = if ksk { "--ksk" } else { "--zsk" };
     run(zonesign()
@@ -72,9 +80,7 @@ enum Denial {
 }
 
 fn sign_and_check(zone: &Path, origin: &str, alg: u8, csk: bool, denial: Denial) {
-    let dir = tempfile::tempdir().unwrap();
-    let keys = dir.path().join("keys");
-    std::fs::create_dir(&keys).unwrap();
+    let (dir, keys) = key_dir();
     keygen(&keys, origin, alg, true);
     if !csk {
         keygen(&keys, origin, alg, false);
@@ -198,9 +204,7 @@ fn rfc5155_section_7_1_an_nsec3_at_a_delegation_cname_or_ent_is_signed_and_re_si
          sub.62aonb0t8kq78mfsquph6u7kk68asa2u A 192.0.2.2\n",
     );
     for opt_out in [false, true] {
-        let dir = tempfile::tempdir().unwrap();
-        let keys = dir.path().join("keys");
-        std::fs::create_dir(&keys).unwrap();
+        let (dir, keys) = key_dir();
         keygen(&keys, "example.", 13, true);
         keygen(&keys, "example.", 13, false);
         let mut input = zone.clone();
@@ -365,9 +369,7 @@ fn rfc8976_section_3_root_zone_zonemd_made_again() {
 /// (a zone re-signed as it was) or ask the parent to delete the DS RRset.
 #[test]
 fn rfc7344_and_rfc8078_input_cds_kept_when_they_match() {
-    let dir = tempfile::tempdir().unwrap();
-    let keys = dir.path().join("keys");
-    std::fs::create_dir(&keys).unwrap();
+    let (dir, keys) = key_dir();
     keygen(&keys, "example.", 13, true);
     keygen(&keys, "example.", 13, false);
     let sign = |input: &Path, output: &Path, extra: &[&str]| {
@@ -434,9 +436,7 @@ fn regression_apex_dname_with_nsec3() {
 #[test]
 fn bind_key_directory_keys_follow_their_timing() {
     common::require_tool("dnssec-keygen", "bind9-utils");
-    let dir = tempfile::tempdir().unwrap();
-    let keys = dir.path().join("keys");
-    std::fs::create_dir(&keys).unwrap();
+    let (dir, keys) = key_dir();
     let bind_key = |args: &[&str]| bind_keygen(&keys, args);
     let ksk = bind_key(&["-f", "KSK"]);
     let zsk = bind_key(&[]);
@@ -507,9 +507,7 @@ fn bind_keygen(keys: &Path, args: &[&str]) -> String {
 #[test]
 fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevoked() {
     common::require_tool("dnssec-revoke", "bind9-utils");
-    let dir = tempfile::tempdir().unwrap();
-    let keys = dir.path().join("keys");
-    std::fs::create_dir(&keys).unwrap();
+    let (dir, keys) = key_dir();
     let bind_key = |args: &[&str]| bind_keygen(&keys, args);
     let _zsk = bind_key(&[]);
     let kept = bind_key(&["-f", "KSK"]);
