@@ -908,14 +908,21 @@ fn sign_inner(
     };
     // HSM keys: proven in every HSM, then collision-checked with the rest.
     let hsm_pool = match &cfg.hsm_config {
-        Some(path) => Some(crate::sign::pkcs11::attach(
-            path,
-            &origin,
-            cfg.allow_degraded_pool,
-            cfg.csk,
-            &mut keys,
-            &mut report.hsms,
-        )?),
+        Some(path) => {
+            let (pool, notes) = crate::sign::pkcs11::attach(
+                path,
+                &origin,
+                cfg.allow_degraded_pool,
+                cfg.csk,
+                &mut keys,
+                &mut report.hsms,
+            )?;
+            for note in notes {
+                crate::diag!("zonesign: warning: {note}");
+                report.warnings.push(note);
+            }
+            Some(pool)
+        }
         None => None,
     };
     if keys.is_empty() {

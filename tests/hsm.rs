@@ -727,3 +727,99 @@ fn hsm_keygen_keys_sign_and_do_nothing_else() {
     usages.sort_unstable();
     assert_eq!(usages, ["sign", "verify"], "{listing}");
 }
+
+/// The twelfth audit (2026-12-06): a ZSK whose files were in the key
+/// directory and which the pool held too (as while a zone moves to HSMs)
+/// signed every RRset twice, once from its file and once through the pool,
+/// with no word. One key named twice signs once: through the pool, with a
+/// warning naming the files.
+#[test]
+fn regression_a_key_in_the_key_directory_and_the_pool_signs_once() {
+    let hsm = SoftHsm::new();
+    let (pem, public) = p256_pem();
+    for t in TOKENS {
+        import(&hsm, &pem, "zsk.pem", t, "01", "zsk");
+    }
+    let key_dir = hsm.path("keys");
+    std::fs::create_dir(&key_dir).expect("key dir");
+    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&key_dir));
+    // The same key pair as BIND key files: the scalar is the OCTET STRING
+    // of the PKCS#8 document's ECPrivateKey (version 1, then 32 octets).
+    let der = data_encoding::BASE64
+        .decode(pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>().as_bytes())
+        .expect("base64");
+    let at = der.windows(5).position(|w| w == [2, 1, 1, 4, 32]).expect("ECPrivateKey") + 5;
+    let tag = key_tag(&dnskey_rdata(256, &public));
+    let key_file = key_dir.join(format!("K.+013+{tag:05}.key"));
+    write_key_file(&key_file, ".", 256, &public);
+    std::fs::write(
+        key_dir.join(format!("K.+013+{tag:05}.private")),
+        format!(
+            "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: {}\n",
+            data_encoding::BASE64.encode(&der[at..at + 32])
+        ),
+    )
+    .expect("write .private");
+    let pool = hsm.pool("pool.toml", 1, &key_section("zsk", "01", "zsk", &key_file));
+    let signed = hsm.path("root.signed");
+    let out = hsm.ok(hsm
+        .zonesign()
+        .arg("sign")
+        .arg(data("root.zone"))
+        .args(["--origin", ".", "--key-dir"])
+        .arg(&key_dir)
+        .arg("--hsm-config")
+        .arg(&pool)
+        .arg("--output")
+        .arg(&signed));
+    let said = text(&out);
+    assert!(said.contains(&format!("key {tag} (")), "{said}");
+    assert!(said.contains("is in the HSM pool too: it signs through the pool"), "{said}");
+    let zone = std::fs::read_to_string(&signed).expect("read signed zone");
+    let soa_signatures = zone
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"SOA")
+        })
+        .count();
+    assert_eq!(soa_signatures, 1, "the SOA is signed once, by the ZSK");
+    assert_validators_accept(&signed, ".");
+}
+
+/// The twelfth audit (2026-12-06): with no HSM usable (here a wrong PIN)
+/// the headline sent the operator to `--allow-degraded-pool`, which fails
+/// the same way; `hsm check`, which has no such option, said so too.
+#[test]
+fn regression_no_usable_hsm_suggests_no_degraded_pool() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(
+        &hsm,
+        &bare,
+        &["-o", "example.", "-a", "13", "--zsk", "--id", "05", "--label", "zsk"],
+    );
+    let (pool, out) = check_pool(
+        &hsm,
+        &[
+            hsm_section(TOKENS[0], TOKENS[0], "env:NO_SUCH_PIN_VARIABLE", 1),
+            key_section("zsk", "05", "zsk", &key_file),
+        ],
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(said.contains("no HSM of the pool can sign"), "{said}");
+    assert!(!said.contains("--allow-degraded-pool"), "{said}");
+    let out = hsm.run(
+        hsm.zonesign()
+            .arg("sign")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.zone"))
+            .args(["--origin", "example.", "--hsm-config"])
+            .arg(&pool)
+            .arg("--output")
+            .arg(hsm.path("out.zone")),
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(!said.contains("--allow-degraded-pool continues"), "{said}");
+}

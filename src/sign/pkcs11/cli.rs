@@ -22,7 +22,8 @@ fn hsm_failure(e: HsmError) -> Failure {
 
 /// For `sign`: opens and proves the pool, appends its keys to `keys`, and
 /// re-runs the key tag collision check over software and HSM keys together.
-/// `hsms` receives every HSM's state, also when this fails.
+/// `hsms` receives every HSM's state, also when this fails. Returns the
+/// pool and the warnings for key files the pool's keys replaced.
 pub fn attach(
     path: &Path,
     origin: &Name,
@@ -30,7 +31,7 @@ pub fn attach(
     all_csk: bool,
     keys: &mut Vec<ZoneKey>,
     hsms: &mut Vec<HsmReport>,
-) -> Result<Arc<Pool>, Failure> {
+) -> Result<(Arc<Pool>, Vec<String>), Failure> {
     let config = HsmConfig::load(path).map_err(hsm_failure)?;
     let degraded = if allow_degraded_pool { Degraded::Allow } else { Degraded::Refuse };
     let pool = open_pool(&config, degraded).map_err(|f| {
@@ -47,12 +48,25 @@ pub fn attach(
             k.role = role_by_flags(k.flags(), RolePolicy::ByFlags);
         }
     }
+    // One key named twice signs once, also when its files are in the key
+    // directory and the pool holds it (as while a zone moves to HSMs): its
+    // files signed beside the HSM, every RRset twice, with no word (the
+    // twelfth audit, 2026-12-06). The HSM signs; the files are left out.
+    let mut warnings = Vec::new();
+    keys.retain(|k| {
+        let Some(h) = hsm_keys.iter().find(|h| h.dnskey == k.dnskey) else { return true };
+        warnings.push(format!(
+            "key {} ({}) is in the HSM pool too: it signs through the pool ({}), its key files sign nothing",
+            k.key_tag, k.source, h.source
+        ));
+        false
+    });
     keys.extend(hsm_keys);
     settle_roles(keys);
     let named: Vec<(&str, &[u8])> =
         keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
     check_collisions(&named).map_err(Failure::Key)?;
-    Ok(pool)
+    Ok((pool, warnings))
 }
 
 /// `zonesign hsm check`.
@@ -83,7 +97,9 @@ pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(hsm_failure(HsmError::Proof { failures, degraded_allowed: false }))
+        let passed =
+            reports.iter().filter(|r| matches!(r.status, super::HsmStatus::Active)).count();
+        Err(hsm_failure(HsmError::Proof { failures, passed, may_degrade: false }))
     }
 }
 

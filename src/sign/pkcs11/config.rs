@@ -304,8 +304,22 @@ impl HsmConfig {
             }
             let dnskey_source = resolve(&k.dnskey);
             let origin = k.origin.or(raw.origin.clone());
-            let (owner, published) = published_dnskey(&dnskey_source, k.key_tag, origin.as_deref())
-                .map_err(|reason| bad(format!("key {n}: {reason}")))?;
+            // A key problem, not a configuration one: exit 3 as for the
+            // same file given with --key (the twelfth audit, 2026-12-06).
+            let (owner, published) =
+                published_dnskey(&dnskey_source, k.key_tag, origin.as_deref()).map_err(
+                    |reason| HsmError::PublishedDnskey { path: path.to_owned(), key: n, reason },
+                )?;
+            // One key pair named by two entries signed every RRset twice
+            // (the twelfth audit): "one key named twice signs once" holds
+            // for key files, and a pool entry is named once.
+            if let Some(first) = keys.iter().position(|e: &KeyEntry| e.published == published) {
+                return Err(bad(format!(
+                    "key {n}: its published DNSKEY (tag {}) is key {}'s too; list each key once",
+                    key_tag(&published),
+                    first + 1
+                )));
+            }
             // The role must say what the published flags say (RFC 4034
             // §2.1.1: the SEP flag marks the key the parent's DS points
             // at): a ZSK entry for a 257 key passed `hsm check` and signed
@@ -383,7 +397,24 @@ fn published_dnskey(
         (origin, found.swap_remove(0))
     };
     let dnskey = Dnskey::parse(&rdata, &path.display().to_string()).map_err(|e| e.to_string())?;
-    keys::Algorithm::from_number(dnskey.algorithm).map_err(|e| e.to_string())?;
+    let algorithm = keys::Algorithm::from_number(dnskey.algorithm).map_err(|e| e.to_string())?;
+    // The key sizes key files sign with hold for HSM keys too: a key the
+    // proof could not verify was reported as an HSM holding another key
+    // pair, and a 1024-bit key signed through the pool while its file was
+    // refused (the twelfth audit, 2026-12-06).
+    let verifier = crate::verify::crypto::PreparedKey::new(dnskey.algorithm, dnskey.public_key);
+    let rsa = matches!(algorithm, keys::Algorithm::RsaSha256 | keys::Algorithm::RsaSha512);
+    if let Some((_, modulus)) = keys::parse_rsa_public_key_field(dnskey.public_key).filter(|_| rsa)
+    {
+        let modulus = keys::strip_leading_zeros(modulus);
+        let bits = modulus.first().map_or(0, |m| modulus.len() * 8 - m.leading_zeros() as usize);
+        if !(2048..=4096).contains(&bits) {
+            let path = Some(path.to_path_buf());
+            return Err(keys::KeyError::UnsupportedKeySize { algorithm, bits, path }.to_string());
+        }
+    }
+    verifier
+        .map_err(|e| format!("{}: the published DNSKEY cannot be used: {e}", path.display()))?;
     Ok((owner, rdata))
 }
 
@@ -450,5 +481,66 @@ mod tests {
                 assert!(e.contains("a KSK is published with the SEP flag"), "{e}");
             }
         }
+    }
+
+    /// The twelfth audit (2026-12-06): two `[[key]]` entries for one key
+    /// pair signed every RRset twice; a key is listed once.
+    #[test]
+    fn regression_one_key_in_two_entries_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("Kexample.+013+00000.key");
+        let path = dir.path().join("hsm.toml");
+        let p256 = "GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA==";
+        std::fs::write(&key, format!("example. IN DNSKEY 256 3 13 {p256}\n")).expect("write");
+        let entry = |id: &str| {
+            format!("[[key]]\nrole = \"zsk\"\nid = \"{id}\"\ndnskey = \"{}\"\n", key.display())
+        };
+        let head = "[[hsm]]\nname = \"A\"\nmodule = \"/m.so\"\ntoken = \"t\"\npin = \"env:P\"\n";
+        std::fs::write(&path, format!("{head}{}{}", entry("02"), entry("03"))).expect("write");
+        let e = HsmConfig::load(&path).expect_err("refused");
+        assert!(matches!(e, HsmError::Config { .. }), "{e}");
+        assert!(e.to_string().contains("key 2: its published DNSKEY (tag"), "{e}");
+        assert!(e.to_string().contains("is key 1's too; list each key once"), "{e}");
+    }
+
+    /// The twelfth audit (2026-12-06): a pool key's DNSKEY that zonesign
+    /// cannot sign with was found only by the proof, which then accused the
+    /// HSM of holding another key pair (RSA over 4096 bits), or it signed
+    /// where its key file is refused (RSA of 1024 bits). Refused when the
+    /// configuration is read, as the key file would be, and as a key
+    /// problem (exit 3), not a configuration one: so are a `dnskey` file
+    /// that cannot be read and one of an unsupported algorithm.
+    #[test]
+    fn regression_a_pool_key_is_held_to_the_key_file_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("Kexample.+008+00000.key");
+        let path = dir.path().join("hsm.toml");
+        let head = "[[hsm]]\nname = \"A\"\nmodule = \"/m.so\"\ntoken = \"t\"\npin = \"env:P\"\n";
+        let tail =
+            format!("[[key]]\nrole = \"zsk\"\nid = \"01\"\ndnskey = \"{}\"\n", key.display());
+        std::fs::write(&path, format!("{head}{tail}")).expect("write");
+        let rsa = |bits: usize| {
+            let mut modulus = vec![0x5a_u8; bits / 8];
+            modulus[0] = 0xc1;
+            let field = [&[3_u8, 1, 0, 1][..], &modulus].concat();
+            data_encoding::BASE64.encode(&field)
+        };
+        for (bits, says) in [
+            (1024, "unsupported 1024-bit key for algorithm"),
+            (4160, "unsupported 4160-bit key for algorithm"),
+        ] {
+            std::fs::write(&key, format!("example. IN DNSKEY 256 3 8 {}\n", rsa(bits)))
+                .expect("write");
+            let e = HsmConfig::load(&path).expect_err("refused");
+            assert!(matches!(e, HsmError::PublishedDnskey { key: 1, .. }), "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+            assert!(e.to_string().contains("2048 to 4096 bits"), "{e}");
+        }
+        std::fs::write(&key, "example. IN DNSKEY 256 3 16 AAAA\n").expect("write");
+        let e = HsmConfig::load(&path).expect_err("refused");
+        assert!(matches!(e, HsmError::PublishedDnskey { .. }), "{e}");
+        std::fs::remove_file(&key).expect("remove");
+        let e = HsmConfig::load(&path).expect_err("refused");
+        assert!(matches!(e, HsmError::PublishedDnskey { .. }), "{e}");
     }
 }

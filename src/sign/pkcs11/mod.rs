@@ -60,6 +60,10 @@ pub use pool::{open_pool, Degraded, HsmReport, HsmStatus, Pool};
 pub enum HsmError {
     /// The configuration file is unreadable or inconsistent.
     Config { path: PathBuf, reason: String },
+    /// Key `key` (1-based) of the configuration: its published DNSKEY is
+    /// unreadable, ambiguous or of a kind zonesign cannot sign with. A key
+    /// problem (exit 3), as for the same file given with `--key`.
+    PublishedDnskey { path: PathBuf, key: usize, reason: String },
     /// The PIN source (`env:VAR`, `file:PATH`) could not be read.
     Pin { hsm: String, source: String, reason: &'static str },
     /// The PKCS#11 module could not be loaded.
@@ -106,15 +110,19 @@ pub enum HsmError {
     Key(crate::sign::keys::KeyError),
     /// Every HSM left the pool.
     PoolEmpty { key: String, removed: Vec<String> },
-    /// No HSM passed the proof (or some failed and the pool may not run
-    /// degraded): the list holds every HSM's failures.
-    Proof { failures: Vec<HsmError>, degraded_allowed: bool },
+    /// Some HSM failed its proof (or could not be used at all): the list
+    /// holds every HSM's failures. `passed` HSMs passed; `may_degrade`:
+    /// the command could go on with them (`sign --allow-degraded-pool`).
+    Proof { failures: Vec<HsmError>, passed: usize, may_degrade: bool },
 }
 
 impl fmt::Display for HsmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HsmError::Config { path, reason } => write!(f, "{}: {reason}", path.display()),
+            HsmError::PublishedDnskey { path, key, reason } => {
+                write!(f, "{}: key {key}: {reason}", path.display())
+            }
             HsmError::Pin { hsm, source, reason } => {
                 write!(f, "hsm {hsm}: the PIN from {source} {reason}")
             }
@@ -199,16 +207,23 @@ impl fmt::Display for HsmError {
                 "{key}: no HSM left in the pool ({})",
                 if removed.is_empty() { "none configured".to_owned() } else { removed.join("; ") }
             ),
-            HsmError::Proof { failures, degraded_allowed } => {
+            HsmError::Proof { failures, passed, may_degrade } => {
                 let n = failures.len();
-                if *degraded_allowed {
-                    write!(f, "no HSM passed the proof ({n} failure(s))")?;
+                // The hint only where it can help: with no HSM left it
+                // sent operators to a flag that fails the same way, and
+                // `hsm check` has no such flag (the twelfth audit).
+                if *passed == 0 {
+                    write!(f, "no HSM of the pool can sign ({n} failure(s))")?;
+                } else if *may_degrade {
+                    write!(
+                        f,
+                        "{n} HSM(s) of the pool failed; every HSM must hold the published \
+                         keys (--allow-degraded-pool continues on the {passed} that passed)"
+                    )?;
                 } else {
                     write!(
                         f,
-                        "{n} proof failure(s) in the HSM pool; every HSM must hold the \
-                         published keys (--allow-degraded-pool continues on the HSMs that \
-                         passed)"
+                        "{n} HSM(s) of the pool failed; every HSM must hold the published keys"
                     )?;
                 }
                 for e in failures {

@@ -337,14 +337,14 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
     let reports = |hsms: &[HsmState]| hsms.iter().map(report_of).collect::<Vec<_>>();
     if proven.is_empty() {
         return Err(Box::new(PoolFailure {
-            error: HsmError::Proof { failures, degraded_allowed: degraded == Degraded::Allow },
+            error: HsmError::Proof { failures, passed: 0, may_degrade: false },
             hsms: reports(&hsms),
         }));
     }
     if !failures.is_empty() {
         if degraded == Degraded::Refuse {
             return Err(Box::new(PoolFailure {
-                error: HsmError::Proof { failures, degraded_allowed: false },
+                error: HsmError::Proof { failures, passed: proven.len(), may_degrade: true },
                 hsms: reports(&hsms),
             }));
         }

@@ -285,8 +285,15 @@ pub fn prove_key(
         .map_err(|_| HsmError::Key(crate::sign::keys::KeyError::RandomFailed))?;
     let signature = sign_with(session, private, algorithm, &challenge)
         .map_err(|e| pkcs11_error(hsm.name, Some(&key.describe()), "C_Sign", e))?;
-    let verifier = PreparedKey::new(published.algorithm, published.public_key)
-        .map_err(|_| challenge_failed())?;
+    // The configuration refused every published key zonesign cannot
+    // verify with; were one to come here, it is no proof that the HSM
+    // holds another key pair (the twelfth audit, 2026-12-06).
+    let verifier = PreparedKey::new(published.algorithm, published.public_key).map_err(|_| {
+        HsmError::Key(crate::sign::keys::KeyError::MalformedDnskey {
+            key: key.describe(),
+            reason: "the published public key cannot be used for verification",
+        })
+    })?;
     verifier.verify(&challenge, &signature).map_err(|_| challenge_failed())?;
     Ok(private)
 }
