@@ -870,6 +870,11 @@ fn sign_inner(
     let mut publish_paths = cfg.publish.clone();
     // The key directory's signing keys, by file stem (see `publish_wins`).
     let mut dir_signing: Vec<String> = Vec::new();
+    // Keys named by --key, by file stem: they sign whatever their timing.
+    let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
+    // The DNSKEYs the key directory's timing leaves out (past Delete, say):
+    // dropped on purpose, so no rollover warning for them.
+    let mut retired: Vec<Box<[u8]>> = Vec::new();
     if let Some(dir) = &cfg.key_dir {
         // The key directory's keys by their timing, as `dnssec-signzone
         // -S -K` takes them (an audit found retired and future keys all
@@ -878,13 +883,30 @@ fn sign_inner(
         let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
         dir_signing.extend(choice.signing.iter().filter_map(|p| key_stem(p)));
         paths.extend(choice.signing);
-        for (p, why) in choice.publish_only {
+        // A key named by --key as well signs whatever the directory's
+        // timing says, as keys named on `dnssec-signzone`'s command line:
+        // it was refused as "given to --publish" when its timing made it
+        // published only, and reported "not published" while it signed
+        // when its Publish time was to come (the twelfth audit, 2026-12-06).
+        let named = |p: &Path| key_stem(p).is_some_and(|s| explicit.contains(&s));
+        for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
+            if named(p) {
+                report.key_timing.push(format!(
+                    "{}: signs, named by --key, whatever its timing ({why})",
+                    p.display()
+                ));
+            }
+        }
+        for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
             report
                 .key_timing
                 .push(format!("{}: published only, signs nothing: {why}", p.display()));
             publish_paths.push(p);
         }
-        for (p, why) in choice.left_out {
+        for (p, why) in choice.left_out.into_iter().filter(|(p, _)| !named(p)) {
+            if let Ok(kf) = crate::sign::keys::parse_key_file(&p) {
+                retired.push(kf.dnskey_rdata.into());
+            }
             report.key_timing.push(format!("{}: not published: {why}", p.display()));
         }
         if !cfg.quiet {
@@ -928,14 +950,17 @@ fn sign_inner(
     if keys.is_empty() {
         return Err(Failure::Usage(format!("no keys for {origin}")));
     }
-    let publish_only =
+    let mut publish_only =
         keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
-    let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
     for note in publish_wins(&mut keys, &publish_only, &dir_signing, &explicit)? {
         crate::diag!("zonesign: warning: {note}");
         report.warnings.push(note);
     }
     for note in keyset::drop_revoked_twins(&mut keys) {
+        crate::diag!("zonesign: warning: {note}");
+        report.warnings.push(note);
+    }
+    for note in keyset::drop_revoked_published(&mut publish_only, &keys) {
         crate::diag!("zonesign: warning: {note}");
         report.warnings.push(note);
     }
@@ -987,6 +1012,14 @@ fn sign_inner(
             crate::zonemd::input_hashes(&zone).map_err(|e| Failure::Sign(SignError::Zonemd(e)))?
         }
     };
+    // Both chains in the input: which one to keep is the operator's call.
+    // The NSEC chain was kept and the NSEC3 chain dropped without a word
+    // (the twelfth audit, 2026-12-06).
+    if denial.is_none() && DenialMode::input_has_both_chains(&zone) {
+        return Err(Failure::Usage(
+            "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),
+        ));
+    }
     let (denial, warning, notice) = resolve_denial(denial, DenialMode::of_input(&zone))?;
     if let Some(warning) = warning {
         crate::diag!("zonesign: warning: {warning}");
@@ -1015,7 +1048,7 @@ fn sign_inner(
     }
     for warning in input_signers_warning(&zone, &keys, &opts.publish)
         .into_iter()
-        .chain(rollover_warnings(&zone, &keys, &opts.publish))
+        .chain(rollover_warnings(&zone, &keys, &opts.publish, &retired))
     {
         crate::diag!("zonesign: warning: {warning}");
         report.warnings.push(warning);
@@ -1448,20 +1481,27 @@ fn input_signers_warning(
 /// published ([`crate::sign::keyset::input_prepublished_dropped`]), and when the keys
 /// that sign the data were none of them in the input's DNSKEY RRset
 /// ([`crate::sign::keyset::unannounced_data_signers`]).
+/// `retired`: DNSKEYs the key directory's timing leaves out, dropped on
+/// purpose (the old ZSK at the end of the README's pre-publish rollover was
+/// warned about as if it were the next one: the twelfth audit, 2026-12-06).
 fn rollover_warnings(
     zone: &Zone,
     keys: &[crate::sign::ZoneKey],
     publish: &[Box<[u8]>],
+    retired: &[Box<[u8]>],
 ) -> Vec<String> {
     let tags = |t: &[u16]| t.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
     let mut out = Vec::new();
-    let dropped = crate::sign::keyset::input_prepublished_dropped(zone, &dnskeys_of(keys, publish));
+    let mut kept = dnskeys_of(keys, publish);
+    kept.extend(retired.iter().map(|d| &**d));
+    let dropped = crate::sign::keyset::input_prepublished_dropped(zone, &kept);
     if !dropped.is_empty() {
         out.push(format!(
             "key {} is published in the input's DNSKEY RRset without signing (a key published \
-             ahead of a rollover, or a stand-by key) and the signed zone no longer publishes \
-             it: if it is to sign next, keep it published (--publish, or its timing in \
-             --key-dir) for at least the DNSKEY TTL before it signs (RFC 6781 §4.1.1.1)",
+             ahead of a rollover, a stand-by key, or the old key after one) and the signed zone \
+             no longer publishes it: if it is to sign next, keep it published (--publish, or \
+             its timing in --key-dir) for at least the DNSKEY TTL before it signs (RFC 6781 \
+             §4.1.1.1); if it is the old key of a finished rollover, nothing is to be done",
             tags(&dropped)
         ));
     }

@@ -556,3 +556,107 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     assert!(ds_text.contains(&format!("\t{kept_tag} ")), "{ds_text}");
     assert_eq!(signed.lines().filter(|l| l.contains("\tDNSKEY\t257 ")).count(), 1, "{signed}");
 }
+
+/// `zonesign sign ZONE --origin tld. --key-dir KEYS --output OUT ARGS`,
+/// which must succeed; returns what it said.
+fn sign_tld(zone: &Path, keys: &Path, out: &Path, args: &[&str]) -> String {
+    run(zonesign()
+        .arg("sign")
+        .arg(zone)
+        .args(["--origin", "tld.", "--key-dir"])
+        .arg(keys)
+        .arg("--output")
+        .arg(out)
+        .args(args))
+}
+
+/// The twelfth audit (2026-12-06): `--key` naming a key of `--key-dir`
+/// whose timing makes it published only (the next ZSK, Activate to come)
+/// was refused as "given to --publish"; `--key` signs whatever the timing,
+/// as keys named on `dnssec-signzone`'s command line.
+#[test]
+fn regression_a_key_named_by_key_signs_whatever_its_directory_timing() {
+    common::require_tool("dnssec-keygen", "bind9-utils");
+    let (dir, keys) = key_dir();
+    let _ksk = bind_keygen(&keys, &["-f", "KSK"]);
+    let next = bind_keygen(&keys, &["-P", "now", "-A", "+30d"]);
+    let zone = generated_zone(dir.path(), 10);
+    let out = dir.path().join("signed.zone");
+    let key = keys.join(format!("{next}.key"));
+    let text = sign_tld(&zone, &keys, &out, &["--key", key.to_str().unwrap()]);
+    assert!(text.contains("signs, named by --key, whatever its timing"), "{text}");
+    let tag = next.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
+    assert!(text.contains(&format!("key {tag:>5} alg 13 ZSK")), "{text}");
+    assert_validators_accept(&out, "tld.", false);
+}
+
+/// The twelfth audit (2026-12-06), the ends of three rollovers:
+/// - RFC 6781 §4.1.1.2, double signature: the last step drops the old ZSK
+///   whose signatures every answer carries beside the new one's; it was
+///   warned about as if those answers could not be validated;
+/// - RFC 6781 §4.1.1.1, pre-publication, as the README gives it: the old
+///   ZSK, past its Delete time in the key directory, is dropped; it was
+///   warned about as if it were the next key;
+/// - the end of an algorithm rollover for RFC 5011 trust anchors: the old
+///   algorithm's KSK revoked (`dnssec-revoke`, original kept past its
+///   Inactive time) signs the DNSKEY RRset only; it was refused as "no key
+///   of algorithm 8 has the SEP flag", and its original was published
+///   beside it unrevoked.
+#[test]
+fn regression_rfc6781_rollover_ends_sign_without_false_warnings() {
+    common::require_tool("dnssec-revoke", "bind9-utils");
+    let (dir, keys) = key_dir();
+    let _ksk = bind_keygen(&keys, &["-f", "KSK"]);
+    let old = bind_keygen(&keys, &[]);
+    let new = bind_keygen(&keys, &[]);
+    let zone = generated_zone(dir.path(), 10);
+    let step1 = dir.path().join("step1.zone");
+    sign_tld(&zone, &keys, &step1, &[]);
+    // Double signature, last step: the old ZSK retired and deleted.
+    let mut settime = Command::new("dnssec-settime");
+    settime.args(["-I", "now", "-D", "now", "-K"]).arg(&keys).arg(&old);
+    run(&mut settime);
+    let step2 = dir.path().join("step2.zone");
+    let text = sign_tld(&step1, &keys, &step2, &["--serial", "increment"]);
+    assert!(!text.contains("cannot be validated"), "{text}");
+    assert!(!text.contains("without signing"), "{text}");
+    assert_validators_accept(&step2, "tld.", false);
+
+    // Pre-publication, last step: step 3 publishes the old ZSK (now only
+    // published: Inactive passed, Delete to come) and step 4 drops it.
+    let mut settime = Command::new("dnssec-settime");
+    settime.args(["-D", "+1d", "-K"]).arg(&keys).arg(&old);
+    run(&mut settime);
+    let step3 = dir.path().join("step3.zone");
+    sign_tld(&step2, &keys, &step3, &["--serial", "increment"]);
+    let mut settime = Command::new("dnssec-settime");
+    settime.args(["-D", "now", "-K"]).arg(&keys).arg(&old);
+    run(&mut settime);
+    let step4 = dir.path().join("step4.zone");
+    let text = sign_tld(&step3, &keys, &step4, &["--serial", "increment"]);
+    assert!(!text.contains("without signing"), "{text}");
+    assert!(text.contains(&new) || !text.is_empty());
+
+    // The end of an algorithm rollover: algorithm 8's KSK revoked.
+    let rsa = |args: &[&str]| {
+        let mut cmd = Command::new("dnssec-keygen");
+        cmd.args(["-q", "-a", "8", "-b", "2048", "-K"]).arg(&keys).args(args).arg("tld.");
+        run(&mut cmd).trim().to_string()
+    };
+    let rsa_ksk = rsa(&["-f", "KSK"]);
+    let mut revoke = Command::new("dnssec-revoke");
+    revoke.arg("-K").arg(&keys).arg(format!("{rsa_ksk}.private"));
+    run(&mut revoke);
+    let mut settime = Command::new("dnssec-settime");
+    settime.args(["-I", "now", "-K"]).arg(&keys).arg(&rsa_ksk);
+    run(&mut settime);
+    let step5 = dir.path().join("step5.zone");
+    let text = sign_tld(&step4, &keys, &step5, &["--serial", "increment"]);
+    let rsa_tag: u16 = rsa_ksk.rsplit('+').next().unwrap().parse().unwrap();
+    assert!(text.contains(&format!("key {rsa_tag} is revoked as key")), "{text}");
+    assert_validators_accept(&step5, "tld.", false);
+    let signed = std::fs::read_to_string(&step5).unwrap();
+    let dnskeys: Vec<&str> = signed.lines().filter(|l| l.contains("\tDNSKEY\t")).collect();
+    assert!(dnskeys.iter().any(|l| l.contains("\t385 3 8 ")), "{dnskeys:?}");
+    assert!(!dnskeys.iter().any(|l| l.contains("\t257 3 8 ")), "{dnskeys:?}");
+}

@@ -446,8 +446,11 @@ fn validator_audit_regressions() {
             &["--trust-anchor", "collide-two-ksks.ds"],
             "trust-anchor-mismatch",
         ),
-        // RFC 5011 §2.1: a revoked key validates its revocation only.
-        ("revoked-zsk-signs-data.zone", &[], "signed-by-revoked-key"),
+        // RFC 5011 §2.1: a revoked key validates its revocation only, so
+        // data signed by nothing else has no valid signature (the
+        // signature itself is a `signed-by-revoked-key` warning since the
+        // twelfth audit).
+        ("revoked-zsk-signs-data.zone", &[], "missing-signature"),
         // RFC 4034 §2.1.2: protocol 3 or an invalid key.
         ("protocol-4.zone", &[], "dnskey-bad-protocol"),
         // RFC 5155 §8.2 and §4.1.2.
@@ -510,11 +513,14 @@ fn validator_audit_regressions() {
     // False alarms of the second round, valid zones: RSASHA1 and
     // RSASHA1-NSEC3-SHA1 from dnssec-signzone (RFC 8624 §3.1: validators
     // MUST support them), and an extra RRSIG by a key the DNSKEY RRset
-    // does not have (RFC 4035 §5.3.1: skipped), a warning now.
+    // does not have (RFC 4035 §5.3.1: skipped), a warning now; and (the
+    // twelfth audit) extra RRSIGs by a revoked KSK over data the ZSK signs
+    // too, as kzonesign makes them (RFC 5011 §2.1: skipped).
     for zone in [
         "rsasha1-by-dnssec-signzone.zone",
         "nsec3rsasha1-by-dnssec-signzone.zone",
         "extra-rrsig-unpublished-key.zone",
+        "revoked-ksk-extra-signatures.zone",
     ] {
         let (code, kinds, stderr) = verify(&audit_fixture(zone), &at);
         assert_eq!((code, kinds.len()), (0, 0), "{zone}: {stderr}");
@@ -576,4 +582,56 @@ fn regression_trust_anchor_files_without_a_ttl_are_read() {
     assert!(!text.lines().any(|l| l.starts_with("$TTL")), "the fixture must have no TTL");
     let (code, kinds, stderr) = verify(&signed, &["--trust-anchor", ksk.to_str().unwrap()]);
     assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+}
+
+/// RFC 5155 §10.4: in the middle of a change from NSEC to NSEC3 a zone
+/// holds both chains, each complete, and validators take either. `verify`
+/// failed such a zone as "mixed-denial", which all three validators pass;
+/// `sign` kept the NSEC chain and dropped the NSEC3 chain without a word
+/// (the twelfth audit, 2026-12-06). `sign` now asks which (exit 2), as
+/// `dnssec-signzone` does, and signs what it is told.
+#[test]
+fn rfc5155_section_10_4_a_zone_with_both_chains_verifies_and_sign_asks_which() {
+    let zone = audit_fixture("nsec-to-nsec3-transition.zone");
+    let out = zonesign()
+        .args(["verify", "-o", "ex.test.", "--at", "20261210000000"])
+        .arg(&zone)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("5 NSEC, 7 NSEC3"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    for role in ["--ksk", "--zsk"] {
+        let st = zonesign()
+            .args(["keygen", "ex.test.", "-a", "13", role, "--key-dir"])
+            .arg(&keys)
+            .output()
+            .unwrap();
+        assert!(st.status.success());
+    }
+    let signed = dir.path().join("signed.zone");
+    let sign = |extra: &[&str]| {
+        zonesign()
+            .arg("sign")
+            .arg(&zone)
+            .args(["-o", "ex.test.", "--serial", "increment", "--key-dir"])
+            .arg(&keys)
+            .arg("--output")
+            .arg(&signed)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sign(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("give --nsec or --nsec3"), "{stderr}");
+    assert!(!signed.exists());
+    let out = sign(&["--nsec3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&signed).unwrap();
+    assert!(text.contains("\tNSEC3PARAM\t") && !text.contains("\tNSEC\t"));
 }

@@ -365,7 +365,12 @@ pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
         });
     }
     let signs_dnskey = |k: &ZoneKey| k.role != KeyRole::Zsk && !k.is_revoked();
-    for k in keys {
+    // A revoked key signs no data and validators do not count its
+    // algorithm (RFC 5011 §2.1): the revoked KSK of an algorithm that no
+    // longer signs, at the end of an algorithm rollover for RFC 5011 trust
+    // anchors, was refused as "no key of algorithm 8 has the SEP flag"
+    // (the twelfth audit, 2026-12-06; `dnssec-signzone -S` signs it).
+    for k in keys.iter().filter(|k| !k.is_revoked()) {
         if !keys.iter().any(|o| o.algorithm == k.algorithm && signs_dnskey(o)) {
             return Err(KeyError::NoKskForAlgorithm {
                 algorithm: k.algorithm,
@@ -491,12 +496,23 @@ pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<()
 /// §4.1.1.1 keeps such a key published until its signatures have left
 /// every server and cache: dropped at once, answers still carrying them
 /// cannot be validated against the new DNSKEY RRset.
+///
+/// Not when the same answers also carry a signature by a key of the same
+/// algorithm that the signed zone keeps: the last step of a
+/// double-signature rollover (RFC 6781 §4.1.1.2) drops the old ZSK at once,
+/// and was warned about (the twelfth audit, 2026-12-06).
 pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
     use crate::zone::rtype::Rtype;
     let apex = zone.apex();
     let Some(sigs) = apex.rrsigs(Rtype::SOA) else { return Vec::new() };
     let signers = rrsig_signers(sigs.rdatas.iter());
-    dropped_input_keys(zone, new_dnskeys, |_, key| signers.contains(&key))
+    let kept: Vec<(u8, u16)> = new_dnskeys
+        .iter()
+        .filter(|rd| rd.len() >= 4)
+        .map(|rd| (rd[3], super::keys::key_tag(rd)))
+        .collect();
+    let covered = |algorithm: u8| signers.iter().any(|s| s.0 == algorithm && kept.contains(s));
+    dropped_input_keys(zone, new_dnskeys, |_, key| signers.contains(&key) && !covered(key.0))
 }
 
 /// The (algorithm, key tag) of each RRSIG RDATA (RFC 4034 §3.1: the
@@ -626,6 +642,32 @@ pub fn drop_revoked_twins(keys: &mut Vec<ZoneKey>) -> Vec<String> {
     if !notes.is_empty() {
         settle_roles(keys);
     }
+    notes
+}
+
+/// The same for keys published without signing: the original of a revoked
+/// KSK, past its Inactive time in the key directory or given to
+/// `--publish`, was published beside the revoked key, the same key once
+/// revoked and once not, with no word (the twelfth audit, 2026-12-06).
+pub fn drop_revoked_published(publish: &mut Vec<PublishOnlyKey>, keys: &[ZoneKey]) -> Vec<String> {
+    let mut notes = Vec::new();
+    publish.retain(|p| {
+        let twin = keys.iter().find(|k| {
+            k.is_revoked()
+                && p.dnskey.len() > 2
+                && k.dnskey.len() > 2
+                && p.dnskey[2..] == k.dnskey[2..]
+                && u16::from_be_bytes([p.dnskey[0], p.dnskey[1]]) & FLAG_REVOKE == 0
+        });
+        if let Some(k) = twin {
+            notes.push(format!(
+                "{}: key {} is revoked as key {} (the same key): not published, the revoked key \
+                 is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
+                p.source, p.key_tag, k.key_tag
+            ));
+        }
+        twin.is_none()
+    });
     notes
 }
 

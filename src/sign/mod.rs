@@ -160,12 +160,57 @@ impl DenialMode {
             Some(p) => chain(p)?,
             None => nsec3s().find_map(&chain)?,
         };
-        let opt_out = nsec3s()
-            .find(|r| chain(r).as_ref() == Some(&params))
-            .is_some_and(|r| r.get(1).is_some_and(|flags| flags & 1 == 1));
+        let flags = |want: u8| {
+            nsec3s().any(|r| {
+                chain(r).as_ref() == Some(&params) && r.get(1).map(|f| f & 1) == Some(want)
+            })
+        };
+        // RFC 5155 §3.1.2.1 sets the flag per record, and a valid chain may
+        // mix both. Its first record alone decided, and a rebuild "kept"
+        // the denial while it turned Opt-Out on or off (the twelfth audit,
+        // 2026-12-06). Mixed flags: the chain is Opt-Out if it leaves out
+        // an insecure delegation.
+        let opt_out = match (flags(1), flags(0)) {
+            (true, false) => true,
+            (true, true) => Self::leaves_out_an_insecure_delegation(zone, &params),
+            _ => false,
+        };
         let opt_out = if opt_out { OptOut::Enabled } else { OptOut::Disabled };
         let (_, iterations, salt) = params;
         Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out }))
+    }
+
+    /// Whether `zone` holds an NSEC chain (at its apex) and NSEC3 records
+    /// too: the middle of a change of denial (RFC 5155 §10.4 and §10.5),
+    /// which `dnssec-signzone` refuses to guess at ("Zone contains NSEC
+    /// records. Use -u to update to NSEC3.").
+    pub fn input_has_both_chains(zone: &Zone) -> bool {
+        zone.apex().rrset(Rtype::NSEC).is_some()
+            && zone.nodes.iter().any(|n| n.rrset(Rtype::NSEC3).is_some())
+    }
+
+    /// Whether an insecure delegation of `zone` has no NSEC3 of the chain
+    /// (hash algorithm, iterations, salt) `params`: RFC 5155 §6, "the
+    /// insecure delegation ... is not covered by an NSEC3 RR of its own".
+    fn leaves_out_an_insecure_delegation(zone: &Zone, params: &(u8, u16, Vec<u8>)) -> bool {
+        let (algorithm, iterations, salt) = params;
+        if *algorithm != crate::denial::nsec3::SHA1 {
+            return false;
+        }
+        let owners: std::collections::HashSet<Vec<u8>> = zone
+            .nodes
+            .iter()
+            .filter(|n| n.rrset(Rtype::NSEC3).is_some())
+            .filter_map(|n| n.name.labels().next().map(|l| l.to_ascii_uppercase()))
+            .collect();
+        let backend = Backend::detect();
+        zone.nodes.iter().any(|n| {
+            n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::DS).is_none() && {
+                let wire = n.name.as_wire().to_ascii_lowercase();
+                let hash = crate::denial::hash::nsec3_hash(backend, &wire, salt, *iterations);
+                !owners.contains(data_encoding::BASE32HEX_NOPAD.encode(&hash).as_bytes())
+            }
+        })
     }
 }
 
@@ -976,5 +1021,32 @@ mod tests_denial_of_input {
         let text = format!("{BASE}@ NSEC ns.example. SOA NS RRSIG NSEC\n");
         assert_eq!(DenialMode::of_input(&zone(&text)), Some(DenialMode::Nsec));
         assert_eq!(DenialMode::of_input(&zone(BASE)), None);
+    }
+
+    /// RFC 5155 §3.1.2.1 sets the Opt-Out flag per record, and a chain may
+    /// mix both: its first record decided, and a rebuild that said it kept
+    /// the input's denial turned Opt-Out on or off (the twelfth audit,
+    /// 2026-12-06). With mixed flags, a chain that leaves out an insecure
+    /// delegation is Opt-Out (RFC 5155 §6).
+    #[test]
+    fn rfc5155_section_3_1_2_1_mixed_opt_out_flags_are_read_from_the_chain() {
+        let wire = b"\x03sub\x07example\x00";
+        let hash = crate::denial::hash::nsec3_hash(Backend::detect(), wire, &[], 0);
+        let sub = data_encoding::BASE32HEX_NOPAD.encode(&hash);
+        let base = format!("{BASE}sub NS ns.other.\n@ NSEC3PARAM 1 0 0 -\n");
+        // The first record's flag clear, the delegation left out: Opt-Out.
+        let text = format!(
+            "{base}00000000000000000000000000000000 NSEC3 1 0 0 - {NEXT}\n\
+             vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv NSEC3 1 1 0 - {NEXT}\n"
+        );
+        let want = Nsec3Params { iterations: 0, salt: vec![], opt_out: OptOut::Enabled };
+        assert_eq!(DenialMode::of_input(&zone(&text)), Some(DenialMode::Nsec3(want)));
+        // The first record's flag set, the delegation in the chain: none.
+        let text = format!(
+            "{base}00000000000000000000000000000000 NSEC3 1 1 0 - {NEXT}\n\
+             {sub} NSEC3 1 0 0 - {NEXT} NS\n"
+        );
+        let want = Nsec3Params { iterations: 0, salt: vec![], opt_out: OptOut::Disabled };
+        assert_eq!(DenialMode::of_input(&zone(&text)), Some(DenialMode::Nsec3(want)));
     }
 }

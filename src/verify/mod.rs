@@ -1158,10 +1158,18 @@ impl<'a> Ctx<'a> {
             if rrset.rtype == Rtype::DNSKEY { &self.by_tag.dnskey } else { &self.by_tag.data };
         let Some(candidates) = by_tag.get(&tag) else {
             let finding = if self.by_tag.dnskey.contains_key(&tag) {
-                err(
+                // A warning as for an unknown key: validators skip the
+                // signature, and an RRset that has no other is an error
+                // below. Extra signatures by a revoked KSK over data the
+                // ZSK signs too (kzonesign makes them) were each an error,
+                // though all three validators accept the zone (the twelfth
+                // audit, 2026-12-06).
+                Finding::warning(
                     "signed-by-revoked-key",
-                    "the only keys with this algorithm and key tag are revoked: validators use a revoked key for nothing but its signature over the DNSKEY RRset (RFC 5011 §2.1)".into(),
+                    "the only keys with this algorithm and key tag are revoked: validators use a revoked key for nothing but its signature over the DNSKEY RRset (RFC 5011 §2.1), and skip this signature",
                 )
+                .at(owner, Some(rrset.rtype))
+                .key(sig.key_tag, sig.algorithm)
             } else {
                 // RFC 4035 §5.3.1: an RRSIG that names no key of the DNSKEY
                 // RRset is one a validator cannot use, and skips (a signature
