@@ -22,6 +22,9 @@ use common::{command, require_tool, run, stdout_of};
 enum Ldns {
     Run,
     Skip(&'static str),
+    /// Run, leaving out the records of one owner (lowercased, absolute),
+    /// for the reason given: ldns misreads the input there.
+    RunWithout(&'static str, &'static str),
 }
 
 /// Every fixture in test-data/constructs/ and whether ldns can read it; the
@@ -110,11 +113,18 @@ fn check_fmt(input: &Path, origin: &str, ldns: Ldns) {
     assert_same("named-compilezone", input, &output, &before, &bind_records(origin, &output));
 
     match ldns {
-        Ldns::Run => {
+        Ldns::Run | Ldns::RunWithout(..) => {
             require_tool("ldns-read-zone", "ldnsutils");
             eprintln!("oracle ldns-read-zone: {}", input.display());
-            let before = ldns_records(input);
-            assert_same("ldns-read-zone", input, &output, &before, &ldns_records(&output));
+            let mut before = ldns_records(input);
+            let mut after = ldns_records(&output);
+            if let Ldns::RunWithout(owner, reason) = ldns {
+                let other = |record: &String| !record.starts_with(&format!("{owner} "));
+                before.retain(other);
+                after.retain(other);
+                eprintln!("oracle ldns-read-zone: {owner} left out: {reason}");
+            }
+            assert_same("ldns-read-zone", input, &output, &before, &after);
         }
         Ldns::Skip(reason) => {
             eprintln!("oracle ldns-read-zone skipped for {}: {reason}", input.display())
@@ -220,8 +230,16 @@ fn oracles_see_a_changed_record_and_ignore_layout() {
 
 /// Every record type zonesign knows, in presentation and RFC 3597 forms
 /// (test-data/all-types.zone), reads the same to BIND and ldns before and
-/// after `zonesign fmt`.
+/// after `zonesign fmt`. But for ldns on `svcb3`: ldns reads the escapes
+/// of its `alpn` list (RFC 9460 Appendix A.1) as other octets than BIND
+/// and Knot do, so zonesign writes that SVCB in RFC 3597 form, which ldns
+/// reads as BIND does, and ldns's readings of input and output differ (the
+/// twelfth audit, 2026-12-06).
 #[test]
 fn fmt_keeps_every_record_type() {
-    check_fmt(&common::repo_path("test-data/all-types.zone"), "example.", Ldns::Run);
+    let ldns = Ldns::RunWithout(
+        "svcb3.example.",
+        "ldns misreads the escapes of its alpn value; BIND judges it",
+    );
+    check_fmt(&common::repo_path("test-data/all-types.zone"), "example.", ldns);
 }

@@ -3,9 +3,13 @@
 //! # Format
 //! One record per line, absolute names, fields separated by tabs:
 //! `owner TTL class type RDATA`, as `named-compilezone -s full` and Knot
-//! print them. Nodes in canonical order; at each node the SOA first (so the
-//! file starts with it), then the other RRsets by type number, each followed
-//! by the RRSIGs that cover it when the zone is signed.
+//! print them, but where BIND, Knot or ldns could not read that text: types
+//! Knot has no mnemonic for are written `TYPEnnn`, and RDATA that one of
+//! them cannot read (or reads as other octets) in RFC 3597 form (see
+//! `Rtype::written_by_name` and `rdata::written_generic`). Nodes in
+//! canonical order; at each node the SOA first (so the file starts with
+//! it), then the other RRsets by type number, each followed by the RRSIGs
+//! that cover it when the zone is signed.
 
 pub mod atomic;
 

@@ -105,6 +105,7 @@ rtypes! {
     ANY = 255, "ANY";
     URI = 256, "URI";
     CAA = 257, "CAA";
+    AMTRELAY = 260, "AMTRELAY";
 }
 
 impl Rtype {
@@ -119,21 +120,60 @@ impl Rtype {
 }
 
 impl Rtype {
-    /// Appends the type as [`fmt::Display`] prints it, without the
-    /// formatting machinery (the writer's hot path).
+    /// Whether the type is written by its mnemonic in a zone file: it has
+    /// one, and BIND, Knot and ldns all read it. Knot 3.2 reads none of
+    /// these (`kzonecheck`: "unsupported record type", "invalid bitmap"),
+    /// as record type, in NSEC, NSEC3 and CSYNC bit maps or as RRSIG type
+    /// covered, so they are written `TYPEnnn` (RFC 3597 §5), which all
+    /// three read, as Knot's own signer writes them (the twelfth audit,
+    /// 2026-12-06). Their names are still read, and diagnostics use them.
+    pub fn written_by_name(self) -> bool {
+        self.mnemonic().is_some()
+            && !matches!(
+                self,
+                Rtype::MD
+                    | Rtype::MF
+                    | Rtype::MB
+                    | Rtype::MG
+                    | Rtype::MR
+                    | Rtype::NULL
+                    | Rtype::WKS
+                    | Rtype::X25
+                    | Rtype::ISDN
+                    | Rtype::NSAP
+                    | Rtype::SIG
+                    | Rtype::PX
+                    | Rtype::GPOS
+                    | Rtype::NXT
+                    | Rtype::A6
+                    | Rtype::OPT
+                    | Rtype::HIP
+                    | Rtype::TKEY
+                    | Rtype::TSIG
+                    | Rtype::IXFR
+                    | Rtype::AXFR
+                    | Rtype::ANY
+                    | Rtype::AMTRELAY
+            )
+    }
+
+    /// Appends the type as a zone file holds it (see
+    /// [`Rtype::write_into`]), without the formatting machinery (the
+    /// writer's hot path).
     pub fn write_to(self, out: &mut String) {
         // Writing to a `String` does not fail.
         let _ = self.write_into(out);
     }
 
-    /// Writes the type as [`fmt::Display`] prints it into any
-    /// [`fmt::Write`]: its mnemonic, or `TYPE` and the number (RFC 3597
-    /// §5). The one spelling of it, for [`Rtype::write_to`], the display,
-    /// and the RDATA writers' lines.
+    /// Writes the type as a zone file holds it into any [`fmt::Write`]:
+    /// its mnemonic if [`Rtype::written_by_name`], else `TYPE` and the
+    /// number (RFC 3597 §5). The one spelling of it in zone files, for
+    /// [`Rtype::write_to`] and the RDATA writers' lines; [`fmt::Display`]
+    /// gives every mnemonic, for messages.
     pub fn write_into<W: fmt::Write + ?Sized>(self, out: &mut W) -> fmt::Result {
         match self.mnemonic() {
-            Some(m) => out.write_str(m),
-            None => {
+            Some(m) if self.written_by_name() => out.write_str(m),
+            _ => {
                 out.write_str("TYPE")?;
                 out.write_str(itoa::Buffer::new().format(self.0))
             }
@@ -143,7 +183,10 @@ impl Rtype {
 
 impl fmt::Display for Rtype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_into(f)
+        match self.mnemonic() {
+            Some(m) => f.write_str(m),
+            None => write!(f, "TYPE{}", self.0),
+        }
     }
 }
 
@@ -231,5 +274,30 @@ mod tests {
         assert_eq!(Class::from_text(b"CLASS1"), Some(Class::IN));
         assert_eq!(Rtype(65534).to_string(), "TYPE65534");
         assert_eq!(Rtype::from_text(b"nsec3param"), Some(Rtype::NSEC3PARAM));
+    }
+
+    /// The twelfth audit, 2026-12-06: HIP, WKS, NULL, ... and meta types
+    /// were written by name in signed zones (record type, bit maps, RRSIG
+    /// type covered), and Knot 3.2 refused them. They are written
+    /// `TYPEnnn` and read by either spelling; messages keep the names.
+    #[test]
+    fn regression_types_knot_cannot_read_are_written_as_type_numbers() {
+        let written = |t: Rtype| {
+            let mut s = String::new();
+            t.write_to(&mut s);
+            s
+        };
+        for (t, n) in
+            [(Rtype::HIP, 55), (Rtype::WKS, 11), (Rtype::IXFR, 251), (Rtype::AMTRELAY, 260)]
+        {
+            assert_eq!(written(t), format!("TYPE{n}"));
+            assert_eq!(Rtype::from_text(format!("TYPE{n}").as_bytes()), Some(t));
+            assert_eq!(Rtype::from_text(t.to_string().as_bytes()), Some(t));
+            assert_ne!(t.to_string(), format!("TYPE{n}"));
+        }
+        for t in [Rtype::A, Rtype::NS, Rtype::SVCB, Rtype::CAA, Rtype::KEY, Rtype::CSYNC] {
+            assert_eq!(written(t), t.to_string());
+        }
+        assert_eq!(written(Rtype(65534)), "TYPE65534");
     }
 }

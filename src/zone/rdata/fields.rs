@@ -49,10 +49,9 @@ pub(super) enum Field {
     Bitmap,
     /// A type mnemonic or `TYPEnnn` in a 16-bit field (RRSIG type covered).
     Type,
-    /// A DNSSEC algorithm number or mnemonic in 8 bits.
+    /// A DNSSEC algorithm number or mnemonic in 8 bits, printed as a
+    /// number (also in CERT, see [`format_field`]).
     Algorithm,
-    /// Same as `Algorithm`, printed as BIND prints CERT: mnemonic if known.
-    CertAlgorithm,
     /// RFC 4398 §2.1 certificate type, number or mnemonic, 16 bits.
     CertType,
     /// RRSIG time, 32 bits.
@@ -101,7 +100,7 @@ pub(super) fn layout(rtype: Rtype) -> Option<&'static [Field]> {
         Rtype::AAAA => &[Ipv6],
         Rtype::SRV => &[U16, U16, U16, Name],
         Rtype::NAPTR => &[U16, U16, CharString, CharString, CharString, Name],
-        Rtype::CERT => &[CertType, U16, CertAlgorithm, Base64],
+        Rtype::CERT => &[CertType, U16, Algorithm, Base64],
         Rtype::DS | Rtype::CDS => &[U16, Algorithm, U8, Hex],
         Rtype::SSHFP => &[U8, U8, Hex],
         Rtype::RRSIG | Rtype::SIG => &[Type, Algorithm, U8, U32, Time, Time, U16, Name, Base64],
@@ -125,7 +124,8 @@ pub(super) fn layout(rtype: Rtype) -> Option<&'static [Field]> {
 }
 
 /// DNSSEC algorithm mnemonics (RFC 4034 Appendix A.1 and the IANA
-/// registry), as BIND prints them first, then other accepted spellings.
+/// registry), BIND's spellings first, then the IANA ones Knot and ldns
+/// read. Read only: every algorithm field is written as a number.
 const ALGORITHMS: &[(u8, &str)] = &[
     (1, "RSAMD5"),
     (2, "DH"),
@@ -182,7 +182,7 @@ pub(super) fn field_end(field: Field, rdata: &[u8], pos: usize) -> Result<usize,
     };
     let rest = &rdata[pos.min(rdata.len())..];
     match field {
-        U8 | Algorithm | CertAlgorithm => fixed(1),
+        U8 | Algorithm => fixed(1),
         U16 | Type | CertType => fixed(2),
         U32 | Ttl | Time | Ipv4 => fixed(4),
         Ipv6 => fixed(16),
@@ -331,7 +331,7 @@ pub(super) fn parse_field(
             let t = Rtype::from_text(tok.text).ok_or_else(|| err(i, "a record type"))?;
             out.extend_from_slice(&t.0.to_be_bytes());
         }
-        Algorithm | CertAlgorithm => {
+        Algorithm => {
             let (i, tok) = cur.next("a DNSSEC algorithm number or mnemonic")?;
             let v = parse_algorithm(tok.text)
                 .ok_or_else(|| err(i, "a DNSSEC algorithm number or mnemonic"))?;
@@ -475,11 +475,13 @@ pub(super) fn format_field(field: Field, bytes: &[u8], out: &mut String) -> Resu
     let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
     let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     match field {
+        // RFC 4398 §2.2: "The algorithm field can be represented as either
+        // an unsigned decimal integer or as an algorithm mnemonic symbol";
+        // CERT's is written as a number, as DNSKEY's and RRSIG's are. BIND printed 4 as `ECC`, which BIND itself
+        // cannot read, and 6, 7 and 12 by names Knot and ldns cannot read:
+        // no mnemonic of those four is read by all three, a number is (as
+        // ldns writes every CERT algorithm; the twelfth audit, 2026-12-06).
         U8 | Algorithm => push_uint(out, bytes[0]),
-        CertAlgorithm => match ALGORITHMS.iter().find(|(n, _)| *n == bytes[0]) {
-            Some((_, m)) => out.push_str(m),
-            None => push_uint(out, bytes[0]),
-        },
         U16 => push_uint(out, be16(bytes)),
         U32 | Ttl => push_uint(out, be32(bytes)),
         Time => write_time(be32(bytes), out),

@@ -14,7 +14,8 @@
 //! Size and precisions are stored as one decimal digit times a power of ten
 //! centimetres (RFC 1876 §2); other values are truncated to that form as
 //! BIND does (`1.5m` becomes `1m`). Printing follows BIND 9.18:
-//! `42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m`.
+//! `42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m`. A version other
+//! than 0 is read in RFC 3597 form only, as opaque octets, and so written.
 
 use super::text::{err, Cursor};
 use super::RdataError;
@@ -173,11 +174,17 @@ fn decode_precision(b: u8) -> Result<u64, String> {
 }
 
 pub(super) fn format(rdata: &[u8], out: &mut String) -> Result<(), String> {
+    // RFC 1876 §2: VERSION "must be zero. Implementations are required to
+    // check this field and make no assumptions about the format of
+    // unrecognized versions." Another version is opaque RDATA, written in
+    // RFC 3597 form, as BIND writes it; BIND, Knot and ldns load it
+    // (zonesign refused it; the twelfth audit, 2026-12-06).
+    if rdata.first().is_some_and(|&version| version != 0) {
+        super::format_generic(rdata, out);
+        return Ok(());
+    }
     if rdata.len() != 16 {
         return Err(format!("LOC RDATA of {} octets, not 16", rdata.len()));
-    }
-    if rdata[0] != 0 {
-        return Err(format!("LOC version {} (RFC 1876 §2: MUST be zero)", rdata[0]));
     }
     let precision =
         [decode_precision(rdata[1])?, decode_precision(rdata[2])?, decode_precision(rdata[3])?];

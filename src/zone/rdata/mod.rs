@@ -27,13 +27,14 @@
 //! - SVCB `dohpath` and `ohttp` are printed by name (BIND 9.18 prints
 //!   `key7="..."` and `key8`).
 //!
-//! A6, NXT, NSAP, GPOS, NULL and unknown types have no text form but RFC
-//! 3597's.
+//! A6, NXT, NSAP, GPOS, NULL, AMTRELAY and unknown types have no text form
+//! but RFC 3597's.
 
 pub mod bitmap;
 mod common;
 mod fields;
 mod loc;
+mod opaque;
 mod structured;
 mod svcb;
 mod text;
@@ -95,7 +96,8 @@ enum Codec {
     Apl,
     Ipseckey,
     Hip,
-    /// RFC 3597 form only: NULL, A6, NXT, unknown types.
+    /// RFC 3597 form only: NULL, A6, NXT, AMTRELAY, unknown types (those
+    /// BIND checks are checked as it does, see `opaque`).
     GenericOnly,
 }
 
@@ -247,7 +249,8 @@ fn parse_generic(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), RdataErr
 }
 
 /// Checks wire-form RDATA against the structure of `rtype` (the same checks
-/// [`format_rdata`] makes). Unknown types always pass.
+/// [`format_rdata`] makes). Unknown types pass, but for those BIND 9.18
+/// checks (AMTRELAY, DLV, DOA, ..., see `opaque`).
 pub fn validate_rdata(rtype: Rtype, rdata: &[u8]) -> Result<(), MalformedRdata> {
     let mut scratch = String::new();
     format_rdata(rtype, rdata, &mut scratch)
@@ -334,25 +337,51 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
     Ok(())
 }
 
-/// [`format_rdata`] appended to octets, falling back to [`format_generic`]
-/// where it refuses the RDATA (as the zone writer does): the types a signed
-/// TLD is made of straight into `out`, others through `scratch`.
+/// The RDATA as the zone writer writes it, appended to octets: in RFC 3597
+/// form where [`written_generic`] says so or [`format_rdata`] refuses it,
+/// else as [`format_rdata`] writes it. The types a signed TLD is made of
+/// straight into `out`, others through `scratch`.
 pub fn format_rdata_or_generic(
     rtype: Rtype,
     rdata: &[u8],
     out: &mut Vec<u8>,
     scratch: &mut String,
 ) {
+    // NS, DS, RRSIG, NSEC, NSEC3: never written generic.
     if common::format_common_bytes(rtype, rdata, out) {
         return;
     }
     // The common writers declined: the codecs' own writers, without asking
     // the common writers again.
     scratch.clear();
-    if format_by_codec(rtype, rdata, scratch).is_err() {
+    if written_generic(rtype, rdata) || format_by_codec(rtype, rdata, scratch).is_err() {
+        scratch.clear();
         format_generic(rdata, scratch);
     }
     out.extend_from_slice(scratch.as_bytes());
+}
+
+/// Whether the zone writer writes this RDATA in RFC 3597 form although it
+/// has a text form: where BIND, Knot or ldns cannot read the text form
+/// back to the same octets, and all three read `\# length hex` (checked
+/// with `named-compilezone -i local`, `kzonecheck` and `ldns-read-zone`;
+/// the twelfth audit, 2026-12-06):
+/// - types Knot 3.2 has no mnemonic for (HIP, WKS, ...; see
+///   [`Rtype::written_by_name`]): it reads their text form only as RFC
+///   3597's;
+/// - CSYNC with no types and WKS with no ports (RFC 7477 §2.1.3 and RFC
+///   1035 §3.4.2 allow them): ldns stops at the end of the text ("Syntax
+///   error, value expected");
+/// - SVCB and HTTPS with an ALPN id holding a `,` or a `\` (RFC 9460
+///   Appendix A.1 escapes them): ldns reads other octets from the text, so
+///   the signature it checks is over other data ("Bogus DNSSEC signature").
+pub fn written_generic(rtype: Rtype, rdata: &[u8]) -> bool {
+    match rtype {
+        // RFC 7477 §2.1: SOA serial (4 octets), flags (2), type bit map.
+        Rtype::CSYNC => rdata.len() == 6,
+        Rtype::SVCB | Rtype::HTTPS => svcb::alpn_has_escapes(rdata),
+        _ => !rtype.written_by_name(),
+    }
 }
 
 /// Writes wire-form RDATA of type `rtype` in presentation format, on one
@@ -380,7 +409,10 @@ fn format_by_codec(rtype: Rtype, rdata: &[u8], out: &mut String) -> Result<(), M
         Codec::Ipseckey => structured::format_ipseckey(rdata, out),
         Codec::Hip => structured::format_hip(rdata, out),
         Codec::GenericOnly => {
-            let checked = if rtype == Rtype::A6 { structured::check_a6(rdata) } else { Ok(()) };
+            let checked = match rtype {
+                Rtype::A6 => structured::check_a6(rdata),
+                _ => opaque::check(rtype, rdata),
+            };
             checked.map(|()| format_generic(rdata, out))
         }
     };

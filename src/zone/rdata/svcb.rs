@@ -16,7 +16,10 @@
 //! The lexer must hand a `key="value with spaces"` param either as one
 //! unquoted token that still contains the quotes, or as `key=` followed by
 //! a quoted token; both are accepted. Keys 0 to 8 have names; others are
-//! written `keyNNNNN` (§2.1). `key65535` is reserved (§14.3.2) and refused.
+//! written `keyNNNNN` (§2.1). `key65535` is "Reserved (Invalid key)"
+//! (§14.3.2), a registry entry rather than a rule on zone data: BIND, Knot
+//! and ldns load it, and so does zonesign (it refused it until the twelfth
+//! audit, 2026-12-06).
 
 use super::text::{decode_base64, err, parse_decimal, write_escaped, write_quoted, Cursor, BASE64};
 use super::RdataError;
@@ -56,7 +59,7 @@ fn parse_key(text: &[u8]) -> Option<u16> {
     if digits.len() > 1 && digits[0] == b'0' {
         return None;
     }
-    let v = parse_decimal(digits, 65534)?;
+    let v = parse_decimal(digits, 65535)?;
     Some(v as u16)
 }
 
@@ -279,9 +282,6 @@ fn check_params(params: &[u8]) -> Result<Vec<(u16, &[u8])>, String> {
         if previous.is_some_and(|k| key <= k) {
             return Err(format!("key{key} out of order (RFC 9460 §2.2: strictly increasing)"));
         }
-        if key == 65535 {
-            return Err("key65535 is reserved (RFC 9460 §14.3.2)".into());
-        }
         check_value(key, value)?;
         previous = Some(key);
         list.push((key, value));
@@ -428,6 +428,26 @@ pub(super) fn format(rdata: &[u8], out: &mut String) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether an ALPN id of the RDATA holds a `,` or a `\\`, which the text
+/// form escapes (RFC 9460 Appendix A.1) and ldns 1.8 reads back as other
+/// octets: such RDATA is written in RFC 3597 form (see
+/// [`super::written_generic`]). False for malformed RDATA.
+pub(super) fn alpn_has_escapes(rdata: &[u8]) -> bool {
+    let Ok((_, end)) = Name::from_wire(rdata, 2) else { return false };
+    let Ok(params) = check_params(&rdata[end..]) else { return false };
+    params.iter().filter(|&&(key, _)| key == ALPN).any(|&(_, mut ids)| {
+        // `check_params` checked the ids' lengths.
+        while let Some((&len, rest)) = ids.split_first() {
+            let (id, next) = rest.split_at(usize::from(len).min(rest.len()));
+            if id.iter().any(|&b| b == b',' || b == b'\\') {
+                return true;
+            }
+            ids = next;
+        }
+        false
+    })
 }
 
 /// The target name's span, for [`super::embedded_names`].
