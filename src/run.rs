@@ -1923,7 +1923,12 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
         if tags.iter().any(|t| taken.contains(t)) {
             continue;
         }
-        let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(Failure::Key)?;
+        // A directory that cannot take the files is an I/O error (exit 5),
+        // not a key problem (the twelfth audit, 2026-12-06).
+        let (key_path, _) = write_bind_files(&key, &cfg.key_dir).map_err(|e| match e {
+            crate::sign::keys::KeyError::Io { path, source } => Failure::Io { path, source },
+            e => Failure::Key(e),
+        })?;
         return Ok(key_path);
     }
     Err(Failure::Usage(format!(
@@ -1978,6 +1983,10 @@ mod tests {
         let taken = super::taken_key_tags(dir.path(), &origin, 13);
         assert_eq!(taken, [key_tag(&file.dnskey_rdata), key_tag(&revoked)]);
         assert!(super::taken_key_tags(dir.path(), &origin, 15).is_empty());
+        // A key directory that is not there: an I/O error, exit 5.
+        let cfg = super::KeygenConfig { key_dir: dir.path().join("missing"), ..cfg };
+        let failure = super::keygen(&cfg).expect_err("no directory");
+        assert!(matches!(failure.exit(), super::Exit::Io), "{}", failure.headline());
     }
 
     /// Regression (CI, 2026-12-05): `zonesign sign` through SoftHSM2 died at
