@@ -5,7 +5,7 @@
 //! A [`Zone`] is a vector of [`Node`]s in canonical order (RFC 4034 §6.1),
 //! one per owner name, empty non-terminals included. Each node holds its
 //! name in wire form (inside the node up to 30 octets, see [`name`]) and
-//! its RRsets sorted by type number,
+//! its RRsets sorted by type number (RRSIG RRsets by the type they cover),
 //! in a vector of exactly that many; each RRset holds its RDATA in wire
 //! form, sorted in canonical order (RFC 4034 §6.3) and free of duplicates,
 //! packed into one allocation ([`Rdatas`]: two-octet length, octets, and so
@@ -104,13 +104,23 @@ impl Rrset {
         let b = self.rdatas.first()?.get(..2)?;
         Some(Rtype(u16::from_be_bytes([b[0], b[1]])))
     }
+
+    /// The first two octets of the first RDATA (fewer if it is shorter):
+    /// for an RRSIG RRset the type covered in wire form. RRSIG RRsets are
+    /// in this order in a node, as canonical order (RFC 4034 §6.3) sorts
+    /// their records, even one whose RDATA is too short to name a type.
+    pub fn covered_octets(&self) -> &[u8] {
+        self.rdatas.first().map_or(&[], |d| &d[..d.len().min(2)])
+    }
 }
 
 /// One owner name and its RRsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
     pub name: Name,
-    /// Sorted by type number.
+    /// Sorted by type number, the RRSIG RRsets (one per covered type, see
+    /// [`Zone::build`]) by the type they cover: [`Node::rrset`] and
+    /// [`Node::rrsigs`] search them by halves.
     pub rrsets: Vec<Rrset>,
     pub flags: NodeFlags,
 }
@@ -122,14 +132,25 @@ impl Node {
         Node { name: Name::root_placeholder(), rrsets: Vec::new(), flags: NodeFlags::default() }
     }
 
+    /// The RRset of type `rtype` (the first RRSIG RRset for RRSIG).
+    ///
+    /// A binary search: the writer and the verifier look up every RRset's
+    /// RRSIGs, and every RRSIG's RRset, so a scan cost types² at an owner
+    /// of many types: 42 CPU-s to sign 63,000 types at one name (the twelfth
+    /// audit, 2026-12-06).
     pub fn rrset(&self, rtype: Rtype) -> Option<&Rrset> {
-        self.rrsets.iter().find(|r| r.rtype == rtype)
+        let at = self.rrsets.partition_point(|r| r.rtype < rtype);
+        self.rrsets.get(at).filter(|r| r.rtype == rtype)
     }
 
     /// The RRSIGs at this node that cover `covered` (RRSIGs are grouped by
-    /// covered type, see [`Zone::build`]).
+    /// covered type, see [`Zone::build`]), by binary search as [`Node::rrset`].
     pub fn rrsigs(&self, covered: Rtype) -> Option<&Rrset> {
-        self.rrsets.iter().find(|r| r.rtype == Rtype::RRSIG && r.covered() == Some(covered))
+        let start = self.rrsets.partition_point(|r| r.rtype < Rtype::RRSIG);
+        let end = self.rrsets.partition_point(|r| r.rtype <= Rtype::RRSIG);
+        let sigs = &self.rrsets[start..end];
+        let at = sigs.partition_point(|r| r.covered_octets() < &covered.0.to_be_bytes()[..]);
+        sigs.get(at).filter(|r| r.covered() == Some(covered))
     }
 
     /// RFC 4035 §2.2: "The zone MUST NOT contain RRSIG RRs for ... glue

@@ -398,6 +398,84 @@ mod empty_ancestors {
     }
 }
 
+/// `Node::rrset` and `Node::rrsigs` search by halves what a scan finds,
+/// on nodes whose RRsets `insert_rrset` put in, in any order: data types,
+/// RRSIGs over some of them and over others, one RRSIG whose RDATA is too
+/// short to name a type.
+mod lookups {
+    use super::*;
+    use crate::denial::nsec::insert_rrset;
+    use proptest::prelude::*;
+
+    fn set(rtype: Rtype, rdata: &[u8]) -> Rrset {
+        Rrset {
+            rtype,
+            ttl: 60,
+            rdatas: Rdatas::from_slices([rdata]),
+            src: SourcePos { file: 0, line: 1 },
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn by_halves_as_a_scan_finds(
+            types in prop::collection::btree_set(0u16..300, 0..40),
+            covered in prop::collection::btree_set(0u16..300, 0..40),
+            short in any::<bool>(),
+            seed in any::<u64>(),
+        ) {
+            let mut sets: Vec<Rrset> = types
+                .iter()
+                .filter(|&&t| t != Rtype::RRSIG.0)
+                .map(|&t| set(Rtype(t), b"data"))
+                .chain(covered.iter().map(|&t| set(Rtype::RRSIG, &[&t.to_be_bytes()[..], b"sig"].concat())))
+                .collect();
+            if short {
+                sets.push(set(Rtype::RRSIG, &[1]));
+            }
+            // Inserted in an order of the seed's.
+            let mut order: Vec<usize> = (0..sets.len()).collect();
+            order.sort_by_key(|&i| (i as u64).wrapping_mul(seed | 1).rotate_left(17));
+            let mut node = Node::placeholder();
+            let mut slots: Vec<Option<Rrset>> = sets.into_iter().map(Some).collect();
+            for i in order {
+                insert_rrset(&mut node, slots[i].take().unwrap());
+            }
+            for t in 0..300u16 {
+                let t = Rtype(t);
+                let scan = node.rrsets.iter().find(|r| r.rtype == t);
+                prop_assert_eq!(node.rrset(t), scan);
+                let scan = node.rrsets.iter().find(|r| r.rtype == Rtype::RRSIG && r.covered() == Some(t));
+                prop_assert_eq!(node.rrsigs(t), scan);
+            }
+        }
+    }
+
+    /// RRSIGs come in the order of the RDATA they start with, which is the
+    /// order `Zone::build` gives them: sorted by the type they cover.
+    #[test]
+    fn rrsigs_of_a_built_zone_by_covered_type() {
+        let z = build(
+            &format!(
+                "{SOA}x TYPE1000 \\# 0\nx TXT y\n\
+                 x RRSIG TYPE1000 13 2 60 20300101000000 20200101000000 1 example. AAAA\n\
+                 x RRSIG TXT 13 2 60 20300101000000 20200101000000 1 example. AAAA\n\
+                 x RRSIG ZONEMD 13 2 60 20300101000000 20200101000000 1 example. AAAA\n"
+            ),
+            "example.",
+        )
+        .unwrap();
+        let x = z.nodes.iter().find(|n| n.name.to_string() == "x.example.").unwrap();
+        let covered: Vec<Option<Rtype>> =
+            x.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG).map(Rrset::covered).collect();
+        assert_eq!(covered, [Some(Rtype::TXT), Some(Rtype::ZONEMD), Some(Rtype(1000))]);
+        for t in [Rtype::TXT, Rtype::ZONEMD, Rtype(1000)] {
+            assert_eq!(x.rrsigs(t).and_then(Rrset::covered), Some(t));
+        }
+        assert!(x.rrsigs(Rtype::A).is_none() && x.rrset(Rtype(1000)).is_some());
+    }
+}
+
 mod load_ordered {
     //! `Zone::load_ordered` builds chunk by chunk what `Zone::build` builds
     //! from the whole load, or falls back to it.
