@@ -80,9 +80,14 @@ pub fn generate_nsecs(zone: &mut Zone, ttl: u32) -> usize {
 /// cross pieces).
 const NSEC_PIECE: usize = if cfg!(test) { 3 } else { 4096 };
 
-/// Inserts an RRset keeping the node's RRsets sorted by type.
+/// Inserts an RRset keeping the node's RRsets sorted by type, and its RRSIG
+/// RRsets by the type they cover (see [`Node::rrsets`]): the RRSIGs over a
+/// new apex ZONEMD came after those over the apex's types above 63.
 pub fn insert_rrset(node: &mut Node, rrset: Rrset) {
-    let at = node.rrsets.partition_point(|r| r.rtype <= rrset.rtype);
+    fn key(r: &Rrset) -> (Rtype, &[u8]) {
+        (r.rtype, if r.rtype == Rtype::RRSIG { r.covered_octets() } else { &[] })
+    }
+    let at = node.rrsets.partition_point(|r| key(r) <= key(&rrset));
     // Exactly one more slot: `Vec` would grow a node's one or two RRsets
     // to four, for every owner of a TLD.
     node.rrsets.reserve_exact(1);

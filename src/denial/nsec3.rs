@@ -88,27 +88,16 @@ pub fn nsec3_owners(zone: &Zone, opt_out: OptOut) -> Vec<usize> {
     let mut needed = names_with_data_in_chain(zone, opt_out);
     // Empty non-terminals: with opt-out, only those above a name that is in
     // the chain; without, all authoritative ones.
-    let mut ent_needed = vec![false; zone.nodes.len()];
-    match opt_out {
-        OptOut::Disabled => {
-            ent_needed.par_iter_mut().zip(&zone.nodes).for_each(|(e, n)| {
-                *e = n.flags.contains(NodeFlags::ENT) && n.flags.is_authoritative();
-            });
-        }
-        OptOut::Enabled => {
-            // Each name in the chain marks the empty non-terminals right
-            // above it, on every thread; the marks are then set in one
-            // pass (a name marked twice is marked once).
-            let marks: Vec<usize> = (0..zone.nodes.len())
-                .into_par_iter()
-                .filter(|&i| needed[i])
-                .flat_map_iter(|i| zone.empty_ancestors(i))
-                .collect();
-            for j in marks {
-                ent_needed[j] = true;
-            }
-        }
-    }
+    let ent_needed: Vec<bool> = match opt_out {
+        OptOut::Disabled => zone
+            .nodes
+            .par_iter()
+            .map(|n| n.flags.contains(NodeFlags::ENT) && n.flags.is_authoritative())
+            .collect(),
+        // Each name in the chain marks the empty non-terminals right above
+        // it, on every thread.
+        OptOut::Enabled => zone.empty_ancestors_of(|i| needed[i]),
+    };
     needed.par_iter_mut().zip(ent_needed).for_each(|(n, e)| *n |= e);
     needed.par_iter().enumerate().filter(|(_, &b)| b).map(|(i, _)| i).collect()
 }

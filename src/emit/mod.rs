@@ -184,8 +184,8 @@ pub fn write_nodes<W: Write>(
 
 /// [`write_nodes`], with `rrsigs[i]` (when present) holding RRSIG RRsets of
 /// `nodes[i]` kept beside the node rather than in it (the streaming signer
-/// hands them over so), each written after the RRset it covers, as if it
-/// were in the node.
+/// hands them over so, in the order of the types they cover), each written
+/// after the RRset it covers, as if it were in the node.
 pub fn write_nodes_with<W: Write>(
     nodes: &[Node],
     rrsigs: &[Vec<Rrset>],
@@ -201,15 +201,21 @@ pub fn write_nodes_with<W: Write>(
             continue;
         }
         let beside: &[Rrset] = rrsigs.get(i).map_or(&[], |v| v.as_slice());
+        debug_assert!(beside.is_sorted_by_key(Rrset::covered_octets), "by covered type");
         w.set_owner(&node.name);
         let soa = node.rrset(Rtype::SOA);
         let rest = node.rrsets.iter().filter(|r| r.rtype != Rtype::SOA && r.rtype != Rtype::RRSIG);
         for rrset in soa.into_iter().chain(rest) {
             w.write_rrset(class, rrset)?;
             records += rrset.rdatas.len();
+            // In the order of the RRsets they cover, as the signer makes
+            // them: found by halves, as in the node (see `Node::rrsigs`).
             let sigs = node.rrsigs(rrset.rtype);
-            let sigs =
-                sigs.into_iter().chain(beside.iter().filter(|s| s.covered() == Some(rrset.rtype)));
+            let at =
+                beside.partition_point(|s| s.covered_octets() < &rrset.rtype.0.to_be_bytes()[..]);
+            let sigs = sigs
+                .into_iter()
+                .chain(beside[at..].iter().take_while(|s| s.covered() == Some(rrset.rtype)));
             for sigs in sigs {
                 w.write_rrset(class, sigs)?;
                 records += sigs.rdatas.len();

@@ -506,15 +506,10 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     };
     let mut need: Vec<Option<Need>> = zone.nodes.par_iter().map(need_of).collect();
     // Empty non-terminals: required if any name below them is required.
-    let required_above: Vec<usize> = need
-        .par_iter()
-        .enumerate()
-        .filter(|(_, n)| **n == Some(Need::Required))
-        .flat_map_iter(|(i, _)| zone.empty_ancestors(i))
-        .collect();
-    for a in required_above {
-        need[a] = Some(Need::Required);
-    }
+    let required_above = zone.empty_ancestors_of(|i| need[i] == Some(Need::Required));
+    need.par_iter_mut().zip(required_above).filter(|(_, above)| *above).for_each(|(n, _)| {
+        *n = Some(Need::Required);
+    });
     // A node that holds only an NSEC3 (and its RRSIG) but has names below
     // it is an empty non-terminal of the zone's data whose one label
     // happens to spell the hash of another name, so that an NSEC3 of that
@@ -623,12 +618,14 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     // empty non-terminals above it need theirs (an audit found them passed,
     // 2026-12-06; BIND and Knot report them).
     if !insecure_with_nsec3.is_empty() {
-        let mut late: Vec<usize> = insecure_with_nsec3
-            .par_iter()
-            .flat_map_iter(|&i| zone.empty_ancestors(i as usize))
+        let mut from = vec![false; zone.nodes.len()];
+        insecure_with_nsec3.iter().for_each(|&i| from[i as usize] = true);
+        let late: Vec<usize> = zone
+            .empty_ancestors_of(|i| from[i])
+            .into_par_iter()
+            .enumerate()
+            .filter_map(|(a, above)| above.then_some(a))
             .collect();
-        late.par_sort_unstable();
-        late.dedup();
         let reported: std::collections::HashSet<u32> = if late.is_empty() {
             Default::default()
         } else {
