@@ -1015,12 +1015,22 @@ fn sign_inner(
     // Both chains in the input: which one to keep is the operator's call.
     // The NSEC chain was kept and the NSEC3 chain dropped without a word
     // (the twelfth audit, 2026-12-06).
-    if denial.is_none() && DenialMode::input_has_both_chains(&zone) {
-        return Err(Failure::Usage(
-            "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),
-        ));
-    }
-    let (denial, warning, notice) = resolve_denial(denial, DenialMode::of_input(&zone))?;
+    let (denial, warning, notice) = match denial {
+        Some(asked) if DenialMode::input_has_both_chains(&zone) => {
+            // The change warned about names both chains (it named the
+            // NSEC chain only, or none: the thirteenth audit).
+            let warning = format!(
+                "the input holds both an NSEC chain and NSEC3 records; this run replaces them with {asked}, as the command line asks"
+            );
+            (asked, Some(warning), None)
+        }
+        None if DenialMode::input_has_both_chains(&zone) => {
+            return Err(Failure::Usage(
+                "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),
+            ));
+        }
+        denial => resolve_denial(denial, DenialMode::of_input(&zone))?,
+    };
     if let Some(warning) = warning {
         crate::diag!("zonesign: warning: {warning}");
         report.warnings.push(warning);

@@ -179,7 +179,17 @@ pub(super) fn format(rdata: &[u8], out: &mut String) -> Result<(), String> {
     // unrecognized versions." Another version is opaque RDATA, written in
     // RFC 3597 form, as BIND writes it; BIND, Knot and ldns load it
     // (zonesign refused it; the twelfth audit, 2026-12-06).
+    // Knot reads every LOC as 16 octets and calls the signature over any
+    // other length bogus: another version is held to 16 octets too (the
+    // thirteenth audit, 2026-12-06).
     if rdata.first().is_some_and(|&version| version != 0) {
+        if rdata.len() != 16 {
+            return Err(format!(
+                "LOC RDATA of version {} in {} octets: Knot reads every LOC as 16",
+                rdata[0],
+                rdata.len()
+            ));
+        }
         super::format_generic(rdata, out);
         return Ok(());
     }

@@ -277,6 +277,16 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
                 ));
             }
         }
+        // RFC 2535 §3.1.2: flags 0xC000 (both bits 0 and 1) say "no key
+        // information". BIND refuses key data after them ("extra input
+        // text"), and Knot and ldns refuse a KEY without key data: no such
+        // KEY loads in all three (the thirteenth audit, 2026-12-06).
+        Rtype::KEY if rdata.len() >= 2 && rdata[0] & 0xc0 == 0xc0 => {
+            return Err((
+                0,
+                "flags with both no-key bits (0xC000, RFC 2535 §3.1.2): BIND loads such a KEY only without key data, Knot and ldns only with it".to_owned(),
+            ));
+        }
         Rtype::SSHFP if rdata.len() >= 2 => {
             // RFC 4255 §3.1.3: fingerprint type 1 is SHA-1; RFC 6594 §3:
             // type 2 is SHA-256. BIND refuses another length, in text and

@@ -13,12 +13,12 @@
 //! | type | number | RDATA BIND loads |
 //! |------|--------|------------------|
 //! | NSAP | 22 | at least one octet (RFC 1706 §5) |
-//! | NSAP-PTR | 23 | one domain name, uncompressed (RFC 1706 §6) |
+//! | NSAP-PTR | 23 | one domain name, uncompressed (RFC 1706 §6); only the root here |
 //! | GPOS | 27 | three character-strings (RFC 1712 §3) |
-//! | NXT | 30 | a domain name and a type bit map (RFC 2535 §5.2) |
+//! | NXT | 30 | a domain name and a type bit map (RFC 2535 §5.2), its first bit clear |
 //! | EID, NIMLOC | 31, 32 | at least one octet |
 //! | ATMA | 34 | a format octet and at least one octet; format 1 (E.164) digits only |
-//! | SINK | 40 | coding and subcoding octets, then data; at least 3 octets |
+//! | SINK | 40 | coding and subcoding octets, then data; at least 3 octets; refused here |
 //! | NINFO, AVC, RESINFO, WALLET | 56, 258, 261, 262 | one or more character-strings, as TXT |
 //! | RKEY | 57 | flags 0, protocol, algorithm, a key of at least one octet; algorithm 253 starts it with a name |
 //! | TALINK | 58 | two domain names |
@@ -32,7 +32,11 @@
 //! # Limitations
 //! BIND checks NSAP-PTR, EID, NIMLOC and ATMA in class IN only; they are
 //! checked here in every class. TA and DLV digests are held to DS's sizes,
-//! GOST (3) included, which this BIND build does not check.
+//! but GOST (3), which BIND, Knot and ldns load of any length. Where ldns
+//! 1.8 reads other octets than BIND and Knot, so that no signed record of
+//! the form validates everywhere, the input is refused (the thirteenth
+//! audit, 2026-12-06): every SINK (ldns reads one octet), an NSAP-PTR but
+//! the root (ldns drops the name's last octet).
 
 use super::fields::{field_end, Field};
 use crate::zone::name::wire_name_end;
@@ -51,7 +55,13 @@ pub(super) fn check(rtype: Rtype, rdata: &[u8]) -> Result<(), String> {
     match rtype.0 {
         22 => at_least(1, "an NSAP"),
         // RFC 1706 §6: "The RDATA is a <domain-name>".
-        23 => names(rdata, 1, "an NSAP-PTR: one domain name"),
+        23 => {
+            names(rdata, 1, "an NSAP-PTR: one domain name")?;
+            if rdata != [0] {
+                return Err("an NSAP-PTR other than the root name: ldns 1.8 drops the name's last octet, and the signature fails there".to_owned());
+            }
+            Ok(())
+        }
         // RFC 1712 §3: "<longitude> <latitude> <altitude>", each a string.
         27 => match field_end(Field::CharStrings, rdata, 0) {
             Ok(_) if char_strings(rdata) == 3 => Ok(()),
@@ -69,7 +79,11 @@ pub(super) fn check(rtype: Rtype, rdata: &[u8]) -> Result<(), String> {
             }
             Ok(())
         }
-        40 => at_least(3, "a SINK: coding, subcoding and data"),
+        40 => {
+            at_least(3, "a SINK: coding, subcoding and data")?;
+            Err("a SINK: ldns 1.8 reads a SINK as one octet, and the signature fails there"
+                .to_owned())
+        }
         56 | 258 | 261 | 262 => field_end(Field::CharStrings, rdata, 0)
             .map(|_| ())
             .map_err(|e| format!("one or more character-strings, as TXT ({e})")),
@@ -85,6 +99,9 @@ pub(super) fn check(rtype: Rtype, rdata: &[u8]) -> Result<(), String> {
         260 => amtrelay(rdata),
         32768 | 32769 => {
             at_least(5, "DS RDATA: key tag, algorithm, digest type and digest")?;
+            if rdata[3] == 3 {
+                return Ok(());
+            }
             super::check_semantics(Rtype::DS, rdata).map_err(|(_, reason)| reason)
         }
         _ => Ok(()),
@@ -116,13 +133,18 @@ fn char_strings(rdata: &[u8]) -> usize {
 /// RFC 2535 §5.2: the next domain name, then a bit map of types up to 127
 /// in which "trailing zero octets MUST be omitted"; "If the zero bit of the
 /// type bit map is a one, it indicates that a different format is being
-/// used", which BIND takes as it comes.
+/// used", which BIND refuses ("bad bitmap"; the thirteenth audit,
+/// 2026-12-06).
 fn nxt(rdata: &[u8]) -> Result<(), String> {
     let end = wire_name_end(rdata, 0).map_err(|e| format!("an NXT: a domain name ({e})"))?;
     let bitmap = &rdata[end..];
-    if bitmap.first().is_some_and(|&b| b & 0x80 == 0)
-        && (bitmap.len() > 16 || bitmap.last() == Some(&0))
-    {
+    if bitmap.first().is_some_and(|&b| b & 0x80 != 0) {
+        return Err(
+            "an NXT type bit map in another format (its first bit set): BIND cannot load it"
+                .to_owned(),
+        );
+    }
+    if bitmap.len() > 16 || bitmap.last() == Some(&0) {
         return Err(
             "an NXT type bit map of at most 16 octets with no trailing zero octet".to_owned()
         );
