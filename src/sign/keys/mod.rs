@@ -55,7 +55,7 @@ mod software;
 mod tests;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use aws_lc_rs::digest;
 
@@ -606,6 +606,26 @@ pub fn parse_rsa_public_key_field(field: &[u8]) -> Option<(&[u8], &[u8])> {
     }
     let (exponent, modulus) = rest.split_at(len);
     Some((exponent, modulus))
+}
+
+/// The RSA moduli zonesign signs with, for key files and HSM keys alike:
+/// aws-lc-rs signs with 2048..=8192 bits; RFC 3110 §2: "For
+/// interoperability, the exponent and modulus are each limited to 4096
+/// bits in length." `modulus` may have leading zero octets; `path` names
+/// the key's file in the error.
+pub(crate) fn check_rsa_modulus(
+    algorithm: Algorithm,
+    modulus: &[u8],
+    path: &Path,
+) -> Result<(), KeyError> {
+    let modulus = strip_leading_zeros(modulus);
+    // Leading zeros are stripped, so the first octet is non-zero.
+    let bits = modulus.first().map_or(0, |m| modulus.len() * 8 - m.leading_zeros() as usize);
+    if !(2048..=4096).contains(&bits) {
+        let path = Some(path.to_path_buf());
+        return Err(KeyError::UnsupportedKeySize { algorithm, bits, path });
+    }
+    Ok(())
 }
 
 pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {

@@ -517,18 +517,7 @@ fn private_from_file(
     match algorithm {
         Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
             let modulus = strip_leading_zeros(file.field("Modulus", path)?);
-            // Leading zeros are stripped, so the first octet is non-zero.
-            let bits = match modulus.first() {
-                Some(first) => modulus.len() * 8 - first.leading_zeros() as usize,
-                None => 0,
-            };
-            // aws-lc-rs signs with 2048..=8192 bits; RFC 3110 §2: "For
-            // interoperability, the exponent and modulus are each limited to
-            // 4096 bits in length."
-            if !(2048..=4096).contains(&bits) {
-                let path = Some(path.to_path_buf());
-                return Err(KeyError::UnsupportedKeySize { algorithm, bits, path });
-            }
+            super::check_rsa_modulus(algorithm, modulus, path)?;
             let components = KeyPairComponents {
                 public_key: RsaPublicKeyComponents {
                     n: modulus,

@@ -406,12 +406,7 @@ fn published_dnskey(
     let rsa = matches!(algorithm, keys::Algorithm::RsaSha256 | keys::Algorithm::RsaSha512);
     if let Some((_, modulus)) = keys::parse_rsa_public_key_field(dnskey.public_key).filter(|_| rsa)
     {
-        let modulus = keys::strip_leading_zeros(modulus);
-        let bits = modulus.first().map_or(0, |m| modulus.len() * 8 - m.leading_zeros() as usize);
-        if !(2048..=4096).contains(&bits) {
-            let path = Some(path.to_path_buf());
-            return Err(keys::KeyError::UnsupportedKeySize { algorithm, bits, path }.to_string());
-        }
+        keys::check_rsa_modulus(algorithm, modulus, path).map_err(|e| e.to_string())?;
     }
     verifier
         .map_err(|e| format!("{}: the published DNSKEY cannot be used: {e}", path.display()))?;
