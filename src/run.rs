@@ -875,6 +875,9 @@ fn sign_inner(
     // The DNSKEYs the key directory's timing leaves out (past Delete, say):
     // dropped on purpose, so no rollover warning for them.
     let mut retired: Vec<Box<[u8]>> = Vec::new();
+    // The keys the key directory's timing publishes only: the `.key` file as
+    // `PublishOnlyKey::source` names it, and its note in the report.
+    let mut timing_publish: Vec<(String, usize)> = Vec::new();
     if let Some(dir) = &cfg.key_dir {
         // The key directory's keys by their timing, as `dnssec-signzone
         // -S -K` takes them (an audit found retired and future keys all
@@ -898,6 +901,7 @@ fn sign_inner(
             }
         }
         for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
+            timing_publish.push((p.display().to_string(), report.key_timing.len()));
             report
                 .key_timing
                 .push(format!("{}: published only, signs nothing: {why}", p.display()));
@@ -909,11 +913,18 @@ fn sign_inner(
             }
             report.key_timing.push(format!("{}: not published: {why}", p.display()));
         }
+    }
+    // With a pool the notices wait for it: the pool may sign with a key the
+    // directory's timing publishes only (see `publish_wins`).
+    let timing_notices = |report: &SignReport| {
         if !cfg.quiet {
             for note in &report.key_timing {
                 crate::diag!("zonesign: notice: key timing: {note}");
             }
         }
+    };
+    if cfg.hsm_config.is_none() {
+        timing_notices(report);
     }
     paths.sort();
     paths.dedup();
@@ -938,7 +949,8 @@ fn sign_inner(
                 cfg.csk,
                 &mut keys,
                 &mut report.hsms,
-            )?;
+            )
+            .inspect_err(|_| timing_notices(report))?;
             for note in notes {
                 crate::diag!("zonesign: warning: {note}");
                 report.warnings.push(note);
@@ -952,7 +964,18 @@ fn sign_inner(
     }
     let mut publish_only =
         keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
-    for note in publish_wins(&mut keys, &publish_only, &dir_signing, &explicit)? {
+    let wins = publish_wins(
+        &mut keys,
+        &mut publish_only,
+        &dir_signing,
+        &explicit,
+        &timing_publish,
+        &mut report.key_timing,
+    );
+    if cfg.hsm_config.is_some() {
+        timing_notices(report);
+    }
+    for note in wins? {
         crate::diag!("zonesign: warning: {note}");
         report.warnings.push(note);
     }
@@ -1766,19 +1789,45 @@ fn key_stem(path: &Path) -> Option<String> {
 /// (the eleventh audit, 2026-12-06). Named by `--key` or held in the HSM
 /// pool, it is a contradiction on the command line (exit 2). Returns a
 /// warning for each key taken out of signing.
+///
+/// A key the HSM pool holds whose files the key directory's timing
+/// publishes only (`timing`: those files, and their notes in `key_timing`)
+/// signs, through the pool, as a key named by `--key` does whatever its
+/// timing: the pool's configuration names it to sign. It was refused as
+/// "given both to sign and, with --publish …", naming a `--publish` nobody
+/// gave (the fourteenth audit, 2026-12-06).
 fn publish_wins(
     keys: &mut Vec<crate::sign::ZoneKey>,
-    publish: &[crate::sign::keyset::PublishOnlyKey],
+    publish: &mut Vec<crate::sign::keyset::PublishOnlyKey>,
     dir_signing: &[String],
     explicit: &[String],
+    timing: &[(String, usize)],
+    key_timing: &mut [String],
 ) -> Result<Vec<String>, Failure> {
     let mut notes = Vec::new();
     let mut kept = Vec::with_capacity(keys.len());
     for k in keys.drain(..) {
-        let Some(p) = publish.iter().find(|p| p.dnskey == k.dnskey) else {
+        let Some(at) = publish.iter().position(|p| p.dnskey == k.dnskey) else {
             kept.push(k);
             continue;
         };
+        let p = &publish[at];
+        let by_timing = timing.iter().find(|(source, _)| *source == p.source);
+        if let (Some((_, note)), false) = (by_timing, dir_signing.contains(&k.source)) {
+            let why = key_timing[*note]
+                .split_once(": published only, signs nothing: ")
+                .map_or(String::new(), |(_, why)| why.to_owned());
+            key_timing[*note] =
+                format!("{}: signs, held by the HSM pool, whatever its timing ({why})", p.source);
+            notes.push(format!(
+                "key {} ({}) signs: the HSM pool's configuration names it, though the key \
+                 directory's timing publishes {} only ({why})",
+                k.key_tag, k.source, p.source
+            ));
+            publish.remove(at);
+            kept.push(k);
+            continue;
+        }
         if !dir_signing.contains(&k.source) || explicit.contains(&k.source) {
             return Err(Failure::Usage(format!(
                 "key {} ({}) is given both to sign and, with --publish {}, to publish without signing",

@@ -416,6 +416,28 @@ fn regression_de_outage_same_key_tag_different_key_material() {
     assert!(all.contains(&format!("tag {}", tags[0])), "{all}");
     assert!(!all.contains("hsm fra-1 (token \"fra-1\"): key"), "fra-1 is good:\n{all}");
 
+    // `hsm bench` has no --allow-degraded-pool and suggested it when the
+    // .de key came after a good one (the fourteenth audit, 2026-12-06).
+    let bare = hsm.pool("bare.toml", 1, "");
+    let good = hsm_keygen(
+        &hsm,
+        &bare,
+        &["-o", "tld.", "-a", "13", "--zsk", "--id", "02", "--label", "good"],
+    );
+    let both = hsm.pool(
+        "both.toml",
+        1,
+        &[key_section("zsk", "02", "good", &good), key_section("zsk", "01", "zsk", &key_file)]
+            .concat(),
+    );
+    let out = hsm.run(
+        hsm.zonesign().args(["hsm", "bench", "--duration", "100ms", "--hsm-config"]).arg(&both),
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("hsm fra-2") && all.contains("hsm ber-1"), "{all}");
+    assert!(!all.contains("--allow-degraded-pool"), "{all}");
+
     let zone = generated_zone(hsm.dir.path(), 300);
     let out_dir = hsm.path("out");
     std::fs::create_dir(&out_dir).expect("out dir");
@@ -733,12 +755,18 @@ fn hsm_keygen_keys_sign_and_do_nothing_else() {
 /// signed every RRset twice, once from its file and once through the pool,
 /// with no word. One key named twice signs once: through the pool, with a
 /// warning naming the files.
-#[test]
-fn regression_a_key_in_the_key_directory_and_the_pool_signs_once() {
-    let hsm = SoftHsm::new();
+/// A P-256 ZSK in every token and as BIND files in a key directory (its
+/// `.private` with `timing` lines added) beside a zonesign KSK; the root
+/// zone signed with both and `args`. Returns the ZSK's tag, what the run
+/// said, and the signed zone, which the validators accept.
+fn sign_with_a_key_in_the_directory_and_the_pool(
+    hsm: &SoftHsm,
+    timing: &str,
+    args: &[&str],
+) -> (u16, String, String) {
     let (pem, public) = p256_pem();
     for t in TOKENS {
-        import(&hsm, &pem, "zsk.pem", t, "01", "zsk");
+        import(hsm, &pem, "zsk.pem", t, "01", "zsk");
     }
     let key_dir = hsm.path("keys");
     std::fs::create_dir(&key_dir).expect("key dir");
@@ -755,7 +783,7 @@ fn regression_a_key_in_the_key_directory_and_the_pool_signs_once() {
     std::fs::write(
         key_dir.join(format!("K.+013+{tag:05}.private")),
         format!(
-            "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: {}\n",
+            "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: {}\n{timing}",
             data_encoding::BASE64.encode(&der[at..at + 32])
         ),
     )
@@ -771,20 +799,61 @@ fn regression_a_key_in_the_key_directory_and_the_pool_signs_once() {
         .arg("--hsm-config")
         .arg(&pool)
         .arg("--output")
-        .arg(&signed));
-    let said = text(&out);
-    assert!(said.contains(&format!("key {tag} (")), "{said}");
-    assert!(said.contains("is in the HSM pool too: it signs through the pool"), "{said}");
-    let zone = std::fs::read_to_string(&signed).expect("read signed zone");
-    let soa_signatures = zone
-        .lines()
+        .arg(&signed)
+        .args(args));
+    assert_validators_accept(&signed, ".");
+    (tag, text(&out), std::fs::read_to_string(&signed).expect("read signed zone"))
+}
+
+/// The RRSIG records of `zone` that cover `covered`.
+fn signatures_of(zone: &str, covered: &str) -> usize {
+    zone.lines()
         .filter(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&"SOA")
+            f.get(3) == Some(&"RRSIG") && f.get(4) == Some(&covered)
         })
-        .count();
-    assert_eq!(soa_signatures, 1, "the SOA is signed once, by the ZSK");
-    assert_validators_accept(&signed, ".");
+        .count()
+}
+
+#[test]
+fn regression_a_key_in_the_key_directory_and_the_pool_signs_once() {
+    let hsm = SoftHsm::new();
+    let (tag, said, zone) = sign_with_a_key_in_the_directory_and_the_pool(&hsm, "", &[]);
+    assert!(said.contains(&format!("key {tag} (")), "{said}");
+    assert!(said.contains("is in the HSM pool too: it signs through the pool"), "{said}");
+    assert_eq!(signatures_of(&zone, "SOA"), 1, "the SOA is signed once, by the ZSK");
+}
+
+/// The fourteenth audit (2026-12-06): the pool's key, whose files the key
+/// directory's timing publishes only (Inactive passed), was refused (exit
+/// 2) as "given both to sign and, with --publish …", a `--publish` nobody
+/// gave. The pool's configuration names it to sign: it signs, through the
+/// pool, and the run says why.
+#[test]
+fn regression_a_pool_key_its_directory_calls_inactive_signs_through_the_pool() {
+    let hsm = SoftHsm::new();
+    let (tag, said, zone) = sign_with_a_key_in_the_directory_and_the_pool(
+        &hsm,
+        "Created: 20260101000000\nPublish: 20260101000000\nActivate: 20260101000000\nInactive: 20260102000000\n",
+        &[],
+    );
+    assert!(!said.contains("--publish"), "{said}");
+    assert!(said.contains("signs, held by the HSM pool, whatever its timing (Inactive"), "{said}");
+    assert!(said.contains(&format!("key {tag} (hsm pool")), "{said}");
+    assert!(said.contains(&format!("key {tag} alg 13 ZSK")), "{said}");
+    assert_eq!(signatures_of(&zone, "SOA"), 1, "the SOA is signed once, by the ZSK");
+}
+
+/// The fourteenth audit (2026-12-06): `--csk` ("every key signs
+/// everything") left the pool's keys in their configured roles: the pool's
+/// ZSK did not sign the DNSKEY RRset.
+#[test]
+fn regression_csk_makes_the_pool_s_keys_csks_too() {
+    let hsm = SoftHsm::new();
+    let (tag, said, zone) = sign_with_a_key_in_the_directory_and_the_pool(&hsm, "", &["--csk"]);
+    assert!(said.contains(&format!("key {tag} alg 13 CSK")), "{said}");
+    assert_eq!(signatures_of(&zone, "DNSKEY"), 2, "both keys sign the DNSKEY RRset");
+    assert_eq!(signatures_of(&zone, "SOA"), 2, "both keys sign the SOA");
 }
 
 /// The twelfth audit (2026-12-06): with no HSM usable (here a wrong PIN)

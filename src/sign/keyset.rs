@@ -146,9 +146,21 @@ pub fn settle_roles(keys: &mut [ZoneKey]) {
 /// Notices for the keys [`settle_roles`] made CSKs although they have the
 /// SEP flag (for runs without `--csk`): the zone is valid (RFC 4035 §2.2),
 /// but BIND's `dnssec-verify` wants `-z` for it (an audit, 2026-12-06).
+///
+/// Only where no ZSK of the algorithm signs indeed: an HSM key configured
+/// as a CSK beside a ZSK got the notice (the fourteenth audit, 2026-12-06).
 pub fn lone_ksk_notes(keys: &[ZoneKey]) -> Vec<String> {
+    let zsk_signs = |alg: u8| {
+        keys.iter().any(|z| {
+            z.algorithm == alg
+                && z.role != KeyRole::Ksk
+                && z.flags() & FLAG_SEP == 0
+                && !z.is_revoked()
+        })
+    };
     keys.iter()
         .filter(|k| k.role == KeyRole::Csk && k.flags() & FLAG_SEP != 0)
+        .filter(|k| !zsk_signs(k.algorithm))
         .map(|k| {
             format!(
                 "key {} (algorithm {}) has the SEP flag and no ZSK of its algorithm signs: it \

@@ -592,20 +592,46 @@ pub fn rsa_public_key_field(exponent: &[u8], modulus: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Splits an RFC 3110 public key field into (exponent, modulus).
+/// Splits an RFC 3110 public key field into (exponent, modulus), in the
+/// one form §2 allows (quoted at [`rsa_public_key_field`]): the exponent
+/// length in one octet when it is 1 to 255, no leading zero octets. `None`
+/// for any other field. The signer publishes only this form, and a key
+/// file or HSM key whose DNSKEY is written otherwise is a malformed DNSKEY
+/// ([`rsa_public_key_form`]): a DNSKEY with a 3-octet exponent written
+/// with the three-octet length has the key tag of the right one, and the
+/// HSM proof, which compares the DNSKEY it builds from the token's key,
+/// took it for the .de case, another key pair under the published key's
+/// tag (the fourteenth audit, 2026-12-06). (The verifier reads any form
+/// validators read: see `verify::crypto`.)
 pub fn parse_rsa_public_key_field(field: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (&first, rest) = field.split_first()?;
+    rsa_public_key_form(field).ok()
+}
+
+/// [`parse_rsa_public_key_field`], saying what is wrong with a field.
+pub fn rsa_public_key_form(field: &[u8]) -> Result<(&[u8], &[u8]), &'static str> {
+    let (&first, rest) = field.split_first().ok_or("empty RSA public key")?;
     let (len, rest) = if first == 0 {
-        let len = u16::from_be_bytes([*rest.first()?, *rest.get(1)?]) as usize;
-        (len, &rest[2..])
+        let [hi, lo, rest @ ..] = rest else {
+            return Err("RSA public key ends inside its exponent length");
+        };
+        let len = u16::from_be_bytes([*hi, *lo]) as usize;
+        if len <= 255 {
+            return Err("RSA exponent length of 255 octets or fewer written in three octets \
+                        (RFC 3110 §2: \"represented as one octet if it is in the range of 1 to 255\")");
+        }
+        (len, rest)
     } else {
         (first as usize, rest)
     };
-    if len == 0 || rest.len() <= len {
-        return None;
+    if rest.len() <= len {
+        return Err("RSA exponent length leaves no modulus");
     }
     let (exponent, modulus) = rest.split_at(len);
-    Some((exponent, modulus))
+    if exponent[0] == 0 || modulus[0] == 0 {
+        return Err("leading zero octet in the RSA exponent or modulus (RFC 3110 §2: \
+                    \"Leading zero octets are prohibited in the exponent and modulus\")");
+    }
+    Ok((exponent, modulus))
 }
 
 /// The RSA moduli zonesign signs with, for key files and HSM keys alike:

@@ -184,6 +184,13 @@ impl SigningKey {
         }
 
         let name = file_stem_for_messages(key_path);
+        if matches!(algorithm, Algorithm::RsaSha256 | Algorithm::RsaSha512) {
+            // Before the pair is compared: a field in another form than the
+            // one the signer writes was reported as "not the private key of
+            // the public key" (see `parse_rsa_public_key_field`).
+            super::rsa_public_key_form(published.public_key)
+                .map_err(|reason| KeyError::MalformedDnskey { key: name.clone(), reason })?;
+        }
         let mismatch = || KeyError::KeyPairMismatch {
             key_path: key_path.to_owned(),
             private_path: private_path.to_owned(),

@@ -302,6 +302,30 @@ fn rfc5702_section_6_rsa_examples() {
     assert_eq!(parse_rsa_public_key_field(&field), Some((&long_exponent[..], &[0xc0, 0x01][..])));
 }
 
+/// RFC 3110 §2: the exponent length "is represented as one octet if it is
+/// in the range of 1 to 255", and "Leading zero octets are prohibited in
+/// the exponent and modulus". A field in another form has the key tag of
+/// the right one; the HSM proof took it for another key pair under the
+/// published tag, the .de alarm (the fourteenth audit, 2026-12-06).
+#[test]
+fn rfc3110_section_2_only_the_minimal_public_key_form_signs() {
+    let minimal = [3, 1, 0, 1, 0xc0, 0x01];
+    assert_eq!(rsa_public_key_form(&minimal), Ok((&[1u8, 0, 1][..], &[0xc0, 0x01][..])));
+    for (field, says) in [
+        (&[0, 0, 3, 1, 0, 1, 0xc0, 0x01][..], "written in three octets"),
+        (&[0, 1, 0][..], "leaves no modulus"),
+        (&[0, 1][..], "ends inside its exponent length"),
+        (&[3, 0, 1, 1, 0xc0][..], "leading zero octet"),
+        (&[1, 3, 0, 0xc0][..], "leading zero octet"),
+        (&[3, 1, 0, 1][..], "leaves no modulus"),
+        (&[][..], "empty"),
+    ] {
+        let err = rsa_public_key_form(field).expect_err("refused");
+        assert!(err.contains(says), "{field:?}: {err}");
+        assert_eq!(parse_rsa_public_key_field(field), None);
+    }
+}
+
 /// RFC 5702 §3: RSASSA-PKCS1-v1_5 is deterministic: the same data gives the
 /// same signature, and it verifies with the verifier's own code.
 #[test]
@@ -608,6 +632,31 @@ fn load_rejects_private_key_of_another_key() {
         let err = SigningKey::load(&a_key).unwrap_err();
         assert!(matches!(err, KeyError::KeyPairMismatch { .. }), "{algorithm}: {err}");
     }
+}
+
+/// The fourteenth audit (2026-12-06): a `.key` file writing its RSA
+/// exponent's length in three octets (RFC 3110 §2 allows that only for
+/// exponents over 255 octets) has the right key's tag, and was reported as
+/// "not the private key of the public key". It is a malformed DNSKEY.
+#[test]
+fn rfc3110_section_2_a_key_file_with_a_three_octet_exponent_length_is_malformed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = generate(Algorithm::RsaSha256, &name("example."), FLAGS_KSK, None).unwrap();
+    let (key_path, _) = write_bind_files(&key, dir.path()).unwrap();
+    let text = std::fs::read_to_string(&key_path).unwrap();
+    let line = text.lines().find(|l| l.contains(" DNSKEY ")).expect("DNSKEY line");
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let at = fields.iter().position(|f| *f == "DNSKEY").expect("DNSKEY") + 4;
+    let field = data_encoding::BASE64.decode(fields[at..].concat().as_bytes()).unwrap();
+    assert_eq!(field[0], 3, "a 3-octet exponent, one-octet length");
+    let long = [&[0u8, 0][..], &field].concat();
+    let long_b64 = data_encoding::BASE64.encode(&long);
+    std::fs::write(&key_path, format!("example. IN DNSKEY 257 3 8 {long_b64}\n")).unwrap();
+    let err = SigningKey::load(&key_path).unwrap_err();
+    assert!(
+        matches!(err, KeyError::MalformedDnskey { reason, .. } if reason.contains("three octets")),
+        "{err}"
+    );
 }
 
 /// A key file renamed to another tag is refused.

@@ -39,7 +39,15 @@ pub fn attach(
         Failure::Hsm(Box::new(f.error))
     })?;
     *hsms = pool.reports();
-    let hsm_keys = pool.zone_keys(origin).map_err(hsm_failure)?;
+    let mut hsm_keys = pool.zone_keys(origin).map_err(hsm_failure)?;
+    // `--csk`: every key signs everything, the pool's too; a pool key of
+    // role `ksk` went on signing the DNSKEY RRset only (the fourteenth
+    // audit, 2026-12-06).
+    if all_csk {
+        for k in hsm_keys.iter_mut() {
+            k.role = role_by_flags(k.flags(), RolePolicy::AllCsk);
+        }
+    }
     // A software KSK was made a CSK when its algorithm had no ZSK; beside
     // HSM keys it takes the role its flags say (a KSK file with HSM ZSKs),
     // and the roles are settled over all keys again.

@@ -404,8 +404,10 @@ fn published_dnskey(
     // refused (the twelfth audit, 2026-12-06).
     let verifier = crate::verify::crypto::PreparedKey::new(dnskey.algorithm, dnskey.public_key);
     let rsa = matches!(algorithm, keys::Algorithm::RsaSha256 | keys::Algorithm::RsaSha512);
-    if let Some((_, modulus)) = keys::parse_rsa_public_key_field(dnskey.public_key).filter(|_| rsa)
-    {
+    if rsa {
+        let (_, modulus) = keys::rsa_public_key_form(dnskey.public_key).map_err(|reason| {
+            format!("{}: the published DNSKEY is malformed: {reason}", path.display())
+        })?;
         keys::check_rsa_modulus(algorithm, modulus, path).map_err(|e| e.to_string())?;
     }
     verifier
@@ -531,6 +533,15 @@ mod tests {
             assert!(e.to_string().contains(says), "{e}");
             assert!(e.to_string().contains("2048 to 4096 bits"), "{e}");
         }
+        // RFC 3110 §2: a 3-octet exponent's length in three octets has the
+        // tag of the right form, and the proof accused an HSM holding the
+        // very key of holding another pair (the fourteenth audit).
+        let long = format!("AAAD{}", &rsa(2048)[4..]);
+        assert_eq!(data_encoding::BASE64.decode(long.as_bytes()).expect("b64")[..4], [0, 0, 3, 1]);
+        std::fs::write(&key, format!("example. IN DNSKEY 256 3 8 {long}\n")).expect("write");
+        let e = HsmConfig::load(&path).expect_err("refused");
+        assert!(matches!(e, HsmError::PublishedDnskey { key: 1, .. }), "{e}");
+        assert!(e.to_string().contains("written in three octets"), "{e}");
         std::fs::write(&key, "example. IN DNSKEY 256 3 16 AAAA\n").expect("write");
         let e = HsmConfig::load(&path).expect_err("refused");
         assert!(matches!(e, HsmError::PublishedDnskey { .. }), "{e}");
