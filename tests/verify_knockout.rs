@@ -521,9 +521,15 @@ fn validator_audit_regressions() {
         "nsec3rsasha1-by-dnssec-signzone.zone",
         "extra-rrsig-unpublished-key.zone",
         "revoked-ksk-extra-signatures.zone",
+        // The fourteenth audit: the revoked KSK's tag is the ZSK's, and its
+        // signatures were tried against the ZSK alone and called bad.
+        "revoked-ksk-shares-the-zsk-tag.zone",
     ] {
         let (code, kinds, stderr) = verify(&audit_fixture(zone), &at);
         assert_eq!((code, kinds.len()), (0, 0), "{zone}: {stderr}");
+        if zone.starts_with("revoked") {
+            assert!(stderr.contains("warning: signed-by-revoked-key"), "{zone}: {stderr}");
+        }
     }
 }
 

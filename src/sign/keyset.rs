@@ -81,23 +81,27 @@ pub fn load_software_keys(
         }
         // Proof of possession against the DNSKEY the .key file publishes.
         key.prove(key.dnskey_rdata())?;
-        loaded.push(key);
+        loaded.push((p.display().to_string(), key));
     }
     // One key named twice (through --key-dir and --key, or two paths to
     // one file) is one key: it signs once.
     let mut seen: Vec<Vec<u8>> = Vec::new();
-    loaded.retain(|k| {
+    loaded.retain(|(_, k)| {
         let first = !seen.iter().any(|d| d == k.dnskey_rdata());
         if first {
             seen.push(k.dnskey_rdata().to_vec());
         }
         first
     });
-    let named: Vec<(&str, &[u8])> = loaded.iter().map(|k| (k.name(), k.dnskey_rdata())).collect();
+    // Named by their paths: two keys of one tag have one file stem, and in
+    // two directories (a KSK's and a ZSK's) which was which could not be
+    // told (the fourteenth audit, 2026-12-06).
+    let named: Vec<(&str, &[u8])> =
+        loaded.iter().map(|(path, k)| (path.as_str(), k.dnskey_rdata())).collect();
     check_collisions(&named)?;
     let mut keys: Vec<ZoneKey> = loaded
         .into_iter()
-        .map(|k| ZoneKey {
+        .map(|(_, k)| ZoneKey {
             role: role_by_flags(k.flags(), policy),
             algorithm: k.algorithm().number(),
             key_tag: k.key_tag(),

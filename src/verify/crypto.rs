@@ -97,7 +97,7 @@ impl fmt::Debug for PreparedKey {
 /// in the range of 1 to 255 and by a zero octet followed by a two octet
 /// unsigned length if it is longer than 255 bytes. ... Leading zero octets
 /// are prohibited in the exponent and modulus."
-fn parse_rfc3110(algorithm: u8, field: &[u8]) -> Result<(&[u8], &[u8]), CryptoError> {
+fn parse_rfc3110<'a>(algorithm: u8, field: &'a [u8]) -> Result<(&'a [u8], &'a [u8]), CryptoError> {
     let malformed = |reason| CryptoError::MalformedKey { algorithm, reason };
     let (&first, rest) = field.split_first().ok_or(malformed("empty public key"))?;
     let (len, rest) = if first == 0 {
@@ -112,10 +112,47 @@ fn parse_rfc3110(algorithm: u8, field: &[u8]) -> Result<(&[u8], &[u8]), CryptoEr
         return Err(malformed("exponent length leaves no modulus"));
     }
     let (exponent, modulus) = rest.split_at(len);
-    if exponent[0] == 0 || modulus[0] == 0 {
-        return Err(malformed("leading zero octet in exponent or modulus (RFC 3110 §2)"));
+    // Leading zero octets are read past, as BIND, ldns and Knot read them:
+    // refused, they made a zone all three validate fail (the fourteenth
+    // audit, 2026-12-06); [`rfc3110_departure`] warns of them.
+    let strip = |b: &'a [u8]| &b[b.iter().position(|&o| o != 0).unwrap_or(b.len())..];
+    let (exponent, modulus) = (strip(exponent), strip(modulus));
+    if exponent.is_empty() || modulus.is_empty() {
+        return Err(malformed("exponent or modulus of zero"));
     }
     Ok((exponent, modulus))
+}
+
+/// How an RSA DNSKEY's public key field departs from the one form RFC 3110
+/// §2 allows (quoted at [`parse_rfc3110`]), if it does: `Ok` for leading
+/// zero octets, which BIND, ldns and Knot read past; `Err` for an exponent
+/// of 255 octets or fewer with the three-octet length, which Knot's
+/// libdnssec (kzonecheck, Knot Resolver) rejects as an invalid DNSKEY,
+/// while BIND and ldns read it (the fourteenth audit, 2026-12-06). `None`
+/// for any other key, or a field that cannot be parsed at all.
+pub fn rfc3110_departure(
+    algorithm: u8,
+    field: &[u8],
+) -> Option<Result<&'static str, &'static str>> {
+    if !matches!(algorithm, 5 | 7 | 8 | 10) {
+        return None;
+    }
+    let (&first, rest) = field.split_first()?;
+    let (len, rest) = match (first, rest) {
+        (0, [hi, lo, rest @ ..]) => {
+            let len = u16::from_be_bytes([*hi, *lo]) as usize;
+            if len <= 255 {
+                return Some(Err("the RSA exponent's length (255 octets or fewer) is written in three octets; RFC 3110 §2: it \"is represented as one octet if it is in the range of 1 to 255\""));
+            }
+            (len, rest)
+        }
+        (0, _) => return None,
+        (len, rest) => (len as usize, rest),
+    };
+    let (exponent, modulus) = (rest.get(..len)?, rest.get(len..)?);
+    (exponent.first() == Some(&0) || modulus.first() == Some(&0)).then_some(Ok(
+        "leading zero octets in the RSA exponent or modulus; RFC 3110 §2: \"Leading zero octets are prohibited in the exponent and modulus\"",
+    ))
 }
 
 impl PreparedKey {
@@ -422,14 +459,43 @@ mod tests {
         assert!(PreparedKey::new(8, &field(&[1, 0, 1])).is_ok());
     }
 
+    /// RFC 3110 §2: "Leading zero octets are prohibited in the exponent and
+    /// modulus", and the exponent length "is represented as one octet if it
+    /// is in the range of 1 to 255". BIND, ldns and Knot read past leading
+    /// zeros, so the key is used (and warned of: it was refused, and zones
+    /// all three validate failed, the fourteenth audit, 2026-12-06); the
+    /// three-octet length of a short exponent, which Knot rejects, is the
+    /// verifier's error.
+    #[test]
+    fn rfc3110_section_2_forms_that_depart_from_the_minimal_one() {
+        let mut modulus = vec![0xc5u8; 256];
+        modulus[255] = 0x4b;
+        let minimal = [&[3u8, 1, 0, 1][..], &modulus].concat();
+        let zeros = [&[4u8, 0, 1, 0, 1, 0][..], &modulus].concat();
+        let long = [&[0u8, 0, 3, 1, 0, 1][..], &modulus].concat();
+        assert_eq!(rfc3110_departure(8, &minimal), None);
+        assert!(
+            matches!(rfc3110_departure(8, &zeros), Some(Ok(why)) if why.contains("leading zero"))
+        );
+        assert!(
+            matches!(rfc3110_departure(8, &long), Some(Err(why)) if why.contains("three octets"))
+        );
+        assert_eq!(rfc3110_departure(13, &long), None);
+        for field in [&minimal, &zeros, &long] {
+            let key = PreparedKey::new(8, field).expect("read");
+            assert_eq!(parse_rfc3110(8, field).expect("parsed"), (&[1u8, 0, 1][..], &modulus[..]));
+            drop(key);
+        }
+    }
+
     #[test]
     fn rfc3110_section_2_malformed_keys() {
         for (field, why) in [
             (&[][..], "empty"),
             (&[3, 1, 0, 1][..], "no modulus"),
             (&[0, 0][..], "truncated length"),
-            (&[1, 0, 0xc0][..], "leading zero exponent"),
-            (&[1, 3, 0, 0xc0][..], "leading zero modulus"),
+            (&[1, 0, 0xc0][..], "zero exponent"),
+            (&[1, 3, 0, 0][..], "zero modulus"),
         ] {
             assert!(
                 matches!(PreparedKey::new(8, field), Err(CryptoError::MalformedKey { .. })),

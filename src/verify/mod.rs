@@ -472,6 +472,27 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
                 None
             }
         };
+        match crate::verify::crypto::rfc3110_departure(algorithm, &rdata[4..]) {
+            Some(Ok(why)) => report.findings.push(
+                Finding::warning(
+                    "dnskey-rsa-form",
+                    format!("{why}: BIND, ldns and Knot read it; zonesign signs with no such key"),
+                )
+                .at(origin, Some(Rtype::DNSKEY))
+                .key(tag, algorithm),
+            ),
+            Some(Err(why)) => report.findings.push(
+                Finding::error(
+                    "dnskey-rsa-form",
+                    format!(
+                        "{why}: Knot's libdnssec (kzonecheck, Knot Resolver) rejects this DNSKEY as invalid"
+                    ),
+                )
+                .at(origin, Some(Rtype::DNSKEY))
+                .key(tag, algorithm),
+            ),
+            None => {}
+        }
         if rdata[2] != DNSKEY_PROTOCOL {
             report.findings.push(
                 Finding::error(
@@ -1202,6 +1223,17 @@ impl<'a> Ctx<'a> {
             findings.push(finding);
             return None;
         };
+        // A revoked key's tag is its unrevoked tag plus 128 (the REVOKE
+        // bit, RFC 5011 §7), and can be a key's that signs: its signatures
+        // over data were tried against that key alone, and each called bad
+        // though validators skip them and the zone validates (the fourteenth
+        // audit, 2026-12-06). So data signatures are tried against the
+        // revoked keys of their tag too, and one of those is the warning
+        // below. (Every zone key of the tag is in `dnskey`, a superset.)
+        let candidates = match self.by_tag.dnskey.get(&tag) {
+            Some(all) if rrset.rtype != Rtype::DNSKEY => all,
+            _ => candidates,
+        };
         if candidates.iter().all(|&i| self.verifier.keys[i].prepared.is_none()) {
             // The key is published but this verifier cannot use it (an
             // algorithm it does not implement, a key it cannot parse; the
@@ -1236,6 +1268,17 @@ impl<'a> Ctx<'a> {
             Phase::Apply { verdicts } => verdicts.next().copied().flatten(),
         };
         if let Some(key) = valid {
+            if rrset.rtype != Rtype::DNSKEY && !self.verifier.keys[key].signs_data() {
+                findings.push(
+                    Finding::warning(
+                        "signed-by-revoked-key",
+                        "signed by a revoked key that shares its algorithm and key tag with a key that signs: validators use a revoked key for nothing but its signature over the DNSKEY RRset (RFC 5011 §2.1), and skip this signature",
+                    )
+                    .at(owner, Some(rrset.rtype))
+                    .key(sig.key_tag, sig.algorithm),
+                );
+                return None;
+            }
             counts.signatures_verified += 1;
             return Some(key);
         }

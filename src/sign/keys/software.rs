@@ -525,11 +525,25 @@ fn private_from_file(
         Algorithm::RsaSha256 | Algorithm::RsaSha512 => {
             let modulus = strip_leading_zeros(file.field("Modulus", path)?);
             super::check_rsa_modulus(algorithm, modulus, path)?;
+            let exponent = strip_leading_zeros(file.field("PublicExponent", path)?);
+            // aws-lc-rs takes public exponents of at most 33 bits, and said
+            // "InconsistentComponents" of a sound key pair with a larger one,
+            // as if the file were corrupt (the fourteenth audit,
+            // 2026-12-06). RFC 3110 §2 allows up to 4096 bits; BIND and
+            // ldns sign with such keys.
+            let e_bits =
+                exponent.first().map_or(0, |e| exponent.len() * 8 - e.leading_zeros() as usize);
+            if e_bits > 33 {
+                return Err(KeyError::KeyRejected {
+                    key: path.display().to_string(),
+                    algorithm,
+                    reason: "its public exponent is over 33 bits, more than aws-lc-rs signs with \
+                             (65537 is usual; RFC 3110 §2 allows up to 4096 bits, and BIND and ldns \
+                             sign with it)",
+                });
+            }
             let components = KeyPairComponents {
-                public_key: RsaPublicKeyComponents {
-                    n: modulus,
-                    e: strip_leading_zeros(file.field("PublicExponent", path)?),
-                },
+                public_key: RsaPublicKeyComponents { n: modulus, e: exponent },
                 d: file.field("PrivateExponent", path)?,
                 p: file.field("Prime1", path)?,
                 q: file.field("Prime2", path)?,

@@ -659,6 +659,35 @@ fn rfc3110_section_2_a_key_file_with_a_three_octet_exponent_length_is_malformed(
     );
 }
 
+/// The fourteenth audit (2026-12-06): a key pair whose public exponent is
+/// over 33 bits (RFC 3110 §2 allows 4096; BIND and ldns sign with it) was
+/// refused with aws-lc-rs' "InconsistentComponents", as if the file were
+/// corrupt. The refusal says why, and names the file.
+#[test]
+fn rfc3110_section_2_an_exponent_over_33_bits_cannot_sign_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = generate(Algorithm::RsaSha256, &name("example."), FLAGS_ZSK, None).unwrap();
+    let (key_path, private_path) = write_bind_files(&key, dir.path()).unwrap();
+    let text = std::fs::read_to_string(&private_path).unwrap();
+    let e = data_encoding::BASE64.encode(&[4, 0, 0, 0, 1]);
+    let replaced: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("PublicExponent:") {
+                format!("PublicExponent: {e}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&private_path, replaced).unwrap();
+    let err = SigningKey::load(&key_path).unwrap_err();
+    assert!(matches!(err, KeyError::KeyRejected { .. }), "{err}");
+    let said = err.to_string();
+    assert!(said.contains("public exponent is over 33 bits"), "{said}");
+    assert!(said.contains(&private_path.display().to_string()), "{said}");
+}
+
 /// A key file renamed to another tag is refused.
 #[test]
 fn load_rejects_wrong_file_name() {
