@@ -551,6 +551,33 @@ fn check_distinct_files(
     Ok(())
 }
 
+/// An output named as a key file (`.key`, `.private`) in the key directory
+/// would be taken for one by every later run: `--output
+/// keys/Kexample.+013+00001.key` signed (no such key file yet), then every
+/// run on the directory failed (the fourteenth audit, 2026-12-06).
+fn check_no_new_key_file(cfg: &SignConfig) -> Result<(), Failure> {
+    let Some(dir) = cfg.key_dir.as_ref().and_then(|d| std::fs::canonicalize(d).ok()) else {
+        return Ok(());
+    };
+    let outputs = [
+        ("--output", Some(&cfg.output)),
+        ("--report", cfg.report.as_ref()),
+        ("--ds", cfg.ds.as_ref()),
+    ];
+    for (option, path) in outputs {
+        let Some(path) = path else { continue };
+        let key_like = path.extension().is_some_and(|e| e == "key" || e == "private");
+        if key_like && std::fs::canonicalize(directory_of(path)).is_ok_and(|d| d == dir) {
+            return Err(Failure::Usage(format!(
+                "{option} {}: a file of that name in the key directory {} would be read as a key file by every later run; give it another name or directory",
+                path.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The files a signing run reads besides the zone, for
 /// [`check_distinct_files`]: each key named (its `.key` and `.private`),
 /// each key file of the key directory, the keys published only, the trust
@@ -603,6 +630,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
             &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
             &reads,
         )
+        .and_then(|()| check_no_new_key_file(cfg))
     };
     if let Err(failure) = early {
         // A report that may be written (its own file, in a directory that
@@ -882,7 +910,20 @@ fn sign_inner(
         // The key directory's keys by their timing, as `dnssec-signzone
         // -S -K` takes them (an audit found retired and future keys all
         // signing, 2026-12-06).
-        let found = keyset::key_files_in(dir, &origin).map_err(Failure::Key)?;
+        // Keys are the `.key` files with a `.private` beside them, as
+        // `dnssec-signzone -S -K` finds them: a public half alone (a key
+        // whose private half is in an HSM, a file left over) stopped every
+        // run (the fourteenth audit, 2026-12-06). It is left out, saying so.
+        let (found, public_only): (Vec<PathBuf>, Vec<PathBuf>) = keyset::key_files_in(dir, &origin)
+            .map_err(Failure::Key)?
+            .into_iter()
+            .partition(|p| p.with_extension("private").exists());
+        for p in public_only {
+            report.key_timing.push(format!(
+                "{}: not published: no .private file beside it (as `dnssec-signzone -S`; a key whose private half is in HSMs signs through --hsm-config)",
+                p.display()
+            ));
+        }
         let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
         dir_signing.extend(choice.signing.iter().filter_map(|p| key_stem(p)));
         paths.extend(choice.signing);

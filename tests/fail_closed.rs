@@ -147,6 +147,91 @@ fn regression_zsk_private_key_not_matching_its_dnskey_exits_3() {
     assert_refused(&s, &out, 3, &["zonesign: key problem"]);
 }
 
+/// The fourteenth audit (2026-12-06): a `.key` file without its `.private`
+/// in the key directory (a key whose private half is in HSMs, a file left
+/// over) stopped every run with exit 3; `dnssec-signzone -S -K` finds keys
+/// by their private files and signs. It is left out, with a notice.
+#[test]
+fn regression_a_public_key_file_alone_in_the_key_directory_is_left_out() {
+    let s = setup();
+    let alone = keygen(&s.keys, "--zsk", "13");
+    std::fs::remove_file(alone.with_extension("private")).unwrap();
+    let out = sign(&s, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("not published: no .private file beside it"), "{said}");
+    let signed = std::fs::read_to_string(&s.output).unwrap();
+    assert_eq!(signed.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count(), 2);
+}
+
+/// The fourteenth audit (2026-12-06): `--output` into the key directory
+/// under a key file's name signed (no such file yet), and then every run
+/// on the directory failed reading the zone as a key. Refused (exit 2).
+#[test]
+fn regression_an_output_named_as_a_key_file_in_the_key_directory_exits_2() {
+    let s = setup();
+    let before = listing(&s.keys);
+    for name in ["Kexample.+013+00001.key", "Kexample.+013+00001.private"] {
+        let out = sign_into(&s, &example(), &s.keys.join(name)).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{said}");
+        assert!(said.contains("would be read as a key file by every later run"), "{said}");
+    }
+    assert_eq!(listing(&s.keys), before);
+    assert_untouched(&s);
+}
+
+/// The fourteenth audit (2026-12-06): an `$INCLUDE`d FIFO was opened to see
+/// whether it could be read, then again to be read: what its writer wrote
+/// in between was lost and the run hung. It is opened once.
+#[cfg(unix)]
+#[test]
+fn regression_an_included_fifo_is_read_once_and_the_run_ends() {
+    let s = setup();
+    let dir = s.outdir.join("fifo");
+    std::fs::create_dir(&dir).unwrap();
+    let fifo = dir.join("data.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let top = dir.join("top.zone");
+    std::fs::write(
+        &top,
+        "$ORIGIN example.\n$TTL 3600\n@ SOA ns h 1 7200 3600 1209600 300\n@ NS ns\n$INCLUDE data.fifo\n",
+    )
+    .unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        // Opening a FIFO to write waits for a reader; the writer then
+        // writes and closes at once.
+        std::thread::spawn(move || std::fs::write(&fifo, "ns A 192.0.2.1\nwww A 192.0.2.2\n"))
+    };
+    let mut child = zonesign()
+        .args(["verify", "-o", "example."])
+        .arg(&top)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            // Unblock the writer if it still waits for a reader.
+            let _ = std::fs::File::open(&fifo);
+            panic!("zonesign hung on an $INCLUDEd FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    writer.join().unwrap().unwrap();
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    // Loaded, all of it: the verifier then finds no DNSKEY (exit 1).
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(said.contains("no-dnskey"), "{said}");
+}
+
 /// Two different keys with the same algorithm and key tag: the .de failure.
 /// Each is named by its path (the fourteenth audit, 2026-12-06: by the
 /// file stem, which is one for both).

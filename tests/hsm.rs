@@ -783,7 +783,10 @@ fn sign_with_a_key_in_the_directory_and_the_pool(
     std::fs::write(
         key_dir.join(format!("K.+013+{tag:05}.private")),
         format!(
-            "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: {}\n{timing}",
+            "Private-key-format: v1.{}\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: {}\n{timing}",
+            // Timing is read from v1.3 files, where a key without it is
+            // one `dnssec-keygen -G` made: published by no time.
+            if timing.is_empty() { 2 } else { 3 },
             data_encoding::BASE64.encode(&der[at..at + 32])
         ),
     )

@@ -177,11 +177,15 @@ impl<'o> Parser<'o> {
         self.errors.len() >= self.opts.max_errors
     }
 
-    /// Reads a file from disk (or `-`) and parses it.
-    pub(super) fn parse_path(&mut self, path: &Path, origin: Name) -> Result<(), LoadFailure> {
-        let source = super::open(path)?;
-        let parsed = self.parse_source(&source, path, origin);
-        super::unchanged(&source, path)?;
+    /// Parses the file `path`, opened as `source` (for `$INCLUDE`).
+    fn parse_opened(
+        &mut self,
+        source: &super::source::Source,
+        path: &Path,
+        origin: Name,
+    ) -> Result<(), LoadFailure> {
+        let parsed = self.parse_source(source, path, origin);
+        super::unchanged(source, path)?;
         parsed
     }
 
@@ -512,21 +516,6 @@ impl<'o> Parser<'o> {
             let canonical = std::fs::canonicalize(&target).map_err(|e| {
                 self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
             })?;
-            // A directory, or a file this process may not read, is the
-            // directive's error (file, line, column), like a missing file,
-            // not a failure of the whole load.
-            let unreadable = if canonical.is_dir() {
-                Some("is a directory".to_string())
-            } else {
-                std::fs::File::open(&canonical).err().map(|e| e.to_string())
-            };
-            if let Some(e) = unreadable {
-                return Err(self.error_at(
-                    file,
-                    &t,
-                    format!("a readable file ({}: {e})", target.display()),
-                ));
-            }
             if self.include_stack.contains(&canonical) {
                 return Err(self.error_at(
                     file,
@@ -534,7 +523,21 @@ impl<'o> Parser<'o> {
                     "a file that is not already being read ($INCLUDE cycle)",
                 ));
             }
-            self.parse_path(&target, origin).map_err(EntryError::Fatal)?;
+            // A directory, or a file this process may not read, is the
+            // directive's error (file, line, column), like a missing file,
+            // not a failure of the whole load. The file is opened once, and
+            // what was opened is read: opened to see whether it could be,
+            // then again to be read, a FIFO lost what its writer wrote in
+            // between and the run hung (the fourteenth audit, 2026-12-06).
+            let opened = if canonical.is_dir() {
+                Err("is a directory".to_string())
+            } else {
+                super::source::Source::open(&canonical).map_err(|e| e.to_string())
+            };
+            let source = opened.map_err(|e| {
+                self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
+            })?;
+            self.parse_opened(&source, &target, origin).map_err(EntryError::Fatal)?;
         } else if d.text.eq_ignore_ascii_case(b"$GENERATE") {
             return Err(self.error_at(
                 file,
