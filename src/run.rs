@@ -862,13 +862,19 @@ fn sign_inner(
         let salt = if salt_text == "-" || salt_text.is_empty() {
             Vec::new()
         } else {
-            data_encoding::HEXLOWER_PERMISSIVE
-                .decode(salt_text.as_bytes())
-                .ok()
-                .filter(|s| s.len() <= 255)
-                .ok_or_else(|| {
+            let salt =
+                data_encoding::HEXLOWER_PERMISSIVE.decode(salt_text.as_bytes()).map_err(|_| {
                     Failure::Usage(format!("bad --salt `{salt_text}`: expected hex or -"))
-                })?
+                })?;
+            // RFC 5155 §3.2: the salt length is one octet. A salt one octet
+            // longer was called "not hex" (the fourteenth audit).
+            if salt.len() > 255 {
+                return Err(Failure::Usage(format!(
+                    "--salt of {} octets: at most 255 (RFC 5155 §3.2: its length is one octet); RFC 9276 §3.1 asks for none (`-`)",
+                    salt.len()
+                )));
+            }
+            salt
         };
         let iterations = cfg.iterations.unwrap_or(0);
         if let Some(warning) = check_nsec3_iterations(iterations, "--iterations")? {

@@ -403,6 +403,13 @@ fn usage_errors_exit_2() {
     let out = sign(&s, &["--opt-out"]);
     assert_eq!(out.status.code(), Some(2));
     assert_untouched(&s);
+    // RFC 5155 §3.2: a salt of 256 octets is too long, not "not hex" (the
+    // fourteenth audit); 255 is the most.
+    let out = sign(&s, &["--nsec3", "--salt", &"ab".repeat(256)]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("--salt of 256 octets: at most 255"), "{said}");
+    assert_untouched(&s);
 }
 
 /// RFC 8976: an input ZONEMD that zonesign cannot compute (RFC 8976

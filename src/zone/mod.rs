@@ -314,7 +314,7 @@ impl fmt::Display for ZoneError {
             ),
             ZoneError::RrsetTooLarge { owner, rtype, records, octets, at } => write!(
                 f,
-                "{at}: the {owner} {rtype} RRset ({records} records) is {octets} octets in wire form with its RRSIG's, more than the {MAX_RRSET_WIRE} a DNS message holds (RFC 1035 §4.2.2): it can never be served whole, BIND refuses to load the zone and validators take its signature for bogus"
+                "{at}: the {owner} {rtype} RRset ({records} records) is {octets} octets in wire form, more than the {MAX_RRSET_WIRE} a DNS message holds (RFC 1035 §4.2.2): it can never be served whole, BIND refuses to load the zone and kzonecheck rejects it"
             ),
         }
     }
@@ -986,22 +986,22 @@ fn finish(
                 // length. An RRset whose wire form (each record with its
                 // owner, as RRSIG signs it, RFC 4034 §3.1.8.1) is longer
                 // cannot be served whole; BIND refuses to load such a zone
-                // ("ran out of space"), `ldns-verify-zone` and `kzonecheck`
-                // find its signature bogus. It was signed and passed (an
-                // audit, 2026-12-06).
+                // ("ran out of space"), `kzonecheck` rejects it and
+                // `ldns-verify-zone` finds its signature bogus. It was
+                // signed and passed (an audit, 2026-12-06). The RRset
+                // alone counts, as in BIND and Knot: counting the RRSIG's
+                // fields too refused RRsets of 65,509 to 65,535 octets that
+                // BIND signs and all three validators accept (the
+                // fourteenth audit, 2026-12-06).
                 let owner = node.name.wire_len();
-                // What RRSIG signs: its RDATA without the signature (18
-                // octets and the signer, the origin) before the RRset;
-                // `ldns-verify-zone` holds it in 65535 octets.
-                let rrsig = 18 + origin.wire_len();
                 for set in &node.rrsets {
                     let small = set.rdatas.len() == 1
-                        && set.rdatas.first().is_some_and(|r| r.len() < 65535 - 10 - 2 * 255 - 18);
+                        && set.rdatas.first().is_some_and(|r| r.len() < 65535 - 10 - 255);
                     if small {
                         continue;
                     }
                     let octets: usize =
-                        rrsig + set.rdatas.iter().map(|r| owner + 10 + r.len()).sum::<usize>();
+                        set.rdatas.iter().map(|r| owner + 10 + r.len()).sum::<usize>();
                     if octets > MAX_RRSET_WIRE {
                         found.push(ZoneError::RrsetTooLarge {
                             owner: node.name.clone(),

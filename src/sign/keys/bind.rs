@@ -57,6 +57,52 @@ fn unreadable(path: &Path, line: usize, reason: impl Into<String>) -> KeyError {
 }
 
 /// Parses the text of a `.key` file; `path` is for error messages.
+/// Where the comment of a key file's line starts (its length if none): the
+/// first `;` not escaped by a backslash (RFC 1035 §5.1: "\X where X is any
+/// character other than a digit (0-9), is used to quote that character so
+/// that its special meaning does not apply"). An owner such as `x\;y.`
+/// was cut at its `;`, and the key files `zonesign keygen` itself wrote
+/// for such a zone could not be read (the fourteenth audit, 2026-12-06).
+fn comment_start(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b';' => return i,
+            _ => i += 1,
+        }
+    }
+    line.len()
+}
+
+/// The tokens of a key file's line without its comment: separated by blanks
+/// and parentheses (which only group lines), none of them escaped.
+fn line_tokens(line: &str) -> Vec<&str> {
+    let bytes = line.as_bytes();
+    let mut tokens = Vec::new();
+    let mut start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() || b == b'(' || b == b')' {
+            if let Some(s) = start.take() {
+                tokens.push(&line[s..i]);
+            }
+            i += 1;
+            continue;
+        }
+        start.get_or_insert(i);
+        // An escaped octet is part of the token, whatever it is; the
+        // escape's own digits (`\DDD`) are ordinary token characters.
+        i += if b == b'\\' { 2 } else { 1 };
+    }
+    if let Some(s) = start {
+        tokens.push(&line[s..bytes.len().min(i)]);
+    }
+    tokens
+}
+
 pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyError> {
     // Tokens with their 1-based line numbers. A `;` starts a comment
     // (RFC 1035 §5.1); parentheses only group lines, so they separate
@@ -65,7 +111,7 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
     let mut owner_omitted_on = None;
     for (index, raw_line) in text.lines().enumerate() {
         let line_no = index + 1;
-        let line = raw_line.split(';').next().unwrap_or("");
+        let line = &raw_line[..comment_start(raw_line)];
         if tokens.is_empty()
             && line.starts_with([' ', '\t'])
             && !line.trim().is_empty()
@@ -73,11 +119,7 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
         {
             owner_omitted_on = Some(line_no);
         }
-        for token in line.split(|c: char| c.is_ascii_whitespace() || c == '(' || c == ')') {
-            if !token.is_empty() {
-                tokens.push((line_no, token));
-            }
-        }
+        tokens.extend(line_tokens(line).into_iter().map(|t| (line_no, t)));
     }
     if let Some(line) = owner_omitted_on {
         return Err(unreadable(path, line, "the DNSKEY record must start with its owner name"));
@@ -109,13 +151,15 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
                 parse_ttl(token)
                     .ok_or_else(|| unreadable(path, line, format!("bad TTL {token:?}")))?,
             );
-        } else if !class_seen && token.eq_ignore_ascii_case("IN") {
+        } else if !class_seen && ["IN", "CH", "HS"].iter().any(|c| token.eq_ignore_ascii_case(c)) {
+            // `dnssec-keygen -c CH` writes the zone's class (the fourteenth
+            // audit, 2026-12-06: refused, while IN keys signed a CH zone).
             class_seen = true;
         } else {
             return Err(unreadable(
                 path,
                 line,
-                format!("expected TTL, IN or DNSKEY, found {token:?}"),
+                format!("expected TTL, class (IN, CH, HS) or DNSKEY, found {token:?}"),
             ));
         }
     }
@@ -587,6 +631,32 @@ mod tests {
         assert!(matches!(err, KeyError::MalformedDnskey { .. }), "{err}");
         let err = parse_key_text("; only\n", path).unwrap_err();
         assert!(matches!(err, KeyError::Unreadable { .. }), "{err}");
+    }
+
+    /// RFC 1035 §5.1: "\X ... is used to quote that character so that its
+    /// special meaning does not apply": an escaped `;` starts no comment,
+    /// escaped parentheses group nothing. Key files of such zones, even
+    /// those `zonesign keygen` wrote, could not be read; nor could the CH
+    /// class of `dnssec-keygen -c CH` (the fourteenth audit, 2026-12-06).
+    #[test]
+    fn rfc1035_section_5_1_escapes_and_classes_in_key_files() {
+        let path = Path::new("K.key");
+        let key = "l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=";
+        for (owner, wire) in [
+            ("x\\;y.", &b"\x03x;y\x00"[..]),
+            ("a\\(b\\).", &b"\x04a(b)\x00"[..]),
+            ("a\\059b.", &b"\x03a;b\x00"[..]),
+            ("back\\\\slash.", &b"\x0aback\\slash\x00"[..]),
+        ] {
+            for class in ["IN", "CH", "hs"] {
+                let text = format!("{owner} 3600 {class} DNSKEY 257 3 15 ( {key} ) ; c;o(mment\n");
+                let k = parse_key_text(&text, path).unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert_eq!(k.owner.as_wire(), wire, "{text}");
+                assert_eq!(k.dnskey_rdata.len(), 4 + 32, "{text}");
+            }
+        }
+        assert_eq!(comment_start("a\\;b ; c"), 5);
+        assert_eq!(line_tokens("a\\ b (c)\\"), ["a\\ b", "c", "\\"]);
     }
 
     #[test]
