@@ -906,12 +906,18 @@ fn sign_inner(
     let mut dir_signing: Vec<String> = Vec::new();
     // Keys named by --key, by file stem: they sign whatever their timing.
     let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
+    // The same, as the `.key` files they are: the key directory's files
+    // are matched by file, not by stem, which files of two directories
+    // share (the fifteenth audit, 2026-12-06: a key of one directory went
+    // missing, taken for the other's named by --key).
+    let explicit_files: Vec<PathBuf> =
+        cfg.keys.iter().filter_map(|p| key_file_identity(p)).collect();
     // The DNSKEYs the key directory's timing leaves out (past Delete, say):
     // dropped on purpose, so no rollover warning for them.
     let mut retired: Vec<Box<[u8]>> = Vec::new();
-    // The keys the key directory's timing publishes only: the `.key` file as
-    // `PublishOnlyKey::source` names it, and its note in the report.
-    let mut timing_publish: Vec<(String, usize)> = Vec::new();
+    // The keys the key directory's timing publishes only or leaves out:
+    // their DNSKEY, and their note in the report (see `pool_wins_timing`).
+    let mut timing_notes: Vec<(Box<[u8]>, usize)> = Vec::new();
     if let Some(dir) = &cfg.key_dir {
         // The key directory's keys by their timing, as `dnssec-signzone
         // -S -K` takes them (an audit found retired and future keys all
@@ -938,7 +944,7 @@ fn sign_inner(
         // it was refused as "given to --publish" when its timing made it
         // published only, and reported "not published" while it signed
         // when its Publish time was to come (the twelfth audit, 2026-12-06).
-        let named = |p: &Path| key_stem(p).is_some_and(|s| explicit.contains(&s));
+        let named = |p: &Path| key_file_identity(p).is_some_and(|f| explicit_files.contains(&f));
         for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
             if named(p) {
                 report.key_timing.push(format!(
@@ -947,31 +953,29 @@ fn sign_inner(
                 ));
             }
         }
+        let dnskey_of =
+            |p: &Path| crate::sign::keys::parse_key_file(p).ok().map(|kf| kf.dnskey_rdata.into());
         for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
-            timing_publish.push((p.display().to_string(), report.key_timing.len()));
+            if let Some(dnskey) = dnskey_of(&p) {
+                timing_notes.push((dnskey, report.key_timing.len()));
+            }
             report
                 .key_timing
                 .push(format!("{}: published only, signs nothing: {why}", p.display()));
             publish_paths.push(p);
         }
         for (p, why) in choice.left_out.into_iter().filter(|(p, _)| !named(p)) {
-            if let Ok(kf) = crate::sign::keys::parse_key_file(&p) {
-                retired.push(kf.dnskey_rdata.into());
+            if let Some(dnskey) = dnskey_of(&p) {
+                timing_notes.push((Box::clone(&dnskey), report.key_timing.len()));
+                retired.push(dnskey);
             }
             report.key_timing.push(format!("{}: not published: {why}", p.display()));
         }
-    }
-    // With a pool the notices wait for it: the pool may sign with a key the
-    // directory's timing publishes only (see `publish_wins`).
-    let timing_notices = |report: &SignReport| {
         if !cfg.quiet {
             for note in &report.key_timing {
                 crate::diag!("zonesign: notice: key timing: {note}");
             }
         }
-    };
-    if cfg.hsm_config.is_none() {
-        timing_notices(report);
     }
     paths.sort();
     paths.dedup();
@@ -996,8 +1000,7 @@ fn sign_inner(
                 cfg.csk,
                 &mut keys,
                 &mut report.hsms,
-            )
-            .inspect_err(|_| timing_notices(report))?;
+            )?;
             for note in notes {
                 crate::diag!("zonesign: warning: {note}");
                 report.warnings.push(note);
@@ -1011,18 +1014,23 @@ fn sign_inner(
     }
     let mut publish_only =
         keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
-    let wins = publish_wins(
-        &mut keys,
+    let explicit_publish: Vec<Box<[u8]>> = cfg
+        .publish
+        .iter()
+        .filter_map(|p| crate::sign::keys::parse_key_file(p).ok())
+        .map(|kf| kf.dnskey_rdata.into())
+        .collect();
+    let wins = pool_wins_timing(
+        &keys,
         &mut publish_only,
         &dir_signing,
-        &explicit,
-        &timing_publish,
+        &explicit_publish,
+        &timing_notes,
         &mut report.key_timing,
     );
-    if cfg.hsm_config.is_some() {
-        timing_notices(report);
-    }
-    for note in wins? {
+    for note in
+        wins.into_iter().chain(publish_wins(&mut keys, &publish_only, &dir_signing, &explicit)?)
+    {
         crate::diag!("zonesign: warning: {note}");
         report.warnings.push(note);
     }
@@ -1836,45 +1844,19 @@ fn key_stem(path: &Path) -> Option<String> {
 /// (the eleventh audit, 2026-12-06). Named by `--key` or held in the HSM
 /// pool, it is a contradiction on the command line (exit 2). Returns a
 /// warning for each key taken out of signing.
-///
-/// A key the HSM pool holds whose files the key directory's timing
-/// publishes only (`timing`: those files, and their notes in `key_timing`)
-/// signs, through the pool, as a key named by `--key` does whatever its
-/// timing: the pool's configuration names it to sign. It was refused as
-/// "given both to sign and, with --publish …", naming a `--publish` nobody
-/// gave (the fourteenth audit, 2026-12-06).
 fn publish_wins(
     keys: &mut Vec<crate::sign::ZoneKey>,
-    publish: &mut Vec<crate::sign::keyset::PublishOnlyKey>,
+    publish: &[crate::sign::keyset::PublishOnlyKey],
     dir_signing: &[String],
     explicit: &[String],
-    timing: &[(String, usize)],
-    key_timing: &mut [String],
 ) -> Result<Vec<String>, Failure> {
     let mut notes = Vec::new();
     let mut kept = Vec::with_capacity(keys.len());
     for k in keys.drain(..) {
-        let Some(at) = publish.iter().position(|p| p.dnskey == k.dnskey) else {
+        let Some(p) = publish.iter().find(|p| p.dnskey == k.dnskey) else {
             kept.push(k);
             continue;
         };
-        let p = &publish[at];
-        let by_timing = timing.iter().find(|(source, _)| *source == p.source);
-        if let (Some((_, note)), false) = (by_timing, dir_signing.contains(&k.source)) {
-            let why = key_timing[*note]
-                .split_once(": published only, signs nothing: ")
-                .map_or(String::new(), |(_, why)| why.to_owned());
-            key_timing[*note] =
-                format!("{}: signs, held by the HSM pool, whatever its timing ({why})", p.source);
-            notes.push(format!(
-                "key {} ({}) signs: the HSM pool's configuration names it, though the key \
-                 directory's timing publishes {} only ({why})",
-                k.key_tag, k.source, p.source
-            ));
-            publish.remove(at);
-            kept.push(k);
-            continue;
-        }
         if !dir_signing.contains(&k.source) || explicit.contains(&k.source) {
             return Err(Failure::Usage(format!(
                 "key {} ({}) is given both to sign and, with --publish {}, to publish without signing",
@@ -1888,6 +1870,58 @@ fn publish_wins(
     }
     *keys = kept;
     Ok(notes)
+}
+
+/// A key the HSM pool holds whose files the key directory's timing
+/// publishes only or leaves out (`timing`: their DNSKEYs, and their notes
+/// in `key_timing`) signs, through the pool, as a key named by `--key` does
+/// whatever its timing: the pool's configuration names it to sign. It was
+/// refused as "given both to sign and, with --publish …", naming a
+/// `--publish` nobody gave (the fourteenth audit, 2026-12-06), and, left out
+/// by its Delete or Publish time, it signed and was published while the
+/// notice said "not published" (the fifteenth). Its note is amended, its
+/// publish-only entry dropped, and a warning returned for it. A `--publish`
+/// of it (`explicit_publish`) stays the contradiction [`publish_wins`]
+/// refuses.
+fn pool_wins_timing(
+    keys: &[crate::sign::ZoneKey],
+    publish: &mut Vec<crate::sign::keyset::PublishOnlyKey>,
+    dir_signing: &[String],
+    explicit_publish: &[Box<[u8]>],
+    timing: &[(Box<[u8]>, usize)],
+    key_timing: &mut [String],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for k in keys.iter().filter(|k| !dir_signing.contains(&k.source)) {
+        if explicit_publish.contains(&k.dnskey) {
+            continue;
+        }
+        let Some(&(_, note)) = timing.iter().find(|(dnskey, _)| *dnskey == k.dnskey) else {
+            continue;
+        };
+        let old = std::mem::take(&mut key_timing[note]);
+        let (file, why) = old
+            .split_once(": published only, signs nothing: ")
+            .or_else(|| old.split_once(": not published: "))
+            .unwrap_or((&old, ""));
+        key_timing[note] =
+            format!("{file}: signs, held by the HSM pool, whatever its timing ({why})");
+        notes.push(format!(
+            "key {} ({}) signs: the HSM pool's configuration names it, though the key \
+             directory's timing would not have it sign ({file}: {why})",
+            k.key_tag, k.source
+        ));
+        publish.retain(|p| p.dnskey != k.dnskey);
+    }
+    notes
+}
+
+/// A key file as one file, whichever of its names was given (the stem, the
+/// `.key` or the `.private`): its `.key` path, canonical.
+fn key_file_identity(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".key").or_else(|| name.strip_suffix(".private")).unwrap_or(name);
+    std::fs::canonicalize(path.with_file_name(format!("{stem}.key"))).ok()
 }
 
 /// RFC 9276 §3.2: validators treat NSEC3 with many iterations as insecure

@@ -267,6 +267,46 @@ fn regression_two_keys_with_one_key_tag_exit_3() {
     );
 }
 
+/// The fifteenth audit (2026-12-06): `--key b/K…` and `--key-dir a` whose
+/// file of the same name (another key, the same tag) its timing publishes
+/// only: the directory's key was taken for the one named by `--key`, by
+/// its stem, and silently left out. Files are told apart by path: the
+/// collision is found, naming both.
+#[test]
+fn regression_a_key_directory_file_of_a_named_key_s_stem_is_another_key() {
+    let s = setup();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/tag-collision");
+    let a = s.keys.with_file_name("a");
+    std::fs::create_dir(&a).unwrap();
+    for ext in ["key", "private"] {
+        let name = format!("Kexample.+015+60716.{ext}");
+        let mut text = std::fs::read_to_string(fixture.join("a").join(&name)).unwrap();
+        if ext == "private" {
+            text.push_str(
+                "Publish: 20260101000000\nActivate: 20260101000000\nInactive: 20260102000000\n",
+            );
+        }
+        std::fs::write(a.join(&name), text).unwrap();
+    }
+    let out = zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--key-dir"])
+        .arg(&a)
+        .arg("--key")
+        .arg(fixture.join("b/Kexample.+015+60716.key"))
+        .arg("--output")
+        .arg(&s.output)
+        .output()
+        .unwrap();
+    assert_refused(
+        &s,
+        &out,
+        3,
+        &["same key tag, different key material", "a/Kexample.+015+60716.key"],
+    );
+}
+
 /// A key published without signing (`--publish`, a rollover's next key)
 /// that shares algorithm and key tag with the signing key but is another
 /// key: the .de failure in another form. Exit 3, naming both keys.

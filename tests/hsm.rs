@@ -841,8 +841,25 @@ fn regression_a_pool_key_its_directory_calls_inactive_signs_through_the_pool() {
         &[],
     );
     assert!(!said.contains("--publish"), "{said}");
-    assert!(said.contains("signs, held by the HSM pool, whatever its timing (Inactive"), "{said}");
+    assert!(said.contains("would not have it sign"), "{said}");
     assert!(said.contains(&format!("key {tag} (hsm pool")), "{said}");
+    assert!(said.contains(&format!("key {tag} alg 13 ZSK")), "{said}");
+    assert_eq!(signatures_of(&zone, "SOA"), 1, "the SOA is signed once, by the ZSK");
+}
+
+/// The fifteenth audit (2026-12-06): the same past its Delete time: the
+/// pool signed with it and published it while the notice and the report
+/// said "not published", and no warning was given.
+#[test]
+fn regression_a_pool_key_its_directory_calls_deleted_signs_and_says_so() {
+    let hsm = SoftHsm::new();
+    let (tag, said, zone) = sign_with_a_key_in_the_directory_and_the_pool(
+        &hsm,
+        "Created: 20260101000000\nPublish: 20260101000000\nActivate: 20260101000000\nInactive: 20260102000000\nDelete: 20260103000000\n",
+        &[],
+    );
+    assert!(said.contains(&format!("key {tag} (hsm pool")), "{said}");
+    assert!(said.contains("would not have it sign"), "{said}");
     assert!(said.contains(&format!("key {tag} alg 13 ZSK")), "{said}");
     assert_eq!(signatures_of(&zone, "SOA"), 1, "the SOA is signed once, by the ZSK");
 }

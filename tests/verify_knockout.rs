@@ -533,6 +533,19 @@ fn validator_audit_regressions() {
     }
 }
 
+/// The fifteenth audit (2026-12-06): signatures of a key this verifier
+/// cannot use (an RSA exponent over 33 bits) beside a revoked key of its
+/// tag, which the verifier also tries, were called bad; they are the
+/// unusable key's to vouch for, as without the revoked twin.
+#[test]
+fn regression_an_unusable_key_beside_a_revoked_twin_is_unusable_not_bad() {
+    let zone = audit_fixture("unusable-zsk-shares-a-revoked-key-tag.zone");
+    let (code, kinds, stderr) = verify(&zone, &["--at", "20261210000000"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(kinds.contains(&"unusable-key".to_string()), "{stderr}");
+    assert!(!kinds.contains(&"bad-signature".to_string()), "{stderr}");
+}
+
 /// RFC 4034 §3.1.5 and RFC 9276 §3.2 on the signer's side: a validity
 /// period of 2^31 seconds or more, and more than 150 NSEC3 iterations, are
 /// refused before anything is signed (exit 2, usage), the output untouched.

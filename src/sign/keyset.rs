@@ -306,7 +306,18 @@ pub fn load_publish_only_keys(
                 ))
             }
         }
-        keys.push(key);
+        // The one RFC 3110 form, as for keys that sign: the verifier reads
+        // others (with a warning, or an error where Knot rejects them), and
+        // the run failed only at verification, after signing everything (the
+        // fifteenth audit, 2026-12-06).
+        if matches!(key.algorithm, 5 | 7 | 8 | 10) {
+            super::keys::rsa_public_key_form(&key.dnskey[4..]).map_err(refuse)?;
+        }
+        // One key given twice (by --publish and the key directory's timing)
+        // is published once, and listed once.
+        if !keys.iter().any(|k: &PublishOnlyKey| k.dnskey == key.dnskey) {
+            keys.push(key);
+        }
     }
     Ok(keys)
 }
@@ -741,6 +752,32 @@ mod tests {
             let err = load_publish_only_keys(&[path], &origin).unwrap_err();
             assert!(err.to_string().contains("not a valid key of its algorithm"), "{err}");
         }
+    }
+
+    /// The fifteenth audit (2026-12-06): an RSA key published only, in a
+    /// form other than RFC 3110's one (a short exponent's length in three
+    /// octets, leading zeros), was published (or failed only at the
+    /// verification of the signed zone, exit 1): refused as a key problem,
+    /// as for keys that sign. One key given twice is listed once.
+    #[test]
+    fn rfc3110_section_2_a_publish_only_rsa_key_in_another_form_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let mut modulus = vec![0xc5u8; 256];
+        modulus[255] = 0x4b;
+        for (name, head, says) in [
+            ("long.key", &[0u8, 0, 3, 1, 0, 1][..], "written in three octets"),
+            ("zeros.key", &[4u8, 0, 1, 0, 1][..], "leading zero octet"),
+        ] {
+            let public = data_encoding::BASE64.encode(&[head, &modulus].concat());
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
+            let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+            assert!(err.to_string().contains(says), "{err}");
+        }
+        let ok = key_file(dir.path(), "next.key", 256);
+        let keys = load_publish_only_keys(&[ok.clone(), ok], &origin).unwrap();
+        assert_eq!(keys.len(), 1);
     }
 
     /// A signer that is never asked to sign: role checks only.

@@ -125,10 +125,10 @@ fn parse_rfc3110<'a>(algorithm: u8, field: &'a [u8]) -> Result<(&'a [u8], &'a [u
 
 /// How an RSA DNSKEY's public key field departs from the one form RFC 3110
 /// §2 allows (quoted at [`parse_rfc3110`]), if it does: `Ok` for leading
-/// zero octets, which BIND, ldns and Knot read past; `Err` for an exponent
-/// of 255 octets or fewer with the three-octet length, which Knot's
-/// libdnssec (kzonecheck, Knot Resolver) rejects as an invalid DNSKEY,
-/// while BIND and ldns read it (the fourteenth audit, 2026-12-06). `None`
+/// zero octets, which BIND, ldns and Knot read past; `Err` for the
+/// three-octet exponent length, which Knot's libdnssec (kzonecheck, Knot
+/// Resolver) rejects as an invalid DNSKEY, while BIND and ldns read it (the
+/// fourteenth audit, 2026-12-06). `None`
 /// for any other key, or a field that cannot be parsed at all.
 pub fn rfc3110_departure(
     algorithm: u8,
@@ -138,17 +138,19 @@ pub fn rfc3110_departure(
         return None;
     }
     let (&first, rest) = field.split_first()?;
-    let (len, rest) = match (first, rest) {
-        (0, [hi, lo, rest @ ..]) => {
-            let len = u16::from_be_bytes([*hi, *lo]) as usize;
-            if len <= 255 {
-                return Some(Err("the RSA exponent's length (255 octets or fewer) is written in three octets; RFC 3110 §2: it \"is represented as one octet if it is in the range of 1 to 255\""));
-            }
-            (len, rest)
-        }
-        (0, _) => return None,
-        (len, rest) => (len as usize, rest),
-    };
+    // Knot reads the exponent length in one octet only: any field in the
+    // three-octet form is an invalid DNSKEY to it, also one of an exponent
+    // over 255 octets, which RFC 3110 §2 writes so (the fifteenth audit,
+    // 2026-12-06: such a key, with leading zeros, was published).
+    if first == 0 {
+        let [hi, lo, ..] = rest else { return None };
+        return Some(Err(if u16::from_be_bytes([*hi, *lo]) <= 255 {
+            "the RSA exponent's length (255 octets or fewer) is written in three octets; RFC 3110 §2: it \"is represented as one octet if it is in the range of 1 to 255\""
+        } else {
+            "the RSA exponent is over 255 octets, its length written in three octets (RFC 3110 §2), which Knot does not read"
+        }));
+    }
+    let len = first as usize;
     let (exponent, modulus) = (rest.get(..len)?, rest.get(len..)?);
     (exponent.first() == Some(&0) || modulus.first() == Some(&0)).then_some(Ok(
         "leading zero octets in the RSA exponent or modulus; RFC 3110 §2: \"Leading zero octets are prohibited in the exponent and modulus\"",
@@ -481,6 +483,15 @@ mod tests {
             matches!(rfc3110_departure(8, &long), Some(Err(why)) if why.contains("three octets"))
         );
         assert_eq!(rfc3110_departure(13, &long), None);
+        // An exponent over 255 octets takes the three-octet form, which
+        // Knot does not read (the fifteenth audit, 2026-12-06).
+        let mut over = vec![0u8, 1, 0];
+        over.extend(std::iter::repeat_n(0, 253));
+        over.extend([1, 0, 1]);
+        over.extend(&modulus);
+        assert!(
+            matches!(rfc3110_departure(8, &over), Some(Err(why)) if why.contains("Knot does not read"))
+        );
         for field in [&minimal, &zeros, &long] {
             let key = PreparedKey::new(8, field).expect("read");
             assert_eq!(parse_rfc3110(8, field).expect("parsed"), (&[1u8, 0, 1][..], &modulus[..]));

@@ -1230,11 +1230,16 @@ impl<'a> Ctx<'a> {
         // audit, 2026-12-06). So data signatures are tried against the
         // revoked keys of their tag too, and one of those is the warning
         // below. (Every zone key of the tag is in `dnskey`, a superset.)
+        let unusable = |c: &[usize]| c.iter().all(|&i| self.verifier.keys[i].prepared.is_none());
+        // A key this verifier cannot use, beside a revoked key of its tag:
+        // a signature none of them verifies is the unusable key's to
+        // vouch for, not a bad one (the fifteenth audit, 2026-12-06).
+        let signers_unusable = unusable(candidates);
         let candidates = match self.by_tag.dnskey.get(&tag) {
             Some(all) if rrset.rtype != Rtype::DNSKEY => all,
             _ => candidates,
         };
-        if candidates.iter().all(|&i| self.verifier.keys[i].prepared.is_none()) {
+        if unusable(candidates) {
             // The key is published but this verifier cannot use it (an
             // algorithm it does not implement, a key it cannot parse; the
             // DNSKEY has an `unusable-dnskey` warning saying which).
@@ -1281,6 +1286,13 @@ impl<'a> Ctx<'a> {
             }
             counts.signatures_verified += 1;
             return Some(key);
+        }
+        if signers_unusable {
+            findings.push(err(
+                "unusable-key",
+                "signed by a key this verifier cannot use (see the unusable-dnskey warning): it cannot vouch for the signature".into(),
+            ));
+            return None;
         }
         counts.signatures_failed += 1;
         findings.push(err(
