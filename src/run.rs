@@ -901,7 +901,17 @@ fn sign_inner(
     // Keys first: a key problem should stop the run before any work.
     let t = timeline.start("keys");
     let mut paths = cfg.keys.clone();
-    let mut publish_paths = cfg.publish.clone();
+    // `--publish` takes the `.key` file; its `.private` names it too, as
+    // for `--key` (the sixteenth audit: read as a key file, "found v1.3").
+    let publish_named: Vec<PathBuf> = cfg
+        .publish
+        .iter()
+        .map(|p| match p.to_str().and_then(|t| t.strip_suffix(".private")) {
+            Some(stem) => PathBuf::from(format!("{stem}.key")),
+            None => p.clone(),
+        })
+        .collect();
+    let mut publish_paths = publish_named.clone();
     // The key directory's signing keys, by file stem (see `publish_wins`).
     let mut dir_signing: Vec<String> = Vec::new();
     // Keys named by --key, by file stem: they sign whatever their timing.
@@ -916,8 +926,10 @@ fn sign_inner(
     // dropped on purpose, so no rollover warning for them.
     let mut retired: Vec<Box<[u8]>> = Vec::new();
     // The keys the key directory's timing publishes only or leaves out:
-    // their DNSKEY, and their note in the report (see `pool_wins_timing`).
-    let mut timing_notes: Vec<(Box<[u8]>, usize)> = Vec::new();
+    // their DNSKEY, their note in the report, and whether the pool signing
+    // with it is worth a warning (not for a `.key` alone, the usual layout
+    // of HSM keys) (see `pool_wins_timing`).
+    let mut timing_notes: Vec<(Box<[u8]>, usize, bool)> = Vec::new();
     if let Some(dir) = &cfg.key_dir {
         // The key directory's keys by their timing, as `dnssec-signzone
         // -S -K` takes them (an audit found retired and future keys all
@@ -931,6 +943,11 @@ fn sign_inner(
             .into_iter()
             .partition(|p| p.with_extension("private").exists());
         for p in public_only {
+            // The usual layout of HSM keys: the pool may sign with it (see
+            // `pool_wins_timing`).
+            if let Ok(kf) = crate::sign::keys::parse_key_file(&p) {
+                timing_notes.push((kf.dnskey_rdata.into(), report.key_timing.len(), false));
+            }
             report.key_timing.push(format!(
                 "{}: not published: no .private file beside it (as `dnssec-signzone -S`; a key whose private half is in HSMs signs through --hsm-config)",
                 p.display()
@@ -957,7 +974,7 @@ fn sign_inner(
             |p: &Path| crate::sign::keys::parse_key_file(p).ok().map(|kf| kf.dnskey_rdata.into());
         for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
             if let Some(dnskey) = dnskey_of(&p) {
-                timing_notes.push((dnskey, report.key_timing.len()));
+                timing_notes.push((dnskey, report.key_timing.len(), true));
             }
             report
                 .key_timing
@@ -966,74 +983,79 @@ fn sign_inner(
         }
         for (p, why) in choice.left_out.into_iter().filter(|(p, _)| !named(p)) {
             if let Some(dnskey) = dnskey_of(&p) {
-                timing_notes.push((Box::clone(&dnskey), report.key_timing.len()));
+                timing_notes.push((Box::clone(&dnskey), report.key_timing.len(), true));
                 retired.push(dnskey);
             }
             report.key_timing.push(format!("{}: not published: {why}", p.display()));
         }
-        if !cfg.quiet {
-            for note in &report.key_timing {
-                crate::diag!("zonesign: notice: key timing: {note}");
-            }
-        }
     }
     paths.sort();
     paths.dedup();
-    if paths.is_empty() && cfg.hsm_config.is_none() {
-        return Err(Failure::Usage(
-            "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, --key FILE, or --hsm-config FILE".into(),
-        ));
-    }
-    let policy = if cfg.csk { keyset::RolePolicy::AllCsk } else { keyset::RolePolicy::ByFlags };
-    let mut keys = if paths.is_empty() {
-        Vec::new()
-    } else {
-        keyset::load_software_keys(&paths, &origin, policy).map_err(Failure::Key)?
-    };
-    // HSM keys: proven in every HSM, then collision-checked with the rest.
-    let hsm_pool = match &cfg.hsm_config {
-        Some(path) => {
-            let (pool, notes) = crate::sign::pkcs11::attach(
-                path,
-                &origin,
-                cfg.allow_degraded_pool,
-                cfg.csk,
-                &mut keys,
-                &mut report.hsms,
-            )?;
-            for note in notes {
-                crate::diag!("zonesign: warning: {note}");
-                report.warnings.push(note);
-            }
-            Some(pool)
+    // The keys, the pool and the keys published only; then the key
+    // directory's notices, amended where the pool signs with a key the
+    // directory would not (`pool_wins_timing`: they said "not published"
+    // of keys the pool signed with and published, the sixteenth audit,
+    // 2026-12-06), also when this fails; then the warnings.
+    let mut warnings = Vec::new();
+    let keyed = (|| {
+        if paths.is_empty() && cfg.hsm_config.is_none() {
+            return Err(Failure::Usage(
+                "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, --key FILE, or --hsm-config FILE".into(),
+            ));
         }
-        None => None,
-    };
-    if keys.is_empty() {
-        return Err(Failure::Usage(format!("no keys for {origin}")));
+        let policy = if cfg.csk { keyset::RolePolicy::AllCsk } else { keyset::RolePolicy::ByFlags };
+        let mut keys = if paths.is_empty() {
+            Vec::new()
+        } else {
+            keyset::load_software_keys(&paths, &origin, policy).map_err(Failure::Key)?
+        };
+        // HSM keys: proven in every HSM, then collision-checked with the rest.
+        let hsm_pool = match &cfg.hsm_config {
+            Some(path) => {
+                let (pool, notes) = crate::sign::pkcs11::attach(
+                    path,
+                    &origin,
+                    cfg.allow_degraded_pool,
+                    cfg.csk,
+                    &mut keys,
+                    &mut report.hsms,
+                )?;
+                warnings.extend(notes);
+                Some(pool)
+            }
+            None => None,
+        };
+        if keys.is_empty() {
+            return Err(Failure::Usage(format!("no keys for {origin}")));
+        }
+        let mut publish_only =
+            keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
+        let explicit_publish: Vec<Box<[u8]>> = publish_named
+            .iter()
+            .filter_map(|p| crate::sign::keys::parse_key_file(p).ok())
+            .map(|kf| kf.dnskey_rdata.into())
+            .collect();
+        warnings.extend(pool_wins_timing(
+            &keys,
+            &mut publish_only,
+            &dir_signing,
+            &explicit_publish,
+            &timing_notes,
+            &mut report.key_timing,
+        ));
+        warnings.extend(publish_wins(&mut keys, &publish_only, &dir_signing, &explicit)?);
+        Ok((keys, hsm_pool, publish_only))
+    })();
+    if !cfg.quiet {
+        for note in &report.key_timing {
+            crate::diag!("zonesign: notice: key timing: {note}");
+        }
     }
-    let mut publish_only =
-        keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
-    let explicit_publish: Vec<Box<[u8]>> = cfg
-        .publish
-        .iter()
-        .filter_map(|p| crate::sign::keys::parse_key_file(p).ok())
-        .map(|kf| kf.dnskey_rdata.into())
-        .collect();
-    let wins = pool_wins_timing(
-        &keys,
-        &mut publish_only,
-        &dir_signing,
-        &explicit_publish,
-        &timing_notes,
-        &mut report.key_timing,
-    );
-    for note in
-        wins.into_iter().chain(publish_wins(&mut keys, &publish_only, &dir_signing, &explicit)?)
-    {
+    for note in warnings {
         crate::diag!("zonesign: warning: {note}");
         report.warnings.push(note);
     }
+    let (mut keys, hsm_pool, mut publish_only) = keyed?;
     for note in keyset::drop_revoked_twins(&mut keys) {
         crate::diag!("zonesign: warning: {note}");
         report.warnings.push(note);
@@ -1888,7 +1910,7 @@ fn pool_wins_timing(
     publish: &mut Vec<crate::sign::keyset::PublishOnlyKey>,
     dir_signing: &[String],
     explicit_publish: &[Box<[u8]>],
-    timing: &[(Box<[u8]>, usize)],
+    timing: &[(Box<[u8]>, usize, bool)],
     key_timing: &mut [String],
 ) -> Vec<String> {
     let mut notes = Vec::new();
@@ -1896,7 +1918,7 @@ fn pool_wins_timing(
         if explicit_publish.contains(&k.dnskey) {
             continue;
         }
-        let Some(&(_, note)) = timing.iter().find(|(dnskey, _)| *dnskey == k.dnskey) else {
+        let Some(&(_, note, warn)) = timing.iter().find(|(dnskey, ..)| *dnskey == k.dnskey) else {
             continue;
         };
         let old = std::mem::take(&mut key_timing[note]);
@@ -1904,14 +1926,17 @@ fn pool_wins_timing(
             .split_once(": published only, signs nothing: ")
             .or_else(|| old.split_once(": not published: "))
             .unwrap_or((&old, ""));
-        key_timing[note] =
-            format!("{file}: signs, held by the HSM pool, whatever its timing ({why})");
+        publish.retain(|p| p.dnskey != k.dnskey);
+        if !warn {
+            key_timing[note] = format!("{file}: signs, held by the HSM pool");
+            continue;
+        }
+        key_timing[note] = format!("{file}: signs, held by the HSM pool ({why})");
         notes.push(format!(
             "key {} ({}) signs: the HSM pool's configuration names it, though the key \
              directory's timing would not have it sign ({file}: {why})",
             k.key_tag, k.source
         ));
-        publish.retain(|p| p.dnskey != k.dnskey);
     }
     notes
 }

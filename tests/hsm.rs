@@ -843,7 +843,7 @@ fn regression_a_pool_key_its_directory_calls_inactive_signs_through_the_pool() {
     assert!(!said.contains("--publish"), "{said}");
     assert!(said.contains("would not have it sign"), "{said}");
     assert!(said.contains(&format!("key {tag} (hsm pool")), "{said}");
-    assert!(said.contains(&format!("key {tag} alg 13 ZSK")), "{said}");
+    assert!(said.contains(&format!("key {tag:>5} alg 13 ZSK")), "{said}");
     assert_eq!(signatures_of(&zone, "SOA"), 1, "the SOA is signed once, by the ZSK");
 }
 
@@ -860,7 +860,7 @@ fn regression_a_pool_key_its_directory_calls_deleted_signs_and_says_so() {
     );
     assert!(said.contains(&format!("key {tag} (hsm pool")), "{said}");
     assert!(said.contains("would not have it sign"), "{said}");
-    assert!(said.contains(&format!("key {tag} alg 13 ZSK")), "{said}");
+    assert!(said.contains(&format!("key {tag:>5} alg 13 ZSK")), "{said}");
     assert_eq!(signatures_of(&zone, "SOA"), 1, "the SOA is signed once, by the ZSK");
 }
 
@@ -871,7 +871,7 @@ fn regression_a_pool_key_its_directory_calls_deleted_signs_and_says_so() {
 fn regression_csk_makes_the_pool_s_keys_csks_too() {
     let hsm = SoftHsm::new();
     let (tag, said, zone) = sign_with_a_key_in_the_directory_and_the_pool(&hsm, "", &["--csk"]);
-    assert!(said.contains(&format!("key {tag} alg 13 CSK")), "{said}");
+    assert!(said.contains(&format!("key {tag:>5} alg 13 CSK")), "{said}");
     assert_eq!(signatures_of(&zone, "DNSKEY"), 2, "both keys sign the DNSKEY RRset");
     assert_eq!(signatures_of(&zone, "SOA"), 2, "both keys sign the SOA");
 }

@@ -10,15 +10,17 @@
 //! contract. Use `-` with a pipe to avoid the mapping altogether.
 //!
 //! A file rewritten in place while it was read is refused rather than
-//! signed: [`Source::check_unchanged`] compares the file's size,
-//! modification time and change time after the load with those at opening,
-//! and the loader fails with an I/O error (exit 5) if one moved. The change
-//! time is the one no process but the kernel sets: a rewrite of the same
-//! size whose modification time was put back (`touch -r`, `cp -p`, `rsync
-//! -t --inplace`) was signed with old and new text mixed (the fourteenth
-//! audit, 2026-12-06). A zone generated elsewhere and renamed over the
-//! input is safe: the open file is the old one, whose change time moves
-//! only as its link count drops, which is allowed. A file truncated while mapped (a generator that opens it with
+//! signed: [`Source::check_unchanged`] compares the file's size and
+//! modification time after the load with those at opening, and the loader
+//! fails with an I/O error (exit 5) if either moved. A zone generated
+//! elsewhere and renamed over the input is safe: the open file is the old
+//! one. A rewrite of the same size whose modification time was put back
+//! (`touch -r`, `cp -p`, `rsync -t --inplace`) is not seen (BIND, Knot and
+//! ldns check nothing): the change time would see it, but it moves too for
+//! what leaves the contents alone (a rename of the file to keep a backup,
+//! a hard link, `chmod`), and refused those runs (the sixteenth audit,
+//! 2026-12-06, of the fourteenth's change-time check).
+//! A file truncated while mapped (a generator that opens it with
 //! `O_TRUNC`, a shell's `>`) raises SIGBUS at the first read past its new
 //! end: [`exit_on_sigbus`] makes that a message and exit 5 too, rather than
 //! a silent death (an audit found exit 135 and no word, 2026-12-06).
@@ -89,40 +91,11 @@ pub enum Source {
 #[derive(Debug)]
 pub struct Stamp {
     file: File,
-    at_open: FileStamp,
+    at_open: (u64, Option<std::time::SystemTime>),
 }
 
-/// What tells a file's contents changed: size, modification time, change
-/// time (seconds, nanoseconds) and link count (see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-    changed: (i64, i64),
-    links: u64,
-}
-
-fn stamp_of(meta: &std::fs::Metadata) -> FileStamp {
-    #[cfg(unix)]
-    let (changed, links) = {
-        use std::os::unix::fs::MetadataExt;
-        ((meta.ctime(), meta.ctime_nsec()), meta.nlink())
-    };
-    #[cfg(not(unix))]
-    let (changed, links) = ((0, 0), 0);
-    FileStamp { len: meta.len(), modified: meta.modified().ok(), changed, links }
-}
-
-impl FileStamp {
-    /// Whether the contents may differ from those of `self`: the size or
-    /// modification time moved, or the change time without a drop of the
-    /// link count (a rename over the file, or its removal, moves the change
-    /// time of the open file and leaves its contents).
-    fn moved_since(&self, now: &FileStamp) -> bool {
-        self.len != now.len
-            || self.modified != now.modified
-            || (self.changed != now.changed && now.links >= self.links)
-    }
+fn stamp_of(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
+    (meta.len(), meta.modified().ok())
 }
 
 impl Source {
@@ -166,17 +139,17 @@ impl Source {
     }
 
     /// An error if the mapped file was written to since it was opened: its
-    /// size, modification or change time moved (see the module docs). The records read from it may then
+    /// size or modification time moved (see the module docs). The records read from it may then
     /// mix old and new text, and must not be signed.
     pub fn check_unchanged(&self) -> std::io::Result<()> {
         let Source::Mapped(_, stamp) = self else { return Ok(()) };
-        if !stamp.at_open.moved_since(&stamp_of(&stamp.file.metadata()?)) {
+        if stamp_of(&stamp.file.metadata()?) == stamp.at_open {
             Ok(())
         } else {
             Err(std::io::Error::other(
-                "the file changed while it was read (its size, modification or change time \
-                 moved); write a new zone file and rename it into place instead of rewriting \
-                 it, then run again",
+                "the file changed while it was read (its size or modification time moved); \
+                 write a new zone file and rename it into place instead of rewriting it, \
+                 then run again",
             ))
         }
     }
@@ -293,24 +266,26 @@ mod tests {
         assert!(source.check_unchanged().is_err());
     }
 
-    /// The fourteenth audit (2026-12-06): a rewrite of the same size whose
-    /// modification time was put back (`touch -r`, `cp -p`, `rsync -t
-    /// --inplace`) was signed with old and new text mixed. The change time,
-    /// which only the kernel sets, tells.
+    /// The sixteenth audit (2026-12-06): the input renamed away (a backup
+    /// kept), given a hard link or `chmod`ed while it was read changed none
+    /// of its contents, and must not be refused (a change-time check of the
+    /// fourteenth refused all three).
     #[test]
-    fn regression_a_rewrite_with_its_modification_time_put_back_fails_the_check() {
+    fn regression_a_file_renamed_away_linked_or_chmoded_passes_the_check() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("z.zone");
         std::fs::write(&path, b"@ 3600 IN NS ns.example.\n").unwrap();
-        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
         let source = Source::open(&path).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(50));
-        std::fs::write(&path, b"@ 3600 IN NS ns9.example.\n").unwrap();
-        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-        file.set_modified(modified).unwrap();
-        drop(file);
-        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified);
-        assert!(source.check_unchanged().is_err());
+        std::fs::rename(&path, dir.path().join("z.zone.bak")).unwrap();
+        std::fs::hard_link(dir.path().join("z.zone.bak"), dir.path().join("z.link")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = std::fs::Permissions::from_mode(0o600);
+            std::fs::set_permissions(dir.path().join("z.link"), perms).unwrap();
+        }
+        source.check_unchanged().unwrap();
     }
 
     /// Regression: the report's input digest was taken from a second open

@@ -844,4 +844,16 @@ fn rfc1035_section_4_2_2_an_rrset_larger_than_a_message_is_refused() {
         "{errors}"
     );
     build(&format!("{SOA}{}", a(2427)), "example.").unwrap();
+    // BIND counts each RDATA with its length, not the owners, and holds
+    // 65512 octets (the sixteenth audit, 2026-12-06: 65511 octets of TXT
+    // RDATA were published, and BIND could not load the zone).
+    let txt = |n: usize| format!("{SOA}t TXT \\# {n} {}\n", "00".repeat(n));
+    let errors = build(&txt(65511), "example.").unwrap_err();
+    assert!(
+        errors
+            .to_string()
+            .contains("65513 octets of RDATA with their lengths, more than the 65512 BIND holds"),
+        "{errors}"
+    );
+    build(&txt(65510), "example.").unwrap();
 }
