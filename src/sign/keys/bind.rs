@@ -638,6 +638,21 @@ mod tests {
     /// escaped parentheses group nothing. Key files of such zones, even
     /// those `zonesign keygen` wrote, could not be read; nor could the CH
     /// class of `dnssec-keygen -c CH` (the fourteenth audit, 2026-12-06).
+    proptest::proptest! {
+        /// Any text, escapes and comments anywhere: the key file reader
+        /// answers, never panics, and its tokens are pieces of the line.
+        #[test]
+        fn key_file_reader_never_panics(text in "[ -~\\t\\n();\\\\é]{0,120}") {
+            let _ = parse_key_text(&text, Path::new("K.key"));
+            for line in text.lines() {
+                let head = &line[..comment_start(line)];
+                for t in line_tokens(head) {
+                    proptest::prop_assert!(head.contains(t));
+                }
+            }
+        }
+    }
+
     #[test]
     fn rfc1035_section_5_1_escapes_and_classes_in_key_files() {
         let path = Path::new("K.key");
