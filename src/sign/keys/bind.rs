@@ -633,11 +633,6 @@ mod tests {
         assert!(matches!(err, KeyError::Unreadable { .. }), "{err}");
     }
 
-    /// RFC 1035 §5.1: "\X ... is used to quote that character so that its
-    /// special meaning does not apply": an escaped `;` starts no comment,
-    /// escaped parentheses group nothing. Key files of such zones, even
-    /// those `zonesign keygen` wrote, could not be read; nor could the CH
-    /// class of `dnssec-keygen -c CH` (the fourteenth audit, 2026-12-06).
     proptest::proptest! {
         /// Any text, escapes and comments anywhere: the key file reader
         /// answers, never panics, and its tokens are pieces of the line.
@@ -653,6 +648,11 @@ mod tests {
         }
     }
 
+    /// RFC 1035 §5.1: "\X ... is used to quote that character so that its
+    /// special meaning does not apply": an escaped `;` starts no comment,
+    /// escaped parentheses group nothing. Key files of such zones, even
+    /// those `zonesign keygen` wrote, could not be read; nor could the CH
+    /// class of `dnssec-keygen -c CH` (the fourteenth audit, 2026-12-06).
     #[test]
     fn rfc1035_section_5_1_escapes_and_classes_in_key_files() {
         let path = Path::new("K.key");
