@@ -942,11 +942,13 @@ fn sign_inner(
             .map_err(Failure::Key)?
             .into_iter()
             .partition(|p| p.with_extension("private").exists());
+        let dnskey_of =
+            |p: &Path| crate::sign::keys::parse_key_file(p).ok().map(|kf| kf.dnskey_rdata.into());
         for p in public_only {
             // The usual layout of HSM keys: the pool may sign with it (see
             // `pool_wins_timing`).
-            if let Ok(kf) = crate::sign::keys::parse_key_file(&p) {
-                timing_notes.push((kf.dnskey_rdata.into(), report.key_timing.len(), false));
+            if let Some(dnskey) = dnskey_of(&p) {
+                timing_notes.push((dnskey, report.key_timing.len(), false));
             }
             report.key_timing.push(format!(
                 "{}: not published: no .private file beside it (as `dnssec-signzone -S`; a key whose private half is in HSMs signs through --hsm-config)",
@@ -970,8 +972,6 @@ fn sign_inner(
                 ));
             }
         }
-        let dnskey_of =
-            |p: &Path| crate::sign::keys::parse_key_file(p).ok().map(|kf| kf.dnskey_rdata.into());
         for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
             if let Some(dnskey) = dnskey_of(&p) {
                 timing_notes.push((dnskey, report.key_timing.len(), true));
@@ -1944,8 +1944,7 @@ fn pool_wins_timing(
 /// A key file as one file, whichever of its names was given (the stem, the
 /// `.key` or the `.private`): its `.key` path, canonical.
 fn key_file_identity(path: &Path) -> Option<PathBuf> {
-    let name = path.file_name()?.to_str()?;
-    let stem = name.strip_suffix(".key").or_else(|| name.strip_suffix(".private")).unwrap_or(name);
+    let stem = key_stem(path).or_else(|| Some(path.file_name()?.to_str()?.to_owned()))?;
     std::fs::canonicalize(path.with_file_name(format!("{stem}.key"))).ok()
 }
 
