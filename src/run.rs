@@ -903,14 +903,8 @@ fn sign_inner(
     let mut paths = cfg.keys.clone();
     // `--publish` takes the `.key` file; its `.private` names it too, as
     // for `--key` (the sixteenth audit: read as a key file, "found v1.3").
-    let publish_named: Vec<PathBuf> = cfg
-        .publish
-        .iter()
-        .map(|p| match p.to_str().and_then(|t| t.strip_suffix(".private")) {
-            Some(stem) => PathBuf::from(format!("{stem}.key")),
-            None => p.clone(),
-        })
-        .collect();
+    let publish_named: Vec<PathBuf> =
+        cfg.publish.iter().map(|p| crate::sign::keys::pair_paths(p).0).collect();
     let mut publish_paths = publish_named.clone();
     // The key directory's signing keys, by file stem (see `publish_wins`).
     let mut dir_signing: Vec<String> = Vec::new();
@@ -1944,8 +1938,7 @@ fn pool_wins_timing(
 /// A key file as one file, whichever of its names was given (the stem, the
 /// `.key` or the `.private`): its `.key` path, canonical.
 fn key_file_identity(path: &Path) -> Option<PathBuf> {
-    let stem = key_stem(path).or_else(|| Some(path.file_name()?.to_str()?.to_owned()))?;
-    std::fs::canonicalize(path.with_file_name(format!("{stem}.key"))).ok()
+    std::fs::canonicalize(crate::sign::keys::pair_paths(path).0).ok()
 }
 
 /// RFC 9276 §3.2: validators treat NSEC3 with many iterations as insecure
