@@ -116,7 +116,7 @@ enum HsmCommand {
     Bench {
         #[arg(long)]
         hsm_config: PathBuf,
-        /// How long each measurement runs: 10s, 500ms, 1m.
+        /// How long each measurement runs: 10s, 500ms, 1m (at most a day).
         #[arg(long, default_value = "10s")]
         duration: String,
         /// Session counts to measure per HSM.

@@ -1278,6 +1278,16 @@ fn sign_inner(
         let passed = vr.passed();
         let findings: Vec<String> = vr.findings.iter().map(|f| f.to_string()).collect();
         let errors = vr.errors();
+        // The written zone's warnings are said as `verify` says them, and
+        // are the report's warnings too: a delegation left with no DS a
+        // validator can use (it validates as insecure) was only counted,
+        // "1 warnings" (an audit, 2026-12-06).
+        if passed.is_some() {
+            for f in vr.findings.iter().filter(|f| f.severity == crate::verify::Severity::Warning) {
+                crate::diag!("{f}");
+                report.warnings.push(format!("the written zone: {f}"));
+            }
+        }
         report.verification = Some(vr);
         written.free();
         let Some(proof) = passed else {
@@ -1571,11 +1581,30 @@ fn input_signers_warning(
         return None;
     }
     let tags: Vec<String> = dropped.iter().map(u16::to_string).collect();
+    // `--publish` takes keys of the algorithms zonesign signs with only
+    // (the advice was given for an Ed448 key, an audit, 2026-12-06).
+    let foreign: Vec<u8> = zone
+        .apex()
+        .rrset(crate::zone::rtype::Rtype::DNSKEY)
+        .into_iter()
+        .flat_map(|set| set.rdatas.iter())
+        .filter(|rd| rd.len() >= 4 && dropped.contains(&crate::sign::keys::key_tag(rd)))
+        .map(|rd| rd[3])
+        .filter(|&alg| crate::sign::keys::Algorithm::from_number(alg).is_err())
+        .collect();
+    let remedy = if foreign.is_empty() {
+        "keep it published with --publish until they are gone".to_string()
+    } else {
+        format!(
+            "zonesign cannot publish a key of algorithm {} (it signs with 8, 10, 13, 14 and \
+             15 only): keep it published with the signer that made them until they are gone",
+            foreign.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
+        )
+    };
     Some(format!(
         "key {} signed the input zone's data and the signed zone drops its DNSKEY: answers that \
          secondaries and caches still hold with its signatures cannot be validated against the \
-         new DNSKEY RRset; keep it published with --publish until they are gone (RFC 6781 \
-         §4.1.1.1)",
+         new DNSKEY RRset; {remedy} (RFC 6781 §4.1.1.1)",
         tags.join(", ")
     ))
 }

@@ -397,6 +397,42 @@ fn rfc4035_section_2_4_ds_without_ns_warns_once_and_in_the_report() {
     assert!(warnings.iter().any(|w| w.as_str().unwrap().contains(&warning)), "{warnings:?}");
 }
 
+/// RFC 8624 §3.3: a delegation whose only DS has a digest type validators
+/// cannot use (here 100) validates as insecure. The run's verification of
+/// the written zone found it, but `sign` printed only "1 warnings", nothing
+/// under -q, and the report's `warnings` left it out (the seventeenth
+/// audit, 2026-12-06). `kzonecheck` rejects such a zone; `dnssec-signzone`
+/// signs it, as zonesign does.
+#[test]
+fn rfc8624_section_3_3_the_written_zones_warnings_are_said_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let zone = dir.path().join("ds-100.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(
+        "odd.example. 3600 IN NS ns.elsewhere.test.\n\
+         odd.example. 3600 IN DS 12345 13 100 00112233\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let report = dir.path().join("report.json");
+    let out = run(&mut sign_command(
+        &zone,
+        &k,
+        &dir.path().join("signed.zone"),
+        &["--report".as_ref(), report.as_os_str()],
+    ));
+    let warning = "warning: ds-digest-type-unsupported odd.example. DS";
+    assert!(out.contains(warning), "{out}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let warnings = r["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains(&format!("the written zone: {warning}"))),
+        "{warnings:?}"
+    );
+}
+
 /// A run that fails before it starts, or a zone that does not load, still
 /// writes its report: an earlier run's `"passed": true` or `"outcome":
 /// "signed"` stayed in the file (an audit, 2026-12-06). Load warnings are

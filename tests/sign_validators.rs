@@ -178,6 +178,25 @@ fn regression_nsec3_owner_names_that_are_names_of_the_zone() {
     }
 }
 
+/// The seventeenth audit (2026-12-06), serving zonesign's output with
+/// knotd: a label holding any of ``! # % & ' + , : < = > ? [ ] ^ ` { | } ~``
+/// was written as it is (`a[b.example.`), which BIND and ldns read but
+/// Knot refuses ("invalid domain name character"; knotd did not load the
+/// zone). Every printable octet in an owner, an NSEC next name and a name
+/// in RDATA must reach all three validators.
+#[test]
+fn regression_every_printable_octet_in_a_name_is_read_by_knot_bind_and_ldns() {
+    let mut text = String::from("$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n");
+    // Letters and digits are plain anyway (and `aAb` is `aab`).
+    for b in (0x21u8..=0x7e).filter(|b| !b.is_ascii_alphanumeric()) {
+        text.push_str(&format!("a\\{b:03}b CNAME x\\{b:03}y\n"));
+    }
+    let (_dir, zone) = zone_file(&text);
+    for denial in [Denial::Nsec, Denial::Nsec3] {
+        sign_and_check(&zone, "example.", 13, false, denial);
+    }
+}
+
 /// The seventh audit (2026-12-06): a name whose label is the NSEC3 hash of
 /// another name holds that name's NSEC3 (RFC 5155 §7.1), whatever else it
 /// is. At a delegation point that NSEC3 was published unsigned (signer and

@@ -432,7 +432,7 @@ fn rfc5155_section_7_1_empty_non_terminal_above_an_insecure_delegation_with_its_
 #[test]
 fn validator_audit_regressions() {
     let at = ["--at", "20261210000000"];
-    let cases: [(&str, &[&str], &str); 13] = [
+    let cases: [(&str, &[&str], &str); 15] = [
         // The .de failure's shape: the check that a SEP key (or the
         // anchored key) signs the DNSKEY RRset matched signers by key tag.
         ("collide-ksk-zsk.zone", &[], "dnskey-not-signed-by-sep"),
@@ -453,6 +453,10 @@ fn validator_audit_regressions() {
         ("revoked-zsk-signs-data.zone", &[], "missing-signature"),
         // RFC 4034 §2.1.2: protocol 3 or an invalid key.
         ("protocol-4.zone", &[], "dnskey-bad-protocol"),
+        // RFC 4034 §2.1.1 as Knot applies it (seventeenth round): bits
+        // 0-6 clear and the Zone Key bit set, or an invalid DNSKEY.
+        ("dnskey-reserved-flag-bit-2.zone", &[], "dnskey-bad-flags"),
+        ("dnskey-not-a-zone-key.zone", &[], "dnskey-bad-flags"),
         // RFC 5155 §8.2 and §4.1.2.
         ("nsec3-flags-2.zone", &[], "nsec3-unknown-flags"),
         ("nsec3param-flags-1.zone", &[], "nsec3param-flags"),
@@ -544,6 +548,35 @@ fn regression_an_unusable_key_beside_a_revoked_twin_is_unusable_not_bad() {
     assert_eq!(code, 1, "{stderr}");
     assert!(kinds.contains(&"unusable-key".to_string()), "{stderr}");
     assert!(!kinds.contains(&"bad-signature".to_string()), "{stderr}");
+}
+
+/// The seventeenth audit (2026-12-06): signatures of an algorithm this
+/// verifier lacks (Ed448; aws-lc-rs has none) cannot be shown valid, so a
+/// zone both Ed448 and P-256 sign fails, each such signature an
+/// `unusable-key` error, and no `missing-signature` beside it as if the
+/// RRSIG were not there. A trust anchor naming the Ed448 KSK says that the
+/// key cannot be used, not that nothing signs. A revoked Ed448 KSK's
+/// signature over the DNSKEY RRset, which validates nothing but its
+/// revocation (RFC 5011 §2.1), is a warning. `dnssec-verify`,
+/// `ldns-verify-zone` and `kzonecheck` accept both zones.
+#[test]
+fn regression_signatures_of_an_algorithm_the_verifier_lacks() {
+    let at = ["--at", "20261210000000"];
+    let (code, kinds, stderr) = verify(&audit_fixture("ed448-and-p256-both-sign.zone"), &at);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!kinds.is_empty() && kinds.iter().all(|k| k == "unusable-key"), "{stderr}");
+    let anchor = audit_fixture("ed448-and-p256-both-sign.ds");
+    let mut args: Vec<&str> = at.to_vec();
+    args.extend(["--trust-anchor", anchor.to_str().unwrap()]);
+    let (code, kinds, stderr) = verify(&audit_fixture("ed448-and-p256-both-sign.zone"), &args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(kinds.contains(&"trust-anchor-mismatch".to_string()), "{stderr}");
+    assert!(
+        stderr.contains("the matching key 23370 (algorithm 16) is one this verifier cannot use")
+    );
+    let (code, kinds, stderr) = verify(&audit_fixture("revoked-ed448-ksk-beside-p256.zone"), &at);
+    assert_eq!((code, kinds.len()), (0, 0), "{stderr}");
+    assert!(stderr.contains("warning: unusable-key example. DNSKEY key 248 alg 16"), "{stderr}");
 }
 
 /// RFC 4034 §3.1.5 and RFC 9276 §3.2 on the signer's side: a validity

@@ -197,13 +197,21 @@ impl AtomicOutput {
 }
 
 /// The start of the target's file name, for temporary names beside it: at
-/// most 64 characters, so that the temporary name (about 40 more) stays
-/// under the 255 octets a file name may have, whatever the target's (an
-/// audit found a name of 216 octets failing at the commit, after the whole
-/// run, 2026-12-06).
+/// most 64 octets (whole characters), so that the temporary name (about 40
+/// more) stays under the 255 octets a file name may have, whatever the
+/// target's (an audit found a name of 216 octets failing at the commit,
+/// after the whole run, 2026-12-06; a later one, 64 characters of four
+/// octets each).
 fn file_name(target: &Path) -> String {
     let name = target.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    name.chars().take(64).collect()
+    let mut end = 0;
+    for (at, c) in name.char_indices() {
+        if at + c.len_utf8() > 64 {
+            break;
+        }
+        end = at + c.len_utf8();
+    }
+    name[..end].to_owned()
 }
 
 /// Whether a run writing into `dir` leaves nothing behind however it ends:
@@ -301,6 +309,23 @@ mod tests {
     use super::*;
     use std::io::Write;
     use std::os::unix::fs::PermissionsExt;
+
+    /// A target name of 60 four-octet characters (240 octets, legal) gave
+    /// a temporary name over 255 octets: 64 characters were kept, not 64
+    /// octets (an audit, 2026-12-06). The commit failed after the whole run.
+    #[test]
+    fn regression_temporary_names_keep_64_octets_of_the_target_name() {
+        let long: String = "\u{1F600}".repeat(60);
+        assert_eq!(file_name(Path::new(&long)), "\u{1F600}".repeat(16));
+        assert_eq!(file_name(Path::new(&format!("abc{long}"))).len(), 63);
+        assert_eq!(file_name(Path::new("/x/zone.signed")), "zone.signed");
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(&long);
+        let out = AtomicOutput::create(&target).unwrap();
+        out.file().write_all(b"data").unwrap();
+        out.commit_unverified().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"data");
+    }
 
     /// How many entries `dir` has.
     fn entries(dir: &Path) -> usize {

@@ -337,12 +337,20 @@ pub fn load_publish_only_keys(
 pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Result<(), KeyError> {
     for p in publish {
         if !signing.iter().any(|k| k.algorithm == p.algorithm) {
+            // "No signing key has its algorithm" asked for a signing key
+            // zonesign cannot have (an Ed448 key, an audit, 2026-12-06).
+            let reason = if super::keys::Algorithm::from_number(p.algorithm).is_err() {
+                "zonesign cannot sign with its algorithm (8, 10, 13, 14 and 15 only), and every \
+                 algorithm of the DNSKEY RRset must sign every RRset (RFC 4035 §2.2)"
+            } else {
+                "no signing key has its algorithm, and every algorithm of the DNSKEY RRset must \
+                 sign every RRset (RFC 4035 §2.2)"
+            };
             return Err(KeyError::PublishOnlyRefused {
                 key: p.source.clone(),
                 tag: p.key_tag,
                 algorithm: p.algorithm,
-                reason: "no signing key has its algorithm, and every algorithm of the DNSKEY \
-                         RRset must sign every RRset (RFC 4035 §2.2)",
+                reason,
             });
         }
     }
@@ -524,10 +532,15 @@ pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<()
 /// every server and cache: dropped at once, answers still carrying them
 /// cannot be validated against the new DNSKEY RRset.
 ///
-/// Not when the same answers also carry a signature by a key of the same
-/// algorithm that the signed zone keeps: the last step of a
-/// double-signature rollover (RFC 6781 §4.1.1.2) drops the old ZSK at once,
-/// and was warned about (the twelfth audit, 2026-12-06).
+/// Not when the same answers also carry a signature by a key that the
+/// signed zone keeps: the last step of a double-signature rollover (RFC
+/// 6781 §4.1.1.2) drops the old ZSK at once, and was warned about (the
+/// twelfth audit, 2026-12-06). Nor when that kept key is of another
+/// algorithm: RFC 6840 §5.11, "Validators SHOULD accept any single valid
+/// path ... they MUST NOT insist that all algorithms signaled in the
+/// DNSKEY RRset work";
+/// and the remedy, `--publish`, cannot publish a key of an algorithm
+/// zonesign does not sign with (Ed448, RSASHA1; the seventeenth audit).
 pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
     use crate::zone::rtype::Rtype;
     let apex = zone.apex();
@@ -538,8 +551,8 @@ pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) ->
         .filter(|rd| rd.len() >= 4)
         .map(|rd| (rd[3], super::keys::key_tag(rd)))
         .collect();
-    let covered = |algorithm: u8| signers.iter().any(|s| s.0 == algorithm && kept.contains(s));
-    dropped_input_keys(zone, new_dnskeys, |_, key| signers.contains(&key) && !covered(key.0))
+    let covered = signers.iter().any(|s| kept.contains(s));
+    dropped_input_keys(zone, new_dnskeys, |_, key| signers.contains(&key) && !covered)
 }
 
 /// The (algorithm, key tag) of each RRSIG RDATA (RFC 4034 §3.1: the
@@ -836,6 +849,43 @@ mod tests {
         assert!(err.to_string().contains("the input zone's DNSKEY RRset (line 4)"), "{err}");
         // The same key published before is no collision.
         check_input_dnskeys(&zone(&key.dnskey), &[key], &[]).unwrap();
+    }
+
+    /// RFC 6840 §5.11: validators "MUST NOT insist that all algorithms
+    /// signaled in the DNSKEY RRset work". An input that P-256 and Ed448
+    /// both sign, re-signed with the P-256 key alone, drops the Ed448 key
+    /// safely: every cached answer carries a P-256 signature of a key that
+    /// stays. It was warned about, with `--publish` (which refuses Ed448)
+    /// as the remedy (the seventeenth audit, 2026-12-06). A key dropped
+    /// with no kept signer beside it is still named.
+    #[test]
+    fn rfc6840_section_5_11_a_dropped_signer_beside_a_kept_one_of_another_algorithm() {
+        use crate::load::{load_bytes, LoadOptions};
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let p256 = zone_key(KeyRole::Zsk, 256, 13);
+        let ed448: Vec<u8> = [&[1u8, 0, 3, 16][..], &[7u8; 57][..]].concat();
+        let ed448_tag = super::super::keys::key_tag(&ed448);
+        let zone = |signers: &[(u8, u16)]| {
+            let mut text = format!(
+                "$TTL 3600\n@ SOA ns.other. h.other. 1 2 3 4 5\n@ NS ns.other.\n\
+                 @ DNSKEY 256 3 13 {}\n@ DNSKEY 256 3 16 {}\n",
+                data_encoding::BASE64.encode(&p256.dnskey[4..]),
+                data_encoding::BASE64.encode(&ed448[4..]),
+            );
+            for (alg, tag) in signers {
+                text.push_str(&format!(
+                    "@ RRSIG SOA {alg} 1 3600 20270101000000 20261201000000 {tag} example. AAAA\n"
+                ));
+            }
+            let opts = LoadOptions::new(origin.clone());
+            let loaded = load_bytes(text.as_bytes(), Path::new("t.zone"), &opts).unwrap();
+            crate::zone::Zone::build(loaded, &origin).unwrap()
+        };
+        let kept: [&[u8]; 1] = [&p256.dnskey];
+        let both = zone(&[(13, p256.key_tag), (16, ed448_tag)]);
+        assert_eq!(input_signers_dropped(&both, &kept), Vec::<u16>::new());
+        let ed448_only = zone(&[(16, ed448_tag)]);
+        assert_eq!(input_signers_dropped(&ed448_only, &kept), vec![ed448_tag]);
     }
 
     /// RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset. A revoked

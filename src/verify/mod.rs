@@ -506,6 +506,29 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
                 .key(tag, algorithm),
             );
         }
+        // RFC 4034 §2.1.1: "Bits 0-6 and 8-14 are reserved: these bits MUST
+        // have value 0 upon creation of the DNSKEY RR and MUST be ignored
+        // upon receipt." BIND and ldns ignore them; Knot (kzonecheck, as
+        // measured with 3.2) rejects a DNSKEY with any of bits 0-6 set or
+        // the Zone Key bit (7) clear as invalid, while bits 8-14 pass. As
+        // for the protocol field, a zone one validator rejects fails.
+        if flags & 0xfe00 != 0 || flags & 0x0100 == 0 {
+            let why = if flags & 0x0100 == 0 {
+                "the Zone Key bit (7) is clear"
+            } else {
+                "a reserved bit of bits 0-6 is set"
+            };
+            report.findings.push(
+                Finding::error(
+                    "dnskey-bad-flags",
+                    format!(
+                        "flags {flags}: {why}; RFC 4034 §2.1.1 has validators ignore reserved bits, but Knot (kzonecheck) rejects this DNSKEY as invalid"
+                    ),
+                )
+                .at(origin, Some(Rtype::DNSKEY))
+                .key(tag, algorithm),
+            );
+        }
         keys.push(PublishedKey { tag, algorithm, flags, rdata: rdata.into(), prepared });
     }
     // RFC 4035 §2.2: each algorithm of the DNSKEY RRset signs every RRset.
@@ -1058,8 +1081,28 @@ impl<'a> Ctx<'a> {
             if collecting {
                 continue;
             }
+            // An RRSIG of the algorithm by a key this verifier cannot use
+            // is an `unusable-key` error already; "no valid RRSIG" beside
+            // it read as if the signature were not there (an audit,
+            // 2026-12-06).
+            let unverifiable = |alg: u8| {
+                node.rrsigs(rrset.rtype).is_some_and(|sigs| {
+                    sigs.rdatas.iter().any(|rd| {
+                        rd.len() >= 18
+                            && rd[2] == alg
+                            && self
+                                .by_tag
+                                .data
+                                .get(&(alg, u16::from_be_bytes([rd[16], rd[17]])))
+                                .is_some_and(|c| {
+                                    c.iter().all(|&i| self.verifier.keys[i].prepared.is_none())
+                                })
+                    })
+                })
+            };
             for &alg in self.algorithms {
-                if valid_algs[usize::from(alg >> 6)] & (1 << (alg & 63)) == 0 {
+                if valid_algs[usize::from(alg >> 6)] & (1 << (alg & 63)) == 0 && !unverifiable(alg)
+                {
                     findings.push(
                         Finding::error(
                             "missing-signature",
@@ -1240,6 +1283,22 @@ impl<'a> Ctx<'a> {
             _ => candidates,
         };
         if unusable(candidates) {
+            // A revoked key validates nothing but its own revocation (RFC
+            // 5011 §2.1): when only revoked keys this verifier cannot use
+            // could have made the signature, the zone does not depend on
+            // it. (A revoked Ed448 KSK's self-signature at the end of a
+            // rollover failed the zone, an audit, 2026-12-06.)
+            if candidates.iter().all(|&i| !self.verifier.keys[i].signs_data()) {
+                findings.push(
+                    Finding::warning(
+                        "unusable-key",
+                        "signed by a revoked key this verifier cannot use (see the unusable-dnskey warning): its revocation is not checked; a revoked key validates nothing else (RFC 5011 §2.1)",
+                    )
+                    .at(owner, Some(rrset.rtype))
+                    .key(sig.key_tag, sig.algorithm),
+                );
+                return None;
+            }
             // The key is published but this verifier cannot use it (an
             // algorithm it does not implement, a key it cannot parse; the
             // DNSKEY has an `unusable-dnskey` warning saying which).
@@ -1401,13 +1460,25 @@ fn check_trust_anchors(
         |k: &PublishedKey| k.signs_data() && anchors.iter().any(|a| a.matches(origin, &k.rdata));
     let ok = dnskey_signers.iter().any(|&i| matches(&keys[i]));
     if !ok {
-        report.findings.push(
-            Finding::error(
-                "trust-anchor-mismatch",
-                "no DNSKEY that matches the trust anchor validly signs the DNSKEY RRset",
+        // An anchored key this verifier cannot use may well sign the RRset:
+        // say that it could not be checked, not that nothing signs (an
+        // Ed448 KSK, an audit, 2026-12-06).
+        let unusable: Vec<String> = keys
+            .iter()
+            .filter(|k| k.prepared.is_none() && matches(k))
+            .map(|k| format!("{} (algorithm {})", k.tag, k.algorithm))
+            .collect();
+        let detail = if unusable.is_empty() {
+            "no DNSKEY that matches the trust anchor validly signs the DNSKEY RRset".to_string()
+        } else {
+            format!(
+                "no DNSKEY that matches the trust anchor is shown to sign the DNSKEY RRset: the matching key {} is one this verifier cannot use (see the unusable-dnskey warning)",
+                unusable.join(", ")
             )
-            .at(origin, Some(Rtype::DNSKEY)),
-        );
+        };
+        report
+            .findings
+            .push(Finding::error("trust-anchor-mismatch", detail).at(origin, Some(Rtype::DNSKEY)));
     }
 }
 

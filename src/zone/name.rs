@@ -504,20 +504,26 @@ pub fn write_plain_name(wire: &[u8], pos: usize, to: &mut [u8]) -> Option<(usize
     }
 }
 
-/// The octets [`write_label`] prints as they are: 0x21..=0x7e but the
-/// eight it escapes.
+/// The octets [`write_label`] prints as they are: letters, digits, `-`,
+/// `_`, `*` and `/`. Knot's reader (kzonecheck, knotd) refuses the other
+/// printable octets in a name as they are (`a[b`, ``a`b``, `a=b`: "invalid
+/// domain name character", found serving zonesign's output with knotd, an
+/// audit, 2026-12-06), and BIND reads `\[` as the start of a bit-string
+/// label: `\DDD` is the one form all three readers take.
 const PLAIN: [bool; 256] = {
     let mut t = [false; 256];
-    let mut b = 0x21;
-    while b <= 0x7e {
-        t[b] = !matches!(b as u8, b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$');
+    let mut b = 0;
+    while b < 256 {
+        t[b] =
+            matches!(b as u8, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'*' | b'/');
         b += 1;
     }
     t
 };
 
 /// Writes one label in presentation form: `.`, `\`, `"`, `(`, `)`, `;`, `@`,
-/// `$` are escaped with a backslash, other octets outside 0x21..=0x7e as `\DDD`.
+/// `$` are escaped with a backslash (as BIND, Knot and ldns write them),
+/// octets [`PLAIN`] does not list otherwise as `\DDD`.
 pub fn write_label(label: &[u8], out: &mut String) {
     // Nearly every label is printed as it is (letters, digits, hyphens):
     // one copy.
@@ -530,7 +536,7 @@ pub fn write_label(label: &[u8], out: &mut String) {
     for &b in label {
         match b {
             _ if PLAIN[b as usize] => out.push(b as char),
-            0x21..=0x7e => {
+            b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {
                 out.push('\\');
                 out.push(b as char);
             }

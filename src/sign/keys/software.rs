@@ -111,14 +111,17 @@ fn public_key_field(private: &PrivateKey) -> Vec<u8> {
 }
 
 /// Where the `.private` file of a `.key` file is, and vice versa.
+///
+/// Works on the path's octets, not a lossy text of them: a directory whose
+/// name is not UTF-8 holds key files too (`dnssec-signzone -K` reads them;
+/// the lossy text named a file that is not there, an audit, 2026-12-06).
 pub(crate) fn pair_paths(path: &Path) -> (PathBuf, PathBuf) {
-    let text = path.as_os_str().to_string_lossy();
-    let stem = text
-        .strip_suffix(".key")
-        .or_else(|| text.strip_suffix(".private"))
-        .unwrap_or(&text)
-        .to_owned();
-    (PathBuf::from(format!("{stem}.key")), PathBuf::from(format!("{stem}.private")))
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let octets = path.as_os_str().as_bytes();
+    let stem =
+        octets.strip_suffix(b".key").or_else(|| octets.strip_suffix(b".private")).unwrap_or(octets);
+    let with = |suffix: &[u8]| PathBuf::from(std::ffi::OsString::from_vec([stem, suffix].concat()));
+    (with(b".key"), with(b".private"))
 }
 
 /// The timing metadata of the `.private` file of the key at `path` (its

@@ -717,3 +717,37 @@ fn load_rejects_wrong_file_name() {
         Err(KeyError::AlgorithmMismatch { key_file: 15, private_file: 13, .. })
     ));
 }
+
+/// A key directory whose name is not UTF-8 (`keys\377`) was refused: the
+/// `.private` path was rebuilt from a lossy text of the `.key` path and
+/// named a file that is not there (an audit, 2026-12-06).
+/// `dnssec-signzone -K` and `ldns-signzone` read such a directory.
+#[test]
+fn regression_key_paths_that_are_not_utf8_keep_their_octets() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Path::new(OsStr::from_bytes(b"/k\xffeys/Kexample.+013+12345"));
+    for given in [".key", ".private", ""] {
+        let mut path = dir.as_os_str().to_owned();
+        path.push(given);
+        let (key, private) = pair_paths(Path::new(&path));
+        assert_eq!(key.as_os_str().as_bytes(), b"/k\xffeys/Kexample.+013+12345.key");
+        assert_eq!(private.as_os_str().as_bytes(), b"/k\xffeys/Kexample.+013+12345.private");
+    }
+    if !bind_tools_installed() {
+        return;
+    }
+    let top = tempfile::tempdir().unwrap();
+    let keys = top.path().join(OsStr::from_bytes(b"keys\xff"));
+    std::fs::create_dir(&keys).unwrap();
+    let out = Command::new("dnssec-keygen")
+        .args(["-q", "-a", "ECDSAP256SHA256", "-K"])
+        .arg(&keys)
+        .arg("example.")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stem = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let key = SigningKey::load(&keys.join(format!("{stem}.key"))).unwrap();
+    assert_eq!(key.name(), stem);
+}

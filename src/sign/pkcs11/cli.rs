@@ -158,20 +158,26 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
     Ok(result.key_file)
 }
 
-/// Parses `10s`, `500ms`, `2m` or plain seconds.
+/// The longest `hsm bench --duration`: one day.
+pub const MAX_BENCH_DURATION: Duration = Duration::from_secs(86_400);
+
+/// Parses `10s`, `500ms`, `2m` or plain seconds, up to [`MAX_BENCH_DURATION`].
 pub fn parse_bench_duration(text: &str) -> Option<Duration> {
     let t = text.trim();
     let d = if let Some(ms) = t.strip_suffix("ms") {
         ms.parse().ok().map(Duration::from_millis)
     } else if let Some(s) = t.strip_suffix('s') {
-        s.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+        s.parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok())
     } else if let Some(m) = t.strip_suffix('m') {
         m.parse::<u64>().ok().and_then(|m| m.checked_mul(60)).map(Duration::from_secs)
     } else {
-        t.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+        t.parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok())
     };
-    // No time is no measurement, in any unit (`0ms` and `0m` were taken).
-    d.filter(|d| !d.is_zero())
+    // No time is no measurement, in any unit (`0ms` and `0m` were taken);
+    // and a bench runs at most a day: a longer time (`1e20s` panicked in
+    // `Duration::from_secs_f64`, `1e19s` overflowed the workers' `Instant`
+    // deadline, an audit, 2026-12-06) is a typing error.
+    d.filter(|d| !d.is_zero() && *d <= MAX_BENCH_DURATION)
 }
 
 /// `zonesign hsm bench` arguments.
@@ -187,8 +193,12 @@ pub struct HsmBenchConfig {
 
 /// `zonesign hsm bench`.
 pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
-    let duration = parse_bench_duration(&cfg.duration)
-        .ok_or_else(|| Failure::Usage(format!("bad --duration `{}`", cfg.duration)))?;
+    let duration = parse_bench_duration(&cfg.duration).ok_or_else(|| {
+        Failure::Usage(format!(
+            "bad --duration `{}`: a time above zero and at most a day, e.g. 10s, 500ms, 2m",
+            cfg.duration
+        ))
+    })?;
     let zone = match (&cfg.zone, &cfg.origin) {
         (Some(z), Some(o)) => Some((z.clone(), parse_origin(o)?)),
         (None, None) => None,
@@ -227,5 +237,17 @@ mod tests {
         assert_eq!(parse_bench_duration("0m"), None);
         assert_eq!(parse_bench_duration("0"), None);
         assert_eq!(parse_bench_duration("soon"), None);
+    }
+
+    /// `--duration 1e20s` panicked in `Duration::from_secs_f64` and
+    /// `1e19s` overflowed the workers' deadline (an audit, 2026-12-06): a
+    /// bench runs at most a day.
+    #[test]
+    fn regression_bench_duration_past_a_day_is_refused_not_a_panic() {
+        assert_eq!(parse_bench_duration("86400s"), Some(MAX_BENCH_DURATION));
+        assert_eq!(parse_bench_duration("1440m"), Some(MAX_BENCH_DURATION));
+        for t in ["86401s", "1441m", "86400001ms", "1e19s", "1e20s", "1e20", "inf", "NaNs", "-1s"] {
+            assert_eq!(parse_bench_duration(t), None, "{t}");
+        }
     }
 }

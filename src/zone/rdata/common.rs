@@ -320,7 +320,8 @@ mod tests {
         let mut out = String::new();
         // RFC 1035 §2.3.4: a name of 255 octets is printed, one of 256 is not.
         for (last, printed) in [(61, true), (62, false)] {
-            let mut name = [[63u8; 64]; 3].concat();
+            let label = [&[63u8][..], &[b'a'; 63][..]].concat();
+            let mut name = [&label[..], &label[..], &label[..]].concat();
             name.push(last);
             name.extend(std::iter::repeat_n(b'a', usize::from(last)));
             name.push(0);

@@ -487,6 +487,29 @@ fn rfc9460_appendix_d_3_failure_cases() {
     );
 }
 
+/// RFC 9460 §2.1: "SvcParamKeys SHALL NOT appear more than once". A record
+/// of ten thousand params (65 kB, legal) cost two scans of the keys per
+/// param, seconds for one record (an audit, 2026-12-06): keys used twice
+/// are found once sorted now, and the mandatory list by binary search.
+/// The later use of a key is the one named.
+#[test]
+fn regression_svcb_params_checked_without_a_scan_per_param() {
+    let keys: Vec<u16> = (1000..11_000).collect();
+    let mut text = String::from("1 . mandatory=");
+    text.push_str(&keys.iter().map(|k| format!("key{k}")).collect::<Vec<_>>().join(","));
+    for k in keys.iter().rev() {
+        text.push_str(&format!(" key{k}"));
+    }
+    let wire = parse(Rtype::SVCB, &text).unwrap();
+    assert_eq!(wire.len(), 3 + 4 + 2 * keys.len() + 4 * keys.len());
+    text.push_str(" key5000=x");
+    let e = parse(Rtype::SVCB, &text).unwrap_err();
+    assert!(e.to_string().contains("not used before"), "{e}");
+    let twice = "1 . key9=a key7=b key9=c key7=d";
+    let e = parse(Rtype::SVCB, twice).unwrap_err();
+    assert_eq!(e.token, 4, "the second key9 is named: {e:?}");
+}
+
 /// RFC 9460 §2.1: a SvcParam written as `keyNNNNN` takes its decoded value
 /// as its wire form, known key or not (BIND reads `key3=53` as the octets
 /// "53", port 13619; it was read as port 53 until 2026-12-06), and that
