@@ -993,9 +993,17 @@ fn sign_inner(
     let mut warnings = Vec::new();
     let keyed = (|| {
         if paths.is_empty() && cfg.hsm_config.is_none() {
-            return Err(Failure::Usage(
-                "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, --key FILE, or --hsm-config FILE".into(),
-            ));
+            // Given a key directory, say which names were looked for in it:
+            // "give --key-dir" was said to a run that gave it (the
+            // eighteenth audit, 2026-12-06).
+            return Err(Failure::Usage(match &cfg.key_dir {
+                Some(dir) => format!(
+                    "no keys: {} holds no key file of the zone (K{}+<alg>+<tag>.key, as dnssec-keygen names them); give --key FILE for keys named otherwise",
+                    dir.display(),
+                    crate::sign::keys::file_name_owner(&origin)
+                ),
+                None => "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, --key FILE, or --hsm-config FILE".into(),
+            }));
         }
         let policy = if cfg.csk { keyset::RolePolicy::AllCsk } else { keyset::RolePolicy::ByFlags };
         let mut keys = if paths.is_empty() {
@@ -1282,9 +1290,13 @@ fn sign_inner(
         // are the report's warnings too: a delegation left with no DS a
         // validator can use (it validates as insecure) was only counted,
         // "1 warnings" (an audit, 2026-12-06).
+        // Not the NSEC3 iterations: the run warned of them already, naming
+        // `--iterations` or the input's (said twice, the eighteenth audit).
         if passed.is_some() {
-            for f in vr.findings.iter().filter(|f| f.severity == crate::verify::Severity::Warning) {
-                crate::diag!("{f}");
+            for f in vr.findings.iter().filter(|f| {
+                f.severity == crate::verify::Severity::Warning && f.kind != "nsec3-iterations"
+            }) {
+                crate::diag!("zonesign: the written zone: {f}");
                 report.warnings.push(format!("the written zone: {f}"));
             }
         }

@@ -431,6 +431,15 @@ fn rfc8624_section_3_3_the_written_zones_warnings_are_said_and_reported() {
             .any(|w| w.as_str().unwrap().contains(&format!("the written zone: {warning}"))),
         "{warnings:?}"
     );
+    // The NSEC3 iterations are warned of once, by the run, not again as a
+    // warning of the written zone (the eighteenth audit).
+    let out = run(&mut sign_command(
+        &example(),
+        &k,
+        &dir.path().join("signed.zone"),
+        &["--nsec3".as_ref(), "--iterations".as_ref(), "5".as_ref()],
+    ));
+    assert_eq!(out.matches("iterations").count(), 1, "{out}");
 }
 
 /// A run that fails before it starts, or a zone that does not load, still

@@ -50,11 +50,20 @@ pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError>
         line: 0,
         reason: e.to_string(),
     })?;
+    // Any other spelling of the owner that reads as the zone's name: ldns
+    // writes `Ka[b.example.+…` for `a\[b.example.`, and names are now
+    // written `\DDD` where Knot refuses the octet (the eighteenth audit,
+    // 2026-12-06), so the presentation form is not one text.
+    let spelled = |name: &str| {
+        crate::sign::keys::parse_file_name(name)
+            .and_then(|(owner, _, _)| crate::sign::keys::owner_of_file_name(owner))
+            .is_some_and(|owner| owner.to_lowercase() == origin.to_lowercase())
+    };
     let mut out = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let lower = name.to_ascii_lowercase();
-        let ours = lower.starts_with(&bind) || lower.starts_with(&presentation);
+        let ours = lower.starts_with(&bind) || lower.starts_with(&presentation) || spelled(&name);
         if ours && name.ends_with(".key") {
             out.push(e.path());
         }
@@ -532,27 +541,52 @@ pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<()
 /// every server and cache: dropped at once, answers still carrying them
 /// cannot be validated against the new DNSKEY RRset.
 ///
-/// Not when the same answers also carry a signature by a key that the
-/// signed zone keeps: the last step of a double-signature rollover (RFC
-/// 6781 §4.1.1.2) drops the old ZSK at once, and was warned about (the
+/// Not when every RRset it signed also carries a signature by a key that
+/// the signed zone keeps: the last step of a double-signature rollover
+/// (RFC 6781 §4.1.1.2) drops the old ZSK at once, and was warned about (the
 /// twelfth audit, 2026-12-06). Nor when that kept key is of another
 /// algorithm: RFC 6840 §5.11, "Validators SHOULD accept any single valid
 /// path ... they MUST NOT insist that all algorithms signaled in the
-/// DNSKEY RRset work";
-/// and the remedy, `--publish`, cannot publish a key of an algorithm
-/// zonesign does not sign with (Ed448, RSASHA1; the seventeenth audit).
+/// DNSKEY RRset work"; and the remedy, `--publish`, cannot publish a key
+/// of an algorithm zonesign does not sign with (Ed448, RSASHA1; the
+/// seventeenth audit). Every RRset, not the SOA alone: a new algorithm's
+/// KSK that signed the DNSKEY RRset and the SOA of an algorithm rollover
+/// under way hid the data only the dropped keys signed (the eighteenth).
 pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
     use crate::zone::rtype::Rtype;
     let apex = zone.apex();
     let Some(sigs) = apex.rrsigs(Rtype::SOA) else { return Vec::new() };
-    let signers = rrsig_signers(sigs.rdatas.iter());
+    let soa_signers = rrsig_signers(sigs.rdatas.iter());
     let kept: Vec<(u8, u16)> = new_dnskeys
         .iter()
         .filter(|rd| rd.len() >= 4)
         .map(|rd| (rd[3], super::keys::key_tag(rd)))
         .collect();
-    let covered = signers.iter().any(|s| kept.contains(s));
-    dropped_input_keys(zone, new_dnskeys, |_, key| signers.contains(&key) && !covered)
+    let dropped: Vec<(u8, u16)> = apex
+        .rrset(Rtype::DNSKEY)
+        .into_iter()
+        .flat_map(|set| set.rdatas.iter())
+        .filter(|rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
+        .map(|rd| (rd[3], super::keys::key_tag(rd)))
+        .filter(|key| soa_signers.contains(key))
+        .collect();
+    if dropped.is_empty() {
+        return Vec::new();
+    }
+    // One walk over the input's signatures, only when a signer is dropped.
+    let mut uncovered: Vec<u16> = Vec::new();
+    for node in &zone.nodes {
+        for rrsigs in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG) {
+            let signers = rrsig_signers(rrsigs.rdatas.iter());
+            if signers.iter().any(|s| kept.contains(s)) {
+                continue;
+            }
+            uncovered.extend(signers.iter().filter(|s| dropped.contains(s)).map(|s| s.1));
+        }
+    }
+    uncovered.sort_unstable();
+    uncovered.dedup();
+    uncovered
 }
 
 /// The (algorithm, key tag) of each RRSIG RDATA (RFC 4034 §3.1: the
@@ -857,7 +891,7 @@ mod tests {
     /// safely: every cached answer carries a P-256 signature of a key that
     /// stays. It was warned about, with `--publish` (which refuses Ed448)
     /// as the remedy (the seventeenth audit, 2026-12-06). A key dropped
-    /// with no kept signer beside it is still named.
+    /// with no kept signer beside it, on any RRset, is still named.
     #[test]
     fn rfc6840_section_5_11_a_dropped_signer_beside_a_kept_one_of_another_algorithm() {
         use crate::load::{load_bytes, LoadOptions};
@@ -865,7 +899,7 @@ mod tests {
         let p256 = zone_key(KeyRole::Zsk, 256, 13);
         let ed448: Vec<u8> = [&[1u8, 0, 3, 16][..], &[7u8; 57][..]].concat();
         let ed448_tag = super::super::keys::key_tag(&ed448);
-        let zone = |signers: &[(u8, u16)]| {
+        let zone = |signers: &[(u8, u16)], ns_signers: &[(u8, u16)]| {
             let mut text = format!(
                 "$TTL 3600\n@ SOA ns.other. h.other. 1 2 3 4 5\n@ NS ns.other.\n\
                  @ DNSKEY 256 3 13 {}\n@ DNSKEY 256 3 16 {}\n",
@@ -877,15 +911,24 @@ mod tests {
                     "@ RRSIG SOA {alg} 1 3600 20270101000000 20261201000000 {tag} example. AAAA\n"
                 ));
             }
+            for (alg, tag) in ns_signers {
+                text.push_str(&format!(
+                    "@ RRSIG NS {alg} 1 3600 20270101000000 20261201000000 {tag} example. AAAA\n"
+                ));
+            }
             let opts = LoadOptions::new(origin.clone());
             let loaded = load_bytes(text.as_bytes(), Path::new("t.zone"), &opts).unwrap();
             crate::zone::Zone::build(loaded, &origin).unwrap()
         };
         let kept: [&[u8]; 1] = [&p256.dnskey];
-        let both = zone(&[(13, p256.key_tag), (16, ed448_tag)]);
-        assert_eq!(input_signers_dropped(&both, &kept), Vec::<u16>::new());
-        let ed448_only = zone(&[(16, ed448_tag)]);
-        assert_eq!(input_signers_dropped(&ed448_only, &kept), vec![ed448_tag]);
+        let both = [(13, p256.key_tag), (16, ed448_tag)];
+        assert_eq!(input_signers_dropped(&zone(&both, &both), &kept), Vec::<u16>::new());
+        let ed448_only = [(16, ed448_tag)];
+        assert_eq!(input_signers_dropped(&zone(&ed448_only, &[]), &kept), vec![ed448_tag]);
+        // The eighteenth audit: the kept key signed the SOA, but the NS
+        // RRset only the dropped one (an algorithm rollover under way).
+        let zone = zone(&both, &ed448_only);
+        assert_eq!(input_signers_dropped(&zone, &kept), vec![ed448_tag]);
     }
 
     /// RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset. A revoked

@@ -1054,11 +1054,27 @@ impl<'a> Ctx<'a> {
             counts.rrsets_checked += 1;
             // Algorithms with a valid RRSIG over this RRset, as a bit set.
             let mut valid_algs = [0u64; 4];
+            // Algorithms of which an RRSIG over this RRset was an
+            // `unusable-key` error: "no valid RRSIG" beside it read as if
+            // the signature were not there (the seventeenth audit,
+            // 2026-12-06). Only where that error was given: an unusable
+            // key that shares a tag with the revoked key that made the
+            // signature hid the missing signature (the eighteenth).
+            let mut unusable_algs = [0u64; 4];
             if let Some(sigs) = node.rrsigs(rrset.rtype) {
                 for rdata in &sigs.rdatas {
-                    if let Some(key) =
-                        self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, phase)
+                    let before = findings.len();
+                    let checked =
+                        self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, phase);
+                    if findings[before..]
+                        .iter()
+                        .any(|f| f.kind == "unusable-key" && f.severity == Severity::Error)
                     {
+                        if let Some(&alg) = rdata.get(2) {
+                            unusable_algs[usize::from(alg >> 6)] |= 1 << (alg & 63);
+                        }
+                    }
+                    if let Some(key) = checked {
                         let signer = &self.verifier.keys[key];
                         // A revoked key's signature over the DNSKEY RRset
                         // makes its revocation count, not the RRset valid.
@@ -1081,28 +1097,9 @@ impl<'a> Ctx<'a> {
             if collecting {
                 continue;
             }
-            // An RRSIG of the algorithm by a key this verifier cannot use
-            // is an `unusable-key` error already; "no valid RRSIG" beside
-            // it read as if the signature were not there (an audit,
-            // 2026-12-06).
-            let unverifiable = |alg: u8| {
-                node.rrsigs(rrset.rtype).is_some_and(|sigs| {
-                    sigs.rdatas.iter().any(|rd| {
-                        rd.len() >= 18
-                            && rd[2] == alg
-                            && self
-                                .by_tag
-                                .data
-                                .get(&(alg, u16::from_be_bytes([rd[16], rd[17]])))
-                                .is_some_and(|c| {
-                                    c.iter().all(|&i| self.verifier.keys[i].prepared.is_none())
-                                })
-                    })
-                })
-            };
             for &alg in self.algorithms {
-                if valid_algs[usize::from(alg >> 6)] & (1 << (alg & 63)) == 0 && !unverifiable(alg)
-                {
+                let bit = |set: &[u64; 4]| set[usize::from(alg >> 6)] & (1 << (alg & 63)) != 0;
+                if !bit(&valid_algs) && !bit(&unusable_algs) {
                     findings.push(
                         Finding::error(
                             "missing-signature",
@@ -1283,22 +1280,6 @@ impl<'a> Ctx<'a> {
             _ => candidates,
         };
         if unusable(candidates) {
-            // A revoked key validates nothing but its own revocation (RFC
-            // 5011 §2.1): when only revoked keys this verifier cannot use
-            // could have made the signature, the zone does not depend on
-            // it. (A revoked Ed448 KSK's self-signature at the end of a
-            // rollover failed the zone, an audit, 2026-12-06.)
-            if candidates.iter().all(|&i| !self.verifier.keys[i].signs_data()) {
-                findings.push(
-                    Finding::warning(
-                        "unusable-key",
-                        "signed by a revoked key this verifier cannot use (see the unusable-dnskey warning): its revocation is not checked; a revoked key validates nothing else (RFC 5011 §2.1)",
-                    )
-                    .at(owner, Some(rrset.rtype))
-                    .key(sig.key_tag, sig.algorithm),
-                );
-                return None;
-            }
             // The key is published but this verifier cannot use it (an
             // algorithm it does not implement, a key it cannot parse; the
             // DNSKEY has an `unusable-dnskey` warning saying which).
