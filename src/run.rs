@@ -1131,6 +1131,12 @@ fn sign_inner(
                 "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),
             ));
         }
+        None if DenialMode::input_nsec3_hash_unknown(&zone).is_some() => {
+            let alg = DenialMode::input_nsec3_hash_unknown(&zone).unwrap_or_default();
+            return Err(Failure::Usage(format!(
+                "the input's NSEC3 chain names hash algorithm {alg}, which validators do not know (RFC 5155 §11 defines 1, SHA-1): give --nsec3 with its options, or --nsec, to say which chain to publish"
+            )));
+        }
         denial => resolve_denial(denial, DenialMode::of_input(&zone))?,
     };
     if let Some(warning) = warning {

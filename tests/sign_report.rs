@@ -560,6 +560,21 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     // --nsec with NSEC3 options is a usage error.
     let out = sign_command(&first, &k, &fifth, &[os("--nsec"), os("--opt-out")]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+
+    // RFC 5155 §11: an NSEC3PARAM of hash algorithm 2 beside the SHA-1
+    // Opt-Out chain was "kept" as a SHA-1 chain without Opt-Out (the
+    // eighteenth audit): which chain to publish must be said, as
+    // `dnssec-signzone` refuses such input.
+    let odd = dir.path().join("odd-param.zone");
+    let text =
+        std::fs::read_to_string(&first).unwrap().replace("\tNSEC3PARAM\t1 ", "\tNSEC3PARAM\t2 ");
+    std::fs::write(&odd, text).unwrap();
+    let out = sign_command(&odd, &k, &fifth, &[]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("names hash algorithm 2"), "{stderr}");
+    let (_, r) = resign(&odd, "sixth.zone", &["--nsec3", "--opt-out", "--salt", "abcd"]);
+    assert_eq!(r["denial_mode"], kept);
 }
 
 /// RFC 6781 §4.1.1.1, the README's ZSK rollover: sign with the new ZSK and

@@ -885,6 +885,35 @@ mod tests {
         check_input_dnskeys(&zone(&key.dnskey), &[key], &[]).unwrap();
     }
 
+    /// A key directory's files are the zone's under any spelling of its
+    /// name that reads as it: BIND's `%5B`, ldns's `[`, and the `\091`
+    /// zonesign writes names with now (the eighteenth audit, 2026-12-06:
+    /// ldns's `Ka[b.example.+…` were not found, and the run said "give
+    /// --key-dir" to a run that gave it).
+    #[test]
+    fn key_files_in_reads_every_spelling_of_the_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = Name::parse(b"a\\[b.example.", &Name::root()).unwrap();
+        let names = [
+            "Ka%5Bb.example.+013+00001.key",
+            "Ka[b.example.+013+00002.key",
+            "Ka\\091b.example.+013+00003.key",
+            "KA[B.EXAMPLE.+013+00004.key",
+            "Kab.example.+013+00005.key",
+            "Ka[b.example.+013+00006.private",
+        ];
+        for n in names {
+            std::fs::write(dir.path().join(n), "").unwrap();
+        }
+        let mut found: Vec<String> = key_files_in(dir.path(), &origin)
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        found.sort_by_key(|n| n[n.len() - 9..].to_string());
+        assert_eq!(found, &names[..4]);
+    }
+
     /// RFC 6840 §5.11: validators "MUST NOT insist that all algorithms
     /// signaled in the DNSKEY RRset work". An input that P-256 and Ed448
     /// both sign, re-signed with the P-256 key alone, drops the Ed448 key

@@ -180,6 +180,21 @@ impl DenialMode {
         Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out }))
     }
 
+    /// The hash algorithm of the input's NSEC3PARAM or NSEC3 records when
+    /// one is not SHA-1 (RFC 5155 §11: 1 is the only one defined). Kept as
+    /// "the input's denial", such an NSEC3PARAM beside a SHA-1 Opt-Out chain
+    /// gave a SHA-1 chain without Opt-Out, contrary to both (the eighteenth
+    /// audit, 2026-12-06); `dnssec-signzone` refuses such input.
+    pub fn input_nsec3_hash_unknown(zone: &Zone) -> Option<u8> {
+        let param = zone.apex().rrset(Rtype::NSEC3PARAM).into_iter().flat_map(|s| s.rdatas.iter());
+        let nsec3s =
+            zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter());
+        param
+            .chain(nsec3s)
+            .filter_map(|rd| rd.first().copied())
+            .find(|&alg| alg != crate::denial::nsec3::SHA1)
+    }
+
     /// Whether `zone` holds an NSEC chain (at its apex) and NSEC3 records
     /// too: the middle of a change of denial (RFC 5155 §10.4 and §10.5),
     /// which `dnssec-signzone` refuses to guess at ("Zone contains NSEC
