@@ -996,7 +996,17 @@ fn sign_inner(
             // Given a key directory, say which names were looked for in it:
             // "give --key-dir" was said to a run that gave it (the
             // eighteenth audit, 2026-12-06).
+            // And one whose key files none signs (their timing, a `.key`
+            // without its `.private`) is not called empty (the
+            // nineteenth audit): the notices above say why each is out.
+            let files_there = cfg.key_dir.as_ref().is_some_and(|dir| {
+                keyset::key_files_in(dir, &origin).is_ok_and(|files| !files.is_empty())
+            });
             return Err(Failure::Usage(match &cfg.key_dir {
+                Some(dir) if files_there => format!(
+                    "no keys: no key file of {} signs now (see the notices: by its timing each is left out or published only, or it has no .private file); give --key FILE to sign with a key whatever its timing",
+                    dir.display()
+                ),
                 Some(dir) => format!(
                     "no keys: {} holds no key file of the zone (K{}+<alg>+<tag>.key, as dnssec-keygen names them); give --key FILE for keys named otherwise",
                     dir.display(),
@@ -1132,9 +1142,10 @@ fn sign_inner(
             ));
         }
         None if DenialMode::input_nsec3_hash_unknown(&zone).is_some() => {
-            let alg = DenialMode::input_nsec3_hash_unknown(&zone).unwrap_or_default();
+            let (alg, records) =
+                DenialMode::input_nsec3_hash_unknown(&zone).unwrap_or((0, "NSEC3"));
             return Err(Failure::Usage(format!(
-                "the input's NSEC3 chain names hash algorithm {alg}, which validators do not know (RFC 5155 §11 defines 1, SHA-1): give --nsec3 with its options, or --nsec, to say which chain to publish"
+                "the input's {records} records name hash algorithm {alg}, which validators do not know (RFC 5155 §11 defines 1, SHA-1): give --nsec3 with its options, or --nsec, to say which chain to publish"
             )));
         }
         denial => resolve_denial(denial, DenialMode::of_input(&zone))?,

@@ -164,6 +164,34 @@ fn regression_a_public_key_file_alone_in_the_key_directory_is_left_out() {
     assert_eq!(signed.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count(), 2);
 }
 
+/// The eighteenth and nineteenth audits (2026-12-06): a key directory with
+/// no key that signs was answered "give --key-dir DIR", to a run that gave
+/// it; one with no key file of the zone now names the file names looked
+/// for, one whose key files none signs (here, `.key` halves alone) says so.
+#[test]
+fn regression_a_key_directory_without_a_signing_key_is_named() {
+    let s = setup();
+    let remove = |ext: &str| {
+        for entry in std::fs::read_dir(&s.keys).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == ext) {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    };
+    remove("private");
+    let out = sign(&s, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("signs now"), "{said}");
+    remove("key");
+    let out = sign(&s, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("holds no key file of the zone (Kexample.+<alg>+<tag>.key"), "{said}");
+    assert_untouched(&s);
+}
+
 /// The fourteenth audit (2026-12-06): `--output` into the key directory
 /// under a key file's name signed (no such file yet), and then every run
 /// on the directory failed reading the zone as a key. Refused (exit 2).

@@ -572,9 +572,13 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     let out = sign_command(&odd, &k, &fifth, &[]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("names hash algorithm 2"), "{stderr}");
+    assert!(stderr.contains("NSEC3PARAM records name hash algorithm 2"), "{stderr}");
     let (_, r) = resign(&odd, "sixth.zone", &["--nsec3", "--opt-out", "--salt", "abcd"]);
     assert_eq!(r["denial_mode"], kept);
+    // Asked for NSEC3 without Opt-Out, the change from the input's SHA-1
+    // Opt-Out chain is warned about, as for any input (the nineteenth).
+    let (_, r) = resign(&odd, "seventh.zone", &["--nsec3", "--salt", "abcd"]);
+    assert!(r["warnings"].to_string().contains(&format!("is {kept}; this run replaces it")), "{r}");
 }
 
 /// RFC 6781 §4.1.1.1, the README's ZSK rollover: sign with the new ZSK and

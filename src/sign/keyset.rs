@@ -50,21 +50,32 @@ pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError>
         line: 0,
         reason: e.to_string(),
     })?;
-    // Any other spelling of the owner that reads as the zone's name: ldns
-    // writes `Ka[b.example.+…` for `a\[b.example.`, and names are now
-    // written `\DDD` where Knot refuses the octet (the eighteenth audit,
-    // 2026-12-06), so the presentation form is not one text.
+    // Any other spelling of the owner in presentation form that reads as
+    // the zone's name: ldns writes `Ka[b.example.+…` for `a\[b.example.`,
+    // and names are now written `\DDD` where Knot refuses the octet (the
+    // eighteenth audit, 2026-12-06), so the presentation form is not one
+    // text. Such a file is the zone's only if the owner in it is: ldns's
+    // `Ka%41b.example.+…` (zone `a%41b.example.`) read in BIND's `%XX`
+    // form as a key of `aab.example.` and stopped its run (the nineteenth).
+    let same = |owner: &Name| owner.to_lowercase() == origin.to_lowercase();
     let spelled = |name: &str| {
         crate::sign::keys::parse_file_name(name)
-            .and_then(|(owner, _, _)| crate::sign::keys::owner_of_file_name(owner))
-            .is_some_and(|owner| owner.to_lowercase() == origin.to_lowercase())
+            .filter(|(owner, _, _)| !owner.contains('%'))
+            .and_then(|(owner, _, _)| Name::parse(owner.as_bytes(), &Name::root()).ok())
+            .is_some_and(|owner| same(&owner))
     };
+    let holds_ours =
+        |path: &Path| crate::sign::keys::parse_key_file(path).is_ok_and(|file| same(&file.owner));
     let mut out = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".key") {
+            continue;
+        }
         let lower = name.to_ascii_lowercase();
-        let ours = lower.starts_with(&bind) || lower.starts_with(&presentation) || spelled(&name);
-        if ours && name.ends_with(".key") {
+        let ours = lower.starts_with(&bind)
+            || ((lower.starts_with(&presentation) || spelled(&name)) && holds_ours(&e.path()));
+        if ours {
             out.push(e.path());
         }
     }
@@ -534,9 +545,9 @@ pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<()
     Err(KeyError::CdsUnmatched { problems })
 }
 
-/// The key tags of the input zone's DNSKEYs that signed its SOA (the keys
-/// that signed the published zone, when the input is it) and that the
-/// signed zone drops from its DNSKEY RRset (`new_dnskeys`). RFC 6781
+/// The key tags of the input zone's DNSKEYs that signed it (the keys that
+/// signed the published zone, when the input is it) and that the signed
+/// zone drops from its DNSKEY RRset (`new_dnskeys`). RFC 6781
 /// §4.1.1.1 keeps such a key published until its signatures have left
 /// every server and cache: dropped at once, answers still carrying them
 /// cannot be validated against the new DNSKEY RRset.
@@ -554,29 +565,31 @@ pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<()
 /// under way hid the data only the dropped keys signed (the eighteenth).
 pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
     use crate::zone::rtype::Rtype;
-    let apex = zone.apex();
-    let Some(sigs) = apex.rrsigs(Rtype::SOA) else { return Vec::new() };
-    let soa_signers = rrsig_signers(sigs.rdatas.iter());
     let kept: Vec<(u8, u16)> = new_dnskeys
         .iter()
         .filter(|rd| rd.len() >= 4)
         .map(|rd| (rd[3], super::keys::key_tag(rd)))
         .collect();
-    let dropped: Vec<(u8, u16)> = apex
-        .rrset(Rtype::DNSKEY)
-        .into_iter()
-        .flat_map(|set| set.rdatas.iter())
-        .filter(|rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
-        .map(|rd| (rd[3], super::keys::key_tag(rd)))
-        .filter(|key| soa_signers.contains(key))
-        .collect();
+    let dropped: Vec<(u8, u16)> =
+        dropped_input_dnskeys(zone, new_dnskeys).map(|(_, key)| key).collect();
     if dropped.is_empty() {
         return Vec::new();
     }
-    // One walk over the input's signatures, only when a signer is dropped.
+    // One walk over the input's signatures, only when a DNSKEY is dropped;
+    // every RRset, not the SOA's signers alone (a ZSK rollover half done by
+    // BIND's gradual re-signing, the new ZSK over the SOA and the old one
+    // over the rest, dropped the old one without a word: the nineteenth
+    // audit).
+    // Not over the DNSKEY RRset: a cached DNSKEY RRset is validated by its
+    // own signatures, old key and all (a KSK replaced is warned about by
+    // `input_ksks_all_replaced`).
     let mut uncovered: Vec<u16> = Vec::new();
     for node in &zone.nodes {
-        for rrsigs in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG) {
+        for rrsigs in node
+            .rrsets
+            .iter()
+            .filter(|r| r.rtype == Rtype::RRSIG && r.covered() != Some(Rtype::DNSKEY))
+        {
             let signers = rrsig_signers(rrsigs.rdatas.iter());
             if signers.iter().any(|s| kept.contains(s)) {
                 continue;
@@ -595,21 +608,30 @@ fn rrsig_signers<'a>(rrsigs: impl Iterator<Item = &'a [u8]>) -> Vec<(u8, u16)> {
     rrsigs.filter(|r| r.len() >= 18).map(|r| (r[2], u16::from_be_bytes([r[16], r[17]]))).collect()
 }
 
+/// The input's DNSKEYs that the signed zone no longer publishes (not in
+/// `new_dnskeys`): each RDATA with its (algorithm, key tag).
+fn dropped_input_dnskeys<'a>(
+    zone: &'a crate::zone::Zone,
+    new_dnskeys: &'a [&[u8]],
+) -> impl Iterator<Item = (&'a [u8], (u8, u16))> + 'a {
+    use crate::zone::rtype::Rtype;
+    zone.apex()
+        .rrset(Rtype::DNSKEY)
+        .into_iter()
+        .flat_map(|set| set.rdatas.iter())
+        .filter(move |rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
+        .map(|rd| (rd, (rd[3], super::keys::key_tag(rd))))
+}
+
 /// The key tags, sorted and once each, of the input's DNSKEYs that the
-/// signed zone no longer publishes (not in `new_dnskeys`) and that `pick`
-/// takes, given the DNSKEY RDATA and its (algorithm, key tag).
+/// signed zone no longer publishes and that `pick` takes, given the DNSKEY
+/// RDATA and its (algorithm, key tag).
 fn dropped_input_keys(
     zone: &crate::zone::Zone,
     new_dnskeys: &[&[u8]],
     pick: impl Fn(&[u8], (u8, u16)) -> bool,
 ) -> Vec<u16> {
-    use crate::zone::rtype::Rtype;
-    let Some(rrset) = zone.apex().rrset(Rtype::DNSKEY) else { return Vec::new() };
-    let mut tags: Vec<u16> = rrset
-        .rdatas
-        .iter()
-        .filter(|rd| rd.len() >= 4 && !new_dnskeys.contains(rd))
-        .map(|rd| (rd, (rd[3], super::keys::key_tag(rd))))
+    let mut tags: Vec<u16> = dropped_input_dnskeys(zone, new_dnskeys)
         .filter(|(rd, key)| pick(rd, *key))
         .map(|(_, key)| key.1)
         .collect();
@@ -648,18 +670,32 @@ pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) 
 /// TTL before it signs ("the new DNSKEY is added to the DNSKEY RRset ...
 /// but is not yet used to sign"); a re-sign that forgets it (no
 /// `--publish`) silently restarts the wait (an audit, 2026-12-06).
+///
+/// "Signed nothing" anywhere in the input, not at its apex only: a ZSK
+/// rollover BIND's gradual re-signing left half done (the new ZSK signs the
+/// SOA, the old one the rest) had the old ZSK called "published without
+/// signing" when a re-sign dropped it (the nineteenth audit, 2026-12-06).
 pub fn input_prepublished_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
-    use crate::zone::rtype::Rtype;
-    let apex = zone.apex();
-    let signers = rrsig_signers(
-        apex.rrsets.iter().filter(|set| set.rtype == Rtype::RRSIG).flat_map(|s| s.rdatas.iter()),
-    );
+    let unrevoked = |rd: &[u8]| Dnskey::parse(rd, "").is_ok_and(|k| k.flags & FLAG_REVOKE == 0);
+    if !dropped_input_dnskeys(zone, new_dnskeys).any(|(rd, _)| unrevoked(rd)) {
+        return Vec::new();
+    }
+    let signers = input_signers(zone);
     if signers.is_empty() {
         return Vec::new();
     }
-    dropped_input_keys(zone, new_dnskeys, |rd, key| {
-        !signers.contains(&key) && Dnskey::parse(rd, "").is_ok_and(|k| k.flags & FLAG_REVOKE == 0)
-    })
+    dropped_input_keys(zone, new_dnskeys, |rd, key| !signers.contains(&key) && unrevoked(rd))
+}
+
+/// The (algorithm, key tag) of every RRSIG of the input, once each: one
+/// walk over the zone, made only when an input DNSKEY is dropped.
+fn input_signers(zone: &crate::zone::Zone) -> std::collections::HashSet<(u8, u16)> {
+    use crate::zone::rtype::Rtype;
+    zone.nodes
+        .iter()
+        .flat_map(|node| node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG))
+        .flat_map(|rrsigs| rrsig_signers(rrsigs.rdatas.iter()))
+        .collect()
 }
 
 /// The key tags of the keys that will sign the zone data when none of them
@@ -903,8 +939,13 @@ mod tests {
             "Ka[b.example.+013+00006.private",
         ];
         for n in names {
-            std::fs::write(dir.path().join(n), "").unwrap();
+            let key = format!("a\\[b.example. IN DNSKEY 256 3 13 {}\n", "A".repeat(88));
+            std::fs::write(dir.path().join(n), key).unwrap();
         }
+        // ldns's name for the zone `a%5Bb.example.`, and a file named as
+        // this zone's that holds another's: not this zone's keys.
+        let other = "a%5Bb.example. IN DNSKEY 256 3 13 AAAA\n";
+        std::fs::write(dir.path().join("Ka[B.example.+013+00007.key"), other).unwrap();
         let mut found: Vec<String> = key_files_in(dir.path(), &origin)
             .unwrap()
             .iter()
@@ -956,8 +997,15 @@ mod tests {
         assert_eq!(input_signers_dropped(&zone(&ed448_only, &[]), &kept), vec![ed448_tag]);
         // The eighteenth audit: the kept key signed the SOA, but the NS
         // RRset only the dropped one (an algorithm rollover under way).
-        let zone = zone(&both, &ed448_only);
+        let zone_of = zone;
+        let zone = zone_of(&both, &ed448_only);
         assert_eq!(input_signers_dropped(&zone, &kept), vec![ed448_tag]);
+        // The nineteenth: the kept key alone signed the SOA, the dropped one
+        // the rest (a ZSK rollover half done by BIND's gradual re-signing):
+        // named as a signer, not as a key "published without signing".
+        let zone = zone_of(&[(13, p256.key_tag)], &ed448_only);
+        assert_eq!(input_signers_dropped(&zone, &kept), vec![ed448_tag]);
+        assert_eq!(input_prepublished_dropped(&zone, &kept), Vec::<u16>::new());
     }
 
     /// RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset. A revoked

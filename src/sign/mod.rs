@@ -155,11 +155,25 @@ impl DenialMode {
         let nsec3s = || {
             zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter())
         };
-        let param = apex.rrset(Rtype::NSEC3PARAM).and_then(|s| s.rdatas.first());
-        let params = match param {
-            Some(p) => chain(p)?,
-            None => nsec3s().find_map(&chain)?,
+        // The SHA-1 chain's parameters (RFC 5155 §11: the one hash
+        // algorithm), from its NSEC3PARAM or else its records: an
+        // NSEC3PARAM of algorithm 2 beside a SHA-1 Opt-Out chain matched no
+        // record, and the chain was described as without Opt-Out (the
+        // nineteenth audit, 2026-12-06). Another algorithm only if no
+        // record has SHA-1.
+        let sha1 = |rd: &&[u8]| rd.first() == Some(&crate::denial::nsec3::SHA1);
+        let params_of = |only_sha1: bool| {
+            let param = apex
+                .rrset(Rtype::NSEC3PARAM)
+                .into_iter()
+                .flat_map(|s| s.rdatas.iter())
+                .find(|rd| !only_sha1 || sha1(rd));
+            match param {
+                Some(p) => chain(p),
+                None => nsec3s().filter(|rd| !only_sha1 || sha1(rd)).find_map(&chain),
+            }
         };
+        let params = params_of(true).or_else(|| params_of(false))?;
         let flags = |want: u8| {
             nsec3s().any(|r| {
                 chain(r).as_ref() == Some(&params) && r.get(1).map(|f| f & 1) == Some(want)
@@ -185,14 +199,17 @@ impl DenialMode {
     /// "the input's denial", such an NSEC3PARAM beside a SHA-1 Opt-Out chain
     /// gave a SHA-1 chain without Opt-Out, contrary to both (the eighteenth
     /// audit, 2026-12-06); `dnssec-signzone` refuses such input.
-    pub fn input_nsec3_hash_unknown(zone: &Zone) -> Option<u8> {
+    /// With the algorithm, which records name it: "NSEC3PARAM" or "NSEC3".
+    pub fn input_nsec3_hash_unknown(zone: &Zone) -> Option<(u8, &'static str)> {
+        let unknown = |rd: &[u8]| rd.first().copied().filter(|&a| a != crate::denial::nsec3::SHA1);
         let param = zone.apex().rrset(Rtype::NSEC3PARAM).into_iter().flat_map(|s| s.rdatas.iter());
-        let nsec3s =
+        let mut nsec3s =
             zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter());
         param
-            .chain(nsec3s)
-            .filter_map(|rd| rd.first().copied())
-            .find(|&alg| alg != crate::denial::nsec3::SHA1)
+            .filter_map(&unknown)
+            .map(|alg| (alg, "NSEC3PARAM"))
+            .next()
+            .or_else(|| nsec3s.find_map(unknown).map(|alg| (alg, "NSEC3")))
     }
 
     /// Whether `zone` holds an NSEC chain (at its apex) and NSEC3 records

@@ -61,8 +61,8 @@ use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
 
+pub(crate) use bind::parse_file_name;
 pub use bind::{file_name_owner, key_file_stem, parse_key_file, KeyFile, KeyState, KeyTiming};
-pub(crate) use bind::{owner_of_file_name, parse_file_name};
 pub(crate) use software::pair_paths;
 pub use software::{
     generate, read_key_timing, write_bind_files, write_public_key_file, SigningKey,
