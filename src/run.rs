@@ -1127,6 +1127,10 @@ fn sign_inner(
     // Both chains in the input: which one to keep is the operator's call.
     // The NSEC chain was kept and the NSEC3 chain dropped without a word
     // (the twelfth audit, 2026-12-06).
+    let unknown_hash = match denial {
+        None => DenialMode::input_nsec3_hash_unknown(&zone),
+        Some(_) => None,
+    };
     let (denial, warning, notice) = match denial {
         Some(asked) if DenialMode::input_has_both_chains(&zone) => {
             // The change warned about names both chains (it named the
@@ -1141,9 +1145,8 @@ fn sign_inner(
                 "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),
             ));
         }
-        None if DenialMode::input_nsec3_hash_unknown(&zone).is_some() => {
-            let (alg, records) =
-                DenialMode::input_nsec3_hash_unknown(&zone).unwrap_or((0, "NSEC3"));
+        None if unknown_hash.is_some() => {
+            let (alg, records) = unknown_hash.unwrap_or((0, "NSEC3"));
             return Err(Failure::Usage(format!(
                 "the input's {records} records name hash algorithm {alg}, which validators do not know (RFC 5155 §11 defines 1, SHA-1): give --nsec3 with its options, or --nsec, to say which chain to publish"
             )));

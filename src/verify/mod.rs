@@ -512,8 +512,8 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
         // measured with 3.2) rejects a DNSKEY with any of bits 0-6 set or
         // the Zone Key bit (7) clear as invalid, while bits 8-14 pass. As
         // for the protocol field, a zone one validator rejects fails.
-        if flags & 0xfe00 != 0 || flags & 0x0100 == 0 {
-            let why = if flags & 0x0100 == 0 {
+        if flags & 0xfe00 != 0 || flags & FLAG_ZONE == 0 {
+            let why = if flags & FLAG_ZONE == 0 {
                 "the Zone Key bit (7) is clear"
             } else {
                 "a reserved bit of bits 0-6 is set"
