@@ -60,9 +60,7 @@ pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError>
     let same = |owner: &Name| owner.to_lowercase() == origin.to_lowercase();
     let spelled = |name: &str| {
         crate::sign::keys::parse_file_name(name)
-            .filter(|(owner, _, _)| !owner.contains('%'))
-            .and_then(|(owner, _, _)| Name::parse(owner.as_bytes(), &Name::root()).ok())
-            .is_some_and(|owner| same(&owner))
+            .is_some_and(|(owner, _, _)| crate::sign::keys::file_name_names(owner, origin))
     };
     let holds_ours =
         |path: &Path| crate::sign::keys::parse_key_file(path).is_ok_and(|file| same(&file.owner));
@@ -582,14 +580,15 @@ pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) ->
     // audit).
     // Not over the DNSKEY RRset: a cached DNSKEY RRset is validated by its
     // own signatures, old key and all (a KSK replaced is warned about by
-    // `input_ksks_all_replaced`).
+    // `input_ksks_all_replaced`); nor over the apex CDS and CDNSKEY, which
+    // the KSKs sign for the parent, who reads them afresh (the end of a KSK
+    // rollover with `--cds` warned of the old KSK, the twentieth audit).
+    let ksk_signed = |r: &crate::zone::Rrset| {
+        matches!(r.covered(), Some(Rtype::DNSKEY | Rtype::CDS | Rtype::CDNSKEY))
+    };
     let mut uncovered: Vec<u16> = Vec::new();
     for node in &zone.nodes {
-        for rrsigs in node
-            .rrsets
-            .iter()
-            .filter(|r| r.rtype == Rtype::RRSIG && r.covered() != Some(Rtype::DNSKEY))
-        {
+        for rrsigs in node.rrsets.iter().filter(|r| r.rtype == Rtype::RRSIG && !ksk_signed(r)) {
             let signers = rrsig_signers(rrsigs.rdatas.iter());
             if signers.iter().any(|s| kept.contains(s)) {
                 continue;
@@ -953,6 +952,16 @@ mod tests {
             .collect();
         found.sort_by_key(|n| n[n.len() - 9..].to_string());
         assert_eq!(found, &names[..4]);
+        // ldns's name for the zone `a%41b.example.` is its presentation
+        // form, `%` and all: found (the twentieth audit), as BIND's
+        // `Ka%2541b.example.+…` is.
+        let dir = tempfile::tempdir().unwrap();
+        let origin = Name::parse(b"a%41b.example.", &Name::root()).unwrap();
+        let key = format!("a%41b.example. IN DNSKEY 256 3 13 {}\n", "A".repeat(88));
+        for n in ["Ka%41b.example.+013+00008.key", "Ka%2541b.example.+013+00009.key"] {
+            std::fs::write(dir.path().join(n), &key).unwrap();
+        }
+        assert_eq!(key_files_in(dir.path(), &origin).unwrap().len(), 2);
     }
 
     /// RFC 6840 §5.11: validators "MUST NOT insist that all algorithms
@@ -969,7 +978,7 @@ mod tests {
         let p256 = zone_key(KeyRole::Zsk, 256, 13);
         let ed448: Vec<u8> = [&[1u8, 0, 3, 16][..], &[7u8; 57][..]].concat();
         let ed448_tag = super::super::keys::key_tag(&ed448);
-        let zone = |signers: &[(u8, u16)], ns_signers: &[(u8, u16)]| {
+        let zone = |signers: &[(u8, u16)], (other, other_signers): (&str, &[(u8, u16)])| {
             let mut text = format!(
                 "$TTL 3600\n@ SOA ns.other. h.other. 1 2 3 4 5\n@ NS ns.other.\n\
                  @ DNSKEY 256 3 13 {}\n@ DNSKEY 256 3 16 {}\n",
@@ -981,9 +990,9 @@ mod tests {
                     "@ RRSIG SOA {alg} 1 3600 20270101000000 20261201000000 {tag} example. AAAA\n"
                 ));
             }
-            for (alg, tag) in ns_signers {
+            for (alg, tag) in other_signers {
                 text.push_str(&format!(
-                    "@ RRSIG NS {alg} 1 3600 20270101000000 20261201000000 {tag} example. AAAA\n"
+                    "@ RRSIG {other} {alg} 1 3600 20270101000000 20261201000000 {tag} example. AAAA\n"
                 ));
             }
             let opts = LoadOptions::new(origin.clone());
@@ -992,20 +1001,26 @@ mod tests {
         };
         let kept: [&[u8]; 1] = [&p256.dnskey];
         let both = [(13, p256.key_tag), (16, ed448_tag)];
-        assert_eq!(input_signers_dropped(&zone(&both, &both), &kept), Vec::<u16>::new());
+        assert_eq!(input_signers_dropped(&zone(&both, ("NS", &both)), &kept), Vec::<u16>::new());
         let ed448_only = [(16, ed448_tag)];
-        assert_eq!(input_signers_dropped(&zone(&ed448_only, &[]), &kept), vec![ed448_tag]);
+        assert_eq!(input_signers_dropped(&zone(&ed448_only, ("NS", &[])), &kept), vec![ed448_tag]);
         // The eighteenth audit: the kept key signed the SOA, but the NS
         // RRset only the dropped one (an algorithm rollover under way).
         let zone_of = zone;
-        let zone = zone_of(&both, &ed448_only);
+        let zone = zone_of(&both, ("NS", &ed448_only));
         assert_eq!(input_signers_dropped(&zone, &kept), vec![ed448_tag]);
         // The nineteenth: the kept key alone signed the SOA, the dropped one
         // the rest (a ZSK rollover half done by BIND's gradual re-signing):
         // named as a signer, not as a key "published without signing".
-        let zone = zone_of(&[(13, p256.key_tag)], &ed448_only);
+        let zone = zone_of(&[(13, p256.key_tag)], ("NS", &ed448_only));
         assert_eq!(input_signers_dropped(&zone, &kept), vec![ed448_tag]);
         assert_eq!(input_prepublished_dropped(&zone, &kept), Vec::<u16>::new());
+        // The twentieth: the apex CDS, which the KSKs sign for the parent,
+        // is no data the caches hold (the end of a KSK rollover, `--cds`).
+        for kind in ["CDS", "CDNSKEY", "DNSKEY"] {
+            let zone = zone_of(&both, (kind, &ed448_only));
+            assert_eq!(input_signers_dropped(&zone, &kept), Vec::<u16>::new(), "{kind}");
+        }
     }
 
     /// RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset. A revoked

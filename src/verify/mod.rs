@@ -554,6 +554,24 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             by_tag.data.entry((k.algorithm, k.tag)).or_default().push(i);
         }
     }
+    // Two zone keys of one algorithm and tag (a revoked key whose tag, the
+    // REVOKE bit added, is another key's; two keys that collide): BIND and
+    // ldns try each, but Knot's `kzonecheck` rejects the zone ("unknown
+    // error", 3.2, with or without signatures by the revoked key: the
+    // twentieth audit, 2026-12-06). A warning, as the zone validates.
+    let mut shared: Vec<&(u8, u16)> =
+        by_tag.dnskey.iter().filter(|(_, keys)| keys.len() > 1).map(|(tag, _)| tag).collect();
+    shared.sort_unstable();
+    for &(algorithm, tag) in shared {
+        report.findings.push(
+            Finding::warning(
+                "dnskey-tag-shared",
+                "two DNSKEYs share this algorithm and key tag: BIND and ldns try each, but Knot's kzonecheck rejects such a zone; a key rollover should pick keys whose tags differ, also once revoked (the REVOKE bit adds 128 to a tag)",
+            )
+            .at(origin, Some(Rtype::DNSKEY))
+            .key(tag, algorithm),
+        );
+    }
     // The denial chain is checked beside the signatures (fast-path tables,
     // then the chunks of nodes): the chain check is mostly sequential, and
     // with many cores the signatures would otherwise wait for it. Results
@@ -1328,17 +1346,20 @@ impl<'a> Ctx<'a> {
         };
         if let Some(key) = valid {
             // Valid under a revoked key only, whose algorithm and tag a key
-            // that signs shares (else the signature was `unknown-key` or
-            // `signed-by-revoked-key`, a warning, above): BIND and ldns
-            // skip it (RFC 5011 §2.1), but Knot checks it against the key
-            // that signs and rejects the zone. An error: it was a warning
-            // (the fourteenth audit), and `kzonecheck` rejected zones this
-            // passed (the nineteenth, 2026-12-06).
+            // that signs shares: validators skip it (RFC 5011 §2.1). (Made
+            // an error in the nineteenth audit, as `kzonecheck` rejected
+            // such zones; the twentieth found that it rejects every zone in
+            // which two DNSKEYs share an algorithm and tag, signatures or
+            // not: the `dnskey-tag-shared` warning says so.)
             if rrset.rtype != Rtype::DNSKEY && !self.verifier.keys[key].signs_data() {
-                findings.push(err(
-                    "signed-by-revoked-key",
-                    "signed by a revoked key that shares its algorithm and key tag with a key that signs: BIND and ldns skip the signature (RFC 5011 §2.1: a revoked key validates nothing but its revocation), but Knot checks it against the key that signs and rejects the zone".into(),
-                ));
+                findings.push(
+                    Finding::warning(
+                        "signed-by-revoked-key",
+                        "signed by a revoked key that shares its algorithm and key tag with a key that signs: validators use a revoked key for nothing but its signature over the DNSKEY RRset (RFC 5011 §2.1), and skip this signature",
+                    )
+                    .at(owner, Some(rrset.rtype))
+                    .key(sig.key_tag, sig.algorithm),
+                );
                 return None;
             }
             counts.signatures_verified += 1;

@@ -507,6 +507,17 @@ pub(crate) fn owner_of_file_name(text: &str) -> Option<Name> {
     Name::from_wire_exact(&wire).ok()
 }
 
+/// Whether a key file name's owner part names `owner`, in BIND's form
+/// ([`owner_of_file_name`]) or as presentation text, as `ldns-keygen`
+/// writes it (`Ka%41b.example.+…` for the zone `a%41b.example.`, which
+/// BIND's form reads as `aab.example.`: such keys were refused, the
+/// twentieth audit, 2026-12-06). Case is not significant.
+pub(crate) fn file_name_names(owner_text: &str, owner: &Name) -> bool {
+    let same = |n: Name| n.to_lowercase() == owner.to_lowercase();
+    owner_of_file_name(owner_text).is_some_and(same)
+        || Name::parse(owner_text.as_bytes(), &Name::root()).is_ok_and(same)
+}
+
 /// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
 /// parts; `None` if the name does not have that shape.
 pub(crate) fn parse_file_name(file_name: &str) -> Option<(&str, u8, u16)> {

@@ -61,7 +61,7 @@ use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
 
-pub(crate) use bind::parse_file_name;
+pub(crate) use bind::{file_name_names, parse_file_name};
 pub use bind::{file_name_owner, key_file_stem, parse_key_file, KeyFile, KeyState, KeyTiming};
 pub(crate) use software::pair_paths;
 pub use software::{

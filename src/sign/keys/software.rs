@@ -218,9 +218,7 @@ impl SigningKey {
                         tag,
                     });
                 }
-                let same_owner =
-                    bind::owner_of_file_name(owner_text).is_some_and(|n| n == key_file.owner);
-                if !same_owner {
+                if !bind::file_name_names(owner_text, &key_file.owner) {
                     return Err(KeyError::OwnerMismatch {
                         path: key_path.to_owned(),
                         file_owner: owner_text.to_owned(),
