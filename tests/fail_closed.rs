@@ -75,6 +75,18 @@ fn sign_command(s: &Setup, zone: &Path, extra: &[&str]) -> Command {
     cmd
 }
 
+/// `zonesign sign EXAMPLE -o example. FLAG PATH ... --output OUTPUT`: the
+/// keys given by `keys` alone (`--key`, `--key-dir`, `--publish` and their
+/// paths), not the setup's key directory.
+fn sign_with_keys(s: &Setup, keys: &[(&str, &Path)]) -> Output {
+    let mut cmd = zonesign();
+    cmd.arg("sign").arg(example()).args(["-o", "example."]);
+    for (flag, path) in keys {
+        cmd.arg(flag).arg(path);
+    }
+    cmd.arg("--output").arg(&s.output).output().unwrap()
+}
+
 /// `zonesign sign ZONE -o example. --key-dir KEYS --output OUTPUT`.
 fn sign_into(s: &Setup, zone: &Path, output: &Path) -> Command {
     let mut cmd = zonesign();
@@ -266,17 +278,7 @@ fn regression_two_keys_with_one_key_tag_exit_3() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/tag-collision");
     let pair =
         (fixture.join("a/Kexample.+015+60716.key"), fixture.join("b/Kexample.+015+60716.key"));
-    let out = zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "--key"])
-        .arg(&pair.0)
-        .arg("--key")
-        .arg(&pair.1)
-        .arg("--output")
-        .arg(&s.output)
-        .output()
-        .unwrap();
+    let out = sign_with_keys(&s, &[("--key", &pair.0), ("--key", &pair.1)]);
     assert_refused(
         &s,
         &out,
@@ -310,17 +312,8 @@ fn regression_a_key_directory_file_of_a_named_key_s_stem_is_another_key() {
         }
         std::fs::write(a.join(&name), text).unwrap();
     }
-    let out = zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "--key-dir"])
-        .arg(&a)
-        .arg("--key")
-        .arg(fixture.join("b/Kexample.+015+60716.key"))
-        .arg("--output")
-        .arg(&s.output)
-        .output()
-        .unwrap();
+    let b = fixture.join("b/Kexample.+015+60716.key");
+    let out = sign_with_keys(&s, &[("--key-dir", &a), ("--key", &b)]);
     assert_refused(
         &s,
         &out,
@@ -336,17 +329,9 @@ fn regression_a_key_directory_file_of_a_named_key_s_stem_is_another_key() {
 fn regression_publish_only_key_sharing_the_signing_key_tag_exit_3() {
     let s = setup();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/tag-collision");
-    let out = zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "--key"])
-        .arg(fixture.join("a/Kexample.+015+60716.key"))
-        .arg("--publish")
-        .arg(fixture.join("b/Kexample.+015+60716.key"))
-        .arg("--output")
-        .arg(&s.output)
-        .output()
-        .unwrap();
+    let (a, b) =
+        (fixture.join("a/Kexample.+015+60716.key"), fixture.join("b/Kexample.+015+60716.key"));
+    let out = sign_with_keys(&s, &[("--key", &a), ("--publish", &b)]);
     assert_refused(
         &s,
         &out,
