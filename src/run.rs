@@ -36,6 +36,10 @@ pub enum Exit {
 pub enum Failure {
     Usage(String),
     Load(LoadFailure),
+    /// The `--trust-anchor` file did not read: an argument's file, not the
+    /// zone (it was reported as "the zone file has 1 syntax error", exit 4:
+    /// the twenty-first audit, 2026-12-06).
+    Anchor(LoadFailure),
     Zone(ZoneErrors),
     Io {
         path: PathBuf,
@@ -58,7 +62,8 @@ pub enum Failure {
 impl Failure {
     pub fn exit(&self) -> Exit {
         match self {
-            Failure::Usage(_) => Exit::Usage,
+            Failure::Usage(_) | Failure::Anchor(LoadFailure::Syntax(_)) => Exit::Usage,
+            Failure::Anchor(LoadFailure::Io { .. }) => Exit::Io,
             Failure::Load(LoadFailure::Io { .. }) | Failure::Io { .. } => Exit::Io,
             Failure::Load(LoadFailure::Syntax(_)) | Failure::Zone(_) => Exit::BadInput,
             Failure::Key(_) => Exit::KeyProblem,
@@ -95,6 +100,15 @@ impl Failure {
             Failure::Load(LoadFailure::Syntax(e)) => {
                 format!("the zone file has {} syntax error{}", e.len(), plural(e.len()))
             }
+            Failure::Anchor(LoadFailure::Io { path, source }) => {
+                format!("cannot read the trust anchor file {}: {source}", path.display())
+            }
+            Failure::Anchor(LoadFailure::Syntax(e)) => format!(
+                "the trust anchor file has {}{} syntax error{}",
+                if e.len() >= crate::load::MAX_ERRORS { "at least " } else { "" },
+                e.len(),
+                plural(e.len())
+            ),
             Failure::Zone(e) if e.0.len() >= crate::zone::MAX_ZONE_ERRORS => format!(
                 "the zone breaks structural rules at least {} times; checking stopped there",
                 e.0.len()
@@ -130,10 +144,8 @@ impl Failure {
     /// The details, one per line.
     pub fn details(&self) -> String {
         match self {
-            Failure::Load(LoadFailure::Syntax(_)) => match self {
-                Failure::Load(l) => l.to_string(),
-                _ => String::new(),
-            },
+            Failure::Load(l @ LoadFailure::Syntax(_))
+            | Failure::Anchor(l @ LoadFailure::Syntax(_)) => l.to_string(),
             Failure::Zone(e) => e.to_string(),
             Failure::Verification { findings, .. } => findings.join("\n"),
             _ => String::new(),
@@ -329,6 +341,9 @@ pub struct SignReport {
     pub input_sha256: Option<String>,
     pub output_sha256: Option<String>,
     pub outcome: String,
+    /// The failure's details, one per line: each syntax error with its
+    /// file:line:column, each structural error, each finding.
+    pub outcome_details: Vec<String>,
     pub records_in: usize,
     pub records_out: usize,
     pub duplicates_dropped: usize,
@@ -374,6 +389,23 @@ fn sha256_file(path: &Path) -> Option<String> {
     let file = std::fs::File::open(path).ok()?;
     let digest = crate::load::source::sha256_of(file).ok()?;
     Some(data_encoding::HEXLOWER.encode(&digest))
+}
+
+impl SignReport {
+    /// What the command line says, for a report written before (or
+    /// without) the run finding out more: a failed run reported `"zone":
+    /// ""`, `"threads": 0` and the default serial policy whatever was
+    /// given (the twenty-first audit, 2026-12-06).
+    fn for_config(cfg: &SignConfig) -> SignReport {
+        SignReport {
+            zone: parse_origin(&cfg.origin).map(|o| o.to_string()).unwrap_or(cfg.origin.clone()),
+            serial_policy: cfg.serial,
+            threads: cfg
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+            ..SignReport::default()
+        }
+    }
 }
 
 fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
@@ -548,6 +580,58 @@ fn check_distinct_files(
             )));
         }
     }
+    // Last: the checks above name what the file is, where they can.
+    for (_, path) in side.iter().filter(|(o, _)| *o == "--report") {
+        check_report_target(path)?;
+    }
+    Ok(())
+}
+
+/// How the reports zonesign writes begin (`serde_json`'s pretty form of
+/// [`SignReport`] and of `verify`'s report, whose first field is the zone).
+const REPORT_HEAD: &[u8] = b"{\n  \"zone\": ";
+
+/// A report replaces only an earlier report (or an empty file): `--report`
+/// naming a file the zone `$INCLUDE`s was replaced by the "running" report
+/// before the load could know it was one (the twenty-first audit,
+/// 2026-12-06); the load then failed on JSON, and the operator's file was
+/// gone.
+fn check_report_target(path: &Path) -> Result<(), Failure> {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    let mut head = Vec::with_capacity(REPORT_HEAD.len());
+    if file.take(REPORT_HEAD.len() as u64).read_to_end(&mut head).is_err()
+        || head.is_empty()
+        || head == REPORT_HEAD
+    {
+        return Ok(());
+    }
+    Err(Failure::Usage(format!(
+        "--report {} is a file that is not a zonesign report: it is not replaced (a zone or a \
+         file a zone includes?); name a new file or an earlier report",
+        path.display()
+    )))
+}
+
+/// An output that names a file the zone `$INCLUDE`s would replace the
+/// operator's source with the signed zone, the DS records or the report:
+/// the checks before the load cannot know the included files (the
+/// twenty-first audit, 2026-12-06). Checked once the zone is loaded,
+/// before anything is signed.
+fn check_not_included(zone: &Zone, outputs: &[(&str, Option<&PathBuf>)]) -> Result<(), Failure> {
+    for (option, path) in outputs.iter().filter_map(|(o, p)| p.map(|p| (o, p))) {
+        if let Some(included) = zone.files.iter().skip(1).find(|f| same_file(path, f)) {
+            return Err(Failure::Usage(format!(
+                "{option} {} is {}, which the zone includes ($INCLUDE): give each output its own \
+                 file",
+                path.display(),
+                included.display()
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -643,7 +727,11 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
                 && cfg.ds.as_ref().is_none_or(|d| !same_file(r, d))
         });
         if let Some(path) = report {
-            let report = SignReport { outcome: failure.headline(), ..SignReport::default() };
+            let report = SignReport {
+                outcome: failure.headline(),
+                outcome_details: failure.details().lines().map(str::to_string).collect(),
+                ..SignReport::for_config(cfg)
+            };
             if let Err(e) = write_report(path, &report) {
                 crate::diag!("zonesign: the report was not written either: {}", e.headline());
             }
@@ -659,10 +747,11 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     if let Some(path) = &cfg.report {
         write_report(
             path,
-            &SignReport { outcome: RUN_NOT_FINISHED.into(), ..SignReport::default() },
+            &SignReport { outcome: RUN_NOT_FINISHED.into(), ..SignReport::for_config(cfg) },
         )?;
     }
-    let mut report = SignReport { threads: pool.current_num_threads(), ..SignReport::default() };
+    let mut report =
+        SignReport { threads: pool.current_num_threads(), ..SignReport::for_config(cfg) };
     let mut timeline = crate::timeline::Timeline::default();
     let result = pool.install(|| sign_inner(cfg, &mut report, &mut timeline));
     report.timeline = timeline.stages.clone();
@@ -670,6 +759,9 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         Ok(()) => "signed".into(),
         Err(f) => f.headline(),
     };
+    if let Err(f) = &result {
+        report.outcome_details = f.details().lines().map(str::to_string).collect();
+    }
     if let Some(path) = &cfg.report {
         if let Err(e) = write_report(path, &report) {
             match &result {
@@ -1105,6 +1197,14 @@ fn sign_inner(
     let (zone, input_sha256) = load_zone_digested(&cfg.zone, &origin, want_digests);
     report.input_sha256 = input_sha256;
     let mut zone = zone?;
+    check_not_included(
+        &zone,
+        &[
+            ("--output", Some(&cfg.output)),
+            ("--report", cfg.report.as_ref()),
+            ("--ds", cfg.ds.as_ref()),
+        ],
+    )?;
     report.warnings.extend(zone.warnings.iter().map(|w| w.to_string()));
     report.records_in = zone.stats.records;
     report.duplicates_dropped = zone.stats.duplicates_dropped;
@@ -1176,7 +1276,8 @@ fn sign_inner(
     // Without --cds the input's CDS and CDNSKEY stay: they must name keys
     // the signed zone publishes.
     if !cfg.cds {
-        keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish)).map_err(Failure::Key)?;
+        keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish), &keys, &anchors)
+            .map_err(Failure::Key)?;
     }
     for warning in input_signers_warning(&zone, &keys, &opts.publish)
         .into_iter()
@@ -1277,10 +1378,14 @@ fn sign_inner(
     timeline.finish(t, report.records_out as u64);
     zone.free();
 
+    // The DS file is written before the zone replaces anything, so that
+    // only its rename can fail after (`--ds` naming a directory was found
+    // only once the zone was replaced: the twenty-first audit, 2026-12-06).
+    let ds = cfg.ds.as_ref().map(|p| stage_ds_file(p, &origin, &keys)).transpose()?;
     if cfg.dangerous_skip_verify {
         report.verification_skipped = true;
-        report.output_sha256 = output_sha256;
         out.commit_unverified().map_err(io)?;
+        report.output_sha256 = output_sha256;
     } else {
         // Verify the file on disk, as a resolver would see it once served.
         let t = timeline.start("verify");
@@ -1325,16 +1430,11 @@ fn sign_inner(
         let Some(proof) = passed else {
             return Err(Failure::Verification { errors, findings, discarded_output: true });
         };
-        report.output_sha256 = output_sha256;
         out.commit(&proof).map_err(io)?;
+        report.output_sha256 = output_sha256;
     }
-    if let Some(ds_path) = &cfg.ds {
-        write_ds_file(ds_path, &origin, &keys).inspect_err(|_| {
-            crate::diag!(
-                "zonesign: note: {} was replaced with the signed zone; only the DS file is missing",
-                cfg.output.display()
-            );
-        })?;
+    if let (Some(ds), Some(path)) = (ds, &cfg.ds) {
+        commit_ds_file(ds, path, &cfg.output)?;
     }
     Ok(())
 }
@@ -1550,7 +1650,13 @@ fn parse_zonemd(args: &[String]) -> Result<Option<Vec<crate::zonemd::HashAlg>>, 
 
 /// Writes the DS records of the KSKs (CSKs) for the parent: digest type 2,
 /// and 4 for algorithm 14 (RFC 6605 §2), as `dnssec-dsfromkey` does.
-fn write_ds_file(path: &Path, origin: &Name, keys: &[crate::sign::ZoneKey]) -> Result<(), Failure> {
+/// Written to a temporary file beside `path`, replaced by
+/// [`commit_ds_file`].
+fn stage_ds_file(
+    path: &Path,
+    origin: &Name,
+    keys: &[crate::sign::ZoneKey],
+) -> Result<AtomicOutput, Failure> {
     use crate::sign::keys::{ds_rdata, DigestType};
     use crate::zone::rtype::{Class, Rtype};
     let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
@@ -1569,7 +1675,23 @@ fn write_ds_file(path: &Path, origin: &Name, keys: &[crate::sign::ZoneKey]) -> R
     }
     w.flush().map_err(io)?;
     drop(w);
-    out.commit_unverified().map_err(io)
+    Ok(out)
+}
+
+/// Puts the staged DS file in place, after the zone: a rename the checks
+/// before the run could not foresee failing (an immutable file) says that
+/// the zone was replaced, in the message and the report.
+fn commit_ds_file(ds: AtomicOutput, path: &Path, output: &Path) -> Result<(), Failure> {
+    ds.commit_unverified().map_err(|e| Failure::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(
+            e.kind(),
+            format!(
+                "{e}; {} was replaced with the signed zone, only the DS file is missing",
+                output.display()
+            ),
+        ),
+    })
 }
 
 /// A warning when the signed zone's DNSKEY RRset (the signing keys and
@@ -1694,7 +1816,7 @@ fn load_trust_anchors(
     // BIND's dsset- and .key files give no TTL, which a trust anchor does
     // not need (an audit found them refused, 2026-12-06).
     let opts = LoadOptions { default_ttl: Some(0), ..LoadOptions::new(origin.clone()) };
-    let loaded = load_file(path, &opts).map_err(Failure::Load)?;
+    let loaded = load_file(path, &opts).map_err(Failure::Anchor)?;
     // RFC 4034 §5: "The DS RR and its corresponding DNSKEY RR have the same
     // owner name": records of other names anchor other zones (a file of
     // several zones' anchors), not this one. They were taken for the zone's
@@ -1811,6 +1933,9 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         passed: bool,
         /// Why the zone could not be verified at all.
         error: Option<String>,
+        /// Its details, one per line (each syntax error with its
+        /// file:line:column).
+        error_details: Vec<String>,
         /// The load's warnings, as printed.
         warnings: &'a [String],
         report: Option<&'a crate::verify::Report>,
@@ -1835,6 +1960,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             records: 0,
             passed: false,
             error: Some(RUN_NOT_FINISHED.to_string()),
+            error_details: Vec::new(),
             warnings: &[],
             report: None,
             timeline: &[],
@@ -1859,6 +1985,10 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             records,
             passed,
             error,
+            error_details: match &result {
+                Err(f) => f.details().lines().map(str::to_string).collect(),
+                Ok(_) => Vec::new(),
+            },
             warnings,
             report,
             timeline: &timeline.stages,

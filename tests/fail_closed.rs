@@ -799,3 +799,108 @@ fn rfc4035_section_5_3_1_signatures_that_expire_during_the_run_are_not_published
         .unwrap();
     assert_refused(&s, &out, 1, &["zonesign: verification failed", "expired"]);
 }
+
+/// RFC 7344 §4.1, "MUST NOT break the current delegation": an input
+/// CDNSKEY kept without `--cds` that names only a KSK the run publishes
+/// (`--publish`), none that signs the DNSKEY RRset. It passed the check
+/// before signing; the whole zone was signed and the verifier refused it,
+/// exit 1 (the twenty-first audit, 2026-12-06). Refused before signing now,
+/// exit 3.
+#[test]
+fn rfc7344_section_4_1_kept_cdnskey_naming_only_a_published_ksk_exits_3_before_signing() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let next = keygen(dir.path(), "--ksk", "13");
+    let key_text = std::fs::read_to_string(next.with_extension("key")).unwrap();
+    let dnskey = key_text.lines().find(|l| l.contains("DNSKEY")).unwrap();
+    let rdata = dnskey.split("DNSKEY").nth(1).unwrap().trim();
+    let (zone, _) = example_with(
+        dir.path(),
+        "next-cdnskey.zone",
+        &format!("example. 3600 IN CDNSKEY {rdata}\n"),
+    );
+    let publish = next.with_extension("key");
+    let out = sign_file(&s, &zone, &["--publish", publish.to_str().unwrap()]);
+    assert_refused(
+        &s,
+        &out,
+        3,
+        &[
+            "nothing was signed",
+            "no CDNSKEY record names a key that signs the DNSKEY RRset",
+            "--cds",
+        ],
+    );
+    let out = sign_file(&s, &zone, &["--publish", publish.to_str().unwrap(), "--cds", "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// An output path ending in `/` names a directory: `Path` drops the slash,
+/// and `--ds NAME/` and `--output NAME/` were found only at the rename,
+/// after signing; `--ds` after the zone had been replaced (the twenty-first
+/// audit, 2026-12-06). Refused before anything is signed.
+#[test]
+fn regression_outputs_named_with_a_trailing_slash_are_refused_before_signing() {
+    let s = setup();
+    let ds = format!("{}/ds-out/", s.outdir.display());
+    let out = sign(&s, &["--ds", &ds]);
+    assert_refused(&s, &out, 5, &["ds-out/", "a directory's name"]);
+    let output = format!("{}/again/", s.outdir.display());
+    let out = sign_into(&s, &example(), Path::new(&output)).output().unwrap();
+    assert_refused(&s, &out, 5, &["again/", "a directory's name"]);
+}
+
+/// An output naming a file the zone `$INCLUDE`s replaced the operator's
+/// source: `--report` before the load (the load then failed on the JSON),
+/// `--ds` and `--output` at the end with exit 0 (the twenty-first audit,
+/// 2026-12-06). Each is refused, the included file untouched.
+#[test]
+fn regression_outputs_naming_an_included_file_are_refused() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let inc = dir.path().join("hosts.inc");
+    let hosts = "mail.example. 3600 IN A 192.0.2.25\n";
+    std::fs::write(&inc, hosts).unwrap();
+    let (zone, _) =
+        example_with(dir.path(), "with-include.zone", &format!("$INCLUDE {}\n", inc.display()));
+    let inc_arg = inc.to_str().unwrap();
+    let out = sign_file(&s, &zone, &["--ds", inc_arg]);
+    assert_refused(&s, &out, 2, &["--ds", "which the zone includes"]);
+    let out = sign_file(&s, &zone, &["--report", inc_arg]);
+    assert_refused(&s, &out, 2, &["--report", "not a zonesign report"]);
+    let out = sign_into(&s, &zone, &inc).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("which the zone includes"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&inc).unwrap(), hosts);
+    let out = zonesign()
+        .args(["verify", "-o", "example.", "--report", inc_arg])
+        .arg(&zone)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&inc).unwrap(), hosts);
+}
+
+/// A `--trust-anchor` file that does not parse is the argument's problem,
+/// exit 2, named as the trust anchor file with each error's place; it was
+/// "the zone file has 1 syntax error", exit 4, the zone being fine (the
+/// twenty-first audit, 2026-12-06).
+#[test]
+fn regression_a_malformed_trust_anchor_file_is_named_as_such() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = dir.path().join("anchors.conf");
+    std::fs::write(&anchor, "trust-anchors {\n  example. static-ds 1 13 2 \"AB\";\n};\n").unwrap();
+    let out = sign(&s, &["--trust-anchor", anchor.to_str().unwrap()]);
+    assert_refused(&s, &out, 2, &["the trust anchor file has", "anchors.conf:1:"]);
+    let out = zonesign()
+        .args(["verify", "-o", "example.", "--trust-anchor"])
+        .arg(&anchor)
+        .arg(example())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the trust anchor file has"), "{stderr}");
+}

@@ -639,3 +639,175 @@ fn rfc6781_section_4_1_1_1_a_published_key_of_the_key_directory_signs_nothing() 
     .unwrap();
     assert_eq!(failed.status.code(), Some(2), "{}", String::from_utf8_lossy(&failed.stderr));
 }
+
+/// RFC 4509 §3: "Validator implementations SHOULD ignore DS RRs containing
+/// SHA-1 digests if DS RRs with SHA-256 digests are present in the DS
+/// RRset"; unbound uses the highest digest type of the set alone. A parent
+/// DS set whose SHA-256 DS names the KSK and whose SHA-384 DS names other
+/// key material is bogus to unbound; `sign` and `verify` took it, as any
+/// matching DS sufficed (the twenty-first audit, 2026-12-06). A wrong SHA-1
+/// DS beside the right SHA-256 one is ignored, as validators ignore it.
+#[test]
+fn rfc4509_section_3_trust_anchor_ds_of_the_highest_digest_type_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let out = dir.path().join("signed.zone");
+    let ds = dir.path().join("dsset");
+    sign_example(&k, &out, &["--ds".as_ref(), ds.as_os_str()]);
+    // The algorithm-14 KSK's SHA-256 DS, as the parent would hold it.
+    let text = std::fs::read_to_string(&ds).unwrap();
+    let sha256 = text.lines().find(|l| l.split_whitespace().nth(6) == Some("2")).unwrap();
+    let fields: Vec<&str> = sha256.split_whitespace().collect();
+    let (tag, alg) = (fields[4], fields[5]);
+    let set = |extra: &str| {
+        let path = dir.path().join("parent-ds");
+        std::fs::write(&path, format!("{sha256}\nexample. 3600 IN DS {tag} {alg} {extra}\n"))
+            .unwrap();
+        path
+    };
+    let wrong_sha384 = set(&format!("4 {}", "AB".repeat(48)));
+    let verify = zonesign()
+        .args(["verify", "-o", "example.", "--trust-anchor"])
+        .arg(&wrong_sha384)
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&verify.stderr);
+    assert_eq!(verify.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("trust-anchor-mismatch") && stderr.contains("RFC 4509"), "{stderr}");
+    let again = dir.path().join("again.zone");
+    let sign = sign_command(
+        &example(),
+        &k,
+        &again,
+        &["--trust-anchor".as_ref(), wrong_sha384.as_os_str()],
+    )
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&sign.stderr);
+    assert_eq!(sign.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("digest type 4") && stderr.contains(tag), "{stderr}");
+    assert!(!again.exists());
+
+    let wrong_sha1 = set(&format!("1 {}", "CD".repeat(20)));
+    run(zonesign()
+        .args(["verify", "-q", "-o", "example.", "--trust-anchor"])
+        .arg(&wrong_sha1)
+        .arg(&out));
+    sign_example(&k, &again, &["--trust-anchor".as_ref(), wrong_sha1.as_os_str()]);
+}
+
+/// A failed run's report says what the command line asked (zone, threads,
+/// serial policy) and why it failed in full: each syntax error with its
+/// file:line:column, not the headline alone (the twenty-first audit,
+/// 2026-12-06: `"zone": ""`, `"threads": 0`, `"serial_policy": "keep"`).
+#[test]
+fn regression_a_failed_runs_report_gives_its_options_and_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let bad = dir.path().join("bad.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str("www.example. 3600 IN A 192.0.2.300\n");
+    std::fs::write(&bad, text).unwrap();
+    let report = dir.path().join("report.json");
+    let out = dir.path().join("signed.zone");
+    let extra = ["--report", "--serial", "date", "--threads", "1"].map(std::ffi::OsStr::new);
+    let status = sign_command(
+        &bad,
+        &k,
+        &out,
+        &[extra[0], report.as_os_str(), extra[1], extra[2], extra[3], extra[4]],
+    )
+    .status()
+    .unwrap();
+    assert_eq!(status.code(), Some(4));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!((r["zone"].as_str(), r["threads"].as_u64()), (Some("example."), Some(1)), "{r}");
+    assert_eq!(r["serial_policy"], "date");
+    let details = r["outcome_details"].to_string();
+    assert!(details.contains(&format!("bad.zone:{line}:")), "{details}");
+
+    // Refused before the run starts (an unknown key directory): the same.
+    let none = dir.path().join("no-such-keys");
+    let extra = ["--report", "--serial", "increment"].map(std::ffi::OsStr::new);
+    let status =
+        sign_command(&example(), &none, &out, &[extra[0], report.as_os_str(), extra[1], extra[2]])
+            .status()
+            .unwrap();
+    assert!(!status.success());
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["zone"], "example.");
+    assert_eq!(r["serial_policy"], "increment");
+    assert!(r["threads"].as_u64().unwrap() >= 1, "{r}");
+
+    // `verify --report` of a zone that does not load: the details too.
+    let vreport = dir.path().join("verify.json");
+    let status = zonesign()
+        .args(["verify", "-q", "-o", "example.", "--report"])
+        .arg(&vreport)
+        .arg(&bad)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(4));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&vreport).unwrap()).unwrap();
+    assert!(r["error_details"].to_string().contains(&format!("bad.zone:{line}:")), "{r}");
+}
+
+/// RFC 1034 §4.2.1, as Knot applies it ("missing glue record"): a name
+/// server whose name is in the zone, and not below another delegation,
+/// with no address record. `kzonecheck` rejects such a zone and `knotd`
+/// will not load it; `sign` published one and `verify` passed it without a
+/// word (the twenty-first audit, 2026-12-06). A warning now, on exactly the
+/// names `kzonecheck` gives; the zone still validates.
+#[test]
+fn rfc1034_section_4_2_1_name_servers_in_the_zone_without_glue_are_warned_of() {
+    common::require_tool("kzonecheck", "knot-dnssecutils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let zone = dir.path().join("glue.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(
+        "lame.example. 3600 IN NS ns.lame.example.\n\
+         lame.example. 3600 IN NS ns.elsewhere.test.\n\
+         inzone.example. 3600 IN NS ns.missing.example.\n\
+         glued.example. 3600 IN NS ns.glued.example.\n\
+         ns.glued.example. 3600 IN A 192.0.2.53\n\
+         sibling.example. 3600 IN NS ns.glued.example.\n\
+         under.example. 3600 IN NS ns.deeper.glued.example.\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let signed = dir.path().join("signed.zone");
+    let out = run(&mut sign_command(&zone, &k, &signed, &[]));
+    let warned = |out: &str| -> Vec<String> {
+        let mut owners: Vec<String> = out
+            .lines()
+            .filter(|l| {
+                l.starts_with("warning: missing-glue ") || l.contains(": warning: missing-glue ")
+            })
+            .map(|l| {
+                l.split("missing-glue ").nth(1).unwrap().split(' ').next().unwrap().to_string()
+            })
+            .collect();
+        owners.sort();
+        owners.dedup();
+        owners
+    };
+    assert_eq!(warned(&out), ["inzone.example.", "lame.example."], "{out}");
+    let verify = run(zonesign().args(["verify", "-o", "example."]).arg(&signed));
+    assert_eq!(warned(&verify), ["inzone.example.", "lame.example."], "{verify}");
+    let knot = Command::new("kzonecheck")
+        .args(["-d", "on", "-o", "example."])
+        .arg(&signed)
+        .output()
+        .unwrap();
+    let knot =
+        String::from_utf8_lossy(&knot.stdout).to_string() + &String::from_utf8_lossy(&knot.stderr);
+    let mut rejected: Vec<&str> = knot
+        .lines()
+        .filter(|l| l.ends_with("missing glue record") && l.starts_with('['))
+        .map(|l| l.trim_start_matches('[').split(']').next().unwrap())
+        .collect();
+    rejected.sort();
+    assert_eq!(rejected, ["inzone.example.", "lame.example."], "{knot}");
+}

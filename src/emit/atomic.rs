@@ -61,6 +61,12 @@ pub fn check_target(target: &Path) -> io::Result<()> {
             format!("{what}: the output is replaced by renaming a new file over it"),
         ))
     };
+    // `NAME/` names a directory, which no file renamed over it replaces;
+    // `Path` drops the slash (its file name is NAME), and the run found it
+    // only at the rename, after signing (the twenty-first audit, 2026-12-06).
+    if target.as_os_str().as_encoded_bytes().ends_with(b"/") || target.file_name().is_none() {
+        return refuse("a directory's name");
+    }
     let Ok(m) = std::fs::symlink_metadata(target) else { return Ok(()) };
     if m.file_type().is_symlink() {
         // The link, its first hop and where it ends: none in /dev or /proc

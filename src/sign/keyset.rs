@@ -485,11 +485,20 @@ pub fn check_trust_anchor(
         .map(|i| &keys[i])
         .filter(|k| !k.is_revoked())
         .collect();
-    if signers.iter().any(|k| anchors.iter().any(|a| a.matches(origin, &k.dnskey))) {
+    // The DS records validators use of the set (RFC 4509 §3; see
+    // `anchors_validators_use`).
+    let in_use = crate::verify::anchors_validators_use(anchors);
+    if signers.iter().any(|k| in_use.iter().any(|a| a.matches(origin, &k.dnskey))) {
         return Ok(());
     }
+    let note = crate::verify::ignored_anchor_note(
+        origin,
+        anchors,
+        signers.iter().map(|k| (k.key_tag, &*k.dnskey)),
+    );
     Err(KeyError::TrustAnchorUnmatched {
         anchor: path.to_path_buf(),
+        note: note.map(|n| format!(" ({n})")).unwrap_or_default(),
         signers: signers
             .iter()
             .map(|k| format!("{} alg {} {}", k.key_tag, k.algorithm, k.source))
@@ -534,13 +543,60 @@ pub fn check_input_dnskeys(
 /// the signing keys' and those published only) before anything is signed
 /// (RFC 7344, RFC 8078; the rules in [`crate::verify::cds`]). The written
 /// zone is checked again by the verifier.
-pub fn check_input_cds(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Result<(), KeyError> {
-    let problems = crate::verify::cds::apex_problems(zone, dnskeys);
+///
+/// Also the verifier's continuity rule (RFC 7344 §4.1: "MUST NOT break the
+/// current delegation if applied to DS RRset"): each kept RRset names a key
+/// that will sign the DNSKEY RRset (`keys`' KSKs, not revoked, matching
+/// `anchors` when given; with the SEP flag where any has it), or is the
+/// delete request. Input CDS naming only a `--publish`ed KSK passed this
+/// check, and the whole zone was signed before the verifier refused it (the
+/// twenty-first audit, 2026-12-06).
+pub fn check_input_cds(
+    zone: &crate::zone::Zone,
+    dnskeys: &[&[u8]],
+    keys: &[ZoneKey],
+    anchors: &[crate::verify::TrustAnchor],
+) -> Result<(), KeyError> {
+    use crate::verify::cds::{CDNSKEY_DELETE, CDS_DELETE};
+    use crate::zone::rtype::Rtype;
+    let mut problems: Vec<String> = crate::verify::cds::apex_problems(zone, dnskeys)
+        .into_iter()
+        .map(|(_, detail)| detail)
+        .collect();
+    let in_use = crate::verify::anchors_validators_use(anchors);
+    let origin = &zone.origin;
+    let mut entry: Vec<&ZoneKey> = super::dnskey_signers(keys)
+        .into_iter()
+        .map(|i| &keys[i])
+        .filter(|k| !k.is_revoked())
+        .filter(|k| in_use.is_empty() || in_use.iter().any(|a| a.matches(origin, &k.dnskey)))
+        .collect();
+    if in_use.is_empty() && entry.iter().any(|k| k.flags() & super::keys::FLAG_SEP != 0) {
+        entry.retain(|k| k.flags() & super::keys::FLAG_SEP != 0);
+    }
+    for (rtype, delete) in [(Rtype::CDS, CDS_DELETE), (Rtype::CDNSKEY, CDNSKEY_DELETE)] {
+        let Some(set) = zone.apex().rrset(rtype) else { continue };
+        let names_entry = set.rdatas.iter().any(|rd| {
+            rd == delete
+                || entry.iter().any(|k| match rtype {
+                    Rtype::CDS => crate::verify::ds_names_key(origin, &k.dnskey, rd),
+                    _ => *k.dnskey == *rd,
+                })
+        });
+        if !entry.is_empty() && !names_entry {
+            let signers =
+                entry.iter().map(|k| k.key_tag.to_string()).collect::<Vec<_>>().join(", ");
+            problems.push(format!(
+                "no {rtype} record names a key that signs the DNSKEY RRset ({signers}): a \
+                 parent that follows the RRset installs DS records for keys that sign nothing \
+                 (RFC 7344 §4.1); give --cds to publish the signing KSKs' records"
+            ));
+        }
+    }
     if problems.is_empty() {
         return Ok(());
     }
-    let problems = problems.into_iter().map(|(_, detail)| detail).collect::<Vec<_>>().join("; ");
-    Err(KeyError::CdsUnmatched { problems })
+    Err(KeyError::CdsUnmatched { problems: problems.join("; ") })
 }
 
 /// The key tags of the input zone's DNSKEYs that signed it (the keys that

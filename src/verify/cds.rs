@@ -22,9 +22,9 @@ use super::ds_matches;
 use crate::zone::name::Name;
 
 /// RDATA of the delete request (RFC 8078 §4): CDS `0 0 0 00`.
-pub(super) const CDS_DELETE: &[u8] = &[0, 0, 0, 0, 0];
+pub const CDS_DELETE: &[u8] = &[0, 0, 0, 0, 0];
 /// RDATA of the delete request (RFC 8078 §4): CDNSKEY `0 3 0 AA==`.
-pub(super) const CDNSKEY_DELETE: &[u8] = &[0, 0, 3, 0, 0];
+pub const CDNSKEY_DELETE: &[u8] = &[0, 0, 3, 0, 0];
 
 /// [`problems`] of the zone's apex CDS and CDNSKEY RRsets, given the
 /// DNSKEY RDATA the zone publishes (the signer passes the RRset it will

@@ -275,6 +275,70 @@ impl TrustAnchor {
             TrustAnchor::Ds(ds) => ds_matches(owner, dnskey, ds),
         }
     }
+
+    /// The digest type of a DS anchor whose digest type and key algorithm
+    /// validators support (RFC 8624 §3.3: digests 1, 2, 4; the key
+    /// algorithms of its §3.1 that validators implement).
+    fn supported_ds_digest(&self) -> Option<u8> {
+        match self {
+            TrustAnchor::Ds(ds) => match ds.get(2..4) {
+                Some(&[5 | 7 | 8 | 10 | 13 | 14 | 15 | 16, t @ (1 | 2 | 4)]) => Some(t),
+                _ => None,
+            },
+            TrustAnchor::Dnskey(_) => None,
+        }
+    }
+}
+
+/// The anchors of `anchors` that validators use. RFC 4509 §3: "Validator
+/// implementations SHOULD ignore DS RRs containing SHA-1 digests if DS RRs
+/// with SHA-256 digests are present in the DS RRset." Unbound goes
+/// further: it uses the DS records of one digest type only, the highest it
+/// supports among those of key algorithms it supports. A parent's DS set
+/// holding a SHA-1 DS of the signing KSK beside a SHA-256 DS of other key
+/// material is bogus to BIND and unbound alike, and one holding a SHA-256
+/// DS of the KSK beside a wrong SHA-384 DS is bogus to unbound; both
+/// passed the trust-anchor check while any DS sufficed (the twenty-first
+/// audit, 2026-12-06). So a DS anchor counts only when its digest type is
+/// the highest supported one of the set; DNSKEY anchors always count.
+pub fn anchors_validators_use(anchors: &[TrustAnchor]) -> Vec<&TrustAnchor> {
+    let favourite = anchors.iter().filter_map(TrustAnchor::supported_ds_digest).max();
+    anchors
+        .iter()
+        .filter(|a| match a {
+            TrustAnchor::Dnskey(_) => true,
+            TrustAnchor::Ds(_) => favourite.is_none() || a.supported_ds_digest() == favourite,
+        })
+        .collect()
+}
+
+/// Why no key of `keys` that the full `anchors` name is anchored by the
+/// anchors validators use ([`anchors_validators_use`]): names the keys that
+/// only an ignored DS names, and the digest type validators take. `None`
+/// when no ignored DS names any of them.
+pub fn ignored_anchor_note<'a>(
+    origin: &Name,
+    anchors: &[TrustAnchor],
+    keys: impl Iterator<Item = (u16, &'a [u8])>,
+) -> Option<String> {
+    let in_use = anchors_validators_use(anchors);
+    let favourite = in_use.iter().find_map(|a| a.supported_ds_digest())?;
+    let named: Vec<String> = keys
+        .filter(|(_, rd)| {
+            anchors.iter().any(|a| a.matches(origin, rd))
+                && !in_use.iter().any(|a| a.matches(origin, rd))
+        })
+        .map(|(tag, _)| tag.to_string())
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "only a DS of a digest type validators ignore names key {}: with a DS of digest type \
+         {favourite} in the set, validators use only those (RFC 4509 §3: SHA-1 ignored beside \
+         SHA-256; unbound uses the highest digest type alone)",
+        named.join(", ")
+    ))
 }
 
 /// What to verify against.
@@ -718,6 +782,67 @@ fn check_ds_digest_types(node: &Node, findings: &mut Vec<Finding>) {
     }
 }
 
+/// Knot's "missing glue record": a name server of a delegation or of the
+/// apex whose name is in the zone and not below another delegation, with
+/// no address record (A or AAAA) at that name, nor at the wildcard of its
+/// closest encloser when the name is not there. RFC 1034 §4.2.1: glue
+/// "must be included" for name servers below the cut, or a resolver cannot
+/// reach them. `kzonecheck` rejects such a zone and `knotd` will not load
+/// it; BIND warns and serves it, and the zone validates: a warning (the
+/// twenty-first audit, 2026-12-06, found one signed and passed without a
+/// word). Only names in the zone are looked up: one binary search each.
+fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
+    use crate::zone::name::canonical_cmp_wire;
+    if !node.flags.contains(NodeFlags::DELEGATION) && !node.flags.contains(NodeFlags::APEX) {
+        return;
+    }
+    let Some(ns) = node.rrset(Rtype::NS) else { return };
+    let nodes = &zone.nodes;
+    let find =
+        |wire: &[u8]| nodes.binary_search_by(|n| canonical_cmp_wire(n.name.as_wire(), wire)).ok();
+    let has_address =
+        |i: usize| nodes[i].rrset(Rtype::A).is_some() || nodes[i].rrset(Rtype::AAAA).is_some();
+    for rd in ns.rdatas.iter() {
+        let Ok(target) = Name::from_wire_exact(rd) else { continue };
+        if !target.is_subdomain_of(&zone.origin) {
+            continue;
+        }
+        let glued = match find(target.as_wire()) {
+            Some(i) => has_address(i),
+            None => {
+                // The closest encloser: the deepest ancestor that is a node
+                // (empty non-terminals are nodes).
+                let encloser = std::iter::successors(target.parent(), Name::parent)
+                    .take_while(|a| a.is_subdomain_of(&zone.origin))
+                    .find_map(|a| find(a.as_wire()));
+                let Some(e) = encloser else { continue };
+                let other_cut = nodes[e].name != node.name
+                    && (nodes[e].flags.contains(NodeFlags::DELEGATION)
+                        || !nodes[e].flags.is_authoritative());
+                if other_cut {
+                    continue;
+                }
+                let mut wildcard = vec![1, b'*'];
+                wildcard.extend_from_slice(nodes[e].name.as_wire());
+                find(&wildcard).is_some_and(has_address)
+            }
+        };
+        if !glued {
+            findings.push(
+                Finding::warning(
+                    "missing-glue",
+                    format!(
+                        "name server {target} is in the zone but has no address record (A or \
+                         AAAA): resolvers cannot reach it (RFC 1034 §4.2.1); kzonecheck rejects \
+                         the zone (\"missing glue record\") and knotd will not load it"
+                    ),
+                )
+                .at(&node.name, Some(Rtype::NS)),
+            );
+        }
+    }
+}
+
 /// Below this many signatures naming a key no fast-path table is built for
 /// it: a P-256 table takes about 100 ms and 9.5 MiB (the shared G table as
 /// long again), in which aws-lc-rs checks about 1,000 signatures one by
@@ -1058,6 +1183,7 @@ impl<'a> Ctx<'a> {
         let collecting = matches!(phase, Phase::Collect { .. });
         if !collecting {
             check_ds_digest_types(node, findings);
+            check_glue(self.zone, node, findings);
         }
         for rrsig_set in node.rrsets.iter().filter(|r| !collecting && r.rtype == Rtype::RRSIG) {
             let covered = rrsig_set.covered().unwrap_or(Rtype(0));
@@ -1249,6 +1375,10 @@ impl<'a> Ctx<'a> {
                     sig.original_ttl, rrset.ttl
                 ),
             ));
+            // Not a valid signature of this RRset, as an expired one is not:
+            // it was counted verified, and for its key, though the zone
+            // failed on it (the twenty-first audit, 2026-12-06).
+            return None;
         }
         if rrsig_ttl != rrset.ttl {
             findings.push(
@@ -1259,7 +1389,8 @@ impl<'a> Ctx<'a> {
                         rrset.ttl
                     ),
                 )
-                .at(owner, Some(rrset.rtype)),
+                .at(owner, Some(rrset.rtype))
+                .key(sig.key_tag, sig.algorithm),
             );
         }
         let tag = (sig.algorithm, sig.key_tag);
@@ -1418,13 +1549,12 @@ fn check_cds_signers_and_continuity(
     report: &mut Report,
 ) {
     let origin = &zone.origin;
+    let in_use = anchors_validators_use(anchors);
     let mut entry_keys: Vec<usize> = dnskey_signers
         .iter()
         .copied()
         .filter(|&i| keys[i].signs_data())
-        .filter(|&i| {
-            anchors.is_empty() || anchors.iter().any(|a| a.matches(origin, &keys[i].rdata))
-        })
+        .filter(|&i| anchors.is_empty() || in_use.iter().any(|a| a.matches(origin, &keys[i].rdata)))
         .collect();
     // Without the parent's DS, the keys it names are taken to be those with
     // the SEP flag (RFC 4034 §2.1.1: "the DNSKEY record holds a key intended
@@ -1475,8 +1605,9 @@ fn check_trust_anchors(
 ) {
     // RFC 5011 §2.1: a revoked key is no trust anchor ("MUST NOT use this
     // key as a trust anchor").
+    let in_use = anchors_validators_use(anchors);
     let matches =
-        |k: &PublishedKey| k.signs_data() && anchors.iter().any(|a| a.matches(origin, &k.rdata));
+        |k: &PublishedKey| k.signs_data() && in_use.iter().any(|a| a.matches(origin, &k.rdata));
     let ok = dnskey_signers.iter().any(|&i| matches(&keys[i]));
     if !ok {
         // An anchored key this verifier cannot use may well sign the RRset:
@@ -1487,7 +1618,20 @@ fn check_trust_anchors(
             .filter(|k| k.prepared.is_none() && matches(k))
             .map(|k| format!("{} (algorithm {})", k.tag, k.algorithm))
             .collect();
-        let detail = if unusable.is_empty() {
+        let ignored = ignored_anchor_note(
+            origin,
+            anchors,
+            dnskey_signers
+                .iter()
+                .map(|&i| &keys[i])
+                .filter(|k| k.signs_data())
+                .map(|k| (k.tag, &*k.rdata)),
+        );
+        let detail = if let Some(note) = ignored {
+            format!(
+                "no DNSKEY that matches the trust anchor validly signs the DNSKEY RRset: {note}"
+            )
+        } else if unusable.is_empty() {
             "no DNSKEY that matches the trust anchor validly signs the DNSKEY RRset".to_string()
         } else {
             format!(
@@ -1499,6 +1643,12 @@ fn check_trust_anchors(
             .findings
             .push(Finding::error("trust-anchor-mismatch", detail).at(origin, Some(Rtype::DNSKEY)));
     }
+}
+
+/// Whether the DS RDATA `ds` names the DNSKEY RDATA `dnskey` of the zone
+/// `owner` (RFC 4034 §5.1.4).
+pub fn ds_names_key(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
+    ds_matches(owner, dnskey, ds)
 }
 
 /// RFC 4034 §5.1.4: "digest = digest_algorithm( DNSKEY owner name | DNSKEY RDATA)".

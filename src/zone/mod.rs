@@ -190,6 +190,8 @@ pub struct Zone {
     pub nodes: Vec<Node>,
     pub stats: BuildStats,
     pub warnings: Vec<LoadWarning>,
+    /// The files read: the zone file, then those it `$INCLUDE`s.
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// What building the zone changed.
@@ -1136,7 +1138,7 @@ fn finish(
         below.truncate(MAX_ZONE_ERRORS);
         return Err(ZoneErrors(below));
     }
-    Ok(Zone { origin, class, nodes, stats, warnings })
+    Ok(Zone { origin, class, nodes, stats, warnings, files: files.to_vec() })
 }
 
 /// A load warning about the record read at `pos`.

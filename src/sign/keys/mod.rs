@@ -274,7 +274,12 @@ pub enum KeyError {
     /// No key that signs the DNSKEY RRset matches the trust anchor (the
     /// parent's DS): validators that start from it would find the zone
     /// bogus. `signers` lists the keys that sign the DNSKEY RRset.
-    TrustAnchorUnmatched { anchor: PathBuf, signers: String },
+    TrustAnchorUnmatched {
+        anchor: PathBuf,
+        signers: String,
+        /// Why a DS that names a signer does not count (` (...)`), or empty.
+        note: String,
+    },
     /// The input's CDS or CDNSKEY records, kept without `--cds`, do not
     /// match the signed zone's DNSKEY RRset (RFC 7344, RFC 8078): a parent
     /// that follows them would install a DS that matches no key.
@@ -445,9 +450,9 @@ impl fmt::Display for KeyError {
                 "the input's CDS/CDNSKEY records do not match the signed zone's DNSKEY RRset \
                  ({problems}); publish them for the signing KSKs with --cds, or remove them"
             ),
-            KeyError::TrustAnchorUnmatched { anchor, signers } => write!(
+            KeyError::TrustAnchorUnmatched { anchor, signers, note } => write!(
                 f,
-                "no key that signs the DNSKEY RRset ({signers}) matches a DS or DNSKEY in {}: \
+                "no key that signs the DNSKEY RRset ({signers}) matches a DS or DNSKEY in {}{note}: \
                  validators that start from it (the parent's DS) would find the zone bogus",
                 anchor.display()
             ),
