@@ -40,6 +40,14 @@ pub enum Failure {
     /// zone (it was reported as "the zone file has 1 syntax error", exit 4:
     /// the twenty-first audit, 2026-12-06).
     Anchor(LoadFailure),
+    /// An output names a file the zone `$INCLUDE`s (see
+    /// [`check_not_included`]); no report is written then when it is the
+    /// report's.
+    IncludedOutput {
+        option: &'static str,
+        path: PathBuf,
+        included: PathBuf,
+    },
     Zone(ZoneErrors),
     Io {
         path: PathBuf,
@@ -62,7 +70,9 @@ pub enum Failure {
 impl Failure {
     pub fn exit(&self) -> Exit {
         match self {
-            Failure::Usage(_) | Failure::Anchor(LoadFailure::Syntax(_)) => Exit::Usage,
+            Failure::Usage(_)
+            | Failure::Anchor(LoadFailure::Syntax(_))
+            | Failure::IncludedOutput { .. } => Exit::Usage,
             Failure::Anchor(LoadFailure::Io { .. }) => Exit::Io,
             Failure::Load(LoadFailure::Io { .. }) | Failure::Io { .. } => Exit::Io,
             Failure::Load(LoadFailure::Syntax(_)) | Failure::Zone(_) => Exit::BadInput,
@@ -103,6 +113,12 @@ impl Failure {
             Failure::Anchor(LoadFailure::Io { path, source }) => {
                 format!("cannot read the trust anchor file {}: {source}", path.display())
             }
+            Failure::IncludedOutput { option, path, included } => format!(
+                "{option} {} is {}, which the zone includes ($INCLUDE): give each output its own \
+                 file",
+                path.display(),
+                included.display()
+            ),
             Failure::Anchor(LoadFailure::Syntax(e)) => format!(
                 "the trust anchor file has {}{} syntax error{}",
                 if e.len() >= crate::load::MAX_ERRORS { "at least " } else { "" },
@@ -598,15 +614,15 @@ const REPORT_HEAD: &[u8] = b"{\n  \"zone\": ";
 /// gone.
 fn check_report_target(path: &Path) -> Result<(), Failure> {
     use std::io::Read;
-    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
+    // Not there, or not a file (refused elsewhere): nothing to keep.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return Ok(());
     }
+    // A file that cannot be read cannot be shown to be a report.
     let mut head = Vec::with_capacity(REPORT_HEAD.len());
-    if file.take(REPORT_HEAD.len() as u64).read_to_end(&mut head).is_err()
-        || head.is_empty()
-        || head == REPORT_HEAD
-    {
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(REPORT_HEAD.len() as u64).read_to_end(&mut head));
+    if read.is_ok() && (head.is_empty() || head == REPORT_HEAD) {
         return Ok(());
     }
     Err(Failure::Usage(format!(
@@ -621,18 +637,37 @@ fn check_report_target(path: &Path) -> Result<(), Failure> {
 /// the checks before the load cannot know the included files (the
 /// twenty-first audit, 2026-12-06). Checked once the zone is loaded,
 /// before anything is signed.
-fn check_not_included(zone: &Zone, outputs: &[(&str, Option<&PathBuf>)]) -> Result<(), Failure> {
-    for (option, path) in outputs.iter().filter_map(|(o, p)| p.map(|p| (o, p))) {
+fn check_not_included(
+    zone: &Zone,
+    outputs: &[(&'static str, Option<&PathBuf>)],
+) -> Result<(), Failure> {
+    for (option, path) in outputs.iter().filter_map(|(o, p)| p.map(|p| (*o, p))) {
         if let Some(included) = zone.files.iter().skip(1).find(|f| same_file(path, f)) {
-            return Err(Failure::Usage(format!(
-                "{option} {} is {}, which the zone includes ($INCLUDE): give each output its own \
-                 file",
-                path.display(),
-                included.display()
-            )));
+            return Err(Failure::IncludedOutput {
+                option,
+                path: path.clone(),
+                included: included.clone(),
+            });
         }
     }
     Ok(())
+}
+
+/// Whether a failed run's report is not to be written: its file is one the
+/// zone includes.
+fn report_is_included(result: &Result<impl Sized, Failure>) -> bool {
+    matches!(result, Err(Failure::IncludedOutput { option: "--report", .. }))
+}
+
+/// Whether `path` holds an earlier report (a non-empty file; see
+/// [`check_report_target`], which let no other through). The "running"
+/// report is written over it before the load, so that a run killed on the
+/// way leaves no earlier outcome behind; where there is none it waits for
+/// the run's end, and an empty file the zone includes is found by the load
+/// first (the twenty-second audit, 2026-12-06: a `--report` naming an empty
+/// included file was filled with JSON, and the zone no longer loaded).
+fn holds_earlier_report(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0)
 }
 
 /// An output named as a key file (`.key`, `.private`) in the key directory
@@ -744,7 +779,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     // left an earlier run's "signed" in place (the ninth audit,
     // 2026-12-06). A report that cannot be replaced is found here, before
     // the zone is.
-    if let Some(path) = &cfg.report {
+    if let Some(path) = cfg.report.as_ref().filter(|p| holds_earlier_report(p)) {
         write_report(
             path,
             &SignReport { outcome: RUN_NOT_FINISHED.into(), ..SignReport::for_config(cfg) },
@@ -762,7 +797,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     if let Err(f) = &result {
         report.outcome_details = f.details().lines().map(str::to_string).collect();
     }
-    if let Some(path) = &cfg.report {
+    if let Some(path) = cfg.report.as_ref().filter(|_| !report_is_included(&result)) {
         if let Err(e) = write_report(path, &report) {
             match &result {
                 // The run's own failure is the one to report, with its exit
@@ -1276,7 +1311,7 @@ fn sign_inner(
     // Without --cds the input's CDS and CDNSKEY stay: they must name keys
     // the signed zone publishes.
     if !cfg.cds {
-        keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish), &keys, &anchors)
+        keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish), &keys)
             .map_err(Failure::Key)?;
     }
     for warning in input_signers_warning(&zone, &keys, &opts.publish)
@@ -1905,6 +1940,7 @@ fn verify_inner(
     pool.install(|| -> Result<_, Failure> {
         let t = timeline.start("load");
         let zone = load_zone(&cfg.zone, &origin)?;
+        check_not_included(&zone, &[("--report", cfg.report.as_ref())])?;
         timeline.finish(t, zone.stats.records as u64);
         let warnings = zone.warnings.iter().map(|w| w.to_string()).collect();
         let t = timeline.start("verify");
@@ -1954,7 +1990,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     // Until the run ends, the report says it has not: a run killed on the
     // way (SIGKILL, the kernel's OOM killer, SIGBUS on a shrinking input)
     // left an earlier run's "passed" in place (the ninth audit, 2026-12-06).
-    if let Some(path) = &cfg.report {
+    if let Some(path) = cfg.report.as_ref().filter(|p| holds_earlier_report(p)) {
         let running = Out {
             zone: cfg.origin.clone(),
             records: 0,
@@ -1972,7 +2008,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     // The report is written whatever the outcome: a zone that does not
     // load leaves no earlier report saying "passed" behind (an audit found
     // one, 2026-12-06).
-    if let Some(path) = &cfg.report {
+    if let Some(path) = cfg.report.as_ref().filter(|_| !report_is_included(&result)) {
         let (records, passed, report, warnings, error) = match &result {
             Ok(v) => (v.records, v.report.errors() == 0, Some(&v.report), &v.warnings[..], None),
             Err(f) => (0, false, None, &[][..], Some(f.headline())),

@@ -521,6 +521,30 @@ fn rfc6672_section_2_4_data_below_a_dname_exits_4() {
     let out = sign_file(&s, &zone, &[]);
     let at = format!("dname.zone:{}: x.d.example. A", line + 1);
     assert_refused(&s, &out, 4, &[&at, "RFC 6672"]);
+
+    // Below a delegation too (Knot: "child record exists under DNAME"; it
+    // was signed without a word), and at a name that also holds a stale
+    // NSEC3 below an apex DNAME (exit 1 and a place in the temporary file
+    // before): the twenty-second audit, 2026-12-06.
+    let (zone, line) = example_with(
+        dir.path(),
+        "dname-below-cut.zone",
+        "sub.example. 3600 IN NS ns.example.net.\nx.sub.example. 3600 IN DNAME example.net.\n\
+         y.x.sub.example. 3600 IN A 192.0.2.5\n",
+    );
+    let out = sign_file(&s, &zone, &[]);
+    let at = format!("dname-below-cut.zone:{}: y.x.sub.example. A", line + 2);
+    assert_refused(&s, &out, 4, &[&at, "RFC 6672"]);
+    let apex_dname = dir.path().join("apex-dname.zone");
+    std::fs::write(
+        &apex_dname,
+        "$TTL 3600\n@ IN SOA ns1.example.net. h 1 7200 3600 1209600 300\n@ IN NS ns1.example.net.\n\
+         @ IN DNAME example.net.\nx IN NSEC3 1 0 0 - 0123456789ABCDEFGHIJKLMNOPQRSTUV A\n\
+         x IN A 192.0.2.9\n",
+    )
+    .unwrap();
+    let out = sign_file(&s, &apex_dname, &["--nsec3"]);
+    assert_refused(&s, &out, 4, &["apex-dname.zone:6: x.example. A", "RFC 6672"]);
 }
 
 /// RFC 4035 §2.4: a DS RRset at the apex is refused with exit 4 and its
@@ -880,6 +904,58 @@ fn regression_outputs_naming_an_included_file_are_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(&inc).unwrap(), hosts);
+
+    // An empty included file passes for a new report: the "running" report
+    // was written into it before the load, which then failed on the JSON
+    // (the twenty-second audit, 2026-12-06). It stays empty now.
+    let empty = dir.path().join("empty.inc");
+    std::fs::write(&empty, "").unwrap();
+    let (zone, _) =
+        example_with(dir.path(), "with-empty.zone", &format!("$INCLUDE {}\n", empty.display()));
+    let out = sign_file(&s, &zone, &["--report", empty.to_str().unwrap()]);
+    assert_refused(&s, &out, 2, &["--report", "which the zone includes"]);
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
+    let out = zonesign()
+        .args(["verify", "-o", "example.", "--report"])
+        .arg(&empty)
+        .arg(&zone)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("which the zone includes"), "{stderr}");
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
+}
+
+/// RFC 7344 §4.1 in a KSK rollover: the parent's DS names the old KSK, the
+/// CDNSKEY kept from the input names the new one, both sign the DNSKEY
+/// RRset. Continuity holds (the new KSK signs), and the signer rule is met
+/// by the old; `sign --trust-anchor` refused it, exit 3, and `verify
+/// --trust-anchor` failed it, though the three validators accept it (the
+/// twenty-second audit, 2026-12-06).
+#[test]
+fn rfc7344_section_4_1_kept_cdnskey_of_the_next_ksk_under_the_old_ksks_ds() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let ds = dir.path().join("dsset-example.");
+    let first = dir.path().join("first.zone");
+    let out = sign_into(&s, &example(), &first).args(["-q", "--ds"]).arg(&ds).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let next = keygen(&s.keys, "--ksk", "13");
+    let key_text = std::fs::read_to_string(next.with_extension("key")).unwrap();
+    let dnskey = key_text.lines().find(|l| l.contains("DNSKEY")).unwrap();
+    let rdata = dnskey.split("DNSKEY").nth(1).unwrap().trim();
+    let (zone, _) =
+        example_with(dir.path(), "rollover.zone", &format!("example. 3600 IN CDNSKEY {rdata}\n"));
+    let out = sign_file(&s, &zone, &["-q", "--trust-anchor", ds.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zonesign()
+        .args(["verify", "-q", "-o", "example.", "--trust-anchor"])
+        .arg(&ds)
+        .arg(&s.output)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A `--trust-anchor` file that does not parse is the argument's problem,

@@ -810,4 +810,56 @@ fn rfc1034_section_4_2_1_name_servers_in_the_zone_without_glue_are_warned_of() {
         .collect();
     rejected.sort();
     assert_eq!(rejected, ["inzone.example.", "lame.example."], "{knot}");
+
+    // A name server whose name is an NSEC3 owner of the signed zone,
+    // covered by a wildcard A: NSEC3 owners are no names of the zone's tree
+    // (Knot keeps them apart), so it resolves, and Knot accepts the zone;
+    // it was warned of (the twenty-second audit, 2026-12-06).
+    common::require_tool("knsec3hash", "knot-dnssecutils");
+    let hash = Command::new("knsec3hash").args(["-", "1", "0", "www.example."]).output().unwrap();
+    let hash =
+        String::from_utf8_lossy(&hash.stdout).split_whitespace().next().unwrap().to_lowercase();
+    let zone = dir.path().join("nsec3-owner.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(&format!(
+        "*.example. 3600 IN A 192.0.2.8\nsub.example. 3600 IN NS {hash}.example.\n"
+    ));
+    std::fs::write(&zone, text).unwrap();
+    let out = run(&mut sign_command(&zone, &k, &signed, &["--nsec3".as_ref()]));
+    assert!(warned(&out).is_empty(), "{out}");
+    run(Command::new("kzonecheck").args(["-d", "on", "-o", "example."]).arg(&signed));
+}
+
+/// CDS or CDNSKEY alone at the apex, and either below it: `kzonecheck`
+/// checks them at every name and rejects such zones ("missing CDNSKEY",
+/// "missing CDS"), which `sign` published and `verify` passed without a
+/// word (the twenty-second audit, 2026-12-06). BIND and ldns accept them,
+/// a parent may read either RRset (RFC 7344): warnings, on the names Knot
+/// gives.
+#[test]
+fn rfc7344_cds_alone_or_below_the_apex_is_warned_of() {
+    common::require_tool("kzonecheck", "knot-dnssecutils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let signed = dir.path().join("signed.zone");
+    let check = |extra: &str, kind: &str, owner: &str| {
+        let zone = dir.path().join("cds.zone");
+        let mut text = std::fs::read_to_string(example()).unwrap();
+        text.push_str(extra);
+        std::fs::write(&zone, text).unwrap();
+        let out = run(&mut sign_command(&zone, &k, &signed, &[]));
+        assert!(out.contains(&format!("warning: {kind} {owner} ")), "{out}");
+        let verify = run(zonesign().args(["verify", "-o", "example."]).arg(&signed));
+        assert!(verify.contains(&format!("warning: {kind} {owner} ")), "{verify}");
+        let knot = Command::new("kzonecheck")
+            .args(["-d", "on", "-o", "example."])
+            .arg(&signed)
+            .output()
+            .unwrap();
+        let knot = String::from_utf8_lossy(&knot.stdout).to_string();
+        assert!(knot.contains(&format!("[{owner}] missing")), "{knot}");
+    };
+    // The delete request, which names no key, alone at the apex.
+    check("example. 3600 IN CDS 0 0 0 00\n", "cds-cdnskey-alone", "example.");
+    check("cdsat.example. 3600 IN CDS 0 0 0 00\n", "cds-below-apex", "cdsat.example.");
 }

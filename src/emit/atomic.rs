@@ -61,10 +61,14 @@ pub fn check_target(target: &Path) -> io::Result<()> {
             format!("{what}: the output is replaced by renaming a new file over it"),
         ))
     };
-    // `NAME/` names a directory, which no file renamed over it replaces;
-    // `Path` drops the slash (its file name is NAME), and the run found it
-    // only at the rename, after signing (the twenty-first audit, 2026-12-06).
-    if target.as_os_str().as_encoded_bytes().ends_with(b"/") || target.file_name().is_none() {
+    // `NAME/`, `NAME/.` and `NAME/..` name directories, which no file
+    // renamed over them replaces; `Path` drops the slash and the dot (the
+    // file name of both is NAME), and the run found them only at the
+    // rename, after signing (the twenty-first and twenty-second audits,
+    // 2026-12-06).
+    let octets = target.as_os_str().as_encoded_bytes();
+    let last = octets.rsplit(|&b| b == b'/').next().unwrap_or_default();
+    if matches!(last, b"" | b"." | b"..") {
         return refuse("a directory's name");
     }
     let Ok(m) = std::fs::symlink_metadata(target) else { return Ok(()) };
@@ -331,6 +335,24 @@ mod tests {
         out.file().write_all(b"data").unwrap();
         out.commit_unverified().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"data");
+    }
+
+    /// Names that end in a directory (`d/`, `d/.`, `d/..`, `.`) are
+    /// refused before anything is written: `Path` reads `d/.` as `d`, and
+    /// `--ds d/.` was found only at the rename, after the zone had replaced
+    /// the output (the twenty-second audit, 2026-12-06).
+    #[test]
+    fn regression_names_of_directories_are_refused_whether_or_not_they_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"x").unwrap();
+        for name in ["missing/", "missing/.", "missing/..", "f/", "f/.", ".", ".."] {
+            let target = dir.path().join(name);
+            let err = check_target(&target).expect_err(name);
+            assert!(err.to_string().contains("a directory's name"), "{name}: {err}");
+        }
+        check_target(&file).unwrap();
+        check_target(&dir.path().join("new.zone")).unwrap();
     }
 
     /// How many entries `dir` has.

@@ -546,16 +546,16 @@ pub fn check_input_dnskeys(
 ///
 /// Also the verifier's continuity rule (RFC 7344 §4.1: "MUST NOT break the
 /// current delegation if applied to DS RRset"): each kept RRset names a key
-/// that will sign the DNSKEY RRset (`keys`' KSKs, not revoked, matching
-/// `anchors` when given; with the SEP flag where any has it), or is the
-/// delete request. Input CDS naming only a `--publish`ed KSK passed this
-/// check, and the whole zone was signed before the verifier refused it (the
-/// twenty-first audit, 2026-12-06).
+/// that will sign the DNSKEY RRset (`keys`' KSKs, not revoked; with the SEP
+/// flag where any has it), anchored or not (a KSK rollover's CDS names the
+/// new KSK, the parent's DS the old), or is the delete request. Input CDS
+/// naming only a `--publish`ed KSK passed this check, and the whole zone
+/// was signed before the verifier refused it (the twenty-first audit,
+/// 2026-12-06).
 pub fn check_input_cds(
     zone: &crate::zone::Zone,
     dnskeys: &[&[u8]],
     keys: &[ZoneKey],
-    anchors: &[crate::verify::TrustAnchor],
 ) -> Result<(), KeyError> {
     use crate::verify::cds::{CDNSKEY_DELETE, CDS_DELETE};
     use crate::zone::rtype::Rtype;
@@ -563,15 +563,13 @@ pub fn check_input_cds(
         .into_iter()
         .map(|(_, detail)| detail)
         .collect();
-    let in_use = crate::verify::anchors_validators_use(anchors);
     let origin = &zone.origin;
     let mut entry: Vec<&ZoneKey> = super::dnskey_signers(keys)
         .into_iter()
         .map(|i| &keys[i])
         .filter(|k| !k.is_revoked())
-        .filter(|k| in_use.is_empty() || in_use.iter().any(|a| a.matches(origin, &k.dnskey)))
         .collect();
-    if in_use.is_empty() && entry.iter().any(|k| k.flags() & super::keys::FLAG_SEP != 0) {
+    if entry.iter().any(|k| k.flags() & super::keys::FLAG_SEP != 0) {
         entry.retain(|k| k.flags() & super::keys::FLAG_SEP != 0);
     }
     for (rtype, delete) in [(Rtype::CDS, CDS_DELETE), (Rtype::CDNSKEY, CDNSKEY_DELETE)] {

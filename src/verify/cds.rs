@@ -16,7 +16,9 @@
 //!   AA==`, each alone in its RRset, both when both RRsets are published.
 //!
 //! Knot's `kzonecheck` checks the same (its "CDNSKEY not match DNSKEY",
-//! "CDS not match CDNSKEY"), so the zones zonesign writes pass it.
+//! "CDS not match CDNSKEY"), so the zones zonesign writes pass it; it also
+//! rejects one RRset without the other, and either below the apex, which
+//! the verifier warns of (`cds-cdnskey-alone`, `cds-below-apex`).
 
 use super::ds_matches;
 use crate::zone::name::Name;

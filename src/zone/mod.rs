@@ -1497,8 +1497,14 @@ fn classify_node(
         flags.insert(NodeFlags::DELEGATION);
         opens_cut = true;
     }
-    let opens_dname =
-        flags.is_authoritative() && !opens_cut && !in_dname && node.rrset(Rtype::DNAME).is_some();
+    // Below a cut too, names below a DNAME are occluded twice over: RFC
+    // 6672 §2.4 holds there as well, and Knot refuses such a zone ("child
+    // record exists under DNAME"); it was signed without a word (the
+    // twenty-second audit, 2026-12-06).
+    if in_cut && in_dname {
+        flags.insert(NodeFlags::BELOW_DNAME);
+    }
+    let opens_dname = !opens_cut && !in_dname && node.rrset(Rtype::DNAME).is_some();
     (flags, opens_cut, opens_dname)
 }
 
@@ -1511,8 +1517,15 @@ fn classify_node(
 /// fuzz target: a zone with an apex DNAME, signed with NSEC3, failed our
 /// verification, "RRSIG over data that must not be signed", while the three
 /// validators accepted it.)
+///
+/// Only a node of the chain alone: other data at the name is below the
+/// DNAME, and was let through to fail the run's verification with exit 1
+/// and a place in the temporary file (the twenty-second audit,
+/// 2026-12-06).
 fn is_nsec3_owner(node: &Node, origin: &Name) -> bool {
-    node.rrset(Rtype::NSEC3).is_some() && node.name.label_count() == origin.label_count() + 1
+    node.rrset(Rtype::NSEC3).is_some()
+        && node.name.label_count() == origin.label_count() + 1
+        && node.rrsets.iter().all(|r| matches!(r.rtype, Rtype::NSEC3 | Rtype::RRSIG))
 }
 
 /// The cut and DNAME that enclose node `s` in the pass of [`classify`]:
