@@ -659,15 +659,26 @@ fn report_is_included(result: &Result<impl Sized, Failure>) -> bool {
     matches!(result, Err(Failure::IncludedOutput { option: "--report", .. }))
 }
 
-/// Whether `path` holds an earlier report (a non-empty file; see
-/// [`check_report_target`], which let no other through). The "running"
-/// report is written over it before the load, so that a run killed on the
-/// way leaves no earlier outcome behind; where there is none it waits for
-/// the run's end, and an empty file the zone includes is found by the load
-/// first (the twenty-second audit, 2026-12-06: a `--report` naming an empty
-/// included file was filled with JSON, and the zone no longer loaded).
-fn holds_earlier_report(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0)
+/// Readies `--report`'s file before the run. Over an earlier report (a
+/// non-empty file; [`check_report_target`] let no other through) the
+/// "running" report is written, so that a run killed on the way leaves no
+/// earlier outcome behind (the ninth audit). An empty file is replaced by
+/// an empty file: a file that cannot be replaced (an immutable one) is
+/// found before the zone is, and an empty file the zone includes stays as
+/// it was; the "running" report written into one made the zone fail to
+/// load (the twenty-second and twenty-third audits, 2026-12-06).
+fn prepare_report_target(
+    path: &Path,
+    write_running: impl FnOnce() -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() > 0 => write_running(),
+        Ok(m) if m.is_file() => {
+            let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
+            AtomicOutput::create(path).map_err(io)?.commit_unverified().map_err(io)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// An output named as a key file (`.key`, `.private`) in the key directory
@@ -778,12 +789,14 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     // way (SIGKILL, the kernel's OOM killer, SIGBUS on a shrinking input)
     // left an earlier run's "signed" in place (the ninth audit,
     // 2026-12-06). A report that cannot be replaced is found here, before
-    // the zone is.
-    if let Some(path) = cfg.report.as_ref().filter(|p| holds_earlier_report(p)) {
-        write_report(
-            path,
-            &SignReport { outcome: RUN_NOT_FINISHED.into(), ..SignReport::for_config(cfg) },
-        )?;
+    // the zone is (see `prepare_report_target`).
+    if let Some(path) = &cfg.report {
+        prepare_report_target(path, || {
+            write_report(
+                path,
+                &SignReport { outcome: RUN_NOT_FINISHED.into(), ..SignReport::for_config(cfg) },
+            )
+        })?;
     }
     let mut report =
         SignReport { threads: pool.current_num_threads(), ..SignReport::for_config(cfg) };
@@ -1990,7 +2003,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     // Until the run ends, the report says it has not: a run killed on the
     // way (SIGKILL, the kernel's OOM killer, SIGBUS on a shrinking input)
     // left an earlier run's "passed" in place (the ninth audit, 2026-12-06).
-    if let Some(path) = cfg.report.as_ref().filter(|p| holds_earlier_report(p)) {
+    if let Some(path) = &cfg.report {
         let running = Out {
             zone: cfg.origin.clone(),
             records: 0,
@@ -2001,7 +2014,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             report: None,
             timeline: &[],
         };
-        write(path, &running)?;
+        prepare_report_target(path, || write(path, &running))?;
     }
     let mut timeline = crate::timeline::Timeline::default();
     let result = verify_inner(cfg, &mut timeline);

@@ -135,3 +135,30 @@ fn kzonesign_nsec3_verifies() {
         .path();
     zonesign_verify(&signed);
 }
+
+/// RFC 7344 §4.1, continuity: a CDNSKEY naming the ZSK, which
+/// `dnssec-signzone` (without `-x`) has sign the DNSKEY RRset too, keeps the
+/// delegation working once the parent follows it; `dnssec-cds` takes it and
+/// the three validators accept the zone. `verify` failed it,
+/// `cds-breaks-delegation`, counting only the SEP keys (the twenty-third
+/// audit, 2026-12-06).
+#[test]
+fn rfc7344_section_4_1_cdnskey_of_a_zsk_that_signs_the_dnskey_rrset_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ksk, zsk) = bind_keys(dir.path());
+    let zone = zone_with_keys(dir.path(), &[&ksk, &zsk]);
+    let key = std::fs::read_to_string(dir.path().join(format!("{zsk}.key"))).unwrap();
+    let dnskey = key.lines().find(|l| !l.starts_with(';') && l.contains("DNSKEY")).unwrap();
+    let rdata = dnskey.split("DNSKEY").nth(1).unwrap().trim();
+    let mut text = std::fs::read_to_string(&zone).unwrap();
+    text.push_str(&format!("example. 3600 IN CDNSKEY {rdata}\n"));
+    std::fs::write(&zone, text).unwrap();
+    let out = dir.path().join("bind-zsk-cdnskey.zone");
+    run(Command::new("dnssec-signzone")
+        .current_dir(dir.path())
+        .args(["-q", "-O", "full", "-o", "example.", "-f"])
+        .arg(&out)
+        .arg(&zone)
+        .args([&ksk, &zsk]));
+    zonesign_verify(&out);
+}

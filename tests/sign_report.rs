@@ -828,6 +828,33 @@ fn rfc1034_section_4_2_1_name_servers_in_the_zone_without_glue_are_warned_of() {
     let out = run(&mut sign_command(&zone, &k, &signed, &["--nsec3".as_ref()]));
     assert!(warned(&out).is_empty(), "{out}");
     run(Command::new("kzonecheck").args(["-d", "on", "-o", "example."]).arg(&signed));
+
+    // Below such a name, which is no encloser (the apex is), the wildcard
+    // covers the name server: no warning, as Knot gives none; and the name
+    // made an empty non-terminal by a name below it is one of the tree,
+    // without an address: a warning, as Knot's (the twenty-third audit).
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(&format!(
+        "*.example. 3600 IN A 192.0.2.8\nsub.example. 3600 IN NS ns.{hash}.example.\n"
+    ));
+    std::fs::write(&zone, text).unwrap();
+    let out = run(&mut sign_command(&zone, &k, &signed, &["--nsec3".as_ref()]));
+    assert!(warned(&out).is_empty(), "{out}");
+    run(Command::new("kzonecheck").args(["-d", "on", "-o", "example."]).arg(&signed));
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(&format!(
+        "*.example. 3600 IN A 192.0.2.8\nsub.example. 3600 IN NS {hash}.example.\n\
+         x.{hash}.example. 3600 IN TXT \"below\"\n"
+    ));
+    std::fs::write(&zone, text).unwrap();
+    let out = run(&mut sign_command(&zone, &k, &signed, &["--nsec3".as_ref()]));
+    assert_eq!(warned(&out), ["sub.example."], "{out}");
+    let knot = Command::new("kzonecheck")
+        .args(["-d", "on", "-o", "example."])
+        .arg(&signed)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&knot.stdout).contains("[sub.example.] missing glue record"));
 }
 
 /// CDS or CDNSKEY alone at the apex, and either below it: `kzonecheck`

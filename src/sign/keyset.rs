@@ -546,8 +546,8 @@ pub fn check_input_dnskeys(
 ///
 /// Also the verifier's continuity rule (RFC 7344 §4.1: "MUST NOT break the
 /// current delegation if applied to DS RRset"): each kept RRset names a key
-/// that will sign the DNSKEY RRset (`keys`' KSKs, not revoked; with the SEP
-/// flag where any has it), anchored or not (a KSK rollover's CDS names the
+/// that will sign the DNSKEY RRset (`keys`' KSKs, or every key with
+/// `--csk`; not revoked), anchored or not (a KSK rollover's CDS names the
 /// new KSK, the parent's DS the old), or is the delete request. Input CDS
 /// naming only a `--publish`ed KSK passed this check, and the whole zone
 /// was signed before the verifier refused it (the twenty-first audit,
@@ -564,14 +564,11 @@ pub fn check_input_cds(
         .map(|(_, detail)| detail)
         .collect();
     let origin = &zone.origin;
-    let mut entry: Vec<&ZoneKey> = super::dnskey_signers(keys)
+    let entry: Vec<&ZoneKey> = super::dnskey_signers(keys)
         .into_iter()
         .map(|i| &keys[i])
         .filter(|k| !k.is_revoked())
         .collect();
-    if entry.iter().any(|k| k.flags() & super::keys::FLAG_SEP != 0) {
-        entry.retain(|k| k.flags() & super::keys::FLAG_SEP != 0);
-    }
     for (rtype, delete) in [(Rtype::CDS, CDS_DELETE), (Rtype::CDNSKEY, CDNSKEY_DELETE)] {
         let Some(set) = zone.apex().rrset(rtype) else { continue };
         let names_entry = set.rdatas.iter().any(|rd| {

@@ -808,9 +808,9 @@ fn check_ds_digest_types(node: &Node, findings: &mut Vec<Finding>) {
 /// Knot's "missing glue record": a name server of a delegation or of the
 /// apex whose name is in the zone and not below another delegation, with
 /// no address record (A or AAAA) at that name, nor at the wildcard of its
-/// closest encloser when the name is not there. RFC 1034 §4.2.1: glue
-/// "must be included" for name servers below the cut, or a resolver cannot
-/// reach them. `kzonecheck` rejects such a zone and `knotd` will not load
+/// closest encloser when the name is not there. RFC 1034 §4.2.1 has a
+/// zone hold the addresses (glue) of name servers below its cuts, or no
+/// resolver reaches them (RFC 9471 on glue in referrals). `kzonecheck` rejects such a zone and `knotd` will not load
 /// it; BIND warns and serves it, and the zone validates: a warning (the
 /// twenty-first audit, 2026-12-06, found one signed and passed without a
 /// word). Only names in the zone are looked up: one binary search each.
@@ -827,12 +827,19 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
     // keeps NSEC3 nodes apart): a name server whose name is one, covered by
     // a wildcard A, was warned of though Knot accepts it (the twenty-second
     // audit, 2026-12-06).
-    let in_tree = |n: &Node| {
+    // One with names below it is an empty non-terminal of the tree all the
+    // same (descendants follow a name in canonical order; the twenty-third
+    // audit).
+    let in_tree = |i: usize| {
+        let n = &nodes[i];
         n.rrset(Rtype::NSEC3).is_none()
             || n.rrsets.iter().any(|r| {
                 r.rtype != Rtype::NSEC3
                     && (r.rtype != Rtype::RRSIG || r.covered() != Some(Rtype::NSEC3))
             })
+            || nodes
+                .get(i + 1)
+                .is_some_and(|next| next.name != n.name && next.name.is_subdomain_of(&n.name))
     };
     let has_address = |n: &Node| n.rrset(Rtype::A).is_some() || n.rrset(Rtype::AAAA).is_some();
     for rd in ns.rdatas.iter() {
@@ -843,7 +850,7 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
         let wire = target.as_wire();
         let found = search(wire);
         let glued = match found {
-            Ok(i) if in_tree(&nodes[i]) => has_address(&nodes[i]),
+            Ok(i) if in_tree(i) => has_address(&nodes[i]),
             Ok(i) | Err(i) => {
                 // The closest encloser is what the name shares with the
                 // name before it in canonical order: the names between an
@@ -860,7 +867,12 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
                 for _ in 0..wire_label_count(wire).saturating_sub(shared) {
                     at += 1 + wire[at] as usize;
                 }
-                let Ok(e) = search(&wire[at..]) else { continue };
+                let Ok(mut e) = search(&wire[at..]) else { continue };
+                // An NSEC3 owner alone is no encloser: its parent, the apex, is.
+                if !in_tree(e) {
+                    let Ok(apex) = search(zone.origin.as_wire()) else { continue };
+                    e = apex;
+                }
                 let other_cut = nodes[e].name != node.name
                     && (nodes[e].flags.contains(NodeFlags::DELEGATION)
                         || !nodes[e].flags.is_authoritative());
@@ -1645,11 +1657,12 @@ fn check_cds_signers_and_continuity(
     // `--trust-anchor` though the three validators accept it (the
     // twenty-second audit, 2026-12-06); the anchor belongs to the signer
     // rule above.
-    let mut continuity_keys: Vec<usize> =
+    // Nor only the SEP keys: a ZSK that signs the DNSKEY RRset too
+    // (`dnssec-signzone`'s default) keeps the delegation working once the
+    // parent installs its DS; `dnssec-cds` takes such a CDS, and the three
+    // validators accept the zone (the twenty-third audit).
+    let continuity_keys: Vec<usize> =
         dnskey_signers.iter().copied().filter(|&i| keys[i].signs_data()).collect();
-    if continuity_keys.iter().any(|&i| keys[i].flags & FLAG_SEP != 0) {
-        continuity_keys.retain(|&i| keys[i].flags & FLAG_SEP != 0);
-    }
     for rtype in [Rtype::CDS, Rtype::CDNSKEY] {
         let Some(set) = zone.apex().rrset(rtype) else { continue };
         if !cds_signers.iter().any(|&(t, k)| t == rtype && entry_keys.contains(&k)) {
