@@ -38,6 +38,18 @@ fn bind_keys(dir: &Path) -> (String, String) {
     (ksk.trim().to_string(), zsk.trim().to_string())
 }
 
+/// `dnssec-signzone -q -O full [EXTRA] -o example. -f OUT ZONE KEYS...` in `dir`.
+fn dnssec_signzone(dir: &Path, zone: &Path, out: &Path, extra: &[&str], keys: &[&str]) {
+    run(Command::new("dnssec-signzone")
+        .current_dir(dir)
+        .args(["-q", "-O", "full"])
+        .args(extra)
+        .args(["-o", "example.", "-f"])
+        .arg(out)
+        .arg(zone)
+        .args(keys));
+}
+
 fn zonesign_verify(zone: &Path) {
     run(Command::new(env!("CARGO_BIN_EXE_zonesign")).args(["verify", "-o", "example."]).arg(zone));
 }
@@ -58,20 +70,10 @@ fn dnssec_signzone_nsec_and_nsec3_opt_out_verify() {
     let (ksk, zsk) = bind_keys(dir.path());
     let zone = zone_with_keys(dir.path(), &[&ksk, &zsk]);
     let out = dir.path().join("bind-nsec.zone");
-    run(Command::new("dnssec-signzone")
-        .current_dir(dir.path())
-        .args(["-q", "-O", "full", "-o", "example.", "-f"])
-        .arg(&out)
-        .arg(&zone)
-        .args([&ksk, &zsk]));
+    dnssec_signzone(dir.path(), &zone, &out, &[], &[&ksk, &zsk]);
     zonesign_verify(&out);
     let out3 = dir.path().join("bind-nsec3.zone");
-    run(Command::new("dnssec-signzone")
-        .current_dir(dir.path())
-        .args(["-q", "-O", "full", "-3", "-", "-H", "0", "-A", "-o", "example.", "-f"])
-        .arg(&out3)
-        .arg(&zone)
-        .args([&ksk, &zsk]));
+    dnssec_signzone(dir.path(), &zone, &out3, &["-3", "-", "-H", "0", "-A"], &[&ksk, &zsk]);
     zonesign_verify(&out3);
 }
 
@@ -154,11 +156,6 @@ fn rfc7344_section_4_1_cdnskey_of_a_zsk_that_signs_the_dnskey_rrset_verifies() {
     text.push_str(&format!("example. 3600 IN CDNSKEY {rdata}\n"));
     std::fs::write(&zone, text).unwrap();
     let out = dir.path().join("bind-zsk-cdnskey.zone");
-    run(Command::new("dnssec-signzone")
-        .current_dir(dir.path())
-        .args(["-q", "-O", "full", "-o", "example.", "-f"])
-        .arg(&out)
-        .arg(&zone)
-        .args([&ksk, &zsk]));
+    dnssec_signzone(dir.path(), &zone, &out, &[], &[&ksk, &zsk]);
     zonesign_verify(&out);
 }
