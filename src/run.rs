@@ -653,31 +653,48 @@ fn check_not_included(
     Ok(())
 }
 
-/// Whether a failed run's report is not to be written: its file is one the
-/// zone includes.
-fn report_is_included(result: &Result<impl Sized, Failure>) -> bool {
-    matches!(result, Err(Failure::IncludedOutput { option: "--report", .. }))
+/// Whether the run's report may be written at its end: not into a file the
+/// zone includes, nor into a file that was empty before the run when the
+/// zone did not load, so that the files it includes are unknown (an empty
+/// included file got the report of a zone that failed to build: the
+/// twenty-fourth audit, 2026-12-06). `was_empty` is what
+/// [`prepare_report_target`] found.
+fn report_may_be_written(result: &Result<impl Sized, Failure>, was_empty: bool) -> bool {
+    match result {
+        Err(Failure::IncludedOutput { option: "--report", .. }) => false,
+        Err(Failure::Load(_) | Failure::Zone(_)) if was_empty => {
+            crate::diag!(
+                "zonesign: note: the report was not written: its file was empty before the run, and may be one the zone includes, which the load did not get to know"
+            );
+            false
+        }
+        _ => true,
+    }
 }
 
 /// Readies `--report`'s file before the run. Over an earlier report (a
 /// non-empty file; [`check_report_target`] let no other through) the
 /// "running" report is written, so that a run killed on the way leaves no
-/// earlier outcome behind (the ninth audit). An empty file is replaced by
-/// an empty file: a file that cannot be replaced (an immutable one) is
-/// found before the zone is, and an empty file the zone includes stays as
-/// it was; the "running" report written into one made the zone fail to
-/// load (the twenty-second and twenty-third audits, 2026-12-06).
+/// earlier outcome behind (the ninth audit). An empty file is only opened
+/// for writing, which finds one that cannot be written (an immutable file)
+/// before the zone is and leaves it as it was, inode and links: it may be
+/// a file the zone includes, which the load finds out. The "running"
+/// report written into one made the zone fail to load, and an empty file
+/// replaced by an empty one split it from its hard links (the twenty-second
+/// to twenty-fourth audits, 2026-12-06).
+/// Returns whether the file was there and empty.
 fn prepare_report_target(
     path: &Path,
     write_running: impl FnOnce() -> Result<(), Failure>,
-) -> Result<(), Failure> {
+) -> Result<bool, Failure> {
     match std::fs::metadata(path) {
-        Ok(m) if m.is_file() && m.len() > 0 => write_running(),
-        Ok(m) if m.is_file() => {
-            let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
-            AtomicOutput::create(path).map_err(io)?.commit_unverified().map_err(io)
-        }
-        _ => Ok(()),
+        Ok(m) if m.is_file() && m.len() > 0 => write_running().map(|()| false),
+        Ok(m) if m.is_file() => std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map(|_| true)
+            .map_err(|e| Failure::Io { path: path.to_path_buf(), source: e }),
+        _ => Ok(false),
     }
 }
 
@@ -686,24 +703,31 @@ fn prepare_report_target(
 /// keys/Kexample.+013+00001.key` signed (no such key file yet), then every
 /// run on the directory failed (the fourteenth audit, 2026-12-06).
 fn check_no_new_key_file(cfg: &SignConfig) -> Result<(), Failure> {
-    let Some(dir) = cfg.key_dir.as_ref().and_then(|d| std::fs::canonicalize(d).ok()) else {
-        return Ok(());
-    };
     let outputs = [
         ("--output", Some(&cfg.output)),
         ("--report", cfg.report.as_ref()),
         ("--ds", cfg.ds.as_ref()),
     ];
     for (option, path) in outputs {
-        let Some(path) = path else { continue };
-        let key_like = path.extension().is_some_and(|e| e == "key" || e == "private");
-        if key_like && std::fs::canonicalize(directory_of(path)).is_ok_and(|d| d == dir) {
-            return Err(Failure::Usage(format!(
-                "{option} {}: a file of that name in the key directory {} would be read as a key file by every later run; give it another name or directory",
-                path.display(),
-                dir.display()
-            )));
+        if let Some(path) = path {
+            check_no_new_key_file_at(cfg, option, path)?;
         }
+    }
+    Ok(())
+}
+
+/// [`check_no_new_key_file`] for one output.
+fn check_no_new_key_file_at(cfg: &SignConfig, option: &str, path: &Path) -> Result<(), Failure> {
+    let Some(dir) = cfg.key_dir.as_ref().and_then(|d| std::fs::canonicalize(d).ok()) else {
+        return Ok(());
+    };
+    let key_like = path.extension().is_some_and(|e| e == "key" || e == "private");
+    if key_like && std::fs::canonicalize(directory_of(path)).is_ok_and(|d| d == dir) {
+        return Err(Failure::Usage(format!(
+            "{option} {}: a file of that name in the key directory {} would be read as a key file by every later run; give it another name or directory",
+            path.display(),
+            dir.display()
+        )));
     }
     Ok(())
 }
@@ -771,6 +795,10 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
                 && check_distinct_files(&cfg.zone, None, &[("--report", Some(*r))], &reads).is_ok()
                 && !same_file(r, &cfg.output)
                 && cfg.ds.as_ref().is_none_or(|d| !same_file(r, d))
+                // Nor a key file's name in the key directory: the report
+                // of the refusal was written there, and every later run
+                // took it for a key (the twenty-fourth audit, 2026-12-06).
+                && check_no_new_key_file_at(cfg, "--report", r).is_ok()
         });
         if let Some(path) = report {
             let report = SignReport {
@@ -790,14 +818,15 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     // left an earlier run's "signed" in place (the ninth audit,
     // 2026-12-06). A report that cannot be replaced is found here, before
     // the zone is (see `prepare_report_target`).
-    if let Some(path) = &cfg.report {
-        prepare_report_target(path, || {
+    let was_empty = match &cfg.report {
+        Some(path) => prepare_report_target(path, || {
             write_report(
                 path,
                 &SignReport { outcome: RUN_NOT_FINISHED.into(), ..SignReport::for_config(cfg) },
             )
-        })?;
-    }
+        })?,
+        None => false,
+    };
     let mut report =
         SignReport { threads: pool.current_num_threads(), ..SignReport::for_config(cfg) };
     let mut timeline = crate::timeline::Timeline::default();
@@ -810,7 +839,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     if let Err(f) = &result {
         report.outcome_details = f.details().lines().map(str::to_string).collect();
     }
-    if let Some(path) = cfg.report.as_ref().filter(|_| !report_is_included(&result)) {
+    if let Some(path) = cfg.report.as_ref().filter(|_| report_may_be_written(&result, was_empty)) {
         if let Err(e) = write_report(path, &report) {
             match &result {
                 // The run's own failure is the one to report, with its exit
@@ -2003,6 +2032,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     // Until the run ends, the report says it has not: a run killed on the
     // way (SIGKILL, the kernel's OOM killer, SIGBUS on a shrinking input)
     // left an earlier run's "passed" in place (the ninth audit, 2026-12-06).
+    let mut was_empty = false;
     if let Some(path) = &cfg.report {
         let running = Out {
             zone: cfg.origin.clone(),
@@ -2014,14 +2044,14 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             report: None,
             timeline: &[],
         };
-        prepare_report_target(path, || write(path, &running))?;
+        was_empty = prepare_report_target(path, || write(path, &running))?;
     }
     let mut timeline = crate::timeline::Timeline::default();
     let result = verify_inner(cfg, &mut timeline);
     // The report is written whatever the outcome: a zone that does not
     // load leaves no earlier report saying "passed" behind (an audit found
     // one, 2026-12-06).
-    if let Some(path) = cfg.report.as_ref().filter(|_| !report_is_included(&result)) {
+    if let Some(path) = cfg.report.as_ref().filter(|_| report_may_be_written(&result, was_empty)) {
         let (records, passed, report, warnings, error) = match &result {
             Ok(v) => (v.records, v.report.errors() == 0, Some(&v.report), &v.warnings[..], None),
             Err(f) => (0, false, None, &[][..], Some(f.headline())),

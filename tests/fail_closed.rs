@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -210,6 +211,12 @@ fn regression_an_output_named_as_a_key_file_in_the_key_directory_exits_2() {
         let said = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{said}");
         assert!(said.contains("would be read as a key file by every later run"), "{said}");
+        // As `--report` or `--ds` too, and the refusal's report is not
+        // written there either (the twenty-fourth audit, 2026-12-06: it was).
+        for option in ["--report", "--ds"] {
+            let out = sign(&s, &[option, s.keys.join(name).to_str().unwrap()]);
+            assert_refused(&s, &out, 2, &["would be read as a key file by every later run"]);
+        }
     }
     assert_eq!(listing(&s.keys), before);
     assert_untouched(&s);
@@ -925,6 +932,29 @@ fn regression_outputs_naming_an_included_file_are_refused() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("which the zone includes"), "{stderr}");
     assert_eq!(std::fs::read(&empty).unwrap(), b"");
+
+    // Nor when the zone does not build, so that its includes are unknown;
+    // and through a hard link the empty file is one file still (the
+    // twenty-fourth audit, 2026-12-06: it was replaced, then written).
+    let link = dir.path().join("report.json");
+    std::fs::hard_link(&empty, &link).unwrap();
+    let broken = dir.path().join("broken.zone");
+    std::fs::write(
+        &broken,
+        format!("$INCLUDE {}\nwww.example. 3600 IN A 192.0.2.1\n", empty.display()),
+    )
+    .unwrap();
+    for (zone, code) in [(&zone, 2), (&broken, 4)] {
+        let out = zonesign()
+            .args(["verify", "-o", "example.", "--report"])
+            .arg(&link)
+            .arg(zone)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(std::fs::read(&empty).unwrap(), b"");
+        assert_eq!(std::fs::metadata(&empty).unwrap().nlink(), 2);
+    }
 }
 
 /// RFC 7344 §4.1 in a KSK rollover: the parent's DS names the old KSK, the

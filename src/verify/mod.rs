@@ -1624,7 +1624,7 @@ fn must_be_signed(node: &Node, rtype: Rtype) -> bool {
 /// - Continuity: "MUST NOT break the current delegation if applied to DS
 ///   RRset": some record names a key that validly signs the DNSKEY RRset
 ///   (the delete request of RFC 8078 §4 aside), else the parent, following
-///   it, installs DS records for keys that sign nothing.
+///   it, installs DS records for keys that do not sign the DNSKEY RRset.
 fn check_cds_signers_and_continuity(
     zone: &Zone,
     keys: &[PublishedKey],
@@ -1686,7 +1686,7 @@ fn check_cds_signers_and_continuity(
             report.findings.push(
                 Finding::error(
                     "cds-breaks-delegation",
-                    format!("no {rtype} record names a key that signs the DNSKEY RRset: a parent that follows the RRset installs DS records for keys that sign nothing (RFC 7344 §4.1: \"MUST NOT break the current delegation\")"),
+                    format!("no {rtype} record names a key that signs the DNSKEY RRset: a parent that follows the RRset installs DS records for keys that do not sign the DNSKEY RRset (RFC 7344 §4.1: \"MUST NOT break the current delegation\")"),
                 )
                 .at(origin, Some(rtype)),
             );
