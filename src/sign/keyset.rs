@@ -557,7 +557,6 @@ pub fn check_input_cds(
     dnskeys: &[&[u8]],
     keys: &[ZoneKey],
 ) -> Result<(), KeyError> {
-    use crate::verify::cds::{CDNSKEY_DELETE, CDS_DELETE};
     use crate::zone::rtype::Rtype;
     let mut problems: Vec<String> = crate::verify::cds::apex_problems(zone, dnskeys)
         .into_iter()
@@ -569,16 +568,11 @@ pub fn check_input_cds(
         .map(|i| &keys[i])
         .filter(|k| !k.is_revoked())
         .collect();
-    for (rtype, delete) in [(Rtype::CDS, CDS_DELETE), (Rtype::CDNSKEY, CDNSKEY_DELETE)] {
+    let signers: Vec<&[u8]> = entry.iter().map(|k| &*k.dnskey).collect();
+    for rtype in [Rtype::CDS, Rtype::CDNSKEY] {
         let Some(set) = zone.apex().rrset(rtype) else { continue };
-        let names_entry = set.rdatas.iter().any(|rd| {
-            rd == delete
-                || entry.iter().any(|k| match rtype {
-                    Rtype::CDS => crate::verify::ds_names_key(origin, &k.dnskey, rd),
-                    _ => *k.dnskey == *rd,
-                })
-        });
-        if !entry.is_empty() && !names_entry {
+        let set: Vec<&[u8]> = set.rdatas.iter().collect();
+        if !crate::verify::cds::keeps_delegation(origin, rtype, &set, &signers) {
             let signers =
                 entry.iter().map(|k| k.key_tag.to_string()).collect::<Vec<_>>().join(", ");
             problems.push(format!(

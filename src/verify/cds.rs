@@ -24,9 +24,9 @@ use super::ds_matches;
 use crate::zone::name::Name;
 
 /// RDATA of the delete request (RFC 8078 §4): CDS `0 0 0 00`.
-pub const CDS_DELETE: &[u8] = &[0, 0, 0, 0, 0];
+pub(super) const CDS_DELETE: &[u8] = &[0, 0, 0, 0, 0];
 /// RDATA of the delete request (RFC 8078 §4): CDNSKEY `0 3 0 AA==`.
-pub const CDNSKEY_DELETE: &[u8] = &[0, 0, 3, 0, 0];
+pub(super) const CDNSKEY_DELETE: &[u8] = &[0, 0, 3, 0, 0];
 
 /// [`problems`] of the zone's apex CDS and CDNSKEY RRsets, given the
 /// DNSKEY RDATA the zone publishes (the signer passes the RRset it will
@@ -38,6 +38,30 @@ pub fn apex_problems(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Vec<Problem
         apex.rrset(t).map(|r| r.rdatas.iter().collect()).unwrap_or_default()
     };
     problems(&zone.origin, dnskeys, &rdatas(Rtype::CDS), &rdatas(Rtype::CDNSKEY))
+}
+
+/// RFC 7344 §4.1, continuity ("MUST NOT break the current delegation if
+/// applied to DS RRset"): whether the apex RRset `set` of `rtype` (CDS or
+/// CDNSKEY RDATA) is the delete request of RFC 8078 §4 or names one of
+/// `signers`, the DNSKEY RDATA of the keys that sign the DNSKEY RRset. True
+/// when there are none to name. The verifier's rule, and the signer's
+/// check of kept records before signing.
+pub fn keeps_delegation(
+    origin: &Name,
+    rtype: crate::zone::rtype::Rtype,
+    set: &[&[u8]],
+    signers: &[&[u8]],
+) -> bool {
+    use crate::zone::rtype::Rtype;
+    let delete = if rtype == Rtype::CDS { CDS_DELETE } else { CDNSKEY_DELETE };
+    signers.is_empty()
+        || set.iter().any(|&rd| {
+            rd == delete
+                || signers.iter().any(|&key| match rtype {
+                    Rtype::CDS => ds_matches(origin, key, rd),
+                    _ => key == rd,
+                })
+        })
 }
 
 /// One problem: a finding kind and what is wrong.

@@ -1661,8 +1661,12 @@ fn check_cds_signers_and_continuity(
     // (`dnssec-signzone`'s default) keeps the delegation working once the
     // parent installs its DS; `dnssec-cds` takes such a CDS, and the three
     // validators accept the zone (the twenty-third audit).
-    let continuity_keys: Vec<usize> =
-        dnskey_signers.iter().copied().filter(|&i| keys[i].signs_data()).collect();
+    let continuity_keys: Vec<&[u8]> = dnskey_signers
+        .iter()
+        .map(|&i| &keys[i])
+        .filter(|k| k.signs_data())
+        .map(|k| &*k.rdata)
+        .collect();
     for rtype in [Rtype::CDS, Rtype::CDNSKEY] {
         let Some(set) = zone.apex().rrset(rtype) else { continue };
         if !cds_signers.iter().any(|&(t, k)| t == rtype && entry_keys.contains(&k)) {
@@ -1674,15 +1678,8 @@ fn check_cds_signers_and_continuity(
                 .at(origin, Some(rtype)),
             );
         }
-        let delete = if rtype == Rtype::CDS { cds::CDS_DELETE } else { cds::CDNSKEY_DELETE };
-        let names_entry_key = set.rdatas.iter().any(|rd| {
-            rd == delete
-                || continuity_keys.iter().any(|&i| match rtype {
-                    Rtype::CDS => ds_matches(origin, &keys[i].rdata, rd),
-                    _ => *keys[i].rdata == *rd,
-                })
-        });
-        if !continuity_keys.is_empty() && !names_entry_key {
+        let set: Vec<&[u8]> = set.rdatas.iter().collect();
+        if !cds::keeps_delegation(origin, rtype, &set, &continuity_keys) {
             report.findings.push(
                 Finding::error(
                     "cds-breaks-delegation",
@@ -1741,12 +1738,6 @@ fn check_trust_anchors(
             .findings
             .push(Finding::error("trust-anchor-mismatch", detail).at(origin, Some(Rtype::DNSKEY)));
     }
-}
-
-/// Whether the DS RDATA `ds` names the DNSKEY RDATA `dnskey` of the zone
-/// `owner` (RFC 4034 §5.1.4).
-pub fn ds_names_key(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
-    ds_matches(owner, dnskey, ds)
 }
 
 /// RFC 4034 §5.1.4: "digest = digest_algorithm( DNSKEY owner name | DNSKEY RDATA)".
