@@ -654,22 +654,39 @@ fn check_not_included(
 }
 
 /// Whether the run's report may be written at its end: not into a file the
-/// zone includes, nor into a file that was empty before the run when the
-/// zone did not load, so that the files it includes are unknown (an empty
-/// included file got the report of a zone that failed to build: the
-/// twenty-fourth audit, 2026-12-06). `was_empty` is what
+/// zone includes, nor into a file that was empty before the run unless the
+/// zone loaded and its includes were checked against the outputs
+/// (`includes_known`): until then the files it includes are unknown. An
+/// empty included file got the report of a zone that failed to build (the
+/// twenty-fourth audit), and of runs that failed before the load (a bad
+/// `--inception`, a key problem, a trust anchor that did not read: the
+/// twenty-fifth audit, 2026-12-06). `was_empty` is what
 /// [`prepare_report_target`] found.
-fn report_may_be_written(result: &Result<impl Sized, Failure>, was_empty: bool) -> bool {
+fn report_may_be_written(
+    result: &Result<impl Sized, Failure>,
+    was_empty: bool,
+    includes_known: bool,
+) -> bool {
     match result {
         Err(Failure::IncludedOutput { option: "--report", .. }) => false,
-        Err(Failure::Load(_) | Failure::Zone(_)) if was_empty => {
-            crate::diag!(
-                "zonesign: note: the report was not written: its file was empty before the run, and may be one the zone includes, which the load did not get to know"
-            );
+        Err(_) if was_empty && !includes_known => {
+            note_empty_report_kept();
             false
         }
         _ => true,
     }
+}
+
+/// Why a failed run left its empty report file as it was.
+fn note_empty_report_kept() {
+    crate::diag!(
+        "zonesign: note: the report was not written: its file was empty before the run, and may be one the zone includes, which the run did not get to know"
+    );
+}
+
+/// Whether `path` is an existing empty file (see [`report_may_be_written`]).
+fn is_empty_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
 }
 
 /// Readies `--report`'s file before the run. Over an earlier report (a
@@ -735,7 +752,7 @@ fn check_no_new_key_file_at(cfg: &SignConfig, option: &str, path: &Path) -> Resu
 /// The files a signing run reads besides the zone, for
 /// [`check_distinct_files`]: each key named (its `.key` and `.private`),
 /// each key file of the key directory, the keys published only, the trust
-/// anchor, the HSM configuration.
+/// anchor, the HSM configuration and the files it names.
 fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
     let mut reads = Vec::new();
     let key_pair = |p: &Path, reads: &mut Vec<(String, PathBuf)>| {
@@ -763,6 +780,7 @@ fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
     }
     if let Some(p) = &cfg.hsm_config {
         reads.push(("the --hsm-config file".into(), p.clone()));
+        reads.extend(crate::sign::pkcs11::config::HsmConfig::files_named(p));
     }
     reads
 }
@@ -799,6 +817,12 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
                 // of the refusal was written there, and every later run
                 // took it for a key (the twenty-fourth audit, 2026-12-06).
                 && check_no_new_key_file_at(cfg, "--report", r).is_ok()
+                // Nor an empty file: the zone, not loaded yet, may include
+                // it (the twenty-fifth audit, 2026-12-06).
+                && !(is_empty_file(r) && {
+                    note_empty_report_kept();
+                    true
+                })
         });
         if let Some(path) = report {
             let report = SignReport {
@@ -830,7 +854,8 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     let mut report =
         SignReport { threads: pool.current_num_threads(), ..SignReport::for_config(cfg) };
     let mut timeline = crate::timeline::Timeline::default();
-    let result = pool.install(|| sign_inner(cfg, &mut report, &mut timeline));
+    let mut includes_known = false;
+    let result = pool.install(|| sign_inner(cfg, &mut report, &mut timeline, &mut includes_known));
     report.timeline = timeline.stages.clone();
     report.outcome = match &result {
         Ok(()) => "signed".into(),
@@ -839,7 +864,9 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     if let Err(f) = &result {
         report.outcome_details = f.details().lines().map(str::to_string).collect();
     }
-    if let Some(path) = cfg.report.as_ref().filter(|_| report_may_be_written(&result, was_empty)) {
+    if let Some(path) =
+        cfg.report.as_ref().filter(|_| report_may_be_written(&result, was_empty, includes_known))
+    {
         if let Err(e) = write_report(path, &report) {
             match &result {
                 // The run's own failure is the one to report, with its exit
@@ -933,10 +960,13 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
     s
 }
 
+/// `includes_known` is set once the zone loaded and no output names a file
+/// it includes (see [`report_may_be_written`]).
 fn sign_inner(
     cfg: &SignConfig,
     report: &mut SignReport,
     timeline: &mut crate::timeline::Timeline,
+    includes_known: &mut bool,
 ) -> Result<(), Failure> {
     use crate::denial::nsec3::{Nsec3Params, OptOut};
     use crate::sign::validity::{now, parse_duration, parse_time};
@@ -1282,6 +1312,7 @@ fn sign_inner(
             ("--ds", cfg.ds.as_ref()),
         ],
     )?;
+    *includes_known = true;
     report.warnings.extend(zone.warnings.iter().map(|w| w.to_string()));
     report.records_in = zone.stats.records;
     report.duplicates_dropped = zone.stats.duplicates_dropped;
@@ -1963,9 +1994,11 @@ struct Verified {
     warnings: Vec<String>,
 }
 
+/// `includes_known` as for [`sign_inner`].
 fn verify_inner(
     cfg: &VerifyConfig,
     timeline: &mut crate::timeline::Timeline,
+    includes_known: &mut bool,
 ) -> Result<Verified, Failure> {
     use crate::sign::validity::{now, parse_time};
     let pool = thread_pool(cfg.threads)?;
@@ -1983,6 +2016,7 @@ fn verify_inner(
         let t = timeline.start("load");
         let zone = load_zone(&cfg.zone, &origin)?;
         check_not_included(&zone, &[("--report", cfg.report.as_ref())])?;
+        *includes_known = true;
         timeline.finish(t, zone.stats.records as u64);
         let warnings = zone.warnings.iter().map(|w| w.to_string()).collect();
         let t = timeline.start("verify");
@@ -2047,11 +2081,14 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         was_empty = prepare_report_target(path, || write(path, &running))?;
     }
     let mut timeline = crate::timeline::Timeline::default();
-    let result = verify_inner(cfg, &mut timeline);
+    let mut includes_known = false;
+    let result = verify_inner(cfg, &mut timeline, &mut includes_known);
     // The report is written whatever the outcome: a zone that does not
     // load leaves no earlier report saying "passed" behind (an audit found
     // one, 2026-12-06).
-    if let Some(path) = cfg.report.as_ref().filter(|_| report_may_be_written(&result, was_empty)) {
+    if let Some(path) =
+        cfg.report.as_ref().filter(|_| report_may_be_written(&result, was_empty, includes_known))
+    {
         let (records, passed, report, warnings, error) = match &result {
             Ok(v) => (v.records, v.report.errors() == 0, Some(&v.report), &v.warnings[..], None),
             Err(f) => (0, false, None, &[][..], Some(f.headline())),

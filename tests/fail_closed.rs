@@ -955,6 +955,116 @@ fn regression_outputs_naming_an_included_file_are_refused() {
         assert_eq!(std::fs::read(&empty).unwrap(), b"");
         assert_eq!(std::fs::metadata(&empty).unwrap().nlink(), 2);
     }
+
+    // Nor when the run fails before the zone loads: a bad --inception, an
+    // output in no directory (the checks before the run), a bad --at, a
+    // trust anchor that is not there (the twenty-fifth audit, 2026-12-06:
+    // each wrote its report into the included file).
+    let empty_arg = empty.to_str().unwrap();
+    let nowhere = dir.path().join("no-such-dir/out.zone");
+    let runs: [(Vec<&str>, i32); 4] = [
+        (vec!["sign", "--inception", "yesterday-ish"], 2),
+        (vec!["sign", "--output", nowhere.to_str().unwrap()], 5),
+        (vec!["verify", "--at", "not-a-time"], 2),
+        (vec!["verify", "--trust-anchor", "no-such-anchor.ds"], 5),
+    ];
+    for (args, code) in runs {
+        let mut cmd = zonesign();
+        cmd.arg(args[0]).args(["-o", "example.", "--report", empty_arg]).args(&args[1..]);
+        if args[0] == "sign" {
+            cmd.arg("--key-dir").arg(&s.keys);
+            if !args.contains(&"--output") {
+                cmd.arg("--output").arg(&s.output);
+            }
+        }
+        let out = cmd.arg(&zone).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains("the report was not written"), "{args:?}: {stderr}");
+        assert_eq!(std::fs::read(&empty).unwrap(), b"", "{args:?}");
+        assert_untouched(&s);
+    }
+}
+
+/// An output naming a file the `--hsm-config` names (a key's DNSKEY file,
+/// a PIN file, the PKCS#11 module) replaced it with exit 0, and the next
+/// run failed: "invalid ELF header" for the module (the twenty-fifth audit,
+/// 2026-12-06). Refused before the HSMs are opened, each file untouched.
+#[test]
+fn regression_outputs_naming_files_of_the_hsm_config_are_refused() {
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let (module, pin, dnskey) =
+        (dir.path().join("module.so"), dir.path().join("pin.txt"), dir.path().join("k.key"));
+    for (path, text) in [(&module, "a module\n"), (&pin, "1234\n"), (&dnskey, "a key\n")] {
+        std::fs::write(path, text).unwrap();
+    }
+    let config = dir.path().join("pool.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[hsm]]\nname = \"fra-1\"\nmodule = \"{}\"\ntoken = \"t\"\npin = \"file:pin.txt\"\n\n\
+             [[key]]\nrole = \"zsk\"\nid = \"01\"\ndnskey = \"k.key\"\n",
+            module.display()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    for (option, path, what) in [
+        ("--ds", &pin, "the PIN file of hsm fra-1"),
+        ("--ds", &dnskey, "the DNSKEY file of --hsm-config key 1"),
+        ("--report", &dnskey, "the DNSKEY file of --hsm-config key 1"),
+    ] {
+        let out = sign(&s, &["--hsm-config", config, option, path.to_str().unwrap()]);
+        assert_refused(&s, &out, 2, &[option, what]);
+    }
+    let out = sign_into(&s, &example(), &module).args(["--hsm-config", config]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the PKCS#11 module of hsm fra-1"), "{stderr}");
+    for (path, text) in [(&module, "a module\n"), (&pin, "1234\n"), (&dnskey, "a key\n")] {
+        assert_eq!(std::fs::read_to_string(path).unwrap(), text);
+    }
+}
+
+/// RFC 7344 §4.1 with RFC 4509 §3: of a kept CDS set, a parent installs
+/// DS records of which validators use only the highest digest type. A
+/// SHA-1 CDS of the signing KSK beside a SHA-256 CDS of a stand-by KSK
+/// passed the continuity check, though the delegation it asks for is bogus
+/// (`dnssec-cds` refuses to follow it: the twenty-fifth audit, 2026-12-06).
+/// Refused with exit 3 before signing; the same with SHA-256 twice signs.
+#[test]
+fn rfc4509_section_3_kept_cds_of_an_ignored_digest_type_keeps_no_delegation() {
+    common::require_tool("dnssec-dsfromkey", "bind9-utils");
+    let s = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let ksk = std::fs::read_dir(&s.keys)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "key")
+                && std::fs::read_to_string(p).unwrap().contains("DNSKEY 257")
+        })
+        .expect("the setup's KSK");
+    let standby_dir = dir.path().join("standby");
+    std::fs::create_dir(&standby_dir).unwrap();
+    let standby = keygen(&standby_dir, "--ksk", "13").with_extension("key");
+    let cds = |digest: &str, key: &Path| -> String {
+        let ds = common::stdout_of(Command::new("dnssec-dsfromkey").args(["-a", digest]).arg(key));
+        let rdata = ds.split(" DS ").nth(1).expect("a DS record").trim().to_string();
+        format!("example. 3600 IN CDS {rdata}\n")
+    };
+    let sign_kept = |name: &str, cds: String| {
+        let (zone, _) = example_with(dir.path(), name, &cds);
+        sign_file(&s, &zone, &["-q", "--publish", standby.to_str().unwrap()])
+    };
+    let out = sign_kept("sha1.zone", cds("SHA-1", &ksk) + &cds("SHA-256", &standby));
+    assert_refused(&s, &out, 3, &["no CDS record names a key", "digest type 2 count"]);
+    let out = sign_kept("sha256.zone", cds("SHA-256", &ksk) + &cds("SHA-256", &standby));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zonesign().args(["verify", "-q", "-o", "example."]).arg(&s.output).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// RFC 7344 §4.1 in a KSK rollover: the parent's DS names the old KSK, the

@@ -843,6 +843,73 @@ fn rfc1034_section_4_2_1_name_servers_in_the_zone_without_glue_are_warned_of() {
     );
 }
 
+/// BIND's `check-names` (RFC 952, RFC 1123 §2.1 host names), and name
+/// servers that are aliases (RFC 2181 §10.3): `named` refuses a zone with
+/// a registrant's `ns_1.example.net.` (its default `check-names primary
+/// fail`), and one whose apex name server is a CNAME ("is a CNAME
+/// (illegal)"). Such zones validate and the other signers sign them; they
+/// were published without a word, or with "has no address record" for an
+/// alias (the twenty-fifth audit, 2026-12-06). Warnings now, each saying
+/// that named refuses the zone; `named-checkzone` agrees on each.
+#[test]
+fn bind_check_names_and_aliased_name_servers_are_warned_of() {
+    common::require_tool("named-checkzone", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let zone = dir.path().join("names.zone");
+    let signed = dir.path().join("signed.zone");
+    let named_checkzone = |strict: bool| {
+        let mut cmd = Command::new("named-checkzone");
+        cmd.args(["-i", "local"]);
+        if strict {
+            cmd.args(["-k", "fail"]);
+        }
+        let out = cmd.arg("example.").arg(&signed).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    // Signs the example zone with `extra`; the warnings of `kind` that
+    // `sign` and `verify` give, as "OWNER TYPE: text".
+    let warned = |extra: &str, kind: &str| -> Vec<String> {
+        let mut text = std::fs::read_to_string(example()).unwrap();
+        text.push_str(extra);
+        std::fs::write(&zone, text).unwrap();
+        let out = run(&mut sign_command(&zone, &k, &signed, &[]));
+        let verify = run(zonesign().args(["verify", "-o", "example."]).arg(&signed));
+        let of = |out: &str| -> Vec<String> {
+            out.lines()
+                .filter_map(|l| l.split(&format!("warning: {kind} ")).nth(1).map(str::to_string))
+                .collect()
+        };
+        assert_eq!(of(&out), of(&verify), "{out}\n{verify}");
+        of(&out)
+    };
+    // The example zone (`_dmarc` TXT, `_imaps._tcp` SRV, `*.apps` A) passes.
+    assert_eq!(warned("", "check-names"), Vec::<String>::new());
+    assert!(named_checkzone(true).0, "{}", named_checkzone(true).1);
+    let got = warned(
+        "sub.example. 3600 IN NS ns_1.example.net.\n\
+         a_b.example. 3600 IN A 192.0.2.9\n\
+         1.2.0.192.in-addr.arpa.example. 3600 IN PTR not_checked.example.\n",
+        "check-names",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].starts_with("a_b.example. A: the owner of A is not a host name"), "{got:?}");
+    assert!(got[1].starts_with("sub.example. NS: the NS target ns_1.example.net. is not"));
+    assert!(got.iter().all(|w| w.contains("named refuses to load the zone")), "{got:?}");
+    let (ok, said) = named_checkzone(true);
+    assert!(!ok && said.contains("bad owner name (check-names)"), "{said}");
+    // An apex name server that is a CNAME.
+    let got = warned(
+        "example. 3600 IN NS alias.example.\nalias.example. 3600 IN CNAME ns1.example.\n",
+        "missing-glue",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("alias.example. is a CNAME"), "{got:?}");
+    assert!(got[0].contains("knotd and named will not load it"), "{got:?}");
+    let (ok, said) = named_checkzone(false);
+    assert!(!ok && said.contains("is a CNAME (illegal)"), "{said}");
+}
+
 /// CDS or CDNSKEY alone at the apex, and either below it: `kzonecheck`
 /// checks them at every name and rejects such zones ("missing CDNSKEY",
 /// "missing CDS"), which `sign` published and `verify` passed without a

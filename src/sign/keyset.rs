@@ -576,9 +576,10 @@ pub fn check_input_cds(
             let signers =
                 entry.iter().map(|k| k.key_tag.to_string()).collect::<Vec<_>>().join(", ");
             problems.push(format!(
-                "no {rtype} record names a key that signs the DNSKEY RRset ({signers}): a \
+                "no {rtype} record names a key that signs the DNSKEY RRset ({signers}){}: a \
                  parent that follows the RRset installs DS records for keys that do not sign the \
-                 DNSKEY RRset (RFC 7344 §4.1); give --cds to publish the signing KSKs' records"
+                 DNSKEY RRset (RFC 7344 §4.1); give --cds to publish the signing KSKs' records",
+                crate::verify::cds::ignored_digest_note(rtype, &set)
             ));
         }
     }

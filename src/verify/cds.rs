@@ -46,22 +46,53 @@ pub fn apex_problems(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Vec<Problem
 /// `signers`, the DNSKEY RDATA of the keys that sign the DNSKEY RRset. True
 /// when there are none to name. The verifier's rule, and the signer's
 /// check of kept records before signing.
+///
+/// Of a CDS set, only the records a validator would use once the parent
+/// installs them as DS count: those of the set's highest supported digest
+/// type (RFC 4509 §3, and unbound; see [`super::anchors_validators_use`]).
+/// A SHA-1 CDS of the signing KSK beside a SHA-256 CDS of a stand-by key
+/// passed, and `dnssec-cds` refuses to follow it (the twenty-fifth audit,
+/// 2026-12-06).
 pub fn keeps_delegation(
     origin: &Name,
     rtype: crate::zone::rtype::Rtype,
     set: &[&[u8]],
     signers: &[&[u8]],
 ) -> bool {
+    use super::supported_ds_digest;
     use crate::zone::rtype::Rtype;
     let delete = if rtype == Rtype::CDS { CDS_DELETE } else { CDNSKEY_DELETE };
+    let favourite = match rtype {
+        Rtype::CDS => set.iter().filter_map(|rd| supported_ds_digest(rd)).max(),
+        _ => None,
+    };
+    let used = |rd: &[u8]| favourite.is_none() || supported_ds_digest(rd) == favourite;
     signers.is_empty()
         || set.iter().any(|&rd| {
             rd == delete
-                || signers.iter().any(|&key| match rtype {
-                    Rtype::CDS => ds_matches(origin, key, rd),
-                    _ => key == rd,
-                })
+                || (used(rd)
+                    && signers.iter().any(|&key| match rtype {
+                        Rtype::CDS => ds_matches(origin, key, rd),
+                        _ => key == rd,
+                    }))
         })
+}
+
+/// What to add to a message of [`keeps_delegation`]'s failure: that records
+/// of a lower digest type did not count, when the set has some.
+pub fn ignored_digest_note(rtype: crate::zone::rtype::Rtype, set: &[&[u8]]) -> String {
+    use super::supported_ds_digest;
+    if rtype != crate::zone::rtype::Rtype::CDS {
+        return String::new();
+    }
+    let digests: Vec<u8> = set.iter().filter_map(|rd| supported_ds_digest(rd)).collect();
+    match digests.iter().max() {
+        Some(&top) if digests.iter().any(|&d| d != top) => format!(
+            " (only the CDS records of digest type {top} count: validators use only the highest \
+             digest type of a DS set, RFC 4509 §3)"
+        ),
+        _ => String::new(),
+    }
 }
 
 /// One problem: a finding kind and what is wrong.

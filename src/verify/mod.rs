@@ -41,6 +41,7 @@
 pub mod cds;
 pub mod crypto;
 mod denial;
+mod names;
 pub use denial::MAX_ITERATIONS as MAX_NSEC3_ITERATIONS;
 pub mod fast;
 mod zonemd;
@@ -281,12 +282,18 @@ impl TrustAnchor {
     /// algorithms of its §3.1 that validators implement).
     fn supported_ds_digest(&self) -> Option<u8> {
         match self {
-            TrustAnchor::Ds(ds) => match ds.get(2..4) {
-                Some(&[5 | 7 | 8 | 10 | 13 | 14 | 15 | 16, t @ (1 | 2 | 4)]) => Some(t),
-                _ => None,
-            },
+            TrustAnchor::Ds(ds) => supported_ds_digest(ds),
             TrustAnchor::Dnskey(_) => None,
         }
+    }
+}
+
+/// The digest type of DS (or CDS) RDATA `ds` when validators support it
+/// and its key algorithm (see [`anchors_validators_use`]).
+pub(crate) fn supported_ds_digest(ds: &[u8]) -> Option<u8> {
+    match ds.get(2..4) {
+        Some(&[5 | 7 | 8 | 10 | 13 | 14 | 15 | 16, t @ (1 | 2 | 4)]) => Some(t),
+        _ => None,
     }
 }
 
@@ -810,10 +817,13 @@ fn check_ds_digest_types(node: &Node, findings: &mut Vec<Finding>) {
 /// no address record (A or AAAA) at that name, nor at the wildcard of its
 /// closest encloser when the name is not there. RFC 1034 §4.2.1 has a
 /// zone hold the addresses (glue) of name servers below its cuts, or no
-/// resolver reaches them (RFC 9471 on glue in referrals). `kzonecheck` rejects such a zone and `knotd` will not load
-/// it; BIND warns and serves it, and the zone validates: a warning (the
-/// twenty-first audit, 2026-12-06, found one signed and passed without a
-/// word). Only names in the zone are looked up: one binary search each.
+/// resolver reaches them (RFC 9471 on glue in referrals). `kzonecheck`
+/// rejects such a zone and `knotd` will not load it; BIND warns and serves
+/// it when the name server is a delegation's, and refuses to load it when
+/// it is the apex's. The zone validates, and the other signers sign it: a
+/// warning (the twenty-first audit, 2026-12-06, found one signed and passed
+/// without a word). Only names in the zone are looked up: one binary search
+/// each.
 fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
     use crate::zone::name::{canonical_cmp_wire, common_suffix_labels, wire_label_count};
     if !node.flags.contains(NodeFlags::DELEGATION) && !node.flags.contains(NodeFlags::APEX) {
@@ -842,6 +852,12 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
                 .is_some_and(|next| next.name != n.name && next.name.is_subdomain_of(&n.name))
     };
     let has_address = |n: &Node| n.rrset(Rtype::A).is_some() || n.rrset(Rtype::AAAA).is_some();
+    // Why a name server has no address, for the message: BIND names an
+    // alias as such ("is a CNAME (illegal)", "is below a DNAME (illegal)"),
+    // where "no address record" sent the operator looking for the wrong
+    // fault (the twenty-fifth audit, 2026-12-06).
+    let lacks =
+        |n: &Node| if n.rrset(Rtype::CNAME).is_some() { Lack::Cname } else { Lack::Address };
     for rd in ns.rdatas.iter() {
         let Ok(target) = Name::from_wire_exact(rd) else { continue };
         if !target.is_subdomain_of(&zone.origin) {
@@ -849,8 +865,8 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
         }
         let wire = target.as_wire();
         let found = search(wire);
-        let glued = match found {
-            Ok(i) if in_tree(i) => has_address(&nodes[i]),
+        let lack = match found {
+            Ok(i) if in_tree(i) => (!has_address(&nodes[i])).then(|| lacks(&nodes[i])),
             Ok(i) | Err(i) => {
                 // The closest encloser is what the name shares with the
                 // name before it in canonical order: the names between an
@@ -879,25 +895,44 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
                 if other_cut {
                     continue;
                 }
-                let mut wildcard = vec![1, b'*'];
-                wildcard.extend_from_slice(nodes[e].name.as_wire());
-                search(&wildcard).is_ok_and(|w| has_address(&nodes[w]))
+                if nodes[e].rrset(Rtype::DNAME).is_some() {
+                    Some(Lack::BelowDname(&nodes[e].name))
+                } else {
+                    let mut wildcard = vec![1, b'*'];
+                    wildcard.extend_from_slice(nodes[e].name.as_wire());
+                    match search(&wildcard) {
+                        Ok(w) if has_address(&nodes[w]) => None,
+                        Ok(w) => Some(lacks(&nodes[w])),
+                        Err(_) => Some(Lack::Address),
+                    }
+                }
             }
         };
-        if !glued {
-            findings.push(
-                Finding::warning(
-                    "missing-glue",
-                    format!(
-                        "name server {target} is in the zone but has no address record (A or \
-                         AAAA): resolvers cannot reach it (RFC 1034 §4.2.1); kzonecheck rejects \
-                         the zone (\"missing glue record\") and knotd will not load it"
-                    ),
-                )
+        let Some(lack) = lack else { continue };
+        let what = match lack {
+            Lack::Address => format!("name server {target} is in the zone but has no address record (A or AAAA): resolvers cannot reach it (RFC 1034 §4.2.1)"),
+            Lack::Cname => format!("name server {target} is a CNAME, and has no address record (A or AAAA) of its own: an NS must name a host, not an alias (RFC 2181 §10.3)"),
+            Lack::BelowDname(at) => format!("name server {target} is below the DNAME at {at}, and has no address record (A or AAAA) of its own: an NS must name a host, not an alias (RFC 2181 §10.3)"),
+        };
+        // At the apex BIND refuses the zone ("has no address records",
+        // "not loaded due to errors"); below a cut it warns and serves it.
+        let servers = if node.flags.contains(NodeFlags::APEX) {
+            "kzonecheck rejects the zone (\"missing glue record\"), knotd and named will not load it"
+        } else {
+            "kzonecheck rejects the zone (\"missing glue record\") and knotd will not load it; named serves it"
+        };
+        findings.push(
+            Finding::warning("missing-glue", format!("{what}; {servers}"))
                 .at(&node.name, Some(Rtype::NS)),
-            );
-        }
+        );
     }
+}
+
+/// Why a name server of the zone has no address ([`check_glue`]).
+enum Lack<'a> {
+    Address,
+    Cname,
+    BelowDname(&'a Name),
 }
 
 /// CDS and CDNSKEY belong at the apex, where the parent reads them (RFC
@@ -1269,6 +1304,7 @@ impl<'a> Ctx<'a> {
             check_ds_digest_types(node, findings);
             check_glue(self.zone, node, findings);
             check_cds_below_apex(node, findings);
+            names::check_names(node, findings);
         }
         for rrsig_set in node.rrsets.iter().filter(|r| !collecting && r.rtype == Rtype::RRSIG) {
             let covered = rrsig_set.covered().unwrap_or(Rtype(0));
@@ -1683,7 +1719,7 @@ fn check_cds_signers_and_continuity(
             report.findings.push(
                 Finding::error(
                     "cds-breaks-delegation",
-                    format!("no {rtype} record names a key that signs the DNSKEY RRset: a parent that follows the RRset installs DS records for keys that do not sign the DNSKEY RRset (RFC 7344 §4.1: \"MUST NOT break the current delegation\")"),
+                    format!("no {rtype} record names a key that signs the DNSKEY RRset{}: a parent that follows the RRset installs DS records for keys that do not sign the DNSKEY RRset (RFC 7344 §4.1: \"MUST NOT break the current delegation\")", cds::ignored_digest_note(rtype, &set)),
                 )
                 .at(origin, Some(rtype)),
             );

@@ -227,6 +227,37 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
 pub const MAX_SESSIONS: usize = 64;
 
 impl HsmConfig {
+    /// The files the configuration at `path` names, which a run reads: each
+    /// HSM's PKCS#11 module and PIN file, each key's DNSKEY file, described
+    /// for a message. None when the file does not read or parse
+    /// ([`HsmConfig::load`] says why later). An output naming one of them
+    /// replaced it and the next run failed, the module's copy with "invalid
+    /// ELF header" (the twenty-fifth audit, 2026-12-06).
+    pub fn files_named(path: &Path) -> Vec<(String, PathBuf)> {
+        let Some(raw) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| toml::from_str::<RawConfig>(&text).ok())
+        else {
+            return Vec::new();
+        };
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+        let mut files = Vec::new();
+        for h in &raw.hsm {
+            files.push((format!("the PKCS#11 module of hsm {}", h.name), h.module.clone()));
+            if let Some(p) = h.pin.strip_prefix("file:") {
+                files.push((format!("the PIN file of hsm {}", h.name), resolve(Path::new(p))));
+            }
+        }
+        for (i, k) in raw.key.iter().enumerate() {
+            files.push((
+                format!("the DNSKEY file of --hsm-config key {}", i + 1),
+                resolve(&k.dnskey),
+            ));
+        }
+        files
+    }
+
     /// Reads and checks the file. Keys may be absent (`hsm keygen` needs
     /// only the HSMs); [`HsmConfig::require_keys`] checks for them.
     pub fn load(path: &Path) -> Result<HsmConfig, HsmError> {

@@ -1,0 +1,165 @@
+//! BIND's `check-names`: host names where a host is meant. `named` loads a
+//! primary zone with `check-names primary fail` by default, so one record
+//! naming a host with an underscore (a registrant's `ns_1.example.net.`)
+//! keeps it from loading the whole zone ("bad name (check-names)"), though
+//! the zone validates and `dnssec-signzone`, `ldns-signzone` and `kzonesign`
+//! sign it without a word (the twenty-fifth audit, 2026-12-06). So these are
+//! warnings.
+//!
+//! The rule is RFC 952's as RFC 1123 §2.1 relaxed it: "The syntax of a
+//! legal Internet host name was specified in RFC-952 [DNS:4]. One aspect of
+//! host name syntax is hereby changed: the restriction on the first
+//! character is relaxed to allow either a letter or a digit." Each label is
+//! letters, digits and hyphens, neither starting nor ending with a hyphen;
+//! an owner may be a wildcard (`*` as its first label). A mailbox (the SOA
+//! RNAME, the RP mailbox) may have any printable octets in its first label.
+//!
+//! Which names BIND checks, as `named-checkzone -k fail` 9.18 shows:
+//! - owners: A, AAAA, MX, WKS;
+//! - targets: NS, MX, SRV, AFSDB, RT, SVCB, HTTPS, the SOA MNAME, and PTR
+//!   in the reverse trees (`in-addr.arpa.`, `ip6.arpa.`);
+//! - mailboxes: the SOA RNAME, the RP mailbox.
+
+use super::Finding;
+use crate::zone::name::Name;
+use crate::zone::rtype::Rtype;
+use crate::zone::{Node, NodeFlags};
+
+/// What a name must be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Host,
+    /// A host name, or `*` followed by one (an owner).
+    HostOrWildcard,
+    /// Any printable first label, then a host name.
+    Mailbox,
+}
+
+/// Whether the labels of `wire` (an uncompressed wire-form name, possibly
+/// followed by more RDATA) have `shape`. `None` when `wire` is no name.
+fn has_shape(wire: &[u8], shape: Shape) -> Option<bool> {
+    let mut at = 0usize;
+    let mut first = true;
+    let mut ok = true;
+    loop {
+        let len = *wire.get(at)? as usize;
+        if len == 0 {
+            return Some(ok);
+        }
+        let label = wire.get(at + 1..at + 1 + len)?;
+        ok &= match shape {
+            Shape::HostOrWildcard if first && label == b"*" => true,
+            Shape::Mailbox if first => label.iter().all(|&c| c > 0x20 && c < 0x7f),
+            _ => is_host_label(label),
+        };
+        first = false;
+        at += 1 + len;
+    }
+}
+
+/// RFC 952 and RFC 1123 §2.1: letters, digits and hyphens, with a letter
+/// or digit first and last.
+fn is_host_label(label: &[u8]) -> bool {
+    let inner = |c: &u8| c.is_ascii_alphanumeric() || *c == b'-';
+    match label {
+        [] => false,
+        [one] => one.is_ascii_alphanumeric(),
+        [first, middle @ .., last] => {
+            first.is_ascii_alphanumeric()
+                && last.is_ascii_alphanumeric()
+                && middle.iter().all(inner)
+        }
+    }
+}
+
+/// The offset of the name BIND checks in RDATA of `rtype`, and its shape.
+fn targets(rtype: Rtype) -> &'static [(usize, Shape)] {
+    match rtype {
+        Rtype::NS | Rtype::PTR => &[(0, Shape::Host)],
+        Rtype::MX | Rtype::AFSDB | Rtype::RT | Rtype::SVCB | Rtype::HTTPS => &[(2, Shape::Host)],
+        Rtype::SRV => &[(6, Shape::Host)],
+        Rtype::RP => &[(0, Shape::Mailbox)],
+        _ => &[],
+    }
+}
+
+/// The warning for one name that BIND's check-names refuses.
+fn warning(node: &Node, rtype: Rtype, what: &str) -> Finding {
+    Finding::warning(
+        "check-names",
+        format!(
+            "{what} is not a host name (letters, digits and inner hyphens: RFC 952, RFC 1123 \
+             §2.1): named refuses to load the zone with its default `check-names primary fail` \
+             (\"bad name (check-names)\"); the zone validates"
+        ),
+    )
+    .at(&node.name, Some(rtype))
+}
+
+/// The check-names warnings of `node`'s records.
+pub(super) fn check_names(node: &Node, findings: &mut Vec<Finding>) {
+    if node.flags.contains(NodeFlags::APEX) {
+        if let Some(soa) = node.rrset(Rtype::SOA).and_then(|s| s.rdatas.first()) {
+            if has_shape(soa, Shape::Host) == Some(false) {
+                findings.push(warning(node, Rtype::SOA, "the SOA MNAME"));
+            }
+            let rname = Name::from_wire(soa, 0).ok().map_or(usize::MAX, |(_, end)| end);
+            if soa.get(rname..).and_then(|w| has_shape(w, Shape::Mailbox)) == Some(false) {
+                findings.push(warning(node, Rtype::SOA, "the SOA RNAME (a mailbox)"));
+            }
+        }
+    }
+    let reverse = || {
+        [&b"\x07in-addr\x04arpa\x00"[..], b"\x03ip6\x04arpa\x00"]
+            .iter()
+            .any(|tree| Name::from_wire_exact(tree).is_ok_and(|t| node.name.is_subdomain_of(&t)))
+    };
+    for rrset in &node.rrsets {
+        let owner_checked = matches!(rrset.rtype, Rtype::A | Rtype::AAAA | Rtype::MX | Rtype::WKS);
+        if owner_checked && has_shape(node.name.as_wire(), Shape::HostOrWildcard) == Some(false) {
+            findings.push(warning(node, rrset.rtype, &format!("the owner of {}", rrset.rtype)));
+        }
+        if rrset.rtype == Rtype::PTR && !reverse() {
+            continue;
+        }
+        for &(offset, shape) in targets(rrset.rtype) {
+            for rd in rrset.rdatas.iter() {
+                let Some(false) = rd.get(offset..).and_then(|w| has_shape(w, shape)) else {
+                    continue;
+                };
+                let name = Name::from_wire(rd, offset).map(|(n, _)| n.to_string());
+                let name = name.unwrap_or_default();
+                findings.push(warning(
+                    node,
+                    rrset.rtype,
+                    &format!("the {} target {name}", rrset.rtype),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(text: &str) -> Vec<u8> {
+        Name::parse(text.as_bytes(), &Name::root()).unwrap().as_wire().to_vec()
+    }
+
+    /// RFC 1123 §2.1: a digit may start a label; RFC 952: no hyphen at
+    /// either end, no underscore; a wildcard owner; a mailbox's first label.
+    #[test]
+    fn rfc1123_section_2_1_host_names() {
+        for good in ["1a.example.", "a--b.example.", "xn--bcher-kva.example.", "a.", "."] {
+            assert_eq!(has_shape(&wire(good), Shape::Host), Some(true), "{good}");
+        }
+        for bad in ["a_b.example.", "-a.example.", "a-.example.", "*.example.", "a\\.b.example."] {
+            assert_eq!(has_shape(&wire(bad), Shape::Host), Some(false), "{bad}");
+        }
+        assert_eq!(has_shape(&wire("*.w.example."), Shape::HostOrWildcard), Some(true));
+        assert_eq!(has_shape(&wire("a.*.w.example."), Shape::HostOrWildcard), Some(false));
+        assert_eq!(has_shape(&wire("h_m.example."), Shape::Mailbox), Some(true));
+        assert_eq!(has_shape(&wire("h.x_y.example."), Shape::Mailbox), Some(false));
+    }
+}
