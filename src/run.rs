@@ -1304,15 +1304,15 @@ fn sign_inner(
     let (zone, input_sha256) = load_zone_digested(&cfg.zone, &origin, want_digests);
     report.input_sha256 = input_sha256;
     let mut zone = zone?;
-    check_not_included(
-        &zone,
-        &[
-            ("--output", Some(&cfg.output)),
-            ("--report", cfg.report.as_ref()),
-            ("--ds", cfg.ds.as_ref()),
-        ],
-    )?;
-    *includes_known = true;
+    // The report's own file first: once it is known not to be included,
+    // the report may be written whatever comes next, the refusal of
+    // another output naming an included file too (it was left unwritten
+    // then, with a note that the includes were unknown: the twenty-sixth
+    // audit, 2026-12-06).
+    let report_included = check_not_included(&zone, &[("--report", cfg.report.as_ref())]);
+    *includes_known = report_included.is_ok();
+    report_included?;
+    check_not_included(&zone, &[("--output", Some(&cfg.output)), ("--ds", cfg.ds.as_ref())])?;
     report.warnings.extend(zone.warnings.iter().map(|w| w.to_string()));
     report.records_in = zone.stats.records;
     report.duplicates_dropped = zone.stats.duplicates_dropped;
@@ -1420,8 +1420,15 @@ fn sign_inner(
     let prep = crate::sign::prepare(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
     if prep.replaced_records > 0 && !cfg.quiet {
         crate::diag!(
-            "zonesign: notice: {} DNSSEC records (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM) in the input were replaced",
-            prep.replaced_records
+            "zonesign: notice: {} DNSSEC records (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM{}) in the input were replaced",
+            prep.replaced_records,
+            if cfg.cds { ", CDS, CDNSKEY" } else { "" }
+        );
+    }
+    if !prep.cds_kept_for.is_empty() && !cfg.quiet {
+        crate::diag!(
+            "zonesign: notice: CDS and CDNSKEY are published for key {} too, which the input's named and the signed zone publishes (--publish): another signer's KSK or the next one (RFC 8901 §2)",
+            prep.cds_kept_for.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
         );
     }
     timeline.finish(t, (prep.nsec + prep.nsec3) as u64);
@@ -1893,10 +1900,12 @@ fn rollover_warnings(
     if !dropped.is_empty() {
         out.push(format!(
             "key {} is published in the input's DNSKEY RRset without signing (a key published \
-             ahead of a rollover, a stand-by key, or the old key after one) and the signed zone \
-             no longer publishes it: if it is to sign next, keep it published (--publish, or \
-             its timing in --key-dir) for at least the DNSKEY TTL before it signs (RFC 6781 \
-             §4.1.1.1); if it is the old key of a finished rollover, nothing is to be done",
+             ahead of a rollover, a stand-by key, the old key after one, or another signer's \
+             key) and the signed zone no longer publishes it: if it is to sign next, keep it \
+             published (--publish, or its timing in --key-dir) for at least the DNSKEY TTL \
+             before it signs (RFC 6781 §4.1.1.1); if another signer of the zone holds it, \
+             publish it with --publish, as every signer publishes the same DNSKEY RRset (RFC \
+             8901 §2); if it is the old key of a finished rollover, nothing is to be done",
             tags(&dropped)
         ));
     }

@@ -984,6 +984,17 @@ fn regression_outputs_naming_an_included_file_are_refused() {
         assert_eq!(std::fs::read(&empty).unwrap(), b"", "{args:?}");
         assert_untouched(&s);
     }
+
+    // Once the zone loaded and the report is known not to be included, it
+    // is written, also when another output names an included file (the
+    // twenty-sixth audit, 2026-12-06: left empty, "includes unknown").
+    let report = dir.path().join("fresh-report.json");
+    std::fs::write(&report, "").unwrap();
+    let out = sign_file(&s, &zone, &["--report", report.to_str().unwrap(), "--ds", empty_arg]);
+    assert_refused(&s, &out, 2, &["--ds", "which the zone includes"]);
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert!(r["outcome"].as_str().unwrap().contains("which the zone includes"), "{r}");
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
 }
 
 /// An output naming a file the `--hsm-config` names (a key's DNSKEY file,
@@ -1019,6 +1030,21 @@ fn regression_outputs_naming_files_of_the_hsm_config_are_refused() {
         assert_refused(&s, &out, 2, &[option, what]);
     }
     let out = sign_into(&s, &example(), &module).args(["--hsm-config", config]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the PKCS#11 module of hsm fra-1"), "{stderr}");
+    // A module named without a path is the one the loader finds in its
+    // search path (the twenty-sixth audit, 2026-12-06).
+    let bare = std::fs::read_to_string(dir.path().join("pool.toml"))
+        .unwrap()
+        .replace(&module.display().to_string(), "module.so");
+    let bare_config = dir.path().join("bare.toml");
+    std::fs::write(&bare_config, bare).unwrap();
+    let out = sign_into(&s, &example(), &module)
+        .args(["--hsm-config", bare_config.to_str().unwrap()])
+        .env("LD_LIBRARY_PATH", dir.path())
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("the PKCS#11 module of hsm fra-1"), "{stderr}");

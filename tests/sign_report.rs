@@ -908,6 +908,128 @@ fn bind_check_names_and_aliased_name_servers_are_warned_of() {
     assert!(got[0].contains("knotd and named will not load it"), "{got:?}");
     let (ok, said) = named_checkzone(false);
     assert!(!ok && said.contains("is a CNAME (illegal)"), "{said}");
+    // Below a cut BIND does not check an apex name server, and calls a
+    // CNAME there missing glue (the twenty-sixth audit, 2026-12-06).
+    let got = warned(
+        "example. 3600 IN NS ns.sub.example.\nsub.example. 3600 IN NS ns1.example.\n\
+         ns.sub.example. 3600 IN CNAME ns1.example.\n",
+        "missing-glue",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("has no address record") && got[0].ends_with("named serves it"));
+    assert!(named_checkzone(false).0, "{}", named_checkzone(false).1);
+    // The names BIND checks beyond host names, and one it does not: MB
+    // and MG owners and MINFO mailboxes; an SVCB in AliasMode (priority 0).
+    let got = warned(
+        "x.a_b.example. 3600 IN MB h.example.\n\
+         m.example. 3600 IN MINFO x.a_b.example. ok.example.\n\
+         sv.example. 3600 IN SVCB 0 a_b.example.\n",
+        "check-names",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[1].starts_with("m.example. MINFO: the MINFO RMAILBX x.a_b.example. is not a mailbox"),
+        "{got:?}"
+    );
+    assert!(got[0].starts_with("x.a_b.example. MB: the owner of MB is not a mailbox"), "{got:?}");
+    let (ok, said) = named_checkzone(true);
+    assert!(!ok && said.contains("check-names"), "{said}");
+}
+
+/// RFC 8901 §2, model 2: another signer's KSK and ZSK in the input's
+/// DNSKEY RRset, and CDS/CDNSKEY for both signers' KSKs. Found by the
+/// twenty-sixth audit (2026-12-06): the other signer's DNSKEYs were dropped
+/// from an unsigned input without a word, `--cds` dropped its CDS and
+/// CDNSKEY though its KSK stayed published (a parent following them would
+/// remove its DS), and the refusal of its CDS offered every remedy but
+/// `--publish`.
+#[test]
+fn rfc8901_section_2_another_signers_keys_and_cds_records() {
+    common::require_tool("dnssec-dsfromkey", "bind9-utils");
+    common::require_tool("dnssec-verify", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let ours = keys(dir.path());
+    let theirs = dir.path().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    let key_file = |role: &str| -> PathBuf {
+        let out = run(zonesign()
+            .args(["keygen", "example.", "-a", "14", role, "--key-dir"])
+            .arg(&theirs));
+        PathBuf::from(out.lines().next().unwrap().trim())
+    };
+    let (their_ksk, their_zsk) = (key_file("--ksk"), key_file("--zsk"));
+    let dnskey_line = |key: &Path| -> String {
+        let text = std::fs::read_to_string(key).unwrap();
+        let rdata = text
+            .lines()
+            .find(|l| l.contains("DNSKEY"))
+            .unwrap()
+            .split("DNSKEY")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_string();
+        format!("example. 3600 IN DNSKEY {rdata}\n")
+    };
+    let cds_lines = |key: &Path| -> String {
+        let ds = common::stdout_of(Command::new("dnssec-dsfromkey").arg("-2").arg(key));
+        let cds = ds.split(" DS ").nth(1).unwrap().trim().to_string();
+        format!("example. 3600 IN CDS {cds}\n{}", dnskey_line(key).replace("DNSKEY", "CDNSKEY"))
+    };
+    let our_ksk = std::fs::read_dir(&ours)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "key")
+                && std::fs::read_to_string(p).unwrap().contains("DNSKEY 257")
+        })
+        .unwrap();
+    let zone = dir.path().join("multi.zone");
+    let signed = dir.path().join("signed.zone");
+    let write_zone = |extra: &str| {
+        let mut text = std::fs::read_to_string(example()).unwrap();
+        text.push_str(&dnskey_line(&their_ksk));
+        text.push_str(&dnskey_line(&their_zsk));
+        text.push_str(extra);
+        std::fs::write(&zone, text).unwrap();
+    };
+    let publish: Vec<std::ffi::OsString> = [&their_ksk, &their_zsk]
+        .iter()
+        .flat_map(|k| [std::ffi::OsString::from("--publish"), k.as_os_str().to_owned()])
+        .collect();
+    let publish: Vec<&std::ffi::OsStr> = publish.iter().map(|a| a.as_os_str()).collect();
+    let count = |rtype: &str| {
+        std::fs::read_to_string(&signed)
+            .unwrap()
+            .lines()
+            .filter(|l| l.split_whitespace().nth(3) == Some(rtype))
+            .count()
+    };
+
+    // Their keys alone in the input: dropped, with a warning that names them.
+    write_zone("");
+    let out = run(&mut sign_command(&zone, &ours, &signed, &[]));
+    assert!(out.contains("another signer's key") && out.contains("RFC 8901 §2"), "{out}");
+    assert_eq!(count("DNSKEY"), 2);
+    // Kept with --publish: the same DNSKEY RRset as theirs.
+    let out = run(&mut sign_command(&zone, &ours, &signed, &publish));
+    assert!(!out.contains("another signer's key"), "{out}");
+    assert_eq!(count("DNSKEY"), 4);
+
+    // CDS and CDNSKEY for both KSKs.
+    write_zone(&(cds_lines(&our_ksk) + &cds_lines(&their_ksk)));
+    let out = sign_command(&zone, &ours, &signed, &[]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(said.contains("give its .key file to --publish"), "{said}");
+    run(&mut sign_command(&zone, &ours, &signed, &publish));
+    assert_eq!((count("CDS"), count("CDNSKEY")), (2, 2));
+    let mut with_cds = publish.clone();
+    with_cds.push(std::ffi::OsStr::new("--cds"));
+    run(&mut sign_command(&zone, &ours, &signed, &with_cds));
+    assert_eq!((count("CDS"), count("CDNSKEY")), (2, 2));
+    run(Command::new("dnssec-verify").args(["-q", "-o", "example."]).arg(&signed));
 }
 
 /// CDS or CDNSKEY alone at the apex, and either below it: `kzonecheck`

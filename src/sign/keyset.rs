@@ -586,6 +586,36 @@ pub fn check_input_cds(
     if problems.is_empty() {
         return Ok(());
     }
+    // A key the records name that the input published and this run does
+    // not: most likely another signer's (RFC 8901) or the next KSK, which
+    // --publish keeps; the message offered only --cds and removing the
+    // records, each of which drops the other signer's (the twenty-sixth
+    // audit, 2026-12-06).
+    let apex = zone.apex();
+    let mut unpublished: Vec<u16> = apex
+        .rrset(Rtype::DNSKEY)
+        .into_iter()
+        .flat_map(|s| s.rdatas.iter())
+        .filter(|k| !dnskeys.contains(k))
+        .filter(|k| {
+            let named_by = |t: Rtype, m: &dyn Fn(&[u8]) -> bool| {
+                apex.rrset(t).is_some_and(|s| s.rdatas.iter().any(|rd| m(rd)))
+            };
+            named_by(Rtype::CDNSKEY, &|rd| rd == *k)
+                || named_by(Rtype::CDS, &|rd| crate::verify::ds_matches(origin, k, rd))
+        })
+        .map(super::keys::key_tag)
+        .collect();
+    unpublished.sort_unstable();
+    unpublished.dedup();
+    if !unpublished.is_empty() {
+        problems.push(format!(
+            "key {} that they name is in the input's DNSKEY RRset, which the signed zone \
+             replaces with the run's keys: if it is another signer's (RFC 8901) or the next \
+             KSK, give its .key file to --publish to keep it and its records",
+            unpublished.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+        ));
+    }
     Err(KeyError::CdsUnmatched { problems: problems.join("; ") })
 }
 
@@ -716,6 +746,9 @@ pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) 
 /// but is not yet used to sign"); a re-sign that forgets it (no
 /// `--publish`) silently restarts the wait (an audit, 2026-12-06).
 ///
+/// Another signer's key (RFC 8901) is one too: it signs nothing in the
+/// input this run re-signs.
+///
 /// "Signed nothing" anywhere in the input, not at its apex only: a ZSK
 /// rollover BIND's gradual re-signing left half done (the new ZSK signs the
 /// SOA, the old one the rest) had the old ZSK called "published without
@@ -725,10 +758,12 @@ pub fn input_prepublished_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]
     if !dropped_input_dnskeys(zone, new_dnskeys).any(|(rd, _)| unrevoked(rd)) {
         return Vec::new();
     }
+    // An unsigned input counts too: every key of its DNSKEY RRset signed
+    // nothing. Another signer's keys there (RFC 8901 §8 has each provider
+    // publish the others') were dropped without a word, and the DNSKEY
+    // RRsets of the two providers differed (the twenty-sixth audit,
+    // 2026-12-06).
     let signers = input_signers(zone);
-    if signers.is_empty() {
-        return Vec::new();
-    }
     dropped_input_keys(zone, new_dnskeys, |rd, key| !signers.contains(&key) && unrevoked(rd))
 }
 

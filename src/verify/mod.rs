@@ -207,7 +207,16 @@ pub struct KeyUse {
     pub key_tag: u16,
     pub algorithm: u8,
     pub flags: u16,
+    /// The first 16 hex digits of SHA-256 over the public key field, as
+    /// the signer names keys: two DNSKEYs sharing algorithm and tag were
+    /// two identical entries, one signing and one not, with nothing saying
+    /// which (the twenty-sixth audit, 2026-12-06; the .de failure's shape).
+    pub public_key: String,
     pub signatures: usize,
+    /// Another key of the RRset has the same algorithm and tag: the
+    /// summary line names the public key then.
+    #[serde(skip)]
+    pub shares_tag: bool,
 }
 
 impl fmt::Display for KeyUse {
@@ -217,7 +226,11 @@ impl fmt::Display for KeyUse {
             fl if fl & FLAG_SEP != 0 => "KSK",
             _ => "ZSK",
         };
-        write!(f, "key {:>5} alg {:>2} {role}: ", self.key_tag, self.algorithm)?;
+        write!(f, "key {:>5} alg {:>2} {role}", self.key_tag, self.algorithm)?;
+        if self.shares_tag {
+            write!(f, " (public key {})", self.public_key)?;
+        }
+        f.write_str(": ")?;
         match self.signatures {
             0 => f.write_str("stand-by, signs nothing"),
             n => write!(f, "{n} signatures"),
@@ -694,7 +707,11 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             key_tag: k.tag,
             algorithm: k.algorithm,
             flags: k.flags,
+            public_key: crate::sign::keys::fingerprint(k.rdata.get(4..).unwrap_or_default()),
             signatures: signers.signatures(i),
+            shares_tag: keys.iter().enumerate().any(|(j, o)| {
+                j != i && o.flags & FLAG_ZONE != 0 && (o.tag, o.algorithm) == (k.tag, k.algorithm)
+            }),
         })
         .collect();
     // The keys, by their place in `keys`, whose signature over the DNSKEY
@@ -855,9 +872,16 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
     // Why a name server has no address, for the message: BIND names an
     // alias as such ("is a CNAME (illegal)", "is below a DNAME (illegal)"),
     // where "no address record" sent the operator looking for the wrong
-    // fault (the twenty-fifth audit, 2026-12-06).
-    let lacks =
-        |n: &Node| if n.rrset(Rtype::CNAME).is_some() { Lack::Cname } else { Lack::Address };
+    // fault (the twenty-fifth audit, 2026-12-06). A CNAME below a cut is
+    // no alias the zone serves: BIND calls it missing glue (the
+    // twenty-sixth audit).
+    let lacks = |n: &Node| {
+        if n.flags.is_authoritative() && n.rrset(Rtype::CNAME).is_some() {
+            Lack::Cname
+        } else {
+            Lack::Address
+        }
+    };
     for rd in ns.rdatas.iter() {
         let Ok(target) = Name::from_wire_exact(rd) else { continue };
         if !target.is_subdomain_of(&zone.origin) {
@@ -916,7 +940,14 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
         };
         // At the apex BIND refuses the zone ("has no address records",
         // "not loaded due to errors"); below a cut it warns and serves it.
-        let servers = if node.flags.contains(NodeFlags::APEX) {
+        // BIND refuses the zone for a name server of the apex that is the
+        // zone's own data; one below a cut it does not check (the
+        // twenty-sixth audit, 2026-12-06).
+        let served_by_zone = match found {
+            Ok(i) => nodes[i].flags.is_authoritative(),
+            Err(_) => true,
+        };
+        let servers = if node.flags.contains(NodeFlags::APEX) && served_by_zone {
             "kzonecheck rejects the zone (\"missing glue record\"), knotd and named will not load it"
         } else {
             "kzonecheck rejects the zone (\"missing glue record\") and knotd will not load it; named serves it"
@@ -1777,7 +1808,7 @@ fn check_trust_anchors(
 }
 
 /// RFC 4034 §5.1.4: "digest = digest_algorithm( DNSKEY owner name | DNSKEY RDATA)".
-fn ds_matches(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
+pub(crate) fn ds_matches(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
     if ds.len() < 4
         || key_tag(dnskey) != u16::from_be_bytes([ds[0], ds[1]])
         || ds[2] != dnskey.get(3).copied().unwrap_or(0)

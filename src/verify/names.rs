@@ -72,25 +72,50 @@ fn is_host_label(label: &[u8]) -> bool {
     }
 }
 
-/// The offset of the name BIND checks in RDATA of `rtype`, and its shape.
-fn targets(rtype: Rtype) -> &'static [(usize, Shape)] {
+/// Where the names BIND checks are in RDATA `rd` of `rtype`: each name's
+/// offset, its shape, and what to call it (at most two; no allocation, as
+/// this runs for every NS record of a TLD).
+type Target = (usize, Shape, &'static str);
+
+fn targets(rtype: Rtype, rd: &[u8]) -> [Option<Target>; 2] {
+    let one = |t: Target| [Some(t), None];
     match rtype {
-        Rtype::NS | Rtype::PTR => &[(0, Shape::Host)],
-        Rtype::MX | Rtype::AFSDB | Rtype::RT | Rtype::SVCB | Rtype::HTTPS => &[(2, Shape::Host)],
-        Rtype::SRV => &[(6, Shape::Host)],
-        Rtype::RP => &[(0, Shape::Mailbox)],
-        _ => &[],
+        Rtype::NS | Rtype::PTR => one((0, Shape::Host, "target")),
+        Rtype::MX | Rtype::AFSDB | Rtype::RT => one((2, Shape::Host, "target")),
+        // RFC 9460 §2.4.2: AliasMode (SvcPriority 0) names an alias, which
+        // BIND does not hold to host names (the twenty-sixth audit).
+        Rtype::SVCB | Rtype::HTTPS if rd.get(..2) == Some(&[0, 0]) => [None, None],
+        Rtype::SVCB | Rtype::HTTPS => one((2, Shape::Host, "target")),
+        Rtype::SRV => one((6, Shape::Host, "target")),
+        Rtype::RP => one((0, Shape::Mailbox, "mailbox")),
+        Rtype::MINFO => {
+            let second = Name::from_wire(rd, 0).map_or(usize::MAX, |(_, end)| end);
+            [Some((0, Shape::Mailbox, "RMAILBX")), Some((second, Shape::Mailbox, "EMAILBX"))]
+        }
+        _ => [None, None],
+    }
+}
+
+/// The shape BIND holds the owner of `rtype` to, if any.
+fn owner_shape(rtype: Rtype) -> Option<Shape> {
+    match rtype {
+        Rtype::A | Rtype::AAAA | Rtype::A6 | Rtype::MX | Rtype::WKS => Some(Shape::HostOrWildcard),
+        Rtype::MB | Rtype::MG => Some(Shape::Mailbox),
+        _ => None,
     }
 }
 
 /// The warning for one name that BIND's check-names refuses.
-fn warning(node: &Node, rtype: Rtype, what: &str) -> Finding {
+fn warning(node: &Node, rtype: Rtype, what: &str, shape: Shape) -> Finding {
+    let rule = match shape {
+        Shape::Mailbox => "not a mailbox name (a first label of printable octets, then a host name",
+        Shape::Host | Shape::HostOrWildcard => "not a host name (letters, digits and inner hyphens",
+    };
     Finding::warning(
         "check-names",
         format!(
-            "{what} is not a host name (letters, digits and inner hyphens: RFC 952, RFC 1123 \
-             §2.1): named refuses to load the zone with its default `check-names primary fail` \
-             (\"bad name (check-names)\"); the zone validates"
+            "{what} is {rule}: RFC 952, RFC 1123 §2.1): named refuses to load the zone with its \
+             default `check-names primary fail` (\"bad name (check-names)\"); the zone validates"
         ),
     )
     .at(&node.name, Some(rtype))
@@ -101,39 +126,37 @@ pub(super) fn check_names(node: &Node, findings: &mut Vec<Finding>) {
     if node.flags.contains(NodeFlags::APEX) {
         if let Some(soa) = node.rrset(Rtype::SOA).and_then(|s| s.rdatas.first()) {
             if has_shape(soa, Shape::Host) == Some(false) {
-                findings.push(warning(node, Rtype::SOA, "the SOA MNAME"));
+                findings.push(warning(node, Rtype::SOA, "the SOA MNAME", Shape::Host));
             }
             let rname = Name::from_wire(soa, 0).ok().map_or(usize::MAX, |(_, end)| end);
             if soa.get(rname..).and_then(|w| has_shape(w, Shape::Mailbox)) == Some(false) {
-                findings.push(warning(node, Rtype::SOA, "the SOA RNAME (a mailbox)"));
+                findings.push(warning(node, Rtype::SOA, "the SOA RNAME", Shape::Mailbox));
             }
         }
     }
     let reverse = || {
-        [&b"\x07in-addr\x04arpa\x00"[..], b"\x03ip6\x04arpa\x00"]
+        [&b"\x07in-addr\x04arpa\x00"[..], b"\x03ip6\x04arpa\x00", b"\x03ip6\x03int\x00"]
             .iter()
             .any(|tree| Name::from_wire_exact(tree).is_ok_and(|t| node.name.is_subdomain_of(&t)))
     };
     for rrset in &node.rrsets {
-        let owner_checked = matches!(rrset.rtype, Rtype::A | Rtype::AAAA | Rtype::MX | Rtype::WKS);
-        if owner_checked && has_shape(node.name.as_wire(), Shape::HostOrWildcard) == Some(false) {
-            findings.push(warning(node, rrset.rtype, &format!("the owner of {}", rrset.rtype)));
+        if let Some(shape) = owner_shape(rrset.rtype) {
+            if has_shape(node.name.as_wire(), shape) == Some(false) {
+                let what = format!("the owner of {}", rrset.rtype);
+                findings.push(warning(node, rrset.rtype, &what, shape));
+            }
         }
         if rrset.rtype == Rtype::PTR && !reverse() {
             continue;
         }
-        for &(offset, shape) in targets(rrset.rtype) {
-            for rd in rrset.rdatas.iter() {
+        for rd in rrset.rdatas.iter() {
+            for (offset, shape, what) in targets(rrset.rtype, rd).into_iter().flatten() {
                 let Some(false) = rd.get(offset..).and_then(|w| has_shape(w, shape)) else {
                     continue;
                 };
                 let name = Name::from_wire(rd, offset).map(|(n, _)| n.to_string());
-                let name = name.unwrap_or_default();
-                findings.push(warning(
-                    node,
-                    rrset.rtype,
-                    &format!("the {} target {name}", rrset.rtype),
-                ));
+                let what = format!("the {} {what} {}", rrset.rtype, name.unwrap_or_default());
+                findings.push(warning(node, rrset.rtype, &what, shape));
             }
         }
     }

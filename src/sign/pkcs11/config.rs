@@ -226,6 +226,32 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
 /// Most sessions one token gets; more only queue inside the module.
 pub const MAX_SESSIONS: usize = 64;
 
+/// The files the dynamic loader may open for `module`: the path itself
+/// when it holds a `/` (relative ones from the working directory, as
+/// `dlopen` takes them), else each existing file of that name in the
+/// loader's search path: `LD_LIBRARY_PATH`, the directories of
+/// `/etc/ld.so.conf.d`, and the system's library directories. A module
+/// named without a path was found there by the loader, and an output
+/// naming it replaced it (the twenty-sixth audit, 2026-12-06).
+fn module_candidates(module: &Path) -> Vec<PathBuf> {
+    if module.as_os_str().as_encoded_bytes().contains(&b'/') {
+        return vec![module.to_path_buf()];
+    }
+    let multiarch = format!("{}-linux-gnu", std::env::consts::ARCH);
+    let mut dirs: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
+        .map(|v| std::env::split_paths(&v).collect())
+        .unwrap_or_default();
+    for conf in std::fs::read_dir("/etc/ld.so.conf.d").into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(conf.path()).unwrap_or_default();
+        dirs.extend(text.lines().map(str::trim).filter(|l| l.starts_with('/')).map(PathBuf::from));
+    }
+    for dir in ["/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib"] {
+        dirs.push(PathBuf::from(dir));
+        dirs.push(Path::new(dir).join(&multiarch));
+    }
+    dirs.into_iter().map(|d| d.join(module)).filter(|p| p.is_file()).collect()
+}
+
 impl HsmConfig {
     /// The files the configuration at `path` names, which a run reads: each
     /// HSM's PKCS#11 module and PIN file, each key's DNSKEY file, described
@@ -244,7 +270,9 @@ impl HsmConfig {
         let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
         let mut files = Vec::new();
         for h in &raw.hsm {
-            files.push((format!("the PKCS#11 module of hsm {}", h.name), h.module.clone()));
+            for module in module_candidates(&h.module) {
+                files.push((format!("the PKCS#11 module of hsm {}", h.name), module));
+            }
             if let Some(p) = h.pin.strip_prefix("file:") {
                 files.push((format!("the PIN file of hsm {}", h.name), resolve(Path::new(p))));
             }
