@@ -599,7 +599,7 @@ pub fn check_input_cds(
         .filter(|k| !dnskeys.contains(k))
         .filter(|k| {
             let named_by = |t: Rtype, m: &dyn Fn(&[u8]) -> bool| {
-                apex.rrset(t).is_some_and(|s| s.rdatas.iter().any(|rd| m(rd)))
+                apex.rrset(t).is_some_and(|s| s.rdatas.iter().any(m))
             };
             named_by(Rtype::CDNSKEY, &|rd| rd == *k)
                 || named_by(Rtype::CDS, &|rd| crate::verify::ds_matches(origin, k, rd))
