@@ -1425,11 +1425,18 @@ fn sign_inner(
             if cfg.cds { ", CDS, CDNSKEY" } else { "" }
         );
     }
-    if !prep.cds_kept_for.is_empty() && !cfg.quiet {
-        crate::diag!(
-            "zonesign: notice: CDS and CDNSKEY are published for key {} too, which the input's named and the signed zone publishes (--publish): another signer's KSK or the next one (RFC 8901 §2)",
-            prep.cds_kept_for.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+    if !prep.cds_dropped_for.is_empty() {
+        let warning = format!(
+            "--cds replaces the input's CDS and CDNSKEY records that name key {}, which the \
+             signed zone still publishes without signing (--publish, or its timing in \
+             --key-dir): if it is another signer's KSK (RFC 8901 \
+             §2), a parent that follows the new records removes its DS and that signer's zone \
+             goes bogus: sign without --cds to keep the input's records; if it is the old KSK \
+             of a rollover, that is what --cds is for",
+            prep.cds_dropped_for.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
         );
+        crate::diag!("zonesign: warning: {warning}");
+        report.warnings.push(warning);
     }
     timeline.finish(t, (prep.nsec + prep.nsec3) as u64);
     report.denial = Some(prep);
@@ -1896,6 +1903,19 @@ fn rollover_warnings(
     let mut out = Vec::new();
     let mut kept = dnskeys_of(keys, publish);
     kept.extend(retired.iter().map(|d| &**d));
+    // A key the run revoked replaces its unrevoked form (RFC 5011 §2.1):
+    // that form was warned of as a stand-by key no longer published, with
+    // advice that cannot be followed (the twenty-seventh audit, 2026-12-06).
+    let unrevoked: Vec<Box<[u8]>> = keys
+        .iter()
+        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
+        .map(|k| {
+            let mut d = k.dnskey.clone();
+            d[1] &= !0x80;
+            d
+        })
+        .collect();
+    kept.extend(unrevoked.iter().map(|d| &**d));
     let dropped = crate::sign::keyset::input_prepublished_dropped(zone, &kept);
     if !dropped.is_empty() {
         out.push(format!(

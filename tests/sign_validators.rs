@@ -530,7 +530,26 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     let bind_key = |args: &[&str]| bind_keygen(&keys, args);
     let _zsk = bind_key(&[]);
     let kept = bind_key(&["-f", "KSK"]);
-    let old = bind_key(&["-f", "KSK"]);
+    // The key to revoke, a stand-by KSK of the zone published before the
+    // revocation: published unrevoked, signing nothing.
+    let standby = dir.path().join("standby");
+    std::fs::create_dir(&standby).unwrap();
+    let old = bind_keygen(&standby, &["-f", "KSK"]);
+    let zone = generated_zone(dir.path(), 20);
+    let before = dir.path().join("before.zone");
+    run(zonesign()
+        .arg("sign")
+        .arg(&zone)
+        .args(["--origin", "tld.", "-q", "--key-dir"])
+        .arg(&keys)
+        .arg("--publish")
+        .arg(standby.join(format!("{old}.key")))
+        .arg("--output")
+        .arg(&before));
+    for ext in ["key", "private"] {
+        let name = format!("{old}.{ext}");
+        std::fs::copy(standby.join(&name), keys.join(&name)).unwrap();
+    }
     let mut revoke = Command::new("dnssec-revoke");
     revoke.arg("-K").arg(&keys).arg(format!("{old}.private"));
     run(&mut revoke);
@@ -538,7 +557,19 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     let kept_tag: u16 = kept.rsplit('+').next().unwrap().parse().unwrap();
     let revoked_tag = old_tag.wrapping_add(128);
     assert!(keys.join(format!("{old}.private")).exists(), "dnssec-revoke kept the original");
-    let zone = generated_zone(dir.path(), 20);
+    // Re-signing the zone published before: the revoked key replaces its
+    // unrevoked form, which is no stand-by key dropped (a warning with
+    // advice that cannot be followed: the twenty-seventh audit,
+    // 2026-12-06).
+    let again = dir.path().join("again.zone");
+    let text = run(zonesign()
+        .arg("sign")
+        .arg(&before)
+        .args(["--origin", "tld.", "--serial", "increment", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&again));
+    assert!(!text.contains("without signing"), "{text}");
     let out = dir.path().join("signed.zone");
     let ds = dir.path().join("ds.txt");
     let text = run(zonesign()

@@ -352,9 +352,10 @@ pub struct PrepareStats {
     pub nsec3_hash_backend: Option<&'static str>,
     /// Hash algorithms of the apex ZONEMD RRset made (RFC 8976).
     pub zonemd: Vec<crate::zonemd::HashAlg>,
-    /// With `--cds`: the key tags of the `--publish`ed keys that the
-    /// input's CDS or CDNSKEY records named, published in both again.
-    pub cds_kept_for: Vec<u16>,
+    /// With `--cds`: the key tags of the keys the signed zone publishes
+    /// without signing (`--publish`) that the input's CDS or CDNSKEY
+    /// records named and `--cds` drops.
+    pub cds_dropped_for: Vec<u16>,
 }
 
 /// Types that a signer owns and regenerates: RRSIG, NSEC and NSEC3
@@ -368,9 +369,9 @@ fn is_signer_owned(t: Rtype, at_apex: bool, cds: bool) -> bool {
         || (at_apex && cds && matches!(t, Rtype::CDS | Rtype::CDNSKEY))
 }
 
-/// The keys of `publish` (not revoked) that the input's apex CDS or
-/// CDNSKEY records name: their DNSKEY RDATA.
-fn named_by_input_cds(zone: &Zone, publish: &[Box<[u8]>]) -> Vec<Box<[u8]>> {
+/// The key tags, sorted and once each, of the keys of `publish` that the
+/// input's apex CDS or CDNSKEY records name.
+fn named_by_input_cds(zone: &Zone, publish: &[Box<[u8]>]) -> Vec<u16> {
     let apex = zone.apex();
     let named = |k: &[u8]| {
         apex.rrset(Rtype::CDNSKEY).is_some_and(|s| s.rdatas.iter().any(|rd| rd == k))
@@ -378,12 +379,11 @@ fn named_by_input_cds(zone: &Zone, publish: &[Box<[u8]>]) -> Vec<Box<[u8]>> {
                 s.rdatas.iter().any(|rd| crate::verify::ds_matches(&zone.origin, k, rd))
             })
     };
-    publish
-        .iter()
-        .filter(|k| k.len() > 2 && u16::from_be_bytes([k[0], k[1]]) & 0x0080 == 0)
-        .filter(|k| named(k))
-        .cloned()
-        .collect()
+    let mut tags: Vec<u16> =
+        publish.iter().filter(|k| named(k)).map(|k| keys::key_tag(k)).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
 }
 
 /// Strips existing DNSSEC records, adds DNSKEY (and CDS/CDNSKEY), builds
@@ -401,13 +401,13 @@ pub fn prepare(
     let soa_serial = soa.rdatas.first().and_then(crate::zone::rdata::soa_serial).unwrap_or(0);
     let old_dnskey_ttl = zone.apex().rrset(Rtype::DNSKEY).map(|r| r.ttl);
     // RFC 8901 §2: with several signers, the CDS and CDNSKEY RRsets name
-    // every signer's KSK. `--cds` makes them for the run's KSKs and for
-    // each key it publishes only (another signer's KSK, or the next one,
-    // given to --publish) that the input's named, as `dnssec-signzone -S`
-    // keeps those: dropped, a parent following the CDS removed the other
-    // signer's DS and its zone went bogus (the twenty-sixth audit,
-    // 2026-12-06). Both records for each, so that the two RRsets agree.
-    let cds_published: Vec<Box<[u8]>> =
+    // every signer's KSK. `--cds` makes them for the run's KSKs only: the
+    // input's that named a key the signed zone still publishes are noted,
+    // for a warning (another signer's KSK loses its DS at a parent that
+    // follows the CDS; an old KSK after a rollover is meant to). Keeping
+    // them republished an old KSK's records at every run, and a parent
+    // kept its DS (the twenty-sixth and twenty-seventh audits, 2026-12-06).
+    let cds_dropped_for: Vec<u16> =
         if opts.cds { named_by_input_cds(zone, &opts.publish) } else { Vec::new() };
     let mut removed = 0usize;
     if let Some((node, set)) =
@@ -451,16 +451,13 @@ pub fn prepare(
         let origin = zone.origin.clone();
         let mut cds: Vec<Box<[u8]>> = Vec::new();
         let mut cdnskey: Vec<Box<[u8]>> = Vec::new();
-        let signing = keys.iter().filter(|k| k.role != KeyRole::Zsk && !k.is_revoked());
-        for dnskey in signing.map(|k| &k.dnskey).chain(&cds_published) {
-            if let Ok(ds) = keys::ds_rdata(&origin, dnskey, keys::DigestType::Sha256) {
+        for k in keys.iter().filter(|k| k.role != KeyRole::Zsk && !k.is_revoked()) {
+            if let Ok(ds) = keys::ds_rdata(&origin, &k.dnskey, keys::DigestType::Sha256) {
                 cds.push(ds.into());
             }
-            cdnskey.push(dnskey.clone());
+            cdnskey.push(k.dnskey.clone());
         }
-        stats.cds_kept_for = cds_published.iter().map(|k| keys::key_tag(k)).collect();
-        stats.cds_kept_for.sort_unstable();
-        stats.cds_kept_for.dedup();
+        stats.cds_dropped_for = cds_dropped_for;
         cds.sort();
         cds.dedup();
         cdnskey.sort();

@@ -121,6 +121,21 @@ fn warning(node: &Node, rtype: Rtype, what: &str, shape: Shape) -> Finding {
     .at(&node.name, Some(rtype))
 }
 
+/// RFC 6763 §11: "b._dns-sd._udp", "db._dns-sd._udp", "r._dns-sd._udp",
+/// "dr._dns-sd._udp" and "lb._dns-sd._udp" below a reverse name enumerate
+/// browsing domains; their PTR targets are domains, not hosts, and BIND
+/// does not check them (a false warning: the twenty-seventh audit,
+/// 2026-12-06).
+fn is_dns_sd_enumeration(owner: &Name) -> bool {
+    let wire = owner.as_wire();
+    let Some(&len) = wire.first() else { return false };
+    let first = wire.get(1..1 + len as usize).unwrap_or_default().to_ascii_lowercase();
+    matches!(&first[..], b"b" | b"db" | b"r" | b"dr" | b"lb")
+        && wire
+            .get(1 + len as usize..)
+            .is_some_and(|rest| rest.to_ascii_lowercase().starts_with(b"\x07_dns-sd\x04_udp"))
+}
+
 /// The check-names warnings of `node`'s records.
 pub(super) fn check_names(node: &Node, findings: &mut Vec<Finding>) {
     if node.flags.contains(NodeFlags::APEX) {
@@ -146,7 +161,7 @@ pub(super) fn check_names(node: &Node, findings: &mut Vec<Finding>) {
                 findings.push(warning(node, rrset.rtype, &what, shape));
             }
         }
-        if rrset.rtype == Rtype::PTR && !reverse() {
+        if rrset.rtype == Rtype::PTR && (!reverse() || is_dns_sd_enumeration(&node.name)) {
             continue;
         }
         for rd in rrset.rdatas.iter() {
@@ -184,5 +199,15 @@ mod tests {
         assert_eq!(has_shape(&wire("a.*.w.example."), Shape::HostOrWildcard), Some(false));
         assert_eq!(has_shape(&wire("h_m.example."), Shape::Mailbox), Some(true));
         assert_eq!(has_shape(&wire("h.x_y.example."), Shape::Mailbox), Some(false));
+    }
+
+    /// RFC 6763 §11: the browsing-domain enumeration names, in any case.
+    #[test]
+    fn rfc6763_section_11_enumeration_names_are_exempt() {
+        let name = |t: &str| Name::parse(t.as_bytes(), &Name::root()).unwrap();
+        assert!(is_dns_sd_enumeration(&name("b._dns-sd._udp.2.0.192.in-addr.arpa.")));
+        assert!(is_dns_sd_enumeration(&name("LB._DNS-SD._udp.2.0.192.in-addr.arpa.")));
+        assert!(!is_dns_sd_enumeration(&name("x._dns-sd._udp.2.0.192.in-addr.arpa.")));
+        assert!(!is_dns_sd_enumeration(&name("b._dns-sd._tcp.2.0.192.in-addr.arpa.")));
     }
 }

@@ -375,7 +375,11 @@ impl Zone {
         // order: SOA records, and those out of the zone (no more of them
         // per stretch than can be reported). (Tests use stretches of 3.)
         const STRETCH: usize = if cfg!(test) { 3 } else { 1 << 16 };
-        // Each as (index, whether it is out of the zone).
+        // Each as (index, whether it is out of the zone). All records out
+        // of the zone are counted, for the warning that says how many
+        // went unnamed (only the first were said, with no word of the
+        // rest: the twenty-seventh audit, 2026-12-06).
+        let all_outside = std::sync::atomic::AtomicUsize::new(0);
         let reported: Vec<(usize, bool)> = records
             .par_chunks(STRETCH)
             .enumerate()
@@ -399,9 +403,11 @@ impl Zone {
                         found.push((c * STRETCH + i, out));
                     }
                 }
+                all_outside.fetch_add(outside, std::sync::atomic::Ordering::Relaxed);
                 found
             })
             .collect();
+        let all_outside = all_outside.into_inner();
         // Records outside the zone are left out with a warning, as BIND
         // ("ignoring out-of-zone data") and Knot do: they are no part of
         // the zone, and an emergency rebuild from a file a server loaded
@@ -417,6 +423,17 @@ impl Zone {
                         &files,
                         r.src,
                         format!("{owner} is outside the zone {origin}: left out"),
+                    ));
+                }
+                if outside == MAX_ZONE_ERRORS && all_outside > MAX_ZONE_ERRORS {
+                    warnings.push(warning_at(
+                        &files,
+                        r.src,
+                        format!(
+                            "{} more records outside the zone {origin} after this one were left \
+                             out (only the first {MAX_ZONE_ERRORS} are named)",
+                            all_outside - MAX_ZONE_ERRORS
+                        ),
                     ));
                 }
             } else if r.rtype == Rtype::SOA {

@@ -223,6 +223,16 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
     format!("{}{} (values not shown: they may hold a PIN)", at.unwrap_or_default(), message.trim())
 }
 
+/// `p` as the configuration at `config` names it: relative to its
+/// directory.
+fn relative_to_config(config: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        config.parent().map(Path::to_path_buf).unwrap_or_default().join(p)
+    }
+}
+
 /// Most sessions one token gets; more only queue inside the module.
 pub const MAX_SESSIONS: usize = 64;
 
@@ -238,7 +248,10 @@ fn module_candidates(module: &Path) -> Vec<PathBuf> {
         return vec![module.to_path_buf()];
     }
     let multiarch = format!("{}-linux-gnu", std::env::consts::ARCH);
+    // An empty variable names no directory (an empty entry in a longer
+    // one is the working directory, as glibc reads it).
     let mut dirs: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
+        .filter(|v| !v.is_empty())
         .map(|v| std::env::split_paths(&v).collect())
         .unwrap_or_default();
     for conf in std::fs::read_dir("/etc/ld.so.conf.d").into_iter().flatten().flatten() {
@@ -266,8 +279,7 @@ impl HsmConfig {
         else {
             return Vec::new();
         };
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+        let resolve = |p: &Path| relative_to_config(path, p);
         let mut files = Vec::new();
         for h in &raw.hsm {
             for module in module_candidates(&h.module) {
@@ -292,8 +304,7 @@ impl HsmConfig {
         let bad = |reason: String| HsmError::Config { path: path.to_owned(), reason };
         let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
         let raw: RawConfig = toml::from_str(&text).map_err(|e| bad(toml_error(&text, &e)))?;
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+        let resolve = |p: &Path| relative_to_config(path, p);
 
         if raw.hsm.is_empty() {
             return Err(bad("no [[hsm]] section".into()));
