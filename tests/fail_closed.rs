@@ -1064,15 +1064,7 @@ fn rfc4509_section_3_kept_cds_of_an_ignored_digest_type_keeps_no_delegation() {
     common::require_tool("dnssec-dsfromkey", "bind9-utils");
     let s = setup();
     let dir = tempfile::tempdir().unwrap();
-    let ksk = std::fs::read_dir(&s.keys)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.extension().is_some_and(|e| e == "key")
-                && std::fs::read_to_string(p).unwrap().contains("DNSKEY 257")
-        })
-        .expect("the setup's KSK");
+    let ksk = common::ksk_file_in(&s.keys);
     let standby_dir = dir.path().join("standby");
     std::fs::create_dir(&standby_dir).unwrap();
     let standby = keygen(&standby_dir, "--ksk", "13").with_extension("key");

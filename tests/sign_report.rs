@@ -977,15 +977,7 @@ fn rfc8901_section_2_another_signers_keys_and_cds_records() {
         let cds = ds.split(" DS ").nth(1).unwrap().trim().to_string();
         format!("example. 3600 IN CDS {cds}\n{}", dnskey_line(key).replace("DNSKEY", "CDNSKEY"))
     };
-    let our_ksk = std::fs::read_dir(&ours)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.extension().is_some_and(|e| e == "key")
-                && std::fs::read_to_string(p).unwrap().contains("DNSKEY 257")
-        })
-        .unwrap();
+    let our_ksk = common::ksk_file_in(&ours);
     let zone = dir.path().join("multi.zone");
     let signed = dir.path().join("signed.zone");
     let write_zone = |extra: &str| {

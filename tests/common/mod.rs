@@ -23,6 +23,19 @@ pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
+/// The `.key` file of a KSK (flags 257) in `dir`.
+pub fn ksk_file_in(dir: &Path) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "key")
+                && std::fs::read_to_string(p).unwrap().contains("DNSKEY 257")
+        })
+        .expect("a KSK's .key file")
+}
+
 /// A fresh scratch directory, removed when dropped (kept if `ZONESIGN_KEEP_TMP` is set,
 /// so a failing test's files can be inspected).
 pub fn tempdir() -> tempfile::TempDir {
