@@ -684,9 +684,15 @@ fn note_empty_report_kept() {
     );
 }
 
-/// Whether `path` is an existing empty file (see [`report_may_be_written`]).
-fn is_empty_file(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
+/// Whether the report file `path` is an existing empty file, left as it is
+/// by a run that fails before the zone loads (see
+/// [`report_may_be_written`]); says so when it is.
+fn kept_empty(path: &Path) -> bool {
+    let empty = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0);
+    if empty {
+        note_empty_report_kept();
+    }
+    empty
 }
 
 /// Readies `--report`'s file before the run. Over an earlier report (a
@@ -819,10 +825,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
                 && check_no_new_key_file_at(cfg, "--report", r).is_ok()
                 // Nor an empty file: the zone, not loaded yet, may include
                 // it (the twenty-fifth audit, 2026-12-06).
-                && !(is_empty_file(r) && {
-                    note_empty_report_kept();
-                    true
-                })
+                && !kept_empty(r)
         });
         if let Some(path) = report {
             let report = SignReport {
@@ -1868,7 +1871,23 @@ fn input_signers_warning(
         .map(|rd| rd[3])
         .filter(|&alg| crate::sign::keys::Algorithm::from_number(alg).is_err())
         .collect();
-    let remedy = if foreign.is_empty() {
+    // A key the run revokes cannot be kept published unrevoked: the
+    // advice to --publish it was refused, and given again (the
+    // twenty-eighth audit, 2026-12-06).
+    let twins = unrevoked_forms(keys);
+    let revoked_now: Vec<String> = dropped
+        .iter()
+        .filter(|&&t| twins.iter().any(|d| crate::sign::keys::key_tag(d) == t))
+        .map(u16::to_string)
+        .collect();
+    let remedy = if !revoked_now.is_empty() && revoked_now.len() == dropped.len() {
+        format!(
+            "the run revokes key {}, and a revoked key validates nothing but the DNSKEY RRset \
+             (RFC 5011 §2.1): revoke a key that signs the data only once another key has \
+             signed it for at least its largest TTL",
+            revoked_now.join(", ")
+        )
+    } else if foreign.is_empty() {
         "keep it published with --publish until they are gone".to_string()
     } else {
         format!(
@@ -1883,6 +1902,19 @@ fn input_signers_warning(
          new DNSKEY RRset; {remedy} (RFC 6781 §4.1.1.1)",
         tags.join(", ")
     ))
+}
+
+/// The DNSKEY RDATA of each revoked key of `keys` as it was before the
+/// revocation (the REVOKE flag, 0x0080, cleared; RFC 5011 §2.1).
+fn unrevoked_forms(keys: &[crate::sign::ZoneKey]) -> Vec<Box<[u8]>> {
+    keys.iter()
+        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
+        .map(|k| {
+            let mut d = k.dnskey.clone();
+            d[1] &= !0x80;
+            d
+        })
+        .collect()
 }
 
 /// RFC 6781 §4.1.1.1, the other two ends of a pre-publish rollover:
@@ -1906,15 +1938,7 @@ fn rollover_warnings(
     // A key the run revoked replaces its unrevoked form (RFC 5011 §2.1):
     // that form was warned of as a stand-by key no longer published, with
     // advice that cannot be followed (the twenty-seventh audit, 2026-12-06).
-    let unrevoked: Vec<Box<[u8]>> = keys
-        .iter()
-        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
-        .map(|k| {
-            let mut d = k.dnskey.clone();
-            d[1] &= !0x80;
-            d
-        })
-        .collect();
+    let unrevoked = unrevoked_forms(keys);
     kept.extend(unrevoked.iter().map(|d| &**d));
     let dropped = crate::sign::keyset::input_prepublished_dropped(zone, &kept);
     if !dropped.is_empty() {

@@ -744,3 +744,92 @@ fn regression_rdata_every_validator_reads() {
         sign_and_check(&zone, "example.", 13, false, denial);
     }
 }
+
+/// RFC 7344 in zonesign's own double-KSK rollover with `--cds`: once the
+/// new KSK signs alone and the old one stays published, `--cds` drops the
+/// old KSK's CDS and CDNSKEY, as it should, and warns of nothing (the
+/// twenty-eighth audit, 2026-12-06: it warned of "another signer's KSK"
+/// and advised signing without --cds, which keeps the old DS). A CSK the
+/// run revokes (RFC 5011 §2.1) is not advised to be kept published
+/// unrevoked, which is refused.
+#[test]
+fn rfc7344_cds_across_a_ksk_rollover_and_a_revoked_csk() {
+    common::require_tool("dnssec-revoke", "bind9-utils");
+    let (dir, keys) = key_dir();
+    let k1 = bind_keygen(&keys, &["-f", "KSK"]);
+    let k2 = bind_keygen(&keys, &["-f", "KSK"]);
+    let zsk = bind_keygen(&keys, &[]);
+    let zone = generated_zone(dir.path(), 5);
+    let key = |k: &str, ext: &str| keys.join(format!("{k}.{ext}"));
+    let step = |input: &Path, output: &str, args: &[&Path], publish: Option<&Path>| -> String {
+        let out = dir.path().join(output);
+        let mut cmd = zonesign();
+        cmd.arg("sign").arg(input).args(["--origin", "tld.", "--cds", "--serial", "increment"]);
+        for k in args {
+            cmd.arg("--key").arg(k);
+        }
+        if let Some(p) = publish {
+            cmd.arg("--publish").arg(p);
+        }
+        run(cmd.arg("--output").arg(&out))
+    };
+    step(&zone, "s0.zone", &[&key(&k1, "private"), &key(&zsk, "private")], None);
+    let s0 = dir.path().join("s0.zone");
+    step(
+        &s0,
+        "s1.zone",
+        &[&key(&k1, "private"), &key(&k2, "private"), &key(&zsk, "private")],
+        None,
+    );
+    let s1 = dir.path().join("s1.zone");
+    let said = step(
+        &s1,
+        "s2.zone",
+        &[&key(&k2, "private"), &key(&zsk, "private")],
+        Some(&key(&k1, "key")),
+    );
+    assert!(!said.contains("--cds replaces"), "{said}");
+    let s2 = std::fs::read_to_string(dir.path().join("s2.zone")).unwrap();
+    let k2_tag = k2.rsplit('+').next().unwrap().trim_start_matches('0');
+    let cds: Vec<&str> =
+        s2.lines().filter(|l| l.split_whitespace().nth(3) == Some("CDS")).collect();
+    assert!(cds.len() == 1 && cds[0].split_whitespace().nth(4) == Some(k2_tag), "{cds:?}");
+
+    // A CSK revoked by the run: the warning says what to do instead.
+    let csk_input = dir.path().join("csk-input.zone");
+    run(zonesign()
+        .arg("sign")
+        .arg(&zone)
+        .args(["--origin", "tld.", "--csk", "-q", "--key"])
+        .arg(key(&k1, "private"))
+        .arg("--publish")
+        .arg(key(&k2, "key"))
+        .arg("--output")
+        .arg(&csk_input));
+    let mut revoke = Command::new("dnssec-revoke");
+    revoke.arg("-r").arg("-K").arg(&keys).arg(format!("{k1}.private"));
+    run(&mut revoke);
+    let revoked = std::fs::read_dir(&keys)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "private")
+                && !p.to_string_lossy().contains(&k2)
+                && !p.to_string_lossy().contains(&zsk)
+        })
+        .unwrap();
+    let out = dir.path().join("csk.zone");
+    let said = run(zonesign()
+        .arg("sign")
+        .arg(&csk_input)
+        .args(["--origin", "tld.", "--csk", "--serial", "increment", "--key"])
+        .arg(&revoked)
+        .arg("--key")
+        .arg(key(&k2, "private"))
+        .arg("--output")
+        .arg(&out));
+    let k1_tag = k1.rsplit('+').next().unwrap().trim_start_matches('0');
+    assert!(said.contains(&format!("the run revokes key {k1_tag}")), "{said}");
+    assert!(!said.contains("keep it published with --publish"), "{said}");
+}

@@ -597,6 +597,17 @@ pub fn check_input_cds(
         .into_iter()
         .flat_map(|s| s.rdatas.iter())
         .filter(|k| !dnskeys.contains(k))
+        // Nor the unrevoked form of a key the run revokes: --publish
+        // refuses it.
+        .filter(|k| {
+            !keys.iter().any(|z| {
+                z.is_revoked()
+                    && z.dnskey.len() == k.len()
+                    && z.dnskey[..1] == k[..1]
+                    && z.dnskey[1] & !0x80 == k[1]
+                    && z.dnskey[2..] == k[2..]
+            })
+        })
         .filter(|k| {
             let named_by = |t: Rtype, m: &dyn Fn(&[u8]) -> bool| {
                 apex.rrset(t).is_some_and(|s| s.rdatas.iter().any(m))

@@ -370,17 +370,34 @@ fn is_signer_owned(t: Rtype, at_apex: bool, cds: bool) -> bool {
 }
 
 /// The key tags, sorted and once each, of the keys of `publish` that the
-/// input's apex CDS or CDNSKEY records name.
+/// input's apex CDS or CDNSKEY records name and that did not sign its
+/// DNSKEY RRset. One that did is this zone's old KSK after a rollover,
+/// whose records `--cds` is to drop; another signer's KSK signs only its
+/// own provider's DNSKEY RRset (RFC 8901 model 2): the warning told the
+/// operator of a rollover to sign without --cds, keeping the old DS (the
+/// twenty-eighth audit, 2026-12-06).
 fn named_by_input_cds(zone: &Zone, publish: &[Box<[u8]>]) -> Vec<u16> {
     let apex = zone.apex();
+    let signed_dnskeys = |k: &[u8]| {
+        apex.rrsigs(Rtype::DNSKEY).is_some_and(|s| {
+            s.rdatas.iter().any(|r| {
+                r.len() >= 18
+                    && r[2] == k.get(3).copied().unwrap_or(0)
+                    && u16::from_be_bytes([r[16], r[17]]) == keys::key_tag(k)
+            })
+        })
+    };
     let named = |k: &[u8]| {
         apex.rrset(Rtype::CDNSKEY).is_some_and(|s| s.rdatas.iter().any(|rd| rd == k))
             || apex.rrset(Rtype::CDS).is_some_and(|s| {
                 s.rdatas.iter().any(|rd| crate::verify::ds_matches(&zone.origin, k, rd))
             })
     };
-    let mut tags: Vec<u16> =
-        publish.iter().filter(|k| named(k)).map(|k| keys::key_tag(k)).collect();
+    let mut tags: Vec<u16> = publish
+        .iter()
+        .filter(|k| named(k) && !signed_dnskeys(k))
+        .map(|k| keys::key_tag(k))
+        .collect();
     tags.sort_unstable();
     tags.dedup();
     tags
