@@ -1874,7 +1874,7 @@ fn input_signers_warning(
     // A key the run revokes cannot be kept published unrevoked: the
     // advice to --publish it was refused, and given again (the
     // twenty-eighth audit, 2026-12-06).
-    let twins = unrevoked_forms(keys);
+    let twins = crate::sign::keyset::unrevoked_forms(keys);
     let revoked_now: Vec<String> = dropped
         .iter()
         .filter(|&&t| twins.iter().any(|d| crate::sign::keys::key_tag(d) == t))
@@ -1904,19 +1904,6 @@ fn input_signers_warning(
     ))
 }
 
-/// The DNSKEY RDATA of each revoked key of `keys` as it was before the
-/// revocation (the REVOKE flag, 0x0080, cleared; RFC 5011 §2.1).
-fn unrevoked_forms(keys: &[crate::sign::ZoneKey]) -> Vec<Box<[u8]>> {
-    keys.iter()
-        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
-        .map(|k| {
-            let mut d = k.dnskey.clone();
-            d[1] &= !0x80;
-            d
-        })
-        .collect()
-}
-
 /// RFC 6781 §4.1.1.1, the other two ends of a pre-publish rollover:
 /// warnings when a key the input published without signing is no longer
 /// published ([`crate::sign::keyset::input_prepublished_dropped`]), and when the keys
@@ -1938,7 +1925,7 @@ fn rollover_warnings(
     // A key the run revoked replaces its unrevoked form (RFC 5011 §2.1):
     // that form was warned of as a stand-by key no longer published, with
     // advice that cannot be followed (the twenty-seventh audit, 2026-12-06).
-    let unrevoked = unrevoked_forms(keys);
+    let unrevoked = crate::sign::keyset::unrevoked_forms(keys);
     kept.extend(unrevoked.iter().map(|d| &**d));
     let dropped = crate::sign::keyset::input_prepublished_dropped(zone, &kept);
     if !dropped.is_empty() {

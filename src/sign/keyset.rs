@@ -592,6 +592,7 @@ pub fn check_input_cds(
     // records, each of which drops the other signer's (the twenty-sixth
     // audit, 2026-12-06).
     let apex = zone.apex();
+    let revoked_here = unrevoked_forms(keys);
     let mut unpublished: Vec<u16> = apex
         .rrset(Rtype::DNSKEY)
         .into_iter()
@@ -599,15 +600,7 @@ pub fn check_input_cds(
         .filter(|k| !dnskeys.contains(k))
         // Nor the unrevoked form of a key the run revokes: --publish
         // refuses it.
-        .filter(|k| {
-            !keys.iter().any(|z| {
-                z.is_revoked()
-                    && z.dnskey.len() == k.len()
-                    && z.dnskey[..1] == k[..1]
-                    && z.dnskey[1] & !0x80 == k[1]
-                    && z.dnskey[2..] == k[2..]
-            })
-        })
+        .filter(|k| !revoked_here.iter().any(|d| **d == **k))
         .filter(|k| {
             let named_by = |t: Rtype, m: &dyn Fn(&[u8]) -> bool| {
                 apex.rrset(t).is_some_and(|s| s.rdatas.iter().any(m))
@@ -628,6 +621,20 @@ pub fn check_input_cds(
         ));
     }
     Err(KeyError::CdsUnmatched { problems: problems.join("; ") })
+}
+
+/// The DNSKEY RDATA of each revoked key of `keys` as it was before the
+/// revocation (the REVOKE flag cleared; RFC 5011 §2.1): the key as the
+/// input may still publish it.
+pub fn unrevoked_forms(keys: &[ZoneKey]) -> Vec<Box<[u8]>> {
+    keys.iter()
+        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
+        .map(|k| {
+            let mut d = k.dnskey.clone();
+            d[1] &= !(FLAG_REVOKE as u8);
+            d
+        })
+        .collect()
 }
 
 /// The key tags of the input zone's DNSKEYs that signed it (the keys that
