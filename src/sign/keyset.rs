@@ -601,13 +601,7 @@ pub fn check_input_cds(
         // Nor the unrevoked form of a key the run revokes: --publish
         // refuses it.
         .filter(|k| !revoked_here.iter().any(|d| **d == **k))
-        .filter(|k| {
-            let named_by = |t: Rtype, m: &dyn Fn(&[u8]) -> bool| {
-                apex.rrset(t).is_some_and(|s| s.rdatas.iter().any(m))
-            };
-            named_by(Rtype::CDNSKEY, &|rd| rd == *k)
-                || named_by(Rtype::CDS, &|rd| crate::verify::ds_matches(origin, k, rd))
-        })
+        .filter(|k| crate::verify::cds::apex_names_key(zone, k))
         .map(super::keys::key_tag)
         .collect();
     unpublished.sort_unstable();
@@ -697,7 +691,7 @@ pub fn input_signers_dropped(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) ->
 
 /// The (algorithm, key tag) of each RRSIG RDATA (RFC 4034 §3.1: the
 /// algorithm at octet 2, the key tag at 16).
-fn rrsig_signers<'a>(rrsigs: impl Iterator<Item = &'a [u8]>) -> Vec<(u8, u16)> {
+pub(super) fn rrsig_signers<'a>(rrsigs: impl Iterator<Item = &'a [u8]>) -> Vec<(u8, u16)> {
     rrsigs.filter(|r| r.len() >= 18).map(|r| (r[2], u16::from_be_bytes([r[16], r[17]]))).collect()
 }
 

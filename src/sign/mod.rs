@@ -377,25 +377,16 @@ fn is_signer_owned(t: Rtype, at_apex: bool, cds: bool) -> bool {
 /// operator of a rollover to sign without --cds, keeping the old DS (the
 /// twenty-eighth audit, 2026-12-06).
 fn named_by_input_cds(zone: &Zone, publish: &[Box<[u8]>]) -> Vec<u16> {
-    let apex = zone.apex();
-    let signed_dnskeys = |k: &[u8]| {
-        apex.rrsigs(Rtype::DNSKEY).is_some_and(|s| {
-            s.rdatas.iter().any(|r| {
-                r.len() >= 18
-                    && r[2] == k.get(3).copied().unwrap_or(0)
-                    && u16::from_be_bytes([r[16], r[17]]) == keys::key_tag(k)
-            })
-        })
-    };
-    let named = |k: &[u8]| {
-        apex.rrset(Rtype::CDNSKEY).is_some_and(|s| s.rdatas.iter().any(|rd| rd == k))
-            || apex.rrset(Rtype::CDS).is_some_and(|s| {
-                s.rdatas.iter().any(|rd| crate::verify::ds_matches(&zone.origin, k, rd))
-            })
-    };
+    let dnskey_signers = zone
+        .apex()
+        .rrsigs(Rtype::DNSKEY)
+        .map(|s| keyset::rrsig_signers(s.rdatas.iter()))
+        .unwrap_or_default();
+    let signed_dnskeys =
+        |k: &[u8]| dnskey_signers.contains(&(k.get(3).copied().unwrap_or(0), keys::key_tag(k)));
     let mut tags: Vec<u16> = publish
         .iter()
-        .filter(|k| named(k) && !signed_dnskeys(k))
+        .filter(|k| crate::verify::cds::apex_names_key(zone, k) && !signed_dnskeys(k))
         .map(|k| keys::key_tag(k))
         .collect();
     tags.sort_unstable();

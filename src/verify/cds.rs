@@ -40,6 +40,17 @@ pub fn apex_problems(zone: &crate::zone::Zone, dnskeys: &[&[u8]]) -> Vec<Problem
     problems(&zone.origin, dnskeys, &rdatas(Rtype::CDS), &rdatas(Rtype::CDNSKEY))
 }
 
+/// Whether the zone's apex CDS or CDNSKEY RRset names the key of DNSKEY
+/// RDATA `dnskey` (a CDNSKEY equal to it, or a CDS that is a digest of it).
+pub fn apex_names_key(zone: &crate::zone::Zone, dnskey: &[u8]) -> bool {
+    use crate::zone::rtype::Rtype;
+    let apex = zone.apex();
+    let any =
+        |t: Rtype, m: &dyn Fn(&[u8]) -> bool| apex.rrset(t).is_some_and(|s| s.rdatas.iter().any(m));
+    any(Rtype::CDNSKEY, &|rd| rd == dnskey)
+        || any(Rtype::CDS, &|rd| ds_matches(&zone.origin, dnskey, rd))
+}
+
 /// RFC 7344 §4.1, continuity ("MUST NOT break the current delegation if
 /// applied to DS RRset"): whether the apex RRset `set` of `rtype` (CDS or
 /// CDNSKEY RDATA) is the delete request of RFC 8078 §4 or names one of

@@ -938,11 +938,10 @@ fn check_glue(zone: &Zone, node: &Node, findings: &mut Vec<Finding>) {
             Lack::Cname => format!("name server {target} is a CNAME, and has no address record (A or AAAA) of its own: an NS must name a host, not an alias (RFC 2181 §10.3)"),
             Lack::BelowDname(at) => format!("name server {target} is below the DNAME at {at}, and has no address record (A or AAAA) of its own: an NS must name a host, not an alias (RFC 2181 §10.3)"),
         };
-        // At the apex BIND refuses the zone ("has no address records",
-        // "not loaded due to errors"); below a cut it warns and serves it.
-        // BIND refuses the zone for a name server of the apex that is the
-        // zone's own data; one below a cut it does not check (the
-        // twenty-sixth audit, 2026-12-06).
+        // BIND refuses the zone ("has no address records", "not loaded due
+        // to errors") for a name server of the apex that is the zone's own
+        // data; a delegation's it warns of and serves, and one below a cut
+        // it does not check (the twenty-sixth audit, 2026-12-06).
         let served_by_zone = match found {
             Ok(i) => nodes[i].flags.is_authoritative(),
             Err(_) => true,
