@@ -1819,25 +1819,42 @@ fn commit_ds_file(ds: AtomicOutput, path: &Path, output: &Path) -> Result<(), Fa
     })
 }
 
-/// A warning when the signed zone's DNSKEY RRset (the signing keys and
-/// `publish`) keeps none of the KSKs of the input's
-/// ([`keyset::input_ksks_all_replaced`]).
+/// A warning when none of the input's KSKs signs the signed zone's DNSKEY
+/// RRset ([`keyset::input_ksks_all_replaced`]); `publish`: the DNSKEYs
+/// published only, to say which of those KSKs stays published.
 fn input_ksks_warning(
     zone: &Zone,
     keys: &[crate::sign::ZoneKey],
     publish: &[Box<[u8]>],
 ) -> Option<String> {
-    let gone = crate::sign::keyset::input_ksks_all_replaced(zone, &dnskeys_of(keys, publish));
+    let (gone, signed) = crate::sign::keyset::input_ksks_all_replaced(zone, keys);
     if gone.is_empty() {
         return None;
     }
-    let tags: Vec<String> = gone.iter().map(u16::to_string).collect();
+    let tags = |t: &[u16]| t.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+    let one = gone.len() == 1;
+    let published: Vec<u16> = gone
+        .iter()
+        .copied()
+        .filter(|&t| publish.iter().any(|d| crate::sign::keys::key_tag(d) == t))
+        .collect();
+    let still = if published.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (key {} stays published, but a KSK that does not sign the DNSKEY RRset validates \
+             nothing, RFC 4035 §5)",
+            tags(&published)
+        )
+    };
     Some(format!(
-        "the input's DNSKEY RRset has KSK {}, and the signed zone keeps none of its KSKs: if the \
-         parent's DS names {}, the zone will be bogus; give --trust-anchor with the parent's DS \
-         set to check",
-        tags.join(", "),
-        if gone.len() == 1 { "it" } else { "them" }
+        "the input's DNSKEY RRset {} {} {}, {} the signed zone's{still}: if the parent's DS names \
+         only {}, the zone will be bogus; give --trust-anchor with the parent's DS set to check",
+        if signed { "is signed by" } else { "has" },
+        if one { "KSK" } else { "KSKs" },
+        tags(&gone),
+        if one { "which does not sign" } else { "none of which signs" },
+        if one { "it" } else { "them" }
     ))
 }
 
@@ -1875,27 +1892,35 @@ fn input_signers_warning(
     // advice to --publish it was refused, and given again (the
     // twenty-eighth audit, 2026-12-06).
     let twins = crate::sign::keyset::unrevoked_forms(keys);
-    let revoked_now: Vec<String> = dropped
-        .iter()
-        .filter(|&&t| twins.iter().any(|d| crate::sign::keys::key_tag(d) == t))
-        .map(u16::to_string)
-        .collect();
-    let remedy = if !revoked_now.is_empty() && revoked_now.len() == dropped.len() {
-        format!(
+    let (revoked_now, plain): (Vec<u16>, Vec<u16>) =
+        dropped.iter().partition(|&&t| twins.iter().any(|d| crate::sign::keys::key_tag(d) == t));
+    let list = |t: &[u16]| t.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+    // Each remedy for the keys it fits: a run that revoked one key and
+    // dropped another advised `--publish` for both (the twenty-ninth audit).
+    let mut remedies = Vec::new();
+    if !plain.is_empty() {
+        let which =
+            if revoked_now.is_empty() { "it".to_string() } else { format!("key {}", list(&plain)) };
+        remedies.push(if foreign.is_empty() {
+            format!("keep {which} published with --publish until they are gone")
+        } else {
+            format!(
+                "zonesign cannot publish a key of algorithm {} (it signs with 8, 10, 13, 14 and \
+                 15 only): keep {which} published with the signer that made them until they are \
+                 gone",
+                foreign.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
+            )
+        });
+    }
+    if !revoked_now.is_empty() {
+        remedies.push(format!(
             "the run revokes key {}, and a revoked key validates nothing but the DNSKEY RRset \
              (RFC 5011 §2.1): revoke a key that signs the data only once another key has \
              signed it for at least its largest TTL",
-            revoked_now.join(", ")
-        )
-    } else if foreign.is_empty() {
-        "keep it published with --publish until they are gone".to_string()
-    } else {
-        format!(
-            "zonesign cannot publish a key of algorithm {} (it signs with 8, 10, 13, 14 and \
-             15 only): keep it published with the signer that made them until they are gone",
-            foreign.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
-        )
-    };
+            list(&revoked_now)
+        ));
+    }
+    let remedy = remedies.join("; ");
     Some(format!(
         "key {} signed the input zone's data and the signed zone drops its DNSKEY: answers that \
          secondaries and caches still hold with its signatures cannot be validated against the \
@@ -2215,6 +2240,10 @@ fn publish_wins(
 ) -> Result<Vec<String>, Failure> {
     let mut notes = Vec::new();
     let mut kept = Vec::with_capacity(keys.len());
+    // A key the run revokes: `keyset::drop_revoked_published` leaves its
+    // `--publish`ed unrevoked form out, with a note; this one, saying it is
+    // published only, contradicted it (the twenty-ninth audit, 2026-12-06).
+    let revoked_forms = crate::sign::keyset::unrevoked_forms(keys);
     for k in keys.drain(..) {
         let Some(p) = publish.iter().find(|p| p.dnskey == k.dnskey) else {
             kept.push(k);
@@ -2225,6 +2254,9 @@ fn publish_wins(
                 "key {} ({}) is given both to sign and, with --publish {}, to publish without signing",
                 k.key_tag, k.source, p.source
             )));
+        }
+        if revoked_forms.contains(&k.dnskey) {
+            continue;
         }
         notes.push(format!(
             "key {} ({}) of the key directory signs nothing: --publish {} asks it to be published only (set its Inactive time with `dnssec-settime -I` to say so in the directory)",

@@ -789,11 +789,29 @@ fn rfc7344_cds_across_a_ksk_rollover_and_a_revoked_csk() {
         Some(&key(&k1, "key")),
     );
     assert!(!said.contains("--cds replaces"), "{said}");
+    assert!(!said.contains("the zone will be bogus"), "{said}");
     let s2 = std::fs::read_to_string(dir.path().join("s2.zone")).unwrap();
     let k2_tag = k2.rsplit('+').next().unwrap().trim_start_matches('0');
     let cds: Vec<&str> =
         s2.lines().filter(|l| l.split_whitespace().nth(3) == Some("CDS")).collect();
     assert!(cds.len() == 1 && cds[0].split_whitespace().nth(4) == Some(k2_tag), "{cds:?}");
+
+    // The KSK swapped in one run, the old one published only: it keeps no
+    // chain from a DS naming it (RFC 4035 §5), and the warning says so
+    // (it was taken for a kept KSK: the twenty-ninth audit).
+    let said = step(
+        &s0,
+        "swapped.zone",
+        &[&key(&k2, "private"), &key(&zsk, "private")],
+        Some(&key(&k1, "key")),
+    );
+    let k1_tag = k1.rsplit('+').next().unwrap().trim_start_matches('0');
+    assert!(
+        said.contains(&format!(
+            "the input's DNSKEY RRset is signed by KSK {k1_tag}, which does not sign the signed zone's (key {k1_tag} stays published"
+        )),
+        "{said}"
+    );
 
     // A CSK revoked by the run: the warning says what to do instead.
     let csk_input = dir.path().join("csk-input.zone");
@@ -829,7 +847,63 @@ fn rfc7344_cds_across_a_ksk_rollover_and_a_revoked_csk() {
         .arg(key(&k2, "private"))
         .arg("--output")
         .arg(&out));
-    let k1_tag = k1.rsplit('+').next().unwrap().trim_start_matches('0');
     assert!(said.contains(&format!("the run revokes key {k1_tag}")), "{said}");
     assert!(!said.contains("keep it published with --publish"), "{said}");
+}
+
+/// RFC 6781 §4.1.1.1 and RFC 5011 §2.1: a run that revokes one ZSK that
+/// signed the input's data and drops another gets each its remedy: keep
+/// the dropped one published, and the revoked one cannot be (both were
+/// told to `--publish`, and following that for the revoked key gave two
+/// warnings that contradict each other: the twenty-ninth audit,
+/// 2026-12-06).
+#[test]
+fn rfc5011_a_revoked_zsk_beside_a_dropped_one_gets_each_its_remedy() {
+    common::require_tool("dnssec-revoke", "bind9-utils");
+    let (dir, keys) = key_dir();
+    let ksk = bind_keygen(&keys, &["-f", "KSK"]);
+    let [a, b, c] = [(); 3].map(|_| bind_keygen(&keys, &[]));
+    let tag = |k: &str| k.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
+    let copy = |to: &str, which: &[&str]| -> PathBuf {
+        let d = dir.path().join(to);
+        std::fs::create_dir(&d).unwrap();
+        for k in which {
+            for ext in ["key", "private"] {
+                let f = format!("{k}.{ext}");
+                std::fs::copy(keys.join(&f), d.join(&f)).unwrap();
+            }
+        }
+        d
+    };
+    let (before, after) = (copy("before", &[&ksk, &a, &b]), copy("after", &[&ksk, &a, &c]));
+    run(Command::new("dnssec-revoke").arg("-K").arg(&after).arg(&a));
+    let zone = generated_zone(dir.path(), 3);
+    let published = dir.path().join("published.zone");
+    let sign = |input: &Path, key_dir: &Path, out: &str, extra: &[&Path]| -> String {
+        let mut cmd = zonesign();
+        cmd.arg("sign").arg(input).args(["--origin", "tld.", "--serial", "increment", "--key-dir"]);
+        cmd.arg(key_dir);
+        for p in extra {
+            cmd.arg("--publish").arg(p);
+        }
+        run(cmd.arg("--output").arg(dir.path().join(out)))
+    };
+    sign(&zone, &before, "published.zone", &[]);
+    let said = sign(&published, &after, "next.zone", &[]);
+    assert!(
+        said.contains(&format!("keep key {} published with --publish", tag(&b)))
+            && said.contains(&format!("the run revokes key {}", tag(&a))),
+        "{said}"
+    );
+    // The advice followed for both: the revoked key's original is left
+    // out, and said so once.
+    let said = sign(
+        &published,
+        &after,
+        "advised.zone",
+        &[&keys.join(format!("{a}.key")), &keys.join(format!("{b}.key"))],
+    );
+    assert!(!said.contains("asks it to be published only"), "{said}");
+    assert!(said.contains(&format!("key {} is revoked as key", tag(&a))), "{said}");
+    assert_validators_accept(&dir.path().join("advised.zone"), "tld.", false);
 }

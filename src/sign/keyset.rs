@@ -728,26 +728,53 @@ fn dropped_input_keys(
 }
 
 /// The key tags of the input zone's KSKs (DNSKEYs with the SEP flag, not
-/// revoked) when the signed zone keeps none of them in its DNSKEY RRset
-/// (`new_dnskeys`); empty otherwise. Re-signing a published zone with only
-/// new KSKs breaks the chain from the parent's DS unless the parent already
-/// has the new DS: worth a warning when no `--trust-anchor` settles it.
-pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, new_dnskeys: &[&[u8]]) -> Vec<u16> {
+/// revoked; those that signed its DNSKEY RRset when any did) when none of
+/// them signs the signed zone's DNSKEY RRset (`keys`: its KSKs and CSKs);
+/// empty otherwise. Re-signing a published zone with only new KSKs breaks
+/// the chain from the parent's DS unless the parent already has the new
+/// DS: worth a warning when no `--trust-anchor` settles it.
+///
+/// A KSK kept published only (`--publish`) does not keep the chain: RFC
+/// 4035 §5 has the validator authenticate the DNSKEY RRset with "a DNSKEY
+/// RR in the apex DNSKEY RRset ... that matches the DS RR" and a signature
+/// by it over that RRset. A run that swapped the KSK at once, the old one
+/// `--publish`ed, was taken for one that kept it (the twenty-ninth audit,
+/// 2026-12-06). So was a stand-by KSK of the input that had signed
+/// nothing: the parent's DS names the keys that signed. The flag: whether
+/// the tags are of KSKs that signed the input's DNSKEY RRset.
+pub fn input_ksks_all_replaced(zone: &crate::zone::Zone, keys: &[ZoneKey]) -> (Vec<u16>, bool) {
     use crate::zone::rtype::Rtype;
-    let Some(rrset) = zone.apex().rrset(Rtype::DNSKEY) else { return Vec::new() };
+    let Some(rrset) = zone.apex().rrset(Rtype::DNSKEY) else { return (Vec::new(), false) };
     let is_ksk = |rd: &[u8]| {
         Dnskey::parse(rd, "").is_ok_and(|k| {
             k.flags & FLAG_ZONE != 0 && k.flags & FLAG_SEP != 0 && k.flags & FLAG_REVOKE == 0
         })
     };
+    let signers = zone
+        .apex()
+        .rrsigs(Rtype::DNSKEY)
+        .map(|s| rrsig_signers(s.rdatas.iter()))
+        .unwrap_or_default();
     let ksks: Vec<&[u8]> = rrset.rdatas.iter().filter(|rd| is_ksk(rd)).collect();
-    if ksks.iter().any(|old| new_dnskeys.contains(old)) {
-        return Vec::new();
+    let signed: Vec<&[u8]> = ksks
+        .iter()
+        .copied()
+        .filter(|rd| signers.contains(&(rd[3], super::keys::key_tag(rd))))
+        .collect();
+    let was_signed = !signed.is_empty();
+    let old = if was_signed { signed } else { ksks };
+    let new: Vec<&[u8]> = keys
+        .iter()
+        .filter(|k| k.role != KeyRole::Zsk && !k.is_revoked())
+        .map(|k| &*k.dnskey)
+        .collect();
+    if old.iter().any(|o| new.contains(o)) {
+        return (Vec::new(), false);
     }
-    let mut tags: Vec<u16> = ksks.iter().map(|rd| super::keys::key_tag(rd)).collect();
+    let mut tags: Vec<u16> = old.iter().map(|rd| super::keys::key_tag(rd)).collect();
     tags.sort_unstable();
     tags.dedup();
-    tags
+    (tags, was_signed)
 }
 
 /// The key tags of the input's DNSKEYs that signed nothing in the input

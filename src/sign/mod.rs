@@ -370,13 +370,17 @@ fn is_signer_owned(t: Rtype, at_apex: bool, cds: bool) -> bool {
 }
 
 /// The key tags, sorted and once each, of the keys of `publish` that the
-/// input's apex CDS or CDNSKEY records name and that did not sign its
-/// DNSKEY RRset. One that did is this zone's old KSK after a rollover,
-/// whose records `--cds` is to drop; another signer's KSK signs only its
-/// own provider's DNSKEY RRset (RFC 8901 model 2): the warning told the
-/// operator of a rollover to sign without --cds, keeping the old DS (the
-/// twenty-eighth audit, 2026-12-06).
-fn named_by_input_cds(zone: &Zone, publish: &[Box<[u8]>]) -> Vec<u16> {
+/// input's apex CDS or CDNSKEY records name, except this zone's old KSK
+/// after a rollover, whose records `--cds` is to drop: a key that signed
+/// the input's DNSKEY RRset beside one of the run's KSKs (the
+/// double-signature step, RFC 6781 §4.1.2). The warning told the operator
+/// of a rollover to sign without --cds, keeping the old DS (the
+/// twenty-eighth audit, 2026-12-06). Another signer's KSK signs only its
+/// own provider's DNSKEY RRset (RFC 8901 model 2), and an input that is
+/// that provider's signed zone has it sign the DNSKEY RRset alone: taken
+/// for an old KSK, its CDS was dropped without a word (the twenty-ninth
+/// audit).
+fn named_by_input_cds(zone: &Zone, keys: &[ZoneKey], publish: &[Box<[u8]>]) -> Vec<u16> {
     let dnskey_signers = zone
         .apex()
         .rrsigs(Rtype::DNSKEY)
@@ -384,9 +388,11 @@ fn named_by_input_cds(zone: &Zone, publish: &[Box<[u8]>]) -> Vec<u16> {
         .unwrap_or_default();
     let signed_dnskeys =
         |k: &[u8]| dnskey_signers.contains(&(k.get(3).copied().unwrap_or(0), keys::key_tag(k)));
+    let cosigned =
+        keys.iter().any(|k| k.role != KeyRole::Zsk && !k.is_revoked() && signed_dnskeys(&k.dnskey));
     let mut tags: Vec<u16> = publish
         .iter()
-        .filter(|k| crate::verify::cds::apex_names_key(zone, k) && !signed_dnskeys(k))
+        .filter(|k| crate::verify::cds::apex_names_key(zone, k) && !(cosigned && signed_dnskeys(k)))
         .map(|k| keys::key_tag(k))
         .collect();
     tags.sort_unstable();
@@ -416,7 +422,7 @@ pub fn prepare(
     // them republished an old KSK's records at every run, and a parent
     // kept its DS (the twenty-sixth and twenty-seventh audits, 2026-12-06).
     let cds_dropped_for: Vec<u16> =
-        if opts.cds { named_by_input_cds(zone, &opts.publish) } else { Vec::new() };
+        if opts.cds { named_by_input_cds(zone, keys, &opts.publish) } else { Vec::new() };
     let mut removed = 0usize;
     if let Some((node, set)) =
         zone.nodes[1..].iter().find_map(|n| n.rrset(Rtype::DNSKEY).map(|set| (n, set)))
