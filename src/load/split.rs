@@ -10,7 +10,8 @@
 //! would inherit the owner, RFC 1035 §5.1; not `$`, a directive; not `;`,
 //! `(`, `)` or `"`). The scan mirrors [`super::lexer::Lexer`] byte for byte,
 //! including its error recovery (a stray `)` or an unterminated quote skips
-//! the rest of the physical line) and its line counting (a newline escaped
+//! the rest of the physical line, and inside parentheses the rest of the
+//! entry) and its line counting (a newline escaped
 //! with `\` counts too), so the line number at a split is the one the
 //! sequential lexer would have.
 //!
@@ -275,16 +276,24 @@ impl<'a> Scan<'a> {
         let (data, len) = (self.data, self.data.len());
         let mut pos = self.pos;
         let mut depth = 0u32;
-        // To the first newline from `from`, as the lexer recovers from an
-        // error (a stray `)`, an unterminated quote).
-        let recover =
-            |scan: &mut Scan<'_>, from: usize| match simd::find(data, from, &simd::NEWLINE) {
+        // After an error at `from` (a stray `)`, an unterminated quote, a
+        // backslash ending a line) the lexer skips to the first newline
+        // from there; the entry ends there at depth 0 (`None`, the scan's
+        // position set), and inside parentheses goes on at the next line
+        // (`Some`), as `Lexer::recover` reads it.
+        let recover = |scan: &mut Scan<'_>, from: usize, depth: u32| -> Option<usize> {
+            match simd::find(data, from, &simd::NEWLINE) {
                 Some(nl) => {
-                    scan.pos = nl + 1;
                     scan.line += 1;
+                    if depth > 0 {
+                        return Some(nl + 1);
+                    }
+                    scan.pos = nl + 1;
                 }
                 None => scan.pos = len,
-            };
+            }
+            None
+        };
         loop {
             let Some(i) = self.structural.find(pos) else {
                 self.pos = len;
@@ -310,29 +319,41 @@ impl<'a> Scan<'a> {
                 }
                 b'"' => {
                     let (mut p, mut newlines) = (i + 1, 0);
-                    loop {
+                    let closed = loop {
                         p = simd::find(data, p, &simd::QUOTE_END).unwrap_or(len);
                         match data.get(p) {
-                            Some(b'"') => {
-                                self.line += newlines;
-                                pos = p + 1;
-                                break;
-                            }
+                            Some(b'"') => break true,
                             Some(b'\\') => {
                                 newlines += u32::from(data.get(p + 1) == Some(&b'\n'));
                                 p = (p + 2).min(len);
                             }
-                            // Unterminated: the lexer recovers from the
-                            // opening quote to the first newline.
-                            _ => return recover(self, i),
+                            _ => break false,
+                        }
+                    };
+                    if closed {
+                        self.line += newlines;
+                        pos = p + 1;
+                    } else {
+                        // Unterminated: the lexer recovers from the
+                        // opening quote.
+                        match recover(self, i, depth) {
+                            Some(next) => pos = next,
+                            None => return,
                         }
                     }
                 }
-                // A stray `)`: the lexer recovers to the next newline.
-                b')' => return recover(self, i),
+                // A stray `)` (at depth 0): the lexer recovers to the next
+                // newline.
+                b')' => {
+                    recover(self, i, 0);
+                    return;
+                }
                 // `\` before a newline, outside quotes: the lexer refuses it
                 // and recovers at that newline.
-                _ if super::lexer::ends_line(data, i + 1) => return recover(self, i),
+                _ if super::lexer::ends_line(data, i + 1) => match recover(self, i, depth) {
+                    Some(next) => pos = next,
+                    None => return,
+                },
                 // `\`: the next byte is escaped, whatever it is.
                 _ => pos = (i + 2).min(len),
             }

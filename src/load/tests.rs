@@ -254,6 +254,90 @@ fn regression_a_backslash_ending_an_unquoted_token_does_not_swallow_the_next_lin
     }
 }
 
+/// A field of several tokens (base64, hex, RFC 3597 `\#`): the error
+/// names the token that holds the bad octet, not the first one, which is
+/// valid and often on another line (the twenty-ninth audit, 2026-12-06;
+/// BIND, Knot and ldns give the bad octet's line).
+#[test]
+fn regression_a_bad_octet_in_a_field_of_several_tokens_names_its_token() {
+    let soa = "$TTL 1\n@ SOA ns h 1 2 3 4 5\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "a DNSKEY 256 3 13 ( AAAA\n    AA!A )\n",
+            "z.zone:4:5: expected DNSKEY RDATA: base64 data, found `AA!A`",
+        ),
+        (
+            "a DNSKEY 256 3 13 AAAA AA!A\n",
+            "z.zone:3:24: expected DNSKEY RDATA: base64 data, found `AA!A`",
+        ),
+        (
+            "a TLSA 3 1 1 ( 00\n 0g )\n",
+            "z.zone:4:2: expected TLSA RDATA: hexadecimal data, found `0g`",
+        ),
+        // A wrong length: the last token.
+        ("a TLSA 3 1 1 00 0\n", "z.zone:3:17: expected TLSA RDATA: hexadecimal data, found `0`"),
+        (
+            "a TYPE65280 \\# 4 ( 0000\n 0z00 )\n",
+            "z.zone:4:2: expected TYPE65280 RDATA: hexadecimal RDATA, found `0z00`",
+        ),
+    ];
+    for (line, want) in cases {
+        assert_eq!(error(&format!("{soa}{line}")), *want, "for input {line:?}");
+    }
+}
+
+/// RFC 1035 §5.1: parentheses continue an entry over lines. An error
+/// inside them skips the rest of the entry: every later line of the
+/// record was read as an entry of its own, one missing quote gave 19
+/// errors that were none, and the cap of 20 hid a real one further on
+/// (the twenty-ninth audit, 2026-12-06; Knot reports only the real ones).
+#[test]
+fn regression_an_error_inside_parentheses_skips_the_rest_of_the_entry() {
+    let body: String = (0..25).map(|i| format!("    \"chunk {i}\"\n")).collect();
+    let src = format!(
+        "$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( \"v=spf1 ~all\n{body} )\nok A 192.0.2.1\nwww A 192.0.2.300\n"
+    );
+    match load(&src) {
+        Err(LoadFailure::Syntax(e)) => {
+            let at: Vec<(u32, u32)> = e.iter().map(|e| (e.line, e.col)).collect();
+            assert_eq!(at, [(3, 9), (31, 7)], "{e:?}");
+        }
+        other => panic!("expected syntax errors, got {other:?}"),
+    }
+    // A lone CR, and a backslash ending a line: the same.
+    for bad in ["a\rb", "x\\"] {
+        let src = format!("$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( {bad}\n BOGUS )\nok A 1\n");
+        match load(&src) {
+            Err(LoadFailure::Syntax(e)) => {
+                assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 5], "{e:?}")
+            }
+            other => panic!("expected syntax errors, got {other:?}"),
+        }
+    }
+}
+
+/// Something missing after a quoted string that goes on over escaped
+/// newlines is reported where the string ends, not past the end of its
+/// first line (the twenty-ninth audit, 2026-12-06).
+#[test]
+fn regression_an_error_after_an_escaped_newline_in_quotes_is_where_the_string_ends() {
+    let src = "$TTL 1\n@ SOA ns h 1 2 3 4 5\na HINFO \"cpu\\\nxyzxyz\"\n";
+    assert_eq!(
+        error(src),
+        "z.zone:4:8: expected HINFO RDATA: a character-string, found `end of line`"
+    );
+}
+
+/// A UTF-8 byte order mark at the top of a file is named as such.
+#[test]
+fn a_byte_order_mark_is_named() {
+    let e = error("\u{feff}$TTL 1\n");
+    assert!(
+        e.starts_with("z.zone:1:1: expected zone file text, not a UTF-8 byte order mark"),
+        "{e}"
+    );
+}
+
 #[test]
 fn up_to_20_errors_are_collected_then_loading_stops() {
     let src: String = (0..30).map(|i| format!("h{i} A 999.0.0.1\n")).collect();

@@ -252,6 +252,14 @@ fn line() -> impl Strategy<Value = String> {
         Just("MX ( 10\n mx ) ; c".to_string()),
         Just("MX ( 10 ; (\n mx )".to_string()),
         Just("TXT ( \"x\"\nlooks.like.an.owner\n\"(\"\n )".to_string()),
+        // Errors inside parentheses: the rest of the entry is skipped, up
+        // to the newline that closes it, by both passes alike.
+        Just("TXT ( \"open\n looks.like.an.owner A 1.2.3.4\n )".to_string()),
+        Just("TXT ( \"open\n \"a\\\nb\" ( \"c\n ) )".to_string()),
+        Just("TXT ( x\\\n y ) z )".to_string()),
+        Just("TXT ( a\rb\n c )".to_string()),
+        Just("TXT a\r( b\n c )".to_string()),
+        Just("TXT ( \"open\n ; )\n )".to_string()),
         Just("SOA ns h 1 2 3 4 5".to_string()),
         Just("A 1.2.3.4 )".to_string()),
         Just("A 1.2.3.999".to_string()),

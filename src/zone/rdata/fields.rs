@@ -304,7 +304,7 @@ pub(super) fn parse_field(
             if tokens.is_empty() {
                 return Err(err(start, what));
             }
-            let decoded = decode_tokens(tokens, encoding, out).ok_or_else(|| err(start, what))?;
+            let decoded = decode_tokens(tokens, encoding, out).map_err(|k| err(start + k, what))?;
             if decoded == 0 {
                 return Err(err(start, what));
             }

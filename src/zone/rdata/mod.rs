@@ -238,9 +238,12 @@ fn parse_generic(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), RdataErr
     for t in &tokens[2..] {
         hex.extend_from_slice(t.text);
     }
-    let bytes = data_encoding::HEXLOWER_PERMISSIVE
-        .decode(&hex)
-        .map_err(|_| err(2.min(tokens.len()), "hexadecimal RDATA"))?;
+    // The error names the token holding the bad digit (the last one for
+    // an odd count), not the first (the twenty-ninth audit, 2026-12-06).
+    let bytes = data_encoding::HEXLOWER_PERMISSIVE.decode(&hex).map_err(|e| {
+        let at = (e.kind != data_encoding::DecodeKind::Length).then_some(e.position);
+        err((2 + text::token_at(&tokens[2..], at)).min(tokens.len()), "hexadecimal RDATA")
+    })?;
     if bytes.len() != len {
         return Err(err(2.min(tokens.len()), "as many hex octets as the length says"));
     }

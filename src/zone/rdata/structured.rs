@@ -196,7 +196,7 @@ pub(super) fn parse_ipseckey(
     if tokens.is_empty() {
         return Err(err(start, IPSECKEY_KEY));
     }
-    decode_tokens(tokens, &BASE64, out).ok_or_else(|| err(start, IPSECKEY_KEY))?;
+    decode_tokens(tokens, &BASE64, out).map_err(|k| err(start + k, IPSECKEY_KEY))?;
     Ok(())
 }
 

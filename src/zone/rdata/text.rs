@@ -161,38 +161,60 @@ pub(super) fn write_ddd(b: u8, out: &mut String) {
 
 /// Concatenates tokens (RFC 4034 §2.2: "whitespace is allowed within the
 /// Base64 text") and decodes them with `encoding`, appending to `out`;
-/// returns the number of octets decoded (on failure `out` is unchanged).
+/// returns the number of octets decoded. On failure `out` is unchanged and
+/// the error is the index in `tokens` of the one at fault: the token that
+/// holds the octet the decoder stopped at, the last one when the length is
+/// wrong. Every error named the first token, often a valid one on another
+/// line than the bad octet (the twenty-ninth audit, 2026-12-06).
 /// Escapes are not decoded: no valid base64 or hex contains a backslash.
 pub(super) fn decode_tokens(
     tokens: &[Token<'_>],
     encoding: &data_encoding::Encoding,
     out: &mut Vec<u8>,
-) -> Option<usize> {
+) -> Result<usize, usize> {
     let start = out.len();
-    let decode = |text: &[u8], out: &mut Vec<u8>| {
-        if padding_inside(text) {
-            return None;
+    // Err(Some(offset)): the octet at fault; Err(None): the length.
+    let decode = |text: &[u8], out: &mut Vec<u8>| -> Result<usize, Option<usize>> {
+        if let Some(at) = padding_inside_at(text) {
+            return Err(Some(at));
         }
-        let len = encoding.decode_len(text.len()).ok()?;
+        let len = encoding.decode_len(text.len()).map_err(|_| None)?;
         out.resize(start + len, 0);
-        let written = encoding.decode_mut(text, &mut out[start..]);
-        let n = match written {
-            Ok(n) => n,
-            Err(_) => {
-                out.truncate(start);
-                return None;
+        match encoding.decode_mut(text, &mut out[start..]) {
+            Ok(n) => {
+                out.truncate(start + n);
+                Ok(n)
             }
-        };
-        out.truncate(start + n);
-        Some(n)
+            Err(partial) => {
+                out.truncate(start);
+                Err(match partial.error.kind {
+                    data_encoding::DecodeKind::Length => None,
+                    _ => Some(partial.error.position),
+                })
+            }
+        }
     };
     // One token (the usual layout) decodes in place; several are joined
     // first, as a group may straddle them.
     if let [one] = tokens {
-        return decode(one.text, out);
+        return decode(one.text, out).map_err(|_| 0);
     }
     let text: Vec<u8> = tokens.iter().flat_map(|t| t.text.iter().copied()).collect();
-    decode(&text, out)
+    decode(&text, out).map_err(|at| token_at(tokens, at))
+}
+
+/// The index of the token of `tokens` that holds octet `at` of their
+/// concatenation (the last token for `None` or an offset past the end).
+pub(super) fn token_at(tokens: &[Token<'_>], at: Option<usize>) -> usize {
+    let last = tokens.len().saturating_sub(1);
+    let Some(mut at) = at else { return last };
+    for (k, t) in tokens.iter().enumerate() {
+        if at < t.text.len() {
+            return k;
+        }
+        at -= t.text.len();
+    }
+    last
 }
 
 /// Strict base64 (padding required, no stray bits). Its decoder takes
@@ -206,13 +228,16 @@ pub(super) const BASE64: data_encoding::Encoding = data_encoding::BASE64;
 /// encoded output will be two characters followed by two "=" padding
 /// characters"): an `=` with anything but `=` after it is inside the data.
 /// BIND and ldns refuse such text.
-fn padding_inside(text: &[u8]) -> bool {
-    text.iter().position(|&b| b == b'=').is_some_and(|p| text[p..].iter().any(|&b| b != b'='))
+/// Returns the offset of the first octet after the padding that is not
+/// `=`, if any.
+fn padding_inside_at(text: &[u8]) -> Option<usize> {
+    let p = text.iter().position(|&b| b == b'=')?;
+    text[p..].iter().position(|&b| b != b'=').map(|q| p + q)
 }
 
 /// Base64 with [`BASE64`], padding only at the end ([`padding_inside`]).
 pub(super) fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
-    if padding_inside(text) {
+    if padding_inside_at(text).is_some() {
         return None;
     }
     BASE64.decode(text).ok()
