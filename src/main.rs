@@ -194,8 +194,8 @@ struct SignArgs {
     /// Spread expirations over this duration before the expiration, per RRset, deterministically.
     #[arg(long)]
     jitter: Option<String>,
-    /// TTL of the DNSKEY RRset (default: the input's DNSKEY TTL, else the SOA TTL).
-    #[arg(long)]
+    /// TTL of the DNSKEY RRset, in seconds or with units as in the zone (1w, 2h30m) (default: the input's DNSKEY TTL, else the SOA TTL).
+    #[arg(long, value_parser = ttl_arg)]
     dnskey_ttl: Option<u32>,
     /// The parent's DS set (or DNSKEY trust anchors): a key that signs the DNSKEY RRset must match it, checked before signing and in the written zone.
     #[arg(long)]
@@ -237,6 +237,14 @@ struct SignArgs {
 
 /// `--threads`: 1 to 1024. Zero meant one, and a thousand threads on a
 /// small zone took seconds to start (the fifth audit, 2026-12-06).
+/// A TTL as the zone file writes one (RFC 2308 §4 `$TTL`, BIND's units:
+/// `1w`, `2h30m`), as `dnssec-signzone -T` and Knot's `dnskey-ttl` take
+/// it (the twenty-ninth audit, 2026-12-06: `1w` was refused).
+fn ttl_arg(s: &str) -> Result<u32, String> {
+    zonesign::zone::rdata::ttl::parse_ttl(s.as_bytes())
+        .ok_or_else(|| "expected seconds or units such as 1w, 1d, 2h30m".to_string())
+}
+
 fn threads_in_range(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n @ 1..=1024) => Ok(n),

@@ -1126,7 +1126,15 @@ fn sign_inner(
     // with it is worth a warning (not for a `.key` alone, the usual layout
     // of HSM keys) (see `pool_wins_timing`).
     let mut timing_notes: Vec<(Box<[u8]>, usize, bool)> = Vec::new();
+    let mut warnings = Vec::new();
     if let Some(dir) = &cfg.key_dir {
+        for p in keyset::private_only_in(dir, &origin) {
+            warnings.push(format!(
+                "{}: a private key file with no .key file beside it: left out, as \
+                 `dnssec-signzone -S` leaves it (restore its .key file, or move it away)",
+                p.display()
+            ));
+        }
         // The key directory's keys by their timing, as `dnssec-signzone
         // -S -K` takes them (an audit found retired and future keys all
         // signing, 2026-12-06).
@@ -1192,7 +1200,6 @@ fn sign_inner(
     // directory would not (`pool_wins_timing`: they said "not published"
     // of keys the pool signed with and published, the sixteenth audit,
     // 2026-12-06), also when this fails; then the warnings.
-    let mut warnings = Vec::new();
     let keyed = (|| {
         if paths.is_empty() && cfg.hsm_config.is_none() {
             // Given a key directory, say which names were looked for in it:

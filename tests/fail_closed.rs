@@ -177,6 +177,41 @@ fn regression_a_public_key_file_alone_in_the_key_directory_is_left_out() {
     assert_eq!(signed.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count(), 2);
 }
 
+/// The twenty-ninth audit (2026-12-06): a key directory's `.private` cut
+/// short (no key material, no timing) was taken for a key made ahead of
+/// its schedule and left out, exit 0 (`dnssec-signzone -S`: "private key is
+/// invalid"); a `.private` with no `.key` was left out without a word; a
+/// FIFO named as a key file kept the run waiting in `open` for ever.
+#[test]
+fn regression_a_damaged_key_directory_is_named() {
+    let s = setup();
+    let cut = keygen(&s.keys, "--zsk", "13").with_extension("private");
+    let head: String =
+        std::fs::read_to_string(&cut).unwrap().lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&cut, head).unwrap();
+    let out = sign(&s, &[]);
+    assert_refused(&s, &out, 3, &["the PrivateKey field is missing"]);
+
+    let s = setup();
+    let orphan = keygen(&s.keys, "--zsk", "13");
+    std::fs::remove_file(&orphan).unwrap();
+    let out = sign(&s, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("a private key file with no .key file beside it"), "{said}");
+
+    let s = setup();
+    let fifo = keygen(&s.keys, "--zsk", "13").with_extension("private");
+    std::fs::remove_file(&fifo).unwrap();
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut cmd = Command::new("timeout");
+    cmd.arg("60").arg(env!("CARGO_BIN_EXE_zonesign")).arg("sign").arg(example());
+    cmd.args(["-o", "example.", "--key-dir"]).arg(&s.keys).arg("--output").arg(&s.output);
+    let out = cmd.output().unwrap();
+    assert_refused(&s, &out, 3, &["not a regular file"]);
+}
+
 /// The eighteenth and nineteenth audits (2026-12-06): a key directory with
 /// no key that signs was answered "give --key-dir DIR", to a run that gave
 /// it; one with no key file of the zone now names the file names looked

@@ -288,6 +288,24 @@ fn rfc4035_section_5_sign_under_the_parents_ds_refuses_another_ksk() {
     assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
 }
 
+/// `--dnskey-ttl` takes a TTL as the zone file writes one, as
+/// `dnssec-signzone -T 1w` does (`1w` was refused: the twenty-ninth audit,
+/// 2026-12-06).
+#[test]
+fn dnskey_ttl_takes_units_as_the_zone_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let out = dir.path().join("signed.zone");
+    sign_example(&k, &out, &["--dnskey-ttl".as_ref(), "1w".as_ref()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let ttls: Vec<&str> = text
+        .lines()
+        .filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY"))
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert!(!ttls.is_empty() && ttls.iter().all(|&t| t == "604800"), "{ttls:?}");
+}
+
 /// RFC 6781 §4.1.1.1 (pre-publish ZSK rollover): the ZSK that signed the
 /// published zone stays in the DNSKEY RRset until its signatures are gone
 /// from every server and cache. A re-signing run that drops it at once

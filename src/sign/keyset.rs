@@ -81,6 +81,37 @@ pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError>
     Ok(out)
 }
 
+/// The zone's `.private` files in `dir` with no `.key` file beside them
+/// (named in any spelling [`key_files_in`] reads): no key, yet they were
+/// left out without a word, where `dnssec-signzone -S` warns ("file not
+/// found"; the twenty-ninth audit, 2026-12-06).
+pub fn private_only_in(dir: &Path, origin: &Name) -> Vec<PathBuf> {
+    let bind = format!("k{}+", crate::sign::keys::file_name_owner(origin).to_ascii_lowercase());
+    let presentation = if origin.is_root() {
+        "k.+".to_string()
+    } else {
+        format!("k{}+", origin.to_string().to_ascii_lowercase())
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let lower = name.to_ascii_lowercase();
+            lower.ends_with(".private")
+                && (lower.starts_with(&bind)
+                    || lower.starts_with(&presentation)
+                    || crate::sign::keys::parse_file_name(&name).is_some_and(|(owner, _, _)| {
+                        crate::sign::keys::file_name_names(owner, origin)
+                    }))
+                && !p.with_extension("key").exists()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// Loads and proves software keys; returns them as zone keys.
 pub fn load_software_keys(
     paths: &[PathBuf],
@@ -216,7 +247,17 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
     let mut choice = KeyDirChoice::default();
     for p in paths {
         let (timing, flags) = read_key_timing(p)?;
-        match timing.state(now) {
+        let state = timing.state(now);
+        // A key that does not sign is read in full all the same: a
+        // `.private` cut short (a full disk, a broken copy) has no key
+        // material and may have no timing either, and was taken for a key
+        // `dnssec-keygen -G` made ahead of its schedule, left out with a
+        // notice (the twenty-ninth audit, 2026-12-06). A signing key is
+        // loaded and proven later.
+        if !matches!(state, KeyState::Active) {
+            super::keys::check_private_material(p)?;
+        }
+        match state {
             KeyState::Active => choice.signing.push(p.clone()),
             // A revoked key (dnssec-revoke) keeps signing the DNSKEY
             // RRset, so that its revocation counts (RFC 5011 §2.1).

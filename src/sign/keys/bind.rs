@@ -47,9 +47,35 @@ pub struct KeyFile {
 
 /// Reads and parses a `.key` file.
 pub fn parse_key_file(path: &Path) -> Result<KeyFile, KeyError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| KeyError::Io { path: path.to_owned(), source })?;
+    let bytes =
+        read_regular_file(path).map_err(|source| KeyError::Io { path: path.to_owned(), source })?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable(path, 0, "not UTF-8 text"))?;
     parse_key_text(&text, path)
+}
+
+/// Reads a file that must be a regular one (a key file, a PIN file, an HSM
+/// configuration). Opened without blocking and checked before it is read:
+/// a FIFO in the key directory kept the run waiting in `open` for ever,
+/// without a word (the twenty-ninth audit, 2026-12-06; `dnssec-signzone`
+/// and `ldns-signzone` hang too).
+pub(crate) fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file =
+        std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn unreadable(path: &Path, line: usize, reason: impl Into<String>) -> KeyError {
@@ -109,6 +135,12 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
     // tokens and are otherwise dropped.
     let mut tokens: Vec<(usize, &str)> = Vec::new();
     let mut owner_omitted_on = None;
+    // A line with tokens outside parentheses after the first record's: a
+    // second record. Its tokens were read as more of the public key, and
+    // the file refused as "not base64: invalid length at 196" (the
+    // twenty-ninth audit, 2026-12-06).
+    let mut depth = 0usize;
+    let mut second_record_on = None;
     for (index, raw_line) in text.lines().enumerate() {
         let line_no = index + 1;
         let line = &raw_line[..comment_start(raw_line)];
@@ -119,10 +151,23 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
         {
             owner_omitted_on = Some(line_no);
         }
-        tokens.extend(line_tokens(line).into_iter().map(|t| (line_no, t)));
+        let words = line_tokens(line);
+        if depth == 0 && !tokens.is_empty() && !words.is_empty() && second_record_on.is_none() {
+            second_record_on = Some(line_no);
+        }
+        depth = (depth + line.matches('(').count()).saturating_sub(line.matches(')').count());
+        tokens.extend(words.into_iter().map(|t| (line_no, t)));
     }
     if let Some(line) = owner_omitted_on {
         return Err(unreadable(path, line, "the DNSKEY record must start with its owner name"));
+    }
+    if let Some(line) = second_record_on {
+        return Err(unreadable(
+            path,
+            line,
+            "a second record: a key file holds one DNSKEY record (of `dig` output, keep the \
+             line of the one key)",
+        ));
     }
     let mut iter = tokens.into_iter().peekable();
     let (owner_line, owner_text) =
@@ -320,6 +365,11 @@ impl KeyTiming {
 }
 
 impl PrivateFile {
+    /// Whether the file holds any key-material field.
+    pub(crate) fn has_material(&self) -> bool {
+        !self.fields.is_empty()
+    }
+
     /// The decoded value of a key-material field.
     pub(crate) fn field(&self, name: &str, path: &Path) -> Result<&[u8], KeyError> {
         self.fields
@@ -346,6 +396,10 @@ const MATERIAL_FIELDS: [&str; 9] = [
 /// Parses the text of a `.private` file; `path` is for error messages.
 /// The text is key material: the caller holds it in a `Zeroizing` buffer,
 /// and nothing of a value is ever put into an error.
+/// The times a `.private` file holds besides those [`KeyTiming`] reads
+/// (BIND's `dst_key` metadata: `Created`, and the CDS/CDNSKEY times).
+const OTHER_TIME_FIELDS: &[&str] = &["Created", "SyncPublish", "SyncDelete"];
+
 pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile, KeyError> {
     let mut format_seen = false;
     // The format's minor version: fields unknown to v1.3 are refused, those
@@ -420,6 +474,18 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
                 unreadable(path, line_no, format!("the {name} time is not YYYYMMDDHHMMSS"))
             })?;
             *slot = Some(at);
+        } else if OTHER_TIME_FIELDS.contains(&name) {
+            // Checked as the timing fields are: a bad value was called an
+            // "unknown field" (v1.3) or passed (v1.4 and later; the
+            // twenty-ninth audit, 2026-12-06). BIND: "syntax error".
+            let digits = value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit());
+            if !digits || crate::sign::validity::parse_yyyymmddhhmmss(value).is_none() {
+                return Err(unreadable(
+                    path,
+                    line_no,
+                    format!("the {name} time is not YYYYMMDDHHMMSS, found {value:?}"),
+                ));
+            }
         } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
             // Other metadata BIND writes: Created, SyncPublish, SyncDelete
             // (times), Successor and Predecessor (key tags of a rollover,
@@ -683,6 +749,39 @@ mod tests {
         }
         assert_eq!(comment_start("a\\;b ; c"), 5);
         assert_eq!(line_tokens("a\\ b (c)\\"), ["a\\ b", "c", "\\"]);
+    }
+
+    /// The twenty-ninth audit (2026-12-06): a second record in a key file
+    /// (`dig` output of several keys) was read as more of the first one's
+    /// public key ("not base64: invalid length at 196"); a bad `Created`
+    /// time was an "unknown field" in v1.3 and passed in v1.4.
+    #[test]
+    fn regression_a_second_record_and_a_bad_created_time_are_named() {
+        let key = "l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=";
+        let text = format!(
+            "; dig output\nexample. 3600 IN DNSKEY 256 3 15 {key}\nexample. 3600 IN DNSKEY 257 3 15 {key}\n"
+        );
+        let err = parse_key_text(&text, Path::new("K.key")).unwrap_err();
+        assert!(
+            matches!(err, KeyError::Unreadable { line: 3, .. })
+                && err.to_string().contains("a second record"),
+            "{err}"
+        );
+        // Lines in parentheses are the same record.
+        let text = format!("example. IN DNSKEY 256 3 15 (\n {key}\n )\n");
+        parse_key_text(&text, Path::new("K.key")).unwrap();
+
+        let path = Path::new("K.private");
+        for version in ["v1.3", "v1.4"] {
+            for created in ["2026-12-01", "99999999999999"] {
+                let text = format!(
+                    "Private-key-format: {version}\nAlgorithm: 15 (ED25519)\n\
+                     PrivateKey: ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\nCreated: {created}\n"
+                );
+                let err = parse_private_text(&text, path).err().expect(created).to_string();
+                assert!(err.contains("the Created time is not YYYYMMDDHHMMSS"), "{err}");
+            }
+        }
     }
 
     #[test]

@@ -61,11 +61,12 @@ use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
 
-pub(crate) use bind::{file_name_names, parse_file_name};
+pub(crate) use bind::{file_name_names, parse_file_name, read_regular_file};
 pub use bind::{file_name_owner, key_file_stem, parse_key_file, KeyFile, KeyState, KeyTiming};
 pub(crate) use software::pair_paths;
 pub use software::{
-    generate, read_key_timing, write_bind_files, write_public_key_file, SigningKey,
+    check_private_material, generate, read_key_timing, write_bind_files, write_public_key_file,
+    SigningKey,
 };
 
 /// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."

@@ -134,10 +134,30 @@ pub fn read_key_timing(path: &Path) -> Result<(bind::KeyTiming, u16), KeyError> 
     Ok((read_private_file(&private_path)?.timing, flags))
 }
 
+/// Checks that the key pair at `path` holds key material that matches its
+/// public key: for the algorithms zonesign signs with, by loading the pair
+/// (as [`SigningKey::load`]); for others, that the `.private` file has any.
+pub fn check_private_material(path: &Path) -> Result<(), KeyError> {
+    let (key_path, private_path) = pair_paths(path);
+    let key_file = bind::parse_key_file(&key_path)?;
+    let algorithm = key_file.dnskey_rdata.get(3).copied().unwrap_or(0);
+    if Algorithm::from_number(algorithm).is_ok() {
+        return SigningKey::load_pair(&key_path, &private_path).map(|_| ());
+    }
+    if !read_private_file(&private_path)?.has_material() {
+        return Err(KeyError::Unreadable {
+            path: private_path,
+            line: 0,
+            reason: "no key material (the file is cut short, or not a private key file)".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Reads and parses a `.private` file; its text is wiped once parsed.
 fn read_private_file(private_path: &Path) -> Result<PrivateFile, KeyError> {
     let bytes = Zeroizing::new(
-        std::fs::read(private_path)
+        bind::read_regular_file(private_path)
             .map_err(|source| KeyError::Io { path: private_path.to_owned(), source })?,
     );
     let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Unreadable {

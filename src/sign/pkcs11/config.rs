@@ -70,7 +70,14 @@ impl PinSource {
             // The error's kind, never the content (the eleventh audit,
             // 2026-12-06: a missing file was "cannot be read as UTF-8").
             PinSource::File(path) => {
-                Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+                let bytes = crate::sign::keys::read_regular_file(path);
+                let text = bytes.and_then(|b| {
+                    String::from_utf8(b).map_err(|e| {
+                        zeroize::Zeroize::zeroize(&mut e.into_bytes());
+                        std::io::Error::from(std::io::ErrorKind::InvalidData)
+                    })
+                });
+                Zeroizing::new(text.map_err(|e| {
                     failed(match e.kind() {
                         std::io::ErrorKind::NotFound => "does not exist",
                         std::io::ErrorKind::PermissionDenied => "may not be read",
@@ -209,13 +216,24 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
         format!("line {line} column {col}: ")
     });
     // Values appear between backticks in the crate's messages; field names
-    // too, which are safe to show.
+    // too, which are safe to show, and what was expected, which comes from
+    // zonesign's own types or TOML's syntax (`expected one of `ksk`, `zsk`,
+    // `csk``: the roles were hidden, the twenty-ninth audit, 2026-12-06).
     let names =
         e.message().starts_with("unknown field") || e.message().starts_with("missing field");
     let mut message = String::new();
+    let mut expected = false;
     for (k, part) in e.message().split('`').enumerate() {
-        match (k % 2, names) {
-            (0, _) => message.push_str(part),
+        match (k % 2, names || expected) {
+            (0, _) => {
+                // Shown after "expected" up to a "found" or "unexpected".
+                if part.contains("found") || part.contains("unexpected") {
+                    expected = false;
+                } else if part.contains("expected") {
+                    expected = true;
+                }
+                message.push_str(part)
+            }
             (_, true) => message.push_str(&format!("`{part}`")),
             _ => message.push('…'),
         }
@@ -302,7 +320,9 @@ impl HsmConfig {
     /// only the HSMs); [`HsmConfig::require_keys`] checks for them.
     pub fn load(path: &Path) -> Result<HsmConfig, HsmError> {
         let bad = |reason: String| HsmError::Config { path: path.to_owned(), reason };
-        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+        let bytes = crate::sign::keys::read_regular_file(path)
+            .map_err(|e| bad(format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| bad("cannot read: not UTF-8".into()))?;
         let raw: RawConfig = toml::from_str(&text).map_err(|e| bad(toml_error(&text, &e)))?;
         let resolve = |p: &Path| relative_to_config(path, p);
 
@@ -503,12 +523,22 @@ mod tests {
             ("pin = \"987654\n", "line 5 column", "invalid basic string"),
             ("pin = [987654]\n", "line 5 column 7", "invalid type: sequence"),
             ("pim = \"987654\"\n", "line 5 column 1", "unknown field `pim`"),
+            ("pin = 987654x\n", "line 5 column", ""),
+            ("pin = 0x987654g\n", "line 5 column", ""),
+            ("pin = 987654 987654\n", "line 5 column", ""),
+            ("pin = '987654\n", "line 5 column", ""),
         ] {
             std::fs::write(&path, format!("{head}{tail}")).expect("write");
             let e = HsmConfig::load(&path).expect_err(tail).to_string();
             assert!(!e.contains("987654"), "{tail}: {e}");
             assert!(e.contains(at) && e.contains(says), "{tail}: {e}");
         }
+        // What was expected comes from zonesign's types, and is shown (the
+        // roles were hidden: the twenty-ninth audit, 2026-12-06).
+        let key = "[[key]]\nid = \"01\"\nrole = \"zks\"\ndnskey = \"K.key\"\n";
+        std::fs::write(&path, format!("{head}pin = \"env:P\"\n{key}")).expect("write");
+        let e = HsmConfig::load(&path).expect_err("a bad role").to_string();
+        assert!(e.contains("expected one of `ksk`, `zsk`, `csk`") && !e.contains("zks"), "{e}");
     }
 
     /// RFC 4034 §2.1.1: a `[[key]]`'s role must match the SEP flag of the

@@ -471,9 +471,13 @@ impl Pool {
             self.shared.hsms.iter().filter(|h| h.alive()).map(|h| h.name.as_str()).collect();
         let mut out = Vec::with_capacity(self.shared.keys.len());
         for (i, k) in self.shared.keys.iter().enumerate() {
+            // A key problem (exit 3), as the same file given with --key:
+            // it was a configuration one, exit 2 (the twenty-ninth audit,
+            // 2026-12-06).
             if k.entry.owner != *origin {
-                return Err(HsmError::Config {
+                return Err(HsmError::PublishedDnskey {
                     path: k.entry.dnskey_source.clone(),
+                    key: i + 1,
                     reason: format!(
                         "the DNSKEY belongs to {}, not to the zone {origin}",
                         k.entry.owner
