@@ -1128,6 +1128,13 @@ fn sign_inner(
     let mut timing_notes: Vec<(Box<[u8]>, usize, bool)> = Vec::new();
     let mut warnings = Vec::new();
     if let Some(dir) = &cfg.key_dir {
+        for p in keyset::key_record_files_in(dir, &origin) {
+            report.key_timing.push(format!(
+                "{}: not published: a KEY record (a SIG(0) key, RFC 2931), no zone key (as \
+                 `dnssec-signzone -S` leaves it)",
+                p.display()
+            ));
+        }
         for p in keyset::private_only_in(dir, &origin) {
             warnings.push(format!(
                 "{}: a private key file with no .key file beside it: left out, as \

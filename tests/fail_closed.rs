@@ -212,6 +212,49 @@ fn regression_a_damaged_key_directory_is_named() {
     assert_refused(&s, &out, 3, &["not a regular file"]);
 }
 
+/// The thirtieth audit (2026-12-06): keys that sign nothing are read whole
+/// but not held to the signing rules: a retired 1024-bit RSA ZSK (here past
+/// its Delete time) stopped the run (exit 3), and
+/// a SIG(0) `KEY` pair of the zone's name did too; `dnssec-signzone -S`
+/// signs both directories.
+#[test]
+fn regression_keys_that_sign_nothing_are_not_held_to_the_signing_rules() {
+    common::require_tool("dnssec-keygen", "bind9-utils");
+    let s = setup();
+    let keygen = |args: &[&str]| {
+        let out = Command::new("dnssec-keygen")
+            .args(["-q", "-K"])
+            .arg(&s.keys)
+            .args(args)
+            .arg("example.")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    keygen(&[
+        "-a",
+        "8",
+        "-b",
+        "1024",
+        "-P",
+        "20200101000000",
+        "-A",
+        "20200101000000",
+        "-I",
+        "20210101000000",
+        "-D",
+        "20220101000000",
+    ]);
+    keygen(&["-T", "KEY", "-n", "HOST", "-a", "13"]);
+    let out = sign(&s, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("a KEY record (a SIG(0) key, RFC 2931)"), "{said}");
+    let signed = std::fs::read_to_string(&s.output).unwrap();
+    let dnskeys = signed.lines().filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY")).count();
+    assert_eq!(dnskeys, 2, "{signed}");
+}
+
 /// The eighteenth and nineteenth audits (2026-12-06): a key directory with
 /// no key that signs was answered "give --key-dir DIR", to a run that gave
 /// it; one with no key file of the zone now names the file names looked

@@ -124,7 +124,7 @@ impl<'a> Lexer<'a> {
         let len = data.len();
         if after_byte {
             self.pos = (self.pos + 1).min(len);
-        } else if !self.past_newline(self.pos) || depth == 0 {
+        } else if !self.past_newline(self.pos) || depth == 0 || starts_owner(data, self.pos) {
             return;
         }
         loop {
@@ -132,7 +132,12 @@ impl<'a> Lexer<'a> {
             match c {
                 b'\n' => {
                     let _ = self.past_newline(self.pos);
-                    if depth == 0 {
+                    // A line that begins with an owner ends the broken
+                    // entry too: its parentheses may never close (a quote
+                    // left open swallowed the `)` of `TXT ( "v=spf1 )`),
+                    // and the rest of the file was skipped without a word
+                    // (the thirtieth audit, 2026-12-06).
+                    if depth == 0 || starts_owner(data, self.pos) {
                         return;
                     }
                 }
@@ -168,12 +173,15 @@ impl<'a> Lexer<'a> {
                     if closed {
                         self.escaped_newlines(newlines, after);
                         self.pos = p + 1;
-                    } else if !self.past_newline(self.pos) || depth == 0 {
+                    } else if !self.past_newline(self.pos)
+                        || depth == 0
+                        || starts_owner(data, self.pos)
+                    {
                         return;
                     }
                 }
                 b'\\' if ends_line(data, self.pos + 1) => {
-                    if !self.past_newline(self.pos) || depth == 0 {
+                    if !self.past_newline(self.pos) || depth == 0 || starts_owner(data, self.pos) {
                         return;
                     }
                 }
@@ -379,6 +387,15 @@ impl<'a> Lexer<'a> {
             entry.blank_owner = self.pos != self.line_start;
         }
     }
+}
+
+/// Whether the line starting at `at` begins with an owner name (or a
+/// directive): not blank, no comment, parenthesis or quote first. The
+/// split pass starts chunks at such lines only, and both passes end an
+/// entry broken by an error at one (see [`Lexer::recover`]).
+pub(super) fn starts_owner(data: &[u8], at: usize) -> bool {
+    data.get(at)
+        .is_some_and(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"'))
 }
 
 /// Whether a line ends at `at`: LF, or CRLF (a backslash before the CR of a

@@ -260,7 +260,7 @@ impl<'a> Scan<'a> {
             self.line = lx.line();
             return Line::Directive(directive);
         }
-        let owner = !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"');
+        let owner = super::lexer::starts_owner(data, self.pos);
         self.next_line();
         if owner {
             Line::Owner
@@ -281,11 +281,13 @@ impl<'a> Scan<'a> {
         // from there; the entry ends there at depth 0 (`None`, the scan's
         // position set), and inside parentheses goes on at the next line
         // (`Some`), as `Lexer::recover` reads it.
+        // A line that begins with an owner ends such an entry too (see
+        // `Lexer::recover`): `recovering` says an error was met.
         let recover = |scan: &mut Scan<'_>, from: usize, depth: u32| -> Option<usize> {
             match simd::find(data, from, &simd::NEWLINE) {
                 Some(nl) => {
                     scan.line += 1;
-                    if depth > 0 {
+                    if depth > 0 && !super::lexer::starts_owner(data, nl + 1) {
                         return Some(nl + 1);
                     }
                     scan.pos = nl + 1;
@@ -294,6 +296,7 @@ impl<'a> Scan<'a> {
             }
             None
         };
+        let mut recovering = false;
         loop {
             let Some(i) = self.structural.find(pos) else {
                 self.pos = len;
@@ -303,7 +306,7 @@ impl<'a> Scan<'a> {
                 b'\n' => {
                     pos = i + 1;
                     self.line += 1;
-                    if depth == 0 {
+                    if depth == 0 || (recovering && super::lexer::starts_owner(data, pos)) {
                         self.pos = pos;
                         return;
                     }
@@ -337,7 +340,7 @@ impl<'a> Scan<'a> {
                         // Unterminated: the lexer recovers from the
                         // opening quote.
                         match recover(self, i, depth) {
-                            Some(next) => pos = next,
+                            Some(next) => (pos, recovering) = (next, true),
                             None => return,
                         }
                     }
@@ -351,7 +354,7 @@ impl<'a> Scan<'a> {
                 // `\` before a newline, outside quotes: the lexer refuses it
                 // and recovers at that newline.
                 _ if super::lexer::ends_line(data, i + 1) => match recover(self, i, depth) {
-                    Some(next) => pos = next,
+                    Some(next) => (pos, recovering) = (next, true),
                     None => return,
                 },
                 // `\`: the next byte is escaped, whatever it is.

@@ -276,6 +276,12 @@ fn regression_a_bad_octet_in_a_field_of_several_tokens_names_its_token() {
         ),
         // A wrong length: the last token.
         ("a TLSA 3 1 1 00 0\n", "z.zone:3:17: expected TLSA RDATA: hexadecimal data, found `0`"),
+        // A bad character and a wrong length: the bad character (the
+        // thirtieth audit).
+        (
+            "a DNSKEY 256 3 13 ( AA!A\n AAAA\n AA )\n",
+            "z.zone:3:21: expected DNSKEY RDATA: base64 data, found `AA!A`",
+        ),
         (
             "a TYPE65280 \\# 4 ( 0000\n 0z00 )\n",
             "z.zone:4:2: expected TYPE65280 RDATA: hexadecimal RDATA, found `0z00`",
@@ -301,6 +307,17 @@ fn regression_an_error_inside_parentheses_skips_the_rest_of_the_entry() {
         Err(LoadFailure::Syntax(e)) => {
             let at: Vec<(u32, u32)> = e.iter().map(|e| (e.line, e.col)).collect();
             assert_eq!(at, [(3, 9), (31, 7)], "{e:?}");
+        }
+        other => panic!("expected syntax errors, got {other:?}"),
+    }
+    // Parentheses that never close (the quote took the `)`): the next line
+    // that begins with an owner ends the broken entry, and its error is
+    // reported (the rest of the file was skipped: the thirtieth audit).
+    let src =
+        "$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( \"v=spf1 -all )\n  \"more\"\nwww A 192.0.2.300\n";
+    match load(src) {
+        Err(LoadFailure::Syntax(e)) => {
+            assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 5], "{e:?}")
         }
         other => panic!("expected syntax errors, got {other:?}"),
     }

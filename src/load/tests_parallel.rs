@@ -260,6 +260,10 @@ fn line() -> impl Strategy<Value = String> {
         Just("TXT ( a\rb\n c )".to_string()),
         Just("TXT a\r( b\n c )".to_string()),
         Just("TXT ( \"open\n ; )\n )".to_string()),
+        // Parentheses that never close once the quote swallowed the `)`:
+        // the next line that begins with an owner ends the broken entry.
+        Just("TXT ( \"v=spf1 )".to_string()),
+        Just("TXT ( \"open\n ( x\nz A 1.2.3.4 )".to_string()),
         Just("SOA ns h 1 2 3 4 5".to_string()),
         Just("A 1.2.3.4 )".to_string()),
         Just("A 1.2.3.999".to_string()),

@@ -39,6 +39,23 @@ pub enum RolePolicy {
 /// [`crate::sign::keys::file_name_owner`]) or, as older versions of
 /// zonesign wrote it, the presentation form.
 pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError> {
+    let mut files = key_named_files_in(dir, origin)?;
+    files.retain(|p| !crate::sign::keys::is_key_record_file(p));
+    Ok(files)
+}
+
+/// The zone's `.key` files in `dir` that hold a KEY record, not a DNSKEY
+/// (`dnssec-keygen -T KEY`: a SIG(0) key, RFC 2931): no zone key, left out
+/// as `dnssec-signzone -S` leaves them ("bad key type"). They stopped the
+/// run, exit 3 (the thirtieth audit, 2026-12-06).
+pub fn key_record_files_in(dir: &Path, origin: &Name) -> Vec<PathBuf> {
+    let mut files = key_named_files_in(dir, origin).unwrap_or_default();
+    files.retain(|p| crate::sign::keys::is_key_record_file(p));
+    files
+}
+
+/// The `.key` files in `dir` named as the zone's (see [`key_files_in`]).
+fn key_named_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError> {
     let bind = format!("k{}+", crate::sign::keys::file_name_owner(origin).to_ascii_lowercase());
     let presentation = if origin.is_root() {
         "k.+".to_string()

@@ -53,6 +53,22 @@ pub fn parse_key_file(path: &Path) -> Result<KeyFile, KeyError> {
     parse_key_text(&text, path)
 }
 
+/// Whether the key file at `path` holds a KEY record (a SIG(0) key of
+/// `dnssec-keygen -T KEY`, RFC 2931), not a DNSKEY: its type, after the
+/// owner, a TTL and a class.
+pub fn is_key_record_file(path: &Path) -> bool {
+    let Ok(bytes) = read_regular_file(path) else { return false };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
+    let mut words = text.lines().flat_map(|l| line_tokens(&l[..comment_start(l)]));
+    words.next();
+    words
+        .find(|w| {
+            !w.bytes().all(|b| b.is_ascii_digit())
+                && !["IN", "CH", "HS"].iter().any(|c| w.eq_ignore_ascii_case(c))
+        })
+        .is_some_and(|w| w.eq_ignore_ascii_case("KEY"))
+}
+
 /// Reads a file that must be a regular one (a key file, a PIN file, an HSM
 /// configuration). Opened without blocking and checked before it is read:
 /// a FIFO in the key directory kept the run waiting in `open` for ever,
@@ -104,6 +120,25 @@ fn comment_start(line: &str) -> usize {
 
 /// The tokens of a key file's line without its comment: separated by blanks
 /// and parentheses (which only group lines), none of them escaped.
+/// The opening and closing parentheses of `line` that no backslash
+/// escapes (RFC 1035 §5.1: `\(` is a character of a name; counted, an owner
+/// such as `a\).example.` made a one-record file two: the thirtieth audit,
+/// 2026-12-06).
+fn unescaped_parentheses(line: &str) -> (usize, usize) {
+    let bytes = line.as_bytes();
+    let (mut open, mut close, mut i) = (0, 0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'(' => open += 1,
+            b')' => close += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    (open, close)
+}
+
 fn line_tokens(line: &str) -> Vec<&str> {
     let bytes = line.as_bytes();
     let mut tokens = Vec::new();
@@ -155,13 +190,18 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
         if depth == 0 && !tokens.is_empty() && !words.is_empty() && second_record_on.is_none() {
             second_record_on = Some(line_no);
         }
-        depth = (depth + line.matches('(').count()).saturating_sub(line.matches(')').count());
+        let (open, close) = unescaped_parentheses(line);
+        depth = (depth + open).saturating_sub(close);
         tokens.extend(words.into_iter().map(|t| (line_no, t)));
     }
     if let Some(line) = owner_omitted_on {
         return Err(unreadable(path, line, "the DNSKEY record must start with its owner name"));
     }
-    if let Some(line) = second_record_on {
+    // A directive first is refused as such below, not as a second record
+    // (the thirtieth audit, 2026-12-06).
+    if let Some(line) =
+        second_record_on.filter(|_| !tokens.first().is_some_and(|t| t.1.starts_with('$')))
+    {
         return Err(unreadable(
             path,
             line,
@@ -767,9 +807,16 @@ mod tests {
                 && err.to_string().contains("a second record"),
             "{err}"
         );
-        // Lines in parentheses are the same record.
+        // Lines in parentheses are the same record, also under an owner
+        // with an escaped parenthesis; a directive first is named as such
+        // (the thirtieth audit).
         let text = format!("example. IN DNSKEY 256 3 15 (\n {key}\n )\n");
         parse_key_text(&text, Path::new("K.key")).unwrap();
+        let text = format!("a\\)b.example. IN DNSKEY 256 3 15 (\n {key}\n )\n");
+        parse_key_text(&text, Path::new("K.key")).unwrap();
+        let text = format!("$TTL 3600\nexample. IN DNSKEY 256 3 15 {key}\n");
+        let err = parse_key_text(&text, Path::new("K.key")).unwrap_err().to_string();
+        assert!(err.contains("directives ($ORIGIN, $TTL) are not supported"), "{err}");
 
         let path = Path::new("K.private");
         for version in ["v1.3", "v1.4"] {

@@ -62,7 +62,10 @@ use aws_lc_rs::digest;
 use crate::zone::name::Name;
 
 pub(crate) use bind::{file_name_names, parse_file_name, read_regular_file};
-pub use bind::{file_name_owner, key_file_stem, parse_key_file, KeyFile, KeyState, KeyTiming};
+pub use bind::{
+    file_name_owner, is_key_record_file, key_file_stem, parse_key_file, KeyFile, KeyState,
+    KeyTiming,
+};
 pub(crate) use software::pair_paths;
 pub use software::{
     check_private_material, generate, read_key_timing, write_bind_files, write_public_key_file,

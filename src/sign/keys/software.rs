@@ -134,22 +134,94 @@ pub fn read_key_timing(path: &Path) -> Result<(bind::KeyTiming, u16), KeyError> 
     Ok((read_private_file(&private_path)?.timing, flags))
 }
 
-/// Checks that the key pair at `path` holds key material that matches its
-/// public key: for the algorithms zonesign signs with, by loading the pair
-/// (as [`SigningKey::load`]); for others, that the `.private` file has any.
+/// Checks that the key pair at `path` holds the key material its
+/// algorithm needs, whole: for a key that signs nothing (published only,
+/// retired, not yet published), whose private key is never used. Not the
+/// signing checks of [`SigningKey::load`]: a retired 1024-bit RSA ZSK, or
+/// a key of an algorithm zonesign does not sign with, stays in a key
+/// directory as it does for `dnssec-signzone -S` (a first fix loaded every
+/// key and refused them; the thirtieth audit, 2026-12-06).
 pub fn check_private_material(path: &Path) -> Result<(), KeyError> {
     let (key_path, private_path) = pair_paths(path);
     let key_file = bind::parse_key_file(&key_path)?;
-    let algorithm = key_file.dnskey_rdata.get(3).copied().unwrap_or(0);
-    if Algorithm::from_number(algorithm).is_ok() {
-        return SigningKey::load_pair(&key_path, &private_path).map(|_| ());
-    }
-    if !read_private_file(&private_path)?.has_material() {
-        return Err(KeyError::Unreadable {
+    let published = Dnskey::parse(&key_file.dnskey_rdata, &key_path.display().to_string())?;
+    let private_file = read_private_file(&private_path)?;
+    if private_file.algorithm != published.algorithm {
+        return Err(KeyError::AlgorithmMismatch {
             path: private_path,
-            line: 0,
-            reason: "no key material (the file is cut short, or not a private key file)".into(),
+            key_file: published.algorithm,
+            private_file: private_file.algorithm,
         });
+    }
+    material_is_whole(&private_file, published.algorithm, published.public_key, &private_path)
+}
+
+/// The key material of `file` is all there for `algorithm`, and an RSA
+/// key's modulus is the one of `public_key` (the `.key` file's): a file cut
+/// short (a full disk, a broken copy) says so, where it was read as a key
+/// with no material (a `dnssec-keygen -G` key, exit 0: the twenty-ninth
+/// audit, 2026-12-06) or an "unsupported 24-bit key" (the thirtieth).
+fn material_is_whole(
+    file: &PrivateFile,
+    algorithm: u8,
+    public_key: &[u8],
+    path: &Path,
+) -> Result<(), KeyError> {
+    let cut = |what: String| KeyError::Unreadable {
+        path: path.to_owned(),
+        line: 0,
+        reason: format!("{what}: the file is cut short, or not this key's private key file"),
+    };
+    // RFC 6605 §4 and RFC 8080 §3: the private key is a fixed number of
+    // octets.
+    let fixed = match algorithm {
+        13 | 15 => Some(32),
+        14 => Some(48),
+        16 => Some(57),
+        _ => None,
+    };
+    if let Some(len) = fixed {
+        let key = file.field("PrivateKey", path)?;
+        if key.len() != len {
+            return Err(cut(format!("a PrivateKey of {} octets, not {len}", key.len())));
+        }
+    } else if matches!(algorithm, 5 | 7 | 8 | 10) {
+        for field in [
+            "Modulus",
+            "PublicExponent",
+            "PrivateExponent",
+            "Prime1",
+            "Prime2",
+            "Exponent1",
+            "Exponent2",
+            "Coefficient",
+        ] {
+            file.field(field, path)?;
+        }
+        // Compared as numbers: some writers give an integer a leading zero.
+        let number = |n: &[u8]| {
+            let lead = n.iter().take_while(|&&b| b == 0).count();
+            n[lead..].to_vec()
+        };
+        let modulus = number(file.field("Modulus", path)?);
+        if let Some((_, m)) = super::parse_rsa_public_key_field(public_key) {
+            let public = number(m);
+            if public.len() != modulus.len() {
+                return Err(cut(format!(
+                    "a Modulus of {} octets, the .key file's has {}",
+                    modulus.len(),
+                    public.len()
+                )));
+            }
+            if public != modulus {
+                return Err(KeyError::KeyPairMismatch {
+                    key_path: path.with_extension("key"),
+                    private_path: path.to_owned(),
+                });
+            }
+        }
+    } else if !file.has_material() {
+        return Err(cut("no key material".to_string()));
     }
     Ok(())
 }
@@ -206,6 +278,7 @@ impl SigningKey {
             });
         }
 
+        material_is_whole(&private_file, published.algorithm, published.public_key, private_path)?;
         let name = file_stem_for_messages(key_path);
         if matches!(algorithm, Algorithm::RsaSha256 | Algorithm::RsaSha512) {
             // Before the pair is compared: a field in another form than the

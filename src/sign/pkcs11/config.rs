@@ -206,8 +206,12 @@ struct RawKey {
 /// A TOML error without the file's text: the `toml` crate's message
 /// quotes the offending line and values, which may be a PIN written in
 /// clear (`pin = 987654`, a misspelt `pim = "..."`: the fifth audit,
-/// 2026-12-06). The line and column, and the message with every quoted
-/// value left out.
+/// 2026-12-06). The line and column, the kind of error (the message up to
+/// its first quoted value), field names for an unknown or missing field,
+/// and what was expected when it is made only of words zonesign's types
+/// and TOML's syntax use: a value may hold backticks, quotes and the word
+/// "expected" (the thirtieth audit, 2026-12-06: a role of
+/// `` x`, expected `SECRET `` was shown, and a string in a number field).
 fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let at = e.span().map(|span| {
         let before = &text[..span.start.min(text.len())];
@@ -215,30 +219,98 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
         let col = before.len() - before.rfind('\n').map_or(0, |n| n + 1) + 1;
         format!("line {line} column {col}: ")
     });
-    // Values appear between backticks in the crate's messages; field names
-    // too, which are safe to show, and what was expected, which comes from
-    // zonesign's own types or TOML's syntax (`expected one of `ksk`, `zsk`,
-    // `csk``: the roles were hidden, the twenty-ninth audit, 2026-12-06).
-    let names =
-        e.message().starts_with("unknown field") || e.message().starts_with("missing field");
+    let msg = e.message();
+    let names = msg.starts_with("unknown field") || msg.starts_with("missing field");
     let mut message = String::new();
-    let mut expected = false;
-    for (k, part) in e.message().split('`').enumerate() {
-        match (k % 2, names || expected) {
-            (0, _) => {
-                // Shown after "expected" up to a "found" or "unexpected".
-                if part.contains("found") || part.contains("unexpected") {
-                    expected = false;
-                } else if part.contains("expected") {
-                    expected = true;
-                }
-                message.push_str(part)
+    if names {
+        // A field name is the file's text, but no value.
+        for (k, part) in msg.split('`').enumerate() {
+            match k % 2 {
+                0 => message.push_str(part),
+                _ => message.push_str(&format!("`{part}`")),
             }
-            (_, true) => message.push_str(&format!("`{part}`")),
-            _ => message.push('…'),
+        }
+    } else {
+        let expected = msg.rfind("expected");
+        let head_end = msg.find(['`', '"']).unwrap_or(msg.len()).min(expected.unwrap_or(msg.len()));
+        message.push_str(msg[..head_end].trim_end());
+        if head_end < expected.unwrap_or(msg.len()) {
+            message.push_str(" …");
+        }
+        match expected.map(|i| &msg[i..]) {
+            Some(tail) if only_vocabulary(tail) => {
+                message.push_str(if message.is_empty() { "" } else { ", " });
+                message.push_str(tail.trim_end());
+            }
+            Some(_) => message.push_str(", expected …"),
+            None => {}
         }
     }
     format!("{}{} (values not shown: they may hold a PIN)", at.unwrap_or_default(), message.trim())
+}
+
+/// Whether `tail` (an error message's "expected ..." part) holds only the
+/// words of serde's and TOML's messages, the configuration's field and
+/// role names, and punctuation: nothing a value could have put there.
+fn only_vocabulary(tail: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "expected",
+        "one",
+        "of",
+        "a",
+        "an",
+        "or",
+        "any",
+        "string",
+        "integer",
+        "boolean",
+        "float",
+        "table",
+        "array",
+        "sequence",
+        "map",
+        "struct",
+        "enum",
+        "variant",
+        "datetime",
+        "newline",
+        "key",
+        "value",
+        "digit",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "usize",
+        "i64",
+        "ksk",
+        "zsk",
+        "csk",
+        "hsm",
+        "name",
+        "module",
+        "token",
+        "pin",
+        "sessions",
+        "slot",
+        "serial",
+        "id",
+        "label",
+        "uri",
+        "dnskey",
+        "key_tag",
+        "origin",
+        "role",
+        "comment",
+        "whitespace",
+        "end",
+        "input",
+        "the",
+    ];
+    tail.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).all(|w| {
+        let bare = w.trim_matches('`');
+        WORDS.contains(&bare) || bare.chars().all(|c| ".[]{}=#'\"".contains(c))
+    })
 }
 
 /// `p` as the configuration at `config` names it: relative to its
@@ -527,6 +599,14 @@ mod tests {
             ("pin = 0x987654g\n", "line 5 column", ""),
             ("pin = 987654 987654\n", "line 5 column", ""),
             ("pin = '987654\n", "line 5 column", ""),
+            // A value with backticks and "expected", a string in a number
+            // field (the thirtieth audit, 2026-12-06).
+            ("pin = \"env:P\"\nsessions = \"987654\"\n", "line 6 column", "expected usize"),
+            (
+                "pin = \"env:P\"\n[[key]]\nid = \"01\"\nrole = \"x`, expected `987654\"\n",
+                "line 8 column 8",
+                "expected one of `ksk`",
+            ),
         ] {
             std::fs::write(&path, format!("{head}{tail}")).expect("write");
             let e = HsmConfig::load(&path).expect_err(tail).to_string();

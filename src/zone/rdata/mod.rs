@@ -241,7 +241,11 @@ fn parse_generic(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), RdataErr
     // The error names the token holding the bad digit (the last one for
     // an odd count), not the first (the twenty-ninth audit, 2026-12-06).
     let bytes = data_encoding::HEXLOWER_PERMISSIVE.decode(&hex).map_err(|e| {
-        let at = (e.kind != data_encoding::DecodeKind::Length).then_some(e.position);
+        let at = if e.kind == data_encoding::DecodeKind::Length {
+            text::first_invalid(&hex, &data_encoding::HEXLOWER_PERMISSIVE)
+        } else {
+            Some(e.position)
+        };
         err((2 + text::token_at(&tokens[2..], at)).min(tokens.len()), "hexadecimal RDATA")
     })?;
     if bytes.len() != len {

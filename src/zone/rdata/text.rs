@@ -178,7 +178,10 @@ pub(super) fn decode_tokens(
         if let Some(at) = padding_inside_at(text) {
             return Err(Some(at));
         }
-        let len = encoding.decode_len(text.len()).map_err(|_| None)?;
+        // A wrong length is named at the last token only when every
+        // character is right: a bad one and a stray one together were
+        // named at the last token, lines away (the thirtieth audit).
+        let len = encoding.decode_len(text.len()).map_err(|_| first_invalid(text, encoding))?;
         out.resize(start + len, 0);
         match encoding.decode_mut(text, &mut out[start..]) {
             Ok(n) => {
@@ -188,7 +191,7 @@ pub(super) fn decode_tokens(
             Err(partial) => {
                 out.truncate(start);
                 Err(match partial.error.kind {
-                    data_encoding::DecodeKind::Length => None,
+                    data_encoding::DecodeKind::Length => first_invalid(text, encoding),
                     _ => Some(partial.error.position),
                 })
             }
@@ -201,6 +204,18 @@ pub(super) fn decode_tokens(
     }
     let text: Vec<u8> = tokens.iter().flat_map(|t| t.text.iter().copied()).collect();
     decode(&text, out).map_err(|at| token_at(tokens, at))
+}
+
+/// The offset of the first octet of `text` that is neither a symbol of
+/// `encoding` nor its padding, if any.
+pub(super) fn first_invalid(text: &[u8], encoding: &data_encoding::Encoding) -> Option<usize> {
+    let spec = encoding.specification();
+    let valid = |b: u8| {
+        spec.symbols.as_bytes().contains(&b)
+            || spec.padding.is_some_and(|p| p as u32 == u32::from(b))
+            || spec.translate.from.as_bytes().contains(&b)
+    };
+    text.iter().position(|&b| !valid(b))
 }
 
 /// The index of the token of `tokens` that holds octet `at` of their
