@@ -18,6 +18,14 @@ fn summary(src: &str) -> Vec<String> {
     l.iter().map(|r| format!("{} {} {} {}", r.owner, r.ttl, r.class, r.rtype)).collect()
 }
 
+/// The line and column of each error a source produces.
+fn errors_at(src: &str) -> Vec<(u32, u32)> {
+    match load(src) {
+        Err(LoadFailure::Syntax(e)) => e.iter().map(|e| (e.line, e.col)).collect(),
+        other => panic!("expected syntax errors, got {other:?}"),
+    }
+}
+
 /// The single error a source produces, as printed.
 fn error(src: &str) -> String {
     match load(src) {
@@ -245,13 +253,7 @@ fn regression_a_backslash_ending_an_unquoted_token_does_not_swallow_the_next_lin
     }
     // Both errors of a file are reported; the line after each is its own.
     let src = format!("{soa}a TXT x\\\nb A 192.0.2.1\nc TXT y\\\nd A 1\n");
-    match load(&src) {
-        Err(LoadFailure::Syntax(e)) => {
-            let at: Vec<(u32, u32)> = e.iter().map(|e| (e.line, e.col)).collect();
-            assert_eq!(at, [(3, 8), (5, 8), (6, 5)], "{e:?}");
-        }
-        other => panic!("expected syntax errors, got {other:?}"),
-    }
+    assert_eq!(errors_at(&src), [(3, 8), (5, 8), (6, 5)]);
 }
 
 /// A field of several tokens (base64, hex, RFC 3597 `\#`): the error
@@ -303,33 +305,17 @@ fn regression_an_error_inside_parentheses_skips_the_rest_of_the_entry() {
     let src = format!(
         "$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( \"v=spf1 ~all\n{body} )\nok A 192.0.2.1\nwww A 192.0.2.300\n"
     );
-    match load(&src) {
-        Err(LoadFailure::Syntax(e)) => {
-            let at: Vec<(u32, u32)> = e.iter().map(|e| (e.line, e.col)).collect();
-            assert_eq!(at, [(3, 9), (31, 7)], "{e:?}");
-        }
-        other => panic!("expected syntax errors, got {other:?}"),
-    }
+    assert_eq!(errors_at(&src), [(3, 9), (31, 7)]);
     // Parentheses that never close (the quote took the `)`): the next line
     // that begins with an owner ends the broken entry, and its error is
     // reported (the rest of the file was skipped: the thirtieth audit).
     let src =
         "$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( \"v=spf1 -all )\n  \"more\"\nwww A 192.0.2.300\n";
-    match load(src) {
-        Err(LoadFailure::Syntax(e)) => {
-            assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 5], "{e:?}")
-        }
-        other => panic!("expected syntax errors, got {other:?}"),
-    }
+    assert_eq!(errors_at(src).iter().map(|e| e.0).collect::<Vec<_>>(), [3, 5]);
     // A lone CR, and a backslash ending a line: the same.
     for bad in ["a\rb", "x\\"] {
         let src = format!("$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( {bad}\n BOGUS )\nok A 1\n");
-        match load(&src) {
-            Err(LoadFailure::Syntax(e)) => {
-                assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 5], "{e:?}")
-            }
-            other => panic!("expected syntax errors, got {other:?}"),
-        }
+        assert_eq!(errors_at(&src).iter().map(|e| e.0).collect::<Vec<_>>(), [3, 5], "{bad:?}");
     }
 }
 

@@ -433,6 +433,12 @@ const MATERIAL_FIELDS: [&str; 9] = [
     "Coefficient",
 ];
 
+/// The fields of an RSA private key (RFC 3110 keys as BIND writes them).
+pub(super) const RSA_FIELDS: &[&str] = {
+    let [_, rest @ ..] = &MATERIAL_FIELDS;
+    rest
+};
+
 /// Parses the text of a `.private` file; `path` is for error messages.
 /// The text is key material: the caller holds it in a `Zeroizing` buffer,
 /// and nothing of a value is ever put into an error.

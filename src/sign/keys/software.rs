@@ -186,16 +186,7 @@ fn material_is_whole(
             return Err(cut(format!("a PrivateKey of {} octets, not {len}", key.len())));
         }
     } else if matches!(algorithm, 5 | 7 | 8 | 10) {
-        for field in [
-            "Modulus",
-            "PublicExponent",
-            "PrivateExponent",
-            "Prime1",
-            "Prime2",
-            "Exponent1",
-            "Exponent2",
-            "Coefficient",
-        ] {
+        for field in bind::RSA_FIELDS {
             file.field(field, path)?;
         }
         // Compared as numbers: some writers give an integer a leading zero.
