@@ -246,6 +246,14 @@ fn regression_keys_that_sign_nothing_are_not_held_to_the_signing_rules() {
         "20220101000000",
     ]);
     keygen(&["-T", "KEY", "-n", "HOST", "-a", "13"]);
+    // Its TTL with a unit, too (the thirty-first audit).
+    for entry in std::fs::read_dir(&s.keys).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if path.extension().is_some_and(|e| e == "key") && text.contains(" KEY ") {
+            std::fs::write(&path, text.replace(" IN KEY ", " 1h IN KEY ")).unwrap();
+        }
+    }
     let out = sign(&s, &[]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{said}");

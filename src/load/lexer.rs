@@ -122,6 +122,11 @@ impl<'a> Lexer<'a> {
         let Resume { mut depth, after_byte } = std::mem::take(&mut self.resume);
         let data = self.data;
         let len = data.len();
+        // Whether a line that begins with an owner ends the entry: after
+        // an error the split pass also sees (a quote, a backslash), not
+        // after a lone CR, an ordinary byte to it (the two loads told the
+        // errors after one apart: the thirty-first audit, 2026-12-06).
+        let mut owner_ends = !after_byte;
         if after_byte {
             self.pos = (self.pos + 1).min(len);
         } else if !self.past_newline(self.pos) || depth == 0 || starts_owner(data, self.pos) {
@@ -137,7 +142,7 @@ impl<'a> Lexer<'a> {
                     // left open swallowed the `)` of `TXT ( "v=spf1 )`),
                     // and the rest of the file was skipped without a word
                     // (the thirtieth audit, 2026-12-06).
-                    if depth == 0 || starts_owner(data, self.pos) {
+                    if depth == 0 || (owner_ends && starts_owner(data, self.pos)) {
                         return;
                     }
                 }
@@ -173,14 +178,18 @@ impl<'a> Lexer<'a> {
                     if closed {
                         self.escaped_newlines(newlines, after);
                         self.pos = p + 1;
-                    } else if !self.past_newline(self.pos)
-                        || depth == 0
-                        || starts_owner(data, self.pos)
-                    {
-                        return;
+                    } else {
+                        owner_ends = true;
+                        if !self.past_newline(self.pos)
+                            || depth == 0
+                            || starts_owner(data, self.pos)
+                        {
+                            return;
+                        }
                     }
                 }
                 b'\\' if ends_line(data, self.pos + 1) => {
+                    owner_ends = true;
                     if !self.past_newline(self.pos) || depth == 0 || starts_owner(data, self.pos) {
                         return;
                     }

@@ -63,8 +63,7 @@ pub fn is_key_record_file(path: &Path) -> bool {
     words.next();
     words
         .find(|w| {
-            !w.bytes().all(|b| b.is_ascii_digit())
-                && !["IN", "CH", "HS"].iter().any(|c| w.eq_ignore_ascii_case(c))
+            parse_ttl(w).is_none() && !["IN", "CH", "HS"].iter().any(|c| w.eq_ignore_ascii_case(c))
         })
         .is_some_and(|w| w.eq_ignore_ascii_case("KEY"))
 }

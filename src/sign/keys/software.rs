@@ -153,6 +153,11 @@ pub fn check_private_material(path: &Path) -> Result<(), KeyError> {
             private_file: private_file.algorithm,
         });
     }
+    // ECDSA and Ed25519 keys have no size rules: loaded as a signing key
+    // is, their pair is checked too.
+    if matches!(published.algorithm, 13..=15) {
+        return SigningKey::load_pair(&key_path, &private_path).map(|_| ());
+    }
     material_is_whole(&private_file, published.algorithm, published.public_key, &private_path)
 }
 
@@ -172,17 +177,27 @@ fn material_is_whole(
         line: 0,
         reason: format!("{what}: the file is cut short, or not this key's private key file"),
     };
-    // RFC 6605 §4 and RFC 8080 §3: the private key is a fixed number of
-    // octets.
-    let fixed = match algorithm {
-        13 | 15 => Some(32),
-        14 => Some(48),
-        16 => Some(57),
-        _ => None,
+    // RFC 8080 §3: an EdDSA private key is a string of a fixed number of
+    // octets; RFC 6605 §4: an ECDSA one an integer, which `ldns-keygen`
+    // writes without its leading zero octets (a key in 256 was refused as
+    // cut short: the thirty-first audit, 2026-12-06).
+    let (len, integer) = match algorithm {
+        13 => (32, true),
+        14 => (48, true),
+        15 => (32, false),
+        16 => (57, false),
+        _ => (0, false),
     };
-    if let Some(len) = fixed {
+    if len > 0 {
         let key = file.field("PrivateKey", path)?;
-        if key.len() != len {
+        let whole = if integer {
+            // As `private_from_file` reads it: leading zero octets are no
+            // part of the number.
+            (1..=len).contains(&strip_leading_zeros(key).len())
+        } else {
+            key.len() == len
+        };
+        if !whole {
             return Err(cut(format!("a PrivateKey of {} octets, not {len}", key.len())));
         }
     } else if matches!(algorithm, 5 | 7 | 8 | 10) {

@@ -618,6 +618,42 @@ fn regression_same_key_tag_different_key_material() {
     assert_ne!(tag_shift, first.key_tag());
 }
 
+/// RFC 6605 §4: an ECDSA private key is an integer, written by
+/// `ldns-keygen` without its leading zero octets, by others with one: both
+/// load (a key in 256 was refused as cut short: the thirty-first audit,
+/// 2026-12-06), and a key that signs nothing passes the material check.
+#[test]
+fn rfc6605_section_4_an_ecdsa_private_key_is_an_integer() {
+    let dir = tempfile::tempdir().unwrap();
+    let leading_zero = |private: &Path| {
+        let text = std::fs::read_to_string(private).unwrap();
+        let field = text.lines().find_map(|l| l.strip_prefix("PrivateKey: ")).unwrap();
+        b64(field)[0] == 0
+    };
+    let (key_path, private_path) = (0..4096)
+        .find_map(|_| {
+            let k =
+                generate(Algorithm::EcdsaP256Sha256, &name("example."), FLAGS_KSK, None).unwrap();
+            let (key, private) = write_bind_files(&k, dir.path()).unwrap();
+            if leading_zero(&private) {
+                return Some((key, private));
+            }
+            std::fs::remove_file(key).unwrap();
+            std::fs::remove_file(private).unwrap();
+            None
+        })
+        .expect("a scalar with a leading zero octet in 4,096 keys");
+    let text = std::fs::read_to_string(&private_path).unwrap();
+    let field = text.lines().find_map(|l| l.strip_prefix("PrivateKey: ")).unwrap().to_string();
+    let scalar = b64(&field);
+    for written in [&scalar[1..], &[&[0u8][..], &scalar].concat()[..]] {
+        let b64_written = data_encoding::BASE64.encode(written);
+        std::fs::write(&private_path, text.replace(&field, &b64_written)).unwrap();
+        SigningKey::load(&key_path).unwrap_or_else(|e| panic!("{} octets: {e}", written.len()));
+        check_private_material(&key_path).unwrap();
+    }
+}
+
 /// A `.private` file that belongs to another key is caught at load time,
 /// for every algorithm family.
 #[test]

@@ -233,7 +233,7 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
     } else {
         let expected = msg.rfind("expected");
         let head_end = msg.find(['`', '"']).unwrap_or(msg.len()).min(expected.unwrap_or(msg.len()));
-        message.push_str(msg[..head_end].trim_end());
+        message.push_str(msg[..head_end].trim_end_matches([',', ' ', '\n']));
         if head_end < expected.unwrap_or(msg.len()) {
             message.push_str(" …");
         }
@@ -610,7 +610,7 @@ mod tests {
         ] {
             std::fs::write(&path, format!("{head}{tail}")).expect("write");
             let e = HsmConfig::load(&path).expect_err(tail).to_string();
-            assert!(!e.contains("987654"), "{tail}: {e}");
+            assert!(!e.contains("987654") && !e.contains(",,"), "{tail}: {e}");
             assert!(e.contains(at) && e.contains(says), "{tail}: {e}");
         }
         // What was expected comes from zonesign's types, and is shown (the
