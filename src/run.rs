@@ -1128,7 +1128,9 @@ fn sign_inner(
     let mut timing_notes: Vec<(Box<[u8]>, usize, bool)> = Vec::new();
     let mut warnings = Vec::new();
     if let Some(dir) = &cfg.key_dir {
-        for p in keyset::key_record_files_in(dir, &origin) {
+        let (found, key_records) =
+            keyset::key_and_key_record_files_in(dir, &origin).map_err(Failure::Key)?;
+        for p in key_records {
             report.key_timing.push(format!(
                 "{}: not published: a KEY record (a SIG(0) key, RFC 2931), no zone key (as \
                  `dnssec-signzone -S` leaves it)",
@@ -1149,10 +1151,8 @@ fn sign_inner(
         // `dnssec-signzone -S -K` finds them: a public half alone (a key
         // whose private half is in an HSM, a file left over) stopped every
         // run (the fourteenth audit, 2026-12-06). It is left out, saying so.
-        let (found, public_only): (Vec<PathBuf>, Vec<PathBuf>) = keyset::key_files_in(dir, &origin)
-            .map_err(Failure::Key)?
-            .into_iter()
-            .partition(|p| p.with_extension("private").exists());
+        let (found, public_only): (Vec<PathBuf>, Vec<PathBuf>) =
+            found.into_iter().partition(|p| p.with_extension("private").exists());
         let dnskey_of =
             |p: &Path| crate::sign::keys::parse_key_file(p).ok().map(|kf| kf.dnskey_rdata.into());
         for p in public_only {

@@ -129,7 +129,7 @@ impl<'a> Lexer<'a> {
         let mut owner_ends = !after_byte;
         if after_byte {
             self.pos = (self.pos + 1).min(len);
-        } else if !self.past_newline(self.pos) || depth == 0 || starts_owner(data, self.pos) {
+        } else if self.past_broken_line(depth) {
             return;
         }
         loop {
@@ -180,17 +180,14 @@ impl<'a> Lexer<'a> {
                         self.pos = p + 1;
                     } else {
                         owner_ends = true;
-                        if !self.past_newline(self.pos)
-                            || depth == 0
-                            || starts_owner(data, self.pos)
-                        {
+                        if self.past_broken_line(depth) {
                             return;
                         }
                     }
                 }
                 b'\\' if ends_line(data, self.pos + 1) => {
                     owner_ends = true;
-                    if !self.past_newline(self.pos) || depth == 0 || starts_owner(data, self.pos) {
+                    if self.past_broken_line(depth) {
                         return;
                     }
                 }
@@ -198,6 +195,14 @@ impl<'a> Lexer<'a> {
                 _ => self.pos += 1,
             }
         }
+    }
+
+    /// After an error at the current position (an open quote, a backslash
+    /// ending a line): moves past the first newline, and says whether the
+    /// broken entry ends there: at the end of the input, outside
+    /// parentheses, or before a line that begins with an owner.
+    fn past_broken_line(&mut self, depth: u32) -> bool {
+        !self.past_newline(self.pos) || depth == 0 || starts_owner(self.data, self.pos)
     }
 
     /// Moves past the first newline from `from`, or to the end of the

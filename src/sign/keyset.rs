@@ -39,29 +39,58 @@ pub enum RolePolicy {
 /// [`crate::sign::keys::file_name_owner`]) or, as older versions of
 /// zonesign wrote it, the presentation form.
 pub fn key_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError> {
-    let mut files = key_named_files_in(dir, origin)?;
-    files.retain(|p| !crate::sign::keys::is_key_record_file(p));
-    Ok(files)
+    key_and_key_record_files_in(dir, origin).map(|(keys, _)| keys)
 }
 
-/// The zone's `.key` files in `dir` that hold a KEY record, not a DNSKEY
-/// (`dnssec-keygen -T KEY`: a SIG(0) key, RFC 2931): no zone key, left out
-/// as `dnssec-signzone -S` leaves them ("bad key type"). They stopped the
-/// run, exit 3 (the thirtieth audit, 2026-12-06).
-pub fn key_record_files_in(dir: &Path, origin: &Name) -> Vec<PathBuf> {
-    let mut files = key_named_files_in(dir, origin).unwrap_or_default();
-    files.retain(|p| crate::sign::keys::is_key_record_file(p));
-    files
+/// [`key_files_in`], and beside it the zone's `.key` files in `dir` that
+/// hold a KEY record, not a DNSKEY (`dnssec-keygen -T KEY`: a SIG(0) key,
+/// RFC 2931): no zone key, left out as `dnssec-signzone -S` leaves them
+/// ("bad key type"). They stopped the run, exit 3 (the thirtieth audit,
+/// 2026-12-06). One scan of the directory for both.
+pub fn key_and_key_record_files_in(
+    dir: &Path,
+    origin: &Name,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), KeyError> {
+    let files = key_named_files_in(dir, origin)?;
+    Ok(files.into_iter().partition(|p| !crate::sign::keys::is_key_record_file(p)))
+}
+
+/// How key file names spell the zone's owner: BIND's `K<owner>+` (the
+/// zone's), and other spellings that may read as the zone's name (see
+/// [`key_named_files_in`]).
+struct KeyFileNames<'a> {
+    origin: &'a Name,
+    bind: String,
+    presentation: String,
+}
+
+impl<'a> KeyFileNames<'a> {
+    fn new(origin: &'a Name) -> KeyFileNames<'a> {
+        let bind = format!("k{}+", crate::sign::keys::file_name_owner(origin).to_ascii_lowercase());
+        let presentation = if origin.is_root() {
+            "k.+".to_string()
+        } else {
+            format!("k{}+", origin.to_string().to_ascii_lowercase())
+        };
+        KeyFileNames { origin, bind, presentation }
+    }
+
+    /// Named in BIND's spelling of the zone's owner.
+    fn is_bind(&self, name: &str) -> bool {
+        name.to_ascii_lowercase().starts_with(&self.bind)
+    }
+
+    /// Named in another spelling that reads as the zone's name.
+    fn may_be(&self, name: &str) -> bool {
+        name.to_ascii_lowercase().starts_with(&self.presentation)
+            || crate::sign::keys::parse_file_name(name)
+                .is_some_and(|(owner, _, _)| crate::sign::keys::file_name_names(owner, self.origin))
+    }
 }
 
 /// The `.key` files in `dir` named as the zone's (see [`key_files_in`]).
 fn key_named_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyError> {
-    let bind = format!("k{}+", crate::sign::keys::file_name_owner(origin).to_ascii_lowercase());
-    let presentation = if origin.is_root() {
-        "k.+".to_string()
-    } else {
-        format!("k{}+", origin.to_string().to_ascii_lowercase())
-    };
+    let names = KeyFileNames::new(origin);
     let entries = std::fs::read_dir(dir).map_err(|e| KeyError::Unreadable {
         path: dir.to_path_buf(),
         line: 0,
@@ -75,10 +104,6 @@ fn key_named_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyErro
     // `Ka%41b.example.+…` (zone `a%41b.example.`) read in BIND's `%XX`
     // form as a key of `aab.example.` and stopped its run (the nineteenth).
     let same = |owner: &Name| owner.to_lowercase() == origin.to_lowercase();
-    let spelled = |name: &str| {
-        crate::sign::keys::parse_file_name(name)
-            .is_some_and(|(owner, _, _)| crate::sign::keys::file_name_names(owner, origin))
-    };
     let holds_ours =
         |path: &Path| crate::sign::keys::parse_key_file(path).is_ok_and(|file| same(&file.owner));
     let mut out = Vec::new();
@@ -87,10 +112,7 @@ fn key_named_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyErro
         if !name.ends_with(".key") {
             continue;
         }
-        let lower = name.to_ascii_lowercase();
-        let ours = lower.starts_with(&bind)
-            || ((lower.starts_with(&presentation) || spelled(&name)) && holds_ours(&e.path()));
-        if ours {
+        if names.is_bind(&name) || (names.may_be(&name) && holds_ours(&e.path())) {
             out.push(e.path());
         }
     }
@@ -103,25 +125,15 @@ fn key_named_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyErro
 /// left out without a word, where `dnssec-signzone -S` warns ("file not
 /// found"; the twenty-ninth audit, 2026-12-06).
 pub fn private_only_in(dir: &Path, origin: &Name) -> Vec<PathBuf> {
-    let bind = format!("k{}+", crate::sign::keys::file_name_owner(origin).to_ascii_lowercase());
-    let presentation = if origin.is_root() {
-        "k.+".to_string()
-    } else {
-        format!("k{}+", origin.to_string().to_ascii_lowercase())
-    };
+    let names = KeyFileNames::new(origin);
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut out: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let lower = name.to_ascii_lowercase();
-            lower.ends_with(".private")
-                && (lower.starts_with(&bind)
-                    || lower.starts_with(&presentation)
-                    || crate::sign::keys::parse_file_name(&name).is_some_and(|(owner, _, _)| {
-                        crate::sign::keys::file_name_names(owner, origin)
-                    }))
+            name.to_ascii_lowercase().ends_with(".private")
+                && (names.is_bind(&name) || names.may_be(&name))
                 && !p.with_extension("key").exists()
         })
         .collect();
