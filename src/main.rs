@@ -132,6 +132,10 @@ enum HsmCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Loads one PKCS#11 module and exits: run by zonesign itself in a child process
+    /// before it loads a module, so that a module that crashes while loaded is named.
+    #[command(name = "load-module-alone", hide = true)]
+    LoadModuleAlone { module: PathBuf },
 }
 
 /// What kind of key to generate: shared by `keygen` and `hsm keygen`.
@@ -263,6 +267,9 @@ fn main() -> ExitCode {
     };
     zonesign::load::source::exit_on_sigbus();
     zonesign::load::source::file_size_limit_is_an_error();
+    if let Ok(program) = std::env::current_exe() {
+        zonesign::sign::pkcs11::session::try_modules_with(program);
+    }
     let signs_a_zone = matches!(cli.command, Command::Sign(_));
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),
@@ -325,6 +332,10 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
     use zonesign::sign::pkcs11::cli;
     match command {
         HsmCommand::Check { hsm_config, json } => cli::hsm_check(&hsm_config, json),
+        HsmCommand::LoadModuleAlone { module } => {
+            zonesign::sign::pkcs11::session::trial_load(&module);
+            Ok(())
+        }
         HsmCommand::Keygen { hsm_config, origin, key, id, label, key_dir } => {
             let KeyShape { algorithm, ksk, zsk: _, bits } = key;
             let role =

@@ -1110,6 +1110,8 @@ fn sign_inner(
     let mut publish_paths = publish_named.clone();
     // The key directory's signing keys, by file stem (see `publish_wins`).
     let mut dir_signing: Vec<String> = Vec::new();
+    // The key directory's keys published only, by file stem.
+    let mut dir_publishing: Vec<String> = Vec::new();
     // Keys named by --key, by file stem: they sign whatever their timing.
     let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
     // The same, as the `.key` files they are: the key directory's files
@@ -1190,6 +1192,7 @@ fn sign_inner(
             report
                 .key_timing
                 .push(format!("{}: published only, signs nothing: {why}", p.display()));
+            dir_publishing.extend(key_stem(&p));
             publish_paths.push(p);
         }
         for (p, why) in choice.left_out.into_iter().filter(|(p, _)| !named(p)) {
@@ -1284,13 +1287,43 @@ fn sign_inner(
         report.warnings.push(note);
     }
     let (mut keys, hsm_pool, mut publish_only) = keyed?;
-    for note in keyset::drop_revoked_twins(&mut keys) {
-        crate::diag!("zonesign: warning: {note}");
-        report.warnings.push(note);
-    }
-    for note in keyset::drop_revoked_published(&mut publish_only, &keys) {
-        crate::diag!("zonesign: warning: {note}");
-        report.warnings.push(note);
+    // A revoked key's original files in the key directory, as plain
+    // `dnssec-revoke` leaves them: the run is right to leave that key out,
+    // and every re-sign of the RFC 5011 hold-down warned that it did (the
+    // thirty-second audit, 2026-12-07; `dnssec-signzone -S` says nothing).
+    // A notice, as for the directory's other keys left out; a warning
+    // still where the operator named the key with --key or --publish.
+    // (A key's source is its file stem, `K<zone>+<alg>+<tag>`.)
+    let stem_in = |twin: &keyset::RevokedTwin, stems: &[String]| {
+        let source = Path::new(&twin.source);
+        let stem = key_stem(source).or_else(|| Some(source.file_name()?.to_str()?.to_string()));
+        stem.is_some_and(|s| stems.contains(&s))
+    };
+    let named_stems: Vec<String> =
+        explicit.iter().cloned().chain(publish_named.iter().filter_map(|p| key_stem(p))).collect();
+    let twins = keyset::drop_revoked_twins(&mut keys)
+        .into_iter()
+        .map(|t| (stem_in(&t, &dir_signing), t))
+        .chain(
+            keyset::drop_revoked_published(&mut publish_only, &keys)
+                .into_iter()
+                .map(|t| (stem_in(&t, &dir_publishing), t)),
+        );
+    for (in_dir, twin) in twins {
+        if in_dir && !stem_in(&twin, &named_stems) {
+            let note = format!(
+                "{} (its files stay beside the revoked key's, as plain `dnssec-revoke` \
+                 leaves them; `dnssec-revoke -r` removes them)",
+                twin.note
+            );
+            if !cfg.quiet {
+                crate::diag!("zonesign: notice: key timing: {note}");
+            }
+            report.key_timing.push(note);
+        } else {
+            crate::diag!("zonesign: warning: {}", twin.note);
+            report.warnings.push(twin.note);
+        }
     }
     if !cfg.csk && !cfg.quiet {
         for note in keyset::lone_ksk_notes(&keys) {
@@ -1852,7 +1885,7 @@ fn input_ksks_warning(
         .copied()
         .filter(|&t| publish.iter().any(|d| crate::sign::keys::key_tag(d) == t))
         .collect();
-    let still = if published.is_empty() {
+    let mut still = if published.is_empty() {
         String::new()
     } else {
         format!(
@@ -1861,6 +1894,28 @@ fn input_ksks_warning(
             tags(&published)
         )
     };
+    // The revocation step of RFC 5011: the revoked form signs, but a DS of
+    // the key before it matches it no more. RFC 4034 §5.1.4: "digest =
+    // digest_algorithm( DNSKEY owner name | DNSKEY RDATA)", and the flags
+    // are in the RDATA (the thirty-second audit, 2026-12-07: the warning
+    // read as if the key were gone).
+    let revoked: Vec<String> = keys
+        .iter()
+        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
+        .filter_map(|k| {
+            let mut before = k.dnskey.clone();
+            before[1] &= !(crate::sign::keys::FLAG_REVOKE as u8);
+            let tag = crate::sign::keys::key_tag(&before);
+            gone.contains(&tag).then(|| format!("key {tag} is revoked as key {}", k.key_tag))
+        })
+        .collect();
+    if !revoked.is_empty() {
+        still.push_str(&format!(
+            " ({}, which a DS of the key before revocation does not match: the flags are in \
+             the digest, RFC 4034 §5.1.4)",
+            revoked.join(", ")
+        ));
+    }
     Some(format!(
         "the input's DNSKEY RRset {} {} {}, {} the signed zone's{still}: if the parent's DS names \
          only {}, the zone will be bogus; give --trust-anchor with the parent's DS set to check",

@@ -575,6 +575,70 @@ fn regression_a_library_that_is_no_pkcs11_module_is_the_hsm_s_failure() {
     assert!(!all.contains("panicked"), "{all}");
 }
 
+/// The twenty-eighth audit (2026-12-06): a module whose
+/// `C_GetFunctionList` (or v3.0 `C_GetInterface`) returns `CKR_OK` and no
+/// function list made the cryptoki bindings read through a NULL pointer:
+/// the run died of SIGSEGV, no HSM named. Each module is now loaded first
+/// in a child process; its crash is that HSM's failure (exit 3), and the
+/// child leaves no core file.
+#[test]
+fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
+    let broken = [
+        ("null-list", "unsigned long C_GetFunctionList(void **list) { *list = 0; return 0; }\n"),
+        (
+            "null-interface",
+            "unsigned long C_GetInterface(void *name, void *version, void **interface, \
+             unsigned long flags) { *interface = 0; return 0; }\n\
+             unsigned long C_GetFunctionList(void **list) { *list = 0; return 0; }\n",
+        ),
+    ];
+    for (name, source) in broken {
+        let c = hsm.path(&format!("{name}.c"));
+        let module = hsm.path(&format!("lib{name}.so"));
+        std::fs::write(&c, source).expect("write module source");
+        let built = Command::new("cc")
+            .args(["-shared", "-fPIC", "-o"])
+            .arg(&module)
+            .arg(&c)
+            .status()
+            .expect("run cc (the Rust toolchain links with it)");
+        assert!(built.success(), "cc failed on {source}");
+        let pool = hsm.path("pool.toml");
+        let sections = [
+            hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
+            hsm_section(name, "fra-2", "env:ZONESIGN_TEST_PIN", 1)
+                .replace(MODULE, module.to_str().expect("UTF-8 path")),
+            key_section("zsk", "07", "zsk", &key_file),
+        ];
+        std::fs::write(&pool, sections.concat()).expect("write config");
+        // Cores allowed, so that a core file would show.
+        let out = hsm.run(
+            Command::new("sh")
+                .arg("-c")
+                .arg("ulimit -c unlimited 2>/dev/null; exec \"$0\" hsm check --hsm-config \"$1\"")
+                .arg(env!("CARGO_BIN_EXE_zonesign"))
+                .arg(&pool)
+                .current_dir(hsm.path(".")),
+        );
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{name}: {all}");
+        assert!(
+            all.contains(&format!("hsm {name}: cannot load PKCS#11 module"))
+                && all.contains("crashed"),
+            "{name}: {all}"
+        );
+        let cores: Vec<_> = std::fs::read_dir(hsm.path("."))
+            .expect("read the test directory")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("core"))
+            .collect();
+        assert!(cores.is_empty(), "{name}: core files left: {cores:?}");
+    }
+}
+
 /// `hsm keygen` refuses to overwrite an object with the same CKA_ID or label.
 #[test]
 fn keygen_refuses_existing_id_or_label() {

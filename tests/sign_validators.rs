@@ -521,8 +521,10 @@ fn bind_keygen(keys: &Path, args: &[&str]) -> String {
 /// original files, which it keeps. Both were taken as two keys: the same
 /// key published unrevoked and revoked, the unrevoked copy still signing
 /// the DNSKEY RRset and named in CDS, CDNSKEY and the DS file (the fifth
-/// audit, 2026-12-06). The original is left out, with a warning, as
-/// `dnssec-signzone -S` does ("Removing revoked key ... from DNSKEY RRset").
+/// audit, 2026-12-06). The original is left out, as `dnssec-signzone -S`
+/// does ("Removing revoked key ... from DNSKEY RRset"), with a notice: a
+/// warning on every re-sign of the 30-day hold-down taught operators to
+/// ignore warnings (the thirty-second audit, 2026-12-07).
 #[test]
 fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevoked() {
     common::require_tool("dnssec-revoke", "bind9-utils");
@@ -570,6 +572,27 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
         .arg("--output")
         .arg(&again));
     assert!(!text.contains("without signing"), "{text}");
+    let left_out = format!("{old}: key {old_tag} is revoked as key {revoked_tag}");
+    assert!(text.contains(&format!("notice: key timing: {left_out}")), "{text}");
+    assert!(!text.contains("warning:"), "{text}");
+    // The hold-down (RFC 5011 §2.4.2: 30 days): re-signs with nothing
+    // changed say nothing to warn about.
+    let held = dir.path().join("held.zone");
+    let report = dir.path().join("held.json");
+    let text = run(zonesign()
+        .arg("sign")
+        .arg(&again)
+        .args(["--origin", "tld.", "--serial", "increment", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&held)
+        .arg("--report")
+        .arg(&report));
+    assert!(!text.contains("warning:"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    assert!(report["key_timing"].to_string().contains(&left_out), "{report}");
     let out = dir.path().join("signed.zone");
     let ds = dir.path().join("ds.txt");
     let text = run(zonesign()
@@ -849,6 +872,11 @@ fn rfc7344_cds_across_a_ksk_rollover_and_a_revoked_csk() {
         .arg(&out));
     assert!(said.contains(&format!("the run revokes key {k1_tag}")), "{said}");
     assert!(!said.contains("keep it published with --publish"), "{said}");
+    // The KSK warning of the revocation step says why a DS of the key
+    // does not reach the revoked key that signs (it read as if the key
+    // were gone: the thirty-second audit, 2026-12-07).
+    assert!(said.contains(&format!("key {k1_tag} is revoked as key ")), "{said}");
+    assert!(said.contains("RFC 4034 §5.1.4"), "{said}");
 }
 
 /// RFC 6781 §4.1.1.1 and RFC 5011 §2.1: a run that revokes one ZSK that

@@ -910,46 +910,65 @@ pub fn unannounced_data_signers(zone: &crate::zone::Zone, keys: &[ZoneKey]) -> V
     tags
 }
 
+/// A key left out because the same key is among the run's keys revoked
+/// ([`drop_revoked_twins`], [`drop_revoked_published`]).
+#[derive(Debug, Clone)]
+pub struct RevokedTwin {
+    /// Where the unrevoked form came from (its `.key` file).
+    pub source: String,
+    /// The unrevoked form's DNSKEY RDATA.
+    pub dnskey: Box<[u8]>,
+    /// What was done, for a notice or a warning.
+    pub note: String,
+}
+
 /// Leaves out every key that is also among `keys` revoked: the same key
 /// material with the REVOKE flag (RFC 5011 §2.1; `dnssec-revoke` keeps the
 /// original files beside the revoked ones). The revoked key is the one to
 /// publish, signing the DNSKEY RRset; the original left beside it would go
 /// on signing as the key the operator revoked, and be named in CDS,
 /// CDNSKEY and DS (an audit, 2026-12-06; `dnssec-signzone -S` says
-/// "Removing revoked key ... from DNSKEY RRset"). Returns what was left out,
-/// for notices; the roles are settled again.
-pub fn drop_revoked_twins(keys: &mut Vec<ZoneKey>) -> Vec<String> {
+/// "Removing revoked key ... from DNSKEY RRset"). Returns what was left out;
+/// the roles are settled again.
+pub fn drop_revoked_twins(keys: &mut Vec<ZoneKey>) -> Vec<RevokedTwin> {
     let revoked: Vec<(Box<[u8]>, u16)> = keys
         .iter()
         .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
         .map(|k| (k.dnskey[2..].into(), k.key_tag))
         .collect();
-    let mut notes = Vec::new();
+    let mut left_out = Vec::new();
     keys.retain(|k| {
         let twin = (!k.is_revoked() && k.dnskey.len() > 2)
             .then(|| revoked.iter().find(|(rest, _)| **rest == k.dnskey[2..]))
             .flatten();
         if let Some((_, tag)) = twin {
-            notes.push(format!(
-                "{}: key {} is revoked as key {tag} (the same key): left out, the revoked key \
-                 is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
-                k.source, k.key_tag
-            ));
+            left_out.push(RevokedTwin {
+                source: k.source.clone(),
+                dnskey: k.dnskey.clone(),
+                note: format!(
+                    "{}: key {} is revoked as key {tag} (the same key): left out, the revoked \
+                     key is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
+                    k.source, k.key_tag
+                ),
+            });
         }
         twin.is_none()
     });
-    if !notes.is_empty() {
+    if !left_out.is_empty() {
         settle_roles(keys);
     }
-    notes
+    left_out
 }
 
 /// The same for keys published without signing: the original of a revoked
 /// KSK, past its Inactive time in the key directory or given to
 /// `--publish`, was published beside the revoked key, the same key once
 /// revoked and once not, with no word (the twelfth audit, 2026-12-06).
-pub fn drop_revoked_published(publish: &mut Vec<PublishOnlyKey>, keys: &[ZoneKey]) -> Vec<String> {
-    let mut notes = Vec::new();
+pub fn drop_revoked_published(
+    publish: &mut Vec<PublishOnlyKey>,
+    keys: &[ZoneKey],
+) -> Vec<RevokedTwin> {
+    let mut left_out = Vec::new();
     publish.retain(|p| {
         let twin = keys.iter().find(|k| {
             k.is_revoked()
@@ -959,15 +978,19 @@ pub fn drop_revoked_published(publish: &mut Vec<PublishOnlyKey>, keys: &[ZoneKey
                 && u16::from_be_bytes([p.dnskey[0], p.dnskey[1]]) & FLAG_REVOKE == 0
         });
         if let Some(k) = twin {
-            notes.push(format!(
-                "{}: key {} is revoked as key {} (the same key): not published, the revoked key \
-                 is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
-                p.source, p.key_tag, k.key_tag
-            ));
+            left_out.push(RevokedTwin {
+                source: p.source.clone(),
+                dnskey: p.dnskey.clone(),
+                note: format!(
+                    "{}: key {} is revoked as key {} (the same key): not published, the \
+                     revoked key is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
+                    p.source, p.key_tag, k.key_tag
+                ),
+            });
         }
         twin.is_none()
     });
-    notes
+    left_out
 }
 
 #[cfg(test)]

@@ -188,17 +188,25 @@ fn material_is_whole(
         16 => (57, false),
         _ => (0, false),
     };
+    let wrong = |reason: String| KeyError::Unreadable { path: path.to_owned(), line: 0, reason };
     if len > 0 {
         let key = file.field("PrivateKey", path)?;
-        let whole = if integer {
-            // As `private_from_file` reads it: leading zero octets are no
-            // part of the number.
-            (1..=len).contains(&strip_leading_zeros(key).len())
-        } else {
-            key.len() == len
-        };
-        if !whole {
-            return Err(cut(format!("a PrivateKey of {} octets, not {len}", key.len())));
+        // As `private_from_file` reads an integer: leading zero octets are
+        // no part of the number.
+        let octets = if integer { strip_leading_zeros(key).len() } else { key.len() };
+        if integer && octets == 0 {
+            // FIPS 186-4 §B.4: d is in [1, n − 1]. A zero key was called
+            // "32 octets, not 32: cut short" (the thirty-second audit).
+            return Err(wrong("the PrivateKey is zero, which no ECDSA key is".to_string()));
+        }
+        if octets > len {
+            return Err(wrong(format!(
+                "a PrivateKey of {octets} octets, more than the {len} of algorithm \
+                 {algorithm}'s keys: not this key's private key file"
+            )));
+        }
+        if octets < len && !integer {
+            return Err(cut(format!("a PrivateKey of {octets} octets, not {len}")));
         }
     } else if matches!(algorithm, 5 | 7 | 8 | 10) {
         for field in bind::RSA_FIELDS {

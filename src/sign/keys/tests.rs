@@ -652,6 +652,20 @@ fn rfc6605_section_4_an_ecdsa_private_key_is_an_integer() {
         SigningKey::load(&key_path).unwrap_or_else(|e| panic!("{} octets: {e}", written.len()));
         check_private_material(&key_path).unwrap();
     }
+    // Zero is no key, and was called "32 octets, not 32: cut short"; one
+    // longer than the curve is not called cut short either (the
+    // thirty-second audit, 2026-12-07).
+    for (written, says) in [([0u8; 32].to_vec(), "is zero"), ([1u8; 33].to_vec(), "more than")] {
+        let b64_written = data_encoding::BASE64.encode(&written);
+        std::fs::write(&private_path, text.replace(&field, &b64_written)).unwrap();
+        for err in [
+            SigningKey::load(&key_path).unwrap_err(),
+            check_private_material(&key_path).unwrap_err(),
+        ] {
+            let message = err.to_string();
+            assert!(message.contains(says) && !message.contains("cut short"), "{message}");
+        }
+    }
 }
 
 /// A `.private` file that belongs to another key is caught at load time,

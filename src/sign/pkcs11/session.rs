@@ -47,6 +47,12 @@ impl Contexts {
         // 2026-12-06). The panic is caught here, its message held back;
         // the hook is swapped under a lock, so that two loads at once
         // cannot leave the silent one in place.
+        if let Some(signal) = crashes_when_loaded(&hsm.module) {
+            return Err(module_error(format!(
+                "loading it crashed a process that did nothing else (signal {signal}): \
+                 not a working PKCS#11 module"
+            )));
+        }
         static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
         let previous = std::panic::take_hook();
@@ -96,6 +102,59 @@ impl Contexts {
         self.tokens.push((id.clone(), hsm.name.clone()));
         Ok(())
     }
+}
+
+/// The program that loads a module alone before this process does
+/// ([`crashes_when_loaded`]): the `zonesign` binary, set by its `main`.
+/// Unset (a test harness, another program using the library), modules are
+/// loaded without the trial.
+static TRIAL_PROGRAM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The hidden subcommand of [`TRIAL_PROGRAM`] that runs [`trial_load`].
+pub const TRIAL_SUBCOMMAND: &str = "load-module-alone";
+
+/// Lets [`Contexts::context`] try each module first in a child process
+/// running `program` (the `zonesign` binary) with [`TRIAL_SUBCOMMAND`].
+pub fn try_modules_with(program: PathBuf) {
+    let _ = TRIAL_PROGRAM.set(program);
+}
+
+/// Loads `module` as [`Contexts::context`] does and nothing more: the
+/// child's side of [`crashes_when_loaded`]. Its outcome is not reported
+/// (the parent's own load gives the message); only a crash counts. No core
+/// file: a run leaves no file behind.
+pub fn trial_load(module: &std::path::Path) {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{setrlimit, Resource, Rlimit};
+        let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
+    }
+    let _ = std::panic::catch_unwind(|| Pkcs11::new(module));
+}
+
+/// The signal that ended a child process which only loaded `module`, if
+/// one did. The cryptoki bindings trust what the module returns: a
+/// `C_GetFunctionList` (or v3.0 `C_GetInterface`) that returns `CKR_OK`
+/// and no function list is read through a NULL pointer, and the run dies
+/// of SIGSEGV with no HSM named (the twenty-eighth audit, 2026-12-06;
+/// `pkcs11-tool` crashes too). Loading it first in a child costs a few
+/// milliseconds a module, needs no `unsafe` code of ours, and turns any
+/// crash while loading into that HSM's failure (exit 3, or left out under
+/// `--allow-degraded-pool`). A module that crashes later, in a call a
+/// session makes, still ends the run: the previous output stays untouched.
+fn crashes_when_loaded(module: &std::path::Path) -> Option<i32> {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let program = TRIAL_PROGRAM.get()?;
+    let status = Command::new(program)
+        .args(["hsm", TRIAL_SUBCOMMAND])
+        .arg(module)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    status.signal()
 }
 
 /// What tells one token from every other, whatever module reaches it.
