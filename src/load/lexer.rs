@@ -263,20 +263,9 @@ impl<'a> Lexer<'a> {
                         begun = false;
                     }
                 }
-                // RFC 1035 §5.1 lines end with a line feed; a CR is only
-                // part of a CRLF end. A lone CR (old Mac line ends, a file
-                // of mixed ends) was read as a blank, merging two records
-                // into one (the fifth audit, 2026-12-06: BIND takes it for a
-                // line end, Knot refuses it): refused, with its place.
+                // A lone CR: see `lone_cr`.
                 b'\r' if data.get(self.pos + 1) != Some(&b'\n') => {
-                    self.resume = Resume { depth, after_byte: true };
-                    return Err(LexError {
-                        line: self.line,
-                        col: self.col(self.pos),
-                        token: "\\r".into(),
-                        expected: "a line feed after the carriage return (lines end with LF or \
-                                   CRLF, not CR alone)",
-                    });
+                    return Err(self.lone_cr(depth));
                 }
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b';' => {
@@ -368,6 +357,19 @@ impl<'a> Lexer<'a> {
                                                line; write \\\\ for a backslash)",
                                 });
                             }
+                            // Nor does a backslash make a lone CR data:
+                            // `TXT a\<CR>b` published "a\013b", which BIND
+                            // (a line end there) and Knot refuse (the
+                            // thirty-second audit, 2026-12-07). The error
+                            // is the lone CR's, and so is the recovery.
+                            Some(i)
+                                if data[i] == b'\\'
+                                    && data.get(i + 1) == Some(&b'\r')
+                                    && data.get(i + 2) != Some(&b'\n') =>
+                            {
+                                self.pos = i + 1;
+                                return Err(self.lone_cr(depth));
+                            }
                             // An escaped character is never a delimiter.
                             Some(i) if data[i] == b'\\' => p = (i + 2).min(data.len()),
                             Some(i) => {
@@ -385,6 +387,24 @@ impl<'a> Lexer<'a> {
                     self.pos = p;
                 }
             }
+        }
+    }
+
+    /// The error of a lone CR at the current position, inside `depth`
+    /// parentheses: RFC 1035 §5.1 lines end with a line feed, and a CR is
+    /// only part of a CRLF end. A lone CR (old Mac line ends, a file of
+    /// mixed ends) was read as a blank, merging two records into one (the
+    /// fifth audit, 2026-12-06: BIND takes it for a line end, Knot refuses
+    /// it): refused, with its place. Recovery goes on from the next byte,
+    /// which is where the split pass, to which a CR is any byte, is.
+    fn lone_cr(&mut self, depth: u32) -> LexError {
+        self.resume = Resume { depth, after_byte: true };
+        LexError {
+            line: self.line,
+            col: self.col(self.pos),
+            token: "\\r".into(),
+            expected: "a line feed after the carriage return (lines end with LF or CRLF, not \
+                       CR alone)",
         }
     }
 

@@ -231,6 +231,18 @@ fn regression_carriage_returns_end_lines_only_before_a_line_feed() {
     );
     let e = error(&format!("{soa}path TXT C:\\Users\\\r\nwww A 192.0.2.9\r\n"));
     assert!(e.starts_with("z.zone:3:18: expected a character after the backslash"), "{e}");
+    // A backslash does not make a lone CR data: `TXT a\<CR>b` published
+    // "a\013b" (the thirty-second audit, 2026-12-07; BIND ends the line at
+    // the CR, Knot refuses it). The error is the CR's, after a blank too.
+    for (bad, col) in [("a\\\rb", 9), ("a \\\rb", 10)] {
+        assert_eq!(
+            error(&format!("{soa}c TXT {bad}\r\nd A 192.0.2.1\r\n")),
+            format!(
+                "z.zone:3:{col}: expected a line feed after the carriage return (lines end with \
+                 LF or CRLF, not CR alone), found `\\r`"
+            )
+        );
+    }
 }
 
 /// Outside quotes a backslash at a line's end is an error, as BIND, Knot
@@ -313,7 +325,7 @@ fn regression_an_error_inside_parentheses_skips_the_rest_of_the_entry() {
         "$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( \"v=spf1 -all )\n  \"more\"\nwww A 192.0.2.300\n";
     assert_eq!(errors_at(src).iter().map(|e| e.0).collect::<Vec<_>>(), [3, 5]);
     // A lone CR, and a backslash ending a line: the same.
-    for bad in ["a\rb", "x\\"] {
+    for bad in ["a\rb", "x\\", "a\\\rb"] {
         let src = format!("$TTL 1\n@ SOA ns h 1 2 3 4 5\nt TXT ( {bad}\n BOGUS )\nok A 1\n");
         assert_eq!(errors_at(&src).iter().map(|e| e.0).collect::<Vec<_>>(), [3, 5], "{bad:?}");
     }

@@ -267,6 +267,10 @@ fn line() -> impl Strategy<Value = String> {
         // the split pass), then a line with an owner and another error
         // (the two loads gave different errors: the thirty-first audit).
         Just("TXT ( a\rb\nq TXT \"open\n ) )".to_string()),
+        // A backslash before a lone CR: the CR's error (it was data: the
+        // thirty-second audit).
+        Just("TXT a\\\rb c".to_string()),
+        Just("TXT ( a\\\rb\nq TXT \"open\n ) )".to_string()),
         Just("TXT ( \"open\n ( x\nz A 1.2.3.4 )".to_string()),
         Just("SOA ns h 1 2 3 4 5".to_string()),
         Just("A 1.2.3.4 )".to_string()),
