@@ -216,6 +216,9 @@ struct SignArgs {
     /// Publish CDS and CDNSKEY records for the KSKs (RFC 7344).
     #[arg(long)]
     cds: bool,
+    /// The digest type of the CDS records: sha256 (2, the default) or sha384 (4); repeatable.
+    #[arg(long = "cds-digest", requires = "cds")]
+    cds_digest: Vec<String>,
     /// Write the DS records for the parent to this file.
     #[arg(long)]
     ds: Option<PathBuf>,
@@ -294,6 +297,7 @@ fn main() -> ExitCode {
             publish: a.publish,
             trust_anchor: a.trust_anchor,
             cds: a.cds,
+            cds_digest: a.cds_digest,
             ds: a.ds,
             report: a.report,
             threads: a.threads,

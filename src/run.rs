@@ -333,6 +333,9 @@ pub struct SignConfig {
     /// or `none`); empty: those of the input's ZONEMD.
     pub zonemd: Vec<String>,
     pub cds: bool,
+    /// `--cds-digest`: the CDS records' digest types (`sha256`, `sha384`);
+    /// empty: SHA-256.
+    pub cds_digest: Vec<String>,
     pub ds: Option<PathBuf>,
     pub report: Option<PathBuf>,
     pub threads: Option<usize>,
@@ -978,6 +981,7 @@ fn sign_inner(
     let origin = parse_origin(&cfg.origin)?;
     report.zone = origin.to_string();
     let zonemd_choice = parse_zonemd(&cfg.zonemd)?;
+    let cds_digests = parse_cds_digests(&cfg.cds_digest)?;
     let now = now();
     let inception = match &cfg.inception {
         Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
@@ -1426,6 +1430,7 @@ fn sign_inner(
         denial,
         dnskey_ttl: cfg.dnskey_ttl,
         cds: cfg.cds,
+        cds_digests,
         publish: publish_only.into_iter().map(|p| p.dnskey).collect(),
         zonemd: Some(zonemd),
         hash_backend: crate::denial::hash::Backend::detect(),
@@ -1818,6 +1823,31 @@ fn parse_zonemd(args: &[String]) -> Result<Option<Vec<crate::zonemd::HashAlg>>, 
     hashes.sort_unstable();
     hashes.dedup();
     Ok(Some(hashes))
+}
+
+/// `--cds-digest`: the digest types of the CDS records, as Knot's
+/// `cds-digest-type` and BIND's `cds-digest-types` choose them. RFC 8624
+/// §3.3: SHA-256 "MUST" be used to create DS, SHA-384 "MAY", SHA-1 "MUST
+/// NOT" (refused, as by `DigestType::from_number`).
+fn parse_cds_digests(args: &[String]) -> Result<Vec<crate::sign::keys::DigestType>, Failure> {
+    use crate::sign::keys::DigestType;
+    let mut digests = args
+        .iter()
+        .map(|a| match a.to_ascii_lowercase().as_str() {
+            "sha256" | "sha-256" | "2" => Ok(DigestType::Sha256),
+            "sha384" | "sha-384" | "4" => Ok(DigestType::Sha384),
+            "sha1" | "sha-1" | "1" => Err(Failure::Usage(format!(
+                "--cds-digest {a}: SHA-1 is not to be used for DS records (RFC 8624 §3.3: MUST \
+                 NOT); give sha256 or sha384"
+            ))),
+            _ => {
+                Err(Failure::Usage(format!("--cds-digest {a}: expected sha256 (2) or sha384 (4)")))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    digests.sort_unstable_by_key(|d| d.number());
+    digests.dedup();
+    Ok(digests)
 }
 
 /// Writes the DS records of the KSKs (CSKs) for the parent: digest type 2,

@@ -935,3 +935,56 @@ fn rfc5011_a_revoked_zsk_beside_a_dropped_one_gets_each_its_remedy() {
     assert!(said.contains(&format!("key {} is revoked as key", tag(&a))), "{said}");
     assert_validators_accept(&dir.path().join("advised.zone"), "tld.", false);
 }
+
+/// RFC 8624 §3.3: DS (and so CDS) digests: SHA-256 "MUST", SHA-384 "MAY",
+/// SHA-1 "MUST NOT". `--cds-digest` chooses them, as Knot's
+/// `cds-digest-type` and BIND's `cds-digest-types` do; each CDS is the
+/// digest `dnssec-dsfromkey` makes of the KSK, and the zone validates.
+#[test]
+fn rfc8624_section_3_3_cds_digest_types_are_chosen_and_sha1_refused() {
+    common::require_tool("dnssec-dsfromkey", "bind9-utils");
+    let (dir, keys) = key_dir();
+    let ksk = bind_keygen(&keys, &["-f", "KSK"]);
+    let _zsk = bind_keygen(&keys, &[]);
+    let zone = generated_zone(dir.path(), 5);
+    let digests_of = |out: &Path| -> Vec<String> {
+        std::fs::read_to_string(out)
+            .unwrap()
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .filter(|f| f.get(3) == Some(&"CDS"))
+            .map(|f| f[4..].join(" "))
+            .collect()
+    };
+    let ds = |digest: &str| -> String {
+        let mut cmd = Command::new("dnssec-dsfromkey");
+        cmd.args(["-a", digest]).arg(keys.join(format!("{ksk}.key")));
+        let line = run(&mut cmd);
+        line.split_whitespace().skip(3).collect::<Vec<_>>().join(" ")
+    };
+    for (args, want) in [
+        (vec![], vec![ds("SHA-256")]),
+        (vec!["--cds-digest", "sha384"], vec![ds("SHA-384")]),
+        (vec!["--cds-digest", "SHA-384", "--cds-digest", "2"], vec![ds("SHA-256"), ds("SHA-384")]),
+    ] {
+        let out = dir.path().join("signed.zone");
+        let mut all = vec!["--cds"];
+        all.extend(&args);
+        sign_tld(&zone, &keys, &out, &all);
+        assert_eq!(digests_of(&out), want, "{args:?}");
+        assert_validators_accept(&out, "tld.", false);
+    }
+    let out = dir.path().join("sha1.zone");
+    let refused = zonesign()
+        .arg("sign")
+        .arg(&zone)
+        .args(["--origin", "tld.", "--cds", "--cds-digest", "sha1", "--key-dir"])
+        .arg(&keys)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("RFC 8624 §3.3"));
+    assert!(!out.exists());
+}

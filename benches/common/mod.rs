@@ -77,6 +77,7 @@ pub fn sign_options(denial: DenialMode) -> SignOptions {
         denial,
         dnskey_ttl: None,
         cds: false,
+        cds_digests: Vec::new(),
         publish: Vec::new(),
         zonemd: None,
         hash_backend: zonesign::denial::hash::Backend::detect(),

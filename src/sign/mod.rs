@@ -278,6 +278,9 @@ pub struct SignOptions {
     pub dnskey_ttl: Option<u32>,
     /// Publish CDS and CDNSKEY for the KSKs (RFC 7344).
     pub cds: bool,
+    /// The digest types of those CDS records (`--cds-digest`; SHA-256 if
+    /// none is given).
+    pub cds_digests: Vec<keys::DigestType>,
     /// DNSKEY RDATA published beside the signing keys' without signing
     /// (`--publish`: rollovers; see [`keyset::PublishOnlyKey`]).
     pub publish: Vec<Box<[u8]>>,
@@ -465,9 +468,16 @@ pub fn prepare(
         let origin = zone.origin.clone();
         let mut cds: Vec<Box<[u8]>> = Vec::new();
         let mut cdnskey: Vec<Box<[u8]>> = Vec::new();
+        let digests: &[keys::DigestType] = if opts.cds_digests.is_empty() {
+            &[keys::DigestType::Sha256]
+        } else {
+            &opts.cds_digests
+        };
         for k in keys.iter().filter(|k| k.role != KeyRole::Zsk && !k.is_revoked()) {
-            if let Ok(ds) = keys::ds_rdata(&origin, &k.dnskey, keys::DigestType::Sha256) {
-                cds.push(ds.into());
+            for &digest in digests {
+                if let Ok(ds) = keys::ds_rdata(&origin, &k.dnskey, digest) {
+                    cds.push(ds.into());
+                }
             }
             cdnskey.push(k.dnskey.clone());
         }
@@ -1032,6 +1042,8 @@ pub fn fuzz_sign(data: &[u8]) {
         denial,
         dnskey_ttl: None,
         cds: mode & 4 != 0,
+        // Both digest types, so that the verifier reads SHA-384 CDS too.
+        cds_digests: vec![keys::DigestType::Sha256, keys::DigestType::Sha384],
         publish: Vec::new(),
         // The input's ZONEMD made again, as `zonesign sign` does; one
         // zonesign cannot compute is refused there too.

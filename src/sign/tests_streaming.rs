@@ -55,6 +55,7 @@ fn options() -> SignOptions {
         denial: DenialMode::Nsec,
         dnskey_ttl: None,
         cds: false,
+        cds_digests: Vec::new(),
         publish: Vec::new(),
         zonemd: None,
         hash_backend: Backend::detect(),
