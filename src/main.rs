@@ -270,7 +270,13 @@ fn main() -> ExitCode {
     };
     zonesign::load::source::exit_on_sigbus();
     zonesign::load::source::file_size_limit_is_an_error();
-    if let Ok(program) = std::env::current_exe() {
+    // `/proc/self/exe` still runs this binary when its file was deleted or
+    // replaced during the run (an upgrade), where `current_exe` names a
+    // path that no longer holds it (the thirty-third audit, 2026-12-07).
+    let this_binary = std::path::Path::new("/proc/self/exe");
+    let program =
+        if this_binary.exists() { Ok(this_binary.to_path_buf()) } else { std::env::current_exe() };
+    if let Ok(program) = program {
         zonesign::sign::pkcs11::session::try_modules_with(program);
     }
     let signs_a_zone = matches!(cli.command, Command::Sign(_));

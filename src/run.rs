@@ -1297,11 +1297,8 @@ fn sign_inner(
     // thirty-second audit, 2026-12-07; `dnssec-signzone -S` says nothing).
     // A notice, as for the directory's other keys left out; a warning
     // still where the operator named the key with --key or --publish.
-    // (A key's source is its file stem, `K<zone>+<alg>+<tag>`.)
     let stem_in = |twin: &keyset::RevokedTwin, stems: &[String]| {
-        let source = Path::new(&twin.source);
-        let stem = key_stem(source).or_else(|| Some(source.file_name()?.to_str()?.to_string()));
-        stem.is_some_and(|s| stems.contains(&s))
+        key_stem(Path::new(&twin.source)).is_some_and(|s| stems.contains(&s))
     };
     let named_stems: Vec<String> =
         explicit.iter().cloned().chain(publish_named.iter().filter_map(|p| key_stem(p))).collect();
@@ -2317,10 +2314,12 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
 }
 
 /// A key file's stem (`Kexample.+013+12345`): its name without `.key` or
-/// `.private`.
+/// `.private`, or the name itself, as `--key` takes a stem alone (as
+/// `dnssec-signzone` does; given so, it did not count as named by `--key`:
+/// the thirty-third audit, 2026-12-07).
 fn key_stem(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
-    let stem = name.strip_suffix(".key").or_else(|| name.strip_suffix(".private"))?;
+    let stem = name.strip_suffix(".key").or_else(|| name.strip_suffix(".private")).unwrap_or(name);
     Some(stem.to_string())
 }
 

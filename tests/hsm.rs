@@ -580,24 +580,49 @@ fn regression_a_library_that_is_no_pkcs11_module_is_the_hsm_s_failure() {
 /// function list made the cryptoki bindings read through a NULL pointer:
 /// the run died of SIGSEGV, no HSM named. Each module is now loaded first
 /// in a child process; its crash is that HSM's failure (exit 3), and the
-/// child leaves no core file.
+/// child leaves no core file. The thirty-third audit (2026-12-07): a
+/// module that calls `exit(0)` while loaded ended the run with exit 0 and
+/// no word; one whose C_Finalize does not survive a call before
+/// C_Initialize was refused as crashing (the bindings finalise every
+/// context they drop), or, after its C_Initialize failed, crashed the run;
+/// and a module path that begins with `-` was taken for an option of the
+/// child, which then tried nothing.
 #[test]
 fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
     let hsm = SoftHsm::new();
     let bare = hsm.pool("bare.toml", 1, "");
     let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
-    let broken = [
-        ("null-list", "unsigned long C_GetFunctionList(void **list) { *list = 0; return 0; }\n"),
+    let null_list = "unsigned long C_GetFunctionList(void **list) { *list = 0; return 0; }\n";
+    // A v2.40 function list: C_Initialize fails, C_Finalize crashes.
+    let finalize_crashes = "struct list { unsigned char major, minor; void *f[68]; };\n\
+         static unsigned long init(void *a) { return 5; }\n\
+         static unsigned long fini(void *a) { *(volatile int *)0 = 0; return 0; }\n\
+         static struct list l = { 2, 40, { (void *)init, (void *)fini } };\n\
+         unsigned long C_GetFunctionList(void **out) { *out = &l; return 0; }\n";
+    let cases = [
+        ("null-list", null_list, "crashed a process that did nothing else"),
         (
             "null-interface",
             "unsigned long C_GetInterface(void *name, void *version, void **interface, \
              unsigned long flags) { *interface = 0; return 0; }\n\
              unsigned long C_GetFunctionList(void **list) { *list = 0; return 0; }\n",
+            "crashed a process that did nothing else",
         ),
+        (
+            "exits",
+            "#include <stdlib.h>\nunsigned long C_GetFunctionList(void **l) { exit(0); }\n",
+            "ended a process that did nothing else (exit status 0)",
+        ),
+        ("-dash", null_list, "crashed a process that did nothing else"),
+        ("finalize-crashes", finalize_crashes, "C_Initialize failed"),
     ];
-    for (name, source) in broken {
+    for (name, source, says) in cases {
         let c = hsm.path(&format!("{name}.c"));
-        let module = hsm.path(&format!("lib{name}.so"));
+        // Each in a directory of its name, given relative to the run's
+        // directory: `-dash/module.so` begins with `-`.
+        std::fs::create_dir(hsm.path(name)).expect("module directory");
+        let module_name = format!("{name}/module.so");
+        let module = hsm.path(&module_name);
         std::fs::write(&c, source).expect("write module source");
         let built = Command::new("cc")
             .args(["-shared", "-fPIC", "-o"])
@@ -609,8 +634,7 @@ fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
         let pool = hsm.path("pool.toml");
         let sections = [
             hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
-            hsm_section(name, "fra-2", "env:ZONESIGN_TEST_PIN", 1)
-                .replace(MODULE, module.to_str().expect("UTF-8 path")),
+            hsm_section(name, "fra-2", "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, &module_name),
             key_section("zsk", "07", "zsk", &key_file),
         ];
         std::fs::write(&pool, sections.concat()).expect("write config");
@@ -625,11 +649,7 @@ fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
         );
         let all = text(&out);
         assert_eq!(out.status.code(), Some(3), "{name}: {all}");
-        assert!(
-            all.contains(&format!("hsm {name}: cannot load PKCS#11 module"))
-                && all.contains("crashed"),
-            "{name}: {all}"
-        );
+        assert!(all.contains(&format!("hsm {name}: ")) && all.contains(says), "{name}: {all}");
         let cores: Vec<_> = std::fs::read_dir(hsm.path("."))
             .expect("read the test directory")
             .filter_map(|e| e.ok())

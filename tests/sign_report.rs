@@ -1096,3 +1096,48 @@ fn rfc7344_cds_alone_or_below_the_apex_is_warned_of() {
     check("example. 3600 IN CDS 0 0 0 00\n", "cds-cdnskey-alone", "example.");
     check("cdsat.example. 3600 IN CDS 0 0 0 00\n", "cds-below-apex", "cdsat.example.");
 }
+
+/// RFC 4035 §2.2: "The apex DNSKEY RRset itself MUST be signed by each
+/// algorithm appearing in the DS RRset located at the delegating parent."
+/// A DS set with an algorithm no key signs the DNSKEY RRset with (the end
+/// of an algorithm rollover before the old DS left the parent) passed sign
+/// and verify without a word (the thirty-third audit, 2026-12-07): a
+/// validator refusing a downgrade finds it bogus. A warning in both, and in
+/// the report.
+#[test]
+fn rfc4035_section_2_2_every_ds_algorithm_signs_the_dnskey_rrset() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let out = dir.path().join("signed.zone");
+    let ds = dir.path().join("dsset");
+    sign_example(&k, &out, &["--ds".as_ref(), ds.as_os_str()]);
+    let verify = |anchor: &Path| {
+        let o = zonesign()
+            .args(["verify", "-o", "example.", "--trust-anchor"])
+            .arg(anchor)
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    assert!(!verify(&ds).contains("ds-algorithm-unsigned"));
+    // The parent's set with a DS of algorithm 13 beside the run's 14.
+    let both = dir.path().join("both");
+    // (Digest 4: validators use only the highest digest type of the set,
+    // RFC 4509 §3, and the run's DS file has 4 for algorithm 14.)
+    let old = format!("example. 3600 IN DS 4711 13 4 {}\n", "AB".repeat(48));
+    std::fs::write(&both, std::fs::read_to_string(&ds).unwrap() + &old).unwrap();
+    let said = verify(&both);
+    assert!(said.contains("ds-algorithm-unsigned") && said.contains("has algorithm 13"), "{said}");
+    let report = dir.path().join("report.json");
+    let again = dir.path().join("again.zone");
+    let said = sign_example(
+        &k,
+        &again,
+        &["--trust-anchor".as_ref(), both.as_os_str(), "--report".as_ref(), report.as_os_str()],
+    );
+    assert!(said.contains("ds-algorithm-unsigned"), "{said}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert!(r["warnings"].to_string().contains("RFC 4035 §2.2"), "{r}");
+}

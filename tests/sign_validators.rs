@@ -988,3 +988,37 @@ fn rfc8624_section_3_3_cds_digest_types_are_chosen_and_sha1_refused() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("RFC 8624 §3.3"));
     assert!(!out.exists());
 }
+
+/// `--key` takes a key's stem alone (`K<zone>+<alg>+<tag>`), as
+/// `dnssec-signzone` does; so given, the key did not count as named by
+/// `--key`: beside `--publish` of the same key it was published only, exit
+/// 0, where its `.key` path is refused as given both ways (the
+/// thirty-third audit, 2026-12-07).
+#[test]
+fn regression_a_key_named_by_its_stem_counts_as_named_by_key() {
+    let (dir, keys) = key_dir();
+    let _ksk = bind_keygen(&keys, &["-f", "KSK"]);
+    let zsk = bind_keygen(&keys, &[]);
+    let zone = generated_zone(dir.path(), 3);
+    let out = dir.path().join("signed.zone");
+    let publish = keys.join(format!("{zsk}.key"));
+    for named in [keys.join(&zsk), keys.join(format!("{zsk}.key"))] {
+        let o = zonesign()
+            .arg("sign")
+            .arg(&zone)
+            .args(["--origin", "tld.", "--key-dir"])
+            .arg(&keys)
+            .arg("--key")
+            .arg(&named)
+            .arg("--publish")
+            .arg(&publish)
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{named:?}: {said}");
+        assert!(said.contains("is given both to sign and"), "{said}");
+        assert!(!out.exists());
+    }
+}

@@ -1803,6 +1803,49 @@ fn check_trust_anchors(
         report
             .findings
             .push(Finding::error("trust-anchor-mismatch", detail).at(origin, Some(Rtype::DNSKEY)));
+        return;
+    }
+    // RFC 4035 §2.2: "The apex DNSKEY RRset itself MUST be signed by each
+    // algorithm appearing in the DS RRset located at the delegating
+    // parent." Validators accept any one path (RFC 6840 §5.11), but those
+    // that guard against a downgrade (Unbound's `harden-algo-downgrade`)
+    // do not: the end of an algorithm rollover with the old DS still at
+    // the parent passed without a word (the thirty-third audit,
+    // 2026-12-07). Of the DS records validators use; an algorithm some key
+    // of which this verifier cannot use is left alone (it may sign).
+    let signing: Vec<u8> = dnskey_signers
+        .iter()
+        .map(|&i| &keys[i])
+        .filter(|k| k.signs_data())
+        .map(|k| k.algorithm)
+        .chain(keys.iter().filter(|k| k.prepared.is_none()).map(|k| k.algorithm))
+        .collect();
+    let mut unsigned: Vec<u8> = in_use
+        .iter()
+        .filter_map(|a| match a {
+            TrustAnchor::Ds(ds) if ds.len() >= 4 => Some(ds[2]),
+            _ => None,
+        })
+        .filter(|alg| !signing.contains(alg))
+        .collect();
+    unsigned.sort_unstable();
+    unsigned.dedup();
+    if !unsigned.is_empty() {
+        let algs = unsigned.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+        report.findings.push(
+            Finding::warning(
+                "ds-algorithm-unsigned",
+                format!(
+                    "the parent's DS set has algorithm {algs}, by which no key signs the DNSKEY \
+                     RRset (RFC 4035 §2.2: it \"MUST be signed by each algorithm appearing in \
+                     the DS RRset\"); a validator that supports only that algorithm, or that \
+                     refuses a downgrade (Unbound's harden-algo-downgrade), finds the zone \
+                     bogus: remove that DS at the parent (the end of an algorithm rollover), or \
+                     sign with a key of the algorithm"
+                ),
+            )
+            .at(origin, Some(Rtype::DNSKEY)),
+        );
     }
 }
 

@@ -47,11 +47,8 @@ impl Contexts {
         // 2026-12-06). The panic is caught here, its message held back;
         // the hook is swapped under a lock, so that two loads at once
         // cannot leave the silent one in place.
-        if let Some(signal) = crashes_when_loaded(&hsm.module) {
-            return Err(module_error(format!(
-                "loading it crashed a process that did nothing else (signal {signal}): \
-                 not a working PKCS#11 module"
-            )));
+        if let Some(reason) = trial_load_fails(&hsm.module) {
+            return Err(module_error(reason));
         }
         static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
@@ -79,8 +76,12 @@ impl Contexts {
         // (without the flag it assumes a single thread), and decrypts the
         // private key of each C_SignInit under its token's mutex, so the
         // sessions of one token may sign at the same time.
-        ctx.initialize(CInitializeArgs::OsThreads)
-            .map_err(|e| pkcs11_error(&hsm.name, None, "C_Initialize", e))?;
+        if let Err(e) = ctx.initialize(CInitializeArgs::OsThreads) {
+            // Not finalised either: the bindings' drop calls C_Finalize on
+            // a module whose C_Initialize failed (see `trial_load`).
+            std::mem::forget(ctx);
+            return Err(pkcs11_error(&hsm.name, None, "C_Initialize", e));
+        }
         self.loaded.push((module, ctx.clone()));
         Ok(ctx)
     }
@@ -105,13 +106,19 @@ impl Contexts {
 }
 
 /// The program that loads a module alone before this process does
-/// ([`crashes_when_loaded`]): the `zonesign` binary, set by its `main`.
+/// ([`trial_load_fails`]): the `zonesign` binary, set by its `main`.
 /// Unset (a test harness, another program using the library), modules are
 /// loaded without the trial.
 static TRIAL_PROGRAM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// The hidden subcommand of [`TRIAL_PROGRAM`] that runs [`trial_load`].
 pub const TRIAL_SUBCOMMAND: &str = "load-module-alone";
+
+/// What [`trial_load`] prints once the module is loaded, or once loading
+/// it returned an error (which the parent's own load then reports): any
+/// other end of the child is the module's doing.
+const TRIAL_LOADED: &str = "zonesign trial load: loaded";
+const TRIAL_REFUSED: &str = "zonesign trial load: refused";
 
 /// Lets [`Contexts::context`] try each module first in a child process
 /// running `program` (the `zonesign` binary) with [`TRIAL_SUBCOMMAND`].
@@ -120,41 +127,73 @@ pub fn try_modules_with(program: PathBuf) {
 }
 
 /// Loads `module` as [`Contexts::context`] does and nothing more: the
-/// child's side of [`crashes_when_loaded`]. Its outcome is not reported
-/// (the parent's own load gives the message); only a crash counts. No core
-/// file: a run leaves no file behind.
+/// child's side of [`trial_load_fails`]; says how it went on standard
+/// output. No core file: a run leaves no file behind.
 pub fn trial_load(module: &std::path::Path) {
+    use std::io::Write;
     #[cfg(target_os = "linux")]
     {
         use rustix::process::{setrlimit, Resource, Rlimit};
         let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
     }
-    let _ = std::panic::catch_unwind(|| Pkcs11::new(module));
+    let said = match std::panic::catch_unwind(|| Pkcs11::new(module)) {
+        Ok(Ok(ctx)) => {
+            // Never finalised: C_Initialize was not called, and the
+            // bindings' drop calls C_Finalize all the same, which a module
+            // need not survive (the thirty-third audit, 2026-12-07: a
+            // working module was refused as crashing).
+            std::mem::forget(ctx);
+            TRIAL_LOADED
+        }
+        _ => TRIAL_REFUSED,
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{said}");
+    let _ = out.flush();
 }
 
-/// The signal that ended a child process which only loaded `module`, if
-/// one did. The cryptoki bindings trust what the module returns: a
-/// `C_GetFunctionList` (or v3.0 `C_GetInterface`) that returns `CKR_OK`
-/// and no function list is read through a NULL pointer, and the run dies
-/// of SIGSEGV with no HSM named (the twenty-eighth audit, 2026-12-06;
-/// `pkcs11-tool` crashes too). Loading it first in a child costs a few
-/// milliseconds a module, needs no `unsafe` code of ours, and turns any
-/// crash while loading into that HSM's failure (exit 3, or left out under
+/// Why `module` is no working PKCS#11 module, if a child process that
+/// only loads it ([`trial_load`]) says so. The cryptoki bindings trust
+/// what the module returns: a `C_GetFunctionList` (or v3.0
+/// `C_GetInterface`) that returns `CKR_OK` and no function list is read
+/// through a NULL pointer, and the run died of SIGSEGV with no HSM named
+/// (the twenty-eighth audit, 2026-12-06; `pkcs11-tool` crashes too); a
+/// module that calls `exit` while loaded ended the run with its own exit
+/// status and no word (the thirty-third). Loading it first in a child
+/// costs a few milliseconds a module, needs no `unsafe` code of ours, and
+/// makes any such end that HSM's failure (exit 3, or left out under
 /// `--allow-degraded-pool`). A module that crashes later, in a call a
 /// session makes, still ends the run: the previous output stays untouched.
-fn crashes_when_loaded(module: &std::path::Path) -> Option<i32> {
+fn trial_load_fails(module: &std::path::Path) -> Option<String> {
     use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
     let program = TRIAL_PROGRAM.get()?;
-    let status = Command::new(program)
-        .args(["hsm", TRIAL_SUBCOMMAND])
+    // `--`: a module path that begins with `-` is no option of the child.
+    let out = match Command::new(program)
+        .args(["hsm", TRIAL_SUBCOMMAND, "--"])
         .arg(module)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    status.signal()
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) => return Some(format!("cannot start the process that loads it first: {e}")),
+    };
+    let said = String::from_utf8_lossy(&out.stdout);
+    if said.lines().any(|l| l == TRIAL_LOADED || l == TRIAL_REFUSED) {
+        return None;
+    }
+    Some(match (out.status.signal(), out.status.code()) {
+        (Some(signal), _) => format!(
+            "loading it crashed a process that did nothing else (signal {signal}): not a \
+             working PKCS#11 module"
+        ),
+        (None, code) => format!(
+            "loading it ended a process that did nothing else (exit status {}) before it was \
+             loaded: not a working PKCS#11 module",
+            code.map_or("unknown".to_string(), |c| c.to_string())
+        ),
+    })
 }
 
 /// What tells one token from every other, whatever module reaches it.
