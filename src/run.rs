@@ -1926,6 +1926,8 @@ fn input_ksks_warning(
     // digest_algorithm( DNSKEY owner name | DNSKEY RDATA)", and the flags
     // are in the RDATA (the thirty-second audit, 2026-12-07: the warning
     // read as if the key were gone).
+    // (The input's key itself, not one that shares its tag.)
+    let input_dnskeys = zone.apex().rrset(crate::zone::rtype::Rtype::DNSKEY);
     let revoked: Vec<String> = keys
         .iter()
         .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
@@ -1933,7 +1935,9 @@ fn input_ksks_warning(
             let mut before = k.dnskey.clone();
             before[1] &= !(crate::sign::keys::FLAG_REVOKE as u8);
             let tag = crate::sign::keys::key_tag(&before);
-            gone.contains(&tag).then(|| format!("key {tag} is revoked as key {}", k.key_tag))
+            let published = input_dnskeys.is_some_and(|r| r.rdatas.iter().any(|d| d == &*before));
+            (published && gone.contains(&tag))
+                .then(|| format!("key {tag} is revoked as key {}", k.key_tag))
         })
         .collect();
     if !revoked.is_empty() {
