@@ -135,7 +135,13 @@ enum HsmCommand {
     /// Loads one PKCS#11 module and exits: run by zonesign itself in a child process
     /// before it loads a module, so that a module that crashes while loaded is named.
     #[command(name = "load-module-alone", hide = true)]
-    LoadModuleAlone { module: PathBuf },
+    LoadModuleAlone {
+        /// Written before the outcome, so that the parent knows it is this
+        /// process's.
+        #[arg(long)]
+        nonce: String,
+        module: PathBuf,
+    },
 }
 
 /// What kind of key to generate: shared by `keygen` and `hsm keygen`.
@@ -273,10 +279,15 @@ fn main() -> ExitCode {
     // `/proc/self/exe` still runs this binary when its file was deleted or
     // replaced during the run (an upgrade), where `current_exe` names a
     // path that no longer holds it (the thirty-third audit, 2026-12-07).
+    // Started through the dynamic loader (`ld-linux-x86-64.so.2 zonesign`),
+    // that is the loader, which cannot run the trial: no trial then (every
+    // module was refused: the thirty-fourth audit).
     let this_binary = std::path::Path::new("/proc/self/exe");
     let program =
         if this_binary.exists() { Ok(this_binary.to_path_buf()) } else { std::env::current_exe() };
-    if let Ok(program) = program {
+    let is_loader = std::fs::read_link(this_binary)
+        .is_ok_and(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("ld-")));
+    if let (Ok(program), false) = (program, is_loader) {
         zonesign::sign::pkcs11::session::try_modules_with(program);
     }
     let signs_a_zone = matches!(cli.command, Command::Sign(_));
@@ -342,8 +353,8 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
     use zonesign::sign::pkcs11::cli;
     match command {
         HsmCommand::Check { hsm_config, json } => cli::hsm_check(&hsm_config, json),
-        HsmCommand::LoadModuleAlone { module } => {
-            zonesign::sign::pkcs11::session::trial_load(&module);
+        HsmCommand::LoadModuleAlone { nonce, module } => {
+            zonesign::sign::pkcs11::session::trial_load(&module, &nonce);
             Ok(())
         }
         HsmCommand::Keygen { hsm_config, origin, key, id, label, key_dir } => {

@@ -659,6 +659,98 @@ fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
     }
 }
 
+/// The thirty-fourth audit (2026-12-07), the other side of the trial load:
+/// working modules must pass it. SoftHSM2 behind a shim whose constructor
+/// writes a banner without a newline, closes standard output, or starts a
+/// process that keeps it open (the trial read its output to the end and
+/// waited as long as that process lived); and SoftHSM2 reached through a
+/// hard link beside its own path (taken for a second module, whose
+/// C_Initialize failed).
+#[test]
+fn regression_working_modules_pass_the_trial_load() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
+    let forward = format!(
+        "#include <dlfcn.h>\n#include <stdio.h>\n#include <unistd.h>\n\
+         unsigned long C_GetFunctionList(void **list) {{\n\
+           void *h = dlopen(\"{MODULE}\", RTLD_NOW);\n\
+           unsigned long (*f)(void **) = (unsigned long (*)(void **))dlsym(h, \"C_GetFunctionList\");\n\
+           return f(list);\n}}\n"
+    );
+    let constructors = [
+        ("banner", "printf(\"module banner\"); fflush(stdout);"),
+        ("closes-stdout", "close(1);"),
+        // Sixty seconds: longer than the `timeout` below.
+        (
+            "forks",
+            "if (fork() == 0) { execlp(\"sleep\", \"sleep\", \"60\", (char *)0); _exit(0); }",
+        ),
+    ];
+    let check = |name: &str, sections: &[String]| {
+        let pool = hsm.path("pool.toml");
+        std::fs::write(&pool, sections.concat()).expect("write config");
+        let said = hsm.path("said.txt");
+        // Its output to a file, which the process the module starts
+        // inherits (a pipe to this test would wait for it); `timeout`
+        // ends a run that waits for that process.
+        let status = hsm
+            .env(
+                Command::new("sh")
+                    .arg("-c")
+                    .arg("exec timeout 30 \"$0\" hsm check --hsm-config \"$1\" > \"$2\" 2>&1")
+                    .arg(env!("CARGO_BIN_EXE_zonesign"))
+                    .arg(&pool)
+                    .arg(&said),
+            )
+            .status()
+            .expect("run sh");
+        let all = std::fs::read_to_string(&said).unwrap_or_default();
+        assert_eq!(status.code(), Some(0), "{name}: {all}");
+    };
+    for (name, body) in constructors {
+        let c = hsm.path(&format!("{name}.c"));
+        let module = hsm.path(&format!("lib{name}.so"));
+        let source =
+            format!("{forward}__attribute__((constructor)) static void start(void) {{ {body} }}\n");
+        std::fs::write(&c, source).expect("write module source");
+        let built = Command::new("cc")
+            .args(["-shared", "-fPIC", "-o"])
+            .arg(&module)
+            .arg(&c)
+            .arg("-ldl")
+            .status()
+            .expect("run cc (the Rust toolchain links with it)");
+        assert!(built.success(), "cc failed on {name}");
+        // Both tokens through the shim: it loads SoftHSM2, which a second
+        // module file would initialise twice.
+        let module = module.to_str().expect("UTF-8 path");
+        check(
+            name,
+            &[
+                hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, module),
+                hsm_section("fra-2", "fra-2", "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, module),
+                key_section("zsk", "07", "zsk", &key_file),
+            ],
+        );
+    }
+    let linked = hsm.path("libsofthsm2-link.so");
+    // (The link to the file: MODULE is a symbolic link, relative.)
+    let file = std::fs::canonicalize(MODULE).expect("SoftHSM2's library");
+    match std::fs::hard_link(&file, &linked) {
+        Ok(()) => check(
+            "hard link",
+            &[
+                hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1)
+                    .replace(MODULE, linked.to_str().expect("UTF-8 path")),
+                hsm_section("fra-2", "fra-2", "env:ZONESIGN_TEST_PIN", 1),
+                key_section("zsk", "07", "zsk", &key_file),
+            ],
+        ),
+        Err(e) => eprintln!("no hard link to {MODULE} here ({e}): that case skipped"),
+    }
+}
+
 /// `hsm keygen` refuses to overwrite an object with the same CKA_ID or label.
 #[test]
 fn keygen_refuses_existing_id_or_label() {

@@ -1140,4 +1140,11 @@ fn rfc4035_section_2_2_every_ds_algorithm_signs_the_dnskey_rrset() {
     assert!(said.contains("ds-algorithm-unsigned"), "{said}");
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert!(r["warnings"].to_string().contains("RFC 4035 §2.2"), "{r}");
+    // A key of algorithm 13 that signs the DNSKEY RRset is no path from a
+    // DS of algorithm 13 that names another key: still the warning (the
+    // thirty-fourth audit: any key of the algorithm was taken for one).
+    run(zonesign().args(["keygen", "example.", "-a", "13", "--ksk", "--key-dir"]).arg(&k));
+    let two = dir.path().join("two.zone");
+    let said = sign_example(&k, &two, &["--trust-anchor".as_ref(), both.as_os_str()]);
+    assert!(said.contains("ds-algorithm-unsigned") && said.contains("has algorithm 13"), "{said}");
 }

@@ -1811,12 +1811,16 @@ fn check_trust_anchors(
     // that guard against a downgrade (Unbound's `harden-algo-downgrade`)
     // do not: the end of an algorithm rollover with the old DS still at
     // the parent passed without a word (the thirty-third audit,
-    // 2026-12-07). Of the DS records validators use; an algorithm some key
-    // of which this verifier cannot use is left alone (it may sign).
+    // 2026-12-07). Of the DS records validators use, each algorithm needs a
+    // key that a DS of it names and that signs the RRset: a validator
+    // follows the DS to a key (RFC 4035 §5.2), and one of its algorithm
+    // that no DS names (a ZSK) is no path (the thirty-fourth audit). An
+    // algorithm some key of which this verifier cannot use is left alone
+    // (that key may sign).
     let signing: Vec<u8> = dnskey_signers
         .iter()
         .map(|&i| &keys[i])
-        .filter(|k| k.signs_data())
+        .filter(|k| k.signs_data() && in_use.iter().any(|a| a.matches(origin, &k.rdata)))
         .map(|k| k.algorithm)
         .chain(keys.iter().filter(|k| k.prepared.is_none()).map(|k| k.algorithm))
         .collect();
@@ -1836,9 +1840,9 @@ fn check_trust_anchors(
             Finding::warning(
                 "ds-algorithm-unsigned",
                 format!(
-                    "the parent's DS set has algorithm {algs}, by which no key signs the DNSKEY \
-                     RRset (RFC 4035 §2.2: it \"MUST be signed by each algorithm appearing in \
-                     the DS RRset\"); a validator that supports only that algorithm, or that \
+                    "the parent's DS set has algorithm {algs}, but no key of it that a DS \
+                     names signs the DNSKEY RRset (RFC 4035 §2.2: it \"MUST be signed by each \
+                     algorithm appearing in the DS RRset\"); a validator that supports only that algorithm, or that \
                      refuses a downgrade (Unbound's harden-algo-downgrade), finds the zone \
                      bogus: remove that DS at the parent (the end of an algorithm rollover), or \
                      sign with a key of the algorithm"

@@ -19,10 +19,10 @@ use super::{pkcs11_error, HsmError};
 /// session) is dropped.
 #[derive(Debug, Default)]
 pub struct Contexts {
-    /// By the module's resolved path: one library reached through two
-    /// paths (a symbolic link) is one module, initialised once (a second
+    /// By the module's file: one library reached through two paths (a
+    /// symbolic or a hard link) is one module, initialised once (a second
     /// C_Initialize fails, and finalising it would end the first's).
-    loaded: Vec<(PathBuf, Pkcs11)>,
+    loaded: Vec<(ModuleId, Pkcs11)>,
     /// The tokens opened, by [`TokenIdentity`], with the entry that
     /// opened each.
     tokens: Vec<(TokenIdentity, String)>,
@@ -114,11 +114,11 @@ static TRIAL_PROGRAM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 /// The hidden subcommand of [`TRIAL_PROGRAM`] that runs [`trial_load`].
 pub const TRIAL_SUBCOMMAND: &str = "load-module-alone";
 
-/// What [`trial_load`] prints once the module is loaded, or once loading
-/// it returned an error (which the parent's own load then reports): any
-/// other end of the child is the module's doing.
-const TRIAL_LOADED: &str = "zonesign trial load: loaded";
-const TRIAL_REFUSED: &str = "zonesign trial load: refused";
+/// What [`trial_load`] writes once the module is loaded, or once loading
+/// it returned an error (which the parent's own load then reports), after
+/// the run's nonce: any other end of the child is the module's doing.
+const TRIAL_LOADED: &str = "loaded";
+const TRIAL_REFUSED: &str = "refused";
 
 /// Lets [`Contexts::context`] try each module first in a child process
 /// running `program` (the `zonesign` binary) with [`TRIAL_SUBCOMMAND`].
@@ -127,9 +127,10 @@ pub fn try_modules_with(program: PathBuf) {
 }
 
 /// Loads `module` as [`Contexts::context`] does and nothing more: the
-/// child's side of [`trial_load_fails`]; says how it went on standard
-/// output. No core file: a run leaves no file behind.
-pub fn trial_load(module: &std::path::Path) {
+/// child's side of [`trial_load_fails`]. Says how it went after `nonce`,
+/// on standard output and standard error.
+/// No core file: a run leaves no file behind.
+pub fn trial_load(module: &std::path::Path, nonce: &str) {
     use std::io::Write;
     #[cfg(target_os = "linux")]
     {
@@ -147,9 +148,14 @@ pub fn trial_load(module: &std::path::Path) {
         }
         _ => TRIAL_REFUSED,
     };
+    // On a line of its own: a module's banner may lack its newline. On
+    // both outputs (one file to the parent): a module may close one, and
+    // the standard library takes a write to a closed standard output for
+    // a success.
+    let line = format!("\n{nonce} {said}\n");
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{said}");
-    let _ = out.flush();
+    let _ = out.write_all(line.as_bytes()).and_then(|()| out.flush());
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// Why `module` is no working PKCS#11 module, if a child process that
@@ -164,26 +170,47 @@ pub fn trial_load(module: &std::path::Path) {
 /// makes any such end that HSM's failure (exit 3, or left out under
 /// `--allow-degraded-pool`). A module that crashes later, in a call a
 /// session makes, still ends the run: the previous output stays untouched.
+///
+/// The child's output goes to an unnamed temporary file, read once the
+/// child has ended: a process the module starts may hold it open for as
+/// long as it lives, and a pipe read to its end hung the run that long
+/// (the thirty-fourth audit, 2026-12-07). The child's words follow a
+/// nonce of this run, which a module cannot print by chance.
 fn trial_load_fails(module: &std::path::Path) -> Option<String> {
+    use std::io::{Read, Seek};
     use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
     let program = TRIAL_PROGRAM.get()?;
-    // `--`: a module path that begins with `-` is no option of the child.
-    let out = match Command::new(program)
-        .args(["hsm", TRIAL_SUBCOMMAND, "--"])
-        .arg(module)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-    {
-        Ok(out) => out,
-        Err(e) => return Some(format!("cannot start the process that loads it first: {e}")),
+    let nonce = {
+        let mut octets = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut octets).ok()?;
+        format!("zonesign-trial-{}", data_encoding::HEXLOWER.encode(&octets))
     };
-    let said = String::from_utf8_lossy(&out.stdout);
-    if said.lines().any(|l| l == TRIAL_LOADED || l == TRIAL_REFUSED) {
+    let cannot = |e: std::io::Error| format!("cannot start the process that loads it first: {e}");
+    let run = || -> std::io::Result<(std::process::ExitStatus, String)> {
+        let mut out = tempfile::tempfile()?;
+        // `--`: a module path that begins with `-` is no option of the child.
+        let status = Command::new(program)
+            .args(["hsm", TRIAL_SUBCOMMAND, "--nonce", &nonce, "--"])
+            .arg(module)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone()?)
+            .stderr(out.try_clone()?)
+            .status()?;
+        out.rewind()?;
+        let mut said = Vec::new();
+        out.take(1 << 20).read_to_end(&mut said)?;
+        Ok((status, String::from_utf8_lossy(&said).into_owned()))
+    };
+    let (status, said) = match run() {
+        Ok(done) => done,
+        Err(e) => return Some(cannot(e)),
+    };
+    let told = |word: &str| said.lines().any(|l| l == format!("{nonce} {word}"));
+    if told(TRIAL_LOADED) || told(TRIAL_REFUSED) {
         return None;
     }
-    Some(match (out.status.signal(), out.status.code()) {
+    Some(match (status.signal(), status.code()) {
         (Some(signal), _) => format!(
             "loading it crashed a process that did nothing else (signal {signal}): not a \
              working PKCS#11 module"
@@ -207,9 +234,24 @@ pub struct TokenIdentity {
     pub serial: String,
 }
 
-/// The module's path, resolved (symbolic links followed) when it exists.
-fn module_key(hsm: &HsmEntry) -> PathBuf {
-    std::fs::canonicalize(&hsm.module).unwrap_or_else(|_| hsm.module.clone())
+/// Which library a module is, as the dynamic loader tells them apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ModuleId {
+    /// An existing file, by device and inode: the loader loads a file once
+    /// however it is reached, through a symbolic link or a hard link (a
+    /// hard link was taken for a second module, and its C_Initialize
+    /// failed: the thirty-fourth audit, 2026-12-07).
+    File { dev: u64, ino: u64 },
+    /// A name the loader looks up in its search path.
+    Named(PathBuf),
+}
+
+fn module_key(hsm: &HsmEntry) -> ModuleId {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata(&hsm.module) {
+        Ok(m) => ModuleId::File { dev: m.dev(), ino: m.ino() },
+        Err(_) => ModuleId::Named(hsm.module.clone()),
+    }
 }
 
 /// An HSM with its token found, logged in, and `sessions` sessions open.
