@@ -665,7 +665,10 @@ fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
 /// process that keeps it open (the trial read its output to the end and
 /// waited as long as that process lived); and SoftHSM2 reached through a
 /// hard link beside its own path (taken for a second module, whose
-/// C_Initialize failed).
+/// C_Initialize failed). The thirty-fifth: a module that prints over a MiB
+/// while loaded, and a missing temporary directory, refused working
+/// modules; a wrapper that loads SoftHSM2, beside SoftHSM2 itself, failed
+/// the second HSM's C_Initialize (CKR_CRYPTOKI_ALREADY_INITIALIZED).
 #[test]
 fn regression_working_modules_pass_the_trial_load() {
     let hsm = SoftHsm::new();
@@ -686,8 +689,12 @@ fn regression_working_modules_pass_the_trial_load() {
             "forks",
             "if (fork() == 0) { execlp(\"sleep\", \"sleep\", \"60\", (char *)0); _exit(0); }",
         ),
+        (
+            "noisy",
+            "for (int i = 0; i < 40000; i++) fputs(\"0123456789012345678901234567890123456789\\n\", stderr);",
+        ),
     ];
-    let check = |name: &str, sections: &[String]| {
+    let check_in = |name: &str, sections: &[String], tmpdir: &str| {
         let pool = hsm.path("pool.toml");
         std::fs::write(&pool, sections.concat()).expect("write config");
         let said = hsm.path("said.txt");
@@ -701,13 +708,16 @@ fn regression_working_modules_pass_the_trial_load() {
                     .arg("exec timeout 30 \"$0\" hsm check --hsm-config \"$1\" > \"$2\" 2>&1")
                     .arg(env!("CARGO_BIN_EXE_zonesign"))
                     .arg(&pool)
-                    .arg(&said),
+                    .arg(&said)
+                    .env("TMPDIR", tmpdir),
             )
             .status()
             .expect("run sh");
         let all = std::fs::read_to_string(&said).unwrap_or_default();
         assert_eq!(status.code(), Some(0), "{name}: {all}");
     };
+    let check = |name: &str, sections: &[String]| check_in(name, sections, "/tmp");
+    let mut banner = None;
     for (name, body) in constructors {
         let c = hsm.path(&format!("{name}.c"));
         let module = hsm.path(&format!("lib{name}.so"));
@@ -722,8 +732,10 @@ fn regression_working_modules_pass_the_trial_load() {
             .status()
             .expect("run cc (the Rust toolchain links with it)");
         assert!(built.success(), "cc failed on {name}");
-        // Both tokens through the shim: it loads SoftHSM2, which a second
-        // module file would initialise twice.
+        // Both tokens through the shim (beside SoftHSM2 itself below).
+        if name == "banner" {
+            banner = Some(module.clone());
+        }
         let module = module.to_str().expect("UTF-8 path");
         check(
             name,
@@ -734,6 +746,15 @@ fn regression_working_modules_pass_the_trial_load() {
             ],
         );
     }
+    let shim = banner.expect("the banner module");
+    let with_shim = [
+        hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1)
+            .replace(MODULE, shim.to_str().expect("UTF-8 path")),
+        hsm_section("fra-2", "fra-2", "env:ZONESIGN_TEST_PIN", 1),
+        key_section("zsk", "07", "zsk", &key_file),
+    ];
+    check("a wrapper beside the library", &with_shim);
+    check_in("no temporary directory", &with_shim, "/nonexistent/tmp");
     let linked = hsm.path("libsofthsm2-link.so");
     // (The link to the file: MODULE is a symbolic link, relative.)
     let file = std::fs::canonicalize(MODULE).expect("SoftHSM2's library");

@@ -700,3 +700,67 @@ fn rfc5155_section_10_4_a_zone_with_both_chains_verifies_and_sign_asks_which() {
     let text = std::fs::read_to_string(&signed).unwrap();
     assert!(text.contains("\tNSEC3PARAM\t") && !text.contains("\tNSEC\t"));
 }
+
+/// RFC 4035 §2.2 and the thirty-fifth audit (2026-12-07): a key of the
+/// DS set's algorithm that this verifier cannot use (a 512-bit RSA ZSK,
+/// published) left `ds-algorithm-unsigned` unsaid although no DS names it:
+/// Unbound with `harden-algo-downgrade` finds the zone bogus ("no keys have
+/// a DS with algorithm RSASHA256"). Zones signed by `dnssec-signzone`.
+#[test]
+fn rfc4035_section_2_2_an_unusable_key_no_ds_names_is_no_path() {
+    common::require_tool("dnssec-signzone", "bind9-utils");
+    common::require_tool("ldns-keygen", "ldnsutils");
+    let dir = tempfile::tempdir().unwrap();
+    let keygen = |tool: &str, args: &[&str]| -> String {
+        let mut cmd = Command::new(tool);
+        cmd.current_dir(dir.path()).args(args).arg("example");
+        run(&mut cmd).trim().to_string()
+    };
+    let ksk8 = keygen("dnssec-keygen", &["-q", "-a", "RSASHA256", "-b", "2048", "-f", "KSK"]);
+    let zsk8 = keygen("dnssec-keygen", &["-q", "-a", "RSASHA256", "-b", "2048"]);
+    let ksk13 = keygen("dnssec-keygen", &["-q", "-a", "ECDSAP256SHA256", "-f", "KSK"]);
+    let zsk13 = keygen("dnssec-keygen", &["-q", "-a", "ECDSAP256SHA256"]);
+    let small = keygen("ldns-keygen", &["-a", "RSASHA256", "-b", "512"]);
+    let key = |k: &str| std::fs::read_to_string(dir.path().join(format!("{k}.key"))).unwrap();
+    let zone = "$TTL 300\nexample. IN SOA ns hm 1 2 3 4 5\nexample. NS ns\nns A 192.0.2.1\n";
+    // The parent's DS set: the algorithm-13 KSK's and the algorithm-8
+    // KSK's, which the zone no longer has (its ZSK still signs).
+    let mut ds = String::new();
+    for k in [&ksk8, &ksk13] {
+        let mut cmd = Command::new("dnssec-dsfromkey");
+        cmd.current_dir(dir.path()).args(["-a", "SHA-256"]).arg(format!("{k}.key"));
+        ds.push_str(&run(&mut cmd));
+    }
+    let anchor = dir.path().join("ds");
+    std::fs::write(&anchor, ds).unwrap();
+    for (name, extra) in [("plain", String::new()), ("with-small", key(&small))] {
+        let input = dir.path().join(format!("{name}.in"));
+        let keys = [key(&ksk13), key(&zsk13), key(&zsk8)].concat();
+        let text: String = format!("{zone}{keys}{extra}")
+            .lines()
+            .filter(|l| !l.starts_with(';'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&input, text).unwrap();
+        let signed = dir.path().join(format!("{name}.signed"));
+        let mut sign = Command::new("dnssec-signzone");
+        sign.current_dir(dir.path())
+            .args(["-q", "-O", "full", "-z", "-o", "example", "-f"])
+            .arg(&signed)
+            .arg(&input)
+            .args([&ksk13, &zsk13, &zsk8]);
+        run(&mut sign);
+        let out = zonesign()
+            .args(["verify", "-o", "example.", "--trust-anchor"])
+            .arg(&anchor)
+            .arg(&signed)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{name}: {said}");
+        assert!(
+            said.contains("ds-algorithm-unsigned") && said.contains("has algorithm 8"),
+            "{name}: {said}"
+        );
+    }
+}

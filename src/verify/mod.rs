@@ -1815,14 +1815,22 @@ fn check_trust_anchors(
     // key that a DS of it names and that signs the RRset: a validator
     // follows the DS to a key (RFC 4035 §5.2), and one of its algorithm
     // that no DS names (a ZSK) is no path (the thirty-fourth audit). An
-    // algorithm some key of which this verifier cannot use is left alone
-    // (that key may sign).
+    // algorithm with a key a DS names that this verifier cannot use is
+    // left alone (that key may sign); one no DS names is no path either
+    // (a published 512-bit RSA key silenced the warning: the
+    // thirty-fifth).
     let signing: Vec<u8> = dnskey_signers
         .iter()
         .map(|&i| &keys[i])
         .filter(|k| k.signs_data() && in_use.iter().any(|a| a.matches(origin, &k.rdata)))
         .map(|k| k.algorithm)
-        .chain(keys.iter().filter(|k| k.prepared.is_none()).map(|k| k.algorithm))
+        .chain(
+            keys.iter()
+                .filter(|k| {
+                    k.prepared.is_none() && in_use.iter().any(|a| a.matches(origin, &k.rdata))
+                })
+                .map(|k| k.algorithm),
+        )
         .collect();
     let mut unsigned: Vec<u8> = in_use
         .iter()

@@ -76,11 +76,26 @@ impl Contexts {
         // (without the flag it assumes a single thread), and decrypts the
         // private key of each C_SignInit under its token's mutex, so the
         // sessions of one token may sign at the same time.
-        if let Err(e) = ctx.initialize(CInitializeArgs::OsThreads) {
-            // Not finalised either: the bindings' drop calls C_Finalize on
-            // a module whose C_Initialize failed (see `trial_load`).
-            std::mem::forget(ctx);
-            return Err(pkcs11_error(&hsm.name, None, "C_Initialize", e));
+        match ctx.initialize(CInitializeArgs::OsThreads) {
+            Ok(()) => {}
+            // Another module file of this run loads the same library (a
+            // wrapper such as OpenSC's pkcs11-spy beside the library
+            // itself, the library by name and by path), which this
+            // process initialised already: a second HSM through it failed
+            // (the thirty-fifth audit, 2026-12-07). It is initialised, as
+            // this run asked; this context must never finalise it under
+            // the other's sessions, so one reference to it is kept for
+            // the life of the process.
+            Err(Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {
+                std::mem::forget(ctx.clone());
+            }
+            Err(e) => {
+                // Not finalised either: the bindings' drop calls
+                // C_Finalize on a module whose C_Initialize failed (see
+                // `trial_load`).
+                std::mem::forget(ctx);
+                return Err(pkcs11_error(&hsm.name, None, "C_Initialize", e));
+            }
         }
         self.loaded.push((module, ctx.clone()));
         Ok(ctx)
@@ -171,8 +186,8 @@ pub fn trial_load(module: &std::path::Path, nonce: &str) {
 /// `--allow-degraded-pool`). A module that crashes later, in a call a
 /// session makes, still ends the run: the previous output stays untouched.
 ///
-/// The child's output goes to an unnamed temporary file, read once the
-/// child has ended: a process the module starts may hold it open for as
+/// The child's output goes to a file in memory ([`output_file`]), read
+/// once the child has ended: a process the module starts may hold it open for as
 /// long as it lives, and a pipe read to its end hung the run that long
 /// (the thirty-fourth audit, 2026-12-07). The child's words follow a
 /// nonce of this run, which a module cannot print by chance.
@@ -186,9 +201,9 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
         aws_lc_rs::rand::fill(&mut octets).ok()?;
         format!("zonesign-trial-{}", data_encoding::HEXLOWER.encode(&octets))
     };
-    let cannot = |e: std::io::Error| format!("cannot start the process that loads it first: {e}");
+    let cannot = |e: std::io::Error| format!("cannot run the process that loads it first: {e}");
     let run = || -> std::io::Result<(std::process::ExitStatus, String)> {
-        let mut out = tempfile::tempfile()?;
+        let mut out = output_file()?;
         // `--`: a module path that begins with `-` is no option of the child.
         let status = Command::new(program)
             .args(["hsm", TRIAL_SUBCOMMAND, "--nonce", &nonce, "--"])
@@ -197,9 +212,13 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
             .stdout(out.try_clone()?)
             .stderr(out.try_clone()?)
             .status()?;
-        out.rewind()?;
+        // The child's words come last: what is before them in a module
+        // that prints much while loaded is not read (the first MiB was,
+        // and the words past it were lost: the thirty-fifth audit).
+        let len = out.seek(std::io::SeekFrom::End(0))?;
+        out.seek(std::io::SeekFrom::Start(len.saturating_sub(64 << 10)))?;
         let mut said = Vec::new();
-        out.take(1 << 20).read_to_end(&mut said)?;
+        out.read_to_end(&mut said)?;
         Ok((status, String::from_utf8_lossy(&said).into_owned()))
     };
     let (status, said) = match run() {
@@ -221,6 +240,20 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
             code.map_or("unknown".to_string(), |c| c.to_string())
         ),
     })
+}
+
+/// Where the trial child writes: a file in memory on Linux (a full or
+/// missing temporary directory refused every HSM: the thirty-fifth audit,
+/// 2026-12-07), else an unnamed temporary file.
+fn output_file() -> std::io::Result<std::fs::File> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{memfd_create, MemfdFlags};
+        if let Ok(fd) = memfd_create("zonesign-trial-load", MemfdFlags::CLOEXEC) {
+            return Ok(std::fs::File::from(fd));
+        }
+    }
+    tempfile::tempfile()
 }
 
 /// What tells one token from every other, whatever module reaches it.
