@@ -134,7 +134,7 @@ enum HsmCommand {
     },
     /// Loads one PKCS#11 module and exits: run by zonesign itself in a child process
     /// before it loads a module, so that a module that crashes while loaded is named.
-    #[command(name = "load-module-alone", hide = true)]
+    #[command(name = zonesign::sign::pkcs11::session::TRIAL_SUBCOMMAND, hide = true)]
     LoadModuleAlone {
         /// Written before the outcome, so that the parent knows it is this
         /// process's.

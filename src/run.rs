@@ -1932,8 +1932,7 @@ fn input_ksks_warning(
         .iter()
         .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
         .filter_map(|k| {
-            let mut before = k.dnskey.clone();
-            before[1] &= !(crate::sign::keys::FLAG_REVOKE as u8);
+            let before = crate::sign::keyset::unrevoked_form(k);
             let tag = crate::sign::keys::key_tag(&before);
             let published = input_dnskeys.is_some_and(|r| r.rdatas.iter().any(|d| d == &*before));
             (published && gone.contains(&tag))

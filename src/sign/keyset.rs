@@ -691,14 +691,17 @@ pub fn check_input_cds(
 /// revocation (the REVOKE flag cleared; RFC 5011 §2.1): the key as the
 /// input may still publish it.
 pub fn unrevoked_forms(keys: &[ZoneKey]) -> Vec<Box<[u8]>> {
-    keys.iter()
-        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
-        .map(|k| {
-            let mut d = k.dnskey.clone();
-            d[1] &= !(FLAG_REVOKE as u8);
-            d
-        })
-        .collect()
+    keys.iter().filter(|k| k.is_revoked() && k.dnskey.len() > 2).map(unrevoked_form).collect()
+}
+
+/// The DNSKEY RDATA of `key` with the REVOKE flag cleared (RFC 5011 §2.1):
+/// the key as it was before its revocation.
+pub fn unrevoked_form(key: &ZoneKey) -> Box<[u8]> {
+    let mut d = key.dnskey.clone();
+    if let Some(flags_low) = d.get_mut(1) {
+        *flags_low &= !(FLAG_REVOKE as u8);
+    }
+    d
 }
 
 /// The key tags of the input zone's DNSKEYs that signed it (the keys that
@@ -916,8 +919,6 @@ pub fn unannounced_data_signers(zone: &crate::zone::Zone, keys: &[ZoneKey]) -> V
 pub struct RevokedTwin {
     /// Where the unrevoked form came from (its `.key` file).
     pub source: String,
-    /// The unrevoked form's DNSKEY RDATA.
-    pub dnskey: Box<[u8]>,
     /// What was done, for a notice or a warning.
     pub note: String,
 }
@@ -944,7 +945,6 @@ pub fn drop_revoked_twins(keys: &mut Vec<ZoneKey>) -> Vec<RevokedTwin> {
         if let Some((_, tag)) = twin {
             left_out.push(RevokedTwin {
                 source: k.source.clone(),
-                dnskey: k.dnskey.clone(),
                 note: format!(
                     "{}: key {} is revoked as key {tag} (the same key): left out, the revoked \
                      key is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
@@ -980,7 +980,6 @@ pub fn drop_revoked_published(
         if let Some(k) = twin {
             left_out.push(RevokedTwin {
                 source: p.source.clone(),
-                dnskey: p.dnskey.clone(),
                 note: format!(
                     "{}: key {} is revoked as key {} (the same key): not published, the \
                      revoked key is published and signs the DNSKEY RRset (RFC 5011 §2.1)",

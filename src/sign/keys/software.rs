@@ -161,19 +161,6 @@ pub fn check_private_material(path: &Path) -> Result<(), KeyError> {
     material_is_whole(&private_file, published.algorithm, published.public_key, &private_path)
 }
 
-/// The order n of the P-256 group (FIPS 186-4 §D.1.2.3), big-endian.
-const P256_ORDER: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
-];
-
-/// The order n of the P-384 group (FIPS 186-4 §D.1.2.4), big-endian.
-const P384_ORDER: [u8; 48] = [
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
-    0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
-];
-
 /// The key material of `file` is all there for `algorithm`, and an RSA
 /// key's modulus is the one of `public_key` (the `.key` file's): a file cut
 /// short (a full disk, a broken copy) says so, where it was read as a key
@@ -217,18 +204,22 @@ fn material_is_whole(
         }
         // And one of n or more the library refused as "InvalidEncoding",
         // naming no file (the thirty-third audit, 2026-12-07).
-        let order = match algorithm {
-            13 => Some(&P256_ORDER[..]),
-            14 => Some(&P384_ORDER[..]),
-            _ => None,
-        };
-        if let Some(order) = order.filter(|n| octets == n.len()) {
-            if strip_leading_zeros(key) >= order {
-                return Err(wrong(format!(
-                    "the PrivateKey is not below the order of the curve of algorithm \
-                     {algorithm}, which no ECDSA key is (FIPS 186-4 §B.4: from 1 to n − 1)"
-                )));
+        // (The curves' own crates know n: a secret scalar is from 1 to
+        // n − 1.)
+        let below_order = |scalar: &[u8]| {
+            let mut fixed = Zeroizing::new(vec![0u8; len]);
+            fixed[len - scalar.len()..].copy_from_slice(scalar);
+            match algorithm {
+                13 => p256::SecretKey::from_slice(&fixed).is_ok(),
+                14 => p384::SecretKey::from_slice(&fixed).is_ok(),
+                _ => true,
             }
+        };
+        if integer && octets <= len && !below_order(strip_leading_zeros(key)) {
+            return Err(wrong(format!(
+                "the PrivateKey is not below the order of the curve of algorithm {algorithm}, \
+                 which no ECDSA key is (FIPS 186-4 §B.4: from 1 to n − 1)"
+            )));
         }
         if octets > len {
             return Err(wrong(format!(

@@ -40,6 +40,10 @@ impl Contexts {
             module: hsm.module.clone(),
             reason,
         };
+        // First in a child process (see `trial_load_fails`).
+        if let Some(reason) = trial_load_fails(&hsm.module) {
+            return Err(module_error(reason));
+        }
         // A shared library that is no PKCS#11 module (an OpenSSL engine, a
         // libc) lacks C_GetFunctionList, and the cryptoki bindings panic on
         // the missing symbol rather than return an error: exit 101, no
@@ -47,9 +51,6 @@ impl Contexts {
         // 2026-12-06). The panic is caught here, its message held back;
         // the hook is swapped under a lock, so that two loads at once
         // cannot leave the silent one in place.
-        if let Some(reason) = trial_load_fails(&hsm.module) {
-            return Err(module_error(reason));
-        }
         static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
         let previous = std::panic::take_hook();
