@@ -668,7 +668,8 @@ fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
 /// C_Initialize failed). The thirty-fifth: a module that prints over a MiB
 /// while loaded, and a missing temporary directory, refused working
 /// modules; a wrapper that loads SoftHSM2, beside SoftHSM2 itself, failed
-/// the second HSM's C_Initialize (CKR_CRYPTOKI_ALREADY_INITIALIZED).
+/// the second HSM's C_Initialize (CKR_CRYPTOKI_ALREADY_INITIALIZED). The
+/// thirty-sixth: one printing over 64 KiB at exit was refused.
 #[test]
 fn regression_working_modules_pass_the_trial_load() {
     let hsm = SoftHsm::new();
@@ -692,6 +693,12 @@ fn regression_working_modules_pass_the_trial_load() {
         (
             "noisy",
             "for (int i = 0; i < 40000; i++) fputs(\"0123456789012345678901234567890123456789\\n\", stderr);",
+        ),
+        // Printing at the child's exit, after its words (the thirty-sixth
+        // audit: only the last 64 KiB were read).
+        (
+            "noisy-at-exit",
+            "atexit(shout);",
         ),
     ];
     let check_in = |name: &str, sections: &[String], tmpdir: &str| {
@@ -721,8 +728,11 @@ fn regression_working_modules_pass_the_trial_load() {
     for (name, body) in constructors {
         let c = hsm.path(&format!("{name}.c"));
         let module = hsm.path(&format!("lib{name}.so"));
-        let source =
-            format!("{forward}__attribute__((constructor)) static void start(void) {{ {body} }}\n");
+        let shout = "#include <stdlib.h>\nstatic void shout(void) { for (int i = 0; i < 2000; \
+                     i++) fputs(\"0123456789012345678901234567890123456789\\n\", stderr); }\n";
+        let source = format!(
+            "{forward}{shout}__attribute__((constructor)) static void start(void) {{ {body} }}\n"
+        );
         std::fs::write(&c, source).expect("write module source");
         let built = Command::new("cc")
             .args(["-shared", "-fPIC", "-o"])
@@ -770,6 +780,48 @@ fn regression_working_modules_pass_the_trial_load() {
         ),
         Err(e) => eprintln!("no hard link to {MODULE} here ({e}): that case skipped"),
     }
+}
+
+/// The thirty-sixth audit (2026-12-07): `CKR_CRYPTOKI_ALREADY_INITIALIZED`
+/// from the only module of a run (no module of it was initialised) was
+/// taken for a library initialised through another module file, and the
+/// module used uninitialised. It is that HSM's C_Initialize failure.
+#[test]
+fn regression_already_initialised_from_the_first_module_is_a_failure() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
+    let c = hsm.path("liar.c");
+    let module = hsm.path("liar.so");
+    std::fs::write(
+        &c,
+        "struct list { unsigned char major, minor; void *f[68]; };\n\
+         static unsigned long init(void *a) { return 0x191; }\n\
+         static struct list l = { 2, 40, { (void *)init } };\n\
+         unsigned long C_GetFunctionList(void **out) { *out = &l; return 0; }\n",
+    )
+    .expect("write module source");
+    let built = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&module)
+        .arg(&c)
+        .status()
+        .expect("run cc (the Rust toolchain links with it)");
+    assert!(built.success());
+    let (_, out) = check_pool(
+        &hsm,
+        &[
+            hsm_section("liar", "fra-1", "env:ZONESIGN_TEST_PIN", 1)
+                .replace(MODULE, module.to_str().expect("UTF-8 path")),
+            key_section("zsk", "07", "zsk", &key_file),
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(
+        all.contains("hsm liar: C_Initialize failed: CKR_CRYPTOKI_ALREADY_INITIALIZED"),
+        "{all}"
+    );
 }
 
 /// `hsm keygen` refuses to overwrite an object with the same CKA_ID or label.

@@ -705,7 +705,9 @@ fn rfc5155_section_10_4_a_zone_with_both_chains_verifies_and_sign_asks_which() {
 /// DS set's algorithm that this verifier cannot use (a 512-bit RSA ZSK,
 /// published) left `ds-algorithm-unsigned` unsaid although no DS names it:
 /// Unbound with `harden-algo-downgrade` finds the zone bogus ("no keys have
-/// a DS with algorithm RSASHA256"). Zones signed by `dnssec-signzone`.
+/// a DS with algorithm RSASHA256"). Nor is one a DS names but no RRSIG
+/// over the RRset does (the thirty-sixth). Zones signed by
+/// `dnssec-signzone`.
 #[test]
 fn rfc4035_section_2_2_an_unusable_key_no_ds_names_is_no_path() {
     common::require_tool("dnssec-signzone", "bind9-utils");
@@ -724,16 +726,25 @@ fn rfc4035_section_2_2_an_unusable_key_no_ds_names_is_no_path() {
     let key = |k: &str| std::fs::read_to_string(dir.path().join(format!("{k}.key"))).unwrap();
     let zone = "$TTL 300\nexample. IN SOA ns hm 1 2 3 4 5\nexample. NS ns\nns A 192.0.2.1\n";
     // The parent's DS set: the algorithm-13 KSK's and the algorithm-8
-    // KSK's, which the zone no longer has (its ZSK still signs).
-    let mut ds = String::new();
-    for k in [&ksk8, &ksk13] {
-        let mut cmd = Command::new("dnssec-dsfromkey");
-        cmd.current_dir(dir.path()).args(["-a", "SHA-256"]).arg(format!("{k}.key"));
-        ds.push_str(&run(&mut cmd));
-    }
-    let anchor = dir.path().join("ds");
-    std::fs::write(&anchor, ds).unwrap();
-    for (name, extra) in [("plain", String::new()), ("with-small", key(&small))] {
+    // KSK's, which the zone no longer has (its ZSK still signs); or, the
+    // thirty-sixth audit, the DS of the small key itself, published and
+    // signing nothing (an unusable key was exempt without an RRSIG of it).
+    let ds_of = |named: &[&String]| -> PathBuf {
+        let mut ds = String::new();
+        for k in named {
+            let mut cmd = Command::new("dnssec-dsfromkey");
+            cmd.current_dir(dir.path()).args(["-a", "SHA-256"]).arg(format!("{k}.key"));
+            ds.push_str(&run(&mut cmd));
+        }
+        let anchor = dir.path().join(format!("ds-{}", named[0]));
+        std::fs::write(&anchor, ds).unwrap();
+        anchor
+    };
+    for (name, extra, anchor) in [
+        ("plain", String::new(), ds_of(&[&ksk8, &ksk13])),
+        ("with-small", key(&small), ds_of(&[&ksk8, &ksk13])),
+        ("small-named", key(&small), ds_of(&[&small, &ksk13])),
+    ] {
         let input = dir.path().join(format!("{name}.in"));
         let keys = [key(&ksk13), key(&zsk13), key(&zsk8)].concat();
         let text: String = format!("{zone}{keys}{extra}")

@@ -784,7 +784,26 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
         &mut report,
     );
     if !opts.trust_anchors.is_empty() {
-        check_trust_anchors(origin, &keys, &dnskey_signers, &opts.trust_anchors, &mut report);
+        // The keys an RRSIG over the DNSKEY RRset names, by tag and
+        // algorithm, verified or not (see `check_trust_anchors`).
+        let named_by_rrsigs: Vec<(u16, u8)> = apex
+            .rrsigs(Rtype::DNSKEY)
+            .map(|set| {
+                set.rdatas
+                    .iter()
+                    .filter(|rd| rd.len() >= 18)
+                    .map(|rd| (u16::from_be_bytes([rd[16], rd[17]]), rd[2]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        check_trust_anchors(
+            origin,
+            &keys,
+            &dnskey_signers,
+            &named_by_rrsigs,
+            &opts.trust_anchors,
+            &mut report,
+        );
     }
 
     report.findings.extend(denial_report.findings);
@@ -1761,6 +1780,7 @@ fn check_trust_anchors(
     origin: &Name,
     keys: &[PublishedKey],
     dnskey_signers: &[usize],
+    named_by_rrsigs: &[(u16, u8)],
     anchors: &[TrustAnchor],
     report: &mut Report,
 ) {
@@ -1816,9 +1836,10 @@ fn check_trust_anchors(
     // follows the DS to a key (RFC 4035 §5.2), and one of its algorithm
     // that no DS names (a ZSK) is no path (the thirty-fourth audit). An
     // algorithm with a key a DS names that this verifier cannot use is
-    // left alone (that key may sign); one no DS names is no path either
-    // (a published 512-bit RSA key silenced the warning: the
-    // thirty-fifth).
+    // left alone where an RRSIG over the RRset names that key (it may
+    // sign); one no DS names, or no RRSIG, is no path either (a published
+    // 512-bit RSA key silenced the warning: the thirty-fifth and
+    // thirty-sixth audits).
     let signing: Vec<u8> = dnskey_signers
         .iter()
         .map(|&i| &keys[i])
@@ -1827,7 +1848,10 @@ fn check_trust_anchors(
         .chain(
             keys.iter()
                 .filter(|k| {
-                    k.prepared.is_none() && in_use.iter().any(|a| a.matches(origin, &k.rdata))
+                    k.prepared.is_none()
+                        && k.signs_data()
+                        && named_by_rrsigs.contains(&(k.tag, k.algorithm))
+                        && in_use.iter().any(|a| a.matches(origin, &k.rdata))
                 })
                 .map(|k| k.algorithm),
         )

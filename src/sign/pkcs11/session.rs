@@ -87,7 +87,12 @@ impl Contexts {
             // this run asked; this context must never finalise it under
             // the other's sessions, so one reference to it is kept for
             // the life of the process.
-            Err(Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {
+            // Only so when this run initialised a module already: a module
+            // that says so first was used, uninitialised (the thirty-sixth
+            // audit).
+            Err(Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _))
+                if !self.loaded.is_empty() =>
+            {
                 std::mem::forget(ctx.clone());
             }
             Err(e) => {
@@ -213,11 +218,11 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
             .stdout(out.try_clone()?)
             .stderr(out.try_clone()?)
             .status()?;
-        // The child's words come last: what is before them in a module
-        // that prints much while loaded is not read (the first MiB was,
-        // and the words past it were lost: the thirty-fifth audit).
-        let len = out.seek(std::io::SeekFrom::End(0))?;
-        out.seek(std::io::SeekFrom::Start(len.saturating_sub(64 << 10)))?;
+        // All of it, already in memory: a module may print much before
+        // the child's words (only the first MiB was read: the thirty-fifth
+        // audit) or after them, from its destructors (only the last 64
+        // KiB: the thirty-sixth).
+        out.rewind()?;
         let mut said = Vec::new();
         out.read_to_end(&mut said)?;
         Ok((status, String::from_utf8_lossy(&said).into_owned()))
