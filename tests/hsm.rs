@@ -668,8 +668,10 @@ fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
 /// C_Initialize failed). The thirty-fifth: a module that prints over a MiB
 /// while loaded, and a missing temporary directory, refused working
 /// modules; a wrapper that loads SoftHSM2, beside SoftHSM2 itself, failed
-/// the second HSM's C_Initialize (CKR_CRYPTOKI_ALREADY_INITIALIZED). The
-/// thirty-sixth: one printing over 64 KiB at exit was refused.
+/// the second HSM's C_Initialize (CKR_CRYPTOKI_ALREADY_INITIALIZED) with no
+/// remedy (now named: one module path for one library), and so did the
+/// library by name and by path (now one module). The thirty-sixth: one
+/// printing over 64 KiB at exit was refused.
 #[test]
 fn regression_working_modules_pass_the_trial_load() {
     let hsm = SoftHsm::new();
@@ -701,7 +703,8 @@ fn regression_working_modules_pass_the_trial_load() {
             "atexit(shout);",
         ),
     ];
-    let check_in = |name: &str, sections: &[String], tmpdir: &str| {
+    // The run's exit status and what it said, with `env` set.
+    let run_in = |sections: &[String], env: &[(&str, &str)]| -> (Option<i32>, String) {
         let pool = hsm.path("pool.toml");
         std::fs::write(&pool, sections.concat()).expect("write config");
         let said = hsm.path("said.txt");
@@ -716,14 +719,17 @@ fn regression_working_modules_pass_the_trial_load() {
                     .arg(env!("CARGO_BIN_EXE_zonesign"))
                     .arg(&pool)
                     .arg(&said)
-                    .env("TMPDIR", tmpdir),
+                    .envs(env.iter().copied()),
             )
             .status()
             .expect("run sh");
-        let all = std::fs::read_to_string(&said).unwrap_or_default();
-        assert_eq!(status.code(), Some(0), "{name}: {all}");
+        (status.code(), std::fs::read_to_string(&said).unwrap_or_default())
     };
-    let check = |name: &str, sections: &[String]| check_in(name, sections, "/tmp");
+    let check_in = |name: &str, sections: &[String], env: &[(&str, &str)]| {
+        let (code, all) = run_in(sections, env);
+        assert_eq!(code, Some(0), "{name}: {all}");
+    };
+    let check = |name: &str, sections: &[String]| check_in(name, sections, &[]);
     let mut banner = None;
     for (name, body) in constructors {
         let c = hsm.path(&format!("{name}.c"));
@@ -763,8 +769,27 @@ fn regression_working_modules_pass_the_trial_load() {
         hsm_section("fra-2", "fra-2", "env:ZONESIGN_TEST_PIN", 1),
         key_section("zsk", "07", "zsk", &key_file),
     ];
-    check("a wrapper beside the library", &with_shim);
-    check_in("no temporary directory", &with_shim, "/nonexistent/tmp");
+    // A wrapper of the library beside the library: the configuration is to
+    // name one library once (the thirty-seventh audit: a module that only
+    // says it was initialised cannot be told from it).
+    let (code, all) = run_in(&with_shim, &[]);
+    assert_eq!(code, Some(3), "{all}");
+    assert!(all.contains("give every HSM of one library the same module path"), "{all}");
+    let both_shim = [
+        with_shim[0].clone(),
+        with_shim[1].replace(MODULE, shim.to_str().expect("UTF-8 path")),
+        with_shim[2].clone(),
+    ];
+    check_in("no temporary directory", &both_shim, &[("TMPDIR", "/nonexistent/tmp")]);
+    // The library by name, found through LD_LIBRARY_PATH, and by path: one
+    // module.
+    let by_name = [
+        with_shim[1].replace("fra-2", "fra-1").replace(MODULE, "libsofthsm2.so"),
+        with_shim[1].clone(),
+        with_shim[2].clone(),
+    ];
+    let dir = Path::new(MODULE).parent().and_then(Path::to_str).expect("MODULE's directory");
+    check_in("by name and by path", &by_name, &[("LD_LIBRARY_PATH", dir)]);
     let linked = hsm.path("libsofthsm2-link.so");
     // (The link to the file: MODULE is a symbolic link, relative.)
     let file = std::fs::canonicalize(MODULE).expect("SoftHSM2's library");

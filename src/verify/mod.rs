@@ -1840,6 +1840,15 @@ fn check_trust_anchors(
     // sign); one no DS names, or no RRSIG, is no path either (a published
     // 512-bit RSA key silenced the warning: the thirty-fifth and
     // thirty-sixth audits).
+    // An RRSIG that names the key's tag and algorithm and that no usable
+    // key of them verified: a usable key sharing the tag made its own
+    // signature count for the unusable one (the thirty-seventh audit).
+    let signed_by_unverified = |k: &PublishedKey| {
+        let id = (k.tag, k.algorithm);
+        let verified =
+            dnskey_signers.iter().filter(|&&i| (keys[i].tag, keys[i].algorithm) == id).count();
+        named_by_rrsigs.iter().filter(|&&n| n == id).count() > verified
+    };
     let signing: Vec<u8> = dnskey_signers
         .iter()
         .map(|&i| &keys[i])
@@ -1850,7 +1859,7 @@ fn check_trust_anchors(
                 .filter(|k| {
                     k.prepared.is_none()
                         && k.signs_data()
-                        && named_by_rrsigs.contains(&(k.tag, k.algorithm))
+                        && signed_by_unverified(k)
                         && in_use.iter().any(|a| a.matches(origin, &k.rdata))
                 })
                 .map(|k| k.algorithm),
@@ -2084,5 +2093,52 @@ mod key_tag_tests {
         for rdata in [&rsamd5[..], &rsasha256[..]] {
             assert_eq!(key_tag(rdata), crate::sign::keys::key_tag(rdata));
         }
+    }
+}
+
+#[cfg(test)]
+mod trust_anchor_tests {
+    use super::*;
+
+    fn key(tag: u16, algorithm: u8, public: &[u8]) -> PublishedKey {
+        let mut rdata = vec![1, 1, 3, algorithm];
+        rdata.extend_from_slice(public);
+        PublishedKey { tag, algorithm, flags: 257, rdata: rdata.into(), prepared: None }
+    }
+
+    fn ds(origin: &Name, k: &PublishedKey) -> TrustAnchor {
+        let rdata =
+            crate::sign::keys::ds_rdata(origin, &k.rdata, crate::sign::keys::DigestType::Sha256)
+                .unwrap();
+        TrustAnchor::Ds(rdata)
+    }
+
+    /// RFC 4035 §2.2 and the thirty-seventh audit (2026-12-07): the DS of
+    /// algorithm 8 names only key B, which the verifier cannot use and
+    /// which signs nothing; key A of algorithm 8, which shares B's tag and
+    /// no DS names, signs the DNSKEY RRset. A's RRSIG, naming the shared
+    /// tag, was counted as B's and the warning left unsaid.
+    #[test]
+    fn rfc4035_section_2_2_a_shared_tag_is_no_path_from_the_ds() {
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let b = key(0, 8, &[3, 1, 0, 1, 0xc0, 0xff, 0xee]);
+        let tag = key_tag(&b.rdata);
+        let b = PublishedKey { tag, ..b };
+        let a = key(tag, 8, &[3, 1, 0, 1, 0xde, 0xad]);
+        let c = key(0, 13, &[7; 64]);
+        let c = PublishedKey { tag: key_tag(&c.rdata), ..c };
+        let anchors = [ds(&origin, &b), ds(&origin, &c)];
+        // A and C verified; one RRSIG each, by tag and algorithm.
+        let keys = [a, b, c];
+        let rrsigs = [(tag, 8), (keys[2].tag, 13)];
+        let mut report = Report::default();
+        check_trust_anchors(&origin, &keys, &[0, 2], &rrsigs, &anchors, &mut report);
+        let kinds: Vec<&str> = report.findings.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, ["ds-algorithm-unsigned"], "{:?}", report.findings);
+        // B's own RRSIG beside A's: B may sign, and is left alone.
+        let mut report = Report::default();
+        let rrsigs = [(tag, 8), (tag, 8), (keys[2].tag, 13)];
+        check_trust_anchors(&origin, &keys, &[0, 2], &rrsigs, &anchors, &mut report);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
     }
 }

@@ -333,7 +333,7 @@ pub const MAX_SESSIONS: usize = 64;
 /// `/etc/ld.so.conf.d`, and the system's library directories. A module
 /// named without a path was found there by the loader, and an output
 /// naming it replaced it (the twenty-sixth audit, 2026-12-06).
-fn module_candidates(module: &Path) -> Vec<PathBuf> {
+pub(super) fn module_candidates(module: &Path) -> Vec<PathBuf> {
     if module.as_os_str().as_encoded_bytes().contains(&b'/') {
         return vec![module.to_path_buf()];
     }

@@ -77,31 +77,31 @@ impl Contexts {
         // (without the flag it assumes a single thread), and decrypts the
         // private key of each C_SignInit under its token's mutex, so the
         // sessions of one token may sign at the same time.
-        match ctx.initialize(CInitializeArgs::OsThreads) {
-            Ok(()) => {}
-            // Another module file of this run loads the same library (a
-            // wrapper such as OpenSC's pkcs11-spy beside the library
-            // itself, the library by name and by path), which this
-            // process initialised already: a second HSM through it failed
-            // (the thirty-fifth audit, 2026-12-07). It is initialised, as
-            // this run asked; this context must never finalise it under
-            // the other's sessions, so one reference to it is kept for
-            // the life of the process.
-            // Only so when this run initialised a module already: a module
-            // that says so first was used, uninitialised (the thirty-sixth
-            // audit).
-            Err(Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _))
-                if !self.loaded.is_empty() =>
+        if let Err(e) = ctx.initialize(CInitializeArgs::OsThreads) {
+            // Not finalised: the bindings' drop calls C_Finalize on a
+            // module whose C_Initialize failed (see `trial_load`), and
+            // one that says it was initialised already would be
+            // finalised under the other module's sessions.
+            std::mem::forget(ctx);
+            // Another module file of this configuration loads the same
+            // library, which this process initialised already (a wrapper
+            // such as OpenSC's pkcs11-spy beside the library itself: the
+            // thirty-fifth audit, 2026-12-07). Taking it as initialised
+            // let a module that only says so be used uninitialised (the
+            // thirty-sixth and thirty-seventh audits: one listed after a
+            // working module crashed `sign`); no module can show which
+            // library it is, so the configuration is to name it once.
+            if matches!(e, Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _))
+                && !self.loaded.is_empty()
             {
-                std::mem::forget(ctx.clone());
+                return Err(module_error(
+                    "C_Initialize says the library is initialised already: another module \
+                     file of this configuration loads the same library (a wrapper beside it, \
+                     a copy); give every HSM of one library the same module path"
+                        .to_string(),
+                ));
             }
-            Err(e) => {
-                // Not finalised either: the bindings' drop calls
-                // C_Finalize on a module whose C_Initialize failed (see
-                // `trial_load`).
-                std::mem::forget(ctx);
-                return Err(pkcs11_error(&hsm.name, None, "C_Initialize", e));
-            }
+            return Err(pkcs11_error(&hsm.name, None, "C_Initialize", e));
         }
         self.loaded.push((module, ctx.clone()));
         Ok(ctx)
@@ -198,7 +198,7 @@ pub fn trial_load(module: &std::path::Path, nonce: &str) {
 /// (the thirty-fourth audit, 2026-12-07). The child's words follow a
 /// nonce of this run, which a module cannot print by chance.
 fn trial_load_fails(module: &std::path::Path) -> Option<String> {
-    use std::io::{Read, Seek};
+    use std::os::unix::fs::FileExt;
     use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
     let program = TRIAL_PROGRAM.get()?;
@@ -208,8 +208,8 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
         format!("zonesign-trial-{}", data_encoding::HEXLOWER.encode(&octets))
     };
     let cannot = |e: std::io::Error| format!("cannot run the process that loads it first: {e}");
-    let run = || -> std::io::Result<(std::process::ExitStatus, String)> {
-        let mut out = output_file()?;
+    let run = || -> std::io::Result<(std::process::ExitStatus, bool)> {
+        let out = output_file()?;
         // `--`: a module path that begins with `-` is no option of the child.
         let status = Command::new(program)
             .args(["hsm", TRIAL_SUBCOMMAND, "--nonce", &nonce, "--"])
@@ -218,21 +218,32 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
             .stdout(out.try_clone()?)
             .stderr(out.try_clone()?)
             .status()?;
-        // All of it, already in memory: a module may print much before
-        // the child's words (only the first MiB was read: the thirty-fifth
+        // All of it, a MiB at a time: a module may print much before the
+        // child's words (only the first MiB was read: the thirty-fifth
         // audit) or after them, from its destructors (only the last 64
-        // KiB: the thirty-sixth).
-        out.rewind()?;
-        let mut said = Vec::new();
-        out.read_to_end(&mut said)?;
-        Ok((status, String::from_utf8_lossy(&said).into_owned()))
+        // KiB: the thirty-sixth). Read at offsets: a process the module
+        // started shares the file's offset, and went on writing over
+        // what a rewind put back before it (the thirty-seventh).
+        let len = out.metadata()?.len();
+        let words = [TRIAL_LOADED, TRIAL_REFUSED].map(|w| format!("\n{nonce} {w}\n").into_bytes());
+        let longest = words.iter().map(Vec::len).max().unwrap_or(0) as u64;
+        let mut chunk = vec![0u8; (1 << 20) + longest as usize];
+        let mut at = 0u64;
+        while at < len {
+            let n = (len - at).min(chunk.len() as u64) as usize;
+            out.read_exact_at(&mut chunk[..n], at)?;
+            if words.iter().any(|w| chunk[..n].windows(w.len()).any(|x| x == w.as_slice())) {
+                return Ok((status, true));
+            }
+            at += 1 << 20;
+        }
+        Ok((status, false))
     };
-    let (status, said) = match run() {
+    let (status, told) = match run() {
         Ok(done) => done,
         Err(e) => return Some(cannot(e)),
     };
-    let told = |word: &str| said.lines().any(|l| l == format!("{nonce} {word}"));
-    if told(TRIAL_LOADED) || told(TRIAL_REFUSED) {
+    if told {
         return None;
     }
     Some(match (status.signal(), status.code()) {
@@ -281,13 +292,20 @@ enum ModuleId {
     /// hard link was taken for a second module, and its C_Initialize
     /// failed: the thirty-fourth audit, 2026-12-07).
     File { dev: u64, ino: u64 },
-    /// A name the loader looks up in its search path.
+    /// A module no file of which is found (the loader may still find
+    /// it, through its cache), by its name.
     Named(PathBuf),
 }
 
 fn module_key(hsm: &HsmEntry) -> ModuleId {
     use std::os::unix::fs::MetadataExt;
-    match std::fs::metadata(&hsm.module) {
+    // A name without a `/` is the file the loader finds for it: the
+    // library by name and by path is one module (the thirty-fifth audit).
+    let file = super::config::module_candidates(&hsm.module)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| hsm.module.clone());
+    match std::fs::metadata(&file) {
         Ok(m) => ModuleId::File { dev: m.dev(), ino: m.ino() },
         Err(_) => ModuleId::Named(hsm.module.clone()),
     }
