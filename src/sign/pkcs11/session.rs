@@ -96,8 +96,8 @@ impl Contexts {
             {
                 return Err(module_error(
                     "C_Initialize says the library is initialised already: another module \
-                     file of this configuration loads the same library (a wrapper beside it, \
-                     a copy); give every HSM of one library the same module path"
+                     file of this configuration loads the same library (a wrapper beside it); \
+                     give every HSM of one library the same module path"
                         .to_string(),
                 ));
             }
