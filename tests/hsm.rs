@@ -123,6 +123,24 @@ fn key_section(role: &str, id: &str, label: &str, dnskey: &Path) -> String {
     )
 }
 
+/// A shared library built from C `source` with `cc` (the Rust toolchain
+/// links with it) at `name` in the installation's directory: a module of
+/// the tests' own making.
+fn build_module(hsm: &SoftHsm, name: &str, source: &str) -> PathBuf {
+    let module = hsm.path(name);
+    let c = module.with_extension("c");
+    std::fs::write(&c, source).expect("write module source");
+    let built = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&module)
+        .arg(&c)
+        .arg("-ldl")
+        .status()
+        .expect("run cc");
+    assert!(built.success(), "cc failed on {source}");
+    module
+}
+
 /// `sections` written as `pool.toml`, and `hsm check` run on it.
 fn check_pool(hsm: &SoftHsm, sections: &[String]) -> (PathBuf, Output) {
     let pool = hsm.path("pool.toml");
@@ -617,20 +635,11 @@ fn regression_a_module_that_crashes_when_loaded_is_the_hsm_s_failure() {
         ("finalize-crashes", finalize_crashes, "C_Initialize failed"),
     ];
     for (name, source, says) in cases {
-        let c = hsm.path(&format!("{name}.c"));
         // Each in a directory of its name, given relative to the run's
         // directory: `-dash/module.so` begins with `-`.
         std::fs::create_dir(hsm.path(name)).expect("module directory");
         let module_name = format!("{name}/module.so");
-        let module = hsm.path(&module_name);
-        std::fs::write(&c, source).expect("write module source");
-        let built = Command::new("cc")
-            .args(["-shared", "-fPIC", "-o"])
-            .arg(&module)
-            .arg(&c)
-            .status()
-            .expect("run cc (the Rust toolchain links with it)");
-        assert!(built.success(), "cc failed on {source}");
+        build_module(&hsm, &module_name, source);
         let pool = hsm.path("pool.toml");
         let sections = [
             hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1),
@@ -732,22 +741,13 @@ fn regression_working_modules_pass_the_trial_load() {
     let check = |name: &str, sections: &[String]| check_in(name, sections, &[]);
     let mut banner = None;
     for (name, body) in constructors {
-        let c = hsm.path(&format!("{name}.c"));
         let module = hsm.path(&format!("lib{name}.so"));
         let shout = "#include <stdlib.h>\nstatic void shout(void) { for (int i = 0; i < 2000; \
                      i++) fputs(\"0123456789012345678901234567890123456789\\n\", stderr); }\n";
         let source = format!(
             "{forward}{shout}__attribute__((constructor)) static void start(void) {{ {body} }}\n"
         );
-        std::fs::write(&c, source).expect("write module source");
-        let built = Command::new("cc")
-            .args(["-shared", "-fPIC", "-o"])
-            .arg(&module)
-            .arg(&c)
-            .arg("-ldl")
-            .status()
-            .expect("run cc (the Rust toolchain links with it)");
-        assert!(built.success(), "cc failed on {name}");
+        build_module(&hsm, &format!("lib{name}.so"), &source);
         // Both tokens through the shim (beside SoftHSM2 itself below).
         if name == "banner" {
             banner = Some(module.clone());
@@ -816,23 +816,14 @@ fn regression_already_initialised_from_the_first_module_is_a_failure() {
     let hsm = SoftHsm::new();
     let bare = hsm.pool("bare.toml", 1, "");
     let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "07", "--label", "zsk"]);
-    let c = hsm.path("liar.c");
-    let module = hsm.path("liar.so");
-    std::fs::write(
-        &c,
+    let module = build_module(
+        &hsm,
+        "liar.so",
         "struct list { unsigned char major, minor; void *f[68]; };\n\
          static unsigned long init(void *a) { return 0x191; }\n\
          static struct list l = { 2, 40, { (void *)init } };\n\
          unsigned long C_GetFunctionList(void **out) { *out = &l; return 0; }\n",
-    )
-    .expect("write module source");
-    let built = Command::new("cc")
-        .args(["-shared", "-fPIC", "-o"])
-        .arg(&module)
-        .arg(&c)
-        .status()
-        .expect("run cc (the Rust toolchain links with it)");
-    assert!(built.success());
+    );
     let (_, out) = check_pool(
         &hsm,
         &[
