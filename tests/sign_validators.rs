@@ -564,13 +564,7 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     // advice that cannot be followed: the twenty-seventh audit,
     // 2026-12-06).
     let again = dir.path().join("again.zone");
-    let text = run(zonesign()
-        .arg("sign")
-        .arg(&before)
-        .args(["--origin", "tld.", "--serial", "increment", "--key-dir"])
-        .arg(&keys)
-        .arg("--output")
-        .arg(&again));
+    let text = sign_tld(&before, &keys, &again, &["--serial", "increment"]);
     assert!(!text.contains("without signing"), "{text}");
     let left_out = format!("{old}: key {old_tag} is revoked as key {revoked_tag}");
     assert!(text.contains(&format!("notice: key timing: {left_out}")), "{text}");
@@ -579,15 +573,8 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     // changed say nothing to warn about.
     let held = dir.path().join("held.zone");
     let report = dir.path().join("held.json");
-    let text = run(zonesign()
-        .arg("sign")
-        .arg(&again)
-        .args(["--origin", "tld.", "--serial", "increment", "--key-dir"])
-        .arg(&keys)
-        .arg("--output")
-        .arg(&held)
-        .arg("--report")
-        .arg(&report));
+    let report_arg = report.to_str().unwrap();
+    let text = sign_tld(&again, &keys, &held, &["--serial", "increment", "--report", report_arg]);
     assert!(!text.contains("warning:"), "{text}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
