@@ -263,6 +263,39 @@ fn regression_keys_that_sign_nothing_are_not_held_to_the_signing_rules() {
     assert_eq!(dnskeys, 2, "{signed}");
 }
 
+/// The forty-third session's notes: an RSA `.private` cut inside its
+/// Coefficient (at a base64 quantum, so that it still decodes) passed the
+/// material check of a key that signs nothing, here one published ahead of
+/// its activation. Its fields are now checked against each other (RFC 8017
+/// §3.2), as `dnssec-signzone -S` refuses the key.
+#[test]
+fn regression_an_rsa_private_key_cut_inside_its_coefficient_is_named() {
+    common::require_tool("dnssec-keygen", "bind9-utils");
+    let s = setup();
+    let out = Command::new("dnssec-keygen")
+        .args(["-q", "-K"])
+        .arg(&s.keys)
+        .args(["-a", "8", "-b", "2048", "-P", "20200101000000", "-A", "20990101000000"])
+        .arg("example.")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stem = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let private = s.keys.join(format!("{stem}.private"));
+    let text = std::fs::read_to_string(&private).unwrap();
+    let cut: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("Coefficient: ") {
+            Some(value) => format!("Coefficient: {}\n", &value[..100]),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(cut, text);
+    std::fs::write(&private, cut).unwrap();
+    let out = sign(&s, &[]);
+    assert_refused(&s, &out, 3, &[&stem, "its RSA fields do not agree with each other"]);
+}
+
 /// The eighteenth and nineteenth audits (2026-12-06): a key directory with
 /// no key that signs was answered "give --key-dir DIR", to a run that gave
 /// it; one with no key file of the zone now names the file names looked

@@ -550,6 +550,11 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     let (second, r) = resign(&first, "second.zone", &[]);
     assert_eq!(r["denial_mode"], kept);
     assert!(!r["warnings"].to_string().contains("denial"), "{r}");
+    // RFC 9276 §3.1: a salt kept from the input is warned about, once
+    // (the written zone's own `nsec3-salt` warning is not said again).
+    let salt_warning = "the input's NSEC3 salt ABCD: RFC 9276 §3.1 asks for no salt";
+    assert!(r["warnings"].to_string().contains(salt_warning), "{r}");
+    assert_eq!(r["warnings"].to_string().matches("RFC 9276 §3.1").count(), 1, "{r}");
     assert_eq!(param(&second).as_deref(), Some("1 0 0 ABCD"));
     let text = std::fs::read_to_string(&second).unwrap();
     assert!(text
@@ -562,6 +567,7 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     assert_eq!(r["denial_mode"], "NSEC3 (salt -, 0 extra iterations, no Opt-Out)");
     let replaced = format!("the input's denial of existence is {kept}; this run replaces it");
     assert!(r["warnings"].to_string().contains(&replaced), "{r}");
+    assert!(!r["warnings"].to_string().contains("RFC 9276"), "{r}");
     assert_eq!(param(&third).as_deref(), Some("1 0 0 -"));
 
     // --nsec: NSEC, with the warning.
@@ -593,6 +599,7 @@ fn rfc5155_section_4_a_re_sign_keeps_the_input_nsec3_parameters_unless_told() {
     assert!(stderr.contains("NSEC3PARAM records name hash algorithm 2"), "{stderr}");
     let (_, r) = resign(&odd, "sixth.zone", &["--nsec3", "--opt-out", "--salt", "abcd"]);
     assert_eq!(r["denial_mode"], kept);
+    assert!(r["warnings"].to_string().contains("--salt ABCD: RFC 9276 §3.1"), "{r}");
     // Asked for NSEC3 without Opt-Out, the change from the input's SHA-1
     // Opt-Out chain is warned about, as for any input (the nineteenth).
     let (_, r) = resign(&odd, "seventh.zone", &["--nsec3", "--salt", "abcd"]);

@@ -438,6 +438,21 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
             .at(origin, Some(Rtype::NSEC3PARAM)),
         );
     }
+    // RFC 9276 §3.1: "Operators SHOULD NOT use a salt by indicating a
+    // zero-length salt value instead (represented as a "-" in the
+    // presentation format)." A warning, as `kzonecheck` gives one.
+    if !params.2.is_empty() {
+        report.findings.push(
+            Finding::warning(
+                "nsec3-salt",
+                format!(
+                    "NSEC3 salt {}: RFC 9276 §3.1 asks for none (`-`)",
+                    data_encoding::HEXUPPER.encode(&params.2)
+                ),
+            )
+            .at(origin, Some(Rtype::NSEC3PARAM)),
+        );
+    }
     let wanted = (params.0, params.1, &params.2[..]);
     let mismatched: Vec<Finding> = chain
         .par_iter()
@@ -834,6 +849,25 @@ mod tests {
         check_denial(&zone(&text), &mut report);
         let kinds: Vec<&str> = report.findings.iter().map(|f| f.kind).collect();
         assert_eq!(kinds, ["nsec3-iterations"], "{:?}", report.findings);
+    }
+
+    /// RFC 9276 §3.1: "Operators SHOULD NOT use a salt": a salted chain is
+    /// a warning naming the salt, the zone still passes (the forty-third
+    /// session's notes left it unsaid).
+    #[test]
+    fn rfc9276_section_3_1_a_salt_is_a_warning() {
+        let mut text = String::from("$TTL 300\n@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 192.0.2.1\n");
+        text.push_str("@ NSEC3PARAM 1 0 0 AABB\n");
+        text.push_str("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 1 0 0 AABB 0P9MHAVEQVM6T7VBL5LOP2U3T2RP3TOM A\n");
+        let mut report = Report::default();
+        check_denial(&zone(&text), &mut report);
+        let salt: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind == "nsec3-salt")
+            .map(|f| format!("{:?} {}", f.severity, f.detail))
+            .collect();
+        assert_eq!(salt, ["Warning NSEC3 salt AABB: RFC 9276 §3.1 asks for none (`-`)"]);
     }
 
     /// A type bitmap may list 65,536 types: a finding names 32 and counts

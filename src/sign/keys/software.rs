@@ -158,7 +158,56 @@ pub fn check_private_material(path: &Path) -> Result<(), KeyError> {
     if matches!(published.algorithm, 13..=15) {
         return SigningKey::load_pair(&key_path, &private_path).map(|_| ());
     }
-    material_is_whole(&private_file, published.algorithm, published.public_key, &private_path)
+    material_is_whole(&private_file, published.algorithm, published.public_key, &private_path)?;
+    if matches!(published.algorithm, 5 | 7 | 8 | 10) {
+        rsa_fields_agree(&private_file, &private_path)?;
+    }
+    Ok(())
+}
+
+/// Every field of an RSA `.private` there is not every field whole: a file
+/// cut inside its Coefficient (at a base64 quantum, so that it still
+/// decodes) passed for a key that signs nothing (the forty-third session's
+/// notes). aws-lc-rs checks the fields against each other (RFC 8017 §3.2:
+/// n = p·q, e·d ≡ 1, dP = d mod (p − 1), dQ = d mod (q − 1),
+/// q·qInv ≡ 1 mod p) wherever it takes them: even for a key it then
+/// refuses as too small; not with a public exponent over 33 bits, which it
+/// calls inconsistent whatever the key (see `private_from_file`).
+fn rsa_fields_agree(file: &PrivateFile, path: &Path) -> Result<(), KeyError> {
+    let exponent = strip_leading_zeros(file.field("PublicExponent", path)?);
+    let e_bits = exponent.first().map_or(0, |e| exponent.len() * 8 - e.leading_zeros() as usize);
+    if e_bits > 33 {
+        return Ok(());
+    }
+    let components = KeyPairComponents {
+        public_key: RsaPublicKeyComponents {
+            n: strip_leading_zeros(file.field("Modulus", path)?),
+            e: exponent,
+        },
+        d: file.field("PrivateExponent", path)?,
+        p: file.field("Prime1", path)?,
+        q: file.field("Prime2", path)?,
+        dP: file.field("Exponent1", path)?,
+        dQ: file.field("Exponent2", path)?,
+        qInv: file.field("Coefficient", path)?,
+    };
+    match RsaKeyPair::from_components(&components) {
+        Err(e) if e.description_() == INCONSISTENT => Err(rsa_fields_disagree(path)),
+        _ => Ok(()),
+    }
+}
+
+/// What aws-lc-rs calls RSA fields that do not agree with each other.
+const INCONSISTENT: &str = "InconsistentComponents";
+
+fn rsa_fields_disagree(path: &Path) -> KeyError {
+    KeyError::Unreadable {
+        path: path.to_owned(),
+        line: 0,
+        reason: "its RSA fields do not agree with each other (RFC 8017 §3.2): the file is cut \
+                 short, or not this key's private key file"
+            .to_owned(),
+    }
 }
 
 /// The key material of `file` is all there for `algorithm`, and an RSA
@@ -681,7 +730,16 @@ fn private_from_file(
                 dQ: file.field("Exponent2", path)?,
                 qInv: file.field("Coefficient", path)?,
             };
-            let pair = RsaKeyPair::from_components(&components).map_err(rejected)?;
+            // A cut file's fields (not a sound pair's with a large
+            // exponent, refused above) are named as `rsa_fields_agree`
+            // names them for a key that signs nothing.
+            let pair = RsaKeyPair::from_components(&components).map_err(|e| {
+                if e.description_() == INCONSISTENT {
+                    rsa_fields_disagree(path)
+                } else {
+                    rejected(e)
+                }
+            })?;
             Ok(Some(PrivateKey::Rsa(pair)))
         }
         Algorithm::EcdsaP256Sha256 | Algorithm::EcdsaP384Sha384 => {
