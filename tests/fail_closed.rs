@@ -266,34 +266,48 @@ fn regression_keys_that_sign_nothing_are_not_held_to_the_signing_rules() {
 /// The forty-third session's notes: an RSA `.private` cut inside its
 /// Coefficient (at a base64 quantum, so that it still decodes) passed the
 /// material check of a key that signs nothing, here one published ahead of
-/// its activation. Its fields are now checked against each other (RFC 8017
-/// §3.2), as `dnssec-signzone -S` refuses the key.
+/// its activation; and (the thirty-eighth audit, 2026-12-07) an emptied
+/// PublicExponent did too, and named no file for a key that signs. The
+/// fields are now checked against each other and the `.key` file (RFC 8017
+/// §3.2), for keys that sign and keys that do not. (`dnssec-signzone -S`
+/// says "private key is invalid" of the second and signs with neither.)
+/// The activation is before 2038: BIND 9.18 writes a later one modulo 2^32.
 #[test]
 fn regression_an_rsa_private_key_cut_inside_its_coefficient_is_named() {
     common::require_tool("dnssec-keygen", "bind9-utils");
-    let s = setup();
-    let out = Command::new("dnssec-keygen")
-        .args(["-q", "-K"])
-        .arg(&s.keys)
-        .args(["-a", "8", "-b", "2048", "-P", "20200101000000", "-A", "20990101000000"])
-        .arg("example.")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stem = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let private = s.keys.join(format!("{stem}.private"));
-    let text = std::fs::read_to_string(&private).unwrap();
-    let cut: String = text
-        .lines()
-        .map(|l| match l.strip_prefix("Coefficient: ") {
-            Some(value) => format!("Coefficient: {}\n", &value[..100]),
-            None => format!("{l}\n"),
-        })
-        .collect();
-    assert_ne!(cut, text);
-    std::fs::write(&private, cut).unwrap();
-    let out = sign(&s, &[]);
-    assert_refused(&s, &out, 3, &[&stem, "its RSA fields do not agree with each other"]);
+    let disagree = "its RSA fields do not agree with each other";
+    let exponent = "a PublicExponent empty or zero";
+    // The field cut, and how many of its base64 digits are kept.
+    for (activate, field, keep, says) in [
+        (Some("20370101000000"), "Coefficient", 100, disagree),
+        (None, "Coefficient", 100, disagree),
+        (Some("20370101000000"), "PublicExponent", 0, exponent),
+        (None, "PublicExponent", 0, exponent),
+    ] {
+        let s = setup();
+        let mut keygen = Command::new("dnssec-keygen");
+        keygen.args(["-q", "-K"]).arg(&s.keys).args(["-a", "8", "-b", "2048"]);
+        if let Some(at) = activate {
+            keygen.args(["-P", "20200101000000", "-A", at]);
+        }
+        let out = keygen.arg("example.").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stem = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let private = s.keys.join(format!("{stem}.private"));
+        let text = std::fs::read_to_string(&private).unwrap();
+        let prefix = format!("{field}: ");
+        let cut: String = text
+            .lines()
+            .map(|l| match l.strip_prefix(&prefix) {
+                Some(value) => format!("{prefix}{}\n", &value[..keep]),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        assert_ne!(cut, text);
+        std::fs::write(&private, cut).unwrap();
+        let out = sign(&s, &[]);
+        assert_refused(&s, &out, 3, &[&format!("{stem}.private"), says]);
+    }
 }
 
 /// The eighteenth and nineteenth audits (2026-12-06): a key directory with

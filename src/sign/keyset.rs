@@ -385,12 +385,25 @@ pub fn load_publish_only_keys(
         use crate::verify::crypto::{CryptoError, PreparedKey};
         match PreparedKey::new(key.algorithm, &key.dnskey[4..]) {
             // An algorithm zonesign does not know is refused by
-            // `check_publish_only`: no signing key has it.
-            Ok(_) | Err(CryptoError::UnsupportedAlgorithm { .. }) => {}
+            // `check_publish_only`: no signing key has it. An RSA exponent
+            // over 33 bits is a valid key (RFC 3110 §2 allows 4096 bits)
+            // that BIND publishes and validators use, though aws-lc-rs
+            // cannot: it was refused as "not a valid key" (the
+            // thirty-eighth audit, 2026-12-07). The written zone's
+            // verification warns of it (`unusable-dnskey`).
+            Ok(_)
+            | Err(CryptoError::UnsupportedAlgorithm { .. })
+            | Err(CryptoError::UnsupportedExponent { .. }) => {}
+            Err(CryptoError::UnsupportedKeySize { .. }) => {
+                return Err(refuse(
+                    "its RSA modulus is outside the 1024 to 4096 bits zonesign verifies with \
+                     (aws-lc-rs takes nothing smaller; RFC 3110 §2 allows nothing larger)",
+                ))
+            }
             Err(_) => {
                 return Err(refuse(
                     "its public key is not a valid key of its algorithm (wrong length, not a \
-                     point on the curve, or not an RFC 3110 RSA key of 1024 to 4096 bits)",
+                     point on the curve, or not in the form of RFC 3110 §2)",
                 ))
             }
         }
@@ -1072,6 +1085,20 @@ mod tests {
         let ok = key_file(dir.path(), "next.key", 256);
         let keys = load_publish_only_keys(&[ok.clone(), ok], &origin).unwrap();
         assert_eq!(keys.len(), 1);
+        // RFC 3110 §2 allows an exponent of up to 4096 bits: one of 2^33 + 1,
+        // which aws-lc-rs cannot use but BIND publishes and validators use,
+        // was refused as "not a valid key" (the thirty-eighth audit).
+        let big_e = [&[5u8, 2, 0, 0, 0, 1][..], &modulus].concat();
+        let path = dir.path().join("big-exponent.key");
+        let public = data_encoding::BASE64.encode(&big_e);
+        std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
+        assert_eq!(load_publish_only_keys(&[path], &origin).unwrap().len(), 1);
+        // A modulus of 512 bits is refused, saying so.
+        let path = dir.path().join("small.key");
+        let public = data_encoding::BASE64.encode(&[&[3u8, 1, 0, 1][..], &modulus[..64]].concat());
+        std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
+        let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+        assert!(err.to_string().contains("outside the 1024 to 4096 bits"), "{err}");
     }
 
     /// A signer that is never asked to sign: role checks only.

@@ -289,7 +289,17 @@ fn material_is_whole(
             n[lead..].to_vec()
         };
         let modulus = number(file.field("Modulus", path)?);
-        if let Some((_, m)) = super::parse_rsa_public_key_field(public_key) {
+        if let Some((e, m)) = super::parse_rsa_public_key_field(public_key) {
+            // The exponent too: an emptied or zero PublicExponent of a key
+            // that signs nothing was published without a word, and named
+            // no file for a key that signs (the thirty-eighth audit,
+            // 2026-12-07; `dnssec-signzone`: "private key is invalid").
+            let exponent = number(file.field("PublicExponent", path)?);
+            if exponent != number(e) {
+                let what =
+                    if exponent.is_empty() { "empty or zero" } else { "not the .key file's" };
+                return Err(cut(format!("a PublicExponent {what}")));
+            }
             let public = number(m);
             if public.len() != modulus.len() {
                 return Err(cut(format!(
