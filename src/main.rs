@@ -49,7 +49,8 @@ enum Command {
         /// The zone's origin (apex), e.g. `example.`.
         #[arg(long, short = 'o')]
         origin: String,
-        /// The time to check validity at: YYYYMMDDHHmmSS, epoch seconds, now, +1d, -1h.
+        /// The time to check validity at: YYYYMMDDHHmmSS, YYYYMMDD, epoch seconds, now, +1d, -1h
+        /// (units s, mi, h, d, w, mo, y as dnssec-signzone's).
         #[arg(long, allow_hyphen_values = true)]
         at: Option<String>,
         /// DS or DNSKEY records of the zone (a parent's DS, a trust anchor file).
@@ -195,10 +196,12 @@ struct SignArgs {
     /// NSEC3 Opt-Out: insecure delegations are left out of the chain.
     #[arg(long)]
     opt_out: bool,
-    /// Signature inception: YYYYMMDDHHmmSS, epoch seconds, or relative (-1h). Default now - 1h.
+    /// Signature inception: YYYYMMDDHHmmSS, YYYYMMDD, epoch seconds, or relative (-1h; units
+    /// s, mi, h, d, w, mo, y as dnssec-signzone's; `m` is ambiguous). Default now - 1h.
     #[arg(long, allow_hyphen_values = true)]
     inception: Option<String>,
-    /// Signature expiration: YYYYMMDDHHmmSS, epoch seconds, or relative (+14d). Default now + 14d.
+    /// Signature expiration: YYYYMMDDHHmmSS, YYYYMMDD, epoch seconds, or relative to now (+14d,
+    /// +1mo). Default now + 14d.
     #[arg(long, allow_hyphen_values = true)]
     expiration: Option<String>,
     /// Spread expirations over this duration before the expiration, per RRset, deterministically.
@@ -213,7 +216,8 @@ struct SignArgs {
     /// A .key file whose DNSKEY is published without signing (rollovers: a pre-published or retiring key); repeatable.
     #[arg(long = "publish")]
     publish: Vec<PathBuf>,
-    /// SOA serial of the signed zone: keep, increment (RFC 1982), unixtime, or date (YYYYMMDDNN); as dnssec-signzone -N.
+    /// SOA serial of the signed zone: keep, increment (RFC 1982), unixtime, or date (YYYYMMDDNN, the
+    /// UTC date as Knot's dateserial; BIND's -N date takes the local date); as dnssec-signzone -N.
     #[arg(long, default_value = "keep")]
     serial: zonesign::sign::serial::SerialPolicy,
     /// The apex ZONEMD (RFC 8976): sha384 (1:1), sha512 (1:2), or none; repeatable. Default: the input's ZONEMD digests, made again over the signed zone.
@@ -275,6 +279,7 @@ fn main() -> ExitCode {
         }
     };
     zonesign::load::source::exit_on_sigbus();
+    zonesign::emit::atomic::remove_temporary_files_on_signals();
     zonesign::load::source::file_size_limit_is_an_error();
     // `/proc/self/exe` still runs this binary when its file was deleted or
     // replaced during the run (an upgrade), where `current_exe` names a

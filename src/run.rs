@@ -289,9 +289,18 @@ pub fn fmt(cfg: &FmtConfig) -> Result<(), Failure> {
     match cfg.output.as_ref().filter(|o| o.as_os_str() != "-") {
         None => {
             let stdout = std::io::stdout().lock();
-            write_zone(&zone, stdout)
-                .and_then(|mut w| w.flush())
-                .map_err(|e| Failure::Io { path: PathBuf::from("-"), source: e })
+            let written = write_zone(&zone, stdout).and_then(|mut w| w.flush());
+            // A reader that stopped early (`zonesign fmt zone | head`) is
+            // no failure of the writer: the run ends by SIGPIPE, silently,
+            // as `named-compilezone -o -` and `ldns-read-zone` do. It said
+            // "cannot write -: Broken pipe", exit 5 (the thirty-eighth
+            // audit, 2026-12-07).
+            #[cfg(unix)]
+            if written.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                let _ =
+                    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+            }
+            written.map(|_| ()).map_err(|e| Failure::Io { path: PathBuf::from("-"), source: e })
         }
         Some(path) => {
             let io = |e| Failure::Io { path: path.clone(), source: e };
@@ -991,8 +1000,28 @@ fn sign_inner(
         Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
         None => now + 14 * 86400,
     };
+    // RFC 4035 §5.3.1: a validator uses an RRSIG only while "the
+    // validator's notion of the current time" has not passed its
+    // expiration. An expiration already past was found only by the
+    // verification of the signed zone, after the whole run (an audit,
+    // 2026-12-06).
+    // A passed expiration is said as such before it is set against the
+    // inception: `--expiration -1h` was "the expiration must come after
+    // the inception", of a default inception the operator never gave, and
+    // named neither time (the thirty-eighth audit, 2026-12-07).
+    if expiration <= now {
+        return Err(Failure::Usage(format!(
+            "the expiration {} has passed: resolvers reject every signature (RFC 4035 §5.3.1); times are UTC",
+            crate::sign::validity::format_yyyymmddhhmmss(expiration)
+        )));
+    }
     if expiration <= inception {
-        return Err(Failure::Usage("the expiration must come after the inception".into()));
+        return Err(Failure::Usage(format!(
+            "the expiration {} must come after the inception {}{}; times are UTC",
+            crate::sign::validity::format_yyyymmddhhmmss(expiration),
+            crate::sign::validity::format_yyyymmddhhmmss(inception),
+            if cfg.inception.is_none() { " (the default, now - 1h)" } else { "" }
+        )));
     }
     // RFC 4035 §5.3.1: a validator uses an RRSIG only once "the
     // validator's notion of the current time" has reached its inception.
@@ -1003,17 +1032,6 @@ fn sign_inner(
         return Err(Failure::Usage(format!(
             "the inception {} is in the future: resolvers reject every signature until then (RFC 4035 §5.3.1); times are UTC",
             crate::sign::validity::format_yyyymmddhhmmss(inception)
-        )));
-    }
-    // RFC 4035 §5.3.1: a validator uses an RRSIG only while "the
-    // validator's notion of the current time" has not passed its
-    // expiration. An expiration already past was found only by the
-    // verification of the signed zone, after the whole run (an audit,
-    // 2026-12-06).
-    if expiration <= now {
-        return Err(Failure::Usage(format!(
-            "the expiration {} has passed: resolvers reject every signature (RFC 4035 §5.3.1); times are UTC",
-            crate::sign::validity::format_yyyymmddhhmmss(expiration)
         )));
     }
     // RFC 4034 §3.1.5: "The Signature Expiration and Inception field
@@ -1119,6 +1137,9 @@ fn sign_inner(
     let mut dir_signing: Vec<String> = Vec::new();
     // The key directory's keys published only, by file stem.
     let mut dir_publishing: Vec<String> = Vec::new();
+    // The key directory's KSKs its timing keeps from signing, with why:
+    // named if no key that signs is a KSK.
+    let mut idle_ksks: Vec<String> = Vec::new();
     // Keys named by --key, by file stem: they sign whatever their timing.
     let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
     // The same, as the `.key` files they are: the key directory's files
@@ -1190,6 +1211,13 @@ fn sign_inner(
                     "{}: signs, named by --key, whatever its timing ({why})",
                     p.display()
                 ));
+            }
+        }
+        // A KSK (SEP flag, not revoked) the timing keeps from signing.
+        let idle_ksk = |dnskey: &[u8]| dnskey.len() > 2 && dnskey[1] & 0x81 == 0x01;
+        for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
+            if !named(p) && dnskey_of(p).is_some_and(|d: Box<[u8]>| idle_ksk(&d)) {
+                idle_ksks.push(format!("{}: {why}", p.display()));
             }
         }
         for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
@@ -1335,7 +1363,12 @@ fn sign_inner(
         }
     }
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
-    keyset::check_roles(&keys).map_err(Failure::Key)?;
+    keyset::check_roles(&keys).map_err(|e| match e {
+        KeyError::NoSepKey { keys, .. } => {
+            Failure::Key(KeyError::NoSepKey { keys, timing: std::mem::take(&mut idle_ksks) })
+        }
+        other => Failure::Key(other),
+    })?;
     if let Some(path) = &cfg.trust_anchor {
         keyset::check_trust_anchor(&keys, &origin, &anchors, path).map_err(Failure::Key)?;
     }
@@ -1375,6 +1408,10 @@ fn sign_inner(
     if let Some(change) = crate::sign::serial::apply(&mut zone, cfg.serial, now) {
         report.input_serial = Some(change.from);
         report.serial = Some(change.to);
+        if let Some(warning) = crate::sign::serial::fallback_warning(cfg.serial, change, now) {
+            crate::diag!("zonesign: warning: {warning}");
+            report.warnings.push(warning);
+        }
     }
     timeline.finish(t, zone.stats.records as u64);
 
@@ -2515,9 +2552,13 @@ fn resolve_denial(
 /// would is refused before signing). With `ZONESIGN_FAULT=garble-type`,
 /// the first RRSIG's type is made unreadable: the written file no longer
 /// loads. With `ZONESIGN_FAULT=pause-before-verify`, the verification
-/// starts three seconds late.
+/// starts three seconds late. Several faults may be given, separated by
+/// commas (`named-temp`, outputs as on a file system without `O_TMPFILE`,
+/// is read in `emit::atomic`).
 fn inject_fault(written: &Path) {
-    let fault = std::env::var_os("ZONESIGN_FAULT");
+    let fault = std::env::var("ZONESIGN_FAULT").ok().and_then(|v| {
+        v.split(',').find(|f| *f != crate::emit::atomic::NAMED_TEMP_FAULT).map(str::to_owned)
+    });
     // `pause-before-verify`: three seconds pass between writing and
     // verifying, as in a long run (the verification's time is its own).
     if fault.as_ref().is_some_and(|v| v == "pause-before-verify") {

@@ -964,6 +964,49 @@ fn rfc4035_section_5_3_1_signatures_that_expire_during_the_run_are_not_published
     assert_refused(&s, &out, 1, &["zonesign: verification failed", "expired"]);
 }
 
+/// The thirty-eighth audit (2026-12-07): on a file system without
+/// `O_TMPFILE` (NFS, CIFS, vfat) the written zone is a named temporary
+/// file, and Ctrl-C or SIGTERM left it beside the output for good (a whole
+/// TLD zone, hidden); `dnssec-signzone` removes its own. SIGINT, SIGTERM
+/// and SIGHUP now remove it, and the run still dies by the signal.
+#[test]
+fn regression_a_signal_removes_the_named_temporary_zone() {
+    use std::os::unix::process::ExitStatusExt;
+    for signal in [libc_signal::SIGINT, libc_signal::SIGTERM, libc_signal::SIGHUP] {
+        let s = setup();
+        let mut child = sign_command(&s, &example(), &[])
+            .env("ZONESIGN_FAULT", "named-temp,pause-before-verify")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The zone is written, and verification waits three seconds.
+        let temp = || listing(&s.outdir).into_iter().find(|n| n.ends_with(".zonesign-tmp"));
+        let start = std::time::Instant::now();
+        while temp().is_none() && start.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(temp().is_some(), "no named temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        assert_untouched(&s);
+    }
+}
+
+/// Signal numbers (Linux), for `kill`.
+mod libc_signal {
+    pub const SIGHUP: i32 = 1;
+    pub const SIGINT: i32 = 2;
+    pub const SIGTERM: i32 = 15;
+}
+
 /// RFC 7344 §4.1, "MUST NOT break the current delegation": an input
 /// CDNSKEY kept without `--cds` that names only a KSK the run publishes
 /// (`--publish`), none that signs the DNSKEY RRset. It passed the check

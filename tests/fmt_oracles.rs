@@ -243,3 +243,27 @@ fn fmt_keeps_every_record_type() {
     );
     check_fmt(&common::repo_path("test-data/all-types.zone"), "example.", ldns);
 }
+
+/// The thirty-eighth audit (2026-12-07): `zonesign fmt zone | head` said
+/// "cannot write -: Broken pipe" and exited 5. A reader that stops early
+/// ends the run by SIGPIPE, silently, as `named-compilezone -o -` and
+/// `ldns-read-zone` end.
+#[test]
+fn regression_a_reader_that_stops_early_ends_fmt_by_sigpipe() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let root = common::repo_path("test-data/root.zone");
+    let mut child = std::process::Command::new(common::zonesign_bin())
+        .args(["fmt", "-o", "."])
+        .arg(&root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The reading end is closed here; the rest of the zone has nowhere to go.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -1177,3 +1177,82 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
     assert_eq!(out.status.code(), Some(3), "{said}");
     assert!(!said.contains("--allow-degraded-pool continues"), "{said}");
 }
+
+/// A PKCS#11 module that forwards every call to SoftHSM2, except that
+/// C_Sign fails (`CKR_DEVICE_ERROR`) while `SHIM_SIGN_FAIL` is set and
+/// C_DestroyObject while `SHIM_DESTROY_FAIL` is. The function list is
+/// copied as PKCS#11 2.40 lays it out: a version, then 68 functions, of
+/// which C_DestroyObject is the 23rd and C_Sign the 44th.
+const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
+    typedef unsigned long rv_t;\n\
+    static struct { unsigned char version[8]; void *f[68]; } list;\n\
+    static rv_t (*real_sign)(unsigned long, void *, unsigned long, void *, void *);\n\
+    static rv_t (*real_destroy)(unsigned long, unsigned long);\n\
+    static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
+      if (getenv(\"SHIM_SIGN_FAIL\")) return 0x30;\n\
+      return real_sign(s, d, n, sig, len);\n\
+    }\n\
+    static rv_t my_destroy(unsigned long s, unsigned long o) {\n\
+      if (getenv(\"SHIM_DESTROY_FAIL\")) return 0x30;\n\
+      return real_destroy(s, o);\n\
+    }\n\
+    rv_t C_GetFunctionList(void **out) {\n\
+      void *h = dlopen(\"/usr/lib/softhsm/libsofthsm2.so\", RTLD_NOW);\n\
+      if (!h) return 5;\n\
+      rv_t (*get)(void **) = (rv_t (*)(void **))dlsym(h, \"C_GetFunctionList\");\n\
+      void *real; rv_t rv = get(&real); if (rv) return rv;\n\
+      memcpy(&list, real, sizeof list);\n\
+      real_destroy = list.f[22]; list.f[22] = (void *)my_destroy;\n\
+      real_sign = list.f[43]; list.f[43] = (void *)my_sign;\n\
+      *out = &list; return 0;\n\
+    }\n";
+
+/// The thirty-eighth audit (2026-12-07): `hsm keygen` whose proof failed
+/// after every import (an HSM on a full disk takes the objects and stores
+/// nothing; here C_Sign fails) left the key in the HSMs and its `.key`
+/// file, said nothing of them, and the same keygen was then refused ("an
+/// object with CKA_ID 07 exists already"); a destroy that failed while
+/// undoing went unsaid. Every HSM is undone now, and what could not be is
+/// named.
+#[test]
+fn regression_hsm_keygen_whose_proof_fails_is_undone_in_every_hsm() {
+    let hsm = SoftHsm::new();
+    let shim = build_module(&hsm, "libfaultshim.so", FAULT_SHIM);
+    let mut config = String::new();
+    for t in TOKENS {
+        config.push_str(
+            &hsm_section(t, t, "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, shim.to_str().unwrap()),
+        );
+    }
+    let pool = hsm.path("shim.toml");
+    std::fs::write(&pool, config).expect("write pool config");
+    let keys = hsm.path("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let keygen = |faults: &[&str]| {
+        let mut cmd = hsm.zonesign();
+        cmd.args(["hsm", "keygen", "--hsm-config"]).arg(&pool);
+        cmd.args(["-o", ".", "-a", "13", "--zsk", "--id", "07", "--label", "zsk", "--key-dir"]);
+        cmd.arg(&keys);
+        for f in faults {
+            cmd.env(f, "1");
+        }
+        hsm.run(&mut cmd)
+    };
+    let key_files = || std::fs::read_dir(&keys).unwrap().count();
+
+    let out = keygen(&["SHIM_SIGN_FAIL"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("CKR_DEVICE_ERROR") && all.contains("undone"), "{all}");
+    assert!(!all.contains("NOT undone"), "{all}");
+    assert_eq!(key_files(), 0, "{all}");
+
+    let out = keygen(&["SHIM_SIGN_FAIL", "SHIM_DESTROY_FAIL"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("NOT undone everywhere"), "{all}");
+    for t in TOKENS {
+        assert!(all.contains(&format!("hsm {t} (id 07, label zsk")), "{all}");
+    }
+    assert_eq!(key_files(), 0, "{all}");
+}

@@ -16,13 +16,67 @@
 //! beside the output, where a named temporary file of a TLD would have been
 //! gigabytes left behind. Only a verified file gets a name: on commit it is
 //! linked into the directory under a temporary name and renamed over the
-//! output at once. Where the file system has no `O_TMPFILE` (or on other
-//! systems) the temporary file is a named one, removed on every failure the
-//! process lives through.
+//! output at once. Where the file system has no `O_TMPFILE` (NFS, CIFS,
+//! vfat; or on other systems) the temporary file is a named one, removed on
+//! every failure the process lives through, and on SIGINT, SIGTERM and
+//! SIGHUP before the process dies by the signal
+//! ([`remove_temporary_files_on_signals`]): Ctrl-C left a partial zone of
+//! up to a TLD's size, hidden beside the output, that no later run removed
+//! (the thirty-eighth audit, 2026-12-07; `dnssec-signzone` removes its
+//! own). Only SIGKILL, or a crash, leaves one.
 
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The `ZONESIGN_FAULT` that makes every temporary file a named one.
+pub const NAMED_TEMP_FAULT: &str = "named-temp";
+
+/// The named temporary files that exist now: what a signal removes.
+static NAMED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A named temporary file's entry in [`NAMED`], for as long as it lives.
+#[derive(Debug)]
+struct Registered(PathBuf);
+
+impl Registered {
+    fn new(path: &Path) -> Registered {
+        NAMED.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
+        Registered(path.to_path_buf())
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut named = NAMED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = named.iter().position(|p| *p == self.0) {
+            named.swap_remove(i);
+        }
+    }
+}
+
+/// On SIGINT, SIGTERM and SIGHUP: removes the named temporary files that
+/// exist, then dies by the signal as it would have (exit status 128 + the
+/// signal's number). A file being renamed over its target as the signal
+/// comes is either renamed already (a verified zone: the commit happened)
+/// or removed first (the rename fails: the previous output stays).
+#[cfg(unix)]
+pub fn remove_temporary_files_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            for path in NAMED.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+                let _ = std::fs::remove_file(path);
+            }
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+}
 
 /// A temporary file that becomes `target` on commit.
 #[derive(Debug)]
@@ -37,11 +91,9 @@ enum Temp {
     /// descriptor's `/proc/self/fd` entry, through which the file is read
     /// back for verification and linked on commit.
     #[cfg(target_os = "linux")]
-    Unnamed {
-        file: File,
-        path: PathBuf,
-    },
-    Named(tempfile::NamedTempFile),
+    Unnamed { file: File, path: PathBuf },
+    /// Its entry in [`NAMED`] goes after the file (fields drop in order).
+    Named(tempfile::NamedTempFile, Registered),
 }
 
 /// The directory that holds `target`.
@@ -105,7 +157,11 @@ impl AtomicOutput {
     /// or `/proc`: `--output /dev/stdout` replaced the system's link with
     /// the zone (the fifth audit, 2026-12-06).
     pub fn create(target: &Path) -> io::Result<AtomicOutput> {
-        AtomicOutput::create_with(target, true)
+        // The fail-closed tests' way to a named temporary file, as on a
+        // file system without `O_TMPFILE` (see `run::inject_fault`).
+        let named = std::env::var("ZONESIGN_FAULT")
+            .is_ok_and(|v| v.split(',').any(|f| f == NAMED_TEMP_FAULT));
+        AtomicOutput::create_with(target, !named)
     }
 
     /// [`AtomicOutput::create`], with a named temporary file unless
@@ -115,12 +171,14 @@ impl AtomicOutput {
         let dir = directory_of(target);
         let temp = match unnamed.then(|| unnamed_in(&dir)).flatten() {
             Some(temp) => temp,
-            None => Temp::Named(
-                tempfile::Builder::new()
+            None => {
+                let file = tempfile::Builder::new()
                     .prefix(&format!(".{}.", file_name(target)))
                     .suffix(".zonesign-tmp")
-                    .tempfile_in(&dir)?,
-            ),
+                    .tempfile_in(&dir)?;
+                let registered = Registered::new(file.path());
+                Temp::Named(file, registered)
+            }
         };
         // The new file takes the old one's owner and group where this
         // process may give them (root may; others keep their own, as with
@@ -146,7 +204,7 @@ impl AtomicOutput {
         match &self.temp {
             #[cfg(target_os = "linux")]
             Temp::Unnamed { file, .. } => file,
-            Temp::Named(t) => t.as_file(),
+            Temp::Named(t, _) => t.as_file(),
         }
     }
 
@@ -156,7 +214,7 @@ impl AtomicOutput {
         match &self.temp {
             #[cfg(target_os = "linux")]
             Temp::Unnamed { path, .. } => path,
-            Temp::Named(t) => t.path(),
+            Temp::Named(t, _) => t.path(),
         }
     }
 
@@ -183,12 +241,13 @@ impl AtomicOutput {
             Temp::Unnamed { file, path } => {
                 remove_stale_links(&dir, &target);
                 let link = link_into(&file, &path, &dir, &target)?;
+                let _registered = Registered::new(&link);
                 if let Err(e) = std::fs::rename(&link, &target) {
                     let _ = std::fs::remove_file(&link);
                     return Err(e);
                 }
             }
-            Temp::Named(t) => {
+            Temp::Named(t, _registered) => {
                 t.persist(&target).map_err(|e| e.error)?;
             }
         }

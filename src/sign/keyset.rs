@@ -498,6 +498,7 @@ pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
                 .map(|k| format!("{} alg {} {}", k.key_tag, k.algorithm, k.source))
                 .collect::<Vec<_>>()
                 .join(", "),
+            timing: Vec::new(),
         });
     }
     let signs_dnskey = |k: &ZoneKey| k.role != KeyRole::Zsk && !k.is_revoked();

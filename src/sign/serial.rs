@@ -130,9 +130,57 @@ pub fn apply(zone: &mut Zone, policy: SerialPolicy, now: i64) -> Option<SerialCh
     Some(SerialChange { from, to })
 }
 
+/// What to say when `unixtime` or `date` could not move the serial to the
+/// time or date and incremented it instead (RFC 1982: the input's serial
+/// is already that or greater): the run said `--serial date` of a serial
+/// that is no date (the thirty-eighth audit, 2026-12-07), where
+/// `dnssec-signzone` warns "Serial number would not advance, using
+/// increment method instead". A second `date` serial of the same day
+/// (`YYYYMMDD01`) is that policy's rule, and no warning.
+pub fn fallback_warning(policy: SerialPolicy, change: SerialChange, now: i64) -> Option<String> {
+    let (target, what) = match policy {
+        SerialPolicy::Unixtime => (crate::sign::validity::wire_time(now), "the time now"),
+        SerialPolicy::Date if change.to / 100 != date_serial(now) / 100 => {
+            (date_serial(now), "today's date (UTC)")
+        }
+        _ => return None,
+    };
+    (change.to != target).then(|| {
+        format!(
+            "--serial {policy}: the input's serial {} is not below {what}, {target}, in RFC 1982 \
+             arithmetic: incremented to {} instead, a serial that is no {}",
+            change.from,
+            change.to,
+            if policy == SerialPolicy::Date { "date" } else { "time" }
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The thirty-eighth audit (2026-12-07): a fallback to `increment` is
+    /// said; a day's second date serial is not.
+    #[test]
+    fn regression_a_serial_that_cannot_move_to_the_date_or_time_is_warned_of() {
+        let date = date_serial(NOW);
+        let warn = |policy, from| {
+            let to = next_serial(policy, from, NOW);
+            fallback_warning(policy, SerialChange { from, to }, NOW)
+        };
+        assert_eq!(warn(SerialPolicy::Date, 1), None);
+        assert_eq!(warn(SerialPolicy::Date, date), None);
+        assert_eq!(warn(SerialPolicy::Date, date + 98), None);
+        let w = warn(SerialPolicy::Date, date + 99).unwrap();
+        assert!(w.contains(&format!("incremented to {}", date + 100)), "{w}");
+        assert!(warn(SerialPolicy::Date, 4_000_000_000).unwrap().contains("no date"));
+        assert_eq!(warn(SerialPolicy::Unixtime, 1), None);
+        let w = warn(SerialPolicy::Unixtime, NOW as u32).unwrap();
+        assert!(w.contains("not below the time now"), "{w}");
+        assert_eq!(warn(SerialPolicy::Increment, 7), None);
+        assert_eq!(warn(SerialPolicy::Keep, 7), None);
+    }
 
     /// 2026-12-04 22:38:23 UTC.
     const NOW: i64 = 1_796_423_903;

@@ -10,15 +10,20 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeError {
     pub text: String,
+    /// Why, where more can be said than what the forms are.
+    pub reason: Option<&'static str>,
 }
 
 impl fmt::Display for TimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "bad time `{}`: expected YYYYMMDDHHmmSS, seconds since the epoch, `now`, or a relative time such as +14d or -1h",
-            self.text
-        )
+        match self.reason {
+            Some(reason) => write!(f, "bad time `{}`: {reason}", self.text),
+            None => write!(
+                f,
+                "bad time `{}`: expected YYYYMMDDHHmmSS, YYYYMMDD, seconds since the epoch, `now`, or a relative time such as +14d, +1mo or -1h",
+                self.text
+            ),
+        }
     }
 }
 
@@ -37,26 +42,84 @@ pub fn parse_duration(text: &str) -> Option<i64> {
     crate::zone::rdata::ttl::parse_ttl(text.as_bytes()).map(i64::from)
 }
 
-/// Parses an absolute (`YYYYMMDDHHmmSS`, or seconds since the epoch with at
-/// most 10 digits) or relative (`+14d`, `-1h`, `now`) time against `now`.
+/// A relative time's offset, with `dnssec-signzone`'s units: `s`, `mi`,
+/// `h`, `d`, `w`, `mo` (30 days), `y` (365 days), in either case, a number
+/// alone being seconds; several may follow each other (`1h30mi`). A bare
+/// `m` is refused: `+1m` was one minute, and an operator who meant a month
+/// published signatures that expired a minute later (the thirty-eighth
+/// audit, 2026-12-07); `dnssec-signzone` says "ambiguous: use 'mi' for
+/// minutes or 'mo' for months", Knot's `keymgr` "invalid timestamp".
+fn parse_offset(text: &str) -> Result<i64, Option<&'static str>> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
+        return Err(None);
+    }
+    let mut total: i64 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start || i - start > 12 {
+            return Err(None);
+        }
+        let n: i64 = text[start..i].parse().map_err(|_| None)?;
+        let unit_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let unit = text[unit_start..i].to_ascii_lowercase();
+        let scale = match unit.as_str() {
+            // A number alone is seconds; not after other units (`1d2`).
+            "" if start == 0 && i == bytes.len() => 1,
+            "s" => 1,
+            "mi" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            "w" => 7 * 86_400,
+            "mo" => 30 * 86_400,
+            "y" => 365 * 86_400,
+            "m" => {
+                return Err(Some(
+                    "`m` is ambiguous: write `mi` for minutes or `mo` for months (30 days), as dnssec-signzone asks",
+                ))
+            }
+            _ => return Err(None),
+        };
+        total = total.checked_add(n.checked_mul(scale).ok_or(None)?).ok_or(None)?;
+    }
+    Ok(total)
+}
+
+/// Parses an absolute (`YYYYMMDDHHmmSS`, `YYYYMMDD` at 00:00:00 UTC, or
+/// seconds since the epoch with at most 10 digits) or relative (`+14d`,
+/// `-1h`, `now`) time against `now`. Eight digits are a date, as
+/// `dnssec-signzone` and `ldns-signzone` read them: `--inception 20261204`
+/// was 20,261,204 seconds, in August 1970 (the thirty-eighth audit).
 pub fn parse_time(text: &str, now: i64) -> Result<i64, TimeError> {
-    let err = || TimeError { text: text.to_string() };
+    let err = |reason| TimeError { text: text.to_string(), reason };
     if text == "now" {
         return Ok(now);
     }
     if let Some(rest) = text.strip_prefix('+') {
-        return parse_duration(rest).map(|d| now + d).ok_or_else(err);
+        return parse_offset(rest).map(|d| now + d).map_err(err);
     }
     if let Some(rest) = text.strip_prefix('-') {
-        return parse_duration(rest).map(|d| now - d).ok_or_else(err);
+        return parse_offset(rest).map(|d| now - d).map_err(err);
     }
-    if text.len() == 14 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_yyyymmddhhmmss(text).ok_or_else(err);
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if digits && text.len() == 14 {
+        return parse_yyyymmddhhmmss(text).ok_or_else(|| err(None));
     }
-    if !text.is_empty() && text.len() <= 10 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse().map_err(|_| err());
+    if digits && text.len() == 8 {
+        return parse_yyyymmddhhmmss(&format!("{text}000000"))
+            .ok_or_else(|| err(Some("eight digits are a date, YYYYMMDD, and this is none")));
     }
-    Err(err())
+    if digits && text.len() <= 10 {
+        return text.parse().map_err(|_| err(None));
+    }
+    Err(err(None))
 }
 
 /// `YYYYMMDDHHmmSS` in UTC to seconds since the epoch.
@@ -117,6 +180,32 @@ mod tests {
         assert_eq!(parse_time("-1h", 10_000), Ok(10_000 - 3600));
         assert!(parse_time("20031322173103", 0).is_err());
         assert!(parse_time("soon", 0).is_err());
+    }
+
+    /// The thirty-eighth audit (2026-12-07): `+1m` was a minute where an
+    /// operator meant a month; `dnssec-signzone` refuses it as ambiguous
+    /// and takes `mi` and `mo` (30 days), `y` (365 days). Eight digits are
+    /// a date, as `dnssec-signzone` and `ldns-signzone` read them.
+    #[test]
+    fn regression_time_units_and_dates_as_dnssec_signzone_reads_them() {
+        for m in ["+1m", "-1M", "+1h30m"] {
+            let e = parse_time(m, 0).unwrap_err();
+            assert!(e.to_string().contains("`m` is ambiguous"), "{e}");
+        }
+        assert_eq!(parse_time("+1mo", 0), Ok(30 * 86_400));
+        assert_eq!(parse_time("+1MI", 0), Ok(60));
+        assert_eq!(parse_time("+1h30mi", 0), Ok(5400));
+        assert_eq!(parse_time("+1y", 0), Ok(365 * 86_400));
+        assert_eq!(parse_time("+2w1d", 0), Ok(15 * 86_400));
+        assert_eq!(parse_time("+90", 100), Ok(190));
+        for bad in ["+", "+d", "+1x", "+1d2", "+1s1", "+99999999999999d"] {
+            assert!(parse_time(bad, 0).is_err(), "{bad}");
+        }
+        assert_eq!(parse_time("20261204", 0), Ok(parse_yyyymmddhhmmss("20261204000000").unwrap()));
+        let e = parse_time("20261304", 0).unwrap_err();
+        assert!(e.to_string().contains("YYYYMMDD"), "{e}");
+        // Nine and ten digits stay seconds since the epoch.
+        assert_eq!(parse_time("202612040", 0), Ok(202_612_040));
     }
 
     #[test]

@@ -298,8 +298,9 @@ pub enum KeyError {
     /// by keys without it. RFC 4034 §2.1.1 lets validators ignore the
     /// flag, but BIND's `dnssec-verify` ("No self-signed KSK") and
     /// `kzonecheck` reject such a zone, and `dnssec-signzone` will not
-    /// make one. `keys` lists the signing keys.
-    NoSepKey { keys: String },
+    /// make one. `keys` lists the signing keys; `timing`, the key
+    /// directory's SEP keys its timing keeps from signing, with why.
+    NoSepKey { keys: String, timing: Vec<String> },
     /// Every signing key with the SEP flag is revoked: a revoked key signs
     /// only the DNSKEY RRset, for its revocation (RFC 5011 §2.1), and is no
     /// entry point; nothing would carry the chain of trust from the
@@ -472,11 +473,23 @@ impl fmt::Display for KeyError {
                  the parent's DS; add an unrevoked KSK (keygen --ksk, flags 257) whose DS the \
                  parent has"
             ),
-            KeyError::NoSepKey { keys } => write!(
+            KeyError::NoSepKey { keys, timing } if timing.is_empty() => write!(
                 f,
                 "no signing key has the SEP flag ({keys}): the DNSKEY RRset would be signed by \
                  keys without it, which BIND's dnssec-verify and kzonecheck reject; make one a \
                  KSK (keygen --ksk, flags 257)"
+            ),
+            // The key directory's KSKs that its timing keeps from signing
+            // are named: a lone KSK past its Inactive time was answered
+            // with "make one a KSK" alone, its timing said only in a
+            // notice that `-q` hides (the thirty-eighth audit, 2026-12-07).
+            KeyError::NoSepKey { keys, timing } => write!(
+                f,
+                "no signing key has the SEP flag ({keys}): the DNSKEY RRset would be signed by \
+                 keys without it, which BIND's dnssec-verify and kzonecheck reject; the key \
+                 directory's KSKs sign nothing by their timing ({}): change it (dnssec-settime) \
+                 or add a KSK (keygen --ksk, flags 257)",
+                timing.join("; ")
             ),
             KeyError::BadFlags { key, tag, algorithm, flags, reason } => write!(
                 f,

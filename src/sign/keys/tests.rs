@@ -743,6 +743,24 @@ fn rfc3110_section_2_an_exponent_over_33_bits_cannot_sign_and_says_so() {
             }
         })
         .collect();
+    // A `.private` whose exponent is not its `.key`'s is another key's (the
+    // thirty-eighth audit); so the `.key` file gets the same exponent (its
+    // tag, and so its name, change).
+    std::fs::write(&private_path, &replaced).unwrap();
+    let err = SigningKey::load(&key_path).unwrap_err();
+    assert!(err.to_string().contains("a PublicExponent not the .key file's"), "{err}");
+    let modulus = text.lines().find_map(|l| l.strip_prefix("Modulus: ")).unwrap();
+    let modulus = data_encoding::BASE64.decode(modulus.trim().as_bytes()).unwrap();
+    let field = rsa_public_key_field(&[4, 0, 0, 0, 1], &modulus);
+    let rdata = dnskey_rdata(FLAGS_ZSK, Algorithm::RsaSha256, &field);
+    let stem = format!("Kexample.+008+{:05}", key_tag(&rdata));
+    let key_path = dir.path().join(format!("{stem}.key"));
+    let private_path = dir.path().join(format!("{stem}.private"));
+    std::fs::write(
+        &key_path,
+        format!("example. IN DNSKEY 256 3 8 {}\n", data_encoding::BASE64.encode(&field)),
+    )
+    .unwrap();
     std::fs::write(&private_path, replaced).unwrap();
     let err = SigningKey::load(&key_path).unwrap_err();
     assert!(matches!(err, KeyError::KeyRejected { .. }), "{err}");

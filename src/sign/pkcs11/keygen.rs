@@ -312,18 +312,42 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     let key_file =
         write_public_key_file(&req.origin, &rdata, &req.key_dir).map_err(HsmError::Key)?;
 
+    // No HSM keeps half a rollover: on any failure from here on, the
+    // objects created are destroyed and the `.key` file removed, and what
+    // could not be undone is named. A failed proof (an HSM on a full disk
+    // takes the objects and stores nothing) left the key in the others and
+    // its `.key` file, and a failed destroy went unsaid (the thirty-eighth
+    // audit, 2026-12-07).
+    let undo = |created: &[(usize, ObjectHandle, ObjectHandle)], cause: HsmError| {
+        let mut left = Vec::new();
+        for &(j, private, public) in created {
+            let session = &open[j].sessions[0];
+            let failed: Vec<String> = [("private", private), ("public", public)]
+                .into_iter()
+                .filter_map(|(what, h)| {
+                    session.destroy_object(h).err().map(|e| format!("{what} key: {e}"))
+                })
+                .collect();
+            if !failed.is_empty() {
+                left.push(format!(
+                    "hsm {} (id {}, label {}: {})",
+                    open[j].entry.name,
+                    data_encoding::HEXLOWER.encode(&req.id),
+                    req.label,
+                    failed.join(", ")
+                ));
+            }
+        }
+        let _ = std::fs::remove_file(&key_file);
+        HsmError::KeygenUndone { cause: Box::new(cause), key_file: key_file.clone(), left }
+    };
     let mut created: Vec<(usize, ObjectHandle, ObjectHandle)> = Vec::new();
     for (i, o) in open.iter().enumerate() {
         match material.import(&o.sessions[0], &req.id, &req.label) {
             Ok((private, public)) => created.push((i, private, public)),
             Err(e) => {
-                // No HSM keeps half a rollover.
-                for (j, private, public) in created {
-                    let _ = open[j].sessions[0].destroy_object(private);
-                    let _ = open[j].sessions[0].destroy_object(public);
-                }
-                let _ = std::fs::remove_file(&key_file);
-                return Err(pkcs11_error(&o.entry.name, Some(&req.label), "C_CreateObject", e));
+                let cause = pkcs11_error(&o.entry.name, Some(&req.label), "C_CreateObject", e);
+                return Err(undo(&created, cause));
             }
         }
     }
@@ -339,7 +363,9 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
         dnskey_source: key_file.clone(),
     };
     for o in &open {
-        prove_key(&o.sessions[0], &o.names(), &entry)?;
+        if let Err(cause) = prove_key(&o.sessions[0], &o.names(), &entry) {
+            return Err(undo(&created, cause));
+        }
     }
     let hsms = open.iter().map(|o| o.entry.name.clone()).collect();
     Ok(KeygenResult { key_file, key_tag: key_tag(&rdata), hsms })

@@ -114,6 +114,11 @@ pub enum HsmError {
     /// holds every HSM's failures. `passed` HSMs passed; `may_degrade`:
     /// the command could go on with them (`sign --allow-degraded-pool`).
     Proof { failures: Vec<HsmError>, passed: usize, may_degrade: bool },
+    /// `hsm keygen` failed after creating objects in some HSMs: `cause`,
+    /// and what undoing it left (`left`: the HSMs where destroying an
+    /// object failed, with the objects), so that no HSM keeps half a
+    /// rollover without the operator knowing.
+    KeygenUndone { cause: Box<HsmError>, key_file: PathBuf, left: Vec<String> },
 }
 
 impl fmt::Display for HsmError {
@@ -202,6 +207,20 @@ impl fmt::Display for HsmError {
                  overwrite it"
             ),
             HsmError::Key(e) => write!(f, "{e}"),
+            HsmError::KeygenUndone { cause, key_file, left } if left.is_empty() => write!(
+                f,
+                "{cause}; undone: the key's objects were destroyed in every HSM that had them, \
+                 and {} removed",
+                key_file.display()
+            ),
+            HsmError::KeygenUndone { cause, key_file, left } => write!(
+                f,
+                "{cause}; NOT undone everywhere: {} was removed, but objects of the key could \
+                 not be destroyed in {}: remove them (pkcs11-tool --delete-object) before the \
+                 next hsm keygen with this id and label",
+                key_file.display(),
+                left.join("; ")
+            ),
             HsmError::PoolEmpty { key, removed } => write!(
                 f,
                 "{key}: no HSM left in the pool ({})",
