@@ -283,32 +283,39 @@ pub struct FmtConfig {
 
 pub fn fmt(cfg: &FmtConfig) -> Result<(), Failure> {
     let origin = parse_origin(&cfg.origin)?;
-    let zone = load_zone(&cfg.zone, &origin)?;
-    // `--output -` is standard output, as `-` is standard input for the
-    // zone (it wrote a file named `-`).
-    match cfg.output.as_ref().filter(|o| o.as_os_str() != "-") {
-        None => {
-            let stdout = std::io::stdout().lock();
-            let written = write_zone(&zone, stdout).and_then(|mut w| w.flush());
-            // A reader that stopped early (`zonesign fmt zone | head`) is
-            // no failure of the writer: the run ends by SIGPIPE, silently,
-            // as `named-compilezone -o -` and `ldns-read-zone` do. It said
-            // "cannot write -: Broken pipe", exit 5 (the thirty-eighth
-            // audit, 2026-12-07).
-            #[cfg(unix)]
-            if written.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
-                let _ =
-                    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+    // The run's own pool, as `sign` and `verify` have: rayon's global one
+    // panicked where no thread could be started (`ulimit -u`), exit 101
+    // (the thirty-ninth audit, 2026-12-07).
+    let pool = thread_pool(None)?;
+    pool.install(|| {
+        let zone = load_zone(&cfg.zone, &origin)?;
+        // `--output -` is standard output, as `-` is standard input for the
+        // zone (it wrote a file named `-`).
+        match cfg.output.as_ref().filter(|o| o.as_os_str() != "-") {
+            None => {
+                let stdout = std::io::stdout().lock();
+                let written = write_zone(&zone, stdout).and_then(|mut w| w.flush());
+                // A reader that stopped early (`zonesign fmt zone | head`) is
+                // no failure of the writer: the run ends by SIGPIPE, silently,
+                // as `named-compilezone -o -` and `ldns-read-zone` do. It said
+                // "cannot write -: Broken pipe", exit 5 (the thirty-eighth
+                // audit, 2026-12-07).
+                #[cfg(unix)]
+                if written.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                    let _ = signal_hook::low_level::emulate_default_handler(
+                        signal_hook::consts::SIGPIPE,
+                    );
+                }
+                written.map(|_| ()).map_err(|e| Failure::Io { path: PathBuf::from("-"), source: e })
             }
-            written.map(|_| ()).map_err(|e| Failure::Io { path: PathBuf::from("-"), source: e })
+            Some(path) => {
+                let io = |e| Failure::Io { path: path.clone(), source: e };
+                let out = AtomicOutput::create(path).map_err(io)?;
+                write_zone(&zone, out.file()).map_err(io)?;
+                out.commit_unverified().map_err(io)
+            }
         }
-        Some(path) => {
-            let io = |e| Failure::Io { path: path.clone(), source: e };
-            let out = AtomicOutput::create(path).map_err(io)?;
-            write_zone(&zone, out.file()).map_err(io)?;
-            out.commit_unverified().map_err(io)
-        }
-    }
+    })
 }
 
 /// `zonesign sign`.
@@ -1015,23 +1022,24 @@ fn sign_inner(
             crate::sign::validity::format_yyyymmddhhmmss(expiration)
         )));
     }
+    // RFC 4035 §5.3.1: a validator uses an RRSIG only once "the
+    // validator's notion of the current time" has reached its inception.
+    // A zone whose inception is ahead is bogus until then: an audit found
+    // one signed, and verified at the inception, with exit 0 (local time
+    // typed as UTC is enough to make one). Said before the order of the
+    // two times, which blamed the expiration (the thirty-ninth audit).
+    if inception > now {
+        return Err(Failure::Usage(format!(
+            "the inception {} is in the future: resolvers reject every signature until then (RFC 4035 §5.3.1); times are UTC",
+            crate::sign::validity::format_yyyymmddhhmmss(inception)
+        )));
+    }
     if expiration <= inception {
         return Err(Failure::Usage(format!(
             "the expiration {} must come after the inception {}{}; times are UTC",
             crate::sign::validity::format_yyyymmddhhmmss(expiration),
             crate::sign::validity::format_yyyymmddhhmmss(inception),
             if cfg.inception.is_none() { " (the default, now - 1h)" } else { "" }
-        )));
-    }
-    // RFC 4035 §5.3.1: a validator uses an RRSIG only once "the
-    // validator's notion of the current time" has reached its inception.
-    // A zone whose inception is ahead is bogus until then: an audit found
-    // one signed, and verified at the inception, with exit 0 (local time
-    // typed as UTC is enough to make one).
-    if inception > now {
-        return Err(Failure::Usage(format!(
-            "the inception {} is in the future: resolvers reject every signature until then (RFC 4035 §5.3.1); times are UTC",
-            crate::sign::validity::format_yyyymmddhhmmss(inception)
         )));
     }
     // RFC 4034 §3.1.5: "The Signature Expiration and Inception field
@@ -1140,6 +1148,10 @@ fn sign_inner(
     // The key directory's KSKs its timing keeps from signing, with why:
     // named if no key that signs is a KSK.
     let mut idle_ksks: Vec<String> = Vec::new();
+    // The key directory's signing KSKs with CDS timing, and those `--cds`
+    // leaves out by it.
+    let mut sync_states: Vec<(String, Box<[u8]>, crate::sign::keys::SyncState)> = Vec::new();
+    let mut cds_withheld: Vec<Box<[u8]>> = Vec::new();
     // Keys named by --key, by file stem: they sign whatever their timing.
     let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
     // The same, as the `.key` files they are: the key directory's files
@@ -1197,6 +1209,31 @@ fn sign_inner(
             ));
         }
         let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
+        // The CDS timing of the directory's signing KSKs (`dnssec-settime
+        // -P sync`, `-D sync`), which `dnssec-signzone -S` follows: `--cds`
+        // offered the parent a KSK past its SyncDelete, and so kept its DS
+        // there (the thirty-eighth audit, 2026-12-07).
+        for p in &choice.signing {
+            let Some(dnskey) = dnskey_of(p) else { continue };
+            let sep = dnskey.get(1).is_some_and(|f| f & 0x01 != 0);
+            let state =
+                crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
+            let (true, Some(state)) = (sep, state) else { continue };
+            use crate::sign::keys::SyncState;
+            let when = crate::sign::validity::format_yyyymmddhhmmss;
+            let withheld = match state {
+                SyncState::Withdrawn { at } => Some(format!("SyncDelete {} has passed", when(at))),
+                SyncState::NotYet { at } => Some(format!("SyncPublish {} is to come", when(at))),
+                SyncState::Publish { .. } => None,
+            };
+            if let (true, Some(why)) = (cfg.cds, &withheld) {
+                report
+                    .key_timing
+                    .push(format!("{}: signs, but no CDS or CDNSKEY for it: {why}", p.display()));
+                cds_withheld.push(dnskey.clone());
+            }
+            sync_states.push((p.display().to_string(), dnskey, state));
+        }
         dir_signing.extend(choice.signing.iter().filter_map(|p| key_stem(p)));
         paths.extend(choice.signing);
         // A key named by --key as well signs whatever the directory's
@@ -1468,11 +1505,46 @@ fn sign_inner(
         dnskey_ttl: cfg.dnskey_ttl,
         cds: cfg.cds,
         cds_digests,
+        cds_withheld,
         publish: publish_only.into_iter().map(|p| p.dnskey).collect(),
         zonemd: Some(zonemd),
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };
+    // Without --cds the input's CDS and CDNSKEY stay as they are, whatever
+    // the key directory's CDS timing asks: said, as `dnssec-signzone -S`
+    // would change them by itself (the thirty-eighth audit).
+    if !cfg.cds {
+        use crate::sign::keys::SyncState;
+        let when = crate::sign::validity::format_yyyymmddhhmmss;
+        let asks: Vec<String> = sync_states
+            .iter()
+            .filter_map(|(source, dnskey, state)| {
+                let named = crate::verify::cds::apex_names_key(&zone, dnskey);
+                match *state {
+                    SyncState::Publish { at } if !named => Some(format!(
+                        "{source}: SyncPublish {} has passed, and no input CDS names it",
+                        when(at)
+                    )),
+                    SyncState::Withdrawn { at } if named => Some(format!(
+                        "{source}: SyncDelete {} has passed, and the input's CDS name it",
+                        when(at)
+                    )),
+                    _ => None,
+                }
+            })
+            .collect();
+        if !asks.is_empty() {
+            let warning = format!(
+                "the key directory's CDS timing asks for other CDS and CDNSKEY records ({}): \
+                 zonesign makes them with --cds only, and kept the input's (dnssec-signzone -S \
+                 makes them by itself)",
+                asks.join("; ")
+            );
+            crate::diag!("zonesign: warning: {warning}");
+            report.warnings.push(warning);
+        }
+    }
     // Without --cds the input's CDS and CDNSKEY stay: they must name keys
     // the signed zone publishes.
     if !cfg.cds {

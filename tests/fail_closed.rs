@@ -972,7 +972,17 @@ fn rfc4035_section_5_3_1_signatures_that_expire_during_the_run_are_not_published
 #[test]
 fn regression_a_signal_removes_the_named_temporary_zone() {
     use std::os::unix::process::ExitStatusExt;
-    for signal in [libc_signal::SIGINT, libc_signal::SIGTERM, libc_signal::SIGHUP] {
+    // A signal this test's process ignores (a background job's SIGINT,
+    // `nohup`'s SIGHUP) is ignored by the run too, rightly (see
+    // `regression_an_ignored_signal_stays_ignored`): those are not sent.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let ignored = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+        .unwrap_or(0);
+    let signals = [libc_signal::SIGINT, libc_signal::SIGTERM, libc_signal::SIGHUP];
+    for signal in signals.into_iter().filter(|&s| ignored & (1 << (s - 1)) == 0) {
         let s = setup();
         let mut child = sign_command(&s, &example(), &[])
             .env("ZONESIGN_FAULT", "named-temp,pause-before-verify")
@@ -998,6 +1008,40 @@ fn regression_a_signal_removes_the_named_temporary_zone() {
         assert_eq!(status.signal(), Some(signal), "{status:?}");
         assert_untouched(&s);
     }
+}
+
+/// A signal ignored when the run starts stays ignored (`nohup` ignores
+/// SIGHUP; a shell's background jobs ignore SIGINT): catching it to remove
+/// the temporary file would end runs that were to live through it.
+#[test]
+fn regression_an_ignored_signal_stays_ignored() {
+    let s = setup();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg("trap '' HUP INT; exec \"$@\"").arg("sh");
+    cmd.arg(common::zonesign_bin()).args(["sign", "-o", "example.", "-q", "--key-dir"]);
+    cmd.arg(&s.keys).arg("--output").arg(&s.output).arg(example());
+    let child = cmd
+        .env("ZONESIGN_FAULT", "named-temp,pause-before-verify")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !listing(&s.outdir).iter().any(|n| n.ends_with(".zonesign-tmp"))
+        && start.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    for signal in [libc_signal::SIGHUP, libc_signal::SIGINT] {
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert_ne!(std::fs::read(&s.output).unwrap(), s.previous);
 }
 
 /// Signal numbers (Linux), for `kill`.

@@ -1155,3 +1155,54 @@ fn rfc4035_section_2_2_every_ds_algorithm_signs_the_dnskey_rrset() {
     let said = sign_example(&k, &two, &["--trust-anchor".as_ref(), both.as_os_str()]);
     assert!(said.contains("ds-algorithm-unsigned") && said.contains("has algorithm 13"), "{said}");
 }
+
+/// RFC 7344 §4 and BIND's key timing: a KSK rollover driven by
+/// `dnssec-settime -P sync` and `-D sync`. `--key-dir` read neither:
+/// `--cds` still offered the parent the old KSK past its SyncDelete (the
+/// parent kept its DS: the rollover never ended), and without `--cds`
+/// nothing said that the timing asked for CDS records (the thirty-eighth
+/// audit, 2026-12-07). `dnssec-signzone -S` publishes the new KSK's only.
+#[test]
+fn rfc7344_section_4_the_key_directorys_cds_timing_is_followed() {
+    common::require_tool("dnssec-settime", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = dir.path().join("keys");
+    std::fs::create_dir(&k).unwrap();
+    let keygen = |args: &[&str]| -> String {
+        let out = run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(&k).args(args));
+        out.trim().to_string()
+    };
+    let old = keygen(&["-a", "13", "-f", "KSK", "example."]);
+    let new = keygen(&["-a", "13", "-f", "KSK", "example."]);
+    keygen(&["-a", "13", "example."]);
+    let settime = |stem: &str, args: &[&str]| {
+        run(Command::new("dnssec-settime").arg("-K").arg(&k).args(args).arg(stem));
+    };
+    settime(&old, &["-P", "sync", "now-2d", "-D", "sync", "now-1h"]);
+    settime(&new, &["-P", "sync", "now-1h"]);
+    let tag = |stem: &str| stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
+    let cds_tags = |zone: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(zone).unwrap();
+        text.lines()
+            .filter(|l| l.split_whitespace().nth(3) == Some("CDS"))
+            .map(|l| l.split_whitespace().nth(4).unwrap().to_string())
+            .collect()
+    };
+    let report = dir.path().join("report.json");
+    let os = |p: &Path| p.as_os_str().to_owned();
+    let with_cds = dir.path().join("cds.zone");
+    let args = [os(Path::new("--cds")), os(Path::new("--report")), os(&report)];
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    run(&mut sign_command(&example(), &k, &with_cds, &refs));
+    assert_eq!(cds_tags(&with_cds), [tag(&new)]);
+    let r = std::fs::read_to_string(&report).unwrap();
+    assert!(r.contains("signs, but no CDS or CDNSKEY for it: SyncDelete"), "{r}");
+
+    let without = dir.path().join("plain.zone");
+    let refs: Vec<&std::ffi::OsStr> = args[1..].iter().map(|a| a.as_os_str()).collect();
+    run(&mut sign_command(&example(), &k, &without, &refs));
+    assert!(cds_tags(&without).is_empty());
+    let r = std::fs::read_to_string(&report).unwrap();
+    assert!(r.contains(&format!("{new}.key: SyncPublish")), "{r}");
+    assert!(r.contains("zonesign makes them with --cds only"), "{r}");
+}

@@ -71,6 +71,7 @@ pub fn key_pair(algorithm: Algorithm) -> Vec<ZoneKey> {
 
 pub fn sign_options(denial: DenialMode) -> SignOptions {
     SignOptions {
+        cds_withheld: Vec::new(),
         inception: INCEPTION,
         expiration: EXPIRATION,
         jitter: 0,

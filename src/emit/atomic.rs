@@ -30,6 +30,17 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// The signals this process ignores, as a mask (bit n − 1 for signal n):
+/// proc(5), `SigIgn` in `/proc/self/status`. None where it cannot be read.
+fn ignored_signals() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .unwrap_or(0)
+}
+
 /// The `ZONESIGN_FAULT` that makes every temporary file a named one.
 pub const NAMED_TEMP_FAULT: &str = "named-temp";
 
@@ -61,10 +72,23 @@ impl Drop for Registered {
 /// signal's number). A file being renamed over its target as the signal
 /// comes is either renamed already (a verified zone: the commit happened)
 /// or removed first (the rename fails: the previous output stays).
+///
+/// A signal ignored when the run starts stays ignored: `nohup` ignores
+/// SIGHUP, and a shell ignores SIGINT for the jobs it starts in the
+/// background; catching them would end such runs (POSIX: a signal
+/// ignored on entry to a process should stay ignored).
 #[cfg(unix)]
 pub fn remove_temporary_files_on_signals() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+    let ignored = ignored_signals();
+    let caught: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|&s| ignored & (1u64 << (s - 1)) == 0)
+        .collect();
+    if caught.is_empty() {
+        return;
+    }
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(caught) else {
         return;
     };
     let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {

@@ -391,6 +391,17 @@ pub fn load_publish_only_keys(
             // cannot: it was refused as "not a valid key" (the
             // thirty-eighth audit, 2026-12-07). The written zone's
             // verification warns of it (`unusable-dnskey`).
+            // But not one over 255 octets: RFC 3110 §2 writes its length in
+            // three octets, which Knot's libdnssec rejects, and the written
+            // zone's verification then failed it, exit 1, after the whole
+            // run (the thirty-ninth audit).
+            Err(CryptoError::UnsupportedExponent { .. }) if key.dnskey.get(4) == Some(&0) => {
+                return Err(refuse(
+                    "its RSA exponent is over 255 octets, so RFC 3110 §2 writes its length in \
+                     three octets, which Knot's libdnssec rejects (the zone would fail \
+                     verification)",
+                ))
+            }
             Ok(_)
             | Err(CryptoError::UnsupportedAlgorithm { .. })
             | Err(CryptoError::UnsupportedExponent { .. }) => {}
@@ -1094,6 +1105,15 @@ mod tests {
         let public = data_encoding::BASE64.encode(&big_e);
         std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
         assert_eq!(load_publish_only_keys(&[path], &origin).unwrap().len(), 1);
+        // One of 256 octets, its length in three octets, is refused before
+        // signing (the thirty-ninth audit): Knot rejects such a DNSKEY.
+        let mut long_e = vec![0u8, 1, 0, 1];
+        long_e.extend(vec![1u8; 255]);
+        let path = dir.path().join("long-exponent.key");
+        let public = data_encoding::BASE64.encode(&[&long_e[..], &modulus].concat());
+        std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
+        let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+        assert!(err.to_string().contains("over 255 octets"), "{err}");
         // A modulus of 512 bits is refused, saying so.
         let path = dir.path().join("small.key");
         let public = data_encoding::BASE64.encode(&[&[3u8, 1, 0, 1][..], &modulus[..64]].concat());
@@ -1344,6 +1364,8 @@ mod tests {
             inactive,
             delete,
             revoke,
+            sync_publish: None,
+            sync_delete: None,
         };
         let (past, future) = (Some(now - 10), Some(now + 10));
         assert_eq!(t(past, past, None, None, None).state(now), KeyState::Active);

@@ -281,6 +281,10 @@ pub struct SignOptions {
     /// The digest types of those CDS records (`--cds-digest`; SHA-256 if
     /// none is given).
     pub cds_digests: Vec<keys::DigestType>,
+    /// KSKs (DNSKEY RDATA) that get no CDS or CDNSKEY with `cds`: the key
+    /// directory's SyncPublish is to come or its SyncDelete has passed (as
+    /// `dnssec-signzone -S` reads them).
+    pub cds_withheld: Vec<Box<[u8]>>,
     /// DNSKEY RDATA published beside the signing keys' without signing
     /// (`--publish`: rollovers; see [`keyset::PublishOnlyKey`]).
     pub publish: Vec<Box<[u8]>>,
@@ -473,7 +477,11 @@ pub fn prepare(
         } else {
             &opts.cds_digests
         };
-        for k in keys.iter().filter(|k| k.role != KeyRole::Zsk && !k.is_revoked()) {
+        for k in keys
+            .iter()
+            .filter(|k| k.role != KeyRole::Zsk && !k.is_revoked())
+            .filter(|k| !opts.cds_withheld.contains(&k.dnskey))
+        {
             for &digest in digests {
                 if let Ok(ds) = keys::ds_rdata(&origin, &k.dnskey, digest) {
                     cds.push(ds.into());
@@ -486,12 +494,19 @@ pub fn prepare(
         cds.dedup();
         cdnskey.sort();
         cdnskey.dedup();
-        let apex = &mut zone.nodes[0];
-        insert_rrset(apex, Rrset { rtype: Rtype::CDS, ttl: dnskey_ttl, rdatas: cds.into(), src });
-        insert_rrset(
-            apex,
-            Rrset { rtype: Rtype::CDNSKEY, ttl: dnskey_ttl, rdatas: cdnskey.into(), src },
-        );
+        // Every KSK withheld by its timing: no CDS at all (not an empty
+        // RRset), as `dnssec-signzone -S` then publishes none.
+        if !cds.is_empty() {
+            let apex = &mut zone.nodes[0];
+            insert_rrset(
+                apex,
+                Rrset { rtype: Rtype::CDS, ttl: dnskey_ttl, rdatas: cds.into(), src },
+            );
+            insert_rrset(
+                apex,
+                Rrset { rtype: Rtype::CDNSKEY, ttl: dnskey_ttl, rdatas: cdnskey.into(), src },
+            );
+        }
     }
     // RFC 8976 §3.1: the placeholder goes in before the denial chain is
     // built, so that the apex type bitmap lists ZONEMD. It keeps the
@@ -1036,6 +1051,7 @@ pub fn fuzz_sign(data: &[u8]) {
         _ => nsec3(1, b"\xa1\xb2", OptOut::Disabled),
     };
     let opts = SignOptions {
+        cds_withheld: Vec::new(),
         inception: 1_780_000_000,
         expiration: 1_790_000_000,
         jitter: 3600,

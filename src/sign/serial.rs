@@ -148,10 +148,8 @@ pub fn fallback_warning(policy: SerialPolicy, change: SerialChange, now: i64) ->
     (change.to != target).then(|| {
         format!(
             "--serial {policy}: the input's serial {} is not below {what}, {target}, in RFC 1982 \
-             arithmetic: incremented to {} instead, a serial that is no {}",
-            change.from,
-            change.to,
-            if policy == SerialPolicy::Date { "date" } else { "time" }
+             arithmetic: incremented to {} instead, which is not {what}",
+            change.from, change.to
         )
     })
 }
@@ -174,7 +172,7 @@ mod tests {
         assert_eq!(warn(SerialPolicy::Date, date + 98), None);
         let w = warn(SerialPolicy::Date, date + 99).unwrap();
         assert!(w.contains(&format!("incremented to {}", date + 100)), "{w}");
-        assert!(warn(SerialPolicy::Date, 4_000_000_000).unwrap().contains("no date"));
+        assert!(warn(SerialPolicy::Date, 4_000_000_000).unwrap().contains("which is not today"));
         assert_eq!(warn(SerialPolicy::Unixtime, 1), None);
         let w = warn(SerialPolicy::Unixtime, NOW as u32).unwrap();
         assert!(w.contains("not below the time now"), "{w}");

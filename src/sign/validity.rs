@@ -99,22 +99,39 @@ fn parse_offset(text: &str) -> Result<i64, Option<&'static str>> {
 /// was 20,261,204 seconds, in August 1970 (the thirty-eighth audit).
 pub fn parse_time(text: &str, now: i64) -> Result<i64, TimeError> {
     let err = |reason| TimeError { text: text.to_string(), reason };
-    if text == "now" {
-        return Ok(now);
+    // An offset is added to now, or, as `dnssec-signzone` takes `now+30d`
+    // and `20270101+1d`, to the time before it (refused as "bad time": the
+    // thirty-ninth audit, 2026-12-07). Out of range, the sum was printed
+    // as a negative time (the same audit).
+    let too_far = Some("the time is out of range");
+    let (base, offset) = match text[1.min(text.len())..].find(['+', '-']) {
+        Some(i) => (&text[..i + 1], &text[i + 1..]),
+        None if text.starts_with(['+', '-']) => ("", text),
+        None => (text, ""),
+    };
+    if !offset.is_empty() {
+        let base = match base {
+            "" | "now" => now,
+            absolute => parse_absolute(absolute).map_err(|_| err(None))?,
+        };
+        let d = parse_offset(&offset[1..]).map_err(err)?;
+        let t = if offset.starts_with('+') { base.checked_add(d) } else { base.checked_sub(d) };
+        return t.ok_or_else(|| err(too_far));
     }
-    if let Some(rest) = text.strip_prefix('+') {
-        return parse_offset(rest).map(|d| now + d).map_err(err);
-    }
-    if let Some(rest) = text.strip_prefix('-') {
-        return parse_offset(rest).map(|d| now - d).map_err(err);
-    }
+    parse_absolute(text).or_else(|reason| if text == "now" { Ok(now) } else { Err(err(reason)) })
+}
+
+/// `YYYYMMDDHHmmSS`, `YYYYMMDD`, or seconds since the epoch (at most ten
+/// digits).
+fn parse_absolute(text: &str) -> Result<i64, Option<&'static str>> {
+    let err = |reason| reason;
     let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     if digits && text.len() == 14 {
-        return parse_yyyymmddhhmmss(text).ok_or_else(|| err(None));
+        return parse_yyyymmddhhmmss(text).ok_or(err(None));
     }
     if digits && text.len() == 8 {
         return parse_yyyymmddhhmmss(&format!("{text}000000"))
-            .ok_or_else(|| err(Some("eight digits are a date, YYYYMMDD, and this is none")));
+            .ok_or(err(Some("eight digits are a date, YYYYMMDD, and this is none")));
     }
     if digits && text.len() <= 10 {
         return text.parse().map_err(|_| err(None));
@@ -206,6 +223,26 @@ mod tests {
         assert!(e.to_string().contains("YYYYMMDD"), "{e}");
         // Nine and ten digits stay seconds since the epoch.
         assert_eq!(parse_time("202612040", 0), Ok(202_612_040));
+    }
+
+    /// The thirty-ninth audit (2026-12-07): `dnssec-signzone`'s `now+30d`
+    /// and `20270101+1d` were refused; a huge offset was printed as a
+    /// negative time.
+    #[test]
+    fn regression_offsets_from_now_or_a_time_and_out_of_range() {
+        let day = 86_400;
+        assert_eq!(parse_time("now+30d", 5), Ok(5 + 30 * day));
+        assert_eq!(parse_time("now-1h", 7200), Ok(3600));
+        let jan = parse_yyyymmddhhmmss("20270101000000").unwrap();
+        assert_eq!(parse_time("20270101+1d", 0), Ok(jan + day));
+        assert_eq!(parse_time("20270101000000-1d", 0), Ok(jan - day));
+        assert_eq!(parse_time("1893456000+1d", 0), Ok(1_893_456_000 + day));
+        assert_eq!(parse_time("now", 9), Ok(9));
+        for bad in ["now+", "soon+1d", "now+1m", "+1d+1d", "now+-1d", "-"] {
+            assert!(parse_time(bad, 0).is_err(), "{bad}");
+        }
+        let e = parse_time("+292471208621y", 1_800_000_000).unwrap_err();
+        assert!(e.to_string().contains("out of range"), "{e}");
     }
 
     #[test]

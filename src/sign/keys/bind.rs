@@ -333,6 +333,10 @@ pub struct KeyTiming {
     pub inactive: Option<i64>,
     pub delete: Option<i64>,
     pub revoke: Option<i64>,
+    /// When the key's CDS and CDNSKEY are to be published to the parent,
+    /// and withdrawn (`dnssec-settime -P sync`, `-D sync`).
+    pub sync_publish: Option<i64>,
+    pub sync_delete: Option<i64>,
 }
 
 impl KeyTiming {
@@ -343,7 +347,35 @@ impl KeyTiming {
             "Inactive" => Some(&mut self.inactive),
             "Delete" => Some(&mut self.delete),
             "Revoke" => Some(&mut self.revoke),
+            "SyncPublish" => Some(&mut self.sync_publish),
+            "SyncDelete" => Some(&mut self.sync_delete),
             _ => None,
+        }
+    }
+}
+
+/// What a key's CDS timing says at a given time, as `dnssec-signzone -S`
+/// reads `SyncPublish` and `SyncDelete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncState {
+    /// SyncPublish has passed, SyncDelete has not: the parent is to be
+    /// offered the key's CDS and CDNSKEY.
+    Publish { at: i64 },
+    /// SyncPublish is to come: not yet.
+    NotYet { at: i64 },
+    /// SyncDelete has passed: the records are withdrawn.
+    Withdrawn { at: i64 },
+}
+
+impl KeyTiming {
+    /// The key's CDS timing at `now`; `None` without a SyncPublish or
+    /// SyncDelete time (BIND then leaves the CDS as they are).
+    pub fn sync_state(&self, now: i64) -> Option<SyncState> {
+        match (self.sync_publish, self.sync_delete) {
+            (_, Some(at)) if at <= now => Some(SyncState::Withdrawn { at }),
+            (Some(at), _) if at > now => Some(SyncState::NotYet { at }),
+            (Some(at), _) => Some(SyncState::Publish { at }),
+            (None, _) => None,
         }
     }
 }
@@ -443,7 +475,7 @@ pub(super) const RSA_FIELDS: &[&str] = {
 /// and nothing of a value is ever put into an error.
 /// The times a `.private` file holds besides those [`KeyTiming`] reads
 /// (BIND's `dst_key` metadata: `Created`, and the CDS/CDNSKEY times).
-const OTHER_TIME_FIELDS: &[&str] = &["Created", "SyncPublish", "SyncDelete"];
+const OTHER_TIME_FIELDS: &[&str] = &["Created"];
 
 pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile, KeyError> {
     let mut format_seen = false;

@@ -64,7 +64,7 @@ use crate::zone::name::Name;
 pub(crate) use bind::{file_name_names, parse_file_name, read_regular_file};
 pub use bind::{
     file_name_owner, is_key_record_file, key_file_stem, parse_key_file, KeyFile, KeyState,
-    KeyTiming,
+    KeyTiming, SyncState,
 };
 pub(crate) use software::pair_paths;
 pub use software::{

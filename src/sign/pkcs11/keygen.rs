@@ -189,7 +189,7 @@ impl Material {
         session: &Session,
         id: &[u8],
         label: &str,
-    ) -> cryptoki::error::Result<(ObjectHandle, ObjectHandle)> {
+    ) -> Result<(ObjectHandle, ObjectHandle), ImportFailure> {
         let mut common = vec![
             Attribute::KeyType(self.key_type),
             Attribute::Token(true),
@@ -221,7 +221,7 @@ impl Material {
         }
         let created = session.create_object(&private);
         wipe(&mut private);
-        let private_handle = created?;
+        let private_handle = created.map_err(|error| ImportFailure { error, private: None })?;
         let mut public = vec![
             Attribute::Class(ObjectClass::PUBLIC_KEY),
             Attribute::Private(false),
@@ -233,14 +233,23 @@ impl Material {
         ];
         public.extend(common);
         public.extend(self.public_attrs.iter().cloned());
-        match session.create_object(&public) {
-            Ok(h) => Ok((private_handle, h)),
-            Err(e) => {
-                let _ = session.destroy_object(private_handle);
-                Err(e)
-            }
-        }
+        // The private object of a failed import is the caller's to
+        // destroy, and to name if it cannot (the thirty-ninth audit: a
+        // destroy that failed here went unsaid, and the run said every HSM
+        // was undone).
+        session
+            .create_object(&public)
+            .map(|h| (private_handle, h))
+            .map_err(|error| ImportFailure { error, private: Some(private_handle) })
     }
+}
+
+/// An import that failed: the PKCS#11 error, and the private object it
+/// had created already, if any.
+#[derive(Debug)]
+pub struct ImportFailure {
+    pub error: cryptoki::error::Error,
+    pub private: Option<ObjectHandle>,
 }
 
 /// Overwrites the byte values of a template that held private components.
@@ -318,13 +327,14 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     // takes the objects and stores nothing) left the key in the others and
     // its `.key` file, and a failed destroy went unsaid (the thirty-eighth
     // audit, 2026-12-07).
-    let undo = |created: &[(usize, ObjectHandle, ObjectHandle)], cause: HsmError| {
+    let undo = |created: &[(usize, Vec<(&str, ObjectHandle)>)], cause: HsmError| {
         let mut left = Vec::new();
-        for &(j, private, public) in created {
+        for (j, objects) in created {
+            let j = *j;
             let session = &open[j].sessions[0];
-            let failed: Vec<String> = [("private", private), ("public", public)]
-                .into_iter()
-                .filter_map(|(what, h)| {
+            let failed: Vec<String> = objects
+                .iter()
+                .filter_map(|&(what, h)| {
                     session.destroy_object(h).err().map(|e| format!("{what} key: {e}"))
                 })
                 .collect();
@@ -338,15 +348,25 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
                 ));
             }
         }
-        let _ = std::fs::remove_file(&key_file);
-        HsmError::KeygenUndone { cause: Box::new(cause), key_file: key_file.clone(), left }
+        // A `.key` file that cannot be removed is said, not called removed
+        // (the thirty-ninth audit).
+        let key_file_left = std::fs::remove_file(&key_file).err().map(|e| e.to_string());
+        HsmError::KeygenUndone {
+            cause: Box::new(cause),
+            key_file: key_file.clone(),
+            key_file_left,
+            left,
+        }
     };
-    let mut created: Vec<(usize, ObjectHandle, ObjectHandle)> = Vec::new();
+    let mut created: Vec<(usize, Vec<(&str, ObjectHandle)>)> = Vec::new();
     for (i, o) in open.iter().enumerate() {
         match material.import(&o.sessions[0], &req.id, &req.label) {
-            Ok((private, public)) => created.push((i, private, public)),
-            Err(e) => {
-                let cause = pkcs11_error(&o.entry.name, Some(&req.label), "C_CreateObject", e);
+            Ok((private, public)) => {
+                created.push((i, vec![("private", private), ("public", public)]))
+            }
+            Err(ImportFailure { error, private }) => {
+                created.extend(private.map(|p| (i, vec![("private", p)])));
+                let cause = pkcs11_error(&o.entry.name, Some(&req.label), "C_CreateObject", error);
                 return Err(undo(&created, cause));
             }
         }
@@ -383,6 +403,12 @@ pub fn import_into(
     material
         .import(&open.sessions[0], id, label)
         .map(|_| ())
+        .map_err(|ImportFailure { error, private }| {
+            if let Some(p) = private {
+                let _ = open.sessions[0].destroy_object(p);
+            }
+            error
+        })
         .map_err(|e| pkcs11_error(&open.entry.name, Some(label), "C_CreateObject", e))
 }
 

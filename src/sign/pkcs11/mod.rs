@@ -118,7 +118,13 @@ pub enum HsmError {
     /// and what undoing it left (`left`: the HSMs where destroying an
     /// object failed, with the objects), so that no HSM keeps half a
     /// rollover without the operator knowing.
-    KeygenUndone { cause: Box<HsmError>, key_file: PathBuf, left: Vec<String> },
+    KeygenUndone {
+        cause: Box<HsmError>,
+        key_file: PathBuf,
+        /// Why the `.key` file could not be removed, if it could not.
+        key_file_left: Option<String>,
+        left: Vec<String>,
+    },
 }
 
 impl fmt::Display for HsmError {
@@ -207,20 +213,29 @@ impl fmt::Display for HsmError {
                  overwrite it"
             ),
             HsmError::Key(e) => write!(f, "{e}"),
-            HsmError::KeygenUndone { cause, key_file, left } if left.is_empty() => write!(
-                f,
-                "{cause}; undone: the key's objects were destroyed in every HSM that had them, \
-                 and {} removed",
-                key_file.display()
-            ),
-            HsmError::KeygenUndone { cause, key_file, left } => write!(
-                f,
-                "{cause}; NOT undone everywhere: {} was removed, but objects of the key could \
-                 not be destroyed in {}: remove them (pkcs11-tool --delete-object) before the \
-                 next hsm keygen with this id and label",
-                key_file.display(),
-                left.join("; ")
-            ),
+            HsmError::KeygenUndone { cause, key_file, key_file_left, left } => {
+                let file = match key_file_left {
+                    None => format!("{} was removed", key_file.display()),
+                    Some(e) => {
+                        format!("{} could NOT be removed ({e}): remove it", key_file.display())
+                    }
+                };
+                if left.is_empty() {
+                    write!(
+                        f,
+                        "{cause}; undone: the key's objects were destroyed in every HSM that had \
+                         them; {file}"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{cause}; NOT undone everywhere: objects of the key could not be \
+                         destroyed in {}: remove them (pkcs11-tool --delete-object) before the \
+                         next hsm keygen with this id and label; {file}",
+                        left.join("; ")
+                    )
+                }
+            }
             HsmError::PoolEmpty { key, removed } => write!(
                 f,
                 "{key}: no HSM left in the pool ({})",
