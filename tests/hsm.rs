@@ -1256,3 +1256,77 @@ fn regression_hsm_keygen_whose_proof_fails_is_undone_in_every_hsm() {
     }
     assert_eq!(key_files(), 0, "{all}");
 }
+
+/// A module forwarding to SoftHSM2 whose C_Sign call number
+/// `SHIM_HANG_AT` (counted over the process) never returns: an HSM behind
+/// a link that drops packets, or stuck in a firmware fault.
+const HANG_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
+    #include <unistd.h>\n\
+    typedef unsigned long rv_t;\n\
+    static struct { unsigned char version[8]; void *f[68]; } list;\n\
+    static rv_t (*real_sign)(unsigned long, void *, unsigned long, void *, void *);\n\
+    static unsigned long calls;\n\
+    static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
+      const char *at = getenv(\"SHIM_HANG_AT\");\n\
+      if (sig && at && __atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) == strtoul(at, 0, 10))\n\
+        for (;;) sleep(1000);\n\
+      return real_sign(s, d, n, sig, len);\n\
+    }\n\
+    rv_t C_GetFunctionList(void **out) {\n\
+      void *h = dlopen(\"/usr/lib/softhsm/libsofthsm2.so\", RTLD_NOW);\n\
+      if (!h) return 5;\n\
+      rv_t (*get)(void **) = (rv_t (*)(void **))dlsym(h, \"C_GetFunctionList\");\n\
+      void *real; rv_t rv = get(&real); if (rv) return rv;\n\
+      memcpy(&list, real, sizeof list);\n\
+      real_sign = list.f[43]; list.f[43] = (void *)my_sign;\n\
+      *out = &list; return 0;\n\
+    }\n";
+
+/// The thirty-eighth audit (2026-12-07): one HSM whose C_Sign never
+/// returned hung the whole run, silently and for ever, while the others
+/// sat idle: the pool waited for its sub-batch and counted it alive. A
+/// session past its HSM's `timeout` now loses its sub-batch to the others,
+/// the HSM is taken out of the pool and named, and the run ends with a
+/// verified zone.
+#[test]
+fn regression_an_hsm_that_never_answers_is_taken_out_of_the_pool() {
+    let hsm = SoftHsm::new();
+    let shim = build_module(&hsm, "libhangshim.so", HANG_SHIM);
+    let ksk_dir = hsm.path("ksk");
+    std::fs::create_dir(&ksk_dir).expect("ksk dir");
+    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "a1", "--label", "zsk"]);
+    let mut config = String::new();
+    for t in TOKENS {
+        config.push_str(
+            &hsm_section(t, t, "env:ZONESIGN_TEST_PIN", 1)
+                .replace(MODULE, shim.to_str().unwrap())
+                .replace("sessions = 1\n", "sessions = 1\ntimeout = 2\n"),
+        );
+    }
+    config.push_str(&key_section("zsk", "a1", "zsk", &key_file));
+    let pool = hsm.path("hang.toml");
+    std::fs::write(&pool, config).expect("write pool config");
+    let report = hsm.path("hang.json");
+    let out = hsm.run(
+        hsm.zonesign()
+            .arg("sign")
+            .arg(data("root.zone"))
+            .args(["--origin", ".", "--key-dir"])
+            .arg(&ksk_dir)
+            .arg("--hsm-config")
+            .arg(&pool)
+            .arg("--output")
+            .arg(hsm.path("root.signed"))
+            .arg("--report")
+            .arg(&report)
+            .env("SHIM_HANG_AT", "50"),
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("removed from the pool"), "{all}");
+    assert!(all.contains("C_Sign failed: no answer within 2 s (timeout)"), "{all}");
+    let report = std::fs::read_to_string(&report).expect("report");
+    assert!(report.contains("no answer within 2 s"), "{report}");
+}

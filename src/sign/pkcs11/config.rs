@@ -10,6 +10,7 @@
 //! token = "fra-1"                    # token label; or token_serial = "…"
 //! pin = "env:ZONESIGN_PIN_FRA1"      # or "file:/etc/zonesign/fra-1.pin"
 //! sessions = 4
+//! timeout = 30                       # seconds one C_Sign of a batch may take
 //!
 //! [[key]]
 //! role = "zsk"                       # ksk | zsk | csk
@@ -124,7 +125,17 @@ pub struct HsmEntry {
     pub token: TokenSelector,
     pub pin: PinSource,
     pub sessions: usize,
+    /// How long a session may take over one sub-batch of signatures before
+    /// the HSM is taken out of the pool and the sub-batch goes to the
+    /// others (`timeout`, seconds; default [`DEFAULT_TIMEOUT_SECONDS`]).
+    pub timeout: std::time::Duration,
 }
+
+/// Seconds a session may take over one sub-batch (at most 64 signatures)
+/// before its HSM is taken out of the pool: a network HSM whose link drops
+/// packets, or one stuck in a firmware fault, never answers C_Sign, and the
+/// run waited for ever (the thirty-eighth audit, 2026-12-07).
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 
 /// One key every HSM must hold, with the DNSKEY it must match.
 #[derive(Debug, Clone)]
@@ -189,6 +200,7 @@ struct RawHsm {
     token_serial: Option<String>,
     pin: String,
     sessions: Option<usize>,
+    timeout: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +304,7 @@ fn only_vocabulary(tail: &str) -> bool {
         "token",
         "pin",
         "sessions",
+        "timeout",
         "slot",
         "serial",
         "id",
@@ -428,6 +441,11 @@ impl HsmConfig {
             if sessions == 0 || sessions > MAX_SESSIONS {
                 return Err(bad(format!("hsm {}: sessions must be 1..={MAX_SESSIONS}", h.name)));
             }
+            let timeout = h.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+            if !(1..=3600).contains(&timeout) {
+                return Err(bad(format!("hsm {}: timeout must be 1..=3600 seconds", h.name)));
+            }
+            let timeout = std::time::Duration::from_secs(timeout);
             if hsms.iter().any(|o: &HsmEntry| o.name == h.name) {
                 return Err(bad(format!("hsm name {} is used twice", h.name)));
             }
@@ -436,7 +454,7 @@ impl HsmConfig {
                 // Two entries for one token would make one HSM count as two.
                 return Err(bad(format!("hsm {}: {token} is configured twice", h.name)));
             }
-            hsms.push(HsmEntry { name: h.name, module, token, pin, sessions });
+            hsms.push(HsmEntry { name: h.name, module, token, pin, sessions, timeout });
         }
 
         let mut keys = Vec::with_capacity(raw.key.len());

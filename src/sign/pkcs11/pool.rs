@@ -13,6 +13,10 @@
 //! errs or returns a bad signature is removed at once (all its workers stop
 //! at their next batch) and the sub-batch goes back to the queue for the
 //! others. Signatures from an HSM that has been removed are never used.
+//! So is an HSM one of whose sessions holds a sub-batch longer than the
+//! HSM's `timeout`: the sub-batch is taken from it and given to the others
+//! ([`Pool::take_stuck`]), and that session's thread, which may never
+//! return from C_Sign, sends no reply and is not waited for.
 //!
 //! # Deadlock freedom
 //! A call submits `n` sub-batches and has a reply queue of capacity `n`;
@@ -106,6 +110,14 @@ struct HsmState {
     /// Nanoseconds in C_Sign, all sessions.
     busy_nanos: AtomicU64,
     status: Mutex<HsmStatus>,
+    /// How long a session may take over one sub-batch (`timeout`).
+    timeout: Duration,
+    /// Per session: the sub-batch it signs now, and since when. A session
+    /// past `timeout` loses it to the others ([`Pool::take_stuck`]); it
+    /// then sends no reply of its own, and is never joined.
+    in_flight: Vec<Mutex<Option<(Instant, Batch)>>>,
+    /// Per session: its sub-batch was taken from it (it may never return).
+    abandoned: Vec<AtomicBool>,
 }
 
 impl HsmState {
@@ -162,6 +174,7 @@ impl Shared {
 }
 
 /// One sub-batch of one key's signing inputs.
+#[derive(Debug)]
 struct Batch {
     key: usize,
     inputs: Arc<Vec<Vec<u8>>>,
@@ -169,6 +182,7 @@ struct Batch {
     reply: Sender<Reply>,
 }
 
+#[derive(Debug)]
 enum Reply {
     Done {
         hsm: usize,
@@ -181,6 +195,9 @@ enum Reply {
     },
 }
 
+/// A session's thread, by (HSM, session).
+type Worker = ((usize, usize), JoinHandle<Session>);
+
 /// Sub-batch size bounds: small enough to spread a chunk over all
 /// sessions, large enough to keep queue traffic low.
 const MAX_SUB_BATCH: usize = 64;
@@ -190,7 +207,7 @@ const MAX_SUB_BATCH: usize = 64;
 pub struct Pool {
     shared: Arc<Shared>,
     work: Mutex<Option<Sender<Batch>>>,
-    workers: Mutex<Vec<JoinHandle<Session>>>,
+    workers: Mutex<Vec<Worker>>,
     total_sessions: usize,
     contexts: Mutex<Option<Contexts>>,
 }
@@ -332,6 +349,9 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
             failures: AtomicU64::new(0),
             busy_nanos: AtomicU64::new(0),
             status: Mutex::new(status),
+            timeout: entry.timeout,
+            in_flight: (0..entry.sessions).map(|_| Mutex::new(None)).collect(),
+            abandoned: (0..entry.sessions).map(|_| AtomicBool::new(false)).collect(),
         });
     }
     let reports = |hsms: &[HsmState]| hsms.iter().map(report_of).collect::<Vec<_>>();
@@ -373,9 +393,9 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
             let name = format!("hsm-{}-{n}", shared.hsms[hsm].name);
             let spawned = std::thread::Builder::new()
                 .name(name)
-                .spawn(move || worker(session, handles, hsm, shared, rx));
+                .spawn(move || worker(session, handles, (hsm, n), shared, rx));
             match spawned {
-                Ok(h) => workers.push(h),
+                Ok(h) => workers.push(((hsm, n), h)),
                 Err(_) => {
                     // The session moved into the failed closure and is
                     // dropped with it; the HSM runs with fewer sessions.
@@ -410,22 +430,27 @@ fn report_of(h: &HsmState) -> HsmReport {
 fn worker(
     session: Session,
     handles: Vec<ObjectHandle>,
-    hsm: usize,
+    (hsm, n): (usize, usize),
     shared: Arc<Shared>,
     rx: Receiver<Batch>,
 ) -> Session {
+    let slot = &shared.hsms[hsm].in_flight[n];
+    let lock = || slot.lock().unwrap_or_else(|p| p.into_inner());
     for batch in rx.iter() {
         if !shared.hsms[hsm].alive() {
             let _ = batch.reply.send(Reply::Returned { indices: batch.indices });
             break;
         }
-        let key = &shared.keys[batch.key];
-        let mech = mechanism(key.algorithm);
-        let mut signatures = Vec::with_capacity(batch.indices.len());
-        let mut error = None;
+        let (key_index, inputs, indices) =
+            (batch.key, Arc::clone(&batch.inputs), batch.indices.clone());
         let started = Instant::now();
-        for &i in &batch.indices {
-            match session.sign(&mech, handles[batch.key], &batch.inputs[i]) {
+        *lock() = Some((started, batch));
+        let key = &shared.keys[key_index];
+        let mech = mechanism(key.algorithm);
+        let mut signatures = Vec::with_capacity(indices.len());
+        let mut error = None;
+        for &i in &indices {
+            match session.sign(&mech, handles[key_index], &inputs[i]) {
                 Ok(s) => signatures.push(s),
                 Err(e) => {
                     error = Some(pkcs11_error(
@@ -440,6 +465,9 @@ fn worker(
         }
         let busy = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         shared.hsms[hsm].busy_nanos.fetch_add(busy, Ordering::Relaxed);
+        // Taken while this session signed (past its timeout): the HSM is
+        // out of the pool and the sub-batch with the others.
+        let Some((_, batch)) = lock().take() else { break };
         match error {
             None => {
                 let _ = batch.reply.send(Reply::Done { hsm, indices: batch.indices, signatures });
@@ -579,6 +607,7 @@ impl Pool {
                 }
                 Ok(Reply::Returned { indices }) => Some(indices),
                 Err(RecvTimeoutError::Timeout) => {
+                    self.take_stuck(&work)?;
                     if !self.shared.any_alive() {
                         return Err(self.pool_empty(key));
                     }
@@ -596,20 +625,66 @@ impl Pool {
         out.into_iter().map(|s| s.ok_or_else(|| self.pool_empty(key))).collect()
     }
 
+    /// Takes the sub-batch from every session that has held one longer
+    /// than its HSM's timeout, takes that HSM out of the pool, and gives
+    /// the sub-batch to the others: an HSM that never answers C_Sign (a
+    /// network HSM whose link drops packets) hung the whole run, silently
+    /// (the thirty-eighth audit, 2026-12-07). Any waiting call does this
+    /// for every call's sub-batches: each carries its own reply queue.
+    fn take_stuck(&self, work: &Sender<Batch>) -> Result<(), HsmError> {
+        for (h, state) in self.shared.hsms.iter().enumerate() {
+            for (n, slot) in state.in_flight.iter().enumerate() {
+                let taken = {
+                    let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+                    match &*slot {
+                        Some((since, _)) if since.elapsed() > state.timeout => slot.take(),
+                        _ => None,
+                    }
+                };
+                let Some((_, batch)) = taken else { continue };
+                state.abandoned[n].store(true, Ordering::Release);
+                let error = HsmError::Pkcs11 {
+                    hsm: state.name.clone(),
+                    key: Some(self.shared.keys[batch.key].entry.describe()),
+                    function: "C_Sign".into(),
+                    ckr: format!("no answer within {} s (timeout)", state.timeout.as_secs()),
+                };
+                self.shared.remove(h, &error);
+                self.submit(work, batch)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Stops the workers, closes every session from this thread, then
-    /// finalises the modules. Idempotent; also run on drop.
+    /// finalises the modules. Idempotent; also run on drop. A session
+    /// whose sub-batch was taken for want of an answer may never return:
+    /// it is not waited for, and the modules are then left loaded (C_Finalize
+    /// under a call that still runs is undefined).
     pub fn shutdown(&self) {
         if let Ok(mut w) = self.work.lock() {
             w.take();
         }
-        let handles: Vec<JoinHandle<Session>> =
+        let handles: Vec<Worker> =
             self.workers.lock().map(|mut w| w.drain(..).collect()).unwrap_or_default();
-        let sessions: Vec<Session> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+        let mut stuck = false;
+        let mut sessions = Vec::with_capacity(handles.len());
+        for ((h, n), handle) in handles {
+            if self.shared.hsms[h].abandoned[n].load(Ordering::Acquire) {
+                stuck = true;
+                continue;
+            }
+            sessions.extend(handle.join().ok());
+        }
         for s in sessions {
             drop(s);
         }
         if let Ok(mut c) = self.contexts.lock() {
-            c.take();
+            if stuck {
+                std::mem::forget(c.take());
+            } else {
+                c.take();
+            }
         }
     }
 }
