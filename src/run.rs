@@ -223,9 +223,17 @@ fn load_zone_digested(
         Err(e) => return (Err(Failure::Load(e)), None),
     };
     let (zone, sha256) = std::thread::scope(|s| {
-        let hasher = digest.then(|| s.spawn(|| source.sha256().ok()));
+        // Beside the load; in this thread after it where no thread can
+        // start (`ulimit -u`: a panic, exit 101, the fortieth audit).
+        let hasher =
+            digest.then(|| std::thread::Builder::new().spawn_scoped(s, || source.sha256().ok()));
         let zone = Zone::load_ordered_from(&source, path, &LoadOptions::new(origin.clone()));
-        (zone, hasher.and_then(|h| h.join().ok().flatten()))
+        let sha256 = match hasher {
+            Some(Ok(h)) => h.join().ok().flatten(),
+            Some(Err(_)) => source.sha256().ok(),
+            None => None,
+        };
+        (zone, sha256)
     });
     if let Ok(zone) = &zone {
         for w in &zone.warnings {
@@ -1209,31 +1217,6 @@ fn sign_inner(
             ));
         }
         let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
-        // The CDS timing of the directory's signing KSKs (`dnssec-settime
-        // -P sync`, `-D sync`), which `dnssec-signzone -S` follows: `--cds`
-        // offered the parent a KSK past its SyncDelete, and so kept its DS
-        // there (the thirty-eighth audit, 2026-12-07).
-        for p in &choice.signing {
-            let Some(dnskey) = dnskey_of(p) else { continue };
-            let sep = dnskey.get(1).is_some_and(|f| f & 0x01 != 0);
-            let state =
-                crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
-            let (true, Some(state)) = (sep, state) else { continue };
-            use crate::sign::keys::SyncState;
-            let when = crate::sign::validity::format_yyyymmddhhmmss;
-            let withheld = match state {
-                SyncState::Withdrawn { at } => Some(format!("SyncDelete {} has passed", when(at))),
-                SyncState::NotYet { at } => Some(format!("SyncPublish {} is to come", when(at))),
-                SyncState::Publish { .. } => None,
-            };
-            if let (true, Some(why)) = (cfg.cds, &withheld) {
-                report
-                    .key_timing
-                    .push(format!("{}: signs, but no CDS or CDNSKEY for it: {why}", p.display()));
-                cds_withheld.push(dnskey.clone());
-            }
-            sync_states.push((p.display().to_string(), dnskey, state));
-        }
         dir_signing.extend(choice.signing.iter().filter_map(|p| key_stem(p)));
         paths.extend(choice.signing);
         // A key named by --key as well signs whatever the directory's
@@ -1277,6 +1260,33 @@ fn sign_inner(
     }
     paths.sort();
     paths.dedup();
+    // The CDS timing of the signing KSKs (`dnssec-settime -P sync`, `-D
+    // sync`), which `dnssec-signzone -S` follows, for the key directory's
+    // and for keys named by `--key` alike: `--cds` offered the parent a KSK
+    // past its SyncDelete, and so kept its DS there (the thirty-eighth and
+    // fortieth audits, 2026-12-07). Not a revoked KSK, which gets no CDS.
+    for p in &paths {
+        let (key_path, _) = crate::sign::keys::pair_paths(p);
+        let Ok(key_file) = crate::sign::keys::parse_key_file(&key_path) else { continue };
+        let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
+        let ksk = dnskey.get(1).is_some_and(|f| f & 0x81 == 0x01);
+        let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
+        let (true, Some(state)) = (ksk, state) else { continue };
+        use crate::sign::keys::SyncState;
+        let when = crate::sign::validity::format_yyyymmddhhmmss;
+        let withheld = match state {
+            SyncState::Withdrawn { at } => Some(format!("SyncDelete {} has passed", when(at))),
+            SyncState::NotYet { at } => Some(format!("SyncPublish {} is to come", when(at))),
+            SyncState::Publish { .. } => None,
+        };
+        if let (true, Some(why)) = (cfg.cds, &withheld) {
+            report
+                .key_timing
+                .push(format!("{}: signs, but no CDS or CDNSKEY for it: {why}", p.display()));
+            cds_withheld.push(dnskey.clone());
+        }
+        sync_states.push((p.display().to_string(), dnskey, state));
+    }
     // The keys, the pool and the keys published only; then the key
     // directory's notices, amended where the pool signs with a key the
     // directory would not (`pool_wins_timing`: they said "not published"
@@ -1801,33 +1811,46 @@ fn stream_signed_zone(
     let (tx, rx) = crossbeam::channel::unbounded::<(usize, Vec<u8>, Vec<u8>)>();
     let (signed, written) = std::thread::scope(|s| {
         let zonemd = &zonemd;
-        let writer = s.spawn(move || -> Written {
-            // Each chunk's text (a few hundred kilobytes) goes to the file
-            // in one write, not through another buffer.
-            let mut w = out.file();
-            let mut sha256 =
-                digest.then(|| aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256));
-            let mut digester = zonemd.as_deref().map(crate::zonemd::Digester::new);
-            // Chunks arrive nearly in order (claimed in order, a bounded
-            // lead); the few early ones wait here.
-            let mut next = 0usize;
-            let mut early: BTreeMap<usize, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
-            for (index, text, wire) in rx {
-                early.insert(index, (text, wire));
-                while let Some((text, wire)) = early.remove(&next) {
-                    w.write_all(&text)?;
-                    if let Some(sha256) = &mut sha256 {
-                        sha256.update(&text);
+        // A thread that cannot start (`ulimit -u`) is said, not a panic
+        // (exit 101: the fortieth audit, 2026-12-07).
+        let writer = std::thread::Builder::new().name("zonesign-writer".into()).spawn_scoped(
+            s,
+            move || -> Written {
+                // Each chunk's text (a few hundred kilobytes) goes to the file
+                // in one write, not through another buffer.
+                let mut w = out.file();
+                let mut sha256 =
+                    digest.then(|| aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256));
+                let mut digester = zonemd.as_deref().map(crate::zonemd::Digester::new);
+                // Chunks arrive nearly in order (claimed in order, a bounded
+                // lead); the few early ones wait here.
+                let mut next = 0usize;
+                let mut early: BTreeMap<usize, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
+                for (index, text, wire) in rx {
+                    early.insert(index, (text, wire));
+                    while let Some((text, wire)) = early.remove(&next) {
+                        w.write_all(&text)?;
+                        if let Some(sha256) = &mut sha256 {
+                            sha256.update(&text);
+                        }
+                        if let Some(d) = &mut digester {
+                            d.update(&wire);
+                        }
+                        next += 1;
                     }
-                    if let Some(d) = &mut digester {
-                        d.update(&wire);
-                    }
-                    next += 1;
                 }
+                w.flush()?;
+                Ok((sha256.map(|c| data_encoding::HEXLOWER.encode(c.finish().as_ref())), digester))
+            },
+        );
+        let writer = match writer {
+            Ok(writer) => writer,
+            Err(e) => {
+                let said = format!("cannot start the output writer's thread: {e}");
+                let output = SignError::Output { source: std::io::Error::other(said.clone()) };
+                return (Err(output), Err(std::io::Error::other(said)));
             }
-            w.flush()?;
-            Ok((sha256.map(|c| data_encoding::HEXLOWER.encode(c.finish().as_ref())), digester))
-        });
+        };
         let signed = crate::sign::sign_zone_streaming(zone, keys, opts, |chunk| {
             let mut w = crate::emit::TextWriter::in_memory(256 << 10);
             let n = crate::emit::write_nodes_with(chunk.nodes, chunk.rrsigs, class, &mut w)?;

@@ -32,13 +32,12 @@ use std::sync::Mutex;
 
 /// The signals this process ignores, as a mask (bit n − 1 for signal n):
 /// proc(5), `SigIgn` in `/proc/self/status`. None where it cannot be read.
-fn ignored_signals() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+fn ignored_signals() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
         .find_map(|l| l.strip_prefix("SigIgn:"))
         .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
-        .unwrap_or(0)
 }
 
 /// The `ZONESIGN_FAULT` that makes every temporary file a named one.
@@ -80,7 +79,9 @@ impl Drop for Registered {
 #[cfg(unix)]
 pub fn remove_temporary_files_on_signals() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let ignored = ignored_signals();
+    // Without `/proc`, which signals are ignored cannot be known: none is
+    // caught then (`nohup` runs died of SIGHUP: the fortieth audit).
+    let Some(ignored) = ignored_signals() else { return };
     let caught: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
         .into_iter()
         .filter(|&s| ignored & (1u64 << (s - 1)) == 0)
@@ -88,10 +89,11 @@ pub fn remove_temporary_files_on_signals() {
     if caught.is_empty() {
         return;
     }
-    let Ok(mut signals) = signal_hook::iterator::Signals::new(caught) else {
-        return;
-    };
+    // The handlers are installed by the thread itself: where it cannot
+    // start, the signals keep their default action (installed first, they
+    // were swallowed, and the run went on: the fortieth audit).
     let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
+        let Ok(mut signals) = signal_hook::iterator::Signals::new(caught) else { return };
         if let Some(signal) = signals.forever().next() {
             for path in NAMED.lock().unwrap_or_else(|e| e.into_inner()).iter() {
                 let _ = std::fs::remove_file(path);

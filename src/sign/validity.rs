@@ -61,8 +61,11 @@ fn parse_offset(text: &str) -> Result<i64, Option<&'static str>> {
         while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
         }
-        if i == start || i - start > 12 {
+        if i == start {
             return Err(None);
+        }
+        if i - start > 12 {
+            return Err(Some("the time is out of range"));
         }
         let n: i64 = text[start..i].parse().map_err(|_| None)?;
         let unit_start = i;
@@ -87,7 +90,8 @@ fn parse_offset(text: &str) -> Result<i64, Option<&'static str>> {
             }
             _ => return Err(None),
         };
-        total = total.checked_add(n.checked_mul(scale).ok_or(None)?).ok_or(None)?;
+        let too_far = Some("the time is out of range");
+        total = total.checked_add(n.checked_mul(scale).ok_or(too_far)?).ok_or(too_far)?;
     }
     Ok(total)
 }
@@ -104,15 +108,23 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64, TimeError> {
     // thirty-ninth audit, 2026-12-07). Out of range, the sum was printed
     // as a negative time (the same audit).
     let too_far = Some("the time is out of range");
-    let (base, offset) = match text[1.min(text.len())..].find(['+', '-']) {
-        Some(i) => (&text[..i + 1], &text[i + 1..]),
+    // (Split after the first character, not the first octet: `é+1d`
+    // panicked, the fortieth audit.)
+    let split = text.char_indices().skip(1).find(|&(_, c)| c == '+' || c == '-');
+    let (base, offset) = match split {
+        Some((i, _)) => (&text[..i], &text[i..]),
         None if text.starts_with(['+', '-']) => ("", text),
         None => (text, ""),
     };
     if !offset.is_empty() {
+        // Before an offset: now, or a date or time of 8, 10 or 14 digits, as
+        // `dnssec-signzone` takes them (`2027+1d` was two days into 1970).
         let base = match base {
             "" | "now" => now,
-            absolute => parse_absolute(absolute).map_err(|_| err(None))?,
+            absolute if matches!(absolute.len(), 8 | 10 | 14) => {
+                parse_absolute(absolute).map_err(err)?
+            }
+            _ => return Err(err(Some("before `+` or `-` only `now`, YYYYMMDD, YYYYMMDDHHmmSS or ten digits of seconds since 1970 may stand"))),
         };
         let d = parse_offset(&offset[1..]).map_err(err)?;
         let t = if offset.starts_with('+') { base.checked_add(d) } else { base.checked_sub(d) };
@@ -238,9 +250,15 @@ mod tests {
         assert_eq!(parse_time("20270101000000-1d", 0), Ok(jan - day));
         assert_eq!(parse_time("1893456000+1d", 0), Ok(1_893_456_000 + day));
         assert_eq!(parse_time("now", 9), Ok(9));
-        for bad in ["now+", "soon+1d", "now+1m", "+1d+1d", "now+-1d", "-"] {
+        for bad in ["now+", "soon+1d", "now+1m", "+1d+1d", "now+-1d", "-", "2027+1d", "0+99d"] {
             assert!(parse_time(bad, 0).is_err(), "{bad}");
         }
+        // Not a panic (the fortieth audit).
+        for bad in ["é", "€+1d", "ñow+1d", "+1é"] {
+            assert!(parse_time(bad, 0).is_err(), "{bad}");
+        }
+        let e = parse_time("+1000000000000s", 0).unwrap_err();
+        assert!(e.to_string().contains("out of range"), "{e}");
         let e = parse_time("+292471208621y", 1_800_000_000).unwrap_err();
         assert!(e.to_string().contains("out of range"), "{e}");
     }
