@@ -1234,9 +1234,8 @@ fn sign_inner(
             }
         }
         // A KSK (SEP flag, not revoked) the timing keeps from signing.
-        let idle_ksk = |dnskey: &[u8]| dnskey.len() > 2 && dnskey[1] & 0x81 == 0x01;
         for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
-            if !named(p) && dnskey_of(p).is_some_and(|d: Box<[u8]>| idle_ksk(&d)) {
+            if !named(p) && dnskey_of(p).is_some_and(|d: Box<[u8]>| unrevoked_ksk(&d)) {
                 idle_ksks.push(format!("{}: {why}", p.display()));
             }
         }
@@ -1269,7 +1268,7 @@ fn sign_inner(
         let (key_path, _) = crate::sign::keys::pair_paths(p);
         let Ok(key_file) = crate::sign::keys::parse_key_file(&key_path) else { continue };
         let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
-        let ksk = dnskey.get(1).is_some_and(|f| f & 0x81 == 0x01);
+        let ksk = unrevoked_ksk(&dnskey);
         let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
         let (true, Some(state)) = (ksk, state) else { continue };
         use crate::sign::keys::SyncState;
@@ -2551,6 +2550,13 @@ fn pool_wins_timing(
         ));
     }
     notes
+}
+
+/// Whether DNSKEY RDATA is a KSK's (the SEP flag) that is not revoked.
+fn unrevoked_ksk(dnskey: &[u8]) -> bool {
+    use crate::sign::keys::{FLAG_REVOKE, FLAG_SEP};
+    let flags = dnskey.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]));
+    flags & (FLAG_SEP | FLAG_REVOKE) == FLAG_SEP
 }
 
 /// A key file as one file, whichever of its names was given (the stem, the

@@ -991,19 +991,9 @@ fn regression_a_signal_removes_the_named_temporary_zone() {
             .spawn()
             .unwrap();
         // The zone is written, and verification waits three seconds.
-        let temp = || listing(&s.outdir).into_iter().find(|n| n.ends_with(".zonesign-tmp"));
-        let start = std::time::Instant::now();
-        while temp().is_none() && start.elapsed() < std::time::Duration::from_secs(60) {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        assert!(temp().is_some(), "no named temporary file appeared");
+        wait_for_named_temp(&s);
         std::thread::sleep(std::time::Duration::from_millis(300));
-        let killed = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(killed.success());
+        send_signal(signal, &child);
         let status = child.wait().unwrap();
         assert_eq!(status.signal(), Some(signal), "{status:?}");
         assert_untouched(&s);
@@ -1025,23 +1015,34 @@ fn regression_an_ignored_signal_stays_ignored() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let start = std::time::Instant::now();
-    while !listing(&s.outdir).iter().any(|n| n.ends_with(".zonesign-tmp"))
-        && start.elapsed() < std::time::Duration::from_secs(60)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_for_named_temp(&s);
     for signal in [libc_signal::SIGHUP, libc_signal::SIGINT] {
-        let sent = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        send_signal(signal, &child);
     }
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
     assert_ne!(std::fs::read(&s.output).unwrap(), s.previous);
+}
+
+/// Waits (up to a minute) for the run's named temporary file beside the
+/// output (`ZONESIGN_FAULT=named-temp`).
+fn wait_for_named_temp(s: &Setup) {
+    let temp = || listing(&s.outdir).into_iter().any(|n| n.ends_with(".zonesign-tmp"));
+    let start = std::time::Instant::now();
+    while !temp() && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(temp(), "no named temporary file appeared");
+}
+
+/// `kill -SIGNAL` of `child`.
+fn send_signal(signal: i32, child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
 }
 
 /// Signal numbers (Linux), for `kill`.

@@ -1179,16 +1179,23 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
 }
 
 /// A PKCS#11 module that forwards every call to SoftHSM2, except that
-/// C_Sign fails (`CKR_DEVICE_ERROR`) while `SHIM_SIGN_FAIL` is set and
-/// C_DestroyObject while `SHIM_DESTROY_FAIL` is. The function list is
-/// copied as PKCS#11 2.40 lays it out: a version, then 68 functions, of
-/// which C_DestroyObject is the 23rd and C_Sign the 44th.
+/// C_Sign fails (`CKR_DEVICE_ERROR`) while `SHIM_SIGN_FAIL` is set, C_Sign
+/// call number `SHIM_HANG_AT` (counted over the process) never returns (an
+/// HSM behind a link that drops packets, or stuck in a firmware fault), and
+/// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set. The function
+/// list is copied as PKCS#11 2.40 lays it out: a version, then 68
+/// functions, of which C_DestroyObject is the 23rd and C_Sign the 44th.
 const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
+    #include <unistd.h>\n\
     typedef unsigned long rv_t;\n\
     static struct { unsigned char version[8]; void *f[68]; } list;\n\
     static rv_t (*real_sign)(unsigned long, void *, unsigned long, void *, void *);\n\
     static rv_t (*real_destroy)(unsigned long, unsigned long);\n\
+    static unsigned long calls;\n\
     static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
+      const char *at = getenv(\"SHIM_HANG_AT\");\n\
+      if (sig && at && __atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) == strtoul(at, 0, 10))\n\
+        for (;;) sleep(1000);\n\
       if (getenv(\"SHIM_SIGN_FAIL\")) return 0x30;\n\
       return real_sign(s, d, n, sig, len);\n\
     }\n\
@@ -1207,6 +1214,23 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
       *out = &list; return 0;\n\
     }\n";
 
+/// The three tokens through [`FAULT_SHIM`], one session each and `extra`
+/// in each `[[hsm]]`, then `keys`: the configuration's path.
+fn shim_pool(hsm: &SoftHsm, extra: &str, keys: &str) -> PathBuf {
+    let shim = build_module(hsm, "libfaultshim.so", FAULT_SHIM);
+    let mut config = String::new();
+    for t in TOKENS {
+        let section = hsm_section(t, t, "env:ZONESIGN_TEST_PIN", 1)
+            .replace(MODULE, shim.to_str().expect("UTF-8 path"))
+            .replace("sessions = 1\n", &format!("sessions = 1\n{extra}"));
+        config.push_str(&section);
+    }
+    config.push_str(keys);
+    let pool = hsm.path("shim.toml");
+    std::fs::write(&pool, config).expect("write pool config");
+    pool
+}
+
 /// The thirty-eighth audit (2026-12-07): `hsm keygen` whose proof failed
 /// after every import (an HSM on a full disk takes the objects and stores
 /// nothing; here C_Sign fails) left the key in the HSMs and its `.key`
@@ -1217,15 +1241,7 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
 #[test]
 fn regression_hsm_keygen_whose_proof_fails_is_undone_in_every_hsm() {
     let hsm = SoftHsm::new();
-    let shim = build_module(&hsm, "libfaultshim.so", FAULT_SHIM);
-    let mut config = String::new();
-    for t in TOKENS {
-        config.push_str(
-            &hsm_section(t, t, "env:ZONESIGN_TEST_PIN", 1).replace(MODULE, shim.to_str().unwrap()),
-        );
-    }
-    let pool = hsm.path("shim.toml");
-    std::fs::write(&pool, config).expect("write pool config");
+    let pool = shim_pool(&hsm, "", "");
     let keys = hsm.path("keys");
     std::fs::create_dir(&keys).unwrap();
     let keygen = |faults: &[&str]| {
@@ -1257,31 +1273,6 @@ fn regression_hsm_keygen_whose_proof_fails_is_undone_in_every_hsm() {
     assert_eq!(key_files(), 0, "{all}");
 }
 
-/// A module forwarding to SoftHSM2 whose C_Sign call number
-/// `SHIM_HANG_AT` (counted over the process) never returns: an HSM behind
-/// a link that drops packets, or stuck in a firmware fault.
-const HANG_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
-    #include <unistd.h>\n\
-    typedef unsigned long rv_t;\n\
-    static struct { unsigned char version[8]; void *f[68]; } list;\n\
-    static rv_t (*real_sign)(unsigned long, void *, unsigned long, void *, void *);\n\
-    static unsigned long calls;\n\
-    static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
-      const char *at = getenv(\"SHIM_HANG_AT\");\n\
-      if (sig && at && __atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) == strtoul(at, 0, 10))\n\
-        for (;;) sleep(1000);\n\
-      return real_sign(s, d, n, sig, len);\n\
-    }\n\
-    rv_t C_GetFunctionList(void **out) {\n\
-      void *h = dlopen(\"/usr/lib/softhsm/libsofthsm2.so\", RTLD_NOW);\n\
-      if (!h) return 5;\n\
-      rv_t (*get)(void **) = (rv_t (*)(void **))dlsym(h, \"C_GetFunctionList\");\n\
-      void *real; rv_t rv = get(&real); if (rv) return rv;\n\
-      memcpy(&list, real, sizeof list);\n\
-      real_sign = list.f[43]; list.f[43] = (void *)my_sign;\n\
-      *out = &list; return 0;\n\
-    }\n";
-
 /// The thirty-eighth audit (2026-12-07): one HSM whose C_Sign never
 /// returned hung the whole run, silently and for ever, while the others
 /// sat idle: the pool waited for its sub-batch and counted it alive. A
@@ -1291,23 +1282,12 @@ const HANG_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <stri
 #[test]
 fn regression_an_hsm_that_never_answers_is_taken_out_of_the_pool() {
     let hsm = SoftHsm::new();
-    let shim = build_module(&hsm, "libhangshim.so", HANG_SHIM);
     let ksk_dir = hsm.path("ksk");
     std::fs::create_dir(&ksk_dir).expect("ksk dir");
     hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
     let bare = hsm.pool("bare.toml", 1, "");
     let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "a1", "--label", "zsk"]);
-    let mut config = String::new();
-    for t in TOKENS {
-        config.push_str(
-            &hsm_section(t, t, "env:ZONESIGN_TEST_PIN", 1)
-                .replace(MODULE, shim.to_str().unwrap())
-                .replace("sessions = 1\n", "sessions = 1\ntimeout = 2\n"),
-        );
-    }
-    config.push_str(&key_section("zsk", "a1", "zsk", &key_file));
-    let pool = hsm.path("hang.toml");
-    std::fs::write(&pool, config).expect("write pool config");
+    let pool = shim_pool(&hsm, "timeout = 2\n", &key_section("zsk", "a1", "zsk", &key_file));
     let report = hsm.path("hang.json");
     let out = hsm.run(
         hsm.zonesign()

@@ -175,26 +175,40 @@ pub fn check_private_material(path: &Path) -> Result<(), KeyError> {
 /// calls inconsistent whatever the key (see `private_from_file`).
 fn rsa_fields_agree(file: &PrivateFile, path: &Path) -> Result<(), KeyError> {
     let exponent = strip_leading_zeros(file.field("PublicExponent", path)?);
-    let e_bits = exponent.first().map_or(0, |e| exponent.len() * 8 - e.leading_zeros() as usize);
+    let e_bits = bits_of(exponent);
     if e_bits > 33 {
         return Ok(());
     }
-    let components = KeyPairComponents {
-        public_key: RsaPublicKeyComponents {
-            n: strip_leading_zeros(file.field("Modulus", path)?),
-            e: exponent,
-        },
+    let modulus = strip_leading_zeros(file.field("Modulus", path)?);
+    match RsaKeyPair::from_components(&rsa_components(file, path, modulus, exponent)?) {
+        Err(e) if e.description_() == INCONSISTENT => Err(rsa_fields_disagree(path)),
+        _ => Ok(()),
+    }
+}
+
+/// The RSA key pair of `file`, with its modulus `n` and exponent `e`
+/// (without leading zero octets), for aws-lc-rs.
+fn rsa_components<'a>(
+    file: &'a PrivateFile,
+    path: &Path,
+    n: &'a [u8],
+    e: &'a [u8],
+) -> Result<KeyPairComponents<&'a [u8], &'a [u8]>, KeyError> {
+    Ok(KeyPairComponents {
+        public_key: RsaPublicKeyComponents { n, e },
         d: file.field("PrivateExponent", path)?,
         p: file.field("Prime1", path)?,
         q: file.field("Prime2", path)?,
         dP: file.field("Exponent1", path)?,
         dQ: file.field("Exponent2", path)?,
         qInv: file.field("Coefficient", path)?,
-    };
-    match RsaKeyPair::from_components(&components) {
-        Err(e) if e.description_() == INCONSISTENT => Err(rsa_fields_disagree(path)),
-        _ => Ok(()),
-    }
+    })
+}
+
+/// The length in bits of an unsigned big-endian integer without leading
+/// zero octets.
+fn bits_of(number: &[u8]) -> usize {
+    number.first().map_or(0, |b| number.len() * 8 - b.leading_zeros() as usize)
 }
 
 /// What aws-lc-rs calls RSA fields that do not agree with each other.
@@ -720,8 +734,7 @@ fn private_from_file(
             // as if the file were corrupt (the fourteenth audit,
             // 2026-12-06). RFC 3110 §2 allows up to 4096 bits; BIND and
             // ldns sign with such keys.
-            let e_bits =
-                exponent.first().map_or(0, |e| exponent.len() * 8 - e.leading_zeros() as usize);
+            let e_bits = bits_of(exponent);
             if e_bits > 33 {
                 return Err(KeyError::KeyRejected {
                     key: path.display().to_string(),
@@ -731,15 +744,7 @@ fn private_from_file(
                              sign with it)",
                 });
             }
-            let components = KeyPairComponents {
-                public_key: RsaPublicKeyComponents { n: modulus, e: exponent },
-                d: file.field("PrivateExponent", path)?,
-                p: file.field("Prime1", path)?,
-                q: file.field("Prime2", path)?,
-                dP: file.field("Exponent1", path)?,
-                dQ: file.field("Exponent2", path)?,
-                qInv: file.field("Coefficient", path)?,
-            };
+            let components = rsa_components(file, path, modulus, exponent)?;
             // A cut file's fields (not a sound pair's with a large
             // exponent, refused above) are named as `rsa_fields_agree`
             // names them for a key that signs nothing.
