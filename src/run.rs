@@ -1521,7 +1521,7 @@ fn sign_inner(
         progress: progress_bar(cfg.quiet, "signing"),
     };
     // Without --cds the input's CDS and CDNSKEY stay as they are, whatever
-    // the key directory's CDS timing asks: said, as `dnssec-signzone -S`
+    // the signing KSKs' CDS timing asks: said, as `dnssec-signzone -S`
     // would change them by itself (the thirty-eighth audit).
     if !cfg.cds {
         use crate::sign::keys::SyncState;
@@ -1545,7 +1545,7 @@ fn sign_inner(
             .collect();
         if !asks.is_empty() {
             let warning = format!(
-                "the key directory's CDS timing asks for other CDS and CDNSKEY records ({}): \
+                "the signing KSKs' CDS timing asks for other CDS and CDNSKEY records ({}): \
                  zonesign makes them with --cds only, and kept the input's (dnssec-signzone -S \
                  makes them by itself)",
                 asks.join("; ")
