@@ -123,6 +123,18 @@ fn key_section(role: &str, id: &str, label: &str, dnskey: &Path) -> String {
     )
 }
 
+/// `zonesign sign` of the root zone through the pool of `pool`, with the
+/// keys of `key_dir` beside it, into `output`.
+fn sign_root(hsm: &SoftHsm, key_dir: Option<&Path>, pool: &Path, output: &Path) -> Command {
+    let mut cmd = hsm.zonesign();
+    cmd.arg("sign").arg(data("root.zone")).args(["--origin", "."]);
+    if let Some(dir) = key_dir {
+        cmd.arg("--key-dir").arg(dir);
+    }
+    cmd.arg("--hsm-config").arg(pool).arg("--output").arg(output);
+    cmd
+}
+
 /// A shared library built from C `source` with `cc` (the Rust toolchain
 /// links with it) at `name` in the installation's directory: a module of
 /// the tests' own making.
@@ -359,18 +371,7 @@ fn pkcs8_imported_with_softhsm2_util_signs_through_three_tokens() {
     hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
     let signed = hsm.path("root.signed");
     let report = hsm.path("report.json");
-    hsm.ok(hsm
-        .zonesign()
-        .arg("sign")
-        .arg(data("root.zone"))
-        .args(["--origin", ".", "--key-dir"])
-        .arg(&ksk_dir)
-        .arg("--hsm-config")
-        .arg(&pool)
-        .arg("--output")
-        .arg(&signed)
-        .arg("--report")
-        .arg(&report));
+    hsm.ok(sign_root(&hsm, Some(&ksk_dir), &pool, &signed).arg("--report").arg(&report));
     for (name, _, sigs, _, _) in hsm_counts(&report) {
         assert!(sigs > 0, "{name} made no signatures");
     }
@@ -540,18 +541,8 @@ fn wrong_pin_and_missing_token_are_named_and_the_pin_never_shown() {
     assert!(!all.contains(wrong_pin), "the PIN was printed:\n{all}");
 
     let report = hsm.path("report.json");
-    let out = hsm.run(
-        hsm.zonesign()
-            .arg("sign")
-            .arg(data("root.zone"))
-            .args(["--origin", "."])
-            .arg("--hsm-config")
-            .arg(&pool)
-            .arg("--output")
-            .arg(hsm.path("root.signed"))
-            .arg("--report")
-            .arg(&report),
-    );
+    let out = hsm
+        .run(sign_root(&hsm, None, &pool, &hsm.path("root.signed")).arg("--report").arg(&report));
     let all = text(&out);
     assert_eq!(out.status.code(), Some(3), "{all}");
     assert!(all.contains("hsm fra-2") && all.contains("hsm muc-9"), "{all}");
@@ -1058,17 +1049,7 @@ fn sign_with_a_key_in_the_directory_and_the_pool(
     .expect("write .private");
     let pool = hsm.pool("pool.toml", 1, &key_section("zsk", "01", "zsk", &key_file));
     let signed = hsm.path("root.signed");
-    let out = hsm.ok(hsm
-        .zonesign()
-        .arg("sign")
-        .arg(data("root.zone"))
-        .args(["--origin", ".", "--key-dir"])
-        .arg(&key_dir)
-        .arg("--hsm-config")
-        .arg(&pool)
-        .arg("--output")
-        .arg(&signed)
-        .args(args));
+    let out = hsm.ok(sign_root(hsm, Some(&key_dir), &pool, &signed).args(args));
     assert_validators_accept(&signed, ".");
     (tag, text(&out), std::fs::read_to_string(&signed).expect("read signed zone"))
 }
@@ -1290,15 +1271,7 @@ fn regression_an_hsm_that_never_answers_is_taken_out_of_the_pool() {
     let pool = shim_pool(&hsm, "timeout = 2\n", &key_section("zsk", "a1", "zsk", &key_file));
     let report = hsm.path("hang.json");
     let out = hsm.run(
-        hsm.zonesign()
-            .arg("sign")
-            .arg(data("root.zone"))
-            .args(["--origin", ".", "--key-dir"])
-            .arg(&ksk_dir)
-            .arg("--hsm-config")
-            .arg(&pool)
-            .arg("--output")
-            .arg(hsm.path("root.signed"))
+        sign_root(&hsm, Some(&ksk_dir), &pool, &hsm.path("root.signed"))
             .arg("--report")
             .arg(&report)
             .env("SHIM_HANG_AT", "50"),

@@ -42,6 +42,9 @@ pub fn parse_duration(text: &str) -> Option<i64> {
     crate::zone::rdata::ttl::parse_ttl(text.as_bytes()).map(i64::from)
 }
 
+/// The reason of a time past what a signature time can hold.
+const OUT_OF_RANGE: Option<&str> = Some("the time is out of range");
+
 /// A relative time's offset, with `dnssec-signzone`'s units: `s`, `mi`,
 /// `h`, `d`, `w`, `mo` (30 days), `y` (365 days), in either case, a number
 /// alone being seconds; several may follow each other (`1h30mi`). A bare
@@ -65,7 +68,7 @@ fn parse_offset(text: &str) -> Result<i64, Option<&'static str>> {
             return Err(None);
         }
         if i - start > 12 {
-            return Err(Some("the time is out of range"));
+            return Err(OUT_OF_RANGE);
         }
         let n: i64 = text[start..i].parse().map_err(|_| None)?;
         let unit_start = i;
@@ -90,8 +93,7 @@ fn parse_offset(text: &str) -> Result<i64, Option<&'static str>> {
             }
             _ => return Err(None),
         };
-        let too_far = Some("the time is out of range");
-        total = total.checked_add(n.checked_mul(scale).ok_or(too_far)?).ok_or(too_far)?;
+        total = total.checked_add(n.checked_mul(scale).ok_or(OUT_OF_RANGE)?).ok_or(OUT_OF_RANGE)?;
     }
     Ok(total)
 }
@@ -107,7 +109,6 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64, TimeError> {
     // and `20270101+1d`, to the time before it (refused as "bad time": the
     // thirty-ninth audit, 2026-12-07). Out of range, the sum was printed
     // as a negative time (the same audit).
-    let too_far = Some("the time is out of range");
     // (Split after the first character, not the first octet: `é+1d`
     // panicked, the fortieth audit.)
     let split = text.char_indices().skip(1).find(|&(_, c)| c == '+' || c == '-');
@@ -128,7 +129,7 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64, TimeError> {
         };
         let d = parse_offset(&offset[1..]).map_err(err)?;
         let t = if offset.starts_with('+') { base.checked_add(d) } else { base.checked_sub(d) };
-        return t.ok_or_else(|| err(too_far));
+        return t.ok_or_else(|| err(OUT_OF_RANGE));
     }
     parse_absolute(text).or_else(|reason| if text == "now" { Ok(now) } else { Err(err(reason)) })
 }
@@ -136,19 +137,18 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64, TimeError> {
 /// `YYYYMMDDHHmmSS`, `YYYYMMDD`, or seconds since the epoch (at most ten
 /// digits).
 fn parse_absolute(text: &str) -> Result<i64, Option<&'static str>> {
-    let err = |reason| reason;
     let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     if digits && text.len() == 14 {
-        return parse_yyyymmddhhmmss(text).ok_or(err(None));
+        return parse_yyyymmddhhmmss(text).ok_or(None);
     }
     if digits && text.len() == 8 {
         return parse_yyyymmddhhmmss(&format!("{text}000000"))
-            .ok_or(err(Some("eight digits are a date, YYYYMMDD, and this is none")));
+            .ok_or(Some("eight digits are a date, YYYYMMDD, and this is none"));
     }
     if digits && text.len() <= 10 {
-        return text.parse().map_err(|_| err(None));
+        return text.parse().map_err(|_| None);
     }
-    Err(err(None))
+    Err(None)
 }
 
 /// `YYYYMMDDHHmmSS` in UTC to seconds since the epoch.
