@@ -6,11 +6,14 @@
 //! the wrong key would be a benchmark of the wrong thing). Then, per HSM
 //! and per session count, that many threads each own one session and call
 //! C_Sign in a loop on a precomputed signing input for `duration`; every
-//! call's latency is recorded. The whole pool is measured through the same
-//! path the signer uses ([`super::pool::Pool::sign_batch`], batches of
-//! [`POOL_BATCH`], every signature verified). Software signing (aws-lc-rs,
-//! a fresh key of the same algorithm) runs beside it, one thread and one
-//! per core, for comparison.
+//! call's latency is recorded, and an even sample of each session's
+//! signatures is verified afterwards under the published key. Proofs and
+//! measurements are bounded by each HSM's `timeout`. The whole pool is
+//! measured through the same path the signer uses
+//! ([`super::pool::Pool::sign_batch`], batches of [`POOL_BATCH`], every
+//! signature verified). Software signing (aws-lc-rs, a fresh key of the
+//! same algorithm) runs beside it, one thread and one per core, for
+//! comparison.
 //!
 //! The arithmetic ([`rate`], [`percentile`], [`project`]) has unit tests:
 //! a signer that reports a wrong rate misleads capacity planning.
@@ -18,15 +21,18 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use cryptoki::object::ObjectClass;
+use std::sync::Arc;
+
+use crossbeam::channel::{unbounded, RecvTimeoutError};
 use cryptoki::session::Session;
 
-use super::config::HsmConfig;
-use super::pool::{open_pool, Degraded};
-use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
-use super::session::{find_key_object, open_hsm, Contexts};
+use super::config::{HsmConfig, KeyEntry};
+use super::pool::{open_pool, prove_all, Degraded, Proven};
+use super::proof::{key_algorithm, mechanism, signing_input};
+use super::session::Contexts;
 use super::{pkcs11_error, HsmError};
-use crate::sign::keys::Algorithm;
+use crate::sign::keys::{key_tag, Algorithm, Dnskey};
+use crate::verify::crypto::PreparedKey;
 use crate::zone::name::Name;
 use crate::zone::rtype::Rtype;
 
@@ -128,43 +134,123 @@ fn row(
     }
 }
 
+/// The most signatures each session keeps for checking after the
+/// measurement ([`Sample`]).
+const SAMPLES_PER_SESSION: usize = 64;
+
+/// An even sample of one session's signatures, the last always among
+/// them: every `stride`-th is kept, and the stride doubles (every other one
+/// dropped) when the sample is full. Checked after the measurement, so
+/// that verifying costs the measured HSM nothing: `hsm bench` rated an HSM
+/// whose signatures went bad mid-measurement, and exited 0 (left by the
+/// forty-fourth session's note).
+#[derive(Debug, Default)]
+struct Sample {
+    kept: Vec<Vec<u8>>,
+    stride: u64,
+    seen: u64,
+    last: Option<Vec<u8>>,
+}
+
+impl Sample {
+    fn add(&mut self, signature: Vec<u8>) {
+        self.stride = self.stride.max(1);
+        if self.seen.is_multiple_of(self.stride) && self.kept.len() == SAMPLES_PER_SESSION {
+            // Full: every other one goes, and the stride doubles.
+            let mut position = 0u64;
+            self.kept.retain(|_| {
+                position += 1;
+                !position.is_multiple_of(2)
+            });
+            self.stride *= 2;
+        }
+        if self.seen.is_multiple_of(self.stride) {
+            self.kept.push(signature);
+        } else {
+            self.last = Some(signature);
+        }
+        self.seen += 1;
+    }
+
+    fn signatures(self) -> impl Iterator<Item = Vec<u8>> {
+        self.kept.into_iter().chain(self.last)
+    }
+}
+
+/// What one HSM's bench needs besides its sessions.
+struct HsmUnderTest<'a> {
+    name: &'a str,
+    token: &'a str,
+    key: &'a KeyEntry,
+    /// The published key, to check the signatures with.
+    verifier: &'a PreparedKey,
+    timeout: Duration,
+}
+
+/// The data the bench signs, and its signing input.
+const BENCH_DATA: &[u8] = b"zonesign hsm bench: a typical signed data block";
+
 /// Runs `sessions` threads, each owning one session, for `duration`.
-/// Returns the sessions (closed later, from one thread) and the row.
+/// Returns the sessions (closed later, from one thread) and the row. A
+/// session whose C_Sign does not return within the HSM's `timeout` after
+/// the measurement's end fails the bench ([`HsmError::NoAnswer`]); its
+/// thread is abandoned. A sampled signature that does not verify under
+/// the published key fails it too ([`HsmError::BadSignature`]).
 fn bench_sessions(
-    name: &str,
+    hsm: &HsmUnderTest<'_>,
     sessions: Vec<Session>,
     handles: &[cryptoki::object::ObjectHandle],
     algorithm: Algorithm,
-    input: &[u8],
     duration: Duration,
 ) -> Result<(Vec<Session>, BenchRow), HsmError> {
+    type Done = (Session, Result<(Vec<u64>, Sample), HsmError>);
     let n = sessions.len();
+    let input: Arc<[u8]> = signing_input(algorithm, BENCH_DATA).into();
+    let (tx, rx) = unbounded::<Done>();
     let start = Instant::now();
-    let results: Vec<(Session, Result<Vec<u64>, HsmError>)> = std::thread::scope(|scope| {
-        let threads: Vec<_> = sessions
-            .into_iter()
-            .zip(handles)
-            .map(|(session, &handle)| {
-                scope.spawn(move || {
-                    let mech = mechanism(algorithm);
-                    let mut lat = Vec::new();
-                    let deadline = start + duration;
-                    // At least one signature each: on a loaded machine a
-                    // thread may start after the deadline, and a row of no
-                    // signatures would measure nothing.
-                    while lat.is_empty() || Instant::now() < deadline {
-                        let t = Instant::now();
-                        if let Err(e) = session.sign(&mech, handle, input) {
-                            return (session, Err(pkcs11_error(name, None, "C_Sign", e)));
-                        }
-                        lat.push(t.elapsed().as_micros() as u64);
-                    }
-                    (session, Ok(lat))
+    for (session, &handle) in sessions.into_iter().zip(handles) {
+        let (tx, input, name) = (tx.clone(), Arc::clone(&input), hsm.name.to_owned());
+        let run = move || {
+            let mech = mechanism(algorithm);
+            let mut lat = Vec::new();
+            let mut sample = Sample::default();
+            let deadline = start + duration;
+            // At least one signature each: on a loaded machine a thread
+            // may start after the deadline, and a row of no signatures
+            // would measure nothing.
+            while lat.is_empty() || Instant::now() < deadline {
+                let t = Instant::now();
+                match session.sign(&mech, handle, &input) {
+                    Ok(signature) => sample.add(signature),
+                    Err(e) => return (session, Err(pkcs11_error(&name, None, "C_Sign", e))),
+                }
+                lat.push(t.elapsed().as_micros() as u64);
+            }
+            (session, Ok((lat, sample)))
+        };
+        // A thread that cannot start drops its session with the closure:
+        // the row then counts the sessions that ran.
+        let _ = std::thread::Builder::new().name(format!("bench-{}", hsm.name)).spawn(move || {
+            let _ = tx.send(run());
+        });
+    }
+    drop(tx);
+    let give_up = start + duration + hsm.timeout;
+    let mut results = Vec::with_capacity(n);
+    while results.len() < n {
+        match rx.recv_deadline(give_up) {
+            Ok(done) => results.push(done),
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(HsmError::NoAnswer {
+                    hsm: hsm.name.to_owned(),
+                    key: Some(hsm.key.describe()),
+                    during: "C_Sign".into(),
+                    seconds: hsm.timeout.as_secs(),
                 })
-            })
-            .collect();
-        threads.into_iter().filter_map(|t| t.join().ok()).collect()
-    });
+            }
+        }
+    }
     let elapsed = start.elapsed();
     let mut back = Vec::with_capacity(n);
     let mut all = Vec::new();
@@ -172,15 +258,27 @@ fn bench_sessions(
     for (s, r) in results {
         back.push(s);
         match r {
-            Ok(l) => all.extend(l),
+            Ok((l, sample)) => {
+                all.extend(l);
+                let bad =
+                    sample.signatures().any(|sig| hsm.verifier.verify(BENCH_DATA, &sig).is_err());
+                if bad && first_error.is_none() {
+                    first_error = Some(HsmError::BadSignature {
+                        hsm: hsm.name.to_owned(),
+                        token: format!("token \"{}\"", hsm.token),
+                        key: hsm.key.describe(),
+                        tag: key_tag(&hsm.key.published),
+                    });
+                }
+            }
             Err(e) => first_error = first_error.or(Some(e)),
         }
     }
     if let Some(e) = first_error {
         return Err(e);
     }
-    let count = all.len() as u64;
-    Ok((back, row(name, n, 1, count, elapsed, all)))
+    let (count, ran) = (all.len() as u64, back.len());
+    Ok((back, row(hsm.name, ran, 1, count, elapsed, all)))
 }
 
 /// Software signing with `threads` threads for `duration`.
@@ -287,24 +385,44 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
     config.require_keys()?;
     let key = &config.keys[0];
     let algorithm = key_algorithm(key)?;
-    let input = signing_input(algorithm, b"zonesign hsm bench: a typical signed data block");
     let max_sessions = req.sessions.iter().copied().max().unwrap_or(1).max(1);
     let mut rows = Vec::new();
+    let dnskey = Dnskey::parse(&key.published, &key.describe()).map_err(HsmError::Key)?;
+    let verifier = PreparedKey::new(dnskey.algorithm, dnskey.public_key).map_err(|_| {
+        HsmError::Key(crate::sign::keys::KeyError::MalformedDnskey {
+            key: key.describe(),
+            reason: "the published public key cannot be used for verification",
+        })
+    })?;
     let mut contexts = Contexts::default();
-    for h in &config.hsms {
-        let mut open = open_hsm(&mut contexts, h, max_sessions, false)?;
-        let names = open.names();
-        prove_key(&open.sessions[0], &names, key)?;
-        let mut handles = Vec::with_capacity(max_sessions);
-        for s in &open.sessions {
-            handles.push(find_key_object(s, &names, key, ObjectClass::PRIVATE_KEY)?);
+    // Every HSM proven first, each within its timeout, every failure named.
+    let proofs = prove_all(config, &mut contexts, std::slice::from_ref(key), |_| max_sessions);
+    let mut proven = Vec::with_capacity(proofs.len());
+    let mut failures = Vec::new();
+    for r in proofs {
+        match r {
+            Ok(p) => proven.push(p),
+            Err(e) => failures.extend(e),
         }
+    }
+    if !failures.is_empty() {
+        return Err(HsmError::Proof { failures, passed: proven.len(), may_degrade: false });
+    }
+    for Proven { mut open, handles } in proven {
+        let handles: Vec<_> = handles.iter().map(|per_key| per_key[0]).collect();
+        let under_test = HsmUnderTest {
+            name: &open.entry.name,
+            token: &open.token,
+            key,
+            verifier: &verifier,
+            timeout: open.entry.timeout,
+        };
         let mut all = std::mem::take(&mut open.sessions);
         for &n in &req.sessions {
             let n = n.clamp(1, max_sessions);
             let rest = all.split_off(n);
             let (back, r) =
-                bench_sessions(&h.name, all, &handles[..n], algorithm, &input, req.duration)?;
+                bench_sessions(&under_test, all, &handles[..n], algorithm, req.duration)?;
             rows.push(r);
             all = back;
             all.extend(rest);
@@ -383,6 +501,29 @@ mod tests {
         assert_eq!(rate(7, Duration::ZERO), 0.0);
         assert_eq!(project(3000, 1500.0), 2.0);
         assert!(project(1, 0.0).is_infinite());
+    }
+
+    /// The sample stays within its bound, spreads over the whole run, and
+    /// always holds the last signature.
+    #[test]
+    fn sample_is_even_bounded_and_keeps_the_last() {
+        for total in [1u64, 2, 63, 64, 65, 1000, 4097] {
+            let mut s = Sample::default();
+            for i in 0..total {
+                s.add(i.to_be_bytes().to_vec());
+            }
+            let kept: Vec<u64> = s
+                .signatures()
+                .map(|v| u64::from_be_bytes(v.try_into().expect("eight octets")))
+                .collect();
+            assert!(kept.len() <= SAMPLES_PER_SESSION + 1, "{total}: {kept:?}");
+            assert_eq!(kept.first(), Some(&0), "{total}");
+            assert!(kept.contains(&(total - 1)), "{total}: {kept:?}");
+            if total >= 1000 {
+                assert!(kept.len() >= SAMPLES_PER_SESSION / 2, "{total}: {kept:?}");
+                assert!(kept.iter().any(|&i| i > total / 2 && i < total - 1), "{kept:?}");
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! token = "fra-1"                    # token label; or token_serial = "…"
 //! pin = "env:ZONESIGN_PIN_FRA1"      # or "file:/etc/zonesign/fra-1.pin"
 //! sessions = 4
-//! timeout = 30                       # seconds one C_Sign of a batch may take
+//! timeout = 30                       # seconds for a sub-batch, a log-in, a proof
 //!
 //! [[key]]
 //! role = "zsk"                       # ksk | zsk | csk
@@ -127,7 +127,9 @@ pub struct HsmEntry {
     pub sessions: usize,
     /// How long a session may take over one sub-batch of signatures before
     /// the HSM is taken out of the pool and the sub-batch goes to the
-    /// others (`timeout`, seconds; default [`DEFAULT_TIMEOUT_SECONDS`]).
+    /// others (`timeout`, seconds; default [`DEFAULT_TIMEOUT_SECONDS`]);
+    /// the proof gives it this long for the log-in and as long per key,
+    /// and `hsm bench` this long past the measurement.
     pub timeout: std::time::Duration,
 }
 

@@ -70,6 +70,9 @@ pub enum HsmError {
     Module { hsm: String, module: PathBuf, reason: String },
     /// A PKCS#11 function returned an error.
     Pkcs11 { hsm: String, key: Option<String>, function: String, ckr: String },
+    /// A call into the HSM did not return within its `[[hsm]] timeout`
+    /// (`during`: what it was doing); the calling thread is abandoned.
+    NoAnswer { hsm: String, key: Option<String>, during: String, seconds: u64 },
     /// No token with this label or serial.
     TokenNotFound { hsm: String, token: String, available: Vec<String> },
     /// More than one token matches.
@@ -102,7 +105,8 @@ pub enum HsmError {
     /// The HSM's signature over a random challenge did not verify under the
     /// published DNSKEY (its private object is not the public key's pair).
     ChallengeFailed { hsm: String, token: String, key: String, tag: u16 },
-    /// During signing, a signature from this HSM did not verify.
+    /// During signing or `hsm bench`, a signature from this HSM did not
+    /// verify.
     BadSignature { hsm: String, token: String, key: String, tag: u16 },
     /// `hsm keygen`: an object with this CKA_ID or label already exists.
     ObjectExists { hsm: String, token: String, what: String },
@@ -145,6 +149,13 @@ impl fmt::Display for HsmError {
             }
             HsmError::Pkcs11 { hsm, key: None, function, ckr } => {
                 write!(f, "hsm {hsm}: {function} failed: {ckr}")
+            }
+            HsmError::NoAnswer { hsm, key, during, seconds } => {
+                write!(f, "hsm {hsm}: ")?;
+                if let Some(key) = key {
+                    write!(f, "{key}: ")?;
+                }
+                write!(f, "no answer to {during} within {seconds} s (its timeout)")
             }
             HsmError::TokenNotFound { hsm, token, available } => write!(
                 f,
@@ -205,7 +216,7 @@ impl fmt::Display for HsmError {
             HsmError::BadSignature { hsm, token, key, tag } => write!(
                 f,
                 "hsm {hsm} ({token}): {key}: returned a signature that does not verify under \
-                 the published DNSKEY tag {tag}; removed from the pool"
+                 the published DNSKEY tag {tag}"
             ),
             HsmError::ObjectExists { hsm, token, what } => write!(
                 f,

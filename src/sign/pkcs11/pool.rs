@@ -29,13 +29,15 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam::channel::{bounded, Receiver, RecvTimeoutError, SendTimeoutError, Sender};
+use crossbeam::channel::{
+    bounded, unbounded, Receiver, RecvTimeoutError, SendTimeoutError, Sender,
+};
 use cryptoki::object::ObjectHandle;
 use cryptoki::session::Session;
 
-use super::config::{HsmConfig, KeyEntry, TokenSelector};
+use super::config::{HsmConfig, HsmEntry, KeyEntry, TokenSelector};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
-use super::session::{find_key_object, open_hsm, Contexts, OpenHsm};
+use super::session::{find_hsm, find_key_object, open_sessions, Contexts, FoundHsm, OpenHsm};
 use super::{pkcs11_error, HsmError};
 use crate::sign::keys::{key_tag, Algorithm, Dnskey};
 use crate::sign::{RawSigner, ZoneKey};
@@ -221,52 +223,154 @@ pub struct PoolFailure {
 
 /// An HSM that passed the proof: its sessions and, per session, the
 /// private key handle of every key (handles are cached per session).
-struct Proven {
-    open: OpenHsm,
-    handles: Vec<Vec<ObjectHandle>>,
+pub(super) struct Proven {
+    pub open: OpenHsm,
+    pub handles: Vec<Vec<ObjectHandle>>,
 }
 
-/// Opens every HSM and runs the proof for every key in it. Failures are
-/// collected per HSM (every key is tried, so one run names every problem).
-fn prove_all(config: &HsmConfig, contexts: &mut Contexts) -> Vec<Result<Proven, Vec<HsmError>>> {
-    config
-        .hsms
-        .iter()
-        .map(|entry| {
-            let open = open_hsm(contexts, entry, entry.sessions, false).map_err(|e| vec![e])?;
-            let names = open.names();
-            let mut errors = Vec::new();
-            let mut first = Vec::with_capacity(config.keys.len());
-            for key in &config.keys {
-                match prove_key(&open.sessions[0], &names, key) {
-                    Ok(h) => first.push(h),
-                    Err(e) => errors.push(e),
+type ProofResult = Result<Proven, Vec<HsmError>>;
+
+/// Opens every HSM with `sessions` sessions and runs the proof of `keys`
+/// in each. Failures are collected per HSM (every key is tried, so one
+/// run names every problem), in the configuration's order.
+///
+/// Modules are loaded and tokens found here, one HSM after the other (a
+/// token reached by two entries is refused the same way in every run);
+/// the log-in and the proofs then run on one thread per HSM, all at once,
+/// and each HSM is given its `timeout` for the log-in plus one per key. An
+/// HSM that does not answer in that time fails its proof
+/// ([`HsmError::NoAnswer`], naming the call it was in) and its thread is
+/// abandoned: `hsm check` and `sign` waited for ever on a test signature
+/// that never came (left by the forty-fourth session's note).
+pub(super) fn prove_all(
+    config: &HsmConfig,
+    contexts: &mut Contexts,
+    keys: &[KeyEntry],
+    sessions: impl Fn(&HsmEntry) -> usize,
+) -> Vec<ProofResult> {
+    let mut results: Vec<Option<ProofResult>> = config.hsms.iter().map(|_| None).collect();
+    let (tx, rx) = unbounded::<(usize, ProofResult)>();
+    // Per HSM still proving: its deadline, and what it is doing now.
+    let mut waiting: Vec<(usize, Instant, Arc<Mutex<String>>)> = Vec::new();
+    for (i, entry) in config.hsms.iter().enumerate() {
+        let found = match find_hsm(contexts, entry) {
+            Ok(f) => f,
+            Err(e) => {
+                results[i] = Some(Err(vec![e]));
+                continue;
+            }
+        };
+        let job = Arc::new(Mutex::new(Some(found)));
+        let doing = Arc::new(Mutex::new(String::from("C_OpenSession or C_Login")));
+        let (count, keys_owned) = (sessions(entry), keys.to_vec());
+        let (job2, doing2, tx2) = (Arc::clone(&job), Arc::clone(&doing), tx.clone());
+        let spawned =
+            std::thread::Builder::new().name(format!("proof-{}", entry.name)).spawn(move || {
+                let found = job2.lock().ok().and_then(|mut j| j.take());
+                if let Some(found) = found {
+                    let _ = tx2.send((i, prove_hsm(found, count, &keys_owned, &doing2)));
+                }
+            });
+        if spawned.is_err() {
+            // No thread to spare: proven here, without a deadline.
+            let found = job.lock().ok().and_then(|mut j| j.take());
+            if let Some(found) = found {
+                results[i] = Some(prove_hsm(found, count, keys, &doing));
+            }
+            continue;
+        }
+        let allowed = entry.timeout.saturating_mul(keys.len() as u32 + 1);
+        waiting.push((i, Instant::now() + allowed, doing));
+    }
+    drop(tx);
+    loop {
+        waiting.retain(|(i, ..)| results[*i].is_none());
+        let Some(next) = waiting.iter().map(|w| w.1).min() else { break };
+        match rx.recv_deadline(next) {
+            Ok((i, r)) => results[i] = Some(r),
+            Err(RecvTimeoutError::Timeout) => {
+                let now = Instant::now();
+                for (i, deadline, doing) in &waiting {
+                    if *deadline <= now {
+                        let entry = &config.hsms[*i];
+                        let during = doing.lock().map(|d| d.clone()).unwrap_or_default();
+                        results[*i] = Some(Err(vec![HsmError::NoAnswer {
+                            hsm: entry.name.clone(),
+                            key: None,
+                            during,
+                            seconds: entry.timeout.as_secs(),
+                        }]));
+                    }
                 }
             }
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-            let mut handles = vec![first];
-            for s in &open.sessions[1..] {
-                let mut per_key = Vec::with_capacity(config.keys.len());
-                for key in &config.keys {
-                    per_key.push(
-                        find_key_object(s, &names, key, cryptoki::object::ObjectClass::PRIVATE_KEY)
-                            .map_err(|e| vec![e])?,
-                    );
-                }
-                handles.push(per_key);
-            }
-            Ok(Proven { open, handles })
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    results
+        .into_iter()
+        .zip(&config.hsms)
+        .map(|(r, entry)| {
+            // A proof thread that ended without an answer panicked.
+            r.unwrap_or_else(|| {
+                Err(vec![HsmError::Pkcs11 {
+                    hsm: entry.name.clone(),
+                    key: None,
+                    function: "the proof".into(),
+                    ckr: "its thread ended without a result".into(),
+                }])
+            })
         })
         .collect()
+}
+
+/// One HSM's part of [`prove_all`], on its own thread: logs in, proves
+/// every key in the first session, finds the keys' handles in the others.
+/// `doing` says which call it is in, for [`HsmError::NoAnswer`].
+fn prove_hsm(
+    found: FoundHsm,
+    sessions: usize,
+    keys: &[KeyEntry],
+    doing: &Mutex<String>,
+) -> ProofResult {
+    let set = |what: String| {
+        if let Ok(mut d) = doing.lock() {
+            *d = what;
+        }
+    };
+    let open = open_sessions(found, sessions, false).map_err(|e| vec![e])?;
+    let names = open.names();
+    let mut errors = Vec::new();
+    let mut first = Vec::with_capacity(keys.len());
+    for key in keys {
+        set(format!("the proof (key lookup and test signature) of {}", key.describe()));
+        match prove_key(&open.sessions[0], &names, key) {
+            Ok(h) => first.push(h),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    set("C_FindObjects in its other sessions".to_owned());
+    let mut handles = vec![first];
+    for s in &open.sessions[1..] {
+        let mut per_key = Vec::with_capacity(keys.len());
+        for key in keys {
+            per_key.push(
+                find_key_object(s, &names, key, cryptoki::object::ObjectClass::PRIVATE_KEY)
+                    .map_err(|e| vec![e])?,
+            );
+        }
+        handles.push(per_key);
+    }
+    Ok(Proven { open, handles })
 }
 
 /// `zonesign hsm check`: the proof on every HSM, nothing else. Returns
 /// every HSM's state and every failure.
 pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
     let mut contexts = Contexts::default();
-    let results = prove_all(config, &mut contexts);
+    let results = prove_all(config, &mut contexts, &config.keys, |e| e.sessions);
     let mut reports = Vec::new();
     let mut failures = Vec::new();
     for (entry, r) in config.hsms.iter().zip(results) {
@@ -322,7 +426,7 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
     }
 
     let mut contexts = Contexts::default();
-    let results = prove_all(config, &mut contexts);
+    let results = prove_all(config, &mut contexts, &config.keys, |e| e.sessions);
     let mut hsms = Vec::with_capacity(results.len());
     let mut proven = Vec::new();
     let mut failures = Vec::new();
@@ -643,11 +747,11 @@ impl Pool {
                 };
                 let Some((_, batch)) = taken else { continue };
                 state.abandoned[n].store(true, Ordering::Release);
-                let error = HsmError::Pkcs11 {
+                let error = HsmError::NoAnswer {
                     hsm: state.name.clone(),
                     key: Some(self.shared.keys[batch.key].entry.describe()),
-                    function: "C_Sign".into(),
-                    ckr: format!("no answer within {} s (timeout)", state.timeout.as_secs()),
+                    during: "C_Sign".into(),
+                    seconds: state.timeout.as_secs(),
                 };
                 self.shared.remove(h, &error);
                 self.submit(work, batch)?;

@@ -374,9 +374,38 @@ pub fn open_hsm(
     sessions: usize,
     read_write: bool,
 ) -> Result<OpenHsm, HsmError> {
+    let found = find_hsm(contexts, hsm)?;
+    open_sessions(found, sessions, read_write)
+}
+
+/// An HSM whose module is loaded and whose token was found and claimed
+/// ([`find_hsm`]); no session is open yet.
+#[derive(Debug)]
+pub struct FoundHsm {
+    pub entry: HsmEntry,
+    ctx: Pkcs11,
+    slot: Slot,
+    token: String,
+}
+
+/// The first half of [`open_hsm`]: loads the module (once) and finds and
+/// claims the token. Calls the module for its slot and token lists only.
+pub fn find_hsm(contexts: &mut Contexts, hsm: &HsmEntry) -> Result<FoundHsm, HsmError> {
     let ctx = contexts.context(hsm)?;
     let (slot, token, id) = find_token(&ctx, hsm)?;
     contexts.claim_token(hsm, &id)?;
+    Ok(FoundHsm { entry: hsm.clone(), ctx, slot, token })
+}
+
+/// The second half of [`open_hsm`]: opens the sessions and logs in. Needs
+/// no [`Contexts`], so it may run on a thread of its own.
+pub fn open_sessions(
+    found: FoundHsm,
+    sessions: usize,
+    read_write: bool,
+) -> Result<OpenHsm, HsmError> {
+    let FoundHsm { entry, ctx, slot, token } = found;
+    let hsm = &entry;
     let pin = hsm.pin.read(&hsm.name)?;
     let mut open = Vec::with_capacity(sessions.max(1));
     for _ in 0..sessions.max(1) {
@@ -396,7 +425,7 @@ pub fn open_hsm(
         }
         Err(e) => return Err(pkcs11_error(&hsm.name, None, "C_Login", e)),
     }
-    Ok(OpenHsm { entry: hsm.clone(), token, slot, sessions: open })
+    Ok(OpenHsm { entry, token, slot, sessions: open })
 }
 
 /// The search template of a key: class, and CKA_ID and/or CKA_LABEL.
