@@ -1286,6 +1286,28 @@ fn sign_inner(
         }
         sync_states.push((p.display().to_string(), dnskey, state));
     }
+    // A KSK published only whose SyncPublish has passed (and SyncDelete
+    // not) gets a CDS and CDNSKEY too: `dnssec-signzone -S` gives them to
+    // any key of its key list, signing or not (BIND's `syncpublish()` asks
+    // nothing of the key's activity), so that in a double-DS rollover the
+    // parent holds the next KSK's DS before that key signs. zonesign gave
+    // them to signing KSKs only (left by the forty-fourth session's note).
+    let mut cds_published: Vec<Box<[u8]>> = Vec::new();
+    for p in &publish_paths {
+        let Ok(key_file) = crate::sign::keys::parse_key_file(p) else { continue };
+        let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
+        let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
+        let (true, Some(state)) = (unrevoked_ksk(&dnskey), state) else { continue };
+        if let (true, crate::sign::keys::SyncState::Publish { at }) = (cfg.cds, state) {
+            report.key_timing.push(format!(
+                "{}: published only, with a CDS and CDNSKEY: SyncPublish {} has passed",
+                p.display(),
+                crate::sign::validity::format_yyyymmddhhmmss(at)
+            ));
+            cds_published.push(dnskey.clone());
+        }
+        sync_states.push((p.display().to_string(), dnskey, state));
+    }
     // The keys, the pool and the keys published only; then the key
     // directory's notices, amended where the pool signs with a key the
     // directory would not (`pool_wins_timing`: they said "not published"
@@ -1515,13 +1537,19 @@ fn sign_inner(
         cds: cfg.cds,
         cds_digests,
         cds_withheld,
+        // Those still published only once the pool and `--key` had their
+        // say (a key the pool signs with is among the signing keys).
+        cds_published: cds_published
+            .into_iter()
+            .filter(|d| publish_only.iter().any(|p| p.dnskey == *d))
+            .collect(),
         publish: publish_only.into_iter().map(|p| p.dnskey).collect(),
         zonemd: Some(zonemd),
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };
     // Without --cds the input's CDS and CDNSKEY stay as they are, whatever
-    // the signing KSKs' CDS timing asks: said, as `dnssec-signzone -S`
+    // the KSKs' CDS timing asks: said, as `dnssec-signzone -S`
     // would change them by itself (the thirty-eighth audit).
     if !cfg.cds {
         use crate::sign::keys::SyncState;
@@ -1545,7 +1573,7 @@ fn sign_inner(
             .collect();
         if !asks.is_empty() {
             let warning = format!(
-                "the signing KSKs' CDS timing asks for other CDS and CDNSKEY records ({}): \
+                "the KSKs' CDS timing asks for other CDS and CDNSKEY records ({}): \
                  zonesign makes them with --cds only, and kept the input's (dnssec-signzone -S \
                  makes them by itself)",
                 asks.join("; ")

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -1205,4 +1206,64 @@ fn rfc7344_section_4_the_key_directorys_cds_timing_is_followed() {
     let r = std::fs::read_to_string(&report).unwrap();
     assert!(r.contains(&format!("{new}.key: SyncPublish")), "{r}");
     assert!(r.contains("zonesign makes them with --cds only"), "{r}");
+}
+
+/// RFC 7344 §4 in a double-DS KSK rollover: the next KSK is published
+/// before it signs, and its CDS goes up at its SyncPublish so that the
+/// parent holds its DS when it starts signing. `--cds` gave CDS to signing
+/// KSKs only (left by the forty-fourth session's note); `dnssec-signzone
+/// -S` gives them to every key of the directory whose SyncPublish has
+/// passed and whose SyncDelete has not. Compared with BIND on one key
+/// directory, in one run.
+#[test]
+fn rfc7344_section_4_a_published_ksks_cds_follows_its_sync_publish() {
+    common::require_tool("dnssec-settime", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = dir.path().join("keys");
+    std::fs::create_dir(&k).unwrap();
+    let keygen = |args: &[&str]| -> String {
+        let out = run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(&k).args(args));
+        out.trim().to_string()
+    };
+    let old = keygen(&["-a", "13", "-f", "KSK", "example."]);
+    let next = keygen(&["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."]);
+    let later = keygen(&["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+60d", "example."]);
+    keygen(&["-a", "13", "example."]);
+    let settime = |stem: &str, args: &[&str]| {
+        run(Command::new("dnssec-settime").arg("-K").arg(&k).args(args).arg(stem));
+    };
+    settime(&old, &["-P", "sync", "now-30d"]);
+    settime(&next, &["-P", "sync", "now-1h"]);
+    settime(&later, &["-P", "sync", "now+1d"]);
+    let tag = |stem: &str| stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
+    let cds_tags = |zone: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(zone).unwrap();
+        let mut tags: Vec<String> = text
+            .lines()
+            .filter(|l| l.split_whitespace().nth(3) == Some("CDS"))
+            .map(|l| l.split_whitespace().nth(4).unwrap().to_string())
+            .collect();
+        tags.sort();
+        tags
+    };
+    let mut expected = vec![tag(&old), tag(&next)];
+    expected.sort();
+
+    let report = dir.path().join("report.json");
+    let ours = dir.path().join("cds.zone");
+    let args = [OsString::from("--cds"), OsString::from("--report"), report.clone().into()];
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    run(&mut sign_command(&example(), &k, &ours, &refs));
+    assert_eq!(cds_tags(&ours), expected);
+    let r = std::fs::read_to_string(&report).unwrap();
+    assert!(r.contains(&format!("{next}.key: published only, with a CDS and CDNSKEY")), "{r}");
+
+    let bind = dir.path().join("bind.zone");
+    run(Command::new("dnssec-signzone")
+        .args(["-q", "-S", "-O", "full", "-o", "example.", "-K"])
+        .arg(&k)
+        .arg("-f")
+        .arg(&bind)
+        .arg(example()));
+    assert_eq!(cds_tags(&bind), expected, "dnssec-signzone -S");
 }

@@ -72,6 +72,7 @@ pub fn key_pair(algorithm: Algorithm) -> Vec<ZoneKey> {
 pub fn sign_options(denial: DenialMode) -> SignOptions {
     SignOptions {
         cds_withheld: Vec::new(),
+        cds_published: Vec::new(),
         inception: INCEPTION,
         expiration: EXPIRATION,
         jitter: 0,

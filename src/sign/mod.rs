@@ -285,6 +285,10 @@ pub struct SignOptions {
     /// directory's SyncPublish is to come or its SyncDelete has passed (as
     /// `dnssec-signzone -S` reads them).
     pub cds_withheld: Vec<Box<[u8]>>,
+    /// KSKs published only (DNSKEY RDATA, among `publish`) that get a CDS
+    /// and CDNSKEY with `cds`: their SyncPublish has passed, the next KSK
+    /// of a double-DS rollover.
+    pub cds_published: Vec<Box<[u8]>>,
     /// DNSKEY RDATA published beside the signing keys' without signing
     /// (`--publish`: rollovers; see [`keyset::PublishOnlyKey`]).
     pub publish: Vec<Box<[u8]>>,
@@ -477,17 +481,19 @@ pub fn prepare(
         } else {
             &opts.cds_digests
         };
-        for k in keys
+        let signing = keys
             .iter()
             .filter(|k| k.role != KeyRole::Zsk && !k.is_revoked())
             .filter(|k| !opts.cds_withheld.contains(&k.dnskey))
-        {
+            .map(|k| &k.dnskey);
+        let published = opts.cds_published.iter().filter(|d| opts.publish.contains(d));
+        for dnskey in signing.chain(published) {
             for &digest in digests {
-                if let Ok(ds) = keys::ds_rdata(&origin, &k.dnskey, digest) {
+                if let Ok(ds) = keys::ds_rdata(&origin, dnskey, digest) {
                     cds.push(ds.into());
                 }
             }
-            cdnskey.push(k.dnskey.clone());
+            cdnskey.push(dnskey.clone());
         }
         stats.cds_dropped_for = cds_dropped_for;
         cds.sort();
@@ -1052,6 +1058,7 @@ pub fn fuzz_sign(data: &[u8]) {
     };
     let opts = SignOptions {
         cds_withheld: Vec::new(),
+        cds_published: Vec::new(),
         inception: 1_780_000_000,
         expiration: 1_790_000_000,
         jitter: 3600,

@@ -50,6 +50,7 @@ fn zone(origin: &Name) -> Zone {
 fn options() -> SignOptions {
     SignOptions {
         cds_withheld: Vec::new(),
+        cds_published: Vec::new(),
         inception: 1_790_000_000,
         expiration: 1_800_000_000,
         jitter: 86_400,

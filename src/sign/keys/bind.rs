@@ -372,7 +372,8 @@ impl KeyTiming {
     /// SyncDelete time (BIND then leaves the CDS as they are).
     pub fn sync_state(&self, now: i64) -> Option<SyncState> {
         match (self.sync_publish, self.sync_delete) {
-            (_, Some(at)) if at <= now => Some(SyncState::Withdrawn { at }),
+            // BIND's `syncpublish()`: withdrawn once SyncDelete "< now".
+            (_, Some(at)) if at < now => Some(SyncState::Withdrawn { at }),
             (Some(at), _) if at > now => Some(SyncState::NotYet { at }),
             (Some(at), _) => Some(SyncState::Publish { at }),
             (None, _) => None,
