@@ -141,6 +141,9 @@ enum HsmCommand {
         /// process's.
         #[arg(long)]
         nonce: String,
+        /// The process that started this one: its end ends this one.
+        #[arg(long)]
+        parent: Option<u32>,
         module: PathBuf,
     },
 }
@@ -358,8 +361,8 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
     use zonesign::sign::pkcs11::cli;
     match command {
         HsmCommand::Check { hsm_config, json } => cli::hsm_check(&hsm_config, json),
-        HsmCommand::LoadModuleAlone { nonce, module } => {
-            zonesign::sign::pkcs11::session::trial_load(&module, &nonce);
+        HsmCommand::LoadModuleAlone { nonce, parent, module } => {
+            zonesign::sign::pkcs11::session::trial_load(&module, &nonce, parent);
             Ok(())
         }
         HsmCommand::Keygen { hsm_config, origin, key, id, label, key_dir } => {

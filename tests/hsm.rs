@@ -1373,3 +1373,71 @@ fn regression_hsm_bench_refuses_an_hsm_whose_signatures_go_bad_or_stop() {
     assert_eq!(out.status.code(), Some(3), "{all}");
     assert!(all.contains("no answer to C_Sign within 2 s (its timeout)"), "{all}");
 }
+
+/// The processes whose parent is `parent` and whose command line holds
+/// `word`, by pid (from /proc).
+fn children_with(parent: u32, word: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // `pid (comm) state ppid ...`: the fields after the last `)`.
+            let after = stat.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
+            let ppid = after.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            ppid == Some(parent) && String::from_utf8_lossy(&cmdline).contains(word)
+        })
+        .collect()
+}
+
+/// Whether process `pid` has ended (gone, or a zombie nobody reaped).
+fn ended(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => {
+            stat.rsplit_once(')').and_then(|(_, a)| a.split_whitespace().next()) == Some("Z")
+        }
+    }
+}
+
+/// Left by the forty-fourth session's note: SIGTERM to a run while it
+/// loaded a module in its trial process ended the run and left that
+/// process to go on loading, for as long as the module took (here a
+/// minute). The trial process now dies with the run.
+#[test]
+fn regression_the_trial_load_ends_with_the_run() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "01", "--label", "k"]);
+    let slow = build_module(
+        &hsm,
+        "libslow.so",
+        "#include <unistd.h>\n__attribute__((constructor)) static void start(void) { sleep(60); }\n\
+         unsigned long C_GetFunctionList(void **list) { return 5; }\n",
+    );
+    let pool = hsm.path("slow.toml");
+    let section = hsm_section("fra-1", "fra-1", "env:ZONESIGN_TEST_PIN", 1)
+        .replace(MODULE, slow.to_str().expect("UTF-8 path"));
+    std::fs::write(&pool, format!("{section}{}", key_section("zsk", "01", "k", &key_file)))
+        .expect("write config");
+    let mut run = hsm
+        .env(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start zonesign");
+    let start = std::time::Instant::now();
+    let mut trial = Vec::new();
+    while trial.is_empty() && start.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        trial = children_with(run.id(), "load-module-alone");
+    }
+    let _ = Command::new("kill").arg("-TERM").arg(run.id().to_string()).status();
+    let status = run.wait().expect("wait for zonesign");
+    assert_eq!(trial.len(), 1, "no trial process seen (the run ended {status})");
+    let gone = std::time::Instant::now();
+    while !ended(trial[0]) && gone.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(ended(trial[0]), "the trial process {} outlived the run", trial[0]);
+}

@@ -150,14 +150,26 @@ pub fn try_modules_with(program: PathBuf) {
 /// Loads `module` as [`Contexts::context`] does and nothing more: the
 /// child's side of [`trial_load_fails`]. Says how it went after `nonce`,
 /// on standard output and standard error.
-/// No core file: a run leaves no file behind.
-pub fn trial_load(module: &std::path::Path, nonce: &str) {
+/// No core file: a run leaves no file behind. It dies with `parent`, the
+/// process that started it: a SIGTERM or SIGKILL to the run left it to
+/// go on loading a module that takes its time, or never returns (left by
+/// the forty-fourth session's note).
+pub fn trial_load(module: &std::path::Path, nonce: &str, parent: Option<u32>) {
     use std::io::Write;
     #[cfg(target_os = "linux")]
     {
-        use rustix::process::{setrlimit, Resource, Rlimit};
+        use rustix::process::{set_parent_process_death_signal, setrlimit, Resource, Rlimit};
         let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
+        // Sent when the thread that started this process ends, which
+        // waits for it: so when the run ends. A run that ended before
+        // this line left this process to another parent.
+        let _ = set_parent_process_death_signal(Some(rustix::process::Signal::KILL));
+        if parent.is_some_and(|p| p != std::os::unix::process::parent_id()) {
+            return;
+        }
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = parent;
     let said = match std::panic::catch_unwind(|| Pkcs11::new(module)) {
         Ok(Ok(ctx)) => {
             // Never finalised: C_Initialize was not called, and the
@@ -212,7 +224,9 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
         let out = output_file()?;
         // `--`: a module path that begins with `-` is no option of the child.
         let status = Command::new(program)
-            .args(["hsm", TRIAL_SUBCOMMAND, "--nonce", &nonce, "--"])
+            .args(["hsm", TRIAL_SUBCOMMAND, "--nonce", &nonce, "--parent"])
+            .arg(std::process::id().to_string())
+            .arg("--")
             .arg(module)
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
