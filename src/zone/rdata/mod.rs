@@ -34,6 +34,7 @@ pub mod bitmap;
 mod common;
 mod fields;
 mod loc;
+mod naptr;
 mod opaque;
 mod structured;
 mod svcb;
@@ -267,6 +268,19 @@ pub fn validate_rdata(rtype: Rtype, rdata: &[u8]) -> Result<(), MalformedRdata> 
 /// the offending field.
 fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
     match rtype {
+        Rtype::NAPTR if rdata.len() > 4 => {
+            // Order and preference, then flags, services and regexp
+            // character-strings (RFC 3403 §4.1), which the layout checked.
+            let mut at = 4;
+            for _ in 0..2 {
+                at += 1 + usize::from(rdata[at]);
+            }
+            let len = usize::from(rdata[at]);
+            let regexp = &rdata[at + 1..at + 1 + len];
+            naptr::check_regexp(regexp).map_err(|reason| {
+                (4, format!("a substitution expression (RFC 3402 §3.2) or nothing: {reason}"))
+            })?;
+        }
         Rtype::DS | Rtype::CDS if rdata.len() >= 4 => {
             // RFC 4034 §5.1.4 (SHA-1), RFC 4509 §2.2 (SHA-256), RFC 5933 §3
             // (GOST), RFC 6605 §3 (SHA-384): the digest has the hash's size.

@@ -22,6 +22,8 @@
 //! | NINFO, AVC, RESINFO, WALLET | 56, 258, 261, 262 | one or more character-strings, as TXT |
 //! | RKEY | 57 | flags 0, protocol, algorithm, a key of at least one octet; algorithm 253 starts it with a name |
 //! | TALINK | 58 | two domain names |
+//! | DSYNC | 66 | type (2), scheme (1), port (2), one domain name, uncompressed (RFC 9859 §2.1) |
+//! | HHIT, BRID | 67, 68 | at least one octet |
 //! | DOA | 259 | enterprise (4), type (4), location (1), a media type character-string, data |
 //! | AMTRELAY | 260 | RFC 8777 §4.2: precedence, D bit and relay type, relay of the type's form |
 //! | TA, DLV | 32768, 32769 | DS RDATA (RFC 4431 §3 for DLV) |
@@ -88,6 +90,15 @@ pub(super) fn check(rtype: Rtype, rdata: &[u8]) -> Result<(), String> {
             .map(|_| ())
             .map_err(|e| format!("one or more character-strings, as TXT ({e})")),
         57 => rkey(rdata),
+        // RFC 9859 §2.1: RRtype (2 octets), Scheme (1), Port (2), then the
+        // Target, an uncompressed domain name (the forty-first audit,
+        // 2026-12-07, with HHIT and BRID below: BIND 9.18.47 checks them).
+        66 => {
+            at_least(5, "a DSYNC: type, scheme, port and target")?;
+            names(&rdata[5..], 1, "a DSYNC: type, scheme, port, then one domain name")
+        }
+        67 => at_least(1, "an HHIT"),
+        68 => at_least(1, "a BRID"),
         58 => names(rdata, 2, "a TALINK: two domain names"),
         259 => {
             at_least(10, "a DOA: enterprise, type, location and media type")?;

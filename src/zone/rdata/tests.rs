@@ -1226,6 +1226,16 @@ fn regression_rfc3597_rdata_of_types_bind_checks() {
         (58, "0000", true),
         (58, name, false),
         (58, &format!("{name}{name}"), true),
+        // DSYNC (RFC 9859 §2.1), HHIT and BRID: the forty-first audit
+        // (2026-12-07), BIND 9.18.47's verdicts.
+        (66, "003B010035", false),
+        (66, "003B01003500", true),
+        (66, &format!("003B010035{name}"), true),
+        (66, "003B0100350000", false),
+        (67, "", false),
+        (67, "AA", true),
+        (68, "", false),
+        (68, "AA", true),
         // EID, NIMLOC: an octet at least.
         (31, "", false),
         (32, "AA", true),
