@@ -189,7 +189,7 @@ fn repetition(atom: bool, repeated: bool, c: u8) -> Result<(), String> {
 /// A bound `{m}`, `{m,}` or `{m,n}` from just after its `{`; returns the
 /// index after its `}`.
 fn bound_end(ere: &[u8], mut i: usize) -> Result<usize, String> {
-    let mut number = |i: &mut usize| -> Result<Option<u32>, String> {
+    let number = |i: &mut usize| -> Result<Option<u32>, String> {
         let start = *i;
         let mut v = 0u32;
         while let Some(d) = ere.get(*i).filter(|d| d.is_ascii_digit()) {
