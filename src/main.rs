@@ -342,8 +342,8 @@ fn main() -> ExitCode {
         }
         Command::Hsm { command } => hsm(command),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match result {
+        Ok(()) => 0,
         Err(failure) => {
             let headline =
                 if signs_a_zone { failure.headline() } else { failure.headline_without_signing() };
@@ -352,9 +352,10 @@ fn main() -> ExitCode {
             if !details.is_empty() {
                 zonesign::diag!("{details}");
             }
-            ExitCode::from(failure.exit() as u8)
+            failure.exit() as u8
         }
-    }
+    };
+    zonesign::sign::pkcs11::exit_process(code)
 }
 
 fn hsm(command: HsmCommand) -> Result<(), run::Failure> {

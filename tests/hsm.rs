@@ -1372,6 +1372,24 @@ fn regression_hsm_bench_refuses_an_hsm_whose_signatures_go_bad_or_stop() {
     let all = text(&out);
     assert_eq!(out.status.code(), Some(3), "{all}");
     assert!(all.contains("no answer to C_Sign within 2 s (its timeout)"), "{all}");
+
+    // The forty-first audit: `--zone` was read after the measurement, and
+    // a zone that does not load was an "HSM problem", exit 2. Read first
+    // now, with `sign`'s exit codes (5: cannot be read; 4: bad input).
+    let bad = hsm.path("bad.zone");
+    std::fs::write(&bad, "@ 300 IN SOA a. b. 1 2 3 4 5\n@ BOGUS x\n").expect("write zone");
+    for (zone, code) in [(hsm.path("missing.zone"), 5), (bad, 4)] {
+        let out = hsm.run(
+            hsm.zonesign()
+                .args(["hsm", "bench", "--duration", "300ms", "--zone"])
+                .arg(&zone)
+                .args(["--origin", ".", "--hsm-config"])
+                .arg(&pool),
+        );
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(code), "{all}");
+        assert!(!all.contains("HSM problem"), "{all}");
+    }
 }
 
 /// The processes whose parent is `parent` and whose command line holds

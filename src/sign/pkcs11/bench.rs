@@ -18,7 +18,6 @@
 //! The arithmetic ([`rate`], [`percentile`], [`project`]) has unit tests:
 //! a signer that reports a wrong rate misleads capacity planning.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use std::sync::Arc;
@@ -41,11 +40,14 @@ use crate::zone::rtype::Rtype;
 pub const POOL_BATCH: usize = 512;
 
 /// What to measure.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BenchRequest {
     pub duration: Duration,
     pub sessions: Vec<usize>,
-    pub zone: Option<(PathBuf, Name)>,
+    /// `--zone`: its origin and the zone, loaded before anything is
+    /// measured (a zone that does not load was found after the
+    /// measurement: the forty-first audit, 2026-12-07).
+    pub zone: Option<(Name, crate::zone::Zone)>,
 }
 
 /// One measurement.
@@ -242,12 +244,13 @@ fn bench_sessions(
             Ok(done) => results.push(done),
             Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {
+                super::note_thread_left_in_module();
                 return Err(HsmError::NoAnswer {
                     hsm: hsm.name.to_owned(),
                     key: Some(hsm.key.describe()),
                     during: "C_Sign".into(),
                     seconds: hsm.timeout.as_secs(),
-                })
+                });
             }
         }
     }
@@ -284,11 +287,12 @@ fn bench_sessions(
 /// Software signing with `threads` threads for `duration`.
 fn bench_software(
     algorithm: Algorithm,
+    rsa_bits: Option<usize>,
     threads: usize,
     duration: Duration,
 ) -> Result<BenchRow, HsmError> {
-    let key =
-        crate::sign::keys::generate(algorithm, &Name::root(), 256, None).map_err(HsmError::Key)?;
+    let key = crate::sign::keys::generate(algorithm, &Name::root(), 256, rsa_bits)
+        .map_err(HsmError::Key)?;
     let data = [0x5au8; 160];
     let start = Instant::now();
     let lat: Vec<u64> = std::thread::scope(|scope| {
@@ -352,7 +356,22 @@ fn bench_pool(
         handles.into_iter().filter_map(|h| h.join().ok()).collect()
     });
     let elapsed = start.elapsed();
+    // An HSM the pool took out while measured (bad signatures, no answer)
+    // fails the bench, as in the rows of each HSM: the pool row counted
+    // its sessions, and the bench exited 0 (the forty-first audit,
+    // 2026-12-07).
+    let removed: Vec<String> = pool
+        .reports()
+        .into_iter()
+        .filter_map(|r| match r.status {
+            super::HsmStatus::Removed { reason } => Some(reason),
+            _ => None,
+        })
+        .collect();
     pool.shutdown();
+    if !removed.is_empty() {
+        return Err(HsmError::RemovedWhileMeasured { removed });
+    }
     let (mut count, mut lat) = (0, Vec::new());
     for r in results {
         let (n, l) = r?;
@@ -360,6 +379,23 @@ fn bench_pool(
         lat.extend(l);
     }
     Ok(row("pool", pool.total_sessions(), POOL_BATCH, count, elapsed, lat))
+}
+
+/// For an RSA key, the size of software key to compare it with: the
+/// modulus size of `public_key` (RFC 3110 §2: exponent length, exponent,
+/// modulus), rounded up to one aws-lc-rs generates (2048, 3072, 4096).
+fn rsa_software_bits(algorithm: Algorithm, public_key: &[u8]) -> Option<usize> {
+    if !matches!(algorithm, Algorithm::RsaSha256 | Algorithm::RsaSha512) {
+        return None;
+    }
+    let (exponent, at) = match *public_key.first()? {
+        0 => (usize::from(u16::from_be_bytes([*public_key.get(1)?, *public_key.get(2)?])), 3),
+        n => (usize::from(n), 1),
+    };
+    let modulus = public_key.get(at + exponent..)?;
+    let lead = modulus.iter().position(|&b| b != 0)?;
+    let bits = (modulus.len() - lead) * 8 - modulus[lead].leading_zeros() as usize;
+    [2048, 3072, 4096].into_iter().find(|&b| bits <= b).or(Some(4096))
 }
 
 /// Signatures a zone needs with `keys` zone-signing keys (KSK-only
@@ -395,8 +431,11 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
         })
     })?;
     let mut contexts = Contexts::default();
-    // Every HSM proven first, each within its timeout, every failure named.
-    let proofs = prove_all(config, &mut contexts, std::slice::from_ref(key), |_| max_sessions);
+    // Every HSM proven first, each within its timeout, every failure named,
+    // for every key: the pool's measurement proves them all, and a key
+    // missing from one HSM failed the bench only after the rows of every
+    // HSM (the forty-first audit, 2026-12-07).
+    let proofs = prove_all(config, &mut contexts, &config.keys, |_| max_sessions);
     let mut proven = Vec::with_capacity(proofs.len());
     let mut failures = Vec::new();
     for r in proofs {
@@ -434,20 +473,22 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
     let callers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).max(2);
     let pool_row = bench_pool(config, callers, req.duration)?;
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let soft1 = bench_software(algorithm, 1, req.duration)?;
-    let soft_n =
-        if threads > 1 { Some(bench_software(algorithm, threads, req.duration)?) } else { None };
+    // The software rows sign with a key of the pool key's size: RSA keys
+    // were always 2048 bits, and the rows of an RSA-4096 pool overstated
+    // software about 13 times (the forty-first audit, 2026-12-07).
+    let bits = rsa_software_bits(algorithm, dnskey.public_key);
+    let soft1 = bench_software(algorithm, bits, 1, req.duration)?;
+    let soft_n = if threads > 1 {
+        Some(bench_software(algorithm, bits, threads, req.duration)?)
+    } else {
+        None
+    };
     let projection = match &req.zone {
         None => None,
-        Some((path, origin)) => {
-            let loaded =
-                crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
-                    .map_err(|e| HsmError::Config { path: path.clone(), reason: e.to_string() })?;
-            let zone = crate::zone::Zone::build(loaded, origin)
-                .map_err(|e| HsmError::Config { path: path.clone(), reason: e.to_string() })?;
+        Some((origin, zone)) => {
             let zsks = config.keys.iter().filter(|k| k.role != crate::sign::KeyRole::Ksk).count();
             let ksks = config.keys.iter().filter(|k| k.role != crate::sign::KeyRole::Zsk).count();
-            let sigs = zone_signatures(&zone, zsks as u64, ksks as u64);
+            let sigs = zone_signatures(zone, zsks as u64, ksks as u64);
             let best_soft = soft_n.as_ref().unwrap_or(&soft1).signatures_per_second;
             Some(Projection {
                 zone: origin.to_string(),

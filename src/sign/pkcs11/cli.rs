@@ -208,6 +208,16 @@ pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
         return Err(Failure::Usage("--sessions takes counts from 1 to 64, e.g. 1,2,4,8".into()));
     }
     let config = HsmConfig::load(&cfg.hsm_config).map_err(hsm_failure)?;
+    config.require_keys().map_err(hsm_failure)?;
+    // The zone is loaded before anything is measured, with `sign`'s exit
+    // codes for a zone that does not load (4) or cannot be read (5).
+    let zone = match zone {
+        Some((path, origin)) => {
+            let loaded = crate::run::load_zone(&path, &origin)?;
+            Some((origin, loaded))
+        }
+        None => None,
+    };
     let report = bench(&config, &BenchRequest { duration, sessions: cfg.sessions.clone(), zone })
         .map_err(hsm_failure)?;
     if cfg.json {

@@ -418,6 +418,15 @@ impl HsmConfig {
         }
         let mut hsms = Vec::with_capacity(raw.hsm.len());
         for h in raw.hsm {
+            // The name is in every message and names the HSM's threads: a
+            // NUL in it panicked the thread spawn (the forty-first audit,
+            // 2026-12-07), and other control characters garble messages.
+            if h.name.is_empty() || h.name.chars().any(char::is_control) {
+                return Err(bad(format!(
+                    "hsm name {:?}: a name of printable characters, not empty",
+                    h.name
+                )));
+            }
             let token = match (h.token, h.token_serial) {
                 (Some(l), None) => TokenSelector::Label(l),
                 (None, Some(s)) => TokenSelector::Serial(s),
@@ -677,6 +686,24 @@ mod tests {
                 let e = HsmConfig::load(&path).expect_err("refused").to_string();
                 assert!(e.contains("a KSK is published with the SEP flag"), "{e}");
             }
+        }
+    }
+
+    /// The forty-first audit (2026-12-07): an `[[hsm]]` name with a NUL
+    /// panicked the thread spawn of the proof (exit 101); control
+    /// characters and the empty name are refused as a configuration error.
+    #[test]
+    fn regression_an_hsm_name_of_control_characters_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hsm.toml");
+        for name in ["t\\u0000one", "a\\nb", ""] {
+            let text = format!(
+                "[[hsm]]\nname = \"{name}\"\nmodule = \"/m.so\"\ntoken = \"t\"\npin = \"env:P\"\n"
+            );
+            std::fs::write(&path, text).expect("write");
+            let e = HsmConfig::load(&path).expect_err("refused");
+            assert!(matches!(e, HsmError::Config { .. }), "{e}");
+            assert!(e.to_string().contains("a name of printable characters"), "{e}");
         }
     }
 

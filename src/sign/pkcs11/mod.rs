@@ -114,6 +114,8 @@ pub enum HsmError {
     Key(crate::sign::keys::KeyError),
     /// Every HSM left the pool.
     PoolEmpty { key: String, removed: Vec<String> },
+    /// `hsm bench`: HSMs the pool took out during its measurement, why.
+    RemovedWhileMeasured { removed: Vec<String> },
     /// Some HSM failed its proof (or could not be used at all): the list
     /// holds every HSM's failures. `passed` HSMs passed; `may_degrade`:
     /// the command could go on with them (`sign --allow-degraded-pool`).
@@ -150,6 +152,13 @@ impl fmt::Display for HsmError {
             HsmError::Pkcs11 { hsm, key: None, function, ckr } => {
                 write!(f, "hsm {hsm}: {function} failed: {ckr}")
             }
+            HsmError::RemovedWhileMeasured { removed } => write!(
+                f,
+                "the pool's measurement took {} HSM(s) out of the pool, so its figures are not \
+                 those of this configuration: {}",
+                removed.len(),
+                removed.join("; ")
+            ),
             HsmError::NoAnswer { hsm, key, during, seconds } => {
                 write!(f, "hsm {hsm}: ")?;
                 if let Some(key) = key {
@@ -294,6 +303,37 @@ pub(crate) fn ckr_name(rv: &cryptoki::error::RvError) -> String {
         out.push(c.to_ascii_uppercase());
     }
     out
+}
+
+/// Set once a thread was left inside a PKCS#11 module: a call that did
+/// not return within its HSM's `timeout`.
+static LEFT_IN_MODULE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes that a thread was left inside a module ([`exit_process`]).
+pub(crate) fn note_thread_left_in_module() {
+    LEFT_IN_MODULE.store(true, std::sync::atomic::Ordering::Release);
+}
+
+/// Ends the process with `code`. When a thread was left inside a module,
+/// without the process's exit handlers: they run the modules' own
+/// destructors (SoftHSM2 frees its token state in one), under the call
+/// that still runs, and a slow HSM's abandoned proof crashed a run that
+/// had put its verified zone in place, exit 139 (the forty-first audit,
+/// 2026-12-07). Standard output and error are flushed first; every file
+/// the run wrote is closed and in place by then.
+#[allow(unsafe_code)]
+pub fn exit_process(code: u8) -> std::process::ExitCode {
+    #[cfg(unix)]
+    if LEFT_IN_MODULE.load(std::sync::atomic::Ordering::Acquire) {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        // SAFETY: _exit(2) ends the process at once and returns nothing;
+        // no Rust state is observed after it. No safe binding skips the
+        // exit handlers (`std::process::exit` runs them).
+        unsafe { libc::_exit(i32::from(code)) }
+    }
+    std::process::ExitCode::from(code)
 }
 
 /// A cryptoki error as an [`HsmError::Pkcs11`].

@@ -13,7 +13,7 @@
 //! errs or returns a bad signature is removed at once (all its workers stop
 //! at their next batch) and the sub-batch goes back to the queue for the
 //! others. Signatures from an HSM that has been removed are never used.
-//! So is an HSM one of whose sessions holds a sub-batch longer than the
+//! So is an HSM one of whose sessions waits on one C_Sign longer than the
 //! HSM's `timeout`: the sub-batch is taken from it and given to the others
 //! ([`Pool::take_stuck`]), and that session's thread, which may never
 //! return from C_Sign, sends no reply and is not waited for.
@@ -112,11 +112,12 @@ struct HsmState {
     /// Nanoseconds in C_Sign, all sessions.
     busy_nanos: AtomicU64,
     status: Mutex<HsmStatus>,
-    /// How long a session may take over one sub-batch (`timeout`).
+    /// How long one C_Sign of a session may take (`timeout`).
     timeout: Duration,
-    /// Per session: the sub-batch it signs now, and since when. A session
-    /// past `timeout` loses it to the others ([`Pool::take_stuck`]); it
-    /// then sends no reply of its own, and is never joined.
+    /// Per session: the sub-batch it signs now, and since when its current
+    /// C_Sign runs. A session past `timeout` loses it to the others
+    /// ([`Pool::take_stuck`]); it then sends no reply of its own, and is
+    /// never joined.
     in_flight: Vec<Mutex<Option<(Instant, Batch)>>>,
     /// Per session: its sub-batch was taken from it (it may never return).
     abandoned: Vec<AtomicBool>,
@@ -237,9 +238,9 @@ type ProofResult = Result<Proven, Vec<HsmError>>;
 /// Modules are loaded and tokens found here, one HSM after the other (a
 /// token reached by two entries is refused the same way in every run);
 /// the log-in and the proofs then run on one thread per HSM, all at once,
-/// and each HSM is given its `timeout` for the log-in plus one per key. An
-/// HSM that does not answer in that time fails its proof
-/// ([`HsmError::NoAnswer`], naming the call it was in) and its thread is
+/// and each step (the log-in, each key's proof) is given the HSM's
+/// `timeout`. An HSM that does not answer in that time fails its proof
+/// ([`HsmError::NoAnswer`], naming the step it was in) and its thread is
 /// abandoned: `hsm check` and `sign` waited for ever on a test signature
 /// that never came (left by the forty-fourth session's note).
 pub(super) fn prove_all(
@@ -250,8 +251,8 @@ pub(super) fn prove_all(
 ) -> Vec<ProofResult> {
     let mut results: Vec<Option<ProofResult>> = config.hsms.iter().map(|_| None).collect();
     let (tx, rx) = unbounded::<(usize, ProofResult)>();
-    // Per HSM still proving: its deadline, and what it is doing now.
-    let mut waiting: Vec<(usize, Instant, Arc<Mutex<String>>)> = Vec::new();
+    // Per HSM still proving: what it is doing now, and since when.
+    let mut waiting: Vec<(usize, Arc<Mutex<(String, Instant)>>)> = Vec::new();
     for (i, entry) in config.hsms.iter().enumerate() {
         let found = match find_hsm(contexts, entry) {
             Ok(f) => f,
@@ -261,7 +262,8 @@ pub(super) fn prove_all(
             }
         };
         let job = Arc::new(Mutex::new(Some(found)));
-        let doing = Arc::new(Mutex::new(String::from("C_OpenSession or C_Login")));
+        let doing =
+            Arc::new(Mutex::new((String::from("C_OpenSession or C_Login"), Instant::now())));
         let (count, keys_owned) = (sessions(entry), keys.to_vec());
         let (job2, doing2, tx2) = (Arc::clone(&job), Arc::clone(&doing), tx.clone());
         let spawned =
@@ -279,31 +281,40 @@ pub(super) fn prove_all(
             }
             continue;
         }
-        let allowed = entry.timeout.saturating_mul(keys.len() as u32 + 1);
-        waiting.push((i, Instant::now() + allowed, doing));
+        waiting.push((i, doing));
     }
     drop(tx);
     loop {
-        waiting.retain(|(i, ..)| results[*i].is_none());
-        let Some(next) = waiting.iter().map(|w| w.1).min() else { break };
-        match rx.recv_deadline(next) {
-            Ok((i, r)) => results[i] = Some(r),
-            Err(RecvTimeoutError::Timeout) => {
-                let now = Instant::now();
-                for (i, deadline, doing) in &waiting {
-                    if *deadline <= now {
-                        let entry = &config.hsms[*i];
-                        let during = doing.lock().map(|d| d.clone()).unwrap_or_default();
-                        results[*i] = Some(Err(vec![HsmError::NoAnswer {
-                            hsm: entry.name.clone(),
-                            key: None,
-                            during,
-                            seconds: entry.timeout.as_secs(),
-                        }]));
-                    }
+        waiting.retain(|(i, _)| results[*i].is_none());
+        if waiting.is_empty() {
+            break;
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            // A result that comes after its HSM's verdict of no answer
+            // stays unused: a slow HSM whose last step outlived its
+            // timeout was reported proven when another HSM was still
+            // being waited for (the forty-first audit, 2026-12-07).
+            Ok((i, r)) => {
+                if results[i].is_none() {
+                    results[i] = Some(r);
                 }
             }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
+        }
+        for (i, doing) in &waiting {
+            let entry = &config.hsms[*i];
+            let (during, since) =
+                doing.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
+            if results[*i].is_none() && since.elapsed() > entry.timeout {
+                super::note_thread_left_in_module();
+                results[*i] = Some(Err(vec![HsmError::NoAnswer {
+                    hsm: entry.name.clone(),
+                    key: None,
+                    during,
+                    seconds: entry.timeout.as_secs(),
+                }]));
+            }
         }
     }
     results
@@ -330,11 +341,11 @@ fn prove_hsm(
     found: FoundHsm,
     sessions: usize,
     keys: &[KeyEntry],
-    doing: &Mutex<String>,
+    doing: &Mutex<(String, Instant)>,
 ) -> ProofResult {
     let set = |what: String| {
         if let Ok(mut d) = doing.lock() {
-            *d = what;
+            *d = (what, Instant::now());
         }
     };
     let open = open_sessions(found, sessions, false).map_err(|e| vec![e])?;
@@ -554,6 +565,14 @@ fn worker(
         let mut signatures = Vec::with_capacity(indices.len());
         let mut error = None;
         for &i in &indices {
+            // The timeout holds for each C_Sign, not for the sub-batch: 64
+            // RSA-4096 signatures of a healthy token took longer than a
+            // `timeout = 1` that each of them kept (the forty-first audit,
+            // 2026-12-07). A sub-batch taken meanwhile is not signed on.
+            match lock().as_mut() {
+                Some((since, _)) => *since = Instant::now(),
+                None => break,
+            }
             match session.sign(&mech, handles[key_index], &inputs[i]) {
                 Ok(s) => signatures.push(s),
                 Err(e) => {
@@ -747,6 +766,7 @@ impl Pool {
                 };
                 let Some((_, batch)) = taken else { continue };
                 state.abandoned[n].store(true, Ordering::Release);
+                super::note_thread_left_in_module();
                 let error = HsmError::NoAnswer {
                     hsm: state.name.clone(),
                     key: Some(self.shared.keys[batch.key].entry.describe()),
