@@ -231,6 +231,9 @@ pub(super) struct Proven {
 
 type ProofResult = Result<Proven, Vec<HsmError>>;
 
+/// What a proof thread is doing, and since when.
+type Step = Arc<Mutex<(String, Instant)>>;
+
 /// Opens every HSM with `sessions` sessions and runs the proof of `keys`
 /// in each. Failures are collected per HSM (every key is tried, so one
 /// run names every problem), in the configuration's order.
@@ -252,7 +255,7 @@ pub(super) fn prove_all(
     let mut results: Vec<Option<ProofResult>> = config.hsms.iter().map(|_| None).collect();
     let (tx, rx) = unbounded::<(usize, ProofResult)>();
     // Per HSM still proving: what it is doing now, and since when.
-    let mut waiting: Vec<(usize, Arc<Mutex<(String, Instant)>>)> = Vec::new();
+    let mut waiting: Vec<(usize, Step)> = Vec::new();
     for (i, entry) in config.hsms.iter().enumerate() {
         let found = match find_hsm(contexts, entry) {
             Ok(f) => f,
