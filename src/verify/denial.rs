@@ -34,8 +34,33 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
             Finding::error("no-denial", "the zone has neither NSEC nor NSEC3 records")
                 .at(&zone.origin, None),
         ),
-        (true, false) => check_nsec(zone, want_ttl, report),
+        (true, false) => {
+            check_nsec(zone, want_ttl, report);
+            check_nsec3param_without_chain(zone, report);
+        }
         (false, true) => check_nsec3(zone, want_ttl, report),
+    }
+}
+
+/// RFC 5155 §4: the NSEC3PARAM "contains the NSEC3 parameters (hash
+/// algorithm, flags, iterations, and salt) needed by authoritative servers
+/// to calculate hashed owner names". One in use (flags 0, §4.1.2) in a zone
+/// with no NSEC3 chain sends servers to a chain that is not there:
+/// `dnssec-verify` and `kzonecheck` reject the zone ("Missing NSEC3 record",
+/// "missing NSEC(3) record"), and knotd 3.2 crashed serving it. An
+/// `ldns-signzone` NSEC zone of an input holding one passed the verifier
+/// (the forty-first audit, 2026-12-07); `zonesign sign` drops it.
+fn check_nsec3param_without_chain(zone: &Zone, report: &mut Report) {
+    let Some(param) = zone.apex().rrset(Rtype::NSEC3PARAM) else { return };
+    if param.rdatas.iter().any(|rd| rd.get(1) == Some(&0)) {
+        report.findings.push(
+            Finding::error(
+                "nsec3param-without-nsec3",
+                "an NSEC3PARAM in use (flags 0) at the apex, and no NSEC3 chain: servers \
+                 look for NSEC3 records that are not there (RFC 5155 §4)",
+            )
+            .at(&zone.origin, Some(Rtype::NSEC3PARAM)),
+        );
     }
 }
 
@@ -868,6 +893,22 @@ mod tests {
             .map(|f| format!("{:?} {}", f.severity, f.detail))
             .collect();
         assert_eq!(salt, ["Warning NSEC3 salt AABB: RFC 9276 §3.1 asks for none (`-`)"]);
+    }
+
+    /// RFC 5155 §4, the forty-first audit (2026-12-07): an NSEC zone with
+    /// an NSEC3PARAM in use and no NSEC3 chain passed; `dnssec-verify` and
+    /// `kzonecheck` reject it. One with flags other than 0 is ignored
+    /// (§4.1.2).
+    #[test]
+    fn rfc5155_section_4_an_nsec3param_without_its_chain_is_an_error() {
+        let base = "$TTL 300\n@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 192.0.2.1\n\
+                    @ NSEC ns NS SOA NSEC3PARAM RRSIG NSEC\nns NSEC @ A RRSIG NSEC\n";
+        for (param, want) in [("1 0 0 -", true), ("1 1 0 -", false)] {
+            let mut report = Report::default();
+            check_denial(&zone(&format!("{base}@ NSEC3PARAM {param}\n")), &mut report);
+            let found = report.findings.iter().any(|f| f.kind == "nsec3param-without-nsec3");
+            assert_eq!(found, want, "{param}: {:?}", report.findings);
+        }
     }
 
     /// A type bitmap may list 65,536 types: a finding names 32 and counts
