@@ -378,6 +378,22 @@ impl<'a> Lexer<'a> {
                             }
                         }
                     }
+                    // A NUL octet outside quotes: BIND and Knot refuse
+                    // it, ldns drops it; zonesign published it as `\000`
+                    // (the forty-first audit, 2026-12-07). Written `\000`
+                    // it is data; inside quotes BIND takes it. Recovery
+                    // goes on from the next byte, as after a lone CR: an
+                    // ordinary byte to the split pass.
+                    if let Some(z) = data[start..p].iter().position(|&b| b == 0) {
+                        self.pos = start + z;
+                        self.resume = Resume { depth, after_byte: true };
+                        return Err(LexError {
+                            line: self.line,
+                            col: self.col(self.pos),
+                            token: "\\000".into(),
+                            expected: "no NUL octet outside quotes (write \\000 for one)",
+                        });
+                    }
                     entry.tokens.push(Token {
                         text: &data[start..p],
                         quoted: false,

@@ -503,9 +503,24 @@ impl<'o> Parser<'o> {
         let arg = |n: usize, what: &str| -> Result<Token<'_>, EntryError> {
             toks.get(n).copied().ok_or_else(|| self.error_after(file, entry, what.to_string()))
         };
+        // RFC 1035 §5.1 quotes character-strings only: a quoted directive
+        // argument was applied (`$TTL "60"`, `$ORIGIN "sub"`), where BIND
+        // and Knot refuse it and ldns reads the quotes into the name (the
+        // forty-first audit, 2026-12-07). The split pass takes none either.
+        let unquoted = |t: Token<'_>, what: &str| -> Result<(), EntryError> {
+            if t.quoted {
+                return Err(self.error_at(
+                    file,
+                    &t,
+                    format!("{what} without quotes (RFC 1035 §5.1 quotes only character-strings)"),
+                ));
+            }
+            Ok(())
+        };
         if d.text.eq_ignore_ascii_case(b"$ORIGIN") {
             let t = arg(1, "a domain name after $ORIGIN")?;
             self.no_more(file, entry, 2)?;
+            unquoted(t, "a domain name")?;
             state.origin = Name::parse(t.text, &state.origin)
                 .map_err(|e| self.error_at(file, &t, format!("a domain name ({e})")))?;
             // Owner text is now relative to another origin.
@@ -513,6 +528,7 @@ impl<'o> Parser<'o> {
         } else if d.text.eq_ignore_ascii_case(b"$TTL") {
             let t = arg(1, "a TTL after $TTL")?;
             self.no_more(file, entry, 2)?;
+            unquoted(t, "a TTL")?;
             let v = parse_ttl(t.text)
                 .ok_or_else(|| self.error_at(file, &t, "a TTL: seconds or units such as 1h30m"))?;
             self.default_ttl = Some(self.clamp_ttl(v, file, t.line));
@@ -521,8 +537,11 @@ impl<'o> Parser<'o> {
             let origin = match toks.get(2) {
                 // RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>] ...
                 // does not change the origin of the parent file".
-                Some(o) => Name::parse(o.text, &state.origin)
-                    .map_err(|e| self.error_at(file, o, format!("a domain name ({e})")))?,
+                Some(o) => {
+                    unquoted(*o, "a domain name")?;
+                    Name::parse(o.text, &state.origin)
+                        .map_err(|e| self.error_at(file, o, format!("a domain name ({e})")))?
+                }
                 None => state.origin.clone(),
             };
             self.no_more(file, entry, 3)?;

@@ -245,7 +245,10 @@ impl<'a> Scan<'a> {
             let directive = match lx.next_entry(&mut self.entry) {
                 Ok(true) => {
                     let toks = &self.entry.tokens;
-                    Some((toks[0].text, (toks.len() == 2).then(|| toks[1].text)))
+                    // A quoted argument is refused by the parser, and
+                    // changes nothing here either.
+                    let arg = toks.get(1).filter(|a| toks.len() == 2 && !a.quoted);
+                    Some((toks[0].text, arg.map(|a| a.text)))
                 }
                 Ok(false) => {
                     self.pos = len;

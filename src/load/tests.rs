@@ -245,6 +245,26 @@ fn regression_carriage_returns_end_lines_only_before_a_line_feed() {
     }
 }
 
+/// The forty-first audit (2026-12-07): a NUL octet outside quotes was
+/// published as `\000` (BIND and Knot refuse it, ldns drops it); inside
+/// quotes it is data, as for BIND. Quoted directive arguments were
+/// applied; BIND and Knot refuse them (RFC 1035 §5.1 quotes only
+/// character-strings).
+#[test]
+fn regression_nul_outside_quotes_and_quoted_directive_arguments() {
+    let soa = "$TTL 1\n@ SOA ns h 1 2 3 4 5\n";
+    assert_eq!(
+        errors_at(&format!("{soa}w\0w A 192.0.2.1\nt TXT v=spf1\0-all\nok A 192.0.2.2\n")),
+        [(3, 2), (4, 13)]
+    );
+    assert_eq!(summary(&format!("{soa}t TXT \"a\0b\"\n")).len(), 2);
+    for (directive, col) in [("$TTL \"60\"", 6), ("$ORIGIN \"sub\"", 9)] {
+        let e = error(&format!("{soa}{directive}\nx A 192.0.2.1\n"));
+        assert!(e.starts_with(&format!("z.zone:3:{col}: expected a")), "{e}");
+        assert!(e.contains("without quotes"), "{e}");
+    }
+}
+
 /// Outside quotes a backslash at a line's end is an error, as BIND, Knot
 /// and dnspython have it: read as an escaped newline it made the next
 /// record part of this one (`TXT C:\dir\` swallowed `www A ...`, and the

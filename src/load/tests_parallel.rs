@@ -271,6 +271,11 @@ fn line() -> impl Strategy<Value = String> {
         // thirty-second audit).
         Just("TXT a\\\rb c".to_string()),
         Just("TXT ( a\\\rb\nq TXT \"open\n ) )".to_string()),
+        // A NUL outside quotes (an error to the lexer, a byte to the split
+        // pass, as a lone CR; the forty-first audit), also in parentheses.
+        Just("TXT a\0b c".to_string()),
+        Just("TXT ( a\0b\nq TXT \"open\n ) )".to_string()),
+        Just("TXT \"a\0b\"".to_string()),
         Just("TXT ( \"open\n ( x\nz A 1.2.3.4 )".to_string()),
         Just("SOA ns h 1 2 3 4 5".to_string()),
         Just("A 1.2.3.4 )".to_string()),
@@ -284,6 +289,10 @@ fn line() -> impl Strategy<Value = String> {
         1 => Just("$TTL 77".to_string()),
         1 => Just("$TTL 4294967295".to_string()),
         1 => Just("$ORIGIN sub".to_string()),
+        // Quoted arguments: refused, and applied by neither pass (the
+        // forty-first audit).
+        1 => Just("$ORIGIN \"q.tld.\"".to_string()),
+        1 => Just("$TTL \"66\"".to_string()),
         1 => Just("$ORIGIN tld.".to_string()),
         1 => Just("$ORIGIN ( x.tld. )".to_string()),
         1 => Just("$ORIGIN".to_string()),

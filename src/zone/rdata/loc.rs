@@ -131,8 +131,10 @@ fn parse_fixed(text: &[u8], scale: u32) -> Option<i64> {
 }
 
 /// Metres with up to two decimals and an optional `m`, to centimetres.
+/// RFC 1876 §3 writes the unit `m`; BIND and Knot refuse `M` (the
+/// forty-first audit, 2026-12-07: zonesign took it).
 fn parse_metres(text: &[u8], signed: bool) -> Option<i64> {
-    let text = text.strip_suffix(b"m").or_else(|| text.strip_suffix(b"M")).unwrap_or(text);
+    let text = text.strip_suffix(b"m").unwrap_or(text);
     let (neg, body) = match text.strip_prefix(b"-") {
         Some(rest) if signed => (true, rest),
         _ => (false, text),

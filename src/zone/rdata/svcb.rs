@@ -160,7 +160,15 @@ pub(super) fn parse(
     }
     // The mandatory list refers to other keys: check it on the wire form.
     if let Err(reason) = check_params(&out[start..]) {
-        let at = params.first().map_or(cur.position(), |(_, _, i)| *i);
+        // The token of the key at fault: the first parameter was named
+        // whatever the fault (the forty-first audit, 2026-12-07).
+        let at_fault =
+            if reason.starts_with("no-default-alpn") { NO_DEFAULT_ALPN } else { MANDATORY };
+        let at = params
+            .iter()
+            .find(|(k, _, _)| *k == at_fault)
+            .or(params.first())
+            .map_or(cur.position(), |(_, _, i)| *i);
         return Err(err(at, &format!("SvcParams that are consistent ({reason})")));
     }
     Ok(())

@@ -1170,6 +1170,20 @@ fn regression_loc_of_another_version_and_svcb_key65535_are_read() {
     assert!(parse(Rtype::SVCB, "1 . key65536").is_err());
 }
 
+/// The forty-first audit (2026-12-07): LOC sizes in `M` (BIND and Knot
+/// refuse them; RFC 1876 §3 writes `m`), and an inconsistent SvcParams
+/// error named the first parameter, not the one at fault.
+#[test]
+fn regression_loc_unit_case_and_the_svcparam_at_fault() {
+    assert!(parse(Rtype::LOC, "52 22 23 N 4 53 32 E 10m 1m").is_ok());
+    assert!(parse(Rtype::LOC, "52 22 23 N 4 53 32 E 10M 1m").is_err());
+    assert!(parse(Rtype::LOC, "52 22 23 N 4 53 32 E 10m 1M").is_err());
+    let e = parse(Rtype::HTTPS, "1 . port=443 mandatory=port no-default-alpn").unwrap_err();
+    assert_eq!(e.token, 4, "{e}");
+    let e = parse(Rtype::HTTPS, "1 . alpn=h2 mandatory=port").unwrap_err();
+    assert_eq!(e.token, 3, "{e}");
+}
+
 /// The twelfth audit, 2026-12-06: RFC 3597 RDATA of types zonesign has no
 /// codec for but BIND 9.18 checks was taken as it came, signed, and BIND
 /// could not load the published zone (`TYPE260 \# 0`, `TYPE32769 \# 3
