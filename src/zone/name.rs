@@ -523,7 +523,15 @@ const PLAIN: [bool; 256] = {
 
 /// Writes one label in presentation form: `.`, `\`, `"`, `(`, `)`, `;`, `@`,
 /// `$` are escaped with a backslash (as BIND, Knot and ldns write them),
-/// octets [`PLAIN`] does not list otherwise as `\DDD`.
+/// and so is any other printable ASCII octet [`PLAIN`] does not list, but
+/// `[` first in a label (BIND reads `\[` there as the start of a
+/// bit-string label), `#` first in a label (Knot reads a name in RDATA
+/// that begins `\#` as RFC 3597's generic form) and the space; the rest
+/// as `\DDD`. As `\DDD`, a
+/// label of punctuation took four characters an octet, and names of two
+/// such labels ran past the 254 characters `ldns-verify-zone` reads of an
+/// owner, which then refused a zone the other validators passed (the
+/// forty-first audit, 2026-12-07; BIND, Knot and ldns all read `\X`).
 pub fn write_label(label: &[u8], out: &mut String) {
     // Nearly every label is printed as it is (letters, digits, hyphens):
     // one copy.
@@ -533,10 +541,12 @@ pub fn write_label(label: &[u8], out: &mut String) {
             return;
         }
     }
-    for &b in label {
+    for (i, &b) in label.iter().enumerate() {
         match b {
             _ if PLAIN[b as usize] => out.push(b as char),
-            b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {
+            b'[' if i == 0 => out.push_str("\\091"),
+            b'#' if i == 0 => out.push_str("\\035"),
+            b'!'..=b'~' => {
                 out.push('\\');
                 out.push(b as char);
             }
@@ -917,6 +927,17 @@ mod tests {
     fn escapes_round_trip() {
         let name = n("a\\.b\\\\c\\000\\@.ex\\ ample.");
         assert_eq!(name.to_string(), "a\\.b\\\\c\\000\\@.ex\\032ample.");
+        assert_eq!(n(&name.to_string()), name);
+    }
+
+    /// The forty-first audit (2026-12-07): printable punctuation is
+    /// written `\X`, not `\DDD` (long names of it ran past what
+    /// `ldns-verify-zone` reads), but `[` first in a label (BIND's
+    /// bit-string label) and the space.
+    #[test]
+    fn printable_punctuation_is_escaped_with_a_backslash_only() {
+        let name = n("a\\=b.\\[x.x\\[.\\#y.y\\#.\\!\\~\\`{}.\\032.");
+        assert_eq!(name.to_string(), "a\\=b.\\091x.x\\[.\\035y.y\\#.\\!\\~\\`\\{\\}.\\032.");
         assert_eq!(n(&name.to_string()), name);
     }
 
