@@ -1187,6 +1187,23 @@ fn sign_inner(
                 p.display()
             ));
         }
+        let with_state = keyset::state_files_in(dir, &origin);
+        if !with_state.is_empty() {
+            warnings.push(format!(
+                "{}: BIND key-state files (.state, from dnssec-policy or dnssec-settime -s) \
+                 beside {} key(s) ({}): zonesign follows the timing of the .private files, not \
+                 the key states, which `dnssec-signzone -S` reads first; where they differ \
+                 (a DS or DNSKEY state moved by dnssec-policy) the two publish other DNSKEY or \
+                 CDS records",
+                dir.display(),
+                with_state.len(),
+                with_state
+                    .iter()
+                    .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         for p in keyset::private_only_in(dir, &origin) {
             warnings.push(format!(
                 "{}: a private key file with no .key file beside it: left out, as \
@@ -1268,7 +1285,10 @@ fn sign_inner(
         let (key_path, _) = crate::sign::keys::pair_paths(p);
         let Ok(key_file) = crate::sign::keys::parse_key_file(&key_path) else { continue };
         let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
-        let ksk = unrevoked_ksk(&dnskey);
+        // With --csk every key signs the DNSKEY RRset and gets CDS: its
+        // timing holds whatever its flags (a key of flags 256 kept its CDS
+        // past its SyncDelete: the forty-second audit, 2026-12-07).
+        let ksk = unrevoked_ksk(&dnskey) || (cfg.csk && !revoked(&dnskey));
         let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
         let (true, Some(state)) = (ksk, state) else { continue };
         use crate::sign::keys::SyncState;
@@ -1587,6 +1607,8 @@ fn sign_inner(
     if !cfg.cds {
         keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish), &keys)
             .map_err(Failure::Key)?;
+    } else {
+        check_timed_cds(&keys, &opts).map_err(Failure::Key)?;
     }
     for warning in input_signers_warning(&zone, &keys, &opts.publish)
         .into_iter()
@@ -2581,6 +2603,46 @@ fn pool_wins_timing(
 }
 
 /// Whether DNSKEY RDATA is a KSK's (the SEP flag) that is not revoked.
+/// RFC 7344 §4.1: the CDS and CDNSKEY records "MUST NOT break the current
+/// delegation". With `--cds` the records the run makes (the signing KSKs'
+/// but those the timing withholds, and the published KSKs' the timing
+/// gives them to) must name a key that signs the DNSKEY RRset, when there
+/// are any: a double-DS rollover whose old KSK passed its SyncDelete before
+/// the next KSK signed was found only by verifying the written zone, exit
+/// 1 (the forty-second audit, 2026-12-07). A key problem, before signing.
+fn check_timed_cds(
+    keys: &[crate::sign::ZoneKey],
+    opts: &crate::sign::SignOptions,
+) -> Result<(), KeyError> {
+    let signers: Vec<&crate::sign::ZoneKey> = crate::sign::dnskey_signers(keys)
+        .into_iter()
+        .map(|i| &keys[i])
+        .filter(|k| !k.is_revoked())
+        .collect();
+    let named: Vec<&[u8]> = keys
+        .iter()
+        .filter(|k| k.role != crate::sign::KeyRole::Zsk && !k.is_revoked())
+        .filter(|k| !opts.cds_withheld.contains(&k.dnskey))
+        .map(|k| &*k.dnskey)
+        .chain(opts.cds_published.iter().filter(|d| opts.publish.contains(d)).map(|d| &**d))
+        .collect();
+    if named.is_empty()
+        || signers.is_empty()
+        || named.iter().any(|n| signers.iter().any(|s| *s.dnskey == **n))
+    {
+        return Ok(());
+    }
+    Err(KeyError::CdsTimingBreaksDelegation {
+        named: named.iter().map(|d| crate::sign::keys::key_tag(d)).collect(),
+        signers: signers.iter().map(|k| k.key_tag).collect(),
+    })
+}
+
+fn revoked(dnskey: &[u8]) -> bool {
+    let flags = dnskey.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]));
+    flags & crate::sign::keys::FLAG_REVOKE != 0
+}
+
 fn unrevoked_ksk(dnskey: &[u8]) -> bool {
     use crate::sign::keys::{FLAG_REVOKE, FLAG_SEP};
     let flags = dnskey.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]));

@@ -1267,3 +1267,71 @@ fn rfc7344_section_4_a_published_ksks_cds_follows_its_sync_publish() {
         .arg(example()));
     assert_eq!(cds_tags(&bind), expected, "dnssec-signzone -S");
 }
+
+/// RFC 7344 §4.1, "MUST NOT break the current delegation", with `--cds`
+/// (the forty-second audit, 2026-12-07): a double-DS rollover whose old KSK
+/// passed its SyncDelete before the next KSK signs gives CDS to a key that
+/// does not sign the DNSKEY RRset only; that was found by verifying the
+/// written zone (exit 1), and is a key problem before signing now (exit 3).
+/// And with `--csk`, the CDS timing of a key without the SEP flag, which
+/// signs the DNSKEY RRset then, was not read: it kept its CDS past its
+/// SyncDelete, where `dnssec-signzone -S -z` withdraws it.
+#[test]
+fn rfc7344_section_4_1_cds_timing_that_breaks_the_delegation_and_csk_timing() {
+    common::require_tool("dnssec-settime", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = dir.path().join("keys");
+    std::fs::create_dir(&k).unwrap();
+    let keygen = |k: &Path, args: &[&str]| -> String {
+        let out = run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(k).args(args));
+        out.trim().to_string()
+    };
+    let settime = |k: &Path, stem: &str, args: &[&str]| {
+        run(Command::new("dnssec-settime").arg("-K").arg(k).args(args).arg(stem));
+    };
+    let old = keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
+    let next = keygen(&k, &["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."]);
+    keygen(&k, &["-a", "13", "example."]);
+    settime(&k, &old, &["-P", "sync", "now-30d", "-D", "sync", "now-1h"]);
+    settime(&k, &next, &["-P", "sync", "now-1h"]);
+    let out = dir.path().join("out.zone");
+    let o = zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--cds", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{said}");
+    assert!(said.contains("does not sign the DNSKEY RRset"), "{said}");
+    assert!(!out.exists());
+
+    let c = dir.path().join("csk");
+    std::fs::create_dir(&c).unwrap();
+    let sep = keygen(&c, &["-a", "13", "-f", "KSK", "example."]);
+    let gone = keygen(&c, &["-a", "13", "example."]);
+    let kept = keygen(&c, &["-a", "13", "example."]);
+    settime(&c, &sep, &["-P", "sync", "now-30d"]);
+    settime(&c, &gone, &["-P", "sync", "now-30d", "-D", "sync", "now-1h"]);
+    settime(&c, &kept, &["-P", "sync", "now-30d"]);
+    let os = |p: &Path| p.as_os_str().to_owned();
+    let args = [OsString::from("--cds"), OsString::from("--csk")];
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let signed = dir.path().join("csk.zone");
+    run(&mut sign_command(&example(), &c, &signed, &refs));
+    let tag = |stem: &str| stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
+    let text = std::fs::read_to_string(&signed).unwrap();
+    let mut cds: Vec<String> = text
+        .lines()
+        .filter(|l| l.split_whitespace().nth(3) == Some("CDS"))
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .map(str::to_string)
+        .collect();
+    cds.sort();
+    let mut want = vec![tag(&sep), tag(&kept)];
+    want.sort();
+    assert_eq!(cds, want, "{}", os(&c).to_string_lossy());
+}

@@ -325,8 +325,27 @@ impl<'a> Lexer<'a> {
                             }
                         }
                     }
-                    entry.tokens.push(Token { text: &data[start..p], quoted: true, line, col });
+                    // A backslash before a NUL octet: BIND and Knot refuse
+                    // it (a NUL alone in quotes is data to BIND); zonesign
+                    // wrote `\000` (the forty-second audit, 2026-12-07).
+                    // Named at the string; recovery goes on after it, as
+                    // after a lone CR: the split pass saw a closed quote.
+                    let text = &data[start..p];
+                    let escaped_nul =
+                        text.windows(2).enumerate().any(|(k, w)| w == b"\\\0" && odd_run(text, k));
                     self.escaped_newlines(newlines, after);
+                    if escaped_nul {
+                        self.pos = p;
+                        self.resume = Resume { depth, after_byte: true };
+                        return Err(LexError {
+                            line,
+                            col,
+                            token: "\\\\\\000".into(),
+                            expected: "a quoted string without a backslash before a NUL octet \
+                                       (write \\000 for one)",
+                        });
+                    }
+                    entry.tokens.push(Token { text, quoted: true, line, col });
                     self.pos = p + 1;
                 }
                 _ => {
@@ -437,6 +456,12 @@ impl<'a> Lexer<'a> {
             entry.blank_owner = self.pos != self.line_start;
         }
     }
+}
+
+/// Whether the backslash at `text[at]` escapes what follows it: it ends
+/// an odd run of backslashes.
+fn odd_run(text: &[u8], at: usize) -> bool {
+    text[..=at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
 }
 
 /// Whether the line starting at `at` begins with an owner name (or a

@@ -258,6 +258,10 @@ fn regression_nul_outside_quotes_and_quoted_directive_arguments() {
         [(3, 2), (4, 13)]
     );
     assert_eq!(summary(&format!("{soa}t TXT \"a\0b\"\n")).len(), 2);
+    // The forty-second audit: a backslash before it, in quotes, is refused
+    // as BIND and Knot do; an escaped backslash before it is not.
+    assert_eq!(errors_at(&format!("{soa}t TXT \"a\\\0b\"\nok A 192.0.2.2\n")), [(3, 7)]);
+    assert_eq!(summary(&format!("{soa}t TXT \"a\\\\\0b\"\n")).len(), 2);
     for (directive, col) in [("$TTL \"60\"", 6), ("$ORIGIN \"sub\"", 9)] {
         let e = error(&format!("{soa}{directive}\nx A 192.0.2.1\n"));
         assert!(e.starts_with(&format!("z.zone:3:{col}: expected a")), "{e}");

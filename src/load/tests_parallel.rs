@@ -276,6 +276,8 @@ fn line() -> impl Strategy<Value = String> {
         Just("TXT a\0b c".to_string()),
         Just("TXT ( a\0b\nq TXT \"open\n ) )".to_string()),
         Just("TXT \"a\0b\"".to_string()),
+        Just("TXT \"a\\\0b\" c".to_string()),
+        Just("TXT ( \"a\\\0b\"\nq TXT \"open\n ) )".to_string()),
         Just("TXT ( \"open\n ( x\nz A 1.2.3.4 )".to_string()),
         Just("SOA ns h 1 2 3 4 5".to_string()),
         Just("A 1.2.3.4 )".to_string()),

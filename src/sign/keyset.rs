@@ -141,6 +141,21 @@ pub fn private_only_in(dir: &Path, origin: &Name) -> Vec<PathBuf> {
     out
 }
 
+/// The zone's `.key` files in `dir` with a BIND key-state file (`.state`,
+/// written by `dnssec-policy` or `dnssec-settime -s`) beside them.
+/// zonesign reads the timing metadata of the `.private` files, not the key
+/// states, which BIND 9.18's `dnssec-signzone -S` reads first (its
+/// `syncpublish()`: "Check kasp state first"): where they differ, the two
+/// publish other CDS or DNSKEY records (the forty-second audit,
+/// 2026-12-07). Said, not followed.
+pub fn state_files_in(dir: &Path, origin: &Name) -> Vec<PathBuf> {
+    key_named_files_in(dir, origin)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| k.with_extension("state").is_file())
+        .collect()
+}
+
 /// Loads and proves software keys; returns them as zone keys.
 pub fn load_software_keys(
     paths: &[PathBuf],

@@ -288,6 +288,9 @@ pub enum KeyError {
     /// match the signed zone's DNSKEY RRset (RFC 7344, RFC 8078): a parent
     /// that follows them would install a DS that matches no key.
     CdsUnmatched { problems: String },
+    /// `--cds`: the key timing gives CDS and CDNSKEY only to keys
+    /// (`named`, by tag) none of which signs the DNSKEY RRset (`signers`).
+    CdsTimingBreaksDelegation { named: Vec<u16>, signers: Vec<u16> },
     /// A revoked key without the SEP flag, and no other key of its
     /// algorithm without it to sign the zone data: the revoked key signs
     /// only the DNSKEY RRset (RFC 5011 §2.1), and a zone whose data the
@@ -449,6 +452,19 @@ impl fmt::Display for KeyError {
             KeyError::RandomFailed => f.write_str("the system random number generator failed"),
             KeyError::GenerationFailed { algorithm } => {
                 write!(f, "generating a key for algorithm {algorithm} failed")
+            }
+            KeyError::CdsTimingBreaksDelegation { named, signers } => {
+                let tags = |t: &[u16]| t.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+                write!(
+                    f,
+                    "with --cds the key timing gives CDS and CDNSKEY records to key {} only, \
+                     which does not sign the DNSKEY RRset ({}): a parent that follows them \
+                     installs DS records for keys that do not sign it (RFC 7344 §4.1, \"MUST NOT \
+                     break the current delegation\"); keep a signing KSK's SyncDelete until the \
+                     next KSK signs",
+                    tags(named),
+                    tags(signers)
+                )
             }
             KeyError::CdsUnmatched { problems } => write!(
                 f,

@@ -81,7 +81,13 @@ pub(super) fn check_regexp(field: &[u8]) -> Result<(), String> {
         if c != b'\\' {
             continue;
         }
-        if let Some(n) = r.next().filter(|n| (b'1'..=b'9').contains(n)) {
+        let n = r.next();
+        // RFC 3402 §3.2: backref = "\" POS-DIGIT, and "0 is not an allowed
+        // backref" (BIND refuses `\0`; the forty-second audit).
+        if n == Some(b'0') {
+            return Err("`\\0` in the replacement: back-references are \\1 to \\9".to_owned());
+        }
+        if let Some(n) = n.filter(|n| (b'1'..=b'9').contains(n)) {
             if usize::from(n - b'0') > groups {
                 return Err(format!(
                     "the back-reference \\{} in the replacement: the ERE has {groups} group(s)",
@@ -218,7 +224,13 @@ fn bound_end(ere: &[u8], mut i: usize) -> Result<usize, String> {
 }
 
 /// A bracket expression from just after its `[`; returns the index after
-/// its `]`.
+/// its `]`. Where POSIX leaves a form undefined, BIND's reading is taken
+/// (the forty-second audit, 2026-12-07, compared thousands): a `-` right
+/// after a range's end (`[a-z0-9-]`, `a-c-e`) is refused; a literal `[`
+/// neither starts nor ends a range (`[a-[]`, `[[-A]` are taken); a class
+/// keeps the octet before it as a range's start; a collating element of
+/// more than one octet starts no range that any octet can end; and a
+/// collating element's octet compares as a signed char.
 fn bracket_end(ere: &[u8], mut i: usize) -> Result<usize, String> {
     if ere.get(i) == Some(&b'^') {
         i += 1;
@@ -226,61 +238,77 @@ fn bracket_end(ere: &[u8], mut i: usize) -> Result<usize, String> {
     // XBD 9.3.5: "The <right-square-bracket> ( ']' ) shall lose its special
     // meaning and represent itself in a bracket expression if it occurs
     // first in the list (after an initial <circumflex> ( '^' ), if any)".
-    let mut first = true;
-    // The last single octet of the list, a range's possible start.
-    let mut last: Option<u8> = None;
-    let mut in_range = false;
+    let mut seen = false;
+    // 2: after a range's `-`; 1: a range just ended; 0: otherwise.
+    let mut range = 0u8;
+    // What a range begun now would start from.
+    let mut start: i32 = 0;
     loop {
         let Some(&c) = ere.get(i) else {
             return Err("a bracket expression not closed with `]`".to_owned());
         };
-        i += 1;
         match c {
-            b']' if !first => return Ok(i),
-            b'[' if matches!(ere.get(i), Some(b':' | b'=' | b'.')) => {
-                let kind = ere[i];
-                let start = i + 1;
-                let end = (start..ere.len().saturating_sub(1))
-                    .find(|&j| ere[j] == kind && ere[j + 1] == b']')
-                    .ok_or_else(|| format!("`[{}` not closed", char::from(kind)))?;
-                let name = &ere[start..end];
-                if name.is_empty() {
-                    return Err(format!("an empty `[{0}{0}]`", char::from(kind)));
-                }
-                if kind == b':' && !CLASSES.contains(&name) {
-                    return Err(format!(
-                        "the character class `[:{}:]`, which POSIX does not define",
-                        String::from_utf8_lossy(name)
-                    ));
-                }
-                if in_range && kind != b'.' {
-                    return Err("a character class in a range".to_owned());
-                }
-                // A collating element of one octet may end or start a range.
-                last = (kind == b'.' && name.len() == 1).then(|| name[0]);
-                in_range = false;
-                i = end + 2;
+            b']' if seen => return Ok(i + 1),
+            b'-' if seen && range == 1 => {
+                return Err("a `-` right after a range (`a-c-e`, `[a-z-]`)".to_owned());
             }
-            b'-' if !first && last.is_some() && !in_range && ere.get(i) != Some(&b']') => {
-                in_range = true;
+            b'-' if seen && range == 0 => {
+                range = 2;
+                i += 1;
+            }
+            b'[' => {
+                i += 1;
+                let kind = ere.get(i).copied();
+                if let Some(kind @ (b'.' | b'=' | b':')) = kind {
+                    let from = i + 1;
+                    let end = (from..ere.len().saturating_sub(1))
+                        .find(|&j| ere[j] == kind && ere[j + 1] == b']')
+                        .ok_or_else(|| format!("`[{}` not closed", char::from(kind)))?;
+                    let name = &ere[from..end];
+                    if name.is_empty() {
+                        return Err(format!("an empty `[{0}{0}]`", char::from(kind)));
+                    }
+                    match kind {
+                        b'.' => {
+                            range = range.saturating_sub(1);
+                            start = match name {
+                                [one] => i32::from(*one as i8),
+                                _ => 256,
+                            };
+                        }
+                        _ if range == 2 => {
+                            return Err(format!(
+                                "a class `[{0}{1}{0}]` in a range",
+                                char::from(kind),
+                                String::from_utf8_lossy(name)
+                            ));
+                        }
+                        b':' if !CLASSES.contains(&name) => {
+                            return Err(format!(
+                                "the character class `[:{}:]`, which POSIX does not define",
+                                String::from_utf8_lossy(name)
+                            ));
+                        }
+                        _ => {}
+                    }
+                    i = end + 2;
+                }
+                // A `[` that opens nothing is itself, outside any range.
+                seen = true;
             }
             _ => {
-                if in_range {
-                    if last.is_some_and(|start| c < start) {
-                        return Err(format!(
-                            "the range `{}-{}`, whose end comes before its start",
-                            char::from(last.unwrap_or(c)),
-                            char::from(c)
-                        ));
-                    }
-                    in_range = false;
-                    last = None;
-                } else {
-                    last = Some(c);
+                if range == 2 && i32::from(c) < start {
+                    return Err(format!(
+                        "a range whose end `{}` comes before its start",
+                        char::from(c)
+                    ));
                 }
+                range = range.saturating_sub(1);
+                start = i32::from(c);
+                seen = true;
+                i += 1;
             }
         }
-        first = false;
     }
 }
 
@@ -308,6 +336,11 @@ mod tests {
             "!{x!y!",
             "!a)b!x!",
             "!x[[.-.]]!y!",
+            "![[-A]!x!",
+            "![a-[]!x!",
+            "/[]-[[.ab.]]//",
+            "![ab-]!x!",
+            "!^(.*)$!\\1@x!",
         ] {
             assert_eq!(check_regexp(ok.as_bytes()), Ok(()), "{ok}");
         }
@@ -343,6 +376,15 @@ mod tests {
             "!x\\!",
             "!x\0!y!",
             "!!!",
+            // The forty-second audit: BIND's verdicts.
+            "!^(.*)$!sip:\\0@example.com!",
+            "![a-z0-9-]!x!",
+            "![a-z-]!x!",
+            "![a-c-e]!x!",
+            "![[.ab.]-z]!x!",
+            "![z[:alpha:]-a]!x!",
+            "![b[=a=]-a]!x!",
+            "![[:alpha:]-[:digit:]]!x!",
         ] {
             assert!(check_regexp(bad.as_bytes()).is_err(), "{bad} was taken");
         }
