@@ -1164,26 +1164,38 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
 /// call number `SHIM_HANG_AT` (counted over the process) never returns (an
 /// HSM behind a link that drops packets, or stuck in a firmware fault),
 /// C_Sign from call number `SHIM_CORRUPT_FROM` on returns signatures with
-/// their first bit flipped (a faulty signing engine), and
+/// their first bit flipped (a faulty signing engine), from C_Sign number
+/// `SHIM_DEAD_FROM` on every C_Sign and C_CloseSession never returns (a
+/// network HSM whose link went down), and
 /// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set. The function
 /// list is copied as PKCS#11 2.40 lays it out: a version, then 68
-/// functions, of which C_DestroyObject is the 23rd and C_Sign the 44th.
+/// functions, of which C_CloseSession is the 14th, C_DestroyObject the
+/// 23rd and C_Sign the 44th.
 const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
     #include <unistd.h>\n\
     typedef unsigned long rv_t;\n\
     static struct { unsigned char version[8]; void *f[68]; } list;\n\
     static rv_t (*real_sign)(unsigned long, void *, unsigned long, void *, void *);\n\
     static rv_t (*real_destroy)(unsigned long, unsigned long);\n\
+    static rv_t (*real_close)(unsigned long);\n\
     static unsigned long calls;\n\
     static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
       unsigned long k = sig ? __atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) : 0;\n\
       const char *at = getenv(\"SHIM_HANG_AT\"), *bad = getenv(\"SHIM_CORRUPT_FROM\");\n\
+      const char *dead = getenv(\"SHIM_DEAD_FROM\");\n\
       if (sig && at && k == strtoul(at, 0, 10))\n\
+        for (;;) sleep(1000);\n\
+      if (dead && (k ? k : calls + 1) >= strtoul(dead, 0, 10))\n\
         for (;;) sleep(1000);\n\
       if (getenv(\"SHIM_SIGN_FAIL\")) return 0x30;\n\
       rv_t rv = real_sign(s, d, n, sig, len);\n\
       if (!rv && sig && bad && k >= strtoul(bad, 0, 10)) ((unsigned char *)sig)[0] ^= 1;\n\
       return rv;\n\
+    }\n\
+    static rv_t my_close(unsigned long s) {\n\
+      const char *dead = getenv(\"SHIM_DEAD_FROM\");\n\
+      if (dead && calls >= strtoul(dead, 0, 10)) for (;;) sleep(1000);\n\
+      return real_close(s);\n\
     }\n\
     static rv_t my_destroy(unsigned long s, unsigned long o) {\n\
       if (getenv(\"SHIM_DESTROY_FAIL\")) return 0x30;\n\
@@ -1196,6 +1208,7 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
       void *real; rv_t rv = get(&real); if (rv) return rv;\n\
       memcpy(&list, real, sizeof list);\n\
       real_destroy = list.f[22]; list.f[22] = (void *)my_destroy;\n\
+      real_close = list.f[13]; list.f[13] = (void *)my_close;\n\
       real_sign = list.f[43]; list.f[43] = (void *)my_sign;\n\
       *out = &list; return 0;\n\
     }\n";
@@ -1458,4 +1471,32 @@ fn regression_the_trial_load_ends_with_the_run() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(ended(trial[0]), "the trial process {} outlived the run", trial[0]);
+}
+
+/// The forty-second audit (2026-12-07): when every session of the pool
+/// stopped answering C_Sign, every caller waited to queue work on a full
+/// queue, nobody took the stuck sub-batches, and the run hung silently;
+/// and the sessions of an HSM taken out for want of an answer were closed
+/// at the end, where C_CloseSession on the dead link hung the run after
+/// its zone was signed. Now the run fails in about the timeout, exit 1,
+/// nothing written, and no session of a dead HSM is closed.
+#[test]
+fn regression_a_pool_whose_every_session_stops_answering_fails_and_ends() {
+    let hsm = SoftHsm::new();
+    let ksk_dir = hsm.path("ksk");
+    std::fs::create_dir(&ksk_dir).expect("ksk dir");
+    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "d1", "--label", "zsk"]);
+    let pool = shim_pool(&hsm, "timeout = 1\n", &key_section("zsk", "d1", "zsk", &key_file));
+    let signed = hsm.path("root.signed");
+    let out = hsm.run(
+        sign_root(&hsm, Some(&ksk_dir), &pool, &signed)
+            .args(["--threads", "1"])
+            .env("SHIM_DEAD_FROM", "40"),
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("no answer to C_Sign within 1 s"), "{all}");
+    assert!(!signed.exists(), "{all}");
 }

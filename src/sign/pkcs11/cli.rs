@@ -133,6 +133,14 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
         .decode(cfg.id.as_bytes())
         .map_err(|_| Failure::Usage(format!("--id `{}` is not hex (CKA_ID)", cfg.id)))?;
     crate::run::check_key_size(algorithm, cfg.bits)?;
+    // The label goes into every later message of the key (the forty-second
+    // audit, 2026-12-07: `--label $'a\nb'` garbled them).
+    if !super::config::printable(&cfg.label) {
+        return Err(Failure::Usage(format!(
+            "--label {:?}: a label of printable characters, not empty",
+            cfg.label
+        )));
+    }
     let config = HsmConfig::load(&cfg.hsm_config).map_err(hsm_failure)?;
     let key_dir = cfg.key_dir.clone().unwrap_or_else(|| {
         cfg.hsm_config.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))

@@ -125,16 +125,30 @@ pub struct HsmEntry {
     pub token: TokenSelector,
     pub pin: PinSource,
     pub sessions: usize,
-    /// How long a session may take over one sub-batch of signatures before
-    /// the HSM is taken out of the pool and the sub-batch goes to the
-    /// others (`timeout`, seconds; default [`DEFAULT_TIMEOUT_SECONDS`]);
-    /// the proof gives it this long for the log-in and as long per key,
-    /// and `hsm bench` this long past the measurement.
+    /// How long one C_Sign of a session may take before the HSM is taken
+    /// out of the pool and its sub-batch goes to the others (`timeout`,
+    /// seconds; default [`DEFAULT_TIMEOUT_SECONDS`]); the proof gives each
+    /// step (the log-in, each key) this long, and `hsm bench` this long
+    /// past the measurement.
     pub timeout: std::time::Duration,
 }
 
-/// Seconds a session may take over one sub-batch (at most 64 signatures)
-/// before its HSM is taken out of the pool: a network HSM whose link drops
+/// Whether a name or label from the configuration may go into messages: not
+/// empty nor blank, no control character (a NUL panicked a thread's spawn,
+/// a newline forged a line of `hsm check`: the forty-first and
+/// forty-second audits, 2026-12-07), and no invisible format character
+/// (zero-width spaces and joiners, bidirectional overrides, line and
+/// paragraph separators, the byte order mark).
+pub fn printable(text: &str) -> bool {
+    !text.trim().is_empty()
+        && !text.chars().any(|c| {
+            c.is_control()
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+        })
+}
+
+/// Seconds one call may take (each C_Sign, each step of the proof) before
+/// its HSM is taken out of the pool: a network HSM whose link drops
 /// packets, or one stuck in a firmware fault, never answers C_Sign, and the
 /// run waited for ever (the thirty-eighth audit, 2026-12-07).
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
@@ -421,9 +435,16 @@ impl HsmConfig {
             // The name is in every message and names the HSM's threads: a
             // NUL in it panicked the thread spawn (the forty-first audit,
             // 2026-12-07), and other control characters garble messages.
-            if h.name.is_empty() || h.name.chars().any(char::is_control) {
+            if !printable(&h.name) {
                 return Err(bad(format!(
                     "hsm name {:?}: a name of printable characters, not empty",
+                    h.name
+                )));
+            }
+            if let Some(t) = h.token.as_ref().or(h.token_serial.as_ref()).filter(|t| !printable(t))
+            {
+                return Err(bad(format!(
+                    "hsm {}: token {t:?}: a label or serial of printable characters, not empty",
                     h.name
                 )));
             }
@@ -492,6 +513,11 @@ impl HsmConfig {
             }
             if id.is_none() && label.is_none() {
                 return Err(bad(format!("key {n}: give id, label or uri")));
+            }
+            if let Some(l) = label.as_ref().filter(|l| !printable(l)) {
+                return Err(bad(format!(
+                    "key {n}: label {l:?}: a label of printable characters, not empty"
+                )));
             }
             let dnskey_source = resolve(&k.dnskey);
             let origin = k.origin.or(raw.origin.clone());
@@ -696,7 +722,7 @@ mod tests {
     fn regression_an_hsm_name_of_control_characters_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("hsm.toml");
-        for name in ["t\\u0000one", "a\\nb", ""] {
+        for name in ["t\\u0000one", "a\\nb", "", "   ", "a\\u202Eb", "a\\u200Bb", "a\\u2028b"] {
             let text = format!(
                 "[[hsm]]\nname = \"{name}\"\nmodule = \"/m.so\"\ntoken = \"t\"\npin = \"env:P\"\n"
             );

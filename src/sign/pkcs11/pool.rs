@@ -121,6 +121,11 @@ struct HsmState {
     in_flight: Vec<Mutex<Option<(Instant, Batch)>>>,
     /// Per session: its sub-batch was taken from it (it may never return).
     abandoned: Vec<AtomicBool>,
+    /// Some call into this HSM went unanswered: its other sessions are not
+    /// closed either (C_CloseSession on a dead link never returned, and
+    /// hung the run after its zone was signed: the forty-second audit,
+    /// 2026-12-07).
+    unresponsive: AtomicBool,
 }
 
 impl HsmState {
@@ -199,7 +204,10 @@ enum Reply {
 }
 
 /// A session's thread, by (HSM, session).
-type Worker = ((usize, usize), JoinHandle<Session>);
+type Worker = ((usize, usize), JoinHandle<()>);
+
+/// A worker's session, handed back when the worker ends.
+type Returned = ((usize, usize), Session);
 
 /// Sub-batch size bounds: small enough to spread a chunk over all
 /// sessions, large enough to keep queue traffic low.
@@ -211,6 +219,8 @@ pub struct Pool {
     shared: Arc<Shared>,
     work: Mutex<Option<Sender<Batch>>>,
     workers: Mutex<Vec<Worker>>,
+    /// Where the workers hand their sessions back as they end.
+    done: Mutex<Option<Receiver<Returned>>>,
     total_sessions: usize,
     contexts: Mutex<Option<Contexts>>,
 }
@@ -470,6 +480,7 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
             timeout: entry.timeout,
             in_flight: (0..entry.sessions).map(|_| Mutex::new(None)).collect(),
             abandoned: (0..entry.sessions).map(|_| AtomicBool::new(false)).collect(),
+            unresponsive: AtomicBool::new(false),
         });
     }
     let reports = |hsms: &[HsmState]| hsms.iter().map(report_of).collect::<Vec<_>>();
@@ -504,14 +515,16 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
     let shared = Arc::new(Shared { hsms, keys });
     let (tx, rx) = bounded::<Batch>(2 * total_sessions);
     let mut workers = Vec::with_capacity(total_sessions);
+    let (done_tx, done_rx) = unbounded::<Returned>();
     for (hsm, p) in proven {
         for (n, (session, handles)) in p.open.sessions.into_iter().zip(p.handles).enumerate() {
-            let rx = rx.clone();
+            let (rx, done) = (rx.clone(), done_tx.clone());
             let shared = Arc::clone(&shared);
             let name = format!("hsm-{}-{n}", shared.hsms[hsm].name);
-            let spawned = std::thread::Builder::new()
-                .name(name)
-                .spawn(move || worker(session, handles, (hsm, n), shared, rx));
+            let spawned = std::thread::Builder::new().name(name).spawn(move || {
+                let session = worker(session, handles, (hsm, n), shared, rx);
+                let _ = done.send(((hsm, n), session));
+            });
             match spawned {
                 Ok(h) => workers.push(((hsm, n), h)),
                 Err(_) => {
@@ -525,6 +538,7 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
         shared,
         work: Mutex::new(Some(tx)),
         workers: Mutex::new(workers),
+        done: Mutex::new(Some(done_rx)),
         total_sessions,
         contexts: Mutex::new(Some(contexts)),
     }))
@@ -671,7 +685,14 @@ impl Pool {
             }
             match work.send_timeout(batch, Duration::from_millis(100)) {
                 Ok(()) => return Ok(()),
-                Err(SendTimeoutError::Timeout(b)) => batch = b,
+                // A full queue whose sessions all wait on C_Sign calls that
+                // never return: every caller waited here, and only a
+                // caller waiting for replies took stuck sub-batches, so the
+                // run hung, silently (the forty-second audit, 2026-12-07).
+                Err(SendTimeoutError::Timeout(b)) => {
+                    batch = b;
+                    self.take_stuck(work)?;
+                }
                 Err(SendTimeoutError::Disconnected(_)) => return Err(self.pool_empty(key)),
             }
         }
@@ -769,6 +790,7 @@ impl Pool {
                 };
                 let Some((_, batch)) = taken else { continue };
                 state.abandoned[n].store(true, Ordering::Release);
+                state.unresponsive.store(true, Ordering::Release);
                 super::note_thread_left_in_module();
                 let error = HsmError::NoAnswer {
                     hsm: state.name.clone(),
@@ -786,33 +808,54 @@ impl Pool {
     /// Stops the workers, closes every session from this thread, then
     /// finalises the modules. Idempotent; also run on drop. A session
     /// whose sub-batch was taken for want of an answer may never return:
-    /// it is not waited for, and the modules are then left loaded (C_Finalize
-    /// under a call that still runs is undefined).
+    /// it is not waited for; nor is any worker past the longest `timeout`.
+    /// The sessions of an HSM that left a call unanswered are not closed
+    /// (C_CloseSession on a dead link hung the run: the forty-second
+    /// audit, 2026-12-07). Where any of that happened, the modules are left
+    /// loaded (C_Finalize under a call that still runs is undefined).
     pub fn shutdown(&self) {
         if let Ok(mut w) = self.work.lock() {
             w.take();
         }
         let handles: Vec<Worker> =
             self.workers.lock().map(|mut w| w.drain(..).collect()).unwrap_or_default();
-        let mut stuck = false;
-        let mut sessions = Vec::with_capacity(handles.len());
-        for ((h, n), handle) in handles {
-            if self.shared.hsms[h].abandoned[n].load(Ordering::Acquire) {
-                stuck = true;
-                continue;
+        let Some(done) = self.done.lock().ok().and_then(|mut d| d.take()) else { return };
+        let hsms = &self.shared.hsms;
+        let waiting = handles
+            .iter()
+            .filter(|((h, n), _)| !hsms[*h].abandoned[*n].load(Ordering::Acquire))
+            .count();
+        let mut stuck = waiting < handles.len();
+        let longest = hsms.iter().map(|h| h.timeout).max().unwrap_or_default();
+        let deadline = Instant::now() + longest;
+        let mut sessions = Vec::with_capacity(waiting);
+        while sessions.len() < waiting {
+            match done.recv_deadline(deadline) {
+                Ok(returned) => sessions.push(returned),
+                Err(_) => {
+                    stuck = true;
+                    break;
+                }
             }
-            sessions.extend(handle.join().ok());
         }
-        for s in sessions {
-            drop(s);
+        for ((h, _), session) in sessions {
+            if hsms[h].unresponsive.load(Ordering::Acquire) {
+                std::mem::forget(session);
+                stuck = true;
+            } else {
+                drop(session);
+            }
         }
         if let Ok(mut c) = self.contexts.lock() {
             if stuck {
+                super::note_thread_left_in_module();
                 std::mem::forget(c.take());
             } else {
                 c.take();
             }
         }
+        // The workers that handed their sessions back end on their own.
+        drop(handles);
     }
 }
 
