@@ -366,9 +366,7 @@ fn pkcs8_imported_with_softhsm2_util_signs_through_three_tokens() {
     let key_file = hsm.path("K.+013+zsk.key");
     write_key_file(&key_file, ".", 256, &public);
     let pool = hsm.pool("pool.toml", 2, &key_section("zsk", "01", "csk", &key_file));
-    let ksk_dir = hsm.path("ksk");
-    std::fs::create_dir(&ksk_dir).expect("ksk dir");
-    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
+    let ksk_dir = root_ksk_dir(&hsm);
     let signed = hsm.path("root.signed");
     let report = hsm.path("report.json");
     hsm.ok(sign_root(&hsm, Some(&ksk_dir), &pool, &signed).arg("--report").arg(&report));
@@ -1230,6 +1228,22 @@ fn shim_pool(hsm: &SoftHsm, extra: &str, keys: &str) -> PathBuf {
     pool
 }
 
+/// A KSK of the root zone in a directory of its own, for `sign_root`.
+fn root_ksk_dir(hsm: &SoftHsm) -> PathBuf {
+    let ksk_dir = hsm.path("ksk");
+    std::fs::create_dir(&ksk_dir).expect("ksk dir");
+    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
+    ksk_dir
+}
+
+/// A root ZSK (CKA_ID `id`, label `zsk`) made in the three tokens, and
+/// the [`shim_pool`] configuration that signs with it.
+fn shim_root_pool(hsm: &SoftHsm, extra: &str, id: &str) -> PathBuf {
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(hsm, &bare, &["-o", ".", "--id", id, "--label", "zsk"]);
+    shim_pool(hsm, extra, &key_section("zsk", id, "zsk", &key_file))
+}
+
 /// The thirty-eighth audit (2026-12-07): `hsm keygen` whose proof failed
 /// after every import (an HSM on a full disk takes the objects and stores
 /// nothing; here C_Sign fails) left the key in the HSMs and its `.key`
@@ -1281,12 +1295,8 @@ fn regression_hsm_keygen_whose_proof_fails_is_undone_in_every_hsm() {
 #[test]
 fn regression_an_hsm_that_never_answers_is_taken_out_of_the_pool() {
     let hsm = SoftHsm::new();
-    let ksk_dir = hsm.path("ksk");
-    std::fs::create_dir(&ksk_dir).expect("ksk dir");
-    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
-    let bare = hsm.pool("bare.toml", 1, "");
-    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "a1", "--label", "zsk"]);
-    let pool = shim_pool(&hsm, "timeout = 2\n", &key_section("zsk", "a1", "zsk", &key_file));
+    let ksk_dir = root_ksk_dir(&hsm);
+    let pool = shim_root_pool(&hsm, "timeout = 2\n", "a1");
     let report = hsm.path("hang.json");
     let out = hsm.run(
         sign_root(&hsm, Some(&ksk_dir), &pool, &hsm.path("root.signed"))
@@ -1333,9 +1343,7 @@ fn regression_an_hsm_that_never_answers_its_test_signature_fails_the_proof() {
     assert_eq!(all.matches("FAILED").count(), 1, "{all}");
     one_named(&all);
 
-    let ksk_dir = hsm.path("ksk");
-    std::fs::create_dir(&ksk_dir).expect("ksk dir");
-    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
+    let ksk_dir = root_ksk_dir(&hsm);
     let signed = hsm.path("root.signed");
     let out = hsm.run(sign_root(&hsm, Some(&ksk_dir), &pool, &signed).env("SHIM_HANG_AT", "1"));
     let all = text(&out);
@@ -1483,12 +1491,8 @@ fn regression_the_trial_load_ends_with_the_run() {
 #[test]
 fn regression_a_pool_whose_every_session_stops_answering_fails_and_ends() {
     let hsm = SoftHsm::new();
-    let ksk_dir = hsm.path("ksk");
-    std::fs::create_dir(&ksk_dir).expect("ksk dir");
-    hsm.ok(hsm.zonesign().args(["keygen", ".", "--ksk", "-a", "13", "--key-dir"]).arg(&ksk_dir));
-    let bare = hsm.pool("bare.toml", 1, "");
-    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "d1", "--label", "zsk"]);
-    let pool = shim_pool(&hsm, "timeout = 1\n", &key_section("zsk", "d1", "zsk", &key_file));
+    let ksk_dir = root_ksk_dir(&hsm);
+    let pool = shim_root_pool(&hsm, "timeout = 1\n", "d1");
     let signed = hsm.path("root.signed");
     let out = hsm.run(
         sign_root(&hsm, Some(&ksk_dir), &pool, &signed)

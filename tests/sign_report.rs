@@ -1157,6 +1157,34 @@ fn rfc4035_section_2_2_every_ds_algorithm_signs_the_dnskey_rrset() {
     assert!(said.contains("ds-algorithm-unsigned") && said.contains("has algorithm 13"), "{said}");
 }
 
+/// `dnssec-keygen -q -K dir ARGS`: the new key's file stem.
+fn bind_keygen(dir: &Path, args: &[&str]) -> String {
+    run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(dir).args(args)).trim().to_string()
+}
+
+/// `dnssec-settime -K dir ARGS stem`.
+fn bind_settime(dir: &Path, stem: &str, args: &[&str]) {
+    run(Command::new("dnssec-settime").arg("-K").arg(dir).args(args).arg(stem));
+}
+
+/// The key tag in a BIND key file stem (`Kexample.+013+01234`).
+fn stem_tag(stem: &str) -> String {
+    stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string()
+}
+
+/// The key tags of the CDS records of a zone file, sorted.
+fn cds_tags(zone: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(zone).unwrap();
+    let mut tags: Vec<String> = text
+        .lines()
+        .filter(|l| l.split_whitespace().nth(3) == Some("CDS"))
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .map(str::to_string)
+        .collect();
+    tags.sort();
+    tags
+}
+
 /// RFC 7344 §4 and BIND's key timing: a KSK rollover driven by
 /// `dnssec-settime -P sync` and `-D sync`. `--key-dir` read neither:
 /// `--cds` still offered the parent the old KSK past its SyncDelete (the
@@ -1169,33 +1197,18 @@ fn rfc7344_section_4_the_key_directorys_cds_timing_is_followed() {
     let dir = tempfile::tempdir().unwrap();
     let k = dir.path().join("keys");
     std::fs::create_dir(&k).unwrap();
-    let keygen = |args: &[&str]| -> String {
-        let out = run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(&k).args(args));
-        out.trim().to_string()
-    };
-    let old = keygen(&["-a", "13", "-f", "KSK", "example."]);
-    let new = keygen(&["-a", "13", "-f", "KSK", "example."]);
-    keygen(&["-a", "13", "example."]);
-    let settime = |stem: &str, args: &[&str]| {
-        run(Command::new("dnssec-settime").arg("-K").arg(&k).args(args).arg(stem));
-    };
-    settime(&old, &["-P", "sync", "now-2d", "-D", "sync", "now-1h"]);
-    settime(&new, &["-P", "sync", "now-1h"]);
-    let tag = |stem: &str| stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
-    let cds_tags = |zone: &Path| -> Vec<String> {
-        let text = std::fs::read_to_string(zone).unwrap();
-        text.lines()
-            .filter(|l| l.split_whitespace().nth(3) == Some("CDS"))
-            .map(|l| l.split_whitespace().nth(4).unwrap().to_string())
-            .collect()
-    };
+    let old = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
+    let new = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
+    bind_keygen(&k, &["-a", "13", "example."]);
+    bind_settime(&k, &old, &["-P", "sync", "now-2d", "-D", "sync", "now-1h"]);
+    bind_settime(&k, &new, &["-P", "sync", "now-1h"]);
     let report = dir.path().join("report.json");
     let os = |p: &Path| p.as_os_str().to_owned();
     let with_cds = dir.path().join("cds.zone");
     let args = [os(Path::new("--cds")), os(Path::new("--report")), os(&report)];
     let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     run(&mut sign_command(&example(), &k, &with_cds, &refs));
-    assert_eq!(cds_tags(&with_cds), [tag(&new)]);
+    assert_eq!(cds_tags(&with_cds), [stem_tag(&new)]);
     let r = std::fs::read_to_string(&report).unwrap();
     assert!(r.contains("signs, but no CDS or CDNSKEY for it: SyncDelete"), "{r}");
 
@@ -1221,32 +1234,16 @@ fn rfc7344_section_4_a_published_ksks_cds_follows_its_sync_publish() {
     let dir = tempfile::tempdir().unwrap();
     let k = dir.path().join("keys");
     std::fs::create_dir(&k).unwrap();
-    let keygen = |args: &[&str]| -> String {
-        let out = run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(&k).args(args));
-        out.trim().to_string()
-    };
-    let old = keygen(&["-a", "13", "-f", "KSK", "example."]);
-    let next = keygen(&["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."]);
-    let later = keygen(&["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+60d", "example."]);
-    keygen(&["-a", "13", "example."]);
-    let settime = |stem: &str, args: &[&str]| {
-        run(Command::new("dnssec-settime").arg("-K").arg(&k).args(args).arg(stem));
-    };
-    settime(&old, &["-P", "sync", "now-30d"]);
-    settime(&next, &["-P", "sync", "now-1h"]);
-    settime(&later, &["-P", "sync", "now+1d"]);
-    let tag = |stem: &str| stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
-    let cds_tags = |zone: &Path| -> Vec<String> {
-        let text = std::fs::read_to_string(zone).unwrap();
-        let mut tags: Vec<String> = text
-            .lines()
-            .filter(|l| l.split_whitespace().nth(3) == Some("CDS"))
-            .map(|l| l.split_whitespace().nth(4).unwrap().to_string())
-            .collect();
-        tags.sort();
-        tags
-    };
-    let mut expected = vec![tag(&old), tag(&next)];
+    let old = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
+    let next = ["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."];
+    let next = bind_keygen(&k, &next);
+    let later = ["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+60d", "example."];
+    let later = bind_keygen(&k, &later);
+    bind_keygen(&k, &["-a", "13", "example."]);
+    bind_settime(&k, &old, &["-P", "sync", "now-30d"]);
+    bind_settime(&k, &next, &["-P", "sync", "now-1h"]);
+    bind_settime(&k, &later, &["-P", "sync", "now+1d"]);
+    let mut expected = vec![stem_tag(&old), stem_tag(&next)];
     expected.sort();
 
     let report = dir.path().join("report.json");
@@ -1282,18 +1279,12 @@ fn rfc7344_section_4_1_cds_timing_that_breaks_the_delegation_and_csk_timing() {
     let dir = tempfile::tempdir().unwrap();
     let k = dir.path().join("keys");
     std::fs::create_dir(&k).unwrap();
-    let keygen = |k: &Path, args: &[&str]| -> String {
-        let out = run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(k).args(args));
-        out.trim().to_string()
-    };
-    let settime = |k: &Path, stem: &str, args: &[&str]| {
-        run(Command::new("dnssec-settime").arg("-K").arg(k).args(args).arg(stem));
-    };
-    let old = keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
-    let next = keygen(&k, &["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."]);
-    keygen(&k, &["-a", "13", "example."]);
-    settime(&k, &old, &["-P", "sync", "now-30d", "-D", "sync", "now-1h"]);
-    settime(&k, &next, &["-P", "sync", "now-1h"]);
+    let old = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
+    let next =
+        bind_keygen(&k, &["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."]);
+    bind_keygen(&k, &["-a", "13", "example."]);
+    bind_settime(&k, &old, &["-P", "sync", "now-30d", "-D", "sync", "now-1h"]);
+    bind_settime(&k, &next, &["-P", "sync", "now-1h"]);
     let out = dir.path().join("out.zone");
     let o = zonesign()
         .arg("sign")
@@ -1311,27 +1302,18 @@ fn rfc7344_section_4_1_cds_timing_that_breaks_the_delegation_and_csk_timing() {
 
     let c = dir.path().join("csk");
     std::fs::create_dir(&c).unwrap();
-    let sep = keygen(&c, &["-a", "13", "-f", "KSK", "example."]);
-    let gone = keygen(&c, &["-a", "13", "example."]);
-    let kept = keygen(&c, &["-a", "13", "example."]);
-    settime(&c, &sep, &["-P", "sync", "now-30d"]);
-    settime(&c, &gone, &["-P", "sync", "now-30d", "-D", "sync", "now-1h"]);
-    settime(&c, &kept, &["-P", "sync", "now-30d"]);
+    let sep = bind_keygen(&c, &["-a", "13", "-f", "KSK", "example."]);
+    let gone = bind_keygen(&c, &["-a", "13", "example."]);
+    let kept = bind_keygen(&c, &["-a", "13", "example."]);
+    bind_settime(&c, &sep, &["-P", "sync", "now-30d"]);
+    bind_settime(&c, &gone, &["-P", "sync", "now-30d", "-D", "sync", "now-1h"]);
+    bind_settime(&c, &kept, &["-P", "sync", "now-30d"]);
     let os = |p: &Path| p.as_os_str().to_owned();
     let args = [OsString::from("--cds"), OsString::from("--csk")];
     let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let signed = dir.path().join("csk.zone");
     run(&mut sign_command(&example(), &c, &signed, &refs));
-    let tag = |stem: &str| stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string();
-    let text = std::fs::read_to_string(&signed).unwrap();
-    let mut cds: Vec<String> = text
-        .lines()
-        .filter(|l| l.split_whitespace().nth(3) == Some("CDS"))
-        .filter_map(|l| l.split_whitespace().nth(4))
-        .map(str::to_string)
-        .collect();
-    cds.sort();
-    let mut want = vec![tag(&sep), tag(&kept)];
+    let mut want = vec![stem_tag(&sep), stem_tag(&kept)];
     want.sort();
-    assert_eq!(cds, want, "{}", os(&c).to_string_lossy());
+    assert_eq!(cds_tags(&signed), want, "{}", os(&c).to_string_lossy());
 }
