@@ -1157,6 +1157,16 @@ fn rfc4035_section_2_2_every_ds_algorithm_signs_the_dnskey_rrset() {
     assert!(said.contains("ds-algorithm-unsigned") && said.contains("has algorithm 13"), "{said}");
 }
 
+/// A temporary directory with an empty `keys` directory in it, for BIND's
+/// key tools (which must be installed).
+fn bind_key_dir() -> (tempfile::TempDir, PathBuf) {
+    common::require_tool("dnssec-settime", "bind9-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let k = dir.path().join("keys");
+    std::fs::create_dir(&k).unwrap();
+    (dir, k)
+}
+
 /// `dnssec-keygen -q -K dir ARGS`: the new key's file stem.
 fn bind_keygen(dir: &Path, args: &[&str]) -> String {
     run(Command::new("dnssec-keygen").args(["-q", "-K"]).arg(dir).args(args)).trim().to_string()
@@ -1193,10 +1203,7 @@ fn cds_tags(zone: &Path) -> Vec<String> {
 /// audit, 2026-12-07). `dnssec-signzone -S` publishes the new KSK's only.
 #[test]
 fn rfc7344_section_4_the_key_directorys_cds_timing_is_followed() {
-    common::require_tool("dnssec-settime", "bind9-utils");
-    let dir = tempfile::tempdir().unwrap();
-    let k = dir.path().join("keys");
-    std::fs::create_dir(&k).unwrap();
+    let (dir, k) = bind_key_dir();
     let old = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
     let new = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
     bind_keygen(&k, &["-a", "13", "example."]);
@@ -1230,10 +1237,7 @@ fn rfc7344_section_4_the_key_directorys_cds_timing_is_followed() {
 /// directory, in one run.
 #[test]
 fn rfc7344_section_4_a_published_ksks_cds_follows_its_sync_publish() {
-    common::require_tool("dnssec-settime", "bind9-utils");
-    let dir = tempfile::tempdir().unwrap();
-    let k = dir.path().join("keys");
-    std::fs::create_dir(&k).unwrap();
+    let (dir, k) = bind_key_dir();
     let old = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
     let next = ["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."];
     let next = bind_keygen(&k, &next);
@@ -1275,10 +1279,7 @@ fn rfc7344_section_4_a_published_ksks_cds_follows_its_sync_publish() {
 /// SyncDelete, where `dnssec-signzone -S -z` withdraws it.
 #[test]
 fn rfc7344_section_4_1_cds_timing_that_breaks_the_delegation_and_csk_timing() {
-    common::require_tool("dnssec-settime", "bind9-utils");
-    let dir = tempfile::tempdir().unwrap();
-    let k = dir.path().join("keys");
-    std::fs::create_dir(&k).unwrap();
+    let (dir, k) = bind_key_dir();
     let old = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
     let next =
         bind_keygen(&k, &["-a", "13", "-f", "KSK", "-P", "now-1d", "-A", "now+30d", "example."]);
@@ -1286,15 +1287,7 @@ fn rfc7344_section_4_1_cds_timing_that_breaks_the_delegation_and_csk_timing() {
     bind_settime(&k, &old, &["-P", "sync", "now-30d", "-D", "sync", "now-1h"]);
     bind_settime(&k, &next, &["-P", "sync", "now-1h"]);
     let out = dir.path().join("out.zone");
-    let o = zonesign()
-        .arg("sign")
-        .arg(example())
-        .args(["-o", "example.", "-q", "--cds", "--key-dir"])
-        .arg(&k)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = sign_command(&example(), &k, &out, &[std::ffi::OsStr::new("--cds")]).output().unwrap();
     let said = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(3), "{said}");
     assert!(said.contains("does not sign the DNSKEY RRset"), "{said}");
