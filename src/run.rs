@@ -1285,6 +1285,12 @@ fn sign_inner(
         let (key_path, _) = crate::sign::keys::pair_paths(p);
         let Ok(key_file) = crate::sign::keys::parse_key_file(&key_path) else { continue };
         let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
+        // One key named twice (by the key directory, and by `--key` with
+        // another spelling of its path) is said once (left by the
+        // forty-fifth session's note: listed twice in the notices).
+        if sync_states.iter().any(|(_, d, _)| *d == dnskey) {
+            continue;
+        }
         // With --csk every key signs the DNSKEY RRset and gets CDS: its
         // timing holds whatever its flags (a key of flags 256 kept its CDS
         // past its SyncDelete: the forty-second audit, 2026-12-07).

@@ -1164,11 +1164,12 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
 /// C_Sign from call number `SHIM_CORRUPT_FROM` on returns signatures with
 /// their first bit flipped (a faulty signing engine), from C_Sign number
 /// `SHIM_DEAD_FROM` on every C_Sign and C_CloseSession never returns (a
-/// network HSM whose link went down), and
+/// network HSM whose link went down), C_GetTokenInfo call number
+/// `SHIM_TOKENINFO_HANG_AT` never returns, and
 /// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set. The function
 /// list is copied as PKCS#11 2.40 lays it out: a version, then 68
-/// functions, of which C_CloseSession is the 14th, C_DestroyObject the
-/// 23rd and C_Sign the 44th.
+/// functions, of which C_GetTokenInfo is the 7th, C_CloseSession the 14th,
+/// C_DestroyObject the 23rd and C_Sign the 44th.
 const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
     #include <unistd.h>\n\
     typedef unsigned long rv_t;\n\
@@ -1176,7 +1177,14 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
     static rv_t (*real_sign)(unsigned long, void *, unsigned long, void *, void *);\n\
     static rv_t (*real_destroy)(unsigned long, unsigned long);\n\
     static rv_t (*real_close)(unsigned long);\n\
-    static unsigned long calls;\n\
+    static rv_t (*real_token_info)(unsigned long, void *);\n\
+    static unsigned long calls, token_info_calls;\n\
+    static rv_t my_token_info(unsigned long slot, void *info) {\n\
+      unsigned long k = __atomic_add_fetch(&token_info_calls, 1, __ATOMIC_SEQ_CST);\n\
+      const char *at = getenv(\"SHIM_TOKENINFO_HANG_AT\");\n\
+      if (at && k == strtoul(at, 0, 10)) for (;;) sleep(1000);\n\
+      return real_token_info(slot, info);\n\
+    }\n\
     static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
       unsigned long k = sig ? __atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) : 0;\n\
       const char *at = getenv(\"SHIM_HANG_AT\"), *bad = getenv(\"SHIM_CORRUPT_FROM\");\n\
@@ -1205,6 +1213,7 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
       rv_t (*get)(void **) = (rv_t (*)(void **))dlsym(h, \"C_GetFunctionList\");\n\
       void *real; rv_t rv = get(&real); if (rv) return rv;\n\
       memcpy(&list, real, sizeof list);\n\
+      real_token_info = list.f[6]; list.f[6] = (void *)my_token_info;\n\
       real_destroy = list.f[22]; list.f[22] = (void *)my_destroy;\n\
       real_close = list.f[13]; list.f[13] = (void *)my_close;\n\
       real_sign = list.f[43]; list.f[43] = (void *)my_sign;\n\
@@ -1355,6 +1364,47 @@ fn regression_an_hsm_that_never_answers_its_test_signature_fails_the_proof() {
         sign_root(&hsm, Some(&ksk_dir), &pool, &signed)
             .arg("--allow-degraded-pool")
             .env("SHIM_HANG_AT", "1"),
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("DEGRADED HSM POOL"), "{all}");
+    one_named(&all);
+}
+
+/// Left by the forty-fifth session's note: a module whose C_GetTokenInfo
+/// never returned hung `hsm check` and `sign` for ever, before any
+/// timeout applied (the tokens were found one HSM after the other, ahead
+/// of the timed proofs). The tokens are now found on one thread per HSM,
+/// each held to its HSM's `timeout`.
+#[test]
+fn regression_an_hsm_whose_token_list_never_comes_fails_the_proof() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "-a", "13", "--id", "b2", "--label", "k"]);
+    let pool = shim_pool(&hsm, "timeout = 2\n", &key_section("zsk", "b2", "k", &key_file));
+    // The tokens are found at once; the first C_GetTokenInfo of the
+    // process never returns.
+    let one_named = |all: &str| {
+        let named = TOKENS.iter().filter(|t| all.contains(&format!("hsm {t}: no answer"))).count();
+        assert_eq!(named, 1, "{all}");
+        assert!(all.contains("no answer to C_GetSlotList or C_GetTokenInfo within 2 s"), "{all}");
+    };
+    let out = hsm.run(
+        hsm.zonesign()
+            .args(["hsm", "check", "--hsm-config"])
+            .arg(&pool)
+            .env("SHIM_TOKENINFO_HANG_AT", "1"),
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    one_named(&all);
+
+    let ksk_dir = root_ksk_dir(&hsm);
+    let signed = hsm.path("root.signed");
+    let out = hsm.run(
+        sign_root(&hsm, Some(&ksk_dir), &pool, &signed)
+            .arg("--allow-degraded-pool")
+            .env("SHIM_TOKENINFO_HANG_AT", "1"),
     );
     let all = text(&out);
     assert!(out.status.success(), "{all}");

@@ -1228,6 +1228,24 @@ fn rfc7344_section_4_the_key_directorys_cds_timing_is_followed() {
     assert!(r.contains("zonesign makes them with --cds only"), "{r}");
 }
 
+/// Left by the forty-fifth session's note: a KSK named twice, by the key
+/// directory and by `--key` with another spelling of its path, had its CDS
+/// timing said twice in the notices.
+#[test]
+fn regression_a_key_named_twice_has_its_cds_timing_said_once() {
+    let (dir, k) = bind_key_dir();
+    let ksk = bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
+    bind_keygen(&k, &["-a", "13", "example."]);
+    bind_settime(&k, &ksk, &["-P", "sync", "now-1h"]);
+    let report = dir.path().join("report.json");
+    let again = k.join(".").join(format!("{ksk}.private"));
+    let args = [OsString::from("--key"), again.into(), "--report".into(), report.clone().into()];
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    run(&mut sign_command(&example(), &k, &dir.path().join("out.zone"), &refs));
+    let r = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(r.matches("SyncPublish").count(), 1, "{r}");
+}
+
 /// RFC 7344 §4 in a double-DS KSK rollover: the next KSK is published
 /// before it signs, and its CDS goes up at its SyncPublish so that the
 /// parent holds its DS when it starts signing. `--cds` gave CDS to signing

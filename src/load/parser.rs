@@ -408,6 +408,20 @@ impl<'o> Parser<'o> {
         if rtype.is_meta() {
             return Err(self.error_at(file, &type_tok, "a data record type, not a meta-type"));
         }
+        // RFC 1035 §3.3.4: "MD is obsolete. [...] The recommended policy
+        // for dealing with MD RRs found in a master file is to reject them,
+        // or to convert them to MX RRs with a preference of 0." §3.3.5 says
+        // the same of MF, with a preference of 10. BIND's loader rejects
+        // both, so a zone holding one was signed and then not served by a
+        // BIND primary (left by the forty-fifth session's note).
+        if matches!(rtype, Rtype::MD | Rtype::MF) {
+            return Err(self.error_at(
+                file,
+                &type_tok,
+                "a record type in use, not the obsolete MD or MF (RFC 1035 §3.3.4 and §3.3.5: \
+                 reject them, or write MX 0 for MD and MX 10 for MF)",
+            ));
+        }
         // In chunk mode with the class unknown, decide as if there were no
         // zone class yet; the fix-up pass checks that assumption.
         let zone_class = if self.unresolved.class_unknown { None } else { self.class };

@@ -182,6 +182,8 @@ fn error_classes_name_file_line_column_token_and_expectation() {
         ("$FOO\n", "z.zone:3:1: expected a directive: $ORIGIN, $TTL or $INCLUDE, found `$FOO`"),
         ("www ANY \\# 0\n", "z.zone:3:5: expected a data record type, not a meta-type, found `ANY`"),
         ("www TYPE0 \\# 0\n", "z.zone:3:5: expected a data record type, not a meta-type, found `TYPE0`"),
+        ("www MD mail\n", "z.zone:3:5: expected a record type in use, not the obsolete MD or MF (RFC 1035 §3.3.4 and §3.3.5: reject them, or write MX 0 for MD and MX 10 for MF), found `MD`"),
+        ("www TYPE4 \\# 1 00\n", "z.zone:3:5: expected a record type in use, not the obsolete MD or MF (RFC 1035 §3.3.4 and §3.3.5: reject them, or write MX 0 for MD and MX 10 for MF), found `TYPE4`"),
         ("www A 192.0.2.1 extra\n", "z.zone:3:17: expected A RDATA: the end of the RDATA, found `extra`"),
     ];
     for (line, want) in cases {

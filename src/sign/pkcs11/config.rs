@@ -140,11 +140,13 @@ pub struct HsmEntry {
 /// (zero-width spaces and joiners, bidirectional overrides, line and
 /// paragraph separators, the byte order mark).
 pub fn printable(text: &str) -> bool {
-    !text.trim().is_empty()
-        && !text.chars().any(|c| {
-            c.is_control()
-                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
-        })
+    !text.trim().is_empty() && !text.chars().any(invisible)
+}
+
+/// A control character or an invisible format character ([`printable`]).
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// Seconds one call may take (each C_Sign, each step of the proof) before

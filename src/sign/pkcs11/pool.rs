@@ -37,7 +37,7 @@ use cryptoki::session::Session;
 
 use super::config::{HsmConfig, HsmEntry, KeyEntry, TokenSelector};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
-use super::session::{find_hsm, find_key_object, open_sessions, Contexts, FoundHsm, OpenHsm};
+use super::session::{find_key_object, open_sessions, Contexts, FoundHsm, OpenHsm, TokenFound};
 use super::{pkcs11_error, HsmError};
 use crate::sign::keys::{key_tag, Algorithm, Dnskey};
 use crate::sign::{RawSigner, ZoneKey};
@@ -239,7 +239,7 @@ pub(super) struct Proven {
     pub handles: Vec<Vec<ObjectHandle>>,
 }
 
-type ProofResult = Result<Proven, Vec<HsmError>>;
+type ProofResult = Answer<Proven>;
 
 /// What a proof thread is doing, and since when.
 type Step = Arc<Mutex<(String, Instant)>>;
@@ -248,14 +248,20 @@ type Step = Arc<Mutex<(String, Instant)>>;
 /// in each. Failures are collected per HSM (every key is tried, so one
 /// run names every problem), in the configuration's order.
 ///
-/// Modules are loaded and tokens found here, one HSM after the other (a
-/// token reached by two entries is refused the same way in every run);
-/// the log-in and the proofs then run on one thread per HSM, all at once,
-/// and each step (the log-in, each key's proof) is given the HSM's
-/// `timeout`. An HSM that does not answer in that time fails its proof
+/// Modules are loaded one after the other (a library is initialised once
+/// a process). The rest runs on one thread per HSM, all at once, in two
+/// rounds, and each step is given the HSM's `timeout`:
+///
+/// 1. the token is found (C_GetSlotList, C_GetTokenInfo); the tokens are
+///    then claimed in the configuration's order, so that a token reached
+///    by two entries is refused the same way in every run;
+/// 2. the log-in, then each key's proof.
+///
+/// An HSM that does not answer in time fails its proof
 /// ([`HsmError::NoAnswer`], naming the step it was in) and its thread is
 /// abandoned: `hsm check` and `sign` waited for ever on a test signature
-/// that never came (left by the forty-fourth session's note).
+/// that never came (left by the forty-fourth session's note), and on a
+/// module whose slot list never came (the forty-fifth's).
 pub(super) fn prove_all(
     config: &HsmConfig,
     contexts: &mut Contexts,
@@ -263,65 +269,108 @@ pub(super) fn prove_all(
     sessions: impl Fn(&HsmEntry) -> usize,
 ) -> Vec<ProofResult> {
     let mut results: Vec<Option<ProofResult>> = config.hsms.iter().map(|_| None).collect();
-    let (tx, rx) = unbounded::<(usize, ProofResult)>();
-    // Per HSM still proving: what it is doing now, and since when.
-    let mut waiting: Vec<(usize, Step)> = Vec::new();
+    let mut finding: Vec<(usize, Job<TokenFound>)> = Vec::new();
     for (i, entry) in config.hsms.iter().enumerate() {
-        let found = match find_hsm(contexts, entry) {
-            Ok(f) => f,
-            Err(e) => {
-                results[i] = Some(Err(vec![e]));
-                continue;
+        match contexts.context(entry) {
+            Ok(ctx) => {
+                let entry = entry.clone();
+                finding.push((
+                    i,
+                    Box::new(move |_| TokenFound::find(ctx, &entry).map_err(|e| vec![e])),
+                ));
             }
-        };
-        let job = Arc::new(Mutex::new(Some(found)));
-        let doing =
-            Arc::new(Mutex::new((String::from("C_OpenSession or C_Login"), Instant::now())));
-        let (count, keys_owned) = (sessions(entry), keys.to_vec());
+            Err(e) => results[i] = Some(Err(vec![e])),
+        }
+    }
+    let mut proving: Vec<(usize, Job<Proven>)> = Vec::new();
+    for (i, found) in on_hsm_threads(config, finding, "C_GetSlotList or C_GetTokenInfo") {
+        let entry = &config.hsms[i];
+        match found.and_then(|t| t.claim(contexts, entry).map_err(|e| vec![e])) {
+            Ok(found) => {
+                let (count, keys) = (sessions(entry), keys.to_vec());
+                proving.push((i, Box::new(move |step| prove_hsm(found, count, &keys, step))));
+            }
+            Err(e) => results[i] = Some(Err(e)),
+        }
+    }
+    for (i, proven) in on_hsm_threads(config, proving, "C_OpenSession or C_Login") {
+        results[i] = Some(proven);
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every HSM has a result: its module's, its token's or its proof's"))
+        .collect()
+}
+
+/// Work for one HSM's thread ([`on_hsm_threads`]); it says in the [`Step`]
+/// which call it is in.
+type Job<T> = Box<dyn FnOnce(&Mutex<(String, Instant)>) -> Answer<T> + Send>;
+
+/// What one HSM's thread answers: its result, or every failure.
+type Answer<T> = Result<T, Vec<HsmError>>;
+
+/// Runs each job (by index into `config.hsms`) on a thread of its own and
+/// returns every result in the jobs' order. A job whose current step
+/// outlives its HSM's `timeout` gets [`HsmError::NoAnswer`] and its thread
+/// is abandoned (an answer that comes later is not used: a slow HSM whose
+/// last step outlived its timeout was reported proven while another was
+/// still being waited for, the forty-first audit, 2026-12-07). `first` is
+/// the step each job starts in.
+fn on_hsm_threads<T: Send + 'static>(
+    config: &HsmConfig,
+    jobs: Vec<(usize, Job<T>)>,
+    first: &str,
+) -> Vec<(usize, Answer<T>)> {
+    let mut results: Vec<(usize, Option<Answer<T>>)> = Vec::new();
+    let (tx, rx) = unbounded::<(usize, Answer<T>)>();
+    // Per job still running: what it is doing now, and since when.
+    let mut waiting: Vec<(usize, Step)> = Vec::new();
+    for (slot, (i, job)) in jobs.into_iter().enumerate() {
+        results.push((i, None));
+        let job = Arc::new(Mutex::new(Some(job)));
+        let doing: Step = Arc::new(Mutex::new((first.to_owned(), Instant::now())));
         let (job2, doing2, tx2) = (Arc::clone(&job), Arc::clone(&doing), tx.clone());
-        let spawned =
-            std::thread::Builder::new().name(format!("proof-{}", entry.name)).spawn(move || {
-                let found = job2.lock().ok().and_then(|mut j| j.take());
-                if let Some(found) = found {
-                    let _ = tx2.send((i, prove_hsm(found, count, &keys_owned, &doing2)));
+        let spawned = std::thread::Builder::new()
+            .name(format!("proof-{}", config.hsms[i].name))
+            .spawn(move || {
+                let job = job2.lock().ok().and_then(|mut j| j.take());
+                if let Some(job) = job {
+                    let _ = tx2.send((slot, job(&doing2)));
                 }
             });
         if spawned.is_err() {
-            // No thread to spare: proven here, without a deadline.
-            let found = job.lock().ok().and_then(|mut j| j.take());
-            if let Some(found) = found {
-                results[i] = Some(prove_hsm(found, count, keys, &doing));
+            // No thread to spare: run here, without a deadline.
+            let job = job.lock().ok().and_then(|mut j| j.take());
+            if let Some(job) = job {
+                results[slot].1 = Some(job(&doing));
             }
             continue;
         }
-        waiting.push((i, doing));
+        waiting.push((slot, doing));
     }
     drop(tx);
     loop {
-        waiting.retain(|(i, _)| results[*i].is_none());
+        waiting.retain(|(slot, _)| results[*slot].1.is_none());
         if waiting.is_empty() {
             break;
         }
         match rx.recv_timeout(Duration::from_millis(50)) {
-            // A result that comes after its HSM's verdict of no answer
-            // stays unused: a slow HSM whose last step outlived its
-            // timeout was reported proven when another HSM was still
-            // being waited for (the forty-first audit, 2026-12-07).
-            Ok((i, r)) => {
-                if results[i].is_none() {
-                    results[i] = Some(r);
+            Ok((slot, r)) => {
+                if results[slot].1.is_none() {
+                    results[slot].1 = Some(r);
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        for (i, doing) in &waiting {
+        for (slot, doing) in &waiting {
+            let (i, result) = &mut results[*slot];
             let entry = &config.hsms[*i];
             let (during, since) =
                 doing.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
-            if results[*i].is_none() && since.elapsed() > entry.timeout {
+            if result.is_none() && since.elapsed() > entry.timeout {
                 super::note_thread_left_in_module();
-                results[*i] = Some(Err(vec![HsmError::NoAnswer {
+                *result = Some(Err(vec![HsmError::NoAnswer {
                     hsm: entry.name.clone(),
                     key: None,
                     during,
@@ -332,17 +381,17 @@ pub(super) fn prove_all(
     }
     results
         .into_iter()
-        .zip(&config.hsms)
-        .map(|(r, entry)| {
-            // A proof thread that ended without an answer panicked.
-            r.unwrap_or_else(|| {
+        .map(|(i, r)| {
+            // A thread that ended without an answer panicked.
+            let r = r.unwrap_or_else(|| {
                 Err(vec![HsmError::Pkcs11 {
-                    hsm: entry.name.clone(),
+                    hsm: config.hsms[i].name.clone(),
                     key: None,
                     function: "the proof".into(),
                     ckr: "its thread ended without a result".into(),
                 }])
-            })
+            });
+            (i, r)
         })
         .collect()
 }

@@ -348,12 +348,16 @@ pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String, TokenId
         let info = ctx
             .get_token_info(slot)
             .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetTokenInfo", e))?;
-        let label = info.label().trim_end().to_owned();
-        let serial = info.serial_number().trim_end().to_owned();
+        let label = info.label().trim_end();
+        let serial = info.serial_number().trim_end();
         let hit = match &hsm.token {
-            TokenSelector::Label(l) => *l == label,
-            TokenSelector::Serial(s) => *s == serial,
+            TokenSelector::Label(l) => l == label,
+            TokenSelector::Serial(s) => s == serial,
         };
+        // What the token says of itself is shown escaped: a label with a
+        // newline or an escape sequence forged lines of `hsm check` and
+        // of the errors (left by the forty-fifth session's note).
+        let (label, serial) = (shown(label), shown(serial));
         if hit {
             let id = TokenIdentity {
                 manufacturer: info.manufacturer_id().trim_end().to_owned(),
@@ -379,6 +383,20 @@ pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String, TokenId
     }
 }
 
+/// Text a token reports about itself, with control and other invisible
+/// characters escaped as Rust does (`\n`, `\u{1b}`), for messages.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if super::config::invisible(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Finds the token, opens `sessions` sessions and logs in once (a login
 /// holds for every session of the application on that token, PKCS#11
 /// v2.40 §5.6).
@@ -402,13 +420,38 @@ pub struct FoundHsm {
     token: String,
 }
 
+/// A token found in a module ([`TokenFound::find`]), not yet claimed.
+#[derive(Debug)]
+pub struct TokenFound {
+    ctx: Pkcs11,
+    slot: Slot,
+    token: String,
+    id: TokenIdentity,
+}
+
+impl TokenFound {
+    /// Finds `hsm`'s token through the module `ctx` ([`Contexts::context`]).
+    /// Calls the module for its slot and token lists only, and needs no
+    /// [`Contexts`], so it may run on a thread of its own.
+    pub fn find(ctx: Pkcs11, hsm: &HsmEntry) -> Result<TokenFound, HsmError> {
+        let (slot, token, id) = find_token(&ctx, hsm)?;
+        Ok(TokenFound { ctx, slot, token, id })
+    }
+
+    /// Claims the token for `hsm` ([`HsmError::TokenTwice`] if another
+    /// entry claimed it in `contexts`).
+    pub fn claim(self, contexts: &mut Contexts, hsm: &HsmEntry) -> Result<FoundHsm, HsmError> {
+        let TokenFound { ctx, slot, token, id } = self;
+        contexts.claim_token(hsm, &id)?;
+        Ok(FoundHsm { entry: hsm.clone(), ctx, slot, token })
+    }
+}
+
 /// The first half of [`open_hsm`]: loads the module (once) and finds and
 /// claims the token. Calls the module for its slot and token lists only.
 pub fn find_hsm(contexts: &mut Contexts, hsm: &HsmEntry) -> Result<FoundHsm, HsmError> {
     let ctx = contexts.context(hsm)?;
-    let (slot, token, id) = find_token(&ctx, hsm)?;
-    contexts.claim_token(hsm, &id)?;
-    Ok(FoundHsm { entry: hsm.clone(), ctx, slot, token })
+    TokenFound::find(ctx, hsm)?.claim(contexts, hsm)
 }
 
 /// The second half of [`open_hsm`]: opens the sessions and logs in. Needs
@@ -499,5 +542,20 @@ impl OpenHsmRef<'_> {
 impl OpenHsm {
     pub fn names(&self) -> OpenHsmRef<'_> {
         OpenHsmRef { name: &self.entry.name, token: &self.token }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    /// Left by the forty-fifth session's note: a token label the token
+    /// itself reports with a newline or an escape sequence was printed as
+    /// it came, and could forge lines of `hsm check`.
+    #[test]
+    fn regression_what_a_token_says_of_itself_is_shown_escaped() {
+        assert_eq!(shown("signer 1"), "signer 1");
+        assert_eq!(shown("a\nhsm b: OK"), "a\\u{a}hsm b: OK");
+        assert_eq!(shown("\u{1b}[2Kx\u{202e}"), "\\u{1b}[2Kx\\u{202e}");
     }
 }

@@ -308,6 +308,22 @@ fn check_semantics(rtype: Rtype, rdata: &[u8]) -> Result<(), (usize, String)> {
                 "flags with both no-key bits (0xC000, RFC 2535 §3.1.2): BIND loads such a KEY only without key data, Knot and ldns only with it".to_owned(),
             ));
         }
+        // RFC 4034 Appendix A.1.1: with algorithm 253 (PRIVATEDNS) "the
+        // Public Key field begins with a wire encoded domain name". BIND
+        // refuses a key without it on the wire (a secondary fails the
+        // transfer) though its text parser takes it; zonesign signed it
+        // (left by the forty-fifth session's note).
+        Rtype::DNSKEY | Rtype::CDNSKEY | Rtype::KEY if rdata.len() >= 4 && rdata[3] == 253 => {
+            crate::zone::name::wire_name_end(rdata, 4).map_err(|e| {
+                (
+                    3,
+                    format!(
+                        "a public key that begins with a domain name in wire form for algorithm \
+                         253, PRIVATEDNS (RFC 4034 Appendix A.1.1): {e}"
+                    ),
+                )
+            })?;
+        }
         Rtype::SSHFP if rdata.len() >= 2 => {
             // RFC 4255 §3.1.3: fingerprint type 1 is SHA-1; RFC 6594 §3:
             // type 2 is SHA-256. BIND refuses another length, in text and

@@ -696,6 +696,23 @@ fn errors_name_the_token_and_what_was_expected() {
 /// zone written would not be the zone signed. Found by the
 /// `plausible_wire_fails_cleanly_or_round_trips` proptest; such octets are
 /// refused, as BIND refuses them, and only 0x00 is zero.
+/// RFC 4034 Appendix A.1.1: a PRIVATEDNS (253) key begins with a domain
+/// name in wire form. BIND refuses one without it on the wire, so a
+/// secondary failed the transfer of a zone zonesign signed (left by the
+/// forty-fifth session's note).
+#[test]
+fn rfc4034_appendix_a_1_1_privatedns_keys_begin_with_a_name() {
+    // "example." in wire form, then key octets: B2V4YW1wbGUAAQID.
+    for rtype in [Rtype::DNSKEY, Rtype::CDNSKEY, Rtype::KEY] {
+        assert!(parse(rtype, "256 3 253 B2V4YW1wbGUAAQID").is_ok(), "{rtype}");
+        let e = parse(rtype, "256 3 253 AQIDBA==").unwrap_err();
+        assert_eq!(e.token, 3, "{rtype}");
+        assert!(e.to_string().contains("PRIVATEDNS (RFC 4034 Appendix A.1.1)"), "{e}");
+        assert!(parse(rtype, "\\# 8 0100 03 fd 03 010203").is_err(), "{rtype}");
+        assert!(parse(rtype, "256 3 254 AQIDBA==").is_ok(), "{rtype}");
+    }
+}
+
 #[test]
 fn rfc1876_section_2_a_zero_base_with_a_power_of_ten_is_refused() {
     let mut wire = vec![
