@@ -1285,18 +1285,22 @@ fn sign_inner(
         let (key_path, _) = crate::sign::keys::pair_paths(p);
         let Ok(key_file) = crate::sign::keys::parse_key_file(&key_path) else { continue };
         let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
-        // One key named twice (by the key directory, and by `--key` with
-        // another spelling of its path) is said once (left by the
-        // forty-fifth session's note: listed twice in the notices).
-        if sync_states.iter().any(|(_, d, _)| *d == dnskey) {
-            continue;
-        }
         // With --csk every key signs the DNSKEY RRset and gets CDS: its
         // timing holds whatever its flags (a key of flags 256 kept its CDS
         // past its SyncDelete: the forty-second audit, 2026-12-07).
         let ksk = unrevoked_ksk(&dnskey) || (cfg.csk && !revoked(&dnskey));
         let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
         let (true, Some(state)) = (ksk, state) else { continue };
+        // One key named twice (by the key directory, and by `--key` with
+        // another spelling of its path) with the same timing is said once
+        // (left by the forty-fifth session's note: listed twice in the
+        // notices). Two files of one key whose timing differs are both
+        // kept, and the stricter holds: a SyncDelete in either withdraws
+        // (the forty-third audit: skipping the second file by the paths'
+        // order dropped its SyncDelete).
+        if sync_states.iter().any(|(_, d, s)| *d == dnskey && *s == state) {
+            continue;
+        }
         use crate::sign::keys::SyncState;
         let when = crate::sign::validity::format_yyyymmddhhmmss;
         let withheld = match state {
@@ -1324,6 +1328,9 @@ fn sign_inner(
         let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
         let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
         let (true, Some(state)) = (unrevoked_ksk(&dnskey), state) else { continue };
+        if sync_states.iter().any(|(_, d, s)| *d == dnskey && *s == state) {
+            continue;
+        }
         if let (true, crate::sign::keys::SyncState::Publish { at }) = (cfg.cds, state) {
             report.key_timing.push(format!(
                 "{}: published only, with a CDS and CDNSKEY: SyncPublish {} has passed",
@@ -1333,6 +1340,22 @@ fn sign_inner(
             cds_published.push(dnskey.clone());
         }
         sync_states.push((p.display().to_string(), dnskey, state));
+    }
+    // Two files of one key whose CDS timing differs (a copy made before a
+    // `dnssec-settime`): the stricter holds, and that is said.
+    cds_published.retain(|d| {
+        sync_states
+            .iter()
+            .all(|(_, k, s)| k != d || matches!(s, crate::sign::keys::SyncState::Publish { .. }))
+    });
+    for (i, (first, dnskey, state)) in sync_states.iter().enumerate() {
+        let other = sync_states[..i].iter().find(|(_, d, s)| d == dnskey && s != state);
+        if let Some((earlier, _, _)) = other {
+            warnings.push(format!(
+                "{earlier} and {first} are files of one key whose CDS timing (SyncPublish, \
+                 SyncDelete) differs: a CDS and CDNSKEY for it are made only while both allow them"
+            ));
+        }
     }
     // The keys, the pool and the keys published only; then the key
     // directory's notices, amended where the pool signs with a key the

@@ -1164,8 +1164,9 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
 /// C_Sign from call number `SHIM_CORRUPT_FROM` on returns signatures with
 /// their first bit flipped (a faulty signing engine), from C_Sign number
 /// `SHIM_DEAD_FROM` on every C_Sign and C_CloseSession never returns (a
-/// network HSM whose link went down), C_GetTokenInfo call number
-/// `SHIM_TOKENINFO_HANG_AT` never returns, and
+/// network HSM whose link went down), C_GetTokenInfo of the token
+/// labelled `SHIM_TOKENINFO_HANG` never returns and of the one labelled
+/// `SHIM_TOKENINFO_FAIL` fails (`CKR_DEVICE_ERROR`), and
 /// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set. The function
 /// list is copied as PKCS#11 2.40 lays it out: a version, then 68
 /// functions, of which C_GetTokenInfo is the 7th, C_CloseSession the 14th,
@@ -1178,12 +1179,17 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
     static rv_t (*real_destroy)(unsigned long, unsigned long);\n\
     static rv_t (*real_close)(unsigned long);\n\
     static rv_t (*real_token_info)(unsigned long, void *);\n\
-    static unsigned long calls, token_info_calls;\n\
+    static unsigned long calls;\n\
+    static int labelled(const void *info, const char *var) {\n\
+      const char *want = getenv(var);\n\
+      size_t n = want ? strlen(want) : 0;\n\
+      return n && n <= 32 && !memcmp(info, want, n) && (n == 32 || ((char *)info)[n] == ' ');\n\
+    }\n\
     static rv_t my_token_info(unsigned long slot, void *info) {\n\
-      unsigned long k = __atomic_add_fetch(&token_info_calls, 1, __ATOMIC_SEQ_CST);\n\
-      const char *at = getenv(\"SHIM_TOKENINFO_HANG_AT\");\n\
-      if (at && k == strtoul(at, 0, 10)) for (;;) sleep(1000);\n\
-      return real_token_info(slot, info);\n\
+      rv_t rv = real_token_info(slot, info);\n\
+      if (!rv && labelled(info, \"SHIM_TOKENINFO_HANG\")) for (;;) sleep(1000);\n\
+      if (!rv && labelled(info, \"SHIM_TOKENINFO_FAIL\")) return 0x30;\n\
+      return rv;\n\
     }\n\
     static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
       unsigned long k = sig ? __atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) : 0;\n\
@@ -1374,42 +1380,82 @@ fn regression_an_hsm_that_never_answers_its_test_signature_fails_the_proof() {
 /// Left by the forty-fifth session's note: a module whose C_GetTokenInfo
 /// never returned hung `hsm check` and `sign` for ever, before any
 /// timeout applied (the tokens were found one HSM after the other, ahead
-/// of the timed proofs). The tokens are now found on one thread per HSM,
-/// each held to its HSM's `timeout`.
+/// of the timed proofs). And the forty-third audit: with the tokens found
+/// on one thread per HSM, each asked every slot, so one token that failed
+/// or never answered failed every HSM of its module. Each module's slots
+/// are now asked once, each on a thread of its own under the timeout, and
+/// only the HSM of that token fails, its message naming the slot.
 #[test]
-fn regression_an_hsm_whose_token_list_never_comes_fails_the_proof() {
+fn regression_a_token_that_fails_or_never_answers_fails_its_hsm_only() {
     let hsm = SoftHsm::new();
     let bare = hsm.pool("bare.toml", 1, "");
     let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "-a", "13", "--id", "b2", "--label", "k"]);
     let pool = shim_pool(&hsm, "timeout = 2\n", &key_section("zsk", "b2", "k", &key_file));
-    // The tokens are found at once; the first C_GetTokenInfo of the
-    // process never returns.
-    let one_named = |all: &str| {
-        let named = TOKENS.iter().filter(|t| all.contains(&format!("hsm {t}: no answer"))).count();
-        assert_eq!(named, 1, "{all}");
-        assert!(all.contains("no answer to C_GetSlotList or C_GetTokenInfo within 2 s"), "{all}");
-    };
-    let out = hsm.run(
-        hsm.zonesign()
-            .args(["hsm", "check", "--hsm-config"])
-            .arg(&pool)
-            .env("SHIM_TOKENINFO_HANG_AT", "1"),
-    );
+    let ksk_dir = root_ksk_dir(&hsm);
+    let bad = TOKENS[1];
+    for (fault, said) in [
+        ("SHIM_TOKENINFO_HANG", "no answer to C_GetTokenInfo within 2 s"),
+        ("SHIM_TOKENINFO_FAIL", "C_GetTokenInfo failed: CKR_DEVICE_ERROR"),
+    ] {
+        let only_bad_named = |all: &str| {
+            assert!(all.contains(&format!("hsm {bad}: token")), "{all}");
+            assert!(all.contains(said), "{all}");
+            for t in TOKENS.iter().filter(|t| **t != bad) {
+                assert!(!all.contains(&format!("hsm {t}: ")), "{all}");
+            }
+        };
+        let out = hsm
+            .run(hsm.zonesign().args(["hsm", "check", "--hsm-config"]).arg(&pool).env(fault, bad));
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{all}");
+        assert_eq!(all.matches("FAILED").count(), 1, "{all}");
+        only_bad_named(&all);
+
+        let signed = hsm.path("root.signed");
+        let out = hsm.run(
+            sign_root(&hsm, Some(&ksk_dir), &pool, &signed)
+                .arg("--allow-degraded-pool")
+                .env(fault, bad),
+        );
+        let all = text(&out);
+        assert!(out.status.success(), "{all}");
+        assert!(all.contains("DEGRADED HSM POOL"), "{all}");
+        only_bad_named(&all);
+    }
+}
+
+/// `hsm keygen` called its HSMs without a deadline: a rollover agent's
+/// keygen waited for ever on an HSM that stopped answering (left by the
+/// forty-fifth session's note). Each call is held to the HSM's timeout
+/// now; a test signature that never comes undoes the key in the HSMs that
+/// answer and names the one that may still hold it.
+#[test]
+fn regression_hsm_keygen_gives_up_on_an_hsm_that_never_answers() {
+    let hsm = SoftHsm::new();
+    let pool = shim_pool(&hsm, "timeout = 2\n", "");
+    let keys = hsm.path("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let mut cmd = hsm.zonesign();
+    cmd.args(["hsm", "keygen", "--hsm-config"]).arg(&pool);
+    cmd.args(["-o", ".", "-a", "13", "--zsk", "--id", "09", "--label", "z9", "--key-dir"]);
+    cmd.arg(&keys).env("SHIM_HANG_AT", "1");
+    let out = hsm.run(&mut cmd);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(3), "{all}");
-    one_named(&all);
+    assert!(all.contains("no answer to the proof (key lookup and test signature)"), "{all}");
+    assert!(all.contains("NOT undone everywhere"), "{all}");
+    assert!(all.contains(&format!("hsm {} (id 09, label z9: no answer", TOKENS[0])), "{all}");
+    assert_eq!(std::fs::read_dir(&keys).unwrap().count(), 0, "{all}");
 
-    let ksk_dir = root_ksk_dir(&hsm);
-    let signed = hsm.path("root.signed");
-    let out = hsm.run(
-        sign_root(&hsm, Some(&ksk_dir), &pool, &signed)
-            .arg("--allow-degraded-pool")
-            .env("SHIM_TOKENINFO_HANG_AT", "1"),
-    );
+    let mut cmd = hsm.zonesign();
+    cmd.args(["hsm", "keygen", "--hsm-config"]).arg(&pool);
+    cmd.args(["-o", ".", "-a", "13", "--zsk", "--id", "0a", "--label", "za", "--key-dir"]);
+    cmd.arg(&keys).env("SHIM_TOKENINFO_HANG", TOKENS[2]);
+    let out = hsm.run(&mut cmd);
     let all = text(&out);
-    assert!(out.status.success(), "{all}");
-    assert!(all.contains("DEGRADED HSM POOL"), "{all}");
-    one_named(&all);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("no answer to C_GetTokenInfo within 2 s"), "{all}");
+    assert_eq!(std::fs::read_dir(&keys).unwrap().count(), 0, "{all}");
 }
 
 /// Left by the forty-fourth session's note: `hsm bench` rated an HSM

@@ -1244,6 +1244,26 @@ fn regression_a_key_named_twice_has_its_cds_timing_said_once() {
     run(&mut sign_command(&example(), &k, &dir.path().join("out.zone"), &refs));
     let r = std::fs::read_to_string(&report).unwrap();
     assert_eq!(r.matches("SyncPublish").count(), 1, "{r}");
+
+    // The forty-third audit: a copy of the key whose SyncDelete has passed
+    // was skipped or followed by the order of the paths. Whatever the
+    // order, the stricter timing holds now, and the difference is said.
+    for copy in ["aa", "zz"] {
+        let c = dir.path().join(copy);
+        std::fs::create_dir(&c).unwrap();
+        for ext in ["key", "private"] {
+            std::fs::copy(k.join(format!("{ksk}.{ext}")), c.join(format!("{ksk}.{ext}"))).unwrap();
+        }
+        bind_settime(&c, &ksk, &["-D", "sync", "now-1h"]);
+        let out = dir.path().join(format!("{copy}.zone"));
+        let args =
+            [OsString::from("--cds"), "--key".into(), c.join(format!("{ksk}.private")).into()];
+        let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let said = run(&mut sign_command(&example(), &k, &out, &refs));
+        assert!(cds_tags(&out).is_empty(), "{copy}: {said}");
+        assert!(said.contains("whose CDS timing (SyncPublish, SyncDelete) differs"), "{said}");
+        std::fs::remove_dir_all(&c).unwrap();
+    }
 }
 
 /// RFC 7344 §4 in a double-DS KSK rollover: the next KSK is published

@@ -17,6 +17,9 @@
 //! Generation in one HSM and wrap/unwrap to the others is not implemented.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crossbeam::channel::{bounded, RecvTimeoutError};
 
 use aws_lc_rs::encoding::{AsBigEndian, AsDer};
 use aws_lc_rs::rsa::KeySize;
@@ -26,8 +29,9 @@ use cryptoki::session::Session;
 use zeroize::Zeroizing;
 
 use super::config::{HsmConfig, KeyEntry};
+use super::pool::open_all;
 use super::proof::{prove_key, OID_ED25519, OID_P256, OID_P384};
-use super::session::{open_hsm, Contexts, OpenHsm};
+use super::session::{Contexts, OpenHsm};
 use super::{pkcs11_error, HsmError};
 use crate::sign::keys::{
     dnskey_rdata, key_tag, rsa_public_key_field, write_public_key_file, Algorithm, KeyError,
@@ -290,8 +294,63 @@ fn refuse_existing(open: &OpenHsm, id: &[u8], label: &str) -> Result<(), HsmErro
     Ok(())
 }
 
+/// One HSM of a keygen, behind a lock so that each call can run on a
+/// thread of its own ([`timed`]).
+type Shared = Arc<Mutex<OpenHsm>>;
+
+/// Runs `call` on `hsm` on a thread of its own and waits for it at most
+/// the HSM's `timeout`: a rollover agent's `hsm keygen` waited for ever on
+/// an HSM that stopped answering (left by the forty-fifth session's note).
+/// `silent` gets the index of an HSM that did not answer; its thread is
+/// abandoned with the lock, and nothing calls that HSM again.
+fn timed<T: Send + 'static>(
+    open: &[Shared],
+    config: &HsmConfig,
+    i: usize,
+    during: String,
+    silent: &mut Vec<usize>,
+    call: impl FnOnce(&OpenHsm) -> Result<T, HsmError> + Send + 'static,
+) -> Result<T, HsmError> {
+    let entry = &config.hsms[i];
+    let (tx, rx) = bounded(1);
+    let hsm = Arc::clone(&open[i]);
+    let run = move || {
+        let guard = hsm.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = tx.send(call(&guard));
+    };
+    if let Err(e) = std::thread::Builder::new().name(format!("keygen-{}", entry.name)).spawn(run) {
+        // No thread to spare: nothing is called, the keygen stops here.
+        return Err(HsmError::Pkcs11 {
+            hsm: entry.name.clone(),
+            key: None,
+            function: during,
+            ckr: format!("no thread to call it on: {e}"),
+        });
+    }
+    match rx.recv_timeout(entry.timeout) {
+        Ok(r) => r,
+        Err(RecvTimeoutError::Timeout) => {
+            super::note_thread_left_in_module();
+            silent.push(i);
+            Err(HsmError::NoAnswer {
+                hsm: entry.name.clone(),
+                key: None,
+                during,
+                seconds: entry.timeout.as_secs(),
+            })
+        }
+        Err(RecvTimeoutError::Disconnected) => Err(HsmError::Pkcs11 {
+            hsm: entry.name.clone(),
+            key: None,
+            function: during,
+            ckr: "its thread ended without a result".into(),
+        }),
+    }
+}
+
 /// Generates one key pair, imports it into every HSM of `config`, writes
-/// the `.key` file and proves the key on every HSM.
+/// the `.key` file and proves the key on every HSM. Every call to an HSM
+/// is held to its `timeout` ([`timed`]).
 pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, HsmError> {
     let flags = match req.role {
         KeyRole::Ksk | KeyRole::Csk => crate::sign::keys::FLAGS_KSK,
@@ -305,12 +364,18 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     }
     // Every HSM must be reachable before anything is created anywhere.
     let mut contexts = Contexts::default();
-    let mut open = Vec::with_capacity(config.hsms.len());
-    for h in &config.hsms {
-        open.push(open_hsm(&mut contexts, h, 1, true)?);
+    let mut open: Vec<Shared> = Vec::with_capacity(config.hsms.len());
+    for o in open_all(config, &mut contexts, true) {
+        match o {
+            Ok(o) => open.push(Arc::new(Mutex::new(o))),
+            Err(mut errors) => return Err(errors.swap_remove(0)),
+        }
     }
-    for o in &open {
-        refuse_existing(o, &req.id, &req.label)?;
+    let mut silent = Vec::new();
+    for i in 0..open.len() {
+        let (id, label) = (req.id.clone(), req.label.clone());
+        let during = "C_FindObjects (objects of the same CKA_ID or label)".to_owned();
+        timed(&open, config, i, during, &mut silent, move |o| refuse_existing(o, &id, &label))?;
     }
     let material = generate(req.algorithm, req.bits).map_err(HsmError::Key)?;
     let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
@@ -327,51 +392,31 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     // takes the objects and stores nothing) left the key in the others and
     // its `.key` file, and a failed destroy went unsaid (the thirty-eighth
     // audit, 2026-12-07).
-    let undo = |created: &[(usize, Vec<(&str, ObjectHandle)>)], cause: HsmError| {
-        let mut left = Vec::new();
-        for (j, objects) in created {
-            let j = *j;
-            let session = &open[j].sessions[0];
-            let failed: Vec<String> = objects
-                .iter()
-                .filter_map(|&(what, h)| {
-                    session.destroy_object(h).err().map(|e| format!("{what} key: {e}"))
-                })
-                .collect();
-            if !failed.is_empty() {
-                left.push(format!(
-                    "hsm {} (id {}, label {}: {})",
-                    open[j].entry.name,
-                    data_encoding::HEXLOWER.encode(&req.id),
-                    req.label,
-                    failed.join(", ")
-                ));
-            }
-        }
-        // A `.key` file that cannot be removed is said, not called removed
-        // (the thirty-ninth audit).
-        let key_file_left = std::fs::remove_file(&key_file).err().map(|e| e.to_string());
-        HsmError::KeygenUndone {
-            cause: Box::new(cause),
-            key_file: key_file.clone(),
-            key_file_left,
-            left,
-        }
-    };
-    let mut created: Vec<(usize, Vec<(&str, ObjectHandle)>)> = Vec::new();
-    for (i, o) in open.iter().enumerate() {
-        match material.import(&o.sessions[0], &req.id, &req.label) {
-            Ok((private, public)) => {
+    let undo = Undo { open: &open, config, req, key_file: &key_file };
+    let mut created: Vec<(usize, Vec<(&'static str, ObjectHandle)>)> = Vec::new();
+    let material = Arc::new(material);
+    for i in 0..open.len() {
+        let (id, label, m) = (req.id.clone(), req.label.clone(), Arc::clone(&material));
+        let during = "C_CreateObject (the key's import)".to_owned();
+        let imported = timed(&open, config, i, during, &mut silent, move |o| {
+            Ok(m.import(&o.sessions[0], &id, &label))
+        });
+        match imported {
+            Ok(Ok((private, public))) => {
                 created.push((i, vec![("private", private), ("public", public)]))
             }
-            Err(ImportFailure { error, private }) => {
+            Ok(Err(ImportFailure { error, private })) => {
                 created.extend(private.map(|p| (i, vec![("private", p)])));
-                let cause = pkcs11_error(&o.entry.name, Some(&req.label), "C_CreateObject", error);
-                return Err(undo(&created, cause));
+                let name = &config.hsms[i].name;
+                let cause = pkcs11_error(name, Some(&req.label), "C_CreateObject", error);
+                return Err(undo.run(&created, &mut silent, cause));
             }
+            Err(cause) => return Err(undo.run(&created, &mut silent, cause)),
         }
     }
-    // The private key leaves memory here: every buffer is zeroizing.
+    // The private key leaves memory here: every buffer is zeroizing (or
+    // with the thread of an HSM that did not answer, which then holds it
+    // until the process ends, moments later).
     drop(material);
 
     let entry = KeyEntry {
@@ -382,13 +427,94 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
         owner: req.origin.clone(),
         dnskey_source: key_file.clone(),
     };
-    for o in &open {
-        if let Err(cause) = prove_key(&o.sessions[0], &o.names(), &entry) {
-            return Err(undo(&created, cause));
+    for i in 0..open.len() {
+        let key = entry.clone();
+        let during = format!("the proof (key lookup and test signature) of {}", entry.describe());
+        let proof = timed(&open, config, i, during, &mut silent, move |o| {
+            prove_key(&o.sessions[0], &o.names(), &key).map(|_| ())
+        });
+        if let Err(cause) = proof {
+            return Err(undo.run(&created, &mut silent, cause));
         }
     }
-    let hsms = open.iter().map(|o| o.entry.name.clone()).collect();
+    let hsms = config.hsms.iter().map(|h| h.name.clone()).collect();
     Ok(KeygenResult { key_file, key_tag: key_tag(&rdata), hsms })
+}
+
+/// What [`keygen`] needs to undo a key it made part of.
+struct Undo<'a> {
+    open: &'a [Shared],
+    config: &'a HsmConfig,
+    req: &'a KeygenRequest,
+    key_file: &'a Path,
+}
+
+impl Undo<'_> {
+    /// Destroys the objects `created` in the HSMs that still answer,
+    /// removes the `.key` file, and names what could not be undone: an
+    /// object a destroy failed for, and every HSM in `silent`, which may
+    /// hold the key (its import or proof never answered).
+    fn run(
+        &self,
+        created: &[(usize, Vec<(&'static str, ObjectHandle)>)],
+        silent: &mut Vec<usize>,
+        cause: HsmError,
+    ) -> HsmError {
+        let req = self.req;
+        let what = |j: usize, detail: String| {
+            format!(
+                "hsm {} (id {}, label {}: {detail})",
+                self.config.hsms[j].name,
+                data_encoding::HEXLOWER.encode(&req.id),
+                req.label,
+            )
+        };
+        let mut left = Vec::new();
+        for (j, objects) in created {
+            let j = *j;
+            if silent.contains(&j) {
+                continue;
+            }
+            let objects = objects.clone();
+            let destroyed = timed(
+                self.open,
+                self.config,
+                j,
+                "C_DestroyObject (undoing the import)".to_owned(),
+                silent,
+                move |o| {
+                    let session = &o.sessions[0];
+                    Ok(objects
+                        .iter()
+                        .filter_map(|&(what, h)| {
+                            session.destroy_object(h).err().map(|e| format!("{what} key: {e}"))
+                        })
+                        .collect::<Vec<String>>())
+                },
+            );
+            match destroyed {
+                Ok(failed) if failed.is_empty() => {}
+                Ok(failed) => left.push(what(j, failed.join(", "))),
+                Err(e) => left.push(what(j, e.to_string())),
+            }
+        }
+        for &j in silent.iter() {
+            let said =
+                left.iter().any(|l| l.starts_with(&format!("hsm {} ", self.config.hsms[j].name)));
+            if !said {
+                left.push(what(j, "no answer: it may hold the key's objects".to_owned()));
+            }
+        }
+        // A `.key` file that cannot be removed is said, not called removed
+        // (the thirty-ninth audit).
+        let key_file_left = std::fs::remove_file(self.key_file).err().map(|e| e.to_string());
+        HsmError::KeygenUndone {
+            cause: Box::new(cause),
+            key_file: self.key_file.to_path_buf(),
+            key_file_left,
+            left,
+        }
+    }
 }
 
 /// Imports an existing key pair (test fixtures, the .de reproduction): the

@@ -337,6 +337,14 @@ pub fn exit_process(code: u8) -> std::process::ExitCode {
 }
 
 /// A cryptoki error as an [`HsmError::Pkcs11`].
+/// The CKR name of a PKCS#11 error, or the bindings' words for another.
+pub(crate) fn describe(e: &cryptoki::error::Error) -> String {
+    match e {
+        cryptoki::error::Error::Pkcs11(rv, _) => ckr_name(rv),
+        other => other.to_string(),
+    }
+}
+
 pub(crate) fn pkcs11_error(
     hsm: &str,
     key: Option<&str>,

@@ -32,12 +32,16 @@ use std::time::{Duration, Instant};
 use crossbeam::channel::{
     bounded, unbounded, Receiver, RecvTimeoutError, SendTimeoutError, Sender,
 };
+use cryptoki::context::Pkcs11;
 use cryptoki::object::ObjectHandle;
 use cryptoki::session::Session;
 
 use super::config::{HsmConfig, HsmEntry, KeyEntry, TokenSelector};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
-use super::session::{find_key_object, open_sessions, Contexts, FoundHsm, OpenHsm, TokenFound};
+use super::session::{
+    find_key_object, open_sessions, survey, Contexts, FoundHsm, OpenHsm, SlotAnswer, SurveyError,
+    TokenFound,
+};
 use super::{pkcs11_error, HsmError};
 use crate::sign::keys::{key_tag, Algorithm, Dnskey};
 use crate::sign::{RawSigner, ZoneKey};
@@ -268,31 +272,16 @@ pub(super) fn prove_all(
     keys: &[KeyEntry],
     sessions: impl Fn(&HsmEntry) -> usize,
 ) -> Vec<ProofResult> {
-    let mut results: Vec<Option<ProofResult>> = config.hsms.iter().map(|_| None).collect();
-    let mut finding: Vec<(usize, Job<TokenFound>)> = Vec::new();
-    for (i, entry) in config.hsms.iter().enumerate() {
-        match contexts.context(entry) {
-            Ok(ctx) => {
-                let entry = entry.clone();
-                finding.push((
-                    i,
-                    Box::new(move |_| TokenFound::find(ctx, &entry).map_err(|e| vec![e])),
-                ));
-            }
-            Err(e) => results[i] = Some(Err(vec![e])),
-        }
-    }
-    let mut proving: Vec<(usize, Job<Proven>)> = Vec::new();
-    for (i, found) in on_hsm_threads(config, finding, "C_GetSlotList or C_GetTokenInfo") {
-        let entry = &config.hsms[i];
-        match found.and_then(|t| t.claim(contexts, entry).map_err(|e| vec![e])) {
-            Ok(found) => {
-                let (count, keys) = (sessions(entry), keys.to_vec());
-                proving.push((i, Box::new(move |step| prove_hsm(found, count, &keys, step))));
-            }
-            Err(e) => results[i] = Some(Err(e)),
-        }
-    }
+    let (failed, found) = find_all(config, contexts);
+    let mut results: Vec<Option<ProofResult>> = failed.into_iter().map(|f| f.map(Err)).collect();
+    let proving: Vec<(usize, Job<Proven>)> = found
+        .into_iter()
+        .map(|(i, found)| {
+            let (count, keys) = (sessions(&config.hsms[i]), keys.to_vec());
+            let job: Job<Proven> = Box::new(move |step| prove_hsm(found, count, &keys, step));
+            (i, job)
+        })
+        .collect();
     for (i, proven) in on_hsm_threads(config, proving, "C_OpenSession or C_Login") {
         results[i] = Some(proven);
     }
@@ -300,6 +289,122 @@ pub(super) fn prove_all(
         .into_iter()
         .map(|r| r.expect("every HSM has a result: its module's, its token's or its proof's"))
         .collect()
+}
+
+/// Opens one session (read-write or not) on every HSM and logs in, each
+/// step held to the HSM's `timeout` as in [`prove_all`]; in the
+/// configuration's order.
+pub(super) fn open_all(
+    config: &HsmConfig,
+    contexts: &mut Contexts,
+    read_write: bool,
+) -> Vec<Answer<OpenHsm>> {
+    let (failed, found) = find_all(config, contexts);
+    let opening: Vec<(usize, Job<OpenHsm>)> = found
+        .into_iter()
+        .map(|(i, found)| {
+            let job: Job<OpenHsm> =
+                Box::new(move |_| open_sessions(found, 1, read_write).map_err(|e| vec![e]));
+            (i, job)
+        })
+        .collect();
+    let mut opened: Vec<Option<Answer<OpenHsm>>> = config.hsms.iter().map(|_| None).collect();
+    for (i, open) in on_hsm_threads(config, opening, "C_OpenSession or C_Login") {
+        opened[i] = Some(open);
+    }
+    opened
+        .into_iter()
+        .zip(failed)
+        .map(|(open, failed)| match (open, failed) {
+            (Some(open), _) => open,
+            (None, Some(e)) => Err(e),
+            (None, None) => unreachable!("every HSM was found or failed"),
+        })
+        .collect()
+}
+
+/// Failures by HSM (`None` for one found), and the HSMs found.
+type Finding = (Vec<Option<Vec<HsmError>>>, Vec<(usize, FoundHsm)>);
+
+/// The first round of [`prove_all`]: every module loaded, one after the
+/// other; then every module's slots surveyed ([`survey`]), all modules at
+/// once, each call held to the longest `timeout` of the module's HSMs;
+/// then each HSM's token picked from its module's survey and claimed, in
+/// the configuration's order (a token reached by two entries is refused
+/// the same way in every run).
+fn find_all(config: &HsmConfig, contexts: &mut Contexts) -> Finding {
+    let mut failed: Vec<Option<Vec<HsmError>>> = config.hsms.iter().map(|_| None).collect();
+    // Per module: its context, its timeout, and by HSM, which module.
+    let mut modules: Vec<(usize, Pkcs11, Duration)> = Vec::new();
+    let mut module_of: Vec<Option<usize>> = config.hsms.iter().map(|_| None).collect();
+    for (i, entry) in config.hsms.iter().enumerate() {
+        let ctx = match contexts.context(entry) {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                failed[i] = Some(vec![e]);
+                continue;
+            }
+        };
+        let index = contexts.module_index(entry);
+        match modules.iter().position(|(k, _, _)| Some(*k) == index) {
+            Some(m) => {
+                modules[m].2 = modules[m].2.max(entry.timeout);
+                module_of[i] = Some(m);
+            }
+            None => {
+                module_of[i] = Some(modules.len());
+                modules.push((index.unwrap_or(usize::MAX - i), ctx, entry.timeout));
+            }
+        }
+    }
+    // Each survey ends within twice its timeout whatever the module does
+    // (every call it makes runs on a thread of its own), so the scope
+    // cannot hang.
+    let surveys: Vec<Result<Vec<SlotAnswer>, SurveyError>> = std::thread::scope(|scope| {
+        let started: Vec<_> = modules
+            .iter()
+            .map(|(_, ctx, timeout)| {
+                let spawned = std::thread::Builder::new()
+                    .name("pkcs11-survey".into())
+                    .spawn_scoped(scope, move || survey(ctx, *timeout));
+                spawned.map_err(|_| survey(ctx, *timeout))
+            })
+            .collect();
+        started
+            .into_iter()
+            .map(|s| match s {
+                Ok(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(SurveyError::Failed("the survey's thread ended without a result".into()))
+                }),
+                Err(done) => done,
+            })
+            .collect()
+    });
+    let mut found = Vec::new();
+    for (i, entry) in config.hsms.iter().enumerate() {
+        let Some(m) = module_of[i] else { continue };
+        let token = match &surveys[m] {
+            Ok(answers) => TokenFound::select(modules[m].1.clone(), answers, entry)
+                .and_then(|t| t.claim(contexts, entry)),
+            Err(SurveyError::NoAnswer) => Err(HsmError::NoAnswer {
+                hsm: entry.name.clone(),
+                key: None,
+                during: "C_GetSlotList".to_owned(),
+                seconds: modules[m].2.as_secs(),
+            }),
+            Err(SurveyError::Failed(why)) => Err(HsmError::Pkcs11 {
+                hsm: entry.name.clone(),
+                key: None,
+                function: "C_GetSlotList".to_owned(),
+                ckr: why.clone(),
+            }),
+        };
+        match token {
+            Ok(f) => found.push((i, f)),
+            Err(e) => failed[i] = Some(vec![e]),
+        }
+    }
+    (failed, found)
 }
 
 /// Work for one HSM's thread ([`on_hsm_threads`]); it says in the [`Step`]

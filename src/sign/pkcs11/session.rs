@@ -3,6 +3,9 @@
 //! object lookup by CKA_ID and/or CKA_LABEL.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossbeam::channel::{bounded, Receiver, RecvTimeoutError};
 
 use cryptoki::context::{CInitializeArgs, Pkcs11};
 use cryptoki::error::{Error, RvError};
@@ -105,6 +108,13 @@ impl Contexts {
         }
         self.loaded.push((module, ctx.clone()));
         Ok(ctx)
+    }
+
+    /// Which of the modules loaded `hsm`'s is ([`Contexts::context`]
+    /// loads it): HSMs of one module share its index.
+    pub fn module_index(&self, hsm: &HsmEntry) -> Option<usize> {
+        let module = module_key(hsm);
+        self.loaded.iter().position(|(p, _)| *p == module)
     }
 
     /// Notes that `hsm` opened the token `id`; refuses a token another
@@ -335,52 +345,107 @@ pub struct OpenHsm {
     pub sessions: Vec<Session>,
 }
 
-/// Finds the token of `hsm` by label or serial. Slot numbers are never
-/// used: SoftHSM assigns them at random, and real HSMs renumber.
-/// Returns its slot, label and identity.
-pub fn find_token(ctx: &Pkcs11, hsm: &HsmEntry) -> Result<(Slot, String, TokenIdentity), HsmError> {
-    let slots = ctx
-        .get_slots_with_token()
-        .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetSlotList", e))?;
-    let mut matches = Vec::new();
-    let mut available = Vec::new();
-    for slot in slots {
-        let info = ctx
-            .get_token_info(slot)
-            .map_err(|e| pkcs11_error(&hsm.name, None, "C_GetTokenInfo", e))?;
-        let label = info.label().trim_end();
-        let serial = info.serial_number().trim_end();
-        let hit = match &hsm.token {
-            TokenSelector::Label(l) => l == label,
-            TokenSelector::Serial(s) => s == serial,
-        };
-        // What the token says of itself is shown escaped: a label with a
-        // newline or an escape sequence forged lines of `hsm check` and
-        // of the errors (left by the forty-fifth session's note).
-        let (label, serial) = (shown(label), shown(serial));
-        if hit {
-            let id = TokenIdentity {
-                manufacturer: info.manufacturer_id().trim_end().to_owned(),
-                model: info.model().trim_end().to_owned(),
-                serial: serial.clone(),
-            };
-            matches.push((slot, label.clone(), id));
+/// What one slot of a module says of its token ([`survey`]).
+#[derive(Debug, Clone)]
+pub enum SlotAnswer {
+    Token {
+        slot: Slot,
+        /// As the token reports them, blanks trimmed, for matching.
+        label: String,
+        serial: String,
+        id: TokenIdentity,
+    },
+    /// C_GetTokenInfo failed or did not answer in time: why, for messages.
+    Failed(String),
+}
+
+/// Why a module's slot list could not be read ([`survey`]).
+#[derive(Debug)]
+pub enum SurveyError {
+    /// C_GetSlotList did not answer within the timeout.
+    NoAnswer,
+    /// C_GetSlotList failed, or its call ended without a result (the
+    /// bindings panic on a slot count no memory can hold).
+    Failed(String),
+}
+
+/// Runs `call` on a thread of its own and hands back where its answer
+/// comes ([`survey`]); without a thread to spare it runs here.
+fn ask<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
+    let (tx, rx) = bounded(1);
+    let call = std::sync::Arc::new(std::sync::Mutex::new(Some((call, tx))));
+    let inline = std::sync::Arc::clone(&call);
+    let spawned = std::thread::Builder::new().name("pkcs11-slots".into()).spawn(move || {
+        if let Some((call, tx)) = call.lock().ok().and_then(|mut c| c.take()) {
+            let _ = tx.send(call());
         }
-        available.push(format!("\"{label}\" serial {serial}"));
+    });
+    if spawned.is_err() {
+        if let Some((call, tx)) = inline.lock().ok().and_then(|mut c| c.take()) {
+            let _ = tx.send(call());
+        }
     }
-    match matches.len() {
-        1 => Ok(matches.swap_remove(0)),
-        0 => Err(HsmError::TokenNotFound {
-            hsm: hsm.name.clone(),
-            token: hsm.token.to_string(),
-            available,
-        }),
-        count => Err(HsmError::TokenAmbiguous {
-            hsm: hsm.name.clone(),
-            token: hsm.token.to_string(),
-            count,
-        }),
+    rx
+}
+
+/// A module's slots with a token, and what each says of its token. Every
+/// call runs on a thread of its own and is held to `timeout`: the slot
+/// list first, then every slot's C_GetTokenInfo at once. Asked once a
+/// module, so that one slot that fails or does not answer (a token pulled
+/// out, a stuck reader) fails only the HSM whose token may be there: each
+/// HSM asked every slot and stopped at the first fault, so one bad token
+/// took every HSM of its module down with it (the forty-third audit,
+/// 2026-12-07).
+pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Vec<SlotAnswer>, SurveyError> {
+    let deadline = Instant::now() + timeout;
+    let list = ask({
+        let ctx = ctx.clone();
+        move || ctx.get_slots_with_token()
+    });
+    let slots = match list.recv_deadline(deadline) {
+        Ok(Ok(slots)) => slots,
+        Ok(Err(e)) => return Err(SurveyError::Failed(super::describe(&e))),
+        Err(RecvTimeoutError::Timeout) => {
+            super::note_thread_left_in_module();
+            return Err(SurveyError::NoAnswer);
+        }
+        Err(RecvTimeoutError::Disconnected) => {
+            return Err(SurveyError::Failed("the call ended without a result".into()))
+        }
+    };
+    let deadline = Instant::now() + timeout;
+    let asked: Vec<(Slot, Receiver<_>)> = slots
+        .into_iter()
+        .map(|slot| {
+            let ctx = ctx.clone();
+            (slot, ask(move || ctx.get_token_info(slot)))
+        })
+        .collect();
+    let mut answers = Vec::with_capacity(asked.len());
+    for (slot, rx) in asked {
+        let failed = |why: String| SlotAnswer::Failed(format!("slot {}: {why}", slot.id()));
+        answers.push(match rx.recv_deadline(deadline) {
+            Ok(Ok(info)) => SlotAnswer::Token {
+                slot,
+                label: info.label().trim_end().to_owned(),
+                serial: info.serial_number().trim_end().to_owned(),
+                id: TokenIdentity {
+                    manufacturer: info.manufacturer_id().trim_end().to_owned(),
+                    model: info.model().trim_end().to_owned(),
+                    serial: info.serial_number().trim_end().to_owned(),
+                },
+            },
+            Ok(Err(e)) => failed(format!("C_GetTokenInfo failed: {}", super::describe(&e))),
+            Err(RecvTimeoutError::Timeout) => {
+                super::note_thread_left_in_module();
+                failed(format!("no answer to C_GetTokenInfo within {} s", timeout.as_secs()))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                failed("C_GetTokenInfo ended without a result".into())
+            }
+        });
     }
+    Ok(answers)
 }
 
 /// Text a token reports about itself, with control and other invisible
@@ -397,21 +462,8 @@ fn shown(text: &str) -> String {
         .collect()
 }
 
-/// Finds the token, opens `sessions` sessions and logs in once (a login
-/// holds for every session of the application on that token, PKCS#11
-/// v2.40 §5.6).
-pub fn open_hsm(
-    contexts: &mut Contexts,
-    hsm: &HsmEntry,
-    sessions: usize,
-    read_write: bool,
-) -> Result<OpenHsm, HsmError> {
-    let found = find_hsm(contexts, hsm)?;
-    open_sessions(found, sessions, read_write)
-}
-
 /// An HSM whose module is loaded and whose token was found and claimed
-/// ([`find_hsm`]); no session is open yet.
+/// ([`TokenFound::claim`]); no session is open yet.
 #[derive(Debug)]
 pub struct FoundHsm {
     pub entry: HsmEntry,
@@ -430,12 +482,53 @@ pub struct TokenFound {
 }
 
 impl TokenFound {
-    /// Finds `hsm`'s token through the module `ctx` ([`Contexts::context`]).
-    /// Calls the module for its slot and token lists only, and needs no
-    /// [`Contexts`], so it may run on a thread of its own.
-    pub fn find(ctx: Pkcs11, hsm: &HsmEntry) -> Result<TokenFound, HsmError> {
-        let (slot, token, id) = find_token(&ctx, hsm)?;
-        Ok(TokenFound { ctx, slot, token, id })
+    /// Finds `hsm`'s token by label or serial among what its module said
+    /// of its slots ([`survey`]). Slot numbers are never used: SoftHSM
+    /// assigns them at random, and real HSMs renumber.
+    pub fn select(
+        ctx: Pkcs11,
+        answers: &[SlotAnswer],
+        hsm: &HsmEntry,
+    ) -> Result<TokenFound, HsmError> {
+        let mut matches = Vec::new();
+        let mut available = Vec::new();
+        for answer in answers {
+            let SlotAnswer::Token { slot, label, serial, id } = answer else {
+                if let SlotAnswer::Failed(why) = answer {
+                    available.push(why.clone());
+                }
+                continue;
+            };
+            let hit = match &hsm.token {
+                TokenSelector::Label(l) => l == label,
+                TokenSelector::Serial(s) => s == serial,
+            };
+            // What the token says of itself is shown escaped: a label with a
+            // newline or an escape sequence forged lines of `hsm check` and
+            // of the errors (left by the forty-fifth session's note).
+            let (label, serial) = (shown(label), shown(serial));
+            if hit {
+                let id = TokenIdentity { serial: serial.clone(), ..id.clone() };
+                matches.push((*slot, label.clone(), id));
+            }
+            available.push(format!("\"{label}\" serial {serial}"));
+        }
+        match matches.len() {
+            1 => {
+                let (slot, token, id) = matches.swap_remove(0);
+                Ok(TokenFound { ctx, slot, token, id })
+            }
+            0 => Err(HsmError::TokenNotFound {
+                hsm: hsm.name.clone(),
+                token: hsm.token.to_string(),
+                available,
+            }),
+            count => Err(HsmError::TokenAmbiguous {
+                hsm: hsm.name.clone(),
+                token: hsm.token.to_string(),
+                count,
+            }),
+        }
     }
 
     /// Claims the token for `hsm` ([`HsmError::TokenTwice`] if another
@@ -447,15 +540,10 @@ impl TokenFound {
     }
 }
 
-/// The first half of [`open_hsm`]: loads the module (once) and finds and
-/// claims the token. Calls the module for its slot and token lists only.
-pub fn find_hsm(contexts: &mut Contexts, hsm: &HsmEntry) -> Result<FoundHsm, HsmError> {
-    let ctx = contexts.context(hsm)?;
-    TokenFound::find(ctx, hsm)?.claim(contexts, hsm)
-}
-
-/// The second half of [`open_hsm`]: opens the sessions and logs in. Needs
-/// no [`Contexts`], so it may run on a thread of its own.
+/// Opens the sessions of an HSM found ([`TokenFound::claim`]) and logs in
+/// once (a login holds for every session of the application on that
+/// token, PKCS#11 v2.40 §5.6). Needs no [`Contexts`], so it may run on a
+/// thread of its own.
 pub fn open_sessions(
     found: FoundHsm,
     sessions: usize,

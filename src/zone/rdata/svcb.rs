@@ -152,6 +152,14 @@ pub(super) fn parse(
     if let Some(i) = params.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[1].2).min() {
         return Err(err(i, "a SvcParam key not used before (RFC 9460 §2.1)"));
     }
+    // Each value as its key defines it, naming its own token: a generic
+    // `key3=\000` was named by the first parameter of the record (the
+    // forty-third audit, 2026-12-07).
+    for (key, value, i) in &params {
+        if let Err(reason) = check_value(*key, value) {
+            return Err(err(*i, &format!("a SvcParam value as its key defines ({reason})")));
+        }
+    }
     let start = out.len();
     for (key, value, _) in &params {
         out.extend_from_slice(&key.to_be_bytes());
@@ -269,14 +277,107 @@ fn encode_value(key: u16, value: Option<&[u8]>) -> Result<Vec<u8>, &'static str>
         }
         DOHPATH => {
             let v = need(value)?;
-            if std::str::from_utf8(&v).is_err() {
-                return Err("a dohpath in UTF-8 (RFC 9461 §5)");
-            }
+            check_dohpath(&v)?;
             wire = v;
         }
         _ => wire = value.unwrap_or_default().to_vec(),
     }
     Ok(wire)
+}
+
+/// RFC 9461 §5: the dohpath is "a relative URI Template [RFC6570]" for
+/// the path, and "The URI Template MUST contain a "dns" variable". BIND
+/// 9.18 refuses, from text and from the wire, a dohpath that does not
+/// begin with `/`, is no RFC 6570 template (an unclosed or stray brace, a
+/// bad variable name or modifier) or has no `dns` variable: zonesign
+/// signed `dohpath=/dns-query`, and BIND primaries and secondaries refused
+/// the zone (the forty-third audit, 2026-12-07).
+fn check_dohpath(v: &[u8]) -> Result<(), &'static str> {
+    let s = std::str::from_utf8(v).map_err(|_| "a dohpath in UTF-8 (RFC 9461 §5)")?;
+    if !s.starts_with('/') {
+        return Err("a dohpath that begins with / (RFC 9461 §5: a relative URI Template)");
+    }
+    let mut dns = false;
+    let mut rest = s;
+    while let Some(at) = rest.find('{') {
+        literals(&rest[..at])?;
+        let inside = &rest[at + 1..];
+        let close = inside.find('}').ok_or("a dohpath whose { is closed (RFC 6570 §2.2)")?;
+        // RFC 6570 §2.2: expression = "{" [ operator ] variable-list "}"
+        let list = &inside[..close];
+        let list = list.strip_prefix(['+', '#', '.', '/', ';', '?', '&']).unwrap_or(list);
+        for varspec in list.split(',') {
+            // §2.4: varspec = varname [ modifier-level4 ]; prefix ":" max-length
+            // (1 to 9999, no leading zero) or explode "*".
+            let name = if let Some(name) = varspec.strip_suffix('*') {
+                name
+            } else if let Some((name, max)) = varspec.split_once(':') {
+                let ok = (1..=4).contains(&max.len())
+                    && max.bytes().all(|b| b.is_ascii_digit())
+                    && !max.starts_with('0');
+                if !ok {
+                    return Err(
+                        "a dohpath whose prefix modifiers are :1 to :9999 (RFC 6570 §2.4.1)",
+                    );
+                }
+                name
+            } else {
+                varspec
+            };
+            if !varname(name) {
+                return Err(
+                    "a dohpath whose variable names are letters, digits, _ and %XX (RFC 6570 §2.3)",
+                );
+            }
+            dns |= name == "dns";
+        }
+        rest = &inside[close + 1..];
+    }
+    literals(rest)?;
+    if !dns {
+        return Err("a dohpath with a dns variable (RFC 9461 §5: \"The URI Template MUST contain a \"dns\" variable\")");
+    }
+    Ok(())
+}
+
+/// RFC 6570 §2.3: varchar = ALPHA / DIGIT / "_" / pct-encoded. Its
+/// varname also takes inner dots, which BIND refuses, and so does
+/// zonesign.
+fn varname(name: &str) -> bool {
+    let b = name.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if b.len() > i + 2
+                && b[i + 1].is_ascii_hexdigit()
+                && b[i + 2].is_ascii_hexdigit() =>
+            {
+                i += 3;
+                continue;
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' => {}
+            _ => return false,
+        }
+        i += 1;
+    }
+    !b.is_empty()
+}
+
+/// RFC 6570 §2.1: in the literals between expressions a "%" begins
+/// pct-encoded, two hexadecimal digits. (The other characters §2.1 leaves
+/// out, a stray "}" among them, BIND takes, and so does zonesign.)
+fn literals(text: &str) -> Result<(), &'static str> {
+    let b = text.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        let pct =
+            || b.len() > i + 2 && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit();
+        if c == 0 || (c == b'%' && !pct()) {
+            return Err(
+                "a dohpath whose % begin pct-encoded octets and with no NUL (RFC 6570 §2.1)",
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Walks the SvcParams in wire form, checking order and each known value.
@@ -358,7 +459,7 @@ fn check_value(key: u16, v: &[u8]) -> Result<(), String> {
         IPV4HINT if v.is_empty() || !v.len().is_multiple_of(4) => return bad("ipv4hint"),
         IPV6HINT if v.is_empty() || !v.len().is_multiple_of(16) => return bad("ipv6hint"),
         ECH if v.is_empty() => return bad("ech"),
-        DOHPATH if v.is_empty() || std::str::from_utf8(v).is_err() => return bad("dohpath"),
+        DOHPATH => check_dohpath(v).map_err(|e| format!("malformed dohpath: {e}"))?,
         _ => {}
     }
     Ok(())

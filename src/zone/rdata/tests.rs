@@ -1201,6 +1201,52 @@ fn regression_loc_unit_case_and_the_svcparam_at_fault() {
     assert_eq!(e.token, 3, "{e}");
 }
 
+/// RFC 9461 §5, the forty-third audit (2026-12-07): `dohpath=/dns-query`
+/// (no `dns` variable) was signed, and BIND refuses it from text and from
+/// the wire. Each case is BIND 9.18's verdict (`named-checkzone -i local`);
+/// 2,100 random templates gave BIND's verdict on each. And a SvcParam
+/// value that its key does not allow is named by its own token.
+#[test]
+fn rfc9461_section_5_dohpath_is_a_template_with_a_dns_variable() {
+    let cases: &[(&str, bool)] = &[
+        ("/dns-query{?dns}", true),
+        ("/q{dns}", true),
+        ("/q{&dns}", true),
+        ("/q{?x,dns}", true),
+        ("/q?dns={dns}", true),
+        ("/{?dns:9999}", true),
+        ("/{?dns*}", true),
+        ("/}{?dns}", true),
+        ("/%41{?dns}", true),
+        ("/q", false),
+        ("abc", false),
+        ("q{?dns}", false),
+        ("/q{?dnsx}", false),
+        ("/q{?dns", false),
+        ("/q{?dns}{", false),
+        ("/{?dns:0}", false),
+        ("/{?dns:10000}", false),
+        ("/{?dns*:4}", false),
+        ("/{?DNS}", false),
+        ("/{=dns}", false),
+        ("/{?dns}{?a.b}", false),
+        ("/{?dns}{?a,}", false),
+        ("/%zz{?dns}", false),
+    ];
+    for &(path, bind) in cases {
+        let text = format!("1 . alpn=h2 dohpath=\"{path}\"");
+        assert_eq!(parse(Rtype::SVCB, &text).is_ok(), bind, "{path}");
+        let mut wire = hex("000100"); // priority 1, target "."
+        wire.extend_from_slice(&[0, 7, 0, path.len() as u8]);
+        wire.extend_from_slice(path.as_bytes());
+        assert_eq!(format(Rtype::SVCB, &wire).is_ok(), bind, "wire {path}");
+    }
+    let e = parse(Rtype::HTTPS, "1 . key3=\\000 alpn=h2").unwrap_err();
+    assert_eq!(e.token, 2, "{e}");
+    let e = parse(Rtype::HTTPS, "1 . alpn=h2 key8=\\000\\001 ipv6hint=::").unwrap_err();
+    assert_eq!(e.token, 3, "{e}");
+}
+
 /// The twelfth audit, 2026-12-06: RFC 3597 RDATA of types zonesign has no
 /// codec for but BIND 9.18 checks was taken as it came, signed, and BIND
 /// could not load the published zone (`TYPE260 \# 0`, `TYPE32769 \# 3
