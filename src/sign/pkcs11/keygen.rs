@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crossbeam::channel::{bounded, RecvTimeoutError};
+use crossbeam::channel::RecvTimeoutError;
 
 use aws_lc_rs::encoding::{AsBigEndian, AsDer};
 use aws_lc_rs::rsa::KeySize;
@@ -31,7 +31,7 @@ use zeroize::Zeroizing;
 use super::config::{HsmConfig, KeyEntry};
 use super::pool::open_all;
 use super::proof::{prove_key, OID_ED25519, OID_P256, OID_P384};
-use super::session::{Contexts, OpenHsm};
+use super::session::{ask, Contexts, OpenHsm};
 use super::{pkcs11_error, HsmError};
 use crate::sign::keys::{
     dnskey_rdata, key_tag, rsa_public_key_field, write_public_key_file, Algorithm, KeyError,
@@ -312,21 +312,11 @@ fn timed<T: Send + 'static>(
     call: impl FnOnce(&OpenHsm) -> Result<T, HsmError> + Send + 'static,
 ) -> Result<T, HsmError> {
     let entry = &config.hsms[i];
-    let (tx, rx) = bounded(1);
     let hsm = Arc::clone(&open[i]);
-    let run = move || {
+    let rx = ask(move || {
         let guard = hsm.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = tx.send(call(&guard));
-    };
-    if let Err(e) = std::thread::Builder::new().name(format!("keygen-{}", entry.name)).spawn(run) {
-        // No thread to spare: nothing is called, the keygen stops here.
-        return Err(HsmError::Pkcs11 {
-            hsm: entry.name.clone(),
-            key: None,
-            function: during,
-            ckr: format!("no thread to call it on: {e}"),
-        });
-    }
+        call(&guard)
+    });
     match rx.recv_timeout(entry.timeout) {
         Ok(r) => r,
         Err(RecvTimeoutError::Timeout) => {

@@ -370,8 +370,9 @@ pub enum SurveyError {
 }
 
 /// Runs `call` on a thread of its own and hands back where its answer
-/// comes ([`survey`]); without a thread to spare it runs here.
-fn ask<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
+/// comes ([`survey`], `hsm keygen`); without a thread to spare it runs
+/// here.
+pub(super) fn ask<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
     let (tx, rx) = bounded(1);
     let call = std::sync::Arc::new(std::sync::Mutex::new(Some((call, tx))));
     let inline = std::sync::Arc::clone(&call);
