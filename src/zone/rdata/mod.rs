@@ -24,8 +24,9 @@
 //! - RRSIG times are printed from the unsigned 32-bit value (1970 to
 //!   2106); BIND picks the date in a window around the current time, so it
 //!   prints 4102444800 as 19631125173144 in 2026;
-//! - SVCB `dohpath` and `ohttp` are printed by name (BIND 9.18 prints
-//!   `key7="..."` and `key8`).
+//! - SVCB `dohpath` and `ohttp` are read by name but printed `key7="..."`
+//!   and `key8`, as BIND 9.18 prints them (it reads `ohttp` by number
+//!   only).
 //!
 //! A6, NXT, NSAP, GPOS, NULL, AMTRELAY and unknown types have no text form
 //! but RFC 3597's.

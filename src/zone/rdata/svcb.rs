@@ -188,12 +188,17 @@ fn ends_in_escape(s: &[u8]) -> bool {
 }
 
 /// RFC 9460 Appendix A.1 value-list: split on commas not escaped by `\`.
-fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
+/// A lone `\` at the end escapes nothing: `None` (its grammar has
+/// `item-allowed` exclude `\`, which comes only as `\,` or `\\`; BIND
+/// refuses it, and `alpn=h2\\` was signed as the id `h2\`: the
+/// forty-fourth audit, 2026-12-07).
+fn split_value_list(value: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut items = vec![Vec::new()];
     let mut k = 0;
     while k < value.len() {
         match value[k] {
-            b'\\' if k + 1 < value.len() => {
+            b'\\' if k + 1 == value.len() => return None,
+            b'\\' => {
                 if let Some(item) = items.last_mut() {
                     item.push(value[k + 1]);
                 }
@@ -211,7 +216,7 @@ fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
             }
         }
     }
-    items
+    Some(items)
 }
 
 fn encode_value(key: u16, value: Option<&[u8]>) -> Result<Vec<u8>, &'static str> {
@@ -236,7 +241,9 @@ fn encode_value(key: u16, value: Option<&[u8]>) -> Result<Vec<u8>, &'static str>
         }
         ALPN => {
             let v = need(value)?;
-            for id in split_value_list(&v) {
+            let ids = split_value_list(&v)
+                .ok_or("an ALPN list whose backslashes escape a comma or a backslash (RFC 9460 Appendix A.1)")?;
+            for id in ids {
                 if id.is_empty() || id.len() > 255 {
                     return Err("ALPN ids of 1 to 255 octets (RFC 9460 §7.1.1)");
                 }

@@ -1207,7 +1207,7 @@ fn regression_loc_unit_case_and_the_svcparam_at_fault() {
 /// 2,100 random templates gave BIND's verdict on each. And a SvcParam
 /// value that its key does not allow is named by its own token.
 #[test]
-fn rfc9461_section_5_dohpath_is_a_template_with_a_dns_variable() {
+fn rfc9461_section_5_dohpath_and_rfc9460_appendix_a_1_value_lists() {
     let cases: &[(&str, bool)] = &[
         ("/dns-query{?dns}", true),
         ("/q{dns}", true),
@@ -1241,6 +1241,14 @@ fn rfc9461_section_5_dohpath_is_a_template_with_a_dns_variable() {
         wire.extend_from_slice(path.as_bytes());
         assert_eq!(format(Rtype::SVCB, &wire).is_ok(), bind, "wire {path}");
     }
+    // The forty-fourth audit: an ALPN list ending in a lone backslash
+    // (after the character-string escapes) was signed as an id ending in
+    // one; RFC 9460 Appendix A.1 and BIND refuse it.
+    for alpn in ["alpn=h2\\\\", "alpn=\"h2,h3\\\\\"", "alpn=\\092"] {
+        let e = parse(Rtype::SVCB, &format!("1 . {alpn}")).unwrap_err();
+        assert_eq!(e.token, 2, "{alpn}: {e}");
+    }
+    assert!(parse(Rtype::SVCB, "1 . alpn=h2\\\\\\\\").is_ok());
     let e = parse(Rtype::HTTPS, "1 . key3=\\000 alpn=h2").unwrap_err();
     assert_eq!(e.token, 2, "{e}");
     let e = parse(Rtype::HTTPS, "1 . alpn=h2 key8=\\000\\001 ipv6hint=::").unwrap_err();
