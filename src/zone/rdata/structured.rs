@@ -206,8 +206,8 @@ pub(super) fn parse_ipseckey(
 // refuses algorithm 0 with a key ("invalid gateway key"): no zone holding
 // either passes all three validators, so both are refused (the twelfth
 // audit, 2026-12-06).
-const IPSECKEY_ALGORITHM: &str = "an algorithm from 1 to 255 (RFC 4025 §2.4: 0 means no key, \
-     and BIND and ldns cannot load an IPSECKEY without one)";
+const IPSECKEY_ALGORITHM: &str = "an algorithm from 1 to 255 (RFC 4025 §2.4: 0 means no key; \
+     BIND and ldns cannot load an IPSECKEY without one, and Knot refuses algorithm 0 with one)";
 const IPSECKEY_KEY: &str = "a public key in base64 (RFC 4025 §2.6 lets it be absent, but BIND \
      and ldns cannot load an IPSECKEY without one)";
 
