@@ -1167,10 +1167,12 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
 /// network HSM whose link went down), C_GetTokenInfo of the token
 /// labelled `SHIM_TOKENINFO_HANG` never returns and of the one labelled
 /// `SHIM_TOKENINFO_FAIL` fails (`CKR_DEVICE_ERROR`), and
-/// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set. The function
-/// list is copied as PKCS#11 2.40 lays it out: a version, then 68
-/// functions, of which C_GetTokenInfo is the 7th, C_CloseSession the 14th,
-/// C_DestroyObject the 23rd and C_Sign the 44th.
+/// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set, and
+/// C_Initialize (`SHIM_INIT_HANG`) or every C_CloseSession
+/// (`SHIM_CLOSE_HANG`) never returns while set. The function list is
+/// copied as PKCS#11 2.40 lays it out: a version, then 68 functions, of
+/// which C_Initialize is the 1st, C_GetTokenInfo the 7th, C_CloseSession
+/// the 14th, C_DestroyObject the 23rd and C_Sign the 44th.
 const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
     #include <unistd.h>\n\
     typedef unsigned long rv_t;\n\
@@ -1207,7 +1209,13 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
     static rv_t my_close(unsigned long s) {\n\
       const char *dead = getenv(\"SHIM_DEAD_FROM\");\n\
       if (dead && calls >= strtoul(dead, 0, 10)) for (;;) sleep(1000);\n\
+      if (getenv(\"SHIM_CLOSE_HANG\")) for (;;) sleep(1000);\n\
       return real_close(s);\n\
+    }\n\
+    static rv_t (*real_initialize)(void *);\n\
+    static rv_t my_initialize(void *args) {\n\
+      if (getenv(\"SHIM_INIT_HANG\")) for (;;) sleep(1000);\n\
+      return real_initialize(args);\n\
     }\n\
     static rv_t my_destroy(unsigned long s, unsigned long o) {\n\
       if (getenv(\"SHIM_DESTROY_FAIL\")) return 0x30;\n\
@@ -1222,6 +1230,7 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
       real_token_info = list.f[6]; list.f[6] = (void *)my_token_info;\n\
       real_destroy = list.f[22]; list.f[22] = (void *)my_destroy;\n\
       real_close = list.f[13]; list.f[13] = (void *)my_close;\n\
+      real_initialize = list.f[0]; list.f[0] = (void *)my_initialize;\n\
       real_sign = list.f[43]; list.f[43] = (void *)my_sign;\n\
       *out = &list; return 0;\n\
     }\n";
@@ -1415,6 +1424,39 @@ fn regression_a_token_that_fails_or_never_answers_fails_its_hsm_only() {
         };
         one_hsm_fails(&hsm, &pool, &ksk_dir, (fault, bad), only_bad_named);
     }
+}
+
+/// The forty-fourth audit (2026-12-07): a module whose C_Initialize never
+/// returned (a network HSM's client connecting) hung `hsm check` and
+/// `sign` for ever; one that answered every call and then never returned
+/// from C_CloseSession hung `hsm check` before its verdict and `sign`
+/// before it wrote its zone. Loading a module, and closing its sessions,
+/// are held to the HSMs' timeout now.
+#[test]
+fn regression_a_module_that_never_initialises_or_closes_holds_no_run() {
+    let hsm = SoftHsm::new();
+    let pool = shim_root_pool(&hsm, "timeout = 2\n", "b3");
+    let ksk_dir = root_ksk_dir(&hsm);
+    let mut check = hsm.zonesign();
+    check.args(["hsm", "check", "--hsm-config"]).arg(&pool).env("SHIM_INIT_HANG", "1");
+    let out = hsm.run(&mut check);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    let said = "no answer to C_GetFunctionList or C_Initialize (loading the module) within 2 s";
+    assert!(all.contains(said), "{all}");
+
+    let mut check = hsm.zonesign();
+    check.args(["hsm", "check", "--hsm-config"]).arg(&pool).env("SHIM_CLOSE_HANG", "1");
+    let out = hsm.run(&mut check);
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert_eq!(all.matches("ok: every key proven").count(), TOKENS.len(), "{all}");
+
+    let signed = hsm.path("root.signed");
+    let out = hsm.run(sign_root(&hsm, Some(&ksk_dir), &pool, &signed).env("SHIM_CLOSE_HANG", "1"));
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(signed.exists(), "{all}");
 }
 
 /// `hsm keygen` called its HSMs without a deadline: a rollover agent's

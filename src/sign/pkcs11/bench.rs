@@ -26,7 +26,7 @@ use crossbeam::channel::{unbounded, RecvTimeoutError};
 use cryptoki::session::Session;
 
 use super::config::{HsmConfig, KeyEntry};
-use super::pool::{open_pool, prove_all, Degraded, Proven};
+use super::pool::{open_pool_in, prove_all, Degraded, Proven};
 use super::proof::{key_algorithm, mechanism, signing_input};
 use super::session::Contexts;
 use super::{pkcs11_error, HsmError};
@@ -321,12 +321,13 @@ fn bench_software(
 /// The pool as the signer uses it: `callers` threads send batches.
 fn bench_pool(
     config: &HsmConfig,
+    contexts: Contexts,
     callers: usize,
     duration: Duration,
 ) -> Result<BenchRow, HsmError> {
     // `hsm bench` has no --allow-degraded-pool: no hint to it (the
     // fourteenth audit, 2026-12-06).
-    let pool = open_pool(config, Degraded::Refuse).map_err(|f| match f.error {
+    let pool = open_pool_in(config, Degraded::Refuse, contexts).map_err(|f| match f.error {
         HsmError::Proof { failures, passed, .. } => {
             HsmError::Proof { failures, passed, may_degrade: false }
         }
@@ -447,6 +448,7 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
     if !failures.is_empty() {
         return Err(HsmError::Proof { failures, passed: proven.len(), may_degrade: false });
     }
+    let mut measured = Vec::with_capacity(proven.len());
     for Proven { mut open, handles } in proven {
         let handles: Vec<_> = handles.iter().map(|per_key| per_key[0]).collect();
         let under_test = HsmUnderTest {
@@ -467,11 +469,12 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
             all.extend(rest);
         }
         open.sessions = all;
-        // Sessions close here, one thread, nothing else using the module.
+        measured.push(open);
     }
-    drop(contexts);
+    // Closed within the timeout, nothing else using the module ([`release_within`]).
+    super::release_within(measured, config.longest_timeout());
     let callers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).max(2);
-    let pool_row = bench_pool(config, callers, req.duration)?;
+    let pool_row = bench_pool(config, contexts, callers, req.duration)?;
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     // The software rows sign with a key of the pool key's size: RSA keys
     // were always 2048 bits, and the rows of an RSA-4096 pool overstated

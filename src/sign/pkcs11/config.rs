@@ -563,6 +563,11 @@ impl HsmConfig {
         Ok(HsmConfig { path: path.to_owned(), hsms, keys })
     }
 
+    /// The longest `timeout` of the configuration's HSMs.
+    pub fn longest_timeout(&self) -> std::time::Duration {
+        self.hsms.iter().map(|h| h.timeout).max().unwrap_or_default()
+    }
+
     /// Refuses a configuration without keys (for `sign`, `check`, `bench`).
     pub fn require_keys(&self) -> Result<(), HsmError> {
         if self.keys.is_empty() {

@@ -342,6 +342,24 @@ fn timed<T: Send + 'static>(
 /// the `.key` file and proves the key on every HSM. Every call to an HSM
 /// is held to its `timeout` ([`timed`]).
 pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, HsmError> {
+    let mut contexts = Contexts::default();
+    let mut open: Vec<Shared> = Vec::with_capacity(config.hsms.len());
+    let made = keygen_in(config, req, &mut contexts, &mut open);
+    // Sessions closed and modules finalised within the timeout, whatever
+    // happened: a module that never returned from C_CloseSession left the
+    // keygen silent for ever, its key made (the forty-fourth audit).
+    super::release_within((open, contexts), config.longest_timeout());
+    made
+}
+
+/// [`keygen`], with the modules and the HSMs it opens left in `contexts`
+/// and `open` for the caller to release.
+fn keygen_in(
+    config: &HsmConfig,
+    req: &KeygenRequest,
+    contexts: &mut Contexts,
+    open: &mut Vec<Shared>,
+) -> Result<KeygenResult, HsmError> {
     let flags = match req.role {
         KeyRole::Ksk | KeyRole::Csk => crate::sign::keys::FLAGS_KSK,
         KeyRole::Zsk => crate::sign::keys::FLAGS_ZSK,
@@ -352,20 +370,27 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
             reason: "hsm keygen needs a non-empty --id and --label".into(),
         });
     }
-    // Every HSM must be reachable before anything is created anywhere.
-    let mut contexts = Contexts::default();
-    let mut open: Vec<Shared> = Vec::with_capacity(config.hsms.len());
-    for o in open_all(config, &mut contexts, true) {
+    // Every HSM must be reachable before anything is created anywhere;
+    // every one that is not is named (only the first was).
+    let mut failures = Vec::new();
+    for o in open_all(config, contexts, true) {
         match o {
             Ok(o) => open.push(Arc::new(Mutex::new(o))),
-            Err(mut errors) => return Err(errors.swap_remove(0)),
+            Err(errors) => failures.extend(errors),
         }
     }
+    if failures.len() == 1 {
+        return Err(failures.swap_remove(0));
+    }
+    if !failures.is_empty() {
+        return Err(HsmError::Unreachable { failures });
+    }
+    let open: &[Shared] = open;
     let mut silent = Vec::new();
     for i in 0..open.len() {
         let (id, label) = (req.id.clone(), req.label.clone());
         let during = "C_FindObjects (objects of the same CKA_ID or label)".to_owned();
-        timed(&open, config, i, during, &mut silent, move |o| refuse_existing(o, &id, &label))?;
+        timed(open, config, i, during, &mut silent, move |o| refuse_existing(o, &id, &label))?;
     }
     let material = generate(req.algorithm, req.bits).map_err(HsmError::Key)?;
     let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
@@ -382,13 +407,13 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     // takes the objects and stores nothing) left the key in the others and
     // its `.key` file, and a failed destroy went unsaid (the thirty-eighth
     // audit, 2026-12-07).
-    let undo = Undo { open: &open, config, req, key_file: &key_file };
+    let undo = Undo { open, config, req, key_file: &key_file };
     let mut created: Vec<(usize, Vec<(&'static str, ObjectHandle)>)> = Vec::new();
     let material = Arc::new(material);
     for i in 0..open.len() {
         let (id, label, m) = (req.id.clone(), req.label.clone(), Arc::clone(&material));
         let during = "C_CreateObject (the key's import)".to_owned();
-        let imported = timed(&open, config, i, during, &mut silent, move |o| {
+        let imported = timed(open, config, i, during, &mut silent, move |o| {
             Ok(m.import(&o.sessions[0], &id, &label))
         });
         match imported {
@@ -420,7 +445,7 @@ pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, H
     for i in 0..open.len() {
         let key = entry.clone();
         let during = format!("the proof (key lookup and test signature) of {}", entry.describe());
-        let proof = timed(&open, config, i, during, &mut silent, move |o| {
+        let proof = timed(open, config, i, during, &mut silent, move |o| {
             prove_key(&o.sessions[0], &o.names(), &key).map(|_| ())
         });
         if let Err(cause) = proof {

@@ -76,7 +76,9 @@ pub enum HsmError {
     /// No token with this label or serial.
     TokenNotFound { hsm: String, token: String, available: Vec<String> },
     /// More than one token matches.
-    TokenAmbiguous { hsm: String, token: String, count: usize },
+    /// More than one token matches; `one_token`: all of them show one
+    /// identity (manufacturer, model, serial), one token in several slots.
+    TokenAmbiguous { hsm: String, token: String, count: usize, one_token: bool },
     /// Two entries of the configuration reach one token (by label and by
     /// serial, say, or through two paths to one module): it would count as
     /// two HSMs, and the second entry's PIN would go unchecked (the first
@@ -120,6 +122,9 @@ pub enum HsmError {
     /// holds every HSM's failures. `passed` HSMs passed; `may_degrade`:
     /// the command could go on with them (`sign --allow-degraded-pool`).
     Proof { failures: Vec<HsmError>, passed: usize, may_degrade: bool },
+    /// `hsm keygen`: these HSMs cannot be reached (module, token, log-in),
+    /// and a key is made only in all of them; every one is named.
+    Unreachable { failures: Vec<HsmError> },
     /// `hsm keygen` failed after creating objects in some HSMs: `cause`,
     /// and what undoing it left (`left`: the HSMs where destroying an
     /// object failed, with the objects), so that no HSM keeps half a
@@ -131,6 +136,37 @@ pub enum HsmError {
         key_file_left: Option<String>,
         left: Vec<String>,
     },
+}
+
+impl HsmError {
+    /// The HSM (as configured) the error is about, if one.
+    pub fn hsm(&self) -> Option<&str> {
+        match self {
+            HsmError::Pin { hsm, .. }
+            | HsmError::Module { hsm, .. }
+            | HsmError::Pkcs11 { hsm, .. }
+            | HsmError::NoAnswer { hsm, .. }
+            | HsmError::TokenNotFound { hsm, .. }
+            | HsmError::TokenAmbiguous { hsm, .. }
+            | HsmError::TokenTwice { hsm, .. }
+            | HsmError::Login { hsm, .. }
+            | HsmError::KeyNotFound { hsm, .. }
+            | HsmError::KeyAmbiguous { hsm, .. }
+            | HsmError::UnsupportedKey { hsm, .. }
+            | HsmError::PublicKeyMismatch { hsm, .. }
+            | HsmError::ChallengeFailed { hsm, .. }
+            | HsmError::BadSignature { hsm, .. }
+            | HsmError::ObjectExists { hsm, .. } => Some(hsm),
+            HsmError::Config { .. }
+            | HsmError::PublishedDnskey { .. }
+            | HsmError::Key(_)
+            | HsmError::PoolEmpty { .. }
+            | HsmError::RemovedWhileMeasured { .. }
+            | HsmError::Proof { .. }
+            | HsmError::Unreachable { .. }
+            | HsmError::KeygenUndone { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for HsmError {
@@ -171,7 +207,13 @@ impl fmt::Display for HsmError {
                 "hsm {hsm}: {token} not found (tokens present: {})",
                 if available.is_empty() { "none".to_owned() } else { available.join(", ") }
             ),
-            HsmError::TokenAmbiguous { hsm, token, count } => {
+            HsmError::TokenAmbiguous { hsm, token, count, one_token: true } => write!(
+                f,
+                "hsm {hsm}: {count} slots show {token}, all with one serial: the module lists \
+                 one token in several slots (a driver or reader fault), which no token \
+                 setting can tell apart"
+            ),
+            HsmError::TokenAmbiguous { hsm, token, count, one_token: false } => {
                 write!(f, "hsm {hsm}: {count} tokens match {token}; use token_serial")
             }
             HsmError::TokenTwice { hsm, other, serial } => write!(
@@ -233,6 +275,18 @@ impl fmt::Display for HsmError {
                  overwrite it"
             ),
             HsmError::Key(e) => write!(f, "{e}"),
+            HsmError::Unreachable { failures } => {
+                write!(
+                    f,
+                    "{} of the configuration's HSMs cannot be used, and the key is made only in \
+                     all of them; nothing was created",
+                    failures.len()
+                )?;
+                for e in failures {
+                    write!(f, "\n  {e}")?;
+                }
+                Ok(())
+            }
             HsmError::KeygenUndone { cause, key_file, key_file_left, left } => {
                 let file = match key_file_left {
                     None => format!("{} was removed", key_file.display()),
@@ -262,7 +316,13 @@ impl fmt::Display for HsmError {
                 if removed.is_empty() { "none configured".to_owned() } else { removed.join("; ") }
             ),
             HsmError::Proof { failures, passed, may_degrade } => {
-                let n = failures.len();
+                // HSMs, not failures: one HSM without two keys was counted
+                // twice (the forty-fifth audit, 2026-12-07).
+                let mut named: Vec<&str> = failures.iter().filter_map(HsmError::hsm).collect();
+                named.sort_unstable();
+                named.dedup();
+                let unnamed = failures.iter().filter(|e| e.hsm().is_none()).count();
+                let n = named.len() + unnamed;
                 // The hint only where it can help: with no HSM left it
                 // sent operators to a flag that fails the same way, and
                 // `hsm check` has no such flag (the twelfth audit).
@@ -314,6 +374,20 @@ pub(crate) fn note_thread_left_in_module() {
     LEFT_IN_MODULE.store(true, std::sync::atomic::Ordering::Release);
 }
 
+/// Drops `what` (sessions, module contexts: C_CloseSession, C_Finalize)
+/// on a thread of its own, waiting for it at most `timeout`. A module that
+/// answered every call of a run and then never returned from closing hung
+/// `hsm check`, `sign` (its zone signed, not written) and `hsm keygen`
+/// (its key made, no word) for ever (the forty-fourth audit, 2026-12-07).
+/// Past the timeout the thread is left in the module
+/// ([`note_thread_left_in_module`]).
+pub(crate) fn release_within<T: Send + 'static>(what: T, timeout: std::time::Duration) {
+    let released = session::ask(move || drop(what));
+    if let Err(crossbeam::channel::RecvTimeoutError::Timeout) = released.recv_timeout(timeout) {
+        note_thread_left_in_module();
+    }
+}
+
 /// Ends the process with `code`. When a thread was left inside a module,
 /// without the process's exit handlers: they run the modules' own
 /// destructors (SoftHSM2 frees its token state in one), under the call
@@ -361,6 +435,26 @@ pub(crate) fn pkcs11_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The forty-fifth audit (2026-12-07): one HSM without both keys of
+    /// the pool was counted as two HSMs that failed.
+    #[test]
+    fn regression_failed_hsms_are_counted_once_each() {
+        let missing = |key: &str| HsmError::KeyNotFound {
+            hsm: "fra-2".into(),
+            token: "token \"fra-2\"".into(),
+            key: key.into(),
+            class: "private",
+        };
+        let e = HsmError::Proof {
+            failures: vec![missing("ksk"), missing("zsk")],
+            passed: 1,
+            may_degrade: true,
+        };
+        let said = e.to_string();
+        assert!(said.starts_with("1 HSM(s) of the pool failed"), "{said}");
+        assert!(said.contains("continues on the 1 that passed"), "{said}");
+    }
 
     #[test]
     fn ckr_names_follow_the_specification() {

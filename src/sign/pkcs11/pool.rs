@@ -39,7 +39,7 @@ use cryptoki::session::Session;
 use super::config::{HsmConfig, HsmEntry, KeyEntry, TokenSelector};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
 use super::session::{
-    find_key_object, open_sessions, survey, Contexts, FoundHsm, OpenHsm, SlotAnswer, SurveyError,
+    find_key_object, open_sessions, survey, Contexts, FoundHsm, OpenHsm, Survey, SurveyError,
     TokenFound,
 };
 use super::{pkcs11_error, HsmError};
@@ -360,7 +360,7 @@ fn find_all(config: &HsmConfig, contexts: &mut Contexts) -> Finding {
     // Each survey ends within twice its timeout whatever the module does
     // (every call it makes runs on a thread of its own), so the scope
     // cannot hang.
-    let surveys: Vec<Result<Vec<SlotAnswer>, SurveyError>> = std::thread::scope(|scope| {
+    let surveys: Vec<Result<Survey, SurveyError>> = std::thread::scope(|scope| {
         let started: Vec<_> = modules
             .iter()
             .map(|(_, ctx, timeout)| {
@@ -383,15 +383,19 @@ fn find_all(config: &HsmConfig, contexts: &mut Contexts) -> Finding {
     let mut found = Vec::new();
     for (i, entry) in config.hsms.iter().enumerate() {
         let Some(m) = module_of[i] else { continue };
+        // Each HSM held to its own timeout, though its module was asked
+        // once, with the longest of them.
+        let no_answer = || HsmError::NoAnswer {
+            hsm: entry.name.clone(),
+            key: None,
+            during: "C_GetSlotList".to_owned(),
+            seconds: entry.timeout.as_secs(),
+        };
         let token = match &surveys[m] {
-            Ok(answers) => TokenFound::select(modules[m].1.clone(), answers, entry)
+            Ok(survey) if survey.listed_after > entry.timeout => Err(no_answer()),
+            Ok(survey) => TokenFound::select(modules[m].1.clone(), survey, entry)
                 .and_then(|t| t.claim(contexts, entry)),
-            Err(SurveyError::NoAnswer) => Err(HsmError::NoAnswer {
-                hsm: entry.name.clone(),
-                key: None,
-                during: "C_GetSlotList".to_owned(),
-                seconds: modules[m].2.as_secs(),
-            }),
+            Err(SurveyError::NoAnswer) => Err(no_answer()),
             Err(SurveyError::Failed(why)) => Err(HsmError::Pkcs11 {
                 hsm: entry.name.clone(),
                 key: None,
@@ -551,9 +555,14 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
     let results = prove_all(config, &mut contexts, &config.keys, |e| e.sessions);
     let mut reports = Vec::new();
     let mut failures = Vec::new();
+    let mut proven = Vec::new();
     for (entry, r) in config.hsms.iter().zip(results) {
         let (token, status) = match r {
-            Ok(p) => (p.open.token.clone(), HsmStatus::Active),
+            Ok(p) => {
+                let token = p.open.token.clone();
+                proven.push(p);
+                (token, HsmStatus::Active)
+            }
             Err(errors) => {
                 let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
                 failures.extend(errors);
@@ -570,13 +579,10 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
             status,
         });
     }
+    super::release_within((proven, contexts), config.longest_timeout());
     (reports, failures)
 }
 
-/// Opens the pool: proof on every HSM, then one worker thread per session.
-/// With [`Degraded::Refuse`] any failure is fatal; with
-/// [`Degraded::Allow`] the HSMs that failed are excluded (and named on
-/// standard error), and at least one must pass.
 /// An HSM's token as the reports name it: the label as configured (as for
 /// the HSMs that passed, whose label the token reported), or the serial.
 fn token_name(token: &TokenSelector) -> String {
@@ -586,7 +592,23 @@ fn token_name(token: &TokenSelector) -> String {
     }
 }
 
+/// Opens the pool: proof on every HSM, then one worker thread per session.
+/// With [`Degraded::Refuse`] any failure is fatal; with
+/// [`Degraded::Allow`] the HSMs that failed are excluded (and named on
+/// standard error), and at least one must pass.
 pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Box<PoolFailure>> {
+    open_pool_in(config, degraded, Contexts::default())
+}
+
+/// [`open_pool`] with the modules `contexts` loaded already (`hsm bench`,
+/// after its own proofs: a fresh set initialised a module again, which one
+/// the proofs left a thread in still held, and every HSM failed with
+/// CKR_CRYPTOKI_ALREADY_INITIALIZED: the forty-fourth audit, 2026-12-07).
+pub(super) fn open_pool_in(
+    config: &HsmConfig,
+    degraded: Degraded,
+    mut contexts: Contexts,
+) -> Result<Arc<Pool>, Box<PoolFailure>> {
     let fail = |error| Box::new(PoolFailure { error, hsms: Vec::new() });
     config.require_keys().map_err(fail)?;
     let mut keys = Vec::with_capacity(config.keys.len());
@@ -603,7 +625,6 @@ pub fn open_pool(config: &HsmConfig, degraded: Degraded) -> Result<Arc<Pool>, Bo
         keys.push(PoolKey { entry: k.clone(), algorithm, tag: key_tag(&k.published), verifier });
     }
 
-    let mut contexts = Contexts::default();
     let results = prove_all(config, &mut contexts, &config.keys, |e| e.sessions);
     let mut hsms = Vec::with_capacity(results.len());
     let mut proven = Vec::new();
@@ -992,21 +1013,25 @@ impl Pool {
                 }
             }
         }
+        let mut closing = Vec::with_capacity(sessions.len());
         for ((h, _), session) in sessions {
             if hsms[h].unresponsive.load(Ordering::Acquire) {
                 std::mem::forget(session);
                 stuck = true;
             } else {
-                drop(session);
+                closing.push(session);
             }
         }
-        if let Ok(mut c) = self.contexts.lock() {
-            if stuck {
-                super::note_thread_left_in_module();
-                std::mem::forget(c.take());
-            } else {
-                c.take();
-            }
+        // Closed, then finalised, within the longest timeout: a module
+        // that never returned from C_CloseSession or C_Finalize hung a run
+        // whose zone was signed (the forty-fourth audit, 2026-12-07).
+        let contexts = self.contexts.lock().ok().and_then(|mut c| c.take());
+        if stuck {
+            super::note_thread_left_in_module();
+            std::mem::forget(contexts);
+            super::release_within(closing, longest);
+        } else {
+            super::release_within((closing, contexts), longest);
         }
         // The workers that handed their sessions back end on their own.
         drop(handles);

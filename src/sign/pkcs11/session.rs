@@ -29,6 +29,10 @@ pub struct Contexts {
     /// The tokens opened, by [`TokenIdentity`], with the entry that
     /// opened each.
     tokens: Vec<(TokenIdentity, String)>,
+    /// Modules that failed to load: the entry that tried, and why. Tried
+    /// once: each HSM of a module that never answers waited its timeout
+    /// again, one after the other.
+    failed: Vec<(ModuleId, String, String)>,
 }
 
 impl Contexts {
@@ -38,74 +42,66 @@ impl Contexts {
         if let Some((_, ctx)) = self.loaded.iter().find(|(p, _)| *p == module) {
             return Ok(ctx.clone());
         }
+        if let Some((_, first, why)) = self.failed.iter().find(|(p, _, _)| *p == module) {
+            return Err(HsmError::Module {
+                hsm: hsm.name.clone(),
+                module: hsm.module.clone(),
+                reason: format!("it did not load for hsm {first}: {why}"),
+            });
+        }
+        let loaded = self.load(hsm);
+        if let Err(e) = &loaded {
+            let why = match e {
+                HsmError::Module { reason, .. } => reason.clone(),
+                other => {
+                    let said = other.to_string();
+                    said.strip_prefix(&format!("hsm {}: ", hsm.name)).unwrap_or(&said).to_owned()
+                }
+            };
+            self.failed.push((module, hsm.name.clone(), why));
+        }
+        loaded
+    }
+
+    /// [`Contexts::context`] for a module not tried yet.
+    fn load(&mut self, hsm: &HsmEntry) -> Result<Pkcs11, HsmError> {
+        let module = module_key(hsm);
         let module_error = |reason: String| HsmError::Module {
             hsm: hsm.name.clone(),
             module: hsm.module.clone(),
             reason,
         };
-        // First in a child process (see `trial_load_fails`).
-        if let Some(reason) = trial_load_fails(&hsm.module) {
+        // First in a child process (see `trial_load_fails`), within the
+        // HSM's timeout.
+        if let Some(reason) = trial_load_fails(&hsm.module, hsm.timeout) {
             return Err(module_error(reason));
         }
-        // A shared library that is no PKCS#11 module (an OpenSSL engine, a
-        // libc) lacks C_GetFunctionList, and the cryptoki bindings panic on
-        // the missing symbol rather than return an error: exit 101, no
-        // HSM named, `--allow-degraded-pool` no help (the eleventh audit,
-        // 2026-12-06). The panic is caught here, its message held back;
-        // the hook is swapped under a lock, so that two loads at once
-        // cannot leave the silent one in place.
-        static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let loaded = std::panic::catch_unwind(|| Pkcs11::new(&hsm.module));
-        std::panic::set_hook(previous);
-        drop(guard);
-        let ctx = match loaded {
+        // Then here, on a thread of its own, within the timeout too: a
+        // network HSM's client that connects in C_Initialize and never
+        // returns hung `hsm check`, `sign` and `hsm keygen` for ever (the
+        // forty-fourth audit, 2026-12-07).
+        let path = hsm.module.clone();
+        let others_loaded = !self.loaded.is_empty();
+        let loading = ask(move || load_module(&path, others_loaded));
+        let ctx = match loading.recv_timeout(hsm.timeout) {
             Ok(Ok(ctx)) => ctx,
-            Ok(Err(e)) => return Err(module_error(e.to_string())),
-            Err(_) => {
-                return Err(module_error(
-                    "not a PKCS#11 module: it has no C_GetFunctionList".to_string(),
-                ))
+            Ok(Err(Load::Module(reason))) => return Err(module_error(reason)),
+            Ok(Err(Load::Initialize(e))) => {
+                return Err(pkcs11_error(&hsm.name, None, "C_Initialize", e))
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                super::note_thread_left_in_module();
+                return Err(HsmError::NoAnswer {
+                    hsm: hsm.name.clone(),
+                    key: None,
+                    during: "C_GetFunctionList or C_Initialize (loading the module)".to_owned(),
+                    seconds: hsm.timeout.as_secs(),
+                });
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(module_error("loading it ended without a result".to_owned()))
             }
         };
-        // The pool calls the module from many threads at once. PKCS#11
-        // v2.40 on CK_C_INITIALIZE_ARGS: "If the flag is set, and the
-        // function pointer fields aren't supplied (i.e., they all have the
-        // value NULL_PTR), that means that the application will be
-        // performing multi-threaded Cryptoki access, and the library needs
-        // to use the native operating system primitives to ensure safe
-        // multi-threaded access." SoftHSM2 enables its mutexes only then
-        // (without the flag it assumes a single thread), and decrypts the
-        // private key of each C_SignInit under its token's mutex, so the
-        // sessions of one token may sign at the same time.
-        if let Err(e) = ctx.initialize(CInitializeArgs::OsThreads) {
-            // Not finalised: the bindings' drop calls C_Finalize on a
-            // module whose C_Initialize failed (see `trial_load`), and
-            // one that says it was initialised already would be
-            // finalised under the other module's sessions.
-            std::mem::forget(ctx);
-            // Another module file of this configuration loads the same
-            // library, which this process initialised already (a wrapper
-            // such as OpenSC's pkcs11-spy beside the library itself: the
-            // thirty-fifth audit, 2026-12-07). Taking it as initialised
-            // let a module that only says so be used uninitialised (the
-            // thirty-sixth and thirty-seventh audits: one listed after a
-            // working module crashed `sign`); no module can show which
-            // library it is, so the configuration is to name it once.
-            if matches!(e, Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _))
-                && !self.loaded.is_empty()
-            {
-                return Err(module_error(
-                    "C_Initialize says the library is initialised already: another module \
-                     file of this configuration loads the same library (a wrapper beside it); \
-                     give every HSM of one library the same module path"
-                        .to_string(),
-                ));
-            }
-            return Err(pkcs11_error(&hsm.name, None, "C_Initialize", e));
-        }
         self.loaded.push((module, ctx.clone()));
         Ok(ctx)
     }
@@ -134,6 +130,78 @@ impl Contexts {
         self.tokens.push((id.clone(), hsm.name.clone()));
         Ok(())
     }
+}
+
+/// Why [`load_module`] failed.
+enum Load {
+    /// Not a working module: the reason, for [`HsmError::Module`].
+    Module(String),
+    /// C_Initialize failed.
+    Initialize(Error),
+}
+
+/// Loads and initialises the module at `path` ([`Contexts::context`], on
+/// a thread of its own). `others_loaded`: this process loaded another
+/// module file already.
+fn load_module(path: &std::path::Path, others_loaded: bool) -> Result<Pkcs11, Load> {
+    // A shared library that is no PKCS#11 module (an OpenSSL engine, a
+    // libc) lacks C_GetFunctionList, and the cryptoki bindings panic on
+    // the missing symbol rather than return an error: exit 101, no
+    // HSM named, `--allow-degraded-pool` no help (the eleventh audit,
+    // 2026-12-06). The panic is caught here, its message held back;
+    // the hook is swapped under a lock, so that two loads at once
+    // cannot leave the silent one in place.
+    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let loaded = std::panic::catch_unwind(|| Pkcs11::new(path));
+    std::panic::set_hook(previous);
+    drop(guard);
+    let ctx = match loaded {
+        Ok(Ok(ctx)) => ctx,
+        Ok(Err(e)) => return Err(Load::Module(e.to_string())),
+        Err(_) => {
+            return Err(Load::Module(
+                "not a PKCS#11 module: it has no C_GetFunctionList".to_string(),
+            ))
+        }
+    };
+    // The pool calls the module from many threads at once. PKCS#11
+    // v2.40 on CK_C_INITIALIZE_ARGS: "If the flag is set, and the
+    // function pointer fields aren't supplied (i.e., they all have the
+    // value NULL_PTR), that means that the application will be
+    // performing multi-threaded Cryptoki access, and the library needs
+    // to use the native operating system primitives to ensure safe
+    // multi-threaded access." SoftHSM2 enables its mutexes only then
+    // (without the flag it assumes a single thread), and decrypts the
+    // private key of each C_SignInit under its token's mutex, so the
+    // sessions of one token may sign at the same time.
+    if let Err(e) = ctx.initialize(CInitializeArgs::OsThreads) {
+        // Not finalised: the bindings' drop calls C_Finalize on a
+        // module whose C_Initialize failed (see `trial_load`), and
+        // one that says it was initialised already would be
+        // finalised under the other module's sessions.
+        std::mem::forget(ctx);
+        // Another module file of this configuration loads the same
+        // library, which this process initialised already (a wrapper
+        // such as OpenSC's pkcs11-spy beside the library itself: the
+        // thirty-fifth audit, 2026-12-07). Taking it as initialised
+        // let a module that only says so be used uninitialised (the
+        // thirty-sixth and thirty-seventh audits: one listed after a
+        // working module crashed `sign`); no module can show which
+        // library it is, so the configuration is to name it once.
+        if matches!(e, Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) && others_loaded {
+            return Err(Load::Module(
+                "C_Initialize says the library is initialised already: another module \
+                 file of this configuration loads the same library (a wrapper beside it); \
+                 give every HSM of one library the same module path"
+                    .to_string(),
+            ));
+        }
+        return Err(Load::Initialize(e));
+    }
+    Ok(ctx)
 }
 
 /// The program that loads a module alone before this process does
@@ -219,7 +287,7 @@ pub fn trial_load(module: &std::path::Path, nonce: &str, parent: Option<u32>) {
 /// long as it lives, and a pipe read to its end hung the run that long
 /// (the thirty-fourth audit, 2026-12-07). The child's words follow a
 /// nonce of this run, which a module cannot print by chance.
-fn trial_load_fails(module: &std::path::Path) -> Option<String> {
+fn trial_load_fails(module: &std::path::Path, timeout: Duration) -> Option<String> {
     use std::os::unix::fs::FileExt;
     use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
@@ -230,10 +298,10 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
         format!("zonesign-trial-{}", data_encoding::HEXLOWER.encode(&octets))
     };
     let cannot = |e: std::io::Error| format!("cannot run the process that loads it first: {e}");
-    let run = || -> std::io::Result<(std::process::ExitStatus, bool)> {
+    let run = || -> std::io::Result<(Option<std::process::ExitStatus>, bool)> {
         let out = output_file()?;
         // `--`: a module path that begins with `-` is no option of the child.
-        let status = Command::new(program)
+        let mut child = Command::new(program)
             .args(["hsm", TRIAL_SUBCOMMAND, "--nonce", &nonce, "--parent"])
             .arg(std::process::id().to_string())
             .arg("--")
@@ -241,7 +309,21 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
             .stderr(out.try_clone()?)
-            .status()?;
+            .spawn()?;
+        // Within the HSM's timeout: a module whose C_GetFunctionList never
+        // returns hung the run in this wait (the forty-fourth audit).
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Ok((None, false));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
         // All of it, a MiB at a time: a module may print much before the
         // child's words (only the first MiB was read: the thirty-fifth
         // audit) or after them, from its destructors (only the last 64
@@ -257,11 +339,11 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
             let n = (len - at).min(chunk.len() as u64) as usize;
             out.read_exact_at(&mut chunk[..n], at)?;
             if words.iter().any(|w| chunk[..n].windows(w.len()).any(|x| x == w.as_slice())) {
-                return Ok((status, true));
+                return Ok((Some(status), true));
             }
             at += 1 << 20;
         }
-        Ok((status, false))
+        Ok((Some(status), false))
     };
     let (status, told) = match run() {
         Ok(done) => done,
@@ -270,6 +352,13 @@ fn trial_load_fails(module: &std::path::Path) -> Option<String> {
     if told {
         return None;
     }
+    let Some(status) = status else {
+        return Some(format!(
+            "loading it (C_GetFunctionList) did not end within {} s, its HSM's timeout, in a \
+             process that did nothing else",
+            timeout.as_secs()
+        ));
+    };
     Some(match (status.signal(), status.code()) {
         (Some(signal), _) => format!(
             "loading it crashed a process that did nothing else (signal {signal}): not a \
@@ -355,8 +444,22 @@ pub enum SlotAnswer {
         serial: String,
         id: TokenIdentity,
     },
-    /// C_GetTokenInfo failed or did not answer in time: why, for messages.
+    /// C_GetTokenInfo failed: why, for messages.
     Failed(String),
+    /// C_GetTokenInfo did not answer within the survey's timeout.
+    NoAnswer { slot: Slot },
+}
+
+/// What [`survey`] found: each slot's answer, and how long each answer
+/// took, so that every HSM is held to its own `timeout` though its module
+/// is asked once, with the longest of its HSMs' (the forty-fourth audit,
+/// 2026-12-07: every HSM was said to have waited the longest).
+#[derive(Debug, Clone)]
+pub struct Survey {
+    /// How long C_GetSlotList took.
+    pub listed_after: Duration,
+    /// Per slot: its answer, and how long C_GetTokenInfo took.
+    pub slots: Vec<(SlotAnswer, Duration)>,
 }
 
 /// Why a module's slot list could not be read ([`survey`]).
@@ -397,15 +500,15 @@ pub(super) fn ask<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) 
 /// HSM asked every slot and stopped at the first fault, so one bad token
 /// took every HSM of its module down with it (the forty-third audit,
 /// 2026-12-07).
-pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Vec<SlotAnswer>, SurveyError> {
-    let deadline = Instant::now() + timeout;
+pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
+    let started = Instant::now();
     let list = ask({
         let ctx = ctx.clone();
-        move || ctx.get_slots_with_token()
+        move || (ctx.get_slots_with_token(), Instant::now())
     });
-    let slots = match list.recv_deadline(deadline) {
-        Ok(Ok(slots)) => slots,
-        Ok(Err(e)) => return Err(SurveyError::Failed(super::describe(&e))),
+    let (slots, listed_after) = match list.recv_deadline(started + timeout) {
+        Ok((Ok(slots), at)) => (slots, at - started),
+        Ok((Err(e), _)) => return Err(SurveyError::Failed(super::describe(&e))),
         Err(RecvTimeoutError::Timeout) => {
             super::note_thread_left_in_module();
             return Err(SurveyError::NoAnswer);
@@ -414,39 +517,44 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Vec<SlotAnswer>, Survey
             return Err(SurveyError::Failed("the call ended without a result".into()))
         }
     };
-    let deadline = Instant::now() + timeout;
-    let asked: Vec<(Slot, Receiver<_>)> = slots
+    let asked = Instant::now();
+    let pending: Vec<(Slot, Receiver<_>)> = slots
         .into_iter()
         .map(|slot| {
             let ctx = ctx.clone();
-            (slot, ask(move || ctx.get_token_info(slot)))
+            (slot, ask(move || (ctx.get_token_info(slot), Instant::now())))
         })
         .collect();
-    let mut answers = Vec::with_capacity(asked.len());
-    for (slot, rx) in asked {
+    let mut answers = Vec::with_capacity(pending.len());
+    for (slot, rx) in pending {
         let failed = |why: String| SlotAnswer::Failed(format!("slot {}: {why}", slot.id()));
-        answers.push(match rx.recv_deadline(deadline) {
-            Ok(Ok(info)) => SlotAnswer::Token {
-                slot,
-                label: info.label().trim_end().to_owned(),
-                serial: info.serial_number().trim_end().to_owned(),
-                id: TokenIdentity {
-                    manufacturer: info.manufacturer_id().trim_end().to_owned(),
-                    model: info.model().trim_end().to_owned(),
+        answers.push(match rx.recv_deadline(asked + timeout) {
+            Ok((Ok(info), at)) => (
+                SlotAnswer::Token {
+                    slot,
+                    label: info.label().trim_end().to_owned(),
                     serial: info.serial_number().trim_end().to_owned(),
+                    id: TokenIdentity {
+                        manufacturer: info.manufacturer_id().trim_end().to_owned(),
+                        model: info.model().trim_end().to_owned(),
+                        serial: info.serial_number().trim_end().to_owned(),
+                    },
                 },
-            },
-            Ok(Err(e)) => failed(format!("C_GetTokenInfo failed: {}", super::describe(&e))),
+                at - asked,
+            ),
+            Ok((Err(e), at)) => {
+                (failed(format!("C_GetTokenInfo failed: {}", super::describe(&e))), at - asked)
+            }
             Err(RecvTimeoutError::Timeout) => {
                 super::note_thread_left_in_module();
-                failed(format!("no answer to C_GetTokenInfo within {} s", timeout.as_secs()))
+                (SlotAnswer::NoAnswer { slot }, timeout)
             }
             Err(RecvTimeoutError::Disconnected) => {
-                failed("C_GetTokenInfo ended without a result".into())
+                (failed("C_GetTokenInfo ended without a result".into()), asked.elapsed())
             }
         });
     }
-    Ok(answers)
+    Ok(Survey { listed_after, slots: answers })
 }
 
 /// Text a token reports about itself, with control and other invisible
@@ -486,19 +594,26 @@ impl TokenFound {
     /// Finds `hsm`'s token by label or serial among what its module said
     /// of its slots ([`survey`]). Slot numbers are never used: SoftHSM
     /// assigns them at random, and real HSMs renumber.
-    pub fn select(
-        ctx: Pkcs11,
-        answers: &[SlotAnswer],
-        hsm: &HsmEntry,
-    ) -> Result<TokenFound, HsmError> {
+    pub fn select(ctx: Pkcs11, survey: &Survey, hsm: &HsmEntry) -> Result<TokenFound, HsmError> {
         let mut matches = Vec::new();
         let mut available = Vec::new();
-        for answer in answers {
-            let SlotAnswer::Token { slot, label, serial, id } = answer else {
-                if let SlotAnswer::Failed(why) = answer {
-                    available.push(why.clone());
+        let late = |slot: &Slot| {
+            let seconds = hsm.timeout.as_secs();
+            format!("slot {}: no answer to C_GetTokenInfo within {seconds} s", slot.id())
+        };
+        for (answer, after) in &survey.slots {
+            let (slot, label, serial, id) = match answer {
+                SlotAnswer::Token { slot, label, serial, id } if *after <= hsm.timeout => {
+                    (slot, label, serial, id)
                 }
-                continue;
+                SlotAnswer::Token { slot, .. } | SlotAnswer::NoAnswer { slot } => {
+                    available.push(late(slot));
+                    continue;
+                }
+                SlotAnswer::Failed(why) => {
+                    available.push(why.clone());
+                    continue;
+                }
             };
             let hit = match &hsm.token {
                 TokenSelector::Label(l) => l == label,
@@ -528,6 +643,10 @@ impl TokenFound {
                 hsm: hsm.name.clone(),
                 token: hsm.token.to_string(),
                 count,
+                // One token in several slots: `token_serial` cannot help
+                // (the advice was given all the same: the forty-fourth
+                // audit, 2026-12-07).
+                one_token: matches.windows(2).all(|w| w[0].2 == w[1].2),
             }),
         }
     }
