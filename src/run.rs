@@ -782,23 +782,42 @@ fn check_no_new_key_file_at(cfg: &SignConfig, option: &str, path: &Path) -> Resu
     Ok(())
 }
 
+/// Refuses a `--key` that names neither a key pair's file nor its stem:
+/// `--key mykey.priv` was read as the stem of `mykey.priv.key`, and the
+/// error named that file (the forty-fifth audit, 2026-12-07).
+fn check_key_names(cfg: &SignConfig) -> Result<(), Failure> {
+    match cfg.keys.iter().find(|p| !crate::sign::keys::names_a_key_pair(p)) {
+        Some(p) => Err(Failure::Usage(format!(
+            "--key {}: a key pair is named by its .key or .private file, or by their stem \
+             (Kexample.+013+12345), as BIND's tools name them",
+            p.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The files a signing run reads besides the zone, for
 /// [`check_distinct_files`]: each key named (its `.key` and `.private`),
 /// each key file of the key directory, the keys published only, the trust
 /// anchor, the HSM configuration and the files it names.
 fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
     let mut reads = Vec::new();
-    let key_pair = |p: &Path, reads: &mut Vec<(String, PathBuf)>| {
-        for ext in ["key", "private"] {
-            reads.push((
-                format!("the key file {}", p.with_extension(ext).display()),
-                p.with_extension(ext),
-            ));
+    // The pair as the keys are read (`pair_paths`): `with_extension` took
+    // the stem `Kexample.+013+12345` for `Kexample` and `+013+12345`, and
+    // `--output` over that key's `.private` file replaced the private key
+    // with the zone, exit 0 (the forty-fifth audit, 2026-12-07).
+    for p in &cfg.keys {
+        let (key, private) = crate::sign::keys::pair_paths(p);
+        for file in [p.clone(), key, private] {
+            reads.push((format!("the key file {}", file.display()), file));
         }
-    };
-    for p in cfg.keys.iter().chain(&cfg.publish) {
-        reads.push((format!("the key file {}", p.display()), p.clone()));
-        key_pair(p, &mut reads);
+    }
+    for p in &cfg.publish {
+        let (key, private) = crate::sign::keys::pair_paths(p);
+        let named = crate::sign::keys::published_key_path(p);
+        for file in [p.clone(), named, key, private] {
+            reads.push((format!("the key file {}", file.display()), file));
+        }
     }
     if let Some(dir) = &cfg.key_dir {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -829,13 +848,16 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
             "--output -: the signed zone goes to a file, verified there before it replaces the previous one; sign to a file and read that".into(),
         ))
     } else {
-        check_distinct_files(
-            &cfg.zone,
-            Some(&cfg.output),
-            &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
-            &reads,
-        )
-        .and_then(|()| check_no_new_key_file(cfg))
+        check_key_names(cfg)
+            .and_then(|()| {
+                check_distinct_files(
+                    &cfg.zone,
+                    Some(&cfg.output),
+                    &[("--report", cfg.report.as_ref()), ("--ds", cfg.ds.as_ref())],
+                    &reads,
+                )
+            })
+            .and_then(|()| check_no_new_key_file(cfg))
     };
     if let Err(failure) = early {
         // A report that may be written (its own file, in a directory that
@@ -1147,7 +1169,7 @@ fn sign_inner(
     // `--publish` takes the `.key` file; its `.private` names it too, as
     // for `--key` (the sixteenth audit: read as a key file, "found v1.3").
     let publish_named: Vec<PathBuf> =
-        cfg.publish.iter().map(|p| crate::sign::keys::pair_paths(p).0).collect();
+        cfg.publish.iter().map(|p| crate::sign::keys::published_key_path(p)).collect();
     let mut publish_paths = publish_named.clone();
     // The key directory's signing keys, by file stem (see `publish_wins`).
     let mut dir_signing: Vec<String> = Vec::new();

@@ -889,6 +889,51 @@ fn regression_an_output_naming_a_key_file_is_refused() {
     assert!(before == after, "a key file changed");
 }
 
+/// The forty-fifth audit (2026-12-07): a key named by its stem, as BIND's
+/// tools name keys (`--key k/Kexample.+013+12345`), was read, but its
+/// files were not among those no output may name: `--ds` over its
+/// `.private` file replaced the private key with the DS records, exit 0.
+/// And `--key` naming neither a key file nor a stem looked for
+/// `NAME.key`; `--publish` of a DNSKEY file of another name (`dig` output)
+/// does not.
+#[test]
+fn regression_the_files_of_a_key_named_by_its_stem_are_no_output() {
+    let s = setup();
+    let mut key_files: Vec<PathBuf> =
+        std::fs::read_dir(&s.keys).unwrap().map(|e| e.unwrap().path()).collect();
+    key_files.sort();
+    let before: Vec<Vec<u8>> = key_files.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let private = key_files.iter().find(|p| p.extension().is_some_and(|e| e == "private")).unwrap();
+    let private = private.to_str().unwrap();
+    let stem = private.strip_suffix(".private").unwrap();
+    let key = format!("{stem}.key");
+    for option in ["--key", "--publish"] {
+        for (output, file) in [("--ds", private), ("--report", key.as_str())] {
+            let out = sign(&s, &[option, stem, output, file]);
+            assert_refused(&s, &out, 2, &[output, "which the run reads"]);
+        }
+    }
+    let after: Vec<Vec<u8>> = key_files.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert!(before == after, "a key file changed");
+
+    let aside = tempfile::tempdir().unwrap();
+    let elsewhere = aside.path().join("mykey.priv");
+    std::fs::copy(private, &elsewhere).unwrap();
+    let out = sign(&s, &["--key", elsewhere.to_str().unwrap()]);
+    assert_refused(&s, &out, 2, &["a key pair is named by its .key or .private file"]);
+
+    let dnskey = aside.path().join("provider-b.dnskey");
+    keygen(aside.path(), "--zsk", "13");
+    let other = std::fs::read_dir(aside.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "key"))
+        .unwrap();
+    std::fs::copy(&other, &dnskey).unwrap();
+    let out = sign(&s, &["--publish", dnskey.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// The fifth audit (2026-12-06): `--output /dev/stdout` replaced the
 /// system's link with the zone (as root). A link to something other than a
 /// regular file, or into /dev or /proc, is refused; a link to a regular

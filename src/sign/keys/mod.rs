@@ -66,11 +66,11 @@ pub use bind::{
     file_name_owner, is_key_record_file, key_file_stem, parse_key_file, KeyFile, KeyState,
     KeyTiming, SyncState,
 };
-pub(crate) use software::pair_paths;
 pub use software::{
     check_private_material, generate, read_key_timing, write_bind_files, write_public_key_file,
     SigningKey,
 };
+pub(crate) use software::{names_a_key_pair, pair_paths, published_key_path};
 
 /// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."
 pub const FLAG_ZONE: u16 = 0x0100;

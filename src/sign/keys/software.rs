@@ -124,6 +124,29 @@ pub(crate) fn pair_paths(path: &Path) -> (PathBuf, PathBuf) {
     (with(b".key"), with(b".private"))
 }
 
+/// Whether `path` names a key pair the way BIND's tools do: its `.key` or
+/// `.private` file, or their stem (`Kexample.+013+12345`, no file of its
+/// own).
+pub(crate) fn names_a_key_pair(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let octets = path.as_os_str().as_bytes();
+    octets.ends_with(b".key") || octets.ends_with(b".private") || !path.is_file()
+}
+
+/// The DNSKEY file of a key given by `--publish`: as [`pair_paths`] reads
+/// it, but a file of another name (`dig` output saved as
+/// `provider-b.dnskey`, as the README's multi-signer recipe suggests) is
+/// read as it is named: `provider-b.dnskey.key` was looked for, and the
+/// error named a file the operator never gave (the forty-fifth audit,
+/// 2026-12-07).
+pub(crate) fn published_key_path(path: &Path) -> PathBuf {
+    if names_a_key_pair(path) {
+        pair_paths(path).0
+    } else {
+        path.to_path_buf()
+    }
+}
+
 /// The timing metadata of the `.private` file of the key at `path` (its
 /// `.key` or `.private` path, or their stem), and the flags of its `.key`
 /// file: what a key directory's keys are chosen by, before any is loaded.
