@@ -210,7 +210,7 @@ struct SignArgs {
     /// Spread expirations over this duration before the expiration, per RRset, deterministically.
     #[arg(long)]
     jitter: Option<String>,
-    /// TTL of the DNSKEY RRset, in seconds or with units as in the zone (1w, 2h30m) (default: the input's DNSKEY TTL, else the SOA TTL).
+    /// TTL of the DNSKEY RRset, in seconds or with units as in the zone (1w, 2h30m) (default: the input's DNSKEY TTL, else the shortest TTL of the keys' BIND key files (dnssec-keygen -L), else the SOA TTL).
     #[arg(long, value_parser = ttl_arg)]
     dnskey_ttl: Option<u32>,
     /// The parent's DS set (or DNSKEY trust anchors): a key that signs the DNSKEY RRset must match it, checked before signing and in the written zone.

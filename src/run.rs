@@ -1599,12 +1599,28 @@ fn sign_inner(
         crate::diag!("zonesign: notice: {notice}");
     }
     report.denial_mode = Some(denial.to_string());
+    // The TTL a BIND key file carries (`dnssec-keygen -L`): "If the key is
+    // imported into a zone, this is the TTL that will be used for it,
+    // unless there was already a DNSKEY RRset in place"; the shortest
+    // where they differ, as `dnssec-signzone -S` takes it. It was ignored
+    // for the SOA's TTL, and an operator timing a rollover by the key's
+    // TTL moved on while caches held the DNSKEY RRset longer (the
+    // forty-fifth audit, 2026-12-07). Not `--publish` files: a DNSKEY
+    // copied from `dig` carries a cache's remaining TTL.
+    let key_file_ttl = paths
+        .iter()
+        .chain(publish_paths.iter().filter(|p| !publish_named.contains(p)))
+        .filter_map(|p| {
+            crate::sign::keys::parse_key_file(&crate::sign::keys::pair_paths(p).0).ok()?.ttl
+        })
+        .min();
     let opts = SignOptions {
         inception,
         expiration,
         jitter: jitter as u32,
         denial,
         dnskey_ttl: cfg.dnskey_ttl,
+        key_file_ttl,
         cds: cfg.cds,
         cds_digests,
         cds_withheld,

@@ -1228,6 +1228,47 @@ fn rfc7344_section_4_the_key_directorys_cds_timing_is_followed() {
     assert!(r.contains("zonesign makes them with --cds only"), "{r}");
 }
 
+/// The forty-fifth audit (2026-12-07): the TTL of BIND key files
+/// (`dnssec-keygen -L`) was ignored for the SOA's: "If the key is imported
+/// into a zone, this is the TTL that will be used for it, unless there was
+/// already a DNSKEY RRset in place". The shortest of them is taken, as
+/// `dnssec-signzone -S` takes it; `--dnskey-ttl` still decides.
+#[test]
+fn regression_the_dnskey_ttl_of_bind_key_files_is_followed() {
+    let (dir, k) = bind_key_dir();
+    bind_keygen(&k, &["-a", "13", "-f", "KSK", "-L", "300", "example."]);
+    bind_keygen(&k, &["-a", "13", "-L", "600", "example."]);
+    let dnskey_ttls = |zone: &Path| {
+        let text = std::fs::read_to_string(zone).unwrap();
+        let mut ttls: Vec<String> = text
+            .lines()
+            .filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY"))
+            .filter_map(|l| l.split_whitespace().nth(1).map(str::to_string))
+            .collect();
+        ttls.dedup();
+        ttls
+    };
+    let ours = dir.path().join("ours.zone");
+    run(&mut sign_command(&example(), &k, &ours, &[]));
+    assert_eq!(dnskey_ttls(&ours), ["300"]);
+    let bind = dir.path().join("bind.zone");
+    run(Command::new("dnssec-signzone")
+        .args(["-q", "-S", "-O", "full", "-o", "example.", "-K"])
+        .arg(&k)
+        .arg("-f")
+        .arg(&bind)
+        .arg(example()));
+    assert_eq!(dnskey_ttls(&bind), ["300"], "dnssec-signzone -S");
+    let set = dir.path().join("set.zone");
+    run(&mut sign_command(
+        &example(),
+        &k,
+        &set,
+        &[std::ffi::OsStr::new("--dnskey-ttl"), std::ffi::OsStr::new("900")],
+    ));
+    assert_eq!(dnskey_ttls(&set), ["900"]);
+}
+
 /// Left by the forty-fifth session's note: a KSK named twice, by the key
 /// directory and by `--key` with another spelling of its path, had its CDS
 /// timing said twice in the notices.

@@ -78,6 +78,7 @@ pub fn sign_options(denial: DenialMode) -> SignOptions {
         jitter: 0,
         denial,
         dnskey_ttl: None,
+        key_file_ttl: None,
         cds: false,
         cds_digests: Vec::new(),
         publish: Vec::new(),

@@ -276,6 +276,9 @@ pub struct SignOptions {
     pub jitter: u32,
     pub denial: DenialMode,
     pub dnskey_ttl: Option<u32>,
+    /// The shortest TTL the keys' BIND key files carry: the DNSKEY RRset's
+    /// TTL where neither `dnskey_ttl` nor an input DNSKEY RRset sets it.
+    pub key_file_ttl: Option<u32>,
     /// Publish CDS and CDNSKEY for the KSKs (RFC 7344).
     pub cds: bool,
     /// The digest types of those CDS records (`--cds-digest`; SHA-256 if
@@ -467,7 +470,7 @@ pub fn prepare(
     dnskeys.sort();
     dnskeys.dedup();
     stats.dnskeys = dnskeys.len();
-    let dnskey_ttl = opts.dnskey_ttl.or(old_dnskey_ttl).unwrap_or(soa_ttl);
+    let dnskey_ttl = opts.dnskey_ttl.or(old_dnskey_ttl).or(opts.key_file_ttl).unwrap_or(soa_ttl);
     insert_rrset(
         apex,
         Rrset { rtype: Rtype::DNSKEY, ttl: dnskey_ttl, rdatas: dnskeys.into(), src },
@@ -1064,6 +1067,7 @@ pub fn fuzz_sign(data: &[u8]) {
         jitter: 3600,
         denial,
         dnskey_ttl: None,
+        key_file_ttl: None,
         cds: mode & 4 != 0,
         // Both digest types, so that the verifier reads SHA-384 CDS too.
         cds_digests: vec![keys::DigestType::Sha256, keys::DigestType::Sha384],

@@ -56,6 +56,7 @@ fn options() -> SignOptions {
         jitter: 86_400,
         denial: DenialMode::Nsec,
         dnskey_ttl: None,
+        key_file_ttl: None,
         cds: false,
         cds_digests: Vec::new(),
         publish: Vec::new(),
