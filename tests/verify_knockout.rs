@@ -432,7 +432,7 @@ fn rfc5155_section_7_1_empty_non_terminal_above_an_insecure_delegation_with_its_
 #[test]
 fn validator_audit_regressions() {
     let at = ["--at", "20261210000000"];
-    let cases: [(&str, &[&str], &str); 16] = [
+    let cases: [(&str, &[&str], &str); 19] = [
         // The .de failure's shape: the check that a SEP key (or the
         // anchored key) signs the DNSKEY RRset matched signers by key tag.
         ("collide-ksk-zsk.zone", &[], "dnskey-not-signed-by-sep"),
@@ -477,6 +477,14 @@ fn validator_audit_regressions() {
         // (`dnssec-signzone` without `-x`), and only the ZSK signs the CDS
         // and CDNSKEY RRsets; `kzonecheck` rejects the zone.
         ("cds-signed-by-zsk-that-signs-dnskey.zone", &[], "cds-not-signed-by-ksk"),
+        // RFC 4034 §2.1.1 (forty-fifth round): a DNSKEY RRset below the
+        // apex, signed; `dnssec-verify`: "No correct ... signature".
+        ("dnskey-below-apex.zone", &[], "dnskey-below-apex"),
+        // RFC 6605 §4 (forty-fifth round): a P-256 DNSKEY off the curve,
+        // or of 63 octets, in the apex RRset and signed; `kzonecheck`:
+        // "invalid DNSKEY" (it was an `unusable-dnskey` warning).
+        ("dnskey-p256-off-curve.zone", &[], "malformed-dnskey"),
+        ("dnskey-p256-63-octets.zone", &[], "malformed-dnskey"),
     ];
     for (zone, extra, kind) in cases {
         let mut args: Vec<String> = at.iter().map(|s| s.to_string()).collect();

@@ -43,6 +43,8 @@ pub enum CryptoError {
     UnsupportedAlgorithm { algorithm: u8 },
     /// The DNSKEY public key field does not have the algorithm's shape.
     MalformedKey { algorithm: u8, reason: &'static str },
+    /// A well-formed RSA key (RFC 3110) that aws-lc-rs will not use.
+    RejectedKey { algorithm: u8 },
     /// An RSA modulus outside 1024..=4096 bits.
     UnsupportedKeySize { algorithm: u8, bits: usize },
     /// An RSA public exponent longer than aws-lc-rs verifies with (33
@@ -61,6 +63,9 @@ impl fmt::Display for CryptoError {
             }
             CryptoError::MalformedKey { algorithm, reason } => {
                 write!(f, "malformed algorithm {algorithm} public key: {reason}")
+            }
+            CryptoError::RejectedKey { algorithm } => {
+                write!(f, "algorithm {algorithm} RSA key rejected by aws-lc-rs")
             }
             CryptoError::UnsupportedKeySize { algorithm, bits } => write!(
                 f,
@@ -182,7 +187,7 @@ impl PreparedKey {
                 };
                 RsaPublicKeyComponents { n, e }
                     .to_parsed_public_key(params)
-                    .map_err(|_| malformed("RSA key rejected"))?
+                    .map_err(|_| CryptoError::RejectedKey { algorithm })?
             }
             13 | 14 => {
                 let (len, alg) = if algorithm == 13 {

@@ -547,6 +547,27 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
         let tag = key_tag(rdata);
         let prepared = match PreparedKey::new(algorithm, &rdata[4..]) {
             Ok(p) => Some(p),
+            // Not the shape its algorithm defines (RFC 3110 §2, RFC 6605
+            // §4, RFC 8080 §3), or not a point on its curve: Knot's
+            // libdnssec (kzonecheck, Knot Resolver) rejects the DNSKEY as
+            // invalid. It was a warning here, as for a key zonesign cannot
+            // use but validators do (the forty-fifth audit, 2026-12-07).
+            Err(e @ crate::verify::crypto::CryptoError::MalformedKey { .. }) => {
+                // An RSA form Knot rejects is said once, below.
+                let said_below = matches!(
+                    crate::verify::crypto::rfc3110_departure(algorithm, &rdata[4..]),
+                    Some(Err(_))
+                );
+                report.findings.extend((!said_below).then(|| {
+                    Finding::error(
+                        "malformed-dnskey",
+                        format!("{e}: Knot's libdnssec rejects this DNSKEY as invalid"),
+                    )
+                    .at(origin, Some(Rtype::DNSKEY))
+                    .key(tag, algorithm)
+                }));
+                None
+            }
             Err(e) => {
                 report.findings.push(
                     Finding::warning("unusable-dnskey", format!("cannot use this key: {e}"))
@@ -990,6 +1011,27 @@ enum Lack<'a> {
 /// zone unless both are there and match a DNSKEY RRset at that name (the
 /// twenty-second audit, 2026-12-06: published without a word). BIND serves
 /// them as any data: a warning.
+/// RFC 4034 §2.1.1: "If bit 7 has value 1, then the DNSKEY record holds a
+/// DNS zone key, and the DNSKEY RR's owner name MUST be the name of a
+/// zone." An authoritative DNSKEY RRset below the apex passed here, while
+/// `dnssec-verify` rejects it ("No correct ... signature") and the signer
+/// refuses to sign one (the forty-fifth audit, 2026-12-07).
+fn check_dnskey_below_apex(node: &Node, findings: &mut Vec<Finding>) {
+    if !node.flags.contains(NodeFlags::APEX)
+        && node.rrset(Rtype::DNSKEY).is_some()
+        && must_be_signed(node, Rtype::DNSKEY)
+    {
+        findings.push(
+            Finding::error(
+                "dnskey-below-apex",
+                "a DNSKEY RRset below the apex: zone keys are published at the apex (RFC 4034 \
+                 §2.1.1, RFC 4035 §2.1); dnssec-verify rejects it, and zonesign does not sign it",
+            )
+            .at(&node.name, Some(Rtype::DNSKEY)),
+        );
+    }
+}
+
 fn check_cds_below_apex(node: &Node, findings: &mut Vec<Finding>) {
     if node.flags.contains(NodeFlags::APEX) {
         return;
@@ -1353,6 +1395,7 @@ impl<'a> Ctx<'a> {
             check_ds_digest_types(node, findings);
             check_glue(self.zone, node, findings);
             check_cds_below_apex(node, findings);
+            check_dnskey_below_apex(node, findings);
             names::check_names(node, findings);
         }
         for rrsig_set in node.rrsets.iter().filter(|r| !collecting && r.rtype == Rtype::RRSIG) {
