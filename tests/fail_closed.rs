@@ -111,6 +111,14 @@ fn example_with(dir: &Path, name: &str, extra: &str) -> (PathBuf, usize) {
     (zone, line)
 }
 
+/// The files of `dir`, sorted.
+fn sorted_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
 fn assert_untouched(s: &Setup) {
     assert_eq!(std::fs::read(&s.output).unwrap(), s.previous, "the previous output changed");
     assert_eq!(listing(&s.outdir), vec!["example.signed".to_string()], "stray files left behind");
@@ -872,9 +880,7 @@ fn keygen_bits_outside_what_the_algorithm_takes_is_a_usage_error() {
 #[test]
 fn regression_an_output_naming_a_key_file_is_refused() {
     let s = setup();
-    let mut key_files: Vec<PathBuf> =
-        std::fs::read_dir(&s.keys).unwrap().map(|e| e.unwrap().path()).collect();
-    key_files.sort();
+    let key_files = sorted_files(&s.keys);
     let before: Vec<Vec<u8>> = key_files.iter().map(|p| std::fs::read(p).unwrap()).collect();
     for key in &key_files {
         for option in ["--report", "--ds"] {
@@ -899,9 +905,7 @@ fn regression_an_output_naming_a_key_file_is_refused() {
 #[test]
 fn regression_the_files_of_a_key_named_by_its_stem_are_no_output() {
     let s = setup();
-    let mut key_files: Vec<PathBuf> =
-        std::fs::read_dir(&s.keys).unwrap().map(|e| e.unwrap().path()).collect();
-    key_files.sort();
+    let key_files = sorted_files(&s.keys);
     let before: Vec<Vec<u8>> = key_files.iter().map(|p| std::fs::read(p).unwrap()).collect();
     let private = key_files.iter().find(|p| p.extension().is_some_and(|e| e == "private")).unwrap();
     let private = private.to_str().unwrap();

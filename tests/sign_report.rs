@@ -1177,6 +1177,17 @@ fn bind_settime(dir: &Path, stem: &str, args: &[&str]) {
     run(Command::new("dnssec-settime").arg("-K").arg(dir).args(args).arg(stem));
 }
 
+/// `dnssec-signzone -S` of the example zone with the keys of `dir`, into
+/// `out`.
+fn bind_sign(dir: &Path, out: &Path) {
+    run(Command::new("dnssec-signzone")
+        .args(["-q", "-S", "-O", "full", "-o", "example.", "-K"])
+        .arg(dir)
+        .arg("-f")
+        .arg(out)
+        .arg(example()));
+}
+
 /// The key tag in a BIND key file stem (`Kexample.+013+01234`).
 fn stem_tag(stem: &str) -> String {
     stem.rsplit('+').next().unwrap().trim_start_matches('0').to_string()
@@ -1252,12 +1263,7 @@ fn regression_the_dnskey_ttl_of_bind_key_files_is_followed() {
     run(&mut sign_command(&example(), &k, &ours, &[]));
     assert_eq!(dnskey_ttls(&ours), ["300"]);
     let bind = dir.path().join("bind.zone");
-    run(Command::new("dnssec-signzone")
-        .args(["-q", "-S", "-O", "full", "-o", "example.", "-K"])
-        .arg(&k)
-        .arg("-f")
-        .arg(&bind)
-        .arg(example()));
+    bind_sign(&k, &bind);
     assert_eq!(dnskey_ttls(&bind), ["300"], "dnssec-signzone -S");
     let set = dir.path().join("set.zone");
     run(&mut sign_command(
@@ -1339,12 +1345,7 @@ fn rfc7344_section_4_a_published_ksks_cds_follows_its_sync_publish() {
     assert!(r.contains(&format!("{next}.key: published only, with a CDS and CDNSKEY")), "{r}");
 
     let bind = dir.path().join("bind.zone");
-    run(Command::new("dnssec-signzone")
-        .args(["-q", "-S", "-O", "full", "-o", "example.", "-K"])
-        .arg(&k)
-        .arg("-f")
-        .arg(&bind)
-        .arg(example()));
+    bind_sign(&k, &bind);
     assert_eq!(cds_tags(&bind), expected, "dnssec-signzone -S");
 }
 
