@@ -1613,6 +1613,11 @@ fn sign_inner(
         .filter_map(|p| {
             crate::sign::keys::parse_key_file(&crate::sign::keys::pair_paths(p).0).ok()?.ttl
         })
+        // 0 is "no TTL" to BIND (`dnssec-keygen -L 0` writes none), and one
+        // over 2^31 - 1 is no TTL (RFC 2181 §8): it went into the RRSIGs'
+        // Original TTL, and the written zone failed its verification (the
+        // forty-sixth audit, 2026-12-07).
+        .filter(|&ttl| ttl > 0 && ttl <= i32::MAX as u32)
         .min();
     let opts = SignOptions {
         inception,

@@ -1265,6 +1265,30 @@ fn regression_the_dnskey_ttl_of_bind_key_files_is_followed() {
     let bind = dir.path().join("bind.zone");
     bind_sign(&k, &bind);
     assert_eq!(dnskey_ttls(&bind), ["300"], "dnssec-signzone -S");
+    // The forty-sixth audit: a key file's TTL of 0 ("no TTL" to BIND) or
+    // over 2^31 - 1 (RFC 2181 §8) is no TTL; the latter went into the
+    // RRSIGs' Original TTL and failed the written zone's verification.
+    let odd = dir.path().join("odd");
+    std::fs::create_dir(&odd).unwrap();
+    for entry in std::fs::read_dir(&k).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("example. 300 IN", "example. 2147483648 IN");
+        let text = text.replace("example. 600 IN", "example. 0 IN");
+        std::fs::write(odd.join(path.file_name().unwrap()), text).unwrap();
+    }
+    let plain = dir.path().join("plain.zone");
+    run(&mut sign_command(&example(), &odd, &plain, &[]));
+    let soa_ttl = std::fs::read_to_string(&plain)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert_eq!(dnskey_ttls(&plain), [soa_ttl]);
     let set = dir.path().join("set.zone");
     run(&mut sign_command(
         &example(),

@@ -253,13 +253,15 @@ type Step = Arc<Mutex<(String, Instant)>>;
 /// run names every problem), in the configuration's order.
 ///
 /// Modules are loaded one after the other (a library is initialised once
-/// a process). The rest runs on one thread per HSM, all at once, in two
-/// rounds, and each step is given the HSM's `timeout`:
+/// a process), each within its HSM's `timeout`. Then two rounds, each
+/// step held to the HSM's `timeout`:
 ///
-/// 1. the token is found (C_GetSlotList, C_GetTokenInfo); the tokens are
-///    then claimed in the configuration's order, so that a token reached
-///    by two entries is refused the same way in every run;
-/// 2. the log-in, then each key's proof.
+/// 1. every module's slots are surveyed, all modules at once, and each
+///    HSM's token is picked from its module's survey and claimed, in the
+///    configuration's order, so that a token reached by two entries is
+///    refused the same way in every run ([`find_all`]);
+/// 2. on one thread per HSM, all at once: the log-in, then each key's
+///    proof.
 ///
 /// An HSM that does not answer in time fails its proof
 /// ([`HsmError::NoAnswer`], naming the step it was in) and its thread is
