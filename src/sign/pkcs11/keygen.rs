@@ -340,7 +340,7 @@ fn timed<T: Send + 'static>(
 
 /// Generates one key pair, imports it into every HSM of `config`, writes
 /// the `.key` file and proves the key on every HSM. Every call to an HSM
-/// is held to its `timeout` ([`timed`]).
+/// is held to its `timeout` (`timed`).
 pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, HsmError> {
     let mut contexts = Contexts::default();
     let mut open: Vec<Shared> = Vec::with_capacity(config.hsms.len());
