@@ -61,6 +61,7 @@ fn setup(dir: &Path) -> Arc<Pool> {
             key_dir: dir.to_path_buf(),
         },
     )
+    .0
     .expect("hsm keygen");
     text.push_str(&format!(
         "[[key]]\nrole = \"zsk\"\nid = \"01\"\ndnskey = \"{}\"\n",

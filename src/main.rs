@@ -380,7 +380,6 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
                 label,
                 key_dir,
             })
-            .map(|p| zonesign::say!("{}", p.display()))
         }
         HsmCommand::Bench { hsm_config, duration, sessions, zone, origin, json } => {
             cli::hsm_bench(&cli::HsmBenchConfig {

@@ -1459,6 +1459,37 @@ fn regression_a_module_that_never_initialises_or_closes_holds_no_run() {
     assert!(signed.exists(), "{all}");
 }
 
+/// The forty-sixth audit (2026-12-07): with a module that never returns
+/// from C_CloseSession, a `sign` whose proofs failed hung for ever (the
+/// failure's sessions were closed on the caller's thread), and `hsm check`
+/// said "no answer" where C_Sign had failed (the failed proof's sessions
+/// were closed inside its deadline).
+#[test]
+fn regression_a_failure_is_said_though_the_module_never_closes() {
+    let hsm = SoftHsm::new();
+    let pool = shim_root_pool(&hsm, "timeout = 2\n", "b4");
+    let ksk_dir = root_ksk_dir(&hsm);
+    let signed = hsm.path("root.signed");
+    let out = hsm.run(
+        sign_root(&hsm, Some(&ksk_dir), &pool, &signed)
+            .env("SHIM_CLOSE_HANG", "1")
+            .env("SHIM_TOKENINFO_FAIL", TOKENS[1]),
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains(&format!("hsm {}: token", TOKENS[1])), "{all}");
+    assert!(!signed.exists(), "{all}");
+
+    let mut check = hsm.zonesign();
+    check.args(["hsm", "check", "--hsm-config"]).arg(&pool);
+    check.env("SHIM_CLOSE_HANG", "1").env("SHIM_SIGN_FAIL", "1");
+    let out = hsm.run(&mut check);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert_eq!(all.matches("C_Sign failed: CKR_DEVICE_ERROR").count(), TOKENS.len(), "{all}");
+    assert!(!all.contains("no answer"), "{all}");
+}
+
 /// `hsm keygen` called its HSMs without a deadline: a rollover agent's
 /// keygen waited for ever on an HSM that stopped answering (left by the
 /// forty-fifth session's note). Each call is held to the HSM's timeout

@@ -245,6 +245,7 @@ fn bench_sessions(
             Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {
                 super::note_thread_left_in_module();
+                super::release_within(results, hsm.timeout);
                 return Err(HsmError::NoAnswer {
                     hsm: hsm.name.to_owned(),
                     key: Some(hsm.key.describe()),
@@ -278,6 +279,7 @@ fn bench_sessions(
         }
     }
     if let Some(e) = first_error {
+        super::release_within(back, hsm.timeout);
         return Err(e);
     }
     let (count, ran) = (all.len() as u64, back.len());
@@ -445,11 +447,20 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
             Err(e) => failures.extend(e),
         }
     }
+    // On every way out, the sessions are closed and the modules finalised
+    // within the timeout: a module that never returned from
+    // C_CloseSession hung a bench that had failed (the forty-sixth audit,
+    // 2026-12-07).
+    let longest = config.longest_timeout();
     if !failures.is_empty() {
-        return Err(HsmError::Proof { failures, passed: proven.len(), may_degrade: false });
+        let passed = proven.len();
+        super::release_within((proven, contexts), longest);
+        return Err(HsmError::Proof { failures, passed, may_degrade: false });
     }
     let mut measured = Vec::with_capacity(proven.len());
-    for Proven { mut open, handles } in proven {
+    let mut failed = None;
+    let mut proven = proven.into_iter();
+    for Proven { mut open, handles } in proven.by_ref() {
         let handles: Vec<_> = handles.iter().map(|per_key| per_key[0]).collect();
         let under_test = HsmUnderTest {
             name: &open.entry.name,
@@ -462,17 +473,32 @@ pub fn bench(config: &HsmConfig, req: &BenchRequest) -> Result<BenchReport, HsmE
         for &n in &req.sessions {
             let n = n.clamp(1, max_sessions);
             let rest = all.split_off(n);
-            let (back, r) =
-                bench_sessions(&under_test, all, &handles[..n], algorithm, req.duration)?;
-            rows.push(r);
-            all = back;
-            all.extend(rest);
+            match bench_sessions(&under_test, all, &handles[..n], algorithm, req.duration) {
+                Ok((back, r)) => {
+                    rows.push(r);
+                    all = back;
+                    all.extend(rest);
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    all = rest;
+                    break;
+                }
+            }
         }
         open.sessions = all;
         measured.push(open);
+        if failed.is_some() {
+            break;
+        }
     }
-    // Closed within the timeout, nothing else using the module ([`release_within`]).
-    super::release_within(measured, config.longest_timeout());
+    if let Some(e) = failed {
+        let left: Vec<Proven> = proven.collect();
+        super::release_within((measured, left, contexts), longest);
+        return Err(e);
+    }
+    // Closed within the timeout, nothing else using the module.
+    super::release_within(measured, longest);
     let callers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).max(2);
     let pool_row = bench_pool(config, contexts, callers, req.duration)?;
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);

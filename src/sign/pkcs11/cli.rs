@@ -81,7 +81,7 @@ pub fn attach(
 pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
     let config = HsmConfig::load(config_path).map_err(hsm_failure)?;
     config.require_keys().map_err(hsm_failure)?;
-    let (reports, failures) = check(&config);
+    let (reports, failures, closing) = check(&config);
     if json {
         let text = serde_json::to_string_pretty(&reports).map_err(|e| Failure::Io {
             path: PathBuf::from("-"),
@@ -102,6 +102,7 @@ pub fn hsm_check(config_path: &Path, json: bool) -> Result<(), Failure> {
             crate::say!("  {} from {}", k.describe(), k.dnskey_source.display());
         }
     }
+    drop(closing);
     if failures.is_empty() {
         Ok(())
     } else {
@@ -125,8 +126,9 @@ pub struct HsmKeygenConfig {
     pub key_dir: Option<PathBuf>,
 }
 
-/// `zonesign hsm keygen`: returns the `.key` file written.
-pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
+/// `zonesign hsm keygen`: says the `.key` file written (on standard
+/// output), before the sessions are closed.
+pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<(), Failure> {
     let origin = parse_origin(&cfg.origin)?;
     let algorithm = crate::run::parse_algorithm(&cfg.algorithm)?;
     let id = data_encoding::HEXLOWER_PERMISSIVE
@@ -145,7 +147,7 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
     let key_dir = cfg.key_dir.clone().unwrap_or_else(|| {
         cfg.hsm_config.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
     });
-    let result = keygen(
+    let (made, closing) = keygen(
         &config,
         &KeygenRequest {
             origin,
@@ -156,14 +158,16 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<PathBuf, Failure> {
             label: cfg.label.clone(),
             key_dir,
         },
-    )
-    .map_err(hsm_failure)?;
+    );
+    let result = made.map_err(hsm_failure)?;
     crate::diag!(
         "zonesign: key tag {} imported into {} and proven in every HSM",
         result.key_tag,
         result.hsms.join(", ")
     );
-    Ok(result.key_file)
+    crate::say!("{}", result.key_file.display());
+    drop(closing);
+    Ok(())
 }
 
 /// The longest `hsm bench --duration`: one day.

@@ -340,16 +340,20 @@ fn timed<T: Send + 'static>(
 
 /// Generates one key pair, imports it into every HSM of `config`, writes
 /// the `.key` file and proves the key on every HSM. Every call to an HSM
-/// is held to its `timeout` (`timed`).
-pub fn keygen(config: &HsmConfig, req: &KeygenRequest) -> Result<KeygenResult, HsmError> {
+/// is held to its `timeout` (`timed`). Returns the result, and the
+/// sessions and modules to close once it is said.
+pub fn keygen(
+    config: &HsmConfig,
+    req: &KeygenRequest,
+) -> (Result<KeygenResult, HsmError>, super::Closing) {
     let mut contexts = Contexts::default();
     let mut open: Vec<Shared> = Vec::with_capacity(config.hsms.len());
     let made = keygen_in(config, req, &mut contexts, &mut open);
     // Sessions closed and modules finalised within the timeout, whatever
-    // happened: a module that never returned from C_CloseSession left the
-    // keygen silent for ever, its key made (the forty-fourth audit).
-    super::release_within((open, contexts), config.longest_timeout());
-    made
+    // happened, once the caller has said the result: a module that never
+    // returned from C_CloseSession left the keygen silent for ever, its
+    // key made (the forty-fourth audit).
+    (made, super::Closing::new((open, contexts), config.longest_timeout()))
 }
 
 /// [`keygen`], with the modules and the HSMs it opens left in `contexts`

@@ -388,6 +388,33 @@ pub(crate) fn release_within<T: Send + 'static>(what: T, timeout: std::time::Dur
     }
 }
 
+/// Sessions and modules to close once the caller has said its result:
+/// released ([`release_within`]) when dropped. `hsm keygen` and `hsm
+/// check` said their result only after closing, and a signal or a crash
+/// while a module closed left a key made in every HSM with no word (the
+/// forty-sixth audit, 2026-12-07).
+pub struct Closing(Option<(Box<dyn std::any::Any + Send>, std::time::Duration)>);
+
+impl std::fmt::Debug for Closing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Closing(pending)" } else { "Closing(done)" })
+    }
+}
+
+impl Closing {
+    pub(crate) fn new<T: Send + 'static>(what: T, timeout: std::time::Duration) -> Closing {
+        Closing(Some((Box::new(what), timeout)))
+    }
+}
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        if let Some((what, timeout)) = self.0.take() {
+            release_within(what, timeout);
+        }
+    }
+}
+
 /// Ends the process with `code`. When a thread was left inside a module,
 /// without the process's exit handlers: they run the modules' own
 /// destructors (SoftHSM2 frees its token state in one), under the call

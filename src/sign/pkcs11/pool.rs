@@ -340,8 +340,25 @@ fn find_all(config: &HsmConfig, contexts: &mut Contexts) -> Finding {
     let mut modules: Vec<(usize, Pkcs11, Duration)> = Vec::new();
     let mut module_of: Vec<Option<usize>> = config.hsms.iter().map(|_| None).collect();
     for (i, entry) in config.hsms.iter().enumerate() {
-        let ctx = match contexts.context(entry) {
-            Ok(ctx) => ctx,
+        // The module's longest timeout, each HSM judged by its own.
+        let wait = config
+            .hsms
+            .iter()
+            .filter(|h| Contexts::same_module(h, entry))
+            .map(|h| h.timeout)
+            .max()
+            .unwrap_or(entry.timeout);
+        let ctx = match contexts.context(entry, wait) {
+            Ok((_, took)) if took > entry.timeout => {
+                failed[i] = Some(vec![HsmError::NoAnswer {
+                    hsm: entry.name.clone(),
+                    key: None,
+                    during: "C_GetFunctionList or C_Initialize (loading the module)".to_owned(),
+                    seconds: entry.timeout.as_secs(),
+                }]);
+                continue;
+            }
+            Ok((ctx, _)) => ctx,
             Err(e) => {
                 failed[i] = Some(vec![e]);
                 continue;
@@ -532,7 +549,10 @@ fn prove_hsm(
             Err(e) => errors.push(e),
         }
     }
+    // The sessions of a failed proof are closed on a thread not waited
+    // for (see `open_sessions`): the answer here is the failure.
     if !errors.is_empty() {
+        super::release_within(open, Duration::ZERO);
         return Err(errors);
     }
     set("C_FindObjects in its other sessions".to_owned());
@@ -540,10 +560,13 @@ fn prove_hsm(
     for s in &open.sessions[1..] {
         let mut per_key = Vec::with_capacity(keys.len());
         for key in keys {
-            per_key.push(
-                find_key_object(s, &names, key, cryptoki::object::ObjectClass::PRIVATE_KEY)
-                    .map_err(|e| vec![e])?,
-            );
+            match find_key_object(s, &names, key, cryptoki::object::ObjectClass::PRIVATE_KEY) {
+                Ok(h) => per_key.push(h),
+                Err(e) => {
+                    super::release_within(open, Duration::ZERO);
+                    return Err(vec![e]);
+                }
+            }
         }
         handles.push(per_key);
     }
@@ -551,8 +574,9 @@ fn prove_hsm(
 }
 
 /// `zonesign hsm check`: the proof on every HSM, nothing else. Returns
-/// every HSM's state and every failure.
-pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
+/// every HSM's state and every failure, and the sessions and modules to
+/// close once they are said.
+pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>, super::Closing) {
     let mut contexts = Contexts::default();
     let results = prove_all(config, &mut contexts, &config.keys, |e| e.sessions);
     let mut reports = Vec::new();
@@ -581,8 +605,7 @@ pub fn check(config: &HsmConfig) -> (Vec<HsmReport>, Vec<HsmError>) {
             status,
         });
     }
-    super::release_within((proven, contexts), config.longest_timeout());
-    (reports, failures)
+    (reports, failures, super::Closing::new((proven, contexts), config.longest_timeout()))
 }
 
 /// An HSM's token as the reports name it: the label as configured (as for
@@ -662,6 +685,10 @@ pub(super) fn open_pool_in(
     }
     let reports = |hsms: &[HsmState]| hsms.iter().map(report_of).collect::<Vec<_>>();
     if proven.is_empty() {
+        // Closed within the timeout, as on success: a module that never
+        // returned from C_CloseSession or C_Finalize hung a `sign` whose
+        // proofs had failed (the forty-sixth audit, 2026-12-07).
+        super::release_within(contexts, config.longest_timeout());
         return Err(Box::new(PoolFailure {
             error: HsmError::Proof { failures, passed: 0, may_degrade: false },
             hsms: reports(&hsms),
@@ -669,8 +696,10 @@ pub(super) fn open_pool_in(
     }
     if !failures.is_empty() {
         if degraded == Degraded::Refuse {
+            let passed = proven.len();
+            super::release_within((proven, contexts), config.longest_timeout());
             return Err(Box::new(PoolFailure {
-                error: HsmError::Proof { failures, passed: proven.len(), may_degrade: true },
+                error: HsmError::Proof { failures, passed, may_degrade: true },
                 hsms: reports(&hsms),
             }));
         }

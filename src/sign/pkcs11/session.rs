@@ -25,7 +25,7 @@ pub struct Contexts {
     /// By the module's file: one library reached through two paths (a
     /// symbolic or a hard link) is one module, initialised once (a second
     /// C_Initialize fails, and finalising it would end the first's).
-    loaded: Vec<(ModuleId, Pkcs11)>,
+    loaded: Vec<(ModuleId, Pkcs11, Duration)>,
     /// The tokens opened, by [`TokenIdentity`], with the entry that
     /// opened each.
     tokens: Vec<(TokenIdentity, String)>,
@@ -36,11 +36,20 @@ pub struct Contexts {
 }
 
 impl Contexts {
-    /// The context of `hsm`'s module, loading and initialising it once.
-    pub fn context(&mut self, hsm: &HsmEntry) -> Result<Pkcs11, HsmError> {
+    /// The context of `hsm`'s module, loading and initialising it once,
+    /// waiting at most `wait` for each step (the longest `timeout` of the
+    /// module's HSMs: the first HSM's was taken, and the verdict on all of
+    /// them followed the order of the configuration, the forty-sixth
+    /// audit, 2026-12-07); and how long the load took, by which each HSM
+    /// is judged.
+    pub fn context(
+        &mut self,
+        hsm: &HsmEntry,
+        wait: Duration,
+    ) -> Result<(Pkcs11, Duration), HsmError> {
         let module = module_key(hsm);
-        if let Some((_, ctx)) = self.loaded.iter().find(|(p, _)| *p == module) {
-            return Ok(ctx.clone());
+        if let Some((_, ctx, took)) = self.loaded.iter().find(|(p, _, _)| *p == module) {
+            return Ok((ctx.clone(), *took));
         }
         if let Some((_, first, why)) = self.failed.iter().find(|(p, _, _)| *p == module) {
             return Err(HsmError::Module {
@@ -49,7 +58,7 @@ impl Contexts {
                 reason: format!("it did not load for hsm {first}: {why}"),
             });
         }
-        let loaded = self.load(hsm);
+        let loaded = self.load(hsm, wait);
         if let Err(e) = &loaded {
             let why = match e {
                 HsmError::Module { reason, .. } => reason.clone(),
@@ -64,8 +73,9 @@ impl Contexts {
     }
 
     /// [`Contexts::context`] for a module not tried yet.
-    fn load(&mut self, hsm: &HsmEntry) -> Result<Pkcs11, HsmError> {
+    fn load(&mut self, hsm: &HsmEntry, wait: Duration) -> Result<(Pkcs11, Duration), HsmError> {
         let module = module_key(hsm);
+        let started = Instant::now();
         let module_error = |reason: String| HsmError::Module {
             hsm: hsm.name.clone(),
             module: hsm.module.clone(),
@@ -73,7 +83,7 @@ impl Contexts {
         };
         // First in a child process (see `trial_load_fails`), within the
         // HSM's timeout.
-        if let Some(reason) = trial_load_fails(&hsm.module, hsm.timeout) {
+        if let Some(reason) = trial_load_fails(&hsm.module, wait) {
             return Err(module_error(reason));
         }
         // Then here, on a thread of its own, within the timeout too: a
@@ -83,7 +93,7 @@ impl Contexts {
         let path = hsm.module.clone();
         let others_loaded = !self.loaded.is_empty();
         let loading = ask(move || load_module(&path, others_loaded));
-        let ctx = match loading.recv_timeout(hsm.timeout) {
+        let ctx = match loading.recv_timeout(wait) {
             Ok(Ok(ctx)) => ctx,
             Ok(Err(Load::Module(reason))) => return Err(module_error(reason)),
             Ok(Err(Load::Initialize(e))) => {
@@ -95,22 +105,28 @@ impl Contexts {
                     hsm: hsm.name.clone(),
                     key: None,
                     during: "C_GetFunctionList or C_Initialize (loading the module)".to_owned(),
-                    seconds: hsm.timeout.as_secs(),
+                    seconds: wait.as_secs(),
                 });
             }
             Err(RecvTimeoutError::Disconnected) => {
                 return Err(module_error("loading it ended without a result".to_owned()))
             }
         };
-        self.loaded.push((module, ctx.clone()));
-        Ok(ctx)
+        let took = started.elapsed();
+        self.loaded.push((module, ctx.clone(), took));
+        Ok((ctx, took))
+    }
+
+    /// Whether `a` and `b` name one module (one library, by any path).
+    pub fn same_module(a: &HsmEntry, b: &HsmEntry) -> bool {
+        module_key(a) == module_key(b)
     }
 
     /// Which of the modules loaded `hsm`'s is ([`Contexts::context`]
     /// loads it): HSMs of one module share its index.
     pub fn module_index(&self, hsm: &HsmEntry) -> Option<usize> {
         let module = module_key(hsm);
-        self.loaded.iter().position(|(p, _)| *p == module)
+        self.loaded.iter().position(|(p, _, _)| *p == module)
     }
 
     /// Notes that `hsm` opened the token `id`; refuses a token another
@@ -673,22 +689,34 @@ pub fn open_sessions(
     let hsm = &entry;
     let pin = hsm.pin.read(&hsm.name)?;
     let mut open = Vec::with_capacity(sessions.max(1));
+    // Sessions of a failure are closed on a thread not waited for: the
+    // caller's deadline is for the call that failed, and a C_CloseSession
+    // that never returned replaced a wrong PIN's CKR_PIN_INCORRECT with
+    // "no answer" (the forty-sixth audit, 2026-12-07).
+    let failing = |open: Vec<Session>, e: HsmError| {
+        super::release_within(open, Duration::ZERO);
+        Err(e)
+    };
     for _ in 0..sessions.max(1) {
         let s = if read_write { ctx.open_rw_session(slot) } else { ctx.open_ro_session(slot) };
-        open.push(s.map_err(|e| pkcs11_error(&hsm.name, None, "C_OpenSession", e))?);
+        match s {
+            Ok(s) => open.push(s),
+            Err(e) => return failing(open, pkcs11_error(&hsm.name, None, "C_OpenSession", e)),
+        }
     }
     let auth = AuthPin::new(pin.as_str().to_owned());
     drop(pin);
     match open[0].login(UserType::User, Some(&auth)) {
         Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
         Err(Error::Pkcs11(rv, _)) => {
-            return Err(HsmError::Login {
+            let e = HsmError::Login {
                 hsm: hsm.name.clone(),
                 token: format!("token \"{token}\""),
                 ckr: super::ckr_name(&rv),
-            })
+            };
+            return failing(open, e);
         }
-        Err(e) => return Err(pkcs11_error(&hsm.name, None, "C_Login", e)),
+        Err(e) => return failing(open, pkcs11_error(&hsm.name, None, "C_Login", e)),
     }
     Ok(OpenHsm { entry, token, slot, sessions: open })
 }
