@@ -30,7 +30,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam::channel::{
-    bounded, unbounded, Receiver, RecvTimeoutError, SendTimeoutError, Sender,
+    bounded, unbounded, Receiver, RecvTimeoutError, Select, SendTimeoutError, Sender, TryRecvError,
 };
 use cryptoki::context::Pkcs11;
 use cryptoki::object::ObjectHandle;
@@ -39,7 +39,7 @@ use cryptoki::session::Session;
 use super::config::{HsmConfig, HsmEntry, KeyEntry, TokenSelector};
 use super::proof::{key_algorithm, mechanism, prove_key, signing_input};
 use super::session::{
-    find_key_object, open_sessions, survey, Contexts, FoundHsm, OpenHsm, Survey, SurveyError,
+    ask, find_key_object, open_sessions, survey, Contexts, FoundHsm, OpenHsm, Survey, SurveyError,
     TokenFound,
 };
 use super::{pkcs11_error, HsmError};
@@ -450,77 +450,59 @@ fn on_hsm_threads<T: Send + 'static>(
     first: &str,
 ) -> Vec<(usize, Answer<T>)> {
     let mut results: Vec<(usize, Option<Answer<T>>)> = Vec::new();
-    let (tx, rx) = unbounded::<(usize, Answer<T>)>();
-    // Per job still running: what it is doing now, and since when.
-    let mut waiting: Vec<(usize, Step)> = Vec::new();
+    // Per job still running: what it is doing now, and since when, and
+    // where its answer comes (`session::ask`: without a thread to spare
+    // it runs here, without a deadline).
+    let mut waiting: Vec<(usize, Step, Receiver<Answer<T>>)> = Vec::new();
     for (slot, (i, job)) in jobs.into_iter().enumerate() {
         results.push((i, None));
-        let job = Arc::new(Mutex::new(Some(job)));
         let doing: Step = Arc::new(Mutex::new((first.to_owned(), Instant::now())));
-        let (job2, doing2, tx2) = (Arc::clone(&job), Arc::clone(&doing), tx.clone());
-        let spawned = std::thread::Builder::new()
-            .name(format!("proof-{}", config.hsms[i].name))
-            .spawn(move || {
-                let job = job2.lock().ok().and_then(|mut j| j.take());
-                if let Some(job) = job {
-                    let _ = tx2.send((slot, job(&doing2)));
-                }
-            });
-        if spawned.is_err() {
-            // No thread to spare: run here, without a deadline.
-            let job = job.lock().ok().and_then(|mut j| j.take());
-            if let Some(job) = job {
-                results[slot].1 = Some(job(&doing));
-            }
-            continue;
-        }
-        waiting.push((slot, doing));
+        let doing2 = Arc::clone(&doing);
+        waiting.push((slot, doing, ask(move || job(&doing2))));
     }
-    drop(tx);
     loop {
-        waiting.retain(|(slot, _)| results[*slot].1.is_none());
+        waiting.retain(|(slot, _, _)| results[*slot].1.is_none());
         if waiting.is_empty() {
             break;
         }
-        match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok((slot, r)) => {
-                if results[slot].1.is_none() {
-                    results[slot].1 = Some(r);
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+        let mut ready = Select::new();
+        for (_, _, rx) in &waiting {
+            ready.recv(rx);
         }
-        for (slot, doing) in &waiting {
+        let _ = ready.ready_timeout(Duration::from_millis(50));
+        for (slot, doing, rx) in &waiting {
             let (i, result) = &mut results[*slot];
             let entry = &config.hsms[*i];
-            let (during, since) =
-                doing.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
-            if result.is_none() && since.elapsed() > entry.timeout {
-                super::note_thread_left_in_module();
-                *result = Some(Err(vec![HsmError::NoAnswer {
-                    hsm: entry.name.clone(),
-                    key: None,
-                    during,
-                    seconds: entry.timeout.as_secs(),
-                }]));
+            match rx.try_recv() {
+                Ok(r) => *result = Some(r),
+                // A job that ended without an answer panicked.
+                Err(TryRecvError::Disconnected) => {
+                    *result = Some(Err(vec![HsmError::Pkcs11 {
+                        hsm: entry.name.clone(),
+                        key: None,
+                        function: "the proof".into(),
+                        ckr: "its thread ended without a result".into(),
+                    }]))
+                }
+                Err(TryRecvError::Empty) => {
+                    let (during, since) =
+                        doing.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
+                    if since.elapsed() > entry.timeout {
+                        super::note_thread_left_in_module();
+                        *result = Some(Err(vec![HsmError::NoAnswer {
+                            hsm: entry.name.clone(),
+                            key: None,
+                            during,
+                            seconds: entry.timeout.as_secs(),
+                        }]));
+                    }
+                }
             }
         }
     }
     results
         .into_iter()
-        .map(|(i, r)| {
-            // A thread that ended without an answer panicked.
-            let r = r.unwrap_or_else(|| {
-                Err(vec![HsmError::Pkcs11 {
-                    hsm: config.hsms[i].name.clone(),
-                    key: None,
-                    function: "the proof".into(),
-                    ckr: "its thread ended without a result".into(),
-                }])
-            });
-            (i, r)
-        })
+        .map(|(i, r)| (i, r.expect("every job answered, failed or ran out of time")))
         .collect()
 }
 

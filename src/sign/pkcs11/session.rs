@@ -489,13 +489,13 @@ pub enum SurveyError {
 }
 
 /// Runs `call` on a thread of its own and hands back where its answer
-/// comes ([`survey`], `hsm keygen`); without a thread to spare it runs
-/// here.
+/// comes (the proofs, [`survey`], `hsm keygen`, closing); without a
+/// thread to spare it runs here.
 pub(super) fn ask<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
     let (tx, rx) = bounded(1);
     let call = std::sync::Arc::new(std::sync::Mutex::new(Some((call, tx))));
     let inline = std::sync::Arc::clone(&call);
-    let spawned = std::thread::Builder::new().name("pkcs11-slots".into()).spawn(move || {
+    let spawned = std::thread::Builder::new().name("pkcs11-call".into()).spawn(move || {
         if let Some((call, tx)) = call.lock().ok().and_then(|mut c| c.take()) {
             let _ = tx.send(call());
         }
