@@ -806,13 +806,7 @@ fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
     // the stem `Kexample.+013+12345` for `Kexample` and `+013+12345`, and
     // `--output` over that key's `.private` file replaced the private key
     // with the zone, exit 0 (the forty-fifth audit, 2026-12-07).
-    for p in &cfg.keys {
-        let (key, private) = crate::sign::keys::pair_paths(p);
-        for file in [p.clone(), key, private] {
-            reads.push((format!("the key file {}", file.display()), file));
-        }
-    }
-    for p in &cfg.publish {
+    for p in cfg.keys.iter().chain(&cfg.publish) {
         let (key, private) = crate::sign::keys::pair_paths(p);
         let named = crate::sign::keys::published_key_path(p);
         for file in [p.clone(), named, key, private] {
