@@ -298,6 +298,9 @@ fn main() -> ExitCode {
     if let (Ok(program), false) = (program, is_loader) {
         zonesign::sign::pkcs11::session::try_modules_with(program);
     }
+    if matches!(cli.command, Command::Sign(_) | Command::Verify { .. } | Command::Fmt { .. }) {
+        zonesign::run::warn_of_unknown_backends();
+    }
     let signs_a_zone = matches!(cli.command, Command::Sign(_));
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),

@@ -1378,6 +1378,7 @@ fn sign_inner(
     // directory would not (`pool_wins_timing`: they said "not published"
     // of keys the pool signed with and published, the sixteenth audit,
     // 2026-12-06), also when this fails; then the warnings.
+    let mut pool_key_ttls: Vec<u32> = Vec::new();
     let keyed = (|| {
         if paths.is_empty() && cfg.hsm_config.is_none() {
             // Given a key directory, say which names were looked for in it:
@@ -1411,7 +1412,7 @@ fn sign_inner(
         // HSM keys: proven in every HSM, then collision-checked with the rest.
         let hsm_pool = match &cfg.hsm_config {
             Some(path) => {
-                let (pool, notes) = crate::sign::pkcs11::attach(
+                let attached = crate::sign::pkcs11::attach(
                     path,
                     &origin,
                     cfg.allow_degraded_pool,
@@ -1419,8 +1420,9 @@ fn sign_inner(
                     &mut keys,
                     &mut report.hsms,
                 )?;
-                warnings.extend(notes);
-                Some(pool)
+                warnings.extend(attached.warnings);
+                pool_key_ttls = attached.key_file_ttls;
+                Some(attached.pool)
             }
             None => None,
         };
@@ -1600,13 +1602,16 @@ fn sign_inner(
     // for the SOA's TTL, and an operator timing a rollover by the key's
     // TTL moved on while caches held the DNSKEY RRset longer (the
     // forty-fifth audit, 2026-12-07). Not `--publish` files: a DNSKEY
-    // copied from `dig` carries a cache's remaining TTL.
+    // copied from `dig` carries a cache's remaining TTL. The `.key` files
+    // of the HSM configuration count as the key directory's do (they were
+    // left out: the forty-sixth session's list).
     let key_file_ttl = paths
         .iter()
         .chain(publish_paths.iter().filter(|p| !publish_named.contains(p)))
         .filter_map(|p| {
             crate::sign::keys::parse_key_file(&crate::sign::keys::pair_paths(p).0).ok()?.ttl
         })
+        .chain(pool_key_ttls.iter().copied())
         // 0 is "no TTL" to BIND (`dnssec-keygen -L 0` writes none), and one
         // over 2^31 - 1 is no TTL (RFC 2181 §8): it went into the RRSIGs'
         // Original TTL, and the written zone failed its verification (the
@@ -1882,6 +1887,33 @@ struct ZonemdPlaceholder {
     offset: usize,
     len: usize,
     digests: Vec<(crate::zonemd::HashAlg, Vec<u8>)>,
+}
+
+/// Warns of each SIMD variable (README, "Environment") whose value names
+/// none of its backends. Such a value is ignored and the CPU's choice runs;
+/// the load's and the verifier's were ignored with no word (the
+/// forty-sixth session's list), and a path taken only for some zones would
+/// be said only for those: every run that loads a zone says it at once.
+pub fn warn_of_unknown_backends() {
+    use crate::verify::fast::p256ifma;
+    let verify_names = ["scalar", p256ifma::kernel_name_of(true)];
+    let nsec3_names = crate::denial::hash::Backend::ALL.map(|b| b.name());
+    let known: [(&str, &[&str]); 3] = [
+        (crate::load::simd::BACKEND_ENV, &["scalar", "avx2", "avx512"]),
+        (crate::denial::hash::BACKEND_ENV, &nsec3_names),
+        (p256ifma::BACKEND_ENV, &verify_names),
+    ];
+    for (var, names) in known {
+        let Some(value) = std::env::var_os(var) else { continue };
+        let value = value.to_string_lossy();
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(value.trim())) {
+            let (last, rest) = names.split_last().expect("every variable has backends");
+            crate::diag!(
+                "zonesign: warning: {var}={value:?} ignored: not {} or {last}",
+                rest.join(", ")
+            );
+        }
+    }
 }
 
 /// Formats the ZONEMD RRset of `apex` with the RRSIGs over it (from

@@ -1666,3 +1666,36 @@ fn regression_a_pool_whose_every_session_stops_answering_fails_and_ends() {
     assert!(all.contains("no answer to C_Sign within 1 s"), "{all}");
     assert!(!signed.exists(), "{all}");
 }
+
+/// The forty-sixth session's list: the TTL of a BIND `.key` file named as
+/// `dnskey` in the HSM configuration was ignored, where that of `--key` and
+/// `--key-dir` files sets the DNSKEY RRset's TTL (as `dnssec-signzone -S`
+/// takes it). It counts now, as theirs does.
+#[test]
+fn regression_the_pool_s_key_file_ttl_is_the_dnskey_ttl() {
+    let hsm = SoftHsm::new();
+    let bare = hsm.pool("bare.toml", 1, "");
+    let key_file = hsm_keygen(&hsm, &bare, &["-o", ".", "--id", "05", "--label", "zsk"]);
+    let text = std::fs::read_to_string(&key_file).expect("read .key");
+    let with_ttl: String = text
+        .lines()
+        .map(|l| match l.strip_prefix(". IN DNSKEY ") {
+            Some(rest) => format!(". 600 IN DNSKEY {rest}\n"),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(with_ttl, text, "the .key file's record line: {text}");
+    std::fs::write(&key_file, with_ttl).expect("write .key");
+    let pool = hsm.pool("pool.toml", 1, &key_section("zsk", "05", "zsk", &key_file));
+    let ksk_dir = root_ksk_dir(&hsm);
+    let signed = hsm.path("root.signed");
+    hsm.ok(&mut sign_root(&hsm, Some(&ksk_dir), &pool, &signed));
+    let zone = std::fs::read_to_string(&signed).expect("read signed zone");
+    let ttls: Vec<&str> = zone
+        .lines()
+        .filter(|l| l.split_whitespace().nth(3) == Some("DNSKEY"))
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(ttls, ["600", "600"], "{zone}");
+    assert_validators_accept(&signed, ".");
+}

@@ -1414,3 +1414,45 @@ fn rfc7344_section_4_1_cds_timing_that_breaks_the_delegation_and_csk_timing() {
     want.sort();
     assert_eq!(cds_tags(&signed), want, "{}", os(&c).to_string_lossy());
 }
+
+#[test]
+fn regression_a_misspelt_backend_variable_is_warned_of() {
+    // ZONESIGN_LOAD_SIMD=bogus and ZONESIGN_VERIFY_SIMD=bogus ran the
+    // defaults and said nothing (the forty-sixth session's list): the
+    // operator who asked for a backend is told the value was not taken.
+    let dir = tempfile::tempdir().unwrap();
+    // P-256 keys: the verifier's fast path (and its variable) is theirs.
+    let k = dir.path().join("keys");
+    std::fs::create_dir_all(&k).unwrap();
+    for role in ["--ksk", "--zsk"] {
+        run(zonesign().args(["keygen", "example.", "-a", "13", role, "--key-dir"]).arg(&k));
+    }
+    let out = dir.path().join("signed.zone");
+    let mut cmd = sign_command(&example(), &k, &out, &[]);
+    cmd.env("ZONESIGN_LOAD_SIMD", "bogus").env("ZONESIGN_VERIFY_SIMD", "sclar");
+    let text = run(&mut cmd);
+    assert!(
+        text.contains("warning: ZONESIGN_LOAD_SIMD=\"bogus\" ignored: not scalar, avx2 or avx512"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: ZONESIGN_VERIFY_SIMD=\"sclar\" ignored: not scalar or avx512ifma"),
+        "{text}"
+    );
+    // The backends' own names are taken without a word.
+    let mut cmd = sign_command(&example(), &k, &out, &[]);
+    cmd.env("ZONESIGN_LOAD_SIMD", "AVX512").env("ZONESIGN_VERIFY_SIMD", "scalar");
+    let text = run(&mut cmd);
+    assert!(!text.contains("ignored"), "{text}");
+    // And `verify` says it too (a run that signs nothing with P-256 and
+    // verifies nothing fast is told all the same).
+    let mut cmd = zonesign();
+    cmd.args(["verify", "-o", "example."]).arg(&out).env("ZONESIGN_NSEC3_HASH", "sha-ni");
+    let text = run(&mut cmd);
+    assert!(
+        text.contains(
+            "warning: ZONESIGN_NSEC3_HASH=\"sha-ni\" ignored: not avx512, shani, avx2 or scalar"
+        ),
+        "{text}"
+    );
+}

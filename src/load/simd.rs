@@ -23,7 +23,8 @@
 use std::sync::OnceLock;
 
 /// Environment variable that forces a backend: `scalar`, `avx2` or `avx512`
-/// (one the CPU lacks falls back to the next one it has).
+/// (one the CPU lacks falls back to the next one it has; any other value is
+/// ignored with a warning).
 pub const BACKEND_ENV: &str = "ZONESIGN_LOAD_SIMD";
 
 /// Bytes that end an unquoted token (RFC 1035 §5.1 delimiters, comment,
@@ -99,6 +100,8 @@ impl Backend {
             let ceiling = match forced.as_deref().map(str::trim) {
                 Some(s) if s.eq_ignore_ascii_case("scalar") => Backend::Scalar,
                 Some(s) if s.eq_ignore_ascii_case("avx2") => Backend::Avx2,
+                // Any other value: the CPU's choice (a misspelt one is
+                // warned of as the run starts, `run::warn_of_unknown_backends`).
                 _ => Backend::Avx512,
             };
             let b = Backend::available()

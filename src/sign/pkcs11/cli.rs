@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::bench::{bench, format_table, BenchRequest};
-use super::config::HsmConfig;
+use super::config::{HsmConfig, KeyEntry};
 use super::keygen::{keygen, KeygenRequest};
 use super::pool::{check, open_pool, Degraded, HsmReport, Pool};
 use super::HsmError;
@@ -20,6 +20,19 @@ fn hsm_failure(e: HsmError) -> Failure {
     Failure::Hsm(Box::new(e))
 }
 
+/// What [`attach`] gives the signing run.
+#[derive(Debug)]
+pub struct Attached {
+    /// The open, proven pool.
+    pub pool: Arc<Pool>,
+    /// Warnings for the run's report.
+    pub warnings: Vec<String>,
+    /// The TTLs the configuration's BIND `.key` files carry
+    /// ([`KeyEntry::key_file_ttl`]), for the DNSKEY RRset's TTL as the key
+    /// files of `--key` and `--key-dir` give theirs.
+    pub key_file_ttls: Vec<u32>,
+}
+
 /// For `sign`: opens and proves the pool, appends its keys to `keys`, and
 /// re-runs the key tag collision check over software and HSM keys together.
 /// `hsms` receives every HSM's state, also when this fails. Returns the
@@ -31,7 +44,7 @@ pub fn attach(
     all_csk: bool,
     keys: &mut Vec<ZoneKey>,
     hsms: &mut Vec<HsmReport>,
-) -> Result<(Arc<Pool>, Vec<String>), Failure> {
+) -> Result<Attached, Failure> {
     let config = HsmConfig::load(path).map_err(hsm_failure)?;
     let degraded = if allow_degraded_pool { Degraded::Allow } else { Degraded::Refuse };
     let pool = open_pool(&config, degraded).map_err(|f| {
@@ -74,7 +87,8 @@ pub fn attach(
     let named: Vec<(&str, &[u8])> =
         keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
     check_collisions(&named).map_err(Failure::Key)?;
-    Ok((pool, warnings))
+    let ttls = config.keys.iter().filter_map(KeyEntry::key_file_ttl).collect();
+    Ok(Attached { pool, warnings, key_file_ttls: ttls })
 }
 
 /// `zonesign hsm check`.

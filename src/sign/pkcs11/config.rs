@@ -169,6 +169,16 @@ pub struct KeyEntry {
 }
 
 impl KeyEntry {
+    /// The TTL of the key's `dnskey` file when that is a BIND `.key` file
+    /// with one (`dnssec-keygen -L`, or one edited in); not for
+    /// a zone file, whose DNSKEY RRset's TTL is the zone's.
+    pub fn key_file_ttl(&self) -> Option<u32> {
+        if self.dnskey_source.extension().is_none_or(|e| e != "key") {
+            return None;
+        }
+        parse_key_file(&self.dnskey_source).ok()?.ttl
+    }
+
     /// How the key is named in messages: `id=01 label=zsk (tag 33834)`.
     pub fn describe(&self) -> String {
         let mut s = String::new();

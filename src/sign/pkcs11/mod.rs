@@ -48,7 +48,7 @@ pub mod uri;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use cli::attach;
+pub use cli::{attach, Attached};
 pub use config::HsmConfig;
 pub use pool::{open_pool, Degraded, HsmReport, HsmStatus, Pool};
 

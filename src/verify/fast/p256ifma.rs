@@ -95,7 +95,8 @@ use std::sync::OnceLock;
 use super::ecdsa::add_affine_batch_scalar;
 use super::p256field::Fe;
 
-/// Environment variable that forces the scalar path: `scalar`.
+/// Environment variable that forces the scalar path: `scalar`; `avx512ifma`
+/// names the default, and any other value is ignored with a warning.
 pub(crate) const BACKEND_ENV: &str = "ZONESIGN_VERIFY_SIMD";
 
 /// True when the CPU has what [`add_affine_batch`] needs (AVX-512F and
@@ -105,6 +106,8 @@ pub(crate) const BACKEND_ENV: &str = "ZONESIGN_VERIFY_SIMD";
 pub(crate) fn available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| {
+        // Any other value: the CPU's choice (a misspelt one is warned of as
+        // the run starts, `run::warn_of_unknown_backends`).
         let forced =
             std::env::var(BACKEND_ENV).is_ok_and(|v| v.trim().eq_ignore_ascii_case("scalar"));
         let chosen = !forced && cpu_has_ifma();
@@ -120,7 +123,7 @@ pub(crate) fn kernel_name() -> &'static str {
     kernel_name_of(available())
 }
 
-fn kernel_name_of(ifma: bool) -> &'static str {
+pub(crate) fn kernel_name_of(ifma: bool) -> &'static str {
     if ifma {
         "avx512ifma"
     } else {
