@@ -298,10 +298,19 @@ fn main() -> ExitCode {
     if let (Ok(program), false) = (program, is_loader) {
         zonesign::sign::pkcs11::session::try_modules_with(program);
     }
-    if matches!(cli.command, Command::Sign(_) | Command::Verify { .. } | Command::Fmt { .. }) {
+    let loads_a_zone = match &cli.command {
+        Command::Sign(_) | Command::Verify { .. } | Command::Fmt { .. } => true,
+        Command::Hsm { command: HsmCommand::Bench { zone, .. } } => zone.is_some(),
+        _ => false,
+    };
+    if loads_a_zone {
         zonesign::run::warn_of_unknown_backends();
     }
     let signs_a_zone = matches!(cli.command, Command::Sign(_));
+    // `hsm keygen` finishes or undoes its key in every HSM, and says which,
+    // before a signal ends the run (`hold_signals`).
+    let hold = matches!(cli.command, Command::Hsm { command: HsmCommand::Keygen { .. } })
+        .then(zonesign::emit::atomic::hold_signals);
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),
         Command::Sign(a) => run::sign(&SignConfig {
@@ -358,6 +367,7 @@ fn main() -> ExitCode {
             failure.exit() as u8
         }
     };
+    drop(hold);
     zonesign::sign::pkcs11::exit_process(code)
 }
 

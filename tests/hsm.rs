@@ -892,7 +892,11 @@ fn bench_reports_figures_and_json_parses() {
         .args(["hsm", "bench", "--duration", "200ms", "--sessions", "1", "--json", "--zone"])
         .arg(data("root.zone"))
         .args(["--origin", ".", "--hsm-config"])
-        .arg(&pool));
+        .arg(&pool)
+        .env("ZONESIGN_LOAD_SIMD", "avx3"));
+    // It loads the zone as `sign` does, and says a misspelt SIMD variable
+    // as `sign` does (the forty-seventh audit: it said nothing).
+    assert!(text(&out).contains("ZONESIGN_LOAD_SIMD=\"avx3\" ignored"), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json parses");
     let rows = v["rows"].as_array().expect("rows");
     assert!(rows.iter().all(|r| r["signatures_per_second"].as_f64().unwrap_or(0.0) > 0.0));
@@ -1169,11 +1173,14 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
 /// `SHIM_TOKENINFO_FAIL` fails (`CKR_DEVICE_ERROR`), and
 /// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set, and
 /// C_Initialize (`SHIM_INIT_HANG`) or every C_CloseSession
-/// (`SHIM_CLOSE_HANG`) never returns while set. The function list is
+/// (`SHIM_CLOSE_HANG`) never returns while set, and with `SHIM_SIGN_MARK`
+/// each C_Sign creates that file and takes a second (a slow HSM, and a
+/// sign to the test that a signature is under way). The function list is
 /// copied as PKCS#11 2.40 lays it out: a version, then 68 functions, of
 /// which C_Initialize is the 1st, C_GetTokenInfo the 7th, C_CloseSession
 /// the 14th, C_DestroyObject the 23rd and C_Sign the 44th.
-const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <string.h>\n\
+const FAULT_SHIM: &str =
+    "#include <dlfcn.h>\n#include <fcntl.h>\n#include <stdlib.h>\n#include <string.h>\n\
     #include <unistd.h>\n\
     typedef unsigned long rv_t;\n\
     static struct { unsigned char version[8]; void *f[68]; } list;\n\
@@ -1202,6 +1209,8 @@ const FAULT_SHIM: &str = "#include <dlfcn.h>\n#include <stdlib.h>\n#include <str
       if (dead && (k ? k : calls + 1) >= strtoul(dead, 0, 10))\n\
         for (;;) sleep(1000);\n\
       if (getenv(\"SHIM_SIGN_FAIL\")) return 0x30;\n\
+      const char *mark = getenv(\"SHIM_SIGN_MARK\");\n\
+      if (sig && mark) { close(open(mark, O_CREAT | O_WRONLY, 0644)); sleep(1); }\n\
       rv_t rv = real_sign(s, d, n, sig, len);\n\
       if (!rv && sig && bad && k >= strtoul(bad, 0, 10)) ((unsigned char *)sig)[0] ^= 1;\n\
       return rv;\n\
@@ -1698,4 +1707,50 @@ fn regression_the_pool_s_key_file_ttl_is_the_dnskey_ttl() {
         .collect();
     assert_eq!(ttls, ["600", "600"], "{zone}");
     assert_validators_accept(&signed, ".");
+}
+
+/// The forty-sixth session's list: SIGINT between two HSMs' steps of `hsm
+/// keygen` ended the run with the key in the HSMs done so far, and the
+/// same keygen was then refused there ("an object with CKA_ID exists").
+/// The keygen now stops at the next step, undoes the key in every HSM,
+/// says so, and then ends by the signal.
+#[test]
+fn regression_hsm_keygen_interrupted_is_undone_in_every_hsm() {
+    use std::os::unix::process::ExitStatusExt;
+    let hsm = SoftHsm::new();
+    let pool = shim_pool(&hsm, "", "");
+    let keys = hsm.path("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let mark = hsm.path("signing");
+    let keygen = || {
+        let mut cmd = hsm.zonesign();
+        cmd.args(["hsm", "keygen", "--hsm-config"]).arg(&pool);
+        cmd.args(["-o", ".", "-a", "13", "--zsk", "--id", "0b", "--label", "zsk", "--key-dir"]);
+        cmd.arg(&keys);
+        cmd
+    };
+    let mut cmd = keygen();
+    hsm.env(&mut cmd).env("SHIM_SIGN_MARK", &mark);
+    let child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start hsm keygen");
+    // The first HSM's proof is signing: the key is in every HSM.
+    let start = std::time::Instant::now();
+    while !mark.exists() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "no proof began");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().expect("kill").success());
+    let out = child.wait_with_output().expect("hsm keygen ends");
+    let all = text(&out);
+    assert_eq!(out.status.signal(), Some(2), "dies by SIGINT: {all}");
+    assert!(all.contains("interrupted by signal 2 while the key was made"), "{all}");
+    assert!(all.contains("undone: the key's objects were destroyed in every HSM"), "{all}");
+    assert_eq!(std::fs::read_dir(&keys).unwrap().count(), 0, "the .key file is removed: {all}");
+    // Nothing is left in any HSM: the same keygen runs again.
+    hsm.ok(&mut keygen());
 }

@@ -28,6 +28,7 @@
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// The signals this process ignores, as a mask (bit n − 1 for signal n):
@@ -94,14 +95,78 @@ pub fn remove_temporary_files_on_signals() {
     // were swallowed, and the run went on: the fortieth audit).
     let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
         let Ok(mut signals) = signal_hook::iterator::Signals::new(caught) else { return };
-        if let Some(signal) = signals.forever().next() {
-            for path in NAMED.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-                let _ = std::fs::remove_file(path);
+        for signal in signals.forever() {
+            // The first signal under a hold waits for it (a second ends
+            // the run at once). The hold may have ended between the two
+            // loads; then the signal is this thread's to act on.
+            if HOLDS.load(Ordering::SeqCst) > 0 && ARRIVED.load(Ordering::SeqCst) == 0 {
+                ARRIVED.store(signal, Ordering::SeqCst);
+                if HOLDS.load(Ordering::SeqCst) > 0 {
+                    crate::diag!(
+                        "zonesign: signal {signal}: the key being made is finished or undone \
+                         in every HSM first; a second signal ends the run now"
+                    );
+                    continue;
+                }
             }
-            let _ = signal_hook::low_level::emulate_default_handler(signal);
-            std::process::exit(128 + signal);
+            die_by(signal);
         }
     });
+}
+
+/// Removes the named temporary files, then ends the process by `signal`
+/// as its default action would (exit status 128 + its number).
+#[cfg(unix)]
+fn die_by(signal: i32) -> ! {
+    for path in NAMED.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let _ = std::fs::remove_file(path);
+    }
+    let _ = signal_hook::low_level::emulate_default_handler(signal);
+    std::process::exit(128 + signal);
+}
+
+/// Holds of [`hold_signals`] alive now.
+static HOLDS: AtomicUsize = AtomicUsize::new(0);
+/// The first signal that came under a hold (0: none).
+static ARRIVED: AtomicI32 = AtomicI32::new(0);
+
+/// Work that must be finished or undone before the process dies of a
+/// signal: while a hold lives, the first SIGINT, SIGTERM or SIGHUP is
+/// noted ([`signal_arrived`]) instead of ending the run, and the run ends
+/// by it when the last hold is dropped. A second signal ends it at once.
+/// `hsm keygen` holds signals from its first import until its result is
+/// said: Ctrl-C between two imports left the key in the first HSMs only,
+/// and the same keygen run again was refused there (the forty-sixth
+/// session's list). Where signals are not caught
+/// ([`remove_temporary_files_on_signals`]) a hold does nothing.
+#[derive(Debug)]
+#[must_use = "signals are held only while the hold lives"]
+pub struct SignalHold(());
+
+/// Starts a [`SignalHold`].
+pub fn hold_signals() -> SignalHold {
+    HOLDS.fetch_add(1, Ordering::SeqCst);
+    SignalHold(())
+}
+
+/// The signal that came while signals were held, if one did: the held
+/// work stops and undoes what it did.
+pub fn signal_arrived() -> Option<i32> {
+    match ARRIVED.load(Ordering::SeqCst) {
+        0 => None,
+        signal => Some(signal),
+    }
+}
+
+impl Drop for SignalHold {
+    fn drop(&mut self) {
+        if HOLDS.fetch_sub(1, Ordering::SeqCst) == 1 {
+            #[cfg(unix)]
+            if let Some(signal) = signal_arrived() {
+                die_by(signal);
+            }
+        }
+    }
 }
 
 /// A temporary file that becomes `target` on commit.
@@ -161,7 +226,13 @@ pub fn check_target(target: &Path) -> io::Result<()> {
             || std::fs::read_link(target).is_ok_and(|hop| in_system(&hop))
             || std::fs::canonicalize(target).is_ok_and(|end| in_system(&end));
         let not_regular = std::fs::metadata(target).is_ok_and(|t| !t.is_file());
-        if special || not_regular {
+        // Each refusal says its own reason: a link into /proc to a
+        // regular file was called a link to "something other" (the
+        // forty-seventh audit).
+        if special {
+            return refuse("a symbolic link into /dev or /proc");
+        }
+        if not_regular {
             return refuse("a symbolic link to something other than a regular file");
         }
         return Ok(());

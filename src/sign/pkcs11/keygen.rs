@@ -396,6 +396,14 @@ fn keygen_in(
         let during = "C_FindObjects (objects of the same CKA_ID or label)".to_owned();
         timed(open, config, i, during, &mut silent, move |o| refuse_existing(o, &id, &label))?;
     }
+    // A signal before anything exists ends the run as it comes (see
+    // `hold_signals` in the caller); from here on, it stops the keygen
+    // between two calls to an HSM and undoes what was made.
+    let interrupted =
+        || crate::emit::atomic::signal_arrived().map(|signal| HsmError::Interrupted { signal });
+    if let Some(e) = interrupted() {
+        return Err(e);
+    }
     let material = generate(req.algorithm, req.bits).map_err(HsmError::Key)?;
     let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
     // The `.key` file first: one that cannot be written (a missing
@@ -415,6 +423,9 @@ fn keygen_in(
     let mut created: Vec<(usize, Vec<(&'static str, ObjectHandle)>)> = Vec::new();
     let material = Arc::new(material);
     for i in 0..open.len() {
+        if let Some(cause) = interrupted() {
+            return Err(undo.run(&created, &mut silent, cause));
+        }
         let (id, label, m) = (req.id.clone(), req.label.clone(), Arc::clone(&material));
         let during = "C_CreateObject (the key's import)".to_owned();
         let imported = timed(open, config, i, during, &mut silent, move |o| {
@@ -447,6 +458,9 @@ fn keygen_in(
         dnskey_source: key_file.clone(),
     };
     for i in 0..open.len() {
+        if let Some(cause) = interrupted() {
+            return Err(undo.run(&created, &mut silent, cause));
+        }
         let key = entry.clone();
         let during = format!("the proof (key lookup and test signature) of {}", entry.describe());
         let proof = timed(open, config, i, during, &mut silent, move |o| {
@@ -455,6 +469,10 @@ fn keygen_in(
         if let Err(cause) = proof {
             return Err(undo.run(&created, &mut silent, cause));
         }
+    }
+    // A signal during the last proof: the operator asked for no key.
+    if let Some(cause) = interrupted() {
+        return Err(undo.run(&created, &mut silent, cause));
     }
     let hsms = config.hsms.iter().map(|h| h.name.clone()).collect();
     Ok(KeygenResult { key_file, key_tag: key_tag(&rdata), hsms })

@@ -136,6 +136,10 @@ pub enum HsmError {
         key_file_left: Option<String>,
         left: Vec<String>,
     },
+    /// `hsm keygen`: SIGINT, SIGTERM or SIGHUP (`signal`) came while the
+    /// key was made; it is undone in every HSM, and the run then ends by
+    /// the signal.
+    Interrupted { signal: i32 },
 }
 
 impl HsmError {
@@ -164,7 +168,8 @@ impl HsmError {
             | HsmError::RemovedWhileMeasured { .. }
             | HsmError::Proof { .. }
             | HsmError::Unreachable { .. }
-            | HsmError::KeygenUndone { .. } => None,
+            | HsmError::KeygenUndone { .. }
+            | HsmError::Interrupted { .. } => None,
         }
     }
 }
@@ -286,6 +291,9 @@ impl fmt::Display for HsmError {
                     write!(f, "\n  {e}")?;
                 }
                 Ok(())
+            }
+            HsmError::Interrupted { signal } => {
+                write!(f, "interrupted by signal {signal} while the key was made")
             }
             HsmError::KeygenUndone { cause, key_file, key_file_left, left } => {
                 let file = match key_file_left {
