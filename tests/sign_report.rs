@@ -1456,3 +1456,36 @@ fn regression_a_misspelt_backend_variable_is_warned_of() {
         "{text}"
     );
 }
+
+#[test]
+fn regression_threads_beyond_the_cpus_are_lowered_with_a_notice() {
+    // The forty-seventh audit: `--threads 1024` on 2 CPUs took 10 s for
+    // the four records of a zone (idle workers looking for work cost time
+    // that grows with the square of their number). Above four a CPU the
+    // count is lowered, said, and reported; the zone is the same.
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let out = dir.path().join("signed.zone");
+    let report = dir.path().join("report.json");
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut cmd = zonesign();
+    cmd.arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "--threads", "1024", "--key-dir"])
+        .arg(&k)
+        .arg("--output")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report);
+    let text = run(&mut cmd);
+    let limit = 4 * cpus;
+    if limit < 1024 {
+        assert!(text.contains(&format!("--threads 1024 lowered to {limit}")), "{text}");
+        let r: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        assert_eq!(r["threads"], limit as u64, "{r}");
+    }
+    // Quiet runs say nothing of it.
+    let text = run(sign_command(&example(), &k, &out, &[]).args(["--threads", "1024"]));
+    assert!(!text.contains("lowered"), "{text}");
+}
