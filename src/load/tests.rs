@@ -163,6 +163,33 @@ fn include_cycle_and_missing_file_are_errors() {
     );
 }
 
+/// The forty-seventh audit: a chain of 17 `$INCLUDE`s was refused, where
+/// BIND and Knot load one of 200. 64 levels load now; the 65th is refused
+/// with its position.
+#[test]
+fn regression_include_nests_sixty_four_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().join("z.zone");
+    let chain = |depth: usize| {
+        std::fs::write(&top, "$TTL 5\n@ SOA ns h 1 2 3 4 5\n$INCLUDE c1.inc\n").unwrap();
+        for i in 1..=depth {
+            let next = if i < depth { format!("$INCLUDE c{}.inc\n", i + 1) } else { String::new() };
+            std::fs::write(
+                dir.path().join(format!("c{i}.inc")),
+                format!("n{i} A 192.0.2.1\n{next}"),
+            )
+            .unwrap();
+        }
+        load_file(&top, &LoadOptions::new(origin()))
+    };
+    assert_eq!(chain(MAX_INCLUDE_DEPTH).unwrap().records.len(), MAX_INCLUDE_DEPTH + 1);
+    let e = chain(MAX_INCLUDE_DEPTH + 1).unwrap_err().to_string();
+    assert!(
+        e.contains("c64.inc:2:10: expected at most 64 nested $INCLUDE levels, found `c65.inc`"),
+        "{e}"
+    );
+}
+
 #[test]
 fn error_classes_name_file_line_column_token_and_expectation() {
     let soa = "$TTL 1\n@ SOA ns h 1 2 3 4 5\n";

@@ -853,16 +853,24 @@ fn rfc1035_section_4_2_2_an_rrset_larger_than_a_message_is_refused() {
         "{errors}"
     );
     build(&format!("{SOA}{}", a(2427)), "example.").unwrap();
-    // BIND counts each RDATA with its length, not the owners, and holds
-    // 65512 octets (the sixteenth audit, 2026-12-06: 65511 octets of TXT
-    // RDATA were published, and BIND could not load the zone).
+    // BIND holds 65512 octets of RDATA in one record (the sixteenth audit,
+    // 2026-12-06: a longer one was published, and BIND could not load the
+    // zone), and no less in an RRset: two records of 65535 octets with
+    // their owners, one of 65512 octets, BIND signs and verifies (the
+    // forty-seventh audit: they were refused, as was one of 65511 or 65512).
     let txt = |n: usize| format!("{SOA}t TXT \\# {n} {}\n", "00".repeat(n));
-    let errors = build(&txt(65511), "example.").unwrap_err();
+    let errors = build(&txt(65513), "example.").unwrap_err();
     assert!(
-        errors
-            .to_string()
-            .contains("65513 octets of RDATA with their lengths, more than the 65512 BIND holds"),
+        errors.to_string().contains(
+            "the t.example. TXT record has 65513 octets of RDATA, more than the 65512 BIND holds"
+        ),
         "{errors}"
     );
-    build(&txt(65510), "example.").unwrap();
+    build(&txt(65512), "example.").unwrap();
+    let at_root = format!(
+        "@ 3600 IN SOA ns.example. h.example. 1 2 3 4 5\n@ NS ns.example.\n\
+         @ TXT \\# 65512 {}\n@ TXT \\# 1 00\n",
+        "00".repeat(65512)
+    );
+    build(&at_root, ".").unwrap();
 }
