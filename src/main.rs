@@ -307,10 +307,6 @@ fn main() -> ExitCode {
         zonesign::run::warn_of_unknown_backends();
     }
     let signs_a_zone = matches!(cli.command, Command::Sign(_));
-    // `hsm keygen` finishes or undoes its key in every HSM, and says which,
-    // before a signal ends the run (`hold_signals`).
-    let hold = matches!(cli.command, Command::Hsm { command: HsmCommand::Keygen { .. } })
-        .then(zonesign::emit::atomic::hold_signals);
     let result = match cli.command {
         Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),
         Command::Sign(a) => run::sign(&SignConfig {
@@ -367,7 +363,9 @@ fn main() -> ExitCode {
             failure.exit() as u8
         }
     };
-    drop(hold);
+    // `hsm keygen` finished or undid its key in every HSM and said which:
+    // a signal that came meanwhile ends the run now (`hold_signals`).
+    zonesign::emit::atomic::release_kept_signals();
     zonesign::sign::pkcs11::exit_process(code)
 }
 

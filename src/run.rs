@@ -443,9 +443,10 @@ impl SignReport {
         SignReport {
             zone: parse_origin(&cfg.origin).map(|o| o.to_string()).unwrap_or(cfg.origin.clone()),
             serial_policy: cfg.serial,
-            threads: cfg
-                .threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+            // The count the pool is built with (a count over the limit
+            // was reported as given by runs that failed before the pool:
+            // the forty-eighth audit).
+            threads: thread_count(cfg.threads).0,
             ..SignReport::default()
         }
     }
@@ -518,6 +519,18 @@ impl Drop for RunPool {
     }
 }
 
+/// The computing threads of a run given `--threads` (see [`thread_pool`]),
+/// and the CPUs it may use when the count given was lowered.
+fn thread_count(threads: Option<usize>) -> (usize, Option<usize>) {
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let limit = cpus.saturating_mul(THREADS_PER_CPU);
+    match threads {
+        Some(n) if n > limit => (limit, Some(cpus)),
+        Some(n) => (n, None),
+        None => (cpus, None),
+    }
+}
+
 /// Computing threads for each CPU this process may use, at most.
 pub const THREADS_PER_CPU: usize = 4;
 
@@ -530,20 +543,12 @@ pub const THREADS_PER_CPU: usize = 4;
 /// on 2 CPUs took 10 s to sign a zone of four records, 0.05 s with 2).
 /// Every stage's output is the same for any count.
 pub fn thread_pool(threads: Option<usize>, quiet: bool) -> Result<RunPool, Failure> {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let limit = cpus.saturating_mul(THREADS_PER_CPU);
-    let n = match threads {
-        Some(n) if n > limit => {
-            if !quiet {
-                crate::diag!(
-                    "zonesign: notice: --threads {n} lowered to {limit}, {THREADS_PER_CPU} for each of the {cpus} CPUs this process may use (more only wait, and cost time)"
-                );
-            }
-            limit
-        }
-        Some(n) => n,
-        None => cpus,
-    };
+    let (n, lowered) = thread_count(threads);
+    if let (Some(asked), Some(cpus), false) = (threads, lowered, quiet) {
+        crate::diag!(
+            "zonesign: notice: --threads {asked} lowered to {n}, {THREADS_PER_CPU} for each of the {cpus} CPUs this process may use (more only wait, and cost time)"
+        );
+    }
     let handles = Arc::new(Mutex::new(Vec::with_capacity(n)));
     let started = Arc::clone(&handles);
     let pool = rayon::ThreadPoolBuilder::new()

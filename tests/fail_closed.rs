@@ -961,6 +961,17 @@ fn regression_an_output_linked_to_standard_output_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("symbolic link to something other than a regular file"), "{stderr}");
+    // A dangling link into /dev written with `..` (the forty-eighth audit:
+    // it was replaced by the file, exit 0).
+    let depth = s.outdir.canonicalize().unwrap().components().count();
+    let up = format!("{}dev/zonesign-no-such-device", "../".repeat(depth));
+    let dangling = s.outdir.join("dangling");
+    std::os::unix::fs::symlink(&up, &dangling).unwrap();
+    let out = sign_into(&s, &example(), &dangling).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
 }
 
 /// `verify --at -1h` as `--help` writes it (clap took `-1h` for an option:

@@ -1755,4 +1755,28 @@ fn regression_hsm_keygen_interrupted_is_undone_in_every_hsm() {
     assert_eq!(std::fs::read_dir(&keys).unwrap().count(), 0, "the .key file is removed: {all}");
     // Nothing is left in any HSM: the same keygen runs again.
     hsm.ok(&mut keygen());
+
+    // Before the key exists a signal ends the run as it comes: held from
+    // the start, it waited for an HSM that did not answer (the forty-eighth
+    // audit: up to each step's timeout).
+    let slow = shim_pool(&hsm, "timeout = 30\n", "");
+    let mut cmd = hsm.zonesign();
+    cmd.args(["hsm", "keygen", "--hsm-config"]).arg(&slow);
+    cmd.args(["-o", ".", "-a", "13", "--zsk", "--id", "0c", "--label", "z2", "--key-dir"]);
+    cmd.arg(&keys);
+    hsm.env(&mut cmd).env("SHIM_TOKENINFO_HANG", TOKENS[1]);
+    let child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start hsm keygen");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let out = child.wait_with_output().expect("hsm keygen ends");
+    let all = text(&out);
+    assert_eq!(out.status.signal(), Some(15), "dies by SIGTERM: {all}");
+    assert!(!all.contains("finished or undone"), "nothing to undo, nothing held: {all}");
+    assert_eq!(std::fs::read_dir(&keys).unwrap().count(), 1, "only the first key's file: {all}");
 }

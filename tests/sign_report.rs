@@ -1488,4 +1488,18 @@ fn regression_threads_beyond_the_cpus_are_lowered_with_a_notice() {
     // Quiet runs say nothing of it.
     let text = run(sign_command(&example(), &k, &out, &[]).args(["--threads", "1024"]));
     assert!(!text.contains("lowered"), "{text}");
+    // A run refused before its pool is built reports the count it would
+    // have used (the forty-eighth audit: 1024).
+    let refused = zonesign()
+        .arg("sign")
+        .arg(example())
+        .args(["-o", "example.", "-q", "--threads", "1024", "--key-dir"])
+        .arg(&k)
+        .args(["--output", "/dev/null", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(5), "{}", String::from_utf8_lossy(&refused.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["threads"], limit.min(1024) as u64, "{r}");
 }

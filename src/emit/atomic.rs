@@ -134,10 +134,14 @@ static ARRIVED: AtomicI32 = AtomicI32::new(0);
 /// signal: while a hold lives, the first SIGINT, SIGTERM or SIGHUP is
 /// noted ([`signal_arrived`]) instead of ending the run, and the run ends
 /// by it when the last hold is dropped. A second signal ends it at once.
-/// `hsm keygen` holds signals from its first import until its result is
-/// said: Ctrl-C between two imports left the key in the first HSMs only,
-/// and the same keygen run again was refused there (the forty-sixth
-/// session's list). Where signals are not caught
+/// `hsm keygen` holds signals from the moment its key begins to exist (the
+/// `.key` file, then the imports) until its result is said
+/// ([`hold_signals_until_said`]): Ctrl-C between two imports left the key
+/// in the first HSMs only, and the same keygen run again was refused there
+/// (the forty-sixth session's list). Before that, a signal ends the run as
+/// it comes (held from the start, Ctrl-C waited for each HSM's log-in, and
+/// a module's trial load killed by it was called a broken module: the
+/// forty-eighth audit). Where signals are not caught
 /// ([`remove_temporary_files_on_signals`]) a hold does nothing.
 #[derive(Debug)]
 #[must_use = "signals are held only while the hold lives"]
@@ -156,6 +160,26 @@ pub fn signal_arrived() -> Option<i32> {
         0 => None,
         signal => Some(signal),
     }
+}
+
+/// The hold a command keeps until its result is said.
+static KEPT: Mutex<Option<SignalHold>> = Mutex::new(None);
+
+/// Starts a [`SignalHold`] that lasts until [`release_kept_signals`] (which
+/// `main` calls once the command's result is said); a second call keeps
+/// the first.
+pub fn hold_signals_until_said() {
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.is_none() {
+        *kept = Some(hold_signals());
+    }
+}
+
+/// Ends the hold of [`hold_signals_until_said`], if one lives: a signal
+/// that came under it ends the run now.
+pub fn release_kept_signals() {
+    let kept = KEPT.lock().unwrap_or_else(|e| e.into_inner()).take();
+    drop(kept);
 }
 
 impl Drop for SignalHold {
@@ -195,6 +219,24 @@ pub fn directory_of(target: &Path) -> PathBuf {
     }
 }
 
+/// `path` with `.` and `..` taken as written (`..` of the root is the
+/// root), without looking at the file system: for a path that need not
+/// exist.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Refuses a `target` that renaming a new file over would harm (see
 /// [`AtomicOutput::create`]); a target that does not exist yet is fine.
 pub fn check_target(target: &Path) -> io::Result<()> {
@@ -217,12 +259,17 @@ pub fn check_target(target: &Path) -> io::Result<()> {
     let Ok(m) = std::fs::symlink_metadata(target) else { return Ok(()) };
     if m.file_type().is_symlink() {
         // The link, its first hop and where it ends: none in /dev or /proc
-        // (`/dev/stdout` -> `/proc/self/fd/1` -> whatever stdout is).
+        // (`/dev/stdout` -> `/proc/self/fd/1` -> whatever stdout is). The
+        // link's directory is resolved and a hop's `..` taken as written:
+        // `dir -> /dev/shm` then `dir/link`, and a dangling
+        // `link -> ../../dev/x`, passed (the forty-eighth audit).
+        let directory = directory_of(target);
+        let directory = std::fs::canonicalize(&directory).unwrap_or(directory);
         let in_system = |p: &Path| {
-            let p = if p.is_absolute() { p.to_path_buf() } else { directory_of(target).join(p) };
+            let p = lexically_normal(&directory.join(p));
             p.starts_with("/dev") || p.starts_with("/proc")
         };
-        let special = in_system(target)
+        let special = target.file_name().is_some_and(|name| in_system(Path::new(name)))
             || std::fs::read_link(target).is_ok_and(|hop| in_system(&hop))
             || std::fs::canonicalize(target).is_ok_and(|end| in_system(&end));
         let not_regular = std::fs::metadata(target).is_ok_and(|t| !t.is_file());

@@ -396,16 +396,15 @@ fn keygen_in(
         let during = "C_FindObjects (objects of the same CKA_ID or label)".to_owned();
         timed(open, config, i, during, &mut silent, move |o| refuse_existing(o, &id, &label))?;
     }
-    // A signal before anything exists ends the run as it comes (see
-    // `hold_signals` in the caller); from here on, it stops the keygen
-    // between two calls to an HSM and undoes what was made.
-    let interrupted =
-        || crate::emit::atomic::signal_arrived().map(|signal| HsmError::Interrupted { signal });
-    if let Some(e) = interrupted() {
-        return Err(e);
-    }
     let material = generate(req.algorithm, req.bits).map_err(HsmError::Key)?;
     let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
+    // A signal before anything exists ends the run as it comes; from the
+    // `.key` file on, it stops the keygen between two calls to an HSM,
+    // which undoes what was made and says so before the run ends by it
+    // (`hold_signals`).
+    crate::emit::atomic::hold_signals_until_said();
+    let interrupted =
+        || crate::emit::atomic::signal_arrived().map(|signal| HsmError::Interrupted { signal });
     // The `.key` file first: one that cannot be written (a missing
     // directory, the file there already) stops the run before any HSM
     // holds a key nobody has the public half of (found by an audit,
