@@ -495,6 +495,8 @@ fn regression_a_failed_run_replaces_an_earlier_report() {
     std::fs::write(&bad, "@ 300 SOA ns h 1 2 3 4 5\n@ 300 A 1.2.3\n").unwrap();
     assert_eq!(verify(&signed).status.code(), Some(0));
     assert_eq!(json(&report)["passed"], true);
+    // The threads it ran with (the forty-ninth audit: not said).
+    assert!(json(&report)["threads"].as_u64().is_some_and(|n| n >= 1), "{}", json(&report));
     assert_eq!(verify(&bad).status.code(), Some(4));
     let r = json(&report);
     assert_eq!(r["passed"], false, "{r}");

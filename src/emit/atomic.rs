@@ -219,22 +219,29 @@ pub fn directory_of(target: &Path) -> PathBuf {
     }
 }
 
-/// `path` with `.` and `..` taken as written (`..` of the root is the
-/// root), without looking at the file system: for a path that need not
-/// exist.
-fn lexically_normal(path: &Path) -> PathBuf {
+/// Where the absolute `path` leads, as far as it exists: its longest
+/// leading part that exists, with its links resolved, then the rest with
+/// `.` and `..` taken as written (`..` of the root is the root). For a
+/// dangling link's target: `devlink/shm/none`, with `devlink -> /dev`, is
+/// `/dev/shm/none` (taken as written, it passed: the forty-ninth audit).
+fn resolved(path: &Path) -> PathBuf {
     use std::path::Component;
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
+    let parts: Vec<Component<'_>> = path.components().collect();
+    for split in (0..=parts.len()).rev() {
+        let head: PathBuf = parts[..split].iter().collect();
+        let Ok(mut out) = std::fs::canonicalize(&head) else { continue };
+        for part in &parts[split..] {
+            match part {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other),
             }
-            other => out.push(other),
         }
+        return out;
     }
-    out
+    path.to_path_buf()
 }
 
 /// Refuses a `target` that renaming a new file over would harm (see
@@ -266,17 +273,21 @@ pub fn check_target(target: &Path) -> io::Result<()> {
         let directory = directory_of(target);
         let directory = std::fs::canonicalize(&directory).unwrap_or(directory);
         let in_system = |p: &Path| {
-            let p = lexically_normal(&directory.join(p));
+            let p = resolved(&directory.join(p));
             p.starts_with("/dev") || p.starts_with("/proc")
         };
-        let special = target.file_name().is_some_and(|name| in_system(Path::new(name)))
-            || std::fs::read_link(target).is_ok_and(|hop| in_system(&hop))
+        let inside = target.file_name().is_some_and(|name| in_system(Path::new(name)));
+        let into = std::fs::read_link(target).is_ok_and(|hop| in_system(&hop))
             || std::fs::canonicalize(target).is_ok_and(|end| in_system(&end));
         let not_regular = std::fs::metadata(target).is_ok_and(|t| !t.is_file());
         // Each refusal says its own reason: a link into /proc to a
         // regular file was called a link to "something other" (the
-        // forty-seventh audit).
-        if special {
+        // forty-seventh audit), one in /dev to a file elsewhere a link
+        // "into" /dev (the forty-ninth).
+        if inside {
+            return refuse("a symbolic link in /dev or /proc");
+        }
+        if into {
             return refuse("a symbolic link into /dev or /proc");
         }
         if not_regular {

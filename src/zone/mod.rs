@@ -323,7 +323,7 @@ impl fmt::Display for ZoneError {
             ),
             ZoneError::RrsetTooLarge { owner, rtype, records, octets, at } => write!(
                 f,
-                "{at}: the {owner} {rtype} RRset ({records} records) is {octets} octets in wire form, more than the {MAX_RRSET_WIRE} a DNS message holds (RFC 1035 §4.2.2): it can never be served whole, and kzonecheck rejects it"
+                "{at}: the {owner} {rtype} RRset ({records} records) is {octets} octets in the wire form its RRSIG signs (each record with its owner, RFC 4034 §3.1.8.1), more than {MAX_RRSET_WIRE}: kzonecheck rejects its signature and ldns-verify-zone calls it bogus (a response carries it only with its owners compressed, RFC 1035 §4.1.4)"
             ),
             ZoneError::RdataTooLargeForBind { owner, rtype, octets, at } => write!(
                 f,

@@ -848,7 +848,7 @@ fn rfc1035_section_4_2_2_an_rrset_larger_than_a_message_is_refused() {
     assert_eq!(errors.0.len(), 1, "{errors}");
     assert!(
         errors.to_string().starts_with(
-            "t.zone:4: the big.example. A RRset (2428 records) is 65556 octets in wire form"
+            "t.zone:4: the big.example. A RRset (2428 records) is 65556 octets in the wire form its RRSIG signs"
         ),
         "{errors}"
     );

@@ -396,8 +396,31 @@ fn keygen_in(
         let during = "C_FindObjects (objects of the same CKA_ID or label)".to_owned();
         timed(open, config, i, during, &mut silent, move |o| refuse_existing(o, &id, &label))?;
     }
-    let material = generate(req.algorithm, req.bits).map_err(HsmError::Key)?;
-    let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
+    // As `zonesign keygen` and `dnssec-keygen`: a key whose tag, or tag
+    // once revoked (RFC 5011 §2.1: the REVOKE flag changes it), is taken by
+    // a key of the zone in the key directory or of the configuration is
+    // made again. Such a key was made and imported, a same-tag pair of
+    // other material waiting for the first revocation, or it failed as an
+    // HSM problem with "File exists" (the forty-ninth audit).
+    let mut taken = crate::run::taken_key_tags(&req.key_dir, &req.origin, req.algorithm.number());
+    for k in &config.keys {
+        let mut published = k.published.clone();
+        if published.len() >= 4 && published[3] == req.algorithm.number() {
+            taken.push(key_tag(&published));
+            published[1] ^= crate::sign::keys::FLAG_REVOKE as u8;
+            taken.push(key_tag(&published));
+        }
+    }
+    let fresh = fresh_key(req, flags, &taken).map_err(HsmError::Key)?;
+    let (material, rdata) = fresh.ok_or_else(|| HsmError::Config {
+        path: config.path.clone(),
+        reason: format!(
+            "every key generated had a key tag taken in {} or the configuration: too many keys \
+             of {} there",
+            req.key_dir.display(),
+            req.origin
+        ),
+    })?;
     // A signal before anything exists ends the run as it comes; from the
     // `.key` file on, it stops the keygen between two calls to an HSM,
     // which undoes what was made and says so before the run ends by it
@@ -475,6 +498,25 @@ fn keygen_in(
     }
     let hsms = config.hsms.iter().map(|h| h.name.clone()).collect();
     Ok(KeygenResult { key_file, key_tag: key_tag(&rdata), hsms })
+}
+
+/// A key pair of `req` with `flags` whose tag, and tag once revoked, are
+/// not in `taken`, and its DNSKEY RDATA; none after 64 tries.
+fn fresh_key(
+    req: &KeygenRequest,
+    flags: u16,
+    taken: &[u16],
+) -> Result<Option<(Material, Vec<u8>)>, crate::sign::keys::KeyError> {
+    for _ in 0..64 {
+        let material = generate(req.algorithm, req.bits)?;
+        let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
+        let mut revoked = rdata.clone();
+        revoked[1] ^= crate::sign::keys::FLAG_REVOKE as u8;
+        if !taken.contains(&key_tag(&rdata)) && !taken.contains(&key_tag(&revoked)) {
+            return Ok(Some((material, rdata)));
+        }
+    }
+    Ok(None)
 }
 
 /// What [`keygen`] needs to undo a key it made part of.
@@ -579,4 +621,40 @@ pub fn key_file_path(dir: &Path, origin: &Name, rdata: &[u8]) -> Option<PathBuf>
     let alg = Algorithm::from_number(*rdata.get(3)?).ok()?;
     let stem = crate::sign::keys::key_file_stem(origin, alg, key_tag(rdata));
     Some(dir.join(format!("{stem}.key")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The forty-ninth audit: `hsm keygen` made and imported a key whose
+    /// tag, or tag once revoked, a key of the zone had (RFC 5011 §2.1), or
+    /// failed as an HSM problem with "File exists". As `keygen` does, it
+    /// makes another key, and gives up only when every tag is taken.
+    #[test]
+    fn regression_hsm_keygen_avoids_taken_key_tags() {
+        let req = KeygenRequest {
+            origin: Name::parse(b"example.", &Name::root()).unwrap(),
+            algorithm: Algorithm::EcdsaP256Sha256,
+            role: KeyRole::Zsk,
+            bits: None,
+            id: vec![1],
+            label: "zsk".into(),
+            key_dir: PathBuf::from("."),
+        };
+        let flags = crate::sign::keys::FLAGS_ZSK;
+        let (_, rdata) = fresh_key(&req, flags, &[]).unwrap().expect("a key");
+        // Every tag but one, and that one's revoked twin free too: the key
+        // made has that tag, whatever the tries it takes.
+        let mut revoked = rdata.clone();
+        revoked[1] ^= crate::sign::keys::FLAG_REVOKE as u8;
+        let (free, free_revoked) = (key_tag(&rdata), key_tag(&revoked));
+        let all_but: Vec<u16> =
+            (0..=u16::MAX).filter(|&t| t != free && t != free_revoked).collect();
+        if let Some((_, made)) = fresh_key(&req, flags, &all_but).unwrap() {
+            assert_eq!(key_tag(&made), free);
+        }
+        let every: Vec<u16> = (0..=u16::MAX).collect();
+        assert!(fresh_key(&req, flags, &every).unwrap().is_none());
+    }
 }
