@@ -972,6 +972,23 @@ fn regression_an_output_linked_to_standard_output_is_refused() {
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
     assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    // A link placed in /dev to a regular file elsewhere is judged by where
+    // it is (the fiftieth audit: judged by its target, it was replaced).
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        let elsewhere = s.outdir.join("elsewhere.zone");
+        std::fs::write(&elsewhere, "").unwrap();
+        let in_dev = shm.join(format!("zonesign-test-{}", std::process::id()));
+        let _ = std::fs::remove_file(&in_dev);
+        std::os::unix::fs::symlink(&elsewhere, &in_dev).unwrap();
+        let out = sign_into(&s, &example(), &in_dev).output().unwrap();
+        let kept = std::fs::symlink_metadata(&in_dev).map(|m| m.file_type().is_symlink());
+        let _ = std::fs::remove_file(&in_dev);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("a symbolic link in /dev or /proc"), "{stderr}");
+        assert!(kept.unwrap_or(false), "the link is left as it was");
+    }
 }
 
 /// `verify --at -1h` as `--help` writes it (clap took `-1h` for an option:

@@ -987,6 +987,17 @@ fn regression_one_token_through_two_module_files_is_refused() {
 fn hsm_keygen_keys_sign_and_do_nothing_else() {
     let hsm = SoftHsm::new();
     let bare = hsm.pool("bare.toml", 1, "");
+    // A key directory that is not there is an I/O error (exit 5), as for
+    // `keygen`, before anything is made (the fiftieth audit: exit 3, "HSM
+    // problem"); the keygen below then takes the same id and label.
+    let out = hsm.run(
+        hsm.zonesign()
+            .args(["hsm", "keygen", "--hsm-config"])
+            .arg(&bare)
+            .args(["-o", ".", "-a", "8", "--zsk", "--id", "09", "--label", "rsa", "--key-dir"])
+            .arg(hsm.path("no-such-dir")),
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
     hsm_keygen(
         &hsm,
         &bare,

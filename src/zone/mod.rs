@@ -202,6 +202,10 @@ pub struct BuildStats {
     pub duplicates_dropped: usize,
     /// RRsets whose records had different TTLs (RFC 2181 §5.2).
     pub ttl_adjusted: usize,
+    /// The owners of those of them that are ZONEMD RRsets or the RRSIGs
+    /// over one: the apex's are outside the ZONEMD digest (RFC 8976
+    /// §3.3.1.1), so their TTLs do not keep it from being checked.
+    pub ttl_adjusted_zonemd: Vec<Name>,
 }
 
 /// A zone-level error: structural rules the records break.
@@ -323,7 +327,7 @@ impl fmt::Display for ZoneError {
             ),
             ZoneError::RrsetTooLarge { owner, rtype, records, octets, at } => write!(
                 f,
-                "{at}: the {owner} {rtype} RRset ({records} records) is {octets} octets in the wire form its RRSIG signs (each record with its owner, RFC 4034 §3.1.8.1), more than {MAX_RRSET_WIRE}: kzonecheck rejects its signature and ldns-verify-zone calls it bogus (a response carries it only with its owners compressed, RFC 1035 §4.1.4)"
+                "{at}: the {owner} {rtype} RRset ({records} records) is {octets} octets in the wire form its RRSIG signs (each record with its owner, RFC 4034 §3.1.8.1), more than {MAX_RRSET_WIRE}: kzonecheck rejects its signature, and ldns-verify-zone calls a somewhat larger one bogus (a response carries it only with its owners compressed, RFC 1035 §4.1.4)"
             ),
             ZoneError::RdataTooLargeForBind { owner, rtype, octets, at } => write!(
                 f,
@@ -655,6 +659,7 @@ fn build_nodes(
             for piece in pieces.iter_mut().rev() {
                 stats.duplicates_dropped += piece.duplicates_dropped;
                 stats.ttl_adjusted += piece.ttl_adjusted;
+                stats.ttl_adjusted_zonemd.append(&mut piece.ttl_adjusted_zonemd);
                 wants.extend(piece.firsts.iter().rev().map(|r| (r.block, r.owner)));
                 named.extend(piece.nodes.drain(..).rev());
                 ttl_warnings.extend(piece.ttl_warnings.drain(..).rev());
@@ -745,6 +750,7 @@ struct Piece {
     ttl_warnings: Vec<Vec<LoadWarning>>,
     duplicates_dropped: usize,
     ttl_adjusted: usize,
+    ttl_adjusted_zonemd: Vec<Name>,
 }
 
 /// Builds into `piece` (its vectors emptied, their memory kept) the nodes of
@@ -762,6 +768,7 @@ fn build_piece(
     piece.ttl_warnings.clear();
     piece.duplicates_dropped = 0;
     piece.ttl_adjusted = 0;
+    piece.ttl_adjusted_zonemd.clear();
     let mut i = 0;
     let mut warmed_to = 0;
     // The distinct RDATA of the RRset being built (reused).
@@ -828,6 +835,11 @@ fn build_piece(
             let set = Rrset { rtype, ttl: set_ttl, rdatas, src };
             if !other_ttls.is_empty() {
                 piece.ttl_adjusted += 1;
+                if rtype == Rtype::ZONEMD
+                    || (rtype == Rtype::RRSIG && set.covered() == Some(Rtype::ZONEMD))
+                {
+                    piece.ttl_adjusted_zonemd.push(blocks.owner(first).clone());
+                }
                 let mut at: Vec<String> = std::iter::once((ttl, src))
                     .chain(other_ttls)
                     .map(|(t, p)| format!("{} (TTL {t})", describe(p)))
@@ -1366,6 +1378,7 @@ impl Assembly {
         self.stats.records += p.stats.records;
         self.stats.duplicates_dropped += p.stats.duplicates_dropped;
         self.stats.ttl_adjusted += p.stats.ttl_adjusted;
+        self.stats.ttl_adjusted_zonemd.append(&mut p.stats.ttl_adjusted_zonemd);
         self.warnings.append(&mut p.load_warnings);
         self.ttl_warnings.append(&mut p.ttl_warnings);
         self.soa_records += p.soa_records;

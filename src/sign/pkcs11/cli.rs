@@ -173,7 +173,15 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<(), Failure> {
             key_dir,
         },
     );
-    let result = made.map_err(hsm_failure)?;
+    // The `.key` file that could not be written is an I/O error (exit 5),
+    // as for `keygen`; nothing was created in an HSM by then (it was an
+    // "HSM problem", exit 3: the fiftieth audit).
+    let result = made.map_err(|e| match e {
+        HsmError::Key(crate::sign::keys::KeyError::Io { path, source }) => {
+            Failure::Io { path, source }
+        }
+        e => hsm_failure(e),
+    })?;
     crate::diag!(
         "zonesign: key tag {} imported into {} and proven in every HSM",
         result.key_tag,

@@ -512,7 +512,12 @@ fn fresh_key(
         let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
         let mut revoked = rdata.clone();
         revoked[1] ^= crate::sign::keys::FLAG_REVOKE as u8;
-        if !taken.contains(&key_tag(&rdata)) && !taken.contains(&key_tag(&revoked)) {
+        // A `.private` file of the tag without its `.key` (a key half
+        // removed) would be paired with the new key by every later run of
+        // the directory, and refused (the fiftieth audit).
+        let stem = crate::sign::keys::key_file_stem(&req.origin, req.algorithm, key_tag(&rdata));
+        let orphan = req.key_dir.join(format!("{stem}.private")).exists();
+        if !orphan && !taken.contains(&key_tag(&rdata)) && !taken.contains(&key_tag(&revoked)) {
             return Ok(Some((material, rdata)));
         }
     }
@@ -656,5 +661,14 @@ mod tests {
         }
         let every: Vec<u16> = (0..=u16::MAX).collect();
         assert!(fresh_key(&req, flags, &every).unwrap().is_none());
+        // A `.private` file without its `.key` takes its tag too (the
+        // fiftieth audit): with one for every tag, no key is free.
+        let dir = tempfile::tempdir().unwrap();
+        for tag in 0..=u16::MAX {
+            let stem = crate::sign::keys::key_file_stem(&req.origin, req.algorithm, tag);
+            std::fs::write(dir.path().join(format!("{stem}.private")), "").unwrap();
+        }
+        let req = KeygenRequest { key_dir: dir.path().to_path_buf(), ..req };
+        assert!(fresh_key(&req, flags, &[]).unwrap().is_none());
     }
 }
