@@ -2930,7 +2930,7 @@ pub struct KeygenConfig {
 }
 
 pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
-    use crate::sign::keys::{generate, write_bind_files, FLAG_REVOKE};
+    use crate::sign::keys::{generate, write_bind_files};
     let origin = parse_origin(&cfg.origin)?;
     let algorithm = parse_algorithm(&cfg.algorithm)?;
     check_key_size(algorithm, cfg.bits)?;
@@ -2941,10 +2941,7 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
     let taken = taken_key_tags(&cfg.key_dir, &origin, algorithm.number());
     for _ in 0..64 {
         let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
-        let mut revoked = key.dnskey_rdata().to_vec();
-        revoked[0..2].copy_from_slice(&(flags | FLAG_REVOKE).to_be_bytes());
-        let tags = [key.key_tag(), crate::sign::keys::key_tag(&revoked)];
-        if tags.iter().any(|t| taken.contains(t)) {
+        if !key_tag_free(&cfg.key_dir, &origin, algorithm, &taken, key.dnskey_rdata()) {
             continue;
         }
         // A directory that cannot take the files is an I/O error (exit 5),
@@ -2980,6 +2977,29 @@ pub(crate) fn taken_key_tags(dir: &Path, origin: &Name, algorithm: u8) -> Vec<u1
     taken
 }
 
+/// Whether a new key of DNSKEY `rdata` may go into `dir`: neither its tag
+/// nor its tag once revoked (RFC 5011 §2.1) is `taken`, and no `.private`
+/// file of either is there (one whose `.key` was removed: every later run
+/// of the directory would pair it with the new key, and refuse it; the
+/// fiftieth and fifty-first audits).
+pub(crate) fn key_tag_free(
+    dir: &Path,
+    origin: &Name,
+    algorithm: crate::sign::keys::Algorithm,
+    taken: &[u16],
+    rdata: &[u8],
+) -> bool {
+    use crate::sign::keys::{key_file_stem, key_tag, FLAG_REVOKE};
+    let mut revoked = rdata.to_vec();
+    if let Some(low) = revoked.get_mut(1) {
+        *low ^= FLAG_REVOKE as u8;
+    }
+    [key_tag(rdata), key_tag(&revoked)].into_iter().all(|tag| {
+        let orphan = dir.join(format!("{}.private", key_file_stem(origin, algorithm, tag)));
+        !taken.contains(&tag) && !orphan.exists()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -3008,9 +3028,25 @@ mod tests {
         assert_eq!(taken, [key_tag(&file.dnskey_rdata), key_tag(&revoked)]);
         assert!(super::taken_key_tags(dir.path(), &origin, 15).is_empty());
         // A key directory that is not there: an I/O error, exit 5.
-        let cfg = super::KeygenConfig { key_dir: dir.path().join("missing"), ..cfg };
-        let failure = super::keygen(&cfg).expect_err("no directory");
+        let missing = super::KeygenConfig { key_dir: dir.path().join("missing"), ..cfg.clone() };
+        let failure = super::keygen(&missing).expect_err("no directory");
         assert!(matches!(failure.exit(), super::Exit::Io), "{}", failure.headline());
+        // A `.private` without its `.key` takes its tag (the fifty-first
+        // audit: "File exists", exit 5): with one for every tag, no key is
+        // free, and nothing is written.
+        let orphans = tempfile::tempdir().unwrap();
+        for tag in 0..=u16::MAX {
+            let stem = crate::sign::keys::key_file_stem(
+                &origin,
+                crate::sign::keys::Algorithm::EcdsaP256Sha256,
+                tag,
+            );
+            std::fs::write(orphans.path().join(format!("{stem}.private")), "").unwrap();
+        }
+        let crowded = super::KeygenConfig { key_dir: orphans.path().to_path_buf(), ..cfg };
+        let failure = super::keygen(&crowded).expect_err("every tag taken");
+        assert!(failure.headline().contains("every key generated had a key tag taken"));
+        assert_eq!(std::fs::read_dir(orphans.path()).unwrap().count(), 65536);
     }
 
     /// Regression (CI, 2026-12-05): `zonesign sign` through SoftHSM2 died at

@@ -988,6 +988,27 @@ fn regression_an_output_linked_to_standard_output_is_refused() {
         assert_eq!(out.status.code(), Some(5), "{stderr}");
         assert!(stderr.contains("a symbolic link in /dev or /proc"), "{stderr}");
         assert!(kept.unwrap_or(false), "the link is left as it was");
+        // A chain whose first hop is in /dev, ending at a regular file
+        // elsewhere, and one dangling into /dev through a second link (the
+        // fifty-first audit: both were replaced).
+        let hop = shm.join(format!("zonesign-test-hop-{}", std::process::id()));
+        let _ = std::fs::remove_file(&hop);
+        std::os::unix::fs::symlink(&elsewhere, &hop).unwrap();
+        let first_hop = s.outdir.join("first-hop");
+        std::os::unix::fs::symlink(&hop, &first_hop).unwrap();
+        let out = sign_into(&s, &example(), &first_hop).output().unwrap();
+        let _ = std::fs::remove_file(&hop);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
+        let second = s.outdir.join("second");
+        std::os::unix::fs::symlink(shm.join("zonesign-no-such-file"), &second).unwrap();
+        let chained = s.outdir.join("chained");
+        std::os::unix::fs::symlink(&second, &chained).unwrap();
+        let out = sign_into(&s, &example(), &chained).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
     }
 }
 

@@ -1720,6 +1720,24 @@ fn regression_the_pool_s_key_file_ttl_is_the_dnskey_ttl() {
     assert_validators_accept(&signed, ".");
 }
 
+/// `cmd` started with no input and its outputs kept.
+fn spawn_piped(cmd: &mut Command) -> std::process::Child {
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start zonesign")
+}
+
+/// Sends `child` SIGTERM and waits for it to end. SIGTERM: a test run
+/// started in the background (as CI may start it) ignores SIGINT, and
+/// zonesign leaves an ignored signal ignored.
+fn terminate(child: std::process::Child) -> Output {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    child.wait_with_output().expect("zonesign ends")
+}
+
 /// The forty-sixth session's list: a signal between two HSMs' steps of `hsm
 /// keygen` ended the run with the key in the HSMs done so far, and the
 /// same keygen was then refused there ("an object with CKA_ID exists").
@@ -1742,23 +1760,14 @@ fn regression_hsm_keygen_interrupted_is_undone_in_every_hsm() {
     };
     let mut cmd = keygen();
     hsm.env(&mut cmd).env("SHIM_SIGN_MARK", &mark);
-    let child = cmd
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start hsm keygen");
+    let child = spawn_piped(&mut cmd);
     // The first HSM's proof is signing: the key is in every HSM.
     let start = std::time::Instant::now();
     while !mark.exists() {
         assert!(start.elapsed() < std::time::Duration::from_secs(60), "no proof began");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    // SIGTERM: a test run started in the background (as CI may start it)
-    // ignores SIGINT, and zonesign leaves an ignored signal ignored.
-    let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-    let out = child.wait_with_output().expect("hsm keygen ends");
+    let out = terminate(child);
     let all = text(&out);
     assert_eq!(out.status.signal(), Some(15), "dies by SIGTERM: {all}");
     assert!(all.contains("interrupted by signal 15 while the key was made"), "{all}");
@@ -1776,16 +1785,9 @@ fn regression_hsm_keygen_interrupted_is_undone_in_every_hsm() {
     cmd.args(["-o", ".", "-a", "13", "--zsk", "--id", "0c", "--label", "z2", "--key-dir"]);
     cmd.arg(&keys);
     hsm.env(&mut cmd).env("SHIM_TOKENINFO_HANG", TOKENS[1]);
-    let child = cmd
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start hsm keygen");
+    let child = spawn_piped(&mut cmd);
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-    let out = child.wait_with_output().expect("hsm keygen ends");
+    let out = terminate(child);
     let all = text(&out);
     assert_eq!(out.status.signal(), Some(15), "dies by SIGTERM: {all}");
     assert!(!all.contains("finished or undone"), "nothing to undo, nothing held: {all}");

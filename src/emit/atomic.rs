@@ -270,21 +270,29 @@ pub fn check_target(target: &Path) -> io::Result<()> {
         // link's directory is resolved and a hop's `..` taken as written:
         // `dir -> /dev/shm` then `dir/link`, and a dangling
         // `link -> ../../dev/x`, passed (the forty-eighth audit).
-        let directory = directory_of(target);
-        let directory = std::fs::canonicalize(&directory).unwrap_or(directory);
-        let in_system = |p: &Path| {
-            let p = resolved(&directory.join(p));
-            p.starts_with("/dev") || p.starts_with("/proc")
-        };
+        let in_system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
         // Where the link itself is: its directory resolved, its own name
         // not followed (resolved, a link in /dev to a file elsewhere was
         // judged by its target, and replaced: the fiftieth audit).
-        let inside = target.file_name().is_some_and(|name| {
-            let at = directory.join(name);
-            at.starts_with("/dev") || at.starts_with("/proc")
-        });
-        let into = std::fs::read_link(target).is_ok_and(|hop| in_system(&hop))
-            || std::fs::canonicalize(target).is_ok_and(|end| in_system(&end));
+        let directory = directory_of(target);
+        let directory = std::fs::canonicalize(&directory).unwrap_or(directory);
+        let at = target.file_name().map_or_else(|| target.to_path_buf(), |n| directory.join(n));
+        let inside = in_system(&at);
+        // Each hop of the chain where it is, in the same way, followed
+        // link by link as far as it goes (dangling too), and where it ends:
+        // a first hop in /dev to a file elsewhere, and a chain dangling into
+        // /dev through a second link, passed (the fifty-first audit).
+        let mut into = std::fs::canonicalize(target).is_ok_and(|end| in_system(&end));
+        let mut here = at;
+        for _ in 0..40 {
+            let Ok(hop) = std::fs::read_link(&here) else { break };
+            let next = directory_of(&here).join(hop);
+            here = match (next.parent(), next.file_name()) {
+                (Some(parent), Some(name)) => resolved(parent).join(name),
+                _ => resolved(&next),
+            };
+            into |= in_system(&here);
+        }
         let not_regular = std::fs::metadata(target).is_ok_and(|t| !t.is_file());
         // Each refusal says its own reason: a link into /proc to a
         // regular file was called a link to "something other" (the

@@ -510,14 +510,7 @@ fn fresh_key(
     for _ in 0..64 {
         let material = generate(req.algorithm, req.bits)?;
         let rdata = dnskey_rdata(flags, req.algorithm, material.public_key_field());
-        let mut revoked = rdata.clone();
-        revoked[1] ^= crate::sign::keys::FLAG_REVOKE as u8;
-        // A `.private` file of the tag without its `.key` (a key half
-        // removed) would be paired with the new key by every later run of
-        // the directory, and refused (the fiftieth audit).
-        let stem = crate::sign::keys::key_file_stem(&req.origin, req.algorithm, key_tag(&rdata));
-        let orphan = req.key_dir.join(format!("{stem}.private")).exists();
-        if !orphan && !taken.contains(&key_tag(&rdata)) && !taken.contains(&key_tag(&revoked)) {
+        if crate::run::key_tag_free(&req.key_dir, &req.origin, req.algorithm, taken, &rdata) {
             return Ok(Some((material, rdata)));
         }
     }
