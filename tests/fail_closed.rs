@@ -945,71 +945,60 @@ fn regression_the_files_of_a_key_named_by_its_stem_are_no_output() {
 #[test]
 fn regression_an_output_linked_to_standard_output_is_refused() {
     let s = setup();
+    // Signing into `link` is refused (exit 5) for `reason`, and the link is
+    // left as it was.
+    let refused = |link: &Path, reason: &str| {
+        let out = sign_into(&s, &example(), link).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(std::fs::symlink_metadata(link).unwrap().file_type().is_symlink());
+    };
+    let (into, inside) = ("a symbolic link into /dev or /proc", "a symbolic link in /dev or /proc");
     let link = s.outdir.join("stdout");
     std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
-    let out = sign_into(&s, &example(), &link).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
-    assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    refused(&link, into);
     // Each reason said as it is: a link to a directory is one to
     // "something other" (the forty-seventh audit: links into /proc were
     // called that too).
     let to_dir = s.outdir.join("to-dir");
     std::os::unix::fs::symlink(&s.outdir, &to_dir).unwrap();
-    let out = sign_into(&s, &example(), &to_dir).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
-    assert!(stderr.contains("symbolic link to something other than a regular file"), "{stderr}");
+    refused(&to_dir, "symbolic link to something other than a regular file");
     // A dangling link into /dev written with `..` (the forty-eighth audit:
     // it was replaced by the file, exit 0).
     let depth = s.outdir.canonicalize().unwrap().components().count();
     let up = format!("{}dev/zonesign-no-such-device", "../".repeat(depth));
     let dangling = s.outdir.join("dangling");
     std::os::unix::fs::symlink(&up, &dangling).unwrap();
-    let out = sign_into(&s, &example(), &dangling).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
-    assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
-    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
-    // A link placed in /dev to a regular file elsewhere is judged by where
-    // it is (the fiftieth audit: judged by its target, it was replaced).
+    refused(&dangling, into);
     let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        let elsewhere = s.outdir.join("elsewhere.zone");
-        std::fs::write(&elsewhere, "").unwrap();
-        let in_dev = shm.join(format!("zonesign-test-{}", std::process::id()));
-        let _ = std::fs::remove_file(&in_dev);
-        std::os::unix::fs::symlink(&elsewhere, &in_dev).unwrap();
-        let out = sign_into(&s, &example(), &in_dev).output().unwrap();
-        let kept = std::fs::symlink_metadata(&in_dev).map(|m| m.file_type().is_symlink());
-        let _ = std::fs::remove_file(&in_dev);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(5), "{stderr}");
-        assert!(stderr.contains("a symbolic link in /dev or /proc"), "{stderr}");
-        assert!(kept.unwrap_or(false), "the link is left as it was");
-        // A chain whose first hop is in /dev, ending at a regular file
-        // elsewhere, and one dangling into /dev through a second link (the
-        // fifty-first audit: both were replaced).
-        let hop = shm.join(format!("zonesign-test-hop-{}", std::process::id()));
-        let _ = std::fs::remove_file(&hop);
-        std::os::unix::fs::symlink(&elsewhere, &hop).unwrap();
-        let first_hop = s.outdir.join("first-hop");
-        std::os::unix::fs::symlink(&hop, &first_hop).unwrap();
-        let out = sign_into(&s, &example(), &first_hop).output().unwrap();
-        let _ = std::fs::remove_file(&hop);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(5), "{stderr}");
-        assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
-        let second = s.outdir.join("second");
-        std::os::unix::fs::symlink(shm.join("zonesign-no-such-file"), &second).unwrap();
-        let chained = s.outdir.join("chained");
-        std::os::unix::fs::symlink(&second, &chained).unwrap();
-        let out = sign_into(&s, &example(), &chained).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(5), "{stderr}");
-        assert!(stderr.contains("a symbolic link into /dev or /proc"), "{stderr}");
+    if !shm.is_dir() {
+        return;
     }
+    // A link placed in /dev to a regular file elsewhere is judged by where
+    // it is (the fiftieth audit: judged by its target, it was replaced);
+    // a chain whose first hop is that link, and one dangling into /dev
+    // through a second link, likewise (the fifty-first: both replaced).
+    let elsewhere = s.outdir.join("elsewhere.zone");
+    std::fs::write(&elsewhere, "").unwrap();
+    let in_dev = shm.join(format!("zonesign-test-{}", std::process::id()));
+    let _ = std::fs::remove_file(&in_dev);
+    std::os::unix::fs::symlink(&elsewhere, &in_dev).unwrap();
+    let first_hop = s.outdir.join("first-hop");
+    std::os::unix::fs::symlink(&in_dev, &first_hop).unwrap();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        refused(&in_dev, inside);
+        refused(&first_hop, into);
+    }));
+    let _ = std::fs::remove_file(&in_dev);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+    let second = s.outdir.join("second");
+    std::os::unix::fs::symlink(shm.join("zonesign-no-such-file"), &second).unwrap();
+    let chained = s.outdir.join("chained");
+    std::os::unix::fs::symlink(&second, &chained).unwrap();
+    refused(&chained, into);
 }
 
 /// `verify --at -1h` as `--help` writes it (clap took `-1h` for an option:
