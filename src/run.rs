@@ -2978,10 +2978,13 @@ pub(crate) fn taken_key_tags(dir: &Path, origin: &Name, algorithm: u8) -> Vec<u1
 }
 
 /// Whether a new key of DNSKEY `rdata` may go into `dir`: neither its tag
-/// nor its tag once revoked (RFC 5011 §2.1) is `taken`, and no `.private`
-/// file of either is there (one whose `.key` was removed: every later run
-/// of the directory would pair it with the new key, and refuse it; the
-/// fiftieth and fifty-first audits).
+/// nor its tag once revoked (RFC 5011 §2.1) is `taken`, and no file of
+/// either's name is there, `.key` or `.private`, whatever it holds, a
+/// dangling link too (as `dnssec-keygen` looks at the names). A `.private`
+/// whose `.key` was removed would be paired with the new key by every later
+/// run of the directory, and refused; a file that does not parse, or a
+/// dangling link, made the write fail with "File exists" (the fiftieth to
+/// fifty-second audits).
 pub(crate) fn key_tag_free(
     dir: &Path,
     origin: &Name,
@@ -2995,8 +2998,10 @@ pub(crate) fn key_tag_free(
         *low ^= FLAG_REVOKE as u8;
     }
     [key_tag(rdata), key_tag(&revoked)].into_iter().all(|tag| {
-        let orphan = dir.join(format!("{}.private", key_file_stem(origin, algorithm, tag)));
-        !taken.contains(&tag) && !orphan.exists()
+        let stem = key_file_stem(origin, algorithm, tag);
+        let there =
+            |ext: &str| std::fs::symlink_metadata(dir.join(format!("{stem}.{ext}"))).is_ok();
+        !taken.contains(&tag) && !there("key") && !there("private")
     })
 }
 
@@ -3031,9 +3036,11 @@ mod tests {
         let missing = super::KeygenConfig { key_dir: dir.path().join("missing"), ..cfg.clone() };
         let failure = super::keygen(&missing).expect_err("no directory");
         assert!(matches!(failure.exit(), super::Exit::Io), "{}", failure.headline());
-        // A `.private` without its `.key` takes its tag (the fifty-first
-        // audit: "File exists", exit 5): with one for every tag, no key is
-        // free, and nothing is written.
+        // A file of a tag's name takes the tag, whatever it holds: a
+        // `.private` without its `.key` (the fifty-first audit), a dangling
+        // link, a `.key` that does not parse (the fifty-second: "File
+        // exists", exit 5). With one for every tag, no key is free, and
+        // nothing is written.
         let orphans = tempfile::tempdir().unwrap();
         for tag in 0..=u16::MAX {
             let stem = crate::sign::keys::key_file_stem(
@@ -3041,7 +3048,12 @@ mod tests {
                 crate::sign::keys::Algorithm::EcdsaP256Sha256,
                 tag,
             );
-            std::fs::write(orphans.path().join(format!("{stem}.private")), "").unwrap();
+            let at = |ext: &str| orphans.path().join(format!("{stem}.{ext}"));
+            match tag % 3 {
+                0 => std::fs::write(at("private"), "").unwrap(),
+                1 => std::os::unix::fs::symlink("/nonexistent/zonesign", at("private")).unwrap(),
+                _ => std::fs::write(at("key"), "").unwrap(),
+            }
         }
         let crowded = super::KeygenConfig { key_dir: orphans.path().to_path_buf(), ..cfg };
         let failure = super::keygen(&crowded).expect_err("every tag taken");

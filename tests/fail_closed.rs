@@ -971,6 +971,21 @@ fn regression_an_output_linked_to_standard_output_is_refused() {
     let dangling = s.outdir.join("dangling");
     std::os::unix::fs::symlink(&up, &dangling).unwrap();
     refused(&dangling, into);
+    // A chain longer than the kernel follows (40 links) cannot be judged
+    // (the fifty-second audit: one of 41 into /dev was replaced).
+    let mut next = s.outdir.join("chain-end.zone");
+    std::fs::write(&next, "").unwrap();
+    for i in 1..=41 {
+        let link = s.outdir.join(format!("chain-{i}"));
+        std::os::unix::fs::symlink(&next, &link).unwrap();
+        next = link;
+    }
+    refused(&next, "a chain of more than 40 symbolic links");
+    // One of 40 is followed to its end, a regular file elsewhere: replaced.
+    let forty = s.outdir.join("chain-40");
+    let out = sign_into(&s, &example(), &forty).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::symlink_metadata(&forty).unwrap().file_type().is_file());
     let shm = Path::new("/dev/shm");
     if !shm.is_dir() {
         return;

@@ -244,6 +244,10 @@ fn resolved(path: &Path) -> PathBuf {
     path.to_path_buf()
 }
 
+/// The most symbolic links an output's chain is followed through, as
+/// Linux's path lookup (`MAXSYMLINKS`).
+const MAX_LINK_HOPS: usize = 40;
+
 /// Refuses a `target` that renaming a new file over would harm (see
 /// [`AtomicOutput::create`]); a target that does not exist yet is fine.
 pub fn check_target(target: &Path) -> io::Result<()> {
@@ -265,11 +269,12 @@ pub fn check_target(target: &Path) -> io::Result<()> {
     }
     let Ok(m) = std::fs::symlink_metadata(target) else { return Ok(()) };
     if m.file_type().is_symlink() {
-        // The link, its first hop and where it ends: none in /dev or /proc
+        // The link, every hop and where it ends: none in /dev or /proc
         // (`/dev/stdout` -> `/proc/self/fd/1` -> whatever stdout is). The
-        // link's directory is resolved and a hop's `..` taken as written:
-        // `dir -> /dev/shm` then `dir/link`, and a dangling
-        // `link -> ../../dev/x`, passed (the forty-eighth audit).
+        // link's directory is resolved and a hop's `..` taken as written
+        // where the rest does not exist: `dir -> /dev/shm` then `dir/link`,
+        // and a dangling `link -> ../../dev/x`, passed (the forty-eighth
+        // audit).
         let in_system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
         // Where the link itself is: its directory resolved, its own name
         // not followed (resolved, a link in /dev to a file elsewhere was
@@ -284,14 +289,25 @@ pub fn check_target(target: &Path) -> io::Result<()> {
         // /dev through a second link, passed (the fifty-first audit).
         let mut into = std::fs::canonicalize(target).is_ok_and(|end| in_system(&end));
         let mut here = at;
-        for _ in 0..40 {
-            let Ok(hop) = std::fs::read_link(&here) else { break };
+        let mut ended = false;
+        // Up to MAX_LINK_HOPS links, and the look past the last of them.
+        for _ in 0..=MAX_LINK_HOPS {
+            let Ok(hop) = std::fs::read_link(&here) else {
+                ended = true;
+                break;
+            };
             let next = directory_of(&here).join(hop);
             here = match (next.parent(), next.file_name()) {
                 (Some(parent), Some(name)) => resolved(parent).join(name),
                 _ => resolved(&next),
             };
             into |= in_system(&here);
+        }
+        // A longer chain cannot be judged (the kernel gives up at 40 as
+        // well, ELOOP): one of 41 into /dev was replaced (the fifty-second
+        // audit).
+        if !ended {
+            return refuse(&format!("a chain of more than {MAX_LINK_HOPS} symbolic links"));
         }
         let not_regular = std::fs::metadata(target).is_ok_and(|t| !t.is_file());
         // Each refusal says its own reason: a link into /proc to a
