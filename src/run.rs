@@ -2961,20 +2961,25 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
 /// The key tags of `algorithm` the zone's keys in `dir` have, and would have
 /// once revoked.
 pub(crate) fn taken_key_tags(dir: &Path, origin: &Name, algorithm: u8) -> Vec<u16> {
-    use crate::sign::keys::{key_tag, parse_key_file, FLAG_REVOKE};
+    use crate::sign::keys::parse_key_file;
     let Ok(paths) = crate::sign::keyset::key_files_in(dir, origin) else { return Vec::new() };
-    let mut taken = Vec::new();
-    for p in paths {
-        let Ok(file) = parse_key_file(&p) else { continue };
-        let mut rdata = file.dnskey_rdata;
-        if rdata.len() < 4 || rdata[3] != algorithm {
-            continue;
-        }
-        taken.push(key_tag(&rdata));
-        rdata[1] ^= FLAG_REVOKE as u8;
-        taken.push(key_tag(&rdata));
+    paths
+        .iter()
+        .filter_map(|p| parse_key_file(p).ok())
+        .filter(|file| file.dnskey_rdata.get(3) == Some(&algorithm))
+        .flat_map(|file| tag_and_revoked_tag(&file.dnskey_rdata))
+        .collect()
+}
+
+/// The key tag of DNSKEY `rdata` and the tag it has once revoked: RFC 5011
+/// §2.1, the REVOKE flag changes it.
+pub(crate) fn tag_and_revoked_tag(rdata: &[u8]) -> [u16; 2] {
+    use crate::sign::keys::{key_tag, FLAG_REVOKE};
+    let mut revoked = rdata.to_vec();
+    if let Some(low) = revoked.get_mut(1) {
+        *low ^= FLAG_REVOKE as u8;
     }
-    taken
+    [key_tag(rdata), key_tag(&revoked)]
 }
 
 /// Whether a new key of DNSKEY `rdata` may go into `dir`: neither its tag
@@ -2992,12 +2997,8 @@ pub(crate) fn key_tag_free(
     taken: &[u16],
     rdata: &[u8],
 ) -> bool {
-    use crate::sign::keys::{key_file_stem, key_tag, FLAG_REVOKE};
-    let mut revoked = rdata.to_vec();
-    if let Some(low) = revoked.get_mut(1) {
-        *low ^= FLAG_REVOKE as u8;
-    }
-    [key_tag(rdata), key_tag(&revoked)].into_iter().all(|tag| {
+    use crate::sign::keys::key_file_stem;
+    tag_and_revoked_tag(rdata).into_iter().all(|tag| {
         let stem = key_file_stem(origin, algorithm, tag);
         let there =
             |ext: &str| std::fs::symlink_metadata(dir.join(format!("{stem}.{ext}"))).is_ok();

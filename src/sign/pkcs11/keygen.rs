@@ -403,14 +403,13 @@ fn keygen_in(
     // other material waiting for the first revocation, or it failed as an
     // HSM problem with "File exists" (the forty-ninth audit).
     let mut taken = crate::run::taken_key_tags(&req.key_dir, &req.origin, req.algorithm.number());
-    for k in &config.keys {
-        let mut published = k.published.clone();
-        if published.len() >= 4 && published[3] == req.algorithm.number() {
-            taken.push(key_tag(&published));
-            published[1] ^= crate::sign::keys::FLAG_REVOKE as u8;
-            taken.push(key_tag(&published));
-        }
-    }
+    taken.extend(
+        config
+            .keys
+            .iter()
+            .filter(|k| k.published.get(3) == Some(&req.algorithm.number()))
+            .flat_map(|k| crate::run::tag_and_revoked_tag(&k.published)),
+    );
     let fresh = fresh_key(req, flags, &taken).map_err(HsmError::Key)?;
     let (material, rdata) = fresh.ok_or_else(|| HsmError::Config {
         path: config.path.clone(),
@@ -644,9 +643,7 @@ mod tests {
         let (_, rdata) = fresh_key(&req, flags, &[]).unwrap().expect("a key");
         // Every tag but one, and that one's revoked twin free too: the key
         // made has that tag, whatever the tries it takes.
-        let mut revoked = rdata.clone();
-        revoked[1] ^= crate::sign::keys::FLAG_REVOKE as u8;
-        let (free, free_revoked) = (key_tag(&rdata), key_tag(&revoked));
+        let [free, free_revoked] = crate::run::tag_and_revoked_tag(&rdata);
         let all_but: Vec<u16> =
             (0..=u16::MAX).filter(|&t| t != free && t != free_revoked).collect();
         if let Some((_, made)) = fresh_key(&req, flags, &all_but).unwrap() {
