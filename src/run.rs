@@ -1324,26 +1324,35 @@ fn sign_inner(
     // and for keys named by `--key` alike: `--cds` offered the parent a KSK
     // past its SyncDelete, and so kept its DS there (the thirty-eighth and
     // fortieth audits, 2026-12-07). Not a revoked KSK, which gets no CDS.
+    // A key file's DNSKEY and its CDS timing now, for a key of which
+    // `is_ksk` holds and whose timing was not said yet: one key named twice
+    // (by the key directory, and by `--key` with another spelling of its
+    // path) with the same timing is said once (left by the forty-fifth
+    // session's note: listed twice in the notices). Two files of one key
+    // whose timing differs are both kept, and the stricter holds: a
+    // SyncDelete in either withdraws (the forty-third audit: skipping the
+    // second file by the paths' order dropped its SyncDelete).
+    type SyncStates = Vec<(String, Box<[u8]>, crate::sign::keys::SyncState)>;
+    let new_sync_state = |sync_states: &SyncStates,
+                          key_path: &Path,
+                          timing_path: &Path,
+                          is_ksk: &dyn Fn(&[u8]) -> bool| {
+        let key_file = crate::sign::keys::parse_key_file(key_path).ok()?;
+        let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
+        let timing = crate::sign::keys::read_key_timing(timing_path).ok();
+        let state = timing.and_then(|(t, _)| t.sync_state(now))?;
+        let said = sync_states.iter().any(|(_, d, s)| *d == dnskey && *s == state);
+        (is_ksk(&dnskey) && !said).then_some((dnskey, state))
+    };
     for p in &paths {
         let (key_path, _) = crate::sign::keys::pair_paths(p);
-        let Ok(key_file) = crate::sign::keys::parse_key_file(&key_path) else { continue };
-        let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
         // With --csk every key signs the DNSKEY RRset and gets CDS: its
         // timing holds whatever its flags (a key of flags 256 kept its CDS
         // past its SyncDelete: the forty-second audit, 2026-12-07).
-        let ksk = unrevoked_ksk(&dnskey) || (cfg.csk && !revoked(&dnskey));
-        let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
-        let (true, Some(state)) = (ksk, state) else { continue };
-        // One key named twice (by the key directory, and by `--key` with
-        // another spelling of its path) with the same timing is said once
-        // (left by the forty-fifth session's note: listed twice in the
-        // notices). Two files of one key whose timing differs are both
-        // kept, and the stricter holds: a SyncDelete in either withdraws
-        // (the forty-third audit: skipping the second file by the paths'
-        // order dropped its SyncDelete).
-        if sync_states.iter().any(|(_, d, s)| *d == dnskey && *s == state) {
+        let ksk = |d: &[u8]| unrevoked_ksk(d) || (cfg.csk && !revoked(d));
+        let Some((dnskey, state)) = new_sync_state(&sync_states, &key_path, p, &ksk) else {
             continue;
-        }
+        };
         use crate::sign::keys::SyncState;
         let when = crate::sign::validity::format_yyyymmddhhmmss;
         let withheld = match state {
@@ -1367,13 +1376,10 @@ fn sign_inner(
     // them to signing KSKs only (left by the forty-fourth session's note).
     let mut cds_published: Vec<Box<[u8]>> = Vec::new();
     for p in &publish_paths {
-        let Ok(key_file) = crate::sign::keys::parse_key_file(p) else { continue };
-        let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
-        let state = crate::sign::keys::read_key_timing(p).ok().and_then(|(t, _)| t.sync_state(now));
-        let (true, Some(state)) = (unrevoked_ksk(&dnskey), state) else { continue };
-        if sync_states.iter().any(|(_, d, s)| *d == dnskey && *s == state) {
+        let Some((dnskey, state)) = new_sync_state(&sync_states, p, p, &|d| unrevoked_ksk(d))
+        else {
             continue;
-        }
+        };
         if let (true, crate::sign::keys::SyncState::Publish { at }) = (cfg.cds, state) {
             report.key_timing.push(format!(
                 "{}: published only, with a CDS and CDNSKEY: SyncPublish {} has passed",
@@ -1925,8 +1931,10 @@ pub fn warn_of_unknown_backends() {
     use crate::verify::fast::p256ifma;
     let verify_names = ["scalar", p256ifma::kernel_name_of(true)];
     let nsec3_names = crate::denial::hash::Backend::ALL.map(|b| b.name());
+    use crate::load::simd::Backend as Load;
+    let load_names = [Load::Scalar, Load::Avx2, Load::Avx512].map(Load::name);
     let known: [(&str, &[&str]); 3] = [
-        (crate::load::simd::BACKEND_ENV, &["scalar", "avx2", "avx512"]),
+        (crate::load::simd::BACKEND_ENV, &load_names),
         (crate::denial::hash::BACKEND_ENV, &nsec3_names),
         (p256ifma::BACKEND_ENV, &verify_names),
     ];
@@ -2542,6 +2550,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             file.commit_unverified().map_err(io)
         })
     };
+    let threads = thread_count(cfg.threads).0;
     // Until the run ends, the report says it has not: a run killed on the
     // way (SIGKILL, the kernel's OOM killer, SIGBUS on a shrinking input)
     // left an earlier run's "passed" in place (the ninth audit, 2026-12-06).
@@ -2551,7 +2560,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             zone: cfg.origin.clone(),
             records: 0,
             passed: false,
-            threads: thread_count(cfg.threads).0,
+            threads,
             error: Some(RUN_NOT_FINISHED.to_string()),
             error_details: Vec::new(),
             warnings: &[],
@@ -2580,7 +2589,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
             },
             records,
             passed,
-            threads: thread_count(cfg.threads).0,
+            threads,
             error,
             error_details: match &result {
                 Err(f) => f.details().lines().map(str::to_string).collect(),
