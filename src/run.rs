@@ -1042,7 +1042,7 @@ fn sign_inner(
     includes_known: &mut bool,
 ) -> Result<(), Failure> {
     use crate::denial::nsec3::{Nsec3Params, OptOut};
-    use crate::sign::validity::{now, parse_duration, parse_time};
+    use crate::sign::validity::{now, parse_time};
     use crate::sign::{keyset, DenialMode, SignOptions};
 
     let origin = parse_origin(&cfg.origin)?;
@@ -1097,12 +1097,19 @@ fn sign_inner(
     // values specify a date and time in the form of a 32-bit unsigned
     // number of seconds elapsed since 1 January 1970 00:00:00 UTC", which
     // validators compare with their clock in serial number arithmetic: a
-    // time past 2106 would wrap to the 1970s, one over 68 years ahead
-    // reads as past.
+    // time 68 years or more away from now, ahead or behind, reads as the
+    // other way round. Past 2106 the fields wrap, and that is as the RFC
+    // has it: "An RRSIG RR can have an Expiration field value that is
+    // numerically smaller than the Inception field value if the expiration
+    // field value is near the 32-bit wrap-around point". Times past 2106
+    // were refused, and from then on every run with the default times (the
+    // fifty-third audit, 2026-12-07, under faketime).
     for (what, t) in [("inception", inception), ("expiration", expiration)] {
-        if !(0..=i64::from(u32::MAX)).contains(&t) || t - now >= 1 << 31 {
+        if !crate::sign::validity::within_serial_reach(t, now) {
             return Err(Failure::Usage(format!(
-                "the {what} must lie between 1970 and 68 years from now: signature times are 32-bit and compared in serial number arithmetic (RFC 4034 §3.1.5)"
+                "the {what} {} must lie after 1970 and less than 68 years (2^31 seconds) from now: signature times are 32-bit and compared in serial number arithmetic (RFC 4034 §3.1.5){}",
+                crate::sign::validity::format_yyyymmddhhmmss(t),
+                if what == "inception" && cfg.inception.is_none() { " (the default, now - 1h)" } else { "" }
             )));
         }
     }
@@ -1121,10 +1128,13 @@ fn sign_inner(
             "--dnskey-ttl must be at most 2147483647 seconds (RFC 2181 §8)".into(),
         ));
     }
+    // With the units of the relative times (`mo`, `y`, and `mi` for
+    // minutes, a bare `m` refused as ambiguous): `--jitter 1m` was a
+    // minute where `--expiration +1m` is refused, and `1mo` was a bare "bad
+    // --jitter" (the fifty-third audit, 2026-12-07).
     let jitter = match &cfg.jitter {
-        Some(j) => {
-            parse_duration(j).ok_or_else(|| Failure::Usage(format!("bad --jitter `{j}`")))?
-        }
+        Some(j) => crate::sign::validity::parse_span(j)
+            .map_err(|e| Failure::Usage(format!("--jitter: {e}")))?,
         None => 0,
     };
     if jitter >= expiration - inception {
@@ -1137,6 +1147,22 @@ fn sign_inner(
             "with --jitter, signatures would expire from {}, which has passed: resolvers would reject them (RFC 4035 §5.3.1)",
             crate::sign::validity::format_yyyymmddhhmmss(expiration - jitter)
         )));
+    }
+    // ldns (1.8) compares the two times as signed 32-bit numbers, so
+    // `ldns-verify-zone` calls every signature bogus whose window reaches
+    // past 2^31 s, 2038-01-19 03:14:08 UTC ("expiration date earlier than
+    // inception date"), where RFC 4034 §3.1.5 asks for serial number
+    // arithmetic and BIND and Knot accept it. Correct, and published; said,
+    // so that no one learns it from a monitoring tool built on ldns (the
+    // fifty-third audit, 2026-12-07).
+    let signed_2038 = 1_i64 << 31;
+    if inception < signed_2038 && expiration >= signed_2038 {
+        let warning = format!(
+            "signatures expire from {} on, past 2038-01-19 03:14:07 UTC: correct (RFC 4034 §3.1.5), but tools that compare signature times as signed 32-bit numbers reject them, as ldns-verify-zone 1.8 does",
+            crate::sign::validity::format_yyyymmddhhmmss(expiration - jitter)
+        );
+        crate::diag!("zonesign: warning: {warning}");
+        report.warnings.push(warning);
     }
     // The denial the command line asks for; `None`: the input's own, known
     // once the zone is loaded (`resolve_denial`).
@@ -1825,12 +1851,13 @@ fn sign_inner(
     out.sync().map_err(io)?;
     report.records_out = records_out;
     timeline.finish(t, report.records_out as u64);
+    let class = zone.class;
     zone.free();
 
     // The DS file is written before the zone replaces anything, so that
     // only its rename can fail after (`--ds` naming a directory was found
     // only once the zone was replaced: the twenty-first audit, 2026-12-06).
-    let ds = cfg.ds.as_ref().map(|p| stage_ds_file(p, &origin, &keys)).transpose()?;
+    let ds = cfg.ds.as_ref().map(|p| stage_ds_file(p, &origin, class, &keys)).transpose()?;
     if cfg.dangerous_skip_verify {
         report.verification_skipped = true;
         out.commit_unverified().map_err(io)?;
@@ -2170,14 +2197,17 @@ fn parse_cds_digests(args: &[String]) -> Result<Vec<crate::sign::keys::DigestTyp
 /// Writes the DS records of the KSKs (CSKs) for the parent: digest type 2,
 /// and 4 for algorithm 14 (RFC 6605 §2), as `dnssec-dsfromkey` does.
 /// Written to a temporary file beside `path`, replaced by
-/// [`commit_ds_file`].
+/// [`commit_ds_file`]. In the zone's class: a CH zone's DS set was written
+/// `IN` (the fifty-third audit, 2026-12-07; `dnssec-dsfromkey -c CH`
+/// writes `CH`).
 fn stage_ds_file(
     path: &Path,
     origin: &Name,
+    class: crate::zone::rtype::Class,
     keys: &[crate::sign::ZoneKey],
 ) -> Result<AtomicOutput, Failure> {
     use crate::sign::keys::{ds_rdata, DigestType};
-    use crate::zone::rtype::{Class, Rtype};
+    use crate::zone::rtype::Rtype;
     let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
     let out = AtomicOutput::create(path).map_err(io)?;
     let mut w = crate::emit::TextWriter::new(out.file());
@@ -2189,7 +2219,7 @@ fn stage_ds_file(
         }
         for d in digests {
             let ds = ds_rdata(origin, &k.dnskey, d).map_err(Failure::Key)?;
-            w.write_record(3600, Class::IN, Rtype::DS, &ds).map_err(io)?;
+            w.write_record(3600, class, Rtype::DS, &ds).map_err(io)?;
         }
     }
     w.flush().map_err(io)?;

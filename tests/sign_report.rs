@@ -1505,3 +1505,121 @@ fn regression_threads_beyond_the_cpus_are_lowered_with_a_notice() {
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(r["threads"], limit.min(1024) as u64, "{r}");
 }
+
+/// The fifty-third audit (2026-12-07), three findings in the reading of
+/// key files:
+/// - a file named as BIND names key files (`K<owner>+<alg>+<tag>`) but
+///   holding another key was refused when the key signed, and taken
+///   without a word as a `--publish` file or a retired RSA key of the key
+///   directory (its notice then named the key by the wrong tag);
+/// - a timing field in lower case (`inactive:`), which BIND reads
+///   (`dnssec-signzone -S` retires the key), was skipped and the key
+///   signed;
+/// - `--ds` wrote a CH zone's DS records as `IN` (`dnssec-dsfromkey -c CH`
+///   writes `CH`).
+#[test]
+fn regression_key_file_names_field_case_and_the_ds_class() {
+    let (dir, k) = bind_key_dir();
+    let out = dir.path().join("signed.zone");
+    let os = std::ffi::OsStr::new;
+    bind_keygen(&k, &["-a", "ECDSAP256SHA256", "-f", "KSK", "example."]);
+    let zsk = bind_keygen(&k, &["-a", "ECDSAP256SHA256", "example."]);
+
+    // --publish of a file named as a key of another algorithm and tag.
+    let other = bind_keygen(dir.path(), &["-a", "ECDSAP256SHA256", "example."]);
+    let misnamed = dir.path().join("Kexample.+008+00007.key");
+    std::fs::copy(dir.path().join(format!("{other}.key")), &misnamed).unwrap();
+    let failed = sign_command(&example(), &k, &out, &[os("--publish"), misnamed.as_os_str()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(3), "{err}");
+    assert!(err.contains("file name says algorithm 8 key tag 7"), "{err}");
+    assert!(!out.exists());
+
+    // A retired RSA key of the key directory under another tag's name.
+    let rsa = bind_keygen(&k, &["-a", "RSASHA256", "-b", "2048", "example."]);
+    bind_settime(&k, &rsa, &["-I", "now"]);
+    for ext in ["key", "private"] {
+        std::fs::rename(
+            k.join(format!("{rsa}.{ext}")),
+            k.join(format!("Kexample.+008+00009.{ext}")),
+        )
+        .unwrap();
+    }
+    let failed = sign_command(&example(), &k, &out, &[]).output().unwrap();
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(3), "{err}");
+    assert!(err.contains("Kexample.+008+00009.key: file name says algorithm 8 key tag 9"), "{err}");
+    for ext in ["key", "private"] {
+        std::fs::remove_file(k.join(format!("Kexample.+008+00009.{ext}"))).unwrap();
+    }
+
+    // `inactive:` retires the ZSK: a second ZSK signs, the first only
+    // stays published.
+    let second = bind_keygen(&k, &["-a", "ECDSAP256SHA256", "example."]);
+    let private = k.join(format!("{zsk}.private"));
+    let mut text = std::fs::read_to_string(&private).unwrap();
+    text.push_str("inactive: 20200101000000\n");
+    std::fs::write(&private, text).unwrap();
+    run(&mut sign_command(&example(), &k, &out, &[]));
+    let signed = std::fs::read_to_string(&out).unwrap();
+    let signers: Vec<String> = signed
+        .lines()
+        .filter(|l| l.contains("\tRRSIG\tA "))
+        .filter_map(|l| l.split_whitespace().nth(10).map(str::to_string))
+        .collect();
+    assert!(!signers.is_empty());
+    assert!(signers.iter().all(|t| *t == stem_tag(&second)), "{signers:?}");
+
+    // A CH zone's DS file is in class CH.
+    let ch = dir.path().join("ch.zone");
+    std::fs::write(
+        &ch,
+        "$TTL 3600\nexample. CH SOA ns.example. h.example. 1 2 3 4 5\nexample. CH NS ns.example.\n\
+         www.example. CH TXT \"hi\"\n",
+    )
+    .unwrap();
+    let ds = dir.path().join("ds");
+    run(&mut sign_command(&ch, &k, &out, &[os("--ds"), ds.as_os_str()]));
+    let ds = std::fs::read_to_string(&ds).unwrap();
+    assert!(ds.lines().all(|l| l.contains("\tCH\tDS\t")), "{ds}");
+}
+
+/// RFC 4034 §3.1.5: signature times are compared in serial number
+/// arithmetic, but ldns 1.8 compares them as signed 32-bit numbers:
+/// `ldns-verify-zone` calls every signature bogus whose window reaches past
+/// 2038-01-19 03:14:07 UTC. Published with a warning now (it was said
+/// nowhere: the fifty-third audit, 2026-12-07); and `--jitter` takes the
+/// units of the relative times (`1mo` was a bare "bad --jitter").
+#[test]
+fn rfc4034_section_3_1_5_expirations_past_2038_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let out = dir.path().join("signed.zone");
+    let report = dir.path().join("report.json");
+    let os = std::ffi::OsStr::new;
+    let mut cmd = sign_command(
+        &example(),
+        &k,
+        &out,
+        &[
+            os("--expiration"),
+            os("+30y"),
+            os("--jitter"),
+            os("1mo"),
+            os("--report"),
+            report.as_os_str(),
+        ],
+    );
+    let text = run(&mut cmd);
+    assert!(text.contains("past 2038-01-19 03:14:07 UTC"), "{text}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert!(r["warnings"].to_string().contains("ldns-verify-zone 1.8"), "{r}");
+    // Within 2038, nothing to say.
+    let text = run(&mut sign_command(&example(), &k, &out, &[os("--jitter"), os("2d")]));
+    assert!(!text.contains("2038"), "{text}");
+    let refused = sign_command(&example(), &k, &out, &[os("--jitter"), os("1m")]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("`m` is ambiguous"));
+}

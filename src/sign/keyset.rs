@@ -105,7 +105,7 @@ fn key_named_files_in(dir: &Path, origin: &Name) -> Result<Vec<PathBuf>, KeyErro
     // form as a key of `aab.example.` and stopped its run (the nineteenth).
     let same = |owner: &Name| owner.to_lowercase() == origin.to_lowercase();
     let holds_ours =
-        |path: &Path| crate::sign::keys::parse_key_file(path).is_ok_and(|file| same(&file.owner));
+        |path: &Path| crate::sign::keys::read_key_record(path).is_ok_and(|file| same(&file.owner));
     let mut out = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();

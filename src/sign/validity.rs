@@ -37,9 +37,15 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Parses a duration such as `14d`, `1h30m`, `2w`, `3600`.
-pub fn parse_duration(text: &str) -> Option<i64> {
-    crate::zone::rdata::ttl::parse_ttl(text.as_bytes()).map(i64::from)
+/// A span of time in the units of the relative times ([`parse_offset`]):
+/// `14d`, `1mo`, `12h30mi`, or seconds alone. For `--jitter`.
+pub fn parse_span(text: &str) -> Result<i64, TimeError> {
+    parse_offset(text).map_err(|reason| TimeError {
+        text: text.to_string(),
+        reason: reason.or(Some(
+            "expected a number of seconds, or numbers with units s, mi, h, d, w, mo, y (as 7d or 1h30mi)",
+        )),
+    })
 }
 
 /// The reason of a time past what a signature time can hold.
@@ -176,6 +182,15 @@ pub fn format_yyyymmddhhmmss(secs: i64) -> String {
     }
 }
 
+/// Whether a signature time `t` (seconds since the epoch) reads as itself
+/// to a validator whose clock says `now`: after 1970, and less than 2^31
+/// seconds from now either way (RFC 1982 serial number arithmetic, which
+/// RFC 4034 §3.1.5 asks for). Past 2106 it wraps in the wire, as the RFC
+/// allows ([`wire_time`]).
+pub fn within_serial_reach(t: i64, now: i64) -> bool {
+    t >= 0 && (t - now).abs() < 1 << 31
+}
+
 /// The 32-bit wire value of a time (RFC 4034 §3.1.5: modulo 2^32).
 pub fn wire_time(secs: i64) -> u32 {
     secs as u32
@@ -261,6 +276,36 @@ mod tests {
         assert!(e.to_string().contains("out of range"), "{e}");
         let e = parse_time("+292471208621y", 1_800_000_000).unwrap_err();
         assert!(e.to_string().contains("out of range"), "{e}");
+    }
+
+    /// RFC 4034 §3.1.5: "An RRSIG RR can have an Expiration field value
+    /// that is numerically smaller than the Inception field value if the
+    /// expiration field value is near the 32-bit wrap-around point". Times
+    /// past 2106 were refused, and with them every run from then on, its
+    /// default times included (the fifty-third audit, 2026-12-07, under
+    /// faketime).
+    #[test]
+    fn rfc4034_section_3_1_5_times_across_the_2106_wrap() {
+        let now = parse_yyyymmddhhmmss("21060301000000").unwrap();
+        assert!(now > i64::from(u32::MAX));
+        for t in [now - 3600, now + 14 * 86_400, now + (1 << 31) - 1, now - (1 << 31) + 1] {
+            assert!(within_serial_reach(t, now), "{t}");
+        }
+        for t in [now + (1 << 31), now - (1 << 31), -1] {
+            assert!(!within_serial_reach(t, now), "{t}");
+        }
+        // Across the wrap the expiration is the smaller number, and serial
+        // number arithmetic still puts it after the inception.
+        let (inception, expiration) = (now - 40 * 86_400, now + 14 * 86_400);
+        assert!(inception <= i64::from(u32::MAX) && expiration > i64::from(u32::MAX));
+        let (i, e) = (wire_time(inception), wire_time(expiration));
+        assert!(e < i && (e.wrapping_sub(i) as i32) > 0);
+        // Spans take the relative times' units, a bare `m` refused.
+        assert_eq!(parse_span("1mo").unwrap(), 30 * 86_400);
+        assert_eq!(parse_span("1h30mi").unwrap(), 5_400);
+        assert_eq!(parse_span("90").unwrap(), 90);
+        assert!(parse_span("1m").unwrap_err().to_string().contains("ambiguous"));
+        assert!(parse_span("x").unwrap_err().to_string().contains("units s, mi, h"));
     }
 
     #[test]

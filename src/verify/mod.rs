@@ -1538,8 +1538,12 @@ impl<'a> Ctx<'a> {
         // date earlier than inception date"). An expiration equal to the
         // inception is a window of one second, valid in it by RFC 4035
         // §5.3.1 (as BIND, Unbound and ldns take it; it was refused, the
-        // tenth audit, 2026-12-06).
-        if !serial_le(sig.inception, sig.expiration) {
+        // tenth audit, 2026-12-06). A window of exactly 2^31 seconds is
+        // neither (RFC 1982 §3.2: such a pair is "undefined"); BIND and Knot
+        // accept it, its times checked against the clock alone, and so do we
+        // (it was refused as "before": the fifty-third audit, 2026-12-07).
+        let window = sig.expiration.wrapping_sub(sig.inception);
+        if window > 1 << 31 {
             findings.push(err(
                 "expiration-not-after-inception",
                 format!(

@@ -46,11 +46,54 @@ pub struct KeyFile {
 }
 
 /// Reads and parses a `.key` file.
+/// A file named as BIND names key files (`K<owner>+<alg>+<tag>.key`) must
+/// hold that key: the name is what operators, `dnssec-signzone -S` and our
+/// own messages go by. Checked for every use of a key file, not only for
+/// signing keys: a published-only RSA key, a `--publish` file and an HSM
+/// configuration's `dnskey` file under another key's name were taken
+/// without a word (the fifty-third audit, 2026-12-07).
 pub fn parse_key_file(path: &Path) -> Result<KeyFile, KeyError> {
+    let key_file = read_key_record(path)?;
+    check_file_name(path, &key_file)?;
+    Ok(key_file)
+}
+
+/// Reads and parses a `.key` file without checking its name against the
+/// key: for finding which files of a directory are the zone's, which must
+/// not pass over a misnamed one (it is then read with [`parse_key_file`],
+/// and refused).
+pub(crate) fn read_key_record(path: &Path) -> Result<KeyFile, KeyError> {
     let bytes =
         read_regular_file(path).map_err(|source| KeyError::Io { path: path.to_owned(), source })?;
     let text = String::from_utf8(bytes).map_err(|_| unreadable(path, 0, "not UTF-8 text"))?;
     parse_key_text(&text, path)
+}
+
+/// See [`parse_key_file`].
+fn check_file_name(path: &Path, key_file: &KeyFile) -> Result<(), KeyError> {
+    let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else { return Ok(()) };
+    let Some((owner_text, file_algorithm, file_tag)) = parse_file_name(file_name) else {
+        return Ok(());
+    };
+    let rdata = &key_file.dnskey_rdata;
+    let (algorithm, tag) = (rdata.get(3).copied().unwrap_or(0), super::key_tag(rdata));
+    if file_algorithm != algorithm || file_tag != tag {
+        return Err(KeyError::FileNameMismatch {
+            path: path.to_owned(),
+            file_algorithm,
+            file_tag,
+            algorithm,
+            tag,
+        });
+    }
+    if !file_name_names(owner_text, &key_file.owner) {
+        return Err(KeyError::OwnerMismatch {
+            path: path.to_owned(),
+            file_owner: owner_text.to_owned(),
+            record_owner: key_file.owner.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Whether the key file at `path` holds a KEY record (a SIG(0) key of
@@ -340,17 +383,19 @@ pub struct KeyTiming {
 }
 
 impl KeyTiming {
+    /// The time a field sets, by its name in any case, as BIND reads
+    /// metadata names (`strcasecmp`).
     fn slot(&mut self, field: &str) -> Option<&mut Option<i64>> {
-        match field {
-            "Publish" => Some(&mut self.publish),
-            "Activate" => Some(&mut self.activate),
-            "Inactive" => Some(&mut self.inactive),
-            "Delete" => Some(&mut self.delete),
-            "Revoke" => Some(&mut self.revoke),
-            "SyncPublish" => Some(&mut self.sync_publish),
-            "SyncDelete" => Some(&mut self.sync_delete),
-            _ => None,
-        }
+        let slots = [
+            ("Publish", &mut self.publish),
+            ("Activate", &mut self.activate),
+            ("Inactive", &mut self.inactive),
+            ("Delete", &mut self.delete),
+            ("Revoke", &mut self.revoke),
+            ("SyncPublish", &mut self.sync_publish),
+            ("SyncDelete", &mut self.sync_delete),
+        ];
+        slots.into_iter().find(|(name, _)| name.eq_ignore_ascii_case(field)).map(|(_, slot)| slot)
     }
 }
 
@@ -475,8 +520,34 @@ pub(super) const RSA_FIELDS: &[&str] = {
 /// The text is key material: the caller holds it in a `Zeroizing` buffer,
 /// and nothing of a value is ever put into an error.
 /// The times a `.private` file holds besides those [`KeyTiming`] reads
-/// (BIND's `dst_key` metadata: `Created`, and the CDS/CDNSKEY times).
-const OTHER_TIME_FIELDS: &[&str] = &["Created"];
+/// (BIND's `dst_key` metadata: when the key was made, and when its DS was
+/// seen published in the parent).
+const OTHER_TIME_FIELDS: &[&str] = &["Created", "DSPublish"];
+
+/// The numbers a `.private` file may hold (BIND's `dst_key` metadata: the
+/// key tags of a rollover's keys, `dnssec-keygen -S`, and two durations).
+/// With the times, these are all the metadata BIND 9.18 reads from a
+/// v1.3 file; any other field it refuses ("private key is invalid").
+const NUMBER_FIELDS: &[&str] = &[
+    "Predecessor",
+    "Successor",
+    "MaxTTL",
+    "RollPeriod",
+    // Numbers of BIND's `.state` files, which 9.18 refuses in a `.private`
+    // file; taken, as a later BIND may write them there: they decide nothing.
+    "Lifetime",
+    "DSPubCount",
+    "DSRemCount",
+];
+
+/// `name` in `fields`, in any case: BIND reads the names of key material
+/// and metadata with `strcasecmp` (`inactive:` retires a key for
+/// `dnssec-signzone -S`; it was skipped here as unknown metadata, and the
+/// key signed: the fifty-third audit, 2026-12-07). `Private-key-format`
+/// and `Algorithm` it reads in their case only, and so do we.
+fn known_field(fields: &[&'static str], name: &str) -> Option<&'static str> {
+    fields.iter().copied().find(|f| f.eq_ignore_ascii_case(name))
+}
 
 pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile, KeyError> {
     let mut format_seen = false;
@@ -530,7 +601,7 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
             algorithm = Some(number.parse::<u8>().map_err(|_| {
                 unreadable(path, line_no, format!("bad algorithm number {number:?}"))
             })?);
-        } else if let Some(&field) = MATERIAL_FIELDS.iter().find(|&&f| f == name) {
+        } else if let Some(field) = known_field(&MATERIAL_FIELDS, name) {
             if material.iter().any(|(f, _, _)| *f == field) {
                 return Err(unreadable(path, line_no, format!("the {field} field appears twice")));
             }
@@ -538,12 +609,21 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
             v.push_str(value);
             material.push((field, line_no, v));
             last_was_material = true;
-        } else if name == "Engine" || name == "Label" {
+        } else if known_field(&["Engine", "Label"], name).is_some() {
             return Err(unreadable(
                 path,
                 line_no,
                 "the key is held by an OpenSSL engine or PKCS#11 token (Engine/Label); \
-                 the software backend cannot use it",
+                 the software backend cannot use it (sign through the HSM with --hsm-config)",
+            ));
+        } else if name == "External" {
+            // BIND's `External:` (a key whose private part is elsewhere, in
+            // its case only, as BIND reads it): no material. It was an
+            // unknown field.
+            return Err(unreadable(
+                path,
+                line_no,
+                "the key is marked External: its private key is not in the file",
             ));
         } else if let Some(slot) = timing.slot(name) {
             let digits = value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit());
@@ -552,7 +632,7 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
                 unreadable(path, line_no, format!("the {name} time is not YYYYMMDDHHMMSS"))
             })?;
             *slot = Some(at);
-        } else if OTHER_TIME_FIELDS.contains(&name) {
+        } else if let Some(name) = known_field(OTHER_TIME_FIELDS, name) {
             // Checked as the timing fields are: a bad value was called an
             // "unknown field" (v1.3) or passed (v1.4 and later; the
             // twenty-ninth audit, 2026-12-06). BIND: "syntax error".
@@ -564,12 +644,30 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
                     format!("the {name} time is not YYYYMMDDHHMMSS, found {value:?}"),
                 ));
             }
-        } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-            // Other metadata BIND writes: Created, SyncPublish, SyncDelete
-            // (times), Successor and Predecessor (key tags of a rollover,
-            // `dnssec-keygen -S`), Lifetime, MaxTTL, DSPubCount ...
+        } else if let Some(name) = known_field(NUMBER_FIELDS, name) {
+            // BIND: a 32-bit number (`isc_parse_uint32`), else the key is
+            // invalid.
+            if value.parse::<u32>().is_err() {
+                return Err(unreadable(
+                    path,
+                    line_no,
+                    format!("the {name} field is not a number, found {value:?}"),
+                ));
+            }
         } else if minor <= 3 {
-            return Err(unreadable(path, line_no, format!("unknown field {name:?}")));
+            // A field unknown to v1.3, numeric or not: a misspelt timing
+            // field (`Inactve:`) was skipped as other metadata and its key
+            // signed (the fifty-third audit); BIND refuses the file.
+            return Err(unreadable(
+                path,
+                line_no,
+                format!(
+                    "unknown field {name:?} (Private-key-format v1.{minor} has key material, \
+                     Created, Publish, Activate, Inactive, Delete, Revoke, SyncPublish, \
+                     SyncDelete, DSPublish, Predecessor, Successor, MaxTTL and RollPeriod; \
+                     BIND refuses other fields too)"
+                ),
+            ));
         }
     }
     if !format_seen {
@@ -867,6 +965,37 @@ mod tests {
                 assert!(err.contains("the Created time is not YYYYMMDDHHMMSS"), "{err}");
             }
         }
+    }
+
+    /// The fifty-third audit (2026-12-07): BIND reads the names of a
+    /// `.private` file's metadata and key material in any case
+    /// (`strcasecmp`), so `inactive:` retires a key for `dnssec-signzone
+    /// -S`; here it was skipped as unknown metadata and the key signed, as
+    /// was a misspelt `Inactve:` that BIND refuses ("private key is
+    /// invalid"). Measured with BIND 9.18: of the numeric fields, v1.3
+    /// takes the times and Predecessor, Successor, MaxTTL, RollPeriod only.
+    #[test]
+    fn regression_private_field_names_in_any_case_and_unknown_numbers_refused() {
+        let path = Path::new("K.private");
+        let head = "Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\n";
+        let key = "ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=";
+        let text = format!(
+            "{head}privatekey: {key}\ninactive: 20200101000000\nSYNCPUBLISH: 20200102000000\n\
+             created: 20190101000000\nsuccessor: 12345\n"
+        );
+        let p = parse_private_text(&text, path).unwrap();
+        assert_eq!(p.field("PrivateKey", path).unwrap().len(), 32);
+        assert_eq!(p.timing.inactive, Some(1_577_836_800));
+        assert_eq!(p.timing.sync_publish, Some(1_577_923_200));
+        for bad in ["Inactve: 20200101000000", "Lifetme: 100", "DSPubCount: x", "MaxTTL: -1"] {
+            let text = format!("{head}PrivateKey: {key}\n{bad}\n");
+            let err = parse_private_text(&text, path).err().expect(bad);
+            assert!(matches!(err, KeyError::Unreadable { line: 4, .. }), "{bad}: {err}");
+        }
+        // Later v1 formats may add fields (BIND ignores what it does not know).
+        let text =
+            format!("Private-key-format: v1.4\nAlgorithm: 15\nPrivateKey: {key}\nLifetime: 1\n");
+        parse_private_text(&text, path).unwrap();
     }
 
     #[test]

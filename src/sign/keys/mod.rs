@@ -61,7 +61,7 @@ use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
 
-pub(crate) use bind::{file_name_names, parse_file_name, read_regular_file};
+pub(crate) use bind::{file_name_names, parse_file_name, read_key_record, read_regular_file};
 pub use bind::{
     file_name_owner, is_key_record_file, key_file_stem, parse_key_file, KeyFile, KeyState,
     KeyTiming, SyncState,

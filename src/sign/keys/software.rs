@@ -430,28 +430,9 @@ impl SigningKey {
         if rdata != key_file.dnskey_rdata {
             return Err(mismatch());
         }
+        // The file's name was checked against this key when it was read
+        // (`bind::parse_key_file`).
         let tag = key_tag(&rdata);
-
-        if let Some(file_name) = key_path.file_name().and_then(|n| n.to_str()) {
-            if let Some((owner_text, file_algorithm, file_tag)) = bind::parse_file_name(file_name) {
-                if file_algorithm != algorithm.number() || file_tag != tag {
-                    return Err(KeyError::FileNameMismatch {
-                        path: key_path.to_owned(),
-                        file_algorithm,
-                        file_tag,
-                        algorithm: algorithm.number(),
-                        tag,
-                    });
-                }
-                if !bind::file_name_names(owner_text, &key_file.owner) {
-                    return Err(KeyError::OwnerMismatch {
-                        path: key_path.to_owned(),
-                        file_owner: owner_text.to_owned(),
-                        record_owner: key_file.owner.to_string(),
-                    });
-                }
-            }
-        }
 
         Ok(SigningKey {
             name,

@@ -700,7 +700,7 @@ mod tests {
     #[test]
     fn rfc4034_section_2_1_1_a_key_role_must_match_its_published_flags() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let key = dir.path().join("Kexample.+013+00000.key");
+        let key = dir.path().join("example-pool.key");
         let path = dir.path().join("hsm.toml");
         let head = "[[hsm]]\nname = \"A\"\nmodule = \"/m.so\"\ntoken = \"t\"\npin = \"env:P\"\n";
         let p256 = "GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA==";
@@ -755,7 +755,7 @@ mod tests {
     #[test]
     fn regression_one_key_in_two_entries_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let key = dir.path().join("Kexample.+013+00000.key");
+        let key = dir.path().join("example-pool.key");
         let path = dir.path().join("hsm.toml");
         let p256 = "GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA==";
         std::fs::write(&key, format!("example. IN DNSKEY 256 3 13 {p256}\n")).expect("write");
@@ -780,7 +780,7 @@ mod tests {
     #[test]
     fn regression_a_pool_key_is_held_to_the_key_file_rules() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let key = dir.path().join("Kexample.+008+00000.key");
+        let key = dir.path().join("example-rsa.key");
         let path = dir.path().join("hsm.toml");
         let head = "[[hsm]]\nname = \"A\"\nmodule = \"/m.so\"\ntoken = \"t\"\npin = \"env:P\"\n";
         let tail =
