@@ -69,15 +69,18 @@ pub(crate) fn read_key_record(path: &Path) -> Result<KeyFile, KeyError> {
     parse_key_text(&text, path)
 }
 
-/// See [`parse_key_file`].
+/// See [`parse_key_file`]. Any name of BIND's shape counts, whatever its
+/// numbers' digit counts: `Kexample.+013+9999` and `Kexample.+13+11111`,
+/// which BIND's key search passes over, signed as the keys they held (the
+/// fifty-fourth audit, 2026-12-07).
 fn check_file_name(path: &Path, key_file: &KeyFile) -> Result<(), KeyError> {
     let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else { return Ok(()) };
-    let Some((owner_text, file_algorithm, file_tag)) = parse_file_name(file_name) else {
+    let Some((owner_text, file_algorithm, file_tag)) = parse_file_name_loosely(file_name) else {
         return Ok(());
     };
     let rdata = &key_file.dnskey_rdata;
     let (algorithm, tag) = (rdata.get(3).copied().unwrap_or(0), super::key_tag(rdata));
-    if file_algorithm != algorithm || file_tag != tag {
+    if file_algorithm != u64::from(algorithm) || file_tag != u64::from(tag) {
         return Err(KeyError::FileNameMismatch {
             path: path.to_owned(),
             file_algorithm,
@@ -578,7 +581,14 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
             .ok_or_else(|| unreadable(path, line_no, "expected \"Field: value\""))?;
         let (name, value) = (name.trim(), value.trim());
         last_was_material = false;
-        if name == "Private-key-format" {
+        if name == "Private-key-format" && format_seen {
+            // A second one reset the version: a v1.3 file's Inactive time
+            // then went unread and its retired key signed (the fifty-fourth
+            // audit, 2026-12-07); BIND refuses the file.
+            return Err(unreadable(path, line_no, "the Private-key-format line appears twice"));
+        } else if name == "Algorithm" && algorithm.is_some() {
+            return Err(unreadable(path, line_no, "the Algorithm line appears twice"));
+        } else if name == "Private-key-format" {
             // BIND writes v1.3 (v1.2 before 9.7); a different major
             // version may change the meaning of the fields.
             minor = value
@@ -674,6 +684,17 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
         return Err(unreadable(path, 1, "missing \"Private-key-format: v1.3\" line"));
     }
     let algorithm = algorithm.ok_or_else(|| unreadable(path, 0, "missing Algorithm field"))?;
+    // The material of the file's algorithm only, as BIND takes it
+    // (`find_value` looks a field up for the algorithm): an ECDSA file
+    // with a `Modulus` was taken (the fifty-fourth audit, 2026-12-07).
+    let rsa = matches!(algorithm, 1 | 5 | 7 | 8 | 10);
+    if let Some((field, line, _)) = material.iter().find(|(f, _, _)| (*f == "PrivateKey") == rsa) {
+        return Err(unreadable(
+            path,
+            *line,
+            format!("the {field} field is no part of an algorithm {algorithm} key"),
+        ));
+    }
     let mut fields = Vec::with_capacity(material.len());
     for (field, line, b64) in material {
         let compact: Zeroizing<String> =
@@ -762,6 +783,19 @@ pub(crate) fn file_name_names(owner_text: &str, owner: &Name) -> bool {
 
 /// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
 /// parts; `None` if the name does not have that shape.
+/// `K<owner>+<algorithm>+<tag>.key` (or `.private`) with numbers of any
+/// digit count (saturated at `u64::MAX`), for [`check_file_name`].
+fn parse_file_name_loosely(file_name: &str) -> Option<(&str, u64, u64)> {
+    let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
+    let (rest, tag) = stem.strip_prefix('K')?.rsplit_once('+')?;
+    let (owner, alg) = rest.rsplit_once('+')?;
+    let number = |digits: &str| {
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    Some((owner, number(alg)?, number(tag)?))
+}
+
 pub(crate) fn parse_file_name(file_name: &str) -> Option<(&str, u8, u16)> {
     let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
     let rest = stem.strip_prefix('K')?;
@@ -991,6 +1025,22 @@ mod tests {
             let text = format!("{head}PrivateKey: {key}\n{bad}\n");
             let err = parse_private_text(&text, path).err().expect(bad);
             assert!(matches!(err, KeyError::Unreadable { line: 4, .. }), "{bad}: {err}");
+        }
+        // The fifty-fourth audit (2026-12-07): a second format line reset
+        // the version (the Inactive time before it went unread), a second
+        // Algorithm line and another algorithm's material were taken.
+        let ecdsa = "Private-key-format: v1.3\nAlgorithm: 13\nPrivateKey: AAAA\n";
+        for (bad, line) in [
+            (format!("{ecdsa}Inactive: 20210101000000\nPrivate-key-format: v1.2\n"), 5),
+            (format!("{ecdsa}Algorithm: 13\n"), 4),
+            (format!("{ecdsa}Modulus: AAAA\n"), 4),
+            ("Private-key-format: v1.3\nAlgorithm: 8\nModulus: AAAA\nPrivateKey: AAAA\n".into(), 4),
+        ] {
+            let err = parse_private_text(&bad, path).err().expect(&bad);
+            assert!(
+                matches!(err, KeyError::Unreadable { line: l, .. } if l == line),
+                "{bad}: {err}"
+            );
         }
         // Later v1 formats may add fields (BIND ignores what it does not know).
         let text =

@@ -232,7 +232,7 @@ pub enum KeyError {
     /// `.key`.
     KeyPairMismatch { key_path: PathBuf, private_path: PathBuf },
     /// The file name `K<zone>+<alg>+<tag>` disagrees with the key inside.
-    FileNameMismatch { path: PathBuf, file_algorithm: u8, file_tag: u16, algorithm: u8, tag: u16 },
+    FileNameMismatch { path: PathBuf, file_algorithm: u64, file_tag: u64, algorithm: u8, tag: u16 },
     /// The file's owner name differs from the one in its name.
     OwnerMismatch { path: PathBuf, file_owner: String, record_owner: String },
     /// aws-lc-rs rejected the private key (inconsistent components, wrong

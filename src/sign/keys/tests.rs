@@ -783,9 +783,41 @@ fn load_rejects_wrong_file_name() {
     let err = SigningKey::load(&renamed_key).unwrap_err();
     assert!(
         matches!(err, KeyError::FileNameMismatch { file_tag, tag, .. }
-            if file_tag == wrong && tag == key.key_tag()),
+            if file_tag == u64::from(wrong) && tag == key.key_tag()),
         "{err}"
     );
+
+    // Names of BIND's shape with other digit counts are held to their key
+    // too (the fifty-fourth audit, 2026-12-07: BIND's search passes them
+    // over, and they signed as the keys they held).
+    let tag = key.key_tag();
+    for (stem, file_tag) in [
+        (format!("Kexample.+015+{}", tag % 10_000 + 1), u64::from(tag % 10_000 + 1)),
+        ("Kexample.+15+11111".to_string(), 11_111),
+        ("Kexample.+015+99998".to_string(), 99_998),
+    ] {
+        let key_path = dir.path().join(format!("{stem}.key"));
+        std::fs::copy(&renamed_key, &key_path).unwrap();
+        std::fs::copy(
+            dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
+            dir.path().join(format!("{stem}.private")),
+        )
+        .unwrap();
+        let err = SigningKey::load(&key_path).unwrap_err();
+        assert!(
+            matches!(err, KeyError::FileNameMismatch { file_tag: t, .. } if t == file_tag),
+            "{stem}: {err}"
+        );
+    }
+    // The same shape with the right numbers is the key's.
+    let right = dir.path().join(format!("Kexample.+15+{tag}.key"));
+    std::fs::copy(&renamed_key, &right).unwrap();
+    std::fs::copy(
+        dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
+        right.with_extension("private"),
+    )
+    .unwrap();
+    SigningKey::load(&right).unwrap();
 
     // Algorithm of .private differs from .key.
     let other = generate(Algorithm::Ed25519, &name("example."), FLAGS_ZSK, None).unwrap();
