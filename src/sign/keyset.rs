@@ -75,14 +75,16 @@ impl<'a> KeyFileNames<'a> {
         KeyFileNames { origin, bind, presentation }
     }
 
-    /// Named in BIND's spelling of the zone's owner.
+    /// Named in BIND's spelling of the zone's owner (its `K` upper-case, as
+    /// BIND's search takes it: a `kexample.+…` file was taken, the
+    /// fifty-fifth audit, 2026-12-07).
     fn is_bind(&self, name: &str) -> bool {
-        name.to_ascii_lowercase().starts_with(&self.bind)
+        name.starts_with('K') && name.to_ascii_lowercase().starts_with(&self.bind)
     }
 
     /// Named in another spelling that reads as the zone's name.
     fn may_be(&self, name: &str) -> bool {
-        name.to_ascii_lowercase().starts_with(&self.presentation)
+        name.starts_with('K') && name.to_ascii_lowercase().starts_with(&self.presentation)
             || crate::sign::keys::parse_file_name(name)
                 .is_some_and(|(owner, _, _)| crate::sign::keys::file_name_names(owner, self.origin))
     }
@@ -289,9 +291,33 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
     use super::keys::{read_key_timing, KeyState};
     use super::validity::format_yyyymmddhhmmss;
     let mut choice = KeyDirChoice::default();
+    // Each key's first file and what its timing said: two files of one key
+    // (under two spellings of its name) whose timing disagrees are refused.
+    // The key signed or not by the order of the paths, and a warning named
+    // a `--publish` never given (the fifty-fifth audit, 2026-12-07).
+    let mut said: Vec<(Vec<u8>, &Path, &'static str)> = Vec::new();
     for p in paths {
         let (timing, flags) = read_key_timing(p)?;
         let state = timing.state(now);
+        let verdict = match state {
+            KeyState::Active | KeyState::RevokeDue { .. } => "signs",
+            KeyState::PublishedOnly { .. } => "is published only",
+            KeyState::Absent { .. } => "is left out",
+        };
+        let rdata = super::keys::parse_key_file(&super::keys::pair_paths(p).0)?.dnskey_rdata;
+        if let Some((_, first, said_then)) =
+            said.iter().find(|(r, _, v)| *r == rdata && *v != verdict)
+        {
+            return Err(KeyError::Unreadable {
+                path: p.clone(),
+                line: 0,
+                reason: format!(
+                    "the key directory holds this key twice, with other timing: by {} it {said_then}, by this file it {verdict}; dnssec-signzone -S reads only the file named as BIND names it: remove the other",
+                    first.display()
+                ),
+            });
+        }
+        said.push((rdata, p, verdict));
         // A key that does not sign is read in full all the same: a
         // `.private` cut short (a full disk, a broken copy) has no key
         // material and may have no timing either, and was taken for a key
@@ -1220,6 +1246,10 @@ mod tests {
         // this zone's that holds another's: not this zone's keys.
         let other = "a%5Bb.example. IN DNSKEY 256 3 13 AAAA\n";
         std::fs::write(dir.path().join("Ka[B.example.+013+00007.key"), other).unwrap();
+        // A lower-case `k`, which BIND's search passes over (the
+        // fifty-fifth audit, 2026-12-07: it was taken).
+        let key = format!("a\\[b.example. IN DNSKEY 256 3 13 {}\n", "A".repeat(88));
+        std::fs::write(dir.path().join("ka%5Bb.example.+013+00010.key"), key).unwrap();
         let mut found: Vec<String> = key_files_in(dir.path(), &origin)
             .unwrap()
             .iter()
@@ -1237,6 +1267,32 @@ mod tests {
             std::fs::write(dir.path().join(n), &key).unwrap();
         }
         assert_eq!(key_files_in(dir.path(), &origin).unwrap().len(), 2);
+    }
+
+    /// The fifty-fifth audit (2026-12-07): one key in two files of the key
+    /// directory (its name spelled two ways) whose timing disagrees signed
+    /// or not by the order of the paths, with a warning naming a
+    /// `--publish` never given. Refused, naming both; the same timing twice
+    /// is one key, as before.
+    #[test]
+    fn regression_one_key_twice_in_the_key_directory_with_other_timing_is_refused() {
+        use crate::sign::keys::{generate, write_bind_files, Algorithm, FLAGS_ZSK};
+        let dir = tempfile::tempdir().unwrap();
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let key = generate(Algorithm::EcdsaP256Sha256, &origin, FLAGS_ZSK, None).unwrap();
+        let (key_path, private_path) = write_bind_files(&key, dir.path()).unwrap();
+        let twin = dir.path().join(format!("Kexample.+13+{}.key", key.key_tag()));
+        std::fs::copy(&key_path, &twin).unwrap();
+        let mut text = std::fs::read_to_string(&private_path).unwrap();
+        text.push_str("Inactive: 20200101000000\n");
+        std::fs::write(twin.with_extension("private"), text).unwrap();
+        let now = crate::sign::validity::now();
+        let err = choose_by_timing(&[key_path.clone(), twin.clone()], now).unwrap_err();
+        let err = err.to_string();
+        assert!(err.contains("holds this key twice") && err.contains("is published only"), "{err}");
+        std::fs::copy(&private_path, twin.with_extension("private")).unwrap();
+        let choice = choose_by_timing(&[key_path, twin], now).unwrap();
+        assert_eq!(choice.signing.len(), 2);
     }
 
     /// RFC 6840 §5.11: validators "MUST NOT insist that all algorithms

@@ -576,10 +576,31 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
             }
             continue;
         }
+        // BIND reads `Field:` as one token, the value as the next: a space
+        // after the colon, none before it. `Activate:2020…` and `Inactive
+        // :2020…`, which it refuses, were read (the fifty-fifth audit).
         let (name, value) = line
             .split_once(':')
+            .filter(|(name, value)| {
+                !name.ends_with([' ', '\t']) && (value.is_empty() || value.starts_with([' ', '\t']))
+            })
             .ok_or_else(|| unreadable(path, line_no, "expected \"Field: value\""))?;
         let (name, value) = (name.trim(), value.trim());
+        // BIND reads the format line first and the Algorithm line second;
+        // a file in another order it refuses, and its key was taken (the
+        // fifty-fifth audit, 2026-12-07).
+        let first_two = match (format_seen, algorithm.is_some()) {
+            (false, _) => Some("Private-key-format"),
+            (true, false) => Some("Algorithm"),
+            _ => None,
+        };
+        if let Some(expected) = first_two.filter(|&e| e != name) {
+            return Err(unreadable(
+                path,
+                line_no,
+                format!("expected the {expected} line here (BIND reads Private-key-format first, then Algorithm), found {name:?}"),
+            ));
+        }
         last_was_material = false;
         if name == "Private-key-format" && format_seen {
             // A second one reset the version: a v1.3 file's Inactive time
@@ -684,6 +705,20 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
         return Err(unreadable(path, 1, "missing \"Private-key-format: v1.3\" line"));
     }
     let algorithm = algorithm.ok_or_else(|| unreadable(path, 0, "missing Algorithm field"))?;
+    // A v1.2 file has no timing (BIND's `-S` passes over such a key
+    // altogether; zonesign signs with it, as `ldns-keygen` writes v1.2):
+    // times in one went unread, and a key retired by its Inactive time
+    // signed (the fifty-fifth audit, 2026-12-07).
+    if minor < 3 && timing != KeyTiming::default() {
+        return Err(unreadable(
+            path,
+            0,
+            format!(
+                "Private-key-format v1.{minor} holds timing fields, which only v1.3 and later \
+                 have (dnssec-signzone -S leaves a v1.2 key out): write v1.3, or remove them"
+            ),
+        ));
+    }
     // The material of the file's algorithm only, as BIND takes it
     // (`find_value` looks a field up for the algorithm): an ECDSA file
     // with a `Modulus` was taken (the fifty-fourth audit, 2026-12-07).
@@ -784,11 +819,22 @@ pub(crate) fn file_name_names(owner_text: &str, owner: &Name) -> bool {
 /// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
 /// parts; `None` if the name does not have that shape.
 /// `K<owner>+<algorithm>+<tag>.key` (or `.private`) with numbers of any
-/// digit count (saturated at `u64::MAX`), for [`check_file_name`].
+/// digit count (saturated at `u64::MAX`), for [`check_file_name`]; a
+/// lower-case `k` too, which the key directory's scan once took (the
+/// fifty-fifth audit).
 fn parse_file_name_loosely(file_name: &str) -> Option<(&str, u64, u64)> {
     let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
-    let (rest, tag) = stem.strip_prefix('K')?.rsplit_once('+')?;
+    let (rest, tag) = stem.strip_prefix(['K', 'k'])?.rsplit_once('+')?;
     let (owner, alg) = rest.rsplit_once('+')?;
+    // An owner part that reads as no name (`K+13+1.key`) is no name of
+    // BIND's shape: such a file is taken as it is named (the fifty-fifth
+    // audit, 2026-12-07: it was refused as "file name says owner ,").
+    let reads_as_a_name = !owner.is_empty()
+        && (owner_of_file_name(owner).is_some()
+            || Name::parse(owner.as_bytes(), &Name::root()).is_ok());
+    if !reads_as_a_name {
+        return None;
+    }
     let number = |digits: &str| {
         (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
             .then(|| digits.parse::<u64>().unwrap_or(u64::MAX))
@@ -1041,6 +1087,20 @@ mod tests {
                 matches!(err, KeyError::Unreadable { line: l, .. } if l == line),
                 "{bad}: {err}"
             );
+        }
+        // The fifty-fifth audit (2026-12-07): BIND reads the format line
+        // first, the Algorithm line second, `Field:` as one token and the
+        // value after a space; and a v1.2 file has no timing (a v1.2 key
+        // retired by its Inactive time signed).
+        for (bad, line) in [
+            (format!("Algorithm: 13\nPrivate-key-format: v1.3\nPrivateKey: {key}\n"), 1),
+            (format!("Private-key-format: v1.3\nPrivateKey: {key}\nAlgorithm: 13\n"), 2),
+            (format!("{head}PrivateKey: {key}\nActivate:20200101000000\n"), 4),
+            (format!("{head}PrivateKey: {key}\nInactive :20200101000000\n"), 4),
+            (format!("Private-key-format: v1.2\nAlgorithm: 15\nPrivateKey: {key}\nInactive: 20200101000000\n"), 0),
+        ] {
+            let err = parse_private_text(&bad, path).err().expect(&bad);
+            assert!(matches!(err, KeyError::Unreadable { line: l, .. } if l == line), "{bad}: {err}");
         }
         // Later v1 formats may add fields (BIND ignores what it does not know).
         let text =

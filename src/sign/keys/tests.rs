@@ -809,6 +809,28 @@ fn load_rejects_wrong_file_name() {
             "{stem}: {err}"
         );
     }
+    // A lower-case `k` is held to its key too; an owner part that reads
+    // as no name is no name of BIND's shape (`K+15+1.key` was refused as
+    // "file name says owner ,": the fifty-fifth audit, 2026-12-07).
+    let lower = dir.path().join("kexample.+015+00001.key");
+    std::fs::copy(&renamed_key, &lower).unwrap();
+    std::fs::copy(
+        dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
+        lower.with_extension("private"),
+    )
+    .unwrap();
+    assert!(matches!(
+        SigningKey::load(&lower),
+        Err(KeyError::FileNameMismatch { file_tag: 1, .. })
+    ));
+    let no_owner = dir.path().join("K+15+1.key");
+    std::fs::copy(&renamed_key, &no_owner).unwrap();
+    std::fs::copy(
+        dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
+        no_owner.with_extension("private"),
+    )
+    .unwrap();
+    SigningKey::load(&no_owner).unwrap();
     // The same shape with the right numbers is the key's.
     let right = dir.path().join(format!("Kexample.+15+{tag}.key"));
     std::fs::copy(&renamed_key, &right).unwrap();

@@ -600,6 +600,16 @@ fn published_dnskey(
     let is_key_file = path.extension().is_some_and(|e| e == "key");
     let (owner, rdata) = if is_key_file {
         let kf = parse_key_file(path).map_err(|e| e.to_string())?;
+        // A `key_tag` beside a `.key` file must be its key's: it was
+        // ignored, and `hsm check` proved the file's key "ok" (the
+        // fifty-fifth audit, 2026-12-07).
+        if let Some(tag) = tag.filter(|&t| t != key_tag(&kf.dnskey_rdata)) {
+            return Err(format!(
+                "{}: key_tag = {tag}, but the file holds key {}: name one key",
+                path.display(),
+                key_tag(&kf.dnskey_rdata)
+            ));
+        }
         (kf.owner, kf.dnskey_rdata)
     } else {
         let tag = tag.ok_or("a zone file as dnskey needs key_tag = N")?;
@@ -768,6 +778,22 @@ mod tests {
         assert!(matches!(e, HsmError::Config { .. }), "{e}");
         assert!(e.to_string().contains("key 2: its published DNSKEY (tag"), "{e}");
         assert!(e.to_string().contains("is key 1's too; list each key once"), "{e}");
+        // A `key_tag` beside a `.key` file names its key, or is refused (it
+        // was ignored: the fifty-fifth audit, 2026-12-07).
+        let tag = key_tag(&parse_key_file(&key).expect("key").dnskey_rdata);
+        for (given, ok) in [(tag, true), (tag.wrapping_add(1), false)] {
+            let entry = format!("{}key_tag = {given}\n", entry("02"));
+            std::fs::write(&path, format!("{head}{entry}")).expect("write");
+            let loaded = HsmConfig::load(&path);
+            assert_eq!(loaded.is_ok(), ok, "{given}");
+            if !ok {
+                let e = loaded.expect_err("refused").to_string();
+                assert!(
+                    e.contains(&format!("key_tag = {given}, but the file holds key {tag}")),
+                    "{e}"
+                );
+            }
+        }
     }
 
     /// The twelfth audit (2026-12-06): a pool key's DNSKEY that zonesign
