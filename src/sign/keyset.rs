@@ -312,7 +312,7 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
                 path: p.clone(),
                 line: 0,
                 reason: format!(
-                    "the key directory holds this key twice, with other timing: by {} it {said_then}, by this file it {verdict}; dnssec-signzone -S reads only the file named as BIND names it: remove the other",
+                    "the key directory holds this key twice, with other timing: by {} it {said_then}, by this file it {verdict}; remove one (dnssec-signzone -S would follow one of them, by the names it takes and their order in the directory)",
                     first.display()
                 ),
             });
@@ -1458,6 +1458,15 @@ mod tests {
             KeyState::Absent { field: "Delete", .. }
         ));
         assert!(matches!(t(past, past, None, None, past).state(now), KeyState::RevokeDue { .. }));
+        // Without a Publish time a key is published while it signs, as
+        // BIND 9.18 has it: past its Inactive time it is left out (it was
+        // published: the fifty-sixth audit, 2026-12-07, over 650 random key
+        // directories against `dnssec-signzone -S`).
+        assert!(matches!(
+            t(None, past, past, None, None).state(now),
+            KeyState::Absent { field: "Inactive", .. }
+        ));
+        assert_eq!(t(None, past, future, None, None).state(now), KeyState::Active);
         // An old format (no timing): published and active.
         assert_eq!(KeyTiming::default().state(now), KeyState::Active);
         let old = KeyTiming { smart: false, ..t(future, future, None, None, None) };

@@ -210,6 +210,16 @@ fn line_tokens(line: &str) -> Vec<&str> {
 }
 
 pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyError> {
+    // A byte order mark was read as the owner of a record, and the file
+    // refused as holding "a second record" (the fifty-sixth audit,
+    // 2026-12-07); BIND refuses such a file too.
+    if text.starts_with('\u{feff}') {
+        return Err(unreadable(
+            path,
+            1,
+            "a UTF-8 byte order mark begins the file: save it without one",
+        ));
+    }
     // Tokens with their 1-based line numbers. A `;` starts a comment
     // (RFC 1035 §5.1); parentheses only group lines, so they separate
     // tokens and are otherwise dropped.
@@ -474,6 +484,14 @@ impl KeyTiming {
             return KeyState::RevokeDue { at };
         }
         if let Some(at) = passed(self.inactive) {
+            // Without a Publish time a key is published while it signs
+            // (BIND 9.18's `dns_dnssec_get_hints`: "hint_sign && publish ==
+            // 0"): past its Inactive time, `dnssec-signzone -S` leaves it
+            // out, and zonesign published it (the fifty-sixth audit,
+            // 2026-12-07).
+            if self.publish.is_none() {
+                return KeyState::Absent { field: "Inactive", at };
+            }
             return KeyState::PublishedOnly { field: "Inactive", at };
         }
         match self.activate {
@@ -567,10 +585,23 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
         if line.trim().is_empty() {
+            // BIND reads the format line first and the Algorithm line
+            // second, with no blank line before either (the fifty-sixth
+            // audit, 2026-12-07: such a file's key signed).
+            if algorithm.is_none() {
+                return Err(unreadable(
+                    path,
+                    line_no,
+                    "a blank line before the Algorithm line (BIND reads Private-key-format on the first line, Algorithm on the second)",
+                ));
+            }
             last_was_material = false;
             continue;
         }
-        if line.starts_with([' ', '\t']) && last_was_material {
+        // A wrapped value goes on with base64, which has no colon: an
+        // indented field line after the material was taken for more of it
+        // (the fifty-sixth audit).
+        if line.starts_with([' ', '\t']) && last_was_material && !line.contains(':') {
             if let Some((_, _, value)) = material.last_mut() {
                 value.push_str(line.trim());
             }
@@ -1098,10 +1129,24 @@ mod tests {
             (format!("{head}PrivateKey: {key}\nActivate:20200101000000\n"), 4),
             (format!("{head}PrivateKey: {key}\nInactive :20200101000000\n"), 4),
             (format!("Private-key-format: v1.2\nAlgorithm: 15\nPrivateKey: {key}\nInactive: 20200101000000\n"), 0),
+            // The fifty-sixth audit: a blank line before either.
+            (format!("\n{head}PrivateKey: {key}\n"), 1),
+            (format!("Private-key-format: v1.3\n\nAlgorithm: 15\nPrivateKey: {key}\n"), 2),
         ] {
             let err = parse_private_text(&bad, path).err().expect(&bad);
             assert!(matches!(err, KeyError::Unreadable { line: l, .. } if l == line), "{bad}: {err}");
         }
+        // An indented field after the material is a field, not more of the
+        // material (it was refused as "not base64"); blank lines after the
+        // Algorithm line are fine.
+        let text = format!("{head}\nPrivateKey: {key}\n\tInactive: 20200101000000\n\n");
+        assert_eq!(parse_private_text(&text, path).unwrap().timing.inactive, Some(1_577_836_800));
+        // A byte order mark before a `.key` file's first line is named as
+        // such (it was "a second record" on line 5).
+        let err = parse_key_text("\u{feff}; a comment\nexample. IN DNSKEY 256 3 15 AAAA\n", path)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(":1: a UTF-8 byte order mark"), "{err}");
         // Later v1 formats may add fields (BIND ignores what it does not know).
         let text =
             format!("Private-key-format: v1.4\nAlgorithm: 15\nPrivateKey: {key}\nLifetime: 1\n");
