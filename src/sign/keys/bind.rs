@@ -537,9 +537,6 @@ pub(super) const RSA_FIELDS: &[&str] = {
     rest
 };
 
-/// Parses the text of a `.private` file; `path` is for error messages.
-/// The text is key material: the caller holds it in a `Zeroizing` buffer,
-/// and nothing of a value is ever put into an error.
 /// The times a `.private` file holds besides those [`KeyTiming`] reads
 /// (BIND's `dst_key` metadata: when the key was made, and when its DS was
 /// seen published in the parent).
@@ -570,6 +567,9 @@ fn known_field(fields: &[&'static str], name: &str) -> Option<&'static str> {
     fields.iter().copied().find(|f| f.eq_ignore_ascii_case(name))
 }
 
+/// Parses the text of a `.private` file; `path` is for error messages.
+/// The text is key material: the caller holds it in a `Zeroizing` buffer,
+/// and nothing of a value is ever put into an error.
 pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile, KeyError> {
     let mut format_seen = false;
     // The format's minor version: fields unknown to v1.3 are refused, those
@@ -847,8 +847,6 @@ pub(crate) fn file_name_names(owner_text: &str, owner: &Name) -> bool {
         || Name::parse(owner_text.as_bytes(), &Name::root()).is_ok_and(same)
 }
 
-/// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
-/// parts; `None` if the name does not have that shape.
 /// `K<owner>+<algorithm>+<tag>.key` (or `.private`) with numbers of any
 /// digit count (saturated at `u64::MAX`), for [`check_file_name`]; a
 /// lower-case `k` too, which the key directory's scan once took (the
@@ -873,6 +871,8 @@ fn parse_file_name_loosely(file_name: &str) -> Option<(&str, u64, u64)> {
     Some((owner, number(alg)?, number(tag)?))
 }
 
+/// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
+/// parts; `None` if the name does not have that shape.
 pub(crate) fn parse_file_name(file_name: &str) -> Option<(&str, u8, u16)> {
     let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
     let rest = stem.strip_prefix('K')?;

@@ -779,7 +779,7 @@ fn load_rejects_wrong_file_name() {
     let renamed_key = dir.path().join(format!("Kexample.+015+{wrong:05}.key"));
     let renamed_private = dir.path().join(format!("Kexample.+015+{wrong:05}.private"));
     std::fs::rename(&key_path, &renamed_key).unwrap();
-    std::fs::rename(&private_path, renamed_private).unwrap();
+    std::fs::rename(&private_path, &renamed_private).unwrap();
     let err = SigningKey::load(&renamed_key).unwrap_err();
     assert!(
         matches!(err, KeyError::FileNameMismatch { file_tag, tag, .. }
@@ -790,56 +790,33 @@ fn load_rejects_wrong_file_name() {
     // Names of BIND's shape with other digit counts are held to their key
     // too (the fifty-fourth audit, 2026-12-07: BIND's search passes them
     // over, and they signed as the keys they held).
+    // The renamed pair copied under `name` (a `.key` file name).
+    let copy_as = |name: &str| {
+        let key_path = dir.path().join(name);
+        std::fs::copy(&renamed_key, &key_path).unwrap();
+        std::fs::copy(&renamed_private, key_path.with_extension("private")).unwrap();
+        key_path
+    };
     let tag = key.key_tag();
     for (stem, file_tag) in [
         (format!("Kexample.+015+{}", tag % 10_000 + 1), u64::from(tag % 10_000 + 1)),
         ("Kexample.+15+11111".to_string(), 11_111),
         ("Kexample.+015+99998".to_string(), 99_998),
+        // A lower-case `k` is held to its key too (the fifty-fifth audit).
+        ("kexample.+015+00001".to_string(), 1),
     ] {
-        let key_path = dir.path().join(format!("{stem}.key"));
-        std::fs::copy(&renamed_key, &key_path).unwrap();
-        std::fs::copy(
-            dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
-            dir.path().join(format!("{stem}.private")),
-        )
-        .unwrap();
-        let err = SigningKey::load(&key_path).unwrap_err();
+        let err = SigningKey::load(&copy_as(&format!("{stem}.key"))).unwrap_err();
         assert!(
             matches!(err, KeyError::FileNameMismatch { file_tag: t, .. } if t == file_tag),
             "{stem}: {err}"
         );
     }
-    // A lower-case `k` is held to its key too; an owner part that reads
-    // as no name is no name of BIND's shape (`K+15+1.key` was refused as
-    // "file name says owner ,": the fifty-fifth audit, 2026-12-07).
-    let lower = dir.path().join("kexample.+015+00001.key");
-    std::fs::copy(&renamed_key, &lower).unwrap();
-    std::fs::copy(
-        dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
-        lower.with_extension("private"),
-    )
-    .unwrap();
-    assert!(matches!(
-        SigningKey::load(&lower),
-        Err(KeyError::FileNameMismatch { file_tag: 1, .. })
-    ));
-    let no_owner = dir.path().join("K+15+1.key");
-    std::fs::copy(&renamed_key, &no_owner).unwrap();
-    std::fs::copy(
-        dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
-        no_owner.with_extension("private"),
-    )
-    .unwrap();
-    SigningKey::load(&no_owner).unwrap();
-    // The same shape with the right numbers is the key's.
-    let right = dir.path().join(format!("Kexample.+15+{tag}.key"));
-    std::fs::copy(&renamed_key, &right).unwrap();
-    std::fs::copy(
-        dir.path().join(format!("Kexample.+015+{wrong:05}.private")),
-        right.with_extension("private"),
-    )
-    .unwrap();
-    SigningKey::load(&right).unwrap();
+    // An owner part that reads as no name is no name of BIND's shape
+    // (`K+15+1.key` was refused as "file name says owner ,": the
+    // fifty-fifth audit); the same shape with the right numbers is the
+    // key's.
+    SigningKey::load(&copy_as("K+15+1.key")).unwrap();
+    SigningKey::load(&copy_as(&format!("Kexample.+15+{tag}.key"))).unwrap();
 
     // Algorithm of .private differs from .key.
     let other = generate(Algorithm::Ed25519, &name("example."), FLAGS_ZSK, None).unwrap();
