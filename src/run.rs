@@ -1552,7 +1552,7 @@ fn sign_inner(
         }
     }
     if !cfg.csk && !cfg.quiet {
-        for note in keyset::lone_ksk_notes(&keys) {
+        for note in keyset::lone_ksk_notes(&keys, &publish_only) {
             crate::diag!("zonesign: notice: {note}");
         }
     }

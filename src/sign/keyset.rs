@@ -248,7 +248,7 @@ pub fn settle_roles(keys: &mut [ZoneKey]) {
 ///
 /// Only where no ZSK of the algorithm signs indeed: an HSM key configured
 /// as a CSK beside a ZSK got the notice (the fourteenth audit, 2026-12-06).
-pub fn lone_ksk_notes(keys: &[ZoneKey]) -> Vec<String> {
+pub fn lone_ksk_notes(keys: &[ZoneKey], publish: &[PublishOnlyKey]) -> Vec<String> {
     let zsk_signs = |alg: u8| {
         keys.iter().any(|z| {
             z.algorithm == alg
@@ -261,10 +261,27 @@ pub fn lone_ksk_notes(keys: &[ZoneKey]) -> Vec<String> {
         .filter(|k| k.role == KeyRole::Csk && k.flags() & FLAG_SEP != 0)
         .filter(|k| !zsk_signs(k.algorithm))
         .map(|k| {
+            // A ZSK of the algorithm published beside it (the next ZSK):
+            // `kzonecheck` then wants the data signed by a key without the
+            // SEP flag, and rejects the zone (the fifty-seventh audit,
+            // 2026-12-07; validators accept it).
+            let zsk_waits = publish.iter().any(|p| {
+                p.algorithm == k.algorithm
+                    && p.dnskey
+                        .get(..2)
+                        .is_some_and(|f| u16::from_be_bytes([f[0], f[1]]) & FLAG_SEP == 0)
+            });
             format!(
                 "key {} (algorithm {}) has the SEP flag and no ZSK of its algorithm signs: it \
-                 signs every RRset, as a CSK; BIND's dnssec-verify checks such a zone with -z",
-                k.key_tag, k.algorithm
+                 signs every RRset, as a CSK; BIND's dnssec-verify checks such a zone with -z{}",
+                k.key_tag,
+                k.algorithm,
+                if zsk_waits {
+                    ", and kzonecheck rejects it while a ZSK of its algorithm is published \
+                     without signing (validators accept it)"
+                } else {
+                    ""
+                }
             )
         })
         .collect()
@@ -295,29 +312,37 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
     // (under two spellings of its name) whose timing disagrees are refused.
     // The key signed or not by the order of the paths, and a warning named
     // a `--publish` never given (the fifty-fifth audit, 2026-12-07).
-    let mut said: Vec<(Vec<u8>, &Path, &'static str)> = Vec::new();
+    type Said<'a> = (Vec<u8>, &'a Path, &'static str, (Option<i64>, Option<i64>));
+    let mut said: Vec<Said> = Vec::new();
     for p in paths {
         let (timing, flags) = read_key_timing(p)?;
         let state = timing.state(now);
+        // With the CDS timing: two files that disagree only there made the
+        // CDS set follow one of them (the fifty-seventh audit).
         let verdict = match state {
             KeyState::Active | KeyState::RevokeDue { .. } => "signs",
             KeyState::PublishedOnly { .. } => "is published only",
             KeyState::Absent { .. } => "is left out",
         };
+        let sync = (timing.sync_publish, timing.sync_delete);
         let rdata = super::keys::parse_key_file(&super::keys::pair_paths(p).0)?.dnskey_rdata;
-        if let Some((_, first, said_then)) =
-            said.iter().find(|(r, _, v)| *r == rdata && *v != verdict)
+        if let Some((_, first, said_then, _)) =
+            said.iter().find(|(r, _, v, y)| *r == rdata && (*v != verdict || *y != sync))
         {
+            let differs = if *said_then != verdict {
+                format!("by {} it {said_then}, by this file it {verdict}", first.display())
+            } else {
+                format!("{} gives it other SyncPublish or SyncDelete times", first.display())
+            };
             return Err(KeyError::Unreadable {
                 path: p.clone(),
                 line: 0,
                 reason: format!(
-                    "the key directory holds this key twice, with other timing: by {} it {said_then}, by this file it {verdict}; remove one (dnssec-signzone -S would follow one of them, by the names it takes and their order in the directory)",
-                    first.display()
+                    "the key directory holds this key twice, with other timing: {differs}; remove one (dnssec-signzone -S would follow one of them, by the names it takes and their order in the directory)"
                 ),
             });
         }
-        said.push((rdata, p, verdict));
+        said.push((rdata, p, verdict, sync));
         // A key that does not sign is read in full all the same: a
         // `.private` cut short (a full disk, a broken copy) has no key
         // material and may have no timing either, and was taken for a key
@@ -354,9 +379,20 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
             }
             KeyState::Absent { field, at } => {
                 let when = if at > now { "is to come" } else { "has passed" };
-                choice
-                    .left_out
-                    .push((p.clone(), format!("{field} {} {when}", format_yyyymmddhhmmss(at))));
+                let mut why = format!("{field} {} {when}", format_yyyymmddhhmmss(at));
+                // An active key not yet to be published: `dnssec-signzone
+                // -S` signs with it unpublished (the first step of an
+                // algorithm rollover, RFC 6781 §4.1.4); zonesign does not
+                // sign with a key it does not publish, and the notice did
+                // not say the key signs nothing (the fifty-seventh audit).
+                if field == "Publish" && timing.activate.is_some_and(|a| a <= now) {
+                    why.push_str(
+                        ", and its Activate time has passed: zonesign signs only with keys it \
+                         publishes (dnssec-signzone -S signs with it unpublished, RFC 6781 \
+                         §4.1.4's first step; publish it to sign: dnssec-settime -P now)",
+                    );
+                }
+                choice.left_out.push((p.clone(), why));
             }
         }
     }
@@ -489,15 +525,20 @@ pub fn load_publish_only_keys(
 /// A key given both to sign and to publish is simply published once.
 pub fn check_publish_only(publish: &[PublishOnlyKey], signing: &[ZoneKey]) -> Result<(), KeyError> {
     for p in publish {
-        if !signing.iter().any(|k| k.algorithm == p.algorithm) {
+        // A revoked key's signatures count for its revocation only (RFC
+        // 5011 §2.1): a retired ZSK beside the revoked KSK of its algorithm
+        // passed this check, and the run failed at its final verification,
+        // exit 1, with no key named (the fifty-seventh audit, 2026-12-07).
+        if !signing.iter().any(|k| k.algorithm == p.algorithm && !k.is_revoked()) {
             // "No signing key has its algorithm" asked for a signing key
             // zonesign cannot have (an Ed448 key, an audit, 2026-12-06).
             let reason = if super::keys::Algorithm::from_number(p.algorithm).is_err() {
                 "zonesign cannot sign with its algorithm (8, 10, 13, 14 and 15 only), and every \
                  algorithm of the DNSKEY RRset must sign every RRset (RFC 4035 §2.2)"
             } else {
-                "no signing key has its algorithm, and every algorithm of the DNSKEY RRset must \
-                 sign every RRset (RFC 4035 §2.2)"
+                "no signing key that is not revoked has its algorithm, and every algorithm of \
+                 the DNSKEY RRset must sign every RRset (RFC 4035 §2.2; a revoked key signs the \
+                 DNSKEY RRset only, for its revocation, RFC 5011 §2.1)"
             };
             return Err(KeyError::PublishOnlyRefused {
                 key: p.source.clone(),
@@ -1186,6 +1227,43 @@ mod tests {
         }
     }
 
+    /// RFC 4035 §2.2 with RFC 5011 §2.1: a key published without signing
+    /// needs a signing key of its algorithm that is not revoked (a revoked
+    /// one signs the DNSKEY RRset only). The end of an algorithm rollover
+    /// with the old KSK revoked and the old ZSK still published passed, and
+    /// the run failed only at its final verification, exit 1, no key named
+    /// (the fifty-seventh audit, 2026-12-07).
+    #[test]
+    fn rfc4035_section_2_2_a_published_key_needs_an_unrevoked_signer_of_its_algorithm() {
+        let revoked_ksk = zone_key(KeyRole::Ksk, 257 | FLAG_REVOKE, 8);
+        let new = [zone_key(KeyRole::Ksk, 257, 13), zone_key(KeyRole::Zsk, 256, 13)];
+        let old_zsk = zone_key(KeyRole::Zsk, 256, 8);
+        let publish = [PublishOnlyKey {
+            source: "old ZSK".into(),
+            key_tag: old_zsk.key_tag,
+            algorithm: 8,
+            dnskey: old_zsk.dnskey.clone(),
+        }];
+        let signing: Vec<ZoneKey> = new.iter().cloned().chain([revoked_ksk]).collect();
+        let err = check_publish_only(&publish, &signing).unwrap_err().to_string();
+        assert!(err.contains("no signing key that is not revoked has its algorithm"), "{err}");
+        let signing: Vec<ZoneKey> = new.iter().cloned().chain([old_zsk]).collect();
+        check_publish_only(&publish[..0], &signing).unwrap();
+        // A lone KSK beside a published ZSK of its algorithm: the notice
+        // says that kzonecheck rejects the zone.
+        let notes = lone_ksk_notes(&[zone_key(KeyRole::Csk, 257, 13)], &publish[..0]);
+        assert!(!notes[0].contains("kzonecheck"), "{notes:?}");
+        let zsk = zone_key(KeyRole::Zsk, 256, 13);
+        let waiting = [PublishOnlyKey {
+            source: "next ZSK".into(),
+            key_tag: zsk.key_tag,
+            algorithm: 13,
+            dnskey: zsk.dnskey.clone(),
+        }];
+        let notes = lone_ksk_notes(&[zone_key(KeyRole::Csk, 257, 13)], &waiting);
+        assert!(notes[0].contains("kzonecheck rejects it"), "{notes:?}");
+    }
+
     /// The .de failure one step on (found by an audit, 2026-12-06): a pool
     /// key proven against its own `.key` file, sharing the tag of a DNSKEY
     /// the input (published) zone carries but not its key material, was
@@ -1290,6 +1368,13 @@ mod tests {
         let err = choose_by_timing(&[key_path.clone(), twin.clone()], now).unwrap_err();
         let err = err.to_string();
         assert!(err.contains("holds this key twice") && err.contains("is published only"), "{err}");
+        // Other CDS timing alone is refused too (the fifty-seventh audit:
+        // the CDS set followed one of the files).
+        let mut text = std::fs::read_to_string(&private_path).unwrap();
+        text.push_str("SyncPublish: 20300101000000\n");
+        std::fs::write(twin.with_extension("private"), text).unwrap();
+        let err = choose_by_timing(&[key_path.clone(), twin.clone()], now).unwrap_err();
+        assert!(err.to_string().contains("other SyncPublish or SyncDelete times"), "{err}");
         std::fs::copy(&private_path, twin.with_extension("private")).unwrap();
         let choice = choose_by_timing(&[key_path, twin], now).unwrap();
         assert_eq!(choice.signing.len(), 2);
@@ -1467,6 +1552,13 @@ mod tests {
             KeyState::Absent { field: "Inactive", .. }
         ));
         assert_eq!(t(None, past, future, None, None).state(now), KeyState::Active);
+        // BIND honours the revocation of a published key only: a revoked
+        // key without Publish past its Inactive time is left out too (it
+        // was published and signed: the fifty-seventh audit).
+        assert!(matches!(
+            t(None, past, past, None, past).state(now),
+            KeyState::Absent { field: "Inactive", .. }
+        ));
         // An old format (no timing): published and active.
         assert_eq!(KeyTiming::default().state(now), KeyState::Active);
         let old = KeyTiming { smart: false, ..t(future, future, None, None, None) };

@@ -480,18 +480,20 @@ impl KeyTiming {
             None => return KeyState::Absent { field: "Publish", at: 0 },
             Some(_) => {}
         }
+        // Without a Publish time a key is published while it signs (BIND
+        // 9.18's `dns_dnssec_get_hints`: "hint_sign && publish == 0"): past
+        // its Inactive time, `dnssec-signzone -S` leaves it out, and
+        // zonesign published it (the fifty-sixth audit, 2026-12-07); and
+        // BIND honours a revocation of a published key only, so it goes
+        // before the Revoke time (a revoked KSK was still published and
+        // signed: the fifty-seventh).
+        if let Some(at) = passed(self.inactive).filter(|_| self.publish.is_none()) {
+            return KeyState::Absent { field: "Inactive", at };
+        }
         if let Some(at) = passed(self.revoke) {
             return KeyState::RevokeDue { at };
         }
         if let Some(at) = passed(self.inactive) {
-            // Without a Publish time a key is published while it signs
-            // (BIND 9.18's `dns_dnssec_get_hints`: "hint_sign && publish ==
-            // 0"): past its Inactive time, `dnssec-signzone -S` leaves it
-            // out, and zonesign published it (the fifty-sixth audit,
-            // 2026-12-07).
-            if self.publish.is_none() {
-                return KeyState::Absent { field: "Inactive", at };
-            }
             return KeyState::PublishedOnly { field: "Inactive", at };
         }
         match self.activate {
