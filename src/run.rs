@@ -1158,8 +1158,9 @@ fn sign_inner(
     let signed_2038 = 1_i64 << 31;
     if inception < signed_2038 && expiration >= signed_2038 {
         let warning = format!(
-            "signatures expire as late as {}, past 2038-01-19 03:14:07 UTC: correct (RFC 4034 §3.1.5), but tools that compare signature times as signed 32-bit numbers reject them, as ldns-verify-zone 1.8 does",
-            crate::sign::validity::format_yyyymmddhhmmss(expiration)
+            "signature expirations reach up to {}{}, past 2038-01-19 03:14:07 UTC: correct (RFC 4034 §3.1.5), but tools that compare signature times as signed 32-bit numbers reject such signatures, as ldns-verify-zone 1.8 does",
+            crate::sign::validity::format_yyyymmddhhmmss(expiration),
+            if jitter > 0 { " (each RRset's less its jitter)" } else { "" }
         );
         crate::diag!("zonesign: warning: {warning}");
         report.warnings.push(warning);

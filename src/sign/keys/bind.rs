@@ -726,10 +726,10 @@ pub(crate) fn parse_private_text(text: &str, path: &Path) -> Result<PrivateFile,
                 path,
                 line_no,
                 format!(
-                    "unknown field {name:?} (Private-key-format v1.{minor} has key material, \
-                     Created, Publish, Activate, Inactive, Delete, Revoke, SyncPublish, \
-                     SyncDelete, DSPublish, Predecessor, Successor, MaxTTL and RollPeriod; \
-                     BIND refuses other fields too)"
+                    "unknown field {name:?} in a Private-key-format v1.{minor} file (BIND \
+                     refuses it too: besides key material it reads Created, Publish, Activate, \
+                     Inactive, Delete, Revoke, SyncPublish, SyncDelete, DSPublish, Predecessor, \
+                     Successor, MaxTTL and RollPeriod, the times from v1.3 on)"
                 ),
             ));
         }
