@@ -1238,12 +1238,14 @@ mod tests {
         let revoked_ksk = zone_key(KeyRole::Ksk, 257 | FLAG_REVOKE, 8);
         let new = [zone_key(KeyRole::Ksk, 257, 13), zone_key(KeyRole::Zsk, 256, 13)];
         let old_zsk = zone_key(KeyRole::Zsk, 256, 8);
-        let publish = [PublishOnlyKey {
-            source: "old ZSK".into(),
-            key_tag: old_zsk.key_tag,
-            algorithm: 8,
-            dnskey: old_zsk.dnskey.clone(),
-        }];
+        // `key` published without signing.
+        let published = |key: &ZoneKey| PublishOnlyKey {
+            source: key.source.clone(),
+            key_tag: key.key_tag,
+            algorithm: key.algorithm,
+            dnskey: key.dnskey.clone(),
+        };
+        let publish = [published(&old_zsk)];
         let signing: Vec<ZoneKey> = new.iter().cloned().chain([revoked_ksk]).collect();
         let err = check_publish_only(&publish, &signing).unwrap_err().to_string();
         assert!(err.contains("no signing key that is not revoked has its algorithm"), "{err}");
@@ -1253,13 +1255,7 @@ mod tests {
         // says that kzonecheck rejects the zone.
         let notes = lone_ksk_notes(&[zone_key(KeyRole::Csk, 257, 13)], &publish[..0]);
         assert!(!notes[0].contains("kzonecheck"), "{notes:?}");
-        let zsk = zone_key(KeyRole::Zsk, 256, 13);
-        let waiting = [PublishOnlyKey {
-            source: "next ZSK".into(),
-            key_tag: zsk.key_tag,
-            algorithm: 13,
-            dnskey: zsk.dnskey.clone(),
-        }];
+        let waiting = [published(&zone_key(KeyRole::Zsk, 256, 13))];
         let notes = lone_ksk_notes(&[zone_key(KeyRole::Csk, 257, 13)], &waiting);
         assert!(notes[0].contains("kzonecheck rejects it"), "{notes:?}");
     }
