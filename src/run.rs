@@ -1360,24 +1360,19 @@ fn sign_inner(
     // SyncDelete in either withdraws (the forty-third audit: skipping the
     // second file by the paths' order dropped its SyncDelete).
     type SyncStates = Vec<(String, Box<[u8]>, crate::sign::keys::SyncState)>;
-    let new_sync_state = |sync_states: &SyncStates,
-                          key_path: &Path,
-                          timing_path: &Path,
-                          is_ksk: &dyn Fn(&[u8]) -> bool| {
-        let key_file = crate::sign::keys::parse_key_file(key_path).ok()?;
-        let dnskey: Box<[u8]> = key_file.dnskey_rdata.into();
-        let timing = crate::sign::keys::read_key_timing(timing_path).ok();
-        let state = timing.and_then(|(t, _)| t.sync_state(now))?;
+    let new_sync_state = |sync_states: &SyncStates, path: &Path, is_ksk: &dyn Fn(&[u8]) -> bool| {
+        let (timing, _, dnskey) = crate::sign::keys::read_key_timing(path).ok()?;
+        let dnskey: Box<[u8]> = dnskey.into();
+        let state = timing.sync_state(now)?;
         let said = sync_states.iter().any(|(_, d, s)| *d == dnskey && *s == state);
         (is_ksk(&dnskey) && !said).then_some((dnskey, state))
     };
     for p in &paths {
-        let (key_path, _) = crate::sign::keys::pair_paths(p);
         // With --csk every key signs the DNSKEY RRset and gets CDS: its
         // timing holds whatever its flags (a key of flags 256 kept its CDS
         // past its SyncDelete: the forty-second audit, 2026-12-07).
         let ksk = |d: &[u8]| unrevoked_ksk(d) || (cfg.csk && !revoked(d));
-        let Some((dnskey, state)) = new_sync_state(&sync_states, &key_path, p, &ksk) else {
+        let Some((dnskey, state)) = new_sync_state(&sync_states, p, &ksk) else {
             continue;
         };
         use crate::sign::keys::SyncState;
@@ -1403,8 +1398,7 @@ fn sign_inner(
     // them to signing KSKs only (left by the forty-fourth session's note).
     let mut cds_published: Vec<Box<[u8]>> = Vec::new();
     for p in &publish_paths {
-        let Some((dnskey, state)) = new_sync_state(&sync_states, p, p, &|d| unrevoked_ksk(d))
-        else {
+        let Some((dnskey, state)) = new_sync_state(&sync_states, p, &|d| unrevoked_ksk(d)) else {
             continue;
         };
         if let (true, crate::sign::keys::SyncState::Publish { at }) = (cfg.cds, state) {
@@ -2809,14 +2803,12 @@ fn check_timed_cds(
 }
 
 fn revoked(dnskey: &[u8]) -> bool {
-    let flags = dnskey.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]));
-    flags & crate::sign::keys::FLAG_REVOKE != 0
+    crate::sign::keys::dnskey_flags(dnskey) & crate::sign::keys::FLAG_REVOKE != 0
 }
 
 fn unrevoked_ksk(dnskey: &[u8]) -> bool {
-    use crate::sign::keys::{FLAG_REVOKE, FLAG_SEP};
-    let flags = dnskey.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]));
-    flags & (FLAG_SEP | FLAG_REVOKE) == FLAG_SEP
+    use crate::sign::keys::{dnskey_flags, FLAG_REVOKE, FLAG_SEP};
+    dnskey_flags(dnskey) & (FLAG_SEP | FLAG_REVOKE) == FLAG_SEP
 }
 
 /// A key file as one file, whichever of its names was given (the stem, the
@@ -2999,13 +2991,15 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
 }
 
 /// The key tags of `algorithm` the zone's keys in `dir` have, and would have
-/// once revoked.
+/// once revoked: by what the files hold, whatever their names say (a
+/// misnamed file, which every run refuses, still holds a key whose tag a
+/// new key must not share).
 pub(crate) fn taken_key_tags(dir: &Path, origin: &Name, algorithm: u8) -> Vec<u16> {
-    use crate::sign::keys::parse_key_file;
+    use crate::sign::keys::read_key_record;
     let Ok(paths) = crate::sign::keyset::key_files_in(dir, origin) else { return Vec::new() };
     paths
         .iter()
-        .filter_map(|p| parse_key_file(p).ok())
+        .filter_map(|p| read_key_record(p).ok())
         .filter(|file| file.dnskey_rdata.get(3) == Some(&algorithm))
         .flat_map(|file| tag_and_revoked_tag(&file.dnskey_rdata))
         .collect()

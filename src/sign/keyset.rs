@@ -266,10 +266,7 @@ pub fn lone_ksk_notes(keys: &[ZoneKey], publish: &[PublishOnlyKey]) -> Vec<Strin
             // SEP flag, and rejects the zone (the fifty-seventh audit,
             // 2026-12-07; validators accept it).
             let zsk_waits = publish.iter().any(|p| {
-                p.algorithm == k.algorithm
-                    && p.dnskey
-                        .get(..2)
-                        .is_some_and(|f| u16::from_be_bytes([f[0], f[1]]) & FLAG_SEP == 0)
+                p.algorithm == k.algorithm && super::keys::dnskey_flags(&p.dnskey) & FLAG_SEP == 0
             });
             format!(
                 "key {} (algorithm {}) has the SEP flag and no ZSK of its algorithm signs: it \
@@ -315,7 +312,7 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
     type Said<'a> = (Vec<u8>, &'a Path, &'static str, (Option<i64>, Option<i64>));
     let mut said: Vec<Said> = Vec::new();
     for p in paths {
-        let (timing, flags) = read_key_timing(p)?;
+        let (timing, flags, rdata) = read_key_timing(p)?;
         let state = timing.state(now);
         // With the CDS timing: two files that disagree only there made the
         // CDS set follow one of them (the fifty-seventh audit).
@@ -325,7 +322,6 @@ pub fn choose_by_timing(paths: &[PathBuf], now: i64) -> Result<KeyDirChoice, Key
             KeyState::Absent { .. } => "is left out",
         };
         let sync = (timing.sync_publish, timing.sync_delete);
-        let rdata = super::keys::parse_key_file(&super::keys::pair_paths(p).0)?.dnskey_rdata;
         if let Some((_, first, said_then, _)) =
             said.iter().find(|(r, _, v, y)| *r == rdata && (*v != verdict || *y != sync))
         {

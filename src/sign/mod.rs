@@ -116,10 +116,7 @@ impl ZoneKey {
     /// The Flags field of the published DNSKEY (0 for RDATA too short to
     /// have one, which no proven key has).
     pub fn flags(&self) -> u16 {
-        match self.dnskey.get(..2) {
-            Some(f) => u16::from_be_bytes([f[0], f[1]]),
-            None => 0,
-        }
+        keys::dnskey_flags(&self.dnskey)
     }
 }
 

@@ -854,9 +854,7 @@ pub(crate) fn file_name_names(owner_text: &str, owner: &Name) -> bool {
 /// lower-case `k` too, which the key directory's scan once took (the
 /// fifty-fifth audit).
 fn parse_file_name_loosely(file_name: &str) -> Option<(&str, u64, u64)> {
-    let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
-    let (rest, tag) = stem.strip_prefix(['K', 'k'])?.rsplit_once('+')?;
-    let (owner, alg) = rest.rsplit_once('+')?;
+    let (_, owner, alg, tag) = file_name_parts(file_name)?;
     // An owner part that reads as no name (`K+13+1.key`) is no name of
     // BIND's shape: such a file is taken as it is named (the fifty-fifth
     // audit, 2026-12-07: it was refused as "file name says owner ,").
@@ -876,14 +874,22 @@ fn parse_file_name_loosely(file_name: &str) -> Option<(&str, u64, u64)> {
 /// Splits a file name `K<owner>+<alg>+<tag>.key` (or `.private`) into its
 /// parts; `None` if the name does not have that shape.
 pub(crate) fn parse_file_name(file_name: &str) -> Option<(&str, u8, u16)> {
-    let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
-    let rest = stem.strip_prefix('K')?;
-    let (rest, tag) = rest.rsplit_once('+')?;
-    let (owner, alg) = rest.rsplit_once('+')?;
-    if tag.len() != 5 || alg.len() != 3 {
+    let (upper, owner, alg, tag) = file_name_parts(file_name)?;
+    if !upper || tag.len() != 5 || alg.len() != 3 {
         return None;
     }
     Some((owner, alg.parse().ok()?, tag.parse().ok()?))
+}
+
+/// The owner, algorithm and tag texts of a `.key` or `.private` file name
+/// `K<owner>+<alg>+<tag>`, and whether its `K` is upper-case (a lower-case
+/// `k` is taken too, for [`parse_file_name_loosely`]).
+fn file_name_parts(file_name: &str) -> Option<(bool, &str, &str, &str)> {
+    let stem = file_name.strip_suffix(".key").or_else(|| file_name.strip_suffix(".private"))?;
+    let upper = stem.starts_with('K');
+    let (rest, tag) = stem.strip_prefix(['K', 'k'])?.rsplit_once('+')?;
+    let (owner, alg) = rest.rsplit_once('+')?;
+    Some((upper, owner, alg, tag))
 }
 
 /// BIND's timestamp form, `YYYYMMDDHHMMSS` in UTC.

@@ -699,6 +699,12 @@ pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     &bytes[first..]
 }
 
+/// The Flags field of DNSKEY RDATA (RFC 4034 §2.1.1), 0 for RDATA too short
+/// to have one.
+pub fn dnskey_flags(dnskey_rdata: &[u8]) -> u16 {
+    dnskey_rdata.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]))
+}
+
 /// The key tag of RFC 4034 Appendix B over DNSKEY RDATA.
 ///
 /// ```text

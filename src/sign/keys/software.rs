@@ -148,13 +148,14 @@ pub(crate) fn published_key_path(path: &Path) -> PathBuf {
 }
 
 /// The timing metadata of the `.private` file of the key at `path` (its
-/// `.key` or `.private` path, or their stem), and the flags of its `.key`
-/// file: what a key directory's keys are chosen by, before any is loaded.
-pub fn read_key_timing(path: &Path) -> Result<(bind::KeyTiming, u16), KeyError> {
+/// `.key` or `.private` path, or their stem), and the flags and DNSKEY
+/// RDATA of its `.key` file: what a key directory's keys are chosen by,
+/// before any is loaded.
+pub fn read_key_timing(path: &Path) -> Result<(bind::KeyTiming, u16, Vec<u8>), KeyError> {
     let (key_path, private_path) = pair_paths(path);
     let key_file = bind::parse_key_file(&key_path)?;
     let flags = Dnskey::parse(&key_file.dnskey_rdata, &key_path.display().to_string())?.flags;
-    Ok((read_private_file(&private_path)?.timing, flags))
+    Ok((read_private_file(&private_path)?.timing, flags, key_file.dnskey_rdata))
 }
 
 /// Checks that the key pair at `path` holds the key material its

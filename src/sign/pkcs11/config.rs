@@ -554,7 +554,7 @@ impl HsmConfig {
             // at): a ZSK entry for a 257 key passed `hsm check` and signed
             // the whole zone, found only by the final verification (the
             // eleventh audit, 2026-12-06).
-            let flags = published.get(..2).map_or(0, |f| u16::from_be_bytes([f[0], f[1]]));
+            let flags = keys::dnskey_flags(&published);
             let sep = flags & crate::sign::keys::FLAG_SEP != 0;
             let contradicts = match k.role {
                 KeyRole::Ksk => !sep,
