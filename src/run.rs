@@ -565,6 +565,15 @@ pub fn thread_pool(threads: Option<usize>, quiet: bool) -> Result<RunPool, Failu
     Ok(RunPool { pool: Some(pool), threads: handles })
 }
 
+/// Whether the directory `dir` holds a `.pem` file (a Knot key store).
+fn holds_pem_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            Path::new(&e.file_name()).extension().is_some_and(|x| x.eq_ignore_ascii_case("pem"))
+        })
+    })
+}
+
 /// Whether two paths name one file: the same device and inode when both
 /// exist (hard links, symbolic links), else the same absolute path once
 /// the parent directory is resolved.
@@ -1450,9 +1459,17 @@ fn sign_inner(
                     dir.display()
                 ),
                 Some(dir) => format!(
-                    "no keys: {} holds no key file of the zone (K{}+<alg>+<tag>.key, as dnssec-keygen names them); give --key FILE for keys named otherwise",
+                    "no keys: {} holds no key file of the zone (K{}+<alg>+<tag>.key, as dnssec-keygen names them){}; give --key FILE for keys named otherwise",
                     dir.display(),
-                    crate::sign::keys::file_name_owner(&origin)
+                    crate::sign::keys::file_name_owner(&origin),
+                    // Knot's `keymgr` keeps PEM files: said, as the
+                    // message named only BIND's names to an operator
+                    // moving from Knot (the fifty-ninth audit).
+                    if holds_pem_files(dir) {
+                        "; its .pem files, as Knot's keymgr keeps keys, are not read: make the key pairs BIND's way (dnssec-keygen, or zonesign keygen) or sign through an HSM"
+                    } else {
+                        ""
+                    }
                 ),
                 None => "no keys: give --key-dir DIR with the zone's K<zone>+<alg>+<tag>.key files, --key FILE, or --hsm-config FILE".into(),
             }));
@@ -1552,6 +1569,7 @@ fn sign_inner(
         }
     }
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
+    keyset::check_dnskey_rrset_size(&origin, &publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_roles(&keys).map_err(|e| match e {
         KeyError::NoSepKey { keys, .. } => {
             Failure::Key(KeyError::NoSepKey { keys, timing: std::mem::take(&mut idle_ksks) })
@@ -1619,6 +1637,18 @@ fn sign_inner(
         None => DenialMode::input_nsec3_hash_unknown(&zone),
         Some(_) => None,
     };
+    // RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value other than
+    // zero MUST be ignored." Said when the input's denial is followed, so
+    // that the chain kept is not a surprise (the fifty-ninth audit).
+    if let Some(flags) =
+        denial.is_none().then(|| DenialMode::input_nsec3param_ignored_flags(&zone)).flatten()
+    {
+        let warning = format!(
+            "the input's NSEC3PARAM with flags {flags} is ignored (RFC 5155 §4.1.2: \"NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored\"); the denial kept comes from the input's other NSEC3PARAM or NSEC3 records, else the default"
+        );
+        crate::diag!("zonesign: warning: {warning}");
+        report.warnings.push(warning);
+    }
     let (denial, warnings, notice) = match denial {
         Some(asked) if DenialMode::input_has_both_chains(&zone) => {
             // The change warned about names both chains (it named the

@@ -338,6 +338,9 @@ fn regression_a_key_directory_without_a_signing_key_is_named() {
     remove("key");
     let empty = "holds no key file of the zone (Kexample.+<alg>+<tag>.key";
     assert_refused(&s, &sign(&s, &[]), 2, &[empty]);
+    // Knot's `keymgr` keeps PEM files: said (the fifty-ninth audit).
+    std::fs::write(s.keys.join("0123abcd.pem"), "").unwrap();
+    assert_refused(&s, &sign(&s, &[]), 2, &[empty, "its .pem files, as Knot's keymgr keeps keys"]);
 }
 
 /// The fourteenth audit (2026-12-06): `--output` into the key directory

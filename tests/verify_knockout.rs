@@ -426,13 +426,44 @@ fn rfc5155_section_7_1_empty_non_terminal_above_an_insecure_delegation_with_its_
     assert!(stderr.contains("missing-nsec3 e1.m.test."), "{stderr}");
 }
 
+/// RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value other than
+/// zero MUST be ignored." Such a record judged the chain (a cascade of
+/// `missing-nsec3` and `nsec3-param-mismatch` errors), or was a second
+/// NSEC3PARAM beside the one in use (the sixtieth audit, 2026-12-07; BIND
+/// and ldns pass both zones, `kzonecheck` rejects them): an error of its
+/// own now, and nothing else.
+#[test]
+fn rfc5155_section_4_1_2_an_nsec3param_with_flags_is_ignored_by_the_verifier() {
+    for zone in [
+        "nsec3param-flags-1-beside-another-chain.zone",
+        "nsec3param-flags-128-beside-one-in-use.zone",
+    ] {
+        let (code, kinds, stderr) = verify(&audit_fixture(zone), &["--at", "20261210000000"]);
+        assert_eq!((code, kinds), (1, vec!["nsec3param-flags".to_string()]), "{zone}\n{stderr}");
+    }
+}
+
+/// KeyTrap, CVE-2023-50387: a signature is tried against the first four
+/// keys of its algorithm and tag only, and one none of them verifies is
+/// not called bad, as its signer may be a key not tried (the sixtieth
+/// audit, 2026-12-07: a zone whose fifth key signed had a `bad-signature`
+/// for every RRset).
+#[test]
+fn keytrap_signatures_past_the_keys_tried_are_not_called_bad() {
+    let zone = audit_fixture("keytrap-six-keys-one-tag.zone");
+    let (code, kinds, stderr) = verify(&zone, &["--at", "20261210000000"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(kinds.iter().any(|k| k == "signature-not-checked"), "{kinds:?}");
+    assert!(!kinds.iter().any(|k| k == "bad-signature"), "{kinds:?}");
+}
+
 /// Zones the verifier accepted until an audit against dnssec-verify,
 /// ldns-verify-zone and kzonecheck (2026-12-06; `test-data/verify-audit`),
 /// each with the error it must give now.
 #[test]
 fn validator_audit_regressions() {
     let at = ["--at", "20261210000000"];
-    let cases: [(&str, &[&str], &str); 19] = [
+    let cases: [(&str, &[&str], &str); 20] = [
         // The .de failure's shape: the check that a SEP key (or the
         // anchored key) signs the DNSKEY RRset matched signers by key tag.
         ("collide-ksk-zsk.zone", &[], "dnskey-not-signed-by-sep"),
@@ -485,6 +516,10 @@ fn validator_audit_regressions() {
         // "invalid DNSKEY" (it was an `unusable-dnskey` warning).
         ("dnskey-p256-off-curve.zone", &[], "malformed-dnskey"),
         ("dnskey-p256-63-octets.zone", &[], "malformed-dnskey"),
+        // KeyTrap, CVE-2023-50387 (fifty-ninth round): six Ed25519 DNSKEYs
+        // of one tag and three signatures naming it; each signature was
+        // tried against every key, n² verifications for n of each.
+        ("keytrap-six-keys-one-tag.zone", &[], "dnskey-tag-collisions"),
     ];
     for (zone, extra, kind) in cases {
         let mut args: Vec<String> = at.iter().map(|s| s.to_string()).collect();

@@ -98,6 +98,12 @@ pub(super) struct Parser<'o> {
     class: Option<Class>,
     /// Canonical paths of the files being read, for cycle detection.
     include_stack: Vec<PathBuf>,
+    /// Canonical paths of the files `$INCLUDE`d so far, with the octets
+    /// they hold, and the octets read again in those included twice or
+    /// more ([`LoadOptions::max_repeated_octets`]).
+    included: std::collections::HashSet<PathBuf>,
+    included_octets: u64,
+    repeated_octets: u64,
     rdata_buf: Vec<u8>,
     /// Owners and RDATA of the records parsed so far.
     writer: BlockWriter,
@@ -115,6 +121,9 @@ impl<'o> Parser<'o> {
             last_ttl: None,
             class: None,
             include_stack: Vec::new(),
+            included: std::collections::HashSet::new(),
+            included_octets: 0,
+            repeated_octets: 0,
             rdata_buf: Vec::with_capacity(512),
             writer: BlockWriter::new(),
             unresolved: Unresolved::default(),
@@ -573,6 +582,16 @@ impl<'o> Parser<'o> {
                     format!("at most {} nested $INCLUDE levels", self.opts.max_include_depth),
                 ));
             }
+            if self.out.files.len() >= self.opts.max_files {
+                return Err(self.error_at(
+                    file,
+                    &t,
+                    format!(
+                        "at most {} files read in all, through $INCLUDE (a file included twice counts twice)",
+                        self.opts.max_files
+                    ),
+                ));
+            }
             let canonical = std::fs::canonicalize(&target).map_err(|e| {
                 self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
             })?;
@@ -597,6 +616,23 @@ impl<'o> Parser<'o> {
             let source = opened.map_err(|e| {
                 self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
             })?;
+            let octets = source.len() as u64;
+            if self.included.contains(&canonical) {
+                self.repeated_octets += octets;
+                let allowed = self.opts.max_repeated_octets.max(self.included_octets);
+                if self.repeated_octets > allowed {
+                    return Err(self.error_at(
+                        file,
+                        &t,
+                        format!(
+                            "at most {allowed} octets read again through $INCLUDE in all (files included more than once, after their first read)"
+                        ),
+                    ));
+                }
+            } else {
+                self.included_octets += octets;
+                self.included.insert(canonical.clone());
+            }
             self.parse_opened(&source, &target, origin).map_err(EntryError::Fatal)?;
         } else if d.text.eq_ignore_ascii_case(b"$GENERATE") {
             return Err(self.error_at(

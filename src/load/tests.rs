@@ -190,6 +190,42 @@ fn regression_include_nests_sixty_four_levels() {
     );
 }
 
+/// A tree of files, each including the one below twice, is read 2^depth
+/// times under the depth limit: 41 files of 4 KB would have taken days
+/// (the fifty-ninth audit, 2026-12-07). The files read in all are bounded.
+#[test]
+fn regression_include_tree_that_doubles_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().join("z.zone");
+    std::fs::write(&top, "$TTL 5\n@ SOA ns h 1 2 3 4 5\n$INCLUDE l6.inc\n").unwrap();
+    for k in 1..=6 {
+        let body = if k == 1 {
+            "n A 192.0.2.1\n".to_string()
+        } else {
+            format!("$INCLUDE l{0}.inc\n$INCLUDE l{0}.inc\n", k - 1)
+        };
+        std::fs::write(dir.path().join(format!("l{k}.inc")), body).unwrap();
+    }
+    // The top file and 2^6 - 1 includes below it: 64 files.
+    let mut opts = LoadOptions::new(origin());
+    opts.max_files = 64;
+    assert_eq!(load_file(&top, &opts).unwrap().records.len(), 33);
+    opts.max_files = 63;
+    let e = load_file(&top, &opts).unwrap_err().to_string();
+    assert!(e.contains("expected at most 63 files read in all, through $INCLUDE"), "{e}");
+    // The octets read again are bounded too: a count of files let a leaf
+    // of many records be read 65,536 times (the sixtieth audit). The leaf
+    // of 14 octets is read 32 times, 31 of them again; l2 to l5, of 32
+    // octets, 15, 7, 3 and 1 times again.
+    let mut opts = LoadOptions::new(origin());
+    let again = |opts: &LoadOptions| load_file(&top, opts).map(|l| l.records.len());
+    opts.max_repeated_octets = 31 * 14 + (15 + 7 + 3 + 1) * 32;
+    assert_eq!(again(&opts).unwrap(), 33);
+    opts.max_repeated_octets -= 1;
+    let e = again(&opts).unwrap_err().to_string();
+    assert!(e.contains("octets read again through $INCLUDE in all"), "{e}");
+}
+
 #[test]
 fn error_classes_name_file_line_column_token_and_expectation() {
     let soa = "$TTL 1\n@ SOA ns h 1 2 3 4 5\n";

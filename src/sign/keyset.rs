@@ -507,6 +507,29 @@ pub fn load_publish_only_keys(
     Ok(keys)
 }
 
+/// The DNSKEY RRset the signing and published-only keys make (each key
+/// once) must fit the wire form its RRSIG signs, each record with its
+/// owner (RFC 4034 §3.1.8.1), in 65,535 octets. Years of retired keys
+/// with no Delete time, all still published, made one of 69,600 octets:
+/// the zone was signed and written, and only its final verification
+/// refused it, exit 1, as a written zone that "does not load again" (the
+/// sixtieth audit, 2026-12-07).
+pub fn check_dnskey_rrset_size(
+    origin: &Name,
+    publish: &[PublishOnlyKey],
+    signing: &[ZoneKey],
+) -> Result<(), KeyError> {
+    let mut rdatas: Vec<&[u8]> =
+        signing.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|p| &*p.dnskey)).collect();
+    rdatas.sort_unstable();
+    rdatas.dedup();
+    let octets: usize = rdatas.iter().map(|rd| origin.wire_len() + 10 + rd.len()).sum();
+    if octets > 65535 {
+        return Err(KeyError::DnskeyRrsetTooLarge { records: rdatas.len(), octets });
+    }
+    Ok(())
+}
+
 /// Checks keys to publish without signing against the keys that sign.
 ///
 /// - RFC 4035 §2.2: "There MUST be an RRSIG for each RRset using at least
@@ -1113,6 +1136,30 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, format!("example. 3600 IN DNSKEY {flags} 3 13 {public}\n")).unwrap();
         path
+    }
+
+    /// RFC 1035 §4.2.2: the DNSKEY RRset in the wire form its RRSIG signs
+    /// (RFC 4034 §3.1.8.1) fits 65,535 octets; years of retired keys, all
+    /// still published, were refused only by the final verification (the
+    /// sixtieth audit, 2026-12-07). Each key counts once.
+    #[test]
+    fn rfc4034_section_3_1_8_1_the_dnskey_rrset_fits_65535_octets() {
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        // example. is 9 octets: each record 9 + 10 + 68 octets.
+        let key = |i: u16| PublishOnlyKey {
+            source: format!("K{i}"),
+            key_tag: i,
+            algorithm: 13,
+            dnskey: [&[1, 0, 3, 13][..], &i.to_be_bytes(), &[7; 62]].concat().into(),
+        };
+        let fits: Vec<PublishOnlyKey> = (0..753).map(key).collect();
+        assert_eq!(753 * 87, 65511);
+        assert!(check_dnskey_rrset_size(&origin, &fits, &[]).is_ok());
+        let twice: Vec<PublishOnlyKey> = fits.iter().chain(&fits).cloned().collect();
+        assert!(check_dnskey_rrset_size(&origin, &twice, &[]).is_ok());
+        let over: Vec<PublishOnlyKey> = (0..754).map(key).collect();
+        let e = check_dnskey_rrset_size(&origin, &over, &[]).unwrap_err().to_string();
+        assert!(e.contains("754 records, 65598 octets"), "{e}");
     }
 
     #[test]

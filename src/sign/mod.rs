@@ -160,11 +160,7 @@ impl DenialMode {
         // record has SHA-1.
         let sha1 = |rd: &&[u8]| rd.first() == Some(&crate::denial::nsec3::SHA1);
         let params_of = |only_sha1: bool| {
-            let param = apex
-                .rrset(Rtype::NSEC3PARAM)
-                .into_iter()
-                .flat_map(|s| s.rdatas.iter())
-                .find(|rd| !only_sha1 || sha1(rd));
+            let param = Self::input_nsec3params(zone).find(|rd| !only_sha1 || sha1(rd));
             match param {
                 Some(p) => chain(p),
                 None => nsec3s().filter(|rd| !only_sha1 || sha1(rd)).find_map(&chain),
@@ -191,6 +187,30 @@ impl DenialMode {
         Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out }))
     }
 
+    /// The apex NSEC3PARAM records a server may use: RFC 5155 §4.1.2, "NSEC3PARAM
+    /// RRs with a Flags field value other than zero MUST be ignored." One
+    /// with flags 1 beside an Opt-Out chain named the chain kept, and a
+    /// re-sign said it kept the input's denial while it turned Opt-Out off
+    /// and changed the salt and iterations (the fifty-ninth audit,
+    /// 2026-12-07).
+    fn input_nsec3params(zone: &Zone) -> impl Iterator<Item = &[u8]> {
+        zone.apex()
+            .rrset(Rtype::NSEC3PARAM)
+            .into_iter()
+            .flat_map(|s| s.rdatas.iter())
+            .filter(|rd| rd.get(1) == Some(&0))
+    }
+
+    /// The flags of the first input NSEC3PARAM that RFC 5155 §4.1.2 has
+    /// ignored (not zero), for a warning.
+    pub fn input_nsec3param_ignored_flags(zone: &Zone) -> Option<u8> {
+        zone.apex()
+            .rrset(Rtype::NSEC3PARAM)
+            .into_iter()
+            .flat_map(|s| s.rdatas.iter())
+            .find_map(|rd| rd.get(1).copied().filter(|&f| f != 0))
+    }
+
     /// The hash algorithm of the input's NSEC3PARAM or NSEC3 records when
     /// one is not SHA-1 (RFC 5155 §11: 1 is the only one defined). Kept as
     /// "the input's denial", such an NSEC3PARAM beside a SHA-1 Opt-Out chain
@@ -199,7 +219,7 @@ impl DenialMode {
     /// With the algorithm, which records name it: "NSEC3PARAM" or "NSEC3".
     pub fn input_nsec3_hash_unknown(zone: &Zone) -> Option<(u8, &'static str)> {
         let unknown = |rd: &[u8]| rd.first().copied().filter(|&a| a != crate::denial::nsec3::SHA1);
-        let param = zone.apex().rrset(Rtype::NSEC3PARAM).into_iter().flat_map(|s| s.rdatas.iter());
+        let param = Self::input_nsec3params(zone);
         let mut nsec3s =
             zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter());
         param
@@ -1134,6 +1154,33 @@ mod tests_denial_of_input {
         let text = format!("{BASE}@ NSEC ns.example. SOA NS RRSIG NSEC\n");
         assert_eq!(DenialMode::of_input(&zone(&text)), Some(DenialMode::Nsec));
         assert_eq!(DenialMode::of_input(&zone(BASE)), None);
+    }
+
+    /// RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value other than
+    /// zero MUST be ignored." One with flags 1 named the chain kept on a
+    /// re-sign: Opt-Out was turned off and the salt and iterations changed
+    /// (the fifty-ninth audit, 2026-12-07).
+    #[test]
+    fn rfc5155_section_4_1_2_an_nsec3param_with_flags_is_ignored() {
+        let text = format!(
+            "{BASE}@ NSEC3PARAM 1 1 5 AB
+             00000000000000000000000000000000 NSEC3 1 1 0 - {NEXT}
+"
+        );
+        let want = Nsec3Params { iterations: 0, salt: vec![], opt_out: OptOut::Enabled };
+        let flagged = zone(&text);
+        assert_eq!(DenialMode::of_input(&flagged), Some(DenialMode::Nsec3(want)));
+        assert_eq!(DenialMode::input_nsec3param_ignored_flags(&flagged), Some(1));
+        // Alone, it names no chain: the default; of hash algorithm 2, it
+        // is not a chain of an unknown algorithm either.
+        let alone = zone(&format!(
+            "{BASE}@ NSEC3PARAM 1 128 0 -
+@ NSEC3PARAM 2 1 0 -
+"
+        ));
+        assert_eq!(DenialMode::of_input(&alone), None);
+        assert_eq!(DenialMode::input_nsec3_hash_unknown(&alone), None);
+        assert_eq!(DenialMode::input_nsec3param_ignored_flags(&zone(BASE)), None);
     }
 
     /// RFC 5155 §3.1.2.1 sets the Opt-Out flag per record, and a chain may

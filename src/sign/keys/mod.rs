@@ -275,6 +275,9 @@ pub enum KeyError {
     /// A key given to publish without signing (`--publish`) that cannot be
     /// published so; `reason` says why.
     PublishOnlyRefused { key: String, tag: u16, algorithm: u8, reason: &'static str },
+    /// The DNSKEY RRset the keys make is over 65,535 octets in the wire
+    /// form its RRSIG signs.
+    DnskeyRrsetTooLarge { records: usize, octets: usize },
     /// No key that signs the DNSKEY RRset matches the trust anchor (the
     /// parent's DS): validators that start from it would find the zone
     /// bogus. `signers` lists the keys that sign the DNSKEY RRset.
@@ -481,6 +484,13 @@ impl fmt::Display for KeyError {
                 f,
                 "{key}: key tag {tag} algorithm {algorithm} cannot be published without signing: \
                  {reason}"
+            ),
+            KeyError::DnskeyRrsetTooLarge { records, octets } => write!(
+                f,
+                "the DNSKEY RRset of these keys would be {records} records, {octets} octets in the \
+                 wire form its RRSIG signs (RFC 4034 §3.1.8.1), more than 65535 (RFC 1035 §4.2.2): \
+                 retire keys for good (a Delete time in the past, or move their files out of the \
+                 key directory) or publish fewer"
             ),
             KeyError::OnlyRevokedKsks { keys } => write!(
                 f,
