@@ -1570,6 +1570,7 @@ fn sign_inner(
     }
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_dnskey_rrset_size(&origin, &publish_only, &keys).map_err(Failure::Key)?;
+    keyset::check_rrsig_rrset_size(&origin, &keys).map_err(Failure::Key)?;
     keyset::check_roles(&keys).map_err(|e| match e {
         KeyError::NoSepKey { keys, .. } => {
             Failure::Key(KeyError::NoSepKey { keys, timing: std::mem::take(&mut idle_ksks) })
@@ -1646,6 +1647,12 @@ fn sign_inner(
         let warning = format!(
             "the input's NSEC3PARAM with flags {flags} is ignored (RFC 5155 §4.1.2: \"NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored\"); the denial kept comes from the input's other NSEC3PARAM or NSEC3 records, else the default"
         );
+        crate::diag!("zonesign: warning: {warning}");
+        report.warnings.push(warning);
+    }
+    let notes =
+        if denial.is_none() { DenialMode::input_nsec3param_notes(&zone) } else { Vec::new() };
+    for warning in notes {
         crate::diag!("zonesign: warning: {warning}");
         report.warnings.push(warning);
     }

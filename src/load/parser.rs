@@ -101,7 +101,7 @@ pub(super) struct Parser<'o> {
     /// Canonical paths of the files `$INCLUDE`d so far, with the octets
     /// they hold, and the octets read again in those included twice or
     /// more ([`LoadOptions::max_repeated_octets`]).
-    included: std::collections::HashSet<PathBuf>,
+    included: std::collections::HashSet<FileId>,
     included_octets: u64,
     repeated_octets: u64,
     rdata_buf: Vec<u8>,
@@ -617,7 +617,8 @@ impl<'o> Parser<'o> {
                 self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
             })?;
             let octets = source.len() as u64;
-            if self.included.contains(&canonical) {
+            let id = FileId::of(&canonical);
+            if self.included.contains(&id) {
                 self.repeated_octets += octets;
                 let allowed = self.opts.max_repeated_octets.max(self.included_octets);
                 if self.repeated_octets > allowed {
@@ -631,7 +632,7 @@ impl<'o> Parser<'o> {
                 }
             } else {
                 self.included_octets += octets;
-                self.included.insert(canonical.clone());
+                self.included.insert(id);
             }
             self.parse_opened(&source, &target, origin).map_err(EntryError::Fatal)?;
         } else if d.text.eq_ignore_ascii_case(b"$GENERATE") {
@@ -666,6 +667,31 @@ impl<'o> Parser<'o> {
             Some(t) => Err(self.error_at(file, t, "the end of the directive")),
             None => Ok(()),
         }
+    }
+}
+
+/// One file whatever its names: its device and inode where the system has
+/// them, else its canonical path. Keyed by path, 2,000 hard links of one
+/// file were 2,000 files, none read "again", and each raised the bound
+/// (the sixty-first audit, 2026-12-07).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+impl FileId {
+    fn of(canonical: &Path) -> FileId {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(m) = std::fs::metadata(canonical) {
+                return FileId::Inode(m.dev(), m.ino());
+            }
+        }
+        FileId::Path(canonical.to_path_buf())
     }
 }
 

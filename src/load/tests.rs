@@ -224,6 +224,27 @@ fn regression_include_tree_that_doubles_is_bounded() {
     opts.max_repeated_octets -= 1;
     let e = again(&opts).unwrap_err().to_string();
     assert!(e.contains("octets read again through $INCLUDE in all"), "{e}");
+    // A hard link is the file it links (the sixty-first audit): the leaf
+    // read through a link of its own at each level is still read again.
+    #[cfg(unix)]
+    {
+        // A leaf of 30 records, 420 octets: more read again than all the
+        // included files hold.
+        std::fs::write(dir.path().join("l1.inc"), "n A 192.0.2.1\n".repeat(30)).unwrap();
+        for k in 2..=6 {
+            let link = dir.path().join(format!("leaf{k}.inc"));
+            std::fs::hard_link(dir.path().join("l1.inc"), &link).unwrap();
+            let body = format!("$INCLUDE l{0}.inc\n$INCLUDE leaf{k}.inc\n", k - 1);
+            std::fs::write(dir.path().join(format!("l{k}.inc")), body).unwrap();
+        }
+        // l6 to l2 once each, the leaf (by its six names) six times.
+        let mut opts = LoadOptions::new(origin());
+        opts.max_repeated_octets = 5 * 420 - 1;
+        let e = load_file(&top, &opts).unwrap_err().to_string();
+        assert!(e.contains("octets read again through $INCLUDE in all"), "{e}");
+        opts.max_repeated_octets = 5 * 420;
+        assert_eq!(load_file(&top, &opts).unwrap().records.len(), 181);
+    }
 }
 
 #[test]

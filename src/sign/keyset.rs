@@ -507,6 +507,65 @@ pub fn load_publish_only_keys(
     Ok(keys)
 }
 
+/// The RRSIG RRsets the signing keys make fit 65,535 octets too: over the
+/// DNSKEY RRset (owned by the apex, signed by the KSKs and CSKs), and over
+/// any other RRset (an owner of up to 255 octets, signed by the ZSKs and
+/// CSKs, or the KSKs of an algorithm that has neither). 133 KSKs at a long
+/// origin made an RRSIG RRset over the DNSKEY RRset of 65,702 octets, and
+/// only the final verification refused the written zone (the sixty-first
+/// audit, 2026-12-07). Each RRSIG: owner, type, class, TTL, length (10),
+/// the fixed fields (18), the signer's name and the signature.
+pub fn check_rrsig_rrset_size(origin: &Name, signing: &[ZoneKey]) -> Result<(), KeyError> {
+    let rrsig = |owner: usize, k: &ZoneKey| {
+        owner + 10 + 18 + origin.wire_len() + signature_octets(k.algorithm, &k.dnskey)
+    };
+    let signs_dnskey = |k: &&ZoneKey| matches!(k.role, KeyRole::Ksk | KeyRole::Csk);
+    let signs_data = |k: &&ZoneKey| {
+        k.role != KeyRole::Ksk
+            || !signing.iter().any(|o| o.algorithm == k.algorithm && o.role != KeyRole::Ksk)
+    };
+    let sets = [
+        (
+            "the DNSKEY RRset",
+            origin.wire_len(),
+            signing.iter().filter(signs_dnskey).collect::<Vec<_>>(),
+        ),
+        (
+            "the zone's data (at a name of up to 255 octets)",
+            255,
+            signing.iter().filter(signs_data).collect(),
+        ),
+    ];
+    for (over, owner, keys) in sets {
+        let octets: usize = keys.iter().map(|k| rrsig(owner, k)).sum();
+        if octets > 65535 {
+            return Err(KeyError::RrsigRrsetTooLarge { keys: keys.len(), octets, over });
+        }
+    }
+    Ok(())
+}
+
+/// The length of a signature by a key of `algorithm` whose DNSKEY RDATA is
+/// `dnskey`: RSA's is the modulus's (RFC 3110 §2, its public key's
+/// exponent length, exponent, modulus), the others fixed (RFC 6605 §4,
+/// RFC 8080 §3).
+fn signature_octets(algorithm: u8, dnskey: &[u8]) -> usize {
+    let public = dnskey.get(4..).unwrap_or_default();
+    match algorithm {
+        13 | 15 => 64,
+        14 => 96,
+        16 => 114,
+        _ => {
+            let (exponent, start) = match public {
+                [0, hi, lo, ..] => (usize::from(u16::from_be_bytes([*hi, *lo])), 3),
+                [n, ..] => (usize::from(*n), 1),
+                [] => (0, 0),
+            };
+            public.len().saturating_sub(start + exponent)
+        }
+    }
+}
+
 /// The DNSKEY RRset the signing and published-only keys make (each key
 /// once) must fit the wire form its RRSIG signs, each record with its
 /// owner (RFC 4034 §3.1.8.1), in 65,535 octets. Years of retired keys
@@ -1268,6 +1327,36 @@ mod tests {
             signer: Arc::new(NoSigner),
             source: format!("key {flags}"),
         }
+    }
+
+    /// RFC 1035 §4.2.2: the RRSIG RRset of the signing keys over one RRset
+    /// fits 65,535 octets; 133 KSKs at a long origin were refused only by
+    /// the final verification (the sixty-first audit, 2026-12-07).
+    #[test]
+    fn rfc1035_section_4_2_2_the_rrsig_rrsets_of_the_signing_keys_fit_65535_octets() {
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        // Over the DNSKEY RRset, each P-256 RRSIG is 9 + 28 + 9 + 64 = 110
+        // octets: 595 fit. Over data, 255 + 28 + 9 + 64 = 356: 184 fit.
+        assert_eq!(signature_octets(13, &zone_key(KeyRole::Ksk, 257, 13).dnskey), 64);
+        let keys = |n: usize, role| (0..n).map(|_| zone_key(role, 257, 13)).collect::<Vec<_>>();
+        // 595 KSKs alone sign the data too, at up to 356 octets each.
+        assert!(check_rrsig_rrset_size(&origin, &keys(595, KeyRole::Ksk)).is_err());
+        let mut ksks = keys(595, KeyRole::Ksk);
+        ksks.push(zone_key(KeyRole::Zsk, 256, 13));
+        assert!(check_rrsig_rrset_size(&origin, &ksks).is_ok());
+        ksks.push(zone_key(KeyRole::Ksk, 257, 13));
+        let e = check_rrsig_rrset_size(&origin, &ksks).unwrap_err().to_string();
+        assert!(
+            e.contains("596 keys sign the DNSKEY RRset: their RRSIG RRset would be up to 65560"),
+            "{e}"
+        );
+        // KSKs alone sign the data too.
+        assert!(check_rrsig_rrset_size(&origin, &keys(184, KeyRole::Ksk)).is_ok());
+        let e = check_rrsig_rrset_size(&origin, &keys(185, KeyRole::Ksk)).unwrap_err().to_string();
+        assert!(e.contains("185 keys sign the zone's data"), "{e}");
+        // RSA: the modulus (RFC 3110 §2), after a one-octet exponent length.
+        let rsa = [&[1, 0, 3, 8, 3, 1, 0, 1][..], &[0xc3; 256]].concat();
+        assert_eq!(signature_octets(8, &rsa), 256);
     }
 
     /// RFC 4035 §2.2 with RFC 5011 §2.1: a key published without signing

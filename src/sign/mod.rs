@@ -127,6 +127,24 @@ pub enum DenialMode {
     Nsec3(Nsec3Params),
 }
 
+/// The parameters of NSEC3PARAM or NSEC3 RDATA, which begin alike: hash
+/// algorithm, flags, iterations, salt length, salt.
+fn nsec3_chain_params(rdata: &[u8]) -> Option<(u8, u16, Vec<u8>)> {
+    let salt_len = usize::from(*rdata.get(4)?);
+    let salt = rdata.get(5..5 + salt_len)?.to_vec();
+    Some((rdata[0], u16::from_be_bytes([rdata[2], rdata[3]]), salt))
+}
+
+/// See [`DenialMode::input_nsec3_chain`].
+struct InputNsec3Chain {
+    /// The parameters kept: (hash algorithm, iterations, salt).
+    params: (u8, u16, Vec<u8>),
+    /// The parameters of the records the Opt-Out flag is read from.
+    records: (u8, u16, Vec<u8>),
+    /// How many NSEC3PARAM records are in use (flags 0).
+    in_use: usize,
+}
+
 impl DenialMode {
     /// The denial of a signed input, from its apex: NSEC there, or the
     /// NSEC3PARAM (RFC 5155 §4: it names the parameters of the chain
@@ -138,38 +156,15 @@ impl DenialMode {
     /// the first NSEC3 record. `None` for an unsigned input.
     pub fn of_input(zone: &Zone) -> Option<DenialMode> {
         use crate::denial::nsec3::OptOut;
-        let apex = zone.apex();
-        if apex.rrset(Rtype::NSEC).is_some() {
+        if zone.apex().rrset(Rtype::NSEC).is_some() {
             return Some(DenialMode::Nsec);
         }
-        // NSEC3PARAM and NSEC3 RDATA begin alike: hash algorithm, flags,
-        // iterations, salt length, salt.
-        let chain = |rdata: &[u8]| -> Option<(u8, u16, Vec<u8>)> {
-            let salt_len = usize::from(*rdata.get(4)?);
-            let salt = rdata.get(5..5 + salt_len)?.to_vec();
-            Some((rdata[0], u16::from_be_bytes([rdata[2], rdata[3]]), salt))
-        };
-        let nsec3s = || {
-            zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter())
-        };
-        // The SHA-1 chain's parameters (RFC 5155 §11: the one hash
-        // algorithm), from its NSEC3PARAM or else its records: an
-        // NSEC3PARAM of algorithm 2 beside a SHA-1 Opt-Out chain matched no
-        // record, and the chain was described as without Opt-Out (the
-        // nineteenth audit, 2026-12-06). Another algorithm only if no
-        // record has SHA-1.
-        let sha1 = |rd: &&[u8]| rd.first() == Some(&crate::denial::nsec3::SHA1);
-        let params_of = |only_sha1: bool| {
-            let param = Self::input_nsec3params(zone).find(|rd| !only_sha1 || sha1(rd));
-            match param {
-                Some(p) => chain(p),
-                None => nsec3s().filter(|rd| !only_sha1 || sha1(rd)).find_map(&chain),
-            }
-        };
-        let params = params_of(true).or_else(|| params_of(false))?;
+        let input = Self::input_nsec3_chain(zone)?;
+        let records = || Self::input_nsec3_records(zone);
         let flags = |want: u8| {
-            nsec3s().any(|r| {
-                chain(r).as_ref() == Some(&params) && r.get(1).map(|f| f & 1) == Some(want)
+            records().any(|r| {
+                nsec3_chain_params(r).as_ref() == Some(&input.records)
+                    && r.get(1).map(|f| f & 1) == Some(want)
             })
         };
         // RFC 5155 §3.1.2.1 sets the flag per record, and a valid chain may
@@ -179,12 +174,95 @@ impl DenialMode {
         // an insecure delegation.
         let opt_out = match (flags(1), flags(0)) {
             (true, false) => true,
-            (true, true) => Self::leaves_out_an_insecure_delegation(zone, &params),
+            (true, true) => Self::leaves_out_an_insecure_delegation(zone, &input.records),
             _ => false,
         };
         let opt_out = if opt_out { OptOut::Enabled } else { OptOut::Disabled };
-        let (_, iterations, salt) = params;
+        let (_, iterations, salt) = input.params;
         Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out }))
+    }
+
+    /// The input's NSEC3 records.
+    fn input_nsec3_records(zone: &Zone) -> impl Iterator<Item = &[u8]> {
+        zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter())
+    }
+
+    /// The NSEC3 chain of an input without an NSEC chain: the parameters
+    /// to keep, and those of the records that say whether it is Opt-Out.
+    fn input_nsec3_chain(zone: &Zone) -> Option<InputNsec3Chain> {
+        let records = || Self::input_nsec3_records(zone);
+        let has = |params: &(u8, u16, Vec<u8>)| {
+            records().any(|r| nsec3_chain_params(r).as_ref() == Some(params))
+        };
+        // The SHA-1 chain's parameters (RFC 5155 §11: the one hash
+        // algorithm), from its NSEC3PARAM or else its records: an
+        // NSEC3PARAM of algorithm 2 beside a SHA-1 Opt-Out chain matched no
+        // record, and the chain was described as without Opt-Out (the
+        // nineteenth audit, 2026-12-06). Another algorithm only if no
+        // record has SHA-1. Of several NSEC3PARAMs in use, the one the
+        // records have: the first in canonical order won, and beside an
+        // Opt-Out chain of other parameters a rebuild "kept" the denial
+        // while it turned Opt-Out off (the sixty-first audit, 2026-12-07).
+        let sha1 = |rd: &&[u8]| rd.first() == Some(&crate::denial::nsec3::SHA1);
+        let params_of = |only_sha1: bool| {
+            let in_use: Vec<(u8, u16, Vec<u8>)> = Self::input_nsec3params(zone)
+                .filter(|rd| !only_sha1 || sha1(rd))
+                .filter_map(nsec3_chain_params)
+                .collect();
+            let from_records =
+                || records().filter(|rd| !only_sha1 || sha1(rd)).find_map(nsec3_chain_params);
+            match in_use.iter().find(|p| has(p)).or(in_use.first()) {
+                Some(p) => Some((p.clone(), in_use.len())),
+                None => from_records().map(|p| (p, 0)),
+            }
+        };
+        let (params, in_use) = params_of(true).or_else(|| params_of(false))?;
+        // The Opt-Out flag from the records of the kept parameters, or
+        // else from the records there are: an NSEC3PARAM changed to new
+        // parameters over an Opt-Out chain gave a chain without Opt-Out.
+        let of_records = if has(&params) {
+            params.clone()
+        } else {
+            records()
+                .filter(|rd| rd.first() == Some(&params.0))
+                .find_map(nsec3_chain_params)
+                .unwrap_or_else(|| params.clone())
+        };
+        Some(InputNsec3Chain { params, records: of_records, in_use })
+    }
+
+    /// What a re-sign that keeps the input's NSEC3 chain should say about
+    /// its NSEC3PARAM records: several in use, or one whose parameters no
+    /// NSEC3 record has.
+    pub fn input_nsec3param_notes(zone: &Zone) -> Vec<String> {
+        let Some(input) = Self::input_nsec3_chain(zone) else { return Vec::new() };
+        if zone.apex().rrset(Rtype::NSEC).is_some() {
+            return Vec::new();
+        }
+        let describe = |(_, iterations, salt): &(u8, u16, Vec<u8>)| {
+            let salt = if salt.is_empty() {
+                "-".to_string()
+            } else {
+                data_encoding::HEXUPPER.encode(salt)
+            };
+            format!("salt {salt}, {iterations} extra iterations")
+        };
+        let mut notes = Vec::new();
+        if input.in_use > 1 {
+            notes.push(format!(
+                "the input has {} NSEC3PARAM records in use (flags 0), where a zone has one (RFC 5155 §4): the one its NSEC3 records have, or else the first, is kept ({})",
+                input.in_use,
+                describe(&input.params)
+            ));
+        }
+        if input.records != input.params {
+            notes.push(format!(
+                "the input's NSEC3PARAM ({}) is not the parameters of its NSEC3 records ({}): the chain is made again with the NSEC3PARAM's, Opt-Out as the records have it",
+                describe(&input.params),
+                describe(&input.records)
+            ));
+        }
+        notes
     }
 
     /// The apex NSEC3PARAM records a server may use: RFC 5155 §4.1.2, "NSEC3PARAM
@@ -1181,6 +1259,34 @@ mod tests_denial_of_input {
         assert_eq!(DenialMode::of_input(&alone), None);
         assert_eq!(DenialMode::input_nsec3_hash_unknown(&alone), None);
         assert_eq!(DenialMode::input_nsec3param_ignored_flags(&zone(BASE)), None);
+    }
+
+    /// An NSEC3PARAM changed to new parameters over an Opt-Out chain, or a
+    /// second one beside the chain's own, gave a chain without Opt-Out
+    /// while the notice said the input's denial was kept (the sixty-first
+    /// audit, 2026-12-07): the flag is the records', the NSEC3PARAM kept
+    /// the one they have, and both are said.
+    #[test]
+    fn rfc5155_section_4_an_nsec3param_of_other_parameters_keeps_the_chains_opt_out() {
+        let chain = format!("00000000000000000000000000000000 NSEC3 1 1 5 ABCD {NEXT}\n");
+        let want = |iterations, salt: &[u8]| {
+            let salt = salt.to_vec();
+            Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out: OptOut::Enabled }))
+        };
+        let changed = zone(&format!("{BASE}@ NSEC3PARAM 1 0 0 -\n{chain}"));
+        assert_eq!(DenialMode::of_input(&changed), want(0, &[]));
+        let notes = DenialMode::input_nsec3param_notes(&changed);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("is not the parameters of its NSEC3 records"), "{notes:?}");
+        // `1 0 0 -` sorts before `1 0 5 ABCD`: the records' one is kept.
+        let two = zone(&format!("{BASE}@ NSEC3PARAM 1 0 0 -\n@ NSEC3PARAM 1 0 5 ABCD\n{chain}"));
+        assert_eq!(DenialMode::of_input(&two), want(5, &[0xab, 0xcd]));
+        let notes = DenialMode::input_nsec3param_notes(&two);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("2 NSEC3PARAM records in use"), "{notes:?}");
+        // One NSEC3PARAM, the chain's: nothing to say.
+        let one = zone(&format!("{BASE}@ NSEC3PARAM 1 0 5 ABCD\n{chain}"));
+        assert!(DenialMode::input_nsec3param_notes(&one).is_empty());
     }
 
     /// RFC 5155 §3.1.2.1 sets the Opt-Out flag per record, and a chain may

@@ -278,6 +278,9 @@ pub enum KeyError {
     /// The DNSKEY RRset the keys make is over 65,535 octets in the wire
     /// form its RRSIG signs.
     DnskeyRrsetTooLarge { records: usize, octets: usize },
+    /// The RRSIG RRset the signing keys make over one RRset could be over
+    /// 65,535 octets.
+    RrsigRrsetTooLarge { keys: usize, octets: usize, over: &'static str },
     /// No key that signs the DNSKEY RRset matches the trust anchor (the
     /// parent's DS): validators that start from it would find the zone
     /// bogus. `signers` lists the keys that sign the DNSKEY RRset.
@@ -491,6 +494,12 @@ impl fmt::Display for KeyError {
                  wire form its RRSIG signs (RFC 4034 §3.1.8.1), more than 65535 (RFC 1035 §4.2.2): \
                  retire keys for good (a Delete time in the past, or move their files out of the \
                  key directory) or publish fewer"
+            ),
+            KeyError::RrsigRrsetTooLarge { keys, octets, over } => write!(
+                f,
+                "{keys} keys sign {over}: their RRSIG RRset would be up to {octets} octets in \
+                 wire form, more than 65535 (RFC 1035 §4.2.2), and no validator could get it: \
+                 sign with fewer keys"
             ),
             KeyError::OnlyRevokedKsks { keys } => write!(
                 f,
