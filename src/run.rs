@@ -1665,6 +1665,12 @@ fn sign_inner(
             );
             (asked, vec![warning], None)
         }
+        None if DenialMode::input_nsec3_chains_unnamed(&zone).is_some() => {
+            let sets = DenialMode::input_nsec3_chains_unnamed(&zone).unwrap_or(2);
+            return Err(Failure::Usage(format!(
+                "the input's NSEC3 records are of {sets} parameter sets and no NSEC3PARAM in use (flags 0) names one (RFC 5155 §4): give --nsec3 with its options, or --nsec, to say which chain to publish"
+            )));
+        }
         None if DenialMode::input_has_both_chains(&zone) => {
             return Err(Failure::Usage(
                 "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),

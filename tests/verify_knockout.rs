@@ -455,6 +455,11 @@ fn keytrap_signatures_past_the_keys_tried_are_not_called_bad() {
     assert_eq!(code, 1, "{stderr}");
     assert!(kinds.iter().any(|k| k == "signature-not-checked"), "{kinds:?}");
     assert!(!kinds.iter().any(|k| k == "bad-signature"), "{kinds:?}");
+    // Nor is the RRset whose only signatures of the algorithm were not
+    // checked "without a valid RRSIG" (the sixty-second audit); the one
+    // with none at all is.
+    assert!(!stderr.contains("missing-signature h0.example. A:"), "{stderr}");
+    assert!(stderr.contains("missing-signature h0.example. NSEC:"), "{stderr}");
 }
 
 /// Zones the verifier accepted until an audit against dnssec-verify,

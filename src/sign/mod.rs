@@ -143,6 +143,9 @@ struct InputNsec3Chain {
     records: (u8, u16, Vec<u8>),
     /// How many NSEC3PARAM records are in use (flags 0).
     in_use: usize,
+    /// How many parameter sets the NSEC3 records have when none is the
+    /// one kept.
+    other_chains: usize,
 }
 
 impl DenialMode {
@@ -182,9 +185,44 @@ impl DenialMode {
         Some(DenialMode::Nsec3(Nsec3Params { iterations, salt, opt_out }))
     }
 
-    /// The input's NSEC3 records.
+    /// The input's NSEC3 records that can be in a chain: at a hashed
+    /// owner, one label of 32 base32hex characters directly below the apex
+    /// (RFC 5155 §3: "The owner name for the NSEC3 RR is the hash of the
+    /// original owner name, prepended as a single label to the zone
+    /// name"). One stray record at `www` decided the Opt-Out flag and
+    /// silenced the warning (the sixty-third audit, 2026-12-07).
     fn input_nsec3_records(zone: &Zone) -> impl Iterator<Item = &[u8]> {
-        zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter())
+        let hashed = |name: &crate::zone::name::Name| {
+            let wire = name.as_wire();
+            wire.first() == Some(&32)
+                && wire[33..].eq_ignore_ascii_case(zone.origin.as_wire())
+                && wire[1..33].iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'v' | b'A'..=b'V'))
+        };
+        zone.nodes
+            .iter()
+            .filter(move |n| hashed(&n.name))
+            .filter_map(|n| n.rrset(Rtype::NSEC3))
+            .flat_map(|s| s.rdatas.iter())
+    }
+
+    /// How many parameter sets the input's NSEC3 records have when no
+    /// NSEC3PARAM in use names one and there are several: nothing then
+    /// says which chain is the zone's (RFC 5155 §4). The records' first in
+    /// canonical order decided, and with it Opt-Out, by hash order (the
+    /// sixty-third audit, 2026-12-07); `dnssec-signzone -S` publishes NSEC.
+    pub fn input_nsec3_chains_unnamed(zone: &Zone) -> Option<usize> {
+        if zone.apex().rrset(Rtype::NSEC).is_some()
+            || Self::input_nsec3params(zone).next().is_some()
+        {
+            return None;
+        }
+        let mut sets: Vec<(u8, u16, Vec<u8>)> = Vec::new();
+        for p in Self::input_nsec3_records(zone).filter_map(nsec3_chain_params) {
+            if !sets.contains(&p) {
+                sets.push(p);
+            }
+        }
+        (sets.len() > 1).then_some(sets.len())
     }
 
     /// The NSEC3 chain of an input without an NSEC chain: the parameters
@@ -218,17 +256,24 @@ impl DenialMode {
         };
         let (params, in_use) = params_of(true).or_else(|| params_of(false))?;
         // The Opt-Out flag from the records of the kept parameters, or
-        // else from the records there are: an NSEC3PARAM changed to new
+        // else from the chain there is: an NSEC3PARAM changed to new
         // parameters over an Opt-Out chain gave a chain without Opt-Out.
-        let of_records = if has(&params) {
-            params.clone()
-        } else {
-            records()
-                .filter(|rd| rd.first() == Some(&params.0))
-                .find_map(nsec3_chain_params)
-                .unwrap_or_else(|| params.clone())
+        // Of two chains of other parameters, neither: which one sorted
+        // first decided (the sixty-second audit, 2026-12-07); without
+        // Opt-Out, as `dnssec-signzone -S` makes it.
+        let mut others: Vec<(u8, u16, Vec<u8>)> = Vec::new();
+        if !has(&params) {
+            for p in records().filter(|rd| rd.first() == Some(&params.0)) {
+                if let Some(p) = nsec3_chain_params(p).filter(|p| !others.contains(p)) {
+                    others.push(p);
+                }
+            }
+        }
+        let of_records = match &others[..] {
+            [one] => one.clone(),
+            _ => params.clone(),
         };
-        Some(InputNsec3Chain { params, records: of_records, in_use })
+        Some(InputNsec3Chain { params, records: of_records, in_use, other_chains: others.len() })
     }
 
     /// What a re-sign that keeps the input's NSEC3 chain should say about
@@ -255,7 +300,13 @@ impl DenialMode {
                 describe(&input.params)
             ));
         }
-        if input.records != input.params {
+        if input.other_chains > 1 {
+            notes.push(format!(
+                "the input's NSEC3PARAM ({}) is not the parameters of its NSEC3 records, which are of {} parameter sets: the chain is made again with the NSEC3PARAM's, without Opt-Out (give --nsec3 with its options to choose)",
+                describe(&input.params),
+                input.other_chains
+            ));
+        } else if input.records != input.params {
             notes.push(format!(
                 "the input's NSEC3PARAM ({}) is not the parameters of its NSEC3 records ({}): the chain is made again with the NSEC3PARAM's, Opt-Out as the records have it",
                 describe(&input.params),
@@ -1241,9 +1292,8 @@ mod tests_denial_of_input {
     #[test]
     fn rfc5155_section_4_1_2_an_nsec3param_with_flags_is_ignored() {
         let text = format!(
-            "{BASE}@ NSEC3PARAM 1 1 5 AB
-             00000000000000000000000000000000 NSEC3 1 1 0 - {NEXT}
-"
+            "{BASE}@ NSEC3PARAM 1 1 5 AB\n\
+             00000000000000000000000000000000 NSEC3 1 1 0 - {NEXT}\n"
         );
         let want = Nsec3Params { iterations: 0, salt: vec![], opt_out: OptOut::Enabled };
         let flagged = zone(&text);
@@ -1287,6 +1337,48 @@ mod tests_denial_of_input {
         // One NSEC3PARAM, the chain's: nothing to say.
         let one = zone(&format!("{BASE}@ NSEC3PARAM 1 0 5 ABCD\n{chain}"));
         assert!(DenialMode::input_nsec3param_notes(&one).is_empty());
+        // Two chains of other parameters, one Opt-Out: neither decides,
+        // whichever sorts first (the sixty-second audit).
+        for (first, second) in [("1 1 5 ABCD", "1 0 0 -"), ("1 0 0 -", "1 1 5 ABCD")] {
+            let two_chains = zone(&format!(
+                "{BASE}@ NSEC3PARAM 1 0 7 EE\n\
+                 00000000000000000000000000000000 NSEC3 {first} {NEXT}\n\
+                 vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv NSEC3 {second} {NEXT}\n"
+            ));
+            let want = Nsec3Params { iterations: 7, salt: vec![0xee], opt_out: OptOut::Disabled };
+            assert_eq!(DenialMode::of_input(&two_chains), Some(DenialMode::Nsec3(want)));
+            let notes = DenialMode::input_nsec3param_notes(&two_chains);
+            assert!(notes.len() == 1 && notes[0].contains("of 2 parameter sets"), "{notes:?}");
+        }
+    }
+
+    /// RFC 5155 §4: with no NSEC3PARAM in use, records of two parameter
+    /// sets name no chain (the first in hash order decided); and a record
+    /// not at a hashed owner is in no chain (RFC 5155 §3; one at `www`
+    /// decided the Opt-Out flag: the sixty-third audit, 2026-12-07).
+    #[test]
+    fn rfc5155_section_4_records_of_two_parameter_sets_name_no_chain() {
+        let two = |param: &str| {
+            zone(&format!(
+                "{BASE}{param}00000000000000000000000000000000 NSEC3 1 1 0 AB {NEXT}\n\
+                 vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv NSEC3 1 0 0 02 {NEXT}\n"
+            ))
+        };
+        assert_eq!(DenialMode::input_nsec3_chains_unnamed(&two("")), Some(2));
+        assert_eq!(
+            DenialMode::input_nsec3_chains_unnamed(&two("@ NSEC3PARAM 1 1 0 AB\n")),
+            Some(2)
+        );
+        assert_eq!(DenialMode::input_nsec3_chains_unnamed(&two("@ NSEC3PARAM 1 0 0 AB\n")), None);
+        let stray = zone(&format!(
+            "{BASE}@ NSEC3PARAM 1 0 7 EE\n\
+             00000000000000000000000000000000 NSEC3 1 1 0 AB {NEXT}\n\
+             www A 192.0.2.2\nwww NSEC3 1 0 7 EE {NEXT} A\n"
+        ));
+        assert_eq!(DenialMode::input_nsec3_chains_unnamed(&stray), None);
+        let want = Nsec3Params { iterations: 7, salt: vec![0xee], opt_out: OptOut::Enabled };
+        assert_eq!(DenialMode::of_input(&stray), Some(DenialMode::Nsec3(want)));
+        assert_eq!(DenialMode::input_nsec3param_notes(&stray).len(), 1);
     }
 
     /// RFC 5155 §3.1.2.1 sets the Opt-Out flag per record, and a chain may

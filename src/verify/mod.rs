@@ -1473,10 +1473,14 @@ impl<'a> Ctx<'a> {
                     let before = findings.len();
                     let checked =
                         self.check_rrsig(node, rrset, sigs.ttl, rdata, findings, counts, phase);
-                    if findings[before..]
-                        .iter()
-                        .any(|f| f.kind == "unusable-key" && f.severity == Severity::Error)
-                    {
+                    // So too where a `signature-not-checked` error was
+                    // given: "no valid RRSIG" beside it said again that the
+                    // signature was bad, where its key was only not tried
+                    // (the sixty-second audit, 2026-12-07).
+                    if findings[before..].iter().any(|f| {
+                        matches!(f.kind, "unusable-key" | "signature-not-checked")
+                            && f.severity == Severity::Error
+                    }) {
                         if let Some(&alg) = rdata.get(2) {
                             unusable_algs[usize::from(alg >> 6)] |= 1 << (alg & 63);
                         }
