@@ -933,8 +933,11 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
         })?,
         None => false,
     };
-    let mut report =
-        SignReport { threads: pool.current_num_threads(), ..SignReport::for_config(cfg) };
+    let mut report = SignReport {
+        threads: pool.current_num_threads(),
+        warnings: unknown_backend_warnings(),
+        ..SignReport::for_config(cfg)
+    };
     let mut timeline = crate::timeline::Timeline::default();
     let mut includes_known = false;
     let result = pool.install(|| sign_inner(cfg, &mut report, &mut timeline, &mut includes_known));
@@ -1993,7 +1996,17 @@ struct ZonemdPlaceholder {
 /// forty-sixth session's list), and a path taken only for some zones would
 /// be said only for those: every run that loads a zone says it at once.
 pub fn warn_of_unknown_backends() {
+    for warning in unknown_backend_warnings() {
+        crate::diag!("zonesign: warning: {warning}");
+    }
+}
+
+/// The warnings [`warn_of_unknown_backends`] prints, for the reports too:
+/// they were printed only, and a report's reader never learnt that the
+/// backend asked for was not used (the sixty-fourth audit, 2026-12-07).
+pub fn unknown_backend_warnings() -> Vec<String> {
     use crate::verify::fast::p256ifma;
+    let mut warnings = Vec::new();
     let verify_names = ["scalar", p256ifma::kernel_name_of(true)];
     let nsec3_names = crate::denial::hash::Backend::ALL.map(|b| b.name());
     use crate::load::simd::Backend as Load;
@@ -2008,12 +2021,10 @@ pub fn warn_of_unknown_backends() {
         let value = value.to_string_lossy();
         if !names.iter().any(|n| n.eq_ignore_ascii_case(value.trim())) {
             let (last, rest) = names.split_last().expect("every variable has backends");
-            crate::diag!(
-                "zonesign: warning: {var}={value:?} ignored: not {} or {last}",
-                rest.join(", ")
-            );
+            warnings.push(format!("{var}={value:?} ignored: not {} or {last}", rest.join(", ")));
         }
     }
+    warnings
 }
 
 /// Formats the ZONEMD RRset of `apex` with the RRSIGs over it (from
@@ -2646,9 +2657,17 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
     if let Some(path) =
         cfg.report.as_ref().filter(|_| report_may_be_written(&result, was_empty, includes_known))
     {
+        let backends = unknown_backend_warnings();
+        let with_backends = |w: &[String]| backends.iter().chain(w).cloned().collect::<Vec<_>>();
         let (records, passed, report, warnings, error) = match &result {
-            Ok(v) => (v.records, v.report.errors() == 0, Some(&v.report), &v.warnings[..], None),
-            Err(f) => (0, false, None, &[][..], Some(f.headline())),
+            Ok(v) => (
+                v.records,
+                v.report.errors() == 0,
+                Some(&v.report),
+                with_backends(&v.warnings),
+                None,
+            ),
+            Err(f) => (0, false, None, with_backends(&[]), Some(f.headline())),
         };
         let out = Out {
             zone: match &result {
@@ -2663,7 +2682,7 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
                 Err(f) => f.details().lines().map(str::to_string).collect(),
                 Ok(_) => Vec::new(),
             },
-            warnings,
+            warnings: &warnings,
             report,
             timeline: &timeline.stages,
         };

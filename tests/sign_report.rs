@@ -1457,6 +1457,21 @@ fn regression_a_misspelt_backend_variable_is_warned_of() {
         ),
         "{text}"
     );
+    // And the reports have them, as every warning printed (the
+    // sixty-fourth audit, 2026-12-07: printed only).
+    let report = dir.path().join("r.json");
+    let warnings = |report: &Path| {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+        v["warnings"].to_string()
+    };
+    let mut cmd = sign_command(&example(), &k, &out, &[]);
+    cmd.arg("--report").arg(&report).env("ZONESIGN_LOAD_SIMD", "bogus");
+    run(&mut cmd);
+    assert!(warnings(&report).contains("ZONESIGN_LOAD_SIMD"), "{}", warnings(&report));
+    let mut cmd = zonesign();
+    cmd.args(["verify", "-o", "example.", "--report"]).arg(&report).arg(&out);
+    run(cmd.env("ZONESIGN_NSEC3_HASH", "sha-ni"));
+    assert!(warnings(&report).contains("ZONESIGN_NSEC3_HASH"), "{}", warnings(&report));
 }
 
 #[test]

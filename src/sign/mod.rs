@@ -294,10 +294,32 @@ impl DenialMode {
         };
         let mut notes = Vec::new();
         if input.in_use > 1 {
+            // Each one dropped, with the chain it had: two full chains, one
+            // of them Opt-Out, were said as if one NSEC3PARAM alone had
+            // records (the sixty-fourth audit, 2026-12-07).
+            let dropped: Vec<String> = Self::input_nsec3params(zone)
+                .filter_map(nsec3_chain_params)
+                .filter(|p| *p != input.params)
+                .map(|p| {
+                    let chain: Vec<&[u8]> = Self::input_nsec3_records(zone)
+                        .filter(|r| nsec3_chain_params(r).as_ref() == Some(&p))
+                        .collect();
+                    let opt_out = chain.iter().any(|r| r.get(1).is_some_and(|f| f & 1 == 1));
+                    match chain.len() {
+                        0 => format!("{} (no NSEC3 records)", describe(&p)),
+                        n => format!(
+                            "{} (a chain of {n} NSEC3 records{}, dropped)",
+                            describe(&p),
+                            if opt_out { ", Opt-Out" } else { "" }
+                        ),
+                    }
+                })
+                .collect();
             notes.push(format!(
-                "the input has {} NSEC3PARAM records in use (flags 0), where a zone has one (RFC 5155 §4): the one its NSEC3 records have, or else the first, is kept ({})",
+                "the input has {} NSEC3PARAM records in use (flags 0), where a zone has one (RFC 5155 §4): the one its NSEC3 records have, or else the first, is kept ({}); the others: {}",
                 input.in_use,
-                describe(&input.params)
+                describe(&input.params),
+                dropped.join("; ")
             ));
         }
         if input.other_chains > 1 {
@@ -349,8 +371,7 @@ impl DenialMode {
     pub fn input_nsec3_hash_unknown(zone: &Zone) -> Option<(u8, &'static str)> {
         let unknown = |rd: &[u8]| rd.first().copied().filter(|&a| a != crate::denial::nsec3::SHA1);
         let param = Self::input_nsec3params(zone);
-        let mut nsec3s =
-            zone.nodes.iter().filter_map(|n| n.rrset(Rtype::NSEC3)).flat_map(|s| s.rdatas.iter());
+        let mut nsec3s = Self::input_nsec3_records(zone);
         param
             .filter_map(&unknown)
             .map(|alg| (alg, "NSEC3PARAM"))
@@ -363,8 +384,9 @@ impl DenialMode {
     /// which `dnssec-signzone` refuses to guess at ("Zone contains NSEC
     /// records. Use -u to update to NSEC3.").
     pub fn input_has_both_chains(zone: &Zone) -> bool {
-        zone.apex().rrset(Rtype::NSEC).is_some()
-            && zone.nodes.iter().any(|n| n.rrset(Rtype::NSEC3).is_some())
+        // Records not at a hashed owner are no chain: one at `www` was
+        // refused as a change of denial (the sixty-fourth audit).
+        zone.apex().rrset(Rtype::NSEC).is_some() && Self::input_nsec3_records(zone).next().is_some()
     }
 
     /// Whether an insecure delegation of `zone` has no NSEC3 of the chain
@@ -1379,6 +1401,25 @@ mod tests_denial_of_input {
         let want = Nsec3Params { iterations: 7, salt: vec![0xee], opt_out: OptOut::Enabled };
         assert_eq!(DenialMode::of_input(&stray), Some(DenialMode::Nsec3(want)));
         assert_eq!(DenialMode::input_nsec3param_notes(&stray).len(), 1);
+        // Nor is a stray record a second chain beside NSEC, or a chain of
+        // an unknown hash (the sixty-fourth audit).
+        let nsec = zone(&format!(
+            "{BASE}@ NSEC ns.example. SOA NS RRSIG NSEC\nwww A 192.0.2.2\nwww NSEC3 2 0 0 - {NEXT}\n"
+        ));
+        assert!(!DenialMode::input_has_both_chains(&nsec));
+        assert_eq!(DenialMode::input_nsec3_hash_unknown(&nsec), None);
+        // Two NSEC3PARAMs in use, each with its chain: the one dropped is
+        // named, with its Opt-Out.
+        let both = zone(&format!(
+            "{BASE}@ NSEC3PARAM 1 0 0 -\n@ NSEC3PARAM 1 0 5 AB\n\
+             00000000000000000000000000000000 NSEC3 1 0 0 - {NEXT}\n\
+             vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv NSEC3 1 1 5 AB {NEXT}\n"
+        ));
+        let notes = DenialMode::input_nsec3param_notes(&both);
+        assert!(
+            notes[0].contains("kept (salt -, 0 extra iterations); the others: salt AB, 5 extra iterations (a chain of 1 NSEC3 records, Opt-Out, dropped)"),
+            "{notes:?}"
+        );
     }
 
     /// RFC 5155 §3.1.2.1 sets the Opt-Out flag per record, and a chain may

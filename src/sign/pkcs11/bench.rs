@@ -401,20 +401,46 @@ fn rsa_software_bits(algorithm: Algorithm, public_key: &[u8]) -> Option<usize> {
     [2048, 3072, 4096].into_iter().find(|&b| bits <= b).or(Some(4096))
 }
 
-/// Signatures a zone needs with `keys` zone-signing keys (KSK-only
-/// algorithms sign everything too) and `ksks` key-signing keys.
+/// Signatures a zone needs with `zsks` zone-signing keys (KSK-only
+/// algorithms sign everything too) and `ksks` key-signing keys, signed as
+/// `zonesign sign` signs it without denial options: the input's denial
+/// kept, NSEC for an unsigned zone. The input's DNSSEC records are made
+/// again, not signed as data; an empty non-terminal has an NSEC3 but no
+/// NSEC (RFC 4034 §4.1.1); an insecure delegation under Opt-Out has
+/// neither (RFC 5155 §6). Counted as data, the NSEC and NSEC3 records of a
+/// signed input made the projection up to 29 times too many (the
+/// sixty-fourth audit, 2026-12-07).
 fn zone_signatures(zone: &crate::zone::Zone, zsks: u64, ksks: u64) -> u64 {
-    let mut rrsets = 0u64;
+    use crate::denial::nsec3::OptOut;
+    use crate::sign::DenialMode;
+    use crate::zone::NodeFlags;
+    let made_again =
+        |t: Rtype| matches!(t, Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3 | Rtype::NSEC3PARAM);
+    let (nsec3, opt_out) = match DenialMode::of_input(zone) {
+        Some(DenialMode::Nsec3(p)) => (true, p.opt_out == OptOut::Enabled),
+        _ => (false, false),
+    };
+    let mut rrsets = u64::from(nsec3);
     let mut denial = 0u64;
     for node in &zone.nodes {
-        for r in &node.rrsets {
+        if !node.flags.is_authoritative() {
+            continue;
+        }
+        let kept = node.rrsets.iter().filter(|r| !made_again(r.rtype));
+        let mut has_data = false;
+        for r in kept {
+            has_data = true;
             if node.is_signed_rrset(r.rtype) && r.rtype != Rtype::DNSKEY {
                 rrsets += 1;
             }
         }
-        if node.is_signed_rrset(Rtype::NSEC) {
-            denial += 1;
-        }
+        let insecure =
+            node.flags.contains(NodeFlags::DELEGATION) && node.rrset(Rtype::DS).is_none();
+        denial += u64::from(if nsec3 {
+            (has_data || node.flags.contains(NodeFlags::ENT)) && !(opt_out && insecure)
+        } else {
+            has_data
+        });
     }
     (rrsets + denial) * zsks.max(1) + ksks.max(1)
 }
@@ -564,6 +590,38 @@ pub fn format_table(report: &BenchReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn zone(text: &str) -> crate::zone::Zone {
+        use crate::load::{load_bytes, LoadOptions};
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let opts = LoadOptions::new(origin.clone());
+        let loaded = load_bytes(text.as_bytes(), std::path::Path::new("z"), &opts).unwrap();
+        crate::zone::Zone::build(loaded, &origin).unwrap()
+    }
+
+    /// The projection counts what `sign` signs: the input's NSEC and NSEC3
+    /// records were counted as data beside the NSEC of every node, empty
+    /// non-terminals had an NSEC, and Opt-Out was ignored (up to 29 times
+    /// too many for a signed input: the sixty-fourth audit, 2026-12-07).
+    #[test]
+    fn regression_the_projection_counts_the_signatures_sign_makes() {
+        let base = "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\na A 192.0.2.2\n\
+                    x.y.z A 192.0.2.3\nd1 NS ns.other.\nd2 NS ns.other.\nd2 DS 1 13 2 \
+                    0000000000000000000000000000000000000000000000000000000000000000\n";
+        // Data: SOA, NS, ns A, a A, x.y.z A, d2 DS; an NSEC at the six
+        // names with data (not at the empty non-terminals y.z and z).
+        assert_eq!(zone_signatures(&zone(base), 1, 1), 12 + 1);
+        let nsec = format!("{base}@ NSEC a SOA NS RRSIG NSEC\na NSEC d1 A RRSIG NSEC\n");
+        assert_eq!(zone_signatures(&zone(&nsec), 1, 1), 12 + 1);
+        // NSEC3 Opt-Out kept from the input: the NSEC3PARAM; an NSEC3 at
+        // the names with data and the empty non-terminals, none at the
+        // insecure d1 nor at the input's hashed owner.
+        let opt_out = format!(
+            "{base}@ NSEC3PARAM 1 0 0 -\n\
+             00000000000000000000000000000000 NSEC3 1 1 0 - 00000000000000000000000000000000 A\n"
+        );
+        assert_eq!(zone_signatures(&zone(&opt_out), 1, 1), 7 + 7 + 1);
+    }
 
     #[test]
     fn rate_is_signatures_over_seconds() {
