@@ -135,6 +135,17 @@ fn nsec3_chain_params(rdata: &[u8]) -> Option<(u8, u16, Vec<u8>)> {
     Some((rdata[0], u16::from_be_bytes([rdata[2], rdata[3]]), salt))
 }
 
+/// The parameter sets of NSEC3 records, each once, in the records' order.
+fn distinct_chain_params<'a>(records: impl Iterator<Item = &'a [u8]>) -> Vec<(u8, u16, Vec<u8>)> {
+    let mut sets = Vec::new();
+    for p in records.filter_map(nsec3_chain_params) {
+        if !sets.contains(&p) {
+            sets.push(p);
+        }
+    }
+    sets
+}
+
 /// See [`DenialMode::input_nsec3_chain`].
 struct InputNsec3Chain {
     /// The parameters kept: (hash algorithm, iterations, salt).
@@ -216,12 +227,7 @@ impl DenialMode {
         {
             return None;
         }
-        let mut sets: Vec<(u8, u16, Vec<u8>)> = Vec::new();
-        for p in Self::input_nsec3_records(zone).filter_map(nsec3_chain_params) {
-            if !sets.contains(&p) {
-                sets.push(p);
-            }
-        }
+        let sets = distinct_chain_params(Self::input_nsec3_records(zone));
         (sets.len() > 1).then_some(sets.len())
     }
 
@@ -261,14 +267,11 @@ impl DenialMode {
         // Of two chains of other parameters, neither: which one sorted
         // first decided (the sixty-second audit, 2026-12-07); without
         // Opt-Out, as `dnssec-signzone -S` makes it.
-        let mut others: Vec<(u8, u16, Vec<u8>)> = Vec::new();
-        if !has(&params) {
-            for p in records().filter(|rd| rd.first() == Some(&params.0)) {
-                if let Some(p) = nsec3_chain_params(p).filter(|p| !others.contains(p)) {
-                    others.push(p);
-                }
-            }
-        }
+        let others = if has(&params) {
+            Vec::new()
+        } else {
+            distinct_chain_params(records().filter(|rd| rd.first() == Some(&params.0)))
+        };
         let of_records = match &others[..] {
             [one] => one.clone(),
             _ => params.clone(),
@@ -1323,11 +1326,7 @@ mod tests_denial_of_input {
         assert_eq!(DenialMode::input_nsec3param_ignored_flags(&flagged), Some(1));
         // Alone, it names no chain: the default; of hash algorithm 2, it
         // is not a chain of an unknown algorithm either.
-        let alone = zone(&format!(
-            "{BASE}@ NSEC3PARAM 1 128 0 -
-@ NSEC3PARAM 2 1 0 -
-"
-        ));
+        let alone = zone(&format!("{BASE}@ NSEC3PARAM 1 128 0 -\n@ NSEC3PARAM 2 1 0 -\n"));
         assert_eq!(DenialMode::of_input(&alone), None);
         assert_eq!(DenialMode::input_nsec3_hash_unknown(&alone), None);
         assert_eq!(DenialMode::input_nsec3param_ignored_flags(&zone(BASE)), None);
