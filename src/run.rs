@@ -1641,6 +1641,10 @@ fn sign_inner(
         None => DenialMode::input_nsec3_hash_unknown(&zone),
         Some(_) => None,
     };
+    let unnamed_chains = match denial {
+        None => DenialMode::input_nsec3_chains_unnamed(&zone),
+        Some(_) => None,
+    };
     // RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value other than
     // zero MUST be ignored." Said when the input's denial is followed, so
     // that the chain kept is not a surprise (the fifty-ninth audit).
@@ -1668,8 +1672,8 @@ fn sign_inner(
             );
             (asked, vec![warning], None)
         }
-        None if DenialMode::input_nsec3_chains_unnamed(&zone).is_some() => {
-            let sets = DenialMode::input_nsec3_chains_unnamed(&zone).unwrap_or(2);
+        None if unnamed_chains.is_some() => {
+            let sets = unnamed_chains.unwrap_or(2);
             return Err(Failure::Usage(format!(
                 "the input's NSEC3 records are of {sets} parameter sets and no NSEC3PARAM in use (flags 0) names one (RFC 5155 §4): give --nsec3 with its options, or --nsec, to say which chain to publish"
             )));

@@ -98,9 +98,9 @@ pub(super) struct Parser<'o> {
     class: Option<Class>,
     /// Canonical paths of the files being read, for cycle detection.
     include_stack: Vec<PathBuf>,
-    /// Canonical paths of the files `$INCLUDE`d so far, with the octets
-    /// they hold, and the octets read again in those included twice or
-    /// more ([`LoadOptions::max_repeated_octets`]).
+    /// The files `$INCLUDE`d so far (each by [`FileId`]), the octets they
+    /// hold, and the octets read again in those included twice or more
+    /// ([`LoadOptions::max_repeated_octets`]).
     included: std::collections::HashSet<FileId>,
     included_octets: u64,
     repeated_octets: u64,

@@ -555,14 +555,9 @@ fn signature_octets(algorithm: u8, dnskey: &[u8]) -> usize {
         13 | 15 => 64,
         14 => 96,
         16 => 114,
-        _ => {
-            let (exponent, start) = match public {
-                [0, hi, lo, ..] => (usize::from(u16::from_be_bytes([*hi, *lo])), 3),
-                [n, ..] => (usize::from(*n), 1),
-                [] => (0, 0),
-            };
-            public.len().saturating_sub(start + exponent)
-        }
+        // The whole field where it does not parse: never less.
+        _ => super::keys::parse_rsa_public_key_field(public)
+            .map_or(public.len(), |(_, modulus)| modulus.len()),
     }
 }
 

@@ -348,21 +348,18 @@ impl DenialMode {
     /// and changed the salt and iterations (the fifty-ninth audit,
     /// 2026-12-07).
     fn input_nsec3params(zone: &Zone) -> impl Iterator<Item = &[u8]> {
-        zone.apex()
-            .rrset(Rtype::NSEC3PARAM)
-            .into_iter()
-            .flat_map(|s| s.rdatas.iter())
-            .filter(|rd| rd.get(1) == Some(&0))
+        Self::apex_nsec3params(zone).filter(|rd| rd.get(1) == Some(&0))
     }
 
     /// The flags of the first input NSEC3PARAM that RFC 5155 §4.1.2 has
     /// ignored (not zero), for a warning.
     pub fn input_nsec3param_ignored_flags(zone: &Zone) -> Option<u8> {
-        zone.apex()
-            .rrset(Rtype::NSEC3PARAM)
-            .into_iter()
-            .flat_map(|s| s.rdatas.iter())
-            .find_map(|rd| rd.get(1).copied().filter(|&f| f != 0))
+        Self::apex_nsec3params(zone).find_map(|rd| rd.get(1).copied().filter(|&f| f != 0))
+    }
+
+    /// Every apex NSEC3PARAM record of the input, whatever its flags.
+    fn apex_nsec3params(zone: &Zone) -> impl Iterator<Item = &[u8]> {
+        zone.apex().rrset(Rtype::NSEC3PARAM).into_iter().flat_map(|s| s.rdatas.iter())
     }
 
     /// The hash algorithm of the input's NSEC3PARAM or NSEC3 records when

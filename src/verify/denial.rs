@@ -52,20 +52,9 @@ pub(super) fn check_denial(zone: &Zone, report: &mut Report) {
 /// (the forty-first audit, 2026-12-07); `zonesign sign` drops it.
 fn check_nsec3param_without_chain(zone: &Zone, report: &mut Report) {
     let Some(param) = zone.apex().rrset(Rtype::NSEC3PARAM) else { return };
-    // One with other flags is ignored (RFC 5155 §4.1.2), but `kzonecheck`
-    // rejects the zone ("missing NSEC(3) record"): an error too, as in an
-    // NSEC3 zone (the sixtieth audit, 2026-12-07).
-    if let Some(flags) = param.rdatas.iter().find_map(|rd| rd.get(1).copied().filter(|&f| f != 0)) {
-        report.findings.push(
-            Finding::error(
-                "nsec3param-flags",
-                format!(
-                    "NSEC3PARAM flags {flags}: an NSEC3PARAM with flags other than 0 MUST be ignored (RFC 5155 §4.1.2), and Knot's kzonecheck rejects the zone"
-                ),
-            )
-            .at(&zone.origin, Some(Rtype::NSEC3PARAM)),
-        );
-    }
+    // One with other flags: as in an NSEC3 zone, `kzonecheck` rejects it
+    // ("missing NSEC(3) record"; the sixtieth audit, 2026-12-07).
+    check_ignored_nsec3params(zone, report);
     if param.rdatas.iter().any(|rd| rd.get(1) == Some(&0)) {
         report.findings.push(
             Finding::error(
@@ -339,6 +328,30 @@ enum Need {
 /// iterations larger than 0"). The signer refuses more.
 pub const MAX_ITERATIONS: u16 = 150;
 
+/// Whether an NSEC3PARAM's flags are other than 0.
+fn flagged(rd: &[u8]) -> bool {
+    rd.get(1).is_some_and(|&f| f != 0)
+}
+
+/// RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value other than
+/// zero MUST be ignored." An error for each, in NSEC and NSEC3 zones, as
+/// `kzonecheck` rejects both.
+fn check_ignored_nsec3params(zone: &Zone, report: &mut Report) {
+    let param = zone.apex().rrset(Rtype::NSEC3PARAM);
+    for rd in param.into_iter().flat_map(|p| p.rdatas.iter()).filter(|rd| flagged(rd)) {
+        report.findings.push(
+            Finding::error(
+                "nsec3param-flags",
+                format!(
+                    "NSEC3PARAM flags {}: an NSEC3PARAM with flags other than 0 MUST be ignored (RFC 5155 §4.1.2): ignored here, and Knot's kzonecheck rejects the zone",
+                    rd[1]
+                ),
+            )
+            .at(&zone.origin, Some(Rtype::NSEC3PARAM)),
+        );
+    }
+}
+
 fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     let origin = &zone.origin;
     // One NSEC3PARAM in use (RFC 5155 §4): its parameters are the chain's.
@@ -349,19 +362,7 @@ fn check_nsec3(zone: &Zone, want_ttl: Option<u32>, report: &mut Report) {
     // parameters had a cascade of `missing-nsec3` errors beside it, or
     // `multiple-nsec3param` beside the one in use (the sixtieth audit,
     // 2026-12-07; BIND and ldns pass both zones).
-    let flagged = |rd: &[u8]| rd.get(1).is_some_and(|&f| f != 0);
-    for rd in param.into_iter().flat_map(|p| p.rdatas.iter()).filter(|rd| flagged(rd)) {
-        report.findings.push(
-            Finding::error(
-                "nsec3param-flags",
-                format!(
-                    "NSEC3PARAM flags {}: an NSEC3PARAM with flags other than 0 MUST be ignored (RFC 5155 §4.1.2): ignored here, and Knot's kzonecheck rejects the zone",
-                    rd[1]
-                ),
-            )
-            .at(origin, Some(Rtype::NSEC3PARAM)),
-        );
-    }
+    check_ignored_nsec3params(zone, report);
     let param_rdatas: Option<Vec<&[u8]>> =
         param.map(|p| p.rdatas.iter().filter(|rd| !flagged(rd)).collect());
     let params = match param_rdatas.as_deref() {
