@@ -71,11 +71,12 @@ impl Failure {
     pub fn exit(&self) -> Exit {
         match self {
             Failure::Usage(_)
-            | Failure::Anchor(LoadFailure::Syntax(_))
+            | Failure::Anchor(LoadFailure::Syntax(_) | LoadFailure::Limit { .. })
             | Failure::IncludedOutput { .. } => Exit::Usage,
             Failure::Anchor(LoadFailure::Io { .. }) => Exit::Io,
             Failure::Load(LoadFailure::Io { .. }) | Failure::Io { .. } => Exit::Io,
-            Failure::Load(LoadFailure::Syntax(_)) | Failure::Zone(_) => Exit::BadInput,
+            Failure::Load(LoadFailure::Syntax(_) | LoadFailure::Limit { .. })
+            | Failure::Zone(_) => Exit::BadInput,
             Failure::Key(_) => Exit::KeyProblem,
             Failure::Hsm(e) if matches!(**e, crate::sign::pkcs11::HsmError::Config { .. }) => {
                 Exit::Usage
@@ -109,6 +110,17 @@ impl Failure {
             }
             Failure::Load(LoadFailure::Syntax(e)) => {
                 format!("the zone file has {} syntax error{}", e.len(), plural(e.len()))
+            }
+            Failure::Load(LoadFailure::Limit { errors, .. }) => format!(
+                "the zone file's $INCLUDE directives go past a bound of the loader{}",
+                match errors.len() {
+                    0 => String::new(),
+                    n => format!(" (after {n} syntax error{})", plural(n)),
+                }
+            ),
+            Failure::Anchor(LoadFailure::Limit { .. }) => {
+                "the trust anchor file's $INCLUDE directives go past a bound of the loader"
+                    .to_string()
             }
             Failure::Anchor(LoadFailure::Io { path, source }) => {
                 format!("cannot read the trust anchor file {}: {source}", path.display())
@@ -160,8 +172,10 @@ impl Failure {
     /// The details, one per line.
     pub fn details(&self) -> String {
         match self {
-            Failure::Load(l @ LoadFailure::Syntax(_))
-            | Failure::Anchor(l @ LoadFailure::Syntax(_)) => l.to_string(),
+            Failure::Load(l @ (LoadFailure::Syntax(_) | LoadFailure::Limit { .. }))
+            | Failure::Anchor(l @ (LoadFailure::Syntax(_) | LoadFailure::Limit { .. })) => {
+                l.to_string()
+            }
             Failure::Zone(e) => e.to_string(),
             Failure::Verification { findings, .. } => findings.join("\n"),
             _ => String::new(),

@@ -155,6 +155,9 @@ pub enum LoadFailure {
     Io { path: PathBuf, source: std::io::Error },
     /// The input is not a valid zone file (exit code 4).
     Syntax(Vec<LoadError>),
+    /// A bound of `$INCLUDE` was met at `at` and reading stopped there
+    /// (exit code 4); `errors` are the syntax errors found before it.
+    Limit { at: LoadError, errors: Vec<LoadError> },
 }
 
 impl fmt::Display for LoadFailure {
@@ -171,6 +174,12 @@ impl fmt::Display for LoadFailure {
                     write!(f, "{e}")?;
                 }
                 Ok(())
+            }
+            LoadFailure::Limit { at, errors } => {
+                for e in errors {
+                    writeln!(f, "{e}")?;
+                }
+                write!(f, "{at}; reading stopped there")
             }
         }
     }
@@ -511,7 +520,9 @@ fn parse_on_its_own(
 }
 
 fn finish(mut p: parser::Parser<'_>) -> Result<Loaded, LoadFailure> {
-    if p.errors.is_empty() {
+    if let Some(at) = p.limit.take() {
+        Err(LoadFailure::Limit { at, errors: p.errors })
+    } else if p.errors.is_empty() {
         Ok(p.take_output())
     } else {
         Err(LoadFailure::Syntax(p.errors))

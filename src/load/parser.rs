@@ -104,6 +104,12 @@ pub(super) struct Parser<'o> {
     included: std::collections::HashSet<FileId>,
     included_octets: u64,
     repeated_octets: u64,
+    /// A bound of `$INCLUDE` met ([`LoadOptions::max_include_depth`],
+    /// [`LoadOptions::max_files`], [`LoadOptions::max_repeated_octets`]):
+    /// where, once. Reading stops there. Taken as one more syntax error, the
+    /// bound was reported again at every `$INCLUDE` after it, up to the
+    /// error cap (the forty-ninth session's list, 2026-12-07).
+    pub(super) limit: Option<LoadError>,
     rdata_buf: Vec<u8>,
     /// Owners and RDATA of the records parsed so far.
     writer: BlockWriter,
@@ -124,6 +130,7 @@ impl<'o> Parser<'o> {
             included: std::collections::HashSet::new(),
             included_octets: 0,
             repeated_octets: 0,
+            limit: None,
             rdata_buf: Vec::with_capacity(512),
             writer: BlockWriter::new(),
             unresolved: Unresolved::default(),
@@ -186,7 +193,7 @@ impl<'o> Parser<'o> {
     }
 
     fn full(&self) -> bool {
-        self.errors.len() >= self.opts.max_errors
+        self.limit.is_some() || self.errors.len() >= self.opts.max_errors
     }
 
     /// Parses the file `path`, opened as `source` (for `$INCLUDE`).
@@ -258,6 +265,10 @@ impl<'o> Parser<'o> {
             if let Err(e) = self.parse_entry(&entry, file, path, state) {
                 match e {
                     EntryError::Syntax(err) => self.errors.push(err),
+                    EntryError::Limit(err) => {
+                        self.limit = Some(err);
+                        return Ok(());
+                    }
                     EntryError::Fatal(f) => return Err(f),
                 }
             }
@@ -280,13 +291,22 @@ impl<'o> Parser<'o> {
     }
 
     fn error_at(&self, file: u32, tok: &Token<'_>, expected: impl Into<String>) -> EntryError {
-        EntryError::Syntax(LoadError {
+        EntryError::Syntax(self.load_error(file, tok, expected.into()))
+    }
+
+    fn load_error(&self, file: u32, tok: &Token<'_>, expected: String) -> LoadError {
+        LoadError {
             file: self.file_name(file),
             line: tok.line,
             col: tok.col,
             token: tok.display(),
-            expected: expected.into(),
-        })
+            expected,
+        }
+    }
+
+    /// A bound of the loader met at `tok`: see [`Parser::limit`].
+    fn limit_at(&self, file: u32, tok: &Token<'_>, expected: impl Into<String>) -> EntryError {
+        EntryError::Limit(self.load_error(file, tok, expected.into()))
     }
 
     /// An error just after the last token of the entry (something missing).
@@ -576,14 +596,14 @@ impl<'o> Parser<'o> {
                 path.parent().map(|p| p.join(&rel)).unwrap_or(rel)
             };
             if self.include_stack.len() > self.opts.max_include_depth {
-                return Err(self.error_at(
+                return Err(self.limit_at(
                     file,
                     &t,
                     format!("at most {} nested $INCLUDE levels", self.opts.max_include_depth),
                 ));
             }
             if self.out.files.len() >= self.opts.max_files {
-                return Err(self.error_at(
+                return Err(self.limit_at(
                     file,
                     &t,
                     format!(
@@ -622,7 +642,7 @@ impl<'o> Parser<'o> {
                 self.repeated_octets += octets;
                 let allowed = self.opts.max_repeated_octets.max(self.included_octets);
                 if self.repeated_octets > allowed {
-                    return Err(self.error_at(
+                    return Err(self.limit_at(
                         file,
                         &t,
                         format!(
@@ -698,5 +718,7 @@ impl FileId {
 #[derive(Debug)]
 enum EntryError {
     Syntax(LoadError),
+    /// A bound of the loader: reading stops ([`Parser::limit`]).
+    Limit(LoadError),
     Fatal(LoadFailure),
 }

@@ -247,6 +247,37 @@ fn regression_include_tree_that_doubles_is_bounded() {
     }
 }
 
+/// A bound of `$INCLUDE` met is reported once, where it is met, and
+/// reading stops there; the syntax errors before it are kept. Taken as one
+/// more syntax error, it was reported again at every `$INCLUDE` after it,
+/// up to the error cap (the forty-ninth session's list, 2026-12-07).
+#[test]
+fn regression_include_bound_is_reported_once_and_stops_the_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().join("z.zone");
+    let mut text = "$TTL 5\n@ SOA ns h 1 2 3 4 5\nbad A 192.0.2.256\n".to_string();
+    for _ in 0..10 {
+        text.push_str("$INCLUDE leaf.inc\n");
+    }
+    text.push_str("late A 192.0.2.256\n");
+    std::fs::write(&top, text).unwrap();
+    std::fs::write(dir.path().join("leaf.inc"), "n A 192.0.2.1\n").unwrap();
+    let mut opts = LoadOptions::new(origin());
+    opts.max_files = 4;
+    let Err(LoadFailure::Limit { at, errors }) = load_file(&top, &opts) else {
+        panic!("expected the bound")
+    };
+    // The top file and three includes are read; the fourth $INCLUDE, on
+    // line 7, meets the bound.
+    assert_eq!((at.line, at.col), (7, 10), "{at}");
+    assert!(at.expected.contains("at most 4 files read in all"), "{at}");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 3);
+    let text = LoadFailure::Limit { at, errors }.to_string();
+    assert_eq!(text.matches("files read in all").count(), 1, "{text}");
+    assert!(text.ends_with("; reading stopped there"), "{text}");
+}
+
 #[test]
 fn error_classes_name_file_line_column_token_and_expectation() {
     let soa = "$TTL 1\n@ SOA ns h 1 2 3 4 5\n";

@@ -50,6 +50,10 @@ fn outcome(r: Result<Loaded, LoadFailure>) -> Result<LoadedParts, Vec<LoadError>
             Ok((records, l.files, l.warnings))
         }
         Err(LoadFailure::Syntax(e)) => Err(e),
+        Err(LoadFailure::Limit { at, mut errors }) => {
+            errors.push(at);
+            Err(errors)
+        }
         Err(LoadFailure::Io { path, source }) => panic!("{}: {source}", path.display()),
     }
 }
