@@ -460,6 +460,26 @@ fn keytrap_signatures_past_the_keys_tried_are_not_called_bad() {
     // with none at all is.
     assert!(!stderr.contains("missing-signature h0.example. A:"), "{stderr}");
     assert!(stderr.contains("missing-signature h0.example. NSEC:"), "{stderr}");
+    // The keys past the four tried are not listed as stand-by keys that
+    // sign nothing: no signature was tried against them (the forty-ninth
+    // session's list, 2026-12-07).
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let out = zonesign()
+        .args(["verify", "-o", "example.", "--quiet", "--at", "20261210000000", "--report"])
+        .arg(&report)
+        .arg(&zone)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let keys = json["report"]["keys"].as_array().unwrap();
+    let of_tag: Vec<_> = keys.iter().filter(|k| k["key_tag"] == 4242).collect();
+    assert_eq!(of_tag.len(), 6, "{keys:?}");
+    let not_tried = of_tag.iter().filter(|k| k["not_tried"] == true).count();
+    assert_eq!(not_tried, 2, "{keys:?}");
+    // Keys of other tags carry no such field.
+    assert!(keys.iter().filter(|k| k["key_tag"] != 4242).all(|k| k.get("not_tried").is_none()));
 }
 
 /// Zones the verifier accepted until an audit against dnssec-verify,

@@ -213,6 +213,12 @@ pub struct KeyUse {
     /// which (the twenty-sixth audit, 2026-12-06; the .de failure's shape).
     pub public_key: String,
     pub signatures: usize,
+    /// A key past the first [`MAX_KEYS_PER_TAG`] of its algorithm and tag
+    /// (the `dnskey-tag-collisions` error): no signature was tried against
+    /// it, so its count of 0 says nothing. It was listed as a stand-by key
+    /// that signs nothing (the forty-ninth session's list, 2026-12-07).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_tried: bool,
     /// Another key of the RRset has the same algorithm and tag: the
     /// summary line names the public key then.
     #[serde(skip)]
@@ -232,6 +238,10 @@ impl fmt::Display for KeyUse {
         }
         f.write_str(": ")?;
         match self.signatures {
+            0 if self.not_tried => write!(
+                f,
+                "not tried (more than {MAX_KEYS_PER_TAG} keys share its algorithm and tag)"
+            ),
             0 => f.write_str("stand-by, signs nothing"),
             n => write!(f, "{n} signatures"),
         }
@@ -759,6 +769,8 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             flags: k.flags,
             public_key: crate::sign::keys::fingerprint(k.rdata.get(4..).unwrap_or_default()),
             signatures: signers.signatures(i),
+            not_tried: by_tag.truncated.contains(&(k.algorithm, k.tag))
+                && !by_tag.dnskey.get(&(k.algorithm, k.tag)).is_some_and(|l| l.contains(&i)),
             shares_tag: keys.iter().enumerate().any(|(j, o)| {
                 j != i && o.flags & FLAG_ZONE != 0 && (o.tag, o.algorithm) == (k.tag, k.algorithm)
             }),
