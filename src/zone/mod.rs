@@ -1131,6 +1131,16 @@ fn finish(
         let at = apex.rrset(Rtype::SOA).map(|soa| describe(soa.src)).unwrap_or_default();
         errors.insert(0, ZoneError::NoApexNs { origin: origin.clone(), at });
     }
+    // The apex's NS RRset at a wildcard origin (`*.example.`) is NS records
+    // at a wildcard name too: BIND refuses the zone ("invalid NS owner name
+    // (wildcard)") as it does below the apex, so dnssec-verify could not
+    // read what was signed (the sixty-fifth audit, 2026-12-07).
+    if let Some(ns) = apex.rrset(Rtype::NS) {
+        if origin.is_wildcard() && errors.len() < MAX_ZONE_ERRORS {
+            errors
+                .insert(0, ZoneError::NsAtWildcard { owner: origin.clone(), at: describe(ns.src) });
+        }
+    }
     // RFC 4035 §2.4: "DS RRsets MUST NOT appear at a zone's apex." A zone's
     // DS RRset is its parent's data, signed by the parent: validators refuse
     // one signed by the zone itself (BIND's dnssec-verify: "No correct

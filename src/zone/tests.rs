@@ -89,6 +89,13 @@ fn rfc6672_section_2_3_dname_at_a_delegation_and_ns_at_a_wildcard_refused() {
     assert!(found[1].starts_with("t.zone:6: *.w.example. is a wildcard name with NS records"));
     // At the apex a DNAME and the NS RRset may meet.
     build(&format!("{SOA}@ DNAME example.net.\n"), "example.").unwrap();
+    // A wildcard origin's NS RRset is at a wildcard name too (the
+    // sixty-fifth audit, 2026-12-07: zonesign signed `*.example.`, which
+    // dnssec-verify could not load).
+    let errors = build(SOA, "*.example.").unwrap_err();
+    let found: Vec<String> = errors.0.iter().map(|e| e.to_string()).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("t.zone:3: *.example. is a wildcard name with NS records"));
 }
 
 /// RFC 6672 §2.4: "DNAME is a singleton type, meaning only one DNAME is
