@@ -409,19 +409,22 @@ fn rsa_software_bits(algorithm: Algorithm, public_key: &[u8]) -> Option<usize> {
 /// NSEC (RFC 4034 §4.1.1); an insecure delegation under Opt-Out has
 /// neither (RFC 5155 §6). Counted as data, the NSEC and NSEC3 records of a
 /// signed input made the projection up to 29 times too many (the
-/// sixty-fourth audit, 2026-12-07).
+/// sixty-fourth audit, 2026-12-07). The NSEC3 owners are the chain's own
+/// ([`crate::denial::nsec3::nsec3_owners`]): an empty non-terminal above
+/// insecure delegations only has none under Opt-Out (RFC 5155 §7.1), which
+/// the projection counted (the sixty-fifth audit).
 fn zone_signatures(zone: &crate::zone::Zone, zsks: u64, ksks: u64) -> u64 {
-    use crate::denial::nsec3::OptOut;
+    use crate::denial::nsec3::nsec3_owners;
     use crate::sign::DenialMode;
-    use crate::zone::NodeFlags;
     let made_again =
         |t: Rtype| matches!(t, Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3 | Rtype::NSEC3PARAM);
-    let (nsec3, opt_out) = match DenialMode::of_input(zone) {
-        Some(DenialMode::Nsec3(p)) => (true, p.opt_out == OptOut::Enabled),
-        _ => (false, false),
+    let opt_out = match DenialMode::of_input(zone) {
+        Some(DenialMode::Nsec3(p)) => Some(p.opt_out),
+        _ => None,
     };
+    let nsec3 = opt_out.is_some();
     let mut rrsets = u64::from(nsec3);
-    let mut denial = 0u64;
+    let mut denial = opt_out.map_or(0, |o| nsec3_owners(zone, o).len() as u64);
     for node in &zone.nodes {
         if !node.flags.is_authoritative() {
             continue;
@@ -434,13 +437,9 @@ fn zone_signatures(zone: &crate::zone::Zone, zsks: u64, ksks: u64) -> u64 {
                 rrsets += 1;
             }
         }
-        let insecure =
-            node.flags.contains(NodeFlags::DELEGATION) && node.rrset(Rtype::DS).is_none();
-        denial += u64::from(if nsec3 {
-            (has_data || node.flags.contains(NodeFlags::ENT)) && !(opt_out && insecure)
-        } else {
-            has_data
-        });
+        if !nsec3 {
+            denial += u64::from(has_data);
+        }
     }
     (rrsets + denial) * zsks.max(1) + ksks.max(1)
 }
@@ -621,6 +620,16 @@ mod tests {
              00000000000000000000000000000000 NSEC3 1 1 0 - 00000000000000000000000000000000 A\n"
         );
         assert_eq!(zone_signatures(&zone(&opt_out), 1, 1), 7 + 7 + 1);
+        // RFC 5155 §7.1: "Each empty non-terminal MUST have a corresponding
+        // NSEC3 RR, unless the empty non-terminal is only derived from an
+        // insecure delegation covered by an Opt-Out NSEC3 RR": the empty
+        // non-terminal e above the insecure p.e has none under Opt-Out (it
+        // was counted: the sixty-fifth audit, 2026-12-07); without Opt-Out
+        // both have one.
+        let above_insecure = format!("{opt_out}p.e NS ns.other.\n");
+        assert_eq!(zone_signatures(&zone(&above_insecure), 1, 1), 7 + 7 + 1);
+        let no_opt_out = above_insecure.replace("NSEC3 1 1 0", "NSEC3 1 0 0");
+        assert_eq!(zone_signatures(&zone(&no_opt_out), 1, 1), 7 + 10 + 1);
     }
 
     #[test]
