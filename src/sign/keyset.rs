@@ -568,6 +568,15 @@ fn signature_octets(algorithm: u8, dnskey: &[u8]) -> usize {
 /// the zone was signed and written, and only its final verification
 /// refused it, exit 1, as a written zone that "does not load again" (the
 /// sixtieth audit, 2026-12-07).
+///
+/// The RRSIG's own fields count too, as RFC 4034 §3.1.8.1 signs them
+/// ("signature = sign(RRSIG_RDATA | RR(1) | RR(2)... )": 18 octets and the
+/// signer's name): a DNSKEY RRset of exactly 65,535 octets was signed, and
+/// `ldns-verify-zone`, which cuts what it verifies at 65,535 octets, called
+/// it bogus (the sixty-fifth audit, 2026-12-07). A zone's data RRsets are
+/// held to the RRset alone (`zone::finish`: BIND signs those and the other
+/// validators accept them); the DNSKEY RRset is ours to shape, so it is
+/// held to what every validator takes.
 pub fn check_dnskey_rrset_size(
     origin: &Name,
     publish: &[PublishOnlyKey],
@@ -577,7 +586,9 @@ pub fn check_dnskey_rrset_size(
         signing.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|p| &*p.dnskey)).collect();
     rdatas.sort_unstable();
     rdatas.dedup();
-    let octets: usize = rdatas.iter().map(|rd| origin.wire_len() + 10 + rd.len()).sum();
+    let rrsig_fields = 18 + origin.wire_len();
+    let octets: usize =
+        rrsig_fields + rdatas.iter().map(|rd| origin.wire_len() + 10 + rd.len()).sum::<usize>();
     if octets > 65535 {
         return Err(KeyError::DnskeyRrsetTooLarge { records: rdatas.len(), octets });
     }
@@ -1195,25 +1206,30 @@ mod tests {
     /// RFC 1035 §4.2.2: the DNSKEY RRset in the wire form its RRSIG signs
     /// (RFC 4034 §3.1.8.1) fits 65,535 octets; years of retired keys, all
     /// still published, were refused only by the final verification (the
-    /// sixtieth audit, 2026-12-07). Each key counts once.
+    /// sixtieth audit, 2026-12-07). Each key counts once, and the RRSIG's
+    /// fields too (the sixty-fifth audit: `ldns-verify-zone` rejected a
+    /// DNSKEY RRset of exactly 65,535 octets).
     #[test]
     fn rfc4034_section_3_1_8_1_the_dnskey_rrset_fits_65535_octets() {
         let origin = Name::parse(b"example.", &Name::root()).unwrap();
-        // example. is 9 octets: each record 9 + 10 + 68 octets.
+        // example. is 9 octets: each record 9 + 10 + 68 octets, and the
+        // RRSIG's fields 18 + 9.
         let key = |i: u16| PublishOnlyKey {
             source: format!("K{i}"),
             key_tag: i,
             algorithm: 13,
             dnskey: [&[1, 0, 3, 13][..], &i.to_be_bytes(), &[7; 62]].concat().into(),
         };
-        let fits: Vec<PublishOnlyKey> = (0..753).map(key).collect();
-        assert_eq!(753 * 87, 65511);
+        let fits: Vec<PublishOnlyKey> = (0..752).map(key).collect();
+        assert_eq!(27 + 752 * 87, 65451);
         assert!(check_dnskey_rrset_size(&origin, &fits, &[]).is_ok());
         let twice: Vec<PublishOnlyKey> = fits.iter().chain(&fits).cloned().collect();
         assert!(check_dnskey_rrset_size(&origin, &twice, &[]).is_ok());
-        let over: Vec<PublishOnlyKey> = (0..754).map(key).collect();
+        // 753 records are 65,511 octets alone, 65,538 with the RRSIG's
+        // fields.
+        let over: Vec<PublishOnlyKey> = (0..753).map(key).collect();
         let e = check_dnskey_rrset_size(&origin, &over, &[]).unwrap_err().to_string();
-        assert!(e.contains("754 records, 65598 octets"), "{e}");
+        assert!(e.contains("753 records, 65538 octets"), "{e}");
     }
 
     #[test]
