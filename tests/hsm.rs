@@ -1181,7 +1181,10 @@ fn regression_no_usable_hsm_suggests_no_degraded_pool() {
 /// `SHIM_DEAD_FROM` on every C_Sign and C_CloseSession never returns (a
 /// network HSM whose link went down), C_GetTokenInfo of the token
 /// labelled `SHIM_TOKENINFO_HANG` never returns and of the one labelled
-/// `SHIM_TOKENINFO_FAIL` fails (`CKR_DEVICE_ERROR`), and
+/// `SHIM_TOKENINFO_FAIL` fails (`CKR_DEVICE_ERROR`), that of the one
+/// labelled `SHIM_PIN_LOCKED` says CKF_USER_PIN_LOCKED and of the one
+/// labelled `SHIM_PIN_FINAL_TRY` CKF_USER_PIN_FINAL_TRY (the flags at
+/// offset 96 of CK_TOKEN_INFO, after its four text fields), and
 /// C_DestroyObject fails while `SHIM_DESTROY_FAIL` is set, and
 /// C_Initialize (`SHIM_INIT_HANG`) or every C_CloseSession
 /// (`SHIM_CLOSE_HANG`) never returns while set, and with `SHIM_SIGN_MARK`
@@ -1209,6 +1212,8 @@ const FAULT_SHIM: &str =
       rv_t rv = real_token_info(slot, info);\n\
       if (!rv && labelled(info, \"SHIM_TOKENINFO_HANG\")) for (;;) sleep(1000);\n\
       if (!rv && labelled(info, \"SHIM_TOKENINFO_FAIL\")) return 0x30;\n\
+      if (!rv && labelled(info, \"SHIM_PIN_LOCKED\")) *(unsigned long *)((char *)info + 96) |= 0x40000;\n\
+      if (!rv && labelled(info, \"SHIM_PIN_FINAL_TRY\")) *(unsigned long *)((char *)info + 96) |= 0x20000;\n\
       return rv;\n\
     }\n\
     static rv_t my_sign(unsigned long s, void *d, unsigned long n, void *sig, void *len) {\n\
@@ -1443,6 +1448,33 @@ fn regression_a_token_that_fails_or_never_answers_fails_its_hsm_only() {
             }
         };
         one_hsm_fails(&hsm, &pool, &ksk_dir, (fault, bad), only_bad_named);
+    }
+}
+
+/// The sixty-fifth audit (2026-12-07): a token that says its user PIN is
+/// locked, or that one wrong PIN more locks it, was sent a login all the
+/// same (a run with a wrong PIN file spent the last try, and said only
+/// CKR_PIN_INCORRECT). PKCS#11 v2.40 §3.2: CKF_USER_PIN_FINAL_TRY is "True
+/// if supplying an incorrect user PIN will cause it to become locked". No
+/// login is tried now, and only that HSM fails, named.
+#[test]
+fn regression_a_token_whose_pin_is_locked_or_on_its_last_try_gets_no_login() {
+    let hsm = SoftHsm::new();
+    let pool = shim_root_pool(&hsm, "", "b5");
+    let ksk_dir = root_ksk_dir(&hsm);
+    let bad = TOKENS[2];
+    for (flag, said) in [
+        ("SHIM_PIN_LOCKED", "says its user PIN is locked (CKF_USER_PIN_LOCKED): not logging in"),
+        ("SHIM_PIN_FINAL_TRY", "one wrong user PIN more locks it (CKF_USER_PIN_FINAL_TRY)"),
+    ] {
+        let only_bad_named = |all: &str| {
+            assert!(all.contains(&format!("hsm {bad}: token \"{bad}\" says")), "{all}");
+            assert!(all.contains(said), "{all}");
+            for t in TOKENS.iter().filter(|t| **t != bad) {
+                assert!(!all.contains(&format!("hsm {t}: ")), "{all}");
+            }
+        };
+        one_hsm_fails(&hsm, &pool, &ksk_dir, (flag, bad), only_bad_named);
     }
 }
 

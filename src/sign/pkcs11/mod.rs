@@ -86,6 +86,9 @@ pub enum HsmError {
     TokenTwice { hsm: String, other: String, serial: String },
     /// C_Login failed (wrong PIN, locked PIN ...).
     Login { hsm: String, token: String, ckr: String },
+    /// The token says its user PIN is locked, or that one wrong PIN more
+    /// locks it: no login is tried ([`PinState`]).
+    PinState { hsm: String, token: String, state: PinState },
     /// The key's private or public object is not in the token.
     KeyNotFound { hsm: String, token: String, key: String, class: &'static str },
     /// More than one object matches the key's CKA_ID/label.
@@ -154,6 +157,7 @@ impl HsmError {
             | HsmError::TokenAmbiguous { hsm, .. }
             | HsmError::TokenTwice { hsm, .. }
             | HsmError::Login { hsm, .. }
+            | HsmError::PinState { hsm, .. }
             | HsmError::KeyNotFound { hsm, .. }
             | HsmError::KeyAmbiguous { hsm, .. }
             | HsmError::UnsupportedKey { hsm, .. }
@@ -228,6 +232,19 @@ impl fmt::Display for HsmError {
             HsmError::Login { hsm, token, ckr } => {
                 write!(f, "hsm {hsm}: login to {token} failed: {ckr}")
             }
+            HsmError::PinState { hsm, token, state: PinState::Locked } => write!(
+                f,
+                "hsm {hsm}: {token} says its user PIN is locked (CKF_USER_PIN_LOCKED): not \
+                 logging in; the token's security officer must unlock it (a new user PIN, e.g. \
+                 `pkcs11-tool --init-pin --login --login-type so`)"
+            ),
+            HsmError::PinState { hsm, token, state: PinState::FinalTry } => write!(
+                f,
+                "hsm {hsm}: {token} says one wrong user PIN more locks it \
+                 (CKF_USER_PIN_FINAL_TRY): not logging in; make sure of the PIN first (a login \
+                 with the right PIN, e.g. `pkcs11-tool --login --test`, resets the count), then \
+                 run again"
+            ),
             HsmError::KeyNotFound { hsm, token, key, class } => {
                 write!(f, "hsm {hsm} ({token}): {key}: no {class} key object")
             }
@@ -358,6 +375,19 @@ impl fmt::Display for HsmError {
 }
 
 impl std::error::Error for HsmError {}
+
+/// What a token says of its user PIN that stops a login (C_GetTokenInfo's
+/// flags). PKCS#11 v2.40 §3.2, CK_TOKEN_INFO: CKF_USER_PIN_FINAL_TRY is
+/// "True if supplying an incorrect user PIN will cause it to become
+/// locked", CKF_USER_PIN_LOCKED "True if the user PIN has been locked.
+/// User login to the token is not possible." A run with a wrong PIN file
+/// spent the token's last try unsaid, once a run (the sixty-fifth audit,
+/// 2026-12-07).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinState {
+    Locked,
+    FinalTry,
+}
 
 /// `CKR_PIN_INCORRECT` from cryptoki's `PinIncorrect`: the names PKCS#11
 /// specifications and vendor logs use.

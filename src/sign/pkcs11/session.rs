@@ -704,6 +704,26 @@ pub fn open_sessions(
             Err(e) => return failing(open, pkcs11_error(&hsm.name, None, "C_OpenSession", e)),
         }
     }
+    // A token that says its PIN is locked, or that a wrong PIN now locks
+    // it, is not sent a login ([`super::PinState`]). A token whose
+    // C_GetTokenInfo fails here is tried as before: the login says why.
+    if let Ok(info) = ctx.get_token_info(slot) {
+        let state = if info.user_pin_locked() {
+            Some(super::PinState::Locked)
+        } else if info.user_pin_final_try() {
+            Some(super::PinState::FinalTry)
+        } else {
+            None
+        };
+        if let Some(state) = state {
+            let e = HsmError::PinState {
+                hsm: hsm.name.clone(),
+                token: format!("token \"{token}\""),
+                state,
+            };
+            return failing(open, e);
+        }
+    }
     let auth = AuthPin::new(pin.as_str().to_owned());
     drop(pin);
     match open[0].login(UserType::User, Some(&auth)) {
