@@ -1630,6 +1630,7 @@ fn sign_inner(
     report.duplicates_dropped = zone.stats.duplicates_dropped;
     report.serial_policy = cfg.serial;
     keyset::check_input_dnskeys(&zone, &keys, &publish_only).map_err(Failure::Key)?;
+    keyset::check_rrsig_data_size(&origin, &keys, &zone).map_err(Failure::Key)?;
     if let Some(change) = crate::sign::serial::apply(&mut zone, cfg.serial, now) {
         report.input_serial = Some(change.from);
         report.serial = Some(change.to);

@@ -280,7 +280,7 @@ pub enum KeyError {
     DnskeyRrsetTooLarge { records: usize, octets: usize },
     /// The RRSIG RRset the signing keys make over one RRset could be over
     /// 65,535 octets.
-    RrsigRrsetTooLarge { keys: usize, octets: usize, over: &'static str },
+    RrsigRrsetTooLarge { keys: usize, octets: usize, over: String },
     /// No key that signs the DNSKEY RRset matches the trust anchor (the
     /// parent's DS): validators that start from it would find the zone
     /// bogus. `signers` lists the keys that sign the DNSKEY RRset.
