@@ -111,16 +111,11 @@ impl Failure {
             Failure::Load(LoadFailure::Syntax(e)) => {
                 format!("the zone file has {} syntax error{}", e.len(), plural(e.len()))
             }
-            Failure::Load(LoadFailure::Limit { errors, .. }) => format!(
-                "the zone file's $INCLUDE directives go past a bound of the loader{}",
-                match errors.len() {
-                    0 => String::new(),
-                    n => format!(" (after {n} syntax error{})", plural(n)),
-                }
-            ),
-            Failure::Anchor(LoadFailure::Limit { .. }) => {
-                "the trust anchor file's $INCLUDE directives go past a bound of the loader"
-                    .to_string()
+            Failure::Load(LoadFailure::Limit { errors, .. }) => {
+                format!("the zone file's {}", limit_met(errors))
+            }
+            Failure::Anchor(LoadFailure::Limit { errors, .. }) => {
+                format!("the trust anchor file's {}", limit_met(errors))
             }
             Failure::Anchor(LoadFailure::Io { path, source }) => {
                 format!("cannot read the trust anchor file {}: {source}", path.display())
@@ -181,6 +176,16 @@ impl Failure {
             _ => String::new(),
         }
     }
+}
+
+/// A bound of `$INCLUDE` met, after the syntax errors before it (the trust
+/// anchor's headline left them out: the sixty-sixth audit, 2026-12-07).
+fn limit_met(errors: &[crate::load::LoadError]) -> String {
+    let after = match errors.len() {
+        0 => String::new(),
+        n => format!(" (after {n} syntax error{})", plural(n)),
+    };
+    format!("$INCLUDE directives go past a bound of the loader{after}")
 }
 
 impl fmt::Display for Failure {
@@ -483,7 +488,11 @@ fn progress_bar(quiet: bool, what: &'static str) -> Option<indicatif::ProgressBa
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(0);
+    // Hidden until the signer knows its length: a bar of length 0 is drawn
+    // full, and its first frame was, before it reset (the forty-ninth
+    // session's list, 2026-12-07). See `sign::sign_zone_streaming`.
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{msg:>8} [{elapsed_precise}] {wide_bar} {pos}/{len} chunks, eta {eta}",
     ) {
@@ -3124,6 +3133,32 @@ pub(crate) fn key_tag_free(
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A bound of `$INCLUDE` met is said with the syntax errors before it,
+    /// for the zone (exit 4) and the trust anchor file (exit 2) alike (the
+    /// trust anchor's left them out: the sixty-sixth audit, 2026-12-07).
+    #[test]
+    fn regression_an_include_bound_is_said_with_the_errors_before_it() {
+        use crate::load::{LoadError, LoadFailure};
+        let error = |line| LoadError {
+            file: "z.zone".into(),
+            line,
+            col: 1,
+            token: "x".into(),
+            expected: "y".into(),
+        };
+        let limit = || LoadFailure::Limit { at: error(9), errors: vec![error(3)] };
+        let zone = super::Failure::Load(limit());
+        let anchor = super::Failure::Anchor(limit());
+        let said = "$INCLUDE directives go past a bound of the loader (after 1 syntax error)";
+        assert_eq!(zone.headline(), format!("the zone file's {said}"));
+        assert_eq!(anchor.headline(), format!("the trust anchor file's {said}"));
+        assert!(matches!(zone.exit(), super::Exit::BadInput));
+        assert!(matches!(anchor.exit(), super::Exit::Usage));
+        for f in [zone, anchor] {
+            assert!(f.details().contains("z.zone:3:1") && f.details().contains("z.zone:9:1"));
+        }
+    }
 
     /// `keygen` failed with "File exists" when a new key's tag was taken in
     /// the key directory (an audit met it after 424 keys, 2026-12-06); as

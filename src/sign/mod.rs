@@ -515,7 +515,9 @@ impl fmt::Display for SignError {
             SignError::DnskeyBelowApex { owner, at } => write!(
                 f,
                 "{at}: a DNSKEY RRset at {owner}, not at the apex: zone keys are published at the \
-                 apex (RFC 4035 §2.1), and BIND refuses to sign a DNSKEY RRset elsewhere"
+                 apex (RFC 4035 §2.1), and BIND refuses to sign a DNSKEY RRset elsewhere in the \
+                 zone (\"Non-apex DNSKEY RRset\"; one at or below a delegation is hidden data, \
+                 kept unsigned)"
             ),
         }
     }
@@ -606,9 +608,13 @@ pub fn prepare(
     let cds_dropped_for: Vec<u16> =
         if opts.cds { named_by_input_cds(zone, keys, &opts.publish) } else { Vec::new() };
     let mut removed = 0usize;
-    if let Some((node, set)) =
-        zone.nodes[1..].iter().find_map(|n| n.rrset(Rtype::DNSKEY).map(|set| (n, set)))
-    {
+    // Only a DNSKEY RRset the zone would sign: one at a delegation or
+    // below a zone cut is the child's, hidden data kept unsigned as any
+    // other, as `dnssec-signzone` does (refused, the sixty-sixth audit,
+    // 2026-12-07: BIND signs such a zone and the validators accept it).
+    if let Some((node, set)) = zone.nodes[1..].iter().find_map(|n| {
+        n.rrset(Rtype::DNSKEY).filter(|_| n.is_signed_rrset(Rtype::DNSKEY)).map(|set| (n, set))
+    }) {
         return Err(SignError::DnskeyBelowApex {
             owner: node.name.to_string(),
             at: format!("line {}", set.src.line),
@@ -902,7 +908,10 @@ where
 
     let total_chunks = nodes.len().div_ceil(CHUNK_NODES);
     if let Some(p) = &opts.progress {
+        // Drawn from here on: hidden until its length was known
+        // (`run::progress_bar`).
         p.set_length(total_chunks as u64);
+        p.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     }
     let threads = rayon::current_num_threads().max(1);
     let extra = if keys.iter().any(|k| k.signer.waits_on_device()) { EXTRA_IN_FLIGHT } else { 0 };

@@ -143,7 +143,9 @@ fn failing_consumer_stops_signing_with_the_first_failure_in_chunk_order() {
 /// NSEC, NSEC3 anywhere), so NSEC3PARAM and CDS elsewhere are kept and
 /// signed by the ZSK, like the rest (they were dropped without a word, and
 /// a CDS elsewhere signed by the KSK, until 2026-12-06). A DNSKEY RRset
-/// elsewhere is refused, as BIND refuses it.
+/// elsewhere is refused, as BIND refuses it; one at or below a delegation
+/// is hidden data, kept unsigned, as BIND keeps it (it was refused: the
+/// sixty-sixth audit, 2026-12-07).
 #[test]
 fn dnssec_types_below_the_apex_are_data() {
     let origin = Name::parse(b"example.", &Name::root()).unwrap();
@@ -176,5 +178,16 @@ fn dnssec_types_below_the_apex_are_data() {
     match prepare(&mut z, &keys, &opts) {
         Err(SignError::DnskeyBelowApex { owner, .. }) => assert_eq!(owner, "foo.example."),
         other => panic!("expected DnskeyBelowApex, got {other:?}"),
+    }
+    let dnskey = format!("DNSKEY 256 3 13 {}", "A".repeat(88));
+    let hidden = format!("{text}sub NS ns.other.\nsub {dnskey}\nx.sub {dnskey}\n");
+    let mut z = load(&hidden);
+    prepare(&mut z, &keys, &opts).unwrap();
+    sign_zone(&mut z, &keys, &opts).unwrap();
+    for owner in [&b"sub.example."[..], b"x.sub.example."] {
+        let name = Name::parse(owner, &Name::root()).unwrap();
+        let node = z.nodes.iter().find(|n| n.name == name).unwrap();
+        assert!(node.rrset(Rtype::DNSKEY).is_some(), "{name} DNSKEY dropped");
+        assert!(node.rrsigs(Rtype::DNSKEY).is_none(), "{name} DNSKEY signed");
     }
 }
