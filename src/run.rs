@@ -223,6 +223,11 @@ pub fn load_zone(path: &Path, origin: &Name) -> Result<Zone, Failure> {
     load_zone_digested(path, origin, false).0
 }
 
+/// The load of [`load_zone_digested`]: the zone, the input's SHA-256 (hex)
+/// if asked, and the input file to check again before the signed zone
+/// replaces anything ([`crate::load::source::Watch`]).
+type DigestedLoad = (Result<Zone, Failure>, Option<String>, Option<crate::load::source::Watch>);
+
 /// [`load_zone`], with the SHA-256 of the input (hex) when `digest` is
 /// set. The digest is of the bytes the zone is loaded from: the file is
 /// opened once, hashed through that one open file on a thread of its own
@@ -232,14 +237,10 @@ pub fn load_zone(path: &Path, origin: &Name) -> Result<Zone, Failure> {
 /// renamed over the input in between, a zone the output was not made of.)
 /// The digest comes with a failed load too: the report of a failed run
 /// names its input.
-fn load_zone_digested(
-    path: &Path,
-    origin: &Name,
-    digest: bool,
-) -> (Result<Zone, Failure>, Option<String>) {
+fn load_zone_digested(path: &Path, origin: &Name, digest: bool) -> DigestedLoad {
     let source = match crate::load::open(path) {
         Ok(source) => source,
-        Err(e) => return (Err(Failure::Load(e)), None),
+        Err(e) => return (Err(Failure::Load(e)), None, None),
     };
     let (zone, sha256) = std::thread::scope(|s| {
         // Beside the load; in this thread after it where no thread can
@@ -259,7 +260,53 @@ fn load_zone_digested(
             crate::diag!("{w}");
         }
     }
-    (zone.map_err(zone_failure), sha256.map(|d| data_encoding::HEXLOWER.encode(&d)))
+    let watch = source.watch();
+    (zone.map_err(zone_failure), sha256.map(|d| data_encoding::HEXLOWER.encode(&d)), watch)
+}
+
+/// What an output path names when a run starts: a file of this device
+/// and inode, size and modification time, or nothing. Compared right
+/// before the run replaces it ([`check_not_replaced`]).
+#[derive(Debug, PartialEq, Eq)]
+struct OutputIdentity(Option<(u64, u64, u64, Option<std::time::SystemTime>)>);
+
+impl OutputIdentity {
+    fn of(path: &Path) -> OutputIdentity {
+        OutputIdentity(std::fs::symlink_metadata(path).ok().map(|m| {
+            #[cfg(unix)]
+            let (dev, ino) = {
+                use std::os::unix::fs::MetadataExt;
+                (m.dev(), m.ino())
+            };
+            #[cfg(not(unix))]
+            let (dev, ino) = (0, 0);
+            (dev, ino, m.len(), m.modified().ok())
+        }))
+    }
+}
+
+/// The outputs still what they were when the run started: two runs on one
+/// output that overlapped (a cron re-sign and a rollover agent) each
+/// replaced it, and the zone of one was left beside the DS file of the
+/// other, both exit 0; two in-place `--serial increment` runs published
+/// one serial twice (the sixty-sixth audit, 2026-12-07). The run that
+/// comes second to the swap now fails, exit 5, and publishes nothing. (A
+/// run that replaces the output in the instant between this check and
+/// the rename is not seen.)
+fn check_not_replaced(outputs: &[(&str, &Path, &OutputIdentity)]) -> Result<(), Failure> {
+    for (option, path, at_start) in outputs {
+        if OutputIdentity::of(path) != **at_start {
+            return Err(Failure::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(format!(
+                    "{option} was replaced or written to by another process while this run \
+                     signed (another zonesign run on the same output?); this run published \
+                     nothing: run again once the other has ended"
+                )),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// [`load_zone`] without printing the warnings: for the file `sign` just
@@ -1246,6 +1293,11 @@ fn sign_inner(
         None => Vec::new(),
     };
 
+    // The outputs as they are before anything is read: the run fails
+    // rather than replace what another run wrote meanwhile.
+    let output_at_start = OutputIdentity::of(&cfg.output);
+    let ds_at_start = cfg.ds.as_deref().map(OutputIdentity::of);
+
     // Keys first: a key problem should stop the run before any work.
     let t = timeline.start("keys");
     let mut paths = cfg.keys.clone();
@@ -1622,7 +1674,7 @@ fn sign_inner(
     // two seconds of one core that used to come after the load and after
     // verification).
     let want_digests = cfg.report.is_some();
-    let (zone, input_sha256) = load_zone_digested(&cfg.zone, &origin, want_digests);
+    let (zone, input_sha256, input_watch) = load_zone_digested(&cfg.zone, &origin, want_digests);
     report.input_sha256 = input_sha256;
     let mut zone = zone?;
     // The report's own file first: once it is known not to be included,
@@ -1927,8 +1979,23 @@ fn sign_inner(
     // only its rename can fail after (`--ds` naming a directory was found
     // only once the zone was replaced: the twenty-first audit, 2026-12-06).
     let ds = cfg.ds.as_ref().map(|p| stage_ds_file(p, &origin, class, &keys)).transpose()?;
+    // Right before anything is replaced: the input is what was read, and
+    // the outputs what they were when the run began.
+    let last_checks = || -> Result<(), Failure> {
+        if let Some(w) = &input_watch {
+            w.check_unchanged().map_err(|e| {
+                Failure::Load(LoadFailure::Io { path: cfg.zone.clone(), source: e })
+            })?;
+        }
+        let mut outputs = vec![("--output", cfg.output.as_path(), &output_at_start)];
+        if let (Some(path), Some(at_start)) = (&cfg.ds, &ds_at_start) {
+            outputs.push(("--ds", path.as_path(), at_start));
+        }
+        check_not_replaced(&outputs)
+    };
     if cfg.dangerous_skip_verify {
         report.verification_skipped = true;
+        last_checks()?;
         out.commit_unverified().map_err(io)?;
         report.output_sha256 = output_sha256;
     } else {
@@ -1978,6 +2045,7 @@ fn sign_inner(
         let Some(proof) = passed else {
             return Err(Failure::Verification { errors, findings, discarded_output: true });
         };
+        last_checks()?;
         out.commit(&proof).map_err(io)?;
         report.output_sha256 = output_sha256;
     }

@@ -1078,6 +1078,63 @@ fn rfc4035_section_5_3_1_signatures_that_expire_during_the_run_are_not_published
     assert_refused(&s, &out, 1, &["zonesign: verification failed", "expired"]);
 }
 
+/// The sixty-sixth audit (2026-12-07): two runs on one output that
+/// overlapped each replaced it, the zone of one left beside the DS file of
+/// the other, both exit 0; and a zone still being written by its generator
+/// when the load ended was signed as the part written so far. The run now
+/// checks, right before it replaces anything, that its outputs are what
+/// they were when it began and its input what it read; else it publishes
+/// nothing, exit 5. Here the verification starts three seconds late, and
+/// the other writer comes in that time.
+#[test]
+fn regression_an_output_replaced_or_an_input_written_during_the_run_is_not_published() {
+    let wait_and = |cmd: &mut Command, meanwhile: &dyn Fn()| {
+        let child = cmd
+            .env("ZONESIGN_FAULT", "pause-before-verify")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        meanwhile();
+        child.wait_with_output().unwrap()
+    };
+    // Another run's zone renamed over the output.
+    let s = setup();
+    let other = b"; another run's zone\n".to_vec();
+    let out = wait_and(&mut sign_command(&s, &example(), &[]), &|| {
+        let next = s.outdir.join("next");
+        std::fs::write(&next, &other).unwrap();
+        std::fs::rename(&next, &s.output).unwrap();
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("--output was replaced or written to by another process"), "{stderr}");
+    assert_eq!(std::fs::read(&s.output).unwrap(), other);
+    assert_eq!(listing(&s.outdir), vec!["example.signed".to_string()]);
+    // The DS file too.
+    let s = setup();
+    let ds = s.outdir.join("dsset");
+    let out = wait_and(sign_command(&s, &example(), &[]).arg("--ds").arg(&ds), &|| {
+        std::fs::write(&ds, "; another run's DS\n").unwrap();
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("--ds was replaced or written to"), "{stderr}");
+    assert_eq!(std::fs::read(&s.output).unwrap(), s.previous);
+    // The input written to by a generator still at work.
+    let s = setup();
+    let (zone, _) = example_with(&s.outdir, "input.zone", "");
+    let out = wait_and(&mut sign_command(&s, &zone, &[]), &|| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().append(true).open(&zone).unwrap();
+        f.write_all(b"late A 192.0.2.99\n").unwrap();
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("the file changed while it was signed"), "{stderr}");
+    assert_eq!(std::fs::read(&s.output).unwrap(), s.previous);
+}
+
 /// The thirty-eighth audit (2026-12-07): on a file system without
 /// `O_TMPFILE` (NFS, CIFS, vfat) the written zone is a named temporary
 /// file, and Ctrl-C or SIGTERM left it beside the output for good (a whole

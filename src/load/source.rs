@@ -20,6 +20,16 @@
 //! what leaves the contents alone (a rename of the file to keep a backup,
 //! a hard link, `chmod`), and refused those runs (the sixteenth audit,
 //! 2026-12-06, of the fourteenth's change-time check).
+//! A regular file empty when opened (a generator that has just truncated
+//! it) is read, not mapped, and held to the same check: one that grew
+//! while read was signed as the part written so far (the sixty-sixth
+//! audit, 2026-12-07). The check is made again, through the open file,
+//! right before the signed zone replaces anything ([`Watch`]): a writer
+//! still at work when the load ended moves it by then. A writer that
+//! pauses for the whole run, or whose one `write` was already under way
+//! when the file was opened and changes the same octets, is not seen:
+//! write a new file and rename it into place.
+//!
 //! A file truncated while mapped (a generator that opens it with
 //! `O_TRUNC`, a shell's `>`) raises SIGBUS at the first read past its new
 //! end: [`exit_on_sigbus`] makes that a message and exit 5 too, rather than
@@ -81,7 +91,9 @@ pub fn file_size_limit_is_an_error() {
 #[derive(Debug)]
 pub enum Source {
     Mapped(memmap2::Mmap, Stamp),
-    Read(Vec<u8>),
+    /// Read into memory: a pipe or standard input (no stamp), or a regular
+    /// file that was empty when opened.
+    Read(Vec<u8>, Option<Stamp>),
 }
 
 /// What [`Source::check_unchanged`] compares: the open file, and its size
@@ -104,7 +116,7 @@ impl Source {
         if path.as_os_str() == "-" {
             let mut buf = Vec::new();
             std::io::stdin().lock().read_to_end(&mut buf)?;
-            return Ok(Source::Read(buf));
+            return Ok(Source::Read(buf, None));
         }
         let file = File::open(path)?;
         let meta = file.metadata()?;
@@ -124,7 +136,8 @@ impl Source {
         if !meta.is_file() || meta.len() == 0 {
             let mut buf = Vec::new();
             (&file).read_to_end(&mut buf)?;
-            return Ok(Source::Read(buf));
+            let stamp = meta.is_file().then(|| Stamp { file, at_open: stamp_of(&meta) });
+            return Ok(Source::Read(buf, stamp));
         }
         // SAFETY: the file is a regular file opened read-only; the mapping is
         // only read. Concurrent truncation by another process is excluded by
@@ -142,16 +155,52 @@ impl Source {
     /// size or modification time moved (see the module docs). The records read from it may then
     /// mix old and new text, and must not be signed.
     pub fn check_unchanged(&self) -> std::io::Result<()> {
-        let Source::Mapped(_, stamp) = self else { return Ok(()) };
-        if stamp_of(&stamp.file.metadata()?) == stamp.at_open {
+        match self {
+            Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => stamp.check("read"),
+            Source::Read(_, None) => Ok(()),
+        }
+    }
+
+    /// What [`Watch::check_unchanged`] checks again later: none for a
+    /// pipe or standard input.
+    pub fn watch(&self) -> Option<Watch> {
+        match self {
+            Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => {
+                let file = stamp.file.try_clone().ok()?;
+                Some(Watch(Stamp { file, at_open: stamp.at_open }))
+            }
+            Source::Read(_, None) => None,
+        }
+    }
+}
+
+impl Stamp {
+    fn check(&self, during: &str) -> std::io::Result<()> {
+        if stamp_of(&self.file.metadata()?) == self.at_open {
             Ok(())
         } else {
-            Err(std::io::Error::other(
-                "the file changed while it was read (its size or modification time moved); \
+            Err(std::io::Error::other(format!(
+                "the file changed while it was {during} (its size or modification time moved); \
                  write a new zone file and rename it into place instead of rewriting it, \
-                 then run again",
-            ))
+                 then run again"
+            )))
         }
+    }
+}
+
+/// The input file as opened, to be checked again right before the signed
+/// zone replaces anything: a generator still writing the file when the
+/// load ended (one pausing between its writes) had the part written so
+/// far signed and published, exit 0 (the sixty-sixth audit, 2026-12-07).
+/// Through the open file: a zone renamed over the path is not a change.
+#[derive(Debug)]
+pub struct Watch(Stamp);
+
+impl Watch {
+    /// An error if the file's size or modification time moved since it
+    /// was opened.
+    pub fn check_unchanged(&self) -> std::io::Result<()> {
+        self.0.check("signed")
     }
 }
 
@@ -165,7 +214,7 @@ impl Source {
     /// else.
     pub fn sha256(&self) -> std::io::Result<[u8; 32]> {
         match self {
-            Source::Read(bytes) => sha256_of(&bytes[..]),
+            Source::Read(bytes, _) => sha256_of(&bytes[..]),
             Source::Mapped(_, stamp) => {
                 let mut file = &stamp.file;
                 std::io::Seek::rewind(&mut file)?;
@@ -233,7 +282,7 @@ impl Deref for Source {
     fn deref(&self) -> &[u8] {
         match self {
             Source::Mapped(m, _) => m,
-            Source::Read(v) => v,
+            Source::Read(v, _) => v,
         }
     }
 }
@@ -288,6 +337,34 @@ mod tests {
         source.check_unchanged().unwrap();
     }
 
+    /// The sixty-sixth audit (2026-12-07): a file empty when opened (a
+    /// generator that had just truncated it) was read without a check,
+    /// and the part written so far was signed, exit 0. It is held to the
+    /// check of a mapped file, and so is the file later ([`Watch`]).
+    #[test]
+    fn regression_a_file_empty_when_opened_that_grows_is_refused() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("z.zone");
+        std::fs::write(&path, b"").unwrap();
+        let source = Source::open(&path).unwrap();
+        let watch = source.watch().expect("a regular file is watched");
+        source.check_unchanged().unwrap();
+        watch.check_unchanged().unwrap();
+        let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"@ SOA ns h 1 2 3 4 5\n").unwrap();
+        assert!(source.check_unchanged().is_err());
+        let e = watch.check_unchanged().unwrap_err().to_string();
+        assert!(e.starts_with("the file changed while it was signed"), "{e}");
+        // A mapped file, likewise; a file renamed over the path is no change.
+        std::fs::write(&path, b"@ SOA ns h 1 2 3 4 5\n").unwrap();
+        let watch = Source::open(&path).unwrap().watch().unwrap();
+        let next = dir.path().join("next");
+        std::fs::write(&next, b"other").unwrap();
+        std::fs::rename(&next, &path).unwrap();
+        watch.check_unchanged().unwrap();
+    }
+
     /// Regression: the report's input digest was taken from a second open
     /// of the path, so a zone renamed over the input between the two opens
     /// gave the digest of a file the output was not made of. The digest is
@@ -310,6 +387,6 @@ mod tests {
         assert_eq!(source.sha256().unwrap(), sha256(&old));
         // Twice: the descriptor is read from its start each time.
         assert_eq!(source.sha256().unwrap(), sha256(&old));
-        assert_eq!(Source::Read(b"x".to_vec()).sha256().unwrap(), sha256(b"x"));
+        assert_eq!(Source::Read(b"x".to_vec(), None).sha256().unwrap(), sha256(b"x"));
     }
 }
