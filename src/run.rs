@@ -1691,7 +1691,6 @@ fn sign_inner(
     report.duplicates_dropped = zone.stats.duplicates_dropped;
     report.serial_policy = cfg.serial;
     keyset::check_input_dnskeys(&zone, &keys, &publish_only).map_err(Failure::Key)?;
-    keyset::check_rrsig_data_size(&origin, &keys, &zone).map_err(Failure::Key)?;
     if let Some(change) = crate::sign::serial::apply(&mut zone, cfg.serial, now) {
         report.input_serial = Some(change.from);
         report.serial = Some(change.to);
@@ -1775,6 +1774,8 @@ fn sign_inner(
         crate::diag!("zonesign: notice: {notice}");
     }
     report.denial_mode = Some(denial.to_string());
+    let nsec3 = matches!(denial, DenialMode::Nsec3(_));
+    keyset::check_rrsig_data_size(&origin, &keys, &zone, nsec3).map_err(Failure::Key)?;
     // The TTL a BIND key file carries (`dnssec-keygen -L`): "If the key is
     // imported into a zone, this is the TTL that will be used for it,
     // unless there was already a DNSKEY RRset in place"; the shortest
@@ -1973,6 +1974,7 @@ fn sign_inner(
     report.records_out = records_out;
     timeline.finish(t, report.records_out as u64);
     let class = zone.class;
+    let included = std::mem::take(&mut zone.included);
     zone.free();
 
     // The DS file is written before the zone replaces anything, so that
@@ -1985,6 +1987,11 @@ fn sign_inner(
         if let Some(w) = &input_watch {
             w.check_unchanged().map_err(|e| {
                 Failure::Load(LoadFailure::Io { path: cfg.zone.clone(), source: e })
+            })?;
+        }
+        for stamp in &included {
+            stamp.check_unchanged().map_err(|e| {
+                Failure::Load(LoadFailure::Io { path: stamp.path.clone(), source: e })
             })?;
         }
         let mut outputs = vec![("--output", cfg.output.as_path(), &output_at_start)];

@@ -1078,8 +1078,8 @@ fn rfc4035_section_5_3_1_signatures_that_expire_during_the_run_are_not_published
     assert_refused(&s, &out, 1, &["zonesign: verification failed", "expired"]);
 }
 
-/// The sixty-sixth audit (2026-12-07): two runs on one output that
-/// overlapped each replaced it, the zone of one left beside the DS file of
+/// The sixty-sixth and sixty-seventh audits (2026-12-07): two runs on one
+/// output that overlapped each replaced it, the zone of one left beside the DS file of
 /// the other, both exit 0; and a zone still being written by its generator
 /// when the load ended was signed as the part written so far. The run now
 /// checks, right before it replaces anything, that its outputs are what
@@ -1132,6 +1132,21 @@ fn regression_an_output_replaced_or_an_input_written_during_the_run_is_not_publi
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("the file changed while it was signed"), "{stderr}");
+    assert_eq!(std::fs::read(&s.output).unwrap(), s.previous);
+    // A file it includes, likewise (the sixty-seventh audit: only the zone
+    // file was checked).
+    let s = setup();
+    let inc = s.outdir.join("more.inc");
+    std::fs::write(&inc, "more A 192.0.2.98\n").unwrap();
+    let (zone, _) = example_with(&s.outdir, "main.zone", "$INCLUDE more.inc\n");
+    let out = wait_and(&mut sign_command(&s, &zone, &[]), &|| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().append(true).open(&inc).unwrap();
+        f.write_all(b"late A 192.0.2.99\n").unwrap();
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("more.inc: the file changed while it was signed"), "{stderr}");
     assert_eq!(std::fs::read(&s.output).unwrap(), s.previous);
 }
 

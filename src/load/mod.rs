@@ -97,6 +97,8 @@ pub struct Loaded {
     /// Every file read; `SourcePos::file` indexes this.
     pub files: Vec<PathBuf>,
     pub warnings: Vec<LoadWarning>,
+    /// The files `$INCLUDE`d, as they were when opened.
+    pub included: Vec<source::FileStamp>,
 }
 
 impl Loaded {

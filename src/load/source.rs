@@ -161,6 +161,22 @@ impl Source {
         }
     }
 
+    /// What [`FileStamp::check_unchanged`] checks later, for the file
+    /// opened as `path`: none for a pipe or standard input.
+    pub fn file_stamp(&self, path: &Path) -> Option<FileStamp> {
+        match self {
+            Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => {
+                let meta = stamp.file.metadata().ok()?;
+                Some(FileStamp {
+                    path: path.to_path_buf(),
+                    id: file_id(&meta),
+                    at_open: stamp.at_open,
+                })
+            }
+            Source::Read(_, None) => None,
+        }
+    }
+
     /// What [`Watch::check_unchanged`] checks again later: none for a
     /// pipe or standard input.
     pub fn watch(&self) -> Option<Watch> {
@@ -185,6 +201,49 @@ impl Stamp {
                  then run again"
             )))
         }
+    }
+}
+
+/// A file `$INCLUDE`d, as it was when opened: its path, device and inode,
+/// size and modification time. Checked by its path right before the signed
+/// zone replaces anything, as the zone file is through its open file
+/// ([`Watch`]): an included file still being written when the load ended
+/// had the part written so far published, exit 0 (the sixty-seventh
+/// audit, 2026-12-07). A file renamed over the path (another device or
+/// inode) is no change: the one read was whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    pub path: std::path::PathBuf,
+    id: (u64, u64),
+    at_open: (u64, Option<std::time::SystemTime>),
+}
+
+impl FileStamp {
+    /// An error if the file read, still at its path, changed since it was
+    /// opened.
+    pub fn check_unchanged(&self) -> std::io::Result<()> {
+        let Ok(meta) = std::fs::metadata(&self.path) else { return Ok(()) };
+        if file_id(&meta) == self.id && stamp_of(&meta) != self.at_open {
+            return Err(std::io::Error::other(
+                "the file changed while it was signed (its size or modification time moved); \
+                 write a new zone file and rename it into place instead of rewriting it, \
+                 then run again",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        (0, 0)
     }
 }
 

@@ -539,15 +539,23 @@ fn rrsig_rrset_octets(origin: &Name, keys: &[&ZoneKey], owner: usize) -> usize {
 
 /// The RRSIG RRsets over the zone's other RRsets (signed by the ZSKs and
 /// CSKs, or the KSKs of an algorithm that has neither) fit 65,535 octets
-/// at the zone's longest owner that is signed, an NSEC3 owner's too. Held
-/// to an owner of 255 octets before the zone was loaded, this refused
-/// more than about 180 P-256 keys whatever the zone's names (the
-/// forty-ninth session's list, 2026-12-07).
+/// at the zone's longest owner of a signed RRset under its denial: with
+/// NSEC every name with data (its NSEC is signed, at a delegation too);
+/// with NSEC3 the names of signed data and the NSEC3 owners (an insecure
+/// delegation's own name has nothing signed). Held to an owner of 255
+/// octets before the zone was loaded, this refused more than about 180
+/// P-256 keys whatever the zone's names (the forty-ninth session's list,
+/// 2026-12-07); held to every authoritative name and an NSEC3 owner
+/// whatever the denial, zones that fit, which `dnssec-signzone` signs (the
+/// sixty-seventh audit).
 pub fn check_rrsig_data_size(
     origin: &Name,
     signing: &[ZoneKey],
     zone: &crate::zone::Zone,
+    nsec3: bool,
 ) -> Result<(), KeyError> {
+    use crate::zone::rtype::Rtype;
+    use crate::zone::NodeFlags;
     use rayon::prelude::*;
     let signs_data = |k: &&ZoneKey| {
         k.role != KeyRole::Ksk
@@ -558,12 +566,23 @@ pub fn check_rrsig_data_size(
     if rrsig_rrset_octets(origin, &keys, 255) <= 65535 {
         return Ok(());
     }
+    // The input's own denial records and signatures are made again.
+    let data = |t: Rtype| !matches!(t, Rtype::RRSIG | Rtype::NSEC | Rtype::NSEC3);
+    let signed_here = |n: &crate::zone::Node| {
+        if nsec3 {
+            n.rrsets.iter().any(|r| data(r.rtype) && n.is_signed_rrset(r.rtype))
+        } else {
+            n.flags.is_authoritative()
+                && !n.flags.contains(NodeFlags::ENT)
+                && n.rrsets.iter().any(|r| data(r.rtype))
+        }
+    };
     // An NSEC3 owner: one label of 32 base32hex digits over the origin.
-    let nsec3_owner = (1 + 32 + origin.wire_len()).min(255);
+    let nsec3_owner = if nsec3 { (1 + 32 + origin.wire_len()).min(255) } else { 0 };
     let longest = zone
         .nodes
         .par_iter()
-        .filter(|n| n.flags.is_authoritative())
+        .filter(|n| signed_here(n))
         .map(|n| n.name.wire_len())
         .max()
         .unwrap_or(0)
@@ -1392,42 +1411,52 @@ mod tests {
             e.contains("596 keys sign the DNSKEY RRset: their RRSIG RRset would be up to 65560"),
             "{e}"
         );
-        // Over data: KSKs alone sign the data too. A zone whose longest
-        // name is an NSEC3 owner (1 + 32 + 9 octets): each RRSIG 42 + 28 +
-        // 9 + 64 = 143 octets, 458 fit; at 255 octets (356 each), 184 did.
+        // Over data: KSKs alone sign the data too. With NSEC3, a zone
+        // whose longest signed name is an NSEC3 owner (1 + 32 + 9 octets):
+        // each RRSIG 42 + 28 + 9 + 64 = 143 octets, 458 fit; at 255 octets
+        // (356 each), 184 did.
         let zone = |text: &str| {
             use crate::load::{load_bytes, LoadOptions};
             let opts = LoadOptions::new(origin.clone());
             let loaded = load_bytes(text.as_bytes(), std::path::Path::new("z"), &opts).unwrap();
             crate::zone::Zone::build(loaded, &origin).unwrap()
         };
+        let data = |n, zone: &crate::zone::Zone, nsec3| {
+            check_rrsig_data_size(&origin, &keys(n, KeyRole::Ksk), zone, nsec3)
+        };
         let short = zone("$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n");
-        assert!(check_rrsig_data_size(&origin, &keys(458, KeyRole::Ksk), &short).is_ok());
-        let e = check_rrsig_data_size(&origin, &keys(459, KeyRole::Ksk), &short)
-            .unwrap_err()
-            .to_string();
+        assert!(data(458, &short, true).is_ok());
+        let e = data(459, &short, true).unwrap_err().to_string();
         assert!(
             e.contains("459 keys sign the zone's data (at its longest owner, of 42 octets)"),
             "{e}"
         );
+        // With NSEC no name is an NSEC3 owner: ns.example. (12 octets),
+        // 113 octets each, 579 fit (the sixty-seventh audit: the NSEC3
+        // owner was counted whatever the denial).
+        assert!(data(579, &short, false).is_ok());
+        let e = data(580, &short, false).unwrap_err().to_string();
+        assert!(e.contains("(at its longest owner, of 12 octets)"), "{e}");
         // A ZSK beside them: the KSKs sign the DNSKEY RRset only.
         let mut ksks = keys(595, KeyRole::Ksk);
         ksks.push(zone_key(KeyRole::Zsk, 256, 13));
-        assert!(check_rrsig_data_size(&origin, &ksks, &short).is_ok());
-        // A name of 255 octets: 184 fit, as before.
+        assert!(check_rrsig_data_size(&origin, &ksks, &short, true).is_ok());
+        // A name of 255 octets: 184 fit, as before; an insecure delegation
+        // of 255 octets has nothing signed at its name under NSEC3 (it was
+        // counted: the sixty-seventh audit), its NSEC under NSEC.
         let label = "a".repeat(63);
         let long = format!("{label}.{label}.{label}.{}", "b".repeat(53));
-        let long = zone(&format!(
-            "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n{long} A 192.0.2.2\n"
-        ));
-        assert!(check_rrsig_data_size(&origin, &keys(184, KeyRole::Ksk), &long).is_ok());
-        let e = check_rrsig_data_size(&origin, &keys(185, KeyRole::Ksk), &long)
-            .unwrap_err()
-            .to_string();
+        let soa = "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+        let with_a = zone(&format!("{soa}{long} A 192.0.2.2\n"));
+        assert!(data(184, &with_a, true).is_ok());
+        let e = data(185, &with_a, true).unwrap_err().to_string();
         assert!(
             e.contains("185 keys sign the zone's data (at its longest owner, of 255 octets)"),
             "{e}"
         );
+        let insecure = zone(&format!("{soa}{long} NS ns.other.\n"));
+        assert!(data(458, &insecure, true).is_ok());
+        assert!(data(185, &insecure, false).is_err());
         // RSA: the modulus (RFC 3110 §2), after a one-octet exponent length.
         let rsa = [&[1, 0, 3, 8, 3, 1, 0, 1][..], &[0xc3; 256]].concat();
         assert_eq!(signature_octets(8, &rsa), 256);

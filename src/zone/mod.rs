@@ -192,6 +192,9 @@ pub struct Zone {
     pub warnings: Vec<LoadWarning>,
     /// The files read: the zone file, then those it `$INCLUDE`s.
     pub files: Vec<std::path::PathBuf>,
+    /// The files `$INCLUDE`d, as they were when opened, to be checked
+    /// again before a signed zone replaces anything.
+    pub included: Vec<crate::load::source::FileStamp>,
 }
 
 /// What building the zone changed.
@@ -368,7 +371,7 @@ pub const MAX_ZONE_ERRORS: usize = 20;
 impl Zone {
     /// Checks, canonicalises, orders and classifies loaded records.
     pub fn build(loaded: Loaded, origin: &Name) -> Result<Zone, ZoneErrors> {
-        let Loaded { mut records, mut blocks, files, mut warnings } = loaded;
+        let Loaded { mut records, mut blocks, files, mut warnings, included } = loaded;
         let describe = |pos: SourcePos| describe_in(&files, pos);
         let origin = origin.to_lowercase();
         let class = records.first().map(|r| r.class).unwrap_or(Class::IN);
@@ -471,7 +474,7 @@ impl Zone {
         let segments = crate::order::sort_records(records, &blocks);
         let (nodes, stats, ttl_warnings) = build_nodes(segments, blocks, &files);
         warnings.extend(ttl_warnings);
-        finish(origin, class, nodes, stats, warnings, &files)
+        finish(origin, class, nodes, stats, warnings, &files).map(|z| Zone { included, ..z })
     }
 
     /// The apex node. Invariant of a built zone: it exists and comes first.
@@ -1188,7 +1191,7 @@ fn finish(
         errors.truncate(MAX_ZONE_ERRORS);
         return Err(ZoneErrors(errors));
     }
-    Ok(Zone { origin, class, nodes, stats, warnings, files: files.to_vec() })
+    Ok(Zone { origin, class, nodes, stats, warnings, files: files.to_vec(), included: Vec::new() })
 }
 
 /// A load warning about the record read at `pos`.
@@ -1225,7 +1228,7 @@ struct Part {
 /// when any of them fails or the owners are out of order: the caller then
 /// builds the whole zone the usual way, which reports what is wrong.
 fn build_part(loaded: Loaded, origin: &Name) -> Option<Part> {
-    let Loaded { mut records, mut blocks, files, warnings } = loaded;
+    let Loaded { mut records, mut blocks, files, warnings, .. } = loaded;
     let mut soa_records = 0;
     // The records of one owner entry (an owner's lines, side by side in the
     // file) are checked against the origin once, as in `Zone::build`.
