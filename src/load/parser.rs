@@ -654,7 +654,8 @@ impl<'o> Parser<'o> {
                 self.included_octets += octets;
                 self.included.insert(id);
             }
-            self.out.included.extend(source.file_stamp(&target));
+            let hold = self.out.included.len() < super::source::HELD_INCLUDES;
+            self.out.included.extend(source.file_stamp(&target, hold));
             self.parse_opened(&source, &target, origin).map_err(EntryError::Fatal)?;
         } else if d.text.eq_ignore_ascii_case(b"$GENERATE") {
             return Err(self.error_at(

@@ -162,13 +162,16 @@ impl Source {
     }
 
     /// What [`FileStamp::check_unchanged`] checks later, for the file
-    /// opened as `path`: none for a pipe or standard input.
-    pub fn file_stamp(&self, path: &Path) -> Option<FileStamp> {
+    /// opened as `path`, held open if `hold`: none for a pipe or standard
+    /// input.
+    pub fn file_stamp(&self, path: &Path, hold: bool) -> Option<FileStamp> {
         match self {
             Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => {
                 let meta = stamp.file.metadata().ok()?;
+                let file = hold.then(|| stamp.file.try_clone().ok().map(std::sync::Arc::new));
                 Some(FileStamp {
                     path: path.to_path_buf(),
+                    file: file.flatten(),
                     id: file_id(&meta),
                     at_open: stamp.at_open,
                 })
@@ -192,58 +195,89 @@ impl Source {
 
 impl Stamp {
     fn check(&self, during: &str) -> std::io::Result<()> {
-        if stamp_of(&self.file.metadata()?) == self.at_open {
+        Stamp::check_of(&self.file, self.at_open, during)
+    }
+
+    fn check_of(
+        file: &File,
+        at_open: (u64, Option<std::time::SystemTime>),
+        during: &str,
+    ) -> std::io::Result<()> {
+        if stamp_of(&file.metadata()?) == at_open {
             Ok(())
         } else {
-            Err(std::io::Error::other(format!(
-                "the file changed while it was {during} (its size or modification time moved); \
-                 write a new zone file and rename it into place instead of rewriting it, \
-                 then run again"
-            )))
+            Err(changed(during))
         }
     }
 }
 
+fn changed(during: &str) -> std::io::Error {
+    std::io::Error::other(format!(
+        "the file changed while it was {during} (its size or modification time moved); write a \
+         new zone file and rename it into place instead of rewriting it, then run again"
+    ))
+}
+
 /// A file `$INCLUDE`d, as it was when opened: its path, device and inode,
-/// size and modification time. Checked by its path right before the signed
-/// zone replaces anything, as the zone file is through its open file
-/// ([`Watch`]): an included file still being written when the load ended
-/// had the part written so far published, exit 0 (the sixty-seventh
-/// audit, 2026-12-07). A file renamed over the path (another device or
-/// inode) is no change: the one read was whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// size and modification time. Checked right before the signed zone
+/// replaces anything, as the zone file is ([`Watch`]): an included file
+/// still being written when the load ended had the part written so far
+/// published, exit 0 (the sixty-seventh audit, 2026-12-07).
+///
+/// The first [`HELD_INCLUDES`] files are held open and checked through the
+/// open file, as the zone file: a file renamed over the path, or the path
+/// removed, is no change. Checked by their path, files renamed over the
+/// path twice were taken for one rewritten in place, the file system
+/// having given the freed inode to the next file (the sixty-eighth audit).
+/// The files past those (a zone may include 65,536, more than a process
+/// may hold open) are checked by their path: another device, inode or
+/// birth time is no change (without birth times, an inode given again is
+/// taken for the same file), but a path with no file left is, as the file
+/// read may have been written to and moved away (the sixty-eighth audit).
+#[derive(Debug, Clone)]
 pub struct FileStamp {
     pub path: std::path::PathBuf,
-    id: (u64, u64),
+    file: Option<std::sync::Arc<File>>,
+    id: FileIdentity,
     at_open: (u64, Option<std::time::SystemTime>),
 }
 
+/// How many `$INCLUDE`d files a load holds open for [`FileStamp`].
+pub const HELD_INCLUDES: usize = 64;
+
 impl FileStamp {
-    /// An error if the file read, still at its path, changed since it was
-    /// opened.
+    /// An error if the file read changed since it was opened.
     pub fn check_unchanged(&self) -> std::io::Result<()> {
-        let Ok(meta) = std::fs::metadata(&self.path) else { return Ok(()) };
+        if let Some(file) = &self.file {
+            return Stamp::check_of(file, self.at_open, "signed");
+        }
+        let meta = std::fs::metadata(&self.path).map_err(|e| {
+            std::io::Error::other(format!(
+                "the file is gone since it was read ({e}): it may have been written to and \
+                 moved away; run again once the zone's files stay put"
+            ))
+        })?;
         if file_id(&meta) == self.id && stamp_of(&meta) != self.at_open {
-            return Err(std::io::Error::other(
-                "the file changed while it was signed (its size or modification time moved); \
-                 write a new zone file and rename it into place instead of rewriting it, \
-                 then run again",
-            ));
+            return Err(changed("signed"));
         }
         Ok(())
     }
 }
 
-fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
+/// A file's device and inode, and its birth time where the file system
+/// keeps one: an inode number freed and given to the next file is another
+/// file then.
+type FileIdentity = (u64, u64, Option<std::time::SystemTime>);
+
+fn file_id(meta: &std::fs::Metadata) -> FileIdentity {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        (meta.dev(), meta.ino())
+        (meta.dev(), meta.ino(), meta.created().ok())
     }
     #[cfg(not(unix))]
     {
-        let _ = meta;
-        (0, 0)
+        (0, 0, meta.created().ok())
     }
 }
 
@@ -422,6 +456,44 @@ mod tests {
         std::fs::write(&next, b"other").unwrap();
         std::fs::rename(&next, &path).unwrap();
         watch.check_unchanged().unwrap();
+    }
+
+    /// The sixty-seventh and sixty-eighth audits (2026-12-07): an included
+    /// file written to during a run is a change, through its open file or,
+    /// past the files held open, by its path; one renamed over its path is
+    /// not (by its path, the file system could give the freed inode to the
+    /// next file, and two renames looked like a rewrite); by its path, one
+    /// gone is.
+    #[test]
+    fn regression_included_files_are_checked_through_the_open_file_or_the_path() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inc.zone");
+        let rename_over = |text: &[u8]| {
+            let next = dir.path().join("next");
+            std::fs::write(&next, text).unwrap();
+            std::fs::rename(&next, &path).unwrap();
+        };
+        for hold in [true, false] {
+            std::fs::write(&path, b"a A 192.0.2.1\n").unwrap();
+            let stamp = Source::open(&path).unwrap().file_stamp(&path, hold).unwrap();
+            rename_over(b"b A 192.0.2.2\n");
+            rename_over(b"c A 192.0.2.3\n");
+            // By its path, only birth times tell a freed inode given again.
+            if hold || std::fs::metadata(&path).unwrap().created().is_ok() {
+                stamp.check_unchanged().unwrap();
+            }
+            std::fs::write(&path, b"a A 192.0.2.1\n").unwrap();
+            let stamp = Source::open(&path).unwrap().file_stamp(&path, hold).unwrap();
+            let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+            f.write_all(b"late A 192.0.2.9\n").unwrap();
+            let away = dir.path().join("away");
+            std::fs::rename(&path, &away).unwrap();
+            let e = stamp.check_unchanged().unwrap_err().to_string();
+            let said =
+                if hold { "the file changed while it was signed" } else { "the file is gone" };
+            assert!(e.starts_with(said), "{hold}: {e}");
+        }
     }
 
     /// Regression: the report's input digest was taken from a second open

@@ -513,9 +513,14 @@ pub fn load_publish_only_keys(
 /// verification refused the written zone (the sixty-first audit,
 /// 2026-12-07). The RRSIG RRsets over the zone's data are held to the
 /// same by [`check_rrsig_data_size`], once the zone is loaded.
+///
+/// The keys are those the signer takes ([`super::dnskey_signers`]): a
+/// revoked ZSK signs the DNSKEY RRset too (RFC 5011 §2.1), and 70 of them
+/// beside 70 KSKs made an RRSIG RRset of 68,600 octets that only the final
+/// verification refused (the sixty-eighth audit, 2026-12-07).
 pub fn check_rrsig_rrset_size(origin: &Name, signing: &[ZoneKey]) -> Result<(), KeyError> {
-    let signs_dnskey = signing.iter().filter(|k| matches!(k.role, KeyRole::Ksk | KeyRole::Csk));
-    let keys: Vec<&ZoneKey> = signs_dnskey.collect();
+    let keys: Vec<&ZoneKey> =
+        super::dnskey_signers(signing).into_iter().map(|i| &signing[i]).collect();
     let octets = rrsig_rrset_octets(origin, &keys, origin.wire_len());
     if octets > 65535 {
         return Err(KeyError::RrsigRrsetTooLarge {
@@ -547,7 +552,9 @@ fn rrsig_rrset_octets(origin: &Name, keys: &[&ZoneKey], owner: usize) -> usize {
 /// P-256 keys whatever the zone's names (the forty-ninth session's list,
 /// 2026-12-07); held to every authoritative name and an NSEC3 owner
 /// whatever the denial, zones that fit, which `dnssec-signzone` signs (the
-/// sixty-seventh audit).
+/// sixty-seventh audit). The keys are those the signer takes for data
+/// ([`super::key_roles`]): revoked keys sign none (they were counted: the
+/// sixty-eighth audit).
 pub fn check_rrsig_data_size(
     origin: &Name,
     signing: &[ZoneKey],
@@ -557,11 +564,9 @@ pub fn check_rrsig_data_size(
     use crate::zone::rtype::Rtype;
     use crate::zone::NodeFlags;
     use rayon::prelude::*;
-    let signs_data = |k: &&ZoneKey| {
-        k.role != KeyRole::Ksk
-            || !signing.iter().any(|o| o.algorithm == k.algorithm && o.role != KeyRole::Ksk)
-    };
-    let keys: Vec<&ZoneKey> = signing.iter().filter(signs_data).collect();
+    // No key for the data: the signer says so ([`super::key_roles`]).
+    let Ok((_, data_signers)) = super::key_roles(signing) else { return Ok(()) };
+    let keys: Vec<&ZoneKey> = data_signers.into_iter().map(|i| &signing[i]).collect();
     // Names fit 255 octets: no zone needs the pass over its nodes then.
     if rrsig_rrset_octets(origin, &keys, 255) <= 65535 {
         return Ok(());
@@ -1457,6 +1462,15 @@ mod tests {
         let insecure = zone(&format!("{soa}{long} NS ns.other.\n"));
         assert!(data(458, &insecure, true).is_ok());
         assert!(data(185, &insecure, false).is_err());
+        // The keys the signer takes (the sixty-eighth audit): a revoked ZSK
+        // signs the DNSKEY RRset (RFC 5011 §2.1) and no data.
+        let mut keys_ = keys(300, KeyRole::Ksk);
+        keys_.extend((0..300).map(|_| zone_key(KeyRole::Zsk, 384, 13)));
+        let e = check_rrsig_rrset_size(&origin, &keys_).unwrap_err().to_string();
+        assert!(e.contains("600 keys sign the DNSKEY RRset"), "{e}");
+        let mut keys_ = vec![zone_key(KeyRole::Ksk, 257, 13), zone_key(KeyRole::Zsk, 256, 13)];
+        keys_.extend((0..300).map(|_| zone_key(KeyRole::Zsk, 384, 13)));
+        assert!(check_rrsig_data_size(&origin, &keys_, &with_a, true).is_ok());
         // RSA: the modulus (RFC 3110 §2), after a one-octet exponent length.
         let rsa = [&[1, 0, 3, 8, 3, 1, 0, 1][..], &[0xc3; 256]].concat();
         assert_eq!(signature_octets(8, &rsa), 256);

@@ -492,8 +492,8 @@ impl fmt::Display for KeyError {
                 f,
                 "the DNSKEY RRset of these keys would be {records} records, {octets} octets in what \
                  its RRSIG signs (the RRSIG's fields and each record with its owner, RFC 4034 \
-                 §3.1.8.1), more than 65535 (RFC 1035 §4.2.2; ldns-verify-zone rejects more): \
-                 retire keys for good (a Delete time in the past, or move their files out of the \
+                 §3.1.8.1), more than 65535 (ldns-verify-zone verifies no more than that; RFC \
+                 1035 §4.2.2 holds an RRset to it): retire keys for good (a Delete time in the past, or move their files out of the \
                  key directory) or publish fewer"
             ),
             KeyError::RrsigRrsetTooLarge { keys, octets, over } => write!(

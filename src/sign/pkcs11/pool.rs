@@ -284,7 +284,7 @@ pub(super) fn prove_all(
             (i, job)
         })
         .collect();
-    for (i, proven) in on_hsm_threads(config, proving, "C_OpenSession or C_Login") {
+    for (i, proven) in on_hsm_threads(config, proving, "C_OpenSession, C_GetTokenInfo or C_Login") {
         results[i] = Some(proven);
     }
     results
@@ -311,7 +311,7 @@ pub(super) fn open_all(
         })
         .collect();
     let mut opened: Vec<Option<Answer<OpenHsm>>> = config.hsms.iter().map(|_| None).collect();
-    for (i, open) in on_hsm_threads(config, opening, "C_OpenSession or C_Login") {
+    for (i, open) in on_hsm_threads(config, opening, "C_OpenSession, C_GetTokenInfo or C_Login") {
         opened[i] = Some(open);
     }
     opened
