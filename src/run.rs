@@ -264,24 +264,18 @@ fn load_zone_digested(path: &Path, origin: &Name, digest: bool) -> DigestedLoad 
     (zone.map_err(zone_failure), sha256.map(|d| data_encoding::HEXLOWER.encode(&d)), watch)
 }
 
-/// What an output path names when a run starts: a file of this device
-/// and inode, size and modification time, or nothing. Compared right
-/// before the run replaces it ([`check_not_replaced`]).
+/// What an output path names when a run starts: a file of this device,
+/// inode and birth time, size and modification time, or nothing. Compared
+/// right before the run replaces it ([`check_not_replaced`]).
 #[derive(Debug, PartialEq, Eq)]
-struct OutputIdentity(Option<(u64, u64, u64, Option<std::time::SystemTime>)>);
+struct OutputIdentity(
+    Option<(crate::load::source::FileIdentity, (u64, Option<std::time::SystemTime>))>,
+);
 
 impl OutputIdentity {
     fn of(path: &Path) -> OutputIdentity {
-        OutputIdentity(std::fs::symlink_metadata(path).ok().map(|m| {
-            #[cfg(unix)]
-            let (dev, ino) = {
-                use std::os::unix::fs::MetadataExt;
-                (m.dev(), m.ino())
-            };
-            #[cfg(not(unix))]
-            let (dev, ino) = (0, 0);
-            (dev, ino, m.len(), m.modified().ok())
-        }))
+        use crate::load::source::{file_id, stamp_of};
+        OutputIdentity(std::fs::symlink_metadata(path).ok().map(|m| (file_id(&m), stamp_of(&m))))
     }
 }
 

@@ -1063,6 +1063,34 @@ fn regression_a_file_size_limit_is_an_io_failure_not_a_signal() {
     assert_refused(&s, &out, 5, &["File too large"]);
 }
 
+/// The sixty-ninth audit (2026-12-07): the included files held open to be
+/// checked before the swap took the last descriptors under a low `ulimit
+/// -n`, and the final verification could not open the written zone (exit
+/// 5) where the build before signed. A sixteenth of the limit is held.
+#[test]
+fn regression_included_files_held_open_leave_descriptors_under_a_low_limit() {
+    let s = setup();
+    let mut extra = String::new();
+    for k in 0..100 {
+        let inc = s.outdir.join(format!("i{k}.inc"));
+        std::fs::write(&inc, format!("i{k} A 192.0.2.1\n")).unwrap();
+        extra.push_str(&format!("$INCLUDE i{k}.inc\n"));
+    }
+    let (zone, _) = example_with(&s.outdir, "main.zone", &extra);
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -n 40 && exec \"$@\"")
+        .arg("sh")
+        .arg(common::zonesign_bin())
+        .args(["sign", "-o", "example.", "--key-dir"])
+        .arg(&s.keys)
+        .arg("--output")
+        .arg(&s.output)
+        .arg(&zone);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// RFC 4035 §5.3.1: the written zone is judged at the time it is judged.
 /// It was judged at the time the run began, so signatures that expired
 /// while a long run signed were published (the tenth audit, 2026-12-06).

@@ -653,9 +653,11 @@ impl<'o> Parser<'o> {
             } else {
                 self.included_octets += octets;
                 self.included.insert(id);
+                // Each file once: one file included under 65 origins took
+                // every file held open (the sixty-ninth audit).
+                let hold = self.out.included.len() < super::source::held_includes();
+                self.out.included.extend(source.file_stamp(&target, hold));
             }
-            let hold = self.out.included.len() < super::source::HELD_INCLUDES;
-            self.out.included.extend(source.file_stamp(&target, hold));
             self.parse_opened(&source, &target, origin).map_err(EntryError::Fatal)?;
         } else if d.text.eq_ignore_ascii_case(b"$GENERATE") {
             return Err(self.error_at(

@@ -106,7 +106,8 @@ pub struct Stamp {
     at_open: (u64, Option<std::time::SystemTime>),
 }
 
-fn stamp_of(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
+/// A file's size and modification time.
+pub(crate) fn stamp_of(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
     (meta.len(), meta.modified().ok())
 }
 
@@ -224,7 +225,7 @@ fn changed(during: &str) -> std::io::Error {
 /// still being written when the load ended had the part written so far
 /// published, exit 0 (the sixty-seventh audit, 2026-12-07).
 ///
-/// The first [`HELD_INCLUDES`] files are held open and checked through the
+/// The first [`held_includes`] files are held open and checked through the
 /// open file, as the zone file: a file renamed over the path, or the path
 /// removed, is no change. Checked by their path, files renamed over the
 /// path twice were taken for one rewritten in place, the file system
@@ -242,8 +243,25 @@ pub struct FileStamp {
     at_open: (u64, Option<std::time::SystemTime>),
 }
 
-/// How many `$INCLUDE`d files a load holds open for [`FileStamp`].
-pub const HELD_INCLUDES: usize = 64;
+/// How many `$INCLUDE`d files a load holds open for [`FileStamp`]: 64, or
+/// a sixteenth of the files the process may open where that is fewer.
+/// Held past that, under `ulimit -n 72`, the included files left the final
+/// verification no descriptor to open the written zone with, and a run
+/// the build before signed failed at its end (the sixty-ninth audit,
+/// 2026-12-07).
+pub fn held_includes() -> usize {
+    const HELD_INCLUDES: usize = 64;
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit(2) writes one `rlimit` through the valid
+        // pointer it is given, and nothing else.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            return usize::try_from(limit.rlim_cur / 16).unwrap_or(usize::MAX).min(HELD_INCLUDES);
+        }
+    }
+    HELD_INCLUDES
+}
 
 impl FileStamp {
     /// An error if the file read changed since it was opened.
@@ -267,9 +285,9 @@ impl FileStamp {
 /// A file's device and inode, and its birth time where the file system
 /// keeps one: an inode number freed and given to the next file is another
 /// file then.
-type FileIdentity = (u64, u64, Option<std::time::SystemTime>);
+pub(crate) type FileIdentity = (u64, u64, Option<std::time::SystemTime>);
 
-fn file_id(meta: &std::fs::Metadata) -> FileIdentity {
+pub(crate) fn file_id(meta: &std::fs::Metadata) -> FileIdentity {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

@@ -247,6 +247,27 @@ fn regression_include_tree_that_doubles_is_bounded() {
     }
 }
 
+/// Each included file is checked once before a signed zone replaces
+/// anything, whatever the number of its `$INCLUDE`s: one file included
+/// under 65 origins took every file held open (the sixty-ninth audit,
+/// 2026-12-07).
+#[test]
+fn regression_a_file_included_many_times_is_stamped_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().join("z.zone");
+    let mut text = "$TTL 5\n@ SOA ns h 1 2 3 4 5\n".to_string();
+    for k in 0..70 {
+        text.push_str(&format!("$INCLUDE common.inc o{k}\n"));
+    }
+    text.push_str("$INCLUDE other.inc\n");
+    std::fs::write(&top, text).unwrap();
+    std::fs::write(dir.path().join("common.inc"), "n A 192.0.2.1\n").unwrap();
+    std::fs::write(dir.path().join("other.inc"), "m A 192.0.2.2\n").unwrap();
+    let loaded = load_file(&top, &LoadOptions::new(origin())).unwrap();
+    let paths: Vec<_> = loaded.included.iter().map(|s| s.path.file_name().unwrap()).collect();
+    assert_eq!(paths, ["common.inc", "other.inc"]);
+}
+
 /// A bound of `$INCLUDE` met is reported once, where it is met, and
 /// reading stops there; the syntax errors before it are kept. Taken as one
 /// more syntax error, it was reported again at every `$INCLUDE` after it,
