@@ -1049,18 +1049,23 @@ fn verify_at_takes_a_negative_offset_and_threads_a_sane_count() {
 #[test]
 fn regression_a_file_size_limit_is_an_io_failure_not_a_signal() {
     let s = setup();
+    let out = sign_under_ulimit(&s, "-f 4", &example());
+    assert_refused(&s, &out, 5, &["File too large"]);
+}
+
+/// `zonesign sign ZONE` into the setup's output under `ulimit LIMIT`.
+fn sign_under_ulimit(s: &Setup, limit: &str, zone: &Path) -> Output {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
-        .arg("ulimit -f 4 && exec \"$@\"")
+        .arg(format!("ulimit {limit} && exec \"$@\""))
         .arg("sh")
         .arg(common::zonesign_bin())
         .args(["sign", "-o", "example.", "--key-dir"])
         .arg(&s.keys)
         .arg("--output")
         .arg(&s.output)
-        .arg(example());
-    let out = cmd.output().unwrap();
-    assert_refused(&s, &out, 5, &["File too large"]);
+        .arg(zone);
+    cmd.output().unwrap()
 }
 
 /// The sixty-ninth audit (2026-12-07): the included files held open to be
@@ -1077,17 +1082,7 @@ fn regression_included_files_held_open_leave_descriptors_under_a_low_limit() {
         extra.push_str(&format!("$INCLUDE i{k}.inc\n"));
     }
     let (zone, _) = example_with(&s.outdir, "main.zone", &extra);
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg("ulimit -n 40 && exec \"$@\"")
-        .arg("sh")
-        .arg(common::zonesign_bin())
-        .args(["sign", "-o", "example.", "--key-dir"])
-        .arg(&s.keys)
-        .arg("--output")
-        .arg(&s.output)
-        .arg(&zone);
-    let out = cmd.output().unwrap();
+    let out = sign_under_ulimit(&s, "-n 40", &zone);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
