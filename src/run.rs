@@ -225,8 +225,8 @@ pub fn load_zone(path: &Path, origin: &Name) -> Result<Zone, Failure> {
 
 /// The load of [`load_zone_digested`]: the zone, the input's SHA-256 (hex)
 /// if asked, and the input file to check again before the signed zone
-/// replaces anything ([`crate::load::source::Watch`]).
-type DigestedLoad = (Result<Zone, Failure>, Option<String>, Option<crate::load::source::Watch>);
+/// replaces anything ([`crate::load::source::FileStamp`]).
+type DigestedLoad = (Result<Zone, Failure>, Option<String>, Option<crate::load::source::FileStamp>);
 
 /// [`load_zone`], with the SHA-256 of the input (hex) when `digest` is
 /// set. The digest is of the bytes the zone is loaded from: the file is
@@ -260,7 +260,7 @@ fn load_zone_digested(path: &Path, origin: &Name, digest: bool) -> DigestedLoad 
             crate::diag!("{w}");
         }
     }
-    let watch = source.watch();
+    let watch = source.file_stamp(path, true);
     (zone.map_err(zone_failure), sha256.map(|d| data_encoding::HEXLOWER.encode(&d)), watch)
 }
 
@@ -1668,7 +1668,7 @@ fn sign_inner(
     // two seconds of one core that used to come after the load and after
     // verification).
     let want_digests = cfg.report.is_some();
-    let (zone, input_sha256, input_watch) = load_zone_digested(&cfg.zone, &origin, want_digests);
+    let (zone, input_sha256, input_stamp) = load_zone_digested(&cfg.zone, &origin, want_digests);
     report.input_sha256 = input_sha256;
     let mut zone = zone?;
     // The report's own file first: once it is known not to be included,
@@ -1978,12 +1978,7 @@ fn sign_inner(
     // Right before anything is replaced: the input is what was read, and
     // the outputs what they were when the run began.
     let last_checks = || -> Result<(), Failure> {
-        if let Some(w) = &input_watch {
-            w.check_unchanged().map_err(|e| {
-                Failure::Load(LoadFailure::Io { path: cfg.zone.clone(), source: e })
-            })?;
-        }
-        for stamp in &included {
+        for stamp in input_stamp.iter().chain(&included) {
             stamp.check_unchanged().map_err(|e| {
                 Failure::Load(LoadFailure::Io { path: stamp.path.clone(), source: e })
             })?;

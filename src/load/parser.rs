@@ -637,7 +637,7 @@ impl<'o> Parser<'o> {
                 self.error_at(file, &t, format!("a readable file ({}: {e})", target.display()))
             })?;
             let octets = source.len() as u64;
-            let id = FileId::of(&canonical);
+            let id = source.identity().map_or(FileId::Path(canonical), FileId::File);
             if self.included.contains(&id) {
                 self.repeated_octets += octets;
                 let allowed = self.opts.max_repeated_octets.max(self.included_octets);
@@ -694,29 +694,15 @@ impl<'o> Parser<'o> {
     }
 }
 
-/// One file whatever its names: its device and inode where the system has
-/// them, else its canonical path. Keyed by path, 2,000 hard links of one
-/// file were 2,000 files, none read "again", and each raised the bound
-/// (the sixty-first audit, 2026-12-07).
+/// One file whatever its names: the identity of the file opened (device
+/// and inode, [`super::source::file_id`]), else (a FIFO) its canonical
+/// path. Keyed by path, 2,000 hard links of one file were 2,000 files,
+/// none read "again", and each raised the bound (the sixty-first audit,
+/// 2026-12-07).
 #[derive(Debug, PartialEq, Eq, Hash)]
 enum FileId {
-    #[cfg(unix)]
-    Inode(u64, u64),
-    #[cfg_attr(unix, allow(dead_code))]
+    File(super::source::FileIdentity),
     Path(PathBuf),
-}
-
-impl FileId {
-    fn of(canonical: &Path) -> FileId {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            if let Ok(m) = std::fs::metadata(canonical) {
-                return FileId::Inode(m.dev(), m.ino());
-            }
-        }
-        FileId::Path(canonical.to_path_buf())
-    }
 }
 
 #[derive(Debug)]

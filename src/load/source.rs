@@ -24,7 +24,7 @@
 //! it) is read, not mapped, and held to the same check: one that grew
 //! while read was signed as the part written so far (the sixty-sixth
 //! audit, 2026-12-07). The check is made again, through the open file,
-//! right before the signed zone replaces anything ([`Watch`]): a writer
+//! right before the signed zone replaces anything ([`FileStamp`]): a writer
 //! still at work when the load ended moves it by then. A writer that
 //! pauses for the whole run, or whose one `write` was already under way
 //! when the file was opened and changes the same octets, is not seen:
@@ -156,41 +156,35 @@ impl Source {
     /// size or modification time moved (see the module docs). The records read from it may then
     /// mix old and new text, and must not be signed.
     pub fn check_unchanged(&self) -> std::io::Result<()> {
+        self.stamp().map_or(Ok(()), |stamp| stamp.check("read"))
+    }
+
+    /// The stamp of the file opened: none for a pipe or standard input.
+    fn stamp(&self) -> Option<&Stamp> {
         match self {
-            Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => stamp.check("read"),
-            Source::Read(_, None) => Ok(()),
+            Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => Some(stamp),
+            Source::Read(_, None) => None,
         }
+    }
+
+    /// The identity of the file opened (of the open file, not of what its
+    /// path names by now): none for a pipe or standard input.
+    pub fn identity(&self) -> Option<FileIdentity> {
+        Some(file_id(&self.stamp()?.file.metadata().ok()?))
     }
 
     /// What [`FileStamp::check_unchanged`] checks later, for the file
-    /// opened as `path`, held open if `hold`: none for a pipe or standard
-    /// input.
+    /// opened as `path`, held open if `hold` (the zone file always is):
+    /// none for a pipe or standard input.
     pub fn file_stamp(&self, path: &Path, hold: bool) -> Option<FileStamp> {
-        match self {
-            Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => {
-                let meta = stamp.file.metadata().ok()?;
-                let file = hold.then(|| stamp.file.try_clone().ok().map(std::sync::Arc::new));
-                Some(FileStamp {
-                    path: path.to_path_buf(),
-                    file: file.flatten(),
-                    id: file_id(&meta),
-                    at_open: stamp.at_open,
-                })
-            }
-            Source::Read(_, None) => None,
-        }
-    }
-
-    /// What [`Watch::check_unchanged`] checks again later: none for a
-    /// pipe or standard input.
-    pub fn watch(&self) -> Option<Watch> {
-        match self {
-            Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => {
-                let file = stamp.file.try_clone().ok()?;
-                Some(Watch(Stamp { file, at_open: stamp.at_open }))
-            }
-            Source::Read(_, None) => None,
-        }
+        let stamp = self.stamp()?;
+        let file = hold.then(|| stamp.file.try_clone().ok().map(std::sync::Arc::new));
+        Some(FileStamp {
+            path: path.to_path_buf(),
+            file: file.flatten(),
+            id: self.identity()?,
+            at_open: stamp.at_open,
+        })
     }
 }
 
@@ -219,16 +213,18 @@ fn changed(during: &str) -> std::io::Error {
     ))
 }
 
-/// A file `$INCLUDE`d, as it was when opened: its path, device and inode,
-/// size and modification time. Checked right before the signed zone
-/// replaces anything, as the zone file is ([`Watch`]): an included file
-/// still being written when the load ended had the part written so far
-/// published, exit 0 (the sixty-seventh audit, 2026-12-07).
+/// A file read, as it was when opened: its path, device and inode, size
+/// and modification time. Checked right before the signed zone replaces
+/// anything: a generator still writing the zone file when the load ended
+/// (one pausing between its writes) had the part written so far signed
+/// and published, exit 0 (the sixty-sixth audit, 2026-12-07), and so had
+/// one writing an included file (the sixty-seventh). The zone file is
+/// checked through its open file: one renamed over its path is no change.
 ///
-/// The first [`held_includes`] files are held open and checked through the
-/// open file, as the zone file: a file renamed over the path, or the path
-/// removed, is no change. Checked by their path, files renamed over the
-/// path twice were taken for one rewritten in place, the file system
+/// Of the included files, the first [`held_includes`] are held open and
+/// checked through the open file, as the zone file: a file renamed over
+/// the path, or the path removed, is no change. Checked by their path,
+/// files renamed over the path twice were taken for one rewritten in place, the file system
 /// having given the freed inode to the next file (the sixty-eighth audit).
 /// The files past those (a zone may include 65,536, more than a process
 /// may hold open) are checked by their path: another device, inode or
@@ -296,22 +292,6 @@ pub(crate) fn file_id(meta: &std::fs::Metadata) -> FileIdentity {
     #[cfg(not(unix))]
     {
         (0, 0, meta.created().ok())
-    }
-}
-
-/// The input file as opened, to be checked again right before the signed
-/// zone replaces anything: a generator still writing the file when the
-/// load ended (one pausing between its writes) had the part written so
-/// far signed and published, exit 0 (the sixty-sixth audit, 2026-12-07).
-/// Through the open file: a zone renamed over the path is not a change.
-#[derive(Debug)]
-pub struct Watch(Stamp);
-
-impl Watch {
-    /// An error if the file's size or modification time moved since it
-    /// was opened.
-    pub fn check_unchanged(&self) -> std::io::Result<()> {
-        self.0.check("signed")
     }
 }
 
@@ -451,7 +431,7 @@ mod tests {
     /// The sixty-sixth audit (2026-12-07): a file empty when opened (a
     /// generator that had just truncated it) was read without a check,
     /// and the part written so far was signed, exit 0. It is held to the
-    /// check of a mapped file, and so is the file later ([`Watch`]).
+    /// check of a mapped file, and so is the file later ([`FileStamp`]).
     #[test]
     fn regression_a_file_empty_when_opened_that_grows_is_refused() {
         use std::io::Write;
@@ -459,7 +439,7 @@ mod tests {
         let path = dir.path().join("z.zone");
         std::fs::write(&path, b"").unwrap();
         let source = Source::open(&path).unwrap();
-        let watch = source.watch().expect("a regular file is watched");
+        let watch = source.file_stamp(&path, true).expect("a regular file is stamped");
         source.check_unchanged().unwrap();
         watch.check_unchanged().unwrap();
         let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
@@ -469,7 +449,7 @@ mod tests {
         assert!(e.starts_with("the file changed while it was signed"), "{e}");
         // A mapped file, likewise; a file renamed over the path is no change.
         std::fs::write(&path, b"@ SOA ns h 1 2 3 4 5\n").unwrap();
-        let watch = Source::open(&path).unwrap().watch().unwrap();
+        let watch = Source::open(&path).unwrap().file_stamp(&path, true).unwrap();
         let next = dir.path().join("next");
         std::fs::write(&next, b"other").unwrap();
         std::fs::rename(&next, &path).unwrap();
