@@ -119,6 +119,32 @@ fn names_with_data_in_chain(zone: &Zone, opt_out: OptOut) -> Vec<bool> {
         .collect()
 }
 
+/// The SHA-1 hash `name` spells if it can own an NSEC3 record of a chain
+/// of `origin`: a single base32hex label of a hash directly below the
+/// apex (RFC 5155 §3: "The owner name for the NSEC3 RR is the hash of the
+/// original owner name, prepended as a single label to the zone name"),
+/// 20 octets, 32 characters (SHA-1, §11, the one hash algorithm). Such a
+/// name may also own ordinary data (RFC 5155 Appendix A has
+/// `2t7b4g4vsa5smi47k61mv5bv1a22bojr.example. A`).
+pub fn owner_hash(origin: &Name, name: &Name) -> Option<[u8; 20]> {
+    let wire = name.as_wire();
+    let len = *wire.first()? as usize;
+    // One label, then exactly the apex (canonical form: lowercase).
+    if len == 0 || !wire.get(1 + len..)?.eq_ignore_ascii_case(origin.as_wire()) {
+        return None;
+    }
+    let mut upper = [0u8; 63];
+    let label = upper.get_mut(..len)?;
+    label.copy_from_slice(wire.get(1..1 + len)?);
+    label.make_ascii_uppercase();
+    let mut hash = [0u8; 20];
+    if BASE32HEX_NOPAD.decode_len(len).ok()? != hash.len() {
+        return None;
+    }
+    BASE32HEX_NOPAD.decode_mut(label, &mut hash).ok()?;
+    Some(hash)
+}
+
 /// A node that holds only NSEC3 records (and their RRSIGs): the owner of an
 /// NSEC3 record is a hash, not a name of the zone's data.
 pub fn is_nsec3_node(n: &Node) -> bool {

@@ -203,15 +203,9 @@ impl DenialMode {
     /// name"). One stray record at `www` decided the Opt-Out flag and
     /// silenced the warning (the sixty-third audit, 2026-12-07).
     fn input_nsec3_records(zone: &Zone) -> impl Iterator<Item = &[u8]> {
-        let hashed = |name: &crate::zone::name::Name| {
-            let wire = name.as_wire();
-            wire.first() == Some(&32)
-                && wire[33..].eq_ignore_ascii_case(zone.origin.as_wire())
-                && wire[1..33].iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'v' | b'A'..=b'V'))
-        };
         zone.nodes
             .iter()
-            .filter(move |n| hashed(&n.name))
+            .filter(|n| crate::denial::nsec3::owner_hash(&zone.origin, &n.name).is_some())
             .filter_map(|n| n.rrset(Rtype::NSEC3))
             .flat_map(|s| s.rdatas.iter())
     }

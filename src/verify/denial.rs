@@ -67,35 +67,17 @@ fn check_nsec3param_without_chain(zone: &Zone, report: &mut Report) {
     }
 }
 
-/// Names of NSEC3 records: a single base32hex label of a hash directly
-/// below the apex. Such a name may also own ordinary data (RFC 5155
-/// Appendix A has `2t7b4g4vsa5smi47k61mv5bv1a22bojr.example. A`).
+/// The hash an NSEC3 record's owner spells ([`crate::denial::nsec3::owner_hash`]).
 ///
-/// The label must spell a SHA-1 hash, 20 octets (32 base32hex
-/// characters): SHA-1 is the only hash algorithm RFC 5155 defines, and a
-/// chain of any other is rejected as a whole (`nsec3-unknown-hash`). A
-/// label of another length is reported here, as a bad owner, rather than
-/// as a link in the chain that cannot match any hash; the chain then holds
-/// 40 octets a record instead of 64 (24 MB less at 1M names, at the full
-/// run's peak).
+/// A label of another length than a SHA-1 hash's is reported as a bad
+/// owner, rather than as a link in the chain that cannot match any hash
+/// (SHA-1 is the only hash algorithm RFC 5155 defines, and a chain of any
+/// other is rejected as a whole, `nsec3-unknown-hash`); the chain then
+/// holds 40 octets a record instead of 64 (24 MB less at 1M names, at the
+/// full run's peak).
 fn nsec3_hash_of_owner(zone: &Zone, node: &Node) -> Option<OwnerHash> {
     node.rrset(Rtype::NSEC3)?;
-    let wire = node.name.as_wire();
-    let len = *wire.first()? as usize;
-    // One label, then exactly the apex (canonical form: lowercase).
-    if len == 0 || !wire.get(1 + len..)?.eq_ignore_ascii_case(zone.origin.as_wire()) {
-        return None;
-    }
-    let mut upper = [0u8; 63];
-    let label = upper.get_mut(..len)?;
-    label.copy_from_slice(wire.get(1..1 + len)?);
-    label.make_ascii_uppercase();
-    let mut hash: OwnerHash = [0; 20];
-    if BASE32HEX_NOPAD.decode_len(len).ok()? != hash.len() {
-        return None;
-    }
-    BASE32HEX_NOPAD.decode_mut(label, &mut hash).ok()?;
-    Some(hash)
+    crate::denial::nsec3::owner_hash(&zone.origin, &node.name)
 }
 
 /// The SHA-1 hash an NSEC3 owner label spells.
