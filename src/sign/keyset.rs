@@ -562,7 +562,6 @@ pub fn check_rrsig_data_size(
     nsec3: bool,
 ) -> Result<(), KeyError> {
     use crate::zone::rtype::Rtype;
-    use crate::zone::NodeFlags;
     use rayon::prelude::*;
     // No key for the data: the signer says so ([`super::key_roles`]).
     let Ok((_, data_signers)) = super::key_roles(signing) else { return Ok(()) };
@@ -577,9 +576,7 @@ pub fn check_rrsig_data_size(
         if nsec3 {
             n.rrsets.iter().any(|r| data(r.rtype) && n.is_signed_rrset(r.rtype))
         } else {
-            n.flags.is_authoritative()
-                && !n.flags.contains(NodeFlags::ENT)
-                && n.rrsets.iter().any(|r| data(r.rtype))
+            crate::denial::nsec::has_nsec(n) && n.rrsets.iter().any(|r| data(r.rtype))
         }
     };
     // An NSEC3 owner: one label of 32 base32hex digits over the origin.
