@@ -495,6 +495,12 @@ fn sha256_file(path: &Path) -> Option<String> {
 }
 
 impl SignReport {
+    /// A warning: said on standard error, and kept for the report.
+    fn warn(&mut self, warning: String) {
+        crate::diag!("zonesign: warning: {warning}");
+        self.warnings.push(warning);
+    }
+
     /// What the command line says, for a report written before (or
     /// without) the run finding out more: a failed run reported `"zone":
     /// ""`, `"threads": 0` and the default serial policy whatever was
@@ -1111,20 +1117,19 @@ fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> St
 
 /// `includes_known` is set once the zone loaded and no output names a file
 /// it includes (see [`report_may_be_written`]).
-fn sign_inner(
-    cfg: &SignConfig,
-    report: &mut SignReport,
-    timeline: &mut crate::timeline::Timeline,
-    includes_known: &mut bool,
-) -> Result<(), Failure> {
-    use crate::denial::nsec3::{Nsec3Params, OptOut};
-    use crate::sign::validity::{now, parse_time};
-    use crate::sign::{keyset, DenialMode, SignOptions};
+/// The signature times a run gives its RRSIGs: inception, expiration and
+/// jitter as asked, checked against the clock and the 32-bit fields (RFC
+/// 4034 §3.1.5, RFC 4035 §5.3.1) before any work.
+struct SignatureTimes {
+    now: i64,
+    inception: i64,
+    expiration: i64,
+    jitter: i64,
+}
 
-    let origin = parse_origin(&cfg.origin)?;
-    report.zone = origin.to_string();
-    let zonemd_choice = parse_zonemd(&cfg.zonemd)?;
-    let cds_digests = parse_cds_digests(&cfg.cds_digest)?;
+fn signature_times(cfg: &SignConfig, report: &mut SignReport) -> Result<SignatureTimes, Failure> {
+    use crate::sign::validity::{now, parse_time};
+
     let now = now();
     let inception = match &cfg.inception {
         Some(t) => parse_time(t, now).map_err(|e| Failure::Usage(e.to_string()))?,
@@ -1238,12 +1243,21 @@ fn sign_inner(
             crate::sign::validity::format_yyyymmddhhmmss(expiration),
             if jitter > 0 { " (each RRset's less its jitter)" } else { "" }
         );
-        crate::diag!("zonesign: warning: {warning}");
-        report.warnings.push(warning);
+        report.warn(warning);
     }
-    // The denial the command line asks for; `None`: the input's own, known
-    // once the zone is loaded (`resolve_denial`).
-    let denial = if cfg.nsec3 {
+    Ok(SignatureTimes { now, inception, expiration, jitter })
+}
+
+/// The denial the command line asks for; `None`: the input's own, known
+/// once the zone is loaded (`resolve_denial`).
+fn denial_asked(
+    cfg: &SignConfig,
+    report: &mut SignReport,
+) -> Result<Option<crate::sign::DenialMode>, Failure> {
+    use crate::denial::nsec3::{Nsec3Params, OptOut};
+    use crate::sign::DenialMode;
+
+    Ok(if cfg.nsec3 {
         let salt_text = cfg.salt.as_deref().unwrap_or("-");
         let salt = if salt_text == "-" || salt_text.is_empty() {
             Vec::new()
@@ -1267,8 +1281,7 @@ fn sign_inner(
             .into_iter()
             .chain(check_nsec3_salt(&salt, "--salt"));
         for warning in warnings {
-            crate::diag!("zonesign: warning: {warning}");
-            report.warnings.push(warning);
+            report.warn(warning);
         }
         Some(DenialMode::Nsec3(Nsec3Params {
             iterations,
@@ -1280,151 +1293,206 @@ fn sign_inner(
             return Err(Failure::Usage("--opt-out, --iterations and --salt need --nsec3".into()));
         }
         cfg.nsec.then_some(DenialMode::Nsec)
-    };
+    })
+}
 
-    let anchors = match &cfg.trust_anchor {
-        Some(ta) => load_trust_anchors(ta, &origin)?,
-        None => Vec::new(),
-    };
+/// The key directory's keys, by their timing, as `dnssec-signzone -S -K`
+/// takes them, with a note in the report for each key left out or
+/// published only.
+#[derive(Default)]
+struct KeyDirChoice {
+    /// The `.key` files that sign.
+    signing: Vec<PathBuf>,
+    /// The same, by file stem (see `publish_wins`).
+    signing_stems: Vec<String>,
+    /// The `.key` files published only.
+    publishing: Vec<PathBuf>,
+    /// The same, by file stem.
+    publishing_stems: Vec<String>,
+    /// The KSKs its timing keeps from signing, with why: named if no key
+    /// that signs is a KSK.
+    idle_ksks: Vec<String>,
+    /// The DNSKEYs its timing leaves out (past Delete, say): dropped on
+    /// purpose, so no rollover warning for them.
+    retired: Vec<Box<[u8]>>,
+    /// The keys its timing publishes only or leaves out: their DNSKEY,
+    /// their note in the report, and whether the pool signing with it is
+    /// worth a warning (not for a `.key` alone, the usual layout of HSM
+    /// keys) (see `pool_wins_timing`).
+    timing_notes: Vec<(Box<[u8]>, usize, bool)>,
+    warnings: Vec<String>,
+}
 
-    // The outputs as they are before anything is read: the run fails
-    // rather than replace what another run wrote meanwhile.
-    let output_at_start = OutputIdentity::of(&cfg.output);
-    let ds_at_start = cfg.ds.as_deref().map(OutputIdentity::of);
+fn keys_by_timing(
+    dir_path: &Path,
+    cfg: &SignConfig,
+    origin: &Name,
+    now: i64,
+    report: &mut SignReport,
+) -> Result<KeyDirChoice, Failure> {
+    use crate::sign::keyset;
 
-    // Keys first: a key problem should stop the run before any work.
-    let t = timeline.start("keys");
+    let mut dir = KeyDirChoice::default();
+    // Keys named by --key, as the `.key` files they are: the key
+    // directory's files are matched by file, not by stem, which files of two
+    // directories share (the fifteenth audit, 2026-12-06: a key of one
+    // directory went missing, taken for the other's named by --key).
+    let explicit_files: Vec<PathBuf> =
+        cfg.keys.iter().filter_map(|p| key_file_identity(p)).collect();
+    let (found, key_records) =
+        keyset::key_and_key_record_files_in(dir_path, origin).map_err(Failure::Key)?;
+    for p in key_records {
+        report.key_timing.push(format!(
+            "{}: not published: a KEY record (a SIG(0) key, RFC 2931), no zone key (as \
+             `dnssec-signzone -S` leaves it)",
+            p.display()
+        ));
+    }
+    let with_state = keyset::state_files_in(dir_path, origin);
+    if !with_state.is_empty() {
+        dir.warnings.push(format!(
+            "{}: BIND key-state files (.state, from dnssec-policy or dnssec-settime -s) \
+             beside {} key(s) ({}): zonesign follows the timing of the .private files, not \
+             the key states, which `dnssec-signzone -S` reads first; where they differ \
+             (a DS or DNSKEY state moved by dnssec-policy) the two publish other DNSKEY or \
+             CDS records",
+            dir_path.display(),
+            with_state.len(),
+            with_state
+                .iter()
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for p in keyset::private_only_in(dir_path, origin) {
+        dir.warnings.push(format!(
+            "{}: a private key file with no .key file beside it: left out, as \
+             `dnssec-signzone -S` leaves it (restore its .key file, or move it away)",
+            p.display()
+        ));
+    }
+    // The key directory's keys by their timing, as `dnssec-signzone
+    // -S -K` takes them (an audit found retired and future keys all
+    // signing, 2026-12-06).
+    // Keys are the `.key` files with a `.private` beside them, as
+    // `dnssec-signzone -S -K` finds them: a public half alone (a key
+    // whose private half is in an HSM, a file left over) stopped every
+    // run (the fourteenth audit, 2026-12-06). It is left out, saying so.
+    let (found, public_only): (Vec<PathBuf>, Vec<PathBuf>) =
+        found.into_iter().partition(|p| p.with_extension("private").exists());
+    let dnskey_of =
+        |p: &Path| crate::sign::keys::parse_key_file(p).ok().map(|kf| kf.dnskey_rdata.into());
+    for p in public_only {
+        // The usual layout of HSM keys: the pool may sign with it (see
+        // `pool_wins_timing`).
+        if let Some(dnskey) = dnskey_of(&p) {
+            dir.timing_notes.push((dnskey, report.key_timing.len(), false));
+        }
+        report.key_timing.push(format!(
+            "{}: not published: no .private file beside it (as `dnssec-signzone -S`; a key whose private half is in HSMs signs through --hsm-config)",
+            p.display()
+        ));
+    }
+    let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
+    dir.signing_stems.extend(choice.signing.iter().filter_map(|p| key_stem(p)));
+    dir.signing.extend(choice.signing);
+    // A key named by --key as well signs whatever the directory's
+    // timing says, as keys named on `dnssec-signzone`'s command line:
+    // it was refused as "given to --publish" when its timing made it
+    // published only, and reported "not published" while it signed
+    // when its Publish time was to come (the twelfth audit, 2026-12-06).
+    let named = |p: &Path| key_file_identity(p).is_some_and(|f| explicit_files.contains(&f));
+    for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
+        if named(p) {
+            report.key_timing.push(format!(
+                "{}: signs, named by --key, whatever its timing ({why})",
+                p.display()
+            ));
+        }
+    }
+    // A KSK (SEP flag, not revoked) the timing keeps from signing.
+    for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
+        if !named(p) && dnskey_of(p).is_some_and(|d: Box<[u8]>| unrevoked_ksk(&d)) {
+            dir.idle_ksks.push(format!("{}: {why}", p.display()));
+        }
+    }
+    for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
+        if let Some(dnskey) = dnskey_of(&p) {
+            dir.timing_notes.push((dnskey, report.key_timing.len(), true));
+        }
+        report.key_timing.push(format!("{}: published only, signs nothing: {why}", p.display()));
+        dir.publishing_stems.extend(key_stem(&p));
+        dir.publishing.push(p);
+    }
+    for (p, why) in choice.left_out.into_iter().filter(|(p, _)| !named(p)) {
+        if let Some(dnskey) = dnskey_of(&p) {
+            dir.timing_notes.push((Box::clone(&dnskey), report.key_timing.len(), true));
+            dir.retired.push(dnskey);
+        }
+        report.key_timing.push(format!("{}: not published: {why}", p.display()));
+    }
+    Ok(dir)
+}
+
+/// What the key phase settles: the keys that sign (software keys and the
+/// HSM pool's, each proven against its DNSKEY), the keys published only, and
+/// what the key files' timing asks of the DNSKEY RRset and the CDS records.
+struct ChosenKeys {
+    keys: Vec<crate::sign::ZoneKey>,
+    hsm_pool: Option<Arc<crate::sign::pkcs11::Pool>>,
+    publish_only: Vec<crate::sign::keyset::PublishOnlyKey>,
+    /// The shortest TTL the key files carry (see below).
+    key_file_ttl: Option<u32>,
+    /// The signing KSKs' CDS timing: the file said of, DNSKEY, state.
+    sync_states: Vec<(String, Box<[u8]>, crate::sign::keys::SyncState)>,
+    /// Signing KSKs whose CDS timing withholds their CDS and CDNSKEY.
+    cds_withheld: Vec<Box<[u8]>>,
+    /// Keys published only that get a CDS and CDNSKEY by their timing.
+    cds_published: Vec<Box<[u8]>>,
+    /// DNSKEYs the key directory's timing leaves out on purpose.
+    retired: Vec<Box<[u8]>>,
+}
+
+/// The key phase, before any work on the zone: the key directory's keys by
+/// their timing, `--key`, `--publish` and the HSM pool, each key proven, and
+/// the key set checked as a whole. A key problem stops the run here.
+fn choose_keys(
+    cfg: &SignConfig,
+    origin: &Name,
+    now: i64,
+    anchors: &[crate::verify::TrustAnchor],
+    report: &mut SignReport,
+) -> Result<ChosenKeys, Failure> {
+    use crate::sign::keyset;
+
     let mut paths = cfg.keys.clone();
     // `--publish` takes the `.key` file; its `.private` names it too, as
     // for `--key` (the sixteenth audit: read as a key file, "found v1.3").
     let publish_named: Vec<PathBuf> =
         cfg.publish.iter().map(|p| crate::sign::keys::published_key_path(p)).collect();
     let mut publish_paths = publish_named.clone();
-    // The key directory's signing keys, by file stem (see `publish_wins`).
-    let mut dir_signing: Vec<String> = Vec::new();
-    // The key directory's keys published only, by file stem.
-    let mut dir_publishing: Vec<String> = Vec::new();
-    // The key directory's KSKs its timing keeps from signing, with why:
-    // named if no key that signs is a KSK.
-    let mut idle_ksks: Vec<String> = Vec::new();
     // The key directory's signing KSKs with CDS timing, and those `--cds`
     // leaves out by it.
     let mut sync_states: Vec<(String, Box<[u8]>, crate::sign::keys::SyncState)> = Vec::new();
     let mut cds_withheld: Vec<Box<[u8]>> = Vec::new();
     // Keys named by --key, by file stem: they sign whatever their timing.
     let explicit: Vec<String> = cfg.keys.iter().filter_map(|p| key_stem(p)).collect();
-    // The same, as the `.key` files they are: the key directory's files
-    // are matched by file, not by stem, which files of two directories
-    // share (the fifteenth audit, 2026-12-06: a key of one directory went
-    // missing, taken for the other's named by --key).
-    let explicit_files: Vec<PathBuf> =
-        cfg.keys.iter().filter_map(|p| key_file_identity(p)).collect();
-    // The DNSKEYs the key directory's timing leaves out (past Delete, say):
-    // dropped on purpose, so no rollover warning for them.
-    let mut retired: Vec<Box<[u8]>> = Vec::new();
-    // The keys the key directory's timing publishes only or leaves out:
-    // their DNSKEY, their note in the report, and whether the pool signing
-    // with it is worth a warning (not for a `.key` alone, the usual layout
-    // of HSM keys) (see `pool_wins_timing`).
-    let mut timing_notes: Vec<(Box<[u8]>, usize, bool)> = Vec::new();
-    let mut warnings = Vec::new();
-    if let Some(dir) = &cfg.key_dir {
-        let (found, key_records) =
-            keyset::key_and_key_record_files_in(dir, &origin).map_err(Failure::Key)?;
-        for p in key_records {
-            report.key_timing.push(format!(
-                "{}: not published: a KEY record (a SIG(0) key, RFC 2931), no zone key (as \
-                 `dnssec-signzone -S` leaves it)",
-                p.display()
-            ));
-        }
-        let with_state = keyset::state_files_in(dir, &origin);
-        if !with_state.is_empty() {
-            warnings.push(format!(
-                "{}: BIND key-state files (.state, from dnssec-policy or dnssec-settime -s) \
-                 beside {} key(s) ({}): zonesign follows the timing of the .private files, not \
-                 the key states, which `dnssec-signzone -S` reads first; where they differ \
-                 (a DS or DNSKEY state moved by dnssec-policy) the two publish other DNSKEY or \
-                 CDS records",
-                dir.display(),
-                with_state.len(),
-                with_state
-                    .iter()
-                    .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        for p in keyset::private_only_in(dir, &origin) {
-            warnings.push(format!(
-                "{}: a private key file with no .key file beside it: left out, as \
-                 `dnssec-signzone -S` leaves it (restore its .key file, or move it away)",
-                p.display()
-            ));
-        }
-        // The key directory's keys by their timing, as `dnssec-signzone
-        // -S -K` takes them (an audit found retired and future keys all
-        // signing, 2026-12-06).
-        // Keys are the `.key` files with a `.private` beside them, as
-        // `dnssec-signzone -S -K` finds them: a public half alone (a key
-        // whose private half is in an HSM, a file left over) stopped every
-        // run (the fourteenth audit, 2026-12-06). It is left out, saying so.
-        let (found, public_only): (Vec<PathBuf>, Vec<PathBuf>) =
-            found.into_iter().partition(|p| p.with_extension("private").exists());
-        let dnskey_of =
-            |p: &Path| crate::sign::keys::parse_key_file(p).ok().map(|kf| kf.dnskey_rdata.into());
-        for p in public_only {
-            // The usual layout of HSM keys: the pool may sign with it (see
-            // `pool_wins_timing`).
-            if let Some(dnskey) = dnskey_of(&p) {
-                timing_notes.push((dnskey, report.key_timing.len(), false));
-            }
-            report.key_timing.push(format!(
-                "{}: not published: no .private file beside it (as `dnssec-signzone -S`; a key whose private half is in HSMs signs through --hsm-config)",
-                p.display()
-            ));
-        }
-        let choice = keyset::choose_by_timing(&found, now).map_err(Failure::Key)?;
-        dir_signing.extend(choice.signing.iter().filter_map(|p| key_stem(p)));
-        paths.extend(choice.signing);
-        // A key named by --key as well signs whatever the directory's
-        // timing says, as keys named on `dnssec-signzone`'s command line:
-        // it was refused as "given to --publish" when its timing made it
-        // published only, and reported "not published" while it signed
-        // when its Publish time was to come (the twelfth audit, 2026-12-06).
-        let named = |p: &Path| key_file_identity(p).is_some_and(|f| explicit_files.contains(&f));
-        for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
-            if named(p) {
-                report.key_timing.push(format!(
-                    "{}: signs, named by --key, whatever its timing ({why})",
-                    p.display()
-                ));
-            }
-        }
-        // A KSK (SEP flag, not revoked) the timing keeps from signing.
-        for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
-            if !named(p) && dnskey_of(p).is_some_and(|d: Box<[u8]>| unrevoked_ksk(&d)) {
-                idle_ksks.push(format!("{}: {why}", p.display()));
-            }
-        }
-        for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
-            if let Some(dnskey) = dnskey_of(&p) {
-                timing_notes.push((dnskey, report.key_timing.len(), true));
-            }
-            report
-                .key_timing
-                .push(format!("{}: published only, signs nothing: {why}", p.display()));
-            dir_publishing.extend(key_stem(&p));
-            publish_paths.push(p);
-        }
-        for (p, why) in choice.left_out.into_iter().filter(|(p, _)| !named(p)) {
-            if let Some(dnskey) = dnskey_of(&p) {
-                timing_notes.push((Box::clone(&dnskey), report.key_timing.len(), true));
-                retired.push(dnskey);
-            }
-            report.key_timing.push(format!("{}: not published: {why}", p.display()));
-        }
-    }
+    let dir = match &cfg.key_dir {
+        Some(dir) => keys_by_timing(dir, cfg, origin, now, report)?,
+        None => KeyDirChoice::default(),
+    };
+    paths.extend(dir.signing);
+    publish_paths.extend(dir.publishing);
+    let KeyDirChoice {
+        signing_stems: dir_signing,
+        publishing_stems: dir_publishing,
+        mut idle_ksks,
+        retired,
+        timing_notes,
+        mut warnings,
+        ..
+    } = dir;
     paths.sort();
     paths.dedup();
     // The CDS timing of the signing KSKs (`dnssec-settime -P sync`, `-D
@@ -1523,7 +1591,7 @@ fn sign_inner(
             // without its `.private`) is not called empty (the
             // nineteenth audit): the notices above say why each is out.
             let files_there = cfg.key_dir.as_ref().is_some_and(|dir| {
-                keyset::key_files_in(dir, &origin).is_ok_and(|files| !files.is_empty())
+                keyset::key_files_in(dir, origin).is_ok_and(|files| !files.is_empty())
             });
             return Err(Failure::Usage(match &cfg.key_dir {
                 Some(dir) if files_there => format!(
@@ -1533,7 +1601,7 @@ fn sign_inner(
                 Some(dir) => format!(
                     "no keys: {} holds no key file of the zone (K{}+<alg>+<tag>.key, as dnssec-keygen names them){}; give --key FILE for keys named otherwise",
                     dir.display(),
-                    crate::sign::keys::file_name_owner(&origin),
+                    crate::sign::keys::file_name_owner(origin),
                     // Knot's `keymgr` keeps PEM files: said, as the
                     // message named only BIND's names to an operator
                     // moving from Knot (the fifty-ninth audit).
@@ -1550,14 +1618,14 @@ fn sign_inner(
         let mut keys = if paths.is_empty() {
             Vec::new()
         } else {
-            keyset::load_software_keys(&paths, &origin, policy).map_err(Failure::Key)?
+            keyset::load_software_keys(&paths, origin, policy).map_err(Failure::Key)?
         };
         // HSM keys: proven in every HSM, then collision-checked with the rest.
         let hsm_pool = match &cfg.hsm_config {
             Some(path) => {
                 let attached = crate::sign::pkcs11::attach(
                     path,
-                    &origin,
+                    origin,
                     cfg.allow_degraded_pool,
                     cfg.csk,
                     &mut keys,
@@ -1573,7 +1641,7 @@ fn sign_inner(
             return Err(Failure::Usage(format!("no keys for {origin}")));
         }
         let mut publish_only =
-            keyset::load_publish_only_keys(&publish_paths, &origin).map_err(Failure::Key)?;
+            keyset::load_publish_only_keys(&publish_paths, origin).map_err(Failure::Key)?;
         let explicit_publish: Vec<Box<[u8]>> = publish_named
             .iter()
             .filter_map(|p| crate::sign::keys::parse_key_file(p).ok())
@@ -1596,8 +1664,7 @@ fn sign_inner(
         }
     }
     for note in warnings {
-        crate::diag!("zonesign: warning: {note}");
-        report.warnings.push(note);
+        report.warn(note);
     }
     let (mut keys, hsm_pool, mut publish_only) = keyed?;
     // A revoked key's original files in the key directory, as plain
@@ -1631,8 +1698,7 @@ fn sign_inner(
             }
             report.key_timing.push(note);
         } else {
-            crate::diag!("zonesign: warning: {}", twin.note);
-            report.warnings.push(twin.note);
+            report.warn(twin.note);
         }
     }
     if !cfg.csk && !cfg.quiet {
@@ -1641,8 +1707,8 @@ fn sign_inner(
         }
     }
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
-    keyset::check_dnskey_rrset_size(&origin, &publish_only, &keys).map_err(Failure::Key)?;
-    keyset::check_rrsig_rrset_size(&origin, &keys).map_err(Failure::Key)?;
+    keyset::check_dnskey_rrset_size(origin, &publish_only, &keys).map_err(Failure::Key)?;
+    keyset::check_rrsig_rrset_size(origin, &keys).map_err(Failure::Key)?;
     keyset::check_roles(&keys).map_err(|e| match e {
         KeyError::NoSepKey { keys, .. } => {
             Failure::Key(KeyError::NoSepKey { keys, timing: std::mem::take(&mut idle_ksks) })
@@ -1650,7 +1716,7 @@ fn sign_inner(
         other => Failure::Key(other),
     })?;
     if let Some(path) = &cfg.trust_anchor {
-        keyset::check_trust_anchor(&keys, &origin, &anchors, path).map_err(Failure::Key)?;
+        keyset::check_trust_anchor(&keys, origin, anchors, path).map_err(Failure::Key)?;
     }
     report.publish_only = publish_only
         .iter()
@@ -1660,6 +1726,240 @@ fn sign_inner(
             source: p.source.clone(),
         })
         .collect();
+    // The TTL a BIND key file carries (`dnssec-keygen -L`): "If the key is
+    // imported into a zone, this is the TTL that will be used for it,
+    // unless there was already a DNSKEY RRset in place"; the shortest
+    // where they differ, as `dnssec-signzone -S` takes it. It was ignored
+    // for the SOA's TTL, and an operator timing a rollover by the key's
+    // TTL moved on while caches held the DNSKEY RRset longer (the
+    // forty-fifth audit, 2026-12-07). Not `--publish` files: a DNSKEY
+    // copied from `dig` carries a cache's remaining TTL. The `.key` files
+    // of the HSM configuration count as the key directory's do (they were
+    // left out: the forty-sixth session's list).
+    let key_file_ttl = paths
+        .iter()
+        .chain(publish_paths.iter().filter(|p| !publish_named.contains(p)))
+        .filter_map(|p| {
+            crate::sign::keys::parse_key_file(&crate::sign::keys::pair_paths(p).0).ok()?.ttl
+        })
+        .chain(pool_key_ttls.iter().copied())
+        // 0 is "no TTL" to BIND (`dnssec-keygen -L 0` writes none), and one
+        // over 2^31 - 1 is no TTL (RFC 2181 §8): it went into the RRSIGs'
+        // Original TTL, and the written zone failed its verification (the
+        // forty-sixth audit, 2026-12-07).
+        .filter(|&ttl| ttl > 0 && ttl <= i32::MAX as u32)
+        .min();
+    // Those still published only once the pool and `--key` had their say (a
+    // key the pool signs with is among the signing keys).
+    cds_published.retain(|d| publish_only.iter().any(|p| p.dnskey == *d));
+    Ok(ChosenKeys {
+        keys,
+        hsm_pool,
+        publish_only,
+        key_file_ttl,
+        sync_states,
+        cds_withheld,
+        cds_published,
+        retired,
+    })
+}
+
+/// The denial the run publishes: the one asked for, else the input's own
+/// (`resolve_denial`), refused where the input leaves it open which chain
+/// to keep.
+fn denial_for_zone(
+    cfg: &SignConfig,
+    zone: &Zone,
+    denial: Option<crate::sign::DenialMode>,
+    report: &mut SignReport,
+) -> Result<crate::sign::DenialMode, Failure> {
+    use crate::sign::DenialMode;
+
+    // Both chains in the input: which one to keep is the operator's call.
+    // The NSEC chain was kept and the NSEC3 chain dropped without a word
+    // (the twelfth audit, 2026-12-06).
+    let unknown_hash = match denial {
+        None => DenialMode::input_nsec3_hash_unknown(zone),
+        Some(_) => None,
+    };
+    let unnamed_chains = match denial {
+        None => DenialMode::input_nsec3_chains_unnamed(zone),
+        Some(_) => None,
+    };
+    // RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value other than
+    // zero MUST be ignored." Said when the input's denial is followed, so
+    // that the chain kept is not a surprise (the fifty-ninth audit).
+    if let Some(flags) =
+        denial.is_none().then(|| DenialMode::input_nsec3param_ignored_flags(zone)).flatten()
+    {
+        let warning = format!(
+            "the input's NSEC3PARAM with flags {flags} is ignored (RFC 5155 §4.1.2: \"NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored\"); the denial kept comes from the input's other NSEC3PARAM or NSEC3 records, else the default"
+        );
+        report.warn(warning);
+    }
+    let notes =
+        if denial.is_none() { DenialMode::input_nsec3param_notes(zone) } else { Vec::new() };
+    for warning in notes {
+        report.warn(warning);
+    }
+    let (denial, warnings, notice) = match denial {
+        Some(asked) if DenialMode::input_has_both_chains(zone) => {
+            // The change warned about names both chains (it named the
+            // NSEC chain only, or none: the thirteenth audit).
+            let warning = format!(
+                "the input holds both an NSEC chain and NSEC3 records; this run replaces them with {asked}, as the command line asks"
+            );
+            (asked, vec![warning], None)
+        }
+        None if unnamed_chains.is_some() => {
+            let sets = unnamed_chains.unwrap_or(2);
+            return Err(Failure::Usage(format!(
+                "the input's NSEC3 records are of {sets} parameter sets and no NSEC3PARAM in use (flags 0) names one (RFC 5155 §4): give --nsec3 with its options, or --nsec, to say which chain to publish"
+            )));
+        }
+        None if DenialMode::input_has_both_chains(zone) => {
+            return Err(Failure::Usage(
+                "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),
+            ));
+        }
+        None if unknown_hash.is_some() => {
+            let (alg, records) = unknown_hash.unwrap_or((0, "NSEC3"));
+            return Err(Failure::Usage(format!(
+                "the input's {records} records name hash algorithm {alg}, which validators do not know (RFC 5155 §11 defines 1, SHA-1): give --nsec3 with its options, or --nsec, to say which chain to publish"
+            )));
+        }
+        denial => resolve_denial(denial, DenialMode::of_input(zone))?,
+    };
+    for warning in warnings {
+        report.warn(warning);
+    }
+    if let Some(notice) = notice.filter(|_| !cfg.quiet) {
+        crate::diag!("zonesign: notice: {notice}");
+    }
+    Ok(denial)
+}
+
+/// What the key files and the input ask that the run does not do, said
+/// before the zone is signed; and the input's CDS and CDNSKEY, which must
+/// name keys the signed zone publishes.
+fn check_before_signing(
+    cfg: &SignConfig,
+    zone: &Zone,
+    keys: &[crate::sign::ZoneKey],
+    opts: &crate::sign::SignOptions,
+    sync_states: &[(String, Box<[u8]>, crate::sign::keys::SyncState)],
+    retired: &[Box<[u8]>],
+    report: &mut SignReport,
+) -> Result<(), Failure> {
+    use crate::sign::keyset;
+
+    // Without --cds the input's CDS and CDNSKEY stay as they are, whatever
+    // the KSKs' CDS timing asks: said, as `dnssec-signzone -S`
+    // would change them by itself (the thirty-eighth audit).
+    if !cfg.cds {
+        use crate::sign::keys::SyncState;
+        let when = crate::sign::validity::format_yyyymmddhhmmss;
+        let asks: Vec<String> = sync_states
+            .iter()
+            .filter_map(|(source, dnskey, state)| {
+                let named = crate::verify::cds::apex_names_key(zone, dnskey);
+                match *state {
+                    SyncState::Publish { at } if !named => Some(format!(
+                        "{source}: SyncPublish {} has passed, and no input CDS names it",
+                        when(at)
+                    )),
+                    SyncState::Withdrawn { at } if named => Some(format!(
+                        "{source}: SyncDelete {} has passed, and the input's CDS name it",
+                        when(at)
+                    )),
+                    _ => None,
+                }
+            })
+            .collect();
+        if !asks.is_empty() {
+            let warning = format!(
+                "the KSKs' CDS timing asks for other CDS and CDNSKEY records ({}): \
+                 zonesign makes them with --cds only, and kept the input's (dnssec-signzone -S \
+                 makes them by itself)",
+                asks.join("; ")
+            );
+            report.warn(warning);
+        }
+    }
+    // Without --cds the input's CDS and CDNSKEY stay: they must name keys
+    // the signed zone publishes.
+    if !cfg.cds {
+        keyset::check_input_cds(zone, &dnskeys_of(keys, &opts.publish), keys)
+            .map_err(Failure::Key)?;
+    } else {
+        check_timed_cds(keys, opts).map_err(Failure::Key)?;
+    }
+    for warning in input_signers_warning(zone, keys, &opts.publish)
+        .into_iter()
+        .chain(rollover_warnings(zone, keys, &opts.publish, retired))
+    {
+        report.warn(warning);
+    }
+    // With --trust-anchor the parent's DS settles it (checked above).
+    if cfg.trust_anchor.is_none() {
+        if let Some(warning) = input_ksks_warning(zone, keys, &opts.publish) {
+            report.warn(warning);
+        }
+    }
+    // RFC 1034 §4.3.5: secondaries transfer a zone only when its serial has
+    // grown. A signed input (perhaps the published zone) re-signed with its
+    // serial kept replaces nothing on them.
+    if cfg.serial == crate::sign::serial::SerialPolicy::Keep
+        && zone.apex().rrsigs(crate::zone::rtype::Rtype::SOA).is_some()
+    {
+        let serial = report.serial.map_or("unknown".to_string(), |s| s.to_string());
+        let warning = format!(
+            "the input is a signed zone and keeps its serial {serial} (--serial keep): \
+             secondaries that have that serial will not transfer this zone; re-signing a \
+             published zone takes --serial increment, unixtime or date"
+        );
+        report.warn(warning);
+    }
+    Ok(())
+}
+
+fn sign_inner(
+    cfg: &SignConfig,
+    report: &mut SignReport,
+    timeline: &mut crate::timeline::Timeline,
+    includes_known: &mut bool,
+) -> Result<(), Failure> {
+    use crate::sign::{keyset, DenialMode, SignOptions};
+
+    let origin = parse_origin(&cfg.origin)?;
+    report.zone = origin.to_string();
+    let zonemd_choice = parse_zonemd(&cfg.zonemd)?;
+    let cds_digests = parse_cds_digests(&cfg.cds_digest)?;
+    let SignatureTimes { now, inception, expiration, jitter } = signature_times(cfg, report)?;
+    let denial = denial_asked(cfg, report)?;
+
+    let anchors = match &cfg.trust_anchor {
+        Some(ta) => load_trust_anchors(ta, &origin)?,
+        None => Vec::new(),
+    };
+
+    // The outputs as they are before anything is read: the run fails
+    // rather than replace what another run wrote meanwhile.
+    let output_at_start = OutputIdentity::of(&cfg.output);
+    let ds_at_start = cfg.ds.as_deref().map(OutputIdentity::of);
+
+    // Keys first: a key problem should stop the run before any work.
+    let t = timeline.start("keys");
+    let ChosenKeys {
+        keys,
+        hsm_pool,
+        publish_only,
+        key_file_ttl,
+        sync_states,
+        cds_withheld,
+        cds_published,
+        retired,
+    } = choose_keys(cfg, &origin, now, &anchors, report)?;
     timeline.finish(t, keys.len() as u64);
 
     let t = timeline.start("load");
@@ -1689,8 +1989,7 @@ fn sign_inner(
         report.input_serial = Some(change.from);
         report.serial = Some(change.to);
         if let Some(warning) = crate::sign::serial::fallback_warning(cfg.serial, change, now) {
-            crate::diag!("zonesign: warning: {warning}");
-            report.warnings.push(warning);
+            report.warn(warning);
         }
     }
     timeline.finish(t, zone.stats.records as u64);
@@ -1703,96 +2002,10 @@ fn sign_inner(
             crate::zonemd::input_hashes(&zone).map_err(|e| Failure::Sign(SignError::Zonemd(e)))?
         }
     };
-    // Both chains in the input: which one to keep is the operator's call.
-    // The NSEC chain was kept and the NSEC3 chain dropped without a word
-    // (the twelfth audit, 2026-12-06).
-    let unknown_hash = match denial {
-        None => DenialMode::input_nsec3_hash_unknown(&zone),
-        Some(_) => None,
-    };
-    let unnamed_chains = match denial {
-        None => DenialMode::input_nsec3_chains_unnamed(&zone),
-        Some(_) => None,
-    };
-    // RFC 5155 §4.1.2: "NSEC3PARAM RRs with a Flags field value other than
-    // zero MUST be ignored." Said when the input's denial is followed, so
-    // that the chain kept is not a surprise (the fifty-ninth audit).
-    if let Some(flags) =
-        denial.is_none().then(|| DenialMode::input_nsec3param_ignored_flags(&zone)).flatten()
-    {
-        let warning = format!(
-            "the input's NSEC3PARAM with flags {flags} is ignored (RFC 5155 §4.1.2: \"NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored\"); the denial kept comes from the input's other NSEC3PARAM or NSEC3 records, else the default"
-        );
-        crate::diag!("zonesign: warning: {warning}");
-        report.warnings.push(warning);
-    }
-    let notes =
-        if denial.is_none() { DenialMode::input_nsec3param_notes(&zone) } else { Vec::new() };
-    for warning in notes {
-        crate::diag!("zonesign: warning: {warning}");
-        report.warnings.push(warning);
-    }
-    let (denial, warnings, notice) = match denial {
-        Some(asked) if DenialMode::input_has_both_chains(&zone) => {
-            // The change warned about names both chains (it named the
-            // NSEC chain only, or none: the thirteenth audit).
-            let warning = format!(
-                "the input holds both an NSEC chain and NSEC3 records; this run replaces them with {asked}, as the command line asks"
-            );
-            (asked, vec![warning], None)
-        }
-        None if unnamed_chains.is_some() => {
-            let sets = unnamed_chains.unwrap_or(2);
-            return Err(Failure::Usage(format!(
-                "the input's NSEC3 records are of {sets} parameter sets and no NSEC3PARAM in use (flags 0) names one (RFC 5155 §4): give --nsec3 with its options, or --nsec, to say which chain to publish"
-            )));
-        }
-        None if DenialMode::input_has_both_chains(&zone) => {
-            return Err(Failure::Usage(
-                "the input has both an NSEC chain and NSEC3 records (a change of denial under way, RFC 5155 §10.4): give --nsec or --nsec3 with its options to say which to publish".into(),
-            ));
-        }
-        None if unknown_hash.is_some() => {
-            let (alg, records) = unknown_hash.unwrap_or((0, "NSEC3"));
-            return Err(Failure::Usage(format!(
-                "the input's {records} records name hash algorithm {alg}, which validators do not know (RFC 5155 §11 defines 1, SHA-1): give --nsec3 with its options, or --nsec, to say which chain to publish"
-            )));
-        }
-        denial => resolve_denial(denial, DenialMode::of_input(&zone))?,
-    };
-    for warning in warnings {
-        crate::diag!("zonesign: warning: {warning}");
-        report.warnings.push(warning);
-    }
-    if let Some(notice) = notice.filter(|_| !cfg.quiet) {
-        crate::diag!("zonesign: notice: {notice}");
-    }
+    let denial = denial_for_zone(cfg, &zone, denial, report)?;
     report.denial_mode = Some(denial.to_string());
     let nsec3 = matches!(denial, DenialMode::Nsec3(_));
     keyset::check_rrsig_data_size(&origin, &keys, &zone, nsec3).map_err(Failure::Key)?;
-    // The TTL a BIND key file carries (`dnssec-keygen -L`): "If the key is
-    // imported into a zone, this is the TTL that will be used for it,
-    // unless there was already a DNSKEY RRset in place"; the shortest
-    // where they differ, as `dnssec-signzone -S` takes it. It was ignored
-    // for the SOA's TTL, and an operator timing a rollover by the key's
-    // TTL moved on while caches held the DNSKEY RRset longer (the
-    // forty-fifth audit, 2026-12-07). Not `--publish` files: a DNSKEY
-    // copied from `dig` carries a cache's remaining TTL. The `.key` files
-    // of the HSM configuration count as the key directory's do (they were
-    // left out: the forty-sixth session's list).
-    let key_file_ttl = paths
-        .iter()
-        .chain(publish_paths.iter().filter(|p| !publish_named.contains(p)))
-        .filter_map(|p| {
-            crate::sign::keys::parse_key_file(&crate::sign::keys::pair_paths(p).0).ok()?.ttl
-        })
-        .chain(pool_key_ttls.iter().copied())
-        // 0 is "no TTL" to BIND (`dnssec-keygen -L 0` writes none), and one
-        // over 2^31 - 1 is no TTL (RFC 2181 §8): it went into the RRSIGs'
-        // Original TTL, and the written zone failed its verification (the
-        // forty-sixth audit, 2026-12-07).
-        .filter(|&ttl| ttl > 0 && ttl <= i32::MAX as u32)
-        .min();
     let opts = SignOptions {
         inception,
         expiration,
@@ -1803,88 +2016,13 @@ fn sign_inner(
         cds: cfg.cds,
         cds_digests,
         cds_withheld,
-        // Those still published only once the pool and `--key` had their
-        // say (a key the pool signs with is among the signing keys).
-        cds_published: cds_published
-            .into_iter()
-            .filter(|d| publish_only.iter().any(|p| p.dnskey == *d))
-            .collect(),
+        cds_published,
         publish: publish_only.into_iter().map(|p| p.dnskey).collect(),
         zonemd: Some(zonemd),
         hash_backend: crate::denial::hash::Backend::detect(),
         progress: progress_bar(cfg.quiet, "signing"),
     };
-    // Without --cds the input's CDS and CDNSKEY stay as they are, whatever
-    // the KSKs' CDS timing asks: said, as `dnssec-signzone -S`
-    // would change them by itself (the thirty-eighth audit).
-    if !cfg.cds {
-        use crate::sign::keys::SyncState;
-        let when = crate::sign::validity::format_yyyymmddhhmmss;
-        let asks: Vec<String> = sync_states
-            .iter()
-            .filter_map(|(source, dnskey, state)| {
-                let named = crate::verify::cds::apex_names_key(&zone, dnskey);
-                match *state {
-                    SyncState::Publish { at } if !named => Some(format!(
-                        "{source}: SyncPublish {} has passed, and no input CDS names it",
-                        when(at)
-                    )),
-                    SyncState::Withdrawn { at } if named => Some(format!(
-                        "{source}: SyncDelete {} has passed, and the input's CDS name it",
-                        when(at)
-                    )),
-                    _ => None,
-                }
-            })
-            .collect();
-        if !asks.is_empty() {
-            let warning = format!(
-                "the KSKs' CDS timing asks for other CDS and CDNSKEY records ({}): \
-                 zonesign makes them with --cds only, and kept the input's (dnssec-signzone -S \
-                 makes them by itself)",
-                asks.join("; ")
-            );
-            crate::diag!("zonesign: warning: {warning}");
-            report.warnings.push(warning);
-        }
-    }
-    // Without --cds the input's CDS and CDNSKEY stay: they must name keys
-    // the signed zone publishes.
-    if !cfg.cds {
-        keyset::check_input_cds(&zone, &dnskeys_of(&keys, &opts.publish), &keys)
-            .map_err(Failure::Key)?;
-    } else {
-        check_timed_cds(&keys, &opts).map_err(Failure::Key)?;
-    }
-    for warning in input_signers_warning(&zone, &keys, &opts.publish)
-        .into_iter()
-        .chain(rollover_warnings(&zone, &keys, &opts.publish, &retired))
-    {
-        crate::diag!("zonesign: warning: {warning}");
-        report.warnings.push(warning);
-    }
-    // With --trust-anchor the parent's DS settles it (checked above).
-    if cfg.trust_anchor.is_none() {
-        if let Some(warning) = input_ksks_warning(&zone, &keys, &opts.publish) {
-            crate::diag!("zonesign: warning: {warning}");
-            report.warnings.push(warning);
-        }
-    }
-    // RFC 1034 §4.3.5: secondaries transfer a zone only when its serial has
-    // grown. A signed input (perhaps the published zone) re-signed with its
-    // serial kept replaces nothing on them.
-    if cfg.serial == crate::sign::serial::SerialPolicy::Keep
-        && zone.apex().rrsigs(crate::zone::rtype::Rtype::SOA).is_some()
-    {
-        let serial = report.serial.map_or("unknown".to_string(), |s| s.to_string());
-        let warning = format!(
-            "the input is a signed zone and keeps its serial {serial} (--serial keep): \
-             secondaries that have that serial will not transfer this zone; re-signing a \
-             published zone takes --serial increment, unixtime or date"
-        );
-        crate::diag!("zonesign: warning: {warning}");
-        report.warnings.push(warning);
-    }
+    check_before_signing(cfg, &zone, &keys, &opts, &sync_states, &retired, report)?;
     let t = timeline.start("denial");
     let prep = crate::sign::prepare(&mut zone, &keys, &opts).map_err(Failure::Sign)?;
     if prep.replaced_records > 0 && !cfg.quiet {
@@ -1904,8 +2042,7 @@ fn sign_inner(
              of a rollover, that is what --cds is for",
             prep.cds_dropped_for.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
         );
-        crate::diag!("zonesign: warning: {warning}");
-        report.warnings.push(warning);
+        report.warn(warning);
     }
     timeline.finish(t, (prep.nsec + prep.nsec3) as u64);
     report.denial = Some(prep);
