@@ -1369,10 +1369,43 @@ fn rfc7344_section_4_a_published_ksks_cds_follows_its_sync_publish() {
     assert_eq!(cds_tags(&ours), expected);
     let r = std::fs::read_to_string(&report).unwrap();
     assert!(r.contains(&format!("{next}.key: published only, with a CDS and CDNSKEY")), "{r}");
+    // Re-signed, the next KSK's CDS stays, and is not said to be replaced:
+    // that warning told the operator to drop `--cds` at every re-sign of
+    // the rollover (the seventieth audit).
+    let again = dir.path().join("again.zone");
+    let o = sign_command(&ours, &k, &again, &[std::ffi::OsStr::new("--cds")]).output().unwrap();
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{said}");
+    assert!(!said.contains("--cds replaces"), "{said}");
+    assert_eq!(cds_tags(&again), expected);
 
     let bind = dir.path().join("bind.zone");
     bind_sign(&k, &bind);
     assert_eq!(cds_tags(&bind), expected, "dnssec-signzone -S");
+}
+
+/// RFC 4035 §2.2 in an algorithm rollover whose old KSK passed its
+/// Inactive time while the old ZSK still signs: refused, as
+/// `dnssec-signzone -S` refuses it ("Missing self-signed KSK for
+/// algorithm"). The refusal said "add a KSK of algorithm 8" to a key
+/// directory that holds one; it names that KSK and its timing now (the
+/// seventieth audit).
+#[test]
+fn regression_an_algorithm_without_a_signing_ksk_names_the_ksk_its_timing_holds() {
+    let (dir, k) = bind_key_dir();
+    let rsa = ["-a", "8", "-b", "2048", "-P", "now-30d", "-A", "now-30d"];
+    let old_ksk = bind_keygen(&k, &[&rsa[..], &["-f", "KSK", "-I", "now-1d", "example."]].concat());
+    bind_keygen(&k, &[&rsa[..], &["example."]].concat());
+    bind_keygen(&k, &["-a", "13", "-f", "KSK", "example."]);
+    bind_keygen(&k, &["-a", "13", "example."]);
+    let out = dir.path().join("out.zone");
+    let o = sign_command(&example(), &k, &out, &[]).output().unwrap();
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{said}");
+    assert!(said.contains("no key of algorithm 8 has the SEP flag"), "{said}");
+    assert!(said.contains("KSKs of algorithm 8 sign nothing by their timing"), "{said}");
+    assert!(said.contains(&old_ksk), "{said}");
+    assert!(!out.exists());
 }
 
 /// RFC 7344 §4.1, "MUST NOT break the current delegation", with `--cds`

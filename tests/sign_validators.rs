@@ -615,6 +615,35 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     assert!(!ds_text.contains(&format!("\t{old_tag} ")), "{ds_text}");
     assert!(ds_text.contains(&format!("\t{kept_tag} ")), "{ds_text}");
     assert_eq!(signed.lines().filter(|l| l.contains("\tDNSKEY\t257 ")).count(), 1, "{signed}");
+
+    // The revoked key past its Delete time (the hold-down over): its
+    // original came back then, signed the DNSKEY RRset and got a CDS (the
+    // seventieth audit). Neither form is published now, as `dnssec-signzone
+    // -S` publishes neither.
+    let revoked_stem = format!("{}+{revoked_tag:05}", old.rsplit_once('+').unwrap().0);
+    {
+        let mut settime = Command::new("dnssec-settime");
+        settime.arg("-K").arg(&keys).args(["-D", "now-1h"]).arg(&revoked_stem);
+        run(&mut settime);
+        let later = dir.path().join("later.zone");
+        let text = sign_tld(&zone, &keys, &later, &["--cds"]);
+        assert!(text.contains(&format!("key {old_tag} is revoked as key {revoked_tag}")), "{text}");
+        assert_validators_accept(&later, "tld.", false);
+        let signed = std::fs::read_to_string(&later).unwrap();
+        let fields = |l: &str| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        let records: Vec<Vec<String>> = signed.lines().map(fields).collect();
+        let of = |rtype: &'static str| {
+            records.iter().filter(move |f| f.get(3).map(String::as_str) == Some(rtype))
+        };
+        let dnskey_signers: Vec<u16> =
+            of("RRSIG").filter(|f| f[4] == "DNSKEY").map(|f| f[10].parse().unwrap()).collect();
+        assert!(!dnskey_signers.contains(&old_tag), "{dnskey_signers:?}");
+        assert!(!dnskey_signers.contains(&revoked_tag), "{dnskey_signers:?}");
+        let cds: Vec<u16> = of("CDS").map(|f| f[4].parse().unwrap()).collect();
+        assert_eq!(cds, [kept_tag]);
+        assert_eq!(of("DNSKEY").filter(|f| f[4] == "257").count(), 1, "{signed}");
+        assert_eq!(of("DNSKEY").filter(|f| f[4] == "385").count(), 0, "{signed}");
+    }
 }
 
 /// `zonesign sign ZONE --origin tld. --key-dir KEYS --output OUT ARGS`,

@@ -29,7 +29,7 @@ pub(super) struct KeyDirChoice {
     publishing_stems: Vec<String>,
     /// The KSKs its timing keeps from signing, with why: named if no key
     /// that signs is a KSK.
-    idle_ksks: Vec<String>,
+    idle_ksks: Vec<(u8, String)>,
     /// The DNSKEYs its timing leaves out (past Delete, say): dropped on
     /// purpose, so no rollover warning for them.
     retired: Vec<Box<[u8]>>,
@@ -131,8 +131,10 @@ pub(super) fn keys_by_timing(
     }
     // A KSK (SEP flag, not revoked) the timing keeps from signing.
     for (p, why) in choice.publish_only.iter().chain(&choice.left_out) {
-        if !named(p) && dnskey_of(p).is_some_and(|d: Box<[u8]>| unrevoked_ksk(&d)) {
-            dir.idle_ksks.push(format!("{}: {why}", p.display()));
+        let ksk: Option<Box<[u8]>> = dnskey_of(p).filter(|d| unrevoked_ksk(d));
+        if let Some(dnskey) = ksk.filter(|_| !named(p)) {
+            let algorithm = dnskey.get(3).copied().unwrap_or(0);
+            dir.idle_ksks.push((algorithm, format!("{}: {why}", p.display())));
         }
     }
     for (p, why) in choice.publish_only.into_iter().filter(|(p, _)| !named(p)) {
@@ -205,7 +207,7 @@ pub(super) fn choose_keys(
     let KeyDirChoice {
         signing_stems: dir_signing,
         publishing_stems: dir_publishing,
-        mut idle_ksks,
+        idle_ksks,
         retired,
         timing_notes,
         mut warnings,
@@ -396,11 +398,11 @@ pub(super) fn choose_keys(
     };
     let named_stems: Vec<String> =
         explicit.iter().cloned().chain(publish_named.iter().filter_map(|p| key_stem(p))).collect();
-    let twins = keyset::drop_revoked_twins(&mut keys)
+    let twins = keyset::drop_revoked_twins(&mut keys, &publish_only, &retired)
         .into_iter()
         .map(|t| (stem_in(&t, &dir_signing), t))
         .chain(
-            keyset::drop_revoked_published(&mut publish_only, &keys)
+            keyset::drop_revoked_published(&mut publish_only, &keys, &retired)
                 .into_iter()
                 .map(|t| (stem_in(&t, &dir_publishing), t)),
         );
@@ -427,12 +429,23 @@ pub(super) fn choose_keys(
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_dnskey_rrset_size(origin, &publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_rrsig_rrset_size(origin, &keys).map_err(Failure::Key)?;
-    keyset::check_roles(&keys).map_err(|e| match e {
-        KeyError::NoSepKey { keys, .. } => {
-            Failure::Key(KeyError::NoSepKey { keys, timing: std::mem::take(&mut idle_ksks) })
-        }
-        other => Failure::Key(other),
-    })?;
+    // The key directory's KSKs that its timing keeps from signing are
+    // named where no KSK signs, or none of one algorithm: "add a KSK" was
+    // said of an algorithm rollover whose old KSK had passed its Inactive
+    // time (the seventieth audit).
+    let idle = |algorithm: Option<u8>| -> Vec<String> {
+        let of = |a: &u8| algorithm.is_none_or(|want| want == *a);
+        idle_ksks.iter().filter(|(a, _)| of(a)).map(|(_, why)| why.clone()).collect()
+    };
+    keyset::check_roles(&keys)
+        .map_err(|e| match e {
+            KeyError::NoSepKey { keys, .. } => KeyError::NoSepKey { keys, timing: idle(None) },
+            KeyError::NoKskForAlgorithm { algorithm, keys, .. } => {
+                KeyError::NoKskForAlgorithm { algorithm, keys, timing: idle(Some(algorithm)) }
+            }
+            other => other,
+        })
+        .map_err(Failure::Key)?;
     if let Some(path) = &cfg.trust_anchor {
         keyset::check_trust_anchor(&keys, origin, anchors, path).map_err(Failure::Key)?;
     }

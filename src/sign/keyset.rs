@@ -749,6 +749,7 @@ pub fn check_roles(keys: &[ZoneKey]) -> Result<(), KeyError> {
                     .map(|o| format!("{} {}", o.key_tag, o.source))
                     .collect::<Vec<_>>()
                     .join(", "),
+                timing: Vec::new(),
             });
         }
     }
@@ -1169,31 +1170,63 @@ pub struct RevokedTwin {
     pub note: String,
 }
 
-/// Leaves out every key that is also among `keys` revoked: the same key
-/// material with the REVOKE flag (RFC 5011 §2.1; `dnssec-revoke` keeps the
-/// original files beside the revoked ones). The revoked key is the one to
-/// publish, signing the DNSKEY RRset; the original left beside it would go
-/// on signing as the key the operator revoked, and be named in CDS,
-/// CDNSKEY and DS (an audit, 2026-12-06; `dnssec-signzone -S` says
-/// "Removing revoked key ... from DNSKEY RRset"). Returns what was left out;
-/// the roles are settled again.
-pub fn drop_revoked_twins(keys: &mut Vec<ZoneKey>) -> Vec<RevokedTwin> {
-    let revoked: Vec<(Box<[u8]>, u16)> = keys
+/// The revoked keys a run knows of, wherever they are: among the keys that
+/// sign, the keys published only, or the key directory's keys its timing
+/// leaves out (`retired`): the key material (the DNSKEY past its flags), the
+/// revoked key's tag, and what becomes of it, for the note.
+fn revoked_forms(
+    keys: &[ZoneKey],
+    publish: &[PublishOnlyKey],
+    retired: &[Box<[u8]>],
+) -> Vec<(Box<[u8]>, u16, &'static str)> {
+    let is_revoked = |d: &[u8]| d.len() > 2 && u16::from_be_bytes([d[0], d[1]]) & FLAG_REVOKE != 0;
+    let signing = keys
         .iter()
-        .filter(|k| k.is_revoked() && k.dnskey.len() > 2)
-        .map(|k| (k.dnskey[2..].into(), k.key_tag))
-        .collect();
+        .filter(|k| is_revoked(&k.dnskey))
+        .map(|k| (k.dnskey[2..].into(), k.key_tag, "is published and signs the DNSKEY RRset"));
+    let published = publish
+        .iter()
+        .filter(|p| is_revoked(&p.dnskey))
+        .map(|p| (p.dnskey[2..].into(), p.key_tag, "is published"));
+    let gone = retired.iter().filter(|d| is_revoked(d)).map(|d| {
+        (
+            d[2..].into(),
+            super::keys::key_tag(d),
+            "is not published by its timing, and neither is this",
+        )
+    });
+    signing.chain(published).chain(gone).collect()
+}
+
+/// Leaves out every key that is also known revoked: the same key material
+/// with the REVOKE flag (RFC 5011 §2.1: "Once the resolver sees the REVOKE
+/// bit, it MUST NOT use this key as a trust anchor at any time in the
+/// future"; `dnssec-revoke` keeps the original files beside the revoked
+/// ones). The revoked key is the one to publish, signing the DNSKEY RRset;
+/// the original left beside it would go on signing as the key the operator
+/// revoked, and be named in CDS, CDNSKEY and DS (an audit, 2026-12-06;
+/// `dnssec-signzone -S` says "Removing revoked key ... from DNSKEY RRset").
+/// Also once the revoked key is past its Delete time (`retired`) or
+/// published only: the original came back then, signed the DNSKEY RRset
+/// and got a CDS (the seventieth audit). Returns what was left out; the
+/// roles are settled again.
+pub fn drop_revoked_twins(
+    keys: &mut Vec<ZoneKey>,
+    publish: &[PublishOnlyKey],
+    retired: &[Box<[u8]>],
+) -> Vec<RevokedTwin> {
+    let revoked = revoked_forms(keys, publish, retired);
     let mut left_out = Vec::new();
     keys.retain(|k| {
         let twin = (!k.is_revoked() && k.dnskey.len() > 2)
-            .then(|| revoked.iter().find(|(rest, _)| **rest == k.dnskey[2..]))
+            .then(|| revoked.iter().find(|(rest, _, _)| **rest == k.dnskey[2..]))
             .flatten();
-        if let Some((_, tag)) = twin {
+        if let Some((_, tag, state)) = twin {
             left_out.push(RevokedTwin {
                 source: k.source.clone(),
                 note: format!(
                     "{}: key {} is revoked as key {tag} (the same key): left out, the revoked \
-                     key is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
+                     key {state} (RFC 5011 §2.1)",
                     k.source, k.key_tag
                 ),
             });
@@ -1213,23 +1246,23 @@ pub fn drop_revoked_twins(keys: &mut Vec<ZoneKey>) -> Vec<RevokedTwin> {
 pub fn drop_revoked_published(
     publish: &mut Vec<PublishOnlyKey>,
     keys: &[ZoneKey],
+    retired: &[Box<[u8]>],
 ) -> Vec<RevokedTwin> {
+    let revoked = revoked_forms(keys, publish, retired);
     let mut left_out = Vec::new();
     publish.retain(|p| {
-        let twin = keys.iter().find(|k| {
-            k.is_revoked()
-                && p.dnskey.len() > 2
-                && k.dnskey.len() > 2
-                && p.dnskey[2..] == k.dnskey[2..]
-                && u16::from_be_bytes([p.dnskey[0], p.dnskey[1]]) & FLAG_REVOKE == 0
-        });
-        if let Some(k) = twin {
+        let unrevoked =
+            p.dnskey.len() > 2 && u16::from_be_bytes([p.dnskey[0], p.dnskey[1]]) & FLAG_REVOKE == 0;
+        let twin = unrevoked
+            .then(|| revoked.iter().find(|(rest, _, _)| **rest == p.dnskey[2..]))
+            .flatten();
+        if let Some((_, tag, state)) = twin {
             left_out.push(RevokedTwin {
                 source: p.source.clone(),
                 note: format!(
-                    "{}: key {} is revoked as key {} (the same key): not published, the \
-                     revoked key is published and signs the DNSKEY RRset (RFC 5011 §2.1)",
-                    p.source, p.key_tag, k.key_tag
+                    "{}: key {} is revoked as key {tag} (the same key): not published, the \
+                     revoked key {state} (RFC 5011 §2.1)",
+                    p.source, p.key_tag
                 ),
             });
         }

@@ -558,7 +558,12 @@ fn is_signer_owned(t: Rtype, at_apex: bool, cds: bool) -> bool {
 /// that provider's signed zone has it sign the DNSKEY RRset alone: taken
 /// for an old KSK, its CDS was dropped without a word (the twenty-ninth
 /// audit).
-fn named_by_input_cds(zone: &Zone, keys: &[ZoneKey], publish: &[Box<[u8]>]) -> Vec<u16> {
+///
+/// Not a key published only that gets its own CDS by its timing
+/// (`cds_published`, the next KSK of a double-DS rollover): its records
+/// stay, and the warning that they were replaced told the operator to drop
+/// `--cds` at every re-sign of the rollover (the seventieth audit).
+fn named_by_input_cds(zone: &Zone, keys: &[ZoneKey], opts: &SignOptions) -> Vec<u16> {
     let dnskey_signers = zone
         .apex()
         .rrsigs(Rtype::DNSKEY)
@@ -568,8 +573,10 @@ fn named_by_input_cds(zone: &Zone, keys: &[ZoneKey], publish: &[Box<[u8]>]) -> V
         |k: &[u8]| dnskey_signers.contains(&(k.get(3).copied().unwrap_or(0), keys::key_tag(k)));
     let cosigned =
         keys.iter().any(|k| k.role != KeyRole::Zsk && !k.is_revoked() && signed_dnskeys(&k.dnskey));
-    let mut tags: Vec<u16> = publish
+    let mut tags: Vec<u16> = opts
+        .publish
         .iter()
+        .filter(|k| !opts.cds_published.contains(k))
         .filter(|k| crate::verify::cds::apex_names_key(zone, k) && !(cosigned && signed_dnskeys(k)))
         .map(|k| keys::key_tag(k))
         .collect();
@@ -600,7 +607,7 @@ pub fn prepare(
     // them republished an old KSK's records at every run, and a parent
     // kept its DS (the twenty-sixth and twenty-seventh audits, 2026-12-06).
     let cds_dropped_for: Vec<u16> =
-        if opts.cds { named_by_input_cds(zone, keys, &opts.publish) } else { Vec::new() };
+        if opts.cds { named_by_input_cds(zone, keys, opts) } else { Vec::new() };
     let mut removed = 0usize;
     // Only a DNSKEY RRset the zone would sign: one at a delegation or
     // below a zone cut is the child's, hidden data kept unsigned as any

@@ -320,8 +320,10 @@ pub enum KeyError {
     BadFlags { key: String, tag: u16, algorithm: u8, flags: u16, reason: &'static str },
     /// An algorithm whose keys all lack the SEP flag: nothing of it would
     /// sign the DNSKEY RRset, yet every algorithm there must sign every
-    /// RRset (RFC 4035 §2.2). `keys` lists its keys.
-    NoKskForAlgorithm { algorithm: u8, keys: String },
+    /// RRset (RFC 4035 §2.2). `keys` lists its keys; `timing`, the key
+    /// directory's KSKs of that algorithm that its timing keeps from
+    /// signing, with why.
+    NoKskForAlgorithm { algorithm: u8, keys: String, timing: Vec<String> },
     /// A key of a key directory whose Revoke time (its `.private` timing)
     /// has passed, without the REVOKE flag: `dnssec-signzone -S` would
     /// publish it revoked, which changes its key tag and so its files.
@@ -532,12 +534,24 @@ impl fmt::Display for KeyError {
                 "{key}: key tag {tag} algorithm {algorithm} has flags {flags}: {reason}; \
                  validators refuse such a key"
             ),
-            KeyError::NoKskForAlgorithm { algorithm, keys } => write!(
+            KeyError::NoKskForAlgorithm { algorithm, keys, timing } if timing.is_empty() => {
+                write!(
+                    f,
+                    "no key of algorithm {algorithm} has the SEP flag ({keys}): none would sign \
+                     the DNSKEY RRset, and every algorithm of the DNSKEY RRset must sign every \
+                     RRset (RFC 4035 §2.2); add a KSK of algorithm {algorithm} (keygen --ksk), or \
+                     sign with --csk"
+                )
+            }
+            KeyError::NoKskForAlgorithm { algorithm, keys, timing } => write!(
                 f,
                 "no key of algorithm {algorithm} has the SEP flag ({keys}): none would sign the \
                  DNSKEY RRset, and every algorithm of the DNSKEY RRset must sign every RRset \
-                 (RFC 4035 §2.2); add a KSK of algorithm {algorithm} (keygen --ksk), or sign \
-                 with --csk"
+                 (RFC 4035 §2.2); the key directory's KSKs of algorithm {algorithm} sign nothing \
+                 by their timing ({}): change it (dnssec-settime) so that one signs while keys \
+                 of algorithm {algorithm} do, or add a KSK of algorithm {algorithm} (keygen \
+                 --ksk), or sign with --csk",
+                timing.join("; ")
             ),
             KeyError::RevokeDue { key, at } => write!(
                 f,
