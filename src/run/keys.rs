@@ -429,6 +429,7 @@ pub(super) fn choose_keys(
     keyset::check_publish_only(&publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_dnskey_rrset_size(origin, &publish_only, &keys).map_err(Failure::Key)?;
     keyset::check_rrsig_rrset_size(origin, &keys).map_err(Failure::Key)?;
+    keyset::check_dnskey_response_size(origin, &publish_only, &keys).map_err(Failure::Key)?;
     // The key directory's KSKs that its timing keeps from signing are
     // named where no KSK signs, or none of one algorithm: "add a KSK" was
     // said of an algorithm rollover whose old KSK had passed its Inactive

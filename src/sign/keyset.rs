@@ -637,15 +637,63 @@ pub fn check_dnskey_rrset_size(
     publish: &[PublishOnlyKey],
     signing: &[ZoneKey],
 ) -> Result<(), KeyError> {
-    let mut rdatas: Vec<&[u8]> =
-        signing.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|p| &*p.dnskey)).collect();
-    rdatas.sort_unstable();
-    rdatas.dedup();
+    let rdatas = dnskey_rdatas(publish, signing);
     let rrsig_fields = 18 + origin.wire_len();
     let octets: usize =
         rrsig_fields + rdatas.iter().map(|rd| origin.wire_len() + 10 + rd.len()).sum::<usize>();
     if octets > 65535 {
         return Err(KeyError::DnskeyRrsetTooLarge { records: rdatas.len(), octets });
+    }
+    Ok(())
+}
+
+/// The DNSKEY RDATAs the signing and published-only keys make, each key
+/// once.
+fn dnskey_rdatas<'a>(publish: &'a [PublishOnlyKey], signing: &'a [ZoneKey]) -> Vec<&'a [u8]> {
+    let mut rdatas: Vec<&[u8]> =
+        signing.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|p| &*p.dnskey)).collect();
+    rdatas.sort_unstable();
+    rdatas.dedup();
+    rdatas
+}
+
+/// The answer to a DNSKEY query with the DO bit (RFC 4035 §3.1.1: the
+/// server "MUST include" the RRSIGs of the answer) carries the DNSKEY
+/// RRset and its RRSIG RRset in one message, which RFC 1035 §4.2.2 holds
+/// to 65,535 octets over TCP ("The message is prefixed with a two byte
+/// length field"). Each RRset fitting alone ([`check_dnskey_rrset_size`],
+/// [`check_rrsig_rrset_size`]) is not enough: 752 P-256 DNSKEYs and 53
+/// KSKs made an answer of 65,655 octets, a server sent the DNSKEY RRset
+/// without its signatures (TC set) and a validating resolver failed the
+/// whole zone, where the run had exit 0 (the seventieth audit).
+///
+/// The least such a message takes: the header (12 octets), the question
+/// (the origin, type and class), every answer's owner compressed to a
+/// pointer (2 octets) with its type, class, TTL and length (10), each
+/// RRSIG's fixed fields (18), its signer's name in full (RFC 4034 §3.1.7:
+/// "A sender MUST NOT use DNS name compression on the Signer's Name field
+/// when transmitting a RRSIG RR") and signature, and an OPT record with no
+/// options (11, RFC 6891 §6.1.2), which a query with the DO bit asks for.
+pub fn check_dnskey_response_size(
+    origin: &Name,
+    publish: &[PublishOnlyKey],
+    signing: &[ZoneKey],
+) -> Result<(), KeyError> {
+    let rdatas = dnskey_rdatas(publish, signing);
+    let signers = super::dnskey_signers(signing);
+    let dnskeys: usize = rdatas.iter().map(|rd| 2 + 10 + rd.len()).sum();
+    let rrsigs: usize = signers
+        .iter()
+        .map(|&i| &signing[i])
+        .map(|k| 2 + 10 + 18 + origin.wire_len() + signature_octets(k.algorithm, &k.dnskey))
+        .sum();
+    let octets = 12 + origin.wire_len() + 4 + dnskeys + rrsigs + 11;
+    if octets > 65535 {
+        return Err(KeyError::DnskeyResponseTooLarge {
+            records: rdatas.len(),
+            signatures: signers.len(),
+            octets,
+        });
     }
     Ok(())
 }
@@ -1425,6 +1473,50 @@ mod tests {
             dnskey: dnskey.into(),
             signer: Arc::new(NoSigner),
             source: format!("key {flags}"),
+        }
+    }
+
+    /// RFC 4035 §3.1.1 and RFC 1035 §4.2.2: the answer to a DNSKEY query
+    /// carries the DNSKEY RRset and its RRSIGs in one message of at most
+    /// 65,535 octets. 752 P-256 DNSKEYs signed by 53 KSKs passed the checks
+    /// of each RRset alone and were published, exit 0; served, the DNSKEY
+    /// RRset went without its signatures and a validating resolver failed
+    /// the zone (the seventieth audit; unbound and knotd).
+    #[test]
+    fn rfc4035_section_3_1_1_the_dnskey_answer_with_its_signatures_fits_one_message() {
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let ksk = |i: u16| {
+            let mut k = zone_key(KeyRole::Ksk, 257, 13);
+            let mut dnskey = k.dnskey.to_vec();
+            dnskey[4..6].copy_from_slice(&i.to_be_bytes());
+            k.dnskey = dnskey.into();
+            k
+        };
+        let published = |i: u16| PublishOnlyKey {
+            source: format!("K{i}"),
+            key_tag: i,
+            algorithm: 13,
+            dnskey: [&[1, 0, 3, 13][..], &i.to_be_bytes(), &[7; 62]].concat().into(),
+        };
+        // 752 records either way. The message: 12 + 13 (question) + 752 *
+        // 80 (each DNSKEY: 2 + 10 + 68) + signers * 103 (each RRSIG: 2 +
+        // 10 + 18 + 9 + 64) + 11 (OPT).
+        for (ksks, octets) in [(51u16, 65449), (53, 65655)] {
+            let mut signing: Vec<ZoneKey> = (0..ksks).map(ksk).collect();
+            signing.push(zone_key(KeyRole::Zsk, 256, 13));
+            let publish: Vec<PublishOnlyKey> = (0..751 - ksks).map(published).collect();
+            assert_eq!(dnskey_rdatas(&publish, &signing).len(), 752);
+            assert!(check_dnskey_rrset_size(&origin, &publish, &signing).is_ok());
+            assert!(check_rrsig_rrset_size(&origin, &signing).is_ok());
+            let answer = check_dnskey_response_size(&origin, &publish, &signing);
+            assert_eq!(25 + 752 * 80 + ksks as usize * 103 + 11, octets);
+            if octets <= 65535 {
+                assert!(answer.is_ok(), "{ksks}");
+            } else {
+                let e = answer.unwrap_err().to_string();
+                assert!(e.contains("(752 records) and its 53 signatures"), "{e}");
+                assert!(e.contains("at least 65655 octets"), "{e}");
+            }
         }
     }
 

@@ -281,6 +281,9 @@ pub enum KeyError {
     /// The RRSIG RRset the signing keys make over one RRset could be over
     /// 65,535 octets.
     RrsigRrsetTooLarge { keys: usize, octets: usize, over: String },
+    /// The DNSKEY RRset and its RRSIG RRset could not fit one DNS message
+    /// (65,535 octets): no resolver could get the two together.
+    DnskeyResponseTooLarge { records: usize, signatures: usize, octets: usize },
     /// No key that signs the DNSKEY RRset matches the trust anchor (the
     /// parent's DS): validators that start from it would find the zone
     /// bogus. `signers` lists the keys that sign the DNSKEY RRset.
@@ -503,6 +506,15 @@ impl fmt::Display for KeyError {
                 "{keys} keys sign {over}: their RRSIG RRset would be up to {octets} octets in \
                  wire form, more than 65535 (RFC 1035 §4.2.2), and no validator could get it: \
                  sign with fewer keys"
+            ),
+            KeyError::DnskeyResponseTooLarge { records, signatures, octets } => write!(
+                f,
+                "the DNSKEY RRset of these keys ({records} records) and its {signatures} \
+                 signatures would take at least {octets} octets in the answer to a DNSKEY query, \
+                 more than the 65535 of a DNS message (RFC 1035 §4.2.2): servers would send the \
+                 DNSKEY RRset without its signatures and validators would fail the whole zone; \
+                 retire keys for good (a Delete time in the past, or move their files out of the \
+                 key directory), publish fewer, or sign the DNSKEY RRset with fewer keys"
             ),
             KeyError::OnlyRevokedKsks { keys } => write!(
                 f,
