@@ -815,6 +815,14 @@ fn regression_report_or_ds_naming_the_output_or_the_input_exit_2() {
     let out = sign_file(&s, &input, &["--report", link.to_str().unwrap()]);
     assert_refused(&s, &out, 2, &["is the input zone"]);
     assert_eq!(std::fs::read(&input).unwrap(), std::fs::read(example()).unwrap());
+    // The input zone read from standard input, a file (the seventieth
+    // audit: `--ds` naming it replaced the zone read).
+    let out = sign_command(&s, Path::new("-"), &["--ds", input.to_str().unwrap()])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_refused(&s, &out, 2, &["--ds", "is the input zone"]);
+    assert_eq!(std::fs::read(&input).unwrap(), std::fs::read(example()).unwrap());
     let out = sign(&s, &["--ds", "/nonexistent/dir/ds"]);
     assert_refused(&s, &out, 5, &["no directory /nonexistent/dir"]);
     // `--output -` wrote a file named `-`: refused, exit 2.
@@ -1165,6 +1173,22 @@ fn regression_an_output_replaced_or_an_input_written_during_the_run_is_not_publi
         assert!(stderr.contains(said), "{stderr}");
         assert_eq!(std::fs::read(&s.output).unwrap(), s.previous);
     }
+    // The zone on standard input, a file (`sign - < zone`): stamped as a
+    // file named is (the seventieth audit: it was signed as far as it was
+    // written, and published, exit 0).
+    let s = setup();
+    let (zone, _) = example_with(&s.outdir, "main.zone", "");
+    let mut cmd = sign_command(&s, Path::new("-"), &[]);
+    cmd.stdin(std::fs::File::open(&zone).unwrap());
+    let out = wait_and(&mut cmd, &|| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().append(true).open(&zone).unwrap();
+        f.write_all(b"late A 192.0.2.99\n").unwrap();
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("-: the file changed while it was signed"), "{stderr}");
+    assert_eq!(std::fs::read(&s.output).unwrap(), s.previous);
 }
 
 /// The thirty-eighth audit (2026-12-07): on a file system without

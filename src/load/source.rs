@@ -115,9 +115,23 @@ impl Source {
     /// Opens `path` (`-` is standard input).
     pub fn open(path: &Path) -> std::io::Result<Source> {
         if path.as_os_str() == "-" {
+            let stdin = std::io::stdin();
+            // Standard input that is a regular file (`sign - < zone`) is
+            // stamped as a file named is: a writer still appending to it
+            // went unseen, and the zone as far as it got was signed and
+            // published (the seventieth audit). A pipe has no stamp.
+            #[cfg(unix)]
+            let stamp = {
+                use std::os::fd::AsFd;
+                let file = File::from(stdin.as_fd().try_clone_to_owned()?);
+                let meta = file.metadata()?;
+                meta.is_file().then(|| Stamp { at_open: stamp_of(&meta), file })
+            };
+            #[cfg(not(unix))]
+            let stamp = None;
             let mut buf = Vec::new();
-            std::io::stdin().lock().read_to_end(&mut buf)?;
-            return Ok(Source::Read(buf, None));
+            stdin.lock().read_to_end(&mut buf)?;
+            return Ok(Source::Read(buf, stamp));
         }
         let file = File::open(path)?;
         let meta = file.metadata()?;
@@ -159,7 +173,7 @@ impl Source {
         self.stamp().map_or(Ok(()), |stamp| stamp.check("read"))
     }
 
-    /// The stamp of the file opened: none for a pipe or standard input.
+    /// The stamp of the file opened: none for a pipe (standard input too, unless a file).
     fn stamp(&self) -> Option<&Stamp> {
         match self {
             Source::Mapped(_, stamp) | Source::Read(_, Some(stamp)) => Some(stamp),
@@ -168,14 +182,14 @@ impl Source {
     }
 
     /// The identity of the file opened (of the open file, not of what its
-    /// path names by now): none for a pipe or standard input.
+    /// path names by now): none for a pipe (standard input too, unless a file).
     pub fn identity(&self) -> Option<FileIdentity> {
         Some(file_id(&self.stamp()?.file.metadata().ok()?))
     }
 
     /// What [`FileStamp::check_unchanged`] checks later, for the file
     /// opened as `path`, held open if `hold` (the zone file always is):
-    /// none for a pipe or standard input.
+    /// none for a pipe (standard input too, unless a file).
     pub fn file_stamp(&self, path: &Path, hold: bool) -> Option<FileStamp> {
         let stamp = self.stamp()?;
         let file = hold.then(|| stamp.file.try_clone().ok().map(std::sync::Arc::new));

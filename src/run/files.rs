@@ -30,9 +30,10 @@ pub(super) fn check_distinct_files(
     let side: Vec<(&str, &Path)> =
         side.iter().filter_map(|(o, p)| p.map(|p| (*o, p.as_path()))).collect();
     let mut main: Vec<(&str, &Path)> = Vec::new();
-    if input.as_os_str() != "-" {
-        main.push(("the input zone", input));
-    }
+    // Standard input that is a file (`sign - < zone`) is the input zone
+    // too: `--ds` naming it replaced the zone read (the seventieth audit).
+    let stdin = Path::new("/proc/self/fd/0");
+    main.push(("the input zone", if input.as_os_str() == "-" { stdin } else { input }));
     if let Some(output) = output {
         main.push(("--output", output));
     }
