@@ -19,7 +19,7 @@
 //! ([`append_node`]) in zone order while it writes the text. At the end
 //! the real ZONEMD RRset is signed and its text, exactly as long as the
 //! placeholder's (fixed-length digests and signatures), is written over
-//! the placeholder's (`run::finish_zonemd`). The post-write verification
+//! the placeholder's (`run::sign::finish_zonemd`). The post-write verification
 //! then recomputes the digest from the file on disk ([`digest_zone`]).
 //!
 //! # Scope

@@ -343,7 +343,7 @@ impl AtomicOutput {
     /// the zone (the fifth audit, 2026-12-06).
     pub fn create(target: &Path) -> io::Result<AtomicOutput> {
         // The fail-closed tests' way to a named temporary file, as on a
-        // file system without `O_TMPFILE` (see `run::inject_fault`).
+        // file system without `O_TMPFILE` (see `run::sign::inject_fault`).
         let named = std::env::var("ZONESIGN_FAULT")
             .is_ok_and(|v| v.split(',').any(|f| f == NAMED_TEMP_FAULT));
         AtomicOutput::create_with(target, !named)

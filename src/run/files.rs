@@ -81,14 +81,14 @@ pub(super) fn check_distinct_files(
 
 /// How the reports zonesign writes begin (`serde_json`'s pretty form of
 /// [`SignReport`] and of `verify`'s report, whose first field is the zone).
-pub(super) const REPORT_HEAD: &[u8] = b"{\n  \"zone\": ";
+const REPORT_HEAD: &[u8] = b"{\n  \"zone\": ";
 
 /// A report replaces only an earlier report (or an empty file): `--report`
 /// naming a file the zone `$INCLUDE`s was replaced by the "running" report
 /// before the load could know it was one (the twenty-first audit,
 /// 2026-12-06); the load then failed on JSON, and the operator's file was
 /// gone.
-pub(super) fn check_report_target(path: &Path) -> Result<(), Failure> {
+fn check_report_target(path: &Path) -> Result<(), Failure> {
     use std::io::Read;
     // Not there, or not a file (refused elsewhere): nothing to keep.
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
@@ -154,7 +154,7 @@ pub(super) fn report_may_be_written(
 }
 
 /// Why a failed run left its empty report file as it was.
-pub(super) fn note_empty_report_kept() {
+fn note_empty_report_kept() {
     crate::diag!(
         "zonesign: note: the report was not written: its file was empty before the run, and may be one the zone includes, which the run did not get to know"
     );

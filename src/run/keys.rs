@@ -6,7 +6,7 @@
 use super::*;
 
 /// Whether the directory `dir` holds a `.pem` file (a Knot key store).
-pub(super) fn holds_pem_files(dir: &Path) -> bool {
+fn holds_pem_files(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries.filter_map(Result::ok).any(|e| {
             Path::new(&e.file_name()).extension().is_some_and(|x| x.eq_ignore_ascii_case("pem"))
@@ -18,7 +18,7 @@ pub(super) fn holds_pem_files(dir: &Path) -> bool {
 /// takes them, with a note in the report for each key left out or
 /// published only.
 #[derive(Default)]
-pub(super) struct KeyDirChoice {
+struct KeyDirChoice {
     /// The `.key` files that sign.
     signing: Vec<PathBuf>,
     /// The same, by file stem (see `publish_wins`).
@@ -41,7 +41,7 @@ pub(super) struct KeyDirChoice {
     warnings: Vec<String>,
 }
 
-pub(super) fn keys_by_timing(
+fn keys_by_timing(
     dir_path: &Path,
     cfg: &SignConfig,
     origin: &Name,
@@ -583,7 +583,7 @@ pub(super) fn check_before_signing(
 /// A warning when none of the input's KSKs signs the signed zone's DNSKEY
 /// RRset ([`keyset::input_ksks_all_replaced`]); `publish`: the DNSKEYs
 /// published only, to say which of those KSKs stays published.
-pub(super) fn input_ksks_warning(
+fn input_ksks_warning(
     zone: &Zone,
     keys: &[crate::sign::ZoneKey],
     publish: &[Box<[u8]>],
@@ -646,17 +646,14 @@ pub(super) fn input_ksks_warning(
 
 /// The DNSKEY RDATA the signed zone publishes: the signing keys' and those
 /// published only (`--publish`).
-pub(super) fn dnskeys_of<'a>(
-    keys: &'a [crate::sign::ZoneKey],
-    publish: &'a [Box<[u8]>],
-) -> Vec<&'a [u8]> {
+fn dnskeys_of<'a>(keys: &'a [crate::sign::ZoneKey], publish: &'a [Box<[u8]>]) -> Vec<&'a [u8]> {
     keys.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|d| &**d)).collect()
 }
 
 /// RFC 6781 §4.1.1.1: a warning when the signed zone drops, at once, a
 /// DNSKEY that signed the input zone (see
 /// [`crate::sign::keyset::input_signers_dropped`]).
-pub(super) fn input_signers_warning(
+fn input_signers_warning(
     zone: &Zone,
     keys: &[crate::sign::ZoneKey],
     publish: &[Box<[u8]>],
@@ -726,7 +723,7 @@ pub(super) fn input_signers_warning(
 /// `retired`: DNSKEYs the key directory's timing leaves out, dropped on
 /// purpose (the old ZSK at the end of the README's pre-publish rollover was
 /// warned about as if it were the next one: the twelfth audit, 2026-12-06).
-pub(super) fn rollover_warnings(
+fn rollover_warnings(
     zone: &Zone,
     keys: &[crate::sign::ZoneKey],
     publish: &[Box<[u8]>],
@@ -772,7 +769,7 @@ pub(super) fn rollover_warnings(
 /// `.private`, or the name itself, as `--key` takes a stem alone (as
 /// `dnssec-signzone` does; given so, it did not count as named by `--key`:
 /// the thirty-third audit, 2026-12-07).
-pub(super) fn key_stem(path: &Path) -> Option<String> {
+fn key_stem(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
     let stem = name.strip_suffix(".key").or_else(|| name.strip_suffix(".private")).unwrap_or(name);
     Some(stem.to_string())
@@ -785,7 +782,7 @@ pub(super) fn key_stem(path: &Path) -> Option<String> {
 /// (the eleventh audit, 2026-12-06). Named by `--key` or held in the HSM
 /// pool, it is a contradiction on the command line (exit 2). Returns a
 /// warning for each key taken out of signing.
-pub(super) fn publish_wins(
+fn publish_wins(
     keys: &mut Vec<crate::sign::ZoneKey>,
     publish: &[crate::sign::keyset::PublishOnlyKey],
     dir_signing: &[String],
@@ -831,7 +828,7 @@ pub(super) fn publish_wins(
 /// publish-only entry dropped, and a warning returned for it. A `--publish`
 /// of it (`explicit_publish`) stays the contradiction [`publish_wins`]
 /// refuses.
-pub(super) fn pool_wins_timing(
+fn pool_wins_timing(
     keys: &[crate::sign::ZoneKey],
     publish: &mut Vec<crate::sign::keyset::PublishOnlyKey>,
     dir_signing: &[String],
@@ -875,7 +872,7 @@ pub(super) fn pool_wins_timing(
 /// are any: a double-DS rollover whose old KSK passed its SyncDelete before
 /// the next KSK signed was found only by verifying the written zone, exit
 /// 1 (the forty-second audit, 2026-12-07). A key problem, before signing.
-pub(super) fn check_timed_cds(
+fn check_timed_cds(
     keys: &[crate::sign::ZoneKey],
     opts: &crate::sign::SignOptions,
 ) -> Result<(), KeyError> {
@@ -907,13 +904,13 @@ pub(super) fn revoked(dnskey: &[u8]) -> bool {
     crate::sign::keys::dnskey_flags(dnskey) & crate::sign::keys::FLAG_REVOKE != 0
 }
 
-pub(super) fn unrevoked_ksk(dnskey: &[u8]) -> bool {
+fn unrevoked_ksk(dnskey: &[u8]) -> bool {
     use crate::sign::keys::{dnskey_flags, FLAG_REVOKE, FLAG_SEP};
     dnskey_flags(dnskey) & (FLAG_SEP | FLAG_REVOKE) == FLAG_SEP
 }
 
 /// A key file as one file, whichever of its names was given (the stem, the
 /// `.key` or the `.private`): its `.key` path, canonical.
-pub(super) fn key_file_identity(path: &Path) -> Option<PathBuf> {
+fn key_file_identity(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(crate::sign::keys::pair_paths(path).0).ok()
 }

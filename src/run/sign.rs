@@ -10,7 +10,7 @@ use super::*;
 /// inode and birth time, size and modification time, or nothing. Compared
 /// right before the run replaces it ([`check_not_replaced`]).
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct OutputIdentity(
+struct OutputIdentity(
     Option<(crate::load::source::FileIdentity, (u64, Option<std::time::SystemTime>))>,
 );
 
@@ -29,9 +29,7 @@ impl OutputIdentity {
 /// comes second to the swap now fails, exit 5, and publishes nothing. (A
 /// run that replaces the output in the instant between this check and
 /// the rename is not seen.)
-pub(super) fn check_not_replaced(
-    outputs: &[(&str, &Path, &OutputIdentity)],
-) -> Result<(), Failure> {
+fn check_not_replaced(outputs: &[(&str, &Path, &OutputIdentity)]) -> Result<(), Failure> {
     for (option, path, at_start) in outputs {
         if OutputIdentity::of(path) != **at_start {
             return Err(Failure::Io {
@@ -49,7 +47,7 @@ pub(super) fn check_not_replaced(
 
 /// [`load_zone`] without printing the warnings: for the file `sign` just
 /// wrote, whose warnings are the input's, already given.
-pub(super) fn load_zone_silently(path: &Path, origin: &Name) -> Result<Zone, Failure> {
+fn load_zone_silently(path: &Path, origin: &Name) -> Result<Zone, Failure> {
     Zone::load_ordered(path, &LoadOptions::new(origin.clone())).map_err(zone_failure)
 }
 
@@ -57,7 +55,7 @@ pub(super) fn load_zone_silently(path: &Path, origin: &Name) -> Result<Zone, Fai
 /// output (exit 1), not bad input (exit 4); the messages name the output
 /// rather than the unnamed file's `/proc/self/fd` entry, which is no file
 /// an operator knows (the seventh audit, 2026-12-06).
-pub(super) fn written_file_refused(f: Failure, temp: &Path, output: &Path) -> Failure {
+fn written_file_refused(f: Failure, temp: &Path, output: &Path) -> Failure {
     let named = format!("{} (as written, not yet in place)", output.display());
     // Reading it back failed (no descriptor or memory left): an I/O
     // failure (exit 5), not a verdict on the zone (the ninth audit,
@@ -174,7 +172,7 @@ pub struct KeyReport {
 }
 
 /// SHA-256 of a file (hex), read in blocks ([`crate::load::source::sha256_of`]).
-pub(super) fn sha256_file(path: &Path) -> Option<String> {
+fn sha256_file(path: &Path) -> Option<String> {
     let file = std::fs::File::open(path).ok()?;
     let digest = crate::load::source::sha256_of(file).ok()?;
     Some(data_encoding::HEXLOWER.encode(&digest))
@@ -204,7 +202,7 @@ impl SignReport {
     }
 }
 
-pub(super) fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
+fn write_report(path: &Path, report: &SignReport) -> Result<(), Failure> {
     let io = |e| Failure::Io { path: path.to_path_buf(), source: e };
     let out = AtomicOutput::create(path).map_err(io)?;
     let mut w = std::io::BufWriter::new(out.file());
@@ -218,7 +216,7 @@ pub(super) fn write_report(path: &Path, report: &SignReport) -> Result<(), Failu
 /// would be taken for one by every later run: `--output
 /// keys/Kexample.+013+00001.key` signed (no such key file yet), then every
 /// run on the directory failed (the fourteenth audit, 2026-12-06).
-pub(super) fn check_no_new_key_file(cfg: &SignConfig) -> Result<(), Failure> {
+fn check_no_new_key_file(cfg: &SignConfig) -> Result<(), Failure> {
     let outputs = [
         ("--output", Some(&cfg.output)),
         ("--report", cfg.report.as_ref()),
@@ -233,11 +231,7 @@ pub(super) fn check_no_new_key_file(cfg: &SignConfig) -> Result<(), Failure> {
 }
 
 /// [`check_no_new_key_file`] for one output.
-pub(super) fn check_no_new_key_file_at(
-    cfg: &SignConfig,
-    option: &str,
-    path: &Path,
-) -> Result<(), Failure> {
+fn check_no_new_key_file_at(cfg: &SignConfig, option: &str, path: &Path) -> Result<(), Failure> {
     let Some(dir) = cfg.key_dir.as_ref().and_then(|d| std::fs::canonicalize(d).ok()) else {
         return Ok(());
     };
@@ -255,7 +249,7 @@ pub(super) fn check_no_new_key_file_at(
 /// Refuses a `--key` that names neither a key pair's file nor its stem:
 /// `--key mykey.priv` was read as the stem of `mykey.priv.key`, and the
 /// error named that file (the forty-fifth audit, 2026-12-07).
-pub(super) fn check_key_names(cfg: &SignConfig) -> Result<(), Failure> {
+fn check_key_names(cfg: &SignConfig) -> Result<(), Failure> {
     match cfg.keys.iter().find(|p| !crate::sign::keys::names_a_key_pair(p)) {
         Some(p) => Err(Failure::Usage(format!(
             "--key {}: a key pair is named by its .key or .private file, or by their stem \
@@ -270,7 +264,7 @@ pub(super) fn check_key_names(cfg: &SignConfig) -> Result<(), Failure> {
 /// [`check_distinct_files`]: each key named (its `.key` and `.private`),
 /// each key file of the key directory, the keys published only, the trust
 /// anchor, the HSM configuration and the files it names.
-pub(super) fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
+fn files_read(cfg: &SignConfig) -> Vec<(String, PathBuf)> {
     let mut reads = Vec::new();
     // The pair as the keys are read (`pair_paths`): `with_extension` took
     // the stem `Kexample.+013+12345` for `Kexample` and `+013+12345`, and
@@ -409,7 +403,7 @@ pub fn sign(cfg: &SignConfig) -> Result<(), Failure> {
     result
 }
 
-pub(super) fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> String {
+fn sign_summary(report: &SignReport, timeline: &crate::timeline::Timeline) -> String {
     let mut s = format!(
         "zonesign: signed {} (serial {}): {} records in, {} out, {} RRsets signed, {} threads\n",
         report.zone,
@@ -484,17 +478,14 @@ pub(super) fn sign_summary(report: &SignReport, timeline: &crate::timeline::Time
 /// The signature times a run gives its RRSIGs: inception, expiration and
 /// jitter as asked, checked against the clock and the 32-bit fields (RFC
 /// 4034 §3.1.5, RFC 4035 §5.3.1) before any work.
-pub(super) struct SignatureTimes {
+struct SignatureTimes {
     now: i64,
     inception: i64,
     expiration: i64,
     jitter: i64,
 }
 
-pub(super) fn signature_times(
-    cfg: &SignConfig,
-    report: &mut SignReport,
-) -> Result<SignatureTimes, Failure> {
+fn signature_times(cfg: &SignConfig, report: &mut SignReport) -> Result<SignatureTimes, Failure> {
     use crate::sign::validity::{now, parse_time};
 
     let now = now();
@@ -617,7 +608,7 @@ pub(super) fn signature_times(
 
 /// The denial the command line asks for; `None`: the input's own, known
 /// once the zone is loaded (`resolve_denial`).
-pub(super) fn denial_asked(
+fn denial_asked(
     cfg: &SignConfig,
     report: &mut SignReport,
 ) -> Result<Option<crate::sign::DenialMode>, Failure> {
@@ -666,7 +657,7 @@ pub(super) fn denial_asked(
 /// The denial the run publishes: the one asked for, else the input's own
 /// (`resolve_denial`), refused where the input leaves it open which chain
 /// to keep.
-pub(super) fn denial_for_zone(
+fn denial_for_zone(
     cfg: &SignConfig,
     zone: &Zone,
     denial: Option<crate::sign::DenialMode>,
@@ -1004,7 +995,7 @@ pub(super) fn sign_inner(
 }
 
 /// What [`stream_signed_zone`] did.
-pub(super) struct Streamed {
+struct Streamed {
     signed: Result<crate::sign::SignStats, SignError>,
     /// The writer's result, with the SHA-256 of everything it wrote when
     /// asked for.
@@ -1017,7 +1008,7 @@ pub(super) struct Streamed {
 
 /// The apex ZONEMD placeholder as written, and the digests that replace it.
 #[derive(Debug)]
-pub(super) struct ZonemdPlaceholder {
+struct ZonemdPlaceholder {
     /// Octets from the start of the file, and the length of the text of
     /// the ZONEMD RRset with its RRSIGs.
     offset: usize,
@@ -1027,7 +1018,7 @@ pub(super) struct ZonemdPlaceholder {
 
 /// Formats the ZONEMD RRset of `apex` with the RRSIGs over it (from
 /// `rrsigs`), as the writer writes them within the apex.
-pub(super) fn zonemd_text(
+fn zonemd_text(
     apex: &crate::zone::Node,
     rrsigs: &[crate::zone::Rrset],
     class: crate::zone::rtype::Class,
@@ -1048,7 +1039,7 @@ pub(super) fn zonemd_text(
 /// placeholder (`opts.zonemd`), each chunk's records are also hashed, in
 /// zone order, by the writer (RFC 8976 §3.3), and the placeholder's place
 /// in the file is found for [`finish_zonemd`].
-pub(super) fn stream_signed_zone(
+fn stream_signed_zone(
     zone: &mut Zone,
     keys: &[crate::sign::ZoneKey],
     opts: &crate::sign::SignOptions,
@@ -1150,7 +1141,7 @@ pub(super) fn stream_signed_zone(
 
 /// Where in the first chunk's text (the file's start) the apex ZONEMD
 /// placeholder and its RRSIGs are: their text occurs there exactly once.
-pub(super) fn locate_placeholder(
+fn locate_placeholder(
     text: &[u8],
     chunk: crate::sign::SignedChunk<'_>,
     class: crate::zone::rtype::Class,
@@ -1171,7 +1162,7 @@ pub(super) fn locate_placeholder(
 /// is signed again): its text, as long as the placeholder's (digests and
 /// signatures have fixed lengths), is written over the placeholder's in the
 /// temporary file. The verification that follows reads the file as patched.
-pub(super) fn finish_zonemd(
+fn finish_zonemd(
     zone: &Zone,
     keys: &[crate::sign::ZoneKey],
     opts: &crate::sign::SignOptions,
@@ -1197,9 +1188,7 @@ pub(super) fn finish_zonemd(
 
 /// `--zonemd`: `None` for the input's digests, else the hash algorithms
 /// asked for (none for `none`).
-pub(super) fn parse_zonemd(
-    args: &[String],
-) -> Result<Option<Vec<crate::zonemd::HashAlg>>, Failure> {
+fn parse_zonemd(args: &[String]) -> Result<Option<Vec<crate::zonemd::HashAlg>>, Failure> {
     if args.is_empty() {
         return Ok(None);
     }
@@ -1222,9 +1211,7 @@ pub(super) fn parse_zonemd(
 /// `cds-digest-type` and BIND's `cds-digest-types` choose them. RFC 8624
 /// §3.3: SHA-256 "MUST" be used to create DS, SHA-384 "MAY", SHA-1 "MUST
 /// NOT" (refused, as by `DigestType::from_number`).
-pub(super) fn parse_cds_digests(
-    args: &[String],
-) -> Result<Vec<crate::sign::keys::DigestType>, Failure> {
+fn parse_cds_digests(args: &[String]) -> Result<Vec<crate::sign::keys::DigestType>, Failure> {
     use crate::sign::keys::DigestType;
     let mut digests = args
         .iter()
@@ -1251,7 +1238,7 @@ pub(super) fn parse_cds_digests(
 /// [`commit_ds_file`]. In the zone's class: a CH zone's DS set was written
 /// `IN` (the fifty-third audit, 2026-12-07; `dnssec-dsfromkey -c CH`
 /// writes `CH`).
-pub(super) fn stage_ds_file(
+fn stage_ds_file(
     path: &Path,
     origin: &Name,
     class: crate::zone::rtype::Class,
@@ -1281,7 +1268,7 @@ pub(super) fn stage_ds_file(
 /// Puts the staged DS file in place, after the zone: a rename the checks
 /// before the run could not foresee failing (an immutable file) says that
 /// the zone was replaced, in the message and the report.
-pub(super) fn commit_ds_file(ds: AtomicOutput, path: &Path, output: &Path) -> Result<(), Failure> {
+fn commit_ds_file(ds: AtomicOutput, path: &Path, output: &Path) -> Result<(), Failure> {
     ds.commit_unverified().map_err(|e| Failure::Io {
         path: path.to_path_buf(),
         source: std::io::Error::new(
@@ -1303,7 +1290,7 @@ pub(super) fn commit_ds_file(ds: AtomicOutput, path: &Path, output: &Path) -> Re
 /// the command line asks for is made, with a warning naming both (RFC 5155
 /// §10.4 and RFC 6781 §4.3 describe such changes as deliberate transitions).
 /// Returns the denial, its warnings, and a notice.
-pub(super) fn resolve_denial(
+fn resolve_denial(
     asked: Option<crate::sign::DenialMode>,
     input: Option<crate::sign::DenialMode>,
 ) -> Result<(crate::sign::DenialMode, Vec<String>, Option<String>), Failure> {
@@ -1351,7 +1338,7 @@ pub(super) fn resolve_denial(
 /// starts three seconds late. Several faults may be given, separated by
 /// commas (`named-temp`, outputs as on a file system without `O_TMPFILE`,
 /// is read in `emit::atomic`).
-pub(super) fn inject_fault(written: &Path) {
+fn inject_fault(written: &Path) {
     let fault = std::env::var("ZONESIGN_FAULT").ok().and_then(|v| {
         v.split(',').find(|f| *f != crate::emit::atomic::NAMED_TEMP_FAULT).map(str::to_owned)
     });

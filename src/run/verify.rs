@@ -16,7 +16,7 @@ pub struct VerifyConfig {
 }
 
 /// What `verify` found in a zone that loaded.
-pub(super) struct Verified {
+struct Verified {
     report: crate::verify::Report,
     records: usize,
     origin: Name,
@@ -24,7 +24,7 @@ pub(super) struct Verified {
 }
 
 /// `includes_known` as for [`sign_inner`].
-pub(super) fn verify_inner(
+fn verify_inner(
     cfg: &VerifyConfig,
     timeline: &mut crate::timeline::Timeline,
     includes_known: &mut bool,
