@@ -153,6 +153,13 @@ fn knockouts_on_an_nsec_zone() {
         Some(l.to_string())
     });
     assert_finding(&bad, "bad-signature");
+    // The summary names the key with its valid and bad signatures, also
+    // when the zone fails; it gave nothing but the errors (the
+    // seventy-second audit: in a failure of the .de shape, the share of a
+    // key's signatures that are bad is the first thing to know).
+    let out = zonesign().args(["verify", "-o", "example."]).arg(&bad).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(" ZSK: 29 signatures, 1 more with its tag that do not verify"), "{said}");
 
     // A missing NSEC record.
     drop_first(&good, &bad, |f| f.get(3) == Some(&"NSEC") && f[0] != "example.");
@@ -402,6 +409,33 @@ fn rfc8624_section_3_3_unusable_ds_digest_type_is_a_warning() {
             && stderr.contains("no DS of the delegation is usable"),
         "{stderr}"
     );
+}
+
+/// RFC 4035 §3.1.1 and RFC 1035 §4.2.2: an RRset and its RRSIGs that
+/// cannot fit one DNS message together are served without the signatures,
+/// and validators fail the name (the seventieth audit found it at the apex
+/// DNSKEY RRset, which `sign` refuses now). A TXT record of 65,450 octets
+/// fits alone (13 + 10 + 65,450 in what its RRSIG signs) and is signed, as
+/// BIND signs it; with its RRSIG the answer takes at least 65,605 octets.
+/// A warning, in `verify` and in the signer's check of the written zone.
+#[test]
+fn rfc4035_section_3_1_1_an_answer_too_large_for_one_message_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("big.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    let strings: Vec<String> = (0..255)
+        .map(|_| format!("\"{}\"", "a".repeat(255)))
+        .chain([format!("\"{}\"", "b".repeat(169))])
+        .collect();
+    text.push_str(&format!("big.example. 3600 IN TXT {}\n", strings.join(" ")));
+    std::fs::write(&zone, text).unwrap();
+    let signed = signed_with(dir.path(), &zone, "big.signed", &[]);
+    let (code, errors, stderr) = verify(&signed, &[]);
+    assert_eq!((code, errors.len()), (0, 0), "{stderr}");
+    let out = zonesign().args(["verify", "-o", "example."]).arg(&signed).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("answer-too-large big.example. TXT"), "{stderr}");
+    assert!(stderr.contains("at least 65605 octets"), "{stderr}");
 }
 
 fn audit_fixture(name: &str) -> PathBuf {

@@ -165,6 +165,15 @@ pub fn verify(cfg: &VerifyConfig) -> Result<(), Failure> {
         crate::diag!("{f}");
     }
     if report.errors() > 0 {
+        // The keys and their valid signatures, also when the zone fails: in
+        // a failure of the .de shape, which key's signatures are bad, and
+        // what share, is the first thing to know; it was in `--report`
+        // only (the seventy-second audit).
+        if !cfg.quiet {
+            for key in &report.keys {
+                crate::diag!("zonesign: {key}");
+            }
+        }
         return Err(Failure::Verification {
             discarded_output: false,
             errors: report.errors(),

@@ -213,6 +213,13 @@ pub struct KeyUse {
     /// which (the twenty-sixth audit, 2026-12-06; the .de failure's shape).
     pub public_key: String,
     pub signatures: usize,
+    /// Signatures naming its algorithm and key tag that verify under no
+    /// DNSKEY of them (`bad-signature` errors): the count an operator needs
+    /// first in a failure of the .de shape, where the summary said
+    /// "stand-by, signs nothing" of the key whose signatures were bogus
+    /// (the seventy-second audit). Shared by the keys of one tag.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub bad_signatures: usize,
     /// A key past the first [`MAX_KEYS_PER_TAG`] of its algorithm and tag
     /// (the `dnskey-tag-collisions` error): no signature was tried against
     /// it, so its count of 0 says nothing. It was listed as a stand-by key
@@ -237,6 +244,15 @@ impl fmt::Display for KeyUse {
             write!(f, " (public key {})", self.public_key)?;
         }
         f.write_str(": ")?;
+        match (self.signatures, self.bad_signatures) {
+            (0, bad) if bad > 0 => {
+                return write!(f, "no valid signature, {bad} with its tag that do not verify");
+            }
+            (n, bad) if bad > 0 => {
+                return write!(f, "{n} signatures, {bad} more with its tag that do not verify");
+            }
+            _ => {}
+        }
         match self.signatures {
             0 if self.not_tried => write!(
                 f,
@@ -246,6 +262,10 @@ impl fmt::Display for KeyUse {
             n => write!(f, "{n} signatures"),
         }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// All findings of one verification.
@@ -769,6 +789,12 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             flags: k.flags,
             public_key: crate::sign::keys::fingerprint(k.rdata.get(4..).unwrap_or_default()),
             signatures: signers.signatures(i),
+            bad_signatures: report
+                .findings
+                .iter()
+                .filter(|f| f.kind == "bad-signature")
+                .filter(|f| f.key_tag == Some(k.tag) && f.algorithm == Some(k.algorithm))
+                .count(),
             not_tried: by_tag.truncated.contains(&(k.algorithm, k.tag))
                 && !by_tag.dnskey.get(&(k.algorithm, k.tag)).is_some_and(|l| l.contains(&i)),
             shares_tag: keys.iter().enumerate().any(|(j, o)| {
@@ -1532,6 +1558,9 @@ impl<'a> Ctx<'a> {
                     );
                 }
             }
+            if let Some(finding) = answer_too_large(node, rrset) {
+                findings.push(finding);
+            }
         }
     }
 
@@ -1788,6 +1817,38 @@ impl<'a> Ctx<'a> {
         ));
         None
     }
+}
+
+/// RFC 4035 §3.1.1: a server answering with the DO bit "MUST include" the
+/// RRset's RRSIGs in the answer, and RFC 1035 §4.2.2 holds a DNS message to
+/// 65,535 octets ("The message is prefixed with a two byte length field").
+/// An RRset and its RRSIGs that cannot fit one message together, though
+/// each fits alone, are sent without the signatures (TC set), and a
+/// validator fails the name; at the apex DNSKEY RRset, the whole zone (the
+/// seventieth audit: 752 DNSKEYs, unbound SERVFAIL for every name). The
+/// least such an answer takes: header (12), question (the owner, type and
+/// class), each record's owner compressed to a pointer (2) with its type,
+/// class, TTL and length (10) and RDATA (an RRSIG's signer's name is never
+/// compressed, RFC 4034 §3.1.7), and an OPT record (11, RFC 6891 §6.1.2).
+/// An error at the apex DNSKEY RRset, a warning elsewhere: BIND signs such
+/// data and the three validators accept the zone file.
+fn answer_too_large(node: &Node, rrset: &Rrset) -> Option<Finding> {
+    let records = |set: &Rrset| set.rdatas.iter().map(|rd| 2 + 10 + rd.len()).sum::<usize>();
+    let rrsigs = node.rrsigs(rrset.rtype);
+    let octets = 12 + node.name.wire_len() + 4 + records(rrset) + rrsigs.map_or(0, records) + 11;
+    if octets <= 65535 {
+        return None;
+    }
+    let signatures = rrsigs.map_or(0, |s| s.rdatas.iter().count());
+    let detail = format!(
+        "an answer with this RRset and its {signatures} RRSIGs takes at least {octets} octets, more than the 65535 of a DNS message (RFC 1035 §4.2.2; RFC 4035 §3.1.1 puts the RRSIGs in the answer): servers send it without its signatures"
+    );
+    let finding = if rrset.rtype == Rtype::DNSKEY && node.flags.contains(NodeFlags::APEX) {
+        Finding::error("answer-too-large", format!("{detail}, and validators fail the whole zone"))
+    } else {
+        Finding::warning("answer-too-large", format!("{detail}, and validators fail this name"))
+    };
+    Some(finding.at(&node.name, Some(rrset.rtype)))
 }
 
 /// RFC 4035 §2.2: authoritative RRsets are signed; at a delegation point
