@@ -214,7 +214,15 @@ pub struct BuildStats {
 /// A zone-level error: structural rules the records break.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ZoneError {
-    NoSoa,
+    /// No SOA at the origin; `outside`: how many records were left out as
+    /// outside the zone, and where the first was, for a mistyped origin
+    /// (the seventy-second audit: `-o exmaple.` said "no SOA" and nothing
+    /// of the records left out, whose warnings a failed run drops).
+    NoSoa {
+        origin: Name,
+        outside: usize,
+        first_outside: Option<(Name, String)>,
+    },
     /// No NS RRset at the origin (`at`: where its SOA is).
     NoApexNs {
         origin: Name,
@@ -287,7 +295,22 @@ pub enum ZoneError {
 impl fmt::Display for ZoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ZoneError::NoSoa => f.write_str("the zone has no SOA record at its origin"),
+            ZoneError::NoSoa { origin, outside: 0, .. } => {
+                write!(f, "the zone has no SOA record at its origin {origin}")
+            }
+            ZoneError::NoSoa { origin, outside, first_outside } => {
+                write!(
+                    f,
+                    "the zone has no SOA record at its origin {origin}, and {outside} record{} \
+                     outside it {} left out",
+                    if *outside == 1 { "" } else { "s" },
+                    if *outside == 1 { "was" } else { "were" }
+                )?;
+                if let Some((owner, at)) = first_outside {
+                    write!(f, " (the first: {owner} at {at})")?;
+                }
+                f.write_str(": is the origin (-o) the zone's?")
+            }
             ZoneError::NoApexNs { origin, at } => write!(
                 f,
                 "{at}: the zone {origin} has no NS records at its origin; RFC 1034 §4.2.1: the RRs of the top node are \"name server RRs that list, one per RR, all of the servers for the zone, and a single SOA RR\""
@@ -419,11 +442,15 @@ impl Zone {
         // the zone, and an emergency rebuild from a file a server loaded
         // must not stop at them.
         let mut outside = 0usize;
+        let mut first_outside = None;
         let mut soa_rdata: Vec<&[u8]> = Vec::new();
         for (r, out) in reported.iter().map(|&(i, out)| (&records[i], out)) {
             let owner = blocks.owner(r);
             if out {
                 outside += 1;
+                if outside == 1 {
+                    first_outside = Some((owner.clone(), describe(r.src)));
+                }
                 if outside <= MAX_ZONE_ERRORS {
                     warnings.push(warning_at(
                         &files,
@@ -460,7 +487,11 @@ impl Zone {
         } else if soa_at.is_empty()
             && !errors.iter().any(|e| matches!(e, ZoneError::SoaNotAtOrigin { .. }))
         {
-            errors.push(ZoneError::NoSoa);
+            errors.push(ZoneError::NoSoa {
+                origin: origin.clone(),
+                outside: all_outside,
+                first_outside: first_outside.clone(),
+            });
         }
         if !errors.is_empty() {
             errors.truncate(MAX_ZONE_ERRORS);
