@@ -59,7 +59,8 @@ enum Command {
         /// Write the findings and counts as JSON.
         #[arg(long)]
         report: Option<PathBuf>,
-        /// Worker threads, 1 to 1024 (default: all cores).
+        /// Worker threads, 1 to 1024 (default: the CPUs this process may use, by affinity
+        /// and cgroup quota).
         #[arg(long, value_parser = threads_in_range)]
         threads: Option<usize>,
         /// No summary on standard error (warnings and errors still).
@@ -238,7 +239,8 @@ struct SignArgs {
     /// Write a JSON report of the run (counts, keys, findings, timeline).
     #[arg(long)]
     report: Option<PathBuf>,
-    /// Worker threads, 1 to 1024 (default: all cores).
+    /// Worker threads, 1 to 1024 (default: the CPUs this process may use, by affinity and
+    /// cgroup quota).
     #[arg(long, value_parser = threads_in_range)]
     threads: Option<usize>,
     /// DANGEROUS, for benchmarks only: do not verify the written zone before replacing the output.

@@ -739,6 +739,15 @@ pub(super) fn sign_inner(
 
     let origin = parse_origin(&cfg.origin)?;
     report.zone = origin.to_string();
+    // The fail-closed tests' hook, said: a run it breaks on purpose looked
+    // like one with a key or signer fault (the seventy-second audit).
+    if let Some(fault) = std::env::var_os("ZONESIGN_FAULT") {
+        report.warn(format!(
+            "ZONESIGN_FAULT={} is set: a test hook that injects faults into this run (README, \
+             \"Environment\"); unset it for real runs",
+            fault.to_string_lossy()
+        ));
+    }
     let zonemd_choice = parse_zonemd(&cfg.zonemd)?;
     let cds_digests = parse_cds_digests(&cfg.cds_digest)?;
     let SignatureTimes { now, inception, expiration, jitter } = signature_times(cfg, report)?;
