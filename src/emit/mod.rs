@@ -79,13 +79,26 @@ impl<W: Write> TextWriter<W> {
         rtype: Rtype,
         rdata: &[u8],
     ) -> io::Result<()> {
-        self.start_rrset(ttl, class, rtype);
+        self.start_rrset(Some(ttl), class, rtype);
+        self.write_rdata(rtype, rdata)
+    }
+
+    /// Writes one record with no TTL field, for a file whose reader gives
+    /// its own (a DS set for the parent, which sets the DS TTL by its own
+    /// policy, as BIND's `dsset-` files and Knot's `keymgr ds` leave it).
+    pub fn write_record_without_ttl(
+        &mut self,
+        class: Class,
+        rtype: Rtype,
+        rdata: &[u8],
+    ) -> io::Result<()> {
+        self.start_rrset(None, class, rtype);
         self.write_rdata(rtype, rdata)
     }
 
     /// Writes every record of an RRset.
     pub fn write_rrset(&mut self, class: Class, rrset: &Rrset) -> io::Result<()> {
-        self.start_rrset(rrset.ttl, class, rrset.rtype);
+        self.start_rrset(Some(rrset.ttl), class, rrset.rtype);
         for rdata in &rrset.rdatas {
             self.write_rdata(rrset.rtype, rdata)?;
         }
@@ -95,11 +108,13 @@ impl<W: Write> TextWriter<W> {
     /// Makes the text that starts each record of an RRset of the current
     /// owner: `owner TTL class type`, each followed by a tab. Made once an
     /// RRset, it is one copy a record.
-    fn start_rrset(&mut self, ttl: u32, class: Class, rtype: Rtype) {
+    fn start_rrset(&mut self, ttl: Option<u32>, class: Class, rtype: Rtype) {
         let prefix = &mut self.prefix;
         prefix.truncate(self.owner_len);
-        prefix.push_str(itoa::Buffer::new().format(ttl));
-        prefix.push('\t');
+        if let Some(ttl) = ttl {
+            prefix.push_str(itoa::Buffer::new().format(ttl));
+            prefix.push('\t');
+        }
         class.write_to(prefix);
         prefix.push('\t');
         rtype.write_to(prefix);

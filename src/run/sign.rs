@@ -1266,7 +1266,11 @@ fn stage_ds_file(
         }
         for d in digests {
             let ds = ds_rdata(origin, &k.dnskey, d).map_err(Failure::Key)?;
-            w.write_record(3600, class, Rtype::DS, &ds).map_err(io)?;
+            // No TTL: the parent sets its DS TTL by its own policy. A fixed
+            // 3600 overrode the `$TTL` of a parent that includes the file
+            // (the seventy-third audit; BIND's `dsset-` files and Knot's
+            // `keymgr ds` write none).
+            w.write_record_without_ttl(class, Rtype::DS, &ds).map_err(io)?;
         }
     }
     w.flush().map_err(io)?;
