@@ -779,6 +779,15 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
         report.counts.add_signatures(&c);
         signers.merge(d);
     }
+    // The `bad-signature` findings by algorithm and tag, counted in one
+    // pass: a zone of many keys and many bad signatures is the verifier's
+    // input too.
+    let mut bad_by_tag: HashMap<(u8, u16), usize> = HashMap::new();
+    for f in report.findings.iter().filter(|f| f.kind == "bad-signature") {
+        if let (Some(alg), Some(tag)) = (f.algorithm, f.key_tag) {
+            *bad_by_tag.entry((alg, tag)).or_default() += 1;
+        }
+    }
     report.keys = keys
         .iter()
         .enumerate()
@@ -789,12 +798,7 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             flags: k.flags,
             public_key: crate::sign::keys::fingerprint(k.rdata.get(4..).unwrap_or_default()),
             signatures: signers.signatures(i),
-            bad_signatures: report
-                .findings
-                .iter()
-                .filter(|f| f.kind == "bad-signature")
-                .filter(|f| f.key_tag == Some(k.tag) && f.algorithm == Some(k.algorithm))
-                .count(),
+            bad_signatures: bad_by_tag.get(&(k.algorithm, k.tag)).copied().unwrap_or(0),
             not_tried: by_tag.truncated.contains(&(k.algorithm, k.tag))
                 && !by_tag.dnskey.get(&(k.algorithm, k.tag)).is_some_and(|l| l.contains(&i)),
             shares_tag: keys.iter().enumerate().any(|(j, o)| {
