@@ -1964,17 +1964,18 @@ fn check_trust_anchors(
     // RFC 5011 §2.1: a revoked key is no trust anchor ("MUST NOT use this
     // key as a trust anchor").
     let in_use = anchors_validators_use(anchors);
-    let matches =
-        |k: &PublishedKey| k.signs_data() && in_use.iter().any(|a| a.matches(origin, &k.rdata));
-    let ok = dnskey_signers.iter().any(|&i| matches(&keys[i]));
+    let anchored = anchored_keys(origin, keys, &in_use);
+    let matches = |i: usize| keys[i].signs_data() && anchored[i];
+    let ok = dnskey_signers.iter().any(|&i| matches(i));
     if !ok {
         // An anchored key this verifier cannot use may well sign the RRset:
         // say that it could not be checked, not that nothing signs (an
         // Ed448 KSK, an audit, 2026-12-06).
         let unusable: Vec<String> = keys
             .iter()
-            .filter(|k| k.prepared.is_none() && matches(k))
-            .map(|k| format!("{} (algorithm {})", k.tag, k.algorithm))
+            .enumerate()
+            .filter(|&(i, k)| k.prepared.is_none() && matches(i))
+            .map(|(_, k)| format!("{} (algorithm {})", k.tag, k.algorithm))
             .collect();
         let ignored = ignored_anchor_note(
             origin,
@@ -2028,18 +2029,13 @@ fn check_trust_anchors(
     };
     let signing: Vec<u8> = dnskey_signers
         .iter()
-        .map(|&i| &keys[i])
-        .filter(|k| k.signs_data() && in_use.iter().any(|a| a.matches(origin, &k.rdata)))
-        .map(|k| k.algorithm)
+        .filter(|&&i| matches(i))
+        .map(|&i| keys[i].algorithm)
         .chain(
             keys.iter()
-                .filter(|k| {
-                    k.prepared.is_none()
-                        && k.signs_data()
-                        && signed_by_unverified(k)
-                        && in_use.iter().any(|a| a.matches(origin, &k.rdata))
-                })
-                .map(|k| k.algorithm),
+                .enumerate()
+                .filter(|&(i, k)| k.prepared.is_none() && signed_by_unverified(k) && matches(i))
+                .map(|(_, k)| k.algorithm),
         )
         .collect();
     let mut unsigned: Vec<u8> = in_use
@@ -2073,22 +2069,63 @@ fn check_trust_anchors(
 
 /// RFC 4034 §5.1.4: "digest = digest_algorithm( DNSKEY owner name | DNSKEY RDATA)".
 pub(crate) fn ds_matches(owner: &Name, dnskey: &[u8], ds: &[u8]) -> bool {
-    if ds.len() < 4
-        || key_tag(dnskey) != u16::from_be_bytes([ds[0], ds[1]])
-        || ds[2] != dnskey.get(3).copied().unwrap_or(0)
-    {
-        return false;
-    }
-    let alg = match ds[3] {
+    ds.len() >= 4
+        && key_tag(dnskey) == u16::from_be_bytes([ds[0], ds[1]])
+        && ds[2] == dnskey.get(3).copied().unwrap_or(0)
+        && ds_of(owner, dnskey, ds[3]).is_some_and(|made| made == ds)
+}
+
+/// The DS RDATA of `dnskey` at `owner` with `digest_type` (RFC 4034 §5.1.4),
+/// for the digest types validators take (1, 2 and 4).
+fn ds_of(owner: &Name, dnskey: &[u8], digest_type: u8) -> Option<Vec<u8>> {
+    let alg = match digest_type {
         1 => &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
         2 => &aws_lc_rs::digest::SHA256,
         4 => &aws_lc_rs::digest::SHA384,
-        _ => return false,
+        _ => return None,
     };
     let mut ctx = aws_lc_rs::digest::Context::new(alg);
     ctx.update(owner.to_lowercase().as_wire());
     ctx.update(dnskey);
-    ctx.finish().as_ref() == &ds[4..]
+    let mut ds = key_tag(dnskey).to_be_bytes().to_vec();
+    ds.extend([*dnskey.get(3)?, digest_type]);
+    ds.extend_from_slice(ctx.finish().as_ref());
+    Some(ds)
+}
+
+/// Which of `keys` the anchors validators use name, each key hashed once
+/// per digest type the anchors have: every DS set against every key of its
+/// tag hashed keys × DS records, and an anchor file of 80,000 DS beside
+/// 700 published keys of one tag took 10 s to fail (the seventy-fourth
+/// audit; the hashing form of KeyTrap, CVE-2023-50387).
+fn anchored_keys(origin: &Name, keys: &[PublishedKey], in_use: &[&TrustAnchor]) -> Vec<bool> {
+    use std::collections::HashSet;
+    let mut ds_set: HashSet<&[u8]> = HashSet::new();
+    let mut dnskey_set: HashSet<&[u8]> = HashSet::new();
+    let mut digest_types: Vec<u8> = Vec::new();
+    for anchor in in_use {
+        match anchor {
+            TrustAnchor::Ds(ds) => {
+                ds_set.insert(ds);
+                if let Some(&t) = ds.get(3) {
+                    if !digest_types.contains(&t) {
+                        digest_types.push(t);
+                    }
+                }
+            }
+            TrustAnchor::Dnskey(rd) => {
+                dnskey_set.insert(rd);
+            }
+        }
+    }
+    keys.iter()
+        .map(|k| {
+            dnskey_set.contains(&*k.rdata)
+                || digest_types.iter().any(|&t| {
+                    ds_of(origin, &k.rdata, t).is_some_and(|ds| ds_set.contains(ds.as_slice()))
+                })
+        })
+        .collect()
 }
 
 /// The time [`fuzz_verify`] verifies at: 2026-06-01 00:00:00 UTC, inside
@@ -2317,5 +2354,40 @@ mod trust_anchor_tests {
         let rrsigs = [(tag, 8), (tag, 8), (keys[2].tag, 13)];
         check_trust_anchors(&origin, &keys, &[0, 2], &rrsigs, &anchors, &mut report);
         assert!(report.findings.is_empty(), "{:?}", report.findings);
+    }
+
+    /// The seventy-fourth audit (KeyTrap's hashing form, CVE-2023-50387):
+    /// every DS was set against every key of its tag, keys × DS digests,
+    /// and 80,000 DS records of one tag beside 700 keys of it took 10 s to
+    /// fail. The keys are hashed once per digest type now, and matched by
+    /// the whole DS: the same verdicts as `TrustAnchor::matches`, among
+    /// many DS of one tag whose digests differ, and DNSKEY anchors.
+    #[test]
+    fn regression_trust_anchors_hash_each_key_once_per_digest_type() {
+        let origin = Name::parse(b"example.", &Name::root()).unwrap();
+        let keys: Vec<PublishedKey> = (0u8..6).map(|i| key(0, 13, &[i; 64])).collect();
+        let TrustAnchor::Ds(named) = ds(&origin, &keys[1]) else { unreachable!() };
+        let mut anchors: Vec<TrustAnchor> = (0u8..200)
+            .map(|i| {
+                let mut other = named.clone();
+                other[10] ^= i.max(1);
+                TrustAnchor::Ds(other)
+            })
+            .collect();
+        anchors.push(TrustAnchor::Ds(named));
+        anchors.push(TrustAnchor::Dnskey(keys[4].rdata.to_vec()));
+        let sha384 = crate::sign::keys::ds_rdata(
+            &origin,
+            &keys[5].rdata,
+            crate::sign::keys::DigestType::Sha384,
+        )
+        .unwrap();
+        anchors.push(TrustAnchor::Ds(sha384));
+        let in_use: Vec<&TrustAnchor> = anchors.iter().collect();
+        let anchored = anchored_keys(&origin, &keys, &in_use);
+        let one_by_one: Vec<bool> =
+            keys.iter().map(|k| in_use.iter().any(|a| a.matches(&origin, &k.rdata))).collect();
+        assert_eq!(anchored, one_by_one);
+        assert_eq!(anchored, [false, true, false, false, true, true]);
     }
 }
