@@ -683,14 +683,11 @@ pub fn check_dnskey_response_size(
     signing: &[ZoneKey],
 ) -> Result<(), KeyError> {
     let rdatas = dnskey_rdatas(publish, signing);
-    let signers = super::dnskey_signers(signing);
+    let signers: Vec<&ZoneKey> =
+        super::dnskey_signers(signing).into_iter().map(|i| &signing[i]).collect();
     let owner = origin.wire_len().min(2);
     let dnskeys: usize = rdatas.iter().map(|rd| owner + 10 + rd.len()).sum();
-    let rrsigs: usize = signers
-        .iter()
-        .map(|&i| &signing[i])
-        .map(|k| owner + 10 + 18 + origin.wire_len() + signature_octets(k.algorithm, &k.dnskey))
-        .sum();
+    let rrsigs = rrsig_rrset_octets(origin, &signers, owner);
     let octets = 12 + origin.wire_len() + 4 + dnskeys + rrsigs + 11;
     if octets > 65535 {
         return Err(KeyError::DnskeyResponseTooLarge {
@@ -1231,10 +1228,10 @@ fn revoked_forms(
     publish: &[PublishOnlyKey],
     retired: &[Box<[u8]>],
 ) -> Vec<(Box<[u8]>, u16, &'static str)> {
-    let is_revoked = |d: &[u8]| d.len() > 2 && u16::from_be_bytes([d[0], d[1]]) & FLAG_REVOKE != 0;
+    let is_revoked = |d: &[u8]| super::keys::dnskey_flags(d) & FLAG_REVOKE != 0;
     let signing = keys
         .iter()
-        .filter(|k| is_revoked(&k.dnskey))
+        .filter(|k| k.is_revoked())
         .map(|k| (k.dnskey[2..].into(), k.key_tag, "is published and signs the DNSKEY RRset"));
     let published = publish
         .iter()
@@ -1304,7 +1301,7 @@ pub fn drop_revoked_published(
     let mut left_out = Vec::new();
     publish.retain(|p| {
         let unrevoked =
-            p.dnskey.len() > 2 && u16::from_be_bytes([p.dnskey[0], p.dnskey[1]]) & FLAG_REVOKE == 0;
+            p.dnskey.len() > 2 && super::keys::dnskey_flags(&p.dnskey) & FLAG_REVOKE == 0;
         let twin = unrevoked
             .then(|| revoked.iter().find(|(rest, _, _)| **rest == p.dnskey[2..]))
             .flatten();
