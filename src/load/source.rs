@@ -120,18 +120,21 @@ impl Source {
             // stamped as a file named is: a writer still appending to it
             // went unseen, and the zone as far as it got was signed and
             // published (the seventieth audit). A pipe has no stamp.
+            // Read through a duplicate of its descriptor, from where it
+            // stands, as any file that is not mapped.
             #[cfg(unix)]
-            let stamp = {
+            {
                 use std::os::fd::AsFd;
                 let file = File::from(stdin.as_fd().try_clone_to_owned()?);
                 let meta = file.metadata()?;
-                meta.is_file().then(|| Stamp { at_open: stamp_of(&meta), file })
-            };
+                return Source::read_whole(file, &meta);
+            }
             #[cfg(not(unix))]
-            let stamp = None;
-            let mut buf = Vec::new();
-            stdin.lock().read_to_end(&mut buf)?;
-            return Ok(Source::Read(buf, stamp));
+            {
+                let mut buf = Vec::new();
+                stdin.lock().read_to_end(&mut buf)?;
+                return Ok(Source::Read(buf, None));
+            }
         }
         let file = File::open(path)?;
         let meta = file.metadata()?;
@@ -149,10 +152,7 @@ impl Source {
             }
         }
         if !meta.is_file() || meta.len() == 0 {
-            let mut buf = Vec::new();
-            (&file).read_to_end(&mut buf)?;
-            let stamp = meta.is_file().then(|| Stamp { file, at_open: stamp_of(&meta) });
-            return Ok(Source::Read(buf, stamp));
+            return Source::read_whole(file, &meta);
         }
         // SAFETY: the file is a regular file opened read-only; the mapping is
         // only read. Concurrent truncation by another process is excluded by
@@ -164,6 +164,15 @@ impl Source {
         }
         let at_open = stamp_of(&meta);
         Ok(Source::Mapped(map, Stamp { file, at_open }))
+    }
+
+    /// Reads `file` to its end, stamped if it is a regular file (one empty
+    /// when opened, standard input that is a file); a pipe has no stamp.
+    fn read_whole(file: File, meta: &std::fs::Metadata) -> std::io::Result<Source> {
+        let mut buf = Vec::new();
+        (&file).read_to_end(&mut buf)?;
+        let stamp = meta.is_file().then(|| Stamp { file, at_open: stamp_of(meta) });
+        Ok(Source::Read(buf, stamp))
     }
 
     /// An error if the mapped file was written to since it was opened: its
