@@ -245,21 +245,14 @@ impl fmt::Display for KeyUse {
         }
         f.write_str(": ")?;
         match (self.signatures, self.bad_signatures) {
-            (0, bad) if bad > 0 => {
-                return write!(f, "no valid signature, {bad} with its tag that do not verify");
-            }
-            (n, bad) if bad > 0 => {
-                return write!(f, "{n} signatures, {bad} more with its tag that do not verify");
-            }
-            _ => {}
-        }
-        match self.signatures {
-            0 if self.not_tried => write!(
+            (0, 0) if self.not_tried => write!(
                 f,
                 "not tried (more than {MAX_KEYS_PER_TAG} keys share its algorithm and tag)"
             ),
-            0 => f.write_str("stand-by, signs nothing"),
-            n => write!(f, "{n} signatures"),
+            (0, 0) => f.write_str("stand-by, signs nothing"),
+            (n, 0) => write!(f, "{n} signatures"),
+            (0, bad) => write!(f, "no valid signature, {bad} with its tag that do not verify"),
+            (n, bad) => write!(f, "{n} signatures, {bad} more with its tag that do not verify"),
         }
     }
 }
@@ -1510,7 +1503,8 @@ impl<'a> Ctx<'a> {
             // key that shares a tag with the revoked key that made the
             // signature hid the missing signature (the eighteenth).
             let mut unusable_algs = [0u64; 4];
-            if let Some(sigs) = node.rrsigs(rrset.rtype) {
+            let rrsigs = node.rrsigs(rrset.rtype);
+            if let Some(sigs) = rrsigs {
                 for rdata in &sigs.rdatas {
                     let before = findings.len();
                     let checked =
@@ -1562,7 +1556,7 @@ impl<'a> Ctx<'a> {
                     );
                 }
             }
-            if let Some(finding) = answer_too_large(node, rrset) {
+            if let Some(finding) = answer_too_large(node, rrset, rrsigs) {
                 findings.push(finding);
             }
         }
@@ -1836,18 +1830,17 @@ impl<'a> Ctx<'a> {
 /// compressed, RFC 4034 §3.1.7), and an OPT record (11, RFC 6891 §6.1.2).
 /// An error at the apex DNSKEY RRset, a warning elsewhere: BIND signs such
 /// data and the three validators accept the zone file.
-fn answer_too_large(node: &Node, rrset: &Rrset) -> Option<Finding> {
+fn answer_too_large(node: &Node, rrset: &Rrset, rrsigs: Option<&Rrset>) -> Option<Finding> {
     // The root's name is one zero octet, written as it is (RFC 1035
     // §4.1.4): a valid root zone of 818 DNSKEYs was failed (the
     // seventy-third audit; knotd serves it whole in 64,838 octets).
     let owner = node.name.wire_len().min(2);
     let records = |set: &Rrset| set.rdatas.iter().map(|rd| owner + 10 + rd.len()).sum::<usize>();
-    let rrsigs = node.rrsigs(rrset.rtype);
     let octets = 12 + node.name.wire_len() + 4 + records(rrset) + rrsigs.map_or(0, records) + 11;
     if octets <= 65535 {
         return None;
     }
-    let signatures = rrsigs.map_or(0, |s| s.rdatas.iter().count());
+    let signatures = rrsigs.map_or(0, |s| s.rdatas.len());
     let detail = format!(
         "an answer with this RRset and its {signatures} RRSIGs takes at least {octets} octets, more than the 65535 of a DNS message (RFC 1035 §4.2.2; RFC 4035 §3.1.1 puts the RRSIGs in the answer): servers send it without its signatures"
     );
