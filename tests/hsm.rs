@@ -1440,13 +1440,7 @@ fn regression_a_token_that_fails_or_never_answers_fails_its_hsm_only() {
         ("SHIM_TOKENINFO_HANG", "no answer to C_GetTokenInfo within 2 s"),
         ("SHIM_TOKENINFO_FAIL", "C_GetTokenInfo failed: CKR_DEVICE_ERROR"),
     ] {
-        let only_bad_named = |all: &str| {
-            assert!(all.contains(&format!("hsm {bad}: token")), "{all}");
-            assert!(all.contains(said), "{all}");
-            for t in TOKENS.iter().filter(|t| **t != bad) {
-                assert!(!all.contains(&format!("hsm {t}: ")), "{all}");
-            }
-        };
+        let only_bad_named = |all: &str| only_hsm_named(all, bad, "token", said);
         one_hsm_fails(&hsm, &pool, &ksk_dir, (fault, bad), only_bad_named);
     }
 }
@@ -1467,14 +1461,19 @@ fn regression_a_token_whose_pin_is_locked_or_on_its_last_try_gets_no_login() {
         ("SHIM_PIN_LOCKED", "says its user PIN is locked (CKF_USER_PIN_LOCKED): not logging in"),
         ("SHIM_PIN_FINAL_TRY", "one wrong user PIN more locks it (CKF_USER_PIN_FINAL_TRY)"),
     ] {
-        let only_bad_named = |all: &str| {
-            assert!(all.contains(&format!("hsm {bad}: token \"{bad}\" says")), "{all}");
-            assert!(all.contains(said), "{all}");
-            for t in TOKENS.iter().filter(|t| **t != bad) {
-                assert!(!all.contains(&format!("hsm {t}: ")), "{all}");
-            }
-        };
+        let says = format!("token \"{bad}\" says");
+        let only_bad_named = |all: &str| only_hsm_named(all, bad, &says, said);
         one_hsm_fails(&hsm, &pool, &ksk_dir, (flag, bad), only_bad_named);
+    }
+}
+
+/// `all` names HSM `bad` (as `hsm BAD: WHAT`) and says `said`, and names no
+/// other HSM.
+fn only_hsm_named(all: &str, bad: &str, what: &str, said: &str) {
+    assert!(all.contains(&format!("hsm {bad}: {what}")), "{all}");
+    assert!(all.contains(said), "{all}");
+    for t in TOKENS.iter().filter(|t| **t != bad) {
+        assert!(!all.contains(&format!("hsm {t}: ")), "{all}");
     }
 }
 
