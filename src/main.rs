@@ -36,6 +36,10 @@ enum Command {
         /// The zone's origin (apex), e.g. `example.`.
         #[arg(long, short = 'o')]
         origin: String,
+        /// The zone's class (IN, CH, HS or CLASSnn), as dnssec-signzone -c: a record of
+        /// another class is an error.
+        #[arg(long, default_value = "IN", value_parser = run::parse_class)]
+        class: run::Class,
         /// Where to write (default: standard output). Replaced atomically.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -49,6 +53,10 @@ enum Command {
         /// The zone's origin (apex), e.g. `example.`.
         #[arg(long, short = 'o')]
         origin: String,
+        /// The zone's class (IN, CH, HS or CLASSnn), as dnssec-signzone -c: a record of
+        /// another class is an error.
+        #[arg(long, default_value = "IN", value_parser = run::parse_class)]
+        class: run::Class,
         /// The time to check validity at: YYYYMMDDHHmmSS, YYYYMMDD, epoch seconds, now, +1d, -1h
         /// (units s, mi, h, d, w, mo, y as dnssec-signzone's).
         #[arg(long, allow_hyphen_values = true)]
@@ -130,6 +138,9 @@ enum HsmCommand {
         /// The origin of `--zone`.
         #[arg(long, short = 'o')]
         origin: Option<String>,
+        /// The class of `--zone` (IN, CH, HS or CLASSnn), as for `sign`.
+        #[arg(long, default_value = "IN", value_parser = run::parse_class)]
+        class: run::Class,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -173,6 +184,10 @@ struct SignArgs {
     /// The zone's origin (apex), e.g. `example.`.
     #[arg(long, short = 'o')]
     origin: String,
+    /// The zone's class (IN, CH, HS or CLASSnn), as dnssec-signzone -c: a record of
+    /// another class is an error.
+    #[arg(long, default_value = "IN", value_parser = run::parse_class)]
+    class: run::Class,
     /// The signed zone; replaced only after the written file passed verification.
     #[arg(long)]
     output: PathBuf,
@@ -310,10 +325,13 @@ fn main() -> ExitCode {
     }
     let signs_a_zone = matches!(cli.command, Command::Sign(_));
     let result = match cli.command {
-        Command::Fmt { zone, origin, output } => run::fmt(&FmtConfig { zone, origin, output }),
+        Command::Fmt { zone, origin, class, output } => {
+            run::fmt(&FmtConfig { zone, origin, class, output })
+        }
         Command::Sign(a) => run::sign(&SignConfig {
             zone: a.zone,
             origin: a.origin,
+            class: a.class,
             output: a.output,
             key_dir: a.key_dir,
             keys: a.keys,
@@ -341,8 +359,17 @@ fn main() -> ExitCode {
             hsm_config: a.hsm_config,
             allow_degraded_pool: a.allow_degraded_pool,
         }),
-        Command::Verify { zone, origin, at, trust_anchor, report, threads, quiet } => {
-            run::verify(&VerifyConfig { zone, origin, at, trust_anchor, report, threads, quiet })
+        Command::Verify { zone, origin, class, at, trust_anchor, report, threads, quiet } => {
+            run::verify(&VerifyConfig {
+                zone,
+                origin,
+                class,
+                at,
+                trust_anchor,
+                report,
+                threads,
+                quiet,
+            })
         }
         Command::Keygen { origin, key, key_dir } => {
             let KeyShape { algorithm, ksk, zsk: _, bits } = key;
@@ -394,13 +421,14 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
                 key_dir,
             })
         }
-        HsmCommand::Bench { hsm_config, duration, sessions, zone, origin, json } => {
+        HsmCommand::Bench { hsm_config, duration, sessions, zone, origin, class, json } => {
             cli::hsm_bench(&cli::HsmBenchConfig {
                 hsm_config,
                 duration,
                 sessions,
                 zone,
                 origin,
+                class,
                 json,
             })
         }

@@ -528,6 +528,13 @@ fn a_zone_failing_verification_leaves_the_previous_output() {
         &["the written zone does not load again", "(as written, not yet in place)"],
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("/proc/self/fd"));
+    // Every fault named is made, not the first: this one paused and was
+    // published, exit 0 (the seventy-fifth audit, 2026-12-07).
+    let out = sign_command(&s, &example(), &[])
+        .env("ZONESIGN_FAULT", "pause-before-verify,flip-signature,bogus")
+        .output()
+        .unwrap();
+    assert_refused(&s, &out, 1, &["bad-signature", "(`bogus` names no fault: flip-signature"]);
 }
 
 /// RFC 4035 §5.3.1: signatures whose expiration has passed are refused

@@ -1632,7 +1632,7 @@ fn regression_key_file_names_field_case_and_the_ds_class() {
     )
     .unwrap();
     let ds = dir.path().join("ds");
-    run(&mut sign_command(&ch, &k, &out, &[os("--ds"), ds.as_os_str()]));
+    run(&mut sign_command(&ch, &k, &out, &[os("--class"), os("CH"), os("--ds"), ds.as_os_str()]));
     let ds = std::fs::read_to_string(&ds).unwrap();
     assert!(ds.lines().all(|l| l.contains("\tCH\tDS\t")), "{ds}");
 }

@@ -580,6 +580,11 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
     assert!(report["key_timing"].to_string().contains(&left_out), "{report}");
+    // The original's key file TTL (`dnssec-keygen -L`) is not the DNSKEY
+    // RRset's: the key is not published (it was, the seventy-fifth audit).
+    let mut settime = Command::new("dnssec-settime");
+    settime.arg("-K").arg(&keys).args(["-L", "60"]).arg(&old);
+    run(&mut settime);
     let out = dir.path().join("signed.zone");
     let ds = dir.path().join("ds.txt");
     let text = run(zonesign()
@@ -615,6 +620,13 @@ fn rfc5011_section_2_1_a_revoked_key_directory_key_is_not_also_published_unrevok
     assert!(!ds_text.contains(&format!("\t{old_tag} ")), "{ds_text}");
     assert!(ds_text.contains(&format!("\t{kept_tag} ")), "{ds_text}");
     assert_eq!(signed.lines().filter(|l| l.contains("\tDNSKEY\t257 ")).count(), 1, "{signed}");
+    let dnskey_ttls: Vec<&str> = signed
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.get(3) == Some(&"DNSKEY"))
+        .map(|f| f[1])
+        .collect();
+    assert!(!dnskey_ttls.is_empty() && !dnskey_ttls.contains(&"60"), "{dnskey_ttls:?}");
 
     // The revoked key past its Delete time (the hold-down over): its
     // original came back then, signed the DNSKEY RRset and got a CDS (the

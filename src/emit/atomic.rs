@@ -344,8 +344,8 @@ impl AtomicOutput {
     pub fn create(target: &Path) -> io::Result<AtomicOutput> {
         // The fail-closed tests' way to a named temporary file, as on a
         // file system without `O_TMPFILE` (see `run::sign::inject_fault`).
-        let named = std::env::var("ZONESIGN_FAULT")
-            .is_ok_and(|v| v.split(',').any(|f| f == NAMED_TEMP_FAULT));
+        let named = std::env::var_os("ZONESIGN_FAULT")
+            .is_some_and(|v| v.to_string_lossy().split(',').any(|f| f == NAMED_TEMP_FAULT));
         AtomicOutput::create_with(target, !named)
     }
 

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::zone::name::Name;
 use crate::zone::record::{Blocks, Record, RecordRef};
+use crate::zone::rtype::Class;
 
 /// How to load.
 #[derive(Debug, Clone)]
@@ -43,6 +44,13 @@ pub struct LoadOptions {
     /// DS or DNSKEY records that name no TTL (BIND's `dsset-` files and
     /// `.key` files, `dnssec-dsfromkey` output) read as trust anchors.
     pub default_ttl: Option<u32>,
+    /// The zone's class (`--class`, as `dnssec-signzone -c` and
+    /// `named-checkzone -c` take it; IN unless told): a record of another
+    /// class is an error. `None` takes the class of the first record, as
+    /// for a file read with no zone in mind. A typo on the SOA line (`@ CH
+    /// SOA`) made a whole zone class CH, signed and published, exit 0,
+    /// where BIND and Knot refuse it (the seventy-fifth audit, 2026-12-07).
+    pub class: Option<Class>,
 }
 
 /// Default [`LoadOptions::chunk_bytes`]: large enough that the per-chunk
@@ -84,6 +92,7 @@ impl LoadOptions {
             max_repeated_octets: MAX_REPEATED_OCTETS,
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             default_ttl: None,
+            class: Some(Class::IN),
         }
     }
 }
@@ -298,7 +307,7 @@ fn load_chunks(
         .map(|k| parse_on_its_own(data, path, opts, splits, k, release))
         .collect();
 
-    let mut class = None;
+    let mut class = opts.class;
     let mut last_ttl = None;
     let mut last_owner: Option<Name> = None;
     let mut loaded = Loaded { files: vec![path.to_path_buf()], ..Loaded::default() };
@@ -511,7 +520,7 @@ fn parse_on_its_own(
     release: &Release<'_>,
 ) -> parser::ChunkOutput {
     let incoming = if k == 0 {
-        parser::Incoming::Known { class: None, last_ttl: None, last_owner: None }
+        parser::Incoming::Known { class: opts.class, last_ttl: None, last_owner: None }
     } else {
         parser::Incoming::Unknown
     };

@@ -125,7 +125,7 @@ impl<'o> Parser<'o> {
             errors: Vec::new(),
             default_ttl: opts.default_ttl,
             last_ttl: None,
-            class: None,
+            class: opts.class,
             include_stack: Vec::new(),
             included: std::collections::HashSet::new(),
             included_octets: 0,
@@ -166,7 +166,7 @@ impl<'o> Parser<'o> {
                 state.last_owner = last_owner.map(|o| p.writer.set_owner(o));
             }
             Incoming::Unknown => {
-                p.unresolved.class_unknown = true;
+                p.unresolved.class_unknown = opts.class.is_none();
                 p.unresolved.ttl_unknown = true;
                 p.unresolved.owner_unknown = true;
             }
@@ -456,11 +456,14 @@ impl<'o> Parser<'o> {
         let zone_class = if self.unresolved.class_unknown { None } else { self.class };
         let class = match (class, zone_class) {
             (Some((c, tok)), Some(zc)) if c != zc => {
-                return Err(self.error_at(
-                    file,
-                    &tok,
-                    format!("class {zc}, the class of the zone's first record"),
-                ))
+                let expected = match self.opts.class {
+                    Some(_) => format!(
+                        "class {zc}, the zone's class (give --class {c} for a zone of class {c}, \
+                         as dnssec-signzone -c takes it)"
+                    ),
+                    None => format!("class {zc}, the class of the zone's first record"),
+                };
+                return Err(self.error_at(file, &tok, expected));
             }
             (Some((c, _)), _) => c,
             (None, Some(zc)) => zc,
@@ -472,6 +475,23 @@ impl<'o> Parser<'o> {
         }
         self.class = Some(class);
         let rdata_toks = &toks[i + 1..];
+        // The types of class IN alone ([`Rtype::internet_class_only`]), in
+        // any form: BIND reads a class CH `A` as a Chaosnet name and address,
+        // and this loader read and wrote it as an IPv4 address, which nothing
+        // reads back in class CH (the seventy-fifth audit); so it did SRV,
+        // KX, SVCB and the rest, also from the generic form (the
+        // seventy-sixth).
+        if class != Class::IN && rtype.internet_class_only() {
+            return Err(self.error_at(
+                file,
+                &type_tok,
+                format!(
+                    "a record type of class {class}: {rtype} is defined for class IN only \
+                     (RFC 1035 §3.4, RFC 3596 §2.1; BIND reads the others of rdata/in_1 in \
+                     class IN alone), and zonesign signs it in zones of class IN"
+                ),
+            ));
+        }
         self.rdata_buf.clear();
         if let Err(e) = parse_rdata(rtype, rdata_toks, &state.origin, &mut self.rdata_buf) {
             return Err(match rdata_toks.get(e.token) {
@@ -480,11 +500,25 @@ impl<'o> Parser<'o> {
             });
         }
         let mut ttl_pending = false;
+        // A record outside the zone is left out of it (with a warning, as
+        // BIND ignores "out-of-zone data"): one with no TTL before any $TTL
+        // refused the whole zone (the seventy-fifth audit, 2026-12-07). It
+        // is given none, and leaves the last TTL as it was.
+        let outside = || {
+            state
+                .last_owner
+                .is_some_and(|o| !self.writer.owner_at(o).is_subdomain_of(&self.opts.origin))
+        };
+        let mut ttl_outside = false;
         let ttl =
             match ttl.or(self.default_ttl).or(self.last_ttl) {
                 Some(t) => t,
                 None if self.unresolved.ttl_unknown => {
                     ttl_pending = true;
+                    0
+                }
+                None if outside() => {
+                    ttl_outside = true;
                     0
                 }
                 None if rtype == Rtype::SOA => {
@@ -508,7 +542,7 @@ impl<'o> Parser<'o> {
         // $TTL is in force.
         if ttl_pending {
             self.unresolved.pending_ttl.push(self.out.records.len());
-        } else {
+        } else if !ttl_outside {
             self.last_ttl = Some(ttl);
             self.unresolved.ttl_unknown = false;
         }

@@ -307,7 +307,7 @@ fn error_classes_name_file_line_column_token_and_expectation() {
         ("www BOGUS 1\n", "z.zone:3:5: expected a record type, found `BOGUS`"),
         ("www A\n", "z.zone:3:6: expected A RDATA: an IPv4 address, found `end of line`"),
         ("www 1x A 192.0.2.1\n", "z.zone:3:5: expected a TTL: seconds or units such as 1h30m, found `1x`"),
-        ("www CH A 192.0.2.1\n", "z.zone:3:5: expected class IN, the class of the zone's first record, found `CH`"),
+        ("www CH TXT x\n", "z.zone:3:5: expected class IN, the zone's class (give --class CH for a zone of class CH, as dnssec-signzone -c takes it), found `CH`"),
         (&format!("{} A 192.0.2.1\n", "a".repeat(64)), "z.zone:3:1: expected an owner name (label of 64 octets is longer than 63 (RFC 1035 §2.3.4)), found `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`"),
         ("a..b A 192.0.2.1\n", "z.zone:3:1: expected an owner name (empty label), found `a..b`"),
         ("www A 192.0.2.1 )\n", "z.zone:3:17: expected no closing parenthesis without an opening one, found `)`"),
@@ -557,4 +557,61 @@ fn regression_a_device_is_refused_not_read_without_end() {
     let Err(LoadFailure::Syntax(errors)) = load(soa) else { panic!("{:?}", load(soa).err()) };
     assert_eq!((errors[0].line, errors[0].col), (3, 10));
     assert!(errors[0].expected.contains("a device, not a zone file"), "{errors:?}");
+}
+
+/// RFC 1035 §3.4 gives A for the Internet class, and RFC 3596 §2.1 makes
+/// AAAA "a record specific to the Internet class". A zone of class IN (the
+/// default, as `dnssec-signzone` and `named-checkzone` take it) whose SOA
+/// line said CH was read whole as CH and signed, its `A` records written as
+/// IPv4 addresses in class CH, which no server reads (the seventy-fifth
+/// audit, 2026-12-07); in any form, and SRV and the rest of BIND's
+/// `rdata/in_1` too (the seventy-sixth).
+#[test]
+fn rfc1035_section_3_4_zone_class_is_in_unless_told_and_a_is_internet_only() {
+    let ch = "$TTL 1\n@ CH SOA ns h 1 2 3 4 5\n@ NS ns\n";
+    assert_eq!(
+        error(ch),
+        "z.zone:2:3: expected class IN, the zone's class (give --class CH for a zone of class CH, \
+         as dnssec-signzone -c takes it), found `CH`"
+    );
+    let in_ch = |src: &str| {
+        let opts = LoadOptions { class: Some(Class::CH), ..LoadOptions::new(origin()) };
+        load_bytes(src.as_bytes(), Path::new("z.zone"), &opts)
+    };
+    let loaded = in_ch(&format!("{ch}www TXT x\n")).unwrap();
+    assert!(loaded.iter().all(|r| r.class == Class::CH));
+    let refused = [
+        ("www A 10.0.0.1", 5),
+        ("www CH AAAA ::1", 8),
+        ("www A \\# 4 0a000001", 5),
+        ("_s._tcp SRV \\# 7 00000000000000", 9),
+        ("www KX 10 kx", 5),
+        ("www HTTPS 1 .", 5),
+    ];
+    for (rr, col) in refused {
+        match in_ch(&format!("{ch}{rr}\n")) {
+            Err(LoadFailure::Syntax(e)) => {
+                assert_eq!((e.len(), e[0].line, e[0].col), (1, 4, col), "{e:?}");
+                assert!(e[0].to_string().contains("is defined for class IN only"), "{e:?}");
+            }
+            other => panic!("{rr}: expected a syntax error, got {other:?}"),
+        }
+    }
+}
+
+/// RFC 2308 §4 asks a TTL of every record of the zone; a record outside the
+/// zone is left out of it with a warning (BIND: "ignoring out-of-zone
+/// data"). One with no TTL before any `$TTL` refused the whole zone, exit 4,
+/// where BIND, Knot and ldns load it (the seventy-fifth audit, 2026-12-07);
+/// it sets no last TTL for the records after it.
+#[test]
+fn rfc2308_section_4_a_record_outside_the_zone_needs_no_ttl() {
+    let zone = "$TTL 300\n@ SOA ns h 1 2 3 4 5\n";
+    let loaded = load(&format!("stray.other. A 192.0.2.1\n{zone}")).unwrap();
+    assert_eq!(loaded.records.len(), 2);
+    assert_eq!(
+        error(&format!("stray.other. A 192.0.2.1\nwww A 192.0.2.2\n{zone}")),
+        "z.zone:2:5: expected a TTL before the type, or a $TTL directive earlier in the file \
+         (RFC 2308 §4), found `A`"
+    );
 }

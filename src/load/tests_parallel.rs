@@ -68,7 +68,17 @@ fn chunk_count(src: &[u8], chunk_bytes: usize) -> usize {
 /// Asserts the parallel load equals the sequential one for each chunk size;
 /// returns the sequential outcome.
 fn same(src: &[u8], chunk_sizes: &[usize]) -> Result<Vec<Owned>, Vec<LoadError>> {
+    same_in(src, chunk_sizes, Some(Class::IN))
+}
+
+/// [`same`], the zone's class given as `class` (`None`: the first record's).
+fn same_in(
+    src: &[u8],
+    chunk_sizes: &[usize],
+    class: Option<Class>,
+) -> Result<Vec<Owned>, Vec<LoadError>> {
     let path = Path::new("z.zone");
+    let opts = |c| LoadOptions { class, ..opts(c) };
     let want = outcome(load_sequential(src, path, &opts(usize::MAX)));
     for &c in chunk_sizes {
         let got = outcome(load_top(src, path, &opts(c)));
@@ -186,15 +196,24 @@ fn origin_and_ttl_directives_mid_file_and_class_only_later() {
     let ok = s.replace("$ORIGIN\n", "");
     let r = same(ok.as_bytes(), &[1, 50, 200, 1000]).unwrap();
     assert!(r.iter().any(|r| r.ttl == 0), "the clamped $TTL applies");
-    // A CH zone: chunks assume IN until told otherwise, then re-parse.
+    // A CH zone read with no class given: chunks assume IN until told
+    // otherwise, then re-parse.
     let ch = ok.replace("@ SOA", "@ CH SOA");
-    let r = same(ch.as_bytes(), &[1, 50, 200]).unwrap();
-    assert!(r.iter().all(|r| r.class == crate::zone::rtype::Class::CH));
+    let r = same_in(ch.as_bytes(), &[1, 50, 200], None).unwrap();
+    assert!(r.iter().all(|r| r.class == Class::CH));
     let ch = ok.replace("@ SOA", "@ CH SOA").replace("\tMX", "\tCH MX");
-    same(ch.as_bytes(), &[1, 50, 200]).unwrap();
+    same_in(ch.as_bytes(), &[1, 50, 200], None).unwrap();
+    same_in(ch.as_bytes(), &[1, 50, 200], Some(Class::CH)).unwrap();
     // A later IN record in a CH zone is an error in every chunk.
     let mixed = ch.replace("a1 ( NS", "a1 ( IN NS").replace("a250 ( NS", "a250 IN ( NS");
-    assert_eq!(same(mixed.as_bytes(), &[1, 50, 200]).unwrap_err().len(), 2);
+    assert_eq!(same_in(mixed.as_bytes(), &[1, 50, 200], None).unwrap_err().len(), 2);
+    assert_eq!(same_in(mixed.as_bytes(), &[1, 50, 200], Some(Class::CH)).unwrap_err().len(), 2);
+    // A zone of class IN (the default) whose SOA says CH: an error at the
+    // SOA and at each later CH record, in every chunk (the seventy-fifth
+    // audit: the whole zone was read as CH and signed).
+    let refused = same(ch.as_bytes(), &[1, 50, 200]).unwrap_err();
+    assert!(refused[0].to_string().contains("SOA") || refused[0].line <= 3, "{refused:?}");
+    assert!(refused.iter().all(|e| e.to_string().contains("give --class CH")), "{refused:?}");
 }
 
 #[test]

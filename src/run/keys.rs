@@ -301,7 +301,7 @@ pub(super) fn choose_keys(
     // directory would not (`pool_wins_timing`: they said "not published"
     // of keys the pool signed with and published, the sixteenth audit,
     // 2026-12-06), also when this fails; then the warnings.
-    let mut pool_key_ttls: Vec<u32> = Vec::new();
+    let mut pool_key_ttls: Vec<(Box<[u8]>, u32)> = Vec::new();
     let keyed = (|| {
         if paths.is_empty() && cfg.hsm_config.is_none() {
             // Given a key directory, say which names were looked for in it:
@@ -467,14 +467,22 @@ pub(super) fn choose_keys(
     // forty-fifth audit, 2026-12-07). Not `--publish` files: a DNSKEY
     // copied from `dig` carries a cache's remaining TTL. The `.key` files
     // of the HSM configuration count as the key directory's do (they were
-    // left out: the forty-sixth session's list).
+    // left out: the forty-sixth session's list). Only the files of keys
+    // that are published: a revoked key's original, left out, set the
+    // DNSKEY RRset's TTL, where the README says the keys published do (the
+    // seventy-fifth audit, 2026-12-07).
+    let published = |d: &[u8]| {
+        keys.iter().any(|k| *k.dnskey == *d) || publish_only.iter().any(|p| *p.dnskey == *d)
+    };
     let key_file_ttl = paths
         .iter()
         .chain(publish_paths.iter().filter(|p| !publish_named.contains(p)))
         .filter_map(|p| {
-            crate::sign::keys::parse_key_file(&crate::sign::keys::pair_paths(p).0).ok()?.ttl
+            let file =
+                crate::sign::keys::parse_key_file(&crate::sign::keys::pair_paths(p).0).ok()?;
+            published(&file.dnskey_rdata).then_some(file.ttl?)
         })
-        .chain(pool_key_ttls.iter().copied())
+        .chain(pool_key_ttls.iter().filter(|(d, _)| published(d)).map(|&(_, ttl)| ttl))
         // 0 is "no TTL" to BIND (`dnssec-keygen -L 0` writes none), and one
         // over 2^31 - 1 is no TTL (RFC 2181 §8): it went into the RRSIGs'
         // Original TTL, and the written zone failed its verification (the

@@ -17,6 +17,7 @@ use crate::load::{load_file, LoadFailure, LoadOptions};
 use crate::sign::keys::KeyError;
 use crate::sign::SignError;
 use crate::zone::name::Name;
+pub use crate::zone::rtype::Class;
 use crate::zone::{Zone, ZoneErrors};
 
 mod files;
@@ -223,6 +224,18 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The load of a zone of `origin` in `class` (`--class`).
+fn load_options(origin: &Name, class: Class) -> LoadOptions {
+    LoadOptions { class: Some(class), ..LoadOptions::new(origin.clone()) }
+}
+
+/// `--class`: a class mnemonic or `CLASSnn` (RFC 3597 §5), as
+/// `dnssec-signzone -c` takes it.
+pub fn parse_class(text: &str) -> Result<Class, String> {
+    Class::from_text(text.as_bytes())
+        .ok_or_else(|| format!("expected a class (IN, CH, HS or CLASSnn), found `{text}`"))
+}
+
 /// Parses an origin given on the command line; relative names are taken as
 /// absolute (`example` = `example.`), as BIND's tools do.
 pub fn parse_origin(text: &str) -> Result<Name, Failure> {
@@ -235,8 +248,8 @@ pub fn parse_origin(text: &str) -> Result<Name, Failure> {
 /// emergency; a zone written sorted) is built chunk by chunk as it is parsed
 /// ([`Zone::load_ordered`]): the same zone in less time and memory. A file
 /// in any other order is found out before any chunk is parsed.
-pub fn load_zone(path: &Path, origin: &Name) -> Result<Zone, Failure> {
-    load_zone_digested(path, origin, false).0
+pub fn load_zone(path: &Path, origin: &Name, class: Class) -> Result<Zone, Failure> {
+    load_zone_digested(path, origin, class, false).0
 }
 
 /// The load of [`load_zone_digested`]: the zone, the input's SHA-256 (hex)
@@ -253,7 +266,7 @@ type DigestedLoad = (Result<Zone, Failure>, Option<String>, Option<crate::load::
 /// renamed over the input in between, a zone the output was not made of.)
 /// The digest comes with a failed load too: the report of a failed run
 /// names its input.
-fn load_zone_digested(path: &Path, origin: &Name, digest: bool) -> DigestedLoad {
+fn load_zone_digested(path: &Path, origin: &Name, class: Class, digest: bool) -> DigestedLoad {
     let source = match crate::load::open(path) {
         Ok(source) => source,
         Err(e) => return (Err(Failure::Load(e)), None, None),
@@ -263,7 +276,7 @@ fn load_zone_digested(path: &Path, origin: &Name, digest: bool) -> DigestedLoad 
         // start (`ulimit -u`: a panic, exit 101, the fortieth audit).
         let hasher =
             digest.then(|| std::thread::Builder::new().spawn_scoped(s, || source.sha256().ok()));
-        let zone = Zone::load_ordered_from(&source, path, &LoadOptions::new(origin.clone()));
+        let zone = Zone::load_ordered_from(&source, path, &load_options(origin, class));
         let sha256 = match hasher {
             Some(Ok(h)) => h.join().ok().flatten(),
             Some(Err(_)) => source.sha256().ok(),
@@ -293,6 +306,7 @@ fn zone_failure(e: crate::zone::LoadZoneError) -> Failure {
 pub struct FmtConfig {
     pub zone: PathBuf,
     pub origin: String,
+    pub class: Class,
     pub output: Option<PathBuf>,
 }
 
@@ -303,7 +317,7 @@ pub fn fmt(cfg: &FmtConfig) -> Result<(), Failure> {
     // (the thirty-ninth audit, 2026-12-07).
     let pool = thread_pool(None, true)?;
     pool.install(|| {
-        let zone = load_zone(&cfg.zone, &origin)?;
+        let zone = load_zone(&cfg.zone, &origin, cfg.class)?;
         // `--output -` is standard output, as `-` is standard input for the
         // zone (it wrote a file named `-`).
         match cfg.output.as_ref().filter(|o| o.as_os_str() != "-") {
@@ -513,11 +527,12 @@ pub fn unknown_backend_warnings() -> Vec<String> {
 fn load_trust_anchors(
     path: &Path,
     origin: &Name,
+    class: Class,
 ) -> Result<Vec<crate::verify::TrustAnchor>, Failure> {
     use crate::verify::TrustAnchor;
     // BIND's dsset- and .key files give no TTL, which a trust anchor does
     // not need (an audit found them refused, 2026-12-06).
-    let opts = LoadOptions { default_ttl: Some(0), ..LoadOptions::new(origin.clone()) };
+    let opts = LoadOptions { default_ttl: Some(0), ..load_options(origin, class) };
     let loaded = load_file(path, &opts).map_err(Failure::Anchor)?;
     // RFC 4034 §5: "The DS RR and its corresponding DNSKEY RR have the same
     // owner name": records of other names anchor other zones (a file of

@@ -47,8 +47,8 @@ fn check_not_replaced(outputs: &[(&str, &Path, &OutputIdentity)]) -> Result<(), 
 
 /// [`load_zone`] without printing the warnings: for the file `sign` just
 /// wrote, whose warnings are the input's, already given.
-fn load_zone_silently(path: &Path, origin: &Name) -> Result<Zone, Failure> {
-    Zone::load_ordered(path, &LoadOptions::new(origin.clone())).map_err(zone_failure)
+fn load_zone_silently(path: &Path, origin: &Name, class: Class) -> Result<Zone, Failure> {
+    Zone::load_ordered(path, &load_options(origin, class)).map_err(zone_failure)
 }
 
 /// The written file does not load again: a failed verification of the
@@ -75,6 +75,8 @@ fn written_file_refused(f: Failure, temp: &Path, output: &Path) -> Failure {
 pub struct SignConfig {
     pub zone: PathBuf,
     pub origin: String,
+    /// `--class`: the zone's class.
+    pub class: Class,
     pub output: PathBuf,
     pub key_dir: Option<PathBuf>,
     pub keys: Vec<PathBuf>,
@@ -742,10 +744,22 @@ pub(super) fn sign_inner(
     // The fail-closed tests' hook, said: a run it breaks on purpose looked
     // like one with a key or signer fault (the seventy-second audit).
     if let Some(fault) = std::env::var_os("ZONESIGN_FAULT") {
+        let fault = fault.to_string_lossy();
+        const FAULTS: [&str; 4] = [
+            "flip-signature",
+            "garble-type",
+            "pause-before-verify",
+            crate::emit::atomic::NAMED_TEMP_FAULT,
+        ];
+        let unknown: Vec<String> =
+            fault.split(',').filter(|f| !FAULTS.contains(f)).map(|f| format!("`{f}`")).collect();
+        let unknown = match unknown[..] {
+            [] => String::new(),
+            _ => format!(" ({} names no fault: {})", unknown.join(", "), FAULTS.join(", ")),
+        };
         report.warn(format!(
-            "ZONESIGN_FAULT={} is set: a test hook that injects faults into this run (README, \
-             \"Environment\"); unset it for real runs",
-            fault.to_string_lossy()
+            "ZONESIGN_FAULT={fault} is set: a test hook that injects faults into this run (README, \
+             \"Environment\"); unset it for real runs{unknown}"
         ));
     }
     let zonemd_choice = parse_zonemd(&cfg.zonemd)?;
@@ -754,7 +768,7 @@ pub(super) fn sign_inner(
     let denial = denial_asked(cfg, report)?;
 
     let anchors = match &cfg.trust_anchor {
-        Some(ta) => load_trust_anchors(ta, &origin)?,
+        Some(ta) => load_trust_anchors(ta, &origin, cfg.class)?,
         None => Vec::new(),
     };
 
@@ -783,7 +797,8 @@ pub(super) fn sign_inner(
     // two seconds of one core that used to come after the load and after
     // verification).
     let want_digests = cfg.report.is_some();
-    let (zone, input_sha256, input_stamp) = load_zone_digested(&cfg.zone, &origin, want_digests);
+    let (zone, input_sha256, input_stamp) =
+        load_zone_digested(&cfg.zone, &origin, cfg.class, want_digests);
     report.input_sha256 = input_sha256;
     let mut zone = zone?;
     // The report's own file first: once it is known not to be included,
@@ -950,7 +965,7 @@ pub(super) fn sign_inner(
         // Verify the file on disk, as a resolver would see it once served.
         let t = timeline.start("verify");
         inject_fault(out.temp_path());
-        let written = load_zone_silently(out.temp_path(), &origin)
+        let written = load_zone_silently(out.temp_path(), &origin, cfg.class)
             .map_err(|f| written_file_refused(f, out.temp_path(), &cfg.output))?;
         // The file is judged at the time it is judged, not when the run
         // began: signatures that expired while a long run signed were
@@ -1352,32 +1367,36 @@ fn resolve_denial(
 /// commas (`named-temp`, outputs as on a file system without `O_TMPFILE`,
 /// is read in `emit::atomic`).
 fn inject_fault(written: &Path) {
-    let fault = std::env::var("ZONESIGN_FAULT").ok().and_then(|v| {
-        v.split(',').find(|f| *f != crate::emit::atomic::NAMED_TEMP_FAULT).map(str::to_owned)
-    });
+    // Every fault named, not the first (`pause-before-verify,flip-signature`
+    // paused and published, exit 0: the seventy-fifth audit).
+    // Read as `sign` says it (lossily): a name beside one not UTF-8 was
+    // said made and was not (the seventy-sixth audit).
+    let faults = std::env::var_os("ZONESIGN_FAULT").unwrap_or_default();
+    let faults = faults.to_string_lossy();
+    let asked = |name: &str| faults.split(',').any(|f| f == name);
     // `pause-before-verify`: three seconds pass between writing and
     // verifying, as in a long run (the verification's time is its own).
-    if fault.as_ref().is_some_and(|v| v == "pause-before-verify") {
+    if asked("pause-before-verify") {
         std::thread::sleep(std::time::Duration::from_secs(3));
-        return;
     }
-    let garble = fault.as_ref().is_some_and(|v| v == "garble-type");
-    if !garble && fault.is_none_or(|v| v != "flip-signature") {
+    let (flip, garble) = (asked("flip-signature"), asked("garble-type"));
+    if !flip && !garble {
         return;
     }
     let Ok(mut text) = std::fs::read(written) else { return };
     let rrsig = b"\tRRSIG\t";
     let Some(at) = text.windows(rrsig.len()).position(|w| w == rrsig) else { return };
+    if flip {
+        let end = text[at..].iter().position(|&b| b == b'\n').map_or(text.len(), |e| at + e);
+        // The signature is the record's last field: change its first
+        // base64 digit.
+        if let Some(last) = text[at..end].iter().rposition(|&b| b == b' ') {
+            let digit = at + last + 1;
+            text[digit] = if text[digit] == b'A' { b'B' } else { b'A' };
+        }
+    }
     if garble {
         text[at + 1] = b'#';
-        let _ = std::fs::write(written, text);
-        return;
     }
-    let end = text[at..].iter().position(|&b| b == b'\n').map_or(text.len(), |e| at + e);
-    // The signature is the record's last field: change its first base64
-    // digit.
-    let Some(last) = text[at..end].iter().rposition(|&b| b == b' ') else { return };
-    let digit = at + last + 1;
-    text[digit] = if text[digit] == b'A' { b'B' } else { b'A' };
     let _ = std::fs::write(written, text);
 }

@@ -8,6 +8,8 @@ use super::*;
 pub struct VerifyConfig {
     pub zone: PathBuf,
     pub origin: String,
+    /// `--class`: the zone's class.
+    pub class: Class,
     pub at: Option<String>,
     pub trust_anchor: Option<PathBuf>,
     pub report: Option<PathBuf>,
@@ -38,12 +40,12 @@ fn verify_inner(
         None => now,
     };
     let anchors = match &cfg.trust_anchor {
-        Some(ta) => load_trust_anchors(ta, &origin)?,
+        Some(ta) => load_trust_anchors(ta, &origin, cfg.class)?,
         None => Vec::new(),
     };
     pool.install(|| -> Result<_, Failure> {
         let t = timeline.start("load");
-        let zone = load_zone(&cfg.zone, &origin)?;
+        let zone = load_zone(&cfg.zone, &origin, cfg.class)?;
         check_not_included(&zone, &[("--report", cfg.report.as_ref())])?;
         *includes_known = true;
         timeline.finish(t, zone.stats.records as u64);

@@ -154,6 +154,12 @@ fn parse_absolute(text: &str) -> Result<i64, Option<&'static str>> {
     if digits && text.len() <= 10 {
         return text.parse().map_err(|_| None);
     }
+    // More digits are no time a signature can carry: said so, rather
+    // than "expected ... seconds since the epoch" of what was seconds
+    // since the epoch (the seventy-fifth audit).
+    if digits && !matches!(text.len(), 8 | 14) {
+        return Err(Some("seconds since 1970 take at most ten digits (signature times are 32-bit, RFC 4034 §3.1.5)"));
+    }
     Err(None)
 }
 
@@ -178,7 +184,10 @@ pub fn format_yyyymmddhhmmss(secs: i64) -> String {
             t.minute(),
             t.second()
         ),
-        Err(_) => secs.to_string(),
+        // Beyond the years 1 to 9999 no date is written: the seconds are,
+        // said as such (a bare number stood where a date was expected: the
+        // seventy-fifth audit).
+        Err(_) => format!("{secs} seconds since 1970"),
     }
 }
 
@@ -276,6 +285,12 @@ mod tests {
         assert!(e.to_string().contains("out of range"), "{e}");
         let e = parse_time("+292471208621y", 1_800_000_000).unwrap_err();
         assert!(e.to_string().contains("out of range"), "{e}");
+        // Seconds of eleven digits are said to be too many, not asked for
+        // as seconds; a time past the year 9999 is said as seconds (both
+        // were misread: the seventy-fifth audit).
+        let e = parse_time("99999999999", 0).unwrap_err();
+        assert!(e.to_string().contains("at most ten digits"), "{e}");
+        assert_eq!(format_yyyymmddhhmmss(9_462_596_682_314), "9462596682314 seconds since 1970");
     }
 
     /// RFC 4034 §3.1.5: "An RRSIG RR can have an Expiration field value

@@ -120,6 +120,32 @@ impl Rtype {
 }
 
 impl Rtype {
+    /// Types defined for class IN only, whose RDATA means something else or
+    /// nothing in other classes: RFC 1035 §3.4 ("Internet specific RRs": A,
+    /// WKS), RFC 3596 §2.1 ("The AAAA resource record type is a record
+    /// specific to the Internet class"), and the rest of what BIND keeps in
+    /// `rdata/in_1` (SRV, KX, PX, NSAP, A6, APL, DHCID, SVCB, HTTPS). A zone
+    /// of another class holding one was written in the Internet's form, which
+    /// BIND does not read back in that class (the seventy-fifth and
+    /// seventy-sixth audits, 2026-12-07).
+    pub fn internet_class_only(self) -> bool {
+        matches!(
+            self,
+            Rtype::A
+                | Rtype::WKS
+                | Rtype::AAAA
+                | Rtype::SRV
+                | Rtype::KX
+                | Rtype::PX
+                | Rtype::NSAP
+                | Rtype::A6
+                | Rtype::APL
+                | Rtype::DHCID
+                | Rtype::SVCB
+                | Rtype::HTTPS
+        )
+    }
+
     /// Whether the type is written by its mnemonic in a zone file: it has
     /// one, and BIND, Knot and ldns all read it. Knot 3.2 reads none of
     /// these (`kzonecheck`: "unsupported record type", "invalid bitmap"),

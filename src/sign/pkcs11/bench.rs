@@ -240,7 +240,7 @@ fn bench_sessions(
     let give_up = start + duration + hsm.timeout;
     let mut results = Vec::with_capacity(n);
     while results.len() < n {
-        match rx.recv_deadline(give_up) {
+        match super::recv_by(&rx, give_up) {
             Ok(done) => results.push(done),
             Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {

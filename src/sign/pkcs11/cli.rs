@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::bench::{bench, format_table, BenchRequest};
-use super::config::{HsmConfig, KeyEntry};
+use super::config::HsmConfig;
 use super::keygen::{keygen, KeygenRequest};
 use super::pool::{check, open_pool, Degraded, HsmReport, Pool};
 use super::HsmError;
@@ -28,9 +28,10 @@ pub struct Attached {
     /// Warnings for the run's report.
     pub warnings: Vec<String>,
     /// The TTLs the configuration's BIND `.key` files carry
-    /// ([`KeyEntry::key_file_ttl`]), for the DNSKEY RRset's TTL as the key
-    /// files of `--key` and `--key-dir` give theirs.
-    pub key_file_ttls: Vec<u32>,
+    /// ([`KeyEntry::key_file_ttl`]), each beside its published DNSKEY, for
+    /// the DNSKEY RRset's TTL as the key files of `--key` and `--key-dir`
+    /// give theirs.
+    pub key_file_ttls: Vec<(Box<[u8]>, u32)>,
 }
 
 /// For `sign`: opens and proves the pool, appends its keys to `keys`, and
@@ -87,7 +88,11 @@ pub fn attach(
     let named: Vec<(&str, &[u8])> =
         keys.iter().map(|k| (k.source.as_str(), &k.dnskey[..])).collect();
     check_collisions(&named).map_err(Failure::Key)?;
-    let ttls = config.keys.iter().filter_map(KeyEntry::key_file_ttl).collect();
+    let ttls = config
+        .keys
+        .iter()
+        .filter_map(|k| Some((k.published.clone().into_boxed_slice(), k.key_file_ttl()?)))
+        .collect();
     Ok(Attached { pool, warnings, key_file_ttls: ttls })
 }
 
@@ -226,6 +231,8 @@ pub struct HsmBenchConfig {
     pub sessions: Vec<usize>,
     pub zone: Option<PathBuf>,
     pub origin: Option<String>,
+    /// `--class`: the class of `--zone`.
+    pub class: crate::zone::rtype::Class,
     pub json: bool,
 }
 
@@ -251,7 +258,7 @@ pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
     // codes for a zone that does not load (4) or cannot be read (5).
     let zone = match zone {
         Some((path, origin)) => {
-            let loaded = crate::run::load_zone(&path, &origin)?;
+            let loaded = crate::run::load_zone(&path, &origin, cfg.class)?;
             Some((origin, loaded))
         }
         None => None,

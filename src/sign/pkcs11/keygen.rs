@@ -317,7 +317,7 @@ fn timed<T: Send + 'static>(
         let guard = hsm.lock().unwrap_or_else(|p| p.into_inner());
         call(&guard)
     });
-    match rx.recv_timeout(entry.timeout) {
+    match super::recv_by(&rx, std::time::Instant::now() + entry.timeout) {
         Ok(r) => r,
         Err(RecvTimeoutError::Timeout) => {
             super::note_thread_left_in_module();

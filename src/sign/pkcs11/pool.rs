@@ -123,6 +123,9 @@ struct HsmState {
     /// ([`Pool::take_stuck`]); it then sends no reply of its own, and is
     /// never joined.
     in_flight: Vec<Mutex<Option<(Instant, Batch)>>>,
+    /// Per session: its current C_Sign seen past `timeout` (see
+    /// [`super::Overdue`]).
+    overdue: Vec<super::Overdue>,
     /// Per session: its sub-batch was taken from it (it may never return).
     abandoned: Vec<AtomicBool>,
     /// Some call into this HSM went unanswered: its other sessions are not
@@ -453,24 +456,25 @@ fn on_hsm_threads<T: Send + 'static>(
     // Per job still running: what it is doing now, and since when, and
     // where its answer comes (`session::ask`: without a thread to spare
     // it runs here, without a deadline).
-    let mut waiting: Vec<(usize, Step, Receiver<Answer<T>>)> = Vec::new();
+    type Waiting<T> = (usize, Step, super::Overdue, Receiver<Answer<T>>);
+    let mut waiting: Vec<Waiting<T>> = Vec::new();
     for (slot, (i, job)) in jobs.into_iter().enumerate() {
         results.push((i, None));
         let doing: Step = Arc::new(Mutex::new((first.to_owned(), Instant::now())));
         let doing2 = Arc::clone(&doing);
-        waiting.push((slot, doing, ask(move || job(&doing2))));
+        waiting.push((slot, doing, super::Overdue::default(), ask(move || job(&doing2))));
     }
     loop {
-        waiting.retain(|(slot, _, _)| results[*slot].1.is_none());
+        waiting.retain(|(slot, _, _, _)| results[*slot].1.is_none());
         if waiting.is_empty() {
             break;
         }
         let mut ready = Select::new();
-        for (_, _, rx) in &waiting {
+        for (_, _, _, rx) in &waiting {
             ready.recv(rx);
         }
         let _ = ready.ready_timeout(Duration::from_millis(50));
-        for (slot, doing, rx) in &waiting {
+        for (slot, doing, overdue, rx) in &waiting {
             let (i, result) = &mut results[*slot];
             let entry = &config.hsms[*i];
             match rx.try_recv() {
@@ -487,7 +491,7 @@ fn on_hsm_threads<T: Send + 'static>(
                 Err(TryRecvError::Empty) => {
                     let (during, since) =
                         doing.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
-                    if since.elapsed() > entry.timeout {
+                    if overdue.unanswered(since, entry.timeout) {
                         super::note_thread_left_in_module();
                         *result = Some(Err(vec![HsmError::NoAnswer {
                             hsm: entry.name.clone(),
@@ -661,6 +665,7 @@ pub(super) fn open_pool_in(
             status: Mutex::new(status),
             timeout: entry.timeout,
             in_flight: (0..entry.sessions).map(|_| Mutex::new(None)).collect(),
+            overdue: (0..entry.sessions).map(|_| super::Overdue::default()).collect(),
             abandoned: (0..entry.sessions).map(|_| AtomicBool::new(false)).collect(),
             unresponsive: AtomicBool::new(false),
         });
@@ -972,7 +977,9 @@ impl Pool {
                 let taken = {
                     let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
                     match &*slot {
-                        Some((since, _)) if since.elapsed() > state.timeout => slot.take(),
+                        Some((since, _)) if state.overdue[n].unanswered(*since, state.timeout) => {
+                            slot.take()
+                        }
                         _ => None,
                     }
                 };
@@ -1018,7 +1025,7 @@ impl Pool {
         let deadline = Instant::now() + longest;
         let mut sessions = Vec::with_capacity(waiting);
         while sessions.len() < waiting {
-            match done.recv_deadline(deadline) {
+            match super::recv_by(&done, deadline) {
                 Ok(returned) => sessions.push(returned),
                 Err(_) => {
                     stuck = true;

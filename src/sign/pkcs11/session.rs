@@ -93,7 +93,7 @@ impl Contexts {
         let path = hsm.module.clone();
         let others_loaded = !self.loaded.is_empty();
         let loading = ask(move || load_module(&path, others_loaded));
-        let ctx = match loading.recv_timeout(wait) {
+        let ctx = match super::recv_by(&loading, Instant::now() + wait) {
             Ok(Ok(ctx)) => ctx,
             Ok(Err(Load::Module(reason))) => return Err(module_error(reason)),
             Ok(Err(Load::Initialize(e))) => {
@@ -522,7 +522,7 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
         let ctx = ctx.clone();
         move || (ctx.get_slots_with_token(), Instant::now())
     });
-    let (slots, listed_after) = match list.recv_deadline(started + timeout) {
+    let (slots, listed_after) = match super::recv_by(&list, started + timeout) {
         Ok((Ok(slots), at)) => (slots, at - started),
         Ok((Err(e), _)) => return Err(SurveyError::Failed(super::describe(&e))),
         Err(RecvTimeoutError::Timeout) => {
@@ -544,7 +544,7 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
     let mut answers = Vec::with_capacity(pending.len());
     for (slot, rx) in pending {
         let failed = |why: String| SlotAnswer::Failed(format!("slot {}: {why}", slot.id()));
-        answers.push(match rx.recv_deadline(asked + timeout) {
+        answers.push(match super::recv_by(&rx, asked + timeout) {
             Ok((Ok(info), at)) => (
                 SlotAnswer::Token {
                     slot,
