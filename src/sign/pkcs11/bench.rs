@@ -237,10 +237,9 @@ fn bench_sessions(
         });
     }
     drop(tx);
-    let give_up = start + duration + hsm.timeout;
     let mut results = Vec::with_capacity(n);
     while results.len() < n {
-        match super::recv_by(&rx, give_up) {
+        match super::clock::recv_within(&rx, start, duration + hsm.timeout) {
             Ok(done) => results.push(done),
             Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {

@@ -317,7 +317,7 @@ fn timed<T: Send + 'static>(
         let guard = hsm.lock().unwrap_or_else(|p| p.into_inner());
         call(&guard)
     });
-    match super::recv_by(&rx, std::time::Instant::now() + entry.timeout) {
+    match super::clock::recv_within(&rx, std::time::Instant::now(), entry.timeout) {
         Ok(r) => r,
         Err(RecvTimeoutError::Timeout) => {
             super::note_thread_left_in_module();

@@ -38,6 +38,7 @@
 
 pub mod bench;
 pub mod cli;
+mod clock;
 pub mod config;
 pub mod keygen;
 pub mod pool;
@@ -403,59 +404,6 @@ pub(crate) fn ckr_name(rv: &cryptoki::error::RvError) -> String {
     out
 }
 
-/// How long a call past its HSM's `timeout` is given again before it is
-/// called unanswered. A run stopped past the timeout (SIGSTOP, Ctrl-Z, a
-/// frozen cgroup, a paused VM) found its waits over the moment it woke,
-/// before the threads that had the HSMs' answers, woken too, could hand
-/// them on: healthy HSMs were taken out of the pool, a run with one HSM
-/// failed, and `hsm keygen` undid a key it had made (the seventy-fifth
-/// audit, 2026-12-07). Time the process does not run is no HSM's.
-pub(crate) const WAKING_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// `rx.recv_deadline(deadline)`, then [`WAKING_GRACE`] more, and again while
-/// that grace itself was slept through.
-pub(crate) fn recv_by<T>(
-    rx: &crossbeam::channel::Receiver<T>,
-    deadline: std::time::Instant,
-) -> Result<T, crossbeam::channel::RecvTimeoutError> {
-    let mut result = rx.recv_deadline(deadline);
-    while let Err(crossbeam::channel::RecvTimeoutError::Timeout) = result {
-        let asked = std::time::Instant::now();
-        result = rx.recv_timeout(WAKING_GRACE);
-        if asked.elapsed() < 2 * WAKING_GRACE {
-            break;
-        }
-    }
-    result
-}
-
-/// For a call watched by polling (a session's C_Sign, a proof's step): it
-/// is unanswered once seen past its timeout, and still the same call
-/// [`WAKING_GRACE`] later.
-#[derive(Debug, Default)]
-pub(crate) struct Overdue(std::sync::Mutex<Option<(std::time::Instant, std::time::Instant)>>);
-
-impl Overdue {
-    /// Whether the call begun at `since` is unanswered, given `timeout`.
-    pub(crate) fn unanswered(
-        &self,
-        since: std::time::Instant,
-        timeout: std::time::Duration,
-    ) -> bool {
-        if since.elapsed() <= timeout {
-            return false;
-        }
-        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        match *seen {
-            Some((call, at)) if call == since => at.elapsed() >= WAKING_GRACE,
-            _ => {
-                *seen = Some((since, std::time::Instant::now()));
-                false
-            }
-        }
-    }
-}
-
 /// Set once a thread was left inside a PKCS#11 module: a call that did
 /// not return within its HSM's `timeout`.
 static LEFT_IN_MODULE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -474,8 +422,10 @@ pub(crate) fn note_thread_left_in_module() {
 /// ([`note_thread_left_in_module`]).
 pub(crate) fn release_within<T: Send + 'static>(what: T, timeout: std::time::Duration) {
     let released = session::ask(move || drop(what));
-    let deadline = std::time::Instant::now() + timeout;
-    if let Err(crossbeam::channel::RecvTimeoutError::Timeout) = recv_by(&released, deadline) {
+    let since = std::time::Instant::now();
+    if let Err(crossbeam::channel::RecvTimeoutError::Timeout) =
+        clock::recv_within(&released, since, timeout)
+    {
         note_thread_left_in_module();
     }
 }
@@ -554,36 +504,6 @@ pub(crate) fn pkcs11_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A run stopped past an HSM's timeout (SIGSTOP) woke to find its waits
-    /// over before the threads holding the HSMs' answers could hand them
-    /// on: a healthy HSM was taken out of the pool, a run failed, a key
-    /// made by `hsm keygen` was undone (the seventy-fifth audit). A call is
-    /// unanswered once seen past its timeout and still the same call a
-    /// grace later; an answer that comes within that grace is taken.
-    #[test]
-    fn regression_a_stopped_run_does_not_blame_its_hsms() {
-        use std::time::{Duration, Instant};
-        let overdue = Overdue::default();
-        let long_ago = Instant::now() - Duration::from_secs(60);
-        assert!(!overdue.unanswered(Instant::now(), Duration::from_secs(1)));
-        assert!(!overdue.unanswered(long_ago, Duration::from_secs(1)), "first seen: not yet");
-        assert!(!overdue.unanswered(long_ago, Duration::from_secs(1)));
-        let next_call = long_ago + Duration::from_secs(1);
-        assert!(!overdue.unanswered(next_call, Duration::from_secs(1)), "another call");
-        std::thread::sleep(WAKING_GRACE);
-        assert!(overdue.unanswered(next_call, Duration::from_secs(1)));
-
-        let (tx, rx) = crossbeam::channel::bounded(1);
-        let deadline = Instant::now();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(50));
-            let _ = tx.send(7);
-        });
-        assert_eq!(recv_by(&rx, deadline).ok(), Some(7));
-        let (_tx, rx) = crossbeam::channel::bounded::<u8>(1);
-        assert!(recv_by(&rx, Instant::now()).is_err());
-    }
 
     /// The forty-fifth audit (2026-12-07): one HSM without both keys of
     /// the pool was counted as two HSMs that failed.

@@ -123,9 +123,6 @@ struct HsmState {
     /// ([`Pool::take_stuck`]); it then sends no reply of its own, and is
     /// never joined.
     in_flight: Vec<Mutex<Option<(Instant, Batch)>>>,
-    /// Per session: its current C_Sign seen past `timeout` (see
-    /// [`super::Overdue`]).
-    overdue: Vec<super::Overdue>,
     /// Per session: its sub-batch was taken from it (it may never return).
     abandoned: Vec<AtomicBool>,
     /// Some call into this HSM went unanswered: its other sessions are not
@@ -456,25 +453,24 @@ fn on_hsm_threads<T: Send + 'static>(
     // Per job still running: what it is doing now, and since when, and
     // where its answer comes (`session::ask`: without a thread to spare
     // it runs here, without a deadline).
-    type Waiting<T> = (usize, Step, super::Overdue, Receiver<Answer<T>>);
-    let mut waiting: Vec<Waiting<T>> = Vec::new();
+    let mut waiting: Vec<(usize, Step, Receiver<Answer<T>>)> = Vec::new();
     for (slot, (i, job)) in jobs.into_iter().enumerate() {
         results.push((i, None));
         let doing: Step = Arc::new(Mutex::new((first.to_owned(), Instant::now())));
         let doing2 = Arc::clone(&doing);
-        waiting.push((slot, doing, super::Overdue::default(), ask(move || job(&doing2))));
+        waiting.push((slot, doing, ask(move || job(&doing2))));
     }
     loop {
-        waiting.retain(|(slot, _, _, _)| results[*slot].1.is_none());
+        waiting.retain(|(slot, _, _)| results[*slot].1.is_none());
         if waiting.is_empty() {
             break;
         }
         let mut ready = Select::new();
-        for (_, _, _, rx) in &waiting {
+        for (_, _, rx) in &waiting {
             ready.recv(rx);
         }
         let _ = ready.ready_timeout(Duration::from_millis(50));
-        for (slot, doing, overdue, rx) in &waiting {
+        for (slot, doing, rx) in &waiting {
             let (i, result) = &mut results[*slot];
             let entry = &config.hsms[*i];
             match rx.try_recv() {
@@ -491,7 +487,7 @@ fn on_hsm_threads<T: Send + 'static>(
                 Err(TryRecvError::Empty) => {
                     let (during, since) =
                         doing.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
-                    if overdue.unanswered(since, entry.timeout) {
+                    if super::clock::past(since, entry.timeout) {
                         super::note_thread_left_in_module();
                         *result = Some(Err(vec![HsmError::NoAnswer {
                             hsm: entry.name.clone(),
@@ -665,7 +661,6 @@ pub(super) fn open_pool_in(
             status: Mutex::new(status),
             timeout: entry.timeout,
             in_flight: (0..entry.sessions).map(|_| Mutex::new(None)).collect(),
-            overdue: (0..entry.sessions).map(|_| super::Overdue::default()).collect(),
             abandoned: (0..entry.sessions).map(|_| AtomicBool::new(false)).collect(),
             unresponsive: AtomicBool::new(false),
         });
@@ -977,7 +972,7 @@ impl Pool {
                 let taken = {
                     let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
                     match &*slot {
-                        Some((since, _)) if state.overdue[n].unanswered(*since, state.timeout) => {
+                        Some((since, _)) if super::clock::past(*since, state.timeout) => {
                             slot.take()
                         }
                         _ => None,
@@ -1022,10 +1017,10 @@ impl Pool {
             .count();
         let mut stuck = waiting < handles.len();
         let longest = hsms.iter().map(|h| h.timeout).max().unwrap_or_default();
-        let deadline = Instant::now() + longest;
+        let since = Instant::now();
         let mut sessions = Vec::with_capacity(waiting);
         while sessions.len() < waiting {
-            match super::recv_by(&done, deadline) {
+            match super::clock::recv_within(&done, since, longest) {
                 Ok(returned) => sessions.push(returned),
                 Err(_) => {
                     stuck = true;

@@ -75,6 +75,9 @@ impl Contexts {
     /// [`Contexts::context`] for a module not tried yet.
     fn load(&mut self, hsm: &HsmEntry, wait: Duration) -> Result<(Pkcs11, Duration), HsmError> {
         let module = module_key(hsm);
+        // The clock of the timeouts, from before the first call into a
+        // module.
+        super::clock::start();
         let started = Instant::now();
         let module_error = |reason: String| HsmError::Module {
             hsm: hsm.name.clone(),
@@ -93,7 +96,7 @@ impl Contexts {
         let path = hsm.module.clone();
         let others_loaded = !self.loaded.is_empty();
         let loading = ask(move || load_module(&path, others_loaded));
-        let ctx = match super::recv_by(&loading, Instant::now() + wait) {
+        let ctx = match super::clock::recv_within(&loading, Instant::now(), wait) {
             Ok(Ok(ctx)) => ctx,
             Ok(Err(Load::Module(reason))) => return Err(module_error(reason)),
             Ok(Err(Load::Initialize(e))) => {
@@ -112,7 +115,7 @@ impl Contexts {
                 return Err(module_error("loading it ended without a result".to_owned()))
             }
         };
-        let took = started.elapsed();
+        let took = super::clock::ran_between(started, Instant::now());
         self.loaded.push((module, ctx.clone(), took));
         Ok((ctx, took))
     }
@@ -328,12 +331,12 @@ fn trial_load_fails(module: &std::path::Path, timeout: Duration) -> Option<Strin
             .spawn()?;
         // Within the HSM's timeout: a module whose C_GetFunctionList never
         // returns hung the run in this wait (the forty-fourth audit).
-        let deadline = Instant::now() + timeout;
+        let begun = Instant::now();
         let status = loop {
             if let Some(status) = child.try_wait()? {
                 break status;
             }
-            if Instant::now() >= deadline {
+            if super::clock::past(begun, timeout) {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Ok((None, false));
@@ -522,8 +525,8 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
         let ctx = ctx.clone();
         move || (ctx.get_slots_with_token(), Instant::now())
     });
-    let (slots, listed_after) = match super::recv_by(&list, started + timeout) {
-        Ok((Ok(slots), at)) => (slots, at - started),
+    let (slots, listed_after) = match super::clock::recv_within(&list, started, timeout) {
+        Ok((Ok(slots), at)) => (slots, super::clock::ran_between(started, at)),
         Ok((Err(e), _)) => return Err(SurveyError::Failed(super::describe(&e))),
         Err(RecvTimeoutError::Timeout) => {
             super::note_thread_left_in_module();
@@ -544,7 +547,7 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
     let mut answers = Vec::with_capacity(pending.len());
     for (slot, rx) in pending {
         let failed = |why: String| SlotAnswer::Failed(format!("slot {}: {why}", slot.id()));
-        answers.push(match super::recv_by(&rx, asked + timeout) {
+        answers.push(match super::clock::recv_within(&rx, asked, timeout) {
             Ok((Ok(info), at)) => (
                 SlotAnswer::Token {
                     slot,
@@ -556,11 +559,12 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
                         serial: info.serial_number().trim_end().to_owned(),
                     },
                 },
-                at - asked,
+                super::clock::ran_between(asked, at),
             ),
-            Ok((Err(e), at)) => {
-                (failed(format!("C_GetTokenInfo failed: {}", super::describe(&e))), at - asked)
-            }
+            Ok((Err(e), at)) => (
+                failed(format!("C_GetTokenInfo failed: {}", super::describe(&e))),
+                super::clock::ran_between(asked, at),
+            ),
             Err(RecvTimeoutError::Timeout) => {
                 super::note_thread_left_in_module();
                 (SlotAnswer::NoAnswer { slot }, timeout)
