@@ -139,7 +139,7 @@ enum HsmCommand {
         #[arg(long, short = 'o')]
         origin: Option<String>,
         /// The class of `--zone` (IN, CH, HS or CLASSnn), as for `sign`.
-        #[arg(long, default_value = "IN", value_parser = run::parse_class)]
+        #[arg(long, default_value = "IN", value_parser = run::parse_class, requires = "zone")]
         class: run::Class,
         /// Machine-readable output.
         #[arg(long)]
@@ -226,7 +226,7 @@ struct SignArgs {
     /// Spread expirations over this duration before the expiration, per RRset, deterministically.
     #[arg(long)]
     jitter: Option<String>,
-    /// TTL of the DNSKEY RRset, in seconds or with units as in the zone (1w, 2h30m) (default: the input's DNSKEY TTL, else the shortest TTL of the keys' BIND key files (dnssec-keygen -L), else the SOA TTL).
+    /// TTL of the DNSKEY RRset, in seconds or with units as in the zone (1w, 2h30m) (default: the input's DNSKEY TTL, else the shortest TTL of the published keys' BIND key files (dnssec-keygen -L), not --publish files, else the SOA TTL).
     #[arg(long, value_parser = ttl_arg)]
     dnskey_ttl: Option<u32>,
     /// The parent's DS set (or DNSKEY trust anchors): a key that signs the DNSKEY RRset must match it, checked before signing and in the written zone.

@@ -456,10 +456,13 @@ impl<'o> Parser<'o> {
         let zone_class = if self.unresolved.class_unknown { None } else { self.class };
         let class = match (class, zone_class) {
             (Some((c, tok)), Some(zc)) if c != zc => {
+                // Neutral on which is wrong: a trust anchor file of
+                // another class was told to give the zone's class as its
+                // own (the seventy-seventh audit).
                 let expected = match self.opts.class {
                     Some(_) => format!(
-                        "class {zc}, the zone's class (give --class {c} for a zone of class {c}, \
-                         as dnssec-signzone -c takes it)"
+                        "class {zc}, the zone's class (`--class`, IN unless given, as \
+                         dnssec-signzone -c)"
                     ),
                     None => format!("class {zc}, the class of the zone's first record"),
                 };

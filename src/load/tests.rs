@@ -307,7 +307,7 @@ fn error_classes_name_file_line_column_token_and_expectation() {
         ("www BOGUS 1\n", "z.zone:3:5: expected a record type, found `BOGUS`"),
         ("www A\n", "z.zone:3:6: expected A RDATA: an IPv4 address, found `end of line`"),
         ("www 1x A 192.0.2.1\n", "z.zone:3:5: expected a TTL: seconds or units such as 1h30m, found `1x`"),
-        ("www CH TXT x\n", "z.zone:3:5: expected class IN, the zone's class (give --class CH for a zone of class CH, as dnssec-signzone -c takes it), found `CH`"),
+        ("www CH TXT x\n", "z.zone:3:5: expected class IN, the zone's class (`--class`, IN unless given, as dnssec-signzone -c), found `CH`"),
         (&format!("{} A 192.0.2.1\n", "a".repeat(64)), "z.zone:3:1: expected an owner name (label of 64 octets is longer than 63 (RFC 1035 §2.3.4)), found `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`"),
         ("a..b A 192.0.2.1\n", "z.zone:3:1: expected an owner name (empty label), found `a..b`"),
         ("www A 192.0.2.1 )\n", "z.zone:3:17: expected no closing parenthesis without an opening one, found `)`"),
@@ -571,8 +571,8 @@ fn rfc1035_section_3_4_zone_class_is_in_unless_told_and_a_is_internet_only() {
     let ch = "$TTL 1\n@ CH SOA ns h 1 2 3 4 5\n@ NS ns\n";
     assert_eq!(
         error(ch),
-        "z.zone:2:3: expected class IN, the zone's class (give --class CH for a zone of class CH, \
-         as dnssec-signzone -c takes it), found `CH`"
+        "z.zone:2:3: expected class IN, the zone's class (`--class`, IN unless given, as \
+         dnssec-signzone -c), found `CH`"
     );
     let in_ch = |src: &str| {
         let opts = LoadOptions { class: Some(Class::CH), ..LoadOptions::new(origin()) };

@@ -232,8 +232,19 @@ fn load_options(origin: &Name, class: Class) -> LoadOptions {
 /// `--class`: a class mnemonic or `CLASSnn` (RFC 3597 §5), as
 /// `dnssec-signzone -c` takes it.
 pub fn parse_class(text: &str) -> Result<Class, String> {
-    Class::from_text(text.as_bytes())
-        .ok_or_else(|| format!("expected a class (IN, CH, HS or CLASSnn), found `{text}`"))
+    match Class::from_text(text.as_bytes()) {
+        // RFC 6895 §3.2: "There are currently two subcategories of DNS
+        // CLASSes: normal, data-containing classes; and QCLASSes that are
+        // only meaningful in queries or updates." Its registry keeps 128 to
+        // 253 and 57344 to 65279 for QCLASSes and meta-CLASSes (NONE 254
+        // and ANY 255 among them) and reserves 0 and 65535: no class of a
+        // zone (`CLASS255` signed a zone of class ANY, the seventy-seventh
+        // audit).
+        Some(Class(0 | 128..=255 | 57344..=65279 | 65535)) | None => Err(format!(
+            "expected a class of data (IN, CH, HS or CLASSnn; not a QCLASS such as NONE or ANY, nor 0 or 65535, RFC 6895 §3.2), found `{text}`"
+        )),
+        Some(class) => Ok(class),
+    }
 }
 
 /// Parses an origin given on the command line; relative names are taken as
@@ -620,6 +631,30 @@ fn check_nsec3_salt(salt: &[u8], what: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// RFC 6895 §3.2: QCLASSes (NONE, ANY) and the reserved 0 and 65535 are
+    /// no class of a zone; `--class CLASS255` signed a zone of class ANY
+    /// (the seventy-seventh audit, 2026-12-07).
+    #[test]
+    fn rfc6895_section_3_2_class_takes_data_classes_only() {
+        for data in ["IN", "ch", "HS", "CLASS1", "CLASS127", "CLASS256", "CLASS65534"] {
+            assert!(super::parse_class(data).is_ok(), "{data}");
+        }
+        for query in [
+            "ANY",
+            "NONE",
+            "CLASS0",
+            "CLASS128",
+            "CLASS254",
+            "CLASS255",
+            "CLASS57344",
+            "CLASS65535",
+            "XX",
+        ] {
+            let e = super::parse_class(query).unwrap_err();
+            assert!(e.contains("RFC 6895 §3.2"), "{query}: {e}");
+        }
+    }
 
     /// A bound of `$INCLUDE` met is said with the syntax errors before it,
     /// for the zone (exit 4) and the trust anchor file (exit 2) alike (the

@@ -743,7 +743,8 @@ pub(super) fn sign_inner(
     report.zone = origin.to_string();
     // The fail-closed tests' hook, said: a run it breaks on purpose looked
     // like one with a key or signer fault (the seventy-second audit).
-    if let Some(fault) = std::env::var_os("ZONESIGN_FAULT") {
+    // Empty is unset: it injects nothing.
+    if let Some(fault) = std::env::var_os("ZONESIGN_FAULT").filter(|f| !f.is_empty()) {
         let fault = fault.to_string_lossy();
         const FAULTS: [&str; 4] = [
             "flip-signature",

@@ -263,8 +263,20 @@ pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
         }
         None => None,
     };
+    let started = std::time::Instant::now();
     let report = bench(&config, &BenchRequest { duration, sessions: cfg.sessions.clone(), zone })
         .map_err(hsm_failure)?;
+    // The rates are of wall time: a stop during the measurements (Ctrl-Z,
+    // SIGSTOP) lowered them without a word (the seventy-seventh audit).
+    let ended = std::time::Instant::now();
+    let stopped = (ended - started).saturating_sub(super::clock::ran_between(started, ended));
+    if !stopped.is_zero() {
+        crate::diag!(
+            "zonesign: warning: the run was stopped for {:.1} s during the measurements: \
+             their rates, of wall time, are too low; measure again",
+            stopped.as_secs_f64()
+        );
+    }
     if cfg.json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Io {
             path: PathBuf::from("-"),
