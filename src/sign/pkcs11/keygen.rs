@@ -333,7 +333,7 @@ fn timed<T: Send + 'static>(
             hsm: entry.name.clone(),
             key: None,
             function: during,
-            ckr: "its thread ended without a result".into(),
+            ckr: super::session::ended_without_result("its call"),
         }),
     }
 }

@@ -481,7 +481,7 @@ fn on_hsm_threads<T: Send + 'static>(
                         hsm: entry.name.clone(),
                         key: None,
                         function: "the proof".into(),
-                        ckr: "its thread ended without a result".into(),
+                        ckr: super::session::ended_without_result("its call"),
                     }]))
                 }
                 Err(TryRecvError::Empty) => {

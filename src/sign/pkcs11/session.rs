@@ -112,7 +112,7 @@ impl Contexts {
                 });
             }
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(module_error("loading it ended without a result".to_owned()))
+                return Err(module_error(ended_without_result("loading it")))
             }
         };
         let took = super::clock::ran_between(started, Instant::now());
@@ -491,24 +491,46 @@ pub enum SurveyError {
     Failed(String),
 }
 
+/// Set once a call into a module was not made for want of a thread.
+static NO_THREAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Runs `call` on a thread of its own and hands back where its answer
-/// comes (the proofs, [`survey`], `hsm keygen`, closing); without a
-/// thread to spare it runs here.
+/// comes (the proofs, [`survey`], `hsm keygen`, closing). Without a thread
+/// to spare the call is not made, neither is what it holds dropped (a
+/// session's close is a call too), and the answer's channel is closed:
+/// made here, with no deadline, a call that never returned hung `hsm
+/// check` and `sign` for ever under a thread limit (`ulimit -u`, the
+/// seventy-seventh audit, 2026-12-07). [`ended_without_result`] says so.
 pub(super) fn ask<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
     let (tx, rx) = bounded(1);
     let call = std::sync::Arc::new(std::sync::Mutex::new(Some((call, tx))));
-    let inline = std::sync::Arc::clone(&call);
+    let unmade = std::sync::Arc::clone(&call);
     let spawned = std::thread::Builder::new().name("pkcs11-call".into()).spawn(move || {
         if let Some((call, tx)) = call.lock().ok().and_then(|mut c| c.take()) {
             let _ = tx.send(call());
         }
     });
     if spawned.is_err() {
-        if let Some((call, tx)) = inline.lock().ok().and_then(|mut c| c.take()) {
-            let _ = tx.send(call());
+        if let Some((call, tx)) = unmade.lock().ok().and_then(|mut c| c.take()) {
+            NO_THREAD.store(true, std::sync::atomic::Ordering::Release);
+            drop(tx);
+            std::mem::forget(call);
         }
     }
     rx
+}
+
+/// What to say of a call whose answer's channel closed without one: its
+/// thread panicked, or none could be started ([`ask`]).
+pub(super) fn ended_without_result(what: &str) -> String {
+    if NO_THREAD.load(std::sync::atomic::Ordering::Acquire) {
+        format!(
+            "{what} was not made: no thread could be started to hold it to its timeout \
+             (the process's thread limit, ulimit -u)"
+        )
+    } else {
+        format!("{what} ended without a result")
+    }
 }
 
 /// A module's slots with a token, and what each says of its token. Every
@@ -533,7 +555,7 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
             return Err(SurveyError::NoAnswer);
         }
         Err(RecvTimeoutError::Disconnected) => {
-            return Err(SurveyError::Failed("the call ended without a result".into()))
+            return Err(SurveyError::Failed(ended_without_result("C_GetSlotList")))
         }
     };
     let asked = Instant::now();
@@ -570,7 +592,7 @@ pub fn survey(ctx: &Pkcs11, timeout: Duration) -> Result<Survey, SurveyError> {
                 (SlotAnswer::NoAnswer { slot }, timeout)
             }
             Err(RecvTimeoutError::Disconnected) => {
-                (failed("C_GetTokenInfo ended without a result".into()), asked.elapsed())
+                (failed(ended_without_result("C_GetTokenInfo")), asked.elapsed())
             }
         });
     }
