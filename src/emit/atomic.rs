@@ -44,6 +44,15 @@ fn ignored_signals() -> Option<u64> {
 /// The `ZONESIGN_FAULT` that makes every temporary file a named one.
 pub const NAMED_TEMP_FAULT: &str = "named-temp";
 
+/// Whether `ZONESIGN_FAULT` (the fail-closed tests' hook, a comma-separated
+/// list) names the fault `name`. Read lossily, as `sign` says it: a name
+/// beside one not UTF-8 was said made and was not (the seventy-sixth
+/// audit, 2026-12-07).
+pub fn fault_asked(name: &str) -> bool {
+    std::env::var_os("ZONESIGN_FAULT")
+        .is_some_and(|v| v.to_string_lossy().split(',').any(|f| f == name))
+}
+
 /// The named temporary files that exist now: what a signal removes.
 static NAMED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
@@ -344,8 +353,7 @@ impl AtomicOutput {
     pub fn create(target: &Path) -> io::Result<AtomicOutput> {
         // The fail-closed tests' way to a named temporary file, as on a
         // file system without `O_TMPFILE` (see `run::sign::inject_fault`).
-        let named = std::env::var_os("ZONESIGN_FAULT")
-            .is_some_and(|v| v.to_string_lossy().split(',').any(|f| f == NAMED_TEMP_FAULT));
+        let named = fault_asked(NAMED_TEMP_FAULT);
         AtomicOutput::create_with(target, !named)
     }
 

@@ -1370,11 +1370,7 @@ fn resolve_denial(
 fn inject_fault(written: &Path) {
     // Every fault named, not the first (`pause-before-verify,flip-signature`
     // paused and published, exit 0: the seventy-fifth audit).
-    // Read as `sign` says it (lossily): a name beside one not UTF-8 was
-    // said made and was not (the seventy-sixth audit).
-    let faults = std::env::var_os("ZONESIGN_FAULT").unwrap_or_default();
-    let faults = faults.to_string_lossy();
-    let asked = |name: &str| faults.split(',').any(|f| f == name);
+    let asked = crate::emit::atomic::fault_asked;
     // `pause-before-verify`: three seconds pass between writing and
     // verifying, as in a long run (the verification's time is its own).
     if asked("pause-before-verify") {

@@ -987,8 +987,11 @@ where
         }
     };
     std::thread::scope(|waiting| {
+        // As many as can be started: `spawn` panicked under a thread limit
+        // (`ulimit -u`, exit 101: the seventy-eighth audit, 2026-12-07);
+        // the pool's threads take every chunk the waiting ones do not.
         for _ in 0..extra {
-            waiting.spawn(worker);
+            let _ = std::thread::Builder::new().spawn_scoped(waiting, worker);
         }
         rayon::scope(|s| {
             for _ in 0..threads {

@@ -65,6 +65,14 @@ pub struct BenchRow {
     /// Latency of one request in microseconds.
     pub latency_p50_us: f64,
     pub latency_p99_us: f64,
+    /// Of `seconds`, how long the run was stopped (SIGSTOP, Ctrl-Z): the
+    /// rate is of wall time, and too low by that much.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stopped_seconds: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// The projection for `--zone`.
@@ -120,10 +128,11 @@ fn row(
     sessions: usize,
     batch: usize,
     count: u64,
-    elapsed: Duration,
+    (start, elapsed): (Instant, Duration),
     mut lat: Vec<u64>,
 ) -> BenchRow {
     lat.sort_unstable();
+    let stopped = elapsed.saturating_sub(super::clock::ran_between(start, start + elapsed));
     BenchRow {
         target: target.to_owned(),
         sessions,
@@ -133,6 +142,7 @@ fn row(
         signatures_per_second: rate(count, elapsed),
         latency_p50_us: percentile(&lat, 50.0),
         latency_p99_us: percentile(&lat, 99.0),
+        stopped_seconds: stopped.as_secs_f64(),
     }
 }
 
@@ -282,7 +292,7 @@ fn bench_sessions(
         return Err(e);
     }
     let (count, ran) = (all.len() as u64, back.len());
-    Ok((back, row(hsm.name, ran, 1, count, elapsed, all)))
+    Ok((back, row(hsm.name, ran, 1, count, (start, elapsed), all)))
 }
 
 /// Software signing with `threads` threads for `duration`.
@@ -296,27 +306,22 @@ fn bench_software(
         .map_err(HsmError::Key)?;
     let data = [0x5au8; 160];
     let start = Instant::now();
-    let lat: Vec<u64> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut lat = Vec::new();
-                    // At least one signature each, as in `bench_sessions`.
-                    while lat.is_empty() || start.elapsed() < duration {
-                        let t = Instant::now();
-                        if key.sign(&data).is_err() {
-                            break;
-                        }
-                        lat.push(t.elapsed().as_micros() as u64);
-                    }
-                    lat
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).flatten().collect()
+    let runs = on_threads(threads, || {
+        let mut lat = Vec::new();
+        // At least one signature each, as in `bench_sessions`.
+        while lat.is_empty() || start.elapsed() < duration {
+            let t = Instant::now();
+            if key.sign(&data).is_err() {
+                break;
+            }
+            lat.push(t.elapsed().as_micros() as u64);
+        }
+        lat
     });
     let elapsed = start.elapsed();
-    Ok(row("software", threads, 1, lat.len() as u64, elapsed, lat))
+    let ran = runs.len();
+    let lat: Vec<u64> = runs.into_iter().flatten().collect();
+    Ok(row("software", ran, 1, lat.len() as u64, (start, elapsed), lat))
 }
 
 /// The pool as the signer uses it: `callers` threads send batches.
@@ -338,24 +343,17 @@ fn bench_pool(
         (0..POOL_BATCH).map(|i| format!("zonesign bench {i:08}").into_bytes()).collect();
     let items: Vec<&[u8]> = data.iter().map(Vec::as_slice).collect();
     let start = Instant::now();
-    let results: Vec<Result<(u64, Vec<u64>), HsmError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..callers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut lat = Vec::new();
-                    let mut n = 0u64;
-                    // At least one batch each, as in `bench_sessions`.
-                    while lat.is_empty() || start.elapsed() < duration {
-                        let t = Instant::now();
-                        let sigs = pool.sign_batch(0, &items)?;
-                        n += sigs.len() as u64;
-                        lat.push(t.elapsed().as_micros() as u64);
-                    }
-                    Ok((n, lat))
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    let results: Vec<Result<(u64, Vec<u64>), HsmError>> = on_threads(callers, || {
+        let mut lat = Vec::new();
+        let mut n = 0u64;
+        // At least one batch each, as in `bench_sessions`.
+        while lat.is_empty() || start.elapsed() < duration {
+            let t = Instant::now();
+            let sigs = pool.sign_batch(0, &items)?;
+            n += sigs.len() as u64;
+            lat.push(t.elapsed().as_micros() as u64);
+        }
+        Ok((n, lat))
     });
     let elapsed = start.elapsed();
     // An HSM the pool took out while measured (bad signatures, no answer)
@@ -380,7 +378,23 @@ fn bench_pool(
         count += n;
         lat.extend(l);
     }
-    Ok(row("pool", pool.total_sessions(), POOL_BATCH, count, elapsed, lat))
+    Ok(row("pool", pool.total_sessions(), POOL_BATCH, count, (start, elapsed), lat))
+}
+
+/// Runs `measure` on `n` threads, as many as can be started, or on this one
+/// where none can: `std::thread::scope`'s `spawn` panicked under a thread
+/// limit (`ulimit -u`, exit 101: the seventy-eighth audit, 2026-12-07).
+/// One result per run.
+fn on_threads<T: Send>(n: usize, measure: impl Fn() -> T + Sync) -> Vec<T> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, &measure).ok())
+            .collect();
+        if handles.is_empty() {
+            return vec![measure()];
+        }
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    })
 }
 
 /// For an RSA key, the size of software key to compare it with: the

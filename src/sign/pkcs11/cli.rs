@@ -263,18 +263,19 @@ pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
         }
         None => None,
     };
-    let started = std::time::Instant::now();
     let report = bench(&config, &BenchRequest { duration, sessions: cfg.sessions.clone(), zone })
         .map_err(hsm_failure)?;
-    // The rates are of wall time: a stop during the measurements (Ctrl-Z,
-    // SIGSTOP) lowered them without a word (the seventy-seventh audit).
-    let ended = std::time::Instant::now();
-    let stopped = (ended - started).saturating_sub(super::clock::ran_between(started, ended));
-    if !stopped.is_zero() {
+    // The rates are of wall time: a stop during a measurement (Ctrl-Z,
+    // SIGSTOP) lowered them without a word (the seventy-seventh audit); a
+    // stop outside the measurements, as while logging in, changes none
+    // (the seventy-eighth).
+    for r in report.rows.iter().filter(|r| r.stopped_seconds > 0.0) {
         crate::diag!(
-            "zonesign: warning: the run was stopped for {:.1} s during the measurements: \
-             their rates, of wall time, are too low; measure again",
-            stopped.as_secs_f64()
+            "zonesign: warning: the run was stopped for {:.1} s while {} ({} sessions) was \
+             measured: its rate, of wall time, is too low; measure again",
+            r.stopped_seconds,
+            r.target,
+            r.sessions
         );
     }
     if cfg.json {

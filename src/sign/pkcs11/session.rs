@@ -639,6 +639,7 @@ impl TokenFound {
     pub fn select(ctx: Pkcs11, survey: &Survey, hsm: &HsmEntry) -> Result<TokenFound, HsmError> {
         let mut matches = Vec::new();
         let mut available = Vec::new();
+        let mut unasked = false;
         let late = |slot: &Slot| {
             let seconds = hsm.timeout.as_secs();
             format!("slot {}: no answer to C_GetTokenInfo within {seconds} s", slot.id())
@@ -653,6 +654,7 @@ impl TokenFound {
                     continue;
                 }
                 SlotAnswer::Failed(why) => {
+                    unasked |= NO_THREAD.load(std::sync::atomic::Ordering::Acquire);
                     available.push(why.clone());
                     continue;
                 }
@@ -676,6 +678,18 @@ impl TokenFound {
                 let (slot, token, id) = matches.swap_remove(0);
                 Ok(TokenFound { ctx, slot, token, id })
             }
+            // A slot not asked for want of a thread ([`ask`]) may hold the
+            // token: said first, not "not found" (the seventy-eighth audit).
+            0 if unasked => Err(HsmError::Pkcs11 {
+                hsm: hsm.name.clone(),
+                key: None,
+                function: "C_GetTokenInfo".into(),
+                ckr: format!(
+                    "{} (slots: {})",
+                    ended_without_result("a slot's call"),
+                    available.join(", ")
+                ),
+            }),
             0 => Err(HsmError::TokenNotFound {
                 hsm: hsm.name.clone(),
                 token: hsm.token.to_string(),
