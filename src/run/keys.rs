@@ -471,9 +471,8 @@ pub(super) fn choose_keys(
     // that are published: a revoked key's original, left out, set the
     // DNSKEY RRset's TTL, where the README says the keys published do (the
     // seventy-fifth audit, 2026-12-07).
-    let published = |d: &[u8]| {
-        keys.iter().any(|k| *k.dnskey == *d) || publish_only.iter().any(|p| *p.dnskey == *d)
-    };
+    let published_rdatas = keyset::dnskey_rdatas(&publish_only, &keys);
+    let published = |d: &[u8]| published_rdatas.binary_search(&d).is_ok();
     let key_file_ttl = paths
         .iter()
         .chain(publish_paths.iter().filter(|p| !publish_named.contains(p)))

@@ -648,8 +648,11 @@ pub fn check_dnskey_rrset_size(
 }
 
 /// The DNSKEY RDATAs the signing and published-only keys make, each key
-/// once.
-fn dnskey_rdatas<'a>(publish: &'a [PublishOnlyKey], signing: &'a [ZoneKey]) -> Vec<&'a [u8]> {
+/// once, sorted.
+pub(crate) fn dnskey_rdatas<'a>(
+    publish: &'a [PublishOnlyKey],
+    signing: &'a [ZoneKey],
+) -> Vec<&'a [u8]> {
     let mut rdatas: Vec<&[u8]> =
         signing.iter().map(|k| &*k.dnskey).chain(publish.iter().map(|p| &*p.dnskey)).collect();
     rdatas.sort_unstable();
