@@ -56,6 +56,7 @@ fn setup(dir: &Path) -> Arc<Pool> {
             algorithm: Algorithm::EcdsaP256Sha256,
             role: KeyRole::Zsk,
             bits: None,
+            class: zonesign::zone::rtype::Class::IN,
             id: vec![1],
             label: "bench".into(),
             key_dir: dir.to_path_buf(),

@@ -175,6 +175,10 @@ struct KeyShape {
     /// RSA modulus size (2048, 3072, 4096).
     #[arg(long)]
     bits: Option<usize>,
+    /// The zone's class (IN, CH, HS or CLASSnn), written in the .key file as
+    /// dnssec-keygen -c: a key signs zones of its class only.
+    #[arg(long, default_value = "IN", value_parser = run::parse_class)]
+    class: run::Class,
 }
 
 #[derive(clap::Args, Debug)]
@@ -372,8 +376,8 @@ fn main() -> ExitCode {
             })
         }
         Command::Keygen { origin, key, key_dir } => {
-            let KeyShape { algorithm, ksk, zsk: _, bits } = key;
-            run::keygen(&KeygenConfig { origin, algorithm, ksk, bits, key_dir }).map(|p| {
+            let KeyShape { algorithm, ksk, zsk: _, bits, class } = key;
+            run::keygen(&KeygenConfig { origin, algorithm, ksk, bits, class, key_dir }).map(|p| {
                 zonesign::say!("{}", p.display());
             })
         }
@@ -407,7 +411,7 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
             Ok(())
         }
         HsmCommand::Keygen { hsm_config, origin, key, id, label, key_dir } => {
-            let KeyShape { algorithm, ksk, zsk: _, bits } = key;
+            let KeyShape { algorithm, ksk, zsk: _, bits, class } = key;
             let role =
                 if ksk { zonesign::sign::KeyRole::Ksk } else { zonesign::sign::KeyRole::Zsk };
             cli::hsm_keygen(&cli::HsmKeygenConfig {
@@ -416,6 +420,7 @@ fn hsm(command: HsmCommand) -> Result<(), run::Failure> {
                 algorithm,
                 role,
                 bits,
+                class,
                 id,
                 label,
                 key_dir,

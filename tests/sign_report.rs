@@ -1632,9 +1632,58 @@ fn regression_key_file_names_field_case_and_the_ds_class() {
     )
     .unwrap();
     let ds = dir.path().join("ds");
-    run(&mut sign_command(&ch, &k, &out, &[os("--class"), os("CH"), os("--ds"), ds.as_os_str()]));
+    let ch_keys = dir.path().join("ch-keys");
+    std::fs::create_dir(&ch_keys).unwrap();
+    bind_keygen(&ch_keys, &["-a", "ECDSAP256SHA256", "-c", "CH", "-f", "KSK", "example."]);
+    bind_keygen(&ch_keys, &["-a", "ECDSAP256SHA256", "-c", "CH", "example."]);
+    let extra = [os("--class"), os("CH"), os("--ds"), ds.as_os_str()];
+    run(&mut sign_command(&ch, &ch_keys, &out, &extra));
     let ds = std::fs::read_to_string(&ds).unwrap();
     assert!(ds.lines().all(|l| l.contains("\tCH\tDS\t")), "{ds}");
+}
+
+/// A key file's class is its zone's: `dnssec-signzone` stops on an
+/// assertion (`rdataset->rdclass == db->rdclass`) for a key of another
+/// class, where zonesign signed an IN zone with CH key files, and a CH
+/// zone with IN ones, without a word (the seventy-fifth audit,
+/// 2026-12-07). `keygen --class` writes the class as `dnssec-keygen -c`.
+#[test]
+fn regression_a_key_file_of_another_class_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let os = std::ffi::OsStr::new;
+    let ch_keys = dir.path().join("ch");
+    std::fs::create_dir(&ch_keys).unwrap();
+    for role in ["--ksk", "--zsk"] {
+        run(zonesign()
+            .args(["keygen", "example.", "-a", "13", "--class", "CH", role, "--key-dir"])
+            .arg(&ch_keys));
+    }
+    for entry in std::fs::read_dir(&ch_keys).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "key") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains("example. CH DNSKEY "), "{text}");
+        }
+    }
+    let out = dir.path().join("signed.zone");
+    let refused = sign_command(&example(), &ch_keys, &out, &[]).output().unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(3), "{err}");
+    assert!(err.contains("its DNSKEY record is of class CH (IN where the file names none), the zone example. of class IN"), "{err}");
+    assert!(!out.exists());
+
+    let ch = dir.path().join("ch.zone");
+    std::fs::write(
+        &ch,
+        "$TTL 3600\nexample. CH SOA ns.example. h.example. 1 2 3 4 5\nexample. CH NS ns.example.\n",
+    )
+    .unwrap();
+    run(&mut sign_command(&ch, &ch_keys, &out, &[os("--class"), os("CH")]));
+    let in_keys = keys(dir.path());
+    let refused = sign_command(&ch, &in_keys, &out, &[os("--class"), os("CH")]).output().unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(3), "{err}");
+    assert!(err.contains("its DNSKEY record is of class IN (IN where the file names none), the zone example. of class CH"), "{err}");
 }
 
 /// RFC 4034 §3.1.5: signature times are compared in serial number
@@ -1673,4 +1722,53 @@ fn rfc4034_section_3_1_5_expirations_past_2038_are_warned_of() {
     let refused = sign_command(&example(), &k, &out, &[os("--jitter"), os("1m")]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("`m` is ambiguous"));
+}
+
+/// BIND's convention, by algorithm: `dnssec-verify` wants a self-signed
+/// KSK of each algorithm ("Missing self-signed KSK for algorithm
+/// RSASHA256"). A zone whose second algorithm had a ZSK only, signed with
+/// `--csk` as the refusal without it suggests, passed `verify` without a
+/// word; RFC 4034 §2.1.1 has validators ignore the SEP flag, so a warning,
+/// as for a zone with no SEP key at all (the seventy-ninth audit).
+#[test]
+fn rfc4034_section_2_1_1_an_algorithm_without_a_sep_key_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = dir.path().join("keys");
+    std::fs::create_dir(&k).unwrap();
+    for (alg, role) in [("13", "--ksk"), ("13", "--zsk"), ("8", "--zsk")] {
+        run(zonesign().args(["keygen", "example.", "-a", alg, role, "--key-dir"]).arg(&k));
+    }
+    let out = dir.path().join("signed.zone");
+    let said = sign_example(&k, &out, &["--csk".as_ref()]);
+    assert!(said.contains("no key of algorithm 8 in the DNSKEY RRset has the SEP flag"), "{said}");
+    let verified = zonesign().arg("verify").arg(&out).args(["-o", "example."]).output().unwrap();
+    let text = String::from_utf8_lossy(&verified.stderr);
+    assert_eq!(verified.status.code(), Some(0), "{text}");
+    assert!(text.contains("dnskey-no-sep") && text.contains("algorithm 8"), "{text}");
+}
+
+/// A KEY RRset at a delegation point: RFC 4035 §2.3 leaves it out of the
+/// NSEC type bit map (as zonesign does, and `kzonecheck` wants), BIND 9.18
+/// takes it as the parent's (`dnssec-verify`: "bit map mismatch"). No bit
+/// map passes both: `verify` warns of it, and so `sign` of what it wrote
+/// (the seventy-ninth and eightieth audits).
+#[test]
+fn rfc4035_section_2_3_key_at_a_delegation_is_warned_of_under_nsec() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys(dir.path());
+    let zone = dir.path().join("cut.zone");
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    text.push_str(
+        "cut.example. 3600 IN NS ns.other.\ncut.example. 3600 IN KEY 256 3 13 AQIDBA==\n",
+    );
+    std::fs::write(&zone, text).unwrap();
+    let out = dir.path().join("signed.zone");
+    let said = run(&mut sign_command(&zone, &k, &out, &["--nsec".as_ref()]));
+    assert!(said.contains("key-at-delegation cut.example. KEY"), "{said}");
+    let verified = zonesign().arg("verify").arg(&out).args(["-o", "example."]).output().unwrap();
+    let text = String::from_utf8_lossy(&verified.stderr);
+    assert_eq!(verified.status.code(), Some(0), "{text}");
+    assert!(text.contains("key-at-delegation cut.example. KEY"), "{text}");
+    let said = run(&mut sign_command(&zone, &k, &out, &["--nsec3".as_ref()]));
+    assert!(!said.contains("key-at-delegation"), "{said}");
 }

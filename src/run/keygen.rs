@@ -21,6 +21,8 @@ pub struct KeygenConfig {
     pub algorithm: String,
     pub ksk: bool,
     pub bits: Option<usize>,
+    /// `--class`: the zone's, written in the `.key` file (`dnssec-keygen -c`).
+    pub class: Class,
     pub key_dir: PathBuf,
 }
 
@@ -35,7 +37,9 @@ pub fn keygen(cfg: &KeygenConfig) -> Result<PathBuf, Failure> {
     // the directory is made again (it failed with "File exists").
     let taken = taken_key_tags(&cfg.key_dir, &origin, algorithm.number());
     for _ in 0..64 {
-        let key = generate(algorithm, &origin, flags, cfg.bits).map_err(Failure::Key)?;
+        let key = generate(algorithm, &origin, flags, cfg.bits)
+            .map_err(Failure::Key)?
+            .in_class(cfg.class);
         if !key_tag_free(&cfg.key_dir, &origin, algorithm, &taken, key.dnskey_rdata()) {
             continue;
         }

@@ -338,7 +338,7 @@ pub(super) fn choose_keys(
         let mut keys = if paths.is_empty() {
             Vec::new()
         } else {
-            keyset::load_software_keys(&paths, origin, policy).map_err(Failure::Key)?
+            keyset::load_software_keys(&paths, origin, cfg.class, policy).map_err(Failure::Key)?
         };
         // HSM keys: proven in every HSM, then collision-checked with the rest.
         let hsm_pool = match &cfg.hsm_config {
@@ -346,6 +346,7 @@ pub(super) fn choose_keys(
                 let attached = crate::sign::pkcs11::attach(
                     path,
                     origin,
+                    cfg.class,
                     cfg.allow_degraded_pool,
                     cfg.csk,
                     &mut keys,
@@ -360,8 +361,8 @@ pub(super) fn choose_keys(
         if keys.is_empty() {
             return Err(Failure::Usage(format!("no keys for {origin}")));
         }
-        let mut publish_only =
-            keyset::load_publish_only_keys(&publish_paths, origin).map_err(Failure::Key)?;
+        let mut publish_only = keyset::load_publish_only_keys(&publish_paths, origin, cfg.class)
+            .map_err(Failure::Key)?;
         let explicit_publish: Vec<Box<[u8]>> = publish_named
             .iter()
             .filter_map(|p| crate::sign::keys::parse_key_file(p).ok())

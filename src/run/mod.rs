@@ -696,6 +696,7 @@ mod tests {
             algorithm: "13".into(),
             ksk: true,
             bits: None,
+            class: super::Class::IN,
             key_dir: dir.path().to_path_buf(),
         };
         let path = super::keygen(&cfg).unwrap();

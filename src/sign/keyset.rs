@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::keys::{
-    check_collisions, parse_key_file, Dnskey, KeyError, SigningKey, FLAG_REVOKE, FLAG_SEP,
-    FLAG_ZONE,
+    check_collisions, not_of_zone, parse_key_file, Dnskey, KeyError, SigningKey, FLAG_REVOKE,
+    FLAG_SEP, FLAG_ZONE,
 };
 use super::{KeyRole, RawSigner, ZoneKey};
 use crate::zone::name::Name;
+use crate::zone::rtype::Class;
 
 impl RawSigner for SigningKey {
     fn sign(&self, signed_data: &[u8]) -> Result<Vec<u8>, String> {
@@ -162,17 +163,14 @@ pub fn state_files_in(dir: &Path, origin: &Name) -> Vec<PathBuf> {
 pub fn load_software_keys(
     paths: &[PathBuf],
     origin: &Name,
+    class: Class,
     policy: RolePolicy,
 ) -> Result<Vec<ZoneKey>, KeyError> {
     let mut loaded = Vec::with_capacity(paths.len());
     for p in paths {
         let key = SigningKey::load(p)?;
-        if key.owner() != origin {
-            return Err(KeyError::Unreadable {
-                path: p.clone(),
-                line: 0,
-                reason: format!("the key belongs to {}, not to the zone {origin}", key.owner()),
-            });
+        if let Some(reason) = not_of_zone(key.owner(), key.class(), origin, class) {
+            return Err(KeyError::Unreadable { path: p.clone(), line: 0, reason });
         }
         // Proof of possession against the DNSKEY the .key file publishes.
         key.prove(key.dnskey_rdata())?;
@@ -414,16 +412,13 @@ pub struct PublishOnlyKey {
 pub fn load_publish_only_keys(
     paths: &[PathBuf],
     origin: &Name,
+    class: Class,
 ) -> Result<Vec<PublishOnlyKey>, KeyError> {
     let mut keys = Vec::with_capacity(paths.len());
     for p in paths {
         let file = parse_key_file(p)?;
-        if &file.owner != origin {
-            return Err(KeyError::Unreadable {
-                path: p.clone(),
-                line: 0,
-                reason: format!("the key belongs to {}, not to the zone {origin}", file.owner),
-            });
+        if let Some(reason) = not_of_zone(&file.owner, file.class, origin, class) {
+            return Err(KeyError::Unreadable { path: p.clone(), line: 0, reason });
         }
         let source = p.display().to_string();
         let flags = Dnskey::parse(&file.dnskey_rdata, &source)?.flags;
@@ -1377,19 +1372,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let origin = Name::parse(b"example.", &Name::root()).unwrap();
         let ok = key_file(dir.path(), "next.key", 256);
-        let keys = load_publish_only_keys(&[ok], &origin).unwrap();
+        let keys = load_publish_only_keys(&[ok], &origin, Class::IN).unwrap();
         assert_eq!((keys[0].algorithm, keys[0].dnskey[..2].to_vec()), (13, vec![1, 0]));
         for (name, flags, says) in
             [("revoked.key", 257 | 0x80, "REVOKE"), ("not-zone.key", 1, "not a zone key")]
         {
             let path = key_file(dir.path(), name, flags);
-            let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+            let err = load_publish_only_keys(&[path], &origin, Class::IN).unwrap_err();
             assert!(matches!(err, KeyError::PublishOnlyRefused { .. }), "{err}");
             assert!(err.to_string().contains(says), "{err}");
         }
         let other = Name::parse(b"example.net.", &Name::root()).unwrap();
         let path = key_file(dir.path(), "other.key", 256);
-        assert!(load_publish_only_keys(&[path], &other).is_err());
+        assert!(load_publish_only_keys(std::slice::from_ref(&path), &other, Class::IN).is_err());
+        // The seventy-fifth audit: a key of another class's zone.
+        let err = load_publish_only_keys(&[path], &origin, Class::CH).unwrap_err().to_string();
+        assert!(
+            err.contains("its DNSKEY record is of class IN (IN where the file names none), the zone example. of class CH"),
+            "{err}"
+        );
     }
 
     /// A key published only has no private key to prove it: a truncated or
@@ -1403,7 +1404,7 @@ mod tests {
         let short = &P256_PUBLIC[..84];
         for (name, public) in [("off.key", not_on_curve.as_str()), ("short.key", short)] {
             let path = key_file_with(dir.path(), name, 256, public);
-            let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+            let err = load_publish_only_keys(&[path], &origin, Class::IN).unwrap_err();
             assert!(err.to_string().contains("not a valid key of its algorithm"), "{err}");
         }
     }
@@ -1426,11 +1427,11 @@ mod tests {
             let public = data_encoding::BASE64.encode(&[head, &modulus].concat());
             let path = dir.path().join(name);
             std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
-            let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+            let err = load_publish_only_keys(&[path], &origin, Class::IN).unwrap_err();
             assert!(err.to_string().contains(says), "{err}");
         }
         let ok = key_file(dir.path(), "next.key", 256);
-        let keys = load_publish_only_keys(&[ok.clone(), ok], &origin).unwrap();
+        let keys = load_publish_only_keys(&[ok.clone(), ok], &origin, Class::IN).unwrap();
         assert_eq!(keys.len(), 1);
         // RFC 3110 §2 allows an exponent of up to 4096 bits: one of 2^33 + 1,
         // which aws-lc-rs cannot use but BIND publishes and validators use,
@@ -1439,7 +1440,7 @@ mod tests {
         let path = dir.path().join("big-exponent.key");
         let public = data_encoding::BASE64.encode(&big_e);
         std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
-        assert_eq!(load_publish_only_keys(&[path], &origin).unwrap().len(), 1);
+        assert_eq!(load_publish_only_keys(&[path], &origin, Class::IN).unwrap().len(), 1);
         // One of 256 octets, its length in three octets, is refused before
         // signing (the thirty-ninth audit): Knot rejects such a DNSKEY.
         let mut long_e = vec![0u8, 1, 0, 1];
@@ -1447,13 +1448,13 @@ mod tests {
         let path = dir.path().join("long-exponent.key");
         let public = data_encoding::BASE64.encode(&[&long_e[..], &modulus].concat());
         std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
-        let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+        let err = load_publish_only_keys(&[path], &origin, Class::IN).unwrap_err();
         assert!(err.to_string().contains("over 255 octets"), "{err}");
         // A modulus of 512 bits is refused, saying so.
         let path = dir.path().join("small.key");
         let public = data_encoding::BASE64.encode(&[&[3u8, 1, 0, 1][..], &modulus[..64]].concat());
         std::fs::write(&path, format!("example. 3600 IN DNSKEY 256 3 8 {public}\n")).unwrap();
-        let err = load_publish_only_keys(&[path], &origin).unwrap_err();
+        let err = load_publish_only_keys(&[path], &origin, Class::IN).unwrap_err();
         assert!(err.to_string().contains("outside the 1024 to 4096 bits"), "{err}");
     }
 

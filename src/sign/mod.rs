@@ -1228,7 +1228,7 @@ pub fn fuzz_sign(data: &[u8]) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-data/keys/golden");
         let paths =
             ["Kexample.+015+05600.private", "Kexample.+015+46551.private"].map(|f| dir.join(f));
-        keyset::load_software_keys(&paths, &zone.origin, keyset::RolePolicy::ByFlags)
+        keyset::load_software_keys(&paths, &zone.origin, zone.class, keyset::RolePolicy::ByFlags)
             .expect("the golden keys load")
     });
     let nsec3 = |iterations, salt: &[u8], opt_out| {

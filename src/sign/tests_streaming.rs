@@ -21,7 +21,7 @@ fn golden_keys(origin: &Name) -> Vec<ZoneKey> {
         .filter(|p| p.extension().is_some_and(|x| x == "private"))
         .collect();
     paths.sort();
-    load_software_keys(&paths, origin, RolePolicy::ByFlags).unwrap()
+    load_software_keys(&paths, origin, crate::zone::rtype::Class::IN, RolePolicy::ByFlags).unwrap()
 }
 
 /// Enough delegations for many chunks of `CHUNK_NODES`.

@@ -822,6 +822,51 @@ pub fn verify_zone_with(zone: &Zone, opts: &VerifyOptions, paths: &FastPathOptio
             .at(origin, Some(Rtype::DNSKEY)),
         );
     }
+    // RFC 4035 §2.3 leaves a KEY RRset at a delegation point out of its
+    // NSEC type bit map ("bits corresponding to any non-NS RRset for which
+    // the parent is not authoritative MUST be clear"), as zonesign does and
+    // `kzonecheck` wants; BIND 9.18 takes KEY there as the parent's data,
+    // after RFC 2535, and `dnssec-verify` rejects the zone without its bit.
+    // No bit map passes both (the seventy-ninth audit); NSEC3 passes all
+    // three.
+    if zone.nodes.iter().any(|n| n.rrset(Rtype::NSEC).is_some()) {
+        let cuts = zone
+            .nodes
+            .iter()
+            .filter(|n| n.flags.contains(NodeFlags::DELEGATION) && n.rrset(Rtype::KEY).is_some());
+        for node in cuts {
+            report.findings.push(
+                Finding::warning(
+                    "key-at-delegation",
+                    "a KEY RRset at a delegation point under NSEC: validators and kzonecheck accept the zone, BIND's dnssec-verify rejects its NSEC type bit map (BIND 9.18 takes KEY there as the parent's); remove the KEY record, or sign with NSEC3",
+                )
+                .at(&node.name, Some(Rtype::KEY)),
+            );
+        }
+    }
+    // The same convention by algorithm: `dnssec-verify` wants a
+    // self-signed KSK of each ("Missing self-signed KSK for algorithm
+    // RSASHA256"); a zone whose second algorithm had ZSKs only, signed
+    // with `--csk`, passed without a word (the seventy-ninth audit).
+    let mut without_sep: Vec<u8> = keys
+        .iter()
+        .filter(|k| has_sep && k.signs_data())
+        .map(|k| k.algorithm)
+        .filter(|&a| !keys.iter().any(|k| k.algorithm == a && is_sep(k)))
+        .collect();
+    without_sep.sort_unstable();
+    without_sep.dedup();
+    for algorithm in without_sep {
+        report.findings.push(
+            Finding::warning(
+                "dnskey-no-sep",
+                format!(
+                    "no key of algorithm {algorithm} in the DNSKEY RRset has the SEP flag: validators accept this, BIND's dnssec-verify rejects it"
+                ),
+            )
+            .at(origin, Some(Rtype::DNSKEY)),
+        );
+    }
     if has_sep && !signed_by_sep {
         report.findings.push(
             Finding::error(

@@ -33,6 +33,7 @@ use zeroize::Zeroizing;
 
 use super::{Algorithm, Dnskey, KeyError, FLAG_SEP};
 use crate::zone::name::Name;
+use crate::zone::rtype::Class;
 
 /// The parsed contents of a `.key` file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +42,9 @@ pub struct KeyFile {
     pub owner: Name,
     /// The TTL, if the record had one.
     pub ttl: Option<u32>,
+    /// The class: the zone's it belongs to (`dnssec-keygen -c CH`); IN
+    /// when the record names none, as BIND reads it.
+    pub class: Class,
     /// The DNSKEY RDATA in wire form.
     pub dnskey_rdata: Vec<u8>,
 }
@@ -108,9 +112,7 @@ pub fn is_key_record_file(path: &Path) -> bool {
     let mut words = text.lines().flat_map(|l| line_tokens(&l[..comment_start(l)]));
     words.next();
     words
-        .find(|w| {
-            parse_ttl(w).is_none() && !["IN", "CH", "HS"].iter().any(|c| w.eq_ignore_ascii_case(c))
-        })
+        .find(|w| parse_ttl(w).is_none() && Class::from_text(w.as_bytes()).is_none())
         .is_some_and(|w| w.eq_ignore_ascii_case("KEY"))
 }
 
@@ -276,7 +278,7 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
     // RFC 1035 §5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>" or
     // "[<class>] [<TTL>]".
     let mut ttl = None;
-    let mut class_seen = false;
+    let mut class = None;
     let mut last_line = owner_line;
     loop {
         let (line, token) = iter
@@ -291,15 +293,16 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
                 parse_ttl(token)
                     .ok_or_else(|| unreadable(path, line, format!("bad TTL {token:?}")))?,
             );
-        } else if !class_seen && ["IN", "CH", "HS"].iter().any(|c| token.eq_ignore_ascii_case(c)) {
+        } else if let Some(c) = Class::from_text(token.as_bytes()).filter(|_| class.is_none()) {
             // `dnssec-keygen -c CH` writes the zone's class (the fourteenth
-            // audit, 2026-12-06: refused, while IN keys signed a CH zone).
-            class_seen = true;
+            // audit, 2026-12-06: refused, while IN keys signed a CH zone);
+            // kept, to be compared with the zone's (`keys::not_of_zone`).
+            class = Some(c);
         } else {
             return Err(unreadable(
                 path,
                 line,
-                format!("expected TTL, class (IN, CH, HS) or DNSKEY, found {token:?}"),
+                format!("expected TTL, class (IN, CH, HS or CLASSnn) or DNSKEY, found {token:?}"),
             ));
         }
     }
@@ -336,7 +339,7 @@ pub(crate) fn parse_key_text(text: &str, path: &Path) -> Result<KeyFile, KeyErro
     dnskey_rdata.push(algorithm);
     dnskey_rdata.extend_from_slice(&public_key);
     Dnskey::parse(&dnskey_rdata, &path.display().to_string())?;
-    Ok(KeyFile { owner, ttl, dnskey_rdata })
+    Ok(KeyFile { owner, ttl, class: class.unwrap_or(Class::IN), dnskey_rdata })
 }
 
 /// A TTL as a number of seconds or in BIND's unit form (`1h30m`).
@@ -926,6 +929,7 @@ fn split_base64(text: &str) -> String {
 /// The text of a `.key` file as BIND 9.18 writes it.
 pub(crate) fn format_key_file(
     owner: &Name,
+    class: Class,
     dnskey_rdata: &[u8],
     tag: u16,
     created: OffsetDateTime,
@@ -943,7 +947,7 @@ pub(crate) fn format_key_file(
          ; Created: {stamp}\n\
          ; Publish: {stamp}\n\
          ; Activate: {stamp}\n\
-         {owner_text} IN DNSKEY {flags} {} {} {}\n",
+         {owner_text} {class} DNSKEY {flags} {} {} {}\n",
         dnskey_rdata[2],
         dnskey_rdata[3],
         split_base64(&public)

@@ -60,6 +60,7 @@ use std::path::{Path, PathBuf};
 use aws_lc_rs::digest;
 
 use crate::zone::name::Name;
+use crate::zone::rtype::Class;
 
 pub(crate) use bind::{file_name_names, parse_file_name, read_key_record, read_regular_file};
 pub use bind::{
@@ -71,6 +72,26 @@ pub use software::{
     SigningKey,
 };
 pub(crate) use software::{names_a_key_pair, pair_paths, published_key_path};
+
+/// Why a key of `owner` whose file says `class` is not a key of the zone
+/// `origin` of class `zone_class`, if it is not. A key file's class is its
+/// zone's: `dnssec-signzone` stops on an assertion (`rdataset->rdclass ==
+/// db->rdclass`) for a key of another class, where a CH key file signed an
+/// IN zone, and an IN one a CH zone, without a word (the seventy-fifth
+/// audit, 2026-12-07).
+pub fn not_of_zone(owner: &Name, class: Class, origin: &Name, zone_class: Class) -> Option<String> {
+    if owner != origin {
+        Some(format!("the key belongs to {owner}, not to the zone {origin}"))
+    } else if class != zone_class {
+        Some(format!(
+            "its DNSKEY record is of class {class} (IN where the file names none), the zone \
+             {origin} of class {zone_class} (`--class`; `keygen --class` makes keys of another \
+             class)"
+        ))
+    } else {
+        None
+    }
+}
 
 /// RFC 4034 §2.1.1: "Bit 7 of the Flags field is the Zone Key flag."
 pub const FLAG_ZONE: u16 = 0x0100;
@@ -552,7 +573,8 @@ impl fmt::Display for KeyError {
                     "no key of algorithm {algorithm} has the SEP flag ({keys}): none would sign \
                      the DNSKEY RRset, and every algorithm of the DNSKEY RRset must sign every \
                      RRset (RFC 4035 §2.2); add a KSK of algorithm {algorithm} (keygen --ksk), or \
-                     sign with --csk"
+                     sign with --csk (validators accept that zone; BIND's dnssec-verify does not, \
+                     wanting a KSK of each algorithm)"
                 )
             }
             KeyError::NoKskForAlgorithm { algorithm, keys, timing } => write!(
@@ -562,7 +584,8 @@ impl fmt::Display for KeyError {
                  (RFC 4035 §2.2); the key directory's KSKs of algorithm {algorithm} sign nothing \
                  by their timing ({}): change it (dnssec-settime) so that one signs while keys \
                  of algorithm {algorithm} do, or add a KSK of algorithm {algorithm} (keygen \
-                 --ksk), or sign with --csk",
+                 --ksk), or sign with --csk (validators accept that zone; BIND's dnssec-verify \
+                 does not, wanting a KSK of each algorithm)",
                 timing.join("; ")
             ),
             KeyError::RevokeDue { key, at } => write!(

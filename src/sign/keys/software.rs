@@ -38,6 +38,7 @@ use super::{
     strip_leading_zeros, Algorithm, ChallengeStage, Dnskey, KeyError,
 };
 use crate::zone::name::Name;
+use crate::zone::rtype::Class;
 
 /// The private half, as aws-lc-rs objects (which wipe their memory on drop).
 enum PrivateKey {
@@ -52,6 +53,8 @@ pub struct SigningKey {
     /// `K<owner>+<alg>+<tag>`.
     name: String,
     owner: Name,
+    /// The class of its zone, as its `.key` file says (IN if not).
+    class: Class,
     algorithm: Algorithm,
     flags: u16,
     key_tag: u16,
@@ -438,6 +441,7 @@ impl SigningKey {
         Ok(SigningKey {
             name,
             owner: key_file.owner,
+            class: key_file.class,
             algorithm,
             flags: published.flags,
             key_tag: tag,
@@ -489,6 +493,7 @@ impl SigningKey {
         Ok(SigningKey {
             name,
             owner: owner.clone(),
+            class: Class::IN,
             algorithm,
             flags,
             key_tag: tag,
@@ -506,6 +511,16 @@ impl SigningKey {
     /// The owner name of the DNSKEY (the zone apex).
     pub fn owner(&self) -> &Name {
         &self.owner
+    }
+
+    /// The class of the key's zone.
+    pub fn class(&self) -> Class {
+        self.class
+    }
+
+    /// The key for a zone of `class` (`keygen --class`).
+    pub fn in_class(self, class: Class) -> SigningKey {
+        SigningKey { class, ..self }
     }
 
     /// The DNSSEC algorithm.
@@ -678,7 +693,8 @@ pub fn write_bind_files(key: &SigningKey, dir: &Path) -> Result<(PathBuf, PathBu
 
     let private_text = key.write_private_text(created)?;
     write_new_file(&private_path, private_text.as_bytes(), 0o600)?;
-    let key_text = bind::format_key_file(&key.owner, &key.dnskey_rdata, key.key_tag, created);
+    let key_text =
+        bind::format_key_file(&key.owner, key.class, &key.dnskey_rdata, key.key_tag, created);
     if let Err(e) = write_new_file(&key_path, key_text.as_bytes(), 0o644) {
         // Do not leave half a key pair behind.
         let _ = std::fs::remove_file(&private_path);
@@ -859,6 +875,7 @@ fn verify_with_published(
 /// Never overwrites an existing file. Returns the path.
 pub fn write_public_key_file(
     owner: &Name,
+    class: Class,
     dnskey_rdata: &[u8],
     dir: &Path,
 ) -> Result<PathBuf, KeyError> {
@@ -869,7 +886,7 @@ pub fn write_public_key_file(
     let key_path = dir.join(format!("{stem}.key"));
     let now = OffsetDateTime::now_utc();
     let created = now.replace_nanosecond(0).unwrap_or(now);
-    let key_text = bind::format_key_file(owner, dnskey_rdata, tag, created);
+    let key_text = bind::format_key_file(owner, class, dnskey_rdata, tag, created);
     write_new_file(&key_path, key_text.as_bytes(), 0o644)?;
     Ok(key_path)
 }

@@ -57,6 +57,10 @@ pub struct BenchRow {
     pub target: String,
     /// Sessions (HSM) or threads (software, pool callers).
     pub sessions: usize,
+    /// More sessions or threads than ran, when no thread could be started
+    /// for the rest (`ulimit -u`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions_asked: Option<usize>,
     /// Signatures per request: 1 for a direct C_Sign, [`POOL_BATCH`] for the pool.
     pub batch: usize,
     pub signatures: u64,
@@ -132,10 +136,11 @@ fn row(
     mut lat: Vec<u64>,
 ) -> BenchRow {
     lat.sort_unstable();
-    let stopped = elapsed.saturating_sub(super::clock::ran_between(start, start + elapsed));
+    let stopped = super::clock::stopped_between(start, start + elapsed).min(elapsed);
     BenchRow {
         target: target.to_owned(),
         sessions,
+        sessions_asked: None,
         batch,
         signatures: count,
         seconds: elapsed.as_secs_f64(),
@@ -203,7 +208,8 @@ struct HsmUnderTest<'a> {
 const BENCH_DATA: &[u8] = b"zonesign hsm bench: a typical signed data block";
 
 /// Runs `sessions` threads, each owning one session, for `duration`.
-/// Returns the sessions (closed later, from one thread) and the row. A
+/// Returns the sessions (closed later, from one thread), those whose
+/// thread could not start among them, and the row. A
 /// session whose C_Sign does not return within the HSM's `timeout` after
 /// the measurement's end fails the bench ([`HsmError::NoAnswer`]); its
 /// thread is abandoned. A sampled signature that does not verify under
@@ -220,9 +226,16 @@ fn bench_sessions(
     let input: Arc<[u8]> = signing_input(algorithm, BENCH_DATA).into();
     let (tx, rx) = unbounded::<Done>();
     let start = Instant::now();
+    // A session whose thread cannot start stays here, to be closed with
+    // the others within the timeout: dropped with the thread's closure, it
+    // was closed at once, with no deadline (a module that never returned
+    // from C_CloseSession hung the bench under a thread limit, and the
+    // next row's sessions were short of its count: a panic; the
+    // seventy-ninth audit).
+    let mut idle = Vec::new();
     for (session, &handle) in sessions.into_iter().zip(handles) {
         let (tx, input, name) = (tx.clone(), Arc::clone(&input), hsm.name.to_owned());
-        let run = move || {
+        let run = move |session: Session| {
             let mech = mechanism(algorithm);
             let mut lat = Vec::new();
             let mut sample = Sample::default();
@@ -240,13 +253,24 @@ fn bench_sessions(
             }
             (session, Ok((lat, sample)))
         };
-        // A thread that cannot start drops its session with the closure:
-        // the row then counts the sessions that ran.
-        let _ = std::thread::Builder::new().name(format!("bench-{}", hsm.name)).spawn(move || {
-            let _ = tx.send(run());
-        });
+        let (give, take) = crossbeam::channel::bounded::<Session>(1);
+        let started =
+            std::thread::Builder::new().name(format!("bench-{}", hsm.name)).spawn(move || {
+                if let Ok(session) = take.recv() {
+                    let _ = tx.send(run(session));
+                }
+            });
+        match started {
+            Ok(_) => {
+                if let Err(unsent) = give.send(session) {
+                    idle.push(unsent.into_inner());
+                }
+            }
+            Err(_) => idle.push(session),
+        }
     }
     drop(tx);
+    let n = n - idle.len();
     let mut results = Vec::with_capacity(n);
     while results.len() < n {
         match super::clock::recv_within(&rx, start, duration + hsm.timeout) {
@@ -265,7 +289,8 @@ fn bench_sessions(
         }
     }
     let elapsed = start.elapsed();
-    let mut back = Vec::with_capacity(n);
+    let ran = results.len();
+    let mut back = idle;
     let mut all = Vec::new();
     let mut first_error = None;
     for (s, r) in results {
@@ -291,8 +316,10 @@ fn bench_sessions(
         super::release_within(back, hsm.timeout);
         return Err(e);
     }
-    let (count, ran) = (all.len() as u64, back.len());
-    Ok((back, row(hsm.name, ran, 1, count, (start, elapsed), all)))
+    let asked = back.len();
+    let mut row = row(hsm.name, ran, 1, all.len() as u64, (start, elapsed), all);
+    row.sessions_asked = (ran < asked).then_some(asked);
+    Ok((back, row))
 }
 
 /// Software signing with `threads` threads for `duration`.
@@ -321,7 +348,9 @@ fn bench_software(
     let elapsed = start.elapsed();
     let ran = runs.len();
     let lat: Vec<u64> = runs.into_iter().flatten().collect();
-    Ok(row("software", ran, 1, lat.len() as u64, (start, elapsed), lat))
+    let mut row = row("software", ran, 1, lat.len() as u64, (start, elapsed), lat);
+    row.sessions_asked = (ran < threads).then_some(threads);
+    Ok(row)
 }
 
 /// The pool as the signer uses it: `callers` threads send batches.

@@ -15,6 +15,7 @@ use crate::sign::keys::check_collisions;
 use crate::sign::keyset::{role_by_flags, settle_roles, RolePolicy};
 use crate::sign::{KeyRole, ZoneKey};
 use crate::zone::name::Name;
+use crate::zone::rtype::Class;
 
 fn hsm_failure(e: HsmError) -> Failure {
     Failure::Hsm(Box::new(e))
@@ -41,6 +42,7 @@ pub struct Attached {
 pub fn attach(
     path: &Path,
     origin: &Name,
+    class: Class,
     allow_degraded_pool: bool,
     all_csk: bool,
     keys: &mut Vec<ZoneKey>,
@@ -53,7 +55,7 @@ pub fn attach(
         Failure::Hsm(Box::new(f.error))
     })?;
     *hsms = pool.reports();
-    let mut hsm_keys = pool.zone_keys(origin).map_err(hsm_failure)?;
+    let mut hsm_keys = pool.zone_keys(origin, class).map_err(hsm_failure)?;
     // `--csk`: every key signs everything, the pool's too; a pool key of
     // role `ksk` went on signing the DNSKEY RRset only (the fourteenth
     // audit, 2026-12-06).
@@ -139,6 +141,8 @@ pub struct HsmKeygenConfig {
     pub algorithm: String,
     pub role: KeyRole,
     pub bits: Option<usize>,
+    /// The class of the zone (`--class`), written in the `.key` file.
+    pub class: Class,
     pub id: String,
     pub label: String,
     /// Default: the directory of the HSM configuration.
@@ -173,6 +177,7 @@ pub fn hsm_keygen(cfg: &HsmKeygenConfig) -> Result<(), Failure> {
             algorithm,
             role: cfg.role,
             bits: cfg.bits,
+            class: cfg.class,
             id,
             label: cfg.label.clone(),
             key_dir,
@@ -269,6 +274,16 @@ pub fn hsm_bench(cfg: &HsmBenchConfig) -> Result<(), Failure> {
     // SIGSTOP) lowered them without a word (the seventy-seventh audit); a
     // stop outside the measurements, as while logging in, changes none
     // (the seventy-eighth).
+    for r in report.rows.iter() {
+        if let Some(asked) = r.sessions_asked {
+            crate::diag!(
+                "zonesign: warning: {} measured with {} of the {asked} sessions or threads asked: \
+                 no thread could be started for the rest (ulimit -u)",
+                r.target,
+                r.sessions
+            );
+        }
+    }
     for r in report.rows.iter().filter(|r| r.stopped_seconds > 0.0) {
         crate::diag!(
             "zonesign: warning: the run was stopped for {:.1} s while {} ({} sessions) was \

@@ -34,7 +34,7 @@ use super::{uri, HsmError};
 use crate::sign::keys::{self, key_tag, parse_key_file, Dnskey};
 use crate::sign::KeyRole;
 use crate::zone::name::Name;
-use crate::zone::rtype::Rtype;
+use crate::zone::rtype::{Class, Rtype};
 
 /// Where a PIN comes from.
 #[derive(Clone, PartialEq, Eq)]
@@ -164,6 +164,8 @@ pub struct KeyEntry {
     /// The published DNSKEY RDATA.
     pub published: Vec<u8>,
     pub owner: Name,
+    /// The class its `dnskey` file says (of a zone file, its records').
+    pub class: Class,
     /// Where `published` came from, for messages.
     pub dnskey_source: PathBuf,
 }
@@ -535,7 +537,7 @@ impl HsmConfig {
             let origin = k.origin.or(raw.origin.clone());
             // A key problem, not a configuration one: exit 3 as for the
             // same file given with --key (the twelfth audit, 2026-12-06).
-            let (owner, published) =
+            let (owner, class, published) =
                 published_dnskey(&dnskey_source, k.key_tag, origin.as_deref()).map_err(
                     |reason| HsmError::PublishedDnskey { path: path.to_owned(), key: n, reason },
                 )?;
@@ -567,7 +569,8 @@ impl HsmConfig {
                     k.role
                 )));
             }
-            let entry = KeyEntry { role: k.role, id, label, published, owner, dnskey_source };
+            let entry =
+                KeyEntry { role: k.role, id, label, published, owner, class, dnskey_source };
             keys.push(entry);
         }
         Ok(HsmConfig { path: path.to_owned(), hsms, keys })
@@ -596,9 +599,9 @@ fn published_dnskey(
     path: &Path,
     tag: Option<u16>,
     origin: Option<&str>,
-) -> Result<(Name, Vec<u8>), String> {
+) -> Result<(Name, Class, Vec<u8>), String> {
     let is_key_file = path.extension().is_some_and(|e| e == "key");
-    let (owner, rdata) = if is_key_file {
+    let (owner, class, rdata) = if is_key_file {
         let kf = parse_key_file(path).map_err(|e| e.to_string())?;
         // A `key_tag` beside a `.key` file must be its key's: it was
         // ignored, and `hsm check` proved the file's key "ok" (the
@@ -610,19 +613,27 @@ fn published_dnskey(
                 key_tag(&kf.dnskey_rdata)
             ));
         }
-        (kf.owner, kf.dnskey_rdata)
+        (kf.owner, kf.class, kf.dnskey_rdata)
     } else {
         let tag = tag.ok_or("a zone file as dnskey needs key_tag = N")?;
         let origin = origin.ok_or("a zone file as dnskey needs origin = \"zone.\"")?;
         let origin = Name::parse(origin.as_bytes(), &Name::root())
             .map_err(|e| format!("bad origin {origin}: {e}"))?;
-        let loaded = crate::load::load_file(path, &crate::load::LoadOptions::new(origin.clone()))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let found: Vec<Vec<u8>> = loaded
+        // In the class its records say (the first one's, all alike): the
+        // zone's is compared with it when the pool signs. Read as IN, the
+        // signed zone of a CH zone was refused line by line, and one of no
+        // class could not sign a CH zone (the eightieth audit).
+        let opts = crate::load::LoadOptions {
+            class: None,
+            ..crate::load::LoadOptions::new(origin.clone())
+        };
+        let loaded =
+            crate::load::load_file(path, &opts).map_err(|e| format!("{}: {e}", path.display()))?;
+        let found: Vec<(Class, Vec<u8>)> = loaded
             .iter()
             .filter(|r| r.rtype == Rtype::DNSKEY && *r.owner == origin)
-            .map(|r| r.rdata.to_vec())
-            .filter(|r| key_tag(r) == tag)
+            .map(|r| (r.class, r.rdata.to_vec()))
+            .filter(|(_, r)| key_tag(r) == tag)
             .collect();
         match found.len() {
             0 => return Err(format!("{}: no DNSKEY with tag {tag} at {origin}", path.display())),
@@ -638,7 +649,8 @@ fn published_dnskey(
             }
         }
         let mut found = found;
-        (origin, found.swap_remove(0))
+        let (class, rdata) = found.swap_remove(0);
+        (origin, class, rdata)
     };
     let dnskey = Dnskey::parse(&rdata, &path.display().to_string()).map_err(|e| e.to_string())?;
     let algorithm = keys::Algorithm::from_number(dnskey.algorithm).map_err(|e| e.to_string())?;
@@ -656,7 +668,7 @@ fn published_dnskey(
     }
     verifier
         .map_err(|e| format!("{}: the published DNSKEY cannot be used: {e}", path.display()))?;
-    Ok((owner, rdata))
+    Ok((owner, class, rdata))
 }
 
 #[cfg(test)]
@@ -757,6 +769,24 @@ mod tests {
             let e = HsmConfig::load(&path).expect_err("refused");
             assert!(matches!(e, HsmError::Config { .. }), "{e}");
             assert!(e.to_string().contains("a name of printable characters"), "{e}");
+        }
+    }
+
+    /// A `dnskey` zone file is read in its records' class: read as IN, a
+    /// CH zone's file was refused line by line (the eightieth audit).
+    #[test]
+    fn regression_a_dnskey_zone_file_keeps_its_class() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p256 = "GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA==";
+        let mut rdata = vec![1, 0, 3, 13];
+        rdata.extend(data_encoding::BASE64.decode(p256.as_bytes()).expect("base64"));
+        let zone = dir.path().join("signed.zone");
+        for (class, want) in [("CH", Class::CH), ("", Class::IN)] {
+            std::fs::write(&zone, format!("example. 3600 {class} DNSKEY 256 3 13 {p256}\n"))
+                .expect("write");
+            let (_, got, published) =
+                published_dnskey(&zone, Some(key_tag(&rdata)), Some("example.")).expect("read");
+            assert_eq!((got, published), (want, rdata.clone()), "{class:?}");
         }
     }
 

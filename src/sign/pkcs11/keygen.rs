@@ -38,6 +38,7 @@ use crate::sign::keys::{
 };
 use crate::sign::KeyRole;
 use crate::zone::name::Name;
+use crate::zone::rtype::Class;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -47,6 +48,8 @@ pub struct KeygenRequest {
     pub role: KeyRole,
     /// RSA modulus size; 2048 if not given.
     pub bits: Option<usize>,
+    /// The zone's class, written in the `.key` file.
+    pub class: Class,
     /// CKA_ID for both objects.
     pub id: Vec<u8>,
     /// CKA_LABEL for both objects.
@@ -431,8 +434,8 @@ fn keygen_in(
     // directory, the file there already) stops the run before any HSM
     // holds a key nobody has the public half of (found by an audit,
     // 2026-12-06: the objects stayed, and a second run was refused).
-    let key_file =
-        write_public_key_file(&req.origin, &rdata, &req.key_dir).map_err(HsmError::Key)?;
+    let key_file = write_public_key_file(&req.origin, req.class, &rdata, &req.key_dir)
+        .map_err(HsmError::Key)?;
 
     // No HSM keeps half a rollover: on any failure from here on, the
     // objects created are destroyed and the `.key` file removed, and what
@@ -476,6 +479,7 @@ fn keygen_in(
         label: Some(req.label.clone()),
         published: rdata.clone(),
         owner: req.origin.clone(),
+        class: req.class,
         dnskey_source: key_file.clone(),
     };
     for i in 0..open.len() {
@@ -635,6 +639,7 @@ mod tests {
             algorithm: Algorithm::EcdsaP256Sha256,
             role: KeyRole::Zsk,
             bits: None,
+            class: Class::IN,
             id: vec![1],
             label: "zsk".into(),
             key_dir: PathBuf::from("."),

@@ -43,10 +43,11 @@ use super::session::{
     TokenFound,
 };
 use super::{pkcs11_error, HsmError};
-use crate::sign::keys::{key_tag, Algorithm, Dnskey};
+use crate::sign::keys::{key_tag, not_of_zone, Algorithm, Dnskey};
 use crate::sign::{RawSigner, ZoneKey};
 use crate::verify::crypto::PreparedKey;
 use crate::zone::name::Name;
+use crate::zone::rtype::Class;
 
 /// Whether the pool may run without the HSMs that failed the proof.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -822,7 +823,11 @@ impl Pool {
     }
 
     /// The pool's keys as zone keys; each key's owner must be `origin`.
-    pub fn zone_keys(self: &Arc<Self>, origin: &Name) -> Result<Vec<ZoneKey>, HsmError> {
+    pub fn zone_keys(
+        self: &Arc<Self>,
+        origin: &Name,
+        class: Class,
+    ) -> Result<Vec<ZoneKey>, HsmError> {
         let members: Vec<&str> =
             self.shared.hsms.iter().filter(|h| h.alive()).map(|h| h.name.as_str()).collect();
         let mut out = Vec::with_capacity(self.shared.keys.len());
@@ -830,14 +835,12 @@ impl Pool {
             // A key problem (exit 3), as the same file given with --key:
             // it was a configuration one, exit 2 (the twenty-ninth audit,
             // 2026-12-06).
-            if k.entry.owner != *origin {
+            let entry = &k.entry;
+            if let Some(reason) = not_of_zone(&entry.owner, entry.class, origin, class) {
                 return Err(HsmError::PublishedDnskey {
-                    path: k.entry.dnskey_source.clone(),
+                    path: entry.dnskey_source.clone(),
                     key: i + 1,
-                    reason: format!(
-                        "the DNSKEY belongs to {}, not to the zone {origin}",
-                        k.entry.owner
-                    ),
+                    reason,
                 });
             }
             out.push(ZoneKey {

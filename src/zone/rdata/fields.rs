@@ -123,6 +123,26 @@ pub(super) fn layout(rtype: Rtype) -> Option<&'static [Field]> {
     })
 }
 
+/// The text forms of types written only in RFC 3597 form (see
+/// [`Rtype::written_by_name`]), as BIND 9.18 writes them: read, then held
+/// to `opaque::check` as their `\#` form is. A zone `dnssec-signzone`
+/// signed with `DLV 1 2 3 00` or `AVC "x"` was refused (the seventy-ninth
+/// audit). ATMA, DOA, DSYNC (its scheme mnemonics), SINK, and UINFO, UID,
+/// GID and UNSPEC (which BIND reads in `\#` form only) are read in `\#`
+/// form only.
+pub(super) fn read_only_layout(rtype: Rtype) -> Option<&'static [Field]> {
+    Some(match rtype {
+        Rtype::NSAP_PTR => &[Name],
+        Rtype::EID | Rtype::NIMLOC => &[Hex],
+        Rtype::NINFO | Rtype::AVC | Rtype::RESINFO | Rtype::WALLET => &[CharStrings],
+        Rtype::RKEY => &[U16, U8, Algorithm, Base64],
+        Rtype::TALINK => &[Name, Name],
+        Rtype::HHIT | Rtype::BRID => &[Base64],
+        Rtype::TA | Rtype::DLV => &[U16, Algorithm, U8, Hex],
+        _ => return None,
+    })
+}
+
 /// DNSSEC algorithm mnemonics (RFC 4034 Appendix A.1 and the IANA
 /// registry), BIND's spellings first, then the IANA ones Knot and ldns
 /// read. Read only: every algorithm field is written as a number.

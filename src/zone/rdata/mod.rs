@@ -194,7 +194,18 @@ fn parse_into(
         Codec::Ipseckey => structured::parse_ipseckey(&mut cur, origin, out)?,
         Codec::Hip => structured::parse_hip(&mut cur, origin, out)?,
         Codec::GenericOnly => {
-            return Err(err(0, &format!("RDATA in RFC 3597 form (\\# length hex) for {rtype}")))
+            let Some(fields) = fields::read_only_layout(rtype) else {
+                return Err(err(
+                    0,
+                    &format!("RDATA in RFC 3597 form (\\# length hex) for {rtype}"),
+                ));
+            };
+            for &field in fields {
+                parse_field(field, &mut cur, origin, out)?;
+            }
+            if let Err(reason) = validate_rdata(rtype, &out[start..]) {
+                return Err(err(0, &format!("{rtype} RDATA ({})", reason.reason)));
+            }
         }
     }
     cur.finish()
