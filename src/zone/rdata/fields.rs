@@ -127,9 +127,10 @@ pub(super) fn layout(rtype: Rtype) -> Option<&'static [Field]> {
 /// [`Rtype::written_by_name`]), as BIND 9.18 writes them: read, then held
 /// to `opaque::check` as their `\#` form is. A zone `dnssec-signzone`
 /// signed with `DLV 1 2 3 00` or `AVC "x"` was refused (the seventy-ninth
-/// audit). ATMA, DOA, DSYNC (its scheme mnemonics), SINK, and UINFO, UID,
-/// GID and UNSPEC (which BIND reads in `\#` form only) are read in `\#`
-/// form only.
+/// audit). DSYNC, ATMA and DOA have parsers of their own
+/// (`structured::parse_dsync` and its neighbours); SINK (refused in any
+/// form, see `opaque`), and UINFO, UID, GID and UNSPEC, which BIND reads in
+/// `\#` form only, are read in `\#` form only.
 pub(super) fn read_only_layout(rtype: Rtype) -> Option<&'static [Field]> {
     Some(match rtype {
         Rtype::NSAP_PTR => &[Name],

@@ -194,14 +194,23 @@ fn parse_into(
         Codec::Ipseckey => structured::parse_ipseckey(&mut cur, origin, out)?,
         Codec::Hip => structured::parse_hip(&mut cur, origin, out)?,
         Codec::GenericOnly => {
-            let Some(fields) = fields::read_only_layout(rtype) else {
-                return Err(err(
-                    0,
-                    &format!("RDATA in RFC 3597 form (\\# length hex) for {rtype}"),
-                ));
-            };
-            for &field in fields {
-                parse_field(field, &mut cur, origin, out)?;
+            match fields::read_only_layout(rtype) {
+                Some(fields) => {
+                    for &field in fields {
+                        parse_field(field, &mut cur, origin, out)?;
+                    }
+                }
+                None => match rtype {
+                    Rtype::DSYNC => structured::parse_dsync(&mut cur, origin, out)?,
+                    Rtype::ATMA => structured::parse_atma(&mut cur, out)?,
+                    Rtype::DOA => structured::parse_doa(&mut cur, origin, out)?,
+                    _ => {
+                        return Err(err(
+                            0,
+                            &format!("RDATA in RFC 3597 form (\\# length hex) for {rtype}"),
+                        ))
+                    }
+                },
             }
             if let Err(reason) = validate_rdata(rtype, &out[start..]) {
                 return Err(err(0, &format!("{rtype} RDATA ({})", reason.reason)));

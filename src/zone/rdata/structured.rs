@@ -17,6 +17,7 @@
 //! have no text codec (RFC 3597 form only); only their names are located,
 //! for canonical form.
 
+use super::fields::{parse_field, Field};
 use super::text::{
     decode_base64, decode_tokens, err, next_decimal, parse_decimal, Cursor, BASE64, HEX_ANY_CASE,
 };
@@ -404,4 +405,71 @@ pub(super) fn nxt_names(rdata: &[u8]) -> Vec<Range<usize>> {
         Ok((_, end)) => std::iter::once(0..end).collect(),
         Err(_) => Vec::new(),
     }
+}
+
+/// DSYNC as BIND 9.18 writes it (RFC 9859 §2.1: RRtype, Scheme, Port,
+/// Target): `CDS NOTIFY 5359 notify.example.`, the scheme a number or the
+/// mnemonic of scheme 1. Read only: written in RFC 3597 form (see
+/// [`crate::zone::rtype::Rtype::written_by_name`]); a TLD publishes DSYNC records for its
+/// children's generalized NOTIFY, and a zone `dnssec-signzone` signed with
+/// one was refused (the eightieth audit).
+pub(super) fn parse_dsync(
+    cur: &mut Cursor<'_, '_>,
+    origin: &Name,
+    out: &mut Vec<u8>,
+) -> Result<(), RdataError> {
+    parse_field(Field::Type, cur, origin, out)?;
+    let (i, tok) = cur.next("a DSYNC scheme (a number, or NOTIFY)")?;
+    let scheme = if tok.text.eq_ignore_ascii_case(b"NOTIFY") {
+        1
+    } else {
+        parse_decimal(tok.text, 0xff)
+            .ok_or_else(|| err(i, "a DSYNC scheme (a number, or NOTIFY)"))?
+    };
+    out.push(scheme as u8);
+    parse_field(Field::U16, cur, origin, out)?;
+    parse_field(Field::Name, cur, origin, out)
+}
+
+/// ATMA as BIND 9.18 writes it (the ATM Forum's address format, as
+/// `opaque::check` takes it): `+` and the digits of an E.164 address
+/// (format 1), or the hex of an NSAP address (format 0), dots allowed
+/// between its digits. Read only, as [`parse_dsync`].
+pub(super) fn parse_atma(cur: &mut Cursor<'_, '_>, out: &mut Vec<u8>) -> Result<(), RdataError> {
+    let what = "an ATM address (+ and E.164 digits, or NSAP hex)";
+    let (i, tok) = cur.next(what)?;
+    if let Some(digits) = tok.text.strip_prefix(b"+") {
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return Err(err(i, what));
+        }
+        out.push(1);
+        out.extend_from_slice(digits);
+        return Ok(());
+    }
+    let hex: Vec<u8> = tok.text.iter().copied().filter(|&c| c != b'.').collect();
+    let octets = HEX_ANY_CASE.decode(&hex).map_err(|_| err(i, what))?;
+    if octets.is_empty() {
+        return Err(err(i, what));
+    }
+    out.push(0);
+    out.extend_from_slice(&octets);
+    Ok(())
+}
+
+/// DOA as BIND 9.18 writes it: enterprise, type, location, the media type
+/// as a character-string, then the data in base64 or `-` for none. Read
+/// only, as [`parse_dsync`].
+pub(super) fn parse_doa(
+    cur: &mut Cursor<'_, '_>,
+    origin: &Name,
+    out: &mut Vec<u8>,
+) -> Result<(), RdataError> {
+    for field in [Field::U32, Field::U32, Field::U8, Field::CharString] {
+        parse_field(field, cur, origin, out)?;
+    }
+    if cur.peek().is_some_and(|t| t.text == b"-" && !t.quoted) {
+        cur.next("DOA data (base64, or - for none)")?;
+        return Ok(());
+    }
+    parse_field(Field::Base64, cur, origin, out)
 }
